@@ -1,0 +1,131 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { extname, join, normalize, resolve } from 'node:path'
+
+/** What the HTTP layer needs from the function host. */
+export interface FunctionInvoker {
+  hasFunction(name: string): boolean
+  invoke(name: string, data: unknown, openid?: string): Promise<unknown>
+}
+
+export interface HttpOptions {
+  host: FunctionInvoker
+  /** The H5 build to serve at `/` (dist/h5); absent → only the API is served. */
+  staticDir?: string
+  /** Local file storage (DATA_DIR/files) served at `/files/`. */
+  filesDir?: string
+  /** Largest accepted request body. */
+  maxBodyBytes?: number
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.pdf': 'application/pdf',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf'
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+const failure = (code: string, message: string) => ({ ok: false, error: { code, message } })
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        reject(Object.assign(new Error('body too large'), { status: 413 }))
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+async function serveFile(res: ServerResponse, baseDir: string, relative: string, fallback?: string): Promise<boolean> {
+  const base = resolve(baseDir)
+  const target = resolve(join(base, normalize(decodeURIComponent(relative))))
+  if (!target.startsWith(base)) return false
+  let path = target
+  let info = await stat(path).catch(() => null)
+  if (info?.isDirectory()) {
+    path = join(path, 'index.html')
+    info = await stat(path).catch(() => null)
+  }
+  if (!info?.isFile()) {
+    if (!fallback) return false
+    path = join(base, fallback)
+    info = await stat(path).catch(() => null)
+    if (!info?.isFile()) return false
+  }
+  const type = TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream'
+  // Hashed assets may be cached; index.html must not be, or a rebuild is not seen.
+  const cache = path.endsWith('.html') ? 'no-cache' : 'public, max-age=3600'
+  res.writeHead(200, { 'content-type': type, 'content-length': info.size, 'cache-control': cache })
+  createReadStream(path).pipe(res)
+  return true
+}
+
+async function callFunction(req: IncomingMessage, res: ServerResponse, options: HttpOptions, name: string): Promise<void> {
+  if (req.method !== 'POST') return sendJson(res, 405, failure('INVALID_INPUT', '仅支持 POST'))
+  if (!options.host.hasFunction(name)) return sendJson(res, 404, failure('NOT_FOUND', `云函数不存在：${name}`))
+  let data: unknown
+  try {
+    const text = await readBody(req, options.maxBodyBytes ?? 2 * 1024 * 1024)
+    data = text.trim() === '' ? {} : JSON.parse(text)
+  } catch (error) {
+    const status = (error as { status?: number }).status === 413 ? 413 : 400
+    return sendJson(res, status, failure('INVALID_INPUT', status === 413 ? '请求体过大' : '请求体不是合法的 JSON'))
+  }
+  const openid = req.headers['x-openid']
+  const result = await options.host.invoke(name, data, typeof openid === 'string' && openid ? openid : undefined)
+  sendJson(res, 200, result)
+}
+
+/**
+ * The emulator's HTTP face: `POST /api/functions/<name>` with the `data` that
+ * `wx.cloud.callFunction` would send and the caller's openid in `x-openid`; the H5 build at `/`;
+ * local cloud storage at `/files/`.
+ */
+export function createHttpServer(options: HttpOptions): Server {
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      const fn = /^\/api\/functions\/([A-Za-z0-9_-]+)\/?$/.exec(url.pathname)
+      if (fn) return await callFunction(req, res, options, fn[1])
+      if (url.pathname.startsWith('/api/')) return sendJson(res, 404, failure('NOT_FOUND', '接口不存在'))
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, failure('INVALID_INPUT', '不支持的请求方法'))
+      if (url.pathname.startsWith('/files/') && options.filesDir) {
+        if (await serveFile(res, options.filesDir, url.pathname.slice('/files/'.length))) return
+      } else if (options.staticDir) {
+        if (await serveFile(res, options.staticDir, url.pathname, 'index.html')) return
+      }
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end('未找到')
+    } catch (error) {
+      console.error('[emulator] request failed', error)
+      if (!res.headersSent) sendJson(res, 500, failure('INTERNAL', '模拟器内部错误'))
+      else res.end()
+    }
+  })
+}

@@ -1,0 +1,26 @@
+import type { UserRecord } from '../../server/core/identity'
+
+/**
+ * The demo personas with fixed openids. The H5 dev sign-in page lists the same openids
+ * (src/features/session/personas.ts); the first community is c1 (东风社区), the second c2.
+ */
+export function buildPersonas(now: Date): UserRecord[] {
+  const user = (openid: string, roles: UserRecord['roles'], scopes: Partial<UserRecord['scopes']>, profile: UserRecord['profile']): UserRecord => ({
+    _id: openid,
+    openid,
+    roles,
+    scopes: { communityIds: [], companyIds: [], gridIds: [], ...scopes },
+    profile,
+    createdAt: now,
+    updatedAt: now
+  })
+  return [
+    user('demo-resident', [], {}, { name: '王秀兰', mobile: '13900000001', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b1' }),
+    user('demo-member', ['member'], {}, { name: '李明', mobile: '13900000002', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b2' }),
+    user('demo-staff', ['staff'], { communityIds: ['c1'] }, { name: '张敏', mobile: '13900000003', communityId: 'c1' }),
+    user('demo-staff-2', ['staff'], { communityIds: ['c2'] }, { name: '赵磊', mobile: '13900000004', communityId: 'c2' }),
+    user('demo-admin', ['district_admin'], {}, { name: '陈主任', mobile: '13900000005' }),
+    user('demo-property', ['property_staff'], { companyIds: ['co1'] }, { name: '孙经理', mobile: '13900000006' }),
+    user('demo-committee', ['committee'], { gridIds: ['c1g1'] }, { name: '周委员', mobile: '13900000007', communityId: 'c1', gridId: 'c1g1' })
+  ]
+}

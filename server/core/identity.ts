@@ -1,0 +1,36 @@
+import type { Role, Scopes } from '../../src/contracts/roles'
+import { db } from './db'
+
+/** A user as stored in `users` (`_id` is the openid). Residents need no record: any openid is one. */
+export interface UserRecord {
+  _id: string
+  openid: string
+  roles: Role[]
+  scopes: Scopes
+  profile: {
+    name?: string
+    mobile?: string
+    communityId?: string
+    gridId?: string
+    buildingId?: string
+  }
+  createdAt?: Date
+  updatedAt?: Date
+}
+
+export interface Caller {
+  openid: string
+  roles: Role[]
+  scopes: Scopes
+  user: UserRecord | null
+}
+
+export const emptyScopes = (): Scopes => ({ communityIds: [], companyIds: [], gridIds: [] })
+
+/** Loads the caller's roles and scopes; every openid is at least a resident. */
+export async function loadCaller(openid: string): Promise<Caller> {
+  const res = await db().collection('users').where({ _id: openid }).limit(1).get()
+  const user = (res.data[0] as UserRecord | undefined) ?? null
+  const roles = new Set<Role>(['resident', ...(user?.roles ?? [])])
+  return { openid, roles: [...roles], scopes: user?.scopes ?? emptyScopes(), user }
+}

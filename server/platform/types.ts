@@ -1,0 +1,51 @@
+/**
+ * The platform seams: each has a WeChat-cloud implementation and a local one for the emulator
+ * and tests. Nothing else in server/ knows where it runs.
+ */
+export interface StoredFile {
+  /** Cloud storage fileID on WeChat (cloud://…); `local://<path>` on the emulator. */
+  fileID: string
+  /** A URL a browser or the mini-program can open (temporary on WeChat). */
+  url: string
+}
+
+export interface Files {
+  put(path: string, content: Buffer, contentType: string): Promise<StoredFile>
+  url(fileID: string): Promise<string>
+}
+
+export interface MiniProgramCodes {
+  /** A mini-program code (WeChat) or a QR PNG (emulator) that opens `page` with `scene`. */
+  create(input: { scene: string; page: string; path: string }): Promise<StoredFile>
+}
+
+export interface SubscriptionMessage {
+  touser: string
+  templateId: string
+  page?: string
+  data: Record<string, { value: string }>
+  /** A Chinese one-line summary for the local outbox and logs. */
+  summary: string
+}
+
+export interface Messages {
+  send(message: SubscriptionMessage): Promise<void>
+}
+
+export interface ContentCheckResult {
+  ok: boolean
+  reason?: string
+}
+
+export interface ContentCheck {
+  text(content: string, openid: string): Promise<ContentCheckResult>
+  image(fileID: string, openid: string): Promise<ContentCheckResult>
+}
+
+export interface Platform {
+  kind: 'cloud' | 'local'
+  files: Files
+  codes: MiniProgramCodes
+  messages: Messages
+  contentCheck: ContentCheck
+}
