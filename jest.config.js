@@ -5,6 +5,8 @@ const transformIgnorePatterns = [
   '<rootDir>/node_modules/(?!(@tarojs|@nutui|@stencil|lodash-es|query-string|decode-uri-component|filter-obj|split-on-first|swiper|ssr-window|dom7)/)'
 ]
 module.exports = {
+  // Function tests with real parallel calls and browser journeys need more than the 5 s default.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -26,6 +28,21 @@ module.exports = {
       testMatch: ['<rootDir>/tests/functions/**/*.test.ts', '<rootDir>/tests/emulator/**/*.test.ts'],
       transform: { '^.+\\.(t|j)sx?$': swc },
       moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' }
+    },
+    {
+      // Playwright journeys on the H5 build (npm test builds dist/h5 first).
+      displayName: 'e2e-h5',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/e2e-h5/**/*.test.ts'],
+      transform: { '^.+\\.(t|j)sx?$': swc },
+      moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' }
+    },
+    {
+      // miniprogram-automator specs: need WeChat DevTools (macOS/Windows); skipped elsewhere.
+      displayName: 'e2e-mp',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/e2e-mp/**/*.test.ts'],
+      transform: { '^.+\\.(t|j)sx?$': swc }
     }
   ]
 }

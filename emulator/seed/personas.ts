@@ -24,3 +24,14 @@ export function buildPersonas(now: Date): UserRecord[] {
     user('demo-committee', ['committee'], { gridIds: ['c1g1'] }, { name: '周委员', mobile: '13900000007', communityId: 'c1', gridId: 'c1g1' })
   ]
 }
+
+/** What `npm start` prints about the personas. */
+export const PERSONA_LINES = [
+  'demo-resident   居民 王秀兰（东风社区 锦绣花园 1号楼）',
+  'demo-member     在职党员 李明（东风社区 锦绣花园 2号楼）',
+  'demo-staff      社区工作者 张敏（东风社区）',
+  'demo-staff-2    社区工作者 赵磊（红旗社区）',
+  'demo-admin      区级管理员 陈主任',
+  'demo-property   物业服务企业 孙经理（安居物业，服务锦绣花园）',
+  'demo-committee  业委会成员 周委员（锦绣花园）'
+]

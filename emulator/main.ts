@@ -1,0 +1,49 @@
+/**
+ * The local cloud: `npm start` runs this after building H5. Serves dist/h5 and the cloud functions
+ * at http://127.0.0.1:8080 (PORT), with a durable store in .data/ (DATA_DIR), seeded with the demo
+ * district on first start (SEED_SCALE, default 1).
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { createHost } from './host'
+import { createHttpServer } from './http'
+import { seedDemo } from './seed'
+import { PERSONA_LINES } from './seed/personas'
+
+const root = resolve(__dirname, '..')
+const port = Number(process.env.PORT || 8080)
+const bind = process.env.HOST || '127.0.0.1'
+const dataDir = resolve(process.env.DATA_DIR || join(root, '.data'))
+const publicUrl = process.env.PUBLIC_URL || `http://${bind === '0.0.0.0' ? '127.0.0.1' : bind}:${port}`
+
+async function main() {
+  mkdirSync(dataDir, { recursive: true })
+  process.env.HONGLIN_PLATFORM = 'local'
+  process.env.HONGLIN_DATA_DIR = dataDir
+  process.env.HONGLIN_PUBLIC_URL = publicUrl
+  const host = createHost({ dataDir })
+  if (host.store.count('users') === 0) {
+    const scale = Number(process.env.SEED_SCALE || 1)
+    const started = Date.now()
+    await seedDemo(host.store, { scale })
+    console.log(`seeded the demo district (scale ${scale}) in ${Date.now() - started} ms`)
+  }
+  const staticDir = join(root, 'dist', 'h5')
+  if (!existsSync(join(staticDir, 'index.html'))) console.warn('dist/h5 is missing: run `npm run build:h5` (npm start does it) to serve the app')
+  const server = createHttpServer({ host, staticDir, filesDir: join(dataDir, 'files') })
+  server.listen(port, bind, () => {
+    console.log(`\n红邻 local cloud: ${publicUrl}`)
+    console.log(`  data: ${dataDir}`)
+    console.log(`  functions: POST ${publicUrl}/api/functions/<name>  (header x-openid: <openid>)`)
+    console.log('  demo personas (pick one on the sign-in page):')
+    for (const line of PERSONA_LINES) console.log(`    ${line}`)
+  })
+  const stop = () => server.close(() => host.close().then(() => process.exit(0)))
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

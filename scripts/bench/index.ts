@@ -1,0 +1,57 @@
+/**
+ * `npm run bench [-- name …]`: runs the benchmark scenarios (all, or those named) and writes
+ * BENCHMARKS.md with the machine it ran on. Targets are checked here, never in unit tests.
+ */
+import { writeFileSync } from 'node:fs'
+import { cpus, totalmem, type as osType, release } from 'node:os'
+import { join } from 'node:path'
+import { root, type BenchResult, type Scenario } from './lib'
+import { usersScenarios } from './users'
+import { weappSizeScenario } from './weapp-size'
+
+const scenarios: Scenario[] = [...usersScenarios, weappSizeScenario]
+
+async function main() {
+  const only = process.argv.slice(2)
+  const chosen = only.length ? scenarios.filter((s) => only.some((o) => s.name.startsWith(o))) : scenarios
+  const results: { scenario: string; result?: BenchResult; error?: string; seconds: number }[] = []
+  for (const scenario of chosen) {
+    const started = Date.now()
+    console.log(`▶ ${scenario.name}`)
+    try {
+      const result = await scenario.run()
+      results.push({ scenario: scenario.name, result, seconds: (Date.now() - started) / 1000 })
+      for (const row of result.rows) console.log(`   ${row.metric}: ${row.value}${row.target ? ` (target ${row.target}: ${row.pass ? 'met' : 'MISSED'})` : ''}`)
+    } catch (error) {
+      results.push({ scenario: scenario.name, error: String((error as Error).stack ?? error), seconds: (Date.now() - started) / 1000 })
+      console.error(`   failed: ${error}`)
+    }
+  }
+  const cpu = cpus()
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString()}.`,
+    '',
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${osType()} ${release()}, Node ${process.version}.`,
+    'The emulator runs as its own process (the real wx-server-sdk over the SQLite-backed store, with',
+    'the demo district seeded at the stated scale); the load comes from this process over loopback HTTP.',
+    ''
+  ]
+  for (const r of results) {
+    lines.push(`## ${r.result?.title ?? r.scenario}`, '')
+    if (r.error) {
+      lines.push('Failed:', '', '```', r.error, '```', '')
+      continue
+    }
+    lines.push('| metric | value | target | met |', '|---|---|---|---|')
+    for (const row of r.result!.rows) lines.push(`| ${row.metric} | ${row.value} | ${row.target ?? ''} | ${row.pass === undefined ? '' : row.pass ? 'yes' : '**no**'} |`)
+    for (const note of r.result!.notes ?? []) lines.push('', note)
+    lines.push('', `(${r.seconds.toFixed(0)} s)`, '')
+  }
+  writeFileSync(join(root, 'BENCHMARKS.md'), lines.join('\n'))
+  console.log('wrote BENCHMARKS.md')
+  process.exit(results.some((r) => r.error) ? 1 : 0)
+}
+
+main()

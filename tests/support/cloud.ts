@@ -1,0 +1,66 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Reply } from '../../src/contracts/reply'
+import { clock as serverClock } from '../../server/core/clock'
+import { createHost } from '../../emulator/host'
+import { seedDemo } from '../../emulator/seed'
+
+export interface TestClock {
+  now(): number
+  set(at: number | string | Date): void
+  advance(ms: number): void
+}
+
+export interface TestCloud {
+  /** Calls a cloud function as `openid` (none: an anonymous call) through the real SDK path. */
+  call<T = any>(fn: string, action: string, input?: object, openid?: string): Promise<Reply<T>>
+  /** Like `call`, but expects success and returns `data` (a failure throws with its code). */
+  ok<T = any>(fn: string, action: string, input?: object, openid?: string): Promise<T>
+  store: ReturnType<typeof createHost>['store']
+  clock: TestClock
+  /** Local files and QR codes written by the platform seam during this test. */
+  dataDir: string
+  close(): Promise<void>
+}
+
+/**
+ * A fresh in-memory cloud for one test file: the emulator backend, the real wx-server-sdk, the
+ * functions under cloudfunctions/, the local platform seams, and a controllable clock
+ * (starting at `start`, default 2026-11-27 09:00 Shanghai) shared by the server code and
+ * `db.serverDate()`. With `seed` (default true) the demo district and personas are loaded.
+ */
+export async function startTestCloud(options: { seed?: boolean; scale?: number; start?: number | string | Date } = {}): Promise<TestCloud> {
+  let now = new Date(options.start ?? '2026-11-27T09:00:00+08:00').getTime()
+  const dataDir = mkdtempSync(join(tmpdir(), 'honglin-cloud-'))
+  process.env.HONGLIN_PLATFORM = 'local'
+  process.env.HONGLIN_DATA_DIR = dataDir
+  serverClock.use(() => now)
+  const host = createHost({ inMemory: true, now: () => now })
+  if (options.seed !== false) await seedDemo(host.store, { scale: options.scale ?? 1, now: new Date(now) })
+  const call = async <T>(fn: string, action: string, input: object = {}, openid?: string) =>
+    (await host.invoke(fn, { action, ...input }, openid)) as Reply<T>
+  return {
+    call,
+    async ok<T>(fn: string, action: string, input: object = {}, openid?: string) {
+      const reply = await call<T>(fn, action, input, openid)
+      if (!reply.ok) throw new Error(`${fn}.${action} failed: ${reply.error.code} ${reply.error.message}`)
+      return reply.data
+    },
+    store: host.store,
+    clock: {
+      now: () => now,
+      set: (at) => {
+        now = new Date(at).getTime()
+      },
+      advance: (ms) => {
+        now += ms
+      }
+    },
+    dataDir,
+    async close() {
+      serverClock.reset()
+      await host.close()
+    }
+  }
+}
