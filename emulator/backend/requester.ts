@@ -1,0 +1,161 @@
+/**
+ * The transport @cloudbase/database sends every database call through (`new Db.reqClass(config)`
+ * then `send(action, params)`), answered by a local Store instead of the cloud's HTTP API.
+ * Requests and replies have the cloud's shapes: queries and documents are EJSON strings, results
+ * come back under `data`, and failures are thrown as errors with a string `code` (what
+ * @cloudbase/node-sdk's requester throws when the server answers with a code).
+ */
+import { DbError, invalidParam, newRequestId, requestFailed } from './errors'
+import type { Doc, DocId, Store } from './store'
+import { parseEJSON, resolveMarkers, toEJSON } from './values'
+
+/** Default and maximum page sizes of `get()` in cloud functions. */
+export const GET_DEFAULT_LIMIT = 100
+export const GET_MAX_LIMIT = 1000
+/** What an aggregation returns when its pipeline has no `$limit` stage (measured on the cloud). */
+export const AGGREGATE_DEFAULT_LIMIT = 20
+
+type Params = Record<string, any>
+
+const SIMPLE_ID_QUERY = /^\{"_id":"([^"\\]*)"\}$/
+
+/** Answers one SDK action against a store. */
+export async function handleAction(store: Store, action: string, params: Params = {}): Promise<Params> {
+  try {
+    const data = await dispatch(store, action, params)
+    return { requestId: newRequestId(), ...data }
+  } catch (error) {
+    if (error instanceof DbError) throw error
+    throw requestFailed(`[InternalError] ${(error as Error)?.message ?? String(error)}`)
+  }
+}
+
+async function dispatch(store: Store, action: string, params: Params): Promise<Params> {
+  const now = store.now
+  const ejson = (text: unknown, what: string): any => {
+    if (text === undefined || text === null || text === '') return undefined
+    // The SDK's doc(id) query for a plain string id: skip the EJSON parser.
+    const byId = typeof text === 'string' && text.length < 300 ? SIMPLE_ID_QUERY.exec(text) : null
+    if (byId) return { _id: byId[1] }
+    if (typeof text !== 'string') throw invalidParam(`${what} must be an EJSON string`)
+    try {
+      return resolveMarkers(parseEJSON(text), now)
+    } catch (error) {
+      throw invalidParam(`[InvalidParameter] cannot parse ${what}: ${(error as Error).message}`)
+    }
+  }
+  const coll = (): string => {
+    const name = params.collectionName
+    if (typeof name !== 'string' || name.length === 0) throw invalidParam('collectionName is required')
+    return name
+  }
+  const txId: string | undefined = params.transactionId || undefined
+  const tx = store.transactions
+
+  switch (action) {
+    case 'database.startTransaction':
+      return { transactionId: await tx.start() }
+    case 'database.commitTransaction':
+      tx.commit(params.transactionId)
+      return {}
+    case 'database.abortTransaction':
+      tx.abort(params.transactionId)
+      return {}
+
+    case 'database.insertDocument': {
+      if (!Array.isArray(params.data) || params.data.length === 0) throw invalidParam('data must be a non-empty array')
+      const docs = params.data.map((text: unknown) => {
+        const doc = ejson(text, 'data')
+        if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw invalidParam('each document must be an object')
+        return doc as Doc
+      })
+      const insertedIds = txId ? tx.insert(txId, coll(), docs) : store.insertBatch(coll(), docs)
+      return { data: { insertedIds } }
+    }
+
+    case 'database.getDocument': {
+      const query: Doc = ejson(params.query, 'query') ?? {}
+      const projection: Doc | undefined = ejson(params.projection, 'projection')
+      if (txId) {
+        const id = docIdOf(query, params.queryType, 'get')
+        const doc = tx.get(txId, coll(), id)
+        const list = doc ? (projection ? store.project([doc], projection).map(toEJSON) : [store.jsonFor(doc)]) : []
+        return { data: { list } }
+      }
+      const isDoc = params.queryType === 'DOC'
+      const limit = isDoc ? 1 : clampLimit(params.limit)
+      const offset = isDoc ? 0 : Math.max(0, Number(params.offset) || 0)
+      const sort = ejson(params.order, 'order')
+      const docs = store.select(coll(), query, { sort, skip: offset, limit, projection })
+      return { data: { list: docs.map((doc) => store.jsonFor(doc)), limit, offset } }
+    }
+
+    case 'database.calculateDocument':
+      return { data: { total: store.count(coll(), ejson(params.query, 'query') ?? {}) } }
+
+    case 'database.modifyDocument':
+    case 'database.modifyAndReturnDoc': {
+      const query: Doc = ejson(params.query, 'query') ?? {}
+      const data = ejson(params.data, 'data')
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) throw invalidParam('data must be an object')
+      const merge = params.merge !== false
+      const upsert = params.upsert === true
+      if (action === 'database.modifyAndReturnDoc') {
+        if (txId) throw invalidParam('updateAndReturn is not supported in a transaction by the emulator')
+        const result = store.modify(coll(), query, data, { multi: false, merge: true, upsert: false })
+        const doc = result.matched ? store.select(coll(), query, { limit: 1 })[0] : undefined
+        return { data: { updated: result.updated, doc: doc ? store.jsonFor(doc) : undefined } }
+      }
+      if (txId) {
+        const id = docIdOf(query, params.queryType, 'update')
+        const result = tx.modify(txId, coll(), id, data, { merge, upsert })
+        return { data: { updated: result.updated, upsert_id: result.upsertedId } }
+      }
+      const multi = params.queryType === 'DOC' ? false : params.multi !== false
+      const result = store.modify(coll(), query, data, { multi, merge, upsert })
+      return { data: { updated: result.updated, upsert_id: result.upsertedId } }
+    }
+
+    case 'database.removeDocument': {
+      const query: Doc = ejson(params.query, 'query') ?? {}
+      if (txId) return { data: { deleted: tx.remove(txId, coll(), docIdOf(query, params.queryType, 'remove')) } }
+      const multi = params.queryType === 'DOC' ? false : params.multi !== false
+      return { data: { deleted: store.remove(coll(), query, multi) } }
+    }
+
+    case 'database.aggregateDocuments': {
+      if (!Array.isArray(params.stages)) throw invalidParam('stages must be an array')
+      const pipeline: Doc[] = params.stages.map((stage: { stageKey?: unknown; stageValue?: unknown }) => {
+        if (typeof stage?.stageKey !== 'string' || !stage.stageKey.startsWith('$')) throw invalidParam('invalid aggregation stage')
+        return { [stage.stageKey]: ejson(stage.stageValue, `${stage.stageKey} stage`) }
+      })
+      if (!pipeline.some((stage) => '$limit' in stage)) pipeline.push({ $limit: AGGREGATE_DEFAULT_LIMIT })
+      const docs = store.runPipeline(coll(), pipeline)
+      return { data: { list: docs.map((doc) => store.jsonFor(doc)) } }
+    }
+
+    case 'database.addCollection':
+      store.state(coll())
+      return {}
+
+    default:
+      throw invalidParam(`the local emulator does not support ${action}`)
+  }
+}
+
+function clampLimit(value: unknown): number {
+  const limit = Math.trunc(Math.abs(Number(value)))
+  if (!Number.isFinite(limit) || limit === 0) return GET_DEFAULT_LIMIT
+  return Math.min(limit, GET_MAX_LIMIT)
+}
+
+/** Transactions work on single documents by `_id` (as on the cloud: no where() inside one). */
+function docIdOf(query: Doc, queryType: unknown, what: string): DocId {
+  const id = query?._id
+  if (queryType !== 'DOC' || (typeof id !== 'string' && typeof id !== 'number') || Object.keys(query).length !== 1) {
+    throw requestFailed(
+      `[InvalidParameter] a transaction only supports single-document operations by _id (collection.doc(id).${what}, collection.add); where() is not supported in a transaction`
+    )
+  }
+  return id
+}

@@ -1,0 +1,258 @@
+/**
+ * Every database collection the project uses, with the indexes each one needs.
+ *
+ * This file is the single list of indexes: create the same ones in the WeChat cloud console
+ * (数据库 → 集合 → 索引管理) when deploying, and the local emulator builds and enforces them
+ * (hash indexes for equality / `$in` lookups; `unique` is enforced on insert and update with the
+ * same duplicate-key error as the cloud). Add an entry here whenever code queries a collection by
+ * a field other than `_id`.
+ *
+ * Semantics follow MongoDB (which the cloud database is): a unique index treats a missing field as
+ * `null`, so at most one document may lack a field covered by a unique index.
+ */
+
+export interface IndexDef {
+  /** Field paths (dotted for nested fields), in index order. */
+  fields: string[]
+  unique?: boolean
+}
+
+export interface CollectionDef {
+  /** What the collection holds (for people reading this list). */
+  description?: string
+  indexes: IndexDef[]
+}
+
+export const collections = {
+  // ---- 志愿服务 / 邻里活动 and teams (issue #4: server/activities, server/teams)
+  activities: {
+    description: 'Volunteer activities and centre events (kind volunteer | event); never deleted, cancelled with a reason.',
+    indexes: [{ fields: ['communityId'] }, { fields: ['centerId'] }, { fields: ['teamId'] }]
+  },
+  activitySignups: {
+    description: 'One per person and activity (_id `${activityId}:${openid}`): confirmed, waiting (seq = order), withdrawn, cancelled.',
+    indexes: [{ fields: ['activityId'] }, { fields: ['activityId', 'status'] }, { fields: ['openid', 'status'] }]
+  },
+  serviceRecords: {
+    description: 'Volunteer hours (_id `${activityId}:${openid}` or `wish:${wishId}`): open → pending → approved | adjusted | declined; never deleted.',
+    indexes: [
+      { fields: ['activityId'] },
+      { fields: ['activityId', 'status'] },
+      { fields: ['openid'] },
+      { fields: ['openid', 'status'] },
+      { fields: ['communityId', 'status'] },
+      { fields: ['teamId', 'status'] }
+    ]
+  },
+  volunteers: {
+    description: 'One per volunteer (_id = openid): the stable volunteer number, name, ranking preference.',
+    indexes: [{ fields: ['volunteerNo'], unique: true }]
+  },
+  certificates: {
+    description: 'Issued 志愿服务证明 (_id = certificate number) with the snapshot of the records behind them.',
+    indexes: [{ fields: ['openid', 'fingerprint'] }]
+  },
+  counters: {
+    description: 'Named sequences (_id = name, value), advanced in transactions (e.g. volunteerNo).',
+    indexes: []
+  },
+  teams: {
+    description: 'Teams: 联系社区工作队 (liaison) and 党员应急突击队 (emergency), per community; disbanded, never deleted.',
+    indexes: [{ fields: ['communityId'] }, { fields: ['type'] }]
+  },
+  teamMembers: {
+    description: 'Team membership (_id `${teamId}:${openid}`): active or removed, with history.',
+    indexes: [{ fields: ['teamId', 'status'] }, { fields: ['openid', 'status'] }]
+  },
+  users: {
+    description: 'One document per WeChat user (keyed by a generated _id; looked up by openid).',
+    indexes: [
+      { fields: ['openid'], unique: true },
+      // who to notify: the staff of a community, the people of a company, the committee of a grid
+      { fields: ['scopes.communityIds'] },
+      { fields: ['scopes.companyIds'] },
+      { fields: ['scopes.gridIds'] },
+      // where people live (notices: audience sizes and coverage per community / grid / building)
+      { fields: ['profile.communityId'] },
+      { fields: ['profile.gridId'] },
+      { fields: ['profile.buildingId'] }
+    ]
+  },
+  // ---- 三方联动 tickets, property companies, wishes and the deeds ledger (issue #7)
+  tickets: {
+    description: 'Residents\' problem reports (三方联动), _id a short readable number. Never deleted.',
+    indexes: [
+      { fields: ['reporterOpenid'] },
+      { fields: ['gridId'] },
+      { fields: ['communityId'] },
+      { fields: ['companyId'] },
+      { fields: ['status'] },
+      // scorecards (aggregate $match on the month, then the company)
+      { fields: ['ratedMonth'] },
+      { fields: ['dueMonth'] },
+      { fields: ['firstResolvedMonth'] },
+      { fields: ['createdMonth'] }
+    ]
+  },
+  ticketEvents: {
+    description: 'Every change and comment of a ticket (actor, time, note), _id `<ticketId>:<seq>`. Append-only.',
+    indexes: [{ fields: ['ticketId'] }]
+  },
+  routingRules: {
+    description: 'Lead party and deadlines per ticket category, _id = category (defaults in src/contracts/tickets.ts).',
+    indexes: []
+  },
+  dailyQuotas: {
+    description: 'Per-person-per-day counters (_id `<kind>:<openid>:<YYYY-MM-DD>`) for RATE_LIMITED.',
+    indexes: []
+  },
+  companyMonths: {
+    description: 'Party-building criteria entered by the district admin per company per month, _id `<companyId>:<YYYY-MM>`.',
+    indexes: [{ fields: ['month'] }]
+  },
+  rankings: {
+    description: 'The monthly property-company ranking once reviewed (appeal window) and published (红黑榜), _id = month.',
+    indexes: [{ fields: ['status'] }]
+  },
+  rankingAppeals: {
+    description: 'Companies\' appeals against a month\'s ranking, _id `<month>:<companyId>` (one each).',
+    indexes: [{ fields: ['month'] }, { fields: ['companyId'] }]
+  },
+  wishes: {
+    description: '微心愿 posted by residents and fulfilled by party members. Never deleted.',
+    indexes: [{ fields: ['communityId'] }, { fields: ['residentOpenid'] }, { fields: ['memberOpenid'] }, { fields: ['status'] }]
+  },
+  wishEvents: {
+    description: 'History of a wish (actor, time, note), _id `<wishId>:<seq>`. Append-only.',
+    indexes: [{ fields: ['wishId'] }]
+  },
+  deeds: {
+    description: '我为群众办实事 ledger: one entry per resolved ticket / confirmed wish (_id `ticket:<id>` / `wish:<id>`).',
+    indexes: [{ fields: ['communityId'] }, { fields: ['figure'] }]
+  },
+  // ---- 党建+邻里中心 (issue #5: server/centers)
+  centers: {
+    description: 'Neighbourhood centres: planned → under_construction → built → accepted, status history inside. Never deleted.',
+    indexes: [{ fields: ['communityId'] }, { fields: ['status'] }, { fields: ['gridId'] }]
+  },
+  rooms: {
+    description: 'Bookable rooms of a centre; `code` (unique) is the check-in code on the door (the QR scene).',
+    indexes: [{ fields: ['centerId'] }, { fields: ['code'], unique: true }]
+  },
+  roomSlots: {
+    description: 'One per taken slot (_id `${roomId}:${YYYYMMDDHHmm}`): pending | booked (a booking) or blocked (a blackout). Removed when freed; the booking keeps the history.',
+    indexes: [{ fields: ['roomId', 'day'] }]
+  },
+  bookings: {
+    description: 'Room bookings: pending → confirmed → checked_in; cancelled | rejected | expired | no_show. Never deleted; history inside.',
+    indexes: [
+      { fields: ['openid'] },
+      { fields: ['openid', 'status'] },
+      { fields: ['roomId', 'status'] },
+      { fields: ['roomId', 'day'] },
+      { fields: ['centerId', 'status'] },
+      { fields: ['centerId', 'day'] },
+      { fields: ['communityId', 'status'] },
+      { fields: ['status'] }
+    ]
+  },
+  bookingQuotas: {
+    description: 'Active bookings per person, room and week (_id `${roomId}:${openid}:${monday}`), changed in booking transactions.',
+    indexes: []
+  },
+  bookingSuspensions: {
+    description: 'Booking suspensions after repeated no-shows (_id = openid): until, since, no-shows counted.',
+    indexes: []
+  },
+  roomBlackouts: {
+    description: 'Periods a room is closed (with the reason, the slots claimed and the bookings displaced); lifted, never deleted.',
+    indexes: [{ fields: ['roomId'] }, { fields: ['centerId'] }, { fields: ['communityId'] }]
+  },
+  centerFunds: {
+    description: 'Funding ledger of the centres (amounts in fen): subsidy / reward (automatic, _id `fund-<type>-<centerId>`), grant, property, owners, other. Append-only.',
+    indexes: [{ fields: ['centerId'] }, { fields: ['communityId'] }, { fields: ['type'] }]
+  },
+  // ---- 政策宣讲与通知 (issue #6: server/notices)
+  notices: {
+    description: 'Notices: audienceKeys (place keys) and audienceRoles matched with _.in; withdrawn, never deleted; history inside.',
+    indexes: [{ fields: ['audienceKeys'] }, { fields: ['manageKeys'] }, { fields: ['pushState'] }]
+  },
+  noticeReads: {
+    description: 'One per reader and notice (_id `${noticeId}:${openid}`) with the reader\'s community/grid/building at the time.',
+    indexes: [
+      { fields: ['noticeId'] },
+      { fields: ['noticeId', 'communityId'] },
+      { fields: ['noticeId', 'gridId'] },
+      { fields: ['noticeId', 'buildingId'] },
+      { fields: ['openid'] }
+    ]
+  },
+  noticeAudienceCounts: {
+    description: 'District-wide audience sizes per community (aggregate over users), _id `${noticeId}|v${audienceVersion}|${scope}`, kept 5 minutes.',
+    indexes: []
+  },
+  noticeFiles: {
+    description: 'Attachments uploaded through notices.upload (emulator/H5), _id `f-<sha1 of fileID>`: verified type and size.',
+    indexes: []
+  },
+  noticeSubscriptions: {
+    description: 'One-time subscription grants for important notices (_id = openid): credits, place keys and roles when subscribing.',
+    indexes: [{ fields: ['placeKeys'] }]
+  },
+  noticePushes: {
+    description: 'One per pushed notice and person (_id `${noticeId}:${openid}`): no one is pushed the same notice twice.',
+    indexes: [{ fields: ['noticeId'] }]
+  },
+  // District structure read by notices (grids of a community, buildings of a community / grid).
+  grids: {
+    description: 'Compounds (grids) of the district (emulator/seed/district.ts).',
+    indexes: [{ fields: ['communityId'] }]
+  },
+  buildings: {
+    description: 'Buildings of the district (emulator/seed/district.ts).',
+    indexes: [{ fields: ['communityId'] }, { fields: ['gridId'] }]
+  },
+  // District structure read by members (the four-level organisation a member is placed in).
+  branches: { description: 'Grid party branches (网格党支部), _id `br-<gridId>`.', indexes: [{ fields: ['communityId'] }] },
+  partyGroups: { description: 'Building party groups (楼栋党小组), _id `pg-<buildingId>`.', indexes: [{ fields: ['gridId'] }, { fields: ['communityId'] }] },
+  centralHouseholds: { description: '党员中心户, _id `ch-<buildingId>` (not every building has one).', indexes: [{ fields: ['gridId'] }, { fields: ['communityId'] }] },
+  // District structure counted by the reports (issue #8: server/reports, per community).
+  communities: { description: 'Communities of the district (emulator/seed/district.ts), listed by `order`.', indexes: [] },
+  communityCommittees: { description: 'Community "大党委" (one per community), _id `cc<n>`.', indexes: [{ fields: ['communityId'] }] },
+  ownersCommittees: { description: 'Owners\' committees (业委会) of compounds, _id `oc-<gridId>`: members, partyMembers.', indexes: [{ fields: ['communityId'] }, { fields: ['gridId'] }] },
+  selfManagementCommittees: { description: '物业自管委员会 of compounds, _id `smc-<gridId>`.', indexes: [{ fields: ['communityId'] }, { fields: ['gridId'] }] },
+  companies: { description: 'Property companies (kind professional | public_interest): partyMembers, hasBranch, partyInstructor.', indexes: [{ fields: ['kind'] }] },
+  // ---- 在职党员报到 (issue #3: server/members, server/qrcodes)
+  registrations: {
+    description: 'Members\' registrations at their residence community: pending → approved | rejected; approved → transferred. Never deleted. `slot` (unique) keeps one pending and one approved per person.',
+    indexes: [
+      { fields: ['slot'], unique: true },
+      { fields: ['openid'] },
+      { fields: ['openid', 'status'] },
+      { fields: ['communityId'] },
+      { fields: ['communityId', 'status'] },
+      { fields: ['status'] },
+      { fields: ['gridId'] },
+      { fields: ['buildingId'] }
+    ]
+  },
+  communityCodes: {
+    description: 'Registration codes: _id = the short scene in the community\'s mini-program code; one per community.',
+    indexes: [{ fields: ['communityId'], unique: true }]
+  },
+  settings: {
+    description: 'District-wide settings, one document per topic (_id), e.g. `registration` {target}.',
+    indexes: []
+  },
+  auditLogs: {
+    description: 'Who did what to personal data (exports, views of full mobile numbers): actor, action, target, time. Append-only.',
+    indexes: [{ fields: ['actor'] }, { fields: ['action'] }, { fields: ['communityId'] }, { fields: ['target.id'] }]
+  }
+} satisfies Record<string, CollectionDef>
+
+export type CollectionName = keyof typeof collections
+
+/** Index name as MongoDB would generate it (`field_1` / `a_1_b_1`), used in error messages. */
+export function indexName(index: IndexDef): string {
+  return index.fields.map((field) => `${field}_1`).join('_')
+}
