@@ -12,6 +12,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/tests/unit/**/*.test.ts?(x)'],
+      setupFiles: ['<rootDir>/tests/support/taro-env.ts'],
       transform: { '^.+\\.(t|j)sx?$': swc },
       transformIgnorePatterns,
       moduleNameMapper: {

@@ -1,0 +1,80 @@
+import path from 'node:path'
+import { defineConfig, type UserConfigExport } from '@tarojs/cli'
+import devConfig from './dev'
+import prodConfig from './prod'
+
+/** NutUI React Taro is drawn for a 375 design width; our own styles for 750. */
+export function designWidth(input?: string | number | { file?: string }): number {
+  const file = input && typeof input === 'object' ? input.file : undefined
+  return file?.replace(/\\+/g, '/').includes('@nutui') ? 375 : 750
+}
+
+/**
+ * zod's `z` is a namespace object re-exported by src/contracts/zod.ts; once split into the vendors
+ * chunk webpack keeps every export it reaches, including all locales. Replace the locale index
+ * with en + zh-CN only.
+ */
+function trimZod(chain: { resolve: { alias: { set(key: string, value: string): unknown } } }): void {
+  chain.resolve.alias.set(path.join(path.dirname(require.resolve('zod/package.json')), 'v4', 'locales', 'index.js'), path.resolve(__dirname, 'shims/zod-locales.js'))
+}
+
+export default defineConfig<'webpack5'>(async (merge) => {
+  const platform = process.env.TARO_ENV || 'weapp'
+  const baseConfig: UserConfigExport<'webpack5'> = {
+    projectName: 'honglin',
+    date: '2026-11-27',
+    designWidth,
+    deviceRatio: {
+      640: 2.34 / 2,
+      750: 1,
+      375: 2,
+      828: 1.81 / 2
+    },
+    sourceRoot: 'src',
+    outputRoot: `dist/${platform}`,
+    plugins: [],
+    defineConstants: {},
+    alias: {
+      '@': path.resolve(__dirname, '..', 'src')
+    },
+    copy: { patterns: [], options: {} },
+    framework: 'react',
+    compiler: 'webpack5',
+    cache: { enable: false },
+    mini: {
+      webpackChain: trimZod,
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } }
+      }
+    },
+    h5: {
+      publicPath: '/',
+      staticDirectory: 'static',
+      // Hash router (Taro's default): QR landing URLs look like /#/packages/register/pages/form/index?scene=XXXX
+      router: { mode: 'hash' },
+      output: {
+        filename: 'js/[name].[contenthash:8].js',
+        chunkFilename: 'js/[name].[contenthash:8].js'
+      },
+      miniCssExtractPluginOption: {
+        ignoreOrder: true,
+        filename: 'css/[name].[contenthash:8].css',
+        chunkFilename: 'css/[name].[contenthash:8].css'
+      },
+      webpackChain(chain) {
+        trimZod(chain)
+        // Taro splits only initial chunks on H5, so every lazily loaded page carried its own copy of
+        // zod, React helpers and NutUI; share them between pages instead.
+        const split = chain.optimization.get('splitChunks')
+        if (split) chain.optimization.splitChunks({ ...split, chunks: 'all' })
+      },
+      postcss: {
+        autoprefixer: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } }
+      }
+    }
+  }
+  if (process.env.NODE_ENV === 'development') return merge({}, baseConfig, devConfig)
+  return merge({}, baseConfig, prodConfig)
+})

@@ -1,0 +1,80 @@
+/**
+ * Evaluated at build time (process.env.TARO_ENV is the platform being built).
+ * Adding a page to a domain = one line in that domain's `pages` below (plus its entry in
+ * src/services/routes.ts). Subpackages without pages are left out (Taro rejects empty ones).
+ */
+const subPackages: { root: string; pages: string[] }[] = [
+  // 在职党员报到 (registration)
+  { root: 'packages/register', pages: [] },
+  // 志愿服务 (activities, service records, certificates)
+  {
+    root: 'packages/volunteer',
+    pages: [
+      'pages/detail/index',
+      'pages/edit/index',
+      'pages/manage/index',
+      'pages/code/index',
+      'pages/checkin/index',
+      'pages/scan/index',
+      'pages/roster/index',
+      'pages/records/index',
+      'pages/hours/index',
+      'pages/certificate/index',
+      'pages/verify/index',
+      'pages/mycode/index',
+      'pages/ranking/index',
+      'pages/teams/index',
+      'pages/team/index'
+    ]
+  },
+  // 党建+邻里中心 (centres, rooms, bookings)
+  {
+    root: 'packages/centers',
+    pages: ['pages/center/index', 'pages/room/index', 'pages/bookings/index', 'pages/checkin/index', 'pages/review/index', 'pages/stats/index', 'pages/fund/index', 'pages/manage/index']
+  },
+  // 通知公告 / 政策宣讲 (notices)
+  { root: 'packages/notices', pages: ['pages/list/index', 'pages/detail/index', 'pages/publish/index', 'pages/manage/index', 'pages/stats/index', 'pages/residence/index'] },
+  // 三方联动 (tickets)
+  {
+    root: 'packages/tickets',
+    pages: ['pages/create/index', 'pages/work/index', 'pages/detail/index', 'pages/ranking/index', 'pages/company/index', 'pages/wishes/index', 'pages/wish/index', 'pages/wish-new/index', 'pages/deeds/index', 'pages/rules/index']
+  },
+  // 区级看板、红黑榜 (district)
+  { root: 'packages/district', pages: ['pages/dashboard/index', 'pages/figure/index', 'pages/report/index'] },
+  // 管理 (admin)
+  { root: 'packages/admin', pages: [] }
+]
+
+const isH5 = process.env.TARO_ENV === 'h5'
+
+export default defineAppConfig({
+  pages: [
+    'pages/home/index',
+    'pages/activities/index',
+    'pages/centers/index',
+    'pages/mine/index',
+    // H5 (local emulator) only: pick a demo persona. Never in the mini-program.
+    ...(isH5 ? ['pages/dev-login/index'] : [])
+  ],
+  subPackages: subPackages.filter((p) => p.pages.length > 0),
+  window: {
+    backgroundTextStyle: 'light',
+    backgroundColor: '#f7f1ee',
+    navigationBarBackgroundColor: '#c8161d',
+    navigationBarTitleText: '红邻',
+    navigationBarTextStyle: 'white'
+  },
+  tabBar: {
+    color: '#5c5c5c',
+    selectedColor: '#c8161d',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tabbar/home.png', selectedIconPath: 'assets/tabbar/home-active.png' },
+      { pagePath: 'pages/activities/index', text: '活动', iconPath: 'assets/tabbar/activities.png', selectedIconPath: 'assets/tabbar/activities-active.png' },
+      { pagePath: 'pages/centers/index', text: '邻里中心', iconPath: 'assets/tabbar/centers.png', selectedIconPath: 'assets/tabbar/centers-active.png' },
+      { pagePath: 'pages/mine/index', text: '我的', iconPath: 'assets/tabbar/mine.png', selectedIconPath: 'assets/tabbar/mine-active.png' }
+    ]
+  },
+  lazyCodeLoading: 'requiredComponents'
+})

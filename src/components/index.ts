@@ -1,0 +1,5 @@
+export { PageContainer, type PageContainerProps } from './PageContainer'
+export { Section, type SectionProps } from './Section'
+export { ActionGrid, type ActionItem } from './ActionGrid'
+export { BigButton, type BigButtonProps } from './BigButton'
+export { LoadingState, EmptyState, ErrorState, type EmptyStateProps, type ErrorStateProps } from './States'

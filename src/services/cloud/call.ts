@@ -1,0 +1,57 @@
+import type { ZodType } from 'zod'
+import { replyEnvelopeSchema, type Reply, type ReplyError } from '@/contracts/reply'
+import { transport as platformTransport } from './transport'
+import type { Transport } from './types'
+
+export const NETWORK_ERROR_MESSAGE = '网络异常，请稍后重试'
+export const MALFORMED_REPLY_MESSAGE = '服务暂时不可用，请稍后重试'
+export const UNEXPECTED_DATA_MESSAGE = '数据格式有误，请稍后重试'
+
+let currentTransport: Transport = platformTransport
+
+/** Test seam: replaces the transport (no argument restores the platform one). */
+export function setTransport(next?: Transport): void {
+  currentTransport = next ?? platformTransport
+}
+
+function internal(message: string): { ok: false; error: ReplyError } {
+  return { ok: false, error: { code: 'INTERNAL', message } }
+}
+
+/**
+ * Calls cloud function `name` with `{ action, ...input }` and returns its reply envelope. Never
+ * throws: transport failures, malformed envelopes and (when `output` is given) payloads that do not
+ * match the contract all come back as `INTERNAL` with a Chinese message.
+ */
+export async function call<TOut = unknown>(
+  name: string,
+  action: string,
+  input: object = {},
+  output?: ZodType<TOut>
+): Promise<Reply<TOut>> {
+  let raw: unknown
+  try {
+    raw = await currentTransport(name, { ...(input as Record<string, unknown>), action })
+  } catch (err) {
+    logFailure(name, action, err)
+    return internal(NETWORK_ERROR_MESSAGE)
+  }
+  const envelope = replyEnvelopeSchema.safeParse(raw)
+  if (!envelope.success) {
+    logFailure(name, action, envelope.error)
+    return internal(MALFORMED_REPLY_MESSAGE)
+  }
+  const reply = envelope.data
+  if (!reply.ok) return { ok: false, error: reply.error }
+  if (!output) return { ok: true, data: reply.data as TOut }
+  const parsed = output.safeParse(reply.data)
+  if (!parsed.success) {
+    logFailure(name, action, parsed.error)
+    return internal(UNEXPECTED_DATA_MESSAGE)
+  }
+  return { ok: true, data: parsed.data }
+}
+
+function logFailure(name: string, action: string, err: unknown): void {
+  if (process.env.NODE_ENV !== 'test') console.warn(`[call] ${name}.${action} failed`, err)
+}

@@ -1,0 +1,2 @@
+// jest: stylesheets (.css/.scss/.sass) import as an empty module.
+module.exports = {}
