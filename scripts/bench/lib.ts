@@ -3,7 +3,7 @@
  * seeded data folder, an HTTP load generator with a fixed number of concurrent clients, and the
  * result shape every scenario returns for BENCHMARKS.md.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { createServer } from 'node:net'
@@ -94,10 +94,16 @@ export function post<T = any>(url: string, fn: string, body: object, openid?: st
   })
 }
 
-/** Starts `emulator/main.ts` in its own process on a fresh data folder seeded at `scale`. */
+/**
+ * Seeds a fresh data folder at `scale` with `npm run seed` (its own process, as a deployer would),
+ * then starts `emulator/main.ts` on it in another process, so the emulator's memory figures are
+ * those of serving, not of generating the demo data.
+ */
 export async function startBenchCloud(options: { scale?: number } = {}): Promise<BenchCloud> {
   const scale = options.scale ?? 1
   const dataDir = mkdtempSync(join(tmpdir(), `honglin-bench-s${scale}-`))
+  const seeded = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/seed.ts'), '--scale', String(scale), '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  if (seeded.status !== 0) throw new Error(`seeding at scale ${scale} failed`)
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'emulator/main.ts')], {
