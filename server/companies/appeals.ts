@@ -1,0 +1,131 @@
+import type { Appeal, companiesAnswerAppealInput, companiesAppealInput, companiesAppealsInput } from '../../src/contracts/companies'
+import type { Page } from '../../src/contracts/common'
+import type { z } from '../../src/contracts/zod'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { AppError, conflict, forbidden, notFound } from '../core/errors'
+import { hasRole, isDistrictAdmin, requireCompanyStaff } from '../core/guard'
+import type { Caller } from '../core/identity'
+import { findById, getById } from '../core/records'
+import { checkTexts } from '../tickets/content'
+import { mutateTicket } from '../tickets/mutate'
+import { isDuplicateKey } from '../tickets/quota'
+import type { CompanyDoc } from '../tickets/places'
+import type { RankingRecord } from './ranking'
+
+/** `rankingAppeals`, `_id` = `<month>:<companyId>`: one appeal per company per month. */
+export interface AppealRecord {
+  _id: string
+  month: string
+  companyId: string
+  companyName: string
+  openid: string
+  reason: string
+  ticketIds: string[]
+  status: 'pending' | 'upheld' | 'dismissed'
+  reply: string | null
+  excludedTicketIds: string[]
+  createdAt: Date
+  answeredAt: Date | null
+  answeredBy: string | null
+}
+
+function view(a: AppealRecord): Appeal {
+  return {
+    _id: a._id,
+    month: a.month,
+    companyId: a.companyId,
+    companyName: a.companyName,
+    reason: a.reason,
+    ticketIds: a.ticketIds,
+    status: a.status,
+    reply: a.reply ?? undefined,
+    createdAt: new Date(a.createdAt).toISOString(),
+    answeredAt: a.answeredAt ? new Date(a.answeredAt).toISOString() : undefined
+  }
+}
+
+/** Tickets named by an appeal must be the company's own. */
+async function requireCompanyTickets(companyId: string, ticketIds: string[], field: string): Promise<void> {
+  if (ticketIds.length === 0) return
+  const _ = db().command
+  const res = await db().collection('tickets').where({ _id: _.in(ticketIds), companyId }).count()
+  if (res.total !== new Set(ticketIds).size) throw new AppError('INVALID_INPUT', '所列问题不属于本企业服务的小区', [field])
+}
+
+export async function lodgeAppeal(caller: Caller, input: z.infer<typeof companiesAppealInput>): Promise<Appeal> {
+  const companyId = input.companyId ?? caller.scopes.companyIds[0]
+  if (!companyId) throw forbidden('仅物业企业人员可以申诉')
+  requireCompanyStaff(caller, companyId)
+  const rec = await findById<RankingRecord>('rankings', input.month)
+  if (!rec) throw conflict('该月考评尚未进入申诉期')
+  if (rec.status === 'published' || clock.now() >= new Date(rec.appealUntil).getTime()) throw new AppError('EXPIRED', '申诉期已结束')
+  await checkTexts(caller.openid, [['reason', input.reason]])
+  const ticketIds = [...new Set(input.ticketIds ?? [])]
+  await requireCompanyTickets(companyId, ticketIds, 'ticketIds')
+  const company = await getById<CompanyDoc>('companies', companyId, '物业企业')
+  const doc: AppealRecord = {
+    _id: `${input.month}:${companyId}`,
+    month: input.month,
+    companyId,
+    companyName: company.name,
+    openid: caller.openid,
+    reason: input.reason,
+    ticketIds,
+    status: 'pending',
+    reply: null,
+    excludedTicketIds: [],
+    createdAt: clock.date(),
+    answeredAt: null,
+    answeredBy: null
+  }
+  try {
+    await db().collection('rankingAppeals').add({ data: doc })
+  } catch (error) {
+    if (isDuplicateKey(error)) throw conflict('本企业本月已提交过申诉')
+    throw error
+  }
+  return view(doc)
+}
+
+export async function answerAppeal(caller: Caller, input: z.infer<typeof companiesAnswerAppealInput>): Promise<Appeal> {
+  const id = `${input.month}:${input.companyId}`
+  const appeal = await findById<AppealRecord>('rankingAppeals', id)
+  if (!appeal) throw notFound('申诉')
+  if (appeal.status !== 'pending') throw conflict('该申诉已处理')
+  const rec = await findById<RankingRecord>('rankings', input.month)
+  if (rec?.status === 'published') throw conflict('该月红黑榜已公示')
+  const exclude = input.decision === 'upheld' ? [...new Set(input.excludeTicketIds ?? [])] : []
+  await requireCompanyTickets(input.companyId, exclude, 'excludeTicketIds')
+  const now = clock.date()
+  const res = await db()
+    .collection('rankingAppeals')
+    .where({ _id: id, status: 'pending' })
+    .update({ data: { status: input.decision, reply: input.reply, excludedTicketIds: exclude, answeredAt: now, answeredBy: caller.user?.profile.name || caller.openid } })
+  if (res.stats.updated !== 1) throw conflict('该申诉已处理')
+  for (const ticketId of exclude) {
+    await mutateTicket(ticketId, (t) =>
+      t.scoreExcluded
+        ? null
+        : {
+            set: { scoreExcluded: true },
+            event: { kind: 'excluded', actor: 'district', actorOpenid: caller.openid, actorName: caller.user?.profile.name || '区级管理员', note: `${input.month}考评申诉成立：${input.reply}`, internal: true }
+          }
+    )
+  }
+  return view({ ...appeal, status: input.decision, reply: input.reply, answeredAt: now })
+}
+
+export async function listAppeals(caller: Caller, input: z.infer<typeof companiesAppealsInput>): Promise<Page<Appeal>> {
+  const _ = db().command
+  let where: Record<string, unknown>
+  if (isDistrictAdmin(caller)) where = { month: input.month }
+  else if (hasRole(caller, 'property_staff') && caller.scopes.companyIds.length) where = { month: input.month, companyId: _.in(caller.scopes.companyIds) }
+  else throw forbidden('仅区级管理员和物业企业可以查看申诉')
+  const col = db().collection('rankingAppeals')
+  const [count, page] = await Promise.all([
+    col.where(where).count(),
+    col.where(where).orderBy('createdAt', 'asc').skip((input.page - 1) * input.pageSize).limit(input.pageSize).get()
+  ])
+  return { items: (page.data as AppealRecord[]).map(view), total: count.total, page: input.page, pageSize: input.pageSize }
+}

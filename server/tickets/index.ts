@@ -1,0 +1,30 @@
+import { ticketsContract } from '../../src/contracts/tickets'
+import { action } from '../core/function'
+import { managedCommunities } from '../core/guard'
+import { createTicket } from './create'
+import { sweep } from './deadlines'
+import { commentTicket, confirmTicket, reopenTicket } from './feedback'
+import { getTicket, listTickets } from './list'
+import { listRules, setRule } from './routing'
+import { transitionTicket } from './transition'
+import { uploadPhoto } from './upload'
+
+const c = ticketsContract
+
+/** 三方联动 tickets. Scope checks on the ticket acted on are in each handler (model.ts relationOf). */
+export const ticketsActions = {
+  create: action({ input: c.create.input, access: 'signedIn', handler: (input, { caller }) => createTicket(caller, input) }),
+  list: action({ input: c.list.input, access: 'signedIn', handler: (input, { caller }) => listTickets(caller, input) }),
+  get: action({ input: c.get.input, access: 'signedIn', handler: (input, { caller }) => getTicket(caller, input.ticketId) }),
+  transition: action({ input: c.transition.input, access: 'signedIn', handler: (input, { caller }) => transitionTicket(caller, input) }),
+  comment: action({ input: c.comment.input, access: 'signedIn', handler: (input, { caller }) => commentTicket(caller, input) }),
+  confirm: action({ input: c.confirm.input, access: 'signedIn', handler: (input, { caller }) => confirmTicket(caller, input) }),
+  reopen: action({ input: c.reopen.input, access: 'signedIn', handler: (input, { caller }) => reopenTicket(caller, input) }),
+  upload: action({ input: c.upload.input, access: 'signedIn', handler: (input, { caller }) => uploadPhoto(caller, input) }),
+  sweep: action({ input: c.sweep.input, access: ['staff', 'district_admin'], handler: (_input, { caller }) => sweep(managedCommunities(caller)) }),
+  rules: action({ input: c.rules.input, access: 'signedIn', handler: () => listRules() }),
+  setRule: action({ input: c.setRule.input, access: ['district_admin'], handler: (input, { caller }) => setRule(caller, input) })
+}
+
+/** The timer trigger (config.json `triggers`): a full sweep of the district, no caller. */
+export const ticketsTimer = { sweep: () => sweep(null) }

@@ -1,0 +1,87 @@
+import type { Page } from '../../src/contracts/common'
+import type { TicketDetail, TicketSummary, ticketsListInput } from '../../src/contracts/tickets'
+import type { z } from '../../src/contracts/zod'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { AppError, forbidden } from '../core/errors'
+import { hasRole, isDistrictAdmin } from '../core/guard'
+import type { Caller } from '../core/identity'
+import { getById } from '../core/records'
+import { applyPending } from './deadlines'
+import { pendingWork, type TicketRecord } from './model'
+import { detailOf, namesFor, photoViews, summaryOf } from './view'
+
+type Input = z.infer<typeof ticketsListInput>
+
+/** The queue condition: every compound where the caller is one of the three parties. */
+function queueScope(caller: Caller, leadOnly: boolean): Record<string, unknown> | null {
+  const _ = db().command
+  if (isDistrictAdmin(caller)) return {}
+  const clauses: Record<string, unknown>[] = []
+  if (hasRole(caller, 'property_staff') && caller.scopes.companyIds.length)
+    clauses.push({ companyId: _.in(caller.scopes.companyIds), ...(leadOnly ? { party: 'property_company' } : {}) })
+  if (hasRole(caller, 'committee') && caller.scopes.gridIds.length)
+    clauses.push({ gridId: _.in(caller.scopes.gridIds), hasOwnersCommittee: true, ...(leadOnly ? { party: 'owners_committee' } : {}) })
+  if (hasRole(caller, 'staff') && caller.scopes.communityIds.length)
+    clauses.push({ communityId: _.in(caller.scopes.communityIds), ...(leadOnly ? { party: 'residents_committee' } : {}) })
+  if (clauses.length === 0) return null
+  return clauses.length === 1 ? clauses[0] : _.or(clauses)
+}
+
+function statusCondition(status: Input['status'], now: Date): Record<string, unknown> | null {
+  const _ = db().command
+  if (!status) return null
+  if (status === 'open') return { status: _.in(['submitted', 'accepted']) }
+  if (status === 'overdue')
+    return _.or([
+      { status: 'submitted', acceptBy: _.lt(now) },
+      { status: _.in(['submitted', 'accepted']), resolveBy: _.lt(now) }
+    ])
+  return { status }
+}
+
+export async function listTickets(caller: Caller, input: Input): Promise<Page<TicketSummary>> {
+  const _ = db().command
+  const now = clock.date()
+  const parts: Record<string, unknown>[] = []
+  if (input.scope === 'mine') parts.push({ reporterOpenid: caller.openid })
+  else if (input.scope === 'compound') {
+    const gridId = input.gridId ?? caller.user?.profile.gridId
+    if (!gridId) throw new AppError('INVALID_INPUT', '请先选择小区', ['gridId'])
+    parts.push({ gridId })
+  } else {
+    const scope = queueScope(caller, !!input.leadOnly)
+    if (!scope) throw forbidden('仅物业、业委会和社区工作人员可以查看待办')
+    parts.push(scope)
+  }
+  if (input.gridId && input.scope !== 'compound') parts.push({ gridId: input.gridId })
+  if (input.communityId) parts.push({ communityId: input.communityId })
+  if (input.category) parts.push({ category: input.category })
+  const status = statusCondition(input.status, now)
+  if (status) parts.push(status)
+  const where = parts.length === 1 ? parts[0] : _.and(parts)
+
+  // Open work is ordered by urgency (the resident's deadline); everything else newest first.
+  const urgent = input.status === 'open' || input.status === 'overdue'
+  const col = db().collection('tickets')
+  const [countRes, pageRes] = await Promise.all([
+    col.where(where).count(),
+    col
+      .where(where)
+      .orderBy(urgent ? 'resolveBy' : 'createdAt', urgent ? 'asc' : 'desc')
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .get()
+  ])
+  let tickets = pageRes.data as TicketRecord[]
+  // Deadlines are evaluated lazily: what a read finds overdue is escalated (or auto-closed) now.
+  if (tickets.some((t) => Object.values(pendingWork(t, now.getTime())).some(Boolean))) tickets = await Promise.all(tickets.map(applyPending))
+  const names = await namesFor(tickets)
+  const covers = await Promise.all(tickets.map((t) => (t.photos.length ? photoViews([t.photos[0]]).then((p) => p[0]) : Promise.resolve(undefined))))
+  return { items: tickets.map((t, i) => summaryOf(t, caller, names, covers[i])), total: countRes.total, page: input.page, pageSize: input.pageSize }
+}
+
+export async function getTicket(caller: Caller, ticketId: string): Promise<TicketDetail> {
+  const t = await applyPending(await getById<TicketRecord>('tickets', ticketId, '问题反映'))
+  return detailOf(t, caller)
+}

@@ -1,0 +1,25 @@
+import { fail, ok, type Reply } from '../../src/contracts/reply'
+import { sdk } from '../core/db'
+
+/**
+ * Cloud timer triggers call the function with `{ Type: 'Timer', TriggerName, Time }` and no user.
+ * This routes such an event to the named job; everything else goes to the normal function shell.
+ * A client cannot fake a timer: a call from the mini-program always carries an OPENID.
+ */
+export function withTimer(main: (event: unknown) => Promise<Reply<unknown>>, jobs: Record<string, () => Promise<unknown>>) {
+  return async (event: unknown): Promise<Reply<unknown>> => {
+    const e = event as { Type?: unknown; TriggerName?: unknown } | null
+    if (e && e.Type === 'Timer' && typeof e.TriggerName === 'string') {
+      if (sdk().getWXContext().OPENID) return fail('FORBIDDEN', '无权进行此操作')
+      const job = jobs[e.TriggerName]
+      if (!job) return fail('INVALID_INPUT', `未知定时任务：${e.TriggerName}`)
+      try {
+        return ok(await job())
+      } catch (error) {
+        console.error('[timer] job failed', e.TriggerName, error)
+        return fail('INTERNAL', '定时任务失败')
+      }
+    }
+    return main(event)
+  }
+}

@@ -1,0 +1,150 @@
+import type { Photo, TicketActions, TicketDetail, TicketEvent, TicketSummary } from '../../src/contracts/tickets'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import type { Caller } from '../core/identity'
+import { namesById } from '../core/records'
+import { platform } from '../platform'
+import { availableParties, iso, OPEN_STATUSES, overdueOf, partyName, relationOf, type Relation, type TicketEventRecord, type TicketRecord } from './model'
+
+export interface Names {
+  grids: Map<string, string>
+  buildings: Map<string, string>
+  communities: Map<string, string>
+  companies: Map<string, string>
+}
+
+export async function namesFor(tickets: TicketRecord[]): Promise<Names> {
+  const [grids, buildings, communities, companies] = await Promise.all([
+    namesById('grids', tickets.map((t) => t.gridId)),
+    namesById('buildings', tickets.map((t) => t.buildingId ?? '')),
+    namesById('communities', tickets.map((t) => t.communityId)),
+    namesById('companies', tickets.map((t) => t.companyId ?? ''))
+  ])
+  return { grids, buildings, communities, companies }
+}
+
+export async function photoViews(fileIDs: string[]): Promise<Photo[]> {
+  return Promise.all(fileIDs.map(async (fileID) => ({ fileID, url: await platform().files.url(fileID) })))
+}
+
+function partyNames(t: TicketRecord, names: Names) {
+  return {
+    companyName: t.companyId ? names.companies.get(t.companyId) : undefined,
+    gridName: names.grids.get(t.gridId) ?? '',
+    communityName: names.communities.get(t.communityId) ?? ''
+  }
+}
+
+/** What the viewer may do now; the actions enforce the same rules. */
+export function actionsOf(t: TicketRecord, rel: Relation): TicketActions {
+  const open = OPEN_STATUSES.includes(t.status)
+  const handoverTo = availableParties(t).filter((p) => p !== t.party)
+  return {
+    accept: rel.lead && t.status === 'submitted',
+    resolve: rel.lead && open,
+    handover: (rel.lead || rel.staff) && open && handoverTo.length > 0,
+    close: open && (rel.staff || rel.reporter),
+    comment: t.status !== 'closed' && (rel.reporter || rel.parties.length > 0 || rel.district),
+    confirm: rel.reporter && t.status === 'resolved',
+    reopen: rel.reporter && t.status === 'resolved',
+    handoverTo: rel.lead || rel.staff ? handoverTo : []
+  }
+}
+
+export function summaryOf(t: TicketRecord, caller: Caller, names: Names, cover?: Photo): TicketSummary {
+  const rel = relationOf(caller, t)
+  return {
+    _id: t._id,
+    category: t.category,
+    description: t.description,
+    status: t.status,
+    closeReason: t.closeReason ?? undefined,
+    isDispute: t.isDispute,
+    communityId: t.communityId,
+    gridId: t.gridId,
+    gridName: names.grids.get(t.gridId) ?? '',
+    buildingId: t.buildingId ?? undefined,
+    buildingName: t.buildingId ? names.buildings.get(t.buildingId) : undefined,
+    party: t.party,
+    partyName: partyName(t.party, partyNames(t, names)),
+    reporterName: rel.full || t.showName ? t.reporterName : '居民',
+    mine: rel.reporter,
+    lead: rel.lead,
+    cover,
+    photoCount: t.photos.length,
+    createdAt: iso(t.createdAt)!,
+    acceptBy: iso(t.acceptBy)!,
+    resolveBy: iso(t.resolveBy)!,
+    acceptedAt: iso(t.acceptedAt),
+    resolvedAt: iso(t.resolvedAt),
+    closedAt: iso(t.closedAt),
+    overdue: overdueOf(t, clock.now()),
+    escalated: t.escalated,
+    rating: t.rating ?? undefined,
+    reopenCount: t.reopenCount
+  }
+}
+
+export async function loadEvents(ticketId: string): Promise<TicketEventRecord[]> {
+  const out: TicketEventRecord[] = []
+  for (let skip = 0; skip < 500; skip += 100) {
+    const res = await db().collection('ticketEvents').where({ ticketId }).orderBy('seq', 'asc').skip(skip).limit(100).get()
+    out.push(...(res.data as TicketEventRecord[]))
+    if (res.data.length < 100) break
+  }
+  return out
+}
+
+/** Public form: the parties' progress; never the reporter's own notes, internal notes or staff names. */
+function publicEvent(e: TicketEventRecord): boolean {
+  if (e.internal) return false
+  if (e.kind === 'comment' && (e.actor === 'reporter' || e.actor === 'resident' || e.actor === 'district')) return false
+  return true
+}
+
+export async function detailOf(t: TicketRecord, caller: Caller): Promise<TicketDetail> {
+  const rel = relationOf(caller, t)
+  const [names, events, photos] = await Promise.all([namesFor([t]), loadEvents(t._id), photoViews(t.photos)])
+  const pn = partyNames(t, names)
+  const shown = rel.full ? events : events.filter(publicEvent)
+  const reporterShown = rel.full || t.showName ? t.reporterName : '居民'
+  const eventViews: TicketEvent[] = await Promise.all(
+    shown.map(async (e) => {
+      let actorName: string
+      if (e.actor === 'property_company' || e.actor === 'owners_committee' || e.actor === 'residents_committee') {
+        const org = partyName(e.actor, pn)
+        actorName = rel.full ? `${org} · ${e.actorName}` : org
+      } else if (e.actor === 'reporter') actorName = reporterShown
+      else if (e.actor === 'system') actorName = '系统'
+      else if (e.actor === 'district') actorName = rel.full ? `区级 · ${e.actorName}` : '区级管理员'
+      else actorName = rel.full ? e.actorName : '居民'
+      const publicNote = rel.full || e.kind !== 'reopened'
+      return {
+        _id: e._id,
+        kind: e.kind,
+        at: iso(e.at)!,
+        actor: e.actor,
+        actorName,
+        note: publicNote ? (e.note ?? undefined) : undefined,
+        photos: await photoViews(e.photos ?? []),
+        from: e.from ?? undefined,
+        to: e.to ?? undefined,
+        party: e.party ?? undefined,
+        internal: e.internal || undefined,
+        rating: e.rating ?? undefined
+      }
+    })
+  )
+  const summary = summaryOf(t, caller, names, photos[0])
+  return {
+    ...summary,
+    communityName: pn.communityName,
+    photos,
+    showName: t.showName,
+    ratingComment: t.ratingComment ?? undefined,
+    reporter: rel.full ? { name: t.reporterName, mobile: rel.parties.length > 0 || rel.reporter ? (t.reporterMobile ?? undefined) : undefined } : undefined,
+    events: eventViews,
+    actions: actionsOf(t, rel),
+    full: rel.full
+  }
+}

@@ -1,0 +1,322 @@
+import { randomBytes } from 'node:crypto'
+import type { Page } from '../../src/contracts/common'
+import {
+  WISH_LIMITS,
+  WISH_STATUS_LABELS,
+  type Wish,
+  type wishesCancelInput,
+  type wishesCompleteInput,
+  type wishesConfirmInput,
+  type wishesCreateInput,
+  type wishesListInput
+} from '../../src/contracts/wishes'
+import type { z } from '../../src/contracts/zod'
+import { recordServiceFromWish } from '../activities/records'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { AppError, conflict, forbidden, notFound } from '../core/errors'
+import { canManageCommunity, hasRole, managedCommunities } from '../core/guard'
+import type { Caller } from '../core/identity'
+import { maskName } from '../core/mask'
+import { getById, namesById } from '../core/records'
+import { shanghai } from '../core/time'
+import { TEMPLATES, phrase, thing } from '../notify/templates'
+import { platform } from '../platform'
+import { checkPhotos, checkTexts } from '../tickets/content'
+import { loadPlace } from '../tickets/places'
+import { isDuplicateKey, returnDailyQuota, takeDailyQuota } from '../tickets/quota'
+import { photoViews } from '../tickets/view'
+import { wishDeed, type DeedRecord } from './deeds'
+import type { WishEventRecord, WishRecord } from './model'
+
+const WISH_PAGE = 'packages/tickets/pages/wish/index'
+const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ'
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : undefined)
+const nameOf = (caller: Caller) => caller.user?.profile.name || '居民'
+
+function newWishId(now: Date): string {
+  return `W${shanghai(now).format('YYMMDD')}${[...randomBytes(4)].map((b) => ALPHABET[b % ALPHABET.length]).join('')}`
+}
+
+/** A member may claim wishes of the community where they are registered (their residence). */
+function memberOf(caller: Caller, communityId: string): boolean {
+  return hasRole(caller, 'member') && caller.user?.profile.communityId === communityId
+}
+
+interface WishChange {
+  set: Partial<WishRecord>
+  event: Pick<WishEventRecord, 'kind'> & { note?: string | null }
+  deed?: DeedRecord
+}
+
+/** One wish change + its history entry (+ a ledger entry) in one transaction; `decide` may rerun. */
+async function mutateWish(caller: Caller, wishId: string, decide: (w: WishRecord) => WishChange): Promise<WishRecord> {
+  return db().runTransaction(async (tx) => {
+    const w = (await tx.collection('wishes').doc(wishId).get()).data as WishRecord | null
+    if (!w) throw notFound('心愿')
+    const change = decide(w)
+    const now = clock.date()
+    const seq = (w.seq ?? 0) + 1
+    const set = { ...change.set, seq, updatedAt: now }
+    await tx.collection('wishes').doc(wishId).update({ data: set })
+    const event: WishEventRecord = { _id: `${wishId}:${String(seq).padStart(4, '0')}`, wishId, seq, kind: change.event.kind, at: now, actorOpenid: caller.openid, actorName: nameOf(caller), note: change.event.note ?? null }
+    await tx.collection('wishEvents').add({ data: event })
+    if (change.deed) await tx.collection('deeds').add({ data: change.deed })
+    return { ...w, ...set } as WishRecord
+  })
+}
+
+async function notify(to: string | null, w: WishRecord, status: string, note: string): Promise<void> {
+  if (!to) return
+  try {
+    await platform().messages.send({
+      touser: to,
+      templateId: TEMPLATES.wishProgress.id,
+      page: `${WISH_PAGE}?id=${w._id}`,
+      data: { thing1: thing(w.title), phrase2: phrase(status), thing3: thing(note), time4: { value: shanghai(clock.now()).format('YYYY-MM-DD HH:mm') } },
+      summary: `心愿“${w.title}”：${status}。${note}`
+    })
+  } catch (error) {
+    console.error('[wishes] message not sent', error)
+  }
+}
+
+async function views(ws: WishRecord[], caller: Caller): Promise<Wish[]> {
+  const [communities, grids, buildings] = await Promise.all([
+    namesById('communities', ws.map((w) => w.communityId)),
+    namesById('grids', ws.map((w) => w.gridId)),
+    namesById('buildings', ws.map((w) => w.buildingId ?? ''))
+  ])
+  return Promise.all(
+    ws.map(async (w) => {
+      const mine = w.residentOpenid === caller.openid
+      const claimedByMe = !!w.memberOpenid && w.memberOpenid === caller.openid
+      const staff = canManageCommunity(caller, w.communityId)
+      const insider = mine || claimedByMe || staff
+      const open = w.status === 'open'
+      return {
+        _id: w._id,
+        category: w.category,
+        title: w.title,
+        description: w.description ?? undefined,
+        status: w.status,
+        communityId: w.communityId,
+        communityName: communities.get(w.communityId) ?? '',
+        gridId: w.gridId,
+        gridName: grids.get(w.gridId) ?? '',
+        buildingName: w.buildingId ? buildings.get(w.buildingId) : undefined,
+        residentName: insider || w.showName ? w.residentName : '居民',
+        residentMobile: (claimedByMe && w.status !== 'cancelled') || staff ? (w.residentMobile ?? undefined) : undefined,
+        mine,
+        claimedByMe,
+        memberName: w.memberName ? (insider ? w.memberName : maskName(w.memberName)) : undefined,
+        minutes: w.minutes ?? undefined,
+        completionNote: w.completionNote ?? undefined,
+        photos: await photoViews(w.photos ?? []),
+        rating: w.rating ?? undefined,
+        createdAt: iso(w.createdAt)!,
+        claimedAt: iso(w.claimedAt),
+        completedAt: iso(w.completedAt),
+        confirmedAt: iso(w.confirmedAt),
+        serviceRecordId: w.serviceRecordId ?? undefined,
+        actions: {
+          claim: open && !mine && memberOf(caller, w.communityId),
+          release: claimedByMe && w.status === 'claimed',
+          complete: claimedByMe && w.status === 'claimed',
+          // also: a confirmed wish whose service hours could not be written yet (confirm again writes them)
+          confirm: (w.status === 'completed' || (w.status === 'confirmed' && !w.serviceRecordId && !!w.memberOpenid)) && (mine || staff),
+          cancel: (w.status === 'open' || w.status === 'claimed') && (mine || staff)
+        }
+      }
+    })
+  )
+}
+
+const one = async (w: WishRecord, caller: Caller) => (await views([w], caller))[0]
+
+export async function createWish(caller: Caller, input: z.infer<typeof wishesCreateInput>): Promise<Wish> {
+  const gridId = input.gridId ?? caller.user?.profile.gridId
+  if (!gridId) throw new AppError('INVALID_INPUT', '请选择所在小区', ['gridId'])
+  const place = await loadPlace(gridId, input.buildingId ?? (input.gridId ? undefined : caller.user?.profile.buildingId))
+  await checkTexts(caller.openid, [
+    ['title', input.title],
+    ['description', input.description]
+  ])
+  await takeDailyQuota('wish', caller.openid, WISH_LIMITS.perDay, `每人每天最多发布${WISH_LIMITS.perDay}个心愿`)
+  const now = clock.date()
+  const base: Omit<WishRecord, '_id'> = {
+    category: input.category,
+    title: input.title,
+    description: input.description || null,
+    communityId: place.grid.communityId,
+    gridId: place.grid._id,
+    buildingId: place.building?._id ?? null,
+    residentOpenid: caller.openid,
+    residentName: nameOf(caller),
+    residentMobile: caller.user?.profile.mobile ?? null,
+    showName: input.showName ?? false,
+    status: 'open',
+    memberOpenid: null,
+    memberName: null,
+    claimedAt: null,
+    completedAt: null,
+    minutes: null,
+    completionNote: null,
+    photos: [],
+    confirmedAt: null,
+    confirmedBy: null,
+    rating: null,
+    ratingComment: null,
+    cancelledAt: null,
+    serviceRecordId: null,
+    createdAt: now,
+    updatedAt: now,
+    seq: 1
+  }
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const wish: WishRecord = { _id: newWishId(now), ...base }
+      try {
+        await db().runTransaction(async (tx) => {
+          await tx.collection('wishes').add({ data: wish })
+          await tx.collection('wishEvents').add({ data: { _id: `${wish._id}:0001`, wishId: wish._id, seq: 1, kind: 'created', at: now, actorOpenid: caller.openid, actorName: wish.residentName, note: null } })
+        })
+        return one(wish, caller)
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error
+      }
+    }
+    throw new Error('could not allocate a wish id')
+  } catch (error) {
+    await returnDailyQuota('wish', caller.openid)
+    throw error
+  }
+}
+
+export async function listWishes(caller: Caller, input: z.infer<typeof wishesListInput>): Promise<Page<Wish>> {
+  const _ = db().command
+  const where: Record<string, unknown> = {}
+  const scope = input.scope ?? (hasRole(caller, 'member') ? 'open' : 'mine')
+  if (scope === 'mine') where.residentOpenid = caller.openid
+  else if (scope === 'claimed') where.memberOpenid = caller.openid
+  else if (scope === 'open') {
+    const communityId = input.communityId ?? caller.user?.profile.communityId
+    if (!communityId) throw new AppError('INVALID_INPUT', '请先选择社区', ['communityId'])
+    where.communityId = communityId
+    where.status = 'open'
+  } else {
+    const managed = managedCommunities(caller)
+    if (managed !== null && managed.length === 0) throw forbidden('仅社区工作人员可以查看全部心愿')
+    if (input.communityId) {
+      if (managed !== null && !managed.includes(input.communityId)) throw forbidden('仅本社区工作人员可以查看')
+      where.communityId = input.communityId
+    } else if (managed !== null) where.communityId = _.in(managed)
+  }
+  if (input.status && scope !== 'open') where.status = input.status
+  const col = db().collection('wishes')
+  const [count, page] = await Promise.all([
+    col.where(where).count(),
+    col.where(where).orderBy('createdAt', 'desc').skip((input.page - 1) * input.pageSize).limit(input.pageSize).get()
+  ])
+  return { items: await views(page.data as WishRecord[], caller), total: count.total, page: input.page, pageSize: input.pageSize }
+}
+
+/** Writes the member's service hours for a confirmed wish (idempotent) and remembers the record. */
+async function ensureServiceRecord(w: WishRecord): Promise<WishRecord> {
+  if (w.status !== 'confirmed' || w.serviceRecordId || !w.memberOpenid || !w.minutes) return w
+  try {
+    const serviceRecordId = await recordServiceFromWish({
+      openid: w.memberOpenid,
+      communityId: w.communityId,
+      minutes: w.minutes,
+      wishId: w._id,
+      title: w.title,
+      verifiedBy: w.confirmedBy ?? w.residentOpenid
+    })
+    await db().collection('wishes').doc(w._id).update({ data: { serviceRecordId } })
+    return { ...w, serviceRecordId }
+  } catch (error) {
+    // The wish stays confirmed; the next read (or confirm) tries again.
+    console.error('[wishes] service record not written', error)
+    return w
+  }
+}
+
+/** Reads never write: a confirmed wish whose hours are missing is completed by `confirm` again. */
+export async function getWish(caller: Caller, wishId: string): Promise<Wish> {
+  return one(await getById<WishRecord>('wishes', wishId, '心愿'), caller)
+}
+
+export async function claimWish(caller: Caller, wishId: string): Promise<Wish> {
+  const current = await getById<WishRecord>('wishes', wishId, '心愿')
+  if (!memberOf(caller, current.communityId)) throw forbidden('只有本社区报到的在职党员可以认领')
+  if (current.residentOpenid === caller.openid) throw forbidden('不能认领自己发布的心愿')
+  const w = await mutateWish(caller, wishId, (w) => {
+    if (w.status !== 'open') throw conflict(w.status === 'claimed' ? '该心愿已被其他党员认领' : `该心愿当前为“${WISH_STATUS_LABELS[w.status]}”`)
+    return { set: { status: 'claimed', memberOpenid: caller.openid, memberName: nameOf(caller), claimedAt: clock.date() }, event: { kind: 'claimed' } }
+  })
+  await notify(w.residentOpenid, w, '已认领', `党员${maskName(w.memberName ?? '')}认领了您的心愿，会尽快联系您`)
+  return one(w, caller)
+}
+
+export async function releaseWish(caller: Caller, wishId: string, note?: string): Promise<Wish> {
+  const current = await getById<WishRecord>('wishes', wishId, '心愿')
+  if (current.memberOpenid !== caller.openid) throw forbidden('只有认领人可以放弃认领')
+  await checkTexts(caller.openid, [['note', note]])
+  const w = await mutateWish(caller, wishId, (w) => {
+    if (w.status !== 'claimed' || w.memberOpenid !== caller.openid) throw conflict('该心愿当前不能放弃认领')
+    return { set: { status: 'open', memberOpenid: null, memberName: null, claimedAt: null }, event: { kind: 'released', note: note ?? null } }
+  })
+  return one(w, caller)
+}
+
+export async function completeWish(caller: Caller, input: z.infer<typeof wishesCompleteInput>): Promise<Wish> {
+  const current = await getById<WishRecord>('wishes', input.wishId, '心愿')
+  if (current.memberOpenid !== caller.openid) throw forbidden('只有认领人可以标记完成')
+  await checkTexts(caller.openid, [['note', input.note]])
+  const photos = await checkPhotos(caller.openid, input.photos)
+  const w = await mutateWish(caller, input.wishId, (w) => {
+    if (w.status !== 'claimed' || w.memberOpenid !== caller.openid) throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能标记完成`)
+    return { set: { status: 'completed', completedAt: clock.date(), minutes: input.minutes, completionNote: input.note || null, photos }, event: { kind: 'completed', note: input.note ?? null } }
+  })
+  await notify(w.residentOpenid, w, '待确认', '心愿已完成，请确认')
+  return one(w, caller)
+}
+
+/**
+ * The resident confirms (or community staff on their behalf, e.g. after phoning an elderly
+ * resident): the wish enters the ledger and the member's minutes become verified service hours.
+ * Wishes never confirm themselves: hours must be verified by someone.
+ */
+export async function confirmWish(caller: Caller, input: z.infer<typeof wishesConfirmInput>): Promise<Wish> {
+  const current = await getById<WishRecord>('wishes', input.wishId, '心愿')
+  const mine = current.residentOpenid === caller.openid
+  if (!mine && !canManageCommunity(caller, current.communityId)) throw forbidden('只有发布人或社区工作人员可以确认')
+  if (current.status === 'confirmed' && !current.serviceRecordId && (mine || canManageCommunity(caller, current.communityId)))
+    return one(await ensureServiceRecord(current), caller)
+  await checkTexts(caller.openid, [['comment', input.comment]])
+  const w = await mutateWish(caller, input.wishId, (w) => {
+    if (w.status !== 'completed') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能确认`)
+    const now = clock.date()
+    return {
+      set: { status: 'confirmed', confirmedAt: now, confirmedBy: caller.openid, rating: input.rating ?? null, ratingComment: input.comment || null },
+      event: { kind: 'confirmed', note: mine ? (input.comment ?? null) : `社区工作人员代为确认${input.comment ? `：${input.comment}` : ''}` },
+      deed: wishDeed(w, maskName(w.memberName ?? ''), now, input.rating ?? null, w.minutes ?? 0)
+    }
+  })
+  const done = await ensureServiceRecord(w)
+  await notify(w.memberOpenid, w, '已完成', `居民已确认，${w.minutes}分钟计入志愿服务时长`)
+  return one(done, caller)
+}
+
+export async function cancelWish(caller: Caller, input: z.infer<typeof wishesCancelInput>): Promise<Wish> {
+  const current = await getById<WishRecord>('wishes', input.wishId, '心愿')
+  if (current.residentOpenid !== caller.openid && !canManageCommunity(caller, current.communityId)) throw forbidden('只有发布人或社区工作人员可以取消')
+  await checkTexts(caller.openid, [['note', input.note]])
+  const w = await mutateWish(caller, input.wishId, (w) => {
+    if (w.status !== 'open' && w.status !== 'claimed') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能取消`)
+    return { set: { status: 'cancelled', cancelledAt: clock.date() }, event: { kind: 'cancelled', note: input.note ?? null } }
+  })
+  await notify(w.memberOpenid, w, '已取消', input.note ?? '发布人取消了心愿')
+  return one(w, caller)
+}

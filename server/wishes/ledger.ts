@@ -1,0 +1,62 @@
+import type { Page } from '../../src/contracts/common'
+import type { Deed, DeedTotals, wishesDeedsInput } from '../../src/contracts/wishes'
+import type { z } from '../../src/contracts/zod'
+import { db } from '../core/db'
+import { namesById } from '../core/records'
+import { deedView, emptyFigures, type DeedRecord } from './deeds'
+
+/** 我为群众办实事: the ledger, newest first; public (titles are the public form of the tickets/wishes). */
+export async function listDeeds(input: z.infer<typeof wishesDeedsInput>): Promise<Page<Deed>> {
+  const where: Record<string, unknown> = {}
+  if (input.communityId) where.communityId = input.communityId
+  if (input.kind) where.kind = input.kind
+  const col = db().collection('deeds')
+  const [count, page] = await Promise.all([
+    col.where(where).count(),
+    col.where(where).orderBy('doneAt', 'desc').skip((input.page - 1) * input.pageSize).limit(input.pageSize).get()
+  ])
+  const deeds = page.data as DeedRecord[]
+  const [communities, grids] = await Promise.all([namesById('communities', deeds.map((d) => d.communityId)), namesById('grids', deeds.map((d) => d.gridId))])
+  return {
+    items: deeds.map((d) => deedView(d, { communityName: communities.get(d.communityId) ?? '', gridName: grids.get(d.gridId) ?? '' })),
+    total: count.total,
+    page: input.page,
+    pageSize: input.pageSize
+  }
+}
+
+/**
+ * Totals by community and for the district, one aggregate() over the ledger grouped by community
+ * and figure (definitions in deeds.ts). `communityId`: that community's row only (the district
+ * figures are always the whole district's).
+ */
+export async function deedTotals(communityId?: string): Promise<DeedTotals> {
+  const $ = db().command.aggregate
+  const res = await db()
+    .collection('deeds')
+    .aggregate()
+    .group({ _id: { communityId: '$communityId', figure: '$figure' }, n: $.sum(1), minutes: $.sum('$minutes') })
+    .limit(1000)
+    .end()
+  const rows = (res as { list: { _id: { communityId: string; figure: DeedRecord['figure'] }; n: number; minutes: number }[] }).list
+  const communitiesRes = await db().collection('communities').orderBy('order', 'asc').limit(1000).get()
+  const communities = communitiesRes.data as { _id: string; name: string }[]
+  const by = new Map(communities.map((c) => [c._id, { communityId: c._id, communityName: c.name, ...emptyFigures() }]))
+  const district = emptyFigures()
+  let wishMinutes = 0
+  for (const row of rows) {
+    const figure = row._id.figure
+    // every entry is a problem solved; 'otherProblems' counts in that total only
+    if (figure !== 'otherProblems') district[figure] += row.n
+    district.problemsSolved += row.n
+    const entry = by.get(row._id.communityId)
+    if (entry) {
+      if (figure !== 'otherProblems') entry[figure] += row.n
+      entry.problemsSolved += row.n
+    }
+    if (figure === 'practicalDeeds' && (!communityId || row._id.communityId === communityId)) wishMinutes += Number(row.minutes ?? 0)
+  }
+  const list = [...by.values()].filter((c) => !communityId || c.communityId === communityId)
+  return { district, communities: list, wishMinutes }
+}
+

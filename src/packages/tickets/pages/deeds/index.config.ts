@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '我为群众办实事' })

@@ -1,0 +1,113 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { Text, View } from '@tarojs/components'
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer } from '@/components'
+import type { ReplyError } from '@/contracts/reply'
+import type { Wish } from '@/contracts/wishes'
+import { Chips, WishCard, wishesApi } from '@/features/tickets'
+import { hasRole, useMe, useRequirePersona } from '@/features/session'
+import { go } from '@/services/navigate'
+import { routes } from '@/services/routes'
+import '@/features/tickets/components/tickets.scss'
+import '../pages.scss'
+
+type Scope = 'open' | 'mine' | 'claimed' | 'community'
+const PAGE_SIZE = 30
+
+/**
+ * 微心愿: residents post a small wish; in-service party members of the community claim and fulfil
+ * it; the resident confirms and the member's time counts as volunteer service hours.
+ */
+export default function WishesPage() {
+  const hasPersona = useRequirePersona(routes.ticketsWishes)
+  const { me } = useMe({ enabled: hasPersona })
+  const member = hasRole(me, 'member')
+  const staff = hasRole(me, 'staff') || hasRole(me, 'district_admin')
+  const [scope, setScope] = useState<Scope>()
+  const [items, setItems] = useState<Wish[]>([])
+  const [total, setTotal] = useState(0)
+  const [page, setPage] = useState(1)
+  const [loading, setLoading] = useState(true)
+  const [error, setError] = useState<ReplyError>()
+  const seq = useRef(0)
+
+  useEffect(() => {
+    if (me && !scope) setScope(member ? 'open' : staff ? 'community' : 'mine')
+  }, [me, scope, member, staff])
+
+  const load = useCallback(
+    async (next: number) => {
+      if (!scope) return
+      const mine = ++seq.current
+      setLoading(true)
+      const reply = await wishesApi.list({ scope, page: next, pageSize: PAGE_SIZE })
+      if (mine !== seq.current) return
+      setLoading(false)
+      Taro.stopPullDownRefresh()
+      if (!reply.ok) return setError(reply.error)
+      setError(undefined)
+      setItems((prev) => (next === 1 ? reply.data.items : [...prev, ...reply.data.items]))
+      setTotal(reply.data.total)
+      setPage(next)
+    },
+    [scope]
+  )
+  useEffect(() => {
+    void load(1)
+  }, [load])
+  const shown = useRef(false)
+  useDidShow(() => {
+    if (shown.current) void load(1)
+    shown.current = true
+  })
+  usePullDownRefresh(() => void load(1))
+
+  const scopes = useMemo(() => {
+    const list: { value: Scope; label: string }[] = []
+    if (member || me?.profile.communityId) list.push({ value: 'open', label: '待认领' })
+    list.push({ value: 'mine', label: '我发布的' })
+    if (member) list.push({ value: 'claimed', label: '我认领的' })
+    if (staff) list.push({ value: 'community', label: '社区全部' })
+    return list
+  }, [me, member, staff])
+
+  if (!hasPersona) return <PageContainer><LoadingState text='请先选择演示身份…' /></PageContainer>
+  if (!me || !scope) return <PageContainer><LoadingState /></PageContainer>
+
+  return (
+    <PageContainer>
+      <View className='tp__hero'>
+        <Text className='tp__hero-title'>微心愿 · 我为群众办实事</Text>
+        <Text className='tp__hero-sub'>买药、陪诊、换灯泡……写下您的小心愿，社区党员来帮您</Text>
+      </View>
+      <View className='tk-buttons'>
+        <BigButton onClick={() => go('ticketsWishNew')}>发布心愿</BigButton>
+      </View>
+      <Chips options={scopes} value={scope} onChange={setScope} />
+      {error && !items.length ? (
+        <ErrorState error={error} onRetry={() => void load(1)} />
+      ) : loading && !items.length ? (
+        <LoadingState />
+      ) : !items.length ? (
+        <EmptyState title={scope === 'open' ? '暂时没有待认领的心愿' : scope === 'claimed' ? '您还没有认领心愿' : '还没有心愿'} />
+      ) : (
+        <View>
+          <Text className='tk-count'>共 {total} 个</Text>
+          {items.map((w) => (
+            <WishCard key={w._id} wish={w} onClick={() => go('ticketsWish', { id: w._id })} />
+          ))}
+          {items.length < total ? (
+            <BigButton fill='outline' loading={loading} onClick={() => void load(page + 1)}>
+              加载更多
+            </BigButton>
+          ) : null}
+        </View>
+      )}
+      <View className='tk-buttons'>
+        <BigButton fill='outline' onClick={() => go('ticketsDeeds')}>
+          我为群众办实事台账
+        </BigButton>
+      </View>
+    </PageContainer>
+  )
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '三方联动', enablePullDownRefresh: true })

@@ -1,0 +1,359 @@
+/**
+ * 三方联动 tickets through the real SDK on the emulator: routing (rules, fall-backs), the lifecycle
+ * and who may move it, the public form, ratings, deadlines and escalation with the controlled
+ * clock, auto-closing, photos and the content check, the daily limit under parallel calls, and the
+ * history kept for every change.
+ */
+import { buildDistrict } from '../../emulator/seed/district'
+import { startTestCloud, type TestCloud } from '../support/cloud'
+import { clearTicketDomain } from './tickets-support'
+
+const HOUR = 3600 * 1000
+const DAY = 24 * HOUR
+const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
+
+const district = buildDistrict(1)
+const selfManaged = district.grids.find((g) => g.management === 'self_managed')!
+const ocGrids = new Set(district.ownersCommittees.map((oc) => oc.gridId))
+const noCommittee = district.grids.find((g) => g.management === 'professional' && !ocGrids.has(g._id))!
+
+let cloud: TestCloud
+/** Replies typed loosely, so a test reads `.error?.code` directly. */
+const call = (fn: string, action: string | undefined, input?: object, openid?: string): Promise<any> => cloud.call(fn, action as string, input, openid)
+
+function user(openid: string, roles: string[], scopes: Partial<Record<'communityIds' | 'companyIds' | 'gridIds', string[]>>, profile: Record<string, string> = {}) {
+  return { _id: openid, openid, roles, scopes: { communityIds: [], companyIds: [], gridIds: [], ...scopes }, profile: { name: openid, ...profile } }
+}
+
+beforeAll(async () => {
+  cloud = await startTestCloud()
+  clearTicketDomain(cloud)
+  cloud.store.insertMany('users', [
+    user('prop-co2', ['property_staff'], { companyIds: ['co2'] }, { name: '钱经理' }),
+    user('neighbour', [], {}, { name: '李桂兰', mobile: '13900000011', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b3' }),
+    user('resident-2', [], {}, { name: '赵大爷', mobile: '13900000012', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b2' }),
+    user('resident-3', [], {}, { name: '孙阿姨', mobile: '13900000013', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b2' }),
+    user('resident-4', [], {}, { name: '周师傅', mobile: '13900000014', communityId: 'c1', gridId: 'c1g1' }),
+    user('resident-5', [], {}, { name: '吴奶奶', mobile: '13900000015', communityId: 'c1', gridId: 'c1g1' }),
+    user('limited', [], {}, { name: '郑先生', communityId: 'c1', gridId: 'c1g1' })
+  ])
+})
+afterAll(async () => {
+  await cloud.close()
+})
+
+const report = (openid: string, input: Record<string, unknown> = {}) =>
+  cloud.ok('tickets', 'create', { category: 'drain', description: '1号楼门口下水道堵塞，污水漫到路面', gridId: 'c1g1', buildingId: 'c1g1b1', ...input }, openid)
+
+describe('routing', () => {
+  test('a blocked drain goes to the compound’s property company; a dispute to the 居委会', async () => {
+    const drain = await report('demo-resident')
+    expect(drain).toMatchObject({ party: 'property_company', partyName: '安居物业服务有限公司', status: 'submitted', gridName: '锦绣花园', buildingName: '1号楼' })
+    // default deadlines for drains: 12 h to accept, 48 h to resolve
+    expect(Date.parse(drain.acceptBy) - Date.parse(drain.createdAt)).toBe(12 * HOUR)
+    expect(Date.parse(drain.resolveBy) - Date.parse(drain.createdAt)).toBe(48 * HOUR)
+    const queue = await cloud.ok('tickets', 'list', { scope: 'queue', leadOnly: true, page: 1, pageSize: 50 }, 'demo-property')
+    expect(queue.items.map((t: any) => t._id)).toContain(drain._id)
+
+    const dispute = await report('resident-2', { category: 'dispute', description: '楼上每天深夜装修噪音，协商无果' })
+    expect(dispute).toMatchObject({ party: 'residents_committee', partyName: '东风社区居委会', isDispute: true })
+    const leadQueue = await cloud.ok('tickets', 'list', { scope: 'queue', leadOnly: true, page: 1, pageSize: 50 }, 'demo-property')
+    expect(leadQueue.items.map((t: any) => t._id)).not.toContain(dispute._id)
+    // the other parties of the compound see it (and may comment), without leading it
+    const all = await cloud.ok('tickets', 'list', { scope: 'queue', page: 1, pageSize: 50 }, 'demo-property')
+    expect(all.items.find((t: any) => t._id === dispute._id)).toMatchObject({ lead: false })
+  })
+
+  test('a compound without a property company: the 居委会 leads what the company would', async () => {
+    expect(selfManaged.companyId).toBeUndefined()
+    const t = await report('demo-resident', { gridId: selfManaged._id, buildingId: undefined })
+    expect(t).toMatchObject({ party: 'residents_committee', communityId: selfManaged.communityId })
+    expect(t.events[0].note).toContain('由居委会牵头')
+    expect(t.actions.handoverTo).toEqual([])
+  })
+
+  test('the district admin changes a rule; tickets created afterwards follow it, with fall-back where no 业委会 exists', async () => {
+    expect((await call('tickets', 'setRule', { category: 'parking', leadParty: 'owners_committee', acceptHours: 6, resolveHours: 96 }, 'demo-staff')).ok).toBe(false)
+    const bad = await call('tickets', 'setRule', { category: 'parking', leadParty: 'nobody', acceptHours: 6, resolveHours: 96 }, 'demo-admin')
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(cloud.store.count('routingRules', {})).toBe(0)
+
+    const rule = await cloud.ok('tickets', 'setRule', { category: 'parking', leadParty: 'owners_committee', acceptHours: 6, resolveHours: 96 }, 'demo-admin')
+    expect(rule).toMatchObject({ category: 'parking', leadParty: 'owners_committee', isDefault: false })
+    const rules = await cloud.ok('tickets', 'rules', {}, 'demo-resident')
+    expect(rules).toHaveLength(8)
+    expect(rules.find((r: any) => r.category === 'parking')).toMatchObject({ leadParty: 'owners_committee', acceptHours: 6 })
+    expect(rules.find((r: any) => r.category === 'drain')).toMatchObject({ leadParty: 'property_company', isDefault: true })
+
+    const parking = await report('resident-3', { category: 'parking', description: '消防通道长期被私家车占用' })
+    expect(parking).toMatchObject({ party: 'owners_committee', partyName: '锦绣花园业委会' })
+    expect(Date.parse(parking.acceptBy) - Date.parse(parking.createdAt)).toBe(6 * HOUR)
+    const committeeQueue = await cloud.ok('tickets', 'list', { scope: 'queue', leadOnly: true, page: 1, pageSize: 50 }, 'demo-committee')
+    expect(committeeQueue.items.map((t: any) => t._id)).toEqual([parking._id])
+
+    // a compound with a company but no owners' committee falls back to the 居委会
+    const elsewhere = await report('resident-3', { category: 'parking', gridId: noCommittee._id, buildingId: undefined, description: '小区门口车辆乱停' })
+    expect(elsewhere.party).toBe('residents_committee')
+    await cloud.ok('tickets', 'setRule', { category: 'parking', leadParty: 'property_company', acceptHours: 24, resolveHours: 72 }, 'demo-admin')
+  })
+})
+
+describe('lifecycle, permissions and ratings', () => {
+  test('accept → update → resolve → the reporter confirms with 5 stars; every step kept with actor, time and note', async () => {
+    const t = await report('demo-resident')
+    expect((await call('tickets', 'transition', { ticketId: t._id, to: 'accepted' }, 'prop-co2')).error?.code).toBe('FORBIDDEN')
+    expect((await call('tickets', 'transition', { ticketId: t._id, to: 'accepted' }, 'demo-committee')).error?.code).toBe('FORBIDDEN')
+    expect((await call('tickets', 'transition', { ticketId: t._id, to: 'accepted' }, 'neighbour')).error?.code).toBe('FORBIDDEN')
+    expect((await call('tickets', 'transition', { ticketId: t._id, to: 'accepted' }, 'demo-staff-2')).error?.code).toBe('FORBIDDEN')
+
+    cloud.clock.advance(HOUR)
+    const accepted = await cloud.ok('tickets', 'transition', { ticketId: t._id, to: 'accepted', note: '已安排维修师傅' }, 'demo-property')
+    expect(accepted).toMatchObject({ status: 'accepted', lead: true })
+    await cloud.ok('tickets', 'comment', { ticketId: t._id, text: '师傅已到场，正在疏通' }, 'demo-property')
+    await cloud.ok('tickets', 'comment', { ticketId: t._id, text: '业委会已知悉，费用从维修基金列支', internal: true }, 'demo-committee')
+    await cloud.ok('tickets', 'comment', { ticketId: t._id, text: '我家电话白天没人接，请打我儿子电话' }, 'demo-resident')
+    expect((await call('tickets', 'comment', { ticketId: t._id, text: '我也觉得很臭' }, 'neighbour')).error?.code).toBe('FORBIDDEN')
+    expect((await call('tickets', 'confirm', { ticketId: t._id, rating: 5 }, 'demo-resident')).error?.code).toBe('CONFLICT')
+
+    cloud.clock.advance(2 * HOUR)
+    const resolved = await cloud.ok('tickets', 'transition', { ticketId: t._id, to: 'resolved', note: '管道已疏通，路面已冲洗' }, 'demo-property')
+    expect(resolved.status).toBe('resolved')
+    expect(resolved.actions).toMatchObject({ resolve: false, accept: false })
+    const mine = await cloud.ok('tickets', 'get', { ticketId: t._id }, 'demo-resident')
+    expect(mine.actions).toMatchObject({ confirm: true, reopen: true })
+
+    expect((await call('tickets', 'confirm', { ticketId: t._id, rating: 5 }, 'demo-property')).error?.code).toBe('FORBIDDEN')
+    expect((await call('tickets', 'confirm', { ticketId: t._id, rating: 6 }, 'demo-resident')).error?.code).toBe('INVALID_INPUT')
+    expect((await call('tickets', 'confirm', { ticketId: t._id, rating: 0 }, 'demo-resident')).error?.code).toBe('INVALID_INPUT')
+    expect(cloud.store.get('tickets', t._id)).toMatchObject({ status: 'resolved', rating: null })
+
+    const [a, b] = await Promise.all([
+      call('tickets', 'confirm', { ticketId: t._id, rating: 5, comment: '处理很及时，谢谢' }, 'demo-resident'),
+      call('tickets', 'confirm', { ticketId: t._id, rating: 1 }, 'demo-resident')
+    ])
+    expect([a.ok, b.ok].sort()).toEqual([false, true])
+    const loser = a.ok ? b : a
+    expect(loser.ok === false && loser.error.code).toBe('CONFLICT')
+    const stored = cloud.store.get('tickets', t._id)!
+    expect(stored).toMatchObject({ status: 'closed', closeReason: 'confirmed', ratedMonth: '2026-11' })
+    expect([5, 1]).toContain(stored.rating)
+    expect(cloud.store.count('ticketEvents', { ticketId: t._id, kind: 'confirmed' })).toBe(1)
+    expect((await call('tickets', 'reopen', { ticketId: t._id, note: '又堵了' }, 'demo-resident')).error?.code).toBe('CONFLICT')
+    expect((await call('tickets', 'comment', { ticketId: t._id, text: '补充' }, 'demo-resident')).error?.code).toBe('CONFLICT')
+
+    const full = await cloud.ok('tickets', 'get', { ticketId: t._id }, 'demo-resident')
+    expect(full.events.map((e: any) => e.kind)).toEqual(['created', 'accepted', 'comment', 'comment', 'comment', 'resolved', 'confirmed'])
+    for (const e of full.events) expect(e.at).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(full.events[1]).toMatchObject({ actor: 'property_company', actorName: '安居物业服务有限公司 · 孙经理', note: '已安排维修师傅', from: 'submitted', to: 'accepted' })
+    // the ledger got exactly one entry for it
+    expect(cloud.store.count('deeds', { _id: `ticket:${t._id}` })).toBe(1)
+    expect(cloud.store.get('deeds', `ticket:${t._id}`)).toMatchObject({ figure: 'blockersSolved', doneBy: '安居物业服务有限公司' })
+  })
+
+  test('a comment’s text may also arrive as `note` or `comment`; a reopen’s note as `reason`', async () => {
+    const t = await report('resident-3', { category: 'sanitation', description: '单元门口垃圾堆了三天' })
+    await cloud.ok('tickets', 'comment', { ticketId: t._id, note: '今天下午清运' }, 'demo-property')
+    await cloud.ok('tickets', 'comment', { ticketId: t._id, comment: '谢谢' }, 'resident-3')
+    expect(cloud.store.find('ticketEvents', { ticketId: t._id, kind: 'comment' }).map((e: any) => e.note)).toEqual(['今天下午清运', '谢谢'])
+    expect((await call('tickets', 'comment', { ticketId: t._id }, 'resident-3')).error).toMatchObject({ code: 'INVALID_INPUT', fields: ['text'] })
+    await cloud.ok('tickets', 'transition', { ticketId: t._id, to: 'resolved', note: '已清运' }, 'demo-property')
+    await cloud.ok('tickets', 'reopen', { ticketId: t._id, reason: '又堆起来了' }, 'resident-3')
+    expect(cloud.store.findOne('ticketEvents', { ticketId: t._id, kind: 'reopened' })).toMatchObject({ note: '又堆起来了' })
+  })
+
+  test('two phones accept at once: one change, one CONFLICT', async () => {
+    const t = await report('resident-2')
+    cloud.store.insertMany('users', [user('prop-co1-b', ['property_staff'], { companyIds: ['co1'] }, { name: '吴主管' })])
+    const replies = await Promise.all([
+      call('tickets', 'transition', { ticketId: t._id, to: 'accepted' }, 'demo-property'),
+      call('tickets', 'transition', { ticketId: t._id, to: 'accepted' }, 'prop-co1-b')
+    ])
+    expect(replies.filter((r) => r.ok)).toHaveLength(1)
+    expect(replies.find((r) => !r.ok)).toMatchObject({ error: { code: 'CONFLICT' } })
+    expect(cloud.store.count('ticketEvents', { ticketId: t._id, kind: 'accepted' })).toBe(1)
+  })
+
+  test('the public form: no name unless allowed, never a phone, no reporter notes or internal notes', async () => {
+    const hidden = await report('resident-4', { description: '2号楼楼道堆满纸箱，存在消防隐患', category: 'stairwell' })
+    await cloud.ok('tickets', 'comment', { ticketId: hidden._id, text: '我住302，电话13900000014' }, 'resident-4')
+    await cloud.ok('tickets', 'comment', { ticketId: hidden._id, text: '已通知保洁明早清理' }, 'demo-property')
+    await cloud.ok('tickets', 'comment', { ticketId: hidden._id, text: '该户多次堆放，需上门沟通', internal: true }, 'demo-property')
+    const shown = await report('resident-5', { description: '小区东门路灯不亮，晚上很黑', category: 'repair', showName: true })
+
+    const seen = await cloud.ok('tickets', 'get', { ticketId: hidden._id }, 'neighbour')
+    expect(seen).toMatchObject({ full: false, reporterName: '居民' })
+    expect(seen.reporter).toBeUndefined()
+    expect(JSON.stringify(seen)).not.toContain('13900000014')
+    expect(JSON.stringify(seen)).not.toContain('周师傅')
+    expect(JSON.stringify(seen)).not.toContain('孙经理')
+    expect(seen.events.map((e: any) => e.note)).toEqual(['已分派：由安居物业服务有限公司牵头办理', '已通知保洁明早清理'])
+    expect(seen.actions).toMatchObject({ accept: false, comment: false, confirm: false })
+
+    const list = await cloud.ok('tickets', 'list', { scope: 'compound', page: 1, pageSize: 100 }, 'neighbour')
+    const names = Object.fromEntries(list.items.map((t: any) => [t._id, t.reporterName]))
+    expect(names[hidden._id]).toBe('居民')
+    expect(names[shown._id]).toBe('吴奶奶')
+    expect(JSON.stringify(list)).not.toMatch(/1390000001\d/)
+
+    // the parties see the reporter and the number to call back
+    const party = await cloud.ok('tickets', 'get', { ticketId: hidden._id }, 'demo-property')
+    expect(party.reporter).toEqual({ name: '周师傅', mobile: '13900000014' })
+    expect(party.events.filter((e: any) => e.internal)).toHaveLength(1)
+  })
+
+  test('hand over to another party with a reason; the new party accepts; reopen sends it back with a fresh deadline', async () => {
+    const t = await report('demo-resident', { description: '邻居在楼道里养鸽子，气味很大', category: 'stairwell' })
+    const noReason = await call('tickets', 'transition', { ticketId: t._id, to: 'handover', party: 'residents_committee' }, 'demo-property')
+    expect(noReason).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: ['note'] } })
+    expect((await call('tickets', 'transition', { ticketId: t._id, to: 'handover', party: 'property_company', note: '转' }, 'demo-property')).error?.code).toBe('INVALID_INPUT')
+    cloud.clock.advance(2 * HOUR)
+    const handed = await cloud.ok('tickets', 'transition', { ticketId: t._id, to: 'handover', party: 'residents_committee', note: '涉及邻里矛盾，需居委会上门调解' }, 'demo-property')
+    expect(handed).toMatchObject({ party: 'residents_committee', status: 'submitted', lead: false })
+    expect(Date.parse(handed.acceptBy)).toBe(cloud.clock.now() + 24 * HOUR)
+    expect(handed.resolveBy).toBe(t.resolveBy)
+    expect((await call('tickets', 'transition', { ticketId: t._id, to: 'accepted' }, 'demo-property')).error?.code).toBe('FORBIDDEN')
+    await cloud.ok('tickets', 'transition', { ticketId: t._id, to: 'accepted', note: '明天上午上门' }, 'demo-staff')
+    await cloud.ok('tickets', 'transition', { ticketId: t._id, to: 'resolved', note: '已调解，鸽笼移至楼顶' }, 'demo-staff')
+
+    expect((await call('tickets', 'reopen', { ticketId: t._id }, 'neighbour')).error?.code).toBe('FORBIDDEN')
+    cloud.clock.advance(DAY)
+    const reopened = await cloud.ok('tickets', 'reopen', { ticketId: t._id, note: '鸽子又回来了' }, 'demo-resident')
+    expect(reopened).toMatchObject({ status: 'accepted', party: 'residents_committee', reopenCount: 1 })
+    expect(Date.parse(reopened.resolveBy)).toBe(cloud.clock.now() + 72 * HOUR)
+    const stored = cloud.store.get('tickets', t._id)!
+    expect(stored.firstResolvedAt).toBeTruthy()
+    expect(stored.resolvedAt).toBeNull()
+    expect(cloud.store.count('deeds', { _id: `ticket:${t._id}` })).toBe(0)
+  })
+
+  test('community staff close an invalid report with a reason; the reporter may withdraw; strangers may not', async () => {
+    const t = await report('resident-2', { description: '测试一下这个功能好不好用', category: 'other' })
+    expect((await call('tickets', 'transition', { ticketId: t._id, to: 'closed' }, 'demo-staff')).error?.code).toBe('INVALID_INPUT')
+    expect((await call('tickets', 'transition', { ticketId: t._id, to: 'closed', note: '无效' }, 'demo-committee')).error?.code).toBe('FORBIDDEN')
+    const closed = await cloud.ok('tickets', 'transition', { ticketId: t._id, to: 'closed', note: '非实际问题，已电话说明' }, 'demo-staff')
+    expect(closed).toMatchObject({ status: 'closed', closeReason: 'invalid' })
+    const w = await report('resident-3', { description: '电梯按钮失灵，已经自己好了', category: 'repair' })
+    expect(await cloud.ok('tickets', 'transition', { ticketId: w._id, to: 'closed' }, 'resident-3')).toMatchObject({ closeReason: 'withdrawn' })
+    expect(cloud.store.count('deeds', { sourceId: { $in: [t._id, w._id] } })).toBe(0)
+  })
+})
+
+describe('deadlines and escalation', () => {
+  test('an unaccepted drain escalates once after 12 h, again once after 48 h; staff and the lead party are told', async () => {
+    const t = await report('resident-4')
+    const outboxBefore = cloud.store.count('outbox', { templateId: 'tpl-ticket-overdue' })
+    cloud.clock.advance(11 * HOUR)
+    expect((await cloud.ok('tickets', 'get', { ticketId: t._id }, 'resident-4')).overdue).toBeNull()
+    cloud.clock.advance(2 * HOUR)
+    // read lazily: overdue and escalated on the read itself
+    const late = await cloud.ok('tickets', 'get', { ticketId: t._id }, 'resident-4')
+    expect(late).toMatchObject({ overdue: 'accept', escalated: true })
+    expect(late.events.at(-1)).toMatchObject({ kind: 'escalated', actor: 'system' })
+    const sent = cloud.store.find('outbox', { templateId: 'tpl-ticket-overdue' }).slice(outboxBefore)
+    expect(sent.map((m: any) => m.touser).sort()).toEqual(['demo-property', 'demo-staff', 'prop-co1-b'])
+    expect(sent[0].summary).toContain('超时未受理')
+
+    // parallel sweeps and reads: still one escalation for the stage
+    await Promise.all([cloud.ok('tickets', 'sweep', {}, 'demo-staff'), cloud.ok('tickets', 'sweep', {}, 'demo-admin'), cloud.ok('tickets', 'get', { ticketId: t._id }, 'demo-staff')])
+    expect(cloud.store.count('ticketEvents', { ticketId: t._id, kind: 'escalated' })).toBe(1)
+
+    const queue = await cloud.ok('tickets', 'list', { scope: 'queue', status: 'overdue', page: 1, pageSize: 100 }, 'demo-staff')
+    expect(queue.items.map((x: any) => x._id)).toContain(t._id)
+
+    await cloud.ok('tickets', 'transition', { ticketId: t._id, to: 'accepted' }, 'demo-property')
+    cloud.clock.advance(36 * HOUR)
+    const res = await cloud.ok('tickets', 'sweep', {}, 'demo-staff')
+    expect(res.escalated).toBeGreaterThanOrEqual(1)
+    expect(cloud.store.count('ticketEvents', { ticketId: t._id, kind: 'escalated' })).toBe(2)
+    const after = await cloud.ok('tickets', 'get', { ticketId: t._id }, 'demo-property')
+    expect(after.overdue).toBe('resolve')
+    await cloud.ok('tickets', 'sweep', {}, 'demo-staff')
+    expect(cloud.store.count('ticketEvents', { ticketId: t._id, kind: 'escalated' })).toBe(2)
+    // resolved late: the on-time flag says so
+    await cloud.ok('tickets', 'transition', { ticketId: t._id, to: 'resolved' }, 'demo-property')
+    expect(cloud.store.get('tickets', t._id)).toMatchObject({ resolvedOnTime: false })
+  })
+
+  test('a resolved ticket without an answer closes itself after 7 days, without a rating; residents may not sweep', async () => {
+    const t = await report('resident-5', { description: '垃圾桶满了没人清运', category: 'sanitation' })
+    await cloud.ok('tickets', 'transition', { ticketId: t._id, to: 'resolved', note: '已清运' }, 'demo-property')
+    expect((await call('tickets', 'sweep', {}, 'demo-resident')).error?.code).toBe('FORBIDDEN')
+    cloud.clock.advance(7 * DAY - 60 * 1000)
+    await cloud.ok('tickets', 'sweep', {}, 'demo-staff')
+    expect(cloud.store.get('tickets', t._id)).toMatchObject({ status: 'resolved' })
+    cloud.clock.advance(2 * 60 * 1000)
+    // the cloud's timer trigger: no user, a Timer event
+    const timer = (await call('tickets', undefined, { Type: 'Timer', TriggerName: 'sweep', Time: new Date().toISOString() })) as any
+    expect(timer.ok).toBe(true)
+    expect(timer.data.autoClosed).toBeGreaterThanOrEqual(1)
+    expect(cloud.store.get('tickets', t._id)).toMatchObject({ status: 'closed', closeReason: 'auto', rating: null })
+    expect(cloud.store.get('deeds', `ticket:${t._id}`)).toMatchObject({ rating: null, figure: 'otherProblems' })
+    expect((await call('tickets', 'confirm', { ticketId: t._id, rating: 5 }, 'resident-5')).error?.code).toBe('CONFLICT')
+  })
+})
+
+describe('photos, content check and the daily limit', () => {
+  test('upload a photo (H5), attach it, see it; another person cannot reuse it', async () => {
+    const photo = await cloud.ok('tickets', 'upload', { contentType: 'image/png', data: PNG_1PX }, 'resident-2')
+    expect(photo.fileID).toMatch(/^local:\/\/uploads\/resident-2\//)
+    const t = await report('resident-2', { photos: [photo.fileID], category: 'safety', description: '配电箱门坏了，电线裸露' })
+    expect(t.photos).toEqual([{ fileID: photo.fileID, url: expect.stringContaining('/files/uploads/resident-2/') }])
+    expect(t.cover.fileID).toBe(photo.fileID)
+    const stolen = await call('tickets', 'create', { category: 'drain', description: '别人的照片我也来用一下', gridId: 'c1g1', photos: [photo.fileID] }, 'resident-3')
+    expect(stolen).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: ['photos'] } })
+    const seven = Array.from({ length: 7 }, () => photo.fileID)
+    expect((await call('tickets', 'create', { category: 'drain', description: '七张照片太多了', gridId: 'c1g1', photos: seven }, 'resident-2')).error?.code).toBe('INVALID_INPUT')
+  })
+
+  test('uploads are checked: type, size, real image bytes', async () => {
+    expect((await call('tickets', 'upload', { contentType: 'image/jpeg', data: PNG_1PX }, 'resident-2')).error?.code).toBe('INVALID_INPUT')
+    const big = Buffer.alloc(1024 * 1024 + 10, 1)
+    big.set([0xff, 0xd8, 0xff], 0)
+    expect((await call('tickets', 'upload', { contentType: 'image/jpeg', data: big.toString('base64') }, 'resident-2')).error?.code).toBe('INVALID_INPUT')
+    expect((await call('tickets', 'upload', { contentType: 'image/gif', data: PNG_1PX }, 'resident-2')).error?.code).toBe('INVALID_INPUT')
+    expect((await call('tickets', 'upload', { contentType: 'image/png', data: PNG_1PX })).error?.code).toBe('UNAUTHENTICATED')
+  })
+
+  test('text that fails the content check, or bad input, stores nothing and costs no allowance', async () => {
+    const before = cloud.store.count('tickets', {})
+    const quota = cloud.store.find('dailyQuotas', { openid: 'limited' })
+    expect(quota).toHaveLength(0)
+    const blocked = await call('tickets', 'create', { category: 'other', description: '小区里有人组织赌博活动', gridId: 'c1g1' }, 'limited')
+    expect(blocked).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: ['description'] } })
+    for (const bad of [
+      { category: 'weather', description: '今天天气不好啊啊', gridId: 'c1g1' },
+      { category: 'drain', description: '短', gridId: 'c1g1' },
+      { category: 'drain', description: '没有小区的反映内容', gridId: 'nowhere' },
+      { category: 'drain', description: '楼栋不在这个小区里', gridId: 'c1g1', buildingId: 'c2g1b1' }
+    ]) {
+      const r = await call('tickets', 'create', bad, 'limited')
+      expect(r.ok).toBe(false)
+    }
+    expect(cloud.store.count('tickets', {})).toBe(before)
+    expect(cloud.store.find('dailyQuotas', { openid: 'limited' }).reduce((n: number, q: any) => n + q.count, 0)).toBe(0)
+    const comment = await call('tickets', 'comment', { ticketId: 'T000000XXXX', text: '办证刻章' }, 'limited')
+    expect(comment.error?.code).toBe('NOT_FOUND')
+  })
+
+  test('at most 5 reports per person per day, even when sent in parallel; the next day is fresh', async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => call('tickets', 'create', { category: 'sanitation', description: `绿化带里有垃圾，第${i + 1}处`, gridId: 'c1g1' }, 'limited'))
+    )
+    expect(replies.filter((r) => r.ok)).toHaveLength(5)
+    expect(replies.filter((r) => !r.ok).map((r: any) => r.error.code)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED'])
+    expect(cloud.store.count('tickets', { reporterOpenid: 'limited' })).toBe(5)
+    cloud.clock.advance(DAY)
+    expect((await call('tickets', 'create', { category: 'sanitation', description: '第二天又发现垃圾堆放', gridId: 'c1g1' }, 'limited')).ok).toBe(true)
+  })
+
+  test('lists page, and a resident without a compound is asked for one', async () => {
+    const p1 = await cloud.ok('tickets', 'list', { scope: 'mine', page: 1, pageSize: 2 }, 'limited')
+    const p2 = await cloud.ok('tickets', 'list', { scope: 'mine', page: 2, pageSize: 2 }, 'limited')
+    expect(p1.total).toBe(6)
+    expect(p1.items).toHaveLength(2)
+    expect(p2.items.map((t: any) => t._id)).not.toContain(p1.items[0]._id)
+    expect((await call('tickets', 'list', { scope: 'compound', page: 1, pageSize: 10 }, 'nobody-yet')).error?.code).toBe('INVALID_INPUT')
+    expect((await call('tickets', 'list', { scope: 'queue', page: 1, pageSize: 10 }, 'demo-resident')).error?.code).toBe('FORBIDDEN')
+    expect((await call('tickets', 'list', { scope: 'queue', page: 1, pageSize: 101 }, 'demo-staff')).error?.code).toBe('INVALID_INPUT')
+  })
+})

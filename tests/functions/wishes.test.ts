@@ -1,0 +1,179 @@
+/**
+ * 微心愿: post → a member of the community claims (one only, even in parallel) → completes with the
+ * time spent → the resident (or staff on their behalf) confirms; the member's minutes become a
+ * verified service record; the 我为群众办实事 ledger and its figures.
+ */
+import { startTestCloud, type TestCloud } from '../support/cloud'
+import { clearTicketDomain } from './tickets-support'
+
+let cloud: TestCloud
+/** Replies typed loosely, so a test reads `.error?.code` directly. */
+const call = (fn: string, action: string | undefined, input?: object, openid?: string): Promise<any> => cloud.call(fn, action as string, input, openid)
+
+function user(openid: string, roles: string[], scopes: Partial<Record<'communityIds' | 'companyIds' | 'gridIds', string[]>>, profile: Record<string, string> = {}) {
+  return { _id: openid, openid, roles, scopes: { communityIds: [], companyIds: [], gridIds: [], ...scopes }, profile: { name: openid, ...profile } }
+}
+
+beforeAll(async () => {
+  cloud = await startTestCloud()
+  clearTicketDomain(cloud)
+  cloud.store.insertMany('users', [
+    user('member-2', ['member'], {}, { name: '刘志强', mobile: '13900000021', communityId: 'c1', gridId: 'c1g2' }),
+    user('member-c2', ['member'], {}, { name: '黄海燕', communityId: 'c2', gridId: 'c2g1' }),
+    user('elder', [], {}, { name: '马桂兰', mobile: '13900000031', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b4' }),
+    user('elder-2', [], {}, { name: '何素华', mobile: '13900000032', communityId: 'c1', gridId: 'c1g2' })
+  ])
+})
+afterAll(async () => {
+  await cloud.close()
+})
+
+const post = (openid = 'elder', input: Record<string, unknown> = {}) =>
+  cloud.ok('wishes', 'create', { category: 'shopping', title: '帮忙买一周的菜和药', description: '腿脚不便，下不了楼', ...input }, openid)
+
+test('post, claim, complete, confirm: the member’s minutes become verified service hours and the wish enters the ledger', async () => {
+  const wish = await post()
+  expect(wish).toMatchObject({ status: 'open', communityId: 'c1', gridId: 'c1g1', buildingName: '4号楼', residentName: '马桂兰', mine: true })
+  expect(wish.residentMobile).toBeUndefined()
+
+  const open = await cloud.ok('wishes', 'list', { scope: 'open', page: 1, pageSize: 20 }, 'demo-member')
+  const seen = open.items.find((w: any) => w._id === wish._id)
+  expect(seen).toMatchObject({ residentName: '居民', actions: { claim: true } })
+  expect(seen.residentMobile).toBeUndefined()
+
+  expect((await call('wishes', 'claim', { wishId: wish._id }, 'demo-resident')).error?.code).toBe('FORBIDDEN')
+  expect((await call('wishes', 'claim', { wishId: wish._id }, 'member-c2')).error?.code).toBe('FORBIDDEN')
+
+  const [a, b] = await Promise.all([
+    call('wishes', 'claim', { wishId: wish._id }, 'demo-member'),
+    call('wishes', 'claim', { wishId: wish._id }, 'member-2')
+  ])
+  expect([a.ok, b.ok].sort()).toEqual([false, true])
+  expect((a.ok ? b : a) as any).toMatchObject({ error: { code: 'CONFLICT' } })
+  const claimer = a.ok ? 'demo-member' : 'member-2'
+  const other = a.ok ? 'member-2' : 'demo-member'
+  const mineNow = await cloud.ok('wishes', 'get', { wishId: wish._id }, claimer)
+  expect(mineNow).toMatchObject({ status: 'claimed', claimedByMe: true, residentName: '马桂兰', residentMobile: '13900000031' })
+  expect(cloud.store.find('outbox', { touser: 'elder', templateId: 'tpl-wish-progress' })).toHaveLength(1)
+
+  expect((await call('wishes', 'complete', { wishId: wish._id, minutes: 90 }, other)).error?.code).toBe('FORBIDDEN')
+  expect((await call('wishes', 'complete', { wishId: wish._id, minutes: 5 }, claimer)).error?.code).toBe('INVALID_INPUT')
+  expect((await call('wishes', 'complete', { wishId: wish._id, minutes: 481 }, claimer)).error?.code).toBe('INVALID_INPUT')
+  expect((await call('wishes', 'confirm', { wishId: wish._id }, 'elder')).error?.code).toBe('CONFLICT')
+  const done = await cloud.ok('wishes', 'complete', { wishId: wish._id, minutes: 90, note: '菜和药已送到家' }, claimer)
+  expect(done).toMatchObject({ status: 'completed', minutes: 90 })
+
+  expect((await call('wishes', 'confirm', { wishId: wish._id }, 'demo-resident')).error?.code).toBe('FORBIDDEN')
+  expect((await call('wishes', 'confirm', { wishId: wish._id }, 'demo-staff-2')).error?.code).toBe('FORBIDDEN')
+  const confirmed = await cloud.ok('wishes', 'confirm', { wishId: wish._id, rating: 5, comment: '谢谢党员同志' }, 'elder')
+  expect(confirmed.status).toBe('confirmed')
+  expect(confirmed.serviceRecordId).toBeTruthy()
+  const record = cloud.store.get('serviceRecords', confirmed.serviceRecordId)!
+  expect(record).toMatchObject({ source: 'wish', wishId: wish._id, openid: claimer, communityId: 'c1', minutes: 90, status: 'approved', verifiedBy: 'elder' })
+  expect(cloud.store.get('deeds', `wish:${wish._id}`)).toMatchObject({ figure: 'practicalDeeds', minutes: 90, rating: 5 })
+  expect((await call('wishes', 'confirm', { wishId: wish._id }, 'elder')).error?.code).toBe('CONFLICT')
+  expect(cloud.store.count('serviceRecords', { wishId: wish._id })).toBe(1)
+  expect(cloud.store.count('wishEvents', { wishId: wish._id })).toBe(4)
+})
+
+test('community staff confirm on behalf of an elderly resident; the poster may cancel; the member may release', async () => {
+  const wish = await post('elder', { category: 'escort', title: '周三陪同去医院复查' })
+  await cloud.ok('wishes', 'claim', { wishId: wish._id }, 'member-2')
+  const released = await cloud.ok('wishes', 'release', { wishId: wish._id, note: '周三临时出差' }, 'member-2')
+  expect(released).toMatchObject({ status: 'open' })
+  expect(released.memberName).toBeUndefined()
+  await cloud.ok('wishes', 'claim', { wishId: wish._id }, 'demo-member')
+  await cloud.ok('wishes', 'complete', { wishId: wish._id, minutes: 180 }, 'demo-member')
+  const byStaff = await cloud.ok('wishes', 'confirm', { wishId: wish._id }, 'demo-staff')
+  expect(byStaff.status).toBe('confirmed')
+  expect(cloud.store.get('serviceRecords', byStaff.serviceRecordId)).toMatchObject({ verifiedBy: 'demo-staff', minutes: 180 })
+
+  const other = await post('elder', { category: 'repair', title: '换一个厨房灯泡' })
+  expect((await call('wishes', 'cancel', { wishId: other._id }, 'demo-resident')).error?.code).toBe('FORBIDDEN')
+  expect(await cloud.ok('wishes', 'cancel', { wishId: other._id, note: '孩子回来换好了' }, 'elder')).toMatchObject({ status: 'cancelled' })
+  expect((await call('wishes', 'claim', { wishId: other._id }, 'demo-member')).error?.code).toBe('CONFLICT')
+})
+
+test('a confirmed wish whose hours were not written (e.g. a failure after confirming) is completed by confirming again; reads never write', async () => {
+  const wish = await post('elder-2', { category: 'repair', title: '修一下阳台晾衣架' })
+  await cloud.ok('wishes', 'claim', { wishId: wish._id }, 'member-2')
+  await cloud.ok('wishes', 'complete', { wishId: wish._id, minutes: 40 }, 'member-2')
+  await cloud.ok('wishes', 'confirm', { wishId: wish._id }, 'elder-2')
+  // as if the service record had not been written
+  cloud.store.deleteMany('serviceRecords', { wishId: wish._id })
+  cloud.store.updateOne('wishes', { _id: wish._id }, { $set: { serviceRecordId: null } })
+  const seen = await cloud.ok('wishes', 'get', { wishId: wish._id }, 'demo-staff')
+  expect(seen.actions.confirm).toBe(true)
+  expect(cloud.store.count('serviceRecords', { wishId: wish._id })).toBe(0)
+  expect((await call('wishes', 'confirm', { wishId: wish._id }, 'demo-resident')).error?.code).toBe('FORBIDDEN')
+  const healed = await cloud.ok('wishes', 'confirm', { wishId: wish._id }, 'demo-staff')
+  expect(healed.serviceRecordId).toBeTruthy()
+  expect(cloud.store.count('serviceRecords', { wishId: wish._id, minutes: 40 })).toBe(1)
+  expect(cloud.store.count('deeds', { sourceId: wish._id })).toBe(1)
+  expect((await call('wishes', 'confirm', { wishId: wish._id }, 'demo-staff')).error?.code).toBe('CONFLICT')
+})
+
+test('at most 3 wishes a day, in parallel too; bad input and blocked words store nothing', async () => {
+  const before = cloud.store.count('wishes', {})
+  expect((await call('wishes', 'create', { category: 'shopping', title: '帮我买彩票去赌博' }, 'demo-resident')).error?.code).toBe('INVALID_INPUT')
+  expect((await call('wishes', 'create', { category: 'flying', title: '想坐飞机' }, 'demo-resident')).error?.code).toBe('INVALID_INPUT')
+  expect((await call('wishes', 'create', { category: 'other', title: '没有小区的人' }, 'stranger')).error?.code).toBe('INVALID_INPUT')
+  expect(cloud.store.count('wishes', {})).toBe(before)
+  const replies = await Promise.all(Array.from({ length: 5 }, (_, i) => call('wishes', 'create', { category: 'companionship', title: `周末陪我聊聊天${i}` }, 'demo-resident')))
+  expect(replies.filter((r) => r.ok)).toHaveLength(3)
+  expect(replies.filter((r) => !r.ok).every((r: any) => r.error.code === 'RATE_LIMITED')).toBe(true)
+})
+
+test('lists: mine, claimed, the community’s (staff only); without a scope, members see the open ones', async () => {
+  const byDefault = await cloud.ok('wishes', 'list', {}, 'demo-member')
+  expect(byDefault.items.every((w: any) => w.status === 'open' && w.communityId === 'c1')).toBe(true)
+  expect((await cloud.ok('wishes', 'list', {}, 'elder')).total).toBe(3)
+  expect((await cloud.ok('wishes', 'list', { scope: 'mine', page: 1, pageSize: 10 }, 'elder')).total).toBe(3)
+  expect((await cloud.ok('wishes', 'list', { scope: 'claimed', page: 1, pageSize: 10 }, 'demo-member')).total).toBeGreaterThanOrEqual(1)
+  expect((await call('wishes', 'list', { scope: 'community', page: 1, pageSize: 10 }, 'demo-resident')).error?.code).toBe('FORBIDDEN')
+  expect((await call('wishes', 'list', { scope: 'community', communityId: 'c1', page: 1, pageSize: 10 }, 'demo-staff-2')).error?.code).toBe('FORBIDDEN')
+  const all = await cloud.ok('wishes', 'list', { scope: 'community', page: 1, pageSize: 100 }, 'demo-staff')
+  expect(all.total).toBe(cloud.store.count('wishes', { communityId: 'c1' }))
+  expect(all.items.every((w: any) => w.residentMobile !== undefined || w.residentName)).toBe(true)
+})
+
+test('the ledger: which record counts as which figure, by community and for the district', async () => {
+  // in c1: a 堵点 two parties worked on, a drain the property company fixed alone, a settled dispute,
+  // and a withdrawn report (not a deed)
+  const joint = await cloud.ok('tickets', 'create', { category: 'parking', description: '消防通道长期被私家车占用', gridId: 'c1g1' }, 'demo-resident')
+  await cloud.ok('tickets', 'transition', { ticketId: joint._id, to: 'accepted' }, 'demo-property')
+  await cloud.ok('tickets', 'comment', { ticketId: joint._id, text: '业委会同意施划禁停线，费用从公共收益列支' }, 'demo-committee')
+  await cloud.ok('tickets', 'transition', { ticketId: joint._id, to: 'resolved', note: '已施划禁停线并张贴告示' }, 'demo-property')
+  await cloud.ok('tickets', 'confirm', { ticketId: joint._id, rating: 5 }, 'demo-resident')
+  const alone = await cloud.ok('tickets', 'create', { category: 'drain', description: '下水道堵塞外溢', gridId: 'c1g1' }, 'demo-resident')
+  await cloud.ok('tickets', 'transition', { ticketId: alone._id, to: 'resolved', note: '已疏通' }, 'demo-property')
+  await cloud.ok('tickets', 'confirm', { ticketId: alone._id, rating: 4 }, 'demo-resident')
+  const dispute = await cloud.ok('tickets', 'create', { category: 'dispute', description: '楼上漏水到我家，协商不成', gridId: 'c1g1' }, 'demo-resident')
+  await cloud.ok('tickets', 'transition', { ticketId: dispute._id, to: 'resolved', note: '已调解，楼上负责维修' }, 'demo-staff')
+  await cloud.ok('tickets', 'confirm', { ticketId: dispute._id, rating: 5 }, 'demo-resident')
+  const withdrawn = await cloud.ok('tickets', 'create', { category: 'other', description: '问题已经自己解决了', gridId: 'c1g1' }, 'demo-resident')
+  await cloud.ok('tickets', 'transition', { ticketId: withdrawn._id, to: 'closed' }, 'demo-resident')
+
+  expect(cloud.store.get('tickets', joint._id)!.involvedParties.sort()).toEqual(['owners_committee', 'property_company'])
+  expect(cloud.store.get('deeds', `ticket:${joint._id}`)).toMatchObject({ figure: 'blockersSolved' })
+  expect(cloud.store.get('deeds', `ticket:${alone._id}`)).toMatchObject({ figure: 'otherProblems' })
+  expect(cloud.store.get('deeds', `ticket:${dispute._id}`)).toMatchObject({ figure: 'disputesSettled' })
+
+  const totals = await cloud.ok('wishes', 'deedTotals', {})
+  // three confirmed wishes (previous tests), one 堵点 solved jointly, one dispute, one solved alone
+  expect(totals.district).toEqual({ problemsSolved: 6, practicalDeeds: 3, blockersSolved: 1, disputesSettled: 1 })
+  expect(totals.communities).toHaveLength(7)
+  expect(totals.communities[0]).toEqual({ communityId: 'c1', communityName: '东风社区', problemsSolved: 6, practicalDeeds: 3, blockersSolved: 1, disputesSettled: 1 })
+  expect(totals.communities[1]).toMatchObject({ communityId: 'c2', problemsSolved: 0 })
+  expect(totals.wishMinutes).toBe(310)
+  const c2 = await cloud.ok('wishes', 'deedTotals', { communityId: 'c2' })
+  expect(c2.communities).toHaveLength(1)
+  expect(c2.wishMinutes).toBe(0)
+
+  expect((await call('wishes', 'deeds', { page: 1, pageSize: 10 })).error?.code).toBe('UNAUTHENTICATED')
+  const ledger = await cloud.ok('wishes', 'deeds', { page: 1, pageSize: 10 }, 'demo-resident')
+  expect(ledger.total).toBe(6)
+  expect(ledger.items.map((d: any) => d.figure).sort()).toEqual(['blockersSolved', 'disputesSettled', 'otherProblems', 'practicalDeeds', 'practicalDeeds', 'practicalDeeds'])
+  expect(JSON.stringify(ledger)).not.toContain('王秀兰')
+  expect(JSON.stringify(ledger)).not.toContain('马桂兰')
+})
