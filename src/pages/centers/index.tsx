@@ -8,7 +8,6 @@ import { BookingCard, centersApi, CenterCard, Chips, currentLocation, dayKey } f
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { routes } from '@/services/routes'
-import '@/features/centers/components/centers.scss'
 
 const PAGE_SIZE = 10
 type Filter = 'open' | 'all' | 'near'

@@ -1,0 +1,31 @@
+/** Loading a room or booking with its centre, and the scope checks on them. */
+import { OPEN_CENTER_STATUSES } from '../../src/contracts/centers'
+import { AppError } from '../core/errors'
+import { canManageCommunity, requireCommunityStaff } from '../core/guard'
+import type { Caller } from '../core/identity'
+import { getById } from '../core/records'
+import { COLL, type BookingDoc, type CenterDoc, type RoomDoc } from './model'
+
+export const getCenter = (centerId: string) => getById<CenterDoc>(COLL.centers, centerId, '邻里中心')
+export const getRoom = (roomId: string) => getById<RoomDoc>(COLL.rooms, roomId, '活动室')
+export const getBooking = (bookingId: string) => getById<BookingDoc>(COLL.bookings, bookingId, '预约')
+
+export async function getRoomWithCenter(roomId: string): Promise<{ room: RoomDoc; center: CenterDoc }> {
+  const room = await getRoom(roomId)
+  const center = await getCenter(room.centerId)
+  return { room, center }
+}
+
+export const isOpenCenter = (center: CenterDoc) => OPEN_CENTER_STATUSES.includes(center.status)
+
+/** Staff of the centre's community or district admin; others get FORBIDDEN. */
+export function requireCenterStaff(caller: Caller, center: { communityId: string }): void {
+  requireCommunityStaff(caller, center.communityId)
+}
+
+export const managesCenter = (caller: Caller, center: { communityId: string }) => canManageCommunity(caller, center.communityId)
+
+/** The booking's owner or staff of its community; others do not learn it exists. */
+export function requireOwnerOrStaff(caller: Caller, booking: BookingDoc): void {
+  if (booking.openid !== caller.openid && !canManageCommunity(caller, booking.communityId)) throw new AppError('NOT_FOUND', '预约不存在')
+}

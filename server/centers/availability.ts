@@ -1,0 +1,124 @@
+/**
+ * `availability`: a room's slots for the coming days, each free / pending / booked / blocked, and
+ * whether the caller can book it now (notice and ahead windows, weekly quota, suspension).
+ * Who holds a slot is never shown; the caller's own bookings are marked `mine`.
+ *
+ * Cost: a handful of indexed reads (room, centre, due bookings for the lazy sweep, slot documents
+ * by room and day, blackouts, quota counters, suspension); the grid itself is arithmetic.
+ */
+import type { Availability, SlotView } from '../../src/contracts/centers'
+import type { z } from '../../src/contracts/zod'
+import type { availabilityInput } from '../../src/contracts/centers'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { invalid } from '../core/errors'
+import type { Caller } from '../core/identity'
+import { parseLocal } from '../core/time'
+import { getRoomWithCenter, isOpenCenter, managesCenter } from './access'
+import { addDays, dayOf, iso, MINUTE, startOfDay, weekKeyOf } from './calendar'
+import { dayGrid, hhmmOfMinute } from './grid'
+import { sweep } from './lifecycle'
+import { COLL, quotaIdOf, toRoomView, type BlackoutDoc, type QuotaDoc, type SlotDoc } from './model'
+import { activeSuspension } from './store'
+
+type AvailabilityInput = z.infer<typeof availabilityInput>
+
+export async function availability(input: AvailabilityInput, caller: Caller): Promise<Availability> {
+  const { room, center } = await getRoomWithCenter(input.roomId)
+  const now = clock.now()
+  const today = dayOf(now)
+  let first = today
+  if (input.from !== undefined) {
+    const from = parseLocal(input.from)
+    if (!from.isValid()) throw invalid('日期格式不正确', ['from'])
+    first = dayOf(from.valueOf())
+  }
+  const days = Array.from({ length: input.days }, (_, i) => addDays(first, i))
+  const rangeStart = startOfDay(days[0])
+  const rangeEnd = startOfDay(addDays(days[days.length - 1], 1))
+  const _ = db().command
+
+  await sweep({ roomId: room._id })
+
+  const weeks = [...new Set(days.map(weekKeyOf))]
+  const [slotDocs, blackouts, quotas, suspendedUntil] = await Promise.all([
+    readSlots(room._id, days),
+    // Rooms never closed (or closed only before this range) skip the query.
+    room.blackoutUntil && room.blackoutUntil.getTime() > rangeStart
+      ? db()
+          .collection(COLL.blackouts)
+          .where({ roomId: room._id, lifted: false, start: _.lt(new Date(rangeEnd)), end: _.gt(new Date(rangeStart)) })
+          .limit(100)
+          .get()
+          .then((r) => r.data as BlackoutDoc[])
+      : Promise.resolve([] as BlackoutDoc[]),
+    db()
+      .collection(COLL.quotas)
+      .where({ _id: _.in(weeks.map((w) => quotaIdOf(room._id, caller.openid, w))) })
+      .limit(100)
+      .get()
+      .then((r) => r.data as QuotaDoc[]),
+    activeSuspension(caller.openid)
+  ])
+  const byId = new Map(slotDocs.map((s) => [s._id, s]))
+  const quotaUsed: Record<string, number> = {}
+  for (const w of weeks) quotaUsed[w] = 0
+  for (const q of quotas) quotaUsed[q.weekKey] = q.count
+
+  const open = isOpenCenter(center) && room.active
+  const closedNote = !isOpenCenter(center) ? '中心尚未开放' : !room.active ? '活动室暂停预约' : undefined
+  const noticeEnd = now + room.minNoticeMinutes * MINUTE
+  const lastDay = addDays(today, room.bookAheadDays) // exclusive
+
+  return {
+    room: toRoomView(room, managesCenter(caller, center)),
+    centerId: center._id,
+    centerName: center.name,
+    centerStatus: center.status,
+    suspendedUntil: suspendedUntil ? iso(suspendedUntil) : undefined,
+    quotaUsed,
+    days: days.map((day) => {
+      const grid = dayGrid(center.openingHours, room.slotMinutes, day)
+      const quotaFull = quotaUsed[weekKeyOf(day)] >= room.weeklyQuota
+      // Strings from the wall clock directly (hundreds of slots per call; no Date formatting).
+      const compact = day.replace(/-/g, '')
+      const slots = grid.slots.map((g): SlotView => {
+        const label = hhmmOfMinute(g.minute)
+        const doc = byId.get(`${room._id}:${compact}${label.replace(':', '')}`)
+        const blackout = doc?.state === 'blocked' || !blackouts.length ? undefined : blackouts.find((b) => b.start.getTime() < g.end && b.end.getTime() > g.start)
+        const endLabel = hhmmOfMinute(g.minute + room.slotMinutes)
+        const base = { start: `${day}T${label}:00+08:00`, end: `${day}T${endLabel === '24:00' ? '23:59' : endLabel}:00+08:00`, label }
+        if (doc) {
+          const mine = doc.openid === caller.openid ? doc.bookingId : undefined
+          return { ...base, state: doc.state, bookable: false, note: doc.state === 'blocked' ? doc.reason : undefined, mine }
+        }
+        if (blackout) return { ...base, state: 'blocked', bookable: false, note: blackout.reason }
+        let note: string | undefined
+        if (closedNote) note = closedNote
+        else if (g.start < now) note = '已过时'
+        else if (g.start < noticeEnd) note = '已截止预约'
+        else if (day >= lastDay) note = `仅可预约${room.bookAheadDays}天内`
+        else if (suspendedUntil) note = '暂停预约中'
+        else if (quotaFull) note = '本周预约次数已满'
+        return { ...base, state: 'free', bookable: open && !note, note }
+      })
+      return { date: day, weekday: grid.weekday, open: grid.open, close: grid.close, slots }
+    })
+  }
+}
+
+/** Slot documents of a room on the given days (indexed by room and day). */
+async function readSlots(roomId: string, days: string[]): Promise<SlotDoc[]> {
+  const _ = db().command
+  const out: SlotDoc[] = []
+  for (let skip = 0; ; skip += 1000) {
+    const res = await db()
+      .collection(COLL.slots)
+      .where({ roomId, day: _.in(days) })
+      .skip(skip)
+      .limit(1000)
+      .get()
+    out.push(...(res.data as SlotDoc[]))
+    if (res.data.length < 1000) return out
+  }
+}

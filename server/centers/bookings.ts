@@ -1,0 +1,94 @@
+/**
+ * Lists of bookings: the resident's own (`myBookings`) and the staff's (`bookings`: a centre's day,
+ * the pending ones waiting for review, any status), both paged and counted in the database.
+ */
+import type { BookingView } from '../../src/contracts/centers'
+import type { Page } from '../../src/contracts/common'
+import type { z } from '../../src/contracts/zod'
+import type { bookingsInput, myBookingsInput } from '../../src/contracts/centers'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { AppError } from '../core/errors'
+import { managedCommunities } from '../core/guard'
+import type { Caller } from '../core/identity'
+import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
+import { iso } from './calendar'
+import { sweep } from './lifecycle'
+import { COLL, toBookingView, type BookingDoc } from './model'
+import { activeSuspension, loadSettings } from './store'
+
+export async function myBookings(input: z.infer<typeof myBookingsInput>, caller: Caller): Promise<Page<BookingView> & { suspendedUntil?: string }> {
+  await sweep({ openid: caller.openid })
+  const _ = db().command
+  const now = clock.date()
+  // Upcoming: not yet ended and still holding or used (pending, confirmed, checked in). Past: ended,
+  // or closed without taking place (cancelled, rejected, expired, no-show).
+  const query =
+    input.scope === 'upcoming'
+      ? { openid: caller.openid, end: _.gt(now), status: _.in(['pending', 'confirmed', 'checked_in']) }
+      : input.scope === 'past'
+        ? _.and([{ openid: caller.openid }, _.or([{ end: _.lte(now) }, { status: _.in(['cancelled', 'rejected', 'expired', 'no_show']) }])])
+        : { openid: caller.openid }
+  const order: 'asc' | 'desc' = input.scope === 'upcoming' ? 'asc' : 'desc'
+  const [{ total }, res, settings, suspendedUntil] = await Promise.all([
+    db().collection(COLL.bookings).where(query).count(),
+    db()
+      .collection(COLL.bookings)
+      .where(query)
+      .orderBy('start', order)
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .get(),
+    loadSettings(),
+    activeSuspension(caller.openid)
+  ])
+  return {
+    items: (res.data as BookingDoc[]).map((b) => toBookingView(b, caller, { checkInMinutes: settings.checkInMinutes })),
+    total,
+    page: input.page,
+    pageSize: input.pageSize,
+    suspendedUntil: suspendedUntil ? iso(suspendedUntil) : undefined
+  }
+}
+
+export async function listBookings(input: z.infer<typeof bookingsInput>, caller: Caller): Promise<Page<BookingView>> {
+  const _ = db().command
+  const where: Record<string, unknown> = {}
+  if (input.roomId) {
+    const { center } = await getRoomWithCenter(input.roomId)
+    requireCenterStaff(caller, center)
+    where.roomId = input.roomId
+    await sweep({ roomId: input.roomId })
+  } else if (input.centerId) {
+    const center = await getCenter(input.centerId)
+    requireCenterStaff(caller, center)
+    where.centerId = input.centerId
+    await sweep({ centerId: input.centerId })
+  } else {
+    const communities = managedCommunities(caller)
+    if (communities && communities.length === 0) throw new AppError('FORBIDDEN', '仅社区工作人员可查看')
+    if (communities) where.communityId = communities.length === 1 ? communities[0] : _.in(communities)
+  }
+  if (input.date) where.day = input.date
+  if (input.status === 'active') where.status = _.in(['pending', 'confirmed'])
+  else if (input.status) where.status = input.status
+  // A day's list reads in time order; the review queue oldest first; everything else newest first.
+  const order: 'asc' | 'desc' = input.date || input.status === 'pending' || input.status === 'active' ? 'asc' : 'desc'
+  const [{ total }, res, settings] = await Promise.all([
+    db().collection(COLL.bookings).where(where).count(),
+    db()
+      .collection(COLL.bookings)
+      .where(where)
+      .orderBy('start', order)
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .get(),
+    loadSettings()
+  ])
+  return {
+    items: (res.data as BookingDoc[]).map((b) => toBookingView(b, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })),
+    total,
+    page: input.page,
+    pageSize: input.pageSize
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * `checkIn`: the resident scans the room's code on its door (or types it on H5) from
+ * `checkInMinutes` (default 15) before the start until as long after it; staff may check a
+ * resident in at the desk by booking id within the same window. A second scan of a booking
+ * already checked in answers with it again (no error, nothing changes). After the window the
+ * sweep releases the booking as a no-show.
+ */
+import type { BookingView } from '../../src/contracts/centers'
+import type { z } from '../../src/contracts/zod'
+import type { checkInInput } from '../../src/contracts/centers'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { AppError } from '../core/errors'
+import type { Caller } from '../core/identity'
+import { getBooking, requireCenterStaff } from './access'
+import { dayOf, hhmmOf, MINUTE } from './calendar'
+import { sweep } from './lifecycle'
+import { callerName, COLL, toBookingView, type BookingDoc, type HistoryEntry, type RoomDoc } from './model'
+import { inTransaction, loadSettings, txGet } from './store'
+
+/** "k7m2 qx9p", "…?scene=K7M2QX9P", "K7M2QX9P" → "K7M2QX9P". */
+export function normaliseRoomCode(raw: string): string {
+  let code = raw.trim()
+  const scene = /[?&]scene=([^&#]+)/.exec(code)
+  if (scene) code = decodeURIComponent(scene[1])
+  return code.replace(/[\s-]/g, '').toUpperCase()
+}
+
+export async function checkIn(input: z.infer<typeof checkInInput>, caller: Caller): Promise<BookingView> {
+  const settings = await loadSettings()
+  const window = settings.checkInMinutes * MINUTE
+  const now = clock.now()
+  let booking: BookingDoc
+  if (input.bookingId) {
+    booking = await getBooking(input.bookingId)
+    requireCenterStaff(caller, booking)
+  } else {
+    const code = normaliseRoomCode(input.roomCode ?? '')
+    const rooms = await db().collection(COLL.rooms).where({ code }).limit(1).get()
+    const room = rooms.data[0] as RoomDoc | undefined
+    if (!room) throw new AppError('NOT_FOUND', '签到码无效，请核对活动室门口的签到码')
+    await sweep({ roomId: room._id })
+    // The caller's bookings of this room today (a handful at most).
+    const today = dayOf(now)
+    const res = await db()
+      .collection(COLL.bookings)
+      .where({ roomId: room._id, openid: caller.openid, day: today })
+      .orderBy('start', 'asc')
+      .limit(50)
+      .get()
+    const mine = (res.data as BookingDoc[]).filter((b) => b.status !== 'cancelled' && b.status !== 'rejected' && b.status !== 'expired')
+    const inWindow = (b: BookingDoc) => now >= b.start.getTime() - window && now <= b.start.getTime() + window
+    const candidate = mine.find((b) => inWindow(b) && (b.status === 'confirmed' || b.status === 'checked_in')) ?? mine.find(inWindow)
+    if (!candidate) {
+      const later = mine.find((b) => b.status === 'confirmed' && b.start.getTime() - window > now)
+      if (later) throw new AppError('CONFLICT', `还未到签到时间，请在${hhmmOf(later.start.getTime() - window)}后签到`)
+      const missed = mine.find((b) => b.status === 'no_show')
+      if (missed) throw new AppError('EXPIRED', `已超过签到时间（开始后${settings.checkInMinutes}分钟），预约已释放`)
+      throw new AppError('NOT_FOUND', `您今天没有${room.name}的预约`)
+    }
+    booking = candidate
+  }
+  if (booking.status === 'checked_in') return toBookingView(booking, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })
+  if (booking.status === 'pending') throw new AppError('CONFLICT', '预约尚未通过审核，暂不能签到')
+  if (booking.status === 'no_show') throw new AppError('EXPIRED', `已超过签到时间（开始后${settings.checkInMinutes}分钟），预约已释放`)
+  if (booking.status !== 'confirmed') throw new AppError('CONFLICT', '该预约已取消或结束')
+  const start = booking.start.getTime()
+  if (now < start - window) throw new AppError('CONFLICT', `还未到签到时间，请在${hhmmOf(start - window)}后签到`)
+  if (now > start + window) {
+    await sweep({ roomId: booking.roomId })
+    throw new AppError('EXPIRED', `已超过签到时间（开始后${settings.checkInMinutes}分钟），预约已释放`)
+  }
+  const byStaff = Boolean(input.bookingId)
+  const updated = await inTransaction(async (tx) => {
+    const current = await txGet<BookingDoc>(tx, COLL.bookings, booking._id)
+    if (!current) return null
+    if (current.status !== 'confirmed') return current
+    const at = clock.date()
+    const entry: HistoryEntry = { at, action: 'checked_in', actor: caller.openid, actorName: callerName(caller), note: byStaff ? '工作人员代签到' : '扫码签到' }
+    await tx
+      .collection(COLL.bookings)
+      .doc(current._id)
+      .update({ data: { status: 'checked_in', checkedInAt: at, checkedInBy: byStaff ? 'staff' : 'code', updatedAt: at, history: db().command.push([entry]) } })
+    return { ...current, status: 'checked_in' as const, checkedInAt: at, history: [...current.history, entry] }
+  }, '操作冲突，请稍后重试')
+  if (!updated) throw new AppError('NOT_FOUND', '预约不存在')
+  if (updated.status !== 'checked_in') throw new AppError('CONFLICT', '该预约已取消或结束')
+  return toBookingView(updated, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })
+}

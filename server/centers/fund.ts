@@ -1,0 +1,126 @@
+/**
+ * `fund`: the funding ledger of the centres. Entries are never edited or deleted (a correction is
+ * another entry with a note). The subsidy (entering the plan) and the reward (acceptance) are
+ * written by the system (server/centers/manage.ts); staff record the other sources by hand —
+ * 上级专项资金, 物业出一点, 业主筹一点, other. Totals are aggregations in the database.
+ */
+import { AUTOMATIC_FUND_TYPES, CENTER_STATUSES, type FundEntry, type FundLedger } from '../../src/contracts/centers'
+import type { z } from '../../src/contracts/zod'
+import type { fundInput } from '../../src/contracts/centers'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { AppError, invalid } from '../core/errors'
+import { managedCommunities, requireCommunityStaff } from '../core/guard'
+import type { Caller } from '../core/identity'
+import { namesById } from '../core/records'
+import { platform } from '../platform'
+import { getCenter, requireCenterStaff } from './access'
+import { dayOf } from './calendar'
+import { callerName, COLL, newId, type FundDoc } from './model'
+
+const toEntry = (f: FundDoc): FundEntry => ({
+  id: f._id,
+  _id: f._id,
+  centerId: f.centerId,
+  centerName: f.centerName,
+  communityId: f.communityId,
+  type: f.type,
+  amount: f.amountFen / 100,
+  date: f.date,
+  note: f.note,
+  recordedByName: f.recordedByName
+})
+
+export async function fund(input: z.infer<typeof fundInput>, caller: Caller): Promise<FundLedger> {
+  let recorded: FundEntry | undefined
+  if (input.entry) {
+    const e = input.entry
+    const center = await getCenter(e.centerId)
+    requireCenterStaff(caller, center)
+    if (AUTOMATIC_FUND_TYPES.includes(e.type)) throw invalid('建设补助和验收奖励在中心列入计划、验收合格时自动记账', ['entry.type'])
+    if (e.date > dayOf(clock.now())) throw invalid('到账日期不能晚于今天', ['entry.date'])
+    if (e.note) {
+      const check = await platform().contentCheck.text(e.note, caller.openid)
+      if (!check.ok) throw invalid(check.reason ?? '备注含有违规内容', ['entry.note'])
+    }
+    const doc: FundDoc = {
+      _id: newId('fund-'),
+      centerId: center._id,
+      centerName: center.name,
+      communityId: center.communityId,
+      type: e.type,
+      amountFen: Math.round(e.amount * 100),
+      date: e.date,
+      note: e.note,
+      recordedBy: caller.openid,
+      recordedByName: callerName(caller),
+      createdAt: clock.date()
+    }
+    await db().collection(COLL.funds).add({ data: doc })
+    recorded = toEntry(doc)
+  }
+
+  const _ = db().command
+  const where: Record<string, unknown> = {}
+  if (input.centerId) {
+    requireCenterStaff(caller, await getCenter(input.centerId))
+    where.centerId = input.centerId
+  } else if (input.communityId) {
+    requireCommunityStaff(caller, input.communityId)
+    where.communityId = input.communityId
+  } else {
+    const communities = managedCommunities(caller)
+    if (communities && communities.length === 0) throw new AppError('FORBIDDEN', '仅社区工作人员和区级管理员可查看')
+    if (communities) where.communityId = _.in(communities)
+  }
+  if (input.type) where.type = input.type
+
+  const $ = db().command.aggregate
+  const [count, page, byType, byCommunity, centerTotal, byStatus] = await Promise.all([
+    db().collection(COLL.funds).where(where).count(),
+    db()
+      .collection(COLL.funds)
+      .where(where)
+      .orderBy('date', 'desc')
+      .orderBy('createdAt', 'desc')
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .get(),
+    db().collection(COLL.funds).aggregate().group({ _id: '$type', fen: $.sum('$amountFen') }).limit(100).end(),
+    db().collection(COLL.funds).aggregate().group({ _id: '$communityId', fen: $.sum('$amountFen') }).sort({ _id: 1 }).limit(1000).end(),
+    input.centerId
+      ? db().collection(COLL.funds).aggregate().match({ centerId: input.centerId }).group({ _id: null, fen: $.sum('$amountFen') }).limit(1).end()
+      : Promise.resolve(undefined),
+    db().collection(COLL.centers).aggregate().group({ _id: '$status', n: $.sum(1) }).limit(CENTER_STATUSES.length).end()
+  ])
+  const typeTotals: Record<string, number> = {}
+  let district = 0
+  for (const row of byType.list as { _id: string; fen: number }[]) {
+    typeTotals[row._id] = row.fen / 100
+    district += row.fen
+  }
+  const communityRows = byCommunity.list as { _id: string; fen: number }[]
+  const names = await namesById('communities', communityRows.map((r) => r._id))
+  const statusCounts: Record<string, number> = {}
+  let centers = 0
+  for (const row of byStatus.list as { _id: string; n: number }[]) {
+    statusCounts[row._id] = row.n
+    centers += row.n
+  }
+  return {
+    items: (page.data as FundDoc[]).map(toEntry),
+    total: count.total,
+    page: input.page,
+    pageSize: input.pageSize,
+    totals: {
+      district: district / 100,
+      byType: typeTotals,
+      byCommunity: communityRows
+        .map((r) => ({ communityId: r._id, communityName: names.get(r._id) ?? r._id, amount: r.fen / 100 }))
+        .sort((a, b) => a.communityId.localeCompare(b.communityId, 'en', { numeric: true })),
+      center: centerTotal ? ((centerTotal.list[0] as { fen: number } | undefined)?.fen ?? 0) / 100 : undefined
+    },
+    centers: { total: centers, byStatus: statusCounts },
+    recorded
+  }
+}

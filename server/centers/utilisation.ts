@@ -1,0 +1,295 @@
+/**
+ * `utilisation`: booked hours / open hours per room and centre, per week and month, for staff of
+ * the centre's community (their communities without a centre; the district for district admin),
+ * with an .xlsx export.
+ *
+ * - open hours: the room's bookable grid (opening hours cut into its slots) on each day, less the
+ *   slots a blackout closed;
+ * - booked hours: bookings that held their slots and were not released (confirmed or checked in);
+ *   used hours: checked in; no-show hours: released after nobody came (their slots may have been
+ *   booked again, so they are reported beside, not inside, booked hours).
+ * Booked hours are summed in the database (an aggregation grouped by room, week or month, and
+ * status over the booking's stored `weekKey` / `monthKey`); open hours are calendar arithmetic.
+ */
+import type ExcelJS from 'exceljs'
+import type { Usage, Utilisation } from '../../src/contracts/centers'
+import type { z } from '../../src/contracts/zod'
+import type { utilisationInput } from '../../src/contracts/centers'
+import { audit } from '../core/audit'
+import { db } from '../core/db'
+import { AppError, invalid } from '../core/errors'
+import { managedCommunities, requireCommunityStaff } from '../core/guard'
+import type { Caller } from '../core/identity'
+import { platform } from '../platform'
+import { getCenter, requireCenterStaff } from './access'
+import { parseLocal } from '../core/time'
+import { addDays, at, dayOf, daysBetween, monthKeyOf, slotKeyOf, weekKeyOf } from './calendar'
+import { dayGrid } from './grid'
+import { sweep } from './lifecycle'
+import { COLL, newId, type BlackoutDoc, type CenterDoc, type RoomDoc } from './model'
+
+const MAX_DAYS = 366
+
+type Period = 'weekKey' | 'monthKey'
+
+interface Acc {
+  openHours: number
+  bookedHours: number
+  usedHours: number
+  noShowHours: number
+}
+const zero = (): Acc => ({ openHours: 0, bookedHours: 0, usedHours: 0, noShowHours: 0 })
+const round = (n: number) => Math.round(n * 100) / 100
+const usage = (a: Acc): Usage => ({
+  openHours: round(a.openHours),
+  bookedHours: round(a.bookedHours),
+  usedHours: round(a.usedHours),
+  noShowHours: round(a.noShowHours),
+  rate: a.openHours > 0 ? Math.round((a.bookedHours / a.openHours) * 1000) / 1000 : 0
+})
+const add = (into: Acc, a: Partial<Acc>) => {
+  into.openHours += a.openHours ?? 0
+  into.bookedHours += a.bookedHours ?? 0
+  into.usedHours += a.usedHours ?? 0
+  into.noShowHours += a.noShowHours ?? 0
+}
+const weekLabel = (key: string) => `${Number(key.slice(5, 7))}月${Number(key.slice(8, 10))}日当周`
+const monthLabel = (key: string) => `${key.slice(0, 4)}年${Number(key.slice(5, 7))}月`
+
+/** "2026-11-23" stays; a date-time or epoch millis becomes its Shanghai day. */
+function dayInput(value: string | number, field: string): string {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value
+  const parsed = parseLocal(value)
+  if (!parsed.isValid()) throw invalid('日期格式不正确', [field])
+  return dayOf(parsed.valueOf())
+}
+
+export async function utilisation(raw: z.infer<typeof utilisationInput>, caller: Caller): Promise<Utilisation> {
+  const input = { ...raw, from: dayInput(raw.from, 'from'), to: dayInput(raw.to, 'to') }
+  if (input.to < input.from) throw invalid('结束日期须不早于开始日期', ['to'])
+  const span = daysBetween(input.from, input.to) + 1
+  if (span > MAX_DAYS) throw invalid(`统计区间最长${MAX_DAYS}天`, ['to'])
+  const _ = db().command
+
+  // Scope: one centre, one community, or what the caller manages.
+  const centerWhere: Record<string, unknown> = {}
+  let scopeLabel = '全区'
+  let scopeCommunity: string | undefined
+  if (input.centerId) {
+    const center = await getCenter(input.centerId)
+    requireCenterStaff(caller, center)
+    centerWhere._id = center._id
+    scopeLabel = center.name
+    scopeCommunity = center.communityId
+    await sweep({ centerId: center._id }, 5)
+  } else if (input.communityId) {
+    requireCommunityStaff(caller, input.communityId)
+    centerWhere.communityId = input.communityId
+    scopeCommunity = input.communityId
+    scopeLabel = input.communityId
+  } else {
+    const communities = managedCommunities(caller)
+    if (communities && communities.length === 0) throw new AppError('FORBIDDEN', '仅社区工作人员和区级管理员可查看')
+    if (communities) {
+      centerWhere.communityId = _.in(communities)
+      scopeCommunity = communities[0]
+      scopeLabel = communities.join('、')
+    }
+  }
+  if (!input.centerId) centerWhere.status = _.in(['built', 'accepted'])
+  const centers = (await db().collection(COLL.centers).where(centerWhere).orderBy('order', 'asc').limit(1000).get()).data as CenterDoc[]
+  const centerIds = centers.map((c) => c._id)
+  const rooms: RoomDoc[] = []
+  for (let i = 0; i < centerIds.length; i += 100) {
+    const res = await db().collection(COLL.rooms).where({ centerId: _.in(centerIds.slice(i, i + 100)) }).orderBy('order', 'asc').limit(1000).get()
+    rooms.push(...(res.data as RoomDoc[]))
+  }
+
+  const days = Array.from({ length: span }, (_x, i) => addDays(input.from, i))
+  const rangeStart = at(input.from, '00:00')
+  const rangeEnd = at(addDays(input.to, 1), '00:00')
+  const blackouts = rooms.length ? await readBlackouts(rooms.map((r) => r._id), rangeStart, rangeEnd) : []
+
+  // Open hours per room per week / month, from the grid less blacked-out slots.
+  const centerById = new Map(centers.map((c) => [c._id, c]))
+  const open = new Map<string, { total: number; weekKey: Map<string, number>; monthKey: Map<string, number> }>()
+  for (const room of rooms) {
+    const center = centerById.get(room.centerId)!
+    const closed = new Set<string>()
+    for (const b of blackouts.filter((x) => x.roomId === room._id)) {
+      for (const slotId of b.slotIds) closed.add(slotId.slice(slotId.lastIndexOf(':') + 1))
+    }
+    const acc = { total: 0, weekKey: new Map<string, number>(), monthKey: new Map<string, number>() }
+    for (const day of days) {
+      const slots = dayGrid(center.openingHours ?? [], room.slotMinutes, day).slots.filter((s) => !closed.has(slotKeyOf(s.start)))
+      const hours = (slots.length * room.slotMinutes) / 60
+      if (!hours) continue
+      acc.total += hours
+      acc.weekKey.set(weekKeyOf(day), (acc.weekKey.get(weekKeyOf(day)) ?? 0) + hours)
+      acc.monthKey.set(monthKeyOf(day), (acc.monthKey.get(monthKeyOf(day)) ?? 0) + hours)
+    }
+    open.set(room._id, acc)
+  }
+
+  // Booked / used / no-show hours, summed in the database.
+  const booked = { weekKey: new Map<string, Partial<Acc>>(), monthKey: new Map<string, Partial<Acc>>() }
+  for (const period of ['weekKey', 'monthKey'] as Period[]) {
+    if (!centerIds.length) break
+    for (let i = 0; i < centerIds.length; i += 100) {
+      const rows = await aggregateHours(centerIds.slice(i, i + 100), input.from, input.to, period)
+      for (const row of rows) {
+        const key = `${row._id.roomId}|${row._id.period}`
+        const acc = booked[period].get(key) ?? {}
+        if (row._id.status === 'confirmed' || row._id.status === 'checked_in') acc.bookedHours = (acc.bookedHours ?? 0) + row.hours
+        if (row._id.status === 'checked_in') acc.usedHours = (acc.usedHours ?? 0) + row.hours
+        if (row._id.status === 'no_show') acc.noShowHours = (acc.noShowHours ?? 0) + row.hours
+        booked[period].set(key, acc)
+      }
+    }
+  }
+
+  const weekKeys = [...new Set(days.map(weekKeyOf))]
+  const monthKeys = [...new Set(days.map(monthKeyOf))]
+  const total = zero()
+  const result: Utilisation = {
+    from: input.from,
+    to: input.to,
+    total: usage(total),
+    centers: centers.map((center) => {
+      const centerAcc = zero()
+      const centerWeeks = new Map(weekKeys.map((k) => [k, zero()]))
+      const centerMonths = new Map(monthKeys.map((k) => [k, zero()]))
+      const roomRows = rooms
+        .filter((r) => r.centerId === center._id)
+        .map((room) => {
+          const o = open.get(room._id)!
+          const roomAcc = zero()
+          const periods = (period: Period, keys: string[], into: Map<string, Acc>, label: (k: string) => string) =>
+            keys.map((key) => {
+              const a = zero()
+              add(a, { openHours: o[period].get(key) ?? 0 })
+              add(a, booked[period].get(`${room._id}|${key}`) ?? {})
+              add(into.get(key)!, a)
+              if (period === 'weekKey') add(roomAcc, a)
+              return { key, label: label(key), ...usage(a) }
+            })
+          const weeks = periods('weekKey', weekKeys, centerWeeks, weekLabel)
+          const months = periods('monthKey', monthKeys, centerMonths, monthLabel)
+          add(centerAcc, roomAcc)
+          return { roomId: room._id, name: room.name, ...usage(roomAcc), weeks, months }
+        })
+      add(total, centerAcc)
+      return {
+        centerId: center._id,
+        name: center.name,
+        communityId: center.communityId,
+        ...usage(centerAcc),
+        weeks: weekKeys.map((k) => ({ key: k, label: weekLabel(k), ...usage(centerWeeks.get(k)!) })),
+        months: monthKeys.map((k) => ({ key: k, label: monthLabel(k), ...usage(centerMonths.get(k)!) })),
+        rooms: roomRows
+      }
+    })
+  }
+  result.total = usage(total)
+
+  if (input.export) {
+    const content = await workbook(result)
+    const name = `邻里中心使用率_${input.from}_${input.to}.xlsx`
+    const stored = await platform().files.put(
+      `centers/exports/${newId('util')}.xlsx`,
+      content,
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+    )
+    await audit(caller, {
+      action: 'centers.exportUtilisation',
+      target: { collection: COLL.centers, id: input.centerId ?? input.communityId ?? 'district', label: scopeLabel },
+      communityId: scopeCommunity,
+      detail: { from: input.from, to: input.to, centers: centers.length, fileID: stored.fileID }
+    })
+    result.file = { fileID: stored.fileID, url: stored.url, name }
+  }
+  return result
+}
+
+async function readBlackouts(roomIds: string[], from: number, to: number): Promise<BlackoutDoc[]> {
+  const _ = db().command
+  const out: BlackoutDoc[] = []
+  for (let i = 0; i < roomIds.length; i += 100) {
+    const res = await db()
+      .collection(COLL.blackouts)
+      .where({ roomId: _.in(roomIds.slice(i, i + 100)), lifted: false, start: _.lt(new Date(to)), end: _.gt(new Date(from)) })
+      .field({ roomId: true, slotIds: true })
+      .limit(1000)
+      .get()
+    out.push(...(res.data as BlackoutDoc[]))
+  }
+  return out
+}
+
+interface HoursRow {
+  _id: { roomId: string; period: string; status: string }
+  hours: number
+}
+
+async function aggregateHours(centerIds: string[], from: string, to: string, period: Period): Promise<HoursRow[]> {
+  const _ = db().command
+  const $ = _.aggregate
+  const rows: HoursRow[] = []
+  for (let skip = 0; ; skip += 1000) {
+    const res = await db()
+      .collection(COLL.bookings)
+      .aggregate()
+      .match({ centerId: _.in(centerIds), day: _.gte(from).and(_.lte(to)), status: _.in(['confirmed', 'checked_in', 'no_show']) })
+      .group({ _id: { roomId: '$roomId', period: `$${period}`, status: '$status' }, hours: $.sum('$hours') })
+      .sort({ '_id.roomId': 1, '_id.period': 1, '_id.status': 1 })
+      .skip(skip)
+      .limit(1000)
+      .end()
+    rows.push(...(res.list as HoursRow[]))
+    if (res.list.length < 1000) return rows
+  }
+}
+
+async function workbook(u: Utilisation): Promise<Buffer> {
+  // Loaded on export only: the other actions' cold start stays small.
+  const { default: Excel } = await import('exceljs')
+  const wb = new Excel.Workbook()
+  wb.creator = '红邻'
+  const pct = (r: number) => Math.round(r * 1000) / 10
+  const header = (ws: ExcelJS.Worksheet) => {
+    ws.getRow(1).font = { bold: true }
+    ws.views = [{ state: 'frozen', ySplit: 1 }]
+  }
+  const centers = wb.addWorksheet('中心汇总')
+  centers.columns = [
+    { header: '邻里中心', key: 'name', width: 28 },
+    { header: '开放时长(小时)', key: 'open', width: 16 },
+    { header: '预约时长(小时)', key: 'booked', width: 16 },
+    { header: '签到使用(小时)', key: 'used', width: 16 },
+    { header: '未签到释放(小时)', key: 'noShow', width: 18 },
+    { header: '使用率(%)', key: 'rate', width: 12 }
+  ]
+  for (const c of u.centers) centers.addRow({ name: c.name, open: c.openHours, booked: c.bookedHours, used: c.usedHours, noShow: c.noShowHours, rate: pct(c.rate) })
+  centers.addRow({ name: `合计（${u.from} 至 ${u.to}）`, open: u.total.openHours, booked: u.total.bookedHours, used: u.total.usedHours, noShow: u.total.noShowHours, rate: pct(u.total.rate) })
+  header(centers)
+
+  const periodSheet = (title: string, pick: 'weeks' | 'months') => {
+    const ws = wb.addWorksheet(title)
+    ws.columns = [
+      { header: '邻里中心', key: 'center', width: 28 },
+      { header: '活动室', key: 'room', width: 16 },
+      { header: pick === 'weeks' ? '周' : '月份', key: 'period', width: 16 },
+      { header: '开放时长(小时)', key: 'open', width: 16 },
+      { header: '预约时长(小时)', key: 'booked', width: 16 },
+      { header: '使用率(%)', key: 'rate', width: 12 }
+    ]
+    for (const c of u.centers) {
+      for (const p of c[pick]) ws.addRow({ center: c.name, room: '（全部）', period: p.label, open: p.openHours, booked: p.bookedHours, rate: pct(p.rate) })
+      for (const r of c.rooms) for (const p of r[pick]) ws.addRow({ center: c.name, room: r.name, period: p.label, open: p.openHours, booked: p.bookedHours, rate: pct(p.rate) })
+    }
+    header(ws)
+  }
+  periodSheet('按周', 'weeks')
+  periodSheet('按月', 'months')
+  return Buffer.from(await wb.xlsx.writeBuffer())
+}

@@ -1,0 +1,12 @@
+export { centersApi, centerEventsApi } from './api'
+export * from './format'
+export { BOOKING_TEMPLATE_IDS } from './templates'
+// Platform module: Taro resolves `./platform` to `./platform.weapp.ts` / `./platform.h5.ts` in each build.
+export { askBookingMessages, canScan, currentLocation, openFile, scanRoomCode } from './platform'
+export { Chips, type ChipOption } from './components/Chips'
+export { BookingStatusTag, CenterStatusTag, Tag } from './components/Tags'
+export { CenterCard } from './components/CenterCard'
+export { BookingCard } from './components/BookingCard'
+export { Stepper } from './components/Stepper'
+export { RateBar } from './components/RateBar'
+export { DayTabs, SlotGrid, nextSelection, type SlotSelection } from './components/SlotPicker'
