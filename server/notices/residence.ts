@@ -1,0 +1,50 @@
+/**
+ * 我的住址. Nobody else lets a resident say where they live (members get theirs from the approved
+ * 报到 registration), and without it a resident sees district-wide notices only and is left out
+ * of read coverage. This writes the three place fields of the caller's own `users` profile —
+ * nothing else of it — creating the record for a resident who has none yet. A party member's
+ * residence is the one their community approved, so they are refused here.
+ */
+import type { Residence } from '../../src/contracts/notices'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { AppError } from '../core/errors'
+import { emptyScopes, type Caller } from '../core/identity'
+import { findById } from '../core/records'
+import type { BuildingDoc, CommunityDoc, GridDoc } from './audience'
+import { isDuplicateKey } from './model'
+
+export async function setResidence(input: { communityId: string; gridId: string; buildingId: string }, caller: Caller): Promise<Residence> {
+  if (caller.roles.includes('member')) throw new AppError('CONFLICT', '党员的住址以报到登记为准，如有变动请重新报到')
+  const [community, grid, building] = await Promise.all([
+    findById<CommunityDoc>('communities', input.communityId),
+    findById<GridDoc>('grids', input.gridId),
+    findById<BuildingDoc>('buildings', input.buildingId)
+  ])
+  if (!community) throw new AppError('INVALID_INPUT', '社区不存在', ['communityId'])
+  if (!grid || grid.communityId !== community._id) throw new AppError('INVALID_INPUT', '小区不属于该社区', ['gridId'])
+  if (!building || building.gridId !== grid._id) throw new AppError('INVALID_INPUT', '楼栋不属于该小区', ['buildingId'])
+  const now = clock.date()
+  const place = { 'profile.communityId': community._id, 'profile.gridId': grid._id, 'profile.buildingId': building._id, updatedAt: now }
+  const users = db().collection('users')
+  const res = await users.where({ _id: caller.openid }).update({ data: place })
+  if (res.stats.updated === 0 && !caller.user) {
+    try {
+      await users.add({
+        data: {
+          _id: caller.openid,
+          openid: caller.openid,
+          roles: [],
+          scopes: emptyScopes(),
+          profile: { communityId: community._id, gridId: grid._id, buildingId: building._id },
+          createdAt: now,
+          updatedAt: now
+        }
+      })
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      await users.where({ _id: caller.openid }).update({ data: place })
+    }
+  }
+  return { communityId: community._id, communityName: community.name, gridId: grid._id, gridName: grid.name, buildingId: building._id, buildingName: building.name }
+}

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '通知公告',
+  enablePullDownRefresh: true
+})

@@ -1,0 +1,125 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { Input, Text, View } from '@tarojs/components'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer } from '@/components'
+import { NOTICE_CATEGORIES, NOTICE_CATEGORY_LABELS, type NoticeCategory, type NoticeSummary } from '@/contracts/notices'
+import type { ReplyError } from '@/contracts/reply'
+import { Chips, NoticeCard, noticesApi, requestNoticeSubscription } from '@/features/notices'
+import { hasRole, useMe, useRequirePersona } from '@/features/session'
+import { go } from '@/services/navigate'
+import { routes } from '@/services/routes'
+import '../notices.scss'
+
+const PAGE_SIZE = 20
+const ALL = 'all'
+type Filter = NoticeCategory | typeof ALL
+const FILTERS = [{ value: ALL as Filter, label: '全部' }, ...NOTICE_CATEGORIES.map((c) => ({ value: c as Filter, label: NOTICE_CATEGORY_LABELS[c] }))]
+
+/** 通知公告: the notices meant for me, pinned and newest first; search and category filter. */
+export default function NoticesListPage() {
+  const hasPersona = useRequirePersona(routes.noticesList)
+  const { me } = useMe()
+  const [filter, setFilter] = useState<Filter>(ALL)
+  const [text, setText] = useState('')
+  const [q, setQ] = useState('')
+  const [items, setItems] = useState<NoticeSummary[]>([])
+  const [total, setTotal] = useState(0)
+  const [page, setPage] = useState(1)
+  const [loading, setLoading] = useState(true)
+  const [error, setError] = useState<ReplyError>()
+  const seq = useRef(0)
+
+  const load = useCallback(
+    async (nextPage: number) => {
+      const mine = ++seq.current
+      setLoading(true)
+      const reply = await noticesApi.list({ page: nextPage, pageSize: PAGE_SIZE, category: filter === ALL ? undefined : filter, q: q || undefined })
+      if (mine !== seq.current) return
+      setLoading(false)
+      Taro.stopPullDownRefresh()
+      if (!reply.ok) {
+        setError(reply.error)
+        return
+      }
+      setError(undefined)
+      setItems((prev) => (nextPage === 1 ? reply.data.items : [...prev, ...reply.data.items]))
+      setTotal(reply.data.total)
+      setPage(nextPage)
+    },
+    [filter, q]
+  )
+
+  useEffect(() => {
+    if (hasPersona) void load(1)
+  }, [hasPersona, load])
+  // Coming back from a notice: its read state changed.
+  const shown = useRef(false)
+  useDidShow(() => {
+    if (shown.current && hasPersona) void load(1)
+    shown.current = true
+  })
+  usePullDownRefresh(() => void load(1))
+  useReachBottom(() => {
+    if (!loading && items.length < total) void load(page + 1)
+  })
+
+  const subscribe = () => {
+    // Directly in the tap handler: WeChat only shows the prompt there.
+    void requestNoticeSubscription().then((res) => {
+      if (!res) Taro.showToast({ title: '您未同意订阅', icon: 'none' })
+      else if (res.ok) Taro.showToast({ title: '订阅成功，有重要通知时会提醒您', icon: 'none', duration: 2500 })
+      else Taro.showToast({ title: res.message, icon: 'none' })
+    })
+  }
+
+  if (!hasPersona) return <PageContainer><LoadingState text='请先选择演示身份…' /></PageContainer>
+  const publisher = hasRole(me, 'staff') || hasRole(me, 'district_admin')
+  const noResidence = me && !me.profile.buildingId && !hasRole(me, 'member')
+
+  return (
+    <PageContainer>
+      {publisher ? (
+        <View className='np__toolbar'>
+          <View className='np__toolbar-item' onClick={() => go('noticesPublish')}>发布通知</View>
+          <View className='np__toolbar-item np__toolbar-item--light' onClick={() => go('noticesManage')}>通知管理</View>
+        </View>
+      ) : null}
+      {noResidence ? (
+        <View className='np__banner'>
+          <Text className='np__banner-text'>设置住址后，可以收到本小区、本楼栋的通知</Text>
+          <Text className='np__banner-action' onClick={() => go('noticesResidence')}>设置住址</Text>
+        </View>
+      ) : null}
+      <View className='np__banner'>
+        <Text className='np__banner-text'>有重要通知时，通过微信提醒我</Text>
+        <Text className='np__banner-action' onClick={subscribe}>订阅提醒</Text>
+      </View>
+      <View className='np__search'>
+        <Input className='np__search-input' value={text} placeholder='搜索通知标题或内容' confirmType='search' onInput={(e) => setText(e.detail.value)} onConfirm={() => setQ(text.trim())} />
+        <Text className='np__search-go' onClick={() => setQ(text.trim())}>搜索</Text>
+      </View>
+      <Chips options={FILTERS} selected={[filter]} onToggle={(value) => setFilter(value)} />
+      {error && !items.length ? (
+        <ErrorState error={error} onRetry={() => void load(1)} />
+      ) : loading && !items.length ? (
+        <LoadingState />
+      ) : !items.length ? (
+        <EmptyState title={q || filter !== ALL ? '没有找到相关通知' : '暂时没有通知'} description={q ? `没有包含“${q}”的通知` : '社区和物业发布的通知会显示在这里'} />
+      ) : (
+        <View>
+          <Text className='np__count'>共 {total} 条{q ? `，包含“${q}”` : ''}</Text>
+          {items.map((n) => (
+            <NoticeCard key={n.noticeId} notice={n} onClick={() => go('noticesDetail', { id: n.noticeId })} />
+          ))}
+          {items.length < total ? (
+            <View className='np__more'>
+              <BigButton fill='outline' loading={loading} onClick={() => void load(page + 1)}>
+                加载更多
+              </BigButton>
+            </View>
+          ) : null}
+        </View>
+      )}
+    </PageContainer>
+  )
+}

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '阅读情况',
+  enablePullDownRefresh: true
+})
