@@ -1,0 +1,4 @@
+import { defineFunction } from '../../server/core/function'
+import { membersActions } from '../../server/members'
+
+export const main = defineFunction(membersActions)

@@ -1,0 +1,4 @@
+import { defineFunction } from '../../server/core/function'
+import { qrcodesActions } from '../../server/qrcodes'
+
+export const main = defineFunction(qrcodesActions)

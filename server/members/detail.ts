@@ -1,0 +1,28 @@
+import type { Registration } from '../../src/contracts/members'
+import { audit } from '../core/audit'
+import { forbidden } from '../core/errors'
+import { canManageCommunity, requireCommunityStaff } from '../core/guard'
+import type { Caller } from '../core/identity'
+import { getById } from '../core/records'
+import { REGISTRATIONS, toView, type RegistrationRecord } from './model'
+
+/** One registration with its history: to its registrant (full number) or the community's staff (masked). */
+export async function detail(input: { registrationId: string }, caller: Caller): Promise<{ registration: Registration }> {
+  const r = await getById<RegistrationRecord>(REGISTRATIONS, input.registrationId, '报到记录')
+  const own = r.openid === caller.openid
+  if (!own && !canManageCommunity(caller, r.communityId)) throw forbidden('无权查看该报到记录')
+  return { registration: await toView(r, { withHistory: true, withMobile: own }) }
+}
+
+/** A full mobile number for staff of the registration's community; every view is audited. */
+export async function revealMobile(input: { registrationId: string }, caller: Caller): Promise<{ mobile: string }> {
+  const r = await getById<RegistrationRecord>(REGISTRATIONS, input.registrationId, '报到记录')
+  requireCommunityStaff(caller, r.communityId)
+  // Written before the number leaves the function: no log, no number.
+  await audit(caller, {
+    action: 'members.viewMobile',
+    target: { collection: REGISTRATIONS, id: r._id, label: r.name },
+    communityId: r.communityId
+  })
+  return { mobile: r.mobile }
+}

@@ -1,0 +1,33 @@
+import { membersContract as c } from '../../src/contracts/members'
+import { action } from '../core/function'
+import { detail, revealMobile } from './detail'
+import { exportMembers } from './export'
+import { list } from './list'
+import { me } from './me'
+import { placementOptions } from './placement'
+import { register, sceneInfo, structure } from './register'
+import { review } from './review'
+import { setTarget, stats } from './stats'
+
+const STAFF = ['staff', 'district_admin'] as const
+
+/**
+ * 在职党员报到. Access here is the role gate; the community scope of the record acted on is
+ * checked in each handler (staff of that community, or district admin).
+ */
+export const membersActions = {
+  /** Any signed-in person (a member-to-be has no role yet) submits or edits their registration. */
+  register: action({ input: c.register.input, access: 'signedIn', handler: (input, { caller }) => register(input, caller) }),
+  me: action({ input: c.me.input, access: 'signedIn', handler: (_input, { caller }) => me(caller) }),
+  /** The form's community and compounds for a scanned code. */
+  scene: action({ input: c.scene.input, access: 'signedIn', handler: (input) => sceneInfo(input) }),
+  structure: action({ input: c.structure.input, access: STAFF, handler: (input, { caller }) => structure(input, caller) }),
+  detail: action({ input: c.detail.input, access: 'signedIn', handler: (input, { caller }) => detail(input, caller) }),
+  review: action({ input: c.review.input, access: STAFF, handler: (input, { caller }) => review(input, caller) }),
+  placementOptions: action({ input: c.placementOptions.input, access: STAFF, handler: (input, { caller }) => placementOptions(input, caller) }),
+  list: action({ input: c.list.input, access: STAFF, handler: (input, { caller }) => list(input, caller) }),
+  revealMobile: action({ input: c.revealMobile.input, access: STAFF, handler: (input, { caller }) => revealMobile(input, caller) }),
+  export: action({ input: c.export.input, access: STAFF, handler: (input, { caller }) => exportMembers(input, caller) }),
+  stats: action({ input: c.stats.input, access: STAFF, handler: (_input, { caller }) => stats(caller) }),
+  setTarget: action({ input: c.setTarget.input, access: ['district_admin'], handler: (input, { caller }) => setTarget(input, caller) })
+}

@@ -1,0 +1,155 @@
+import type { CommunityStructure, RegisterOutput, SceneOutput, registerInput } from '../../src/contracts/members'
+import type { z } from '../../src/contracts/zod'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { AppError, conflict, invalid } from '../core/errors'
+import { requireCommunityStaff } from '../core/guard'
+import type { Caller } from '../core/identity'
+import { findById, getById } from '../core/records'
+import { TEMPLATES } from '../notify/templates'
+import { isDuplicateKey, resolveScene } from '../qrcodes/codes'
+import { REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
+
+type RegisterData = z.output<typeof registerInput>
+
+interface GridDoc {
+  _id: string
+  communityId: string
+  name: string
+  order: number
+}
+interface BuildingDoc {
+  _id: string
+  gridId: string
+  communityId: string
+  name: string
+  units: number
+  order: number
+}
+
+async function communityOfScene(scene: string): Promise<string> {
+  const code = await resolveScene(scene)
+  if (!code) throw invalid('报到码无效，请向社区工作人员索取新的报到码', ['scene'])
+  return code.communityId
+}
+
+/** The form's community, with its compounds (grids) and their buildings, for a scanned code. */
+export async function sceneInfo(input: { scene: string }): Promise<SceneOutput> {
+  const communityId = await communityOfScene(input.scene)
+  const id = TEMPLATES.registrationReviewed.id
+  return {
+    scene: input.scene,
+    ...(await communityStructure(communityId)),
+    // Placeholder ids (no template configured for this deployment) are not worth a prompt.
+    templateIds: id.startsWith('tpl-') ? [] : [id]
+  }
+}
+
+/** Staff of the community: its compounds and buildings (the list's filters). */
+export async function structure(input: { communityId: string }, caller: Caller): Promise<CommunityStructure> {
+  requireCommunityStaff(caller, input.communityId)
+  return communityStructure(input.communityId)
+}
+
+async function communityStructure(communityId: string): Promise<CommunityStructure> {
+  const community = await getById<{ name: string }>('communities', communityId, '社区')
+  const [gridsRes, buildingsRes] = await Promise.all([
+    db().collection('grids').where({ communityId }).field({ name: true, order: true }).limit(1000).get(),
+    db().collection('buildings').where({ communityId }).field({ name: true, gridId: true, units: true, order: true }).limit(1000).get()
+  ])
+  const buildings = (buildingsRes.data as BuildingDoc[]).sort((a, b) => a.order - b.order)
+  const grids = (gridsRes.data as GridDoc[]).sort((a, b) => a.order - b.order)
+  return {
+    communityId,
+    communityName: community.name,
+    grids: grids.map((g) => ({
+      id: g._id,
+      name: g.name,
+      buildings: buildings.filter((b) => b.gridId === g._id).map((b) => ({ id: b._id, name: b.name, units: b.units }))
+    }))
+  }
+}
+
+/**
+ * Submits a registration, or updates the caller's pending one (one active registration per
+ * person). Approved in another community → a transfer: a new pending registration here, and the
+ * old community keeps the member until this one is approved. Approved in this community already →
+ * CONFLICT (changes go through staff).
+ */
+export async function register(input: RegisterData, caller: Caller): Promise<RegisterOutput> {
+  const communityId = await communityOfScene(input.scene)
+  const [grid, building] = await Promise.all([findById<GridDoc>('grids', input.gridId), findById<BuildingDoc>('buildings', input.buildingId)])
+  if (!grid || grid.communityId !== communityId) throw invalid('请选择本社区的小区（网格）', ['gridId'])
+  if (!building || building.gridId !== grid._id) throw invalid('请选择所选小区的楼栋', ['buildingId'])
+
+  const now = clock.date()
+  const actorName = input.name
+  const fields = {
+    scene: input.scene,
+    communityId,
+    gridId: grid._id,
+    buildingId: building._id,
+    unit: input.unit ?? '',
+    room: input.room,
+    name: input.name,
+    mobile: input.mobile,
+    workUnit: input.workUnit,
+    partyOrg: input.partyOrg,
+    skills: input.skills ?? [],
+    services: input.services ?? [],
+    consentAt: now,
+    updatedAt: now
+  }
+  const _ = db().command
+
+  // A few rounds: a concurrent submit from the same person, or a review landing between our read
+  // and our write, sends us back to read the person's registrations again.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const res = await db()
+      .collection(REGISTRATIONS)
+      .where({ openid: caller.openid, status: _.in(['pending', 'approved']) })
+      .limit(10)
+      .get()
+    const active = res.data as RegistrationRecord[]
+    const pending = active.find((r) => r.status === 'pending')
+    const approved = active.find((r) => r.status === 'approved')
+    if (approved && approved.communityId === communityId)
+      throw conflict('您已在本社区报到，如需修改信息请联系社区工作人员')
+    const transfer = approved ? { isTransfer: true, transferFrom: approved._id, transferFromCommunityId: approved.communityId } : { isTransfer: false }
+
+    if (pending) {
+      const entry: HistoryRecord = { at: now, event: 'edited', actor: caller.openid, actorName }
+      const changes: Record<string, unknown> = { ...fields, ...transfer, history: _.push(entry) }
+      if (!approved) {
+        changes.transferFrom = _.remove()
+        changes.transferFromCommunityId = _.remove()
+      }
+      const updated = await db()
+        .collection(REGISTRATIONS)
+        .where({ _id: pending._id, status: 'pending' })
+        .update({ data: changes })
+      if (updated.stats.updated === 0) continue // reviewed in the meantime: read again
+      const record = await getById<RegistrationRecord>(REGISTRATIONS, pending._id, '报到记录')
+      return { registration: await toView(record, { withMobile: true }), created: false, transfer: record.isTransfer }
+    }
+
+    const record: Omit<RegistrationRecord, '_id'> & { _id?: string } = {
+      openid: caller.openid,
+      slot: slotFor('pending', caller.openid, ''),
+      status: 'pending',
+      ...fields,
+      ...transfer,
+      submittedAt: now,
+      history: [{ at: now, event: 'submitted', actor: caller.openid, actorName }]
+    }
+    try {
+      const added = await db().collection(REGISTRATIONS).add({ data: record })
+      const saved = { ...record, _id: added._id } as RegistrationRecord
+      return { registration: await toView(saved, { withMobile: true }), created: true, transfer: saved.isTransfer }
+    } catch (error) {
+      // The same person's other phone created the pending registration first (unique slot).
+      if (!isDuplicateKey(error)) throw error
+    }
+  }
+  throw new AppError('CONFLICT', '提交过于频繁，请稍后重试')
+}

@@ -1,0 +1,136 @@
+import type { PlacementInput, Registration, reviewInput } from '../../src/contracts/members'
+import type { z } from '../../src/contracts/zod'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { conflict } from '../core/errors'
+import { requireCommunityStaff } from '../core/guard'
+import { emptyScopes, type Caller, type UserRecord } from '../core/identity'
+import { findById, getById } from '../core/records'
+import { isDuplicateKey } from '../qrcodes/codes'
+import { REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
+import { notifyReviewed } from './notify'
+import { suggestPlacement, validatePlacement } from './placement'
+
+type ReviewData = z.output<typeof reviewInput>
+
+const alreadyReviewed = () => conflict('该报到已被处理，请刷新后查看')
+
+/**
+ * Staff of the registration's community (or district admin) approve — placing the member in
+ * branch, group and household (suggested from the address unless given) — or reject with a
+ * reason. Exactly one review wins when two staff act at once; the member is told either way.
+ */
+export async function review(input: ReviewData, caller: Caller): Promise<{ registration: Registration }> {
+  const r = await getById<RegistrationRecord>(REGISTRATIONS, input.registrationId, '报到记录')
+  requireCommunityStaff(caller, r.communityId)
+  if (r.status !== 'pending') throw alreadyReviewed()
+  const now = clock.date()
+  const actorName = caller.user?.profile?.name
+
+  if (input.decision === 'reject') {
+    const reason = input.reason as string
+    const entry: HistoryRecord = { at: now, event: 'rejected', actor: caller.openid, actorName, note: reason }
+    const _ = db().command
+    const res = await db()
+      .collection(REGISTRATIONS)
+      .where({ _id: r._id, status: 'pending' })
+      .update({
+        data: {
+          status: 'rejected',
+          slot: slotFor('rejected', r.openid, r._id),
+          rejectReason: reason,
+          reviewedAt: now,
+          reviewedBy: caller.openid,
+          reviewerName: actorName ?? '',
+          updatedAt: now,
+          history: _.push(entry)
+        }
+      })
+    if (res.stats.updated === 0) throw alreadyReviewed()
+    const saved = await getById<RegistrationRecord>(REGISTRATIONS, r._id, '报到记录')
+    const view = await toView(saved, { withHistory: true })
+    await notifyReviewed(saved, view)
+    return { registration: view }
+  }
+
+  const placement: PlacementInput = input.placement ? await validatePlacement(input.placement, r.communityId) : await suggestPlacement(r)
+  const approvedEntry: HistoryRecord = { at: now, event: 'approved', actor: caller.openid, actorName }
+  const approval = (current: RegistrationRecord) => ({
+    status: 'approved' as const,
+    slot: slotFor('approved', current.openid, current._id),
+    placement,
+    reviewedAt: now,
+    reviewedBy: caller.openid,
+    reviewerName: actorName ?? '',
+    updatedAt: now
+  })
+  let saved: RegistrationRecord | null = null
+  if (!r.isTransfer) {
+    // A first registration changes one document: a guarded update is atomic (the second of two
+    // reviewers matches nothing) and needs no transaction. A transfer changes two: see below.
+    const _ = db().command
+    const res = await db()
+      .collection(REGISTRATIONS)
+      .where({ _id: r._id, status: 'pending', isTransfer: false })
+      .update({ data: { ...approval(r), history: _.push(approvedEntry) } })
+    if (res.stats.updated > 0) saved = await getById<RegistrationRecord>(REGISTRATIONS, r._id, '报到记录')
+    else if ((await getById<RegistrationRecord>(REGISTRATIONS, r._id, '报到记录')).status !== 'pending') throw alreadyReviewed()
+  }
+  saved ??= await db().runTransaction(async (tx): Promise<RegistrationRecord> => {
+    // Read again inside the transaction: the callback may be retried, and only a pending
+    // registration can be approved (a second reviewer gets CONFLICT).
+    const current = (await tx.collection(REGISTRATIONS).doc(r._id).get()).data as RegistrationRecord | null
+    if (!current || current.status !== 'pending') throw alreadyReviewed()
+    // Release the old community first, so the member's approved slot is free for the new one.
+    if (current.transferFrom) {
+      const old = (await tx.collection(REGISTRATIONS).doc(current.transferFrom).get()).data as RegistrationRecord | null
+      if (old && old.status === 'approved') {
+        const released: HistoryRecord = { at: now, event: 'transferred', actor: caller.openid, actorName, note: '已转至新居住地社区' }
+        await tx
+          .collection(REGISTRATIONS)
+          .doc(old._id)
+          .update({
+            data: {
+              status: 'transferred',
+              slot: slotFor('transferred', old.openid, old._id),
+              transferredTo: current._id,
+              updatedAt: now,
+              history: [...(old.history ?? []), released]
+            }
+          })
+      }
+    }
+    const changes = { ...approval(current), history: [...(current.history ?? []), approvedEntry] }
+    await tx.collection(REGISTRATIONS).doc(current._id).update({ data: changes })
+    return { ...current, ...changes }
+  })
+  await grantMember(saved)
+  const view = await toView(saved, { withHistory: true })
+  await notifyReviewed(saved, view)
+  return { registration: view }
+}
+
+/**
+ * Gives the registrant the member role (no duplicates) and their residence as profile, upserting
+ * their `users` document. Idempotent: `me` calls it again if an approval's follow-up was lost.
+ */
+export async function grantMember(r: RegistrationRecord): Promise<void> {
+  const _ = db().command
+  const now = clock.date()
+  const profile: UserRecord['profile'] = { name: r.name, mobile: r.mobile, communityId: r.communityId, gridId: r.gridId, buildingId: r.buildingId }
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // updatedAt always changes, so an existing user always counts as updated.
+    const res = await db()
+      .collection('users')
+      .where({ _id: r.openid })
+      .update({ data: { roles: _.addToSet('member'), profile: _.set(profile), updatedAt: now } })
+    if (res.stats.updated > 0 || (await findById<UserRecord>('users', r.openid))) return
+    try {
+      const user: UserRecord = { _id: r.openid, openid: r.openid, roles: ['member'], scopes: emptyScopes(), profile, createdAt: now, updatedAt: now }
+      await db().collection('users').add({ data: user })
+      return
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error // created meanwhile (e.g. a second approval path): update it
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { REGISTER_PAGE, type CommunityCode } from '../../src/contracts/members'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { requireCommunityStaff } from '../core/guard'
+import type { Caller } from '../core/identity'
+import { getById } from '../core/records'
+import { platform } from '../platform'
+import { ensureCommunityCode } from './codes'
+
+interface CommunityDoc {
+  _id: string
+  name: string
+}
+
+/**
+ * The community's registration code image and scene, for the 报到管理 poster. On WeChat a
+ * mini-program code (wxacode.getUnlimited) stored in cloud storage and reused afterwards; on the
+ * emulator a QR PNG that opens the same page of the H5 app, regenerated each time (cheap, and the
+ * emulator's public URL may have changed since the last run).
+ */
+export async function communityCode(input: { communityId: string }, caller: Caller): Promise<CommunityCode> {
+  requireCommunityStaff(caller, input.communityId)
+  const community = await getById<CommunityDoc>('communities', input.communityId, '社区')
+  const code = await ensureCommunityCode(community._id, caller.openid)
+  const p = platform()
+  let fileID = code.fileID
+  let url: string
+  if (p.kind === 'local' || !fileID || !fileID.startsWith('cloud://')) {
+    const stored = await p.codes.create({ scene: code._id, page: REGISTER_PAGE, path: `qrcodes/community/${community._id}-${code._id}.png` })
+    fileID = stored.fileID
+    url = stored.url
+    await db().collection('communityCodes').doc(code._id).update({ data: { fileID, updatedAt: clock.date() } })
+  } else {
+    url = await p.files.url(fileID)
+  }
+  return {
+    communityId: community._id,
+    communityName: community.name,
+    scene: code._id,
+    page: REGISTER_PAGE,
+    image: p.kind === 'cloud' ? fileID : url,
+    fileID,
+    url
+  }
+}
