@@ -1,0 +1,4 @@
+import { defineFunction } from '../../server/core/function'
+import { reportsActions } from '../../server/reports'
+
+export const main = defineFunction(reportsActions)

@@ -1,0 +1,42 @@
+import type { z } from '../../src/contracts/zod'
+import type { Dashboard, dashboardInput, figureInput, FigureOutput } from '../../src/contracts/reports'
+import { clock } from '../core/clock'
+import { notFound } from '../core/errors'
+import type { Caller } from '../core/identity'
+import { allValues, comparisons, trends, valueOf } from './compute'
+import { figureOf } from './figures'
+import { periodOf } from './period'
+import { resolveScope, scopeView } from './scope'
+
+/**
+ * The dashboard: every figure for the district or one community, trends month by month, and (for the
+ * district) the communities side by side. All of it counted in the database on each call.
+ */
+export async function dashboard(input: z.output<typeof dashboardInput>, caller: Caller): Promise<Dashboard> {
+  const { scope, communities } = await resolveScope(caller, input.communityId)
+  const period = periodOf(input)
+  const [sections, trendList, compared] = await Promise.all([
+    allValues(scope, period),
+    trends(scope, period),
+    scope.communityId ? Promise.resolve([]) : comparisons(period, communities)
+  ])
+  return {
+    scope: scopeView(scope),
+    period: { from: period.from, to: period.to },
+    generatedAt: clock.date().toISOString(),
+    communities,
+    sections,
+    trends: trendList,
+    comparisons: compared
+  }
+}
+
+/** One figure and the records behind it, paged. */
+export async function figure(input: z.output<typeof figureInput>, caller: Caller): Promise<FigureOutput> {
+  const { scope } = await resolveScope(caller, input.communityId)
+  const period = periodOf(input)
+  const def = figureOf(input.key)
+  if (!def) throw notFound('指标')
+  const [value, records] = await Promise.all([valueOf(def, scope, period), def.records(scope, period, input.page, input.pageSize)])
+  return { scope: scopeView(scope), period: { from: period.from, to: period.to }, figure: value, recordLabel: def.recordLabel, records }
+}

@@ -1,0 +1,394 @@
+/**
+ * 服务全覆盖: 在职党员报到 (registrations, issue #3), the teams (teams, #4), volunteer activities and
+ * verified hours (activities, serviceRecords, #4), 我为群众办实事 (the deeds ledger, #7) and
+ * 政策宣讲进小区 (notices, noticeReads, #6).
+ */
+import { ACTIVITY_CATEGORIES, VERIFIED_STATUSES } from '../../../src/contracts/activities'
+import type { FigureRecord } from '../../../src/contracts/reports'
+import { NOTICE_CATEGORY_LABELS } from '../../../src/contracts/notices'
+import { TEAM_TYPE_LABELS, type TeamType } from '../../../src/contracts/teams'
+import { DEED_FIGURE_LABELS } from '../../../src/contracts/wishes'
+import { clock } from '../../core/clock'
+import { db } from '../../core/db'
+import { maskName } from '../../core/mask'
+import { currentTarget } from '../../members/stats'
+import type { Period } from '../period'
+import type { Scope } from '../scope'
+import { collectionFigure } from './build'
+import { all, communityNames, count, distinct, round, scoped, within, type Where } from './query'
+import type { Figure } from './types'
+
+const _ = () => db().command
+const categoryLabels = Object.fromEntries(ACTIVITY_CATEGORIES.map((c) => [c, c])) as Record<string, string>
+const hours = (minutes: number) => round(minutes / 60, 1)
+
+// ------------------------------------------------------------------ 在职党员报到
+
+interface RegistrationDoc {
+  _id: string
+  communityId: string
+  gridId: string
+  name: string
+  workUnit: string
+  status: string
+  submittedAt: Date
+  reviewedAt?: Date
+}
+
+const registrationRecord = (r: RegistrationDoc, n: { community?: string; grid?: string }, at: Date | undefined): FigureRecord => ({
+  id: r._id,
+  title: `${r.name}（${r.workUnit}）`,
+  detail: [n.grid, r.status === 'pending' ? '待审核' : '已报到'].filter(Boolean).join(' · '),
+  communityName: n.community,
+  at: at ? new Date(at).toISOString() : undefined
+})
+
+const membersApproved = collectionFigure<RegistrationDoc>({
+  key: 'membersApproved',
+  label: '到居住地报到的在职党员',
+  section: 'service',
+  unit: '名',
+  kind: 'stock',
+  definition:
+    '截至当前，报到已审核通过的在职党员人数；每人至多一条有效报到，转出的不计。全区统计时与区定目标（默认 4,403 名）对照。',
+  recordLabel: '报到记录',
+  collection: 'registrations',
+  where: (scope) => scoped(scope, { status: 'approved' }),
+  order: ['reviewedAt', 'desc'],
+  compare: true,
+  target: async (scope) => (scope.communityId ? undefined : currentTarget()),
+  record: (r, n) => registrationRecord(r, n, r.reviewedAt)
+})
+
+const membersPending = collectionFigure<RegistrationDoc>({
+  key: 'membersPending',
+  label: '待审核的报到',
+  section: 'service',
+  unit: '名',
+  kind: 'stock',
+  definition: '截至当前，已提交、尚待社区审核的报到人数。',
+  recordLabel: '报到记录',
+  collection: 'registrations',
+  where: (scope) => scoped(scope, { status: 'pending' }),
+  order: ['submittedAt', 'desc'],
+  record: (r, n) => registrationRecord(r, n, r.submittedAt)
+})
+
+// ------------------------------------------------------------------ teams
+
+interface TeamDoc {
+  _id: string
+  communityId: string
+  name: string
+  type: TeamType
+  unit?: string
+  memberCount: number
+  leaderName?: string
+}
+
+function teamFigure(type: TeamType, key: 'teamsLiaison' | 'teamsEmergency'): Figure {
+  return collectionFigure<TeamDoc>({
+    key,
+    label: TEAM_TYPE_LABELS[type],
+    section: 'service',
+    unit: '支',
+    kind: 'stock',
+    definition: `截至当前，在册（未撤销）的${TEAM_TYPE_LABELS[type]}支数。`,
+    recordLabel: TEAM_TYPE_LABELS[type],
+    collection: 'teams',
+    where: (scope) => scoped(scope, { type, status: 'active' }),
+    order: ['communityId', 'asc'],
+    record: (t, n) => ({
+      id: t._id,
+      title: t.name,
+      detail: [t.unit, `队员${t.memberCount ?? 0}名`, t.leaderName ? `队长：${t.leaderName}` : ''].filter(Boolean).join(' · '),
+      communityName: n.community
+    })
+  })
+}
+
+// ------------------------------------------------------------------ volunteer activities and hours
+
+interface ActivityDoc {
+  _id: string
+  communityId: string | null
+  title: string
+  category: string
+  start: Date
+  confirmedCount: number
+}
+
+const volunteerActivities = collectionFigure<ActivityDoc>({
+  key: 'volunteerActivities',
+  label: '开展志愿服务活动',
+  section: 'service',
+  unit: '场',
+  kind: 'flow',
+  definition: '统计期内开始的志愿服务活动（未取消）场数，按服务类别分列；按社区统计时为该社区组织的活动。',
+  recordLabel: '志愿服务活动',
+  collection: 'activities',
+  where: (scope, period) => scoped(scope, { kind: 'volunteer', status: 'published', start: within(period) }),
+  order: ['start', 'desc'],
+  trendField: 'start',
+  compare: true,
+  breakdown: { field: 'category', labels: categoryLabels, order: ACTIVITY_CATEGORIES },
+  record: (a, n) => ({ id: a._id, title: a.title, detail: `${a.category} · 报名${a.confirmedCount ?? 0}人`, communityName: n.community ?? '全区', at: new Date(a.start).toISOString() })
+})
+
+interface ServiceRecordDoc {
+  _id: string
+  communityId: string | null
+  name: string
+  title: string
+  category: string
+  serviceDate: Date
+  verifiedMinutes: number
+}
+
+const verifiedIn = (scope: Scope, period: Period): Where => scoped(scope, { status: _().in([...VERIFIED_STATUSES]), serviceDate: within(period) })
+
+const serviceRecord = (r: ServiceRecordDoc, n: { community?: string }, amount?: number): FigureRecord => ({
+  id: r._id,
+  title: r.title,
+  detail: `${maskName(r.name)} · ${r.category} · ${hours(r.verifiedMinutes ?? 0)}小时`,
+  communityName: n.community ?? '全区',
+  at: new Date(r.serviceDate).toISOString(),
+  amount
+})
+
+const volunteerServices = collectionFigure<ServiceRecordDoc>({
+  key: 'volunteerServices',
+  label: '志愿服务人次',
+  section: 'service',
+  unit: '人次',
+  kind: 'flow',
+  definition: '服务日期在统计期内、时长已认定（认定或调整后认定）的志愿服务记录条数（一人参加一次活动计一人次，含微心愿）；按社区统计时为该社区出具的记录。',
+  recordLabel: '志愿服务记录',
+  collection: 'serviceRecords',
+  where: verifiedIn,
+  order: ['serviceDate', 'desc'],
+  record: (r, n) => serviceRecord(r, n)
+})
+
+const volunteerHours = collectionFigure<ServiceRecordDoc>({
+  key: 'volunteerHours',
+  label: '认定志愿服务时长',
+  section: 'service',
+  unit: '小时',
+  kind: 'flow',
+  definition: '服务日期在统计期内、已认定的志愿服务记录的认定时长（分钟）之和 ÷ 60，保留一位小数，按服务类别分列。',
+  recordLabel: '志愿服务记录',
+  collection: 'serviceRecords',
+  where: verifiedIn,
+  order: ['serviceDate', 'desc'],
+  sumField: 'verifiedMinutes',
+  divide: 60,
+  digits: 1,
+  trendField: 'serviceDate',
+  compare: true,
+  breakdown: { field: 'category', labels: categoryLabels, order: ACTIVITY_CATEGORIES },
+  record: (r, n) => serviceRecord(r, n, hours(r.verifiedMinutes ?? 0))
+})
+
+// ------------------------------------------------------------------ 我为群众办实事 (deeds)
+
+export interface DeedDoc {
+  _id: string
+  communityId: string
+  gridId: string
+  figure: 'practicalDeeds' | 'blockersSolved' | 'disputesSettled'
+  title: string
+  doneBy: string
+  doneAt: Date
+  rating: number | null
+}
+
+export const deedRecord = (d: DeedDoc, n: { community?: string; grid?: string }): FigureRecord => ({
+  id: d._id,
+  title: d.title,
+  detail: [n.grid, `办理：${d.doneBy}`, d.rating ? `评价${d.rating}星` : ''].filter(Boolean).join(' · '),
+  communityName: n.community,
+  at: new Date(d.doneAt).toISOString()
+})
+
+export function deedFigure(meta: { key: 'practicalDeeds' | 'blockersSolved' | 'disputesSettled'; section: 'service' | 'support'; definition: string; compare?: boolean }): Figure {
+  return collectionFigure<DeedDoc>({
+    key: meta.key,
+    label: DEED_FIGURE_LABELS[meta.key],
+    section: meta.section,
+    unit: '件',
+    kind: 'flow',
+    definition: meta.definition,
+    recordLabel: '办结事项',
+    collection: 'deeds',
+    where: (scope, period) => scoped(scope, { figure: meta.key, doneAt: within(period) }),
+    order: ['doneAt', 'desc'],
+    trendField: 'doneAt',
+    monthField: 'month',
+    compare: meta.compare,
+    record: deedRecord
+  })
+}
+
+const practicalDeeds = deedFigure({
+  key: 'practicalDeeds',
+  section: 'service',
+  definition: '统计期内办结的民生实事件数：居民确认完成的微心愿（记入"我为群众办实事"台账）。'
+})
+
+const problemsSolved = collectionFigure<DeedDoc>({
+  key: 'problemsSolved',
+  label: DEED_FIGURE_LABELS.problemsSolved,
+  section: 'service',
+  unit: '件',
+  kind: 'flow',
+  definition:
+    '统计期内"我为群众办实事"台账的全部条目：三方联动办结的问题（居民确认或 7 天未评价自动办结，含邻里纠纷）与居民确认完成的微心愿，按类别分列。',
+  recordLabel: '办结事项',
+  collection: 'deeds',
+  where: (scope, period) => scoped(scope, { doneAt: within(period) }),
+  order: ['doneAt', 'desc'],
+  trendField: 'doneAt',
+  monthField: 'month',
+  compare: true,
+  breakdown: { field: 'figure', labels: { practicalDeeds: '民生实事（微心愿）', blockersSolved: '三方联动"堵点"问题', disputesSettled: '矛盾纠纷' } },
+  record: deedRecord
+})
+
+// ------------------------------------------------------------------ 政策宣讲与通知
+
+interface NoticeDoc {
+  _id: string
+  title: string
+  category: keyof typeof NOTICE_CATEGORY_LABELS
+  audienceLabel: string
+  communityIds: string[]
+  publishAt: Date
+  publisher?: { name?: string; orgName?: string }
+}
+
+/** Notices reaching the scope: for a community, those for it (in whole or part) and the district-wide ones. */
+function noticesWhere(scope: Scope, period: Period): Where {
+  const c = _()
+  const base: Where = { status: 'active', publishAt: c.gte(period.start).and(c.lt(period.end)).and(c.lte(clock.date())) }
+  if (!scope.communityId) return base
+  return all([base, c.or([{ communityIds: scope.communityId }, { communityIds: c.size(0) }])])
+}
+
+const notices = collectionFigure<NoticeDoc & { communityId?: string }>({
+  key: 'notices',
+  label: '发布政策宣讲与通知',
+  section: 'service',
+  unit: '条',
+  kind: 'flow',
+  definition: '统计期内已发布（发布时间已到、未撤回）的通知公告条数，按类别分列；按社区统计时为面向该社区（含全区）的通知。',
+  recordLabel: '通知公告',
+  collection: 'notices',
+  where: noticesWhere,
+  order: ['publishAt', 'desc'],
+  trendField: 'publishAt',
+  breakdown: { field: 'category', labels: NOTICE_CATEGORY_LABELS },
+  record: (d) => ({
+    id: d._id,
+    title: d.title,
+    detail: [NOTICE_CATEGORY_LABELS[d.category], d.audienceLabel, d.publisher?.orgName].filter(Boolean).join(' · '),
+    at: new Date(d.publishAt).toISOString()
+  })
+})
+
+interface ReadDoc {
+  _id: string
+  noticeId: string
+  openid: string
+  communityId: string | null
+  gridId: string | null
+  readAt: Date
+}
+
+const readsWhere = (scope: Scope, period: Period): Where => scoped(scope, { readAt: within(period) })
+
+const noticeReads = collectionFigure<ReadDoc>({
+  key: 'noticeReads',
+  label: '通知阅读人次',
+  section: 'service',
+  unit: '人次',
+  kind: 'flow',
+  definition: '统计期内居民打开通知的次数，同一人同一条通知只计一次；按社区统计时为住在该社区的读者。',
+  recordLabel: '阅读记录',
+  collection: 'noticeReads',
+  where: readsWhere,
+  order: ['readAt', 'desc'],
+  trendField: 'readAt',
+  record: (r, n) => ({ id: r._id, title: `通知 ${r.noticeId}`, detail: [n.grid, '已读'].filter(Boolean).join(' · '), communityName: n.community, at: new Date(r.readAt).toISOString() })
+})
+
+/** Readers (distinct openids) of the period, with their number of reads and last read, as an aggregation. */
+function readers(scope: Scope, period: Period) {
+  const $ = _().aggregate
+  return db()
+    .collection('noticeReads')
+    .aggregate()
+    .match(readsWhere(scope, period))
+    .group({ _id: '$openid', reads: $.sum(1), last: $.max('$readAt'), communityId: $.first('$communityId') })
+}
+
+/** People with a known residence (profile.buildingId) in the scope: the audience notices can reach. */
+const residentsWhere = (scope: Scope): Where =>
+  scope.communityId ? { 'profile.communityId': scope.communityId, 'profile.buildingId': _().exists(true) } : { 'profile.buildingId': _().exists(true) }
+
+const noticeReaders: Figure = {
+  key: 'noticeReaders',
+  label: '阅读通知的居民',
+  section: 'service',
+  unit: '人',
+  kind: 'flow',
+  definition: '统计期内至少读过一条通知的人数（去重）；阅读覆盖率 = 该人数 ÷ 登记了住址的用户数（截至当前）。按社区统计时为住在该社区的读者。',
+  recordLabel: '读者',
+  async compute(scope, period) {
+    // Only the number of distinct readers here (no per-reader accumulators: those are for the records page).
+    const [value, residents] = await Promise.all([distinct('noticeReads', readsWhere(scope, period), 'openid'), count('users', residentsWhere(scope))])
+    return { value, note: residents > 0 ? `阅读覆盖率 ${round((value / residents) * 100, 1)}%（登记住址${residents}人）` : '尚无登记住址的居民' }
+  },
+  async records(scope, period, page, pageSize) {
+    const [res, total] = await Promise.all([
+      readers(scope, period)
+        .sort({ last: -1, _id: 1 })
+        .skip((page - 1) * pageSize)
+        .limit(pageSize)
+        .end(),
+      readers(scope, period).count('n').end()
+    ])
+    const rows = res.list as { _id: string; reads: number; last: Date; communityId: string | null }[]
+    const ids = rows.map((r) => r._id)
+    const users = ids.length
+      ? ((await db().collection('users').where({ _id: _().in(ids) }).field({ profile: true }).limit(100).get()).data as { _id: string; profile?: { name?: string } }[])
+      : []
+    const nameOf = new Map(users.map((u) => [u._id, u.profile?.name]))
+    const communities = await communityNames(rows)
+    const items: FigureRecord[] = rows.map((r) => ({
+      id: r._id,
+      title: maskName(nameOf.get(r._id)),
+      detail: `读了${r.reads}条通知`,
+      communityName: r.communityId ? communities.get(r.communityId) : undefined,
+      at: new Date(r.last).toISOString(),
+      amount: r.reads
+    }))
+    return { items, total: (total.list[0]?.n as number | undefined) ?? 0, page, pageSize }
+  }
+}
+
+export const serviceFigures: Figure[] = [
+  membersApproved,
+  membersPending,
+  teamFigure('liaison', 'teamsLiaison'),
+  teamFigure('emergency', 'teamsEmergency'),
+  volunteerActivities,
+  volunteerServices,
+  volunteerHours,
+  practicalDeeds,
+  problemsSolved,
+  notices,
+  noticeReads,
+  noticeReaders
+]
+

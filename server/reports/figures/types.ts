@@ -1,0 +1,35 @@
+import type { FigureKey, FigureKind, FigureRecord, FigureValue, SectionKey } from '../../../src/contracts/reports'
+import type { Page } from '../../../src/contracts/common'
+import type { Period } from '../period'
+import type { CommunityRef, Scope } from '../scope'
+
+/** What every figure says about itself (shown on the dashboard, the figure page and in the workbook). */
+export interface FigureMeta {
+  key: FigureKey
+  /** The seed's wording. */
+  label: string
+  section: SectionKey
+  unit: string
+  /** stock: as of now, whatever the period; flow: within the period. */
+  kind: FigureKind
+  /** How it is computed, in Chinese, precise enough to count it again by hand. */
+  definition: string
+  /** What one record behind it is, e.g. 志愿服务记录. */
+  recordLabel: string
+}
+
+export type FigureResult = Pick<FigureValue, 'value' | 'target' | 'note' | 'breakdown'>
+
+/**
+ * One figure of the report. Every number is counted or aggregated in the database (`count()` /
+ * `aggregate()`), never by fetching records and counting them here, so it is right at any scale.
+ */
+export interface Figure extends FigureMeta {
+  compute(scope: Scope, period: Period): Promise<FigureResult>
+  /** The records behind the figure, newest first, paged. */
+  records(scope: Scope, period: Period, page: number, pageSize: number): Promise<Page<FigureRecord>>
+  /** Month by month over the period (flow figures drawn as a trend). */
+  monthly?(scope: Scope, period: Period): Promise<Map<string, number>>
+  /** Per community for the district (figures drawn side by side). */
+  byCommunity?(period: Period, communities: CommunityRef[]): Promise<Map<string, number>>
+}

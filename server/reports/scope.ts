@@ -1,0 +1,58 @@
+import type { ReportScope } from '../../src/contracts/reports'
+import { db } from '../core/db'
+import { forbidden, notFound } from '../core/errors'
+import { managedCommunities } from '../core/guard'
+import type { Caller } from '../core/identity'
+
+/** The place a report covers: the whole district (communityId null) or one community. */
+export interface Scope {
+  communityId: string | null
+  name: string
+}
+
+export interface CommunityRef {
+  id: string
+  name: string
+}
+
+export const DISTRICT_NAME = '全区'
+
+/** Every community, in the district's order (at most a few hundred: one page of 1000). */
+export async function allCommunities(ids?: string[]): Promise<CommunityRef[]> {
+  const _ = db().command
+  const res = await db()
+    .collection('communities')
+    .where(ids ? { _id: _.in(ids) } : {})
+    .field({ name: true, order: true })
+    .orderBy('order', 'asc')
+    .limit(1000)
+    .get()
+  return (res.data as { _id: string; name: string }[]).map((c) => ({ id: c._id, name: c.name }))
+}
+
+/**
+ * Who sees what: the district admin the district (no communityId) or any community; community staff
+ * their own community only (without communityId: the first of theirs). Anyone else is refused
+ * (the action's role gate already stops residents; this also stops a staff record without a community).
+ */
+export async function resolveScope(caller: Caller, communityId: string | undefined): Promise<{ scope: Scope; communities: CommunityRef[] }> {
+  const managed = managedCommunities(caller)
+  if (managed !== null && managed.length === 0) throw forbidden('仅社区工作人员和区级管理员可查看')
+  if (communityId && managed && !managed.includes(communityId)) throw forbidden('仅可查看本社区的数据')
+  const communities = await allCommunities(managed ?? undefined)
+  if (communityId) {
+    const community = communities.find((c) => c.id === communityId)
+    if (!community) throw notFound('社区')
+    return { scope: { communityId, name: community.name }, communities }
+  }
+  if (managed) {
+    const own = communities[0]
+    if (!own) throw notFound('社区')
+    return { scope: { communityId: own.id, name: own.name }, communities }
+  }
+  return { scope: { communityId: null, name: DISTRICT_NAME }, communities }
+}
+
+export function scopeView(scope: Scope): ReportScope {
+  return scope.communityId ? { level: 'community', communityId: scope.communityId, name: scope.name } : { level: 'district', name: scope.name }
+}

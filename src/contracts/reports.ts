@@ -1,0 +1,223 @@
+import { z } from './zod'
+import { idSchema } from './common'
+
+/*
+ * 区级看板与工作报告 (reports): every figure of the seed's 党建联建 work report that the records can
+ * back, computed in the database for the district or one community and a period.
+ *
+ * Function `reports`:
+ *   dashboard  {communityId?, from, to}            every figure, by section, plus trends and the
+ *                                                  communities side by side
+ *   figure     {key, communityId?, from, to, page?, pageSize?}
+ *                                                  one figure and the records behind it, paged
+ *   workReport {from, to, communityId?}            the period's report as an .xlsx (fileID on WeChat,
+ *                                                  URL on the emulator), audit-logged
+ *
+ * Scope: district admin — the district, or any community with `communityId`; community staff — their
+ * own community only (without `communityId` their first); anyone else FORBIDDEN.
+ * Period: `from` / `to` are Asia/Shanghai dates (YYYY-MM-DD), both days included. Flow figures
+ * (活动、时长、实事 …) count what happened in the period; stock figures (党支部、邻里中心 …) are as of
+ * now. Every figure says which in its definition.
+ */
+
+// ------------------------------------------------------------------ sections and figures
+
+/** The seed's four parts, in order. */
+export const SECTIONS = ['organisation', 'property', 'service', 'support'] as const
+export type SectionKey = (typeof SECTIONS)[number]
+export const SECTION_LABELS: Record<SectionKey, string> = {
+  organisation: '组织全覆盖',
+  property: '物业全覆盖',
+  service: '服务全覆盖',
+  support: '保障全覆盖'
+}
+
+/**
+ * Every figure key the reports function knows. The definition, unit and computation of each live in
+ * server/reports/figures/ (one hop from here: the file is named after the section).
+ */
+export const FIGURE_KEYS = [
+  // 组织全覆盖
+  'communityCommittees',
+  'grids',
+  'branches',
+  'gridsWithBranch',
+  'partyGroups',
+  'centralHouseholds',
+  'ownersCommittees',
+  'selfManagementCommittees',
+  'gridsWithCommittee',
+  'ownersCommitteeMembers',
+  'ownersCommitteePartyMembers',
+  'ownersCommitteePartyShare',
+  // 物业全覆盖
+  'gridsManaged',
+  'gridsProfessional',
+  'companies',
+  'publicInterestEntities',
+  'companyPartyMembers',
+  'companyBranches',
+  'partyInstructors',
+  'latestRanking',
+  // 服务全覆盖
+  'membersApproved',
+  'membersPending',
+  'teamsLiaison',
+  'teamsEmergency',
+  'volunteerActivities',
+  'volunteerServices',
+  'volunteerHours',
+  'practicalDeeds',
+  'problemsSolved',
+  'notices',
+  'noticeReads',
+  'noticeReaders',
+  // 保障全覆盖
+  'centersPlanned',
+  'centersBuilt',
+  'centersAccepted',
+  'centerFunding',
+  'roomBookingsUsed',
+  'ticketsReceived',
+  'blockersSolved',
+  'disputesSettled',
+  'satisfaction'
+] as const
+export type FigureKey = (typeof FIGURE_KEYS)[number]
+export const figureKeySchema = z.enum(FIGURE_KEYS)
+
+/** stock: as of now; flow: what happened within the period. */
+export const FIGURE_KINDS = ['stock', 'flow'] as const
+export type FigureKind = (typeof FIGURE_KINDS)[number]
+export const FIGURE_KIND_LABELS: Record<FigureKind, string> = { stock: '截至当前', flow: '统计期内' }
+
+// ------------------------------------------------------------------ inputs
+
+/** A date in Asia/Shanghai. */
+export const dateSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 YYYY-MM-DD')
+
+/** The longest period a report covers (a trend has one point per month). */
+export const MAX_PERIOD_DAYS = 366 * 5
+
+const periodShape = { from: dateSchema, to: dateSchema }
+const periodCheck = (p: { from: string; to: string }, ctx: z.RefinementCtx) => {
+  if (p.from > p.to) ctx.addIssue({ code: 'custom', path: ['to'], message: '结束日期不能早于开始日期' })
+  else if ((Date.parse(p.to) - Date.parse(p.from)) / 86_400_000 > MAX_PERIOD_DAYS)
+    ctx.addIssue({ code: 'custom', path: ['to'], message: '统计期最长5年' })
+}
+
+export const dashboardInput = z.object({ communityId: idSchema.optional(), ...periodShape }).superRefine(periodCheck)
+
+export const figureInput = z
+  .object({
+    key: figureKeySchema,
+    communityId: idSchema.optional(),
+    ...periodShape,
+    page: z.number().int().min(1).default(1),
+    pageSize: z.number().int().min(1).max(100).default(20)
+  })
+  .superRefine(periodCheck)
+
+export const workReportInput = z.object({ ...periodShape, communityId: idSchema.optional() }).superRefine(periodCheck)
+
+// ------------------------------------------------------------------ outputs
+
+export const scopeSchema = z.object({
+  level: z.enum(['district', 'community']),
+  communityId: z.string().optional(),
+  /** 全区 or the community's name. */
+  name: z.string()
+})
+export type ReportScope = z.infer<typeof scopeSchema>
+
+export const periodSchema = z.object({ from: z.string(), to: z.string() })
+
+export const breakdownSchema = z.object({ key: z.string(), label: z.string(), value: z.number() })
+
+export const figureValueSchema = z.object({
+  key: figureKeySchema,
+  label: z.string(),
+  section: z.enum(SECTIONS),
+  unit: z.string(),
+  kind: z.enum(FIGURE_KINDS),
+  /** How it is computed, in Chinese (shown on the dashboard and in the workbook). */
+  definition: z.string(),
+  value: z.number(),
+  /** A target to compare with (报到: the district's 4,403), when there is one. */
+  target: z.number().optional(),
+  /** A line shown with the value (e.g. the 红黑榜's month and 流动红旗 holder). */
+  note: z.string().optional(),
+  /** The value split (by category, by type …), summing to `value` where the split is exhaustive. */
+  breakdown: z.array(breakdownSchema).optional()
+})
+export type FigureValue = z.infer<typeof figureValueSchema>
+
+export const trendSchema = z.object({
+  key: figureKeySchema,
+  label: z.string(),
+  unit: z.string(),
+  points: z.array(z.object({ month: z.string(), value: z.number() }))
+})
+export type Trend = z.infer<typeof trendSchema>
+
+export const comparisonSchema = z.object({
+  key: figureKeySchema,
+  label: z.string(),
+  unit: z.string(),
+  rows: z.array(z.object({ communityId: z.string(), communityName: z.string(), value: z.number() }))
+})
+export type Comparison = z.infer<typeof comparisonSchema>
+
+export const dashboardSchema = z.object({
+  scope: scopeSchema,
+  period: periodSchema,
+  generatedAt: z.string(),
+  /** Communities the caller may pick (district admin: all; staff: theirs). */
+  communities: z.array(z.object({ id: z.string(), name: z.string() })),
+  sections: z.array(z.object({ key: z.enum(SECTIONS), label: z.string(), figures: z.array(figureValueSchema) })),
+  /** Flow figures month by month over the period. */
+  trends: z.array(trendSchema),
+  /** Key figures for each community side by side (district scope only; empty for a community). */
+  comparisons: z.array(comparisonSchema)
+})
+export type Dashboard = z.infer<typeof dashboardSchema>
+
+/** One record behind a figure, in a shape common to all figures. */
+export const figureRecordSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  /** A second line: place, people, status. */
+  detail: z.string().optional(),
+  communityName: z.string().optional(),
+  /** The record's date for the figure (ISO instant). */
+  at: z.string().optional(),
+  /** The record's share of a summed figure (hours, yuan, rating). */
+  amount: z.number().optional()
+})
+export type FigureRecord = z.infer<typeof figureRecordSchema>
+
+export const figureOutput = z.object({
+  scope: scopeSchema,
+  period: periodSchema,
+  figure: figureValueSchema,
+  /** What each record is ("志愿服务记录", "小区党支部" …). */
+  recordLabel: z.string(),
+  records: z.object({ items: z.array(figureRecordSchema), total: z.number(), page: z.number(), pageSize: z.number() })
+})
+export type FigureOutput = z.infer<typeof figureOutput>
+
+export const workReportOutput = z.object({
+  fileID: z.string(),
+  url: z.string(),
+  fileName: z.string(),
+  scope: scopeSchema,
+  period: periodSchema,
+  figures: z.number().int()
+})
+export type WorkReportOutput = z.infer<typeof workReportOutput>
+
+export const reportsContract = {
+  dashboard: { input: dashboardInput, output: dashboardSchema },
+  figure: { input: figureInput, output: figureOutput },
+  workReport: { input: workReportInput, output: workReportOutput }
+} as const

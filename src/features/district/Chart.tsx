@@ -1,0 +1,10 @@
+import { View } from '@tarojs/components'
+import type { ChartProps } from './chartTypes'
+
+/**
+ * Platform-neutral fallback (tsc and jest only): Taro resolves `./Chart` to `Chart.h5.tsx` (ECharts
+ * on a DOM node) or `Chart.weapp.tsx` (ECharts on a `<Canvas type="2d">`).
+ */
+export function Chart({ height, label }: ChartProps) {
+  return <View className='hl-chart' aria-label={label} style={{ width: '100%', height: `${height}px` }} />
+}

@@ -1,0 +1,12 @@
+export { reportsApi } from './api'
+export { useDashboard, type DashboardQuery } from './useDashboard'
+export { FigureCard } from './FigureCard'
+export { ScopeBar } from './ScopeBar'
+export { TrendCharts, ComparisonChart } from './DashboardCharts'
+export { periodPresets, presetOf, periodLabel, DEFAULT_PERIOD } from './period'
+export { formatValue, percentOf } from './format'
+// Platform modules: Taro resolves `./x` to `./x.h5.ts(x)` / `./x.weapp.ts(x)`.
+export { Chart } from './Chart'
+export { openWorkbook } from './openWorkbook'
+export { printPage, canPrint } from './printPage'
+import './district.scss'

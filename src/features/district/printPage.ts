@@ -1,0 +1,3 @@
+/** Fallback and mini-program: no browser printing (the workbook is the printable form there). */
+export const canPrint = false
+export function printPage(): void {}
