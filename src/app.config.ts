@@ -5,7 +5,7 @@
  */
 const subPackages: { root: string; pages: string[] }[] = [
   // 在职党员报到 (registration)
-  { root: 'packages/register', pages: [] },
+  { root: 'packages/register', pages: ['pages/form/index', 'pages/mine/index', 'pages/review/index', 'pages/detail/index', 'pages/poster/index', 'pages/progress/index'] },
   // 志愿服务 (activities, service records, certificates)
   {
     root: 'packages/volunteer',
@@ -41,8 +41,7 @@ const subPackages: { root: string; pages: string[] }[] = [
   },
   // 区级看板、红黑榜 (district)
   { root: 'packages/district', pages: ['pages/dashboard/index', 'pages/figure/index', 'pages/report/index'] },
-  // 管理 (admin)
-  { root: 'packages/admin', pages: [] }
+
 ]
 
 const isH5 = process.env.TARO_ENV === 'h5'

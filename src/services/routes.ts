@@ -16,7 +16,13 @@ export const routes = {
   // packages/register — 在职党员报到
   registerForm: '/packages/register/pages/form/index',
   registerMine: '/packages/register/pages/mine/index',
+  /** Staff: 报到管理 (review queue, members, export, poster). */
   registerReview: '/packages/register/pages/review/index',
+  registerDetail: '/packages/register/pages/detail/index',
+  /** Printable poster of a community's 报到码 (`?communityId=`). */
+  registerPoster: '/packages/register/pages/poster/index',
+  /** District admin (and staff, for their community): 报到进度 against the target. */
+  registerProgress: '/packages/register/pages/progress/index',
   // packages/volunteer — 志愿服务
   volunteerHours: '/packages/volunteer/pages/hours/index',
   volunteerManage: '/packages/volunteer/pages/manage/index',
@@ -67,8 +73,6 @@ export const routes = {
   districtReport: '/packages/district/pages/report/index',
   // 红黑榜: built with the property companies' scorecards in the tickets subpackage (issue #7).
   districtRanking: '/packages/tickets/pages/ranking/index',
-  // packages/admin — 管理
-  adminUsers: '/packages/admin/pages/users/index'
 } as const
 
 export type RouteName = keyof typeof routes
@@ -82,9 +86,12 @@ export const BUILT: Readonly<Record<RouteName, boolean>> = {
   activities: true,
   centers: true,
   mine: true,
-  registerForm: false,
-  registerMine: false,
-  registerReview: false,
+  registerForm: true,
+  registerMine: true,
+  registerReview: true,
+  registerDetail: true,
+  registerPoster: true,
+  registerProgress: true,
   volunteerHours: true,
   volunteerManage: true,
   volunteerDetail: true,
@@ -126,8 +133,7 @@ export const BUILT: Readonly<Record<RouteName, boolean>> = {
   districtDashboard: true,
   districtFigure: true,
   districtReport: true,
-  districtRanking: true,
-  adminUsers: false
+  districtRanking: true
 }
 
 export const isTabRoute = (name: RouteName): boolean => TAB_ROUTES.includes(name)

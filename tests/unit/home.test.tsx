@@ -1,4 +1,5 @@
 /** @jest-environment jsdom */
+import { BUILT } from '@/services/routes'
 import '../support/taro-env'
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 // Same module instance as '@tarojs/taro' (jest maps it there).
@@ -92,12 +93,19 @@ describe('home screen per role', () => {
 })
 
 describe('home actions', () => {
-  it('shows 功能建设中 for a page that is not built yet', async () => {
-    // 我要报事 is built now (issue #7); 角色管理 (adminUsers) is not yet.
-    await renderHome('demo-admin')
-    fireEvent.click(screen.getByText('角色管理'))
-    expect(stub.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '功能建设中' }))
-    expect(stub.navigateTo).not.toHaveBeenCalled()
+  it('points every action of every role at a page that exists', () => {
+    for (const me of Object.values(ME_FIXTURES)) {
+      for (const section of homeSections({ ...me, roles: [...me.roles] })) {
+        for (const a of section.actions) expect([a.label, BUILT[a.route]]).toEqual([a.label, true])
+      }
+    }
+  })
+
+  it('navigates to a subpackage page', async () => {
+    await renderHome('demo-resident')
+    fireEvent.click(screen.getByText('我要报事'))
+    expect(stub.navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/packages/tickets/pages/create/index' }))
+    expect(stub.showToast).not.toHaveBeenCalled()
   })
 
   it('switches tab for a tab page', async () => {

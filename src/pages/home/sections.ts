@@ -45,9 +45,11 @@ export function homeSections(me: Pick<Me, 'roles' | 'profile' | 'scopes'>): Home
       subtitle: '全区',
       actions: [
         { key: 'dashboard', label: '区级看板', badge: '看', hint: '全区数据一览', route: 'districtDashboard' },
+        { key: 'progress', label: '报到进度', badge: '到', hint: '在职党员报到', route: 'registerProgress' },
         { key: 'ranking', label: '红黑榜', badge: '榜', hint: '物业企业评比', route: 'districtRanking' },
         { key: 'notice', label: '发布通知', badge: '发', hint: '全区政策宣讲', route: 'noticesPublish' },
-        { key: 'users', label: '角色管理', badge: '管', hint: '社区工作者等', route: 'adminUsers' }
+        { key: 'rules', label: '工单规则', badge: '规', hint: '三方联动分派与时限', route: 'ticketsRules' },
+        { key: 'fund', label: '邻里中心', badge: '中', hint: '建设与资金', route: 'centersFund' }
       ]
     })
   }
@@ -63,6 +65,7 @@ export function homeSections(me: Pick<Me, 'roles' | 'profile' | 'scopes'>): Home
         { key: 'activities', label: '活动管理', badge: '活', route: 'volunteerManage' },
         { key: 'tickets', label: '三方联动工单', badge: '单', route: 'ticketsWork' },
         { key: 'bookingReview', label: '预约审核', badge: '约', route: 'centersBookingReview' },
+        { key: 'wishes', label: '微心愿', badge: '愿', route: 'ticketsWishes' },
         { key: 'dashboard', label: '社区看板', badge: '看', hint: '本社区数据一览', route: 'districtDashboard' }
       ]
     })
@@ -95,7 +98,9 @@ export function homeSections(me: Pick<Me, 'roles' | 'profile' | 'scopes'>): Home
       title: SECTION_TITLES.member,
       actions: [
         { key: 'registration', label: '我的报到', badge: '到', hint: '居住地报到', route: 'registerMine' },
-        { key: 'hours', label: '服务时长', badge: '时', hint: '志愿服务记录', route: 'volunteerHours' }
+        { key: 'hours', label: '服务时长', badge: '时', hint: '志愿服务记录', route: 'volunteerHours' },
+        { key: 'wishes', label: '认领微心愿', badge: '愿', hint: '帮邻居一把', route: 'ticketsWishes' },
+        { key: 'myCode', label: '我的志愿码', badge: '码', hint: '现场签到用', route: 'volunteerMyCode' }
       ]
     })
   }
@@ -107,7 +112,12 @@ export function homeSections(me: Pick<Me, 'roles' | 'profile' | 'scopes'>): Home
       { key: 'report', label: '我要报事', badge: '报', hint: '物业问题反映', route: 'ticketsCreate' },
       { key: 'booking', label: '邻里中心预约', badge: '约', hint: '活动室预约', route: 'centers' },
       { key: 'notices', label: '通知公告', badge: '告', hint: '政策与通知', route: 'noticesList' },
-      { key: 'volunteer', label: '志愿活动', badge: '志', hint: '报名参加', route: 'activities' }
+      { key: 'volunteer', label: '志愿活动', badge: '志', hint: '报名参加', route: 'activities' },
+      { key: 'wish', label: '微心愿', badge: '愿', hint: '请党员帮帮忙', route: 'ticketsWishes' },
+      { key: 'ranking', label: '红黑榜', badge: '榜', hint: '物业服务评比', route: 'districtRanking' },
+      { key: 'deeds', label: '办实事', badge: '实', hint: '我为群众办实事', route: 'ticketsDeeds' },
+      // Party members who have not reported yet usually arrive by the community's code; this is the way without one.
+      ...(roles.has('member') ? [] : [{ key: 'register', label: '党员报到', badge: '党', hint: '在职党员到居住地报到', route: 'registerForm' as const }])
     ]
   })
 
