@@ -45,7 +45,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
       webpackChain: trimZod,
       // Template recursion depth in base.wxml (default 16). Deeper trees continue through Taro's
       // custom-wrapper component; 12 covers our pages and keeps the main package under 600 KB.
-      baseLevel: 12,
+      // (Read by the weapp template generator; missing from Taro's config typings.)
+      ...({ baseLevel: 12 } as object),
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } }

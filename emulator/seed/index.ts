@@ -1,9 +1,16 @@
+import { seedActivities } from './activities'
+import { seedCenters } from './centers'
 import { buildDistrict } from './district'
+import { seedMembers } from './members'
+import { seedNotices } from './notices'
 import { buildPersonas } from './personas'
+import { seedTickets } from './tickets'
 
 /** The part of the emulator store a seed writes through (bulk, bypassing the SDK for speed). */
 export interface SeedStore {
   insertMany(collection: string, docs: Record<string, unknown>[]): void | Promise<void>
+  /** Reads what earlier seeds wrote (the emulator Store has it), for seeds that build on another domain's people. */
+  find?(collection: string, query?: Record<string, unknown>): Record<string, unknown>[]
 }
 
 export interface SeedOptions {
@@ -18,7 +25,8 @@ export interface SeedOptions {
  */
 export type DomainSeed = (store: SeedStore, options: SeedOptions) => void | Promise<void>
 
-const domainSeeds: DomainSeed[] = []
+// seedNotices reads the members' `users` (who has read what), so it runs after seedMembers.
+const domainSeeds: DomainSeed[] = [seedMembers, seedCenters, seedActivities, seedTickets, seedNotices]
 
 export async function seedDemo(store: SeedStore, options: Partial<SeedOptions> = {}): Promise<void> {
   const full: SeedOptions = { scale: options.scale ?? 1, now: options.now ?? new Date() }

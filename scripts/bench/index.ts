@@ -5,11 +5,17 @@
 import { writeFileSync } from 'node:fs'
 import { cpus, totalmem, type as osType, release } from 'node:os'
 import { join } from 'node:path'
+import { activitiesScenarios } from './activities'
+import { centersScenarios } from './centers'
 import { root, type BenchResult, type Scenario } from './lib'
+import { membersScenarios } from './members'
+import { noticesScenarios } from './notices'
+import { reportsScenarios } from './reports'
+import { ticketsScenarios } from './tickets'
 import { usersScenarios } from './users'
 import { weappSizeScenario } from './weapp-size'
 
-const scenarios: Scenario[] = [...usersScenarios, weappSizeScenario]
+const scenarios: Scenario[] = [...usersScenarios, ...membersScenarios, ...activitiesScenarios, ...centersScenarios, ...ticketsScenarios, ...noticesScenarios, ...reportsScenarios, weappSizeScenario]
 
 async function main() {
   const only = process.argv.slice(2)

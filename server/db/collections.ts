@@ -183,8 +183,7 @@ export const collections = {
       { fields: ['noticeId'] },
       { fields: ['noticeId', 'communityId'] },
       { fields: ['noticeId', 'gridId'] },
-      { fields: ['noticeId', 'buildingId'] },
-      { fields: ['openid'] }
+      { fields: ['noticeId', 'buildingId'] }
     ]
   },
   noticeAudienceCounts: {

@@ -3,13 +3,13 @@ import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer } from '@/components'
 import { ACTIVITY_CATEGORIES, type ActivityCategory } from '@/contracts/activities'
-import { ActivityCard, activitiesApi, Chips, Tools, usePaged, type Tool } from '@/features/volunteer'
+import { ActivityCard, activitiesApi, Chips, Tools, usePaged, type Tool } from '@/features/volunteer/tab'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { routes } from '@/services/routes'
 import './index.scss'
 
-type Kind = 'all' | 'volunteer' | 'event'
+type Kind = 'all' | 'volunteer' | 'event' | 'scope:mine' | 'scope:district'
 type When = 'upcoming' | 'mine' | 'past'
 type Scope = 'mine' | 'district'
 type Category = ActivityCategory | 'all'
@@ -42,8 +42,8 @@ export default function ActivitiesPage() {
         pageSize: 10,
         when: when === 'past' ? 'past' : 'upcoming',
         mine: when === 'mine',
-        ...(kind !== 'all' ? { kind } : {}),
-        ...(category !== 'all' && kind !== 'event' ? { category } : {}),
+        ...(kind === 'volunteer' || kind === 'event' ? { kind } : {}),
+        ...(category !== 'all' && kind === 'volunteer' ? { category } : {}),
         ...(scope === 'mine' && communityId && when !== 'mine' ? { communityId } : {})
       }),
     [kind, when, scope, category, communityId],
@@ -60,34 +60,29 @@ export default function ActivitiesPage() {
 
   const organiser = hasRole(me, 'staff') || hasRole(me, 'district_admin')
   const tools: Tool[] = [
-    { key: 'hours', label: '我的服务时长', badge: '时', onClick: () => go('volunteerHours') },
-    { key: 'code', label: '我的志愿者码', badge: '码', onClick: () => go('volunteerMyCode') },
-    { key: 'ranking', label: '服务排行', badge: '榜', onClick: () => go('volunteerRanking') },
-    { key: 'teams', label: '工作队·突击队', badge: '队', onClick: () => go('volunteerTeams') },
+    { key: 'hours', label: '服务时长', badge: '时', onClick: () => go('volunteerHours') },
+    { key: 'code', label: '志愿者码', badge: '码', onClick: () => go('volunteerMyCode') },
     { key: 'checkin', label: '扫码签到', badge: '签', onClick: () => go('volunteerCheckin') },
-    ...(organiser ? [{ key: 'manage', label: '活动管理', badge: '管', onClick: () => go('volunteerManage') }] : [])
+    { key: 'ranking', label: '服务排行', badge: '榜', onClick: () => go('volunteerRanking') }
   ]
+  const scopeName = me.profile.communityName ?? '本社区'
 
   return (
     <PageContainer>
-      <Tools tools={tools} />
-      <Chips options={WHEN} value={when} onChange={setWhen} />
-      <Chips options={KINDS} value={kind} onChange={setKind} />
-      {when !== 'mine' && communityId ? (
-        <Chips
-          options={[
-            { value: 'mine' as Scope, label: `${me.profile.communityName ?? '本社区'}` },
-            { value: 'district' as Scope, label: '全区' }
-          ]}
-          value={scope}
-          onChange={setScope}
-        />
-      ) : null}
-      {kind !== 'event' ? (
-        <View className='activities__categories'>
-          <Chips options={CATEGORIES} value={category} onChange={setCategory} scroll />
+      <Tools tools={tools} columns={4} />
+      {organiser ? (
+        <View className='activities__manage' onClick={() => go('volunteerManage')}>
+          <Text>活动管理：发布活动、签到码、时长审核</Text>
+          <Text className='activities__manage-go'>进入 ›</Text>
         </View>
       ) : null}
+      <Chips options={WHEN} value={when} onChange={setWhen} />
+      <Chips
+        options={[...KINDS, ...(when !== 'mine' && communityId ? [{ value: (scope === 'mine' ? 'scope:district' : 'scope:mine') as Kind, label: scope === 'mine' ? `${scopeName} ⇄ 全区` : `全区 ⇄ ${scopeName}` }] : [])]}
+        value={kind}
+        onChange={(value) => (value.startsWith('scope:') ? setScope(value === 'scope:district' ? 'district' : 'mine') : setKind(value))}
+      />
+      {kind === 'volunteer' ? <Chips options={CATEGORIES} value={category} onChange={setCategory} scroll /> : null}
       {list.error && !list.items.length ? (
         <ErrorState error={list.error} onRetry={() => void list.reload()} />
       ) : list.loading && !list.items.length ? (
@@ -99,7 +94,9 @@ export default function ActivitiesPage() {
         />
       ) : (
         <View>
-          <Text className='vt-count'>共 {list.total} 个活动</Text>
+          <Text className='vt-count'>
+            {when === 'mine' ? '我报名的' : scope === 'mine' && communityId ? `${scopeName}及区级` : '全区'}活动共 {list.total} 个
+          </Text>
           {list.items.map((a) => (
             <ActivityCard key={a._id} activity={a} onClick={() => go('volunteerDetail', { id: a._id })} />
           ))}

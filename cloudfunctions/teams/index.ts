@@ -1,0 +1,4 @@
+import { defineFunction } from '../../server/core/function'
+import { teamsActions } from '../../server/teams'
+
+export const main = defineFunction(teamsActions)

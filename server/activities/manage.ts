@@ -1,0 +1,246 @@
+/** Organisers keep activities: create, edit until the start, cancel with a reason, remind. */
+import { z } from '../../src/contracts/zod'
+import type { ActivityDetail, cancelInput, createInput, Place, updateInput } from '../../src/contracts/activities'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { AppError, conflict, invalid, notFound } from '../core/errors'
+import type { Caller } from '../core/identity'
+import { findById, getById } from '../core/records'
+import { parseLocal } from '../core/time'
+import { platform } from '../platform'
+import { callerName, requireOrganiser } from './access'
+import { ACTIVITIES, phaseOf, SIGNUPS, type ActivityDoc, type SignUpDoc, type StoredHistory } from './model'
+import { notifyCancelled, notifyChanged, notifyReminder } from './notify'
+import { getActivity } from './queries'
+import { promoteWaiting } from './signups'
+import { randomId, txGet } from './util'
+
+type CreateInput = z.output<typeof createInput>
+type UpdateInput = z.output<typeof updateInput>
+type CancelInput = z.output<typeof cancelInput>
+
+/** The longest activity whose hours one record may carry (a long day of flood relief). */
+const MAX_DURATION_MS = 24 * 3600_000
+
+function instant(value: string | number, field: string): Date {
+  const parsed = parseLocal(value)
+  if (!parsed.isValid()) throw invalid(`时间格式有误：${field}`, [field])
+  return parsed.toDate()
+}
+
+/** A geofence needs both coordinates and a radius; coordinates alone get a 200 m radius. */
+function normalisePlace(place: Place): Place {
+  if (place.radius !== undefined && !place.coordinates) throw invalid('设置签到范围需要活动地点的坐标', ['place.coordinates'])
+  if (place.coordinates && place.radius === undefined) return { ...place, radius: 200 }
+  return place
+}
+
+function checkTimes(start: Date, end: Date, deadline: Date, now: number, creating: boolean): void {
+  if (+end <= +start) throw invalid('结束时间须晚于开始时间', ['end'])
+  if (+end - +start > MAX_DURATION_MS) throw invalid('单次活动时长不能超过24小时，请分多次发布', ['end'])
+  if (creating && +end <= now) throw invalid('活动结束时间已过', ['end'])
+  if (+deadline > +start) throw invalid('报名截止时间不能晚于活动开始时间', ['signUpDeadline'])
+}
+
+async function checkText(caller: Caller, ...texts: (string | undefined)[]): Promise<void> {
+  const content = texts.filter(Boolean).join('\n')
+  if (!content) return
+  const verdict = await platform().contentCheck.text(content, caller.openid)
+  if (!verdict.ok) throw invalid(verdict.reason ?? '内容含有违规信息，请修改后再提交', ['title'])
+}
+
+/** A team may serve its own community's activities (or any district-wide one). */
+async function checkTeam(teamId: string, communityId: string | null): Promise<void> {
+  const team = await findById<{ communityId: string; status: string }>('teams', teamId)
+  if (!team || team.status === 'disbanded') throw notFound('队伍')
+  if (communityId !== null && team.communityId !== communityId) throw invalid('只能指派本社区的队伍', ['teamId'])
+}
+
+const entry = (caller: Caller, action: string, note?: string): StoredHistory => ({
+  at: clock.date(),
+  by: caller.openid,
+  byName: callerName(caller),
+  action,
+  ...(note ? { note } : {})
+})
+
+export async function createActivity(caller: Caller, input: CreateInput): Promise<ActivityDetail> {
+  let communityId: string | null = input.communityId ?? null
+  if (input.centerId) {
+    const center = await findById<{ communityId?: string }>('centers', input.centerId)
+    if (!center) throw notFound('邻里中心')
+    if (communityId === null) communityId = center.communityId ?? null
+    else if (center.communityId && center.communityId !== communityId) throw invalid('邻里中心不属于该社区', ['centerId'])
+  }
+  // Omitted: a staff member organises for their own community; a district admin for the district.
+  if (communityId === null && !input.centerId && caller.roles.includes('staff') && caller.scopes.communityIds.length > 0)
+    communityId = caller.scopes.communityIds[0]
+  if (communityId !== null && !(await findById('communities', communityId))) throw notFound('社区')
+  requireOrganiser(caller, communityId)
+  const now = clock.now()
+  const start = instant(input.start, 'start')
+  const end = instant(input.end, 'end')
+  const deadline = input.signUpDeadline !== undefined ? instant(input.signUpDeadline, 'signUpDeadline') : start
+  checkTimes(start, end, deadline, now, true)
+  const place = normalisePlace(input.place)
+  if (input.teamId) await checkTeam(input.teamId, communityId)
+  await checkText(caller, input.title, input.description, place.name)
+
+  const doc: ActivityDoc = {
+    _id: randomId('a', 9),
+    kind: input.kind,
+    title: input.title,
+    category: input.category,
+    description: input.description,
+    communityId,
+    ...(input.centerId ? { centerId: input.centerId } : {}),
+    ...(input.teamId ? { teamId: input.teamId } : {}),
+    start,
+    end,
+    signUpDeadline: deadline,
+    place,
+    capacity: input.capacity,
+    audience: input.audience,
+    status: 'published',
+    confirmedCount: 0,
+    waitingCount: 0,
+    waitSeq: 0,
+    createdBy: caller.openid,
+    createdByName: callerName(caller),
+    createdAt: clock.date(),
+    updatedAt: clock.date(),
+    history: [entry(caller, '发布')]
+  }
+  await db().collection(ACTIVITIES).add({ data: doc })
+  return getActivity(caller, doc._id)
+}
+
+/** Everyone signed up or waiting (openids), read page by page. */
+export async function activeParticipants(activityId: string): Promise<string[]> {
+  const _ = db().command
+  const openids: string[] = []
+  for (let skip = 0; ; skip += 1000) {
+    const res = await db()
+      .collection(SIGNUPS)
+      .where({ activityId, status: _.in(['confirmed', 'waiting']) })
+      .field({ openid: true })
+      .orderBy('_id', 'asc')
+      .skip(skip)
+      .limit(1000)
+      .get()
+    openids.push(...(res.data as SignUpDoc[]).map((s) => s.openid))
+    if (res.data.length < 1000) return openids
+  }
+}
+
+export async function updateActivity(caller: Caller, input: UpdateInput): Promise<ActivityDetail> {
+  const current = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+  requireOrganiser(caller, current.communityId)
+  const now = clock.now()
+  const phase = phaseOf(current, now)
+  if (phase === 'cancelled') throw conflict('活动已取消，不能修改')
+  if (phase === 'ongoing' || phase === 'ended') throw conflict('活动已开始，不能修改')
+
+  const start = input.start !== undefined ? instant(input.start, 'start') : current.start
+  const end = input.end !== undefined ? instant(input.end, 'end') : current.end
+  const deadline =
+    input.signUpDeadline !== undefined ? instant(input.signUpDeadline, 'signUpDeadline') : input.start !== undefined && +current.signUpDeadline > +start ? start : current.signUpDeadline
+  checkTimes(start, end, deadline, now, false)
+  if (+start <= now && +start !== +current.start) throw invalid('开始时间已过', ['start'])
+  const place = input.place ? normalisePlace(input.place) : current.place
+  if (input.teamId) await checkTeam(input.teamId, current.communityId)
+  await checkText(caller, input.title, input.description, input.place?.name)
+
+  const _ = db().command
+  const changes: Record<string, unknown> = { start, end, signUpDeadline: deadline, place, updatedAt: clock.date() }
+  if (input.title !== undefined) changes.title = input.title
+  if (input.category !== undefined) changes.category = input.category
+  if (input.description !== undefined) changes.description = input.description
+  if (input.audience !== undefined) changes.audience = input.audience
+  if (input.teamId !== undefined) changes.teamId = input.teamId === null ? _.remove() : input.teamId
+  const timeOrPlaceChanged = +start !== +current.start || +end !== +current.end || JSON.stringify(place) !== JSON.stringify(current.place)
+
+  // Capacity is checked against the confirmed count inside a transaction: sign-ups run in parallel.
+  await db().runTransaction(async (tx) => {
+    const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, current._id)
+    if (!fresh || fresh.status !== 'published') throw conflict('活动已取消，不能修改')
+    const data: Record<string, unknown> = { ...changes }
+    if (input.capacity !== undefined) {
+      if (input.capacity < fresh.confirmedCount) throw new AppError('CONFLICT', `名额不能少于已报名人数（${fresh.confirmedCount}人）`, ['capacity'])
+      data.capacity = input.capacity
+    }
+    const note = input.note || (timeOrPlaceChanged ? '时间或地点有变更' : undefined)
+    data.history = [...(fresh.history ?? []), entry(caller, '修改', note)]
+    await tx.collection(ACTIVITIES).doc(current._id).update({ data })
+  }, 10)
+
+  if (input.capacity !== undefined && input.capacity > current.capacity) await promoteWaiting(current._id)
+  if (timeOrPlaceChanged) {
+    const updated = await getById<ActivityDoc>(ACTIVITIES, current._id, '活动')
+    await notifyChanged(updated, await activeParticipants(current._id), input.note || '时间或地点有变更，请留意')
+  }
+  return getActivity(caller, current._id)
+}
+
+export async function cancelActivity(caller: Caller, input: CancelInput): Promise<{ notified: number }> {
+  const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+  requireOrganiser(caller, activity.communityId)
+  const phase = phaseOf(activity, clock.now())
+  if (phase === 'cancelled') throw conflict('活动已取消')
+  if (phase === 'ended') throw conflict('活动已结束，不能取消')
+  const _ = db().command
+  const res = await db()
+    .collection(ACTIVITIES)
+    .where({ _id: activity._id, status: 'published' })
+    .update({
+      data: {
+        status: 'cancelled',
+        cancelReason: input.reason,
+        cancelledAt: clock.date(),
+        updatedAt: clock.date(),
+        history: _.push([entry(caller, '取消', input.reason)])
+      }
+    })
+  if (res.stats.updated === 0) throw conflict('活动已取消')
+  const openids = await activeParticipants(activity._id)
+  await db()
+    .collection(SIGNUPS)
+    .where({ activityId: activity._id, status: _.in(['confirmed', 'waiting']) })
+    .update({
+      data: {
+        status: 'cancelled',
+        updatedAt: clock.date(),
+        history: _.push([{ at: clock.date(), by: caller.openid, byName: callerName(caller), action: '活动取消', note: input.reason }])
+      }
+    })
+  const notified = await notifyCancelled({ ...activity, status: 'cancelled' }, openids, input.reason)
+  return { notified }
+}
+
+/** The organiser reminds everyone confirmed, once per activity, before it starts. */
+export async function remindParticipants(caller: Caller, activityId: string): Promise<{ sent: number; already: boolean }> {
+  const activity = await getById<ActivityDoc>(ACTIVITIES, activityId, '活动')
+  requireOrganiser(caller, activity.communityId)
+  const phase = phaseOf(activity, clock.now())
+  if (phase === 'cancelled' || phase === 'ongoing' || phase === 'ended') throw conflict('活动已开始或已取消，无需提醒')
+  const _ = db().command
+  const res = await db()
+    .collection(ACTIVITIES)
+    .where({ _id: activityId, remindedAt: _.exists(false) })
+    .update({ data: { remindedAt: clock.date(), history: _.push([entry(caller, '发送提醒')]) } })
+  if (res.stats.updated === 0) return { sent: 0, already: true }
+  const confirmed: string[] = []
+  for (let skip = 0; ; skip += 1000) {
+    const page = await db()
+      .collection(SIGNUPS)
+      .where({ activityId, status: 'confirmed' })
+      .field({ openid: true })
+      .orderBy('_id', 'asc')
+      .skip(skip)
+      .limit(1000)
+      .get()
+    confirmed.push(...(page.data as SignUpDoc[]).map((s) => s.openid))
+    if (page.data.length < 1000) break
+  }
+  return { sent: await notifyReminder(activity, confirmed), already: false }
+}

@@ -1,0 +1,187 @@
+/**
+ * What the activities domain stores, and the pure rules over it (phases, hours arithmetic).
+ *
+ * Collections (declared with their indexes in server/db/collections.ts):
+ * - `activities`       one per activity (volunteer or event); counters `confirmedCount`,
+ *                      `waitingCount`, `waitSeq` change only inside a transaction on the activity.
+ * - `activitySignups`  `_id` = `${activityId}:${openid}`: one per person and activity, ever
+ *                      (withdrawing and signing up again reuses it; its history keeps both).
+ * - `serviceRecords`   volunteer hours. `_id` = `${activityId}:${openid}` for activities (so a
+ *                      second scan can never make a second record), `wish:${wishId}` for 微心愿.
+ * - `volunteers`       `_id` = openid: the stable volunteer number, name, ranking preference.
+ * - `certificates`     `_id` = certificate number: an issued 志愿服务证明 with its snapshot.
+ * - `counters`         `_id` = counter name (`volunteerNo`), `value`.
+ */
+import type {
+  ActivityCategory,
+  ActivityKind,
+  ActivityPhase,
+  ActivityStatus,
+  Audience,
+  CheckMethod,
+  Place,
+  RecordSource,
+  RecordStatus,
+  SignUpStatus
+} from '../../src/contracts/activities'
+
+export const ACTIVITIES = 'activities'
+export const SIGNUPS = 'activitySignups'
+export const RECORDS = 'serviceRecords'
+export const VOLUNTEERS = 'volunteers'
+export const CERTIFICATES = 'certificates'
+export const COUNTERS = 'counters'
+
+export interface StoredHistory {
+  at: Date
+  by: string
+  byName?: string
+  action: string
+  note?: string
+  minutes?: number
+}
+
+export interface ActivityDoc {
+  _id: string
+  kind: ActivityKind
+  title: string
+  category: ActivityCategory
+  description: string
+  /** The organising community; null for a district-wide activity. */
+  communityId: string | null
+  centerId?: string
+  teamId?: string
+  start: Date
+  end: Date
+  signUpDeadline: Date
+  place: Place
+  capacity: number
+  audience: Audience
+  status: ActivityStatus
+  cancelReason?: string
+  cancelledAt?: Date
+  confirmedCount: number
+  waitingCount: number
+  /** Last waiting-list number handed out (order of the waiting list). */
+  waitSeq: number
+  remindedAt?: Date
+  createdBy: string
+  createdByName?: string
+  createdAt: Date
+  updatedAt: Date
+  history: StoredHistory[]
+}
+
+export interface SignUpDoc {
+  _id: string
+  activityId: string
+  openid: string
+  name: string
+  mobile?: string
+  status: SignUpStatus
+  /** Waiting-list number (order of arrival); set while waiting, kept after promotion. */
+  seq?: number
+  /** Took a free place on the spot at check-in, without signing up before. */
+  walkIn: boolean
+  signedUpAt: Date
+  /** Events: attendance is kept here (volunteer activities keep it in the service record). */
+  checkedInAt?: Date
+  checkedOutAt?: Date
+  updatedAt: Date
+  history: StoredHistory[]
+}
+
+export interface RecordDoc {
+  _id: string
+  source: RecordSource
+  activityId?: string
+  wishId?: string
+  openid: string
+  name: string
+  /** The issuing organisation: the organising community, or null for the district. */
+  communityId: string | null
+  teamId?: string
+  category: ActivityCategory
+  title: string
+  /** When the service took place (the activity's start; the wish's completion). */
+  serviceDate: Date
+  /** Year of `serviceDate` in Asia/Shanghai (for the per-year aggregates). */
+  year: number
+  activityStart?: Date
+  activityEnd?: Date
+  checkInAt?: Date
+  checkOutAt?: Date
+  checkInMethod?: CheckMethod
+  checkOutMethod?: CheckMethod
+  checkInLocation?: { latitude: number; longitude: number; accuracy?: number; distance?: number }
+  autoClosed: boolean
+  makeUp: boolean
+  status: RecordStatus
+  minutes: number
+  verifiedMinutes: number
+  verifiedBy?: string
+  verifiedByName?: string
+  verifiedAt?: Date
+  createdAt: Date
+  updatedAt: Date
+  history: StoredHistory[]
+}
+
+export interface VolunteerDoc {
+  _id: string
+  volunteerNo: string
+  name: string
+  communityId?: string
+  rankingOptOut: boolean
+  createdAt: Date
+}
+
+export const signUpId = (activityId: string, openid: string) => `${activityId}:${openid}`
+export const recordId = (activityId: string, openid: string) => `${activityId}:${openid}`
+export const wishRecordId = (wishId: string) => `wish:${wishId}`
+
+const MINUTE = 60_000
+
+/** Where an activity stands at `now`. */
+export function phaseOf(activity: Pick<ActivityDoc, 'status' | 'start' | 'end' | 'signUpDeadline'>, now: number): ActivityPhase {
+  if (activity.status === 'cancelled') return 'cancelled'
+  if (now >= +activity.end) return 'ended'
+  if (now >= +activity.start) return 'ongoing'
+  if (now >= +activity.signUpDeadline) return 'closed'
+  return 'open'
+}
+
+export const activityMinutes = (activity: Pick<ActivityDoc, 'start' | 'end'>) => Math.floor((+activity.end - +activity.start) / MINUTE)
+
+/**
+ * Served minutes: check-in to check-out clipped to the activity's window, whole minutes,
+ * never negative (arriving early or leaving late earns nothing extra).
+ */
+export function servedMinutes(activity: Pick<ActivityDoc, 'start' | 'end'>, checkInAt: Date | number, checkOutAt: Date | number): number {
+  const from = Math.max(+checkInAt, +activity.start)
+  const to = Math.min(+checkOutAt, +activity.end)
+  return Math.max(0, Math.floor((to - from) / MINUTE))
+}
+
+/** Check-in opens this long before the start (volunteers gather early). */
+export const CHECKIN_OPENS_BEFORE_MS = 60 * MINUTE
+/** Check-out stays possible this long after the end (clipped to the end anyway). */
+export const CHECKOUT_GRACE_MS = 120 * MINUTE
+
+export const iso = (value: Date | number | string | undefined | null): string | undefined =>
+  value === undefined || value === null ? undefined : new Date(value).toISOString()
+
+export const isoOf = (value: Date | number | string): string => new Date(value).toISOString()
+
+export const hoursOf = (minutes: number) => Math.round((minutes / 60) * 10) / 10
+
+export function historyOut(history: StoredHistory[] | undefined) {
+  return (history ?? []).map((h) => ({
+    at: isoOf(h.at),
+    by: h.by,
+    byName: h.byName,
+    action: h.action,
+    note: h.note,
+    minutes: h.minutes
+  }))
+}

@@ -1,0 +1,88 @@
+/**
+ * What volunteers are told: subscription messages on WeChat, the `outbox` collection on the
+ * emulator. A message that cannot be delivered never undoes the action that caused it (the user
+ * who did not subscribe simply gets none; the app shows the same state).
+ */
+import { DECISION_LABELS, type Decision } from '../../src/contracts/activities'
+import { shanghai } from '../core/time'
+import { phrase, TEMPLATES, thing } from '../notify/templates'
+import { platform, type SubscriptionMessage } from '../platform'
+import { hoursOf, type ActivityDoc } from './model'
+
+export const ACTIVITY_PAGE = 'packages/volunteer/pages/detail/index'
+export const HOURS_PAGE = 'packages/volunteer/pages/hours/index'
+
+const when = (at: Date) => shanghai(at).format('YYYY年MM月DD日 HH:mm')
+const day = (at: Date) => shanghai(at).format('M月D日 HH:mm')
+
+async function send(message: SubscriptionMessage): Promise<boolean> {
+  try {
+    await platform().messages.send(message)
+    return true
+  } catch (error) {
+    console.warn('[activities] message not sent', message.templateId, (error as Error)?.message ?? error)
+    return false
+  }
+}
+
+/** Sends one message per openid, a few at a time; returns how many were handed to the platform. */
+async function sendEach(openids: string[], build: (openid: string) => SubscriptionMessage): Promise<number> {
+  let sent = 0
+  const unique = [...new Set(openids)]
+  for (let i = 0; i < unique.length; i += 10) {
+    const results = await Promise.all(unique.slice(i, i + 10).map((openid) => send(build(openid))))
+    sent += results.filter(Boolean).length
+  }
+  return sent
+}
+
+export function notifyCancelled(activity: ActivityDoc, openids: string[], reason: string): Promise<number> {
+  return sendEach(openids, (touser) => ({
+    touser,
+    templateId: TEMPLATES.activityCancelled.id,
+    page: `${ACTIVITY_PAGE}?id=${activity._id}`,
+    data: { thing1: thing(activity.title), time2: { value: when(activity.start) }, thing3: thing(reason) },
+    summary: `您报名的活动“${activity.title}”（${day(activity.start)}）已取消：${reason}`
+  }))
+}
+
+export function notifyChanged(activity: ActivityDoc, openids: string[], note: string): Promise<number> {
+  return sendEach(openids, (touser) => ({
+    touser,
+    templateId: TEMPLATES.activityChanged.id,
+    page: `${ACTIVITY_PAGE}?id=${activity._id}`,
+    data: { thing1: thing(activity.title), time2: { value: when(activity.start) }, thing3: thing(activity.place.name), thing4: thing(note) },
+    summary: `您报名的活动“${activity.title}”有变更：${day(activity.start)}，${activity.place.name}。${note}`
+  }))
+}
+
+export function notifyPromoted(activity: ActivityDoc, openid: string): Promise<boolean> {
+  return send({
+    touser: openid,
+    templateId: TEMPLATES.activityPromoted.id,
+    page: `${ACTIVITY_PAGE}?id=${activity._id}`,
+    data: { thing1: thing(activity.title), time2: { value: when(activity.start) }, thing3: thing(activity.place.name), thing4: thing('候补成功，请按时参加') },
+    summary: `候补成功：您已获得“${activity.title}”（${day(activity.start)}，${activity.place.name}）的名额`
+  })
+}
+
+export function notifyReminder(activity: ActivityDoc, openids: string[]): Promise<number> {
+  return sendEach(openids, (touser) => ({
+    touser,
+    templateId: TEMPLATES.activityReminder.id,
+    page: `${ACTIVITY_PAGE}?id=${activity._id}`,
+    data: { thing1: thing(activity.title), time2: { value: when(activity.start) }, thing3: thing(activity.place.name), thing4: thing('请准时到场，扫码签到') },
+    summary: `提醒：“${activity.title}”将于${day(activity.start)}在${activity.place.name}开始，请准时到场扫码签到`
+  }))
+}
+
+export function notifyVerified(record: { openid: string; title: string }, decision: Decision, minutes: number, reason?: string): Promise<boolean> {
+  const hours = `${hoursOf(minutes)}小时`
+  return send({
+    touser: record.openid,
+    templateId: TEMPLATES.hoursVerified.id,
+    page: HOURS_PAGE,
+    data: { thing1: thing(record.title), phrase2: phrase(DECISION_LABELS[decision]), thing3: thing(hours), thing4: thing(reason || '感谢您的志愿服务') },
+    summary: `“${record.title}”的服务时长审核结果：${DECISION_LABELS[decision]}${decision === 'decline' ? '' : `，${hours}`}${reason ? `（${reason}）` : ''}`
+  })
+}

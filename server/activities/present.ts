@@ -1,0 +1,144 @@
+/** Turning stored activities and records into the contract's shapes (with names looked up in bulk). */
+import type { ActivityDetail, ActivitySummary, MySignUp, ServiceRecord } from '../../src/contracts/activities'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { namesById } from '../core/records'
+import {
+  CHECKIN_OPENS_BEFORE_MS,
+  CHECKOUT_GRACE_MS,
+  historyOut,
+  iso,
+  isoOf,
+  phaseOf,
+  SIGNUPS,
+  signUpId,
+  type ActivityDoc,
+  type RecordDoc,
+  type SignUpDoc
+} from './model'
+
+export const DISTRICT_LABEL = '区级活动'
+
+/** Names of the communities, centres and teams the activities refer to (three queries at most). */
+export async function activityNames(activities: Pick<ActivityDoc, 'communityId' | 'centerId' | 'teamId'>[]) {
+  const [communities, centers, teams] = await Promise.all([
+    namesById('communities', activities.map((a) => a.communityId ?? '')),
+    namesById('centers', activities.map((a) => a.centerId ?? '')),
+    namesById('teams', activities.map((a) => a.teamId ?? ''))
+  ])
+  return { communities, centers, teams }
+}
+
+type Names = Awaited<ReturnType<typeof activityNames>>
+
+/** Position in the waiting list: 1 + those waiting with a smaller number. */
+export async function waitingPosition(activityId: string, seq: number | undefined): Promise<number | undefined> {
+  if (seq === undefined) return undefined
+  const _ = db().command
+  const res = await db().collection(SIGNUPS).where({ activityId, status: 'waiting', seq: _.lt(seq) }).count()
+  return res.total + 1
+}
+
+export async function mySignUpOf(signUp: SignUpDoc | undefined): Promise<MySignUp | undefined> {
+  if (!signUp) return undefined
+  return {
+    status: signUp.status,
+    position: signUp.status === 'waiting' ? await waitingPosition(signUp.activityId, signUp.seq) : undefined,
+    checkedInAt: iso(signUp.checkedInAt),
+    checkedOutAt: iso(signUp.checkedOutAt)
+  }
+}
+
+/** The caller's sign-ups for these activities, in one query. */
+export async function signUpsOf(openid: string | undefined, activityIds: string[]): Promise<Map<string, SignUpDoc>> {
+  const found = new Map<string, SignUpDoc>()
+  if (!openid || activityIds.length === 0) return found
+  const _ = db().command
+  const res = await db()
+    .collection(SIGNUPS)
+    .where({ _id: _.in(activityIds.map((id) => signUpId(id, openid))) })
+    .limit(100)
+    .get()
+  for (const doc of res.data as SignUpDoc[]) found.set(doc.activityId, doc)
+  return found
+}
+
+export function summaryOf(a: ActivityDoc, names: Names, mySignUp?: MySignUp): ActivitySummary {
+  return {
+    _id: a._id,
+    kind: a.kind,
+    title: a.title,
+    category: a.category,
+    communityId: a.communityId ?? null,
+    communityName: a.communityId ? (names.communities.get(a.communityId) ?? a.communityId) : DISTRICT_LABEL,
+    centerId: a.centerId,
+    centerName: a.centerId ? names.centers.get(a.centerId) : undefined,
+    teamId: a.teamId,
+    teamName: a.teamId ? names.teams.get(a.teamId) : undefined,
+    start: isoOf(a.start),
+    end: isoOf(a.end),
+    signUpDeadline: isoOf(a.signUpDeadline),
+    place: a.place,
+    capacity: a.capacity,
+    confirmedCount: a.confirmedCount,
+    waitingCount: a.waitingCount,
+    placesLeft: Math.max(0, a.capacity - a.confirmedCount),
+    audience: a.audience,
+    status: a.status,
+    phase: phaseOf(a, clock.now()),
+    mySignUp
+  }
+}
+
+export function detailOf(
+  a: ActivityDoc,
+  names: Names,
+  extra: Pick<ActivityDetail, 'canManage' | 'myRecord' | 'stats' | 'mySignUp'>
+): ActivityDetail {
+  const now = clock.now()
+  const opens = +a.start - CHECKIN_OPENS_BEFORE_MS
+  const live = a.status === 'published' && now >= opens
+  return {
+    checkWindow: { checkIn: live && now < +a.end, checkOut: live && now < +a.end + CHECKOUT_GRACE_MS },
+    ...summaryOf(a, names, extra.mySignUp),
+    description: a.description,
+    createdByName: a.createdByName,
+    cancelReason: a.cancelReason,
+    canManage: extra.canManage,
+    myRecord: extra.myRecord,
+    stats: extra.stats,
+    history: historyOut(a.history)
+  }
+}
+
+export function recordOut(r: RecordDoc, issuerName: string): ServiceRecord {
+  return {
+    _id: r._id,
+    source: r.source,
+    activityId: r.activityId,
+    wishId: r.wishId,
+    openid: r.openid,
+    name: r.name,
+    communityId: r.communityId ?? null,
+    issuerName,
+    category: r.category,
+    title: r.title,
+    serviceDate: isoOf(r.serviceDate),
+    checkInAt: iso(r.checkInAt),
+    checkOutAt: iso(r.checkOutAt),
+    checkInMethod: r.checkInMethod,
+    checkOutMethod: r.checkOutMethod,
+    autoClosed: r.autoClosed === true,
+    makeUp: r.makeUp === true,
+    status: r.status,
+    minutes: r.minutes ?? 0,
+    verifiedMinutes: r.verifiedMinutes ?? 0,
+    history: historyOut(r.history)
+  }
+}
+
+/** Records with their issuers' names (one query for the communities). */
+export async function recordsOut(records: RecordDoc[]): Promise<ServiceRecord[]> {
+  const communities = await namesById('communities', records.map((r) => r.communityId ?? ''))
+  return records.map((r) => recordOut(r, r.communityId ? (communities.get(r.communityId) ?? r.communityId) : DISTRICT_LABEL))
+}

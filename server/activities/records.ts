@@ -1,0 +1,265 @@
+/**
+ * Service records (服务时长记录): hours from check-in and check-out, closed at the activity's end
+ * when a check-out is missing (flagged for staff), verified by the organiser (approve, adjust with
+ * a reason, decline with a reason), make-up hours capped at the activity's length, and the hours
+ * of completed 微心愿. Records are never deleted; every change is appended to their history.
+ */
+import { z } from '../../src/contracts/zod'
+import type { makeUpInput, ServiceRecord, verifyInput } from '../../src/contracts/activities'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { conflict, invalid } from '../core/errors'
+import { loadCaller, type Caller } from '../core/identity'
+import { findById, getById } from '../core/records'
+import { shanghai } from '../core/time'
+import { callerName, requireOrganiser } from './access'
+import {
+  ACTIVITIES,
+  activityMinutes,
+  RECORDS,
+  recordId,
+  servedMinutes,
+  wishRecordId,
+  type ActivityDoc,
+  type RecordDoc,
+  type StoredHistory
+} from './model'
+import { notifyVerified } from './notify'
+import { recordsOut } from './present'
+import { isDuplicateKey } from './util'
+import { ensureVolunteer, volunteerByCode } from './volunteers'
+
+type VerifyInput = z.output<typeof verifyInput>
+type MakeUpInput = z.output<typeof makeUpInput>
+
+/** The longest a 微心愿 may count for (one day of help). */
+const MAX_WISH_MINUTES = 8 * 60
+
+const yearOf = (at: Date | number) => shanghai(at).year()
+
+/**
+ * Closes a record still open after its activity ended: checked out at the end (so it earns up to
+ * the end, never more), flagged `autoClosed` for staff to look at. Idempotent (guarded by status).
+ */
+async function closeAtEnd(record: RecordDoc): Promise<boolean> {
+  if (record.status !== 'open' || !record.activityEnd || clock.now() < +record.activityEnd) return false
+  const end = record.activityEnd
+  const minutes = servedMinutes({ start: record.activityStart ?? end, end }, record.checkInAt ?? end, end)
+  const _ = db().command
+  const res = await db()
+    .collection(RECORDS)
+    .where({ _id: record._id, status: 'open' })
+    .update({
+      data: {
+        status: 'pending',
+        checkOutAt: end,
+        autoClosed: true,
+        minutes,
+        updatedAt: clock.date(),
+        history: _.push([{ at: clock.date(), by: 'system', action: '未签退，按活动结束时间自动签退', minutes }])
+      }
+    })
+  return res.stats.updated > 0
+}
+
+/** Closes every open record of an ended activity (page by page). */
+export async function closeOpenRecordsOfActivity(activity: ActivityDoc): Promise<number> {
+  if (clock.now() < +activity.end) return 0
+  let closed = 0
+  for (let round = 0; round < 1000; round++) {
+    const res = await db().collection(RECORDS).where({ activityId: activity._id, status: 'open' }).limit(100).get()
+    for (const record of res.data as RecordDoc[]) if (await closeAtEnd(record)) closed++
+    if (res.data.length < 100) break
+  }
+  return closed
+}
+
+/** Closes the caller's open records whose activities have ended. */
+export async function closeOpenRecordsOf(openid: string): Promise<void> {
+  const res = await db().collection(RECORDS).where({ openid, status: 'open' }).limit(100).get()
+  for (const record of res.data as RecordDoc[]) await closeAtEnd(record)
+}
+
+export async function verifyRecord(caller: Caller, input: VerifyInput): Promise<ServiceRecord> {
+  let record = await getById<RecordDoc>(RECORDS, input.recordId, '服务记录')
+  requireOrganiser(caller, record.communityId)
+  if (record.status === 'open') {
+    await closeAtEnd(record)
+    record = await getById<RecordDoc>(RECORDS, input.recordId, '服务记录')
+    if (record.status === 'open') throw conflict('该志愿者尚未签退，活动结束后再审核')
+  }
+  const cap = record.activityStart && record.activityEnd ? activityMinutes({ start: record.activityStart, end: record.activityEnd }) : MAX_WISH_MINUTES
+  let verifiedMinutes: number
+  let status: RecordDoc['status']
+  if (input.decision === 'approve') {
+    status = 'approved'
+    verifiedMinutes = Math.min(record.minutes, cap)
+  } else if (input.decision === 'adjust') {
+    status = 'adjusted'
+    verifiedMinutes = Math.min(input.minutes as number, cap)
+  } else {
+    status = 'declined'
+    verifiedMinutes = 0
+  }
+  const note = input.reason || (input.decision === 'adjust' && (input.minutes as number) > cap ? `超过活动时长，按${cap}分钟认定` : undefined)
+  const entry: StoredHistory = {
+    at: clock.date(),
+    by: caller.openid,
+    byName: callerName(caller),
+    action: { approve: '认定', adjust: '调整后认定', decline: '不予认定' }[input.decision],
+    minutes: verifiedMinutes,
+    ...(note ? { note } : {})
+  }
+  const _ = db().command
+  await db()
+    .collection(RECORDS)
+    .doc(record._id)
+    .update({
+      data: {
+        status,
+        verifiedMinutes,
+        verifiedBy: caller.openid,
+        verifiedByName: callerName(caller) ?? '',
+        verifiedAt: clock.date(),
+        updatedAt: clock.date(),
+        history: _.push([entry])
+      }
+    })
+  if (verifiedMinutes > 0) await ensureVolunteer({ openid: record.openid, name: record.name })
+  await notifyVerified(record, input.decision, verifiedMinutes, input.reason)
+  const [out] = await recordsOut([await getById<RecordDoc>(RECORDS, record._id, '服务记录')])
+  return out
+}
+
+/**
+ * Make-up hours for a volunteer the organiser saw serve but who has no record (no phone, forgot
+ * to scan): capped at the activity's length, marked `makeUp`, verified by the organiser adding it.
+ */
+export async function addMakeUp(caller: Caller, input: MakeUpInput): Promise<ServiceRecord> {
+  const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+  requireOrganiser(caller, activity.communityId)
+  if (activity.kind !== 'volunteer') throw conflict('邻里活动不计志愿服务时长')
+  if (activity.status === 'cancelled') throw conflict('活动已取消')
+  if (clock.now() < +activity.start) throw conflict('活动开始后才能补录时长')
+  const volunteer = await volunteerByCode(input.memberCode)
+  const cap = activityMinutes(activity)
+  const minutes = Math.min(input.minutes, cap)
+  const now = clock.date()
+  const note = minutes < input.minutes ? `${input.reason}（超过活动时长，按${cap}分钟计）` : input.reason
+  const user = (await loadCaller(volunteer._id)).user
+  const record: RecordDoc = {
+    _id: recordId(activity._id, volunteer._id),
+    source: 'makeup',
+    activityId: activity._id,
+    openid: volunteer._id,
+    name: user?.profile?.name || volunteer.name,
+    communityId: activity.communityId,
+    ...(activity.teamId ? { teamId: activity.teamId } : {}),
+    category: activity.category,
+    title: activity.title,
+    serviceDate: activity.start,
+    year: yearOf(activity.start),
+    activityStart: activity.start,
+    activityEnd: activity.end,
+    autoClosed: false,
+    makeUp: true,
+    status: 'approved',
+    minutes,
+    verifiedMinutes: minutes,
+    verifiedBy: caller.openid,
+    verifiedByName: callerName(caller) ?? '',
+    verifiedAt: now,
+    createdAt: now,
+    updatedAt: now,
+    history: [{ at: now, by: caller.openid, byName: callerName(caller), action: '补录时长', note, minutes }]
+  }
+  try {
+    await db().collection(RECORDS).add({ data: record })
+  } catch (error) {
+    if (isDuplicateKey(error)) throw conflict('该志愿者已有本活动的服务记录，请在审核时调整时长')
+    throw error
+  }
+  const [out] = await recordsOut([record])
+  return out
+}
+
+export interface WishServiceInput {
+  openid: string
+  communityId: string
+  minutes: number
+  wishId: string
+  title: string
+  verifiedBy: string
+}
+
+/**
+ * For the 三方联动 issue (微心愿): a completed and confirmed wish counts as verified service hours
+ * (category 邻里互助, source "wish", issued by the wish's community). Idempotent per wish: calling
+ * it again returns the same record id and changes nothing. Returns the record id.
+ */
+export async function recordServiceFromWish(input: WishServiceInput): Promise<string> {
+  if (!Number.isInteger(input.minutes) || input.minutes < 1 || input.minutes > MAX_WISH_MINUTES)
+    throw invalid(`心愿服务时长须为1至${MAX_WISH_MINUTES}分钟`, ['minutes'])
+  if (!input.openid || !input.wishId || !input.communityId) throw invalid('心愿服务记录缺少必要信息', ['wishId'])
+  const id = wishRecordId(input.wishId)
+  if (await findById<RecordDoc>(RECORDS, id)) return id
+  const [person, verifier] = await Promise.all([loadCaller(input.openid), loadCaller(input.verifiedBy)])
+  const name = person.user?.profile?.name || (await findById<{ name: string }>('volunteers', input.openid))?.name || '志愿者'
+  const now = clock.date()
+  const record: RecordDoc = {
+    _id: id,
+    source: 'wish',
+    wishId: input.wishId,
+    openid: input.openid,
+    name,
+    communityId: input.communityId,
+    category: '邻里互助',
+    title: `微心愿：${input.title}`.slice(0, 60),
+    serviceDate: now,
+    year: yearOf(now),
+    autoClosed: false,
+    makeUp: false,
+    status: 'approved',
+    minutes: input.minutes,
+    verifiedMinutes: input.minutes,
+    verifiedBy: input.verifiedBy,
+    verifiedByName: verifier.user?.profile?.name ?? '',
+    verifiedAt: now,
+    createdAt: now,
+    updatedAt: now,
+    history: [{ at: now, by: input.verifiedBy, byName: verifier.user?.profile?.name, action: '微心愿完成确认', minutes: input.minutes }]
+  }
+  try {
+    await db().collection(RECORDS).add({ data: record })
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+    return id
+  }
+  await ensureVolunteer({ openid: input.openid, name, communityId: input.communityId })
+  return id
+}
+
+/** The organiser's list of an activity's records (open ones are closed first once it ended). */
+export async function listRecords(
+  caller: Caller,
+  input: { activityId: string; status?: RecordDoc['status']; page: number; pageSize: number }
+): Promise<{ items: ServiceRecord[]; total: number; page: number; pageSize: number }> {
+  const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+  requireOrganiser(caller, activity.communityId)
+  if (activity.kind !== 'volunteer') throw conflict('邻里活动不计志愿服务时长')
+  await closeOpenRecordsOfActivity(activity)
+  const where: Record<string, unknown> = { activityId: activity._id }
+  if (input.status) where.status = input.status
+  const [res, count] = await Promise.all([
+    db()
+      .collection(RECORDS)
+      .where(where)
+      .orderBy('createdAt', 'asc')
+      .orderBy('_id', 'asc')
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .get(),
+    db().collection(RECORDS).where(where).count()
+  ])
+  return { items: await recordsOut(res.data as RecordDoc[]), total: count.total, page: input.page, pageSize: input.pageSize }
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto'
+import QRCode from 'qrcode'
+import type { TransactionRef } from '../core/db'
+
+const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789'
+
+/** A short random id (lower-case letters and digits without look-alikes). */
+export function randomId(prefix: string, length: number): string {
+  const bytes = randomBytes(length)
+  let out = prefix
+  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i] % ALPHABET.length]
+  return out
+}
+
+/** `add` of an `_id` (or unique key) that exists: the cloud's and the emulator's duplicate-key error. */
+export function isDuplicateKey(error: unknown): boolean {
+  const text = `${(error as { message?: string })?.message ?? ''} ${(error as { errMsg?: string })?.errMsg ?? ''}`
+  return /duplicate key|E11000/i.test(text)
+}
+
+function isMissingDocument(error: unknown): boolean {
+  const text = `${(error as { message?: string })?.message ?? ''} ${(error as { errMsg?: string })?.errMsg ?? ''} ${String(error)}`
+  return /does not exist|not exist|cannot find document/i.test(text)
+}
+
+/** A document read inside a transaction, or null when it does not exist (doc().get() rejects then). */
+export async function txGet<T>(tx: TransactionRef, collection: string, id: string): Promise<T | null> {
+  try {
+    const res = await tx.collection(collection).doc(id).get()
+    return (res.data as T) ?? null
+  } catch (error) {
+    if (isMissingDocument(error)) return null
+    throw error
+  }
+}
+
+/** Without `_id` (a `set`/`update` payload must not carry it). */
+export function withoutId<T extends { _id?: string }>(doc: T): Omit<T, '_id'> {
+  const { _id, ...rest } = doc
+  void _id
+  return rest
+}
+
+/**
+ * Base URL of the H5 app, which the QR codes point at. The emulator sets HONGLIN_PUBLIC_URL; in
+ * the cloud set it to the domain configured for 扫普通链接二维码打开小程序 (then WeChat's own
+ * scanner opens the mini-program page too). Unset in the cloud: codes carry the bare token, which
+ * the app's own scanner understands.
+ */
+export function publicUrl(): string | undefined {
+  const configured = process.env.HONGLIN_PUBLIC_URL
+  if (configured) return configured.replace(/\/$/, '')
+  return process.env.HONGLIN_PLATFORM === 'local' ? 'http://127.0.0.1:8080' : undefined
+}
+
+/** A QR code as a PNG data URL (an <Image> shows it on weapp and H5 alike). */
+export function qrDataUrl(text: string): Promise<string> {
+  // 5 px per module: small to encode (it is drawn every minute) and sharp enough scaled up on a phone.
+  return QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 1, scale: 5 })
+}

@@ -1,0 +1,357 @@
+/**
+ * Teams (工作队 / 突击队). Staff of the team's community (or the district admin) keep a team and its
+ * members; anyone signed in sees teams and their members' names. A team's hours are the verified
+ * hours of the records of activities assigned to it (`serviceRecords.teamId`, copied from the
+ * activity at check-in).
+ *
+ * Collections: `teams` (never deleted: disbanded with a reason) and `teamMembers`
+ * (`_id` = `${teamId}:${openid}`, active or removed, with history). `memberCount` moves by atomic
+ * `_.inc` guarded by the membership's status change, so parallel adds cannot double-count.
+ */
+import { z } from '../../src/contracts/zod'
+import { VERIFIED_STATUSES } from '../../src/contracts/activities'
+import type {
+  addMemberInput,
+  createTeamInput,
+  listTeamsInput,
+  TeamDetail,
+  TeamMember,
+  teamMembersInput,
+  TeamSummary,
+  TeamType,
+  updateTeamInput
+} from '../../src/contracts/teams'
+import type { Page } from '../../src/contracts/common'
+import { clock } from '../core/clock'
+import { db } from '../core/db'
+import { conflict, invalid, notFound } from '../core/errors'
+import { canManageCommunity, requireCommunityStaff } from '../core/guard'
+import { loadCaller, type Caller } from '../core/identity'
+import { findById, getById, namesById } from '../core/records'
+import { platform } from '../platform'
+import { randomId, isDuplicateKey } from '../activities/util'
+import { volunteerByCode } from '../activities/volunteers'
+
+export const TEAMS = 'teams'
+export const TEAM_MEMBERS = 'teamMembers'
+
+interface History {
+  at: Date
+  by: string
+  byName?: string
+  action: string
+  note?: string
+}
+
+export interface TeamDoc {
+  _id: string
+  name: string
+  type: TeamType
+  communityId: string
+  unit?: string
+  description: string
+  status: 'active' | 'disbanded'
+  memberCount: number
+  leaderOpenid?: string
+  leaderName?: string
+  createdBy: string
+  createdAt: Date
+  updatedAt: Date
+  history: History[]
+}
+
+export interface TeamMemberDoc {
+  _id: string
+  teamId: string
+  openid: string
+  name: string
+  volunteerNo?: string
+  role: 'leader' | 'member'
+  status: 'active' | 'removed'
+  joinedAt: Date
+  history: History[]
+}
+
+const entry = (caller: Caller, action: string, note?: string): History => ({
+  at: clock.date(),
+  by: caller.openid,
+  byName: caller.user?.profile?.name,
+  action,
+  ...(note ? { note } : {})
+})
+
+const iso = (d: Date) => new Date(d).toISOString()
+
+function summaryOf(t: TeamDoc, communities: Map<string, string>): TeamSummary {
+  return {
+    _id: t._id,
+    name: t.name,
+    type: t.type,
+    communityId: t.communityId,
+    communityName: communities.get(t.communityId) ?? t.communityId,
+    unit: t.unit,
+    description: t.description ?? '',
+    status: t.status,
+    memberCount: t.memberCount ?? 0,
+    leaderName: t.leaderName
+  }
+}
+
+async function checkText(caller: Caller, ...texts: (string | undefined)[]): Promise<void> {
+  const content = texts.filter(Boolean).join('\n')
+  if (!content) return
+  const verdict = await platform().contentCheck.text(content, caller.openid)
+  if (!verdict.ok) throw invalid(verdict.reason ?? '内容含有违规信息，请修改后再提交', ['name'])
+}
+
+async function teamMinutes(match: Record<string, unknown>): Promise<Map<string, number>> {
+  const _ = db().command
+  const res = await db()
+    .collection('serviceRecords')
+    .aggregate()
+    .match({ ...match, status: _.in([...VERIFIED_STATUSES]) })
+    .group({ _id: '$openid', minutes: _.aggregate.sum('$verifiedMinutes') })
+    .limit(1000)
+    .end()
+  return new Map((res.list as { _id: string; minutes: number }[]).map((r) => [r._id, r.minutes]))
+}
+
+export async function teamDetail(caller: Caller, teamId: string): Promise<TeamDetail> {
+  const team = await getById<TeamDoc>(TEAMS, teamId, '队伍')
+  const _ = db().command
+  const [communities, hours, activities, membership] = await Promise.all([
+    namesById('communities', [team.communityId]),
+    db()
+      .collection('serviceRecords')
+      .aggregate()
+      .match({ teamId, status: _.in([...VERIFIED_STATUSES]) })
+      .group({ _id: null, minutes: _.aggregate.sum('$verifiedMinutes') })
+      .limit(1)
+      .end(),
+    db().collection('activities').where({ teamId, status: 'published' }).count(),
+    findById<TeamMemberDoc>(TEAM_MEMBERS, `${teamId}:${caller.openid}`)
+  ])
+  return {
+    ...summaryOf(team, communities),
+    verifiedMinutes: (hours.list[0] as { minutes?: number } | undefined)?.minutes ?? 0,
+    activityCount: activities.total,
+    canManage: canManageCommunity(caller, team.communityId),
+    isMember: membership?.status === 'active',
+    history: (team.history ?? []).map((h) => ({ at: iso(h.at), by: h.by, byName: h.byName, action: h.action, note: h.note }))
+  }
+}
+
+export async function createTeam(caller: Caller, input: z.output<typeof createTeamInput>): Promise<TeamDetail> {
+  if (!(await findById('communities', input.communityId))) throw notFound('社区')
+  requireCommunityStaff(caller, input.communityId)
+  await checkText(caller, input.name, input.unit, input.description)
+  const now = clock.date()
+  const doc: TeamDoc = {
+    _id: randomId('t', 9),
+    name: input.name,
+    type: input.type,
+    communityId: input.communityId,
+    ...(input.unit ? { unit: input.unit } : {}),
+    description: input.description,
+    status: 'active',
+    memberCount: 0,
+    createdBy: caller.openid,
+    createdAt: now,
+    updatedAt: now,
+    history: [entry(caller, '组建')]
+  }
+  await db().collection(TEAMS).add({ data: doc })
+  return teamDetail(caller, doc._id)
+}
+
+export async function updateTeam(caller: Caller, input: z.output<typeof updateTeamInput>): Promise<TeamDetail> {
+  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+  requireCommunityStaff(caller, team.communityId)
+  if (team.status === 'disbanded') throw conflict('队伍已撤销')
+  await checkText(caller, input.name, input.unit, input.description)
+  const _ = db().command
+  const data: Record<string, unknown> = { updatedAt: clock.date(), history: _.push([entry(caller, '修改')]) }
+  if (input.name !== undefined) data.name = input.name
+  if (input.unit !== undefined) data.unit = input.unit
+  if (input.description !== undefined) data.description = input.description
+  await db().collection(TEAMS).doc(team._id).update({ data })
+  return teamDetail(caller, team._id)
+}
+
+export async function disbandTeam(caller: Caller, input: { teamId: string; reason: string }): Promise<TeamDetail> {
+  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+  requireCommunityStaff(caller, team.communityId)
+  const _ = db().command
+  const res = await db()
+    .collection(TEAMS)
+    .where({ _id: team._id, status: 'active' })
+    .update({ data: { status: 'disbanded', updatedAt: clock.date(), history: _.push([entry(caller, '撤销', input.reason)]) } })
+  if (res.stats.updated === 0) throw conflict('队伍已撤销')
+  return teamDetail(caller, team._id)
+}
+
+export async function listTeams(_caller: Caller, input: z.output<typeof listTeamsInput>): Promise<Page<TeamSummary>> {
+  const where: Record<string, unknown> = {}
+  if (input.communityId) where.communityId = input.communityId
+  if (input.type) where.type = input.type
+  if (!input.includeDisbanded) where.status = 'active'
+  const [res, count] = await Promise.all([
+    db()
+      .collection(TEAMS)
+      .where(where)
+      .orderBy('communityId', 'asc')
+      .orderBy('type', 'desc')
+      .orderBy('_id', 'asc')
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .get(),
+    db().collection(TEAMS).where(where).count()
+  ])
+  const teams = res.data as TeamDoc[]
+  const communities = await namesById('communities', teams.map((t) => t.communityId))
+  return { items: teams.map((t) => summaryOf(t, communities)), total: count.total, page: input.page, pageSize: input.pageSize }
+}
+
+export async function teamMembers(caller: Caller, input: z.output<typeof teamMembersInput>): Promise<Page<TeamMember>> {
+  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+  const where = { teamId: team._id, status: 'active' }
+  const [res, count] = await Promise.all([
+    db()
+      .collection(TEAM_MEMBERS)
+      .where(where)
+      .orderBy('role', 'asc')
+      .orderBy('joinedAt', 'asc')
+      .orderBy('_id', 'asc')
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .get(),
+    db().collection(TEAM_MEMBERS).where(where).count()
+  ])
+  const members = res.data as TeamMemberDoc[]
+  const _ = db().command
+  const openids = members.map((m) => m.openid)
+  const minutes = openids.length ? await teamMinutes({ teamId: team._id, openid: _.in(openids) }) : new Map<string, number>()
+  const manage = canManageCommunity(caller, team.communityId)
+  const mobiles = new Map<string, string>()
+  if (manage && openids.length) {
+    const users = await db().collection('users').where({ _id: _.in(openids) }).field({ profile: true }).limit(100).get()
+    for (const u of users.data as { _id: string; profile?: { mobile?: string } }[]) if (u.profile?.mobile) mobiles.set(u._id, u.profile.mobile)
+  }
+  return {
+    items: members.map((m) => ({
+      openid: m.openid,
+      name: m.name,
+      volunteerNo: m.volunteerNo,
+      role: m.role,
+      joinedAt: iso(m.joinedAt),
+      verifiedMinutes: minutes.get(m.openid) ?? 0,
+      mobile: manage ? mobiles.get(m.openid) : undefined
+    })),
+    total: count.total,
+    page: input.page,
+    pageSize: input.pageSize
+  }
+}
+
+export async function addMember(caller: Caller, input: z.output<typeof addMemberInput>): Promise<TeamMember> {
+  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+  requireCommunityStaff(caller, team.communityId)
+  if (team.status === 'disbanded') throw conflict('队伍已撤销')
+  const volunteer = await volunteerByCode(input.memberCode)
+  const person = await loadCaller(volunteer._id)
+  const name = person.user?.profile?.name || volunteer.name
+  const id = `${team._id}:${volunteer._id}`
+  const now = clock.date()
+  const _ = db().command
+  let joined = false
+  try {
+    const doc: TeamMemberDoc = {
+      _id: id,
+      teamId: team._id,
+      openid: volunteer._id,
+      name,
+      volunteerNo: volunteer.volunteerNo,
+      role: input.role,
+      status: 'active',
+      joinedAt: now,
+      history: [entry(caller, '加入')]
+    }
+    await db().collection(TEAM_MEMBERS).add({ data: doc })
+    joined = true
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+    const res = await db()
+      .collection(TEAM_MEMBERS)
+      .where({ _id: id, status: 'removed' })
+      .update({ data: { status: 'active', role: input.role, joinedAt: now, history: _.push([entry(caller, '重新加入')]) } })
+    if (res.stats.updated === 0) throw conflict('已是本队队员')
+    joined = true
+  }
+  if (joined) await db().collection(TEAMS).doc(team._id).update({ data: { memberCount: _.inc(1), updatedAt: now } })
+  if (input.role === 'leader') await makeLeader(caller, team, volunteer._id, name)
+  return {
+    openid: volunteer._id,
+    name,
+    volunteerNo: volunteer.volunteerNo,
+    role: input.role,
+    joinedAt: iso(now),
+    verifiedMinutes: (await teamMinutes({ teamId: team._id, openid: volunteer._id })).get(volunteer._id) ?? 0,
+    mobile: person.user?.profile?.mobile
+  }
+}
+
+/** One leader per team: the new one's predecessor becomes a member again. */
+async function makeLeader(caller: Caller, team: TeamDoc, openid: string, name: string): Promise<void> {
+  const _ = db().command
+  await db()
+    .collection(TEAM_MEMBERS)
+    .where({ teamId: team._id, status: 'active', role: 'leader', openid: _.neq(openid) })
+    .update({ data: { role: 'member', history: _.push([entry(caller, '卸任队长')]) } })
+  await db()
+    .collection(TEAM_MEMBERS)
+    .where({ _id: `${team._id}:${openid}`, status: 'active', role: 'member' })
+    .update({ data: { role: 'leader', history: _.push([entry(caller, '任命为队长')]) } })
+  await db()
+    .collection(TEAMS)
+    .doc(team._id)
+    .update({ data: { leaderOpenid: openid, leaderName: name, history: _.push([entry(caller, '任命队长', name)]) } })
+}
+
+export async function setLeader(caller: Caller, input: { teamId: string; openid: string }): Promise<TeamDetail> {
+  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+  requireCommunityStaff(caller, team.communityId)
+  if (team.status === 'disbanded') throw conflict('队伍已撤销')
+  const member = await findById<TeamMemberDoc>(TEAM_MEMBERS, `${team._id}:${input.openid}`)
+  if (!member || member.status !== 'active') throw notFound('该队员')
+  await makeLeader(caller, team, member.openid, member.name)
+  return teamDetail(caller, team._id)
+}
+
+export async function removeMember(caller: Caller, input: { teamId: string; openid: string; reason: string }): Promise<{ removed: boolean }> {
+  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+  requireCommunityStaff(caller, team.communityId)
+  const _ = db().command
+  const res = await db()
+    .collection(TEAM_MEMBERS)
+    .where({ _id: `${team._id}:${input.openid}`, status: 'active' })
+    .update({ data: { status: 'removed', history: _.push([entry(caller, '移出', input.reason)]) } })
+  if (res.stats.updated === 0) throw notFound('该队员')
+  const data: Record<string, unknown> = { memberCount: _.inc(-1), updatedAt: clock.date() }
+  if (team.leaderOpenid === input.openid) {
+    data.leaderOpenid = _.remove()
+    data.leaderName = _.remove()
+  }
+  await db().collection(TEAMS).doc(team._id).update({ data })
+  return { removed: true }
+}
+
+export async function myTeams(caller: Caller): Promise<{ items: TeamSummary[] }> {
+  const _ = db().command
+  const memberships = await db().collection(TEAM_MEMBERS).where({ openid: caller.openid, status: 'active' }).limit(100).get()
+  const ids = (memberships.data as TeamMemberDoc[]).map((m) => m.teamId)
+  if (ids.length === 0) return { items: [] }
+  const teams = await db().collection(TEAMS).where({ _id: _.in(ids) }).limit(100).get()
+  const docs = teams.data as TeamDoc[]
+  const communities = await namesById('communities', docs.map((t) => t.communityId))
+  return { items: docs.map((t) => summaryOf(t, communities)) }
+}

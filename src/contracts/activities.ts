@@ -1,0 +1,591 @@
+/**
+ * 志愿服务与邻里活动: activities, sign-up and waiting list, on-site check-in/check-out, service
+ * records (hours) and their verification, certificates, the ranking.
+ *
+ * One capability serves two kinds of activity:
+ * - kind "volunteer" (志愿服务活动): check-in/check-out produce a service record whose hours staff verify;
+ * - kind "event" (邻里活动, e.g. a lecture at a 党建+邻里中心, optionally tied to a `centerId`):
+ *   the same capacity, sign-up, waiting list and check-in, but never any service record or hours.
+ *
+ * Times in inputs are `dateTimeSchema` (wall-clock Asia/Shanghai strings or epoch millis); times in
+ * outputs are ISO strings (UTC) that the client shows in Asia/Shanghai.
+ */
+import { dateTimeSchema, idSchema, pageInputSchema } from './common'
+import { z } from './zod'
+
+// ------------------------------------------------------------------ enums and labels
+
+export const ACTIVITY_KINDS = ['volunteer', 'event'] as const
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
+export const ACTIVITY_KIND_LABELS: Record<ActivityKind, string> = { volunteer: '志愿服务', event: '邻里活动' }
+
+export const ACTIVITY_CATEGORIES = ['疫情防控', '文明创建', '安全隐患排查', '信访维稳', '物业管理', '抢险救灾', '邻里互助', '其他'] as const
+export type ActivityCategory = (typeof ACTIVITY_CATEGORIES)[number]
+export const categorySchema = z.enum(ACTIVITY_CATEGORIES)
+
+export const AUDIENCES = ['all', 'members'] as const
+export type Audience = (typeof AUDIENCES)[number]
+export const AUDIENCE_LABELS: Record<Audience, string> = { all: '面向全体居民', members: '仅限党员' }
+
+/** Stored status: an activity is published until it is cancelled (never deleted). */
+export const ACTIVITY_STATUSES = ['published', 'cancelled'] as const
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number]
+
+/** Where an activity stands in time (derived from `clock` and start/end/deadline). */
+export const ACTIVITY_PHASES = ['open', 'closed', 'ongoing', 'ended', 'cancelled'] as const
+export type ActivityPhase = (typeof ACTIVITY_PHASES)[number]
+export const ACTIVITY_PHASE_LABELS: Record<ActivityPhase, string> = {
+  open: '报名中',
+  closed: '报名截止',
+  ongoing: '进行中',
+  ended: '已结束',
+  cancelled: '已取消'
+}
+
+export const SIGNUP_STATUSES = ['confirmed', 'waiting', 'withdrawn', 'cancelled'] as const
+export type SignUpStatus = (typeof SIGNUP_STATUSES)[number]
+export const SIGNUP_STATUS_LABELS: Record<SignUpStatus, string> = {
+  confirmed: '已报名',
+  waiting: '候补中',
+  withdrawn: '已取消报名',
+  cancelled: '活动已取消'
+}
+
+/**
+ * A service record's status: `open` (checked in, not yet out) → `pending` (hours computed, waiting
+ * for staff) → `approved` | `adjusted` | `declined`. Records are never deleted.
+ */
+export const RECORD_STATUSES = ['open', 'pending', 'approved', 'adjusted', 'declined'] as const
+export type RecordStatus = (typeof RECORD_STATUSES)[number]
+export const RECORD_STATUS_LABELS: Record<RecordStatus, string> = {
+  open: '服务中',
+  pending: '待审核',
+  approved: '已认定',
+  adjusted: '已调整认定',
+  declined: '不予认定'
+}
+/** Statuses whose `verifiedMinutes` count as verified service hours. */
+export const VERIFIED_STATUSES: readonly RecordStatus[] = ['approved', 'adjusted']
+
+export const RECORD_SOURCES = ['checkin', 'makeup', 'wish'] as const
+export type RecordSource = (typeof RECORD_SOURCES)[number]
+export const RECORD_SOURCE_LABELS: Record<RecordSource, string> = { checkin: '签到签退', makeup: '补录', wish: '微心愿' }
+
+export const CHECK_METHODS = ['scan', 'staff'] as const
+export type CheckMethod = (typeof CHECK_METHODS)[number]
+export const CHECK_METHOD_LABELS: Record<CheckMethod, string> = { scan: '扫码', staff: '工作人员代扫' }
+
+export const DECISIONS = ['approve', 'adjust', 'decline'] as const
+export type Decision = (typeof DECISIONS)[number]
+export const DECISION_LABELS: Record<Decision, string> = { approve: '认定', adjust: '调整后认定', decline: '不予认定' }
+
+/** The issuer id of activities organised by the district itself (not by one community). */
+export const DISTRICT_ISSUER = 'district'
+
+/** Geofence: radius limits and the tolerance added for GPS drift (see server/activities/geo.ts). */
+export const GEOFENCE = {
+  minRadius: 20,
+  maxRadius: 5000,
+  /** Always tolerated beyond the radius. */
+  baseToleranceMeters: 50,
+  /** A reported accuracy larger than this is not trusted further (indoor fixes, spoofing). */
+  maxToleranceMeters: 300
+} as const
+
+/** A check-in token lives at most this long (the staff page rotates it before it expires). */
+export const CHECKIN_TOKEN_TTL_SECONDS = 60
+
+// ------------------------------------------------------------------ shared shapes
+
+export const coordinatesSchema = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180)
+})
+
+export const placeSchema = z.object({
+  name: z.string().trim().min(1).max(60),
+  address: z.string().trim().max(120).optional(),
+  /** With coordinates and a radius the activity has a geofence for check-in. */
+  coordinates: coordinatesSchema.optional(),
+  radius: z.number().int().min(GEOFENCE.minRadius).max(GEOFENCE.maxRadius).optional()
+})
+export type Place = z.infer<typeof placeSchema>
+
+type Loose = Record<string, unknown>
+const isObject = (v: unknown): v is Loose => Boolean(v) && typeof v === 'object' && !Array.isArray(v)
+
+/**
+ * Accepted spellings of a place in inputs: a plain name, or an object whose coordinates are given
+ * as `coordinates: {latitude, longitude}` or flat (`latitude`/`longitude`, `lat`/`lng`).
+ */
+function placeAliases(raw: unknown): unknown {
+  if (typeof raw === 'string') return { name: raw }
+  if (!isObject(raw)) return raw
+  const v: Loose = { ...raw }
+  const lat = v.latitude ?? v.lat
+  const lng = v.longitude ?? v.lng ?? v.lon
+  if (v.coordinates === undefined && typeof lat === 'number' && typeof lng === 'number') v.coordinates = { latitude: lat, longitude: lng }
+  if (v.radius === undefined && typeof v.radiusMeters === 'number') v.radius = v.radiusMeters
+  return v
+}
+export const placeInputSchema = z.preprocess(placeAliases, placeSchema)
+
+/**
+ * Accepted aliases in create/update inputs (the published contract names the actions, not every
+ * field): `startAt`/`endAt` for start/end, `deadline`/`signupDeadline` for signUpDeadline,
+ * `membersOnly: boolean` for audience, `location` for place.
+ */
+function activityAliases(raw: unknown): unknown {
+  if (!isObject(raw)) return raw
+  const v: Loose = { ...raw }
+  const alias = (to: string, ...from: string[]) => {
+    if (v[to] !== undefined) return
+    const found = from.find((f) => v[f] !== undefined)
+    if (found) v[to] = v[found]
+  }
+  alias('start', 'startAt', 'startTime')
+  alias('end', 'endAt', 'endTime')
+  alias('signUpDeadline', 'signupDeadline', 'deadline', 'signUpEnd')
+  alias('place', 'location')
+  if (v.audience === undefined && typeof v.membersOnly === 'boolean') v.audience = v.membersOnly ? 'members' : 'all'
+  return v
+}
+
+/** Where the phone says it is at check-in (wx.getLocation, type gcj02; accuracy in metres). */
+export const locationSchema = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  accuracy: z.number().min(0).max(100000).optional()
+})
+export type Location = z.infer<typeof locationSchema>
+
+const isoSchema = z.string()
+
+export const historyEntrySchema = z.object({
+  at: isoSchema,
+  by: z.string(),
+  byName: z.string().optional(),
+  action: z.string(),
+  note: z.string().optional(),
+  minutes: z.number().optional()
+})
+export type HistoryEntry = z.infer<typeof historyEntrySchema>
+
+// ------------------------------------------------------------------ activities
+
+const activityFields = {
+  title: z.string().trim().min(2).max(40),
+  category: categorySchema,
+  description: z.string().trim().max(2000).default(''),
+  start: dateTimeSchema,
+  end: dateTimeSchema,
+  place: placeInputSchema,
+  capacity: z.number().int().min(1).max(100000),
+  /** Default: the start. Must not be after the start. */
+  signUpDeadline: dateTimeSchema.optional(),
+  audience: z.enum(AUDIENCES).default('all'),
+  teamId: idSchema.optional()
+}
+
+const createFields = z.object({
+  kind: z.enum(ACTIVITY_KINDS).default('volunteer'),
+  /** The organising community. Omitted: the caller's own community (staff), the centre's community, or the district (district admin). */
+  communityId: idSchema.optional(),
+  /** A 党建+邻里中心 (collection `centers`) where the activity takes place; mostly for kind "event". */
+  centerId: idSchema.optional(),
+  ...activityFields
+})
+export const createInput = z.preprocess(activityAliases, createFields)
+export type CreateInput = z.input<typeof createFields>
+
+const updateFields = z.object({
+  activityId: idSchema,
+  title: activityFields.title.optional(),
+  category: categorySchema.optional(),
+  description: z.string().trim().max(2000).optional(),
+  start: dateTimeSchema.optional(),
+  end: dateTimeSchema.optional(),
+  place: placeInputSchema.optional(),
+  capacity: activityFields.capacity.optional(),
+  signUpDeadline: dateTimeSchema.optional(),
+  audience: z.enum(AUDIENCES).optional(),
+  /** null removes the team. */
+  teamId: idSchema.nullable().optional(),
+  /** Why it changed; told to those signed up when time or place changes. */
+  note: z.string().trim().max(200).optional()
+})
+export const updateInput = z.preprocess(activityAliases, updateFields)
+export type UpdateInput = z.input<typeof updateFields>
+
+export const cancelInput = z.object({
+  activityId: idSchema,
+  reason: z.string().trim().min(2).max(200)
+})
+
+export const listInput = pageInputSchema.extend({
+  kind: z.enum(ACTIVITY_KINDS).optional(),
+  centerId: idSchema.optional(),
+  /** A community's activities; district-wide ones are included unless `includeDistrict` is false. */
+  communityId: idSchema.optional(),
+  includeDistrict: z.boolean().default(true),
+  category: categorySchema.optional(),
+  teamId: idSchema.optional(),
+  /** Activities taking place on this day (Asia/Shanghai, YYYY-MM-DD). */
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  /** upcoming: not yet ended, soonest first (default); past: ended, latest first; all: latest start first. */
+  when: z.enum(['upcoming', 'past', 'all']).default('upcoming'),
+  /** Cancelled activities are left out unless asked for (staff lists). */
+  includeCancelled: z.boolean().default(false),
+  /** Only those the caller signed up for (confirmed or waiting). */
+  mine: z.boolean().default(false)
+})
+export type ListInput = z.input<typeof listInput>
+
+export const activityIdInput = z.object({ activityId: idSchema })
+
+export const mySignUpSchema = z.object({
+  status: z.enum(SIGNUP_STATUSES),
+  /** 1-based place in the waiting list (waiting only). */
+  position: z.number().int().optional(),
+  checkedInAt: isoSchema.optional(),
+  checkedOutAt: isoSchema.optional()
+})
+export type MySignUp = z.infer<typeof mySignUpSchema>
+
+export const activitySummarySchema = z.object({
+  _id: z.string(),
+  kind: z.enum(ACTIVITY_KINDS),
+  title: z.string(),
+  category: categorySchema,
+  communityId: z.string().nullable(),
+  communityName: z.string(),
+  centerId: z.string().optional(),
+  centerName: z.string().optional(),
+  teamId: z.string().optional(),
+  teamName: z.string().optional(),
+  start: isoSchema,
+  end: isoSchema,
+  signUpDeadline: isoSchema,
+  place: placeSchema,
+  capacity: z.number(),
+  confirmedCount: z.number(),
+  waitingCount: z.number(),
+  placesLeft: z.number(),
+  audience: z.enum(AUDIENCES),
+  status: z.enum(ACTIVITY_STATUSES),
+  phase: z.enum(ACTIVITY_PHASES),
+  mySignUp: mySignUpSchema.optional()
+})
+export type ActivitySummary = z.infer<typeof activitySummarySchema>
+
+export const myRecordSchema = z.object({
+  _id: z.string(),
+  status: z.enum(RECORD_STATUSES),
+  checkInAt: isoSchema.optional(),
+  checkOutAt: isoSchema.optional(),
+  minutes: z.number(),
+  verifiedMinutes: z.number(),
+  autoClosed: z.boolean()
+})
+
+export const activityDetailSchema = activitySummarySchema.extend({
+  description: z.string(),
+  createdByName: z.string().optional(),
+  cancelReason: z.string().optional(),
+  /** The caller organises it (staff of its community; district admin for district-wide ones). */
+  canManage: z.boolean(),
+  /** Whether scanning the code would be accepted now (check-in: from 1 h before the start to the end; check-out: until 2 h after the end). */
+  checkWindow: z.object({ checkIn: z.boolean(), checkOut: z.boolean() }),
+  /** Volunteer kind only: the caller's service record for it. */
+  myRecord: myRecordSchema.optional(),
+  /** Organisers only: check-ins so far and records waiting for verification. */
+  stats: z.object({ checkedIn: z.number(), checkedOut: z.number(), pendingRecords: z.number(), openRecords: z.number() }).optional(),
+  history: z.array(historyEntrySchema)
+})
+export type ActivityDetail = z.infer<typeof activityDetailSchema>
+
+export const signUpResultSchema = z.object({
+  status: z.enum(['confirmed', 'waiting']),
+  position: z.number().int().optional(),
+  /** True when the caller was already signed up (nothing changed). */
+  already: z.boolean()
+})
+export type SignUpResult = z.infer<typeof signUpResultSchema>
+
+export const withdrawResultSchema = z.object({ status: z.literal('withdrawn'), promoted: z.number().int() })
+
+// ------------------------------------------------------------------ check-in
+
+export const checkinCodeOutput = z.object({
+  token: z.string().max(32),
+  expiresAt: isoSchema,
+  /** What the QR encodes: the H5 check-in page with the token (a plain token where no URL is configured). */
+  link: z.string(),
+  /** The QR image as a PNG data URL (drawn on the server so weapp and H5 show the same thing). */
+  qr: z.string()
+})
+export type CheckinCode = z.infer<typeof checkinCodeOutput>
+
+export const checkInput = z.object({
+  /** The token, or whatever the scanner read (the H5 link holding it). */
+  token: z.string().min(8).max(512),
+  location: locationSchema.optional(),
+  /** The activity the app has open, if any: a token of another activity is then refused. */
+  activityId: idSchema.optional()
+})
+export type CheckInput = z.input<typeof checkInput>
+
+export const staffScanInput = z.object({
+  activityId: idSchema,
+  memberCode: z.string().trim().min(4).max(64),
+  direction: z.enum(['in', 'out'])
+})
+
+export const checkResultSchema = z.object({
+  activityId: z.string(),
+  activityTitle: z.string(),
+  kind: z.enum(ACTIVITY_KINDS),
+  direction: z.enum(['in', 'out']),
+  /** True when this scan repeated an earlier one (nothing new was recorded). */
+  already: z.boolean(),
+  at: isoSchema,
+  /** Volunteer kind: the service record. */
+  recordId: z.string().optional(),
+  /** After check-out of a volunteer activity: the computed minutes (pending verification). */
+  minutes: z.number().optional(),
+  volunteerName: z.string().optional(),
+  /** Set when the caller was not signed up and took a free place on the spot. */
+  walkIn: z.boolean()
+})
+export type CheckResult = z.infer<typeof checkResultSchema>
+
+export const memberCodeOutput = z.object({
+  volunteerNo: z.string(),
+  name: z.string(),
+  memberCode: z.string(),
+  qr: z.string()
+})
+export type MemberCode = z.infer<typeof memberCodeOutput>
+
+// ------------------------------------------------------------------ roster and records (organisers)
+
+export const rosterInput = pageInputSchema.extend({
+  activityId: idSchema,
+  status: z.enum(SIGNUP_STATUSES).optional()
+})
+
+export const rosterEntrySchema = z.object({
+  openid: z.string(),
+  name: z.string(),
+  /** Full number: organisers of the activity only. */
+  mobile: z.string().optional(),
+  status: z.enum(SIGNUP_STATUSES),
+  position: z.number().optional(),
+  signedUpAt: isoSchema,
+  walkIn: z.boolean(),
+  checkedInAt: isoSchema.optional(),
+  checkedOutAt: isoSchema.optional()
+})
+export type RosterEntry = z.infer<typeof rosterEntrySchema>
+
+export const recordsInput = pageInputSchema.extend({
+  activityId: idSchema,
+  status: z.enum(RECORD_STATUSES).optional()
+})
+
+export const serviceRecordSchema = z.object({
+  _id: z.string(),
+  source: z.enum(RECORD_SOURCES),
+  activityId: z.string().optional(),
+  wishId: z.string().optional(),
+  openid: z.string(),
+  name: z.string(),
+  communityId: z.string().nullable(),
+  issuerName: z.string(),
+  category: categorySchema,
+  title: z.string(),
+  serviceDate: isoSchema,
+  checkInAt: isoSchema.optional(),
+  checkOutAt: isoSchema.optional(),
+  checkInMethod: z.enum(CHECK_METHODS).optional(),
+  checkOutMethod: z.enum(CHECK_METHODS).optional(),
+  /** Check-out was missing and the record was closed at the activity's end: staff should look. */
+  autoClosed: z.boolean(),
+  /** Make-up hours added by staff (capped at the activity's length). */
+  makeUp: z.boolean(),
+  status: z.enum(RECORD_STATUSES),
+  /** Minutes from check-in/out clipped to the activity window (or the make-up/wish minutes). */
+  minutes: z.number(),
+  /** Minutes that count: set when approved or adjusted, else 0. */
+  verifiedMinutes: z.number(),
+  history: z.array(historyEntrySchema)
+})
+export type ServiceRecord = z.infer<typeof serviceRecordSchema>
+
+export const verifyInput = z
+  .object({
+    recordId: idSchema.max(140),
+    decision: z.enum(DECISIONS),
+    minutes: z.number().int().min(0).max(24 * 60).optional(),
+    reason: z.string().trim().max(200).optional()
+  })
+  .refine((v) => v.decision !== 'adjust' || v.minutes !== undefined, { message: '调整认定需填写时长', path: ['minutes'] })
+  // Adjusting needs a reason; declining should give one (the app asks), but is not refused without.
+  .refine((v) => v.decision !== 'adjust' || (v.reason ?? '').length >= 2, { message: '请填写调整理由', path: ['reason'] })
+
+export const makeUpInput = z.object({
+  activityId: idSchema,
+  /** The volunteer: a personal code or a volunteer number. */
+  memberCode: z.string().trim().min(4).max(64),
+  minutes: z.number().int().min(1).max(24 * 60),
+  reason: z.string().trim().min(2).max(200)
+})
+
+export const remindOutput = z.object({ sent: z.number().int(), already: z.boolean() })
+
+// ------------------------------------------------------------------ hours, certificates, ranking
+
+export const myHoursInput = pageInputSchema.extend({
+  year: z.number().int().min(2000).max(2100).optional(),
+  status: z.enum(RECORD_STATUSES).optional()
+})
+
+export const minutesByKeySchema = z.object({ key: z.string(), minutes: z.number(), records: z.number() })
+
+export const myHoursOutput = z.object({
+  volunteerNo: z.string().optional(),
+  /** The personal code staff scan (staffScan), once the volunteer has a number. */
+  memberCode: z.string().optional(),
+  name: z.string(),
+  verifiedMinutes: z.number(),
+  pendingMinutes: z.number(),
+  /** The same in hours, one decimal. */
+  verifiedHours: z.number(),
+  pendingHours: z.number(),
+  verifiedRecords: z.number(),
+  byYear: z.array(minutesByKeySchema),
+  byCategory: z.array(minutesByKeySchema),
+  /** Verified minutes per issuing organisation: one certificate each. */
+  byIssuer: z.array(minutesByKeySchema.extend({ name: z.string() })),
+  records: z.object({ items: z.array(serviceRecordSchema), total: z.number(), page: z.number(), pageSize: z.number() })
+})
+export type MyHours = z.infer<typeof myHoursOutput>
+
+export const certificateInput = z.object({
+  /** A community id, or "district" for district-wide activities. Default: where most verified hours were served. */
+  issuerId: idSchema.optional()
+})
+
+export const certificateItemSchema = z.object({
+  title: z.string(),
+  category: categorySchema,
+  date: isoSchema,
+  minutes: z.number()
+})
+
+export const certificateSchema = z.object({
+  certificateNo: z.string(),
+  name: z.string(),
+  volunteerNo: z.string(),
+  issuerId: z.string(),
+  /** The issuing organisation (谁组织谁记录、谁记录谁证明). */
+  issuerName: z.string(),
+  /** Its person in charge (负责人). */
+  personInCharge: z.string(),
+  /** Its handler (经办人): the staff member who verified the records. */
+  handler: z.string(),
+  sealText: z.string(),
+  totalMinutes: z.number(),
+  recordCount: z.number(),
+  periodFrom: isoSchema,
+  periodTo: isoSchema,
+  byCategory: z.array(minutesByKeySchema),
+  items: z.array(certificateItemSchema),
+  issuedAt: isoSchema,
+  /** Link that anyone can open to verify this certificate. */
+  verifyUrl: z.string(),
+  /** Mini-program code (WeChat) or QR PNG (emulator) that opens the verification page. */
+  verifyCodeUrl: z.string().optional()
+})
+export type Certificate = z.infer<typeof certificateSchema>
+
+export const verifyCertificateInput = z.object({ certificateNo: z.string().trim().min(6).max(40) })
+
+export const certificateCheckSchema = z.object({
+  certificateNo: z.string(),
+  /** True when the records still support the certificate (status "valid"). */
+  valid: z.boolean(),
+  /** valid: the records still support every minute; changed: records were corrected since issue. */
+  status: z.enum(['valid', 'changed']),
+  /** Masked (王*兰): the verifier compares it with the paper certificate. */
+  name: z.string(),
+  volunteerNo: z.string(),
+  issuerName: z.string(),
+  personInCharge: z.string(),
+  handler: z.string(),
+  totalMinutes: z.number(),
+  /** What the records support now. */
+  currentMinutes: z.number(),
+  recordCount: z.number(),
+  byCategory: z.array(minutesByKeySchema),
+  periodFrom: isoSchema,
+  periodTo: isoSchema,
+  issuedAt: isoSchema
+})
+export type CertificateCheck = z.infer<typeof certificateCheckSchema>
+
+export const rankingInput = pageInputSchema.extend({
+  /** Default: the caller's community. */
+  communityId: idSchema.optional(),
+  year: z.number().int().min(2000).max(2100).optional()
+})
+
+export const rankingEntrySchema = z.object({
+  rank: z.number(),
+  name: z.string(),
+  /** Volunteers who opted out appear as 匿名志愿者 with no number. */
+  anonymous: z.boolean(),
+  volunteerNo: z.string().optional(),
+  minutes: z.number(),
+  isMe: z.boolean()
+})
+export const rankingOutput = z.object({
+  communityId: z.string(),
+  communityName: z.string(),
+  items: z.array(rankingEntrySchema),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+  me: z.object({ rank: z.number().optional(), minutes: z.number(), optOut: z.boolean() })
+})
+export type Ranking = z.infer<typeof rankingOutput>
+
+export const preferencesInput = z.object({ rankingOptOut: z.boolean() })
+
+// ------------------------------------------------------------------ the contract
+
+export const activitiesContract = {
+  create: { input: createInput, output: activityDetailSchema },
+  update: { input: updateInput, output: activityDetailSchema },
+  cancel: { input: cancelInput, output: z.object({ notified: z.number().int() }) },
+  list: { input: listInput, output: z.object({ items: z.array(activitySummarySchema), total: z.number(), page: z.number(), pageSize: z.number() }) },
+  get: { input: activityIdInput, output: activityDetailSchema },
+  signUp: { input: activityIdInput, output: signUpResultSchema },
+  withdraw: { input: activityIdInput, output: withdrawResultSchema },
+  checkinCode: { input: activityIdInput, output: checkinCodeOutput },
+  checkIn: { input: checkInput, output: checkResultSchema },
+  checkOut: { input: checkInput, output: checkResultSchema },
+  staffScan: { input: staffScanInput, output: checkResultSchema },
+  verify: { input: verifyInput, output: serviceRecordSchema },
+  myHours: { input: myHoursInput, output: myHoursOutput },
+  certificate: { input: certificateInput, output: certificateSchema },
+  verifyCertificate: { input: verifyCertificateInput, output: certificateCheckSchema },
+  // Beyond the published contract: what the app's pages need.
+  roster: { input: rosterInput, output: z.object({ items: z.array(rosterEntrySchema), total: z.number(), page: z.number(), pageSize: z.number() }) },
+  records: { input: recordsInput, output: z.object({ items: z.array(serviceRecordSchema), total: z.number(), page: z.number(), pageSize: z.number() }) },
+  makeUp: { input: makeUpInput, output: serviceRecordSchema },
+  remind: { input: activityIdInput, output: remindOutput },
+  memberCode: { input: z.object({}), output: memberCodeOutput },
+  ranking: { input: rankingInput, output: rankingOutput },
+  setPreferences: { input: preferencesInput, output: z.object({ rankingOptOut: z.boolean() }) }
+} as const

@@ -1,0 +1,110 @@
+/**
+ * Teams (工作队 / 突击队): the seed's 71 联系社区工作队 and 24 党员应急突击队. Staff keep the teams of
+ * their community and their members; an activity may be assigned to a team, and a team's hours are
+ * the verified hours served in its activities.
+ */
+import { idSchema, pageInputSchema } from './common'
+import { z } from './zod'
+
+export const TEAM_TYPES = ['liaison', 'emergency'] as const
+export type TeamType = (typeof TEAM_TYPES)[number]
+export const TEAM_TYPE_LABELS: Record<TeamType, string> = { liaison: '联系社区工作队', emergency: '党员应急突击队' }
+
+export const TEAM_STATUSES = ['active', 'disbanded'] as const
+export type TeamStatus = (typeof TEAM_STATUSES)[number]
+export const TEAM_STATUS_LABELS: Record<TeamStatus, string> = { active: '在册', disbanded: '已撤销' }
+
+export const TEAM_ROLES = ['leader', 'member'] as const
+export type TeamRole = (typeof TEAM_ROLES)[number]
+export const TEAM_ROLE_LABELS: Record<TeamRole, string> = { leader: '队长', member: '队员' }
+
+export const createTeamInput = z.object({
+  name: z.string().trim().min(2).max(40),
+  type: z.enum(TEAM_TYPES),
+  communityId: idSchema,
+  /** For liaison teams: the unit that sends it (包联单位), e.g. 区住建局. */
+  unit: z.string().trim().max(60).optional(),
+  description: z.string().trim().max(500).default('')
+})
+
+export const updateTeamInput = z.object({
+  teamId: idSchema,
+  name: z.string().trim().min(2).max(40).optional(),
+  unit: z.string().trim().max(60).optional(),
+  description: z.string().trim().max(500).optional()
+})
+
+export const disbandTeamInput = z.object({ teamId: idSchema, reason: z.string().trim().min(2).max(200) })
+
+export const listTeamsInput = pageInputSchema.extend({
+  communityId: idSchema.optional(),
+  type: z.enum(TEAM_TYPES).optional(),
+  includeDisbanded: z.boolean().default(false)
+})
+
+export const teamIdInput = z.object({ teamId: idSchema })
+
+export const teamMembersInput = pageInputSchema.extend({ teamId: idSchema })
+
+export const addMemberInput = z.object({
+  teamId: idSchema,
+  /** A volunteer's personal code (扫码) or volunteer number. */
+  memberCode: z.string().trim().min(4).max(64),
+  role: z.enum(TEAM_ROLES).default('member')
+})
+
+export const setLeaderInput = z.object({ teamId: idSchema, openid: idSchema })
+
+export const removeMemberInput = z.object({ teamId: idSchema, openid: idSchema, reason: z.string().trim().min(2).max(200) })
+
+export const teamSummarySchema = z.object({
+  _id: z.string(),
+  name: z.string(),
+  type: z.enum(TEAM_TYPES),
+  communityId: z.string(),
+  communityName: z.string(),
+  unit: z.string().optional(),
+  description: z.string(),
+  status: z.enum(TEAM_STATUSES),
+  memberCount: z.number(),
+  leaderName: z.string().optional()
+})
+export type TeamSummary = z.infer<typeof teamSummarySchema>
+
+export const teamDetailSchema = teamSummarySchema.extend({
+  /** Verified minutes served in the team's activities. */
+  verifiedMinutes: z.number(),
+  activityCount: z.number(),
+  canManage: z.boolean(),
+  isMember: z.boolean(),
+  history: z.array(z.object({ at: z.string(), by: z.string(), byName: z.string().optional(), action: z.string(), note: z.string().optional() }))
+})
+export type TeamDetail = z.infer<typeof teamDetailSchema>
+
+export const teamMemberSchema = z.object({
+  openid: z.string(),
+  name: z.string(),
+  volunteerNo: z.string().optional(),
+  role: z.enum(TEAM_ROLES),
+  joinedAt: z.string(),
+  /** Verified minutes this member served in the team's activities. */
+  verifiedMinutes: z.number(),
+  /** Full number for the team's managers only. */
+  mobile: z.string().optional()
+})
+export type TeamMember = z.infer<typeof teamMemberSchema>
+
+const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number(), page: z.number(), pageSize: z.number() })
+
+export const teamsContract = {
+  create: { input: createTeamInput, output: teamDetailSchema },
+  update: { input: updateTeamInput, output: teamDetailSchema },
+  disband: { input: disbandTeamInput, output: teamDetailSchema },
+  list: { input: listTeamsInput, output: page(teamSummarySchema) },
+  get: { input: teamIdInput, output: teamDetailSchema },
+  members: { input: teamMembersInput, output: page(teamMemberSchema) },
+  addMember: { input: addMemberInput, output: teamMemberSchema },
+  removeMember: { input: removeMemberInput, output: z.object({ removed: z.boolean() }) },
+  setLeader: { input: setLeaderInput, output: teamDetailSchema },
+  myTeams: { input: z.object({}), output: z.object({ items: z.array(teamSummarySchema) }) }
+} as const

@@ -1,0 +1,43 @@
+import { Text, View } from '@tarojs/components'
+import { RECORD_SOURCE_LABELS, type ServiceRecord } from '@/contracts/activities'
+import { dayLabel, duration, timeOf } from '../format'
+import { RecordStatusTag, Tag } from './Tags'
+import './volunteer.scss'
+
+/** A service record: what, when, check-in/out, minutes, status; with optional actions. */
+export function RecordRow({ record: r, showName, actions }: { record: ServiceRecord; showName?: boolean; actions?: { label: string; onClick: () => void }[] }) {
+  const times =
+    r.source === 'checkin'
+      ? `签到 ${r.checkInAt ? timeOf(r.checkInAt) : '-'} · 签退 ${r.checkOutAt ? timeOf(r.checkOutAt) : '未签退'}`
+      : RECORD_SOURCE_LABELS[r.source]
+  const counted = r.status === 'approved' || r.status === 'adjusted' ? r.verifiedMinutes : r.minutes
+  return (
+    <View className='vt-row'>
+      <View className='vt-row__main'>
+        <View className='vt-card__tags'>
+          <RecordStatusTag status={r.status} />
+          {r.autoClosed ? <Tag tone='gold'>未签退·自动结束</Tag> : null}
+          {r.makeUp ? <Tag tone='blue'>补录</Tag> : null}
+        </View>
+        <Text className='vt-row__title'>{showName ? r.name : r.title}</Text>
+        <Text className='vt-row__sub'>
+          {showName ? '' : `${dayLabel(r.serviceDate)} · ${r.category} · `}
+          {times}
+        </Text>
+        {r.status === 'adjusted' || r.status === 'declined' ? (
+          <Text className='vt-row__sub'>说明：{[...r.history].reverse().find((h) => h.note)?.note ?? '-'}</Text>
+        ) : null}
+        {actions?.length ? (
+          <View className='vt-card__tags' style={{ marginTop: '12px' }}>
+            {actions.map((a) => (
+              <Text key={a.label} className='vt-row__action' style={{ marginLeft: 0, marginRight: '16px' }} onClick={a.onClick}>
+                {a.label}
+              </Text>
+            ))}
+          </View>
+        ) : null}
+      </View>
+      <Text className='vt-row__value'>{r.status === 'open' ? '服务中' : duration(counted)}</Text>
+    </View>
+  )
+}

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '时长审核',
+  enablePullDownRefresh: true
+})

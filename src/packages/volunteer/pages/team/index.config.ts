@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '队伍',
+  enablePullDownRefresh: true
+})

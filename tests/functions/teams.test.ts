@@ -1,0 +1,137 @@
+/**
+ * teams: the seed's 71 联系社区工作队 and 24 党员应急突击队, creating and keeping teams, members
+ * (added by their personal code or volunteer number), leaders, team hours from the records of
+ * the team's activities, and who may do what.
+ */
+import { startTestCloud, type TestCloud } from '../support/cloud'
+
+let cloud: TestCloud
+
+beforeAll(async () => {
+  cloud = await startTestCloud()
+})
+afterAll(() => cloud.close())
+
+beforeEach(() => cloud.clock.set('2026-11-27T09:00:00+08:00'))
+
+const errorOf = async (fn: string, action: string, input: object, openid?: string) => {
+  const reply = await cloud.call(fn, action, input, openid)
+  return reply.ok ? 'ok' : reply.error.code
+}
+
+test('the demo district has the seed’s 71 liaison teams and 24 emergency squads', async () => {
+  const liaison = await cloud.ok('teams', 'list', { type: 'liaison', pageSize: 10 }, 'demo-member')
+  const emergency = await cloud.ok('teams', 'list', { type: 'emergency', pageSize: 10 }, 'demo-member')
+  expect(liaison.total).toBe(71)
+  expect(emergency.total).toBe(24)
+  expect(liaison.items).toHaveLength(10)
+  const c1 = await cloud.ok('teams', 'list', { communityId: 'c1', pageSize: 100 }, 'demo-member')
+  expect(c1.items.every((t: { communityId: string }) => t.communityId === 'c1')).toBe(true)
+  expect(c1.total).toBe(cloud.store.count('teams', { communityId: 'c1' }))
+  const mine = await cloud.ok('teams', 'myTeams', {}, 'demo-member')
+  expect(mine.items.length).toBeGreaterThanOrEqual(1)
+})
+
+test('staff create a team for their community; others cannot; bad input stores nothing', async () => {
+  const before = cloud.store.count('teams')
+  const input = { name: '区城管局联系东风社区工作队', type: 'liaison', communityId: 'c1', unit: '区城市管理局', description: '常态化下沉服务' }
+  for (const who of ['demo-staff-2', 'demo-member', 'demo-resident', 'demo-property']) expect(await errorOf('teams', 'create', input, who)).toBe('FORBIDDEN')
+  expect(await errorOf('teams', 'create', { ...input, type: 'choir' }, 'demo-staff')).toBe('INVALID_INPUT')
+  expect(await errorOf('teams', 'create', { ...input, name: 'x' }, 'demo-staff')).toBe('INVALID_INPUT')
+  expect(await errorOf('teams', 'create', { ...input, communityId: 'c99' }, 'demo-staff')).toBe('NOT_FOUND')
+  expect(cloud.store.count('teams')).toBe(before)
+  const team = await cloud.ok('teams', 'create', input, 'demo-staff')
+  expect(team).toMatchObject({ name: input.name, type: 'liaison', communityName: '东风社区', memberCount: 0, canManage: true, status: 'active', verifiedMinutes: 0 })
+  // The district admin may keep any community's teams.
+  expect(await errorOf('teams', 'update', { teamId: team._id, description: '区级调整' }, 'demo-admin')).toBe('ok')
+  expect(await errorOf('teams', 'update', { teamId: team._id, description: '越权' }, 'demo-staff-2')).toBe('FORBIDDEN')
+})
+
+test('members join by personal code or volunteer number, once; a leader is appointed; mobiles for keepers only', async () => {
+  const team = await cloud.ok('teams', 'create', { name: '东风社区党员应急突击队（测试）', type: 'emergency', communityId: 'c1' }, 'demo-staff')
+  const member = await cloud.ok('activities', 'memberCode', {}, 'demo-member')
+  const resident = await cloud.ok('activities', 'memberCode', {}, 'demo-resident')
+
+  const added = await Promise.all(Array.from({ length: 4 }, () => cloud.call('teams', 'addMember', { teamId: team._id, memberCode: member.memberCode }, 'demo-staff')))
+  expect(added.filter((r) => r.ok)).toHaveLength(1)
+  expect(added.filter((r) => !r.ok && r.error.code === 'CONFLICT')).toHaveLength(3)
+  expect(await errorOf('teams', 'addMember', { teamId: team._id, memberCode: `${member.volunteerNo}.XXXXXXXX` }, 'demo-staff')).toBe('FORBIDDEN')
+  expect(await errorOf('teams', 'addMember', { teamId: team._id, memberCode: resident.memberCode }, 'demo-staff-2')).toBe('FORBIDDEN')
+  await cloud.ok('teams', 'addMember', { teamId: team._id, memberCode: resident.volunteerNo, role: 'leader' }, 'demo-staff')
+
+  const detail = await cloud.ok('teams', 'get', { teamId: team._id }, 'demo-member')
+  expect(detail).toMatchObject({ memberCount: 2, leaderName: '王秀兰', isMember: true, canManage: false })
+  const seenByKeeper = await cloud.ok('teams', 'members', { teamId: team._id }, 'demo-staff')
+  expect(seenByKeeper.items.map((m: { name: string; role: string; mobile?: string }) => [m.name, m.role, m.mobile])).toEqual([
+    ['王秀兰', 'leader', '13900000001'],
+    ['李明', 'member', '13900000002']
+  ])
+  const seenByMember = await cloud.ok('teams', 'members', { teamId: team._id }, 'demo-member')
+  expect(JSON.stringify(seenByMember)).not.toMatch(/1390000000\d/)
+
+  // A new leader replaces the old one, who stays a member.
+  await cloud.ok('teams', 'removeMember', { teamId: team._id, openid: 'demo-member', reason: '调整分工' }, 'demo-staff')
+  await cloud.ok('teams', 'addMember', { teamId: team._id, memberCode: member.memberCode, role: 'leader' }, 'demo-staff')
+  const roles = await cloud.ok('teams', 'members', { teamId: team._id }, 'demo-staff')
+  expect(roles.items.map((m: { name: string; role: string }) => [m.name, m.role])).toEqual([
+    ['李明', 'leader'],
+    ['王秀兰', 'member']
+  ])
+  expect((await cloud.ok('teams', 'get', { teamId: team._id }, 'demo-staff')).memberCount).toBe(2)
+  // setLeader hands the role back to 王秀兰.
+  expect(await errorOf('teams', 'setLeader', { teamId: team._id, openid: 'demo-resident' }, 'demo-member')).toBe('FORBIDDEN')
+  expect(await errorOf('teams', 'setLeader', { teamId: team._id, openid: 'nobody' }, 'demo-staff')).toBe('NOT_FOUND')
+  expect((await cloud.ok('teams', 'setLeader', { teamId: team._id, openid: 'demo-resident' }, 'demo-staff')).leaderName).toBe('王秀兰')
+  const swapped = await cloud.ok('teams', 'members', { teamId: team._id }, 'demo-staff')
+  expect(swapped.items.map((m: { name: string; role: string }) => [m.name, m.role])).toEqual([
+    ['王秀兰', 'leader'],
+    ['李明', 'member']
+  ])
+  const history = cloud.store.get('teamMembers', `${team._id}:demo-member`)!.history.map((h: { action: string }) => h.action)
+  expect(history).toEqual(['加入', '移出', '重新加入', '卸任队长'])
+})
+
+test('removing needs a reason and the keeper; disbanding keeps the team on record', async () => {
+  const team = await cloud.ok('teams', 'create', { name: '临时突击队', type: 'emergency', communityId: 'c1' }, 'demo-staff')
+  const member = await cloud.ok('activities', 'memberCode', {}, 'demo-member')
+  await cloud.ok('teams', 'addMember', { teamId: team._id, memberCode: member.memberCode }, 'demo-staff')
+  expect(await errorOf('teams', 'removeMember', { teamId: team._id, openid: 'demo-member' }, 'demo-staff')).toBe('INVALID_INPUT')
+  expect(await errorOf('teams', 'removeMember', { teamId: team._id, openid: 'demo-member', reason: '退出' }, 'demo-member')).toBe('FORBIDDEN')
+  expect(await errorOf('teams', 'removeMember', { teamId: team._id, openid: 'nobody', reason: '退出' }, 'demo-staff')).toBe('NOT_FOUND')
+  const both = await Promise.all([
+    cloud.call('teams', 'removeMember', { teamId: team._id, openid: 'demo-member', reason: '工作调动' }, 'demo-staff'),
+    cloud.call('teams', 'removeMember', { teamId: team._id, openid: 'demo-member', reason: '工作调动' }, 'demo-staff')
+  ])
+  expect(both.filter((r) => r.ok)).toHaveLength(1)
+  expect(cloud.store.get('teams', team._id)!.memberCount).toBe(0)
+  const disbanded = await cloud.ok('teams', 'disband', { teamId: team._id, reason: '任务完成' }, 'demo-staff')
+  expect(disbanded.status).toBe('disbanded')
+  expect(await errorOf('teams', 'disband', { teamId: team._id, reason: '任务完成' }, 'demo-staff')).toBe('CONFLICT')
+  const listed = await cloud.ok('teams', 'list', { communityId: 'c1', pageSize: 100 }, 'demo-staff')
+  expect(listed.items.map((t: { _id: string }) => t._id)).not.toContain(team._id)
+  expect(cloud.store.get('teams', team._id)).not.toBeNull()
+})
+
+test('team hours are the verified hours of the team’s activities, per member too', async () => {
+  const team = await cloud.ok('teams', 'create', { name: '文明创建工作队', type: 'liaison', communityId: 'c1' }, 'demo-staff')
+  const member = await cloud.ok('activities', 'memberCode', {}, 'demo-member')
+  await cloud.ok('teams', 'addMember', { teamId: team._id, memberCode: member.memberCode }, 'demo-staff')
+  const a = await cloud.ok('activities', 'create', { title: '文明劝导', category: '文明创建', start: '2026-11-27 10:00', end: '2026-11-27 11:30', place: { name: '路口' }, capacity: 5, teamId: team._id }, 'demo-staff')
+  cloud.clock.set('2026-11-27T10:00:00+08:00')
+  await cloud.ok('activities', 'checkIn', { token: (await cloud.ok('activities', 'checkinCode', { activityId: a._id }, 'demo-staff')).token }, 'demo-member')
+  cloud.clock.set('2026-11-27T11:30:00+08:00')
+  await cloud.ok('activities', 'checkOut', { token: (await cloud.ok('activities', 'checkinCode', { activityId: a._id }, 'demo-staff')).token }, 'demo-member')
+  expect((await cloud.ok('teams', 'get', { teamId: team._id }, 'demo-member')).verifiedMinutes).toBe(0)
+  await cloud.ok('activities', 'verify', { recordId: `${a._id}:demo-member`, decision: 'approve' }, 'demo-staff')
+  const detail = await cloud.ok('teams', 'get', { teamId: team._id }, 'demo-member')
+  expect(detail).toMatchObject({ verifiedMinutes: 90, activityCount: 1 })
+  const members = await cloud.ok('teams', 'members', { teamId: team._id }, 'demo-member')
+  expect(members.items[0]).toMatchObject({ name: '李明', verifiedMinutes: 90 })
+
+  // A seeded team's hours equal the sum of its verified records.
+  const seeded = cloud.store.findOne('teams', { communityId: 'c1', type: 'liaison' })!
+  const expected = cloud.store
+    .find('serviceRecords', { teamId: seeded._id, status: { $in: ['approved', 'adjusted'] } })
+    .reduce((s, r) => s + r.verifiedMinutes, 0)
+  expect((await cloud.ok('teams', 'get', { teamId: seeded._id }, 'demo-member')).verifiedMinutes).toBe(expected)
+})
