@@ -179,7 +179,7 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
 
   const activity = (
     community: { _id: string; name: string } | null,
-    fields: { category: ActivityCategory; start: number; hours: number; capacity: number; kind?: 'volunteer' | 'event'; title?: string; teamId?: string; geofence?: boolean; audience?: 'all' | 'members' }
+    fields: { category: ActivityCategory; start: number; hours: number; capacity: number; kind?: 'volunteer' | 'event'; title?: string; teamId?: string; geofence?: boolean; audience?: 'all' | 'members'; center?: { _id: string; name: string } }
   ): ActivityDoc => {
     activitySeq++
     const communityId = community?._id ?? null
@@ -187,7 +187,7 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
     const createdAt = new Date(Math.min(fields.start - 7 * DAY, nowMs - HOUR))
     const place =
       fields.kind === 'event'
-        ? { name: `${community?.name ?? '区'}党群服务中心多功能厅` }
+        ? { name: fields.center ? `${fields.center.name}多功能厅` : `${community?.name ?? '区'}党群服务中心多功能厅` }
         : community
           ? { name: `${pickOne(gridsOf.get(community._id) ?? [community.name])}`, address: `${community.name}`, ...(fields.geofence ? { coordinates: coordsOf(community._id), radius: 300 } : {}) }
           : { name: '区政务服务中心广场' }
@@ -199,6 +199,7 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
       description: DESCRIPTIONS[fields.category],
       communityId,
       ...(fields.teamId ? { teamId: fields.teamId } : {}),
+      ...(fields.center ? { centerId: fields.center._id } : {}),
       start: new Date(fields.start),
       end: new Date(fields.start + fields.hours * HOUR),
       signUpDeadline: new Date(fields.start - 2 * HOUR),
@@ -380,7 +381,10 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
     })
     // A 邻里活动 (no hours) at the community's party-service centre.
     const eventStart = shanghai(nowMs + (3 + (ci % 4)) * DAY).startOf('day').add(19, 'hour').valueOf()
-    const event = activity(community, { kind: 'event', category: '其他', title: ci % 2 ? '物业管理政策宣讲会' : '邻里观影会', start: eventStart, hours: 2, capacity: 40 })
+    // Held at the community's first open 党建+邻里中心 (seeded before the activities), if it has one.
+    const center = store.find?.('centers', { communityId: community._id, status: { $in: ['built', 'accepted'] } })
+      .sort((a, b) => String(a._id).localeCompare(String(b._id)))[0] as { _id: string; name: string } | undefined
+    const event = activity(community, { kind: 'event', category: '其他', title: ci % 2 ? '物业管理政策宣讲会' : '邻里观影会', start: eventStart, hours: 2, capacity: 40, center })
     crowd.slice(5, 5 + 12 + (ci % 5)).forEach((p, i) => join(event, p, 'confirmed', nowMs - (i + 1) * HOUR))
   })
 
