@@ -17,7 +17,8 @@ export class HashIndex {
   readonly unique: boolean
   readonly name: string
   private readonly paths: string[][]
-  private readonly buckets = new Map<string, Set<string>>()
+  /** Ids per key: a single id as itself (most keys of selective indexes hold one), more as a Set. */
+  private readonly buckets = new Map<string, string | Set<string>>()
 
   constructor(def: IndexDef) {
     if (def.fields.length === 0) throw new Error('an index needs at least one field')
@@ -62,23 +63,45 @@ export class HashIndex {
 
   add(id: string, keys: readonly string[]): void {
     for (const key of keys) {
-      let bucket = this.buckets.get(key)
-      if (!bucket) this.buckets.set(key, (bucket = new Set()))
-      bucket.add(id)
+      const bucket = this.buckets.get(key)
+      if (bucket === undefined) this.buckets.set(key, id)
+      else if (typeof bucket === 'string') {
+        if (bucket !== id) this.buckets.set(key, new Set([bucket, id]))
+      } else bucket.add(id)
     }
   }
 
   remove(id: string, keys: readonly string[]): void {
     for (const key of keys) {
       const bucket = this.buckets.get(key)
-      if (!bucket) continue
+      if (bucket === undefined) continue
+      if (typeof bucket === 'string') {
+        if (bucket === id) this.buckets.delete(key)
+        continue
+      }
       bucket.delete(id)
-      if (bucket.size === 0) this.buckets.delete(key)
+      if (bucket.size === 1) this.buckets.set(key, bucket.values().next().value as string)
+      else if (bucket.size === 0) this.buckets.delete(key)
     }
   }
 
-  lookup(key: string): ReadonlySet<string> | undefined {
-    return this.buckets.get(key)
+  /** Ids filed under a key (empty when none). */
+  ids(key: string): Iterable<string> {
+    const bucket = this.buckets.get(key)
+    if (bucket === undefined) return []
+    return typeof bucket === 'string' ? [bucket] : bucket
+  }
+
+  /** Number of ids filed under a key. */
+  size(key: string): number {
+    const bucket = this.buckets.get(key)
+    if (bucket === undefined) return 0
+    return typeof bucket === 'string' ? 1 : bucket.size
+  }
+
+  /** Ids filed under a key, or undefined when none. */
+  lookup(key: string): Iterable<string> | undefined {
+    return this.buckets.has(key) ? this.ids(key) : undefined
   }
 
   clear(): void {

@@ -23,8 +23,210 @@ export function mingoCall<T>(run: () => T): T {
 export function compileQuery(query: Doc): (doc: Doc) => boolean {
   const simple = simpleEquality(query)
   if (simple) return simple
+  // Built even when the fast path decides everything: mingo validates the query (unknown
+  // operators, bad arguments) whether or not any document is examined.
   const q = mingoCall(() => new Query(query, MINGO_OPTIONS))
-  return (doc) => mingoCall(() => q.test(doc))
+  const slow = (doc: Doc) => mingoCall(() => q.test(doc))
+  const fast = fastMatcher(query)
+  if (!fast) return slow
+  return (doc) => {
+    const decided = fast(doc)
+    return decided === undefined ? slow(doc) : decided
+  }
+}
+
+/**
+ * A three-valued matcher: true / false where the answer is certain, undefined where mingo must
+ * decide (the fast path then defers that document to mingo).
+ */
+type Fast = (doc: Doc) => boolean | undefined
+
+/** Marks a value the fast path does not judge (arrays, objects other than Dates, NaN…). */
+export const DEFER = Symbol('defer')
+
+/**
+ * A fast matcher for the common shapes of queries — scalar equality, `$eq`/`$ne`, `$in`/`$nin`
+ * on scalars, `$gt`/`$gte`/`$lt`/`$lte` on numbers, strings and Dates, `$exists`, `$and`/`$or` —
+ * or undefined when the query has any other shape. It decides only documents whose values on
+ * the queried paths are missing, null, booleans, numbers, strings or Dates, reached through plain
+ * objects (no arrays on the way or at the end, except at the end of `$exists`); every other
+ * document goes to mingo. On the documents it decides, it answers what mingo answers:
+ * comparisons only between values of the same type, `null` equal to missing, `$ne`/`$nin` the
+ * negations of `$eq`/`$in`.
+ */
+export function fastMatcher(query: Doc): Fast | undefined {
+  if (query === null || typeof query !== 'object' || Array.isArray(query)) return undefined
+  const parts: Fast[] = []
+  for (const [field, condition] of Object.entries(query)) {
+    if (field === '$and' || field === '$or') {
+      if (!Array.isArray(condition) || condition.length === 0) return undefined
+      const subs: Fast[] = []
+      for (const sub of condition) {
+        const fast = fastMatcher(sub)
+        if (!fast) return undefined
+        subs.push(fast)
+      }
+      parts.push(field === '$and' ? all(subs) : any(subs))
+      continue
+    }
+    if (field.startsWith('$')) return undefined
+    const path = field.split('.')
+    if (path.some((part) => part === '' || /^\d+$/.test(part))) return undefined
+    const fast = fieldMatcher(path, condition)
+    if (!fast) return undefined
+    parts.push(fast)
+  }
+  return all(parts)
+}
+
+function all(parts: Fast[]): Fast {
+  if (parts.length === 1) return parts[0]
+  return (doc) => {
+    let unsure = false
+    for (const part of parts) {
+      const r = part(doc)
+      if (r === false) return false
+      if (r === undefined) unsure = true
+    }
+    return unsure ? undefined : true
+  }
+}
+
+function any(parts: Fast[]): Fast {
+  if (parts.length === 1) return parts[0]
+  return (doc) => {
+    let unsure = false
+    for (const part of parts) {
+      const r = part(doc)
+      if (r === true) return true
+      if (r === undefined) unsure = true
+    }
+    return unsure ? undefined : false
+  }
+}
+
+/** A scalar the fast path compares: string, finite-or-infinite number (not NaN), boolean, valid Date. */
+function fastScalar(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return !Number.isNaN(value)
+    case 'object':
+      return value instanceof Date && !Number.isNaN(value.getTime())
+    default:
+      return false
+  }
+}
+
+/**
+ * The value at a path through plain objects: undefined when missing, DEFER when an array or a
+ * non-plain object is on the way, or the final value is one the fast path does not judge
+ * (unless `anyEnd`, for `$exists`).
+ */
+export function valueAt(doc: Doc, path: string[], anyEnd = false): unknown {
+  let value: unknown = doc
+  for (let i = 0; i < path.length; i++) {
+    if (value === null || value === undefined) return undefined
+    if (typeof value !== 'object') return undefined
+    if (Array.isArray(value) || value instanceof Date || !isPlain(value)) return DEFER
+    value = (value as Doc)[path[i]]
+  }
+  if (anyEnd || value === null || value === undefined || fastScalar(value)) return value
+  return DEFER
+}
+
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/** Equality as mingo's $eq on a non-array value: same scalar, or both null/missing. */
+function sameValue(value: unknown, operand: unknown): boolean {
+  if (operand === null) return value === null || value === undefined
+  if (value === null || value === undefined) return false
+  return scalarKey(value) === scalarKey(operand)
+}
+
+function typeClass(value: unknown): string {
+  return value instanceof Date ? 'date' : typeof value
+}
+
+function fieldMatcher(path: string[], condition: unknown): Fast | undefined {
+  // Plain equality: a scalar or null (objects, arrays and RegExps go to mingo).
+  if (condition === null || (fastScalar(condition) && !(condition instanceof RegExp))) {
+    return (doc) => {
+      const value = valueAt(doc, path)
+      return value === DEFER ? undefined : sameValue(value, condition)
+    }
+  }
+  if (typeof condition !== 'object' || Array.isArray(condition) || condition instanceof RegExp || condition instanceof Date) return undefined
+  const ops = Object.entries(condition as Doc)
+  if (ops.length === 0) return undefined
+  const tests: Fast[] = []
+  for (const [op, operand] of ops) {
+    switch (op) {
+      case '$eq':
+      case '$ne': {
+        if (operand !== null && !fastScalar(operand)) return undefined
+        const negate = op === '$ne'
+        tests.push((doc) => {
+          const value = valueAt(doc, path)
+          return value === DEFER ? undefined : sameValue(value, operand) !== negate
+        })
+        break
+      }
+      case '$in':
+      case '$nin': {
+        if (!Array.isArray(operand) || !operand.every((v) => v === null || fastScalar(v))) return undefined
+        const withNull = operand.some((v) => v === null)
+        const keys = new Set(operand.filter((v) => v !== null).map((v) => scalarKey(v) as string))
+        const negate = op === '$nin'
+        tests.push((doc) => {
+          const value = valueAt(doc, path)
+          if (value === DEFER) return undefined
+          const found = value === null || value === undefined ? withNull : keys.has(scalarKey(value) as string)
+          return found !== negate
+        })
+        break
+      }
+      case '$gt':
+      case '$gte':
+      case '$lt':
+      case '$lte': {
+        if (!fastScalar(operand) || typeof operand === 'boolean') return undefined
+        const type = typeClass(operand)
+        const bound = operand instanceof Date ? operand.getTime() : (operand as number | string)
+        const cmp = COMPARATORS[op]
+        tests.push((doc) => {
+          const value = valueAt(doc, path)
+          if (value === DEFER) return undefined
+          if (value === null || value === undefined || typeClass(value) !== type) return false
+          return cmp(value instanceof Date ? value.getTime() : (value as number | string), bound)
+        })
+        break
+      }
+      case '$exists': {
+        const wanted = !!operand
+        tests.push((doc) => {
+          const value = valueAt(doc, path, true)
+          return value === DEFER ? undefined : (value !== undefined) === wanted
+        })
+        break
+      }
+      default:
+        return undefined
+    }
+  }
+  return all(tests)
+}
+
+const COMPARATORS: Record<string, (a: number | string, b: number | string) => boolean> = {
+  $gt: (a, b) => a > b,
+  $gte: (a, b) => a >= b,
+  $lt: (a, b) => a < b,
+  $lte: (a, b) => a <= b
 }
 
 /**

@@ -13,7 +13,7 @@ import { collections as declaredCollections, type CollectionDef } from '../../se
 import { duplicateKeyError, invalidParam, requestFailed } from './errors'
 import { HashIndex } from './indexes'
 import { openSqlite, type Persistence, type SyncMode } from './persistence'
-import { applyUpdate, compileQuery, isScalar, MINGO_OPTIONS, mingoCall, replacement, upsertSeed } from './semantics'
+import { applyUpdate, compileQuery, DEFER, isScalar, MINGO_OPTIONS, mingoCall, replacement, upsertSeed, valueAt } from './semantics'
 import { TransactionManager } from './transactions'
 import { cloneDoc, idKey, newDocId, parseEJSON, scalarKey, toEJSON, type Doc, type DocId } from './values'
 
@@ -56,17 +56,17 @@ export interface ModifyResult {
   upsertedId?: DocId
 }
 
-/** @internal One stored document. */
+/**
+ * @internal One stored document. Only the parsed document is held (its EJSON, what SQLite holds
+ * and what a read returns, is written when needed), and its index keys are computed again from
+ * it when it is replaced or deleted: stored documents are never mutated.
+ */
 export interface Entry {
   id: DocId
   key: string
   doc: Doc
-  /** Relaxed EJSON of `doc`: what SQLite holds and what a read returns. */
-  json: string
   /** Insertion sequence: the natural order of unsorted queries. */
   seq: number
-  /** Keys per index (same order as CollectionState.indexes). */
-  indexKeys: string[][]
 }
 
 /** @internal */
@@ -95,9 +95,14 @@ const MAX_PLAN_KEYS = 1000
 interface Plan {
   kind: 'all' | 'id' | 'index' | 'scan'
   index?: string
-  entries: Iterable<Entry>
+  /** The candidates, in natural order (materialised only when asked for). */
+  entries: () => Iterable<Entry>
+  /** The same candidates in no particular order (what a count needs). */
+  unordered: () => Iterable<Entry>
   /** Every candidate matches (no filtering needed). */
   exact: boolean
+  /** For exact plans: the number of matches, without touching any document. */
+  size?: () => number
 }
 
 export class Store {
@@ -106,7 +111,6 @@ export class Store {
   private readonly persistence: Persistence | undefined
   private readonly defs: Record<string, CollectionDef>
   private readonly states = new Map<string, CollectionState>()
-  private readonly jsonOf = new WeakMap<Doc, string>()
   private seq = 0
   private writeSeq = 0
   private closed = false
@@ -169,7 +173,13 @@ export class Store {
 
   count(coll: string, query: Doc = {}): number {
     const state = this.states.get(coll)
-    return state ? this.filter(state, query).length : 0
+    if (!state) return 0
+    const plan = this.plan(state, query)
+    if (plan.exact && plan.size) return plan.size()
+    const test = compileQuery(query)
+    let n = 0
+    for (const entry of plan.unordered()) if (test(entry.doc)) n++
+    return n
   }
 
   /** Applies an update (operators like `$inc`, or plain fields to `$set`) to every match. */
@@ -238,6 +248,11 @@ export class Store {
       return projection ? this.project(docs, projection) : docs
     }
     const docs = this.filter(state, query).map((entry) => entry.doc)
+    const sorted = sortScalars(docs, sort)
+    if (sorted) {
+      const page = sorted.slice(skip, limit === Infinity ? undefined : skip + limit)
+      return projection ? this.project(page, projection) : page
+    }
     let cursor = mingoCall(() => new Query({}, MINGO_OPTIONS).find<Doc>(docs, projection ?? {}).sort(sort))
     if (skip) cursor = cursor.skip(skip)
     if (limit !== Infinity) cursor = cursor.limit(limit)
@@ -254,13 +269,13 @@ export class Store {
     const state = this.states.get(coll)
     if (!state) return { plan: Object.keys(query).length ? 'scan' : 'all', candidates: 0 }
     const plan = this.plan(state, query)
-    const candidates = plan.kind === 'all' || plan.kind === 'scan' ? state.docs.size : (plan.entries as Entry[]).length
+    const candidates = plan.kind === 'all' || plan.kind === 'scan' ? state.docs.size : (plan.entries() as Entry[]).length
     return { plan: plan.kind, index: plan.index, candidates }
   }
 
-  /** Relaxed EJSON of a document returned by `select` (cached for stored documents). */
+  /** Relaxed EJSON of a document returned by `select` or `runPipeline`. */
   jsonFor(doc: Doc): string {
-    return this.jsonOf.get(doc) ?? toEJSON(doc)
+    return toEJSON(doc)
   }
 
   /** Updates or replaces matching documents; see ModifyOptions. */
@@ -272,7 +287,7 @@ export class Store {
     for (const entry of targets) {
       const next = options.merge ? applyUpdate(entry.doc, data) : replacement(entry.doc, data)
       const json = toEJSON(next)
-      if (json === entry.json) continue
+      if (json === toEJSON(entry.doc)) continue
       changes.push({ state, key: entry.key, id: entry.id, after: next, json })
       updated++
     }
@@ -296,7 +311,15 @@ export class Store {
     return targets.length
   }
 
-  /** Runs a pipeline; the result may share objects with stored documents (never mutate it). */
+  /**
+   * Runs a pipeline; the result may share objects with stored documents (never mutate it).
+   *
+   * The leading `$match` stages select the input through the planner (an index where one
+   * applies). Stored documents are then fed to mingo as they are, without copies, through the
+   * stages that never write into their input documents (see `readOnlyStage`); at the first stage
+   * that might (`$unwind`, `$addFields` on a nested path…), the documents flowing at that point
+   * are deep-copied once and the rest of the pipeline runs on the copies.
+   */
   runPipeline(coll: string, pipeline: readonly Doc[]): Doc[] {
     for (const stage of pipeline) {
       const name = Object.keys(stage)[0]
@@ -304,28 +327,40 @@ export class Store {
     }
     const state = this.states.get(coll)
     let stages = [...pipeline]
-    let input: Doc[]
-    const first = stages[0]
-    if (first && Object.keys(first).length === 1 && first.$match && typeof first.$match === 'object') {
-      input = state ? this.filter(state, first.$match).map((entry) => entry.doc) : []
+    const matches: Doc[] = []
+    while (stages.length > 0 && isMatchStage(stages[0])) {
+      matches.push(stages[0].$match)
       stages = stages.slice(1)
-    } else {
-      input = state ? [...state.docs.values()].map((entry) => entry.doc) : []
     }
-    const aggregator = mingoCall(
-      () =>
-        new Aggregator(stages, {
-          ...MINGO_OPTIONS,
-          // Clone inputs: some stages ($addFields on nested paths, $unwind) would otherwise write
-          // into stored documents.
-          processingMode: ProcessingMode.CLONE_INPUT,
-          collectionResolver: (name: string) => {
-            const other = this.states.get(name)
-            return other ? [...other.docs.values()].map((entry) => cloneDoc(entry.doc)) : []
-          }
-        })
-    )
-    return mingoCall(() => aggregator.run(input) as Doc[])
+    let input: Doc[]
+    if (matches.length > 0) {
+      const query = matches.length === 1 ? matches[0] : { $and: matches }
+      input = state ? this.filter(state, query).map((entry) => entry.doc) : []
+    } else {
+      input = state ? Array.from(state.docs.values(), (entry) => entry.doc) : []
+    }
+    if (stages.length === 0) return input
+    const options = {
+      ...MINGO_OPTIONS,
+      processingMode: ProcessingMode.CLONE_OFF,
+      collectionResolver: (name: string) => {
+        const other = this.states.get(name)
+        return other ? Array.from(other.docs.values(), (entry) => cloneDoc(entry.doc)) : []
+      }
+    }
+    const run = (list: readonly Doc[], docs: Doc[], mode: ProcessingMode): Doc[] => {
+      if (list.length === 0) return docs
+      const aggregator = mingoCall(() => new Aggregator([...list], { ...options, processingMode: mode }))
+      return mingoCall(() => aggregator.run(docs) as Doc[])
+    }
+    // Sub-pipelines run by mingo itself ($lookup with a pipeline, $facet, $unionWith…) keep the
+    // former behaviour: every input copied.
+    if (stages.some((stage) => !knownStage(stage))) return run(stages, input, ProcessingMode.CLONE_INPUT)
+    let cut = stages.findIndex((stage) => !readOnlyStage(stage))
+    if (cut < 0) cut = stages.length
+    const head = run(stages.slice(0, cut), input, ProcessingMode.CLONE_OFF)
+    if (cut === stages.length) return head
+    return run(stages.slice(cut), head.map((doc) => cloneDoc(doc)), ProcessingMode.CLONE_OFF)
   }
 
   // ---------------------------------------------------------------- internals shared with transactions
@@ -359,11 +394,10 @@ export class Store {
     for (const { change, json, indexKeys } of prepared) {
       const { state, key } = change
       const old = state.docs.get(key)
-      if (old) old.indexKeys.forEach((keys, i) => state.indexes[i].remove(key, keys))
+      if (old) for (const index of state.indexes) index.remove(key, indexKeysOf(index, old.doc))
       if (change.after && json !== null) {
-        const entry: Entry = { id: change.id, key, doc: change.after, json, seq: old?.seq ?? ++this.seq, indexKeys }
+        const entry: Entry = { id: change.id, key, doc: change.after, seq: old?.seq ?? ++this.seq }
         state.docs.set(key, entry)
-        this.jsonOf.set(change.after, json)
         indexKeys.forEach((keys, i) => state.indexes[i].add(key, keys))
       } else {
         state.docs.delete(key)
@@ -390,11 +424,12 @@ export class Store {
     for (const row of persistence.loadAll()) {
       const doc = parseEJSON(row.doc) as Doc
       const state = this.state(row.coll)
-      const indexKeys = state.indexes.map((index) => indexKeysOf(index, doc))
-      const entry: Entry = { id: doc._id, key: row.id, doc, json: row.doc, seq: ++this.seq, indexKeys }
-      state.docs.set(row.id, entry)
-      this.jsonOf.set(doc, row.doc)
-      indexKeys.forEach((keys, i) => state.indexes[i].add(row.id, keys))
+      // The document's own id string as the key where it is the same (one string, not two).
+      const ownKey = idKey(doc._id)
+      const key = ownKey === row.id ? ownKey : row.id
+      const entry: Entry = { id: doc._id, key, doc, seq: ++this.seq }
+      state.docs.set(key, entry)
+      for (const index of state.indexes) index.add(key, indexKeysOf(index, doc))
     }
   }
 
@@ -436,18 +471,21 @@ export class Store {
 
   /** Entries matching a query, in natural order, stopping after `max`. */
   private filter(state: CollectionState, query: Doc, max = Infinity): Entry[] {
-    const plan = this.plan(state, query)
+    return this.filterPlan(this.plan(state, query), query, max)
+  }
+
+  private filterPlan(plan: Plan, query: Doc, max: number): Entry[] {
     const out: Entry[] = []
     if (max <= 0) return out
     if (plan.exact) {
-      for (const entry of plan.entries) {
+      for (const entry of plan.entries()) {
         out.push(entry)
         if (out.length >= max) break
       }
       return out
     }
     const test = compileQuery(query)
-    for (const entry of plan.entries) {
+    for (const entry of plan.entries()) {
       if (!test(entry.doc)) continue
       out.push(entry)
       if (out.length >= max) break
@@ -455,36 +493,61 @@ export class Store {
     return out
   }
 
-  /** Candidate entries for a query: by `_id`, by a declared index, or every document. */
+  /**
+   * Candidate entries for a query: by `_id`, by a declared index, or every document. Among the
+   * declared indexes whose every field the query pins by equality or `$in`, the one with the
+   * fewest candidates (the sizes of its buckets, known without touching any document) is used.
+   * When the query is nothing but scalar equalities / `$in`s on exactly that index's fields, the
+   * index answers it exactly: no document needs to be tested, and a count is the size of the
+   * bucket (or of the union of buckets).
+   */
   private plan(state: CollectionState, query: Doc): Plan {
     const keys = Object.keys(query)
-    if (keys.length === 0) return { kind: 'all', entries: state.docs.values(), exact: true }
+    if (keys.length === 0) {
+      const all = () => state.docs.values()
+      return { kind: 'all', entries: all, unordered: all, exact: true, size: () => state.docs.size }
+    }
     const equalities = collectEqualities(query)
     const ids = equalities.get('_id')
     if (ids) {
       const entries = bySeq(unique(ids.map((id) => state.docs.get(idKey(id))).filter(isDefined)))
       const exact = keys.length === 1 && keys[0] === '_id' && ids.length === 1 && scalarKey(query._id) !== undefined
-      return { kind: 'id', entries, exact }
+      return { kind: 'id', entries: () => entries, unordered: () => entries, exact, size: () => entries.length }
     }
-    // Pick the covered index with the fewest candidates (estimated from bucket sizes), then
-    // materialise only that one.
     let best: { index: HashIndex; keys: string[]; size: number } | undefined
     for (const index of state.indexes) {
       if (!index.fields.every((field) => equalities.has(field))) continue
       const combos = combinations(index.fields.map((field) => equalities.get(field) as unknown[]))
       if (combos === undefined) continue
-      const keys = combos.map((combo) => index.keyFor(combo)).filter(isDefined)
-      const size = keys.reduce((sum, key) => sum + (index.lookup(key)?.size ?? 0), 0)
-      if (!best || size < best.size) best = { index, keys, size }
+      const keys = unique(combos.map((combo) => index.keyFor(combo)).filter(isDefined))
+      let size = 0
+      for (const key of keys) size += index.size(key)
+      // Ties go to the index with more fields (it pins more of the query).
+      if (!best || size < best.size || (size === best.size && index.fields.length > best.index.fields.length)) best = { index, keys, size }
       if (size === 0) break
     }
     if (best) {
-      const found = new Set<string>()
-      for (const key of best.keys) for (const id of best.index.lookup(key) ?? []) found.add(id)
-      const entries = [...found].map((key) => state.docs.get(key)).filter(isDefined)
-      return { kind: 'index', index: best.index.name, entries: bySeq(entries), exact: false }
+      const { index, keys: bucketKeys } = best
+      const ids = (): Iterable<string> => {
+        if (bucketKeys.length === 1) return index.ids(bucketKeys[0])
+        const found = new Set<string>()
+        for (const key of bucketKeys) for (const id of index.ids(key)) found.add(id)
+        return found
+      }
+      const unordered = (): Entry[] => {
+        const list: Entry[] = []
+        for (const key of ids()) {
+          const entry = state.docs.get(key)
+          if (entry) list.push(entry)
+        }
+        return list
+      }
+      const exact = answersExactly(query, index.fields)
+      const size = (): number => (bucketKeys.length === 1 ? index.size(bucketKeys[0]) : (ids() as Set<string>).size)
+      return { kind: 'index', index: index.name, entries: () => bySeq(unordered()), unordered, exact, size: exact ? size : undefined }
     }
-    return { kind: 'scan', entries: state.docs.values(), exact: false }
+    const all = () => state.docs.values()
+    return { kind: 'scan', entries: all, unordered: all, exact: false }
   }
 
   /** Applies a find() projection (new objects that may share nested values with the inputs). */
@@ -561,6 +624,167 @@ function collectEqualities(query: Doc, out = new Map<string, unknown[]>()): Map<
     }
   }
   return out
+}
+
+/**
+ * Sorts documents as mingo's cursor does (per key: mingo's order of types and values; ties keep
+ * their order), when every sort key of every document is missing, null or a scalar reached
+ * through plain objects; undefined otherwise (mingo then sorts).
+ */
+function sortScalars(docs: Doc[], sort: Record<string, unknown>): Doc[] | undefined {
+  const specs = Object.entries(sort).map(([field, direction]) => ({ path: field.split('.'), direction: direction === -1 ? -1 : 1 }))
+  if (specs.some(({ path }) => path.some((part) => part === '' || /^\d+$/.test(part)))) return undefined
+  const keyed: Array<{ doc: Doc; keys: unknown[] }> = new Array(docs.length)
+  for (let i = 0; i < docs.length; i++) {
+    const keys: unknown[] = new Array(specs.length)
+    for (let k = 0; k < specs.length; k++) {
+      const value = valueAt(docs[i], specs[k].path)
+      if (value === DEFER) return undefined
+      keys[k] = value
+    }
+    keyed[i] = { doc: docs[i], keys }
+  }
+  keyed.sort((a, b) => {
+    for (let k = 0; k < specs.length; k++) {
+      const order = compareScalars(a.keys[k], b.keys[k])
+      if (order !== 0) return order * specs[k].direction
+    }
+    return 0
+  })
+  return keyed.map(({ doc }) => doc)
+}
+
+/** Ranks of the types sortScalars handles, in mingo's order (its SORT_ORDER). */
+function typeRank(value: unknown): number {
+  if (value === undefined) return 1
+  if (value === null) return 2
+  switch (typeof value) {
+    case 'number':
+      return 3
+    case 'string':
+      return 4
+    case 'boolean':
+      return 9
+    default:
+      return 10 // Date (valueAt lets no other object through)
+  }
+}
+
+/** mingo's `compare` on missing, null, numbers (not NaN), strings, booleans and Dates. */
+function compareScalars(a: unknown, b: unknown): number {
+  const ra = typeRank(a)
+  const rb = typeRank(b)
+  if (ra !== rb) return ra - rb
+  if (ra <= 2) return 0
+  const x = a instanceof Date ? a.getTime() : (a as number | string | boolean)
+  const y = b instanceof Date ? b.getTime() : (b as number | string | boolean)
+  return x === y ? 0 : x < y ? -1 : 1
+}
+
+function isMatchStage(stage: Doc | undefined): stage is { $match: Doc } {
+  if (!stage || Object.keys(stage).length !== 1) return false
+  const match = stage.$match
+  return match !== null && typeof match === 'object' && !Array.isArray(match)
+}
+
+/**
+ * Stages whose effect on their input the store knows (whether they write into it or not).
+ * Others (`$facet`, `$unionWith`, `$graphLookup`, `$lookup` with a sub-pipeline…) run
+ * sub-pipelines or read other collections in ways that are only safe on copies.
+ */
+function knownStage(stage: Doc): boolean {
+  const name = Object.keys(stage)[0]
+  if (name === '$lookup') return isPlainObject(stage.$lookup) && stage.$lookup.pipeline === undefined
+  return KNOWN_STAGES.has(name)
+}
+
+const KNOWN_STAGES = new Set([
+  '$match', '$group', '$sort', '$limit', '$skip', '$count', '$sortByCount', '$replaceRoot', '$replaceWith',
+  '$project', '$unset', '$addFields', '$set', '$unwind', '$bucket', '$bucketAuto', '$sample', '$redact', '$densify', '$fill', '$setWindowFields'
+])
+
+/**
+ * Stages that never write into the documents they receive, verified against mingo 6's
+ * implementations: they build new objects (`$group`, `$count`, `$project`/`$addFields` on
+ * top-level fields: a fresh object per document), pass their input through (`$match`, `$limit`,
+ * `$skip`, `$sort`, which reorders its own array) or pick a part of it (`$replaceRoot`).
+ * `$lookup` spreads each document into a new one (its joined documents are copies).
+ * Nested paths (`$addFields: {'a.b': …}`, `$project: {'a.b': 0}`) write into the nested objects
+ * of the input, and `$unwind` writes into its input: those get copies.
+ */
+function readOnlyStage(stage: Doc): boolean {
+  const name = Object.keys(stage)[0]
+  const arg = stage[name]
+  switch (name) {
+    case '$match':
+    case '$group':
+    case '$sort':
+    case '$limit':
+    case '$skip':
+    case '$count':
+    case '$sortByCount':
+    case '$replaceRoot':
+    case '$replaceWith':
+    case '$lookup':
+      return true
+    case '$addFields':
+    case '$set':
+      return isPlainObject(arg) && Object.keys(arg).every((field) => !field.includes('.'))
+    case '$unset':
+      return (typeof arg === 'string' && !arg.includes('.')) || (Array.isArray(arg) && arg.every((field) => typeof field === 'string' && !field.includes('.')))
+    case '$project':
+      return (
+        isPlainObject(arg) &&
+        Object.entries(arg).every(([field, spec]) => {
+          if (field.includes('.')) return false
+          // A sub-projection (`{a: {b: 1}}`) or a projection operator works inside the input.
+          if (isPlainObject(spec)) {
+            const ops = Object.keys(spec)
+            return ops.length === 1 && ops[0].startsWith('$') && ops[0] !== '$slice' && ops[0] !== '$elemMatch'
+          }
+          return true
+        })
+      )
+    default:
+      return false
+  }
+}
+
+function isPlainObject(value: unknown): value is Doc {
+  if (value === null || typeof value !== 'object') return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * Whether a hash index on `fields` answers the query exactly: the query's top-level keys are
+ * exactly those fields, each bound to a non-null scalar (matched as the index files values:
+ * the value itself or an element of an array) or, on a top-level field, to `$in` of non-null
+ * scalars. Anything else (null, ranges, RegExps, extra conditions) is tested document by document.
+ */
+function answersExactly(query: Doc, fields: readonly string[]): boolean {
+  const keys = Object.keys(query)
+  if (keys.length !== fields.length) return false
+  for (const field of keys) {
+    if (!fields.includes(field)) return false
+    const condition = query[field]
+    if (indexableScalar(condition)) {
+      if (field.split('.').some((part) => part === '' || /^\d+$/.test(part))) return false
+      continue
+    }
+    if (field.includes('.') || condition === null || typeof condition !== 'object' || Array.isArray(condition)) return false
+    const ops = Object.keys(condition)
+    if (ops.length !== 1 || ops[0] !== '$in' || !Array.isArray(condition.$in) || !condition.$in.every(indexableScalar)) return false
+  }
+  return true
+}
+
+/** A value the index files by itself: a string, number (not NaN), boolean or valid Date. */
+function indexableScalar(value: unknown): boolean {
+  if (value === null || value === undefined) return false
+  if (typeof value === 'number') return !Number.isNaN(value)
+  if (value instanceof Date) return !Number.isNaN(value.getTime())
+  return typeof value === 'string' || typeof value === 'boolean'
 }
 
 /** The cartesian product of per-field values, or undefined when it is too large to be worth it. */
