@@ -25,7 +25,7 @@ import type { RankingRecord } from '../../server/companies/ranking'
 import type { AppealRecord } from '../../server/companies/appeals'
 import { buildCards, countTickets, rankCards, emptyCounts, type CardInputs } from '../../server/companies/score'
 import { dayjs, shanghai, ZONE } from '../../server/core/time'
-import { eventId, type TicketEventRecord, type TicketRecord } from '../../server/tickets/model'
+import { eventId, newTicketRecord, type TicketEventRecord, type TicketRecord } from '../../server/tickets/model'
 import { ticketDeed, wishDeed, type DeedRecord } from '../../server/wishes/deeds'
 import type { WishRecord, WishEventRecord } from '../../server/wishes/model'
 import { buildDistrict, type Company, type District, type Grid } from './district'
@@ -177,7 +177,6 @@ function makeTicket(ctx: Ctx, plan: Plan, now: number): TicketRecord {
   if (party === 'property_company' && !grid.companyId) party = 'residents_committee'
   const q = grid.companyId && party === 'property_company' ? (ctx.quality.get(grid.companyId) ?? 0.8) : 0.85
   const created = plan.createdAt
-  const acceptBy = created + rule.acceptHours * HOUR
   const resolveBy = created + rule.resolveHours * HOUR
   const buildings = ctx.buildingsOf.get(grid._id) ?? []
   const building = plan.buildingId ?? rng.pick(buildings)._id
@@ -186,48 +185,20 @@ function makeTicket(ctx: Ctx, plan: Plan, now: number): TicketRecord {
   const description = plan.description ?? rng.pick(DESCRIPTIONS[plan.category])
   const t: TicketRecord = {
     _id: id,
-    category: plan.category,
-    description,
-    photos: [],
-    communityId: grid.communityId,
-    gridId: grid._id,
-    buildingId: building,
-    reporterOpenid: reporter.openid,
-    reporterName: reporter.name,
-    reporterMobile: reporter.mobile ?? null,
-    showName: plan.showName ?? rng.chance(0.3),
-    isDispute: plan.category === 'dispute',
-    status: 'submitted',
-    closeReason: null,
-    party,
-    involvedParties: [],
-    companyId: grid.companyId ?? null,
-    hasOwnersCommittee: hasOc,
-    acceptHours: rule.acceptHours,
-    resolveHours: rule.resolveHours,
-    createdAt: new Date(created),
-    updatedAt: new Date(created),
-    acceptBy: new Date(acceptBy),
-    resolveBy: new Date(resolveBy),
-    dueAt: new Date(resolveBy),
-    dueMonth: monthKey(resolveBy),
-    createdMonth: monthKey(created),
-    acceptedAt: null,
-    resolvedAt: null,
-    firstResolvedAt: null,
-    firstResolvedMonth: null,
-    resolvedOnTime: null,
-    resolvedBy: null,
-    closedAt: null,
-    acceptEscalatedAt: null,
-    resolveEscalatedAt: null,
-    escalated: false,
-    rating: null,
-    ratingComment: null,
-    ratedAt: null,
-    ratedMonth: null,
-    reopenCount: 0,
-    scoreExcluded: false,
+    ...newTicketRecord({
+      category: plan.category,
+      description,
+      photos: [],
+      grid,
+      buildingId: building,
+      companyId: grid.companyId ?? null,
+      hasOwnersCommittee: hasOc,
+      reporter: { openid: reporter.openid, name: reporter.name, mobile: reporter.mobile ?? null },
+      showName: plan.showName ?? rng.chance(0.3),
+      party,
+      rule,
+      createdAt: created
+    }),
     seq: 0
   }
   const events: TicketEventRecord[] = []

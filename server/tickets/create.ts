@@ -5,9 +5,9 @@ import type { ticketsCreateInput } from '../../src/contracts/tickets'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
-import { monthKey, shanghai } from '../core/time'
+import { shanghai } from '../core/time'
 import { checkPhotos, checkTexts } from './content'
-import { HOUR, partyName, type TicketRecord } from './model'
+import { newTicketRecord, partyName, type TicketRecord } from './model'
 import { eventRecord } from './mutate'
 import { notifyAssigned } from './notify'
 import { loadPlace } from './places'
@@ -37,50 +37,21 @@ export async function createTicket(caller: Caller, input: z.infer<typeof tickets
     const party = leadPartyFor(rule, place)
     const now = clock.date()
     const at = now.getTime()
-    const resolveBy = new Date(at + rule.resolveHours * HOUR)
     const base: Omit<TicketRecord, '_id'> = {
-      category: input.category,
-      description: input.description,
-      photos,
-      communityId: place.grid.communityId,
-      gridId: place.grid._id,
-      buildingId: place.building?._id ?? null,
-      reporterOpenid: caller.openid,
-      reporterName: caller.user?.profile.name || '居民',
-      reporterMobile: caller.user?.profile.mobile ?? null,
-      showName: input.showName ?? false,
-      isDispute: input.category === 'dispute',
-      status: 'submitted',
-      closeReason: null,
-      party,
-      involvedParties: [],
-      companyId: place.company?._id ?? null,
-      hasOwnersCommittee: place.hasOwnersCommittee,
-      acceptHours: rule.acceptHours,
-      resolveHours: rule.resolveHours,
-      createdAt: now,
-      updatedAt: now,
-      acceptBy: new Date(at + rule.acceptHours * HOUR),
-      resolveBy,
-      dueAt: resolveBy,
-      dueMonth: monthKey(resolveBy),
-      createdMonth: monthKey(now),
-      acceptedAt: null,
-      resolvedAt: null,
-      firstResolvedAt: null,
-      firstResolvedMonth: null,
-      resolvedOnTime: null,
-      resolvedBy: null,
-      closedAt: null,
-      acceptEscalatedAt: null,
-      resolveEscalatedAt: null,
-      escalated: false,
-      rating: null,
-      ratingComment: null,
-      ratedAt: null,
-      ratedMonth: null,
-      reopenCount: 0,
-      scoreExcluded: false,
+      ...newTicketRecord({
+        category: input.category,
+        description: input.description,
+        photos,
+        grid: place.grid,
+        buildingId: place.building?._id ?? null,
+        companyId: place.company?._id ?? null,
+        hasOwnersCommittee: place.hasOwnersCommittee,
+        reporter: { openid: caller.openid, name: caller.user?.profile.name || '居民', mobile: caller.user?.profile.mobile ?? null },
+        showName: input.showName ?? false,
+        party,
+        rule,
+        createdAt: at
+      }),
       seq: 1
     }
     const lead = partyName(party, { companyName: place.company?.name, gridName: place.grid.name, communityName: place.community.name })

@@ -2,6 +2,7 @@ import type { CloseReason, Party, TicketCategory, TicketStatus, TicketEventKind,
 import { PARTY_LABELS, TICKET_LIMITS } from '../../src/contracts/tickets'
 import { hasRole, isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
+import { monthKey } from '../core/time'
 
 /** A ticket as stored in `tickets`. Dates are instants; `*Month` fields are Asia/Shanghai "YYYY-MM". */
 export interface TicketRecord {
@@ -182,3 +183,70 @@ export function involve(t: Pick<TicketRecord, 'involvedParties'>, party: ActorKi
 }
 
 export const autoCloseMs = () => TICKET_LIMITS.autoCloseDays * DAY
+
+/** What a new ticket needs; everything else starts empty. */
+export interface NewTicket {
+  category: TicketCategory
+  description: string
+  photos: string[]
+  grid: { _id: string; communityId: string }
+  buildingId: string | null
+  companyId: string | null
+  hasOwnersCommittee: boolean
+  reporter: { openid: string; name: string; mobile: string | null }
+  showName: boolean
+  party: TicketRecord['party']
+  rule: { acceptHours: number; resolveHours: number }
+  createdAt: number
+}
+
+/** A submitted ticket's initial state: the one shape both `tickets.create` and the demo seed write. */
+export function newTicketRecord(input: NewTicket): Omit<TicketRecord, '_id' | 'seq'> {
+  const at = input.createdAt
+  const acceptBy = new Date(at + input.rule.acceptHours * HOUR)
+  const resolveBy = new Date(at + input.rule.resolveHours * HOUR)
+  return {
+    category: input.category,
+    description: input.description,
+    photos: input.photos,
+    communityId: input.grid.communityId,
+    gridId: input.grid._id,
+    buildingId: input.buildingId,
+    reporterOpenid: input.reporter.openid,
+    reporterName: input.reporter.name,
+    reporterMobile: input.reporter.mobile,
+    showName: input.showName,
+    isDispute: input.category === 'dispute',
+    status: 'submitted',
+    closeReason: null,
+    party: input.party,
+    involvedParties: [],
+    companyId: input.companyId,
+    hasOwnersCommittee: input.hasOwnersCommittee,
+    acceptHours: input.rule.acceptHours,
+    resolveHours: input.rule.resolveHours,
+    createdAt: new Date(at),
+    updatedAt: new Date(at),
+    acceptBy,
+    resolveBy,
+    dueAt: resolveBy,
+    dueMonth: monthKey(resolveBy),
+    createdMonth: monthKey(at),
+    acceptedAt: null,
+    resolvedAt: null,
+    firstResolvedAt: null,
+    firstResolvedMonth: null,
+    resolvedOnTime: null,
+    resolvedBy: null,
+    closedAt: null,
+    acceptEscalatedAt: null,
+    resolveEscalatedAt: null,
+    escalated: false,
+    rating: null,
+    ratingComment: null,
+    ratedAt: null,
+    ratedMonth: null,
+    reopenCount: 0,
+    scoreExcluded: false
+  }
+}
