@@ -30,7 +30,7 @@ const subPackages: { root: string; pages: string[] }[] = [
   // 党建+邻里中心 (centres, rooms, bookings)
   {
     root: 'packages/centers',
-    pages: ['pages/center/index', 'pages/room/index', 'pages/bookings/index', 'pages/checkin/index', 'pages/review/index', 'pages/stats/index', 'pages/fund/index', 'pages/manage/index']
+    pages: ['pages/center/index', 'pages/room/index', 'pages/bookings/index', 'pages/checkin/index', 'pages/review/index', 'pages/stats/index', 'pages/fund/index', 'pages/manage/index', 'pages/edit/index']
   },
   // 通知公告 / 政策宣讲 (notices)
   { root: 'packages/notices', pages: ['pages/list/index', 'pages/detail/index', 'pages/publish/index', 'pages/manage/index', 'pages/stats/index', 'pages/residence/index'] },

@@ -144,7 +144,11 @@ export async function centerDetail(centerId: string, caller: Caller): Promise<Ce
     namesById('grids', [c.gridId ?? '']),
     canManage ? fundingOf(c._id) : Promise.resolve(undefined)
   ])
-  const photos = (await Promise.all((c.photos ?? []).map(photoUrl))).filter((p): p is string => Boolean(p))
+  // Detail: every photo through the platform's files seam (a temporary URL on WeChat, ≤ 6 photos).
+  const photoFiles = await Promise.all(
+    (c.photos ?? []).map(async (fileID) => ({ fileID, url: /^https?:\/\//.test(fileID) ? fileID : await platform().files.url(fileID) }))
+  )
+  const photos = photoFiles.map((p) => p.url).filter(Boolean)
   return {
     ...summaryOf(c, caller),
     communityName: communities.get(c.communityId),
@@ -152,6 +156,7 @@ export async function centerDetail(centerId: string, caller: Caller): Promise<Ce
     photo: photos[0],
     openingHours: c.openingHours ?? [],
     photos,
+    photoFiles: canManage ? photoFiles : undefined,
     description: c.description,
     phone: c.phone,
     rooms: (rooms.data as RoomDoc[]).map((r) => toRoomView(r, canManage)),

@@ -16,7 +16,7 @@ import { checkIn } from './checkIn'
 import { cancel, review } from './decide'
 import { fund } from './fund'
 import { sweep } from './lifecycle'
-import { roomCode, saveCenter, saveRoom, setStatus } from './manage'
+import { places, roomCode, saveCenter, saveRoom, setStatus, uploadCenterPhoto } from './manage'
 import { loadSettings, saveSettings } from './store'
 import { getCenter } from './access'
 import { utilisation } from './utilisation'
@@ -39,6 +39,8 @@ export const centersActions = {
   bookings: action({ input: C.bookings.input, access: STAFF, handler: (input, { caller }) => listBookings(input, caller) }),
   saveCenter: action({ input: C.saveCenter.input, access: STAFF, handler: (input, { caller }) => saveCenter(input, caller) }),
   setStatus: action({ input: C.setStatus.input, access: STAFF, handler: (input, { caller }) => setStatus(input, caller) }),
+  upload: action({ input: C.upload.input, access: STAFF, handler: (input, { caller }) => uploadCenterPhoto(input, caller) }),
+  places: action({ input: C.places.input, access: STAFF, handler: (input, { caller }) => places(input, caller) }),
   saveRoom: action({ input: C.saveRoom.input, access: STAFF, handler: (input, { caller }) => saveRoom(input, caller) }),
   roomCode: action({ input: C.roomCode.input, access: STAFF, handler: (input, { caller }) => roomCode(input, caller) }),
   blackouts: action({ input: C.blackouts.input, access: STAFF, handler: (input, { caller }) => listBlackouts(input, caller) }),

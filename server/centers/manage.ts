@@ -14,13 +14,15 @@ import {
   type RoomView
 } from '../../src/contracts/centers'
 import type { z } from '../../src/contracts/zod'
-import type { roomCodeInput, saveCenterInput, saveRoomInput, setStatusInput } from '../../src/contracts/centers'
+import { CENTER_PHOTO_LIMITS, type CenterPhoto, type centersUploadInput, type placesInput, type roomCodeInput, type saveCenterInput, type saveRoomInput, type setStatusInput } from '../../src/contracts/centers'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError, invalid } from '../core/errors'
-import { isDistrictAdmin, requireCommunityStaff } from '../core/guard'
+import { isDistrictAdmin, managedCommunities, requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { findById } from '../core/records'
+import { takeDailyQuota } from '../core/quota'
+import { ownUpload, storeUploadedImage } from '../core/uploads'
 import { platform } from '../platform'
 import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
 import { dayOf } from './calendar'
@@ -60,6 +62,59 @@ export async function recordAutomaticFund(center: CenterDoc, type: 'subsidy' | '
   }
 }
 
+/**
+ * Choices for the centre edit page: the communities the caller keeps (all for the district admin)
+ * and the compounds (grids) of one of them. Both are small (≤ 100 each).
+ */
+export async function places(input: z.infer<typeof placesInput>, caller: Caller) {
+  const managed = managedCommunities(caller)
+  const _ = db().command
+  const communityWhere = managed === null ? {} : { _id: _.in(managed) }
+  if (input.communityId) requireCommunityStaff(caller, input.communityId)
+  const [communities, grids] = await Promise.all([
+    db().collection('communities').where(communityWhere).orderBy('order', 'asc').limit(100).get(),
+    input.communityId
+      ? db().collection('grids').where({ communityId: input.communityId }).orderBy('order', 'asc').limit(100).get()
+      : Promise.resolve({ data: [] as unknown[] })
+  ])
+  return {
+    communities: (communities.data as { _id: string; name: string }[]).map((c) => ({ id: c._id, name: c.name })),
+    grids: (grids.data as { _id: string; name: string; address?: string }[]).map((g) => ({ id: g._id, name: g.name, address: g.address }))
+  }
+}
+
+const CENTER_UPLOADS_PER_DAY = 60
+
+/**
+ * H5 upload of one centre photo (the mini-program uploads straight to cloud storage under the same
+ * `uploads/<openid>/` folder). Staff and the district admin only; the same rules as ticket photos
+ * (server/core/uploads.ts) and a per-person daily allowance in `dailyQuotas` (its own kind).
+ */
+export async function uploadCenterPhoto(input: z.infer<typeof centersUploadInput>, caller: Caller): Promise<CenterPhoto> {
+  return storeUploadedImage(caller.openid, input, {
+    maxBytes: CENTER_PHOTO_LIMITS.uploadBytes,
+    beforeStore: () => takeDailyQuota('center-upload', caller.openid, CENTER_UPLOADS_PER_DAY, '今天上传的图片太多了，请明天再试')
+  })
+}
+
+/**
+ * A centre's photos: each one already on this centre (kept when someone else edits it), or the
+ * caller's own upload on this platform (`local://uploads/<openid>/…` on the emulator,
+ * `cloud://…/uploads/<openid>/…` on WeChat); new ones pass the image check.
+ */
+async function checkCenterPhotos(caller: Caller, photos: string[], existing: string[]): Promise<string[]> {
+  const kept = new Set(existing)
+  const fresh = photos.filter((p) => !kept.has(p))
+  for (const fileID of fresh) {
+    if (!ownUpload(fileID, caller.openid)) throw invalid('只能使用自己上传的照片', ['photos'])
+  }
+  for (const fileID of fresh) {
+    const res = await platform().contentCheck.image(fileID, caller.openid)
+    if (!res.ok) throw invalid(res.reason ?? '图片含有违规内容', ['photos'])
+  }
+  return photos
+}
+
 export async function saveCenter(input: z.infer<typeof saveCenterInput>, caller: Caller): Promise<CenterDetail> {
   requireCommunityStaff(caller, input.communityId)
   const community = await findById<{ _id: string; order: number }>('communities', input.communityId)
@@ -69,6 +124,9 @@ export async function saveCenter(input: z.infer<typeof saveCenterInput>, caller:
     if (!grid || grid.communityId !== input.communityId) throw invalid('小区不属于该社区', ['gridId'])
   }
   await checkText(caller, input.name, input.description, input.address)
+  const existing = input.centerId ? await getCenter(input.centerId) : null
+  if (existing) requireCenterStaff(caller, existing)
+  const photos = input.photos ? await checkCenterPhotos(caller, input.photos, existing?.photos ?? []) : (existing?.photos ?? [])
   const now = clock.date()
   const fields = {
     name: input.name,
@@ -79,7 +137,7 @@ export async function saveCenter(input: z.infer<typeof saveCenterInput>, caller:
     openingHours: input.openingHours,
     phone: input.phone,
     description: input.description,
-    photos: input.photos,
+    photos,
     updatedAt: now
   }
   if (input.centerId) {

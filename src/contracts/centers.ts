@@ -167,6 +167,19 @@ export const roomViewSchema = z.object({
 })
 export type RoomView = z.infer<typeof roomViewSchema>
 
+/** Photos of a centre: how many, and the largest H5 upload (decoded bytes). */
+export const CENTER_PHOTO_LIMITS = { photos: 6, uploadBytes: 1024 * 1024 } as const
+/** `cloud://…` (WeChat cloud storage) or `local://…` (the emulator, through `centers.upload`). */
+export const centerFileIdSchema = z.string().regex(/^(cloud|local):\/\/\S{3,300}$/, '图片地址无效')
+export const centerPhotoSchema = z.object({ fileID: z.string(), url: z.string() })
+export type CenterPhoto = z.infer<typeof centerPhotoSchema>
+export const CENTER_UPLOAD_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
+export const centersUploadInput = z.object({
+  contentType: z.enum(CENTER_UPLOAD_TYPES),
+  /** Base64 of the image; at most CENTER_PHOTO_LIMITS.uploadBytes once decoded. */
+  data: z.string().min(16).max(Math.ceil((CENTER_PHOTO_LIMITS.uploadBytes * 4) / 3) + 4)
+})
+
 export const centerSummarySchema = z.object({
   id: z.string(),
   /** The same id under the database's name, for clients that expect `_id`. */
@@ -198,7 +211,10 @@ export const statusChangeSchema = z.object({
 
 export const centerDetailSchema = centerSummarySchema.extend({
   openingHours: openingHoursSchema,
+  /** Photo URLs to show. */
   photos: z.array(z.string()),
+  /** Managers only: the stored fileIDs with their URLs, for the edit page to keep or remove. */
+  photoFiles: z.array(centerPhotoSchema).optional(),
   description: z.string().optional(),
   phone: z.string().optional(),
   rooms: z.array(roomViewSchema),
@@ -464,7 +480,18 @@ export const saveCenterInput = z.object({
   openingHours: openingHoursSchema,
   phone: z.string().trim().max(20).optional(),
   description: z.string().trim().max(500).optional(),
-  photos: z.array(z.string().min(1).max(500)).max(9).default([])
+  /** Stored fileIDs: the caller's own uploads or photos already on the centre (at most 6); omitted keeps them. */
+  photos: z
+    .array(centerFileIdSchema)
+    .max(CENTER_PHOTO_LIMITS.photos, `最多${CENTER_PHOTO_LIMITS.photos}张照片`)
+    .refine((list) => new Set(list).size === list.length, '照片重复')
+    .optional()
+})
+/** The edit page's choices: the communities the caller keeps and, with `communityId`, its compounds (grids). */
+export const placesInput = z.object({ communityId: idSchema.optional() })
+export const placesSchema = z.object({
+  communities: z.array(z.object({ id: z.string(), name: z.string() })),
+  grids: z.array(z.object({ id: z.string(), name: z.string(), address: z.string().optional() }))
 })
 export const setStatusInput = z.object({ centerId: idSchema, status: centerStatusSchema, note: text(1, 100).optional() })
 export const saveRoomInput = z.object({
@@ -509,6 +536,9 @@ export const centersContract = {
   bookings: { input: bookingsInput, output: pageOf(bookingViewSchema) },
   saveCenter: { input: saveCenterInput, output: centerDetailSchema },
   setStatus: { input: setStatusInput, output: centerDetailSchema },
+  /** H5 on the emulator: store one centre photo (base64) and get its fileID; weapp uploads with Taro.cloud.uploadFile. */
+  upload: { input: centersUploadInput, output: centerPhotoSchema },
+  places: { input: placesInput, output: placesSchema },
   saveRoom: { input: saveRoomInput, output: roomViewSchema },
   roomCode: { input: roomCodeInput, output: roomCodeSchema },
   blackouts: { input: blackoutsInput, output: pageOf(blackoutViewSchema) },

@@ -50,6 +50,7 @@ export const routes = {
   centersStats: '/packages/centers/pages/stats/index',
   centersFund: '/packages/centers/pages/fund/index',
   centersManage: '/packages/centers/pages/manage/index',
+  centersEdit: '/packages/centers/pages/edit/index',
   // packages/notices — 通知公告
   noticesList: '/packages/notices/pages/list/index',
   noticesPublish: '/packages/notices/pages/publish/index',
@@ -115,6 +116,7 @@ export const BUILT: Readonly<Record<RouteName, boolean>> = {
   centersStats: true,
   centersFund: true,
   centersManage: true,
+  centersEdit: true,
   noticesList: true,
   noticesPublish: true,
   noticesDetail: true,

@@ -108,3 +108,31 @@ test('the room code opens the check-in page and checks the resident in', async (
   await app.screenshot(page, 'centers-8-checkin')
   expect(app.cloud.store.get('bookings', b.id)!.status).toBe('checked_in')
 })
+
+test('staff edit their centre: address, opening hours and a photo that residents then see', async () => {
+  const page = await open('demo-staff', '/packages/centers/pages/edit/index?id=ctr-c1g1')
+  const address = page.locator('input[placeholder="街道门牌号"]')
+  await address.waitFor()
+  await address.fill('东风社区锦绣花园9号楼一层（物业服务用房）')
+  // A real 1×1 PNG through the H5 picker's file input.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByText('添加照片').first().click()
+  await (await chooser).setFiles({ name: 'hall.png', mimeType: 'image/png', buffer: png })
+  await page.locator('.ct-photos img, .ct-photo img, img[src*="/files/uploads/"]').first().waitFor()
+  await app.screenshot(page, 'centers-9-edit')
+  await page.getByText('保存', { exact: true }).click()
+  await page.getByText('已保存').first().waitFor()
+
+  const saved = app.cloud.store.get<{ address: string; photos: string[] }>('centers', 'ctr-c1g1')!
+  expect(saved.address).toBe('东风社区锦绣花园9号楼一层（物业服务用房）')
+  expect(saved.photos).toHaveLength(1)
+  expect(saved.photos[0]).toMatch(/^local:\/\/uploads\/demo-staff\//)
+
+  const resident = await open('demo-resident', '/packages/centers/pages/center/index?id=ctr-c1g1')
+  await resident.getByText('东风社区锦绣花园9号楼一层（物业服务用房）').first().waitFor()
+  await resident.locator('img[src*="/files/uploads/demo-staff/"]').first().waitFor()
+  await app.screenshot(resident, 'centers-10-center-with-photo')
+  await page.close()
+  await resident.close()
+})

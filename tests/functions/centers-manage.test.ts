@@ -183,6 +183,107 @@ describe('centre lifecycle and funding', () => {
   })
 })
 
+describe('centre photos', () => {
+  const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
+  const base = {
+    name: '照片测试党建+邻里中心',
+    communityId: 'c1',
+    gridId: 'c1g1',
+    address: '东风社区照片测试点',
+    openingHours: [{ weekday: 2, open: '09:00', close: '17:00' }]
+  }
+  const upload = (openid: string, data = PNG_1PX, contentType = 'image/png') => cloud.call<{ fileID: string; url: string }>('centers', 'upload', { contentType, data }, openid)
+
+  test('staff upload photos (H5) and keep them on the centre; get returns their URLs', async () => {
+    const created = await cloud.ok('centers', 'saveCenter', base, 'demo-admin')
+    const a = await cloud.ok('centers', 'upload', { contentType: 'image/png', data: PNG_1PX }, 'demo-staff')
+    const b = await cloud.ok('centers', 'upload', { contentType: 'image/png', data: PNG_1PX }, 'demo-staff')
+    expect(a.fileID).toMatch(/^local:\/\/uploads\/demo-staff\/2026-11\/[0-9a-f]{16}\.png$/)
+    const saved = await cloud.ok('centers', 'saveCenter', { ...base, centerId: created.id, photos: [a.fileID, b.fileID] }, 'demo-staff')
+    expect(cloud.store.get('centers', created.id)!.photos).toEqual([a.fileID, b.fileID])
+    expect(saved.photos).toEqual([expect.stringContaining('/files/uploads/demo-staff/'), expect.stringContaining('/files/uploads/demo-staff/')])
+    expect(saved.photo).toBe(saved.photos[0])
+    expect(saved.photoFiles).toEqual([{ fileID: a.fileID, url: saved.photos[0] }, { fileID: b.fileID, url: saved.photos[1] }])
+    // A resident sees the photos, not the fileIDs.
+    const seen = await cloud.ok('centers', 'get', { centerId: created.id }, 'demo-resident')
+    expect(seen.photos).toEqual(saved.photos)
+    expect(seen.photoFiles).toBeUndefined()
+    // The district admin edits the text and keeps the staff member's photos, removing one.
+    const edited = await cloud.ok('centers', 'saveCenter', { ...base, centerId: created.id, name: '照片测试邻里中心', photos: [b.fileID] }, 'demo-admin')
+    expect(edited.name).toBe('照片测试邻里中心')
+    expect(cloud.store.get('centers', created.id)!.photos).toEqual([b.fileID])
+    // Saving without the photos field keeps them.
+    await cloud.ok('centers', 'saveCenter', { ...base, centerId: created.id }, 'demo-staff')
+    expect(cloud.store.get('centers', created.id)!.photos).toEqual([b.fileID])
+  })
+
+  test("foreign, forged or too many photos are refused and change nothing", async () => {
+    const created = await cloud.ok('centers', 'saveCenter', base, 'demo-admin')
+    const mine = await cloud.ok('centers', 'upload', { contentType: 'image/png', data: PNG_1PX }, 'demo-staff')
+    const theirs = await cloud.ok('centers', 'upload', { contentType: 'image/png', data: PNG_1PX }, 'demo-staff-2')
+    const ticketPhoto = await cloud.ok('tickets', 'upload', { contentType: 'image/png', data: PNG_1PX }, 'demo-resident')
+    const save = (photos: string[], who = 'demo-staff') => cloud.call('centers', 'saveCenter', { ...base, centerId: created.id, photos }, who)
+    for (const photos of [
+      [theirs.fileID], // another staff member's upload
+      [ticketPhoto.fileID], // a resident's ticket photo
+      ['local://uploads/demo-staff-x/2026-11/aaaa.png'], // a prefix of the caller's openid is not theirs
+      ['local://files/uploads/demo-staff/2026-11/aaaa.png'], // the folder is not at the start
+      ['local://uploads/demo-staff/../demo-staff-2/a.png'],
+      ['cloud://env-1.bucket/uploads/demo-staff/2026-11/a.jpg'], // a WeChat id on the emulator
+      ['https://example.com/a.jpg'],
+      [mine.fileID, mine.fileID],
+      Array.from({ length: 7 }, (_, i) => `local://uploads/demo-staff/2026-11/${i}.png`)
+    ]) {
+      expect(codeOf(await save(photos))).toBe('INVALID_INPUT')
+    }
+    expect(cloud.store.get('centers', created.id)!.photos).toEqual([])
+    // Six is the limit; other communities' staff and residents cannot save photos at all.
+    expect(codeOf(await save([mine.fileID], 'demo-staff-2'))).toBe('FORBIDDEN')
+    expect(codeOf(await save([mine.fileID], 'demo-resident'))).toBe('FORBIDDEN')
+    const six = await Promise.all(Array.from({ length: 6 }, () => cloud.ok('centers', 'upload', { contentType: 'image/png', data: PNG_1PX }, 'demo-staff')))
+    expect(codeOf(await save(six.map((p: any) => p.fileID)))).toBe('OK')
+    expect(cloud.store.get('centers', created.id)!.photos).toHaveLength(6)
+  })
+
+  test("the edit page's choices: the caller's communities and a community's compounds", async () => {
+    const staff = await cloud.ok('centers', 'places', { communityId: 'c1' }, 'demo-staff')
+    expect(staff.communities).toEqual([{ id: 'c1', name: expect.any(String) }])
+    expect(staff.grids.length).toBeGreaterThan(0)
+    expect(staff.grids.every((g: any) => g.id.startsWith('c1g'))).toBe(true)
+    expect(codeOf(await cloud.call('centers', 'places', { communityId: 'c2' }, 'demo-staff'))).toBe('FORBIDDEN')
+    expect(codeOf(await cloud.call('centers', 'places', {}, 'demo-resident'))).toBe('FORBIDDEN')
+    const admin = await cloud.ok('centers', 'places', {}, 'demo-admin')
+    expect(admin.communities.map((c: any) => c.id)).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'])
+    expect(admin.grids).toEqual([])
+  })
+
+  test('uploads are checked: who, type, size and real image bytes', async () => {
+    expect(codeOf(await upload('demo-resident'))).toBe('FORBIDDEN')
+    expect(codeOf(await upload('demo-member'))).toBe('FORBIDDEN')
+    expect(codeOf(await cloud.call('centers', 'upload', { contentType: 'image/png', data: PNG_1PX }))).toBe('UNAUTHENTICATED')
+    expect(codeOf(await upload('demo-staff', PNG_1PX, 'image/jpeg'))).toBe('INVALID_INPUT') // PNG bytes declared as JPEG
+    expect(codeOf(await upload('demo-staff', PNG_1PX, 'image/gif'))).toBe('INVALID_INPUT')
+    expect(codeOf(await upload('demo-staff', Buffer.from('not an image at all, really').toString('base64')))).toBe('INVALID_INPUT')
+    const big = Buffer.alloc(1024 * 1024 + 1, 0)
+    big.set([0xff, 0xd8, 0xff], 0)
+    expect(codeOf(await upload('demo-staff', big.toString('base64'), 'image/jpeg'))).toBe('INVALID_INPUT')
+    const okJpeg = Buffer.alloc(1024 * 1024, 0)
+    okJpeg.set([0xff, 0xd8, 0xff], 0)
+    expect(codeOf(await upload('demo-staff', okJpeg.toString('base64'), 'image/jpeg'))).toBe('OK')
+  })
+
+  test('at most 60 uploads per person per day, even in parallel; refused bytes cost nothing', async () => {
+    cloud.clock.set('2026-11-29T10:00:00+08:00')
+    expect(codeOf(await upload('demo-staff-2', PNG_1PX, 'image/jpeg'))).toBe('INVALID_INPUT')
+    const replies = await Promise.all(Array.from({ length: 63 }, () => upload('demo-staff-2')))
+    expect(replies.filter((r) => r.ok)).toHaveLength(60)
+    expect(replies.filter((r) => !r.ok).map(codeOf)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED'])
+    expect(cloud.store.get('dailyQuotas', 'center-upload:demo-staff-2:2026-11-29')!.count).toBe(60)
+    cloud.clock.set('2026-11-30T10:00:00+08:00')
+    expect(codeOf(await upload('demo-staff-2'))).toBe('OK')
+  })
+})
+
 describe('utilisation', () => {
   test('booked hours / open hours per room and centre, by week and month, and the export', async () => {
     const center = await cloud.ok('centers', 'saveCenter', {

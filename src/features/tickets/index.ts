@@ -1,6 +1,6 @@
 export { ticketsApi, companiesApi, wishesApi } from './api'
 export { formatTime, untilText, monthLabel, previousMonth, currentMonth, shiftMonth, percent, oneDecimal } from './format'
-// Platform module: Taro resolves `./photos` to `./photos.weapp.ts` / `./photos.h5.ts` in each build.
+// Photo picking: the generic platform picker in src/components/photos.* with tickets.upload.
 export { choosePhotos } from './photos'
 export { Chips, type ChipOption } from './components/Chips'
 export { StatusTags } from './components/StatusTag'

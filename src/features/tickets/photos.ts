@@ -1,11 +1,11 @@
 import type { Photo } from '@/contracts/tickets'
+import { TICKET_LIMITS } from '@/contracts/tickets'
 import type { Reply } from '@/contracts/reply'
+// The generic picker is a platform module (src/components/photos.{weapp,h5}.ts).
+import { choosePhotos as pickPhotos } from '@/components/photoPicker'
+import { ticketsApi } from './api'
 
-/**
- * Platform-neutral fallback for tsc and jest; the builds use photos.weapp.ts (the mini-program
- * uploads straight to cloud storage under uploads/<openid>/) or photos.h5.ts (the emulator: a
- * shrunk JPEG as base64 through tickets.upload). Resolves null when the user cancels the picker.
- */
-export async function choosePhotos(_max: number, _openid: string): Promise<Reply<Photo[]> | null> {
-  return { ok: false, error: { code: 'INTERNAL', message: '当前环境不支持上传照片' } }
+/** Pick up to `max` photos and upload them as the caller's (H5: through `tickets.upload`). Null when cancelled. */
+export function choosePhotos(max: number, openid: string): Promise<Reply<Photo[]> | null> {
+  return pickPhotos({ max, openid, maxBytes: TICKET_LIMITS.uploadBytes, upload: (input) => ticketsApi.upload(input) })
 }

@@ -4,7 +4,7 @@ import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/ta
 import { ActionGrid, BigButton, EmptyState, ErrorState, LoadingState, PageContainer, Section } from '@/components'
 import type { BookingView, CenterSummary } from '@/contracts/centers'
 import type { ReplyError } from '@/contracts/reply'
-import { BookingCard, centersApi, CenterCard, Chips, currentLocation, dayKey } from '@/features/centers'
+import { BookingCard, centersApi, CenterCard, Chips, currentLocation, dayKey } from '@/features/centers/tab'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { routes } from '@/services/routes'
@@ -124,7 +124,9 @@ export default function CentersPage() {
               { key: 'review', label: '预约审核', badge: '审', hint: pending ? `${pending}条待审核` : '今日预约', onClick: () => go('centersBookingReview') },
               { key: 'stats', label: '使用统计', badge: '率', hint: '导出报表', onClick: () => go('centersStats') },
               { key: 'fund', label: '资金台账', badge: '资', hint: '补助与奖励', onClick: () => go('centersFund') },
-              { key: 'checkin', label: '扫码签到', badge: '签', hint: '到场核验', onClick: () => go('centersCheckIn') }
+              { key: 'checkin', label: '扫码签到', badge: '签', hint: '到场核验', onClick: () => go('centersCheckIn') },
+              // Entering a new centre into the building plan is the district's call (it books the subsidy).
+              ...(hasRole(me, 'district_admin') ? [{ key: 'new', label: '新建邻里中心', badge: '新', hint: '列入建设计划', onClick: () => go('centersEdit') }] : [])
             ]}
           />
         </Section>

@@ -48,7 +48,7 @@ export default function CenterPage() {
         <Swiper className='ct-photos' indicatorDots={center.photos.length > 1} circular>
           {center.photos.map((p) => (
             <SwiperItem key={p}>
-              <Image className='ct-photos__img' src={p} mode='aspectFill' />
+              <Image className='ct-photos__img' src={p} mode='aspectFill' onClick={() => void Taro.previewImage({ urls: center.photos, current: p }).catch(() => undefined)} />
             </SwiperItem>
           ))}
         </Swiper>

@@ -88,6 +88,9 @@ export default function ManagePage() {
         ) : next === 'accepted' ? (
           <Text className='ct-line ct-line--muted'>建成后由区级管理员组织验收</Text>
         ) : null}
+        <View className='ct-gap-top'>
+          <BigButton fill='outline' onClick={() => void Taro.navigateTo({ url: `${routes.centersEdit}?id=${center.id}` })}>编辑名称、地址、开放时间和照片</BigButton>
+        </View>
       </Section>
 
       <Section title='活动室' subtitle={`${center.rooms.length}间`}>

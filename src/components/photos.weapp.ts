@@ -1,12 +1,12 @@
 import Taro from '@tarojs/taro'
-import type { Photo } from '@/contracts/tickets'
 import type { Reply } from '@/contracts/reply'
+import type { ChoosePhotosOptions, UploadedPhoto } from './photoTypes'
 
 /**
  * Mini-program: pick photos from the album or camera (compressed by WeChat) and upload each straight
  * to cloud storage under uploads/<openid>/ — the folder the server accepts as the caller's own.
  */
-export async function choosePhotos(max: number, openid: string): Promise<Reply<Photo[]> | null> {
+export async function choosePhotos({ max, openid }: ChoosePhotosOptions): Promise<Reply<UploadedPhoto[]> | null> {
   let files: { tempFilePath: string; size: number }[]
   try {
     const res = await Taro.chooseMedia({ count: max, mediaType: ['image'], sizeType: ['compressed'], sourceType: ['album', 'camera'] })
@@ -16,7 +16,7 @@ export async function choosePhotos(max: number, openid: string): Promise<Reply<P
   }
   const now = new Date(Date.now() + 8 * 3_600_000)
   const month = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`
-  const out: Photo[] = []
+  const out: UploadedPhoto[] = []
   for (const file of files) {
     if (file.size > 10 * 1024 * 1024) return { ok: false, error: { code: 'INVALID_INPUT', message: '照片不能超过10MB' } }
     const ext = /\.(png|webp|jpe?g)$/i.exec(file.tempFilePath)?.[1]?.toLowerCase() ?? 'jpg'

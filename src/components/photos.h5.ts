@@ -1,7 +1,5 @@
-import type { Photo } from '@/contracts/tickets'
-import { TICKET_LIMITS } from '@/contracts/tickets'
 import type { Reply } from '@/contracts/reply'
-import { ticketsApi } from './api'
+import type { ChoosePhotosOptions, UploadedPhoto } from './photoTypes'
 
 function pickFiles(max: number): Promise<File[]> {
   return new Promise((resolve) => {
@@ -31,7 +29,7 @@ function loadImage(file: File): Promise<HTMLImageElement> {
 }
 
 /** Phone photos are large: shrink to 1280 px on the long side as JPEG (well under the 1 MB cap). */
-async function shrink(file: File): Promise<string> {
+async function shrink(file: File, maxBytes: number): Promise<string> {
   const img = await loadImage(file)
   const scale = Math.min(1, 1280 / Math.max(img.naturalWidth, img.naturalHeight))
   const canvas = document.createElement('canvas')
@@ -43,24 +41,24 @@ async function shrink(file: File): Promise<string> {
   ctx.drawImage(img, 0, 0, canvas.width, canvas.height)
   for (const quality of [0.82, 0.7, 0.55]) {
     const data = canvas.toDataURL('image/jpeg', quality).replace(/^data:[^,]*,/, '')
-    if ((data.length * 3) / 4 <= TICKET_LIMITS.uploadBytes) return data
+    if ((data.length * 3) / 4 <= maxBytes) return data
   }
   throw new Error('too large')
 }
 
-/** H5 (the emulator): a file input, each photo shrunk and sent through `tickets.upload`. */
-export async function choosePhotos(max: number, _openid: string): Promise<Reply<Photo[]> | null> {
+/** H5 (the emulator): a file input, each photo shrunk and sent through the domain's upload action. */
+export async function choosePhotos({ max, maxBytes, upload }: ChoosePhotosOptions): Promise<Reply<UploadedPhoto[]> | null> {
   const files = await pickFiles(max)
   if (!files.length) return null
-  const out: Photo[] = []
+  const out: UploadedPhoto[] = []
   for (const file of files) {
     let data: string
     try {
-      data = await shrink(file)
+      data = await shrink(file, maxBytes)
     } catch {
       return { ok: false, error: { code: 'INVALID_INPUT', message: '无法读取这张照片，请换一张' } }
     }
-    const reply = await ticketsApi.upload({ contentType: 'image/jpeg', data })
+    const reply = await upload({ contentType: 'image/jpeg', data })
     if (!reply.ok) return reply
     out.push(reply.data)
   }

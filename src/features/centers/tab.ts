@@ -1,0 +1,12 @@
+/**
+ * The slice of this feature that the 邻里中心 tab page (main package) uses. The tab page imports from
+ * here, not from the feature's index: a barrel import pulls every component (slot picker, photo
+ * editor …) and its styles into the main package, which we keep under 600 KB.
+ */
+export { centersApi } from './api'
+export { dayKey } from './format'
+// Platform module: Taro resolves `./platform` to `./platform.weapp.ts` / `./platform.h5.ts` in each build.
+export { currentLocation } from './platform'
+export { Chips } from './components/Chips'
+export { CenterCard } from './components/CenterCard'
+export { BookingCard } from './components/BookingCard'
