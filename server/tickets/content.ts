@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors'
+import { ownUpload } from '../core/uploads'
 import { platform } from '../platform'
 
 /**
@@ -20,7 +21,7 @@ export async function checkTexts(openid: string, texts: Array<[field: string, te
 export async function checkPhotos(openid: string, photos: string[] | undefined, field = 'photos'): Promise<string[]> {
   const list = [...new Set(photos ?? [])]
   for (const fileID of list) {
-    if (!fileID.includes(`uploads/${openid}/`)) throw new AppError('INVALID_INPUT', '只能使用自己上传的照片', [field])
+    if (!ownUpload(fileID, openid)) throw new AppError('INVALID_INPUT', '只能使用自己上传的照片', [field])
   }
   for (const fileID of list) {
     const res = await platform().contentCheck.image(fileID, openid)
