@@ -15,7 +15,7 @@
 import { z } from '../../src/contracts/zod'
 import type { CheckinCode, checkInput, CheckMethod, CheckResult } from '../../src/contracts/activities'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { AppError, conflict, forbidden, notFound } from '../core/errors'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById, getById } from '../core/records'
@@ -38,7 +38,7 @@ import {
 } from './model'
 import { checkAudience, personOf, takePlace, type Person } from './signups'
 import { issueCheckinToken, readCheckinToken } from './tokens'
-import { isDuplicateKey, publicUrl, qrDataUrl } from './util'
+import { publicUrl, qrDataUrl } from './util'
 import { volunteerByCode } from './volunteers'
 
 type CheckInput = z.output<typeof checkInput>

@@ -7,7 +7,7 @@
 import { z } from '../../src/contracts/zod'
 import type { makeUpInput, ServiceRecord, verifyInput } from '../../src/contracts/activities'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { conflict, invalid } from '../core/errors'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById, getById } from '../core/records'
@@ -26,7 +26,6 @@ import {
 } from './model'
 import { notifyVerified } from './notify'
 import { recordsOut } from './present'
-import { isDuplicateKey } from './util'
 import { ensureVolunteer, volunteerByCode } from './volunteers'
 
 type VerifyInput = z.output<typeof verifyInput>

@@ -12,11 +12,6 @@ export function randomId(prefix: string, length: number): string {
   return out
 }
 
-/** `add` of an `_id` (or unique key) that exists: the cloud's and the emulator's duplicate-key error. */
-export function isDuplicateKey(error: unknown): boolean {
-  const text = `${(error as { message?: string })?.message ?? ''} ${(error as { errMsg?: string })?.errMsg ?? ''}`
-  return /duplicate key|E11000/i.test(text)
-}
 
 function isMissingDocument(error: unknown): boolean {
   const text = `${(error as { message?: string })?.message ?? ''} ${(error as { errMsg?: string })?.errMsg ?? ''} ${String(error)}`

@@ -12,7 +12,7 @@ import type { z } from '../../src/contracts/zod'
 import type { blackoutInput, blackoutsInput, liftBlackoutInput } from '../../src/contracts/centers'
 import type { Page } from '../../src/contracts/common'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { AppError, invalid } from '../core/errors'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
@@ -24,7 +24,7 @@ import { slotsOverlapping } from './grid'
 import { endBookingTx } from './lifecycle'
 import { callerName, COLL, newId, slotIdOf, type BlackoutDoc, type BookingDoc, type SlotDoc } from './model'
 import { notifyCancelled } from './notify'
-import { inTransaction, isDuplicateKey, txGet } from './store'
+import { inTransaction, txGet } from './store'
 
 /** The longest blackout one call may set; longer closures are several blackouts (or a status change). */
 export const MAX_BLACKOUT_DAYS = 92

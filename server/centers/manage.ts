@@ -16,7 +16,7 @@ import {
 import type { z } from '../../src/contracts/zod'
 import { CENTER_PHOTO_LIMITS, type CenterPhoto, type centersUploadInput, type placesInput, type roomCodeInput, type saveCenterInput, type saveRoomInput, type setStatusInput } from '../../src/contracts/centers'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { AppError, invalid } from '../core/errors'
 import { isDistrictAdmin, managedCommunities, requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
@@ -28,7 +28,6 @@ import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
 import { dayOf } from './calendar'
 import { centerDetail } from './centers'
 import { callerName, COLL, newId, newRoomCode, toRoomView, type CenterDoc, type FundDoc, type RoomDoc, type StatusChange } from './model'
-import { isDuplicateKey } from './store'
 
 async function checkText(caller: Caller, ...texts: (string | undefined)[]): Promise<void> {
   const content = texts.filter(Boolean).join('\n')

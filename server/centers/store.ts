@@ -4,7 +4,7 @@
  */
 import { DEFAULT_SETTINGS, type CenterSettings } from '../../src/contracts/centers'
 import { clock } from '../core/clock'
-import { db, type TransactionRef } from '../core/db'
+import { db, type TransactionRef, isDuplicateKey } from '../core/db'
 import { AppError } from '../core/errors'
 import { findById } from '../core/records'
 import { COLL, type SuspensionDoc } from './model'
@@ -16,7 +16,6 @@ const messageOf = (error: unknown): string => {
 
 /** wx-server-sdk's `doc(id).get()` throws for a missing document (even in a transaction). */
 export const isNotFound = (error: unknown) => /does not exist/.test(messageOf(error))
-export const isDuplicateKey = (error: unknown) => /E11000|duplicate key/i.test(messageOf(error))
 const isTxConflict = (error: unknown) => /TRANSACTION_CONFLICT|transaction conflict/i.test(messageOf(error)) || (error as { code?: string })?.code === 'DATABASE_TRANSACTION_CONFLICT'
 
 /** A document read inside a transaction, or null. */

@@ -1,6 +1,6 @@
 import { APPEAL_DAYS_DEFAULT, type Ranking, type Scorecard } from '../../src/contracts/companies'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { AppError, conflict } from '../core/errors'
 import { hasRole, isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
@@ -8,7 +8,6 @@ import { findById } from '../core/records'
 import { dayjs, monthKey, shanghai, ZONE } from '../core/time'
 import { TEMPLATES, thing } from '../notify/templates'
 import { platform } from '../platform'
-import { isDuplicateKey } from '../tickets/quota'
 import { computeScorecards } from './scorecards'
 
 /** A reviewed (appeal window) or published month, `_id` = month. The cards are frozen in it. */

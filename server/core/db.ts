@@ -62,3 +62,12 @@ export function db(): Database {
   if (!database) database = sdk().database() as unknown as Database
   return database
 }
+
+/**
+ * The database's duplicate-key failure: `add` of an existing `_id`, or a write that breaks a unique
+ * index. wx-server-sdk puts the server's text in `errMsg` or `message` (cloud and emulator alike).
+ */
+export function isDuplicateKey(error: unknown): boolean {
+  const e = error as { errMsg?: string; message?: string } | null | undefined
+  return /E11000|duplicate key/i.test(`${e?.errMsg ?? ''} ${e?.message ?? ''} ${typeof error === 'string' ? error : ''}`)
+}

@@ -1,16 +1,11 @@
 /**
  * Per-person-per-day allowances in `dailyQuotas` (ticket reports, photo uploads of tickets and centres).
  */
-import { db } from './db'
+import { db, isDuplicateKey } from './db'
 import { AppError } from './errors'
 import { clock } from './clock'
 import { shanghai } from './time'
 
-/** The SDK's duplicate-key failure (duplicate `_id` or unique index), on the cloud and the emulator. */
-export function isDuplicateKey(error: unknown): boolean {
-  const text = `${(error as { errMsg?: string })?.errMsg ?? ''} ${(error as Error)?.message ?? ''}`
-  return /E11000|duplicate key/i.test(text)
-}
 
 /**
  * Takes one unit of a per-person-per-day allowance (`dailyQuotas`, `_id` = `<kind>:<openid>:<YYYY-MM-DD>`

@@ -1,13 +1,13 @@
 import type { CommunityStructure, RegisterOutput, SceneOutput, registerInput } from '../../src/contracts/members'
 import type { z } from '../../src/contracts/zod'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { AppError, conflict, invalid } from '../core/errors'
 import { requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { findById, getById } from '../core/records'
 import { TEMPLATES } from '../notify/templates'
-import { isDuplicateKey, resolveScene } from '../qrcodes/codes'
+import { resolveScene } from '../qrcodes/codes'
 import { REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
 
 type RegisterData = z.output<typeof registerInput>

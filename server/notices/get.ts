@@ -1,9 +1,9 @@
 import type { NoticeDetail } from '../../src/contracts/notices'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
-import { canEdit, canViewStats, isDuplicateKey, isVisibleTo, NOTICES, READS, readId, type NoticeRecord, type ReadRecord } from './model'
+import { canEdit, canViewStats, isVisibleTo, NOTICES, READS, readId, type NoticeRecord, type ReadRecord } from './model'
 import { loadNotice } from './publish'
 import { toDetail } from './view'
 

@@ -191,11 +191,6 @@ export function canViewStats(notice: NoticeRecord, caller: Caller): boolean {
   return notice.communityIds.some((id) => caller.scopes.communityIds.includes(id))
 }
 
-/** The SDK's duplicate-key failure (duplicate `_id` or unique index), on the cloud and the emulator. */
-export function isDuplicateKey(error: unknown): boolean {
-  const text = `${(error as { errMsg?: string })?.errMsg ?? ''} ${(error as Error)?.message ?? ''}`
-  return /E11000|duplicate key/i.test(text)
-}
 
 export const iso = (at: Date | null | undefined): string | null => (at ? new Date(at).toISOString() : null)
 

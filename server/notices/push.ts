@@ -20,13 +20,13 @@
  * when a due push is waiting (one indexed count when none is).
  */
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import type { Caller } from '../core/identity'
 import { shanghai } from '../core/time'
 import { platform } from '../platform'
 import { TEMPLATES, thing } from '../notify/templates'
 import { NOTICE_DETAIL_PAGE } from '../../src/contracts/notices'
-import { isDuplicateKey, NOTICES, placeKeysOf, PUSHES, roleKeysOf, SUBSCRIPTIONS, type NoticeRecord } from './model'
+import { NOTICES, placeKeysOf, PUSHES, roleKeysOf, SUBSCRIPTIONS, type NoticeRecord } from './model'
 
 /** Grants kept per person (WeChat keeps accumulating one-time grants; a cap keeps it sane). */
 const MAX_CREDITS = 50

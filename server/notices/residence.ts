@@ -7,12 +7,11 @@
  */
 import type { Residence } from '../../src/contracts/notices'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { AppError } from '../core/errors'
 import { emptyScopes, type Caller } from '../core/identity'
 import { findById } from '../core/records'
 import type { BuildingDoc, CommunityDoc, GridDoc } from './audience'
-import { isDuplicateKey } from './model'
 
 export async function setResidence(input: { communityId: string; gridId: string; buildingId: string }, caller: Caller): Promise<Residence> {
   if (caller.roles.includes('member')) throw new AppError('CONFLICT', '党员的住址以报到登记为准，如有变动请重新报到')

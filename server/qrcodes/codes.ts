@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { findById } from '../core/records'
 
 /**
@@ -29,11 +29,6 @@ function newScene(): string {
   return out
 }
 
-/** True for the database's duplicate-key failure (a deterministic `_id` or a unique index). */
-export function isDuplicateKey(error: unknown): boolean {
-  const text = String((error as { errMsg?: string; message?: string })?.errMsg ?? (error as Error)?.message ?? error)
-  return /duplicate key|E11000/i.test(text)
-}
 
 export async function findCodeOfCommunity(communityId: string): Promise<CommunityCodeRecord | null> {
   const res = await db().collection('communityCodes').where({ communityId }).limit(1).get()

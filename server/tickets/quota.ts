@@ -1,2 +1,2 @@
 // The daily allowance lives in server/core/quota.ts (shared with the centres' photo uploads).
-export { isDuplicateKey, returnDailyQuota, takeDailyQuota } from '../core/quota'
+export { returnDailyQuota, takeDailyQuota } from '../core/quota'
