@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer } from '@/components'
 import { NOTICE_CATEGORIES, NOTICE_CATEGORY_LABELS, type NoticeCategory, type NoticeSummary } from '@/contracts/notices'
-import type { ReplyError } from '@/contracts/reply'
 import { Chips, NoticeCard, noticesApi, requestNoticeSubscription } from '@/features/notices'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
+import { usePaged } from '@/services/cloud/usePaged'
 import { go } from '@/services/navigate'
 import { routes } from '@/services/routes'
 import '../notices.scss'
@@ -22,46 +22,20 @@ export default function NoticesListPage() {
   const [filter, setFilter] = useState<Filter>(ALL)
   const [text, setText] = useState('')
   const [q, setQ] = useState('')
-  const [items, setItems] = useState<NoticeSummary[]>([])
-  const [total, setTotal] = useState(0)
-  const [page, setPage] = useState(1)
-  const [loading, setLoading] = useState(true)
-  const [error, setError] = useState<ReplyError>()
-  const seq = useRef(0)
-
-  const load = useCallback(
-    async (nextPage: number) => {
-      const mine = ++seq.current
-      setLoading(true)
-      const reply = await noticesApi.list({ page: nextPage, pageSize: PAGE_SIZE, category: filter === ALL ? undefined : filter, q: q || undefined })
-      if (mine !== seq.current) return
-      setLoading(false)
-      Taro.stopPullDownRefresh()
-      if (!reply.ok) {
-        setError(reply.error)
-        return
-      }
-      setError(undefined)
-      setItems((prev) => (nextPage === 1 ? reply.data.items : [...prev, ...reply.data.items]))
-      setTotal(reply.data.total)
-      setPage(nextPage)
-    },
-    [filter, q]
+  const list = usePaged<NoticeSummary>(
+    (page) => noticesApi.list({ page, pageSize: PAGE_SIZE, category: filter === ALL ? undefined : filter, q: q || undefined }),
+    [filter, q],
+    hasPersona
   )
-
-  useEffect(() => {
-    if (hasPersona) void load(1)
-  }, [hasPersona, load])
+  const { items, total, loading, error } = list
   // Coming back from a notice: its read state changed.
   const shown = useRef(false)
   useDidShow(() => {
-    if (shown.current && hasPersona) void load(1)
+    if (shown.current && hasPersona) void list.reload()
     shown.current = true
   })
-  usePullDownRefresh(() => void load(1))
-  useReachBottom(() => {
-    if (!loading && items.length < total) void load(page + 1)
-  })
+  usePullDownRefresh(() => void list.reload().then(() => Taro.stopPullDownRefresh()))
+  useReachBottom(() => void list.more())
 
   const subscribe = () => {
     // Directly in the tap handler: WeChat only shows the prompt there.
@@ -100,7 +74,7 @@ export default function NoticesListPage() {
       </View>
       <Chips options={FILTERS} selected={[filter]} onToggle={(value) => setFilter(value)} />
       {error && !items.length ? (
-        <ErrorState error={error} onRetry={() => void load(1)} />
+        <ErrorState error={error} onRetry={() => void list.reload()} />
       ) : loading && !items.length ? (
         <LoadingState />
       ) : !items.length ? (
@@ -113,7 +87,7 @@ export default function NoticesListPage() {
           ))}
           {items.length < total ? (
             <View className='np__more'>
-              <BigButton fill='outline' loading={loading} onClick={() => void load(page + 1)}>
+              <BigButton fill='outline' loading={loading} onClick={() => void list.more()}>
                 加载更多
               </BigButton>
             </View>

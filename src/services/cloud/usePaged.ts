@@ -7,6 +7,7 @@ interface PageData<T> {
 }
 
 /**
+ * The one paged-list hook of the app (pages of `{ items, total }` replies from any function).
  * A paged list: `load(1)` replaces, `more()` appends the next page. Reloads when `deps` change
  * (and `enabled`). Stale replies are ignored.
  */
