@@ -31,10 +31,12 @@ module.exports = {
       moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' }
     },
     {
-      // Playwright journeys on the H5 build (npm test builds dist/h5 first).
+      // Playwright journeys on the H5 build (npm test builds dist/h5 first). The global setup
+      // stops the run at once, with the fix, when dist/h5 is missing or the browser cannot start.
       displayName: 'e2e-h5',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/tests/e2e-h5/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/e2e-h5/support/global-setup.ts',
       transform: { '^.+\\.(t|j)sx?$': swc },
       moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' }
     },
