@@ -46,9 +46,31 @@ export function duplicateKeyError(collection: string, index: string, key: Record
   )
 }
 
-/** What `runTransaction` retries on (see @cloudbase/database transaction/index.js). */
+/**
+ * What `runTransaction` retries on (see @cloudbase/database transaction/index.js); the message is
+ * the cloud's (@cloudbase/node-sdk test/database/unit/transaction.test.ts), plus the document.
+ */
 export function transactionConflictError(detail: string): DbError {
-  return new DbError('DATABASE_TRANSACTION_CONFLICT', `database transaction conflict: ${detail}`)
+  return new DbError(
+    'DATABASE_TRANSACTION_CONFLICT',
+    `[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. Please check your request, but if the problem persists, contact us. (${detail})`
+  )
+}
+
+/** Any use of a transaction after its commit, rollback, conflict or lifetime (the cloud's text). */
+export function transactionNotExistError(): DbError {
+  return new DbError(
+    'DATABASE_TRANSACTION_FAIL',
+    '[ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server, transaction must be commit or abort in 30 seconds. Please check your request, but if the problem persists, contact us.'
+  )
+}
+
+/** A collection the deployment did not create (wx-server-sdk maps the code to errCode -502005). */
+export function collectionNotExistError(collection: string): DbError {
+  return new DbError(
+    'DATABASE_COLLECTION_NOT_EXIST',
+    `[ResourceNotFound] Db or Table not exist: ${collection}. Please check your request, but if the problem persists, contact us.`
+  )
 }
 
 export function requestFailed(message: string): DbError {

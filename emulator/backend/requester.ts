@@ -5,8 +5,9 @@
  * come back under `data`, and failures are thrown as errors with a string `code` (what
  * @cloudbase/node-sdk's requester throws when the server answers with a code).
  */
-import { DbError, invalidParam, newRequestId, requestFailed } from './errors'
-import type { Doc, DocId, Store } from './store'
+import { collectionNotExistError, DbError, invalidParam, newRequestId, requestFailed } from './errors'
+import { WriteBlocked, type Doc, type DocId, type Store } from './store'
+import { transactionsOf } from './transactions'
 import { parseEJSON, resolveMarkers, toEJSON } from './values'
 
 /** Default and maximum page sizes of `get()` in cloud functions. */
@@ -21,12 +22,19 @@ const SIMPLE_ID_QUERY = /^\{"_id":"([^"\\]*)"\}$/
 
 /** Answers one SDK action against a store. */
 export async function handleAction(store: Store, action: string, params: Params = {}): Promise<Params> {
-  try {
-    const data = await dispatch(store, action, params)
-    return { requestId: newRequestId(), ...data }
-  } catch (error) {
-    if (error instanceof DbError) throw error
-    throw requestFailed(`[InternalError] ${(error as Error)?.message ?? String(error)}`)
+  for (;;) {
+    try {
+      const data = await dispatch(store, action, params)
+      return { requestId: newRequestId(), ...data }
+    } catch (error) {
+      // A write outside a transaction waits for the transaction holding its document, then runs.
+      if (error instanceof WriteBlocked) {
+        await error.until
+        continue
+      }
+      if (error instanceof DbError) throw error
+      throw requestFailed(`[InternalError] ${(error as Error)?.message ?? String(error)}`)
+    }
   }
 }
 
@@ -44,17 +52,23 @@ async function dispatch(store: Store, action: string, params: Params): Promise<P
       throw invalidParam(`[InvalidParameter] cannot parse ${what}: ${(error as Error).message}`)
     }
   }
-  const coll = (): string => {
+  const collName = (): string => {
     const name = params.collectionName
     if (typeof name !== 'string' || name.length === 0) throw invalidParam('collectionName is required')
     return name
   }
+  const coll = (): string => {
+    const name = collName()
+    if (!store.hasCollection(name)) throw collectionNotExistError(name)
+    return name
+  }
   const txId: string | undefined = params.transactionId || undefined
-  const tx = store.transactions
+  const tx = transactionsOf(store)
+  const respectLocks = true
 
   switch (action) {
     case 'database.startTransaction':
-      return { transactionId: await tx.start() }
+      return { transactionId: tx.start() }
     case 'database.commitTransaction':
       tx.commit(params.transactionId)
       return {}
@@ -69,7 +83,7 @@ async function dispatch(store: Store, action: string, params: Params): Promise<P
         if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw invalidParam('each document must be an object')
         return doc as Doc
       })
-      const insertedIds = txId ? tx.insert(txId, coll(), docs) : store.insertBatch(coll(), docs)
+      const insertedIds = txId ? tx.insert(txId, coll(), docs) : store.insertBatch(coll(), docs, { respectLocks })
       return { data: { insertedIds } }
     }
 
@@ -102,8 +116,17 @@ async function dispatch(store: Store, action: string, params: Params): Promise<P
       const upsert = params.upsert === true
       if (action === 'database.modifyAndReturnDoc') {
         if (txId) throw invalidParam('updateAndReturn is not supported in a transaction by the emulator')
-        const result = store.modify(coll(), query, data, { multi: false, merge: true, upsert: false })
-        const doc = result.matched ? store.select(coll(), query, { limit: 1 })[0] : undefined
+        // The document updated is the one returned, as it is after the update (@cloudbase/database
+        // query.js updateAndReturn reads `data.doc`; CloudBase's HTTP API documents `doc` as
+        // "更新后的文档"): the first match is pinned by its `_id` before the update, so an update
+        // of a filtered field cannot make the reply show another document or none. The three
+        // store calls run without a pause, so nothing can write in between.
+        const name = coll()
+        const target = store.select(name, query, { limit: 1 })[0]
+        if (!target) return { data: { updated: 0, doc: undefined } }
+        const byId = { _id: target._id }
+        const result = store.modify(name, byId, data, { multi: false, merge: true, upsert: false, respectLocks })
+        const doc = store.select(name, byId, { limit: 1 })[0]
         return { data: { updated: result.updated, doc: doc ? store.jsonFor(doc) : undefined } }
       }
       if (txId) {
@@ -112,7 +135,7 @@ async function dispatch(store: Store, action: string, params: Params): Promise<P
         return { data: { updated: result.updated, upsert_id: result.upsertedId } }
       }
       const multi = params.queryType === 'DOC' ? false : params.multi !== false
-      const result = store.modify(coll(), query, data, { multi, merge, upsert })
+      const result = store.modify(coll(), query, data, { multi, merge, upsert, respectLocks })
       return { data: { updated: result.updated, upsert_id: result.upsertedId } }
     }
 
@@ -120,7 +143,7 @@ async function dispatch(store: Store, action: string, params: Params): Promise<P
       const query: Doc = ejson(params.query, 'query') ?? {}
       if (txId) return { data: { deleted: tx.remove(txId, coll(), docIdOf(query, params.queryType, 'remove')) } }
       const multi = params.queryType === 'DOC' ? false : params.multi !== false
-      return { data: { deleted: store.remove(coll(), query, multi) } }
+      return { data: { deleted: store.remove(coll(), query, multi, { respectLocks }) } }
     }
 
     case 'database.aggregateDocuments': {
@@ -135,7 +158,7 @@ async function dispatch(store: Store, action: string, params: Params): Promise<P
     }
 
     case 'database.addCollection':
-      store.state(coll())
+      store.createCollection(collName())
       return {}
 
     default:

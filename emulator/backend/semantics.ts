@@ -3,12 +3,191 @@
  * seeds. mingo errors (unknown operator, bad argument) surface as database errors.
  */
 import 'mingo/init/system'
-import { Query, update as mingoUpdate } from 'mingo'
+import { Context, Query, update as mingoUpdate } from 'mingo'
+import type * as MingoCore from 'mingo/types/core'
+import type * as MingoLazy from 'mingo/types/lazy'
 import { DbError, invalidParam, requestFailed } from './errors'
-import { cloneDoc, pathValues, scalarKey, type Doc } from './values'
+import { cloneDoc, isObjectId, pathValues, scalarKey, type Doc } from './values'
+
+// mingo's subpath modules, loaded through its package exports (which this project's
+// `moduleResolution: node` does not read: the types come from their files).
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { ComputeOptions, computeValue } = require('mingo/core') as typeof MingoCore
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { Lazy } = require('mingo/lazy') as typeof MingoLazy
+type Options = MingoCore.Options
+type MingoIterator = MingoLazy.Iterator
+
+// ------------------------------------------------------------------ expression operators
+
+/**
+ * Aggregation expression operators where mingo 6.7 departs from MongoDB (which the cloud
+ * database runs): `$week` is off by one on most dates (mingo derives it from the ISO week),
+ * `$indexOfCP` is missing, and `$substrBytes` rejects a range that ends at the end of the string,
+ * a null string and a negative count. A mingo Context consulted before its global registry
+ * (mingo's `useOperators` cannot replace a registered operator) carries MongoDB's definitions.
+ */
+const EXPRESSION_FIXES = {
+  $week: weekOperator,
+  $indexOfCP: indexOfCPOperator,
+  $substrBytes: substrBytesOperator
+}
+
+/**
+ * Accumulators and stages where mingo 6.7 departs from MongoDB: `$avg` over no numeric value is
+ * null in MongoDB (mingo: 0), and `$count` over no document outputs no document at all (mingo:
+ * `{ n: 0 }`). See https://www.mongodb.com/docs/manual/reference/operator/aggregation/avg/ and
+ * .../count/ ("If the input is empty, $count returns no document" — the stage is `$group` then
+ * `$project`, and `$group` of nothing outputs nothing).
+ */
+const ACCUMULATOR_FIXES = { $avg: avgAccumulator }
+const PIPELINE_FIXES = { $count: countStage }
 
 /** `$where` / `$function` stay off: the cloud does not run scripts either. */
-export const MINGO_OPTIONS = { scriptEnabled: false } as const
+export const MINGO_OPTIONS = {
+  scriptEnabled: false,
+  context: Context.init({ expression: EXPRESSION_FIXES, accumulator: ACCUMULATOR_FIXES, pipeline: PIPELINE_FIXES } as never)
+} as const
+
+function avgAccumulator(collection: Doc[], expr: unknown, options: Options): number | null {
+  let sum = 0
+  let n = 0
+  // As mingo's own accumulators evaluate: each document as the root of its expression.
+  const copts = ComputeOptions.init(options)
+  for (const doc of collection) {
+    const value = computeValue(doc, expr, null, copts.update(doc))
+    if (typeof value === 'number' && !Number.isNaN(value)) {
+      sum += value
+      n++
+    }
+  }
+  return n === 0 ? null : sum / n
+}
+
+function countStage(collection: MingoIterator, expr: unknown): MingoIterator {
+  if (typeof expr !== 'string' || expr.length === 0 || expr.includes('.') || expr.trim().startsWith('$')) {
+    exprError('Invalid expression value for $count')
+  }
+  const n = collection.size()
+  return Lazy(n === 0 ? [] : [{ [expr as string]: n }])
+}
+
+function exprError(message: string): never {
+  throw requestFailed(`[InvalidParameter] ${message}`)
+}
+
+/**
+ * MongoDB's `$week` (https://www.mongodb.com/docs/manual/reference/operator/aggregation/week/):
+ * 0–53; weeks begin on Sundays and week 1 begins with the first Sunday of the year, days before
+ * it are in week 0 (strftime's `%U`). Accepts a date, an ObjectId (its timestamp) or
+ * `{ date, timezone }`; null or missing gives null.
+ */
+function weekOperator(obj: Doc, expr: unknown, options: Options): number | null {
+  const date = dateArgument('$week', obj, expr, options)
+  if (date === null) return null
+  const startOfYear = Date.UTC(date.getUTCFullYear(), 0, 1)
+  const yday = Math.floor((date.getTime() - startOfYear) / 86_400_000)
+  return Math.floor((yday + 7 - date.getUTCDay()) / 7)
+}
+
+/** The date a date operator works on, shifted so that its UTC fields are the local ones. */
+function dateArgument(op: string, obj: Doc, expr: unknown, options: Options): Date | null {
+  const value = computeValue(obj, expr, null, options) as unknown
+  let date: unknown = value
+  let timezone: unknown
+  if (value !== null && typeof value === 'object' && !(value instanceof Date) && !isObjectId(value) && 'date' in (value as Doc)) {
+    date = (value as Doc).date
+    timezone = (value as Doc).timezone
+  }
+  if (date === null || date === undefined) return null
+  if (isObjectId(date)) date = (date as { getTimestamp(): Date }).getTimestamp()
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) exprError(`${op} needs a date, got ${JSON.stringify(date)}`)
+  const shifted = new Date((date as Date).getTime())
+  if (timezone !== undefined && timezone !== null) {
+    if (typeof timezone !== 'string') exprError(`${op}: timezone must be a string`)
+    shifted.setTime(shifted.getTime() + timezoneOffsetMinutes(op, timezone as string, shifted) * 60_000)
+  }
+  return shifted
+}
+
+/** Minutes east of UTC at an instant: an Olson name (`Asia/Shanghai`) or `+08`, `+0800`, `+08:00`. */
+function timezoneOffsetMinutes(op: string, timezone: string, at: Date): number {
+  const fixed = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(timezone)
+  if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3] ?? 0))
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric'
+    }).formatToParts(at)
+    const get = (type: string) => Number(parts.find((part) => part.type === type)?.value)
+    const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
+    return Math.round((local - Math.floor(at.getTime() / 1000) * 1000) / 60_000)
+  } catch {
+    return exprError(`${op}: unrecognized time zone identifier: "${timezone}"`)
+  }
+}
+
+/** A non-negative integral number (2.0 counts), as MongoDB's string operators want their indexes. */
+function indexArgument(op: string, what: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) exprError(`${op}: ${what} must be an integral number, got ${JSON.stringify(value)}`)
+  if ((value as number) < 0) exprError(`${op}: ${what} must be non-negative, got ${value}`)
+  return value as number
+}
+
+/**
+ * MongoDB's `$indexOfCP` (https://www.mongodb.com/docs/manual/reference/operator/aggregation/indexOfCP/):
+ * `[string, substring, start?, end?]` → the code-point index of the first occurrence within
+ * [start, end), or -1. A null or missing string gives null; a substring that is not a string,
+ * or a negative or non-integral start / end, is an error. start > end gives -1.
+ */
+function indexOfCPOperator(obj: Doc, expr: unknown, options: Options): number | null {
+  if (!Array.isArray(expr) || expr.length < 2 || expr.length > 4) exprError('$indexOfCP needs 2 to 4 arguments')
+  const [string, substring, start, end] = computeValue(obj, expr, null, options) as unknown[]
+  if (string === null || string === undefined) return null
+  if (typeof string !== 'string') exprError(`$indexOfCP requires a string as the first argument, found: ${typeof string}`)
+  if (typeof substring !== 'string') exprError('$indexOfCP requires a string as the second argument')
+  const chars = Array.from(string as string)
+  const needle = Array.from(substring as string)
+  const from = start === undefined ? 0 : indexArgument('$indexOfCP', 'starting index', start)
+  const to = end === undefined ? chars.length : Math.min(indexArgument('$indexOfCP', 'ending index', end), chars.length)
+  if (from > to) return -1
+  for (let i = from; i + needle.length <= to; i++) {
+    let found = true
+    for (let k = 0; k < needle.length; k++) {
+      if (chars[i + k] !== needle[k]) {
+        found = false
+        break
+      }
+    }
+    if (found) return i
+  }
+  return -1
+}
+
+/**
+ * MongoDB's `$substrBytes` (https://www.mongodb.com/docs/manual/reference/operator/aggregation/substrBytes/):
+ * `[string, byteIndex, byteCount]` on the string's UTF-8 bytes. A null or missing string gives
+ * ""; a start or an end inside a multi-byte character is an error; a range past the end stops at
+ * the end; a start at or past the end gives "". A negative count takes the rest of the string
+ * (MongoDB's ExpressionSubstrBytes casts the count to an unsigned size); a negative start is an
+ * error. Numbers are converted to strings (MongoDB's coerceToString); other types are errors.
+ */
+function substrBytesOperator(obj: Doc, expr: unknown, options: Options): string {
+  if (!Array.isArray(expr) || expr.length !== 3) exprError('$substrBytes needs 3 arguments')
+  const [value, index, count] = computeValue(obj, expr, null, options) as unknown[]
+  if (typeof index !== 'number' || !Number.isInteger(index)) exprError('$substrBytes: starting index must be an integral number')
+  if (typeof count !== 'number' || !Number.isInteger(count)) exprError('$substrBytes: length must be an integral number')
+  if ((index as number) < 0) exprError('$substrBytes: starting index must be non-negative')
+  if (value === null || value === undefined) return ''
+  if (typeof value !== 'string' && typeof value !== 'number') exprError(`$substrBytes: can't convert ${typeof value} to string`)
+  const bytes = Buffer.from(String(value), 'utf8')
+  const lower = index as number
+  if (lower >= bytes.length) return ''
+  const isContinuation = (byte: number) => (byte & 0xc0) === 0x80
+  if (isContinuation(bytes[lower])) exprError('$substrBytes: Invalid range, starting index is a UTF-8 continuation byte.')
+  const upper = (count as number) < 0 ? bytes.length : Math.min(bytes.length, lower + (count as number))
+  if (upper < bytes.length && isContinuation(bytes[upper])) exprError('$substrBytes: Invalid range, ending index is in the middle of a UTF-8 character.')
+  return bytes.subarray(lower, upper).toString('utf8')
+}
 
 /** Runs mingo, reporting its errors as database errors. */
 export function mingoCall<T>(run: () => T): T {

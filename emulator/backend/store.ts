@@ -14,10 +14,11 @@ import { duplicateKeyError, invalidParam, requestFailed } from './errors'
 import { HashIndex } from './indexes'
 import { openSqlite, type Persistence, type SyncMode } from './persistence'
 import { applyUpdate, compileQuery, DEFER, isScalar, MINGO_OPTIONS, mingoCall, replacement, upsertSeed, valueAt } from './semantics'
-import { TransactionManager } from './transactions'
+import type { AppliedChange, Change, CollectionState, Entry, ModifyResult, TransactionalStore, WriteGuard } from './types'
 import { cloneDoc, idKey, newDocId, parseEJSON, scalarKey, toEJSON, type Doc, type DocId } from './values'
 
 export type { Doc, DocId } from './values'
+export type { Change, CollectionState, Entry, ModifyResult } from './types'
 
 export interface StoreOptions {
   /** SQLite file. Omit (or pass ':memory:') for a store without persistence. */
@@ -28,7 +29,10 @@ export interface StoreOptions {
   collections?: Record<string, CollectionDef>
   /** SQLite `synchronous` mode. Default NORMAL (durable against a killed process). */
   sync?: SyncMode
-  /** An open transaction not committed within this time is rolled back. Default 10 s (as on the cloud). */
+  /**
+   * An open transaction not committed within this time is rolled back. Default 30 s: the cloud's
+   * "transaction must be commit or abort in 30 seconds" (@cloudbase/node-sdk's transaction tests).
+   */
   transactionTimeoutMs?: number
 }
 
@@ -46,48 +50,18 @@ export interface ModifyOptions {
   merge: boolean
   /** Insert when nothing matches. */
   upsert: boolean
+  /**
+   * Wait for open transactions that hold a write lock on a target (the SDK path does, as writes
+   * outside a transaction do on the cloud): the call throws `WriteBlocked` instead of writing.
+   */
+  respectLocks?: boolean
 }
 
-export interface ModifyResult {
-  /** Documents actually changed (MongoDB's modifiedCount: a no-op update counts 0). */
-  updated: number
-  /** Matched documents. */
-  matched: number
-  upsertedId?: DocId
-}
-
-/**
- * @internal One stored document. Only the parsed document is held (its EJSON, what SQLite holds
- * and what a read returns, is written when needed), and its index keys are computed again from
- * it when it is replaced or deleted: stored documents are never mutated.
- */
-export interface Entry {
-  id: DocId
-  key: string
-  doc: Doc
-  /** Insertion sequence: the natural order of unsorted queries. */
-  seq: number
-}
-
-/** @internal */
-export interface CollectionState {
-  name: string
-  docs: Map<string, Entry>
-  /** Last write sequence per id key; kept after a delete so transactions see it. */
-  versions: Map<string, number>
-  indexes: HashIndex[]
-}
-
-/** @internal A write to apply: the final document for one id (null deletes it). */
-export interface Change {
-  state: CollectionState
-  key: string
-  id: DocId
-  after: Doc | null
-  /** An insert: fails with a duplicate-key error if the id exists. */
-  insert?: boolean
-  /** Relaxed EJSON of `after`, when the caller already has it. */
-  json?: string
+/** Thrown instead of writing when a target is locked by an open transaction: wait, then retry. */
+export class WriteBlocked extends Error {
+  constructor(readonly until: Promise<void>) {
+    super('the document is locked by an open transaction')
+  }
 }
 
 const MAX_PLAN_KEYS = 1000
@@ -105,25 +79,31 @@ interface Plan {
   size?: () => number
 }
 
-export class Store {
+export class Store implements TransactionalStore {
   readonly now: () => number
-  readonly transactions: TransactionManager
+  readonly transactionTimeoutMs: number
   private readonly persistence: Persistence | undefined
   private readonly defs: Record<string, CollectionDef>
   private readonly states = new Map<string, CollectionState>()
+  /** Collections the cloud would have: the declared ones, and any created through the SDK. */
+  private readonly existing: Set<string>
+  private readonly commitListeners: Array<(applied: readonly AppliedChange[]) => void> = []
+  private readonly closeListeners: Array<() => void> = []
+  private writeGuard: WriteGuard | undefined
   private seq = 0
   private writeSeq = 0
   private closed = false
 
   constructor(options: StoreOptions = {}) {
     this.now = options.now ?? Date.now
+    this.transactionTimeoutMs = options.transactionTimeoutMs ?? 30_000
     this.defs = options.collections ?? declaredCollections
-    for (const name of Object.keys(this.defs)) this.state(name)
+    this.existing = new Set(Object.keys(this.defs))
+    for (const name of this.existing) this.state(name)
     if (options.file && options.file !== ':memory:') {
       this.persistence = openSqlite(options.file, options.sync)
       this.load(this.persistence)
     }
-    this.transactions = new TransactionManager(this, options.transactionTimeoutMs ?? 10_000)
   }
 
   // ---------------------------------------------------------------- programmatic API
@@ -141,8 +121,8 @@ export class Store {
     return this.insertBatch(coll, [doc])[0]
   }
 
-  /** @internal insertMany, returning the ids. */
-  insertBatch(coll: string, docs: readonly Doc[]): DocId[] {
+  /** insertMany, returning the ids (with `respectLocks`, see ModifyOptions). */
+  insertBatch(coll: string, docs: readonly Doc[], options: { respectLocks?: boolean } = {}): DocId[] {
     const state = this.state(coll)
     const changes: Change[] = []
     const ids: DocId[] = []
@@ -152,6 +132,7 @@ export class Store {
       ids.push(doc._id)
       changes.push({ state, key: idKey(doc._id), id: doc._id, after: doc, insert: true })
     }
+    if (options.respectLocks) this.waitForLocks(state, changes.map((change) => change.key))
     this.commit(changes)
     return ids
   }
@@ -228,8 +209,23 @@ export class Store {
   close(): void {
     if (this.closed) return
     this.closed = true
-    this.transactions.close()
+    for (const listener of this.closeListeners) listener()
     this.persistence?.close()
+  }
+
+  /**
+   * Whether the cloud would have this collection: declared in server/db/collections.ts (the
+   * deployment creates those) or created through the SDK. The SDK path refuses any other with
+   * DATABASE_COLLECTION_NOT_EXIST; the programmatic API (seeds, tests) may write anywhere.
+   */
+  hasCollection(coll: string): boolean {
+    return this.existing.has(coll)
+  }
+
+  /** `db.createCollection(name)`. */
+  createCollection(coll: string): void {
+    this.state(coll)
+    this.existing.add(coll)
   }
 
   // ---------------------------------------------------------------- operations used by the SDK path
@@ -282,12 +278,19 @@ export class Store {
   modify(coll: string, query: Doc, data: Doc, options: ModifyOptions): ModifyResult {
     const state = this.state(coll)
     const targets = this.filter(state, query, options.multi ? Infinity : 1)
+    if (options.respectLocks) this.waitForLocks(state, targets.map((entry) => entry.key))
     const changes: Change[] = []
     let updated = 0
     for (const entry of targets) {
       const next = options.merge ? applyUpdate(entry.doc, data) : replacement(entry.doc, data)
       const json = toEJSON(next)
-      if (json === toEJSON(entry.doc)) continue
+      if (json === toEJSON(entry.doc)) {
+        // A replacement (`set()`, merge false) counts the document it matched even when the
+        // content is the same: the cloud reports updated 1 there. An update that changes
+        // nothing counts 0 (MongoDB's modifiedCount, which the cloud reports for update()).
+        if (!options.merge) updated++
+        continue
+      }
       changes.push({ state, key: entry.key, id: entry.id, after: next, json })
       updated++
     }
@@ -296,6 +299,7 @@ export class Store {
       const doc = withId(options.merge ? applyUpdate(upsertSeed(query), data) : { ...upsertSeed(query), ...replacement({}, data) }, this.now)
       checkId(doc._id)
       upsertedId = doc._id
+      if (options.respectLocks) this.waitForLocks(state, [idKey(doc._id)])
       changes.push({ state, key: idKey(doc._id), id: doc._id, after: doc, insert: true })
     }
     this.commit(changes)
@@ -303,10 +307,11 @@ export class Store {
   }
 
   /** Deletes every match (multi) or the first one; returns the number deleted. */
-  remove(coll: string, query: Doc, multi: boolean): number {
+  remove(coll: string, query: Doc, multi: boolean, options: { respectLocks?: boolean } = {}): number {
     const state = this.states.get(coll)
     if (!state) return 0
     const targets = this.filter(state, query, multi ? Infinity : 1)
+    if (options.respectLocks) this.waitForLocks(state, targets.map((entry) => entry.key))
     this.commit(targets.map((entry) => ({ state, key: entry.key, id: entry.id, after: null })))
     return targets.length
   }
@@ -365,20 +370,32 @@ export class Store {
 
   // ---------------------------------------------------------------- internals shared with transactions
 
-  /** @internal The live entry for an id, if any, and the id's write version. */
-  peek(coll: string, id: DocId): { state: CollectionState; key: string; entry: Entry | undefined; version: number } {
+  // TransactionalStore: what the transaction manager (transactions.ts) uses.
+
+  peek(coll: string, id: DocId): { state: CollectionState; key: string; doc: Doc | null; version: number } {
     const state = this.state(coll)
     const key = idKey(id)
-    return { state, key, entry: state.docs.get(key), version: state.versions.get(key) ?? 0 }
+    return { state, key, doc: state.docs.get(key)?.doc ?? null, version: state.versions.get(key) ?? 0 }
   }
 
-  /** @internal The current write version of an id. */
-  versionOf(state: CollectionState, key: string): number {
-    return state.versions.get(key) ?? 0
+  get lastVersion(): number {
+    return this.writeSeq
+  }
+
+  onCommit(listener: (applied: readonly AppliedChange[]) => void): void {
+    this.commitListeners.push(listener)
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener)
+  }
+
+  setWriteGuard(guard: WriteGuard): void {
+    this.writeGuard = guard
   }
 
   /**
-   * @internal Validates (duplicate `_id`, unique indexes), persists in one SQLite transaction,
+   * Validates (duplicate `_id`, unique indexes), persists in one SQLite transaction,
    * then applies a batch of changes. Nothing is applied if anything fails.
    */
   commit(changes: readonly Change[]): void {
@@ -391,6 +408,7 @@ export class Store {
     })
     this.validate(prepared)
     this.persistence?.write(prepared.map(({ change, json }) => ({ coll: change.state.name, id: change.key, json })))
+    const applied: AppliedChange[] = []
     for (const { change, json, indexKeys } of prepared) {
       const { state, key } = change
       const old = state.docs.get(key)
@@ -402,7 +420,19 @@ export class Store {
       } else {
         state.docs.delete(key)
       }
+      const beforeVersion = state.versions.get(key) ?? 0
       state.versions.set(key, ++this.writeSeq)
+      applied.push({ state, key, before: old?.doc ?? null, beforeVersion, version: this.writeSeq })
+    }
+    for (const listener of this.commitListeners) listener(applied)
+  }
+
+  /** Throws WriteBlocked when an open transaction holds a write lock on one of the ids. */
+  private waitForLocks(state: CollectionState, keys: Iterable<string>): void {
+    if (!this.writeGuard) return
+    for (const key of keys) {
+      const until = this.writeGuard(state, key)
+      if (until) throw new WriteBlocked(until)
     }
   }
 
@@ -584,9 +614,16 @@ function bySeq(entries: Entry[]): Entry[] {
   return entries.length < 2 ? entries : entries.sort((a, b) => a.seq - b.seq)
 }
 
+/**
+ * A valid `_id`: a string, a number or an ObjectId (`{"$oid": …}` on the wire, what
+ * `db.ObjectId({ id })` of @cloudbase/database sends; MongoDB, under the cloud database, takes
+ * any non-array value, and CloudBase documents may carry ObjectId ids). At run time an ObjectId
+ * is carried where the type says DocId (see values.ts).
+ */
 function checkId(id: unknown): asserts id is DocId {
   if (typeof id === 'string' || typeof id === 'number') return
-  throw invalidParam('_id must be a string or a number')
+  if (id !== null && typeof id === 'object' && (id as { _bsontype?: unknown })._bsontype === 'ObjectId') return
+  throw invalidParam('_id must be a string, a number or an ObjectId')
 }
 
 function indexKeysOf(index: HashIndex, doc: Doc): string[] {

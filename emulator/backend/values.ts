@@ -2,11 +2,25 @@
  * Value helpers shared by the store: EJSON in and out (the wire format of the cloud database),
  * cloud-only markers (`$tcb_server_date`), regular expressions, deep clones and index keys.
  */
-import { BSONRegExp, EJSON } from 'bson'
+import { BSONRegExp, EJSON, ObjectId } from 'bson'
 import { randomBytes } from 'node:crypto'
 
 export type Doc = Record<string, any>
+/**
+ * A document id: a string (what the cloud generates), a number, or at run time also a BSON
+ * ObjectId (documents imported with ObjectId ids; see `isObjectId`). The static type stays
+ * string | number: the SDK's `doc(id)` accepts only those.
+ */
 export type DocId = string | number
+
+/**
+ * A BSON ObjectId: what `{"$oid": "<24 hex>"}` parses to (the SDK's `db.ObjectId({ id })`
+ * serialises to that). Recognised by its BSON type tag, so an ObjectId of another copy of the
+ * bson package counts too.
+ */
+export function isObjectId(value: unknown): value is ObjectId {
+  return value instanceof ObjectId || (value !== null && typeof value === 'object' && (value as { _bsontype?: unknown })._bsontype === 'ObjectId')
+}
 
 /** Parses an EJSON string the way the cloud server does (relaxed: numbers stay JS numbers). */
 export function parseEJSON(text: string): any {
@@ -67,7 +81,10 @@ export function cloneDoc<T>(value: T): T {
   return out as T
 }
 
-/** Map key for a document id: strings as themselves, anything else tagged so 1 and '1' differ. */
+/**
+ * Map key for a document id: strings as themselves, anything else tagged so 1 and '1' differ
+ * (an ObjectId by its EJSON, `{"v":{"$oid":"…"}}`, so that it never equals a string id).
+ */
 export function idKey(id: unknown): string {
   return typeof id === 'string' ? id : '\u0001' + toEJSON({ v: id })
 }
@@ -89,6 +106,8 @@ export function scalarKey(value: unknown): string | undefined {
     case 'object':
       if (value === null) return 'z'
       if (value instanceof Date) return 'd' + value.getTime()
+      // Equal ObjectIds are equal values in MongoDB (and never equal to their hex string).
+      if (isObjectId(value)) return 'o' + value.toHexString()
       return undefined
     default:
       return undefined

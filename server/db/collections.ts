@@ -20,6 +20,8 @@ export interface IndexDef {
 export interface CollectionDef {
   /** What the collection holds (for people reading this list). */
   description?: string
+  /** Used only by the emulator's local platform: not created in the cloud. */
+  localOnly?: boolean
   indexes: IndexDef[]
 }
 
@@ -246,6 +248,13 @@ export const collections = {
   auditLogs: {
     description: 'Who did what to personal data (exports, views of full mobile numbers): actor, action, target, time. Append-only.',
     indexes: [{ fields: ['actor'] }, { fields: ['action'] }, { fields: ['communityId'] }, { fields: ['target.id'] }]
+  },
+
+  // ---- the emulator's platform seam only (server/platform/local.ts)
+  outbox: {
+    description: 'Messages the local platform would have sent (subscription messages), for tests and developers to read.',
+    localOnly: true,
+    indexes: [{ fields: ['touser'] }]
   }
 } satisfies Record<string, CollectionDef>
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { createHost } from '../../emulator/host'
+import { TEST_COLLECTIONS } from './support'
 
 const ROOT = join(__dirname, '..', '..')
 const WRITER = join(__dirname, 'fixtures', 'durable-writer.ts')
@@ -39,7 +40,7 @@ test('acknowledged writes survive kill -9', async () => {
     clearTimeout(watchdog)
     if (signal !== 'SIGKILL' || added.length < 300) throw new Error(`writer ended before the kill (${signal}): ${stderr}`)
 
-    const host = createHost({ dataDir })
+    const host = createHost({ dataDir, collections: TEST_COLLECTIONS })
     try {
       const missing = added.filter((id) => host.store.get('durable', id) === null)
       expect(missing).toEqual([])
