@@ -4,9 +4,9 @@
  * identity scope with the real wx-server-sdk talking to the local store.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { applyCloudEnv, installBackend, LOCAL_ENV_ID, runWithStore } from './backend/install'
+import { abortOpenTransactions, applyCloudEnv, installBackend, LOCAL_ENV_ID, newCallContext, runWithCall, runWithStore } from './backend/install'
 import { Store } from './backend/store'
 import type { CollectionDef } from '../server/db/collections'
 import { installIdentityEnv, runWithIdentity } from './identity'
@@ -24,11 +24,52 @@ export interface HostOptions {
   appid?: string
   /** Collections and indexes. Default: server/db/collections.ts */
   collections?: Record<string, CollectionDef>
+  /**
+   * Enforce each function's timeout (cloudfunctions/<name>/config.json `timeout`, seconds, default
+   * 3) as the cloud does. Default true; `EMULATOR_TIMEOUTS=off` turns it off (only for stepping
+   * through a function in a debugger: the cloud never waits).
+   */
+  enforceTimeouts?: boolean
+  /** Told about every finished call (the emulator's log, the bench). */
+  onCall?: (stats: CallStats) => void
+}
+
+/** What one function call cost. */
+export interface CallStats {
+  name: string
+  /** `event.action` when the function routes by action. */
+  action?: string
+  openid?: string
+  requestId: string
+  /** Wall time from the call to its answer (or to its timeout). */
+  ms: number
+  /** Database round trips (every SDK request) made by the call until it answered. */
+  dbRequests: number
+  /**
+   * `ok` (an `{ok: true}` reply or any non-envelope return), `error` (an `{ok: false}` reply,
+   * `errorCode` its code), `timeout` (exceeded its timeout), `throw` (the function threw).
+   */
+  outcome: 'ok' | 'error' | 'timeout' | 'throw'
+  errorCode?: string | number
+  /** The function's configured timeout, ms. */
+  timeoutMs: number
+}
+
+export interface InvokeResult {
+  result: unknown
+  stats: CallStats
 }
 
 export interface Host {
   /** Calls function `name` with `data` as `event`, as the user `openid` (none: no user). */
   invoke(name: string, data: unknown, openid?: string): Promise<unknown>
+  /**
+   * Like `invoke`, and also returns what the call cost. A rejection (the function threw, or timed
+   * out: FunctionTimeoutError) carries the same figures as `error.stats`.
+   */
+  invokeWithStats(name: string, data: unknown, openid?: string): Promise<InvokeResult>
+  /** The timeout of function `name` in ms (its config.json `timeout`, default 3 s). */
+  timeoutOf(name: string): number
   /** The store behind the SDK, for seeding and assertions. */
   store: Store
   hasFunction(name: string): boolean
@@ -46,6 +87,28 @@ export class FunctionNotFoundError extends Error {
     this.name = 'FunctionNotFoundError'
   }
 }
+
+/**
+ * What wx.cloud.callFunction rejects with when the function ran past its timeout: errCode -504003,
+ * errMsg "Invoking task timed out after 3 seconds" (the cloud's text). The call's later database
+ * requests fail (its instance is frozen on the cloud).
+ */
+export class FunctionTimeoutError extends Error {
+  readonly code = 'FUNCTION_TIMEOUT'
+  readonly errCode = FUNCTION_TIMEOUT_ERRCODE
+  readonly statusCode = 504
+  readonly errMsg: string
+  constructor(readonly functionName: string, readonly timeoutSeconds: number) {
+    const errMsg = `Invoking task timed out after ${timeoutSeconds} seconds`
+    super(`errCode: ${FUNCTION_TIMEOUT_ERRCODE} | errMsg: ${errMsg}`)
+    this.name = 'FunctionTimeoutError'
+    this.errMsg = errMsg
+  }
+}
+
+export const FUNCTION_TIMEOUT_ERRCODE = -504003
+/** The cloud's default function timeout. */
+export const DEFAULT_TIMEOUT_SECONDS = 3
 
 export const DEFAULT_APPID = 'wx0000000000000000'
 const REPO_ROOT = resolve(__dirname, '..')
@@ -87,6 +150,99 @@ export function createHost(options: HostOptions = {}): Host {
     return main as Main
   }
 
+  const timeouts = new Map<string, number>()
+  /** config.json `timeout` (seconds) of a function, as the cloud reads it; default 3. */
+  const timeoutSecondsOf = (name: string): number => {
+    const cached = timeouts.get(name)
+    if (cached !== undefined) return cached
+    let seconds = DEFAULT_TIMEOUT_SECONDS
+    const configFile = join(functionsDir, name, 'config.json')
+    if (NAME.test(name) && existsSync(configFile)) {
+      const config = JSON.parse(readFileSync(configFile, 'utf8')) as { timeout?: unknown }
+      if (config.timeout !== undefined) {
+        const value = Number(config.timeout)
+        if (!Number.isFinite(value) || value <= 0) throw new Error(`cloudfunctions/${name}/config.json: timeout must be a positive number of seconds`)
+        seconds = value
+      }
+    }
+    timeouts.set(name, seconds)
+    return seconds
+  }
+  const enforceTimeouts = options.enforceTimeouts ?? !/^(off|0|false|no)$/i.test(process.env.EMULATOR_TIMEOUTS ?? '')
+
+  const invokeWithStats = async (name: string, data: unknown, openid?: string): Promise<InvokeResult> => {
+    if (closed) throw new Error('the host is closed')
+    const main = load(name)
+    const timeoutSeconds = timeoutSecondsOf(name)
+    const timeoutMs = Math.round(timeoutSeconds * 1000)
+    const requestId = randomBytes(16).toString('hex')
+    const event = openid && isPlainObject(data) ? { ...data, userInfo: { appId: appid, openId: openid } } : (data ?? {})
+    const context = {
+      callbackWaitsForEmptyEventLoop: false,
+      function_name: name,
+      function_version: '$LATEST',
+      namespace: LOCAL_ENV_ID,
+      memory_limit_in_mb: 256,
+      time_limit_in_ms: timeoutMs,
+      request_id: requestId,
+      tencentcloud_region: 'ap-shanghai'
+    }
+    const identity = { openid, appid, source: openid ? 'wx_client' : undefined }
+    const call = newCallContext()
+    const action = isPlainObject(data) && typeof data.action === 'string' ? data.action : undefined
+    const started = process.hrtime.bigint()
+    const statsOf = (outcome: CallStats['outcome'], errorCode?: string | number): CallStats => ({
+      name,
+      action,
+      openid,
+      requestId,
+      ms: Number(process.hrtime.bigint() - started) / 1e6,
+      dbRequests: call.dbRequests,
+      outcome,
+      errorCode,
+      timeoutMs
+    })
+    const finish = (stats: CallStats): CallStats => {
+      options.onCall?.(stats)
+      return stats
+    }
+    const run = runWithStore(store, () => runWithCall(call, () => runWithIdentity(identity, async () => main(event, context))))
+    let timer: NodeJS.Timeout | undefined
+    const expire = (): FunctionTimeoutError => {
+      const error = new FunctionTimeoutError(name, timeoutSeconds)
+      call.expired = true
+      call.expiredMessage = error.errMsg
+      void abortOpenTransactions(store, call)
+      return Object.assign(error, { stats: finish(statsOf('timeout', FUNCTION_TIMEOUT_ERRCODE)) })
+    }
+    const pastDeadline = () => enforceTimeouts && Number(process.hrtime.bigint() - started) / 1e6 > timeoutMs
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      if (!enforceTimeouts) return
+      timer = setTimeout(() => reject(expire()), timeoutMs)
+    })
+    // The function's own promise runs on after a timeout (Node cannot stop it), but nothing waits
+    // for it and its next database request fails.
+    run.catch(() => undefined)
+    try {
+      const result = await Promise.race([run, timedOut])
+      // A call that kept the CPU busy past its deadline (the timer could not fire in time) has
+      // timed out all the same: the cloud counts wall time.
+      if (pastDeadline()) throw expire()
+      const reply = result as { ok?: unknown; error?: { code?: unknown } } | null
+      const failed = isPlainObject(reply) && reply.ok === false
+      const code = failed && typeof reply.error?.code === 'string' ? reply.error.code : undefined
+      return { result, stats: finish(statsOf(failed ? 'error' : 'ok', code)) }
+    } catch (error) {
+      if (error instanceof FunctionTimeoutError) throw error
+      if (pastDeadline()) throw expire()
+      const stats = finish(statsOf('throw', (error as { code?: string })?.code))
+      if (error && typeof error === 'object') Object.assign(error, { stats })
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
   return {
     store,
     hasFunction: (name) => entryOf(name) !== undefined,
@@ -94,24 +250,11 @@ export function createHost(options: HostOptions = {}): Host {
       if (!existsSync(functionsDir)) return []
       return readdirSync(functionsDir).filter((name) => entryOf(name) !== undefined)
     },
+    timeoutOf: (name) => timeoutSecondsOf(name) * 1000,
     async invoke(name, data, openid) {
-      if (closed) throw new Error('the host is closed')
-      const main = load(name)
-      const requestId = randomBytes(16).toString('hex')
-      const event = openid && isPlainObject(data) ? { ...data, userInfo: { appId: appid, openId: openid } } : (data ?? {})
-      const context = {
-        callbackWaitsForEmptyEventLoop: false,
-        function_name: name,
-        function_version: '$LATEST',
-        namespace: LOCAL_ENV_ID,
-        memory_limit_in_mb: 256,
-        time_limit_in_ms: 3000,
-        request_id: requestId,
-        tencentcloud_region: 'ap-shanghai'
-      }
-      const identity = { openid, appid, source: openid ? 'wx_client' : undefined }
-      return runWithStore(store, () => runWithIdentity(identity, async () => main(event, context)))
+      return (await invokeWithStats(name, data, openid)).result
     },
+    invokeWithStats,
     async close() {
       if (closed) return
       closed = true

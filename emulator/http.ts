@@ -3,10 +3,14 @@ import { stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { extname, join, normalize, resolve } from 'node:path'
 
+import type { CallStats, InvokeResult } from './host'
+
 /** What the HTTP layer needs from the function host. */
 export interface FunctionInvoker {
   hasFunction(name: string): boolean
   invoke(name: string, data: unknown, openid?: string): Promise<unknown>
+  /** When present, replies carry `x-db-requests` and calls are logged with their cost. */
+  invokeWithStats?(name: string, data: unknown, openid?: string): Promise<InvokeResult>
 }
 
 export interface HttpOptions {
@@ -17,6 +21,27 @@ export interface HttpOptions {
   filesDir?: string
   /** Largest accepted request body. */
   maxBodyBytes?: number
+  /**
+   * Where the one-line-per-call log goes (function.action, caller, ms, database round trips,
+   * outcome); default none. `emulator/main.ts` prints it unless EMULATOR_LOG=off.
+   */
+  log?: (line: string) => void
+}
+
+/** `reports.dashboard  demo-admin  412 ms  63 db  ok` — one line per function call. */
+export function formatCallLine(stats: CallStats): string {
+  const what = stats.action ? `${stats.name}.${stats.action}` : stats.name
+  const who = stats.openid ? (stats.openid.length > 16 ? `${stats.openid.slice(0, 15)}…` : stats.openid) : '-'
+  const outcome =
+    stats.outcome === 'ok'
+      ? 'ok'
+      : stats.outcome === 'error'
+        ? `error ${stats.errorCode ?? ''}`.trim()
+        : stats.outcome === 'timeout'
+          ? `TIMEOUT ${stats.errorCode} after ${stats.timeoutMs / 1000} s`
+          : `threw ${stats.errorCode ?? ''}`.trim()
+  const slow = stats.outcome !== 'timeout' && stats.ms > stats.timeoutMs * 0.5 ? `  (slow: ${Math.round((100 * stats.ms) / stats.timeoutMs)}% of its ${stats.timeoutMs / 1000} s timeout)` : ''
+  return `[fn] ${what.padEnd(28)} ${who.padEnd(16)} ${`${Math.round(stats.ms)} ms`.padStart(8)} ${`${stats.dbRequests} db`.padStart(7)}  ${outcome}${slow}`
 }
 
 const TYPES: Record<string, string> = {
@@ -36,9 +61,9 @@ const TYPES: Record<string, string> = {
   '.ttf': 'font/ttf'
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
   res.end(text)
 }
 
@@ -97,9 +122,28 @@ async function callFunction(req: IncomingMessage, res: ServerResponse, options: 
     const status = (error as { status?: number }).status === 413 ? 413 : 400
     return sendJson(res, status, failure('INVALID_INPUT', status === 413 ? '请求体过大' : '请求体不是合法的 JSON'))
   }
-  const openid = req.headers['x-openid']
-  const result = await options.host.invoke(name, data, typeof openid === 'string' && openid ? openid : undefined)
-  sendJson(res, 200, result)
+  const header = req.headers['x-openid']
+  const openid = typeof header === 'string' && header ? header : undefined
+  const host = options.host
+  if (!host.invokeWithStats) return sendJson(res, 200, await host.invoke(name, data, openid))
+  try {
+    const { result, stats } = await host.invokeWithStats(name, data, openid)
+    options.log?.(formatCallLine(stats))
+    sendJson(res, 200, result, { 'x-db-requests': String(stats.dbRequests) })
+  } catch (error) {
+    const stats = (error as { stats?: CallStats }).stats
+    if (stats) options.log?.(formatCallLine(stats))
+    const headers: Record<string, string> = stats ? { 'x-db-requests': String(stats.dbRequests) } : {}
+    const timeout = error as { errCode?: unknown; errMsg?: unknown; statusCode?: unknown }
+    if (timeout.errCode !== undefined && timeout.statusCode === 504) {
+      // wx.cloud.callFunction rejects: the body is that rejection, not a reply envelope.
+      return sendJson(res, 504, { errCode: timeout.errCode, errMsg: timeout.errMsg }, headers)
+    }
+    // The function threw: on the cloud callFunction rejects as well (the H5 transport turns any
+    // non-envelope answer into a rejection).
+    console.error(`[emulator] ${name} threw`, error)
+    return sendJson(res, 500, { errCode: -504002, errMsg: `functions execute fail | ${(error as Error)?.message ?? String(error)}` }, headers)
+  }
 }
 
 /**

@@ -30,11 +30,16 @@ async function main() {
   }
   const staticDir = join(root, 'dist', 'h5')
   if (!existsSync(join(staticDir, 'index.html'))) console.warn('dist/h5 is missing: run `npm run build:h5` (npm start does it) to serve the app')
-  const server = createHttpServer({ host, staticDir, filesDir: join(dataDir, 'files') })
+  // One line per function call (its cost: wall time and database round trips); EMULATOR_LOG=off silences it.
+  const log = /^(off|0|false|no)$/i.test(process.env.EMULATOR_LOG ?? '') ? undefined : (line: string) => console.log(line)
+  const server = createHttpServer({ host, staticDir, filesDir: join(dataDir, 'files'), log })
   server.listen(port, bind, () => {
     console.log(`\n红邻 local cloud: ${publicUrl}`)
     console.log(`  data: ${dataDir}`)
     console.log(`  functions: POST ${publicUrl}/api/functions/<name>  (header x-openid: <openid>)`)
+    const latency = process.env.EMULATOR_DB_LATENCY_MS
+    if (latency) console.log(`  database round trip latency: ${latency} ms (EMULATOR_DB_LATENCY_MS)`)
+    console.log('  each reply carries x-db-requests (its database round trips); each call is logged below')
     console.log('  demo personas (pick one on the sign-in page):')
     for (const line of PERSONA_LINES) console.log(`    ${line}`)
   })

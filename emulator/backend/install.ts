@@ -62,17 +62,101 @@ export function runWithStore<T>(store: Store, fn: () => T): T {
   return bound.run(store, fn)
 }
 
+/**
+ * What the emulator knows about one function call while it runs: how many database round trips it
+ * made, and whether it has timed out. The host opens one per invocation (`runWithCall`); every
+ * `send` inside that call (and everything it starts asynchronously) sees it.
+ */
+export interface CallContext {
+  /** Database round trips made so far (every `send`, including transaction start/commit/abort). */
+  dbRequests: number
+  /**
+   * Set by the host when the call exceeded its timeout. On the cloud the instance is frozen: no
+   * later request leaves it. Here the promise cannot be killed, so its next round trip throws.
+   */
+  expired: boolean
+  /** Why it expired, for the error thrown at its next round trip. */
+  expiredMessage?: string
+  /** Transactions started by this call and not yet committed or aborted (aborted on expiry). */
+  openTransactions: Set<string>
+}
+
+const calls = new AsyncLocalStorage<CallContext>()
+
+export function newCallContext(): CallContext {
+  return { dbRequests: 0, expired: false, openTransactions: new Set() }
+}
+
+/** Runs `fn` as one function call: its database round trips are counted in `context`. */
+export function runWithCall<T>(context: CallContext, fn: () => T): T {
+  return calls.run(context, fn)
+}
+
+/** The call the current async context belongs to (undefined outside any invocation). */
+export function currentCall(): CallContext | undefined {
+  return calls.getStore()
+}
+
+/**
+ * `EMULATOR_DB_LATENCY_MS`: the network time of one database round trip (the cloud's is ~10–30 ms
+ * within a region). Read on every request, so tests and tools can change it at run time.
+ */
+export function dbLatencyMs(): number {
+  const raw = process.env.EMULATOR_DB_LATENCY_MS
+  if (raw === undefined || raw === '') return 0
+  const value = Number(raw)
+  return Number.isFinite(value) && value > 0 ? value : 0
+}
+
+/** The error a round trip of a timed-out call fails with (it never reaches the database). */
+export function expiredCallError(context: CallContext): Error {
+  return requestFailed(`[FunctionTimeout] ${context.expiredMessage ?? 'the function call has timed out'}: its database requests are refused`)
+}
+
+/**
+ * Aborts the transactions a timed-out call left open, as the cloud database does with the
+ * transactions of a frozen instance, so they hold no document for other calls.
+ */
+export async function abortOpenTransactions(store: Store, context: CallContext): Promise<void> {
+  for (const transactionId of [...context.openTransactions]) {
+    context.openTransactions.delete(transactionId)
+    try {
+      await handleAction(store, 'database.abortTransaction', { transactionId })
+    } catch {
+      /* already finished */
+    }
+  }
+}
+
+const ENDS_TRANSACTION = new Set(['database.commitTransaction', 'database.abortTransaction'])
+
 /** The request class @cloudbase/database instantiates for every query, document and transaction. */
 export class EmulatorRequester {
   constructor(readonly config: unknown) {}
 
+  /** Every database round trip of every function passes here. */
   async send(action: string, params?: Record<string, any>): Promise<Record<string, any>> {
     const store = activeStore()
     if (!store) throw requestFailed('no local emulator store is installed (create a host first)')
+    const call = calls.getStore()
+    // A timed-out call's requests never leave its frozen instance. (Aborting is let through: it
+    // only releases what the call holds.)
+    if (call?.expired && action !== 'database.abortTransaction') throw expiredCallError(call)
+    if (call) call.dbRequests++
     // A real call is a network round trip: let timers and I/O run before answering, so a loop of
     // database calls cannot starve the event loop (and concurrent calls interleave as they would).
-    await new Promise<void>((resolve) => setImmediate(resolve))
-    return handleAction(store, action, params ?? {})
+    // With EMULATOR_DB_LATENCY_MS each round trip also waits that long; concurrent requests wait
+    // concurrently, as parallel requests over the network do.
+    const latency = dbLatencyMs()
+    if (latency > 0) await new Promise<void>((resolve) => setTimeout(resolve, latency))
+    else await new Promise<void>((resolve) => setImmediate(resolve))
+    if (call?.expired && action !== 'database.abortTransaction') throw expiredCallError(call)
+    const reply = await handleAction(store, action, params ?? {})
+    if (call) {
+      if (action === 'database.startTransaction' && typeof reply.transactionId === 'string') call.openTransactions.add(reply.transactionId)
+      else if (ENDS_TRANSACTION.has(action) && params?.transactionId) call.openTransactions.delete(params.transactionId)
+    }
+    return reply
   }
 }
 

@@ -2,20 +2,36 @@
  * `npm run bench [-- name …]`: runs the benchmark scenarios (all, or those named) and writes
  * BENCHMARKS.md with the machine it ran on. Targets are checked here, never in unit tests.
  */
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, type as osType, release } from 'node:os'
 import { join } from 'node:path'
 import { activitiesScenarios } from './activities'
 import { centersScenarios } from './centers'
-import { root, type BenchResult, type Scenario } from './lib'
+import { root, roundTrips, roundTripTable, type BenchResult, type Scenario } from './lib'
 import { membersScenarios } from './members'
 import { noticesScenarios } from './notices'
 import { reportsScenarios } from './reports'
+import { roundTripScenarios } from './roundtrips'
 import { ticketsScenarios } from './tickets'
 import { usersScenarios } from './users'
 import { weappSizeScenario } from './weapp-size'
 
-const scenarios: Scenario[] = [...usersScenarios, ...membersScenarios, ...activitiesScenarios, ...centersScenarios, ...ticketsScenarios, ...noticesScenarios, ...reportsScenarios, weappSizeScenario]
+const scenarios: Scenario[] = [...usersScenarios, ...membersScenarios, ...activitiesScenarios, ...centersScenarios, ...ticketsScenarios, ...noticesScenarios, ...reportsScenarios, ...roundTripScenarios, weappSizeScenario]
+
+const ROUND_TRIP_HEADING = '## Database round trips per action'
+
+/** `existing` with each of `sections` put in place of the section of the same heading (or appended). */
+function mergeSections(existing: string, sections: string[][]): string {
+  const parts = existing.split(/\n(?=## )/)
+  for (const section of sections) {
+    const heading = section[0]
+    const text = section.join('\n').replace(/\n+$/, '\n')
+    const at = parts.findIndex((part) => part.split('\n', 1)[0] === heading)
+    if (at >= 0) parts[at] = text
+    else parts.push(text)
+  }
+  return parts.join('\n')
+}
 
 async function main() {
   const only = process.argv.slice(2)
@@ -44,18 +60,33 @@ async function main() {
     'the demo district seeded at the stated scale); the load comes from this process over loopback HTTP.',
     ''
   ]
+  const sections: string[][] = []
   for (const r of results) {
-    lines.push(`## ${r.result?.title ?? r.scenario}`, '')
+    const section = [`## ${r.result?.title ?? r.scenario}`, '']
     if (r.error) {
-      lines.push('Failed:', '', '```', r.error, '```', '')
-      continue
+      section.push('Failed:', '', '```', r.error, '```', '')
+    } else {
+      section.push('| metric | value | target | met |', '|---|---|---|---|')
+      for (const row of r.result!.rows) section.push(`| ${row.metric} | ${row.value} | ${row.target ?? ''} | ${row.pass === undefined ? '' : row.pass ? 'yes' : '**no**'} |`)
+      for (const note of r.result!.notes ?? []) section.push('', note)
+      section.push('', `(${r.seconds.toFixed(0)} s)`, '')
     }
-    lines.push('| metric | value | target | met |', '|---|---|---|---|')
-    for (const row of r.result!.rows) lines.push(`| ${row.metric} | ${row.value} | ${row.target ?? ''} | ${row.pass === undefined ? '' : row.pass ? 'yes' : '**no**'} |`)
-    for (const note of r.result!.notes ?? []) lines.push('', note)
-    lines.push('', `(${r.seconds.toFixed(0)} s)`, '')
+    sections.push(section)
   }
-  writeFileSync(join(root, 'BENCHMARKS.md'), lines.join('\n'))
+  if (roundTrips.size > 0) {
+    sections.push([
+      ROUND_TRIP_HEADING,
+      '',
+      `Every reply of this run${only.length ? ` (${only.join(', ')})` : ''} carries \`x-db-requests\`, the database round trips the call made; per action (most first):`,
+      '',
+      ...roundTripTable(),
+      ''
+    ])
+  }
+  const file = join(root, 'BENCHMARKS.md')
+  // A run of some scenarios (`npm run bench -- round-trips`) replaces their sections and keeps the others.
+  const body = only.length && existsSync(file) ? mergeSections(readFileSync(file, 'utf8'), sections) : [...lines, ...sections.flat()].join('\n')
+  writeFileSync(file, body)
   console.log('wrote BENCHMARKS.md')
   process.exit(results.some((r) => r.error) ? 1 : 0)
 }

@@ -41,6 +41,8 @@ export interface BenchCloud {
   url: string
   pid: number
   call<T = any>(fn: string, action: string, input?: object, openid?: string): Promise<Reply<T>>
+  /** Like `call`, with the HTTP status and the call's database round trips (`x-db-requests`). */
+  callWithCost<T = any>(fn: string, action: string, input?: object, openid?: string): Promise<{ reply: Reply<T>; status: number; dbRequests: number }>
   /** The emulator's peak resident memory so far (VmHWM), in MB. */
   peakMemoryMb(): number
   /** Current resident memory (VmRSS), in MB. */
@@ -70,19 +72,50 @@ function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 })
 
+/**
+ * Database round trips per action, from the `x-db-requests` header of every reply the bench
+ * receives (`fn.action` → counts). Costs nothing extra: every scenario's calls feed it.
+ */
+export const roundTrips = new Map<string, number[]>()
+
+function recordRoundTrips(fn: string, body: object, header: string | string[] | undefined): void {
+  if (typeof header !== 'string') return
+  const action = (body as { action?: unknown }).action
+  const key = typeof action === 'string' ? `${fn}.${action}` : fn
+  let list = roundTrips.get(key)
+  if (!list) roundTrips.set(key, (list = []))
+  list.push(Number(header))
+}
+
+/** The per-action table of `roundTrips` (actions with the most round trips first), as markdown lines. */
+export function roundTripTable(counts: Map<string, number[]> = roundTrips): string[] {
+  const rows = [...counts].map(([action, list]) => {
+    const sorted = [...list].sort((a, b) => a - b)
+    return { action, calls: sorted.length, median: percentile(sorted, 50), p90: percentile(sorted, 90), max: sorted[sorted.length - 1] }
+  })
+  rows.sort((a, b) => b.max - a.max || b.median - a.median || a.action.localeCompare(b.action))
+  return ['| action | calls | median | p90 | max |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.action} | ${r.calls} | ${r.median} | ${r.p90} | ${r.max} |`)]
+}
+
 /** One POST /api/functions/<fn> call, as the H5 client would make it. */
-export function post<T = any>(url: string, fn: string, body: object, openid?: string): Promise<Reply<T>> {
+export async function post<T = any>(url: string, fn: string, body: object, openid?: string): Promise<Reply<T>> {
+  return (await postWithCost<T>(url, fn, body, openid)).reply
+}
+
+/** `post`, with the HTTP status and the `x-db-requests` of the reply. */
+export function postWithCost<T = any>(url: string, fn: string, body: object, openid?: string): Promise<{ reply: Reply<T>; status: number; dbRequests: number }> {
   const data = JSON.stringify(body)
   return new Promise((done, fail) => {
     const req = request(
       `${url}/api/functions/${fn}`,
       { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...(openid ? { 'x-openid': openid } : {}) } },
       (res) => {
+        recordRoundTrips(fn, body, res.headers['x-db-requests'])
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('end', () => {
           try {
-            done(JSON.parse(Buffer.concat(chunks).toString('utf8')))
+            done({ reply: JSON.parse(Buffer.concat(chunks).toString('utf8')), status: res.statusCode ?? 0, dbRequests: Number(res.headers['x-db-requests'] ?? NaN) })
           } catch (error) {
             fail(error)
           }
@@ -99,7 +132,7 @@ export function post<T = any>(url: string, fn: string, body: object, openid?: st
  * then starts `emulator/main.ts` on it in another process, so the emulator's memory figures are
  * those of serving, not of generating the demo data.
  */
-export async function startBenchCloud(options: { scale?: number } = {}): Promise<BenchCloud> {
+export async function startBenchCloud(options: { scale?: number; latencyMs?: number } = {}): Promise<BenchCloud> {
   const scale = options.scale ?? 1
   const dataDir = mkdtempSync(join(tmpdir(), `honglin-bench-s${scale}-`))
   const seeded = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/seed.ts'), '--scale', String(scale), '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
@@ -108,7 +141,17 @@ export async function startBenchCloud(options: { scale?: number } = {}): Promise
   const url = `http://127.0.0.1:${port}`
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'emulator/main.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, SEED_SCALE: String(scale), HONGLIN_TOKEN_SECRET: 'bench-secret' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      SEED_SCALE: String(scale),
+      HONGLIN_TOKEN_SECRET: 'bench-secret',
+      // The per-call log would cost the throughput scenarios; round trips come from x-db-requests.
+      EMULATOR_LOG: 'off',
+      // The cloud's network time per database round trip, where a scenario asks for it.
+      EMULATOR_DB_LATENCY_MS: options.latencyMs ? String(options.latencyMs) : ''
+    },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   let output = ''
@@ -132,6 +175,7 @@ export async function startBenchCloud(options: { scale?: number } = {}): Promise
     url,
     pid,
     call: (fn, action, input = {}, openid) => post(url, fn, { action, ...input }, openid),
+    callWithCost: (fn, action, input = {}, openid) => postWithCost(url, fn, { action, ...input }, openid),
     peakMemoryMb: () => procStatus(pid, 'VmHWM'),
     memoryMb: () => procStatus(pid, 'VmRSS'),
     async stop() {

@@ -75,6 +75,37 @@ export function endBooking(bookingId: string, ending: Ending): Promise<BookingDo
   return inTransaction((tx) => endBookingTx(tx, bookingId, ending), '操作冲突，请稍后重试')
 }
 
+/** Bookings a sweep ends at once (each its own transaction). */
+const SWEEP_CONCURRENCY = 32
+/** Wall time after which a multi-batch sweep starts no further batch (the function times out at 3 s). */
+const SWEEP_BUDGET_MS = 1800
+
+/**
+ * Runs `work` over `items` with at most `limit` lanes in flight; items with the same key go in one
+ * lane, one after another (they touch the same documents).
+ */
+async function forEachLane<T>(items: readonly T[], keyOf: (item: T) => string, limit: number, work: (item: T) => Promise<void>, until?: () => boolean): Promise<void> {
+  const lanes = new Map<string, T[]>()
+  for (const item of items) {
+    const key = keyOf(item)
+    const lane = lanes.get(key)
+    if (lane) lane.push(item)
+    else lanes.set(key, [item])
+  }
+  const queue = [...lanes.values()]
+  let next = 0
+  const worker = async () => {
+    while (next < queue.length) {
+      const lane = queue[next++]
+      for (const item of lane) {
+        if (until?.()) return
+        await work(item)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker))
+}
+
 export interface SweepScope {
   roomId?: string
   centerId?: string
@@ -106,55 +137,67 @@ export async function sweep(scope: SweepScope = {}, maxBatches = 1): Promise<Swe
   let settings: Awaited<ReturnType<typeof loadSettings>> | undefined
   const noShows: BookingDoc[] = []
   let skip = 0
+  const started = performance.now()
+  // A long sweep (staff, timer, a backlog) stops ending bookings before the function's timeout;
+  // the rest is released by the next sweep (the timer runs every 5 minutes, reads sweep lazily).
+  const overBudget = () => performance.now() - started > SWEEP_BUDGET_MS
   for (let batch = 0; batch < maxBatches; batch++) {
+    if (overBudget()) break
     // Natural (insertion) order is stable, so skipping the ones still waiting is safe without a sort.
     const res = await db().collection(COLL.bookings).where(where).skip(skip).limit(100).get()
     const due = res.data as BookingDoc[]
     if (due.length === 0) break
     settings ??= await loadSettings()
-    const grace = settings.checkInMinutes * MINUTE
+    const current = settings
+    const grace = current.checkInMinutes * MINUTE
     let waiting = 0
+    const toEnd: BookingDoc[] = []
     for (const b of due) {
+      if (b.status === 'pending' || b.start.getTime() + grace <= now) toEnd.push(b)
+      else waiting++ // confirmed, still inside its check-in window
+    }
+    // Each ending is its own transaction (~6–9 round trips): run them concurrently, except expiries
+    // of one resident's week, which all give back the same quota document.
+    const laneOf = (b: BookingDoc) => (b.status === 'pending' ? `quota:${b.quotaId}` : b._id)
+    await forEachLane(toEnd, laneOf, SWEEP_CONCURRENCY, async (b) => {
       if (b.status === 'pending') {
         const ended = await endBooking(b._id, { status: 'expired', action: 'expired', actor: 'system', closedBy: 'sweep', reason: '开始前未完成审核，预约已失效' })
         if (ended) {
           result.expired++
           await notifyCancelled(ended, '开始前未完成审核，预约已失效')
         }
-      } else if (b.start.getTime() + grace <= now) {
+      } else {
         const ended = await endBooking(b._id, {
           status: 'no_show',
           action: 'no_show',
           actor: 'system',
           closedBy: 'sweep',
           keepQuota: true,
-          reason: `开始后${settings.checkInMinutes}分钟内未签到，已释放`
+          reason: `开始后${current.checkInMinutes}分钟内未签到，已释放`
         })
         if (ended) {
           result.noShows++
           noShows.push(ended)
         }
-      } else {
-        waiting++ // confirmed, still inside its check-in window
       }
-    }
-    if (due.length < 100) break
+    }, overBudget)
+    if (due.length < 100 || overBudget()) break
     skip += waiting // ended ones left the query; the ones still waiting stay in front
   }
   // Suspensions first, so the no-show message can say so.
   const suspendedUntil = new Map<string, Date>()
-  for (const openid of new Set(noShows.map((b) => b.openid))) {
+  await forEachLane([...new Set(noShows.map((b) => b.openid))], (openid) => openid, SWEEP_CONCURRENCY, async (openid) => {
     const until = await suspendIfDue(openid)
     if (until) {
       suspendedUntil.set(openid, until)
       result.suspended++
     }
-  }
-  for (const b of noShows) {
+  })
+  await forEachLane(noShows, (b) => b._id, SWEEP_CONCURRENCY, async (b) => {
     const until = suspendedUntil.get(b.openid)
     const note = `开始后${settings!.checkInMinutes}分钟内未签到，已释放`
     await notifyCancelled(b, until ? `${note}；因多次未签到，暂停预约至${dayOf(until.getTime())}` : note)
-  }
+  })
   return result
 }
 

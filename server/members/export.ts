@@ -14,7 +14,19 @@ import { resolveScope, whereOf } from './scope'
 type ExportData = z.output<typeof exportInput>
 
 const BATCH = 1000
-const fmt = (iso: string | undefined) => (iso ? shanghai(iso).format('YYYY-MM-DD HH:mm') : '')
+/** Pages read at once: an export of the district (~4,400 rows at the seed's scale) is one wave. */
+const PAGES_AT_ONCE = 5
+const SHANGHAI_OFFSET_MS = 8 * 3600_000
+/**
+ * "YYYY-MM-DD HH:mm" in Shanghai (UTC+8, no daylight saving since 1991) — the same text as
+ * `shanghai(iso).format(…)`, without dayjs' timezone plugin, which costs ~0.1 ms a call (two per
+ * row made it most of a district export's CPU time).
+ */
+const fmt = (iso: string | undefined) => {
+  if (!iso) return ''
+  const at = Date.parse(iso)
+  return Number.isNaN(at) ? shanghai(iso).format('YYYY-MM-DD HH:mm') : new Date(at + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')
+}
 
 /**
  * The filtered registrations as an .xlsx file (full mobile numbers: staff need them to call
@@ -55,33 +67,43 @@ export async function exportMembers(input: ExportData, caller: Caller): Promise<
   sheet.views = [{ state: 'frozen', ySplit: 1 }]
 
   let rows = 0
-  for (let skip = 0; ; skip += BATCH) {
+  // Pages of one wave are read (and their names looked up) concurrently: each round trip costs
+  // network time on the cloud, and a district export would otherwise chain a dozen of them.
+  const page = async (skip: number) => {
     const res = await db().collection(REGISTRATIONS).where(where).orderBy('submittedAt', 'asc').orderBy('_id', 'asc').skip(skip).limit(BATCH).get()
     const records = res.data as RegistrationRecord[]
-    const views = await toViews(records)
-    views.forEach((v, i) => {
-      sheet.addRow({
-        n: ++rows,
-        name: v.name,
-        mobile: records[i].mobile,
-        workUnit: v.workUnit,
-        partyOrg: v.partyOrg,
-        community: v.communityName,
-        grid: v.gridName,
-        building: v.buildingName,
-        unit: v.unit ?? '',
-        room: v.room,
-        skills: v.skills.join('、'),
-        services: v.services.map((s) => SERVICE_KIND_LABELS[s]).join('、'),
-        status: REGISTRATION_STATUS_LABELS[v.status],
-        branch: v.placement?.branch.name ?? '',
-        group: v.placement?.partyGroup.name ?? '',
-        household: v.placement?.centralHousehold?.name ?? '',
-        submittedAt: fmt(v.submittedAt),
-        reviewedAt: fmt(v.reviewedAt)
+    return { records, views: await toViews(records) }
+  }
+  for (let wave = 0; ; wave += PAGES_AT_ONCE) {
+    const pages = await Promise.all(Array.from({ length: PAGES_AT_ONCE }, (_x, i) => page((wave + i) * BATCH)))
+    let short = false
+    for (const { records, views } of pages) {
+      if (short) break
+      views.forEach((v, i) => {
+        sheet.addRow({
+          n: ++rows,
+          name: v.name,
+          mobile: records[i].mobile,
+          workUnit: v.workUnit,
+          partyOrg: v.partyOrg,
+          community: v.communityName,
+          grid: v.gridName,
+          building: v.buildingName,
+          unit: v.unit ?? '',
+          room: v.room,
+          skills: v.skills.join('、'),
+          services: v.services.map((s) => SERVICE_KIND_LABELS[s]).join('、'),
+          status: REGISTRATION_STATUS_LABELS[v.status],
+          branch: v.placement?.branch.name ?? '',
+          group: v.placement?.partyGroup.name ?? '',
+          household: v.placement?.centralHousehold?.name ?? '',
+          submittedAt: fmt(v.submittedAt),
+          reviewedAt: fmt(v.reviewedAt)
+        })
       })
-    })
-    if (records.length < BATCH) break
+      if (records.length < BATCH) short = true
+    }
+    if (short) break
   }
 
   const scopeName =

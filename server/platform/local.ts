@@ -19,6 +19,23 @@ function safePath(path: string): string {
 
 const fileUrl = (fileID: string) => `${publicUrl()}/files/${fileID.replace(/^local:\/\//, '')}`
 
+/**
+ * QR PNGs by content, shared by concurrent requests: rendering one is CPU work (~20 ms under tsx,
+ * ~600 ms inside jest's VM), and the same community's, room's or member's code is asked for again
+ * and again, often at once.
+ */
+const qrCache = new Map<string, Promise<Buffer>>()
+function qrPng(target: string): Promise<Buffer> {
+  let png = qrCache.get(target)
+  if (!png) {
+    png = QRCode.toBuffer(target, { type: 'png', width: 430, margin: 2, errorCorrectionLevel: 'M' })
+    png.catch(() => qrCache.delete(target))
+    if (qrCache.size >= 500) qrCache.delete(qrCache.keys().next().value as string)
+    qrCache.set(target, png)
+  }
+  return png
+}
+
 /** The emulator's platform: files in DATA_DIR/files, QR PNGs, an `outbox` collection, a word list. */
 export const localPlatform: Platform = {
   kind: 'local',
@@ -38,8 +55,7 @@ export const localPlatform: Platform = {
   codes: {
     async create({ scene, page, path }) {
       const target = `${publicUrl()}/#/${page}?scene=${encodeURIComponent(scene)}`
-      const png = await QRCode.toBuffer(target, { type: 'png', width: 430, margin: 2, errorCorrectionLevel: 'M' })
-      return localPlatform.files.put(path, png, 'image/png')
+      return localPlatform.files.put(path, await qrPng(target), 'image/png')
     }
   },
   messages: {

@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs'
+import { appendFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Reply } from '../../src/contracts/reply'
 import { clock as serverClock } from '../../server/core/clock'
-import { createHost } from '../../emulator/host'
+import { createHost, type CallStats } from '../../emulator/host'
 import { seedDemo } from '../../emulator/seed'
 
 export interface TestClock {
@@ -17,6 +17,10 @@ export interface TestCloud {
   call<T = any>(fn: string, action: string, input?: object, openid?: string): Promise<Reply<T>>
   /** Like `call`, but expects success and returns `data` (a failure throws with its code). */
   ok<T = any>(fn: string, action: string, input?: object, openid?: string): Promise<T>
+  /** Like `call`, and what the call cost (wall time, database round trips). */
+  callWithStats<T = any>(fn: string, action: string, input?: object, openid?: string): Promise<{ reply: Reply<T>; stats: CallStats }>
+  /** The cost of the most recent call made through this cloud. */
+  lastStats(): CallStats | undefined
   store: ReturnType<typeof createHost>['store']
   clock: TestClock
   /** Local files and QR codes written by the platform seam during this test. */
@@ -36,12 +40,29 @@ export async function startTestCloud(options: { seed?: boolean; scale?: number; 
   process.env.HONGLIN_PLATFORM = 'local'
   process.env.HONGLIN_DATA_DIR = dataDir
   serverClock.use(() => now)
-  const host = createHost({ inMemory: true, now: () => now })
+  let last: CallStats | undefined
+  // EMULATOR_CALL_LOG=<file>: one JSON line per call (test file, function.action, ms, round trips,
+  // outcome), to profile a test run (e.g. with EMULATOR_DB_LATENCY_MS=20).
+  const callLog = process.env.EMULATOR_CALL_LOG
+  const testFile = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.().testPath
+  const host = createHost({
+    inMemory: true,
+    now: () => now,
+    onCall(stats) {
+      last = stats
+      if (callLog) appendFileSync(callLog, JSON.stringify({ file: testFile?.replace(/^.*\/tests\//, 'tests/'), ...stats, requestId: undefined }) + '\n')
+    }
+  })
   if (options.seed !== false) await seedDemo(host.store, { scale: options.scale ?? 1, now: new Date(now) })
   const call = async <T>(fn: string, action: string, input: object = {}, openid?: string) =>
     (await host.invoke(fn, { action, ...input }, openid)) as Reply<T>
   return {
     call,
+    async callWithStats<T>(fn: string, action: string, input: object = {}, openid?: string) {
+      const { result, stats } = await host.invokeWithStats(fn, { action, ...input }, openid)
+      return { reply: result as Reply<T>, stats }
+    },
+    lastStats: () => last,
     async ok<T>(fn: string, action: string, input: object = {}, openid?: string) {
       const reply = await call<T>(fn, action, input, openid)
       if (!reply.ok) throw new Error(`${fn}.${action} failed: ${reply.error.code} ${reply.error.message}`)

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { call, setTransport, NETWORK_ERROR_MESSAGE } from '@/services/cloud/call'
+import { call, setTransport, NETWORK_ERROR_MESSAGE, TIMEOUT_MESSAGE } from '@/services/cloud/call'
 import type { Transport } from '@/services/cloud/types'
 
 const itemSchema = z.object({ id: z.string(), count: z.number() })
@@ -64,6 +64,14 @@ describe('call()', () => {
     }))
     expect(await call('x', 'y')).toEqual({ ok: false, error: { code: 'INTERNAL', message: NETWORK_ERROR_MESSAGE } })
     expect(NETWORK_ERROR_MESSAGE).toBe('网络异常，请稍后重试')
+  })
+
+  it('turns a timed-out function (callFunction rejects with errCode -504003) into INTERNAL with a timeout message', async () => {
+    setTransport(jest.fn(async () => {
+      const errMsg = 'cloud.callFunction:fail Error: errCode: -504003  | errMsg: Invoking task timed out after 3 seconds'
+      throw Object.assign(new Error(errMsg), { errCode: -504003, errMsg })
+    }))
+    expect(await call('x', 'y')).toEqual({ ok: false, error: { code: 'INTERNAL', message: TIMEOUT_MESSAGE } })
   })
 
   it('uses the platform-neutral transport by default, which fails cleanly outside Taro', async () => {

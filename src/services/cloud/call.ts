@@ -6,6 +6,9 @@ import type { Transport } from './types'
 export const NETWORK_ERROR_MESSAGE = '网络异常，请稍后重试'
 export const MALFORMED_REPLY_MESSAGE = '服务暂时不可用，请稍后重试'
 export const UNEXPECTED_DATA_MESSAGE = '数据格式有误，请稍后重试'
+export const TIMEOUT_MESSAGE = '服务响应超时，请稍后重试'
+/** wx.cloud.callFunction's errCode when the function ran past its timeout (the H5 transport gives the same). */
+export const FUNCTION_TIMEOUT_ERRCODE = -504003
 
 let currentTransport: Transport = platformTransport
 
@@ -34,7 +37,8 @@ export async function call<TOut = unknown>(
     raw = await currentTransport(name, { ...(input as Record<string, unknown>), action })
   } catch (err) {
     logFailure(name, action, err)
-    return internal(NETWORK_ERROR_MESSAGE)
+    const timedOut = (err as { errCode?: unknown } | null)?.errCode === FUNCTION_TIMEOUT_ERRCODE
+    return internal(timedOut ? TIMEOUT_MESSAGE : NETWORK_ERROR_MESSAGE)
   }
   const envelope = replyEnvelopeSchema.safeParse(raw)
   if (!envelope.success) {

@@ -16,5 +16,15 @@ export const transport: Transport = async (name, data) => {
   })
   // Error statuses (404 unknown function, 400 malformed JSON) still carry an envelope; a body that is
   // not JSON rejects here and becomes INTERNAL in call().
-  return await res.json()
+  const body = await res.json()
+  // A failed invocation (504 timed out, 500 the function threw) answers what wx.cloud.callFunction
+  // rejects with, `{ errCode, errMsg }`: reject the same way the weapp transport does.
+  if (!res.ok && body && typeof body === 'object' && typeof body.errCode === 'number') throw callFunctionFailure(body.errCode, String(body.errMsg ?? ''))
+  return body
+}
+
+/** The shape of wx.cloud.callFunction's rejection (e.g. -504003 "Invoking task timed out after 3 seconds"). */
+function callFunctionFailure(errCode: number, errMsg: string): Error & { errCode: number; errMsg: string } {
+  const message = `cloud.callFunction:fail Error: errCode: ${errCode}  | errMsg: ${errMsg}`
+  return Object.assign(new Error(message), { errCode, errMsg: message })
 }
