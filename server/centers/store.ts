@@ -5,7 +5,8 @@
 import { DEFAULT_SETTINGS, type CenterSettings } from '../../src/contracts/centers'
 import { clock } from '../core/clock'
 import { db, type TransactionRef, isDuplicateKey } from '../core/db'
-import { AppError } from '../core/errors'
+import { AppError, isTransactionConflict } from '../core/errors'
+import { transaction } from '../core/transaction'
 import { findById } from '../core/records'
 import { COLL, type SuspensionDoc } from './model'
 
@@ -15,8 +16,7 @@ const messageOf = (error: unknown): string => {
 }
 
 /** wx-server-sdk's `doc(id).get()` throws for a missing document (even in a transaction). */
-export const isNotFound = (error: unknown) => /does not exist/.test(messageOf(error))
-const isTxConflict = (error: unknown) => /TRANSACTION_CONFLICT|transaction conflict/i.test(messageOf(error)) || (error as { code?: string })?.code === 'DATABASE_TRANSACTION_CONFLICT'
+export const isNotFound = (error: unknown) => /does not exist/.test(messageOf(error)) && !/TransactionNotExist|Transaction does not exist/i.test(messageOf(error))
 
 /** A document read inside a transaction, or null. */
 export async function txGet<T>(tx: TransactionRef, collection: string, id: string): Promise<T | null> {
@@ -31,15 +31,16 @@ export async function txGet<T>(tx: TransactionRef, collection: string, id: strin
 
 /**
  * Runs `work` in a database transaction (single documents by `_id`; the callback may run again
- * on a conflict, so it reads everything it decides on inside). AppErrors pass through; a
- * duplicate `_id` or an unresolved conflict become CONFLICT.
+ * on a conflict — server/core/transaction.ts — so it reads everything it decides on inside and
+ * writes what it read). AppErrors pass through; a duplicate `_id` or a conflict that outlived the
+ * retries become CONFLICT.
  */
 export async function inTransaction<T>(work: (tx: TransactionRef) => Promise<T>, conflictMessage = '该时段刚刚被预约，请选择其他时段'): Promise<T> {
   try {
-    return await db().runTransaction(work, 5)
+    return await transaction(work, { rounds: 6 })
   } catch (error) {
     if (error instanceof AppError) throw error
-    if (isDuplicateKey(error) || isTxConflict(error)) throw new AppError('CONFLICT', conflictMessage)
+    if (isDuplicateKey(error) || isTransactionConflict(error)) throw new AppError('CONFLICT', conflictMessage)
     throw error
   }
 }

@@ -1,7 +1,7 @@
 import type { ZodType } from 'zod'
 import { fail, ok, type Reply } from '../../src/contracts/reply'
 import { sdk } from './db'
-import { AppError } from './errors'
+import { AppError, BUSY_MESSAGE, isTransactionConflict } from './errors'
 import { checkAccess, type Access } from './guard'
 import { loadCaller, type Caller } from './identity'
 
@@ -37,8 +37,8 @@ function zodFields(error: { issues: { path: PropertyKey[] }[] }): string[] {
 /**
  * The whole shell of a cloud function: route on `event.action`, parse the input with the shared
  * contract, identify the caller from `getWXContext().OPENID` (never from the event), check access,
- * run the handler and wrap the result in the reply envelope. Unexpected errors become INTERNAL
- * without leaking their text.
+ * run the handler and wrap the result in the reply envelope. A transaction conflict that outlived
+ * its retries becomes CONFLICT; other unexpected errors become INTERNAL without leaking their text.
  */
 export function defineFunction(actions: Record<string, ActionDef>) {
   return async function main(event: unknown): Promise<Reply<unknown>> {
@@ -63,6 +63,8 @@ export function defineFunction(actions: Record<string, ActionDef>) {
       return ok(data ?? null)
     } catch (error) {
       if (error instanceof AppError) return fail(error.code, error.message, error.fields)
+      // A transaction that still conflicted after the SDK's retries: many people acted at once.
+      if (isTransactionConflict(error)) return fail('CONFLICT', BUSY_MESSAGE)
       console.error('[function] unexpected error', error)
       return fail('INTERNAL', '服务暂时不可用，请稍后重试')
     }

@@ -2,6 +2,7 @@ import type { PlacementInput, Registration, reviewInput } from '../../src/contra
 import type { z } from '../../src/contracts/zod'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
+import { transaction } from '../core/transaction'
 import { conflict } from '../core/errors'
 import { requireCommunityStaff } from '../core/guard'
 import { emptyScopes, type Caller, type UserRecord } from '../core/identity'
@@ -13,6 +14,15 @@ import { suggestPlacement, validatePlacement } from './placement'
 type ReviewData = z.output<typeof reviewInput>
 
 const alreadyReviewed = () => conflict('该报到已被处理，请刷新后查看')
+const changedAddress = () => conflict('报到人刚刚修改了报到信息，请刷新后重新审核')
+
+const sameAddress = (a: RegistrationRecord, b: RegistrationRecord) => a.communityId === b.communityId && a.gridId === b.gridId && a.buildingId === b.buildingId
+
+/** Why a guarded review matched nothing: reviewed by someone else, or edited by the registrant. */
+async function changedMeanwhile(r: RegistrationRecord) {
+  const latest = await findById<RegistrationRecord>(REGISTRATIONS, r._id)
+  return latest && latest.status === 'pending' ? changedAddress() : alreadyReviewed()
+}
 
 /**
  * Staff of the registration's community (or district admin) approve — placing the member in
@@ -32,7 +42,9 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
     const _ = db().command
     const res = await db()
       .collection(REGISTRATIONS)
-      .where({ _id: r._id, status: 'pending' })
+      // Guarded by what the decision was taken on: still pending, still in this reviewer's community
+      // (the registrant may have moved it elsewhere meanwhile by submitting again).
+      .where({ _id: r._id, status: 'pending', communityId: r.communityId })
       .update({
         data: {
           status: 'rejected',
@@ -45,7 +57,7 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
           history: _.push(entry)
         }
       })
-    if (res.stats.updated === 0) throw alreadyReviewed()
+    if (res.stats.updated === 0) throw await changedMeanwhile(r)
     const saved = await getById<RegistrationRecord>(REGISTRATIONS, r._id, '报到记录')
     const view = await toView(saved, { withHistory: true })
     await notifyReviewed(saved, view)
@@ -66,20 +78,28 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
   let saved: RegistrationRecord | null = null
   if (!r.isTransfer) {
     // A first registration changes one document: a guarded update is atomic (the second of two
-    // reviewers matches nothing) and needs no transaction. A transfer changes two: see below.
+    // reviewers matches nothing) and needs no transaction. The guard holds everything the decision
+    // was taken on: pending, not (yet) a transfer, and the address the placement was chosen or
+    // validated for — the registrant may submit again (edit, or move it to another community)
+    // while staff look at it. A transfer changes two documents: see below.
     const _ = db().command
     const res = await db()
       .collection(REGISTRATIONS)
-      .where({ _id: r._id, status: 'pending', isTransfer: false })
+      .where({ _id: r._id, status: 'pending', isTransfer: false, communityId: r.communityId, gridId: r.gridId, buildingId: r.buildingId })
       .update({ data: { ...approval(r), history: _.push(approvedEntry) } })
     if (res.stats.updated > 0) saved = await getById<RegistrationRecord>(REGISTRATIONS, r._id, '报到记录')
-    else if ((await getById<RegistrationRecord>(REGISTRATIONS, r._id, '报到记录')).status !== 'pending') throw alreadyReviewed()
+    else {
+      const latest = await getById<RegistrationRecord>(REGISTRATIONS, r._id, '报到记录')
+      if (latest.status !== 'pending' || !sameAddress(latest, r)) throw await changedMeanwhile(r)
+    }
   }
-  saved ??= await db().runTransaction(async (tx): Promise<RegistrationRecord> => {
+  saved ??= await transaction(async (tx): Promise<RegistrationRecord> => {
     // Read again inside the transaction: the callback may be retried, and only a pending
     // registration can be approved (a second reviewer gets CONFLICT).
     const current = (await tx.collection(REGISTRATIONS).doc(r._id).get()).data as RegistrationRecord | null
     if (!current || current.status !== 'pending') throw alreadyReviewed()
+    // The placement was chosen for the address read before the transaction.
+    if (!sameAddress(current, r)) throw changedAddress()
     // Release the old community first, so the member's approved slot is free for the new one.
     if (current.transferFrom) {
       const old = (await tx.collection(REGISTRATIONS).doc(current.transferFrom).get()).data as RegistrationRecord | null

@@ -23,13 +23,14 @@ import type {
 } from '../../src/contracts/teams'
 import type { Page } from '../../src/contracts/common'
 import { clock } from '../core/clock'
-import { db, isDuplicateKey } from '../core/db'
+import { db, type TransactionRef } from '../core/db'
+import { transaction } from '../core/transaction'
 import { conflict, invalid, notFound } from '../core/errors'
 import { canManageCommunity, requireCommunityStaff } from '../core/guard'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById, getById, namesById } from '../core/records'
 import { platform } from '../platform'
-import { randomId } from '../activities/util'
+import { randomId, txGet } from '../activities/util'
 import { volunteerByCode } from '../activities/volunteers'
 
 export const TEAMS = 'teams'
@@ -174,7 +175,9 @@ export async function updateTeam(caller: Caller, input: z.output<typeof updateTe
   if (input.name !== undefined) data.name = input.name
   if (input.unit !== undefined) data.unit = input.unit
   if (input.description !== undefined) data.description = input.description
-  await db().collection(TEAMS).doc(team._id).update({ data })
+  // Guarded: a disband at the same instant wins, and the edit is refused rather than applied to it.
+  const res = await db().collection(TEAMS).where({ _id: team._id, status: 'active' }).update({ data })
+  if (res.stats.updated === 0) throw conflict('队伍已撤销')
   return teamDetail(caller, team._id)
 }
 
@@ -253,6 +256,13 @@ export async function teamMembers(caller: Caller, input: z.output<typeof teamMem
   }
 }
 
+/*
+ * Membership changes are transactions on the team (its status, `memberCount` and leader) and the
+ * member documents by `_id` (`${teamId}:${openid}`): each reads what it decides on inside and
+ * writes the team, so a disband, another addition or removal, or a second leader appointment at
+ * the same instant conflicts and runs again on the result (no member added to a disbanded team,
+ * no lost count, never two leaders).
+ */
 export async function addMember(caller: Caller, input: z.output<typeof addMemberInput>): Promise<TeamMember> {
   const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
   requireCommunityStaff(caller, team.communityId)
@@ -261,60 +271,74 @@ export async function addMember(caller: Caller, input: z.output<typeof addMember
   const person = await loadCaller(volunteer._id)
   const name = person.user?.profile?.name || volunteer.name
   const id = `${team._id}:${volunteer._id}`
-  const now = clock.date()
-  const _ = db().command
-  let joined = false
-  try {
-    const doc: TeamMemberDoc = {
-      _id: id,
-      teamId: team._id,
-      openid: volunteer._id,
-      name,
-      volunteerNo: volunteer.volunteerNo,
-      role: input.role,
-      status: 'active',
-      joinedAt: now,
-      history: [entry(caller, '加入')]
+  const joinedAt = await transaction(async (tx) => {
+    const now = clock.date()
+    const fresh = await txGet<TeamDoc>(tx, TEAMS, team._id)
+    if (!fresh) throw notFound('队伍')
+    if (fresh.status === 'disbanded') throw conflict('队伍已撤销')
+    const member = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, id)
+    if (member?.status === 'active') throw conflict('已是本队队员')
+    if (member) {
+      await tx
+        .collection(TEAM_MEMBERS)
+        .doc(id)
+        .update({ data: { status: 'active', role: input.role, joinedAt: now, history: [...(member.history ?? []), entry(caller, '重新加入')] } })
+    } else {
+      const doc: TeamMemberDoc = {
+        _id: id,
+        teamId: team._id,
+        openid: volunteer._id,
+        name,
+        volunteerNo: volunteer.volunteerNo,
+        role: input.role,
+        status: 'active',
+        joinedAt: now,
+        history: [entry(caller, '加入')]
+      }
+      await tx.collection(TEAM_MEMBERS).add({ data: doc })
     }
-    await db().collection(TEAM_MEMBERS).add({ data: doc })
-    joined = true
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-    const res = await db()
-      .collection(TEAM_MEMBERS)
-      .where({ _id: id, status: 'removed' })
-      .update({ data: { status: 'active', role: input.role, joinedAt: now, history: _.push([entry(caller, '重新加入')]) } })
-    if (res.stats.updated === 0) throw conflict('已是本队队员')
-    joined = true
-  }
-  if (joined) await db().collection(TEAMS).doc(team._id).update({ data: { memberCount: _.inc(1), updatedAt: now } })
-  if (input.role === 'leader') await makeLeader(caller, team, volunteer._id, name)
+    const data: Record<string, unknown> = { memberCount: fresh.memberCount + 1, updatedAt: now }
+    if (input.role === 'leader') Object.assign(data, await leaderChangeTx(tx, caller, fresh, volunteer._id, name, true))
+    await tx.collection(TEAMS).doc(team._id).update({ data })
+    return now
+  })
   return {
     openid: volunteer._id,
     name,
     volunteerNo: volunteer.volunteerNo,
     role: input.role,
-    joinedAt: iso(now),
+    joinedAt: iso(joinedAt),
     verifiedMinutes: (await teamMinutes({ teamId: team._id, openid: volunteer._id })).get(volunteer._id) ?? 0,
     mobile: person.user?.profile?.mobile
   }
 }
 
-/** One leader per team: the new one's predecessor becomes a member again. */
-async function makeLeader(caller: Caller, team: TeamDoc, openid: string, name: string): Promise<void> {
-  const _ = db().command
-  await db()
-    .collection(TEAM_MEMBERS)
-    .where({ teamId: team._id, status: 'active', role: 'leader', openid: _.neq(openid) })
-    .update({ data: { role: 'member', history: _.push([entry(caller, '卸任队长')]) } })
-  await db()
-    .collection(TEAM_MEMBERS)
-    .where({ _id: `${team._id}:${openid}`, status: 'active', role: 'member' })
-    .update({ data: { role: 'leader', history: _.push([entry(caller, '任命为队长')]) } })
-  await db()
-    .collection(TEAMS)
-    .doc(team._id)
-    .update({ data: { leaderOpenid: openid, leaderName: name, history: _.push([entry(caller, '任命队长', name)]) } })
+/**
+ * Inside a transaction: one leader per team, the team's `leaderOpenid` being the truth — the
+ * predecessor becomes a member again and the new one is made leader (`joining`: their member
+ * document was just written with the role). Returns the team fields to write.
+ */
+async function leaderChangeTx(tx: TransactionRef, caller: Caller, team: TeamDoc, openid: string, name: string, joining = false): Promise<Record<string, unknown>> {
+  if (team.leaderOpenid && team.leaderOpenid !== openid) {
+    const previousId = `${team._id}:${team.leaderOpenid}`
+    const previous = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, previousId)
+    if (previous && previous.status === 'active' && previous.role === 'leader')
+      await tx
+        .collection(TEAM_MEMBERS)
+        .doc(previousId)
+        .update({ data: { role: 'member', history: [...(previous.history ?? []), entry(caller, '卸任队长')] } })
+  }
+  if (!joining) {
+    const memberId = `${team._id}:${openid}`
+    const member = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, memberId)
+    if (!member || member.status !== 'active') throw notFound('该队员')
+    if (member.role !== 'leader')
+      await tx
+        .collection(TEAM_MEMBERS)
+        .doc(memberId)
+        .update({ data: { role: 'leader', history: [...(member.history ?? []), entry(caller, '任命为队长')] } })
+  }
+  return { leaderOpenid: openid, leaderName: name, history: [...(team.history ?? []), entry(caller, '任命队长', name)] }
 }
 
 export async function setLeader(caller: Caller, input: { teamId: string; openid: string }): Promise<TeamDetail> {
@@ -323,25 +347,37 @@ export async function setLeader(caller: Caller, input: { teamId: string; openid:
   if (team.status === 'disbanded') throw conflict('队伍已撤销')
   const member = await findById<TeamMemberDoc>(TEAM_MEMBERS, `${team._id}:${input.openid}`)
   if (!member || member.status !== 'active') throw notFound('该队员')
-  await makeLeader(caller, team, member.openid, member.name)
+  await transaction(async (tx) => {
+    const fresh = await txGet<TeamDoc>(tx, TEAMS, team._id)
+    if (!fresh) throw notFound('队伍')
+    if (fresh.status === 'disbanded') throw conflict('队伍已撤销')
+    const data = await leaderChangeTx(tx, caller, fresh, member.openid, member.name)
+    await tx.collection(TEAMS).doc(team._id).update({ data })
+  })
   return teamDetail(caller, team._id)
 }
 
 export async function removeMember(caller: Caller, input: { teamId: string; openid: string; reason: string }): Promise<{ removed: boolean }> {
   const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
   requireCommunityStaff(caller, team.communityId)
-  const _ = db().command
-  const res = await db()
-    .collection(TEAM_MEMBERS)
-    .where({ _id: `${team._id}:${input.openid}`, status: 'active' })
-    .update({ data: { status: 'removed', history: _.push([entry(caller, '移出', input.reason)]) } })
-  if (res.stats.updated === 0) throw notFound('该队员')
-  const data: Record<string, unknown> = { memberCount: _.inc(-1), updatedAt: clock.date() }
-  if (team.leaderOpenid === input.openid) {
-    data.leaderOpenid = _.remove()
-    data.leaderName = _.remove()
-  }
-  await db().collection(TEAMS).doc(team._id).update({ data })
+  const id = `${team._id}:${input.openid}`
+  await transaction(async (tx) => {
+    const fresh = await txGet<TeamDoc>(tx, TEAMS, team._id)
+    if (!fresh) throw notFound('队伍')
+    const member = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, id)
+    if (!member || member.status !== 'active') throw notFound('该队员')
+    await tx
+      .collection(TEAM_MEMBERS)
+      .doc(id)
+      .update({ data: { status: 'removed', history: [...(member.history ?? []), entry(caller, '移出', input.reason)] } })
+    const _ = db().command
+    const data: Record<string, unknown> = { memberCount: Math.max(0, fresh.memberCount - 1), updatedAt: clock.date() }
+    if (fresh.leaderOpenid === input.openid) {
+      data.leaderOpenid = _.remove()
+      data.leaderName = _.remove()
+    }
+    await tx.collection(TEAMS).doc(team._id).update({ data })
+  })
   return { removed: true }
 }
 

@@ -1,5 +1,5 @@
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { transaction } from '../core/transaction'
 import { notFound } from '../core/errors'
 import type { DeedRecord } from '../wishes/deeds'
 import { eventId, type TicketEventRecord, type TicketRecord } from './model'
@@ -35,10 +35,12 @@ export function eventRecord(ticketId: string, seq: number, at: Date, input: Even
  * Changes one ticket and appends its history entry atomically (one transaction, single documents
  * by `_id`). `decide` sees the current ticket and returns the change, throws (FORBIDDEN, CONFLICT …)
  * or returns null when there is nothing to do any more (a sweep that lost the race). It may run more
- * than once when the transaction is retried, so it must only read its argument.
+ * than once when the transaction is retried, so it must only read its argument. Two parties acting
+ * at once both write the ticket: one commits, the other runs again on the new state (and usually
+ * gets CONFLICT from `decide`); messages go out after this returns.
  */
 export async function mutateTicket(ticketId: string, decide: (t: TicketRecord) => TicketChange | null): Promise<{ before: TicketRecord; after: TicketRecord } | null> {
-  return db().runTransaction(async (tx) => {
+  return transaction(async (tx) => {
     const snap = await tx.collection('tickets').doc(ticketId).get()
     const t = snap.data as TicketRecord | null
     if (!t) throw notFound('问题反映')

@@ -14,6 +14,7 @@ import type { z } from '../../src/contracts/zod'
 import { recordServiceFromWish } from '../activities/records'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
+import { transaction } from '../core/transaction'
 import { AppError, conflict, forbidden, notFound } from '../core/errors'
 import { canManageCommunity, hasRole, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
@@ -51,7 +52,9 @@ interface WishChange {
 
 /** One wish change + its history entry (+ a ledger entry) in one transaction; `decide` may rerun. */
 async function mutateWish(caller: Caller, wishId: string, decide: (w: WishRecord) => WishChange): Promise<WishRecord> {
-  return db().runTransaction(async (tx) => {
+  // Claim, release, complete, confirm and cancel all write the wish they decided on: two people at
+  // once conflict, and the one that runs again sees the other's result.
+  return transaction(async (tx) => {
     const w = (await tx.collection('wishes').doc(wishId).get()).data as WishRecord | null
     if (!w) throw notFound('心愿')
     const change = decide(w)
