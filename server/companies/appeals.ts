@@ -27,6 +27,9 @@ export interface AppealRecord {
   createdAt: Date
   answeredAt: Date | null
   answeredBy: string | null
+  /** While an admin answers it (see answerAppeal). */
+  claimedAt?: Date
+  claimedBy?: string
 }
 
 function view(a: AppealRecord): Appeal {
@@ -87,6 +90,14 @@ export async function lodgeAppeal(caller: Caller, input: z.infer<typeof companie
   return view(doc)
 }
 
+/** How long one admin's claim on an appeal holds (a claim left by a crashed call lapses). */
+const CLAIM_MS = 60_000
+
+/**
+ * Answers an appeal. publishRanking waits for every appeal still `pending`, so the appeal stays
+ * `pending` until the tickets an upheld appeal takes out of the score are marked; first it is
+ * claimed (a guarded update), so that two admins answering at once cannot both act on it.
+ */
 export async function answerAppeal(caller: Caller, input: z.infer<typeof companiesAnswerAppealInput>): Promise<Appeal> {
   const id = `${input.month}:${input.companyId}`
   const appeal = await findById<AppealRecord>('rankingAppeals', id)
@@ -96,12 +107,13 @@ export async function answerAppeal(caller: Caller, input: z.infer<typeof compani
   if (rec?.status === 'published') throw conflict('该月红黑榜已公示')
   const exclude = input.decision === 'upheld' ? [...new Set(input.excludeTicketIds ?? [])] : []
   await requireCompanyTickets(input.companyId, exclude, 'excludeTicketIds')
+  const _ = db().command
   const now = clock.date()
-  const res = await db()
+  const claim = await db()
     .collection('rankingAppeals')
-    .where({ _id: id, status: 'pending' })
-    .update({ data: { status: input.decision, reply: input.reply, excludedTicketIds: exclude, answeredAt: now, answeredBy: caller.user?.profile.name || caller.openid } })
-  if (res.stats.updated !== 1) throw conflict('该申诉已处理')
+    .where(_.or([{ _id: id, status: 'pending', claimedAt: _.exists(false) }, { _id: id, status: 'pending', claimedAt: _.lt(new Date(now.getTime() - CLAIM_MS)) }]))
+    .update({ data: { claimedAt: now, claimedBy: caller.openid } })
+  if (claim.stats.updated !== 1) throw conflict('该申诉正由他人处理或已处理')
   for (const ticketId of exclude) {
     await mutateTicket(ticketId, (t) =>
       t.scoreExcluded
@@ -112,6 +124,13 @@ export async function answerAppeal(caller: Caller, input: z.infer<typeof compani
           }
     )
   }
+  const res = await db()
+    .collection('rankingAppeals')
+    .where({ _id: id, status: 'pending', claimedBy: caller.openid, claimedAt: now })
+    .update({
+      data: { status: input.decision, reply: input.reply, excludedTicketIds: exclude, answeredAt: now, answeredBy: caller.user?.profile.name || caller.openid, claimedAt: _.remove(), claimedBy: _.remove() }
+    })
+  if (res.stats.updated !== 1) throw conflict('该申诉已处理')
   return view({ ...appeal, status: input.decision, reply: input.reply, answeredAt: now })
 }
 
