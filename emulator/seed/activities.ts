@@ -208,8 +208,8 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
       audience: fields.audience ?? 'all',
       status: 'published',
       confirmedCount: 0,
+      placesLeft: fields.capacity,
       waitingCount: 0,
-      waitSeq: 0,
       createdBy: staff.openid,
       createdByName: staff.name,
       createdAt,
@@ -224,10 +224,11 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
   const hasJoined = (a: ActivityDoc, p: Person) => joined.has(`${a._id}:${p.openid}`)
   const join = (a: ActivityDoc, p: Person, status: 'confirmed' | 'waiting', at: number) => {
     joined.add(`${a._id}:${p.openid}`)
-    if (status === 'confirmed') a.confirmedCount++
-    else {
+    if (status === 'confirmed') {
+      a.confirmedCount++
+      a.placesLeft = a.capacity - a.confirmedCount
+    } else {
       a.waitingCount++
-      a.waitSeq++
     }
     signUps.push({
       _id: `${a._id}:${p.openid}`,
@@ -236,7 +237,6 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
       name: p.name,
       ...(p.mobile ? { mobile: p.mobile } : {}),
       status,
-      ...(status === 'waiting' ? { seq: a.waitSeq } : {}),
       walkIn: false,
       signedUpAt: new Date(at),
       updatedAt: new Date(at),
@@ -424,5 +424,4 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
   await store.insertMany('activitySignups', plain(signUps))
   await store.insertMany('serviceRecords', plain(records))
   await store.insertMany('volunteers', plain(volunteerDocs))
-  await store.insertMany('counters', [{ _id: 'volunteerNo', value: volunteerDocs.length }])
 }

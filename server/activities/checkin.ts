@@ -7,16 +7,20 @@
  * (2) For people without a phone the organiser scans their personal code (`staffScan`).
  *
  * Scanning twice never records twice: a volunteer activity's record has the deterministic `_id`
- * `${activityId}:${openid}` (a second `add` fails and the first record is returned), check-out is
- * an update guarded by `status: 'open'`, and an event's attendance is a guarded update of the
- * sign-up. Someone who did not sign up takes a free place on the spot (no waiting list on site);
- * when none is left the check-in is refused with CAPACITY_FULL.
+ * `${activityId}:${openid}` and is written in the check-in's transaction together with the
+ * person's sign-up (so a withdrawal at the same instant conflicts with it), check-out is an update
+ * guarded by `status: 'open'`, and an event's attendance is kept on the sign-up. Someone who did
+ * not sign up takes a free place on the spot (no waiting list on site): the place is claimed on the
+ * activity by an atomic guarded update before the transaction (signups.ts, `claimPlaceOnSite`; no
+ * transaction writes the activity), and given back when the transaction did not use it. When none
+ * is left the check-in is refused with CAPACITY_FULL.
  */
 import { z } from '../../src/contracts/zod'
 import type { CheckinCode, checkInput, CheckMethod, CheckResult } from '../../src/contracts/activities'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
-import { AppError, conflict, forbidden, notFound } from '../core/errors'
+import { transaction } from '../core/transaction'
+import { AppError, busy, conflict, forbidden, notFound } from '../core/errors'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById, getById } from '../core/records'
 import { shanghai } from '../core/time'
@@ -34,11 +38,12 @@ import {
   signUpId,
   type ActivityDoc,
   type RecordDoc,
-  type SignUpDoc
+  type SignUpDoc,
+  type StoredHistory
 } from './model'
-import { checkAudience, personOf, takePlace, type Person } from './signups'
+import { checkAudience, claimPlaceOnSite, closePlaceClaim, ensurePlacesLeft, personOf, signUpDoc, type Person } from './signups'
 import { issueCheckinToken, readCheckinToken } from './tokens'
-import { publicUrl, qrDataUrl } from './util'
+import { publicUrl, qrDataUrl, txGet } from './util'
 import { volunteerByCode } from './volunteers'
 
 type CheckInput = z.output<typeof checkInput>
@@ -65,6 +70,9 @@ export async function checkinCode(caller: Caller, activityId: string): Promise<C
   return { token, expiresAt: isoOf(expiresAt), link, qr: await qrDataUrl(link) }
 }
 
+/** The sign-up changed between the decision on a place and the transaction: decide again. */
+class SignUpMoved extends Error {}
+
 function result(activity: ActivityDoc, direction: 'in' | 'out', fields: Partial<Omit<CheckResult, 'at'>> & { already: boolean; at: Date | number }): CheckResult {
   return {
     activityId: activity._id,
@@ -80,41 +88,89 @@ function result(activity: ActivityDoc, direction: 'in' | 'out', fields: Partial<
   }
 }
 
-/** Makes sure the person holds a place (taking a free one on the spot); returns whether they walked in. */
-async function ensurePlace(activity: ActivityDoc, person: Person, method: CheckMethod, staff?: Caller): Promise<boolean> {
-  const signUp = await findById<SignUpDoc>(SIGNUPS, signUpId(activity._id, person.openid))
-  if (signUp?.status === 'confirmed') return false
-  checkAudience(activity, person)
-  const by = staff ? { at: clock.date(), by: staff.openid, byName: staff.user?.profile?.name, action: '工作人员代签到报名' } : undefined
-  try {
-    const taken = await takePlace(activity._id, person, { walkIn: true, by })
-    return !taken.already
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'CAPACITY_FULL' && signUp?.status === 'waiting')
-      throw new AppError('CAPACITY_FULL', '名额已满，您仍在候补名单中，请等待工作人员安排')
-    if (error instanceof AppError && error.code === 'CAPACITY_FULL' && method === 'staff') throw new AppError('CAPACITY_FULL', '名额已满，无法为其签到')
-    throw error
+/**
+ * Check-in, in one transaction that reads and writes the person's sign-up (a walk-in's place is
+ * claimed just before it, see the header): the sign-up must be confirmed at the moment of the
+ * check-in (someone who withdrew at the same instant is refused, or their withdrawal is), a
+ * walk-in takes a place only if one was free, and a volunteer activity's record (deterministic
+ * `_id`) is written in the same transaction. A second scan answers with the first check-in and
+ * writes nothing.
+ */
+async function arrive(activity: ActivityDoc, person: Person, method: CheckMethod, location?: RecordDoc['checkInLocation'], staff?: Caller): Promise<CheckResult> {
+  const sid = signUpId(activity._id, person.openid)
+  const rid = recordId(activity._id, person.openid)
+  const volunteer = activity.kind === 'volunteer'
+  const by = staff?.openid ?? person.openid
+  const action = method === 'staff' ? '工作人员代签到' : '扫码签到'
+  if (activity.placesLeft === undefined) await ensurePlacesLeft(activity)
+  let outcome: { already: boolean; walkIn: boolean; at: Date } | undefined
+  for (let attempt = 0; !outcome; attempt++) {
+    // Whether a place is needed is decided on the sign-up as it is now; a free place is claimed
+    // before the transaction (an atomic guarded update: no transaction on the activity, which a
+    // crowd may be writing), and the transaction checks the sign-up is still as seen.
+    const seen = await findById<SignUpDoc>(SIGNUPS, sid)
+    const place = seen?.status === 'confirmed' ? undefined : await claimPlaceOnSite(activity._id, person.openid, seen?.status === 'waiting')
+    try {
+      outcome = await transaction(async (tx): Promise<{ already: boolean; walkIn: boolean; at: Date }> => {
+        const now = clock.date()
+        const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, activity._id)
+        if (!fresh) throw notFound('活动')
+        if (fresh.status !== 'published') throw conflict('活动已取消')
+        const signUp = await txGet<SignUpDoc>(tx, SIGNUPS, sid)
+        if (volunteer) {
+          const existing = await txGet<RecordDoc>(tx, RECORDS, rid)
+          if (existing) return { already: true, walkIn: false, at: existing.checkInAt ?? existing.createdAt ?? now }
+        } else if (signUp?.status === 'confirmed' && signUp.checkedInAt) {
+          return { already: true, walkIn: false, at: signUp.checkedInAt }
+        }
+        if (signUp?.status !== seen?.status) throw new SignUpMoved()
+
+        let walkIn = false
+        if (signUp?.status === 'confirmed') {
+          // Written even when nothing on it changes (a volunteer's attendance lives in the record):
+          // a withdrawal writes this document too, so the two cannot both commit.
+          await tx
+            .collection(SIGNUPS)
+            .doc(sid)
+            .update({ data: { updatedAt: now, ...(volunteer ? {} : { checkedInAt: now, history: [...(signUp.history ?? []), { at: now, by, action }] }) } })
+        } else {
+          // On site the waiting list no longer matters: whoever is there takes a free place.
+          checkAudience(fresh, person)
+          if (!place) {
+            if (signUp?.status === 'waiting') throw new AppError('CAPACITY_FULL', '名额已满，您仍在候补名单中，请等待工作人员安排')
+            throw new AppError('CAPACITY_FULL', method === 'staff' ? '名额已满，无法为其签到' : '名额已满，无法签到')
+          }
+          const entry: StoredHistory = staff
+            ? { at: now, by: staff.openid, byName: staff.user?.profile?.name, action: '工作人员代签到报名', claim: place.token }
+            : { at: now, by: person.openid, byName: person.name, action: '现场签到报名', claim: place.token }
+          const doc = signUpDoc(activity._id, person, signUp, { status: 'confirmed', walkIn: true, at: now, entry, claim: place.token, ...(volunteer ? {} : { checkedInAt: now }) })
+          if (!volunteer) doc.history = [...doc.history, { at: now, by, action }]
+          await tx.collection(SIGNUPS).doc(sid).set({ data: doc })
+          walkIn = true
+        }
+        if (volunteer) await tx.collection(RECORDS).add({ data: serviceRecord(fresh, person, rid, now, method, location, staff) })
+        return { already: false, walkIn, at: now }
+      }, { rounds: 12, sdkRetries: 3 })
+    } catch (error) {
+      if (place) await closePlaceClaim(activity._id, place, false)
+      if (error instanceof SignUpMoved) {
+        if (attempt < 3) continue
+        throw busy()
+      }
+      // A make-up record written by staff at the same instant (deterministic `_id`): it stands.
+      if (!volunteer || !isDuplicateKey(error)) throw error
+      const existing = await findById<RecordDoc>(RECORDS, rid)
+      if (!existing) throw error
+      return result(activity, 'in', { already: true, walkIn: false, at: existing.checkInAt ?? existing.createdAt, volunteerName: person.name, recordId: rid })
+    }
+    if (place) await closePlaceClaim(activity._id, place, outcome.walkIn)
   }
+  return result(activity, 'in', { ...outcome, volunteerName: person.name, ...(volunteer ? { recordId: rid } : {}) })
 }
 
-async function arrive(activity: ActivityDoc, person: Person, method: CheckMethod, location?: RecordDoc['checkInLocation'], staff?: Caller): Promise<CheckResult> {
-  const now = clock.date()
-  const walkIn = await ensurePlace(activity, person, method, staff)
-  const sid = signUpId(activity._id, person.openid)
-
-  if (activity.kind === 'event') {
-    const _ = db().command
-    const res = await db()
-      .collection(SIGNUPS)
-      .where({ _id: sid, status: 'confirmed', checkedInAt: _.exists(false) })
-      .update({ data: { checkedInAt: now, updatedAt: now, history: _.push([{ at: now, by: staff?.openid ?? person.openid, action: method === 'staff' ? '工作人员代签到' : '扫码签到' }]) } })
-    if (res.stats.updated > 0) return result(activity, 'in', { already: false, at: now, walkIn, volunteerName: person.name })
-    const signUp = await findById<SignUpDoc>(SIGNUPS, sid)
-    return result(activity, 'in', { already: true, at: signUp?.checkedInAt ?? now, walkIn, volunteerName: person.name })
-  }
-
-  const record: RecordDoc = {
-    _id: recordId(activity._id, person.openid),
+function serviceRecord(activity: ActivityDoc, person: Person, id: string, now: Date, method: CheckMethod, location: RecordDoc['checkInLocation'] | undefined, staff?: Caller): RecordDoc {
+  return {
+    _id: id,
     source: 'checkin',
     activityId: activity._id,
     openid: person.openid,
@@ -138,14 +194,6 @@ async function arrive(activity: ActivityDoc, person: Person, method: CheckMethod
     createdAt: now,
     updatedAt: now,
     history: [{ at: now, by: staff?.openid ?? person.openid, byName: staff?.user?.profile?.name, action: method === 'staff' ? '工作人员代签到' : '扫码签到' }]
-  }
-  try {
-    await db().collection(RECORDS).add({ data: record })
-    return result(activity, 'in', { already: false, at: now, recordId: record._id, walkIn, volunteerName: person.name })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-    const existing = await findById<RecordDoc>(RECORDS, record._id)
-    return result(activity, 'in', { already: true, at: existing?.checkInAt ?? existing?.createdAt ?? now, recordId: record._id, walkIn, volunteerName: person.name })
   }
 }
 

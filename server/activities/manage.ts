@@ -3,6 +3,7 @@ import { z } from '../../src/contracts/zod'
 import type { ActivityDetail, cancelInput, createInput, Place, updateInput } from '../../src/contracts/activities'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
+import { transaction } from '../core/transaction'
 import { AppError, conflict, invalid, notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
 import { findById, getById } from '../core/records'
@@ -103,8 +104,8 @@ export async function createActivity(caller: Caller, input: CreateInput): Promis
     audience: input.audience,
     status: 'published',
     confirmedCount: 0,
+    placesLeft: input.capacity,
     waitingCount: 0,
-    waitSeq: 0,
     createdBy: caller.openid,
     createdByName: callerName(caller),
     createdAt: clock.date(),
@@ -160,8 +161,9 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
   if (input.teamId !== undefined) changes.teamId = input.teamId === null ? _.remove() : input.teamId
   const timeOrPlaceChanged = +start !== +current.start || +end !== +current.end || JSON.stringify(place) !== JSON.stringify(current.place)
 
-  // Capacity is checked against the confirmed count inside a transaction: sign-ups run in parallel.
-  await db().runTransaction(async (tx) => {
+  // Capacity is checked against the confirmed count inside a transaction that writes the activity:
+  // sign-ups (which write its counters) run in parallel, and one of the two runs again.
+  await transaction(async (tx) => {
     const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, current._id)
     if (!fresh || fresh.status !== 'published') throw conflict('活动已取消，不能修改')
     const data: Record<string, unknown> = { ...changes }
@@ -169,10 +171,12 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
       if (input.capacity < fresh.confirmedCount) throw new AppError('CONFLICT', `名额不能少于已报名人数（${fresh.confirmedCount}人）`, ['capacity'])
       data.capacity = input.capacity
     }
+    // Kept with the counters (signups.ts): what is left of the new capacity.
+    data.placesLeft = (input.capacity ?? fresh.capacity) - fresh.confirmedCount
     const note = input.note || (timeOrPlaceChanged ? '时间或地点有变更' : undefined)
     data.history = [...(fresh.history ?? []), entry(caller, '修改', note)]
     await tx.collection(ACTIVITIES).doc(current._id).update({ data })
-  }, 10)
+  }, { rounds: 12 })
 
   if (input.capacity !== undefined && input.capacity > current.capacity) await promoteWaiting(current._id)
   if (timeOrPlaceChanged) {

@@ -2,15 +2,15 @@
  * What the activities domain stores, and the pure rules over it (phases, hours arithmetic).
  *
  * Collections (declared with their indexes in server/db/collections.ts):
- * - `activities`       one per activity (volunteer or event); counters `confirmedCount`,
- *                      `waitingCount`, `waitSeq` change only inside a transaction on the activity.
+ * - `activities`       one per activity (volunteer or event); counters `confirmedCount` and
+ *                      `waitingCount` (see signups.ts for how they are kept, and `claims`).
  * - `activitySignups`  `_id` = `${activityId}:${openid}`: one per person and activity, ever
  *                      (withdrawing and signing up again reuses it; its history keeps both).
+ *                      The waiting list is ordered by (`signedUpAt`, `_id`).
  * - `serviceRecords`   volunteer hours. `_id` = `${activityId}:${openid}` for activities (so a
  *                      second scan can never make a second record), `wish:${wishId}` for 微心愿.
  * - `volunteers`       `_id` = openid: the stable volunteer number, name, ranking preference.
  * - `certificates`     `_id` = certificate number: an issued 志愿服务证明 with its snapshot.
- * - `counters`         `_id` = counter name (`volunteerNo`), `value`.
  */
 import type {
   ActivityCategory,
@@ -30,7 +30,6 @@ export const SIGNUPS = 'activitySignups'
 export const RECORDS = 'serviceRecords'
 export const VOLUNTEERS = 'volunteers'
 export const CERTIFICATES = 'certificates'
-export const COUNTERS = 'counters'
 
 export interface StoredHistory {
   at: Date
@@ -39,6 +38,10 @@ export interface StoredHistory {
   action: string
   note?: string
   minutes?: number
+  /** The claim token a sign-up entry was counted under (signups.ts repair). */
+  claim?: string
+  /** A withdrawal's entry: what the person held (which counter the release takes one from). */
+  released?: 'confirmed' | 'waiting'
 }
 
 export interface ActivityDoc {
@@ -62,14 +65,34 @@ export interface ActivityDoc {
   cancelledAt?: Date
   confirmedCount: number
   waitingCount: number
-  /** Last waiting-list number handed out (order of the waiting list). */
-  waitSeq: number
+  /**
+   * `capacity - confirmedCount`, written with them (so a sign-up's guarded update needs nothing
+   * read first). Absent on activities created before it was kept (derived on first sign-up).
+   */
+  placesLeft?: number
+  /**
+   * Sign-ups under way (signups.ts): a place or a waiting-list entry counted in the counters whose
+   * sign-up document may not be written yet, by claim token. Removed when the sign-up settles.
+   */
+  claims?: Record<string, Claim>
   remindedAt?: Date
   createdBy: string
   createdByName?: string
   createdAt: Date
   updatedAt: Date
   history: StoredHistory[]
+}
+
+/**
+ * A change of the counters under way (signups.ts), for whom, since when: a sign-up that counted a
+ * place (`confirmed`) or a waiting-list entry (`waiting`), a promotion that moved one from waiting
+ * to confirmed (`promote`) — all three counted before the sign-up is written — or a withdrawal
+ * (`release`), counted off only after the sign-up is written.
+ */
+export interface Claim {
+  openid: string
+  kind: 'confirmed' | 'waiting' | 'promote' | 'release'
+  at: Date
 }
 
 export interface SignUpDoc {
@@ -79,8 +102,8 @@ export interface SignUpDoc {
   name: string
   mobile?: string
   status: SignUpStatus
-  /** Waiting-list number (order of arrival); set while waiting, kept after promotion. */
-  seq?: number
+  /** Token of the claim (on the activity) that counted this sign-up's latest place. */
+  claim?: string
   /** Took a free place on the spot at check-in, without signing up before. */
   walkIn: boolean
   signedUpAt: Date

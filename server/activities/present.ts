@@ -31,11 +31,17 @@ export async function activityNames(activities: Pick<ActivityDoc, 'communityId' 
 
 type Names = Awaited<ReturnType<typeof activityNames>>
 
-/** Position in the waiting list: 1 + those waiting with a smaller number. */
-export async function waitingPosition(activityId: string, seq: number | undefined): Promise<number | undefined> {
-  if (seq === undefined) return undefined
+/**
+ * Position in the waiting list, which is ordered by the time of joining it (`signedUpAt`), then
+ * `_id`: 1 + those waiting ahead (one count, no counter shared by the crowd).
+ */
+export async function waitingPosition(signUp: Pick<SignUpDoc, '_id' | 'activityId' | 'signedUpAt'>): Promise<number> {
   const _ = db().command
-  const res = await db().collection(SIGNUPS).where({ activityId, status: 'waiting', seq: _.lt(seq) }).count()
+  const at = new Date(signUp.signedUpAt)
+  const res = await db()
+    .collection(SIGNUPS)
+    .where(_.and([{ activityId: signUp.activityId, status: 'waiting' }, _.or([{ signedUpAt: _.lt(at) }, { signedUpAt: at, _id: _.lt(signUp._id) }])]))
+    .count()
   return res.total + 1
 }
 
@@ -43,7 +49,7 @@ export async function mySignUpOf(signUp: SignUpDoc | undefined): Promise<MySignU
   if (!signUp) return undefined
   return {
     status: signUp.status,
-    position: signUp.status === 'waiting' ? await waitingPosition(signUp.activityId, signUp.seq) : undefined,
+    position: signUp.status === 'waiting' ? await waitingPosition(signUp) : undefined,
     checkedInAt: iso(signUp.checkedInAt),
     checkedOutAt: iso(signUp.checkedOutAt)
   }

@@ -10,6 +10,7 @@ import { dayjs, ZONE } from '../core/time'
 import { isOrganiser, requireOrganiser } from './access'
 import { ACTIVITIES, iso, isoOf, RECORDS, recordId, SIGNUPS, signUpId, type ActivityDoc, type RecordDoc, type SignUpDoc } from './model'
 import { activityNames, detailOf, mySignUpOf, signUpsOf, summaryOf } from './present'
+import { promoteWaiting, repairStaleClaims } from './signups'
 import { closeOpenRecordsOfActivity } from './records'
 
 type ListInput = z.output<typeof listInput>
@@ -67,6 +68,11 @@ export async function listActivities(caller: Caller, input: ListInput): Promise<
 
 export async function getActivity(caller: Caller | null, activityId: string): Promise<ActivityDetail> {
   let activity = await getById<ActivityDoc>(ACTIVITIES, activityId, '活动')
+  // Everyone opens the activity before signing up: claims of interrupted sign-ups are repaired here.
+  if (await repairStaleClaims(activity)) {
+    await promoteWaiting(activityId)
+    activity = await getById<ActivityDoc>(ACTIVITIES, activityId, '活动')
+  }
   const canManage = isOrganiser(caller, activity.communityId)
   const _ = db().command
   let stats: ActivityDetail['stats']
@@ -118,9 +124,8 @@ export async function roster(
   requireOrganiser(caller, activity.communityId)
   const where: Record<string, unknown> = { activityId: activity._id }
   if (input.status) where.status = input.status
-  // Waiting people in their order; everyone else by the time they signed up.
-  const query = db().collection(SIGNUPS).where(where)
-  const ordered = input.status === 'waiting' ? query.orderBy('seq', 'asc') : query.orderBy('signedUpAt', 'asc').orderBy('_id', 'asc')
+  // By the time they signed up (for the waiting: the waiting list's own order, see present.ts).
+  const ordered = db().collection(SIGNUPS).where(where).orderBy('signedUpAt', 'asc').orderBy('_id', 'asc')
   const [res, count] = await Promise.all([
     ordered.skip((input.page - 1) * input.pageSize).limit(input.pageSize).get(),
     db().collection(SIGNUPS).where(where).count()

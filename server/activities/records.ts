@@ -8,7 +8,8 @@ import { z } from '../../src/contracts/zod'
 import type { makeUpInput, ServiceRecord, verifyInput } from '../../src/contracts/activities'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
-import { conflict, invalid } from '../core/errors'
+import { transaction } from '../core/transaction'
+import { conflict, invalid, isTransactionConflict, notFound } from '../core/errors'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById, getById } from '../core/records'
 import { shanghai } from '../core/time'
@@ -26,6 +27,7 @@ import {
 } from './model'
 import { notifyVerified } from './notify'
 import { recordsOut } from './present'
+import { txGet } from './util'
 import { ensureVolunteer, volunteerByCode } from './volunteers'
 
 type VerifyInput = z.output<typeof verifyInput>
@@ -87,46 +89,50 @@ export async function verifyRecord(caller: Caller, input: VerifyInput): Promise<
     record = await getById<RecordDoc>(RECORDS, input.recordId, '服务记录')
     if (record.status === 'open') throw conflict('该志愿者尚未签退，活动结束后再审核')
   }
-  const cap = record.activityStart && record.activityEnd ? activityMinutes({ start: record.activityStart, end: record.activityEnd }) : MAX_WISH_MINUTES
-  let verifiedMinutes: number
-  let status: RecordDoc['status']
-  if (input.decision === 'approve') {
-    status = 'approved'
-    verifiedMinutes = Math.min(record.minutes, cap)
-  } else if (input.decision === 'adjust') {
-    status = 'adjusted'
-    verifiedMinutes = Math.min(input.minutes as number, cap)
-  } else {
-    status = 'declined'
-    verifiedMinutes = 0
-  }
-  const note = input.reason || (input.decision === 'adjust' && (input.minutes as number) > cap ? `超过活动时长，按${cap}分钟认定` : undefined)
-  const entry: StoredHistory = {
-    at: clock.date(),
-    by: caller.openid,
-    byName: callerName(caller),
-    action: { approve: '认定', adjust: '调整后认定', decline: '不予认定' }[input.decision],
-    minutes: verifiedMinutes,
-    ...(note ? { note } : {})
-  }
-  const _ = db().command
-  await db()
-    .collection(RECORDS)
-    .doc(record._id)
-    .update({
-      data: {
-        status,
-        verifiedMinutes,
-        verifiedBy: caller.openid,
-        verifiedByName: callerName(caller) ?? '',
-        verifiedAt: clock.date(),
-        updatedAt: clock.date(),
-        history: _.push([entry])
-      }
+  // The decision is taken on the record as it is inside the transaction, which writes it: a late
+  // check-out or a second reviewer at the same instant makes one of them run again on the other's
+  // result (the minutes approved are always the minutes the record holds when it is approved).
+  const verified = await transaction(async (tx) => {
+    const current = await txGet<RecordDoc>(tx, RECORDS, input.recordId)
+    if (!current) throw notFound('服务记录')
+    if (current.status === 'open') throw conflict('该志愿者尚未签退，活动结束后再审核')
+    const cap = current.activityStart && current.activityEnd ? activityMinutes({ start: current.activityStart, end: current.activityEnd }) : MAX_WISH_MINUTES
+    let verifiedMinutes: number
+    let status: RecordDoc['status']
+    if (input.decision === 'approve') {
+      status = 'approved'
+      verifiedMinutes = Math.min(current.minutes, cap)
+    } else if (input.decision === 'adjust') {
+      status = 'adjusted'
+      verifiedMinutes = Math.min(input.minutes as number, cap)
+    } else {
+      status = 'declined'
+      verifiedMinutes = 0
+    }
+    const note = input.reason || (input.decision === 'adjust' && (input.minutes as number) > cap ? `超过活动时长，按${cap}分钟认定` : undefined)
+    const now = clock.date()
+    const entry: StoredHistory = {
+      at: now,
+      by: caller.openid,
+      byName: callerName(caller),
+      action: { approve: '认定', adjust: '调整后认定', decline: '不予认定' }[input.decision],
+      minutes: verifiedMinutes,
+      ...(note ? { note } : {})
+    }
+    const changes = { status, verifiedMinutes, verifiedBy: caller.openid, verifiedByName: callerName(caller) ?? '', verifiedAt: now, updatedAt: now, history: [...(current.history ?? []), entry] }
+    await tx.collection(RECORDS).doc(current._id).update({ data: changes })
+    return { ...current, ...changes } as RecordDoc
+  }, { rounds: 8 })
+  // After the commit: the volunteer number and the message (neither may run twice on a retry).
+  // The number is handed out on first need anyway (personal code, certificate): a crowd on the
+  // counter must not turn a verification that was saved into an error.
+  if (verified.verifiedMinutes > 0)
+    await ensureVolunteer({ openid: verified.openid, name: verified.name }).catch((error) => {
+      if (!isTransactionConflict(error)) throw error
+      console.warn('[activities] volunteer number deferred', verified.openid)
     })
-  if (verifiedMinutes > 0) await ensureVolunteer({ openid: record.openid, name: record.name })
-  await notifyVerified(record, input.decision, verifiedMinutes, input.reason)
-  const [out] = await recordsOut([await getById<RecordDoc>(RECORDS, record._id, '服务记录')])
+  await notifyVerified(verified, input.decision, verified.verifiedMinutes, input.reason)
+  const [out] = await recordsOut([verified])
   return out
 }
 

@@ -1,30 +1,106 @@
 /**
- * Sign-up, the waiting list and withdrawal.
+ * Sign-up, the waiting list, withdrawal and promotion.
  *
- * Every change to who holds a place goes through a transaction on the activity document (its
- * `confirmedCount`, `waitingCount` and `waitSeq`) together with the person's sign-up document
- * (`_id` = `${activityId}:${openid}`). The emulator serialises transactions and the cloud retries
- * the ones that conflict, so however many people sign up at the same instant, at most `capacity`
- * are confirmed and the rest get consecutive waiting-list numbers in the order they were handled.
+ * Registration opening brings a crowd onto one activity, so no change of who holds a place runs a
+ * transaction that writes the activity document (every such transaction would write the same hot
+ * document, conflict, and run one after another). Its counters change only by atomic guarded
+ * updates, which the database applies to one document one at a time: a crowd costs no conflicts.
  *
- * A freed place belongs to the first person waiting: while anyone waits, a new sign-up joins the
- * waiting list even if a place is momentarily free, and `promoteWaiting` hands free places to the
- * waiting list in order (one transaction per promotion, so concurrent promoters cannot hand one
- * place twice).
+ * Counters. `confirmedCount`, `waitingCount` and `placesLeft` (= capacity − confirmedCount, kept
+ * with it so that a guard needs nothing read first; capacity edits rewrite it in their
+ * transaction). Every change of them that is under way is recorded in the same atomic update as a
+ * claim, `claims.<token>` = {openid, kind, at}; the sign-up it concerns carries the token (`claim`,
+ * and in the history entry it wrote). Invariant: the counters equal what the sign-ups say, except
+ * for the claims still open, each of which accounts for exactly its own difference; a claim is
+ * closed (removed, with any counter change still owed, atomically and only once, guarded by the
+ * claim being there) when its step on the sign-up is done.
+ *
+ * Sign-up (`takePlace`), in this order:
+ * 1. Claim: add 1 to `confirmedCount` (and −1 to `placesLeft`) only while `placesLeft > 0` and
+ *    nobody waits (`waitingCount: 0`), or else add 1 to `waitingCount` only while `placesLeft <= 0`
+ *    or someone waits — both guarded by `status: 'published'`, deadline and start after now, and
+ *    the audience. So at most `capacity` are confirmed, and while anyone waits a newcomer waits
+ *    too. When both guards fail, the activity is read to say why (not found, closed, cancelled,
+ *    members only) or the claim is tried again.
+ * 2. Write the person's sign-up (`_id` = `${activityId}:${openid}`, the per-person guard): `add`
+ *    fails on a duplicate, so a second tap finds the first one and gives its own claim back (then
+ *    promotes, since the place it held for a moment may have sent someone to the waiting list); a
+ *    withdrawn one is taken again by an update guarded by its status.
+ * 3. Settle: close the claim, guarded by `status: 'published'`. Cancelling is a guarded update of
+ *    the status followed by a bulk update of the sign-ups: if the settle succeeds, the sign-up was
+ *    written before the cancel, whose bulk update catches it; if it finds the activity cancelled,
+ *    the sign-up undoes itself (document first, then the claim) and answers 活动已取消.
+ *
+ * Withdrawal: (1) a `release` claim (no counter change yet); (2) a transaction on the sign-up
+ * alone that reads the checks (not checked in, before the deadline and the start, not cancelled)
+ * and marks it withdrawn, its history entry carrying the token and what was held — check-in writes
+ * the same sign-up in its own transaction, so a withdrawal and a check-in of one person cannot both
+ * succeed; (3) close the claim taking the count off. Counting off only after the sign-up is
+ * written means a refused or interrupted withdrawal never frees a place it did not give up.
+ *
+ * Promotion (`promoteWaiting`): while a place is free and someone waits, a `promote` claim moves
+ * one from waiting to confirmed (guarded by `placesLeft > 0`, `waitingCount > 0`), then the first
+ * waiting person's sign-up — in the order (`signedUpAt`, `_id`) — is updated guarded by `status:
+ * 'waiting'`, then the claim is closed; when that update finds them gone (withdrawn, promoted by
+ * another promoter, checked in on site) the claim is closed giving the move back, and the next
+ * person is taken. A freed place therefore goes to the first person waiting, in order, and never
+ * twice. A waiting claim counted but not yet written makes the promoter wait for it briefly rather
+ * than leave a place free while someone waits. Walk-ins at check-in claim a free place the same way
+ * (checkin.ts, `claimPlaceOnSite`).
+ *
+ * Interrupted calls (the 3 s timeout, a dead instance) leave their claim open. A claim older than
+ * STALE_CLAIM_MS (far beyond the timeout, after which the cloud refuses the dead call's database
+ * requests) is repaired by whoever next reads the activity for this purpose — opening it (`get`),
+ * promotion, a sign-up whose guards failed (`repairStaleClaims`): the sign-up tells whether the
+ * interrupted step on it happened (it carries the token). Sign-up or promotion: written → just
+ * close the claim; not written → close it giving the count back. Withdrawal: written → close it
+ * taking the count off; not written → just close it. Freed places are then promoted.
+ *
+ * The waiting list has no counter shared by the crowd: a waiting person's position is 1 + a count
+ * of those ahead in the order (present.ts). The position told at sign-up is that count at that
+ * moment (someone ahead may still be writing their sign-up); `get` always shows the current one.
+ *
+ * Cost of a sign-up (database round trips besides the caller's identity): 3 when confirmed (claim,
+ * add, settle); 5 when waiting (the confirmed guard that failed, the waiting claim, add, then the
+ * settle and the position count sent together).
  */
 import type { SignUpResult } from '../../src/contracts/activities'
 import { clock } from '../core/clock'
-import { db, type TransactionRef } from '../core/db'
-import { AppError, conflict, forbidden, notFound } from '../core/errors'
+import { db, isDuplicateKey, type TransactionRef } from '../core/db'
+import { transaction } from '../core/transaction'
+import { busy, conflict, forbidden, notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
-import { findById, getById } from '../core/records'
-import { ACTIVITIES, phaseOf, RECORDS, recordId, SIGNUPS, signUpId, type ActivityDoc, type SignUpDoc, type StoredHistory } from './model'
+import { findById } from '../core/records'
+import {
+  ACTIVITIES,
+  phaseOf,
+  RECORDS,
+  recordId,
+  SIGNUPS,
+  signUpId,
+  type ActivityDoc,
+  type Claim,
+  type RecordDoc,
+  type SignUpDoc,
+  type StoredHistory
+} from './model'
 import { notifyPromoted } from './notify'
 import { waitingPosition } from './present'
-import { txGet } from './util'
+import { randomId, txGet } from './util'
 
-/** Enough for 200 parallel sign-ups on the cloud, where conflicting transactions are retried. */
-const TX_RETRIES = 20
+/** A withdrawal's transaction writes only the person's sign-up (conflicts: that person's check-in). */
+const TX_ROUNDS = { rounds: 20, sdkRetries: 3 }
+
+/** A claim this old belongs to a call that is dead (the function timeout is 3 s): repair it. */
+export const STALE_CLAIM_MS = 30_000
+
+/** Rounds of re-reading the activity when both claim guards fail (its settings changed). */
+const CLAIM_ROUNDS = 5
+
+/** How long a promoter waits for a waiting-list entry that is counted but not yet written. */
+const WAIT_FOR_JOINERS_MS = 1500
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 export interface Person {
   openid: string
@@ -44,158 +120,377 @@ export function checkAudience(activity: ActivityDoc, person: Person): void {
   if (activity.audience === 'members' && !person.roles.includes('member')) throw forbidden('本活动仅限党员报名')
 }
 
-interface TxResult {
-  status: 'confirmed' | 'waiting'
-  seq?: number
-  already: boolean
-}
-
-/**
- * Takes a place (or a waiting-list number) for `person`. With `walkIn` (check-in on site without a
- * sign-up) there is no waiting list: a free place is taken or CAPACITY_FULL is thrown.
- */
-export async function takePlace(activityId: string, person: Person, options: { walkIn: boolean; by?: StoredHistory }): Promise<TxResult> {
-  const id = signUpId(activityId, person.openid)
-  return db().runTransaction(async (tx: TransactionRef) => {
-    const activity = await txGet<ActivityDoc>(tx, ACTIVITIES, activityId)
-    if (!activity) throw notFound('活动')
-    if (activity.status !== 'published') throw conflict('活动已取消')
-    const existing = await txGet<SignUpDoc>(tx, SIGNUPS, id)
-    if (existing?.status === 'confirmed') return { status: 'confirmed', already: true }
-    if (existing?.status === 'waiting' && !options.walkIn) return { status: 'waiting', seq: existing.seq, already: true }
-
-    const now = clock.date()
-    const free = activity.confirmedCount < activity.capacity
-    let result: TxResult
-    const counts: Record<string, number> = {}
-    if (options.walkIn) {
-      // On site the waiting list no longer matters: whoever is there takes a free place.
-      if (!free) throw new AppError('CAPACITY_FULL', '名额已满，无法签到')
-      counts.confirmedCount = activity.confirmedCount + 1
-      if (existing?.status === 'waiting') counts.waitingCount = Math.max(0, activity.waitingCount - 1)
-      result = { status: 'confirmed', already: false }
-    } else if (free && activity.waitingCount === 0) {
-      counts.confirmedCount = activity.confirmedCount + 1
-      result = { status: 'confirmed', already: false }
-    } else {
-      counts.waitSeq = activity.waitSeq + 1
-      counts.waitingCount = activity.waitingCount + 1
-      result = { status: 'waiting', seq: counts.waitSeq, already: false }
-    }
-    await tx.collection(ACTIVITIES).doc(activityId).update({ data: counts })
-
-    const action = options.walkIn ? '现场签到报名' : result.status === 'confirmed' ? '报名' : '候补'
-    const history: StoredHistory[] = [...(existing?.history ?? []), options.by ?? { at: now, by: person.openid, byName: person.name, action }]
-    const doc: Omit<SignUpDoc, '_id'> = {
-      activityId,
-      openid: person.openid,
-      name: person.name,
-      ...(person.mobile ? { mobile: person.mobile } : {}),
-      status: result.status,
-      ...(result.seq !== undefined ? { seq: result.seq } : existing?.seq !== undefined ? { seq: existing.seq } : {}),
-      walkIn: options.walkIn,
-      signedUpAt: now,
-      ...(existing?.checkedInAt ? { checkedInAt: existing.checkedInAt } : {}),
-      ...(existing?.checkedOutAt ? { checkedOutAt: existing.checkedOutAt } : {}),
-      updatedAt: now,
-      history
-    }
-    await tx.collection(SIGNUPS).doc(id).set({ data: doc })
-    return result
-  }, TX_RETRIES)
-}
-
-export async function signUp(caller: Caller, activityId: string): Promise<SignUpResult> {
-  const activity = await getById<ActivityDoc>(ACTIVITIES, activityId, '活动')
-  const person = personOf(caller)
+function checkOpen(activity: ActivityDoc, person: Person): void {
   const phase = phaseOf(activity, clock.now())
   if (phase === 'cancelled') throw conflict('活动已取消')
   if (phase !== 'open') throw conflict('报名已截止')
   checkAudience(activity, person)
-  const result = await takePlace(activityId, person, { walkIn: false })
-  return {
-    status: result.status,
-    position: result.status === 'waiting' ? await waitingPosition(activityId, result.seq) : undefined,
-    already: result.already
+}
+
+type Kind = 'confirmed' | 'waiting'
+
+const claimPath = (token: string) => `claims.${token}`
+
+/**
+ * Step 2: counts the person in, as confirmed or waiting, with one guarded atomic update per try;
+ * the guards need nothing read beforehand (`placesLeft` is kept with `confirmedCount`). Both fail
+ * only when the activity is not open to this person, does not exist, predates `placesLeft`, or
+ * changed between the two tries: then it is read, and the reason answered, or the claim retried.
+ */
+async function claim(activityId: string, person: Person, token: string): Promise<Kind> {
+  const _ = db().command
+  for (let round = 0; round < CLAIM_ROUNDS; round++) {
+    const now = clock.date()
+    const base = {
+      _id: activityId,
+      status: 'published',
+      signUpDeadline: _.gt(now),
+      start: _.gt(now),
+      ...(person.roles.includes('member') ? {} : { audience: _.neq('members') })
+    }
+    const guards: Record<Kind, unknown> = {
+      confirmed: { ...base, waitingCount: 0, placesLeft: _.gt(0) },
+      waiting: _.and([base, _.or([{ placesLeft: _.lte(0) }, { waitingCount: _.gt(0) }])])
+    }
+    for (const kind of ['confirmed', 'waiting'] as Kind[]) {
+      const counts = Object.fromEntries(Object.entries(held(kind)).map(([k, v]) => [k, _.inc(v)]))
+      const res = await db()
+        .collection(ACTIVITIES)
+        .where(guards[kind] as Record<string, unknown>)
+        .update({ data: { ...counts, [claimPath(token)]: _.set({ openid: person.openid, kind, at: now }) } })
+      if (res.stats.updated > 0) return kind
+    }
+    const activity = await findById<ActivityDoc>(ACTIVITIES, activityId)
+    if (!activity) throw notFound('活动')
+    checkOpen(activity, person)
+    if (await repairStaleClaims(activity)) await promoteWaiting(activityId)
+    await ensurePlacesLeft(activity)
+  }
+  throw busy()
+}
+
+/** An activity created before `placesLeft` was kept gets it, derived once from the counters. */
+export async function ensurePlacesLeft(activity: ActivityDoc): Promise<void> {
+  if (activity.placesLeft !== undefined) return
+  const _ = db().command
+  await db()
+    .collection(ACTIVITIES)
+    .where({ _id: activity._id, placesLeft: _.exists(false), capacity: activity.capacity, confirmedCount: activity.confirmedCount })
+    .update({ data: { placesLeft: activity.capacity - activity.confirmedCount } })
+}
+
+type Deltas = Partial<Record<'confirmedCount' | 'placesLeft' | 'waitingCount', number>>
+
+/** What a place held (`confirmed`) or a waiting-list entry (`waiting`) adds to the counters. */
+const held = (kind: 'confirmed' | 'waiting'): Deltas => (kind === 'confirmed' ? { confirmedCount: 1, placesLeft: -1 } : { waitingCount: 1 })
+const negated = (d: Deltas): Deltas => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, -(v as number)]))
+const PROMOTION: Deltas = { confirmedCount: 1, placesLeft: -1, waitingCount: -1 }
+
+/**
+ * Closes a claim, applying `deltas` to the counters in the same atomic update, once: guarded by
+ * the claim still being there (so a claim is closed by one caller only).
+ */
+async function closeClaim(activityId: string, token: string, deltas: Deltas = {}, extra: Record<string, unknown> = {}): Promise<boolean> {
+  const _ = db().command
+  const incs = Object.fromEntries(Object.entries(deltas).map(([k, v]) => [k, _.inc(v)]))
+  const res = await db()
+    .collection(ACTIVITIES)
+    .where({ _id: activityId, [claimPath(token)]: _.exists(true), ...extra })
+    .update({ data: { ...incs, [claimPath(token)]: _.remove() } })
+  return res.stats.updated > 0
+}
+
+/** Takes a sign-up's claim back: its count goes with it. */
+const revertClaim = (activityId: string, token: string, kind: 'confirmed' | 'waiting') => closeClaim(activityId, token, negated(held(kind)))
+
+/** Step 4: the claim is done with, while the activity is still published. */
+const settleClaim = (activityId: string, token: string) => closeClaim(activityId, token, {}, { status: 'published' })
+
+/** Opens a claim that changes no counter yet (a withdrawal's). */
+async function openClaim(activityId: string, token: string, claim: Claim): Promise<boolean> {
+  const _ = db().command
+  const res = await db()
+    .collection(ACTIVITIES)
+    .where({ _id: activityId })
+    .update({ data: { [claimPath(token)]: _.set(claim) } })
+  return res.stats.updated > 0
+}
+
+const incsOf = (deltas: Deltas) => {
+  const _ = db().command
+  return Object.fromEntries(Object.entries(deltas).map(([k, v]) => [k, _.inc(v)]))
+}
+
+/** A place claimed on site (check-in of someone not confirmed): what it changed on the counters. */
+export interface PlaceClaim {
+  token: string
+  deltas: Deltas
+}
+
+/**
+ * Claims a free place on site for a walk-in (checkin.ts): on site the waiting list no longer
+ * matters, so only `placesLeft > 0` is required; someone waiting moves from the waiting count
+ * (like a promotion). Undefined when no place is free. The walk-in's sign-up carries the token;
+ * `closePlaceClaim` settles it, or gives it back when the check-in did not use it.
+ */
+export async function claimPlaceOnSite(activityId: string, openid: string, waiting: boolean): Promise<PlaceClaim | undefined> {
+  const _ = db().command
+  const deltas = waiting ? PROMOTION : held('confirmed')
+  const until = Date.now() + WAIT_FOR_JOINERS_MS
+  for (;;) {
+    const token = randomId('k', 12)
+    const res = await db()
+      .collection(ACTIVITIES)
+      .where({ _id: activityId, status: 'published', placesLeft: _.gt(0), ...(waiting ? { waitingCount: _.gt(0) } : {}) })
+      .update({ data: { ...incsOf(deltas), [claimPath(token)]: _.set({ openid, kind: waiting ? 'promote' : 'confirmed', at: clock.date() }) } })
+    if (res.stats.updated > 0) return { token, deltas }
+    // Full, unless places held by claims under way come back (two phones checking one person in
+    // both claim a place; one gives it back): wait for those briefly.
+    const activity = await findById<ActivityDoc>(ACTIVITIES, activityId)
+    const now = clock.now()
+    const underWay = Object.values(activity?.claims ?? {}).some((c) => c.kind !== 'release' && c.kind !== 'waiting' && now - +new Date(c.at) <= STALE_CLAIM_MS)
+    if (!underWay || Date.now() >= until) return undefined
+    await sleep(30)
   }
 }
 
-export async function withdraw(caller: Caller, activityId: string): Promise<{ status: 'withdrawn'; promoted: number }> {
-  const activity = await getById<ActivityDoc>(ACTIVITIES, activityId, '活动')
-  const id = signUpId(activityId, caller.openid)
-  const current = await findById<SignUpDoc>(SIGNUPS, id)
-  if (!current) throw notFound('报名记录')
-  if (current.status === 'withdrawn') return { status: 'withdrawn', promoted: 0 }
-  if (current.status === 'cancelled') throw conflict('活动已取消')
-  const now = clock.now()
-  if (current.status === 'confirmed' && now >= +activity.signUpDeadline)
-    throw conflict('报名已截止，不能在线取消报名，请联系活动组织者')
-  if (now >= +activity.start) throw conflict('活动已开始，不能取消报名')
-  if (current.checkedInAt || (activity.kind === 'volunteer' && (await findById(RECORDS, recordId(activityId, caller.openid)))))
-    throw conflict('已签到，不能取消报名')
+export const closePlaceClaim = (activityId: string, place: PlaceClaim, used: boolean) => closeClaim(activityId, place.token, used ? {} : negated(place.deltas))
 
-  await db().runTransaction(async (tx) => {
-    const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, activityId)
-    const signUpDoc = await txGet<SignUpDoc>(tx, SIGNUPS, id)
-    if (!fresh || !signUpDoc || (signUpDoc.status !== 'confirmed' && signUpDoc.status !== 'waiting')) return
-    const counts =
-      signUpDoc.status === 'confirmed'
-        ? { confirmedCount: Math.max(0, fresh.confirmedCount - 1) }
-        : { waitingCount: Math.max(0, fresh.waitingCount - 1) }
-    await tx.collection(ACTIVITIES).doc(activityId).update({ data: counts })
-    await tx
+/**
+ * Repairs the claims of calls that died between their steps (see the header). Returns true when
+ * it changed the activity (read it again); places it freed are promoted by the caller's loop or by
+ * `promoteWaiting`. Whether the interrupted call wrote its sign-up is read on the sign-up: the
+ * claim's token is on it (`claim`, or its history entry).
+ */
+export async function repairStaleClaims(activity: ActivityDoc): Promise<boolean> {
+  const now = clock.now()
+  const stale = Object.entries(activity.claims ?? {})
+    .filter(([, c]) => now - +new Date(c.at) > STALE_CLAIM_MS)
+    .slice(0, 100)
+  if (stale.length === 0) return false
+  const _ = db().command
+  const ids = [...new Set(stale.map(([, c]) => signUpId(activity._id, c.openid)))]
+  const found = await db().collection(SIGNUPS).where({ _id: _.in(ids) }).limit(100).get()
+  const docs = new Map((found.data as SignUpDoc[]).map((d) => [d.openid, d]))
+  for (const [token, c] of stale) {
+    const doc = docs.get(c.openid)
+    const entry = (doc?.history ?? []).find((h) => h.claim === token)
+    const written = doc !== undefined && (doc.claim === token || entry !== undefined)
+    if (c.kind === 'confirmed' || c.kind === 'waiting') await closeClaim(activity._id, token, written ? {} : negated(held(c.kind)))
+    else if (c.kind === 'promote') await closeClaim(activity._id, token, written ? {} : negated(PROMOTION))
+    else await closeClaim(activity._id, token, written && entry?.released ? negated(held(entry.released)) : {})
+  }
+  return true
+}
+
+/** The sign-up document a person gets when they take a place (a fresh one, or over a withdrawn one). */
+export function signUpDoc(
+  activityId: string,
+  person: Person,
+  existing: SignUpDoc | null,
+  take: { status: 'confirmed' | 'waiting'; walkIn: boolean; at: Date; entry: StoredHistory; checkedInAt?: Date; claim?: string }
+): Omit<SignUpDoc, '_id'> {
+  const checkedInAt = take.checkedInAt ?? existing?.checkedInAt
+  return {
+    activityId,
+    openid: person.openid,
+    name: person.name,
+    ...(person.mobile ? { mobile: person.mobile } : {}),
+    status: take.status,
+    ...(take.claim ? { claim: take.claim } : {}),
+    walkIn: take.walkIn,
+    signedUpAt: take.at,
+    ...(checkedInAt ? { checkedInAt } : {}),
+    ...(existing?.checkedOutAt ? { checkedOutAt: existing.checkedOutAt } : {}),
+    updatedAt: take.at,
+    history: [...(existing?.history ?? []), take.entry]
+  }
+}
+
+/**
+ * Step 3: writes the sign-up. 'added' (a new document), 'retaken' (over a withdrawn or cancelled
+ * one), or the person's sign-up that already holds a place or a number.
+ */
+async function writeSignUp(activityId: string, person: Person, kind: Kind, token: string, at: Date): Promise<'added' | 'retaken' | SignUpDoc> {
+  const _ = db().command
+  const sid = signUpId(activityId, person.openid)
+  const entry: StoredHistory = { at, by: person.openid, byName: person.name, action: kind === 'confirmed' ? '报名' : '候补', claim: token }
+  for (let round = 0; round < 3; round++) {
+    try {
+      await db()
+        .collection(SIGNUPS)
+        .add({ data: { _id: sid, ...signUpDoc(activityId, person, null, { status: kind, walkIn: false, at, entry, claim: token }) } })
+      return 'added'
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+    }
+    const existing = await findById<SignUpDoc>(SIGNUPS, sid)
+    if (!existing) continue // an undone sign-up was removed meanwhile: add again
+    if (existing.status === 'confirmed' || existing.status === 'waiting') return existing
+    const { history, ...fields } = signUpDoc(activityId, person, existing, { status: kind, walkIn: false, at, entry, claim: token })
+    void history
+    const res = await db()
       .collection(SIGNUPS)
-      .doc(id)
-      .update({
-        data: {
-          status: 'withdrawn',
-          updatedAt: clock.date(),
-          history: [...(signUpDoc.history ?? []), { at: clock.date(), by: caller.openid, byName: signUpDoc.name, action: '取消报名' }]
-        }
-      })
-  }, TX_RETRIES)
-  const promoted = current.status === 'confirmed' ? await promoteWaiting(activityId) : 0
+      .where({ _id: sid, status: existing.status, updatedAt: existing.updatedAt })
+      .update({ data: { ...fields, history: _.push([entry]) } })
+    if (res.stats.updated > 0) return 'retaken'
+  }
+  throw busy()
+}
+
+/** Signs `person` up: the steps of the header. */
+export async function takePlace(activityId: string, person: Person): Promise<SignUpResult> {
+  const sid = signUpId(activityId, person.openid)
+  const token = randomId('k', 12)
+  const kind = await claim(activityId, person, token)
+  const at = clock.date()
+  const written = await writeSignUp(activityId, person, kind, token, at)
+  if (typeof written !== 'string') {
+    // Already signed up (a second tap): the claim goes back, and with it any place it held.
+    await revertClaim(activityId, token, kind)
+    if (kind === 'confirmed') await promoteWaiting(activityId)
+    return {
+      status: written.status as 'confirmed' | 'waiting',
+      position: written.status === 'waiting' ? await waitingPosition(written) : undefined,
+      already: true
+    }
+  }
+  const [settled, position] = await Promise.all([
+    settleClaim(activityId, token),
+    kind === 'waiting' ? waitingPosition({ _id: sid, activityId: activityId, signedUpAt: at }) : Promise.resolve(undefined)
+  ])
+  if (!settled) {
+    const current = await findById<ActivityDoc>(ACTIVITIES, activityId)
+    if (!current || current.status !== 'published') {
+      // Cancelled between the claim and the settle: this sign-up does not stand. The document
+      // goes first, then the claim (an interruption in between leaves a claim the repair takes back).
+      const _ = db().command
+      if (written === 'added') await db().collection(SIGNUPS).where({ _id: sid, claim: token }).remove()
+      else
+        await db()
+          .collection(SIGNUPS)
+          .where({ _id: sid, claim: token, status: _.in(['confirmed', 'waiting']) })
+          .update({ data: { status: 'cancelled', updatedAt: clock.date(), history: _.push([{ at: clock.date(), by: 'system', action: '活动取消' }]) } })
+      await revertClaim(activityId, token, kind)
+      throw conflict('活动已取消')
+    }
+    // Otherwise a repairer already removed the claim, having seen this sign-up carry its token.
+  }
+  return { status: kind, position, already: false }
+}
+
+export async function signUp(caller: Caller, activityId: string): Promise<SignUpResult> {
+  return takePlace(activityId, personOf(caller))
+}
+
+/**
+ * Gives the place (or waiting-list number) back, in three steps: (1) a `release` claim on the
+ * activity (no counter changes yet); (2) a transaction on the sign-up alone, which reads the checks
+ * that decide it — not checked in, before the deadline and the start, the activity not cancelled —
+ * and marks it withdrawn (its history entry carries the claim's token and what was held): check-in
+ * writes the same sign-up in its own transaction, so a withdrawal and a check-in of one person at
+ * the same instant cannot both succeed; (3) the count is taken off and the claim closed in one
+ * atomic update. No transaction writes the activity, so a crowd signing up meanwhile costs the
+ * withdrawal no conflict. Interrupted after (2), the claim is stale and the repair finds the token
+ * on the sign-up and takes the count off; interrupted before, it only removes the claim.
+ */
+export async function withdraw(caller: Caller, activityId: string): Promise<{ status: 'withdrawn'; promoted: number }> {
+  const id = signUpId(activityId, caller.openid)
+  const token = randomId('k', 12)
+  if (!(await openClaim(activityId, token, { openid: caller.openid, kind: 'release', at: clock.date() }))) throw notFound('活动')
+  let was: SignUpDoc['status']
+  try {
+    was = await transaction(async (tx: TransactionRef): Promise<SignUpDoc['status']> => {
+      const activity = await txGet<ActivityDoc>(tx, ACTIVITIES, activityId)
+      if (!activity) throw notFound('活动')
+      const current = await txGet<SignUpDoc>(tx, SIGNUPS, id)
+      if (!current) throw notFound('报名记录')
+      if (current.status === 'withdrawn') return 'withdrawn'
+      if (current.status === 'cancelled' || activity.status !== 'published') throw conflict('活动已取消')
+      const now = clock.now()
+      if (current.status === 'confirmed' && now >= +activity.signUpDeadline) throw conflict('报名已截止，不能在线取消报名，请联系活动组织者')
+      if (now >= +activity.start) throw conflict('活动已开始，不能取消报名')
+      if (current.checkedInAt || (activity.kind === 'volunteer' && (await txGet<RecordDoc>(tx, RECORDS, recordId(activityId, caller.openid)))))
+        throw conflict('已签到，不能取消报名')
+      const entry: StoredHistory = { at: clock.date(), by: caller.openid, byName: current.name, action: '取消报名', claim: token, released: current.status }
+      await tx
+        .collection(SIGNUPS)
+        .doc(id)
+        .update({ data: { status: 'withdrawn', updatedAt: clock.date(), history: [...(current.history ?? []), entry] } })
+      return current.status
+    }, TX_ROUNDS)
+  } catch (error) {
+    await closeClaim(activityId, token)
+    throw error
+  }
+  if (was !== 'confirmed' && was !== 'waiting') {
+    await closeClaim(activityId, token)
+    return { status: 'withdrawn', promoted: 0 }
+  }
+  await closeClaim(activityId, token, negated(held(was)))
+  const promoted = was === 'confirmed' ? await promoteWaiting(activityId) : 0
   return { status: 'withdrawn', promoted }
 }
 
 /**
- * Hands free places to the waiting list in order, one transaction per person; returns how many
- * were promoted (each is told). Stops once the activity has started.
+ * Hands free places to the waiting list in order (`signedUpAt`, then `_id`); returns how many were
+ * promoted (each is told). Stops once the activity has started. Each promotion: a `promote` claim
+ * that moves one from waiting to confirmed while a place is free and someone waits (atomic,
+ * guarded), then the first waiting person's sign-up updated guarded by `status: 'waiting'` (its
+ * history entry carries the token), then the claim closed. Two promoters choosing the same person:
+ * one update wins, the other gives its claim back and takes the next person. Someone withdrawing
+ * from the waiting list at that instant: their transaction conflicts with the update (or the update
+ * finds them withdrawn and the claim goes back).
  */
 export async function promoteWaiting(activityId: string): Promise<number> {
+  const _ = db().command
   let promoted = 0
-  for (let round = 0; round < 1000; round++) {
+  const waitUntil = Date.now() + WAIT_FOR_JOINERS_MS
+  for (let round = 0; round < 200; round++) {
     const activity = await findById<ActivityDoc>(ACTIVITIES, activityId)
     if (!activity || activity.status !== 'published' || clock.now() >= +activity.start) break
-    if (activity.confirmedCount >= activity.capacity || activity.waitingCount <= 0) break
-    const next = await db().collection(SIGNUPS).where({ activityId, status: 'waiting' }).orderBy('seq', 'asc').limit(1).get()
-    const candidate = next.data[0] as SignUpDoc | undefined
-    if (!candidate) break
-    const done = await db().runTransaction(async (tx) => {
-      const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, activityId)
-      const signUpDoc = await txGet<SignUpDoc>(tx, SIGNUPS, candidate._id)
-      if (!fresh || fresh.status !== 'published' || fresh.confirmedCount >= fresh.capacity) return false
-      if (!signUpDoc || signUpDoc.status !== 'waiting') return false
-      await tx
-        .collection(ACTIVITIES)
-        .doc(activityId)
-        .update({ data: { confirmedCount: fresh.confirmedCount + 1, waitingCount: Math.max(0, fresh.waitingCount - 1) } })
-      await tx
-        .collection(SIGNUPS)
-        .doc(candidate._id)
-        .update({
-          data: {
-            status: 'confirmed',
-            updatedAt: clock.date(),
-            history: [...(signUpDoc.history ?? []), { at: clock.date(), by: 'system', action: '候补转正' }]
-          }
-        })
-      return true
-    }, TX_RETRIES)
-    if (done) {
-      promoted++
-      await notifyPromoted(activity, candidate.openid)
+    if (await repairStaleClaims(activity)) continue
+    if (activity.placesLeft === undefined) {
+      await ensurePlacesLeft(activity)
+      continue
     }
+    if (activity.placesLeft <= 0 || activity.waitingCount <= 0) break
+    const next = await db()
+      .collection(SIGNUPS)
+      .where({ activityId, status: 'waiting' })
+      .orderBy('signedUpAt', 'asc')
+      .orderBy('_id', 'asc')
+      .limit(1)
+      .get()
+    const candidate = next.data[0] as SignUpDoc | undefined
+    if (!candidate) {
+      // Someone is joining the waiting list right now (counted, sign-up not yet written).
+      const joining = Object.values(activity.claims ?? {}).some((c) => c.kind === 'waiting')
+      if (joining && Date.now() < waitUntil) {
+        await sleep(30)
+        continue
+      }
+      break
+    }
+    const token = randomId('k', 12)
+    const at = clock.date()
+    const incs = Object.fromEntries(Object.entries(PROMOTION).map(([k, v]) => [k, _.inc(v)]))
+    const claimed = await db()
+      .collection(ACTIVITIES)
+      .where({ _id: activityId, status: 'published', placesLeft: _.gt(0), waitingCount: _.gt(0) })
+      .update({ data: { ...incs, [claimPath(token)]: _.set({ openid: candidate.openid, kind: 'promote', at }) } })
+    if (claimed.stats.updated === 0) continue
+    const moved = await db()
+      .collection(SIGNUPS)
+      .where({ _id: candidate._id, status: 'waiting' })
+      .update({ data: { status: 'confirmed', updatedAt: at, history: _.push([{ at, by: 'system', action: '候补转正', claim: token }]) } })
+    if (moved.stats.updated === 0) {
+      await closeClaim(activityId, token, negated(PROMOTION))
+      continue
+    }
+    await closeClaim(activityId, token)
+    promoted++
+    await notifyPromoted(activity, candidate.openid)
   }
   return promoted
 }

@@ -15,6 +15,8 @@ export function randomId(prefix: string, length: number): string {
 
 function isMissingDocument(error: unknown): boolean {
   const text = `${(error as { message?: string })?.message ?? ''} ${(error as { errMsg?: string })?.errMsg ?? ''} ${String(error)}`
+  // Not the transaction itself being gone (expired, or aborted by a conflict): that must fail.
+  if (/TransactionNotExist|Transaction does not exist/i.test(text)) return false
   return /does not exist|not exist|cannot find document/i.test(text)
 }
 

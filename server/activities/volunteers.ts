@@ -2,22 +2,30 @@
  * Volunteers and their stable numbers.
  *
  * A volunteer number is `<prefix><6-digit sequence>` (prefix `HONGLIN_VOLUNTEER_PREFIX`, default
- * "SFQ" for 示范区), handed out once per person from the `counters` document `volunteerNo` inside
- * a transaction, the first time the person needs one: their first verified service record, or
- * when they open their personal code. It never changes afterwards.
+ * "SFQ" for 示范区), handed out once per person the first time they need one (their first verified
+ * service record, or when they open their personal code). It never changes afterwards.
+ *
+ * A number is claimed by adding the volunteer document itself: its `_id` (the openid) makes it
+ * once per person, the unique index on `volunteerNo` once per number. A newcomer starts after the
+ * highest number taken and, when someone else added that one first, tries the next. Numbers stay
+ * consecutive, and a crowd of first-timers costs one failed insert per number lost, never a
+ * transaction on one counter document that every one of them writes.
  */
 import type { MemberCode } from '../../src/contracts/activities'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
-import { AppError } from '../core/errors'
+import { db, isDuplicateKey } from '../core/db'
+import { AppError, conflict } from '../core/errors'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById } from '../core/records'
-import { COUNTERS, VOLUNTEERS, type VolunteerDoc } from './model'
+import { VOLUNTEERS, type VolunteerDoc } from './model'
 import { memberCodeFor, readMemberCode } from './tokens'
-import { qrDataUrl, txGet } from './util'
+import { qrDataUrl } from './util'
 
 export const volunteerPrefix = () => (process.env.HONGLIN_VOLUNTEER_PREFIX || 'SFQ').toUpperCase()
 export const formatVolunteerNo = (sequence: number) => `${volunteerPrefix()}${String(sequence).padStart(6, '0')}`
+
+/** Numbers tried by one call before it gives up (each is one insert that someone else won). */
+const MAX_CLAIMS = 100
 
 interface Person {
   openid: string
@@ -27,7 +35,7 @@ interface Person {
 
 /** The person's volunteer record, creating it (with the next number) on first need. */
 export async function ensureVolunteer(person: Person): Promise<VolunteerDoc> {
-  const existing = await findById<VolunteerDoc>(VOLUNTEERS, person.openid)
+  const [existing, highest] = await Promise.all([findById<VolunteerDoc>(VOLUNTEERS, person.openid), highestNumber()])
   if (existing) return existing
   let name = person.name
   let communityId = person.communityId
@@ -36,25 +44,41 @@ export async function ensureVolunteer(person: Person): Promise<VolunteerDoc> {
     name = user?.profile?.name
     communityId = communityId ?? user?.profile?.communityId
   }
-  const created = await db().runTransaction(async (tx) => {
-    const again = await txGet<VolunteerDoc>(tx, VOLUNTEERS, person.openid)
-    if (again) return again
-    const counter = await txGet<{ value: number }>(tx, COUNTERS, 'volunteerNo')
-    const next = (counter?.value ?? 0) + 1
-    await tx.collection(COUNTERS).doc('volunteerNo').set({ data: { value: next } })
+  for (let sequence = highest + 1; sequence <= highest + MAX_CLAIMS; sequence++) {
     const doc: VolunteerDoc = {
       _id: person.openid,
-      volunteerNo: formatVolunteerNo(next),
+      volunteerNo: formatVolunteerNo(sequence),
       name: name || '志愿者',
       ...(communityId ? { communityId } : {}),
       rankingOptOut: false,
       createdAt: clock.date()
     }
-    const { _id, ...data } = doc
-    await tx.collection(VOLUNTEERS).doc(_id).set({ data })
-    return doc
-  }, 10)
-  return created
+    try {
+      await db().collection(VOLUNTEERS).add({ data: doc })
+      return doc
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      // The person got a number meanwhile (another of their calls): that one is theirs.
+      if (/index: _id_/.test(errorText(error))) {
+        const mine = await findById<VolunteerDoc>(VOLUNTEERS, person.openid)
+        if (mine) return mine
+      }
+    }
+  }
+  throw conflict('操作的人较多，请稍后重试')
+}
+
+/** The sequence of the highest volunteer number given (0 before the first). */
+async function highestNumber(): Promise<number> {
+  const res = await db().collection(VOLUNTEERS).orderBy('volunteerNo', 'desc').limit(1).field({ volunteerNo: true }).get()
+  const top = (res.data[0] as Pick<VolunteerDoc, 'volunteerNo'> | undefined)?.volunteerNo
+  const sequence = top ? Number(top.slice(volunteerPrefix().length)) : 0
+  return Number.isFinite(sequence) ? sequence : 0
+}
+
+function errorText(error: unknown): string {
+  const e = error as { errMsg?: string; message?: string } | null
+  return `${e?.errMsg ?? ''} ${e?.message ?? ''}`
 }
 
 export const callerPerson = (caller: Caller): Person => ({

@@ -32,8 +32,8 @@ export const collections = {
     indexes: [{ fields: ['communityId'] }, { fields: ['centerId'] }, { fields: ['teamId'] }]
   },
   activitySignups: {
-    description: 'One per person and activity (_id `${activityId}:${openid}`): confirmed, waiting (seq = order), withdrawn, cancelled.',
-    indexes: [{ fields: ['activityId'] }, { fields: ['activityId', 'status'] }, { fields: ['openid', 'status'] }]
+    description: 'One per person and activity (_id `${activityId}:${openid}`): confirmed, waiting (in `signedUpAt`, `_id` order), withdrawn, cancelled.',
+    indexes: [{ fields: ['activityId'] }, { fields: ['activityId', 'status'] }, { fields: ['activityId', 'status', 'signedUpAt'] }, { fields: ['openid', 'status'] }]
   },
   serviceRecords: {
     description: 'Volunteer hours (_id `${activityId}:${openid}` or `wish:${wishId}`): open → pending → approved | adjusted | declined; never deleted.',
@@ -53,10 +53,6 @@ export const collections = {
   certificates: {
     description: 'Issued 志愿服务证明 (_id = certificate number) with the snapshot of the records behind them.',
     indexes: [{ fields: ['openid', 'fingerprint'] }]
-  },
-  counters: {
-    description: 'Named sequences (_id = name, value), advanced in transactions (e.g. volunteerNo).',
-    indexes: []
   },
   teams: {
     description: 'Teams: 联系社区工作队 (liaison) and 党员应急突击队 (emergency), per community; disbanded, never deleted.',

@@ -269,14 +269,23 @@ describe('sign-up and withdrawal', () => {
     expect(results.filter((r) => r?.status === 'confirmed')).toHaveLength(50)
     expect(results.filter((r) => r?.status === 'waiting')).toHaveLength(150)
 
-    // The store agrees, and the waiting list is numbered 1…150 without gaps or repeats.
+    // The store agrees (every claim settled). The waiting list's order is (signedUpAt, _id): each
+    // waiting person's position is their place in it, 1…150 without gaps or repeats; the position
+    // told at sign-up counted those ahead at that moment, so it is never later than that place.
     expect(cloud.store.count('activitySignups', { activityId: a._id, status: 'confirmed' })).toBe(50)
-    const waiting = cloud.store.find('activitySignups', { activityId: a._id, status: 'waiting' }, { sort: { seq: 1 } })
-    expect(waiting.map((s) => s.seq)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1))
-    expect(cloud.store.get('activities', a._id)).toMatchObject({ confirmedCount: 50, waitingCount: 150, waitSeq: 150 })
-    // Each person's reported position is their place in that order.
-    const positions = results.filter((r) => r?.status === 'waiting').map((r) => r!.position).sort((x, y) => x - y)
-    expect(positions).toEqual(Array.from({ length: 150 }, (_, i) => i + 1))
+    const waiting = cloud.store.find('activitySignups', { activityId: a._id, status: 'waiting' }, { sort: { signedUpAt: 1, _id: 1 } })
+    expect(waiting).toHaveLength(150)
+    const stored = cloud.store.get('activities', a._id)!
+    expect(stored).toMatchObject({ confirmedCount: 50, waitingCount: 150 })
+    expect(Object.keys(stored.claims ?? {})).toEqual([])
+    const positions = await Promise.all(waiting.map(async (s) => (await cloud.ok('activities', 'get', { activityId: a._id }, s.openid)).mySignUp))
+    expect(positions).toEqual(waiting.map((_, i) => ({ status: 'waiting', position: i + 1 })))
+    const told = new Map(people.map((p, i) => [p, results[i]]))
+    for (const [i, s] of waiting.entries()) {
+      const position = told.get(s.openid)!.position
+      expect(position).toBeGreaterThanOrEqual(1)
+      expect(position).toBeLessThanOrEqual(i + 1)
+    }
 
     // Three confirmed people leave: the first three waiting are promoted, in order, and told.
     const leaving = cloud.store.find('activitySignups', { activityId: a._id, status: 'confirmed' }).slice(0, 3)
@@ -286,9 +295,9 @@ describe('sign-up and withdrawal', () => {
     for (const openid of promoted) expect(cloud.store.get('activitySignups', `${a._id}:${openid}`)!.status).toBe('confirmed')
     expect(cloud.store.get('activitySignups', `${a._id}:${waiting[3].openid}`)!.status).toBe('waiting')
     expect(cloud.store.get('activities', a._id)).toMatchObject({ confirmedCount: 50, waitingCount: 147 })
-    const told = cloud.store.find('outbox').slice(outboxBefore)
-    expect(told.map((m) => m.touser).sort()).toEqual([...promoted].sort())
-    expect(told.every((m) => m.templateId === 'tpl-activity-promoted')).toBe(true)
+    const sent = cloud.store.find('outbox').slice(outboxBefore)
+    expect(sent.map((m) => m.touser).sort()).toEqual([...promoted].sort())
+    expect(sent.every((m) => m.templateId === 'tpl-activity-promoted')).toBe(true)
     // The fourth in line is now first.
     const fourth = await cloud.ok('activities', 'get', { activityId: a._id }, waiting[3].openid)
     expect(fourth.mySignUp).toEqual({ status: 'waiting', position: 1 })

@@ -1,0 +1,208 @@
+/**
+ * Registration opening, at the cloud's cost: every database round trip takes 20 ms
+ * (EMULATOR_DB_LATENCY_MS, read per request) and every call has the cloud's 3 s timeout. A crowd
+ * on one activity must cost no transaction conflicts on it (server/activities/signups.ts): every
+ * call answers in time, exactly `capacity` are confirmed, the rest wait in one order, the counters
+ * equal the sign-ups, and freed places go down the waiting list in that order.
+ */
+import type { Reply } from '../../src/contracts/reply'
+import type { CallStats } from '../../emulator/host'
+import { startTestCloud, type TestCloud } from '../support/cloud'
+
+process.env.EMULATOR_DB_LATENCY_MS = '20'
+
+let cloud: TestCloud
+
+beforeAll(async () => {
+  cloud = await startTestCloud()
+})
+afterAll(() => {
+  delete process.env.EMULATOR_DB_LATENCY_MS
+  return cloud.close()
+})
+
+const START = '2026-11-27T09:00:00+08:00'
+beforeEach(() => cloud.clock.set(START))
+
+function addUser(openid: string) {
+  cloud.store.insertOne('users', {
+    _id: openid,
+    openid,
+    roles: [],
+    scopes: { communityIds: [], companyIds: [], gridIds: [] },
+    profile: { name: `居民${openid.slice(-3)}`, mobile: `139${openid.replace(/\D/g, '').padStart(8, '0').slice(-8)}`, communityId: 'c1', gridId: 'c1g1' }
+  })
+  return openid
+}
+
+async function activity(capacity: number) {
+  return cloud.ok('activities', 'create', {
+    title: '社区义诊志愿服务',
+    category: '文明创建',
+    description: '协助医生开展义诊',
+    start: '2026-11-29 09:00',
+    end: '2026-11-29 11:00',
+    signUpDeadline: '2026-11-28 18:00',
+    place: { name: '锦绣花园活动中心' },
+    capacity
+  }, 'demo-staff')
+}
+
+type SignUp = { status: 'confirmed' | 'waiting'; position?: number; already: boolean }
+
+/** Every call answered within its timeout, ok or one of `allowed` (never INTERNAL, never a timeout). */
+function expectInTime(calls: { reply: Reply<unknown>; stats: CallStats }[], allowed: string[] = []) {
+  const bad = calls.filter(({ reply, stats }) => stats.outcome === 'timeout' || stats.ms >= stats.timeoutMs || (!reply.ok && !allowed.includes(reply.error.code)))
+  expect(bad.map(({ reply, stats }) => `${stats.action} ${Math.round(stats.ms)} ms ${stats.outcome} ${reply.ok ? '' : `${reply.error.code} ${reply.error.message}`}`)).toEqual([])
+}
+
+/** Counters equal the sign-ups, no claim is left open, never more confirmed than places. */
+function expectCountersAgree(activityId: string) {
+  const a = cloud.store.get('activities', activityId)!
+  const confirmed = cloud.store.count('activitySignups', { activityId, status: 'confirmed' })
+  const waiting = cloud.store.count('activitySignups', { activityId, status: 'waiting' })
+  expect({ confirmedCount: a.confirmedCount, placesLeft: a.placesLeft, waitingCount: a.waitingCount, openClaims: Object.keys(a.claims ?? {}) }).toEqual({
+    confirmedCount: confirmed,
+    placesLeft: a.capacity - confirmed,
+    waitingCount: waiting,
+    openClaims: []
+  })
+  expect(confirmed).toBeLessThanOrEqual(a.capacity)
+  return { confirmed, waiting }
+}
+
+/** The waiting list in its order, (signedUpAt, _id). */
+const waitingLine = (activityId: string) =>
+  cloud.store.find('activitySignups', { activityId, status: 'waiting' }, { sort: { signedUpAt: 1, _id: 1 } }).map((s) => s.openid as string)
+
+const statusOf = (activityId: string, openid: string) => cloud.store.get('activitySignups', `${activityId}:${openid}`)?.status
+
+test('200 people sign up at the same instant for 50 places: all answered in time, 50 confirmed, 150 waiting in order; withdrawals promote in order', async () => {
+  const a = await activity(50)
+  const crowd = Array.from({ length: 200 }, (_, i) => addUser(`crowd-${String(i).padStart(3, '0')}`))
+  // What identifying the caller costs every call (the function shell reads their users document),
+  // so that the sign-up's own round trips are counted.
+  const baseline = 1
+
+  const started = Date.now()
+  const calls = await Promise.all(crowd.map((p) => cloud.callWithStats<SignUp>('activities', 'signUp', { activityId: a._id }, p)))
+  const wall = Date.now() - started
+  expectInTime(calls)
+  const results = calls.map(({ reply }) => (reply.ok ? reply.data : null)!)
+  expect(results.filter((r) => r.status === 'confirmed')).toHaveLength(50)
+  expect(results.filter((r) => r.status === 'waiting')).toHaveLength(150)
+  expect(results.every((r) => !r.already)).toBe(true)
+  expect(expectCountersAgree(a._id)).toEqual({ confirmed: 50, waiting: 150 })
+
+  // Round trips: the identity lookup every call makes is `baseline`; the sign-up's own on top.
+  const own = calls.map(({ stats }, i) => ({ status: results[i].status, n: stats.dbRequests }))
+  const confirmedTrips = own.filter((c) => c.status === 'confirmed').map((c) => c.n)
+  const waitingTrips = own.filter((c) => c.status === 'waiting').map((c) => c.n)
+  const slowest = Math.max(...calls.map(({ stats }) => stats.ms))
+  if (process.env.CROWD_DEBUG)
+    console.log({ baseline, wall, slowest, confirmedTrips: [Math.min(...confirmedTrips), Math.max(...confirmedTrips)], waitingTrips: [Math.min(...waitingTrips), Math.max(...waitingTrips)] })
+  // Confirmed: claim, add, settle. Waiting: the confirmed guard that failed, the waiting claim, add,
+  // settle and the position count.
+  expect(Math.max(...confirmedTrips) - baseline).toBeLessThanOrEqual(3)
+  expect(Math.max(...waitingTrips) - baseline).toBeLessThanOrEqual(5)
+  expect(slowest).toBeLessThan(1500)
+
+  // One order: everyone's position (as `get` shows it) is their place in the line, 1…150; the
+  // position told at sign-up counted those ahead at that moment, never more.
+  const line = waitingLine(a._id)
+  expect(line).toHaveLength(150)
+  const seen = await Promise.all(line.map(async (p) => (await cloud.ok('activities', 'get', { activityId: a._id }, p)).mySignUp))
+  expect(seen).toEqual(line.map((_, i) => ({ status: 'waiting', position: i + 1 })))
+  for (const [i, p] of line.entries()) expect(results[crowd.indexOf(p)].position).toBeLessThanOrEqual(i + 1)
+
+  // Ten confirmed people withdraw at the same instant: the first ten waiting take their places.
+  const confirmed = crowd.filter((p) => statusOf(a._id, p) === 'confirmed')
+  const leaving = confirmed.slice(0, 10)
+  const withdrawals = await Promise.all(leaving.map((p) => cloud.callWithStats('activities', 'withdraw', { activityId: a._id }, p)))
+  expectInTime(withdrawals)
+  expect(line.slice(0, 10).map((p) => statusOf(a._id, p))).toEqual(Array(10).fill('confirmed'))
+  expect(waitingLine(a._id)).toEqual(line.slice(10))
+  expect(expectCountersAgree(a._id)).toEqual({ confirmed: 50, waiting: 140 })
+  expect((await cloud.ok('activities', 'get', { activityId: a._id }, line[10])).mySignUp).toEqual({ status: 'waiting', position: 1 })
+
+  // Then withdrawals and a second crowd at once: nobody who came now jumps the line, and the
+  // places freed go to the head of the line as it was.
+  const second = Array.from({ length: 60 }, (_, i) => addUser(`crowd2-${String(i).padStart(3, '0')}`))
+  const moreLeaving = confirmed.slice(10, 15)
+  const mixed = await Promise.all([
+    ...moreLeaving.map((p) => cloud.callWithStats('activities', 'withdraw', { activityId: a._id }, p)),
+    ...second.map((p) => cloud.callWithStats<SignUp>('activities', 'signUp', { activityId: a._id }, p))
+  ])
+  expectInTime(mixed)
+  expect(mixed.slice(moreLeaving.length).every(({ reply }) => reply.ok && (reply.data as SignUp).status === 'waiting')).toBe(true)
+  expect(line.slice(10, 15).map((p) => statusOf(a._id, p))).toEqual(Array(5).fill('confirmed'))
+  const after = waitingLine(a._id)
+  expect(after.slice(0, 135)).toEqual(line.slice(15))
+  expect([...after.slice(135)].sort()).toEqual([...second].sort())
+  expect(expectCountersAgree(a._id)).toEqual({ confirmed: 50, waiting: 195 })
+})
+
+test('a sign-up interrupted between its steps is repaired by the next one: counters equal the sign-ups again', async () => {
+  const a = await activity(3)
+  const people = Array.from({ length: 4 }, (_, i) => addUser(`cut-${i}`))
+  await cloud.ok('activities', 'signUp', { activityId: a._id }, people[0])
+  // Interrupted after its claim (counted; no sign-up written) and after writing its sign-up (not
+  // settled): what a call frozen by its timeout leaves behind, a minute ago.
+  const at = new Date(cloud.clock.now() - 60_000)
+  cloud.store.updateOne('activities', { _id: a._id }, {
+    $inc: { confirmedCount: 2, placesLeft: -2 },
+    $set: { 'claims.klost': { openid: people[1], kind: 'confirmed', at }, 'claims.kdone': { openid: people[2], kind: 'confirmed', at } }
+  })
+  cloud.store.insertOne('activitySignups', {
+    _id: `${a._id}:${people[2]}`,
+    activityId: a._id,
+    openid: people[2],
+    name: '居民',
+    status: 'confirmed',
+    claim: 'kdone',
+    walkIn: false,
+    signedUpAt: at,
+    updatedAt: at,
+    history: [{ at, by: people[2], action: '报名', claim: 'kdone' }]
+  })
+  // Full as it stands (3 counted), one of them a lost claim: a sign-up now waits…
+  expect(await cloud.ok<SignUp>('activities', 'signUp', { activityId: a._id }, people[3])).toEqual({ status: 'waiting', position: 1, already: false })
+  // …until anyone opens the activity: the lost claim is taken back and its place goes down the line.
+  expect((await cloud.ok('activities', 'get', { activityId: a._id }, people[1])).confirmedCount).toBe(3)
+  expect(statusOf(a._id, people[3])).toBe('confirmed')
+  expect(statusOf(a._id, people[1])).toBeUndefined()
+  expect(expectCountersAgree(a._id)).toEqual({ confirmed: 3, waiting: 0 })
+  // The one whose claim was lost signs up again and waits.
+  expect(await cloud.ok<SignUp>('activities', 'signUp', { activityId: a._id }, people[1])).toEqual({ status: 'waiting', position: 1, already: false })
+  expect(expectCountersAgree(a._id)).toEqual({ confirmed: 3, waiting: 1 })
+})
+
+test('a withdrawal or a promotion interrupted between its steps is repaired when the activity is next opened', async () => {
+  const a = await activity(2)
+  const [p1, p2, p3] = Array.from({ length: 3 }, (_, i) => addUser(`cut2-${i}`))
+  for (const p of [p1, p2, p3]) await cloud.ok('activities', 'signUp', { activityId: a._id }, p)
+  expect(statusOf(a._id, p3)).toBe('waiting')
+  const at = new Date(cloud.clock.now() - 60_000)
+  const history = (p: string) => cloud.store.get('activitySignups', `${a._id}:${p}`)!.history
+
+  // p1's withdrawal was written (its transaction committed) but the count never came off.
+  cloud.store.updateOne('activitySignups', { _id: `${a._id}:${p1}` }, {
+    $set: { status: 'withdrawn', history: [...history(p1), { at, by: p1, action: '取消报名', claim: 'krel', released: 'confirmed' }] }
+  })
+  cloud.store.updateOne('activities', { _id: a._id }, { $set: { 'claims.krel': { openid: p1, kind: 'release', at } } })
+  // p2's withdrawal was refused or never reached its transaction: only its claim is left.
+  cloud.store.updateOne('activities', { _id: a._id }, { $set: { 'claims.knot': { openid: p2, kind: 'release', at } } })
+  await cloud.ok('activities', 'get', { activityId: a._id }, p2)
+  expect([p1, p2, p3].map((p) => statusOf(a._id, p))).toEqual(['withdrawn', 'confirmed', 'confirmed'])
+  expect(expectCountersAgree(a._id)).toEqual({ confirmed: 2, waiting: 0 })
+
+  // A promotion counted (p4 moved to confirmed on the counters) whose sign-up was never updated.
+  const p4 = addUser('cut2-4')
+  expect((await cloud.ok<SignUp>('activities', 'signUp', { activityId: a._id }, p4)).status).toBe('waiting')
+  cloud.store.updateOne('activitySignups', { _id: `${a._id}:${p2}` }, { $set: { status: 'withdrawn' } })
+  cloud.store.updateOne('activities', { _id: a._id }, { $inc: { waitingCount: -1, placesLeft: 0 }, $set: { 'claims.kpro': { openid: p4, kind: 'promote', at } } })
+  // (p2 left for real: confirmed 1 + the promotion's 1 = 2 counted; waiting 1 - 1 = 0.)
+  await cloud.ok('activities', 'get', { activityId: a._id }, p4)
+  expect(statusOf(a._id, p4)).toBe('confirmed')
+  expect(expectCountersAgree(a._id)).toEqual({ confirmed: 2, waiting: 0 })
+})
