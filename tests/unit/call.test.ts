@@ -74,6 +74,14 @@ describe('call()', () => {
     expect(await call('x', 'y')).toEqual({ ok: false, error: { code: 'INTERNAL', message: TIMEOUT_MESSAGE } })
   })
 
+  it('recognises the timeout when the weapp rejection names it only in its text', async () => {
+    setTransport(jest.fn(async () => {
+      const errMsg = 'cloud.callFunction:fail requestID 1a2b, cloud function service error code -504003, error message Invoking task timed out after 3 seconds'
+      throw Object.assign(new Error(errMsg), { errCode: -404011, errMsg })
+    }))
+    expect(await call('x', 'y')).toEqual({ ok: false, error: { code: 'INTERNAL', message: TIMEOUT_MESSAGE } })
+  })
+
   it('uses the platform-neutral transport by default, which fails cleanly outside Taro', async () => {
     const reply = await call('x', 'y')
     expect(reply).toEqual({ ok: false, error: { code: 'INTERNAL', message: NETWORK_ERROR_MESSAGE } })

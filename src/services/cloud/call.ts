@@ -37,7 +37,10 @@ export async function call<TOut = unknown>(
     raw = await currentTransport(name, { ...(input as Record<string, unknown>), action })
   } catch (err) {
     logFailure(name, action, err)
-    const timedOut = (err as { errCode?: unknown } | null)?.errCode === FUNCTION_TIMEOUT_ERRCODE
+    // The weapp rejection may carry the timeout code at the top or only in its text
+    // ("… cloud function service error code -504003 …").
+    const e = err as { errCode?: unknown; errMsg?: unknown } | null
+    const timedOut = e?.errCode === FUNCTION_TIMEOUT_ERRCODE || /-504003|timed out/i.test(String(e?.errMsg ?? ''))
     return internal(timedOut ? TIMEOUT_MESSAGE : NETWORK_ERROR_MESSAGE)
   }
   const envelope = replyEnvelopeSchema.safeParse(raw)
