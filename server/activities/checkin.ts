@@ -22,7 +22,7 @@ import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
 import { AppError, busy, conflict, forbidden, notFound } from '../core/errors'
 import { loadCaller, type Caller } from '../core/identity'
-import { findById, getById } from '../core/records'
+import { findById, getById, txGet } from '../core/records'
 import { shanghai } from '../core/time'
 import { requireOrganiser } from './access'
 import { checkGeofence } from './geo'
@@ -43,7 +43,7 @@ import {
 } from './model'
 import { checkAudience, claimPlaceOnSite, closePlaceClaim, ensurePlacesLeft, personOf, signUpDoc, type Person } from './signups'
 import { issueCheckinToken, readCheckinToken } from './tokens'
-import { publicUrl, qrDataUrl, txGet } from './util'
+import { publicUrl, qrDataUrl } from './util'
 import { volunteerByCode } from './volunteers'
 
 type CheckInput = z.output<typeof checkInput>

@@ -6,7 +6,7 @@ import { db } from '../core/db'
 import { transaction } from '../core/transaction'
 import { AppError, conflict, invalid, notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
-import { findById, getById } from '../core/records'
+import { findById, getById, txGet } from '../core/records'
 import { parseLocal } from '../core/time'
 import { platform } from '../platform'
 import { callerName, requireOrganiser } from './access'
@@ -14,7 +14,7 @@ import { ACTIVITIES, phaseOf, SIGNUPS, type ActivityDoc, type SignUpDoc, type St
 import { notifyCancelled, notifyChanged, notifyReminder } from './notify'
 import { getActivity } from './queries'
 import { promoteWaiting } from './signups'
-import { randomId, txGet } from './util'
+import { randomId } from './util'
 
 type CreateInput = z.output<typeof createInput>
 type UpdateInput = z.output<typeof updateInput>

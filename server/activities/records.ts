@@ -11,7 +11,7 @@ import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
 import { conflict, invalid, isTransactionConflict, notFound } from '../core/errors'
 import { loadCaller, type Caller } from '../core/identity'
-import { findById, getById } from '../core/records'
+import { findById, getById, txGet } from '../core/records'
 import { shanghai } from '../core/time'
 import { callerName, requireOrganiser } from './access'
 import {
@@ -27,7 +27,6 @@ import {
 } from './model'
 import { notifyVerified } from './notify'
 import { recordsOut } from './present'
-import { txGet } from './util'
 import { ensureVolunteer, volunteerByCode } from './volunteers'
 
 type VerifyInput = z.output<typeof verifyInput>

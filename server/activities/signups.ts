@@ -70,7 +70,7 @@ import { db, isDuplicateKey, type TransactionRef } from '../core/db'
 import { transaction } from '../core/transaction'
 import { busy, conflict, forbidden, notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
-import { findById } from '../core/records'
+import { findById, txGet } from '../core/records'
 import {
   ACTIVITIES,
   phaseOf,
@@ -86,7 +86,7 @@ import {
 } from './model'
 import { notifyPromoted } from './notify'
 import { waitingPosition } from './present'
-import { randomId, txGet } from './util'
+import { randomId } from './util'
 
 /** A withdrawal's transaction writes only the person's sign-up (conflicts: that person's check-in). */
 const TX_ROUNDS = { rounds: 20, sdkRetries: 3 }
@@ -153,11 +153,10 @@ async function claim(activityId: string, person: Person, token: string): Promise
       waiting: _.and([base, _.or([{ placesLeft: _.lte(0) }, { waitingCount: _.gt(0) }])])
     }
     for (const kind of ['confirmed', 'waiting'] as Kind[]) {
-      const counts = Object.fromEntries(Object.entries(held(kind)).map(([k, v]) => [k, _.inc(v)]))
       const res = await db()
         .collection(ACTIVITIES)
         .where(guards[kind] as Record<string, unknown>)
-        .update({ data: { ...counts, [claimPath(token)]: _.set({ openid: person.openid, kind, at: now }) } })
+        .update({ data: { ...incsOf(held(kind)), [claimPath(token)]: _.set({ openid: person.openid, kind, at: now }) } })
       if (res.stats.updated > 0) return kind
     }
     const activity = await findById<ActivityDoc>(ACTIVITIES, activityId)
@@ -185,6 +184,11 @@ type Deltas = Partial<Record<'confirmedCount' | 'placesLeft' | 'waitingCount', n
 const held = (kind: 'confirmed' | 'waiting'): Deltas => (kind === 'confirmed' ? { confirmedCount: 1, placesLeft: -1 } : { waitingCount: 1 })
 const negated = (d: Deltas): Deltas => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, -(v as number)]))
 const PROMOTION: Deltas = { confirmedCount: 1, placesLeft: -1, waitingCount: -1 }
+/** The counters' changes as `_.inc` updates. */
+const incsOf = (deltas: Deltas) => {
+  const _ = db().command
+  return Object.fromEntries(Object.entries(deltas).map(([k, v]) => [k, _.inc(v)]))
+}
 
 /**
  * Closes a claim, applying `deltas` to the counters in the same atomic update, once: guarded by
@@ -192,11 +196,10 @@ const PROMOTION: Deltas = { confirmedCount: 1, placesLeft: -1, waitingCount: -1 
  */
 async function closeClaim(activityId: string, token: string, deltas: Deltas = {}, extra: Record<string, unknown> = {}): Promise<boolean> {
   const _ = db().command
-  const incs = Object.fromEntries(Object.entries(deltas).map(([k, v]) => [k, _.inc(v)]))
   const res = await db()
     .collection(ACTIVITIES)
     .where({ _id: activityId, [claimPath(token)]: _.exists(true), ...extra })
-    .update({ data: { ...incs, [claimPath(token)]: _.remove() } })
+    .update({ data: { ...incsOf(deltas), [claimPath(token)]: _.remove() } })
   return res.stats.updated > 0
 }
 
@@ -214,11 +217,6 @@ async function openClaim(activityId: string, token: string, claim: Claim): Promi
     .where({ _id: activityId })
     .update({ data: { [claimPath(token)]: _.set(claim) } })
   return res.stats.updated > 0
-}
-
-const incsOf = (deltas: Deltas) => {
-  const _ = db().command
-  return Object.fromEntries(Object.entries(deltas).map(([k, v]) => [k, _.inc(v)]))
 }
 
 /** A place claimed on site (check-in of someone not confirmed): what it changed on the counters. */
@@ -474,11 +472,10 @@ export async function promoteWaiting(activityId: string): Promise<number> {
     }
     const token = randomId('k', 12)
     const at = clock.date()
-    const incs = Object.fromEntries(Object.entries(PROMOTION).map(([k, v]) => [k, _.inc(v)]))
     const claimed = await db()
       .collection(ACTIVITIES)
       .where({ _id: activityId, status: 'published', placesLeft: _.gt(0), waitingCount: _.gt(0) })
-      .update({ data: { ...incs, [claimPath(token)]: _.set({ openid: candidate.openid, kind: 'promote', at }) } })
+      .update({ data: { ...incsOf(PROMOTION), [claimPath(token)]: _.set({ openid: candidate.openid, kind: 'promote', at }) } })
     if (claimed.stats.updated === 0) continue
     const moved = await db()
       .collection(SIGNUPS)

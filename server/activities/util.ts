@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import QRCode from 'qrcode'
-import type { TransactionRef } from '../core/db'
 
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789'
 
@@ -10,25 +9,6 @@ export function randomId(prefix: string, length: number): string {
   let out = prefix
   for (let i = 0; i < length; i++) out += ALPHABET[bytes[i] % ALPHABET.length]
   return out
-}
-
-
-function isMissingDocument(error: unknown): boolean {
-  const text = `${(error as { message?: string })?.message ?? ''} ${(error as { errMsg?: string })?.errMsg ?? ''} ${String(error)}`
-  // Not the transaction itself being gone (expired, or aborted by a conflict): that must fail.
-  if (/TransactionNotExist|Transaction does not exist/i.test(text)) return false
-  return /does not exist|not exist|cannot find document/i.test(text)
-}
-
-/** A document read inside a transaction, or null when it does not exist (doc().get() rejects then). */
-export async function txGet<T>(tx: TransactionRef, collection: string, id: string): Promise<T | null> {
-  try {
-    const res = await tx.collection(collection).doc(id).get()
-    return (res.data as T) ?? null
-  } catch (error) {
-    if (isMissingDocument(error)) return null
-    throw error
-  }
 }
 
 /** Without `_id` (a `set`/`update` payload must not carry it). */

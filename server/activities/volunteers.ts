@@ -14,7 +14,7 @@
 import type { MemberCode } from '../../src/contracts/activities'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
-import { AppError, conflict } from '../core/errors'
+import { AppError, conflict, errorText } from '../core/errors'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById } from '../core/records'
 import { VOLUNTEERS, type VolunteerDoc } from './model'
@@ -74,11 +74,6 @@ async function highestNumber(): Promise<number> {
   const top = (res.data[0] as Pick<VolunteerDoc, 'volunteerNo'> | undefined)?.volunteerNo
   const sequence = top ? Number(top.slice(volunteerPrefix().length)) : 0
   return Number.isFinite(sequence) ? sequence : 0
-}
-
-function errorText(error: unknown): string {
-  const e = error as { errMsg?: string; message?: string } | null
-  return `${e?.errMsg ?? ''} ${e?.message ?? ''}`
 }
 
 export const callerPerson = (caller: Caller): Person => ({

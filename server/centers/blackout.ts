@@ -16,7 +16,7 @@ import { db, isDuplicateKey } from '../core/db'
 import { AppError, invalid } from '../core/errors'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { getById } from '../core/records'
+import { getById, txGet } from '../core/records'
 import { parseLocal } from '../core/time'
 import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
 import { addDays, DAY_MS, dayOf, iso, slotKeyOf } from './calendar'
@@ -24,7 +24,7 @@ import { slotsOverlapping } from './grid'
 import { endBookingTx } from './lifecycle'
 import { callerName, COLL, newId, slotIdOf, type BlackoutDoc, type BookingDoc, type SlotDoc } from './model'
 import { notifyCancelled } from './notify'
-import { inTransaction, txGet } from './store'
+import { inTransaction } from './store'
 
 /** The longest blackout one call may set; longer closures are several blackouts (or a status change). */
 export const MAX_BLACKOUT_DAYS = 92

@@ -24,7 +24,8 @@ import { addDays, dayOf, hhmmOf, MINUTE, monthKeyOf, slotKeyOf, weekKeyOf } from
 import { consecutiveSlots } from './grid'
 import { sweep } from './lifecycle'
 import { callerName, COLL, newId, quotaIdOf, slotIdOf, toBookingView, type BookingDoc, type QuotaDoc, type SlotDoc } from './model'
-import { activeSuspension, inTransaction, loadSettings, txGet } from './store'
+import { activeSuspension, inTransaction, loadSettings } from './store'
+import { txGet } from '../core/records'
 
 type BookInput = z.infer<typeof bookInput>
 

@@ -16,7 +16,8 @@ import { getBooking, requireCenterStaff } from './access'
 import { dayOf, hhmmOf, MINUTE } from './calendar'
 import { sweep } from './lifecycle'
 import { callerName, COLL, toBookingView, type BookingDoc, type HistoryEntry, type RoomDoc } from './model'
-import { inTransaction, loadSettings, txGet } from './store'
+import { inTransaction, loadSettings } from './store'
+import { txGet } from '../core/records'
 
 /** "k7m2 qx9p", "…?scene=K7M2QX9P", "K7M2QX9P" → "K7M2QX9P". */
 export function normaliseRoomCode(raw: string): string {

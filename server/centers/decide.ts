@@ -16,7 +16,8 @@ import { rangeLabel } from './calendar'
 import { endBooking, sweep } from './lifecycle'
 import { callerName, cancelDeadlineOf, COLL, isActive, toBookingView, type BookingDoc, type HistoryEntry, type SlotDoc } from './model'
 import { notifyCancelled, notifyReviewed } from './notify'
-import { inTransaction, loadSettings, txGet } from './store'
+import { inTransaction, loadSettings } from './store'
+import { txGet } from '../core/records'
 
 const ENDED = '该预约已结束，无法操作'
 

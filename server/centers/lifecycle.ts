@@ -17,7 +17,8 @@ import { db, type TransactionRef } from '../core/db'
 import { dayOf, MINUTE, DAY_MS } from './calendar'
 import { COLL, isActive, type BookingDoc, type HistoryEntry, type QuotaDoc, type SlotDoc, type SuspensionDoc } from './model'
 import { notifyCancelled } from './notify'
-import { inTransaction, loadSettings, txGet } from './store'
+import { inTransaction, loadSettings } from './store'
+import { txGet } from '../core/records'
 
 export interface Ending {
   status: BookingStatus

@@ -10,25 +10,6 @@ import { transaction } from '../core/transaction'
 import { findById } from '../core/records'
 import { COLL, type SuspensionDoc } from './model'
 
-const messageOf = (error: unknown): string => {
-  const e = error as { errMsg?: string; message?: string } | undefined
-  return String(e?.errMsg ?? e?.message ?? error)
-}
-
-/** wx-server-sdk's `doc(id).get()` throws for a missing document (even in a transaction). */
-export const isNotFound = (error: unknown) => /does not exist/.test(messageOf(error)) && !/TransactionNotExist|Transaction does not exist/i.test(messageOf(error))
-
-/** A document read inside a transaction, or null. */
-export async function txGet<T>(tx: TransactionRef, collection: string, id: string): Promise<T | null> {
-  try {
-    const res = await tx.collection(collection).doc(id).get()
-    return (res.data as T | null) ?? null
-  } catch (error) {
-    if (isNotFound(error)) return null
-    throw error
-  }
-}
-
 /**
  * Runs `work` in a database transaction (single documents by `_id`; the callback may run again
  * on a conflict — server/core/transaction.ts — so it reads everything it decides on inside and

@@ -1,4 +1,5 @@
 import * as cloud from 'wx-server-sdk'
+import { errorText } from './errors'
 
 let initialised = false
 
@@ -68,6 +69,5 @@ export function db(): Database {
  * index. wx-server-sdk puts the server's text in `errMsg` or `message` (cloud and emulator alike).
  */
 export function isDuplicateKey(error: unknown): boolean {
-  const e = error as { errMsg?: string; message?: string } | null | undefined
-  return /E11000|duplicate key/i.test(`${e?.errMsg ?? ''} ${e?.message ?? ''} ${typeof error === 'string' ? error : ''}`)
+  return /E11000|duplicate key/i.test(errorText(error))
 }

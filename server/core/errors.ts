@@ -17,6 +17,13 @@ export const forbidden = (message = '无权进行此操作') => new AppError('FO
 export const conflict = (message: string) => new AppError('CONFLICT', message)
 export const invalid = (message: string, fields?: string[]) => new AppError('INVALID_INPUT', message, fields)
 
+/** The text of a database error, wherever the SDK put it (`errMsg` when wrapped, `message` when not). */
+export function errorText(error: unknown): string {
+  if (typeof error === 'string') return error
+  const e = error as { errMsg?: unknown; message?: unknown } | null | undefined
+  return `${String(e?.errMsg ?? '')} ${String(e?.message ?? '')}`
+}
+
 /** What a caller is told when a transaction still conflicts after its retries (many people at once). */
 export const BUSY_MESSAGE = '操作的人较多，请稍后重试'
 
@@ -31,11 +38,9 @@ export const BUSY_MESSAGE = '操作的人较多，请稍后重试'
  * Hence the text is checked as well as the code, and server/core/transaction.ts retries itself.
  */
 export function isTransactionConflict(error: unknown): boolean {
-  const conflictText = /TRANSACTION_CONFLICT|TransactionConflict|transaction (is )?conflict/i
-  if (!error || typeof error !== 'object') return typeof error === 'string' && conflictText.test(error)
-  const e = error as { code?: unknown; errCode?: unknown; errMsg?: unknown; message?: unknown }
-  if (e.code === 'DATABASE_TRANSACTION_CONFLICT' || e.errCode === 'DATABASE_TRANSACTION_CONFLICT') return true
-  return conflictText.test(`${String(e.errMsg ?? '')} ${String(e.message ?? '')}`)
+  const e = error as { code?: unknown; errCode?: unknown } | null | undefined
+  if (e?.code === 'DATABASE_TRANSACTION_CONFLICT' || e?.errCode === 'DATABASE_TRANSACTION_CONFLICT') return true
+  return /TRANSACTION_CONFLICT|TransactionConflict|transaction (is )?conflict/i.test(errorText(error))
 }
 
 /** The reply for a conflict that exhausted its retries: CONFLICT with a message a resident understands. */

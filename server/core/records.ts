@@ -1,5 +1,5 @@
-import { db } from './db'
-import { notFound } from './errors'
+import { db, type TransactionRef } from './db'
+import { errorText, notFound } from './errors'
 
 /** Reads one document by `_id`, or null. */
 export async function findById<T>(collection: string, id: string): Promise<T | null> {
@@ -12,6 +12,22 @@ export async function getById<T>(collection: string, id: string, what: string): 
   const doc = await findById<T>(collection, id)
   if (!doc) throw notFound(what)
   return doc
+}
+
+/**
+ * A document read inside a transaction, or null: wx-server-sdk's `doc(id).get()` rejects for a
+ * missing document. A transaction that is itself gone (expired, or aborted by a conflict) still
+ * fails, so that the conflict is retried rather than read as "missing".
+ */
+export async function txGet<T>(tx: TransactionRef, collection: string, id: string): Promise<T | null> {
+  try {
+    const res = await tx.collection(collection).doc(id).get()
+    return (res.data as T | null) ?? null
+  } catch (error) {
+    const text = errorText(error)
+    if (/does not exist/i.test(text) && !/TransactionNotExist|Transaction does not exist/i.test(text)) return null
+    throw error
+  }
 }
 
 /** Names of documents by id, read in one query (for labelling lists). */
