@@ -17,6 +17,7 @@ module.exports = {
       transformIgnorePatterns,
       moduleNameMapper: {
         '^@/(.*)$': '<rootDir>/src/$1',
+        '^@contracts/(.*)$': '<rootDir>/contracts/$1',
         '^@tarojs/components$': '@tarojs/components/lib/react',
         '^@tarojs/taro$': '<rootDir>/tests/support/taro-stub.ts',
         '^@nutui/nutui-react-taro$': '@nutui/nutui-react-taro/dist/es/packages/nutui.react.build.js',
@@ -28,7 +29,7 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: ['<rootDir>/tests/functions/**/*.test.ts', '<rootDir>/tests/emulator/**/*.test.ts'],
       transform: { '^.+\\.(t|j)sx?$': swc },
-      moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' }
+      moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1', '^@contracts/(.*)$': '<rootDir>/contracts/$1' }
     },
     {
       // Playwright journeys on the H5 build (npm test builds dist/h5 first). The global setup
@@ -38,7 +39,7 @@ module.exports = {
       testMatch: ['<rootDir>/tests/e2e-h5/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/e2e-h5/support/global-setup.ts',
       transform: { '^.+\\.(t|j)sx?$': swc },
-      moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' }
+      moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1', '^@contracts/(.*)$': '<rootDir>/contracts/$1' }
     },
     {
       // miniprogram-automator specs: need WeChat DevTools (macOS/Windows); skipped elsewhere.

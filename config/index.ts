@@ -10,13 +10,17 @@ export function designWidth(input?: string | number | { file?: string }): number
 }
 
 /**
- * zod's `z` is a namespace object re-exported by src/contracts/zod.ts; once split into the vendors
+ * zod's `z` is a namespace object re-exported by contracts/zod.ts; once split into the vendors
  * chunk webpack keeps every export it reaches, including all locales. Replace the locale index
  * with en + zh-CN only.
  */
 function trimZod(chain: { resolve: { alias: { set(key: string, value: string): unknown } } }): void {
   chain.resolve.alias.set(path.join(path.dirname(require.resolve('zod/package.json')), 'v4', 'locales', 'index.js'), path.resolve(__dirname, 'shims/zod-locales.js'))
 }
+
+/** The contracts are shared by the app and the functions, so they sit beside src/, not in it;
+ *  Taro compiles only its sourceRoot unless told. */
+const contractsDir = path.resolve(__dirname, '..', 'contracts')
 
 export default defineConfig<'webpack5'>(async (merge) => {
   const platform = process.env.TARO_ENV || 'weapp'
@@ -35,7 +39,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
     plugins: [],
     defineConstants: {},
     alias: {
-      '@': path.resolve(__dirname, '..', 'src')
+      '@': path.resolve(__dirname, '..', 'src'),
+      '@contracts': contractsDir
     },
     copy: { patterns: [], options: {} },
     framework: 'react',
@@ -43,6 +48,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     cache: { enable: false },
     mini: {
       webpackChain: trimZod,
+      compile: { include: [contractsDir] },
       // Template recursion depth in base.wxml (default 16). Deeper trees continue through Taro's
       // custom-wrapper component; 12 covers our pages and keeps the main package under 600 KB.
       // (Read by the weapp template generator; missing from Taro's config typings.)
@@ -54,6 +60,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     },
     h5: {
       publicPath: '/',
+      compile: { include: [contractsDir] },
       staticDirectory: 'static',
       // Hash router (Taro's default): QR landing URLs look like /#/packages/register/pages/form/index?scene=XXXX
       router: { mode: 'hash' },

@@ -12,7 +12,7 @@
  * hours in several categories, one record pending and one upcoming sign-up.
  */
 import { createHash } from 'node:crypto'
-import { ACTIVITY_CATEGORIES, type ActivityCategory } from '../../src/contracts/activities'
+import { ACTIVITY_CATEGORIES, type ActivityCategory } from '../../contracts/activities'
 import type { ActivityDoc, RecordDoc, SignUpDoc, StoredHistory, VolunteerDoc } from '../../server/activities/model'
 import { servedMinutes } from '../../server/activities/model'
 import { shanghai } from '../../server/core/time'

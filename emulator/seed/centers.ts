@@ -18,7 +18,7 @@
  * (centre events in `activities`) and the demo can point at them.
  */
 import { createHash } from 'node:crypto'
-import { FUND_AMOUNTS, type CenterStatus, type OpeningHours } from '../../src/contracts/centers'
+import { FUND_AMOUNTS, type CenterStatus, type OpeningHours } from '../../contracts/centers'
 import { addDays, at, dayOf, monthKeyOf, slotKeyOf, weekKeyOf } from '../../server/centers/calendar'
 import { dayGrid } from '../../server/centers/grid'
 import type { BlackoutDoc, BookingDoc, CenterDoc, FundDoc, QuotaDoc, RoomDoc, SlotDoc } from '../../server/centers/model'

@@ -11,7 +11,7 @@
  * target (4,403 × N) in `settings`.
  */
 import { createHash } from 'node:crypto'
-import { DEFAULT_REGISTRATION_TARGET, SERVICE_KINDS, SKILL_OPTIONS, type ServiceKind } from '../../src/contracts/members'
+import { DEFAULT_REGISTRATION_TARGET, SERVICE_KINDS, SKILL_OPTIONS, type ServiceKind } from '../../contracts/members'
 import type { HistoryRecord, RegistrationRecord } from '../../server/members/model'
 import { slotFor } from '../../server/members/model'
 import { buildDistrict, spread, type Building, type CentralHousehold } from './district'

@@ -11,7 +11,7 @@
  * notices are made (the population grows, the notices do not).
  */
 import { createHash } from 'node:crypto'
-import type { Audience, NoticeCategory } from '../../src/contracts/notices'
+import type { Audience, NoticeCategory } from '../../contracts/notices'
 import { audienceKeysOf, audienceRolesOf, NEVER, type NoticeRecord, type ReadRecord } from '../../server/notices/model'
 import { sanitizeBody } from '../../server/notices/sanitize'
 import type { DomainSeed } from './index'

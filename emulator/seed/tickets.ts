@@ -19,7 +19,7 @@
  * SEED_TICKET_SCALE to multiply only the history (a busy year for the 33 companies of scale 1).
  * Everything is deterministic (a seeded generator), so tests and screenshots are stable.
  */
-import { DEFAULT_ROUTING, type Party, type TicketCategory } from '../../src/contracts/tickets'
+import { DEFAULT_ROUTING, type Party, type TicketCategory } from '../../contracts/tickets'
 import type { CompanyMonthRecord } from '../../server/companies/scorecards'
 import type { RankingRecord } from '../../server/companies/ranking'
 import type { AppealRecord } from '../../server/companies/appeals'

@@ -13,7 +13,7 @@
  * few still pending review are not users yet, so their opens count as readers without a known
  * residence.
  */
-import { DEFAULT_REGISTRATION_TARGET } from '../../src/contracts/members'
+import { DEFAULT_REGISTRATION_TARGET } from '../../contracts/members'
 import { load, mb, ms, perSecond, startBenchCloud, type BenchResult, type Scenario } from './lib'
 
 const TARGET_MS = 100

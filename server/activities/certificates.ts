@@ -11,8 +11,8 @@
  * makes `verifyCertificate` report "changed".
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type { Certificate, CertificateCheck } from '../../src/contracts/activities'
-import { DISTRICT_ISSUER, VERIFIED_STATUSES } from '../../src/contracts/activities'
+import type { Certificate, CertificateCheck } from '../../contracts/activities'
+import { DISTRICT_ISSUER, VERIFIED_STATUSES } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { conflict, notFound } from '../core/errors'

@@ -15,8 +15,8 @@
  * transaction writes the activity), and given back when the transaction did not use it. When none
  * is left the check-in is refused with CAPACITY_FULL.
  */
-import { z } from '../../src/contracts/zod'
-import type { CheckinCode, checkInput, CheckMethod, CheckResult } from '../../src/contracts/activities'
+import { z } from '../../contracts/zod'
+import type { CheckinCode, checkInput, CheckMethod, CheckResult } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'

@@ -8,7 +8,7 @@
  * 300 m whatever it claims (a huge "accuracy" must not open the fence). Activities without
  * coordinates and radius have no geofence.
  */
-import { GEOFENCE, type Location, type Place } from '../../src/contracts/activities'
+import { GEOFENCE, type Location, type Place } from '../../contracts/activities'
 import { AppError } from '../core/errors'
 
 const EARTH_RADIUS_M = 6_371_000

@@ -2,9 +2,9 @@
  * A volunteer's hours and the per-community ranking. Every total is an aggregation in the
  * database; only the (small) grouped rows are folded here.
  */
-import { z } from '../../src/contracts/zod'
-import type { MyHours, myHoursInput, Ranking, rankingInput } from '../../src/contracts/activities'
-import { DISTRICT_ISSUER, VERIFIED_STATUSES } from '../../src/contracts/activities'
+import { z } from '../../contracts/zod'
+import type { MyHours, myHoursInput, Ranking, rankingInput } from '../../contracts/activities'
+import { DISTRICT_ISSUER, VERIFIED_STATUSES } from '../../contracts/activities'
 import { db } from '../core/db'
 import { invalid } from '../core/errors'
 import type { Caller } from '../core/identity'

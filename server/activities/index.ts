@@ -3,7 +3,7 @@
  * check-in/check-out, service records and their verification, certificates, the ranking.
  * Who may call each action is declared here; the organiser rule is in ./access.ts.
  */
-import { activitiesContract as c } from '../../src/contracts/activities'
+import { activitiesContract as c } from '../../contracts/activities'
 import { action } from '../core/function'
 import { issueCertificate, verifyCertificate } from './certificates'
 import { checkinCode, scanCheck, staffScan } from './checkin'

@@ -1,6 +1,6 @@
 /** Organisers keep activities: create, edit until the start, cancel with a reason, remind. */
-import { z } from '../../src/contracts/zod'
-import type { ActivityDetail, cancelInput, createInput, Place, updateInput } from '../../src/contracts/activities'
+import { z } from '../../contracts/zod'
+import type { ActivityDetail, cancelInput, createInput, Place, updateInput } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { transaction } from '../core/transaction'

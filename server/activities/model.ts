@@ -23,7 +23,7 @@ import type {
   RecordSource,
   RecordStatus,
   SignUpStatus
-} from '../../src/contracts/activities'
+} from '../../contracts/activities'
 
 export const ACTIVITIES = 'activities'
 export const SIGNUPS = 'activitySignups'

@@ -3,7 +3,7 @@
  * emulator. A message that cannot be delivered never undoes the action that caused it (the user
  * who did not subscribe simply gets none; the app shows the same state).
  */
-import { DECISION_LABELS, type Decision } from '../../src/contracts/activities'
+import { DECISION_LABELS, type Decision } from '../../contracts/activities'
 import { shanghai } from '../core/time'
 import { phrase, TEMPLATES, thing } from '../notify/templates'
 import { platform, type SubscriptionMessage } from '../platform'

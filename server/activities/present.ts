@@ -1,5 +1,5 @@
 /** Turning stored activities and records into the contract's shapes (with names looked up in bulk). */
-import type { ActivityDetail, ActivitySummary, MySignUp, ServiceRecord } from '../../src/contracts/activities'
+import type { ActivityDetail, ActivitySummary, MySignUp, ServiceRecord } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { namesById } from '../core/records'

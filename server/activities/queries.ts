@@ -1,7 +1,7 @@
 /** Reading activities: the list (filters, paging), one activity, and the organiser's roster. */
-import { z } from '../../src/contracts/zod'
-import type { ActivityDetail, ActivitySummary, listInput, RosterEntry } from '../../src/contracts/activities'
-import type { Page } from '../../src/contracts/common'
+import { z } from '../../contracts/zod'
+import type { ActivityDetail, ActivitySummary, listInput, RosterEntry } from '../../contracts/activities'
+import type { Page } from '../../contracts/common'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'

@@ -4,8 +4,8 @@
  * a reason, decline with a reason), make-up hours capped at the activity's length, and the hours
  * of completed 微心愿. Records are never deleted; every change is appended to their history.
  */
-import { z } from '../../src/contracts/zod'
-import type { makeUpInput, ServiceRecord, verifyInput } from '../../src/contracts/activities'
+import { z } from '../../contracts/zod'
+import type { makeUpInput, ServiceRecord, verifyInput } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'

@@ -64,7 +64,7 @@
  * add, settle); 5 when waiting (the confirmed guard that failed, the waiting claim, add, then the
  * settle and the position count sent together).
  */
-import type { SignUpResult } from '../../src/contracts/activities'
+import type { SignUpResult } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey, type TransactionRef } from '../core/db'
 import { transaction } from '../core/transaction'

@@ -16,7 +16,7 @@
  *   does not expire: it is printed on a card for people without a phone, and only staff scan it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { CHECKIN_TOKEN_TTL_SECONDS } from '../../src/contracts/activities'
+import { CHECKIN_TOKEN_TTL_SECONDS } from '../../contracts/activities'
 import { AppError } from '../core/errors'
 
 export const DEV_TOKEN_SECRET = 'honglin-dev-secret-emulator-only'

@@ -11,7 +11,7 @@
  * consecutive, and a crowd of first-timers costs one failed insert per number lost, never a
  * transaction on one counter document that every one of them writes.
  */
-import type { MemberCode } from '../../src/contracts/activities'
+import type { MemberCode } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, conflict, errorText } from '../core/errors'

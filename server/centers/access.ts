@@ -1,5 +1,5 @@
 /** Loading a room or booking with its centre, and the scope checks on them. */
-import { OPEN_CENTER_STATUSES } from '../../src/contracts/centers'
+import { OPEN_CENTER_STATUSES } from '../../contracts/centers'
 import { AppError } from '../core/errors'
 import { canManageCommunity, requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'

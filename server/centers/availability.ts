@@ -6,9 +6,9 @@
  * Cost: a handful of indexed reads (room, centre, due bookings for the lazy sweep, slot documents
  * by room and day, blackouts, quota counters, suspension); the grid itself is arithmetic.
  */
-import type { Availability, SlotView } from '../../src/contracts/centers'
-import type { z } from '../../src/contracts/zod'
-import type { availabilityInput } from '../../src/contracts/centers'
+import type { Availability, SlotView } from '../../contracts/centers'
+import type { z } from '../../contracts/zod'
+import type { availabilityInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { invalid } from '../core/errors'

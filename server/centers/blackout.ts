@@ -7,10 +7,10 @@
  * displaced residents are told, with the reason. Lifting a blackout frees the slots it blocked
  * (bookings it cancelled stay cancelled; their owners may book again).
  */
-import type { BlackoutView } from '../../src/contracts/centers'
-import type { z } from '../../src/contracts/zod'
-import type { blackoutInput, blackoutsInput, liftBlackoutInput } from '../../src/contracts/centers'
-import type { Page } from '../../src/contracts/common'
+import type { BlackoutView } from '../../contracts/centers'
+import type { z } from '../../contracts/zod'
+import type { blackoutInput, blackoutsInput, liftBlackoutInput } from '../../contracts/centers'
+import type { Page } from '../../contracts/common'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, invalid } from '../core/errors'

@@ -10,9 +10,9 @@
  * with CONFLICT; two calls by one resident over the quota: the second reads the incremented
  * counter (or conflicts and retries) and fails with RATE_LIMITED.
  */
-import type { BookingView } from '../../src/contracts/centers'
-import type { z } from '../../src/contracts/zod'
-import type { bookInput } from '../../src/contracts/centers'
+import type { BookingView } from '../../contracts/centers'
+import type { z } from '../../contracts/zod'
+import type { bookInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError, invalid } from '../core/errors'

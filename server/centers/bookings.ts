@@ -2,10 +2,10 @@
  * Lists of bookings: the resident's own (`myBookings`) and the staff's (`bookings`: a centre's day,
  * the pending ones waiting for review, any status), both paged and counted in the database.
  */
-import type { BookingView } from '../../src/contracts/centers'
-import type { Page } from '../../src/contracts/common'
-import type { z } from '../../src/contracts/zod'
-import type { bookingsInput, myBookingsInput } from '../../src/contracts/centers'
+import type { BookingView } from '../../contracts/centers'
+import type { Page } from '../../contracts/common'
+import type { z } from '../../contracts/zod'
+import type { bookingsInput, myBookingsInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError } from '../core/errors'

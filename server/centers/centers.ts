@@ -10,10 +10,10 @@ import {
   type CenterDetail,
   type CenterStatus,
   type CenterSummary
-} from '../../src/contracts/centers'
-import type { Page } from '../../src/contracts/common'
-import type { z } from '../../src/contracts/zod'
-import type { getInput, listInput } from '../../src/contracts/centers'
+} from '../../contracts/centers'
+import type { Page } from '../../contracts/common'
+import type { z } from '../../contracts/zod'
+import type { getInput, listInput } from '../../contracts/centers'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
 import { namesById } from '../core/records'

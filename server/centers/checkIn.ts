@@ -5,9 +5,9 @@
  * already checked in answers with it again (no error, nothing changes). After the window the
  * sweep releases the booking as a no-show.
  */
-import type { BookingView } from '../../src/contracts/centers'
-import type { z } from '../../src/contracts/zod'
-import type { checkInInput } from '../../src/contracts/centers'
+import type { BookingView } from '../../contracts/centers'
+import type { z } from '../../contracts/zod'
+import type { checkInInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError } from '../core/errors'

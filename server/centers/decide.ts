@@ -3,9 +3,9 @@
  * and `review` (staff of the centre's community approve or reject a pending booking with a reason).
  * The resident is told of every decision made by someone else.
  */
-import type { BookingView } from '../../src/contracts/centers'
-import type { z } from '../../src/contracts/zod'
-import type { cancelInput, reviewInput } from '../../src/contracts/centers'
+import type { BookingView } from '../../contracts/centers'
+import type { z } from '../../contracts/zod'
+import type { cancelInput, reviewInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError } from '../core/errors'

@@ -4,9 +4,9 @@
  * written by the system (server/centers/manage.ts); staff record the other sources by hand —
  * 上级专项资金, 物业出一点, 业主筹一点, other. Totals are aggregations in the database.
  */
-import { AUTOMATIC_FUND_TYPES, CENTER_STATUSES, type FundEntry, type FundLedger } from '../../src/contracts/centers'
-import type { z } from '../../src/contracts/zod'
-import type { fundInput } from '../../src/contracts/centers'
+import { AUTOMATIC_FUND_TYPES, CENTER_STATUSES, type FundEntry, type FundLedger } from '../../contracts/centers'
+import type { z } from '../../contracts/zod'
+import type { fundInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError, invalid } from '../core/errors'

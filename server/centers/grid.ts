@@ -2,7 +2,7 @@
  * The slot grid of a room: each open day is cut into slots of the room's length from the centre's
  * opening time; the last slot ends at or before closing. Slot starts are the only bookable starts.
  */
-import type { OpeningHours } from '../../src/contracts/centers'
+import type { OpeningHours } from '../../contracts/centers'
 import { at, dayOf, MINUTE, weekdayOf } from './calendar'
 
 export interface GridSlot {

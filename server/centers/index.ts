@@ -1,9 +1,9 @@
 /**
  * The `centers` function: 党建+邻里中心, their rooms, slot booking, approvals, check-in and
- * no-shows, blackouts, utilisation and the funding ledger. Contract: src/contracts/centers.ts.
+ * no-shows, blackouts, utilisation and the funding ledger. Contract: contracts/centers.ts.
  * Centre events are activities of kind "event" with a `centerId` (the `activities` function).
  */
-import { centersContract as C } from '../../src/contracts/centers'
+import { centersContract as C } from '../../contracts/centers'
 import { action } from '../core/function'
 import { AppError } from '../core/errors'
 import { managedCommunities, requireCommunityStaff } from '../core/guard'

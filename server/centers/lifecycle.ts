@@ -11,7 +11,7 @@
  * and the resident's list, scoped to what is being read), from the staff's `sweep` action, and in
  * the cloud from the function's timer trigger (cloudfunctions/centers/config.json).
  */
-import type { BookingAction, BookingStatus } from '../../src/contracts/centers'
+import type { BookingAction, BookingStatus } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db, type TransactionRef } from '../core/db'
 import { dayOf, MINUTE, DAY_MS } from './calendar'

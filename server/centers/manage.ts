@@ -12,9 +12,9 @@ import {
   type CenterDetail,
   type CenterStatus,
   type RoomView
-} from '../../src/contracts/centers'
-import type { z } from '../../src/contracts/zod'
-import { CENTER_PHOTO_LIMITS, type CenterPhoto, type centersUploadInput, type placesInput, type roomCodeInput, type saveCenterInput, type saveRoomInput, type setStatusInput } from '../../src/contracts/centers'
+} from '../../contracts/centers'
+import type { z } from '../../contracts/zod'
+import { CENTER_PHOTO_LIMITS, type CenterPhoto, type centersUploadInput, type placesInput, type roomCodeInput, type saveCenterInput, type saveRoomInput, type setStatusInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, invalid } from '../core/errors'

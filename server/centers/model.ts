@@ -18,8 +18,8 @@ import type {
   OpeningHours,
   RoomView,
   SlotState
-} from '../../src/contracts/centers'
-import { ACTIVE_BOOKING_STATUSES } from '../../src/contracts/centers'
+} from '../../contracts/centers'
+import { ACTIVE_BOOKING_STATUSES } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import type { Caller } from '../core/identity'
 import { canManageCommunity } from '../core/guard'

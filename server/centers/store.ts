@@ -2,7 +2,7 @@
  * Database helpers of the centres domain: transactions (with the SDK's quirks handled in one
  * place), the district-wide booking settings, and suspensions.
  */
-import { DEFAULT_SETTINGS, type CenterSettings } from '../../src/contracts/centers'
+import { DEFAULT_SETTINGS, type CenterSettings } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db, type TransactionRef, isDuplicateKey } from '../core/db'
 import { AppError, isTransactionConflict } from '../core/errors'

@@ -12,9 +12,9 @@
  * status over the booking's stored `weekKey` / `monthKey`); open hours are calendar arithmetic.
  */
 import type ExcelJS from 'exceljs'
-import type { Usage, Utilisation } from '../../src/contracts/centers'
-import type { z } from '../../src/contracts/zod'
-import type { utilisationInput } from '../../src/contracts/centers'
+import type { Usage, Utilisation } from '../../contracts/centers'
+import type { z } from '../../contracts/zod'
+import type { utilisationInput } from '../../contracts/centers'
 import { audit } from '../core/audit'
 import { db } from '../core/db'
 import { AppError, invalid } from '../core/errors'

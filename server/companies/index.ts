@@ -1,4 +1,4 @@
-import { companiesContract } from '../../src/contracts/companies'
+import { companiesContract } from '../../contracts/companies'
 import { action } from '../core/function'
 import { answerAppeal, listAppeals, lodgeAppeal } from './appeals'
 import { getCompany, getScorecard, listCompanies, setPartyBuilding, updateProfile } from './profile'

@@ -5,9 +5,9 @@ import type {
   companiesSetPartyBuildingInput,
   companiesUpdateProfileInput,
   Scorecard
-} from '../../src/contracts/companies'
-import type { Page } from '../../src/contracts/common'
-import type { z } from '../../src/contracts/zod'
+} from '../../contracts/companies'
+import type { Page } from '../../contracts/common'
+import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { conflict, forbidden } from '../core/errors'

@@ -1,4 +1,4 @@
-import { APPEAL_DAYS_DEFAULT, type Ranking, type Scorecard } from '../../src/contracts/companies'
+import { APPEAL_DAYS_DEFAULT, type Ranking, type Scorecard } from '../../contracts/companies'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, conflict } from '../core/errors'

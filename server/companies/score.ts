@@ -6,7 +6,7 @@ import {
   SCORE_PRIOR,
   SCORE_WEIGHTS,
   type Scorecard
-} from '../../src/contracts/companies'
+} from '../../contracts/companies'
 
 /*
  * The scorecard arithmetic, pure (the counts come from aggregate() in scorecards.ts).
@@ -24,7 +24,7 @@ import {
  *   reopen       = (1 − (reopenedCount + 3 × 0.1) / (resolvedCount + 3)) × 100
  *   partyBuilding = PARTY_POINTS (branch 30, instructor 10, members 10, joint activities 15 × ≤2, meetings 10 × ≤2)
  * score = 0.40 × satisfaction + 0.30 × onTime + 0.15 × reopen + 0.15 × partyBuilding, rounded to 0.1.
- * Volume carries no weight (see SCORE_WEIGHTS in src/contracts/companies.ts).
+ * Volume carries no weight (see SCORE_WEIGHTS in contracts/companies.ts).
  */
 
 export interface RawCounts {

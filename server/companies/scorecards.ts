@@ -1,4 +1,4 @@
-import type { Scorecard } from '../../src/contracts/companies'
+import type { Scorecard } from '../../contracts/companies'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import type { CompanyDoc } from '../tickets/places'

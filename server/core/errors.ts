@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../src/contracts/reply'
+import type { ErrorCode } from '../../contracts/reply'
 
 /** Thrown anywhere in a handler; the function shell turns it into `{ ok: false, error }`. */
 export class AppError extends Error {

@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod'
-import { fail, ok, type Reply } from '../../src/contracts/reply'
+import { fail, ok, type Reply } from '../../contracts/reply'
 import { sdk } from './db'
 import { AppError, BUSY_MESSAGE, isTransactionConflict } from './errors'
 import { checkAccess, type Access } from './guard'
@@ -22,7 +22,7 @@ export interface ActionDef<I = any, O = any> {
   handler: Handler<I, O, any>
 }
 
-/** Declares one action: its input schema (from src/contracts), who may call it, and the handler. */
+/** Declares one action: its input schema (from contracts), who may call it, and the handler. */
 export function action<I, O>(def: { input: ZodType<I>; access: 'public'; handler: Handler<I, O, ActionContext> }): ActionDef<I, O>
 export function action<I, O>(def: { input: ZodType<I>; access: Exclude<Access, 'public'>; handler: Handler<I, O, SignedInContext> }): ActionDef<I, O>
 export function action<I, O>(def: ActionDef<I, O>): ActionDef<I, O> {

@@ -1,4 +1,4 @@
-import type { Role } from '../../src/contracts/roles'
+import type { Role } from '../../contracts/roles'
 import { AppError } from './errors'
 import type { Caller } from './identity'
 

@@ -1,4 +1,4 @@
-import type { Role, Scopes } from '../../src/contracts/roles'
+import type { Role, Scopes } from '../../contracts/roles'
 import { db } from './db'
 
 /** A user as stored in `users` (`_id` is the openid). Residents need no record: any openid is one. */

@@ -97,7 +97,7 @@ export const collections = {
     indexes: [{ fields: ['ticketId'] }]
   },
   routingRules: {
-    description: 'Lead party and deadlines per ticket category, _id = category (defaults in src/contracts/tickets.ts).',
+    description: 'Lead party and deadlines per ticket category, _id = category (defaults in contracts/tickets.ts).',
     indexes: []
   },
   dailyQuotas: {

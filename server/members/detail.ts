@@ -1,4 +1,4 @@
-import type { Registration } from '../../src/contracts/members'
+import type { Registration } from '../../contracts/members'
 import { audit } from '../core/audit'
 import { forbidden } from '../core/errors'
 import { canManageCommunity, requireCommunityStaff } from '../core/guard'

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { REGISTRATION_STATUS_LABELS, SERVICE_KIND_LABELS, type ExportOutput, type exportInput } from '../../src/contracts/members'
-import type { z } from '../../src/contracts/zod'
+import { REGISTRATION_STATUS_LABELS, SERVICE_KIND_LABELS, type ExportOutput, type exportInput } from '../../contracts/members'
+import type { z } from '../../contracts/zod'
 import { audit } from '../core/audit'
 import { clock } from '../core/clock'
 import { db } from '../core/db'

@@ -1,4 +1,4 @@
-import { membersContract as c } from '../../src/contracts/members'
+import { membersContract as c } from '../../contracts/members'
 import { action } from '../core/function'
 import { detail, revealMobile } from './detail'
 import { exportMembers } from './export'

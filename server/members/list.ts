@@ -1,5 +1,5 @@
-import type { ListOutput, listInput } from '../../src/contracts/members'
-import type { z } from '../../src/contracts/zod'
+import type { ListOutput, listInput } from '../../contracts/members'
+import type { z } from '../../contracts/zod'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
 import { REGISTRATIONS, toViews, type RegistrationRecord } from './model'

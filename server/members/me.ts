@@ -1,4 +1,4 @@
-import type { MeOutput } from '../../src/contracts/members'
+import type { MeOutput } from '../../contracts/members'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
 import { REGISTRATIONS, toViews, type RegistrationRecord } from './model'

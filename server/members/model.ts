@@ -1,4 +1,4 @@
-import type { PlacementInput, Registration, RegistrationEvent, RegistrationStatus, ServiceKind } from '../../src/contracts/members'
+import type { PlacementInput, Registration, RegistrationEvent, RegistrationStatus, ServiceKind } from '../../contracts/members'
 import { db } from '../core/db'
 import { maskMobile } from '../core/mask'
 

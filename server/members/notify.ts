@@ -1,7 +1,7 @@
 import { shanghai } from '../core/time'
 import { TEMPLATES, phrase, thing } from '../notify/templates'
 import { platform } from '../platform'
-import type { Registration } from '../../src/contracts/members'
+import type { Registration } from '../../contracts/members'
 import type { RegistrationRecord } from './model'
 
 export const STATUS_PAGE = 'packages/register/pages/status/index'

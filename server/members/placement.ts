@@ -1,4 +1,4 @@
-import type { PlacementInput, PlacementOptions } from '../../src/contracts/members'
+import type { PlacementInput, PlacementOptions } from '../../contracts/members'
 import { db } from '../core/db'
 import { invalid } from '../core/errors'
 import { requireCommunityStaff } from '../core/guard'

@@ -1,5 +1,5 @@
-import type { CommunityStructure, RegisterOutput, SceneOutput, registerInput } from '../../src/contracts/members'
-import type { z } from '../../src/contracts/zod'
+import type { CommunityStructure, RegisterOutput, SceneOutput, registerInput } from '../../contracts/members'
+import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, conflict, invalid } from '../core/errors'

@@ -1,5 +1,5 @@
-import type { PlacementInput, Registration, reviewInput } from '../../src/contracts/members'
-import type { z } from '../../src/contracts/zod'
+import type { PlacementInput, Registration, reviewInput } from '../../contracts/members'
+import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'

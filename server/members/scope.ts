@@ -1,4 +1,4 @@
-import type { Registration, RegistrationStatus } from '../../src/contracts/members'
+import type { Registration, RegistrationStatus } from '../../contracts/members'
 import { db } from '../core/db'
 import { forbidden } from '../core/errors'
 import { isDistrictAdmin, managedCommunities } from '../core/guard'

@@ -1,4 +1,4 @@
-import { DEFAULT_REGISTRATION_TARGET, type StatsOutput } from '../../src/contracts/members'
+import { DEFAULT_REGISTRATION_TARGET, type StatsOutput } from '../../contracts/members'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { managedCommunities } from '../core/guard'

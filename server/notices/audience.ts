@@ -1,5 +1,5 @@
-import { AUDIENCE_ROLE_LABELS, type Audience } from '../../src/contracts/notices'
-import type { Role } from '../../src/contracts/roles'
+import { AUDIENCE_ROLE_LABELS, type Audience } from '../../contracts/notices'
+import type { Role } from '../../contracts/roles'
 import { db } from '../core/db'
 import { AppError } from '../core/errors'
 import { canManageCommunity, isDistrictAdmin } from '../core/guard'

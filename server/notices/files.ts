@@ -13,7 +13,7 @@
  *   are known, not claimed).
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { ATTACHMENT_EXTENSIONS, NOTICE_LIMITS, type Attachment, type AttachmentInput, type AttachmentType, type RichNode, type UploadResult } from '../../src/contracts/notices'
+import { ATTACHMENT_EXTENSIONS, NOTICE_LIMITS, type Attachment, type AttachmentInput, type AttachmentType, type RichNode, type UploadResult } from '../../contracts/notices'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError } from '../core/errors'

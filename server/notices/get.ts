@@ -1,4 +1,4 @@
-import type { NoticeDetail } from '../../src/contracts/notices'
+import type { NoticeDetail } from '../../contracts/notices'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { notFound } from '../core/errors'

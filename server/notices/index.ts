@@ -1,4 +1,4 @@
-import { noticesContract } from '../../src/contracts/notices'
+import { noticesContract } from '../../contracts/notices'
 import { action } from '../core/function'
 import { upload } from './files'
 import { get } from './get'

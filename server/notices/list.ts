@@ -1,6 +1,6 @@
 import type { z } from 'zod'
-import type { noticesListInput, NoticeSummary } from '../../src/contracts/notices'
-import type { Page } from '../../src/contracts/common'
+import type { noticesListInput, NoticeSummary } from '../../contracts/notices'
+import type { Page } from '../../contracts/common'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError } from '../core/errors'

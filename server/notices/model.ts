@@ -16,8 +16,8 @@
  * - `noticeFiles`: attachments uploaded through `notices.upload` (emulator / H5).
  * - `noticeSubscriptions`, `noticePushes`: subscription grants and the pushes sent (see push.ts).
  */
-import type { Audience, NoticeCategory, NoticeStatus, RichNode } from '../../src/contracts/notices'
-import type { Role } from '../../src/contracts/roles'
+import type { Audience, NoticeCategory, NoticeStatus, RichNode } from '../../contracts/notices'
+import type { Role } from '../../contracts/roles'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
 

@@ -1,4 +1,4 @@
-import type { PlaceOption } from '../../src/contracts/notices'
+import type { PlaceOption } from '../../contracts/notices'
 import { db } from '../core/db'
 
 interface Named {

@@ -5,7 +5,7 @@
  * appended to the notice's history (who, when, what).
  */
 import type { z } from 'zod'
-import type { noticesPublishInput, noticesUpdateInput, noticesWithdrawInput, NoticeDetail } from '../../src/contracts/notices'
+import type { noticesPublishInput, noticesUpdateInput, noticesWithdrawInput, NoticeDetail } from '../../contracts/notices'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError, notFound } from '../core/errors'

@@ -25,7 +25,7 @@ import type { Caller } from '../core/identity'
 import { shanghai } from '../core/time'
 import { platform } from '../platform'
 import { TEMPLATES, thing } from '../notify/templates'
-import { NOTICE_DETAIL_PAGE } from '../../src/contracts/notices'
+import { NOTICE_DETAIL_PAGE } from '../../contracts/notices'
 import { NOTICES, placeKeysOf, PUSHES, roleKeysOf, SUBSCRIPTIONS, type NoticeRecord } from './model'
 
 /** Grants kept per person (WeChat keeps accumulating one-time grants; a cap keeps it sane). */

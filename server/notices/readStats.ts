@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { z } from 'zod'
-import type { CoverageRow, noticesReadStatsInput, ReadStats, UnreadPerson } from '../../src/contracts/notices'
+import type { CoverageRow, noticesReadStatsInput, ReadStats, UnreadPerson } from '../../contracts/notices'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { notFound } from '../core/errors'

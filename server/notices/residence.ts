@@ -5,7 +5,7 @@
  * nothing else of it — creating the record for a resident who has none yet. A party member's
  * residence is the one their community approved, so they are refused here.
  */
-import type { Residence } from '../../src/contracts/notices'
+import type { Residence } from '../../contracts/notices'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError } from '../core/errors'

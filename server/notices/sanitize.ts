@@ -17,7 +17,7 @@
  * app renders with Taro's RichText (never the HTML string), plus the plain text for search and
  * summaries and the image fileIDs for the content check.
  */
-import type { RichNode } from '../../src/contracts/notices'
+import type { RichNode } from '../../contracts/notices'
 
 export interface SanitizedBody {
   html: string

@@ -1,4 +1,4 @@
-import { NOTICE_CATEGORY_LABELS, type NoticeDetail, type NoticeSummary } from '../../src/contracts/notices'
+import { NOTICE_CATEGORY_LABELS, type NoticeDetail, type NoticeSummary } from '../../contracts/notices'
 import type { Caller } from '../core/identity'
 import { attachmentViews, imagesOf, resolveImages, urlsOf } from './files'
 import { canEdit, canViewStats, iso, NEVER, statusOf, type NoticeRecord, type ReadRecord } from './model'

@@ -1,4 +1,4 @@
-import { REGISTER_PAGE, type CommunityCode } from '../../src/contracts/members'
+import { REGISTER_PAGE, type CommunityCode } from '../../contracts/members'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { requireCommunityStaff } from '../core/guard'

@@ -1,4 +1,4 @@
-import { qrcodesContract } from '../../src/contracts/members'
+import { qrcodesContract } from '../../contracts/members'
 import { action } from '../core/function'
 import { communityCode } from './community'
 

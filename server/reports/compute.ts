@@ -1,4 +1,4 @@
-import { SECTION_LABELS, SECTIONS, type Comparison, type FigureValue, type Trend } from '../../src/contracts/reports'
+import { SECTION_LABELS, SECTIONS, type Comparison, type FigureValue, type Trend } from '../../contracts/reports'
 import { COMPARE_KEYS, FIGURES, figureOf, TREND_KEYS, type Figure } from './figures'
 import type { Period } from './period'
 import type { CommunityRef, Scope } from './scope'

@@ -1,5 +1,5 @@
-import type { z } from '../../src/contracts/zod'
-import type { Dashboard, dashboardInput, figureInput, FigureOutput } from '../../src/contracts/reports'
+import type { z } from '../../contracts/zod'
+import type { Dashboard, dashboardInput, figureInput, FigureOutput } from '../../contracts/reports'
 import { clock } from '../core/clock'
 import { notFound } from '../core/errors'
 import type { Caller } from '../core/identity'

@@ -1,4 +1,4 @@
-import { reportsContract as c } from '../../src/contracts/reports'
+import { reportsContract as c } from '../../contracts/reports'
 import { action } from '../core/function'
 import { dashboard, figure } from './dashboard'
 import { workReport } from './workReport'

@@ -1,4 +1,4 @@
-import type { ReportScope } from '../../src/contracts/reports'
+import type { ReportScope } from '../../contracts/reports'
 import { db } from '../core/db'
 import { forbidden, notFound } from '../core/errors'
 import { managedCommunities } from '../core/guard'

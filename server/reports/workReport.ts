@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import type { z } from '../../src/contracts/zod'
-import type { workReportInput, WorkReportOutput } from '../../src/contracts/reports'
+import type { z } from '../../contracts/zod'
+import type { workReportInput, WorkReportOutput } from '../../contracts/reports'
 import { audit } from '../core/audit'
 import { clock } from '../core/clock'
 import type { Caller } from '../core/identity'

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs'
-import { FIGURE_KIND_LABELS, type Comparison, type ReportScope, type Trend } from '../../src/contracts/reports'
+import { FIGURE_KIND_LABELS, type Comparison, type ReportScope, type Trend } from '../../contracts/reports'
 import type { Sectioned } from './compute'
 
 export const WORKBOOK_TITLE = '社区物业党建联建工作报告'

@@ -1,5 +1,5 @@
 /** Function `teams`: 联系社区工作队 and 党员应急突击队, their members and hours. */
-import { teamsContract as c } from '../../src/contracts/teams'
+import { teamsContract as c } from '../../contracts/teams'
 import { action } from '../core/function'
 import { addMember, createTeam, disbandTeam, listTeams, myTeams, removeMember, setLeader, teamDetail, teamMembers, updateTeam } from './teams'
 

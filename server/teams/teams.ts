@@ -8,8 +8,8 @@
  * (`_id` = `${teamId}:${openid}`, active or removed, with history). `memberCount` moves by atomic
  * `_.inc` guarded by the membership's status change, so parallel adds cannot double-count.
  */
-import { z } from '../../src/contracts/zod'
-import { VERIFIED_STATUSES } from '../../src/contracts/activities'
+import { z } from '../../contracts/zod'
+import { VERIFIED_STATUSES } from '../../contracts/activities'
 import type {
   addMemberInput,
   createTeamInput,
@@ -20,8 +20,8 @@ import type {
   TeamSummary,
   TeamType,
   updateTeamInput
-} from '../../src/contracts/teams'
-import type { Page } from '../../src/contracts/common'
+} from '../../contracts/teams'
+import type { Page } from '../../contracts/common'
 import { clock } from '../core/clock'
 import { db, type TransactionRef } from '../core/db'
 import { transaction } from '../core/transaction'

@@ -5,7 +5,7 @@ import { DAY, pendingWork, partyName, type TicketRecord } from './model'
 import { mutateTicket } from './mutate'
 import { notifyOverdue, notifyReporter } from './notify'
 import { namesFor } from './view'
-import { TICKET_LIMITS } from '../../src/contracts/tickets'
+import { TICKET_LIMITS } from '../../contracts/tickets'
 
 /*
  * Deadlines without timers: the emulator has none, and the cloud's timer trigger is only a nudge.

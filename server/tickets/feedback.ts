@@ -1,5 +1,5 @@
-import { TICKET_STATUS_LABELS, type TicketDetail, type ticketsCommentInput, type ticketsConfirmInput, type ticketsReopenInput } from '../../src/contracts/tickets'
-import type { z } from '../../src/contracts/zod'
+import { TICKET_STATUS_LABELS, type TicketDetail, type ticketsCommentInput, type ticketsConfirmInput, type ticketsReopenInput } from '../../contracts/tickets'
+import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { conflict, forbidden } from '../core/errors'
 import type { Caller } from '../core/identity'

@@ -1,4 +1,4 @@
-import { ticketsContract } from '../../src/contracts/tickets'
+import { ticketsContract } from '../../contracts/tickets'
 import { action } from '../core/function'
 import { managedCommunities } from '../core/guard'
 import { createTicket } from './create'

@@ -1,5 +1,5 @@
-import type { CloseReason, Party, TicketCategory, TicketStatus, TicketEventKind, ActorKind } from '../../src/contracts/tickets'
-import { PARTY_LABELS, TICKET_LIMITS } from '../../src/contracts/tickets'
+import type { CloseReason, Party, TicketCategory, TicketStatus, TicketEventKind, ActorKind } from '../../contracts/tickets'
+import { PARTY_LABELS, TICKET_LIMITS } from '../../contracts/tickets'
 import { hasRole, isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { monthKey } from '../core/time'

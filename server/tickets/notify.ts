@@ -1,4 +1,4 @@
-import { TICKET_CATEGORY_LABELS, TICKET_STATUS_LABELS, type Party } from '../../src/contracts/tickets'
+import { TICKET_CATEGORY_LABELS, TICKET_STATUS_LABELS, type Party } from '../../contracts/tickets'
 import { db } from '../core/db'
 import { shanghai } from '../core/time'
 import { TEMPLATES, phrase, thing } from '../notify/templates'

@@ -5,7 +5,7 @@ import {
   type RoutingRule,
   type RoutingRuleView,
   type TicketCategory
-} from '../../src/contracts/tickets'
+} from '../../contracts/tickets'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
@@ -14,7 +14,7 @@ import { iso } from './model'
 
 /**
  * Routing rules: collection `routingRules`, `_id` = category. A category without a stored rule
- * uses DEFAULT_ROUTING (src/contracts/tickets.ts). The district admin changes a rule with
+ * uses DEFAULT_ROUTING (contracts/tickets.ts). The district admin changes a rule with
  * `tickets.setRule`; a change applies to tickets created afterwards (a ticket keeps the
  * deadlines it was given).
  */

@@ -1,4 +1,4 @@
-import { fail, ok, type Reply } from '../../src/contracts/reply'
+import { fail, ok, type Reply } from '../../contracts/reply'
 import { sdk } from '../core/db'
 
 /**

@@ -1,5 +1,5 @@
-import { PARTY_LABELS, TICKET_STATUS_LABELS, type TicketDetail, type ticketsTransitionInput } from '../../src/contracts/tickets'
-import type { z } from '../../src/contracts/zod'
+import { PARTY_LABELS, TICKET_STATUS_LABELS, type TicketDetail, type ticketsTransitionInput } from '../../contracts/tickets'
+import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { AppError, conflict, forbidden } from '../core/errors'
 import type { Caller } from '../core/identity'

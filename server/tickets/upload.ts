@@ -1,5 +1,5 @@
-import { TICKET_LIMITS, type Photo, type ticketsUploadInput } from '../../src/contracts/tickets'
-import type { z } from '../../src/contracts/zod'
+import { TICKET_LIMITS, type Photo, type ticketsUploadInput } from '../../contracts/tickets'
+import type { z } from '../../contracts/zod'
 import type { Caller } from '../core/identity'
 import { storeUploadedImage } from '../core/uploads'
 import { takeDailyQuota } from './quota'

@@ -1,4 +1,4 @@
-import type { Photo, TicketActions, TicketDetail, TicketEvent, TicketSummary } from '../../src/contracts/tickets'
+import type { Photo, TicketActions, TicketDetail, TicketEvent, TicketSummary } from '../../contracts/tickets'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'

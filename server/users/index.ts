@@ -1,4 +1,4 @@
-import { usersContract } from '../../src/contracts/users'
+import { usersContract } from '../../contracts/users'
 import { action } from '../core/function'
 import { me } from './me'
 

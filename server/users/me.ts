@@ -1,4 +1,4 @@
-import type { Me } from '../../src/contracts/users'
+import type { Me } from '../../contracts/users'
 import { maskMobile } from '../core/mask'
 import { findById } from '../core/records'
 import type { Caller } from '../core/identity'

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Page } from '../../src/contracts/common'
+import type { Page } from '../../contracts/common'
 import {
   WISH_LIMITS,
   WISH_STATUS_LABELS,
@@ -9,8 +9,8 @@ import {
   type wishesConfirmInput,
   type wishesCreateInput,
   type wishesListInput
-} from '../../src/contracts/wishes'
-import type { z } from '../../src/contracts/zod'
+} from '../../contracts/wishes'
+import type { z } from '../../contracts/zod'
 import { recordServiceFromWish } from '../activities/records'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'

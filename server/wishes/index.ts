@@ -1,4 +1,4 @@
-import { wishesContract } from '../../src/contracts/wishes'
+import { wishesContract } from '../../contracts/wishes'
 import { action } from '../core/function'
 import { cancelWish, claimWish, completeWish, confirmWish, createWish, getWish, listWishes, releaseWish } from './actions'
 import { deedTotals, listDeeds } from './ledger'

@@ -1,4 +1,4 @@
-import type { WishCategory, WishStatus } from '../../src/contracts/wishes'
+import type { WishCategory, WishStatus } from '../../contracts/wishes'
 
 /** A 微心愿 as stored in `wishes`. */
 export interface WishRecord {

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
-import type { ReplyError } from '@/contracts/reply'
+import type { ReplyError } from '@contracts/reply'
 import { BigButton } from './BigButton'
 import './States.scss'
 

@@ -1,4 +1,4 @@
-import type { Reply } from '@/contracts/reply'
+import type { Reply } from '@contracts/reply'
 
 /** A stored photo: its fileID (`cloud://…` or `local://…`) and a URL to show it. */
 export interface UploadedPhoto {

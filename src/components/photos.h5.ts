@@ -1,4 +1,4 @@
-import type { Reply } from '@/contracts/reply'
+import type { Reply } from '@contracts/reply'
 import type { ChoosePhotosOptions, UploadedPhoto } from './photoTypes'
 
 function pickFiles(max: number): Promise<File[]> {

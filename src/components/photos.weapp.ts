@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import type { Reply } from '@/contracts/reply'
+import type { Reply } from '@contracts/reply'
 import type { ChoosePhotosOptions, UploadedPhoto } from './photoTypes'
 
 /**

@@ -5,7 +5,7 @@
  * (Friday 2026-11-27 09:00, Shanghai) so "today" agrees on both sides.
  */
 import type { Page } from 'playwright-core'
-import type { RoomView } from '../../src/contracts/centers'
+import type { RoomView } from '../../contracts/centers'
 import { startApp, type TestApp } from './support/app'
 
 let app: TestApp

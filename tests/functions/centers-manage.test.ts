@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
-import type { BookingView, RoomView } from '../../src/contracts/centers'
+import type { BookingView, RoomView } from '../../contracts/centers'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 
 let cloud: TestCloud

@@ -5,7 +5,7 @@
  * (Shanghai); each test uses its own room of 锦绣花园党建+邻里中心 (ctr-c1g1, kept by demo-staff;
  * open weekdays 08:00–21:00, weekends 09:00–18:00).
  */
-import type { BookingView, RoomView } from '../../src/contracts/centers'
+import type { BookingView, RoomView } from '../../contracts/centers'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 
 let cloud: TestCloud

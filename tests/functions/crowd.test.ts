@@ -5,7 +5,7 @@
  * call answers in time, exactly `capacity` are confirmed, the rest wait in one order, the counters
  * equal the sign-ups, and freed places go down the waiting list in that order.
  */
-import type { Reply } from '../../src/contracts/reply'
+import type { Reply } from '../../contracts/reply'
 import type { CallStats } from '../../emulator/host'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
-import type { RegisterInput } from '../../src/contracts/members'
+import type { RegisterInput } from '../../contracts/members'
 import { sceneFrom } from '../../src/features/register/scene'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 

@@ -16,7 +16,7 @@
  * Written against the emulator's transactions as the cloud runs them (snapshot isolation,
  * write–write conflicts, emulator/backend/transactions.ts); also valid when they are serialised.
  */
-import type { Reply } from '../../src/contracts/reply'
+import type { Reply } from '../../contracts/reply'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 import { clearTicketDomain } from './tickets-support'
 
@@ -483,7 +483,7 @@ describe('a conflict that outlives the retries', () => {
     const { action, defineFunction } = await import('../../server/core/function')
     const { isTransactionConflict } = await import('../../server/core/errors')
     const { transaction } = await import('../../server/core/transaction')
-    const { z } = await import('../../src/contracts/zod')
+    const { z } = await import('../../contracts/zod')
     // Another transaction holds the document for the whole time.
     const blocker = await (db() as unknown as { startTransaction(): Promise<any> }).startTransaction()
     await blocker.collection('settings').doc('race-probe').set({ data: { value: 1 } })

@@ -3,7 +3,7 @@
  * figure of the reports function, written from each figure's definition. Shared by the scale-1 and
  * scale-10 test files.
  */
-import type { FigureKey } from '../../src/contracts/reports'
+import type { FigureKey } from '../../contracts/reports'
 import type { TestCloud } from '../support/cloud'
 
 export const FROM = '2026-01-01'

@@ -1,4 +1,4 @@
-import { FIGURE_KEYS, type Dashboard, type FigureOutput, type FigureValue } from '../../src/contracts/reports'
+import { FIGURE_KEYS, type Dashboard, type FigureOutput, type FigureValue } from '../../contracts/reports'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 import { addFixtures, expectedValues, FROM, TO } from './reports-expected'
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
-import { FIGURE_KEYS, SECTION_LABELS, SECTIONS, type Dashboard, type FigureKey, type FigureOutput, type FigureValue } from '../../src/contracts/reports'
+import { FIGURE_KEYS, SECTION_LABELS, SECTIONS, type Dashboard, type FigureKey, type FigureOutput, type FigureValue } from '../../contracts/reports'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 import { addFixtures, COUNTED_BY_RECORDS, expectedValues, FROM, TO } from './reports-expected'
 

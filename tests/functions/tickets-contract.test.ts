@@ -1,10 +1,10 @@
 /**
  * Every reply of the three functions, on the demo district, matches the output schema the app
- * parses it with (src/contracts): nothing the server sends is rejected by the client.
+ * parses it with (contracts): nothing the server sends is rejected by the client.
  */
-import { companiesContract } from '../../src/contracts/companies'
-import { ticketsContract } from '../../src/contracts/tickets'
-import { wishesContract } from '../../src/contracts/wishes'
+import { companiesContract } from '../../contracts/companies'
+import { ticketsContract } from '../../contracts/tickets'
+import { wishesContract } from '../../contracts/wishes'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 
 let cloud: TestCloud

@@ -1,4 +1,4 @@
-import { meSchema } from '../../src/contracts/users'
+import { meSchema } from '../../contracts/users'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 
 let cloud: TestCloud

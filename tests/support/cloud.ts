@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Reply } from '../../src/contracts/reply'
+import type { Reply } from '../../contracts/reply'
 import { clock as serverClock } from '../../server/core/clock'
 import { createHost, type CallStats } from '../../emulator/host'
 import { seedDemo } from '../../emulator/seed'

@@ -1,4 +1,4 @@
-import type { Me } from '../../src/contracts/users'
+import type { Me } from '../../contracts/users'
 
 /** `users.me` as the emulator's seed answers it for each demo persona (for UI tests and mocks). */
 export const ME_FIXTURES: Record<string, Me> = {

@@ -1,7 +1,7 @@
 import { canManageCommunity, checkAccess, managedCommunities, requireCommunityStaff, requireCompanyStaff, requireGridCommittee } from '../../server/core/guard'
 import { AppError } from '../../server/core/errors'
 import type { Caller } from '../../server/core/identity'
-import type { Role } from '../../src/contracts/roles'
+import type { Role } from '../../contracts/roles'
 
 const caller = (roles: Role[], scopes: Partial<Caller['scopes']> = {}): Caller => ({
   openid: 'x',

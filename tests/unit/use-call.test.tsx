@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import { act, renderHook, waitFor } from '@testing-library/react'
-import type { Reply } from '@/contracts/reply'
+import type { Reply } from '@contracts/reply'
 import { useCall } from '@/services/cloud/useCall'
 
 describe('useCall', () => {

@@ -1,4 +1,4 @@
-import type { FigureRecord } from '../../../src/contracts/reports'
+import type { FigureRecord } from '../../../contracts/reports'
 import type { Period } from '../period'
 import type { Scope } from '../scope'
 import { count, cube, groupBy, groupByMonth, pageRecords, round, sum, type CubeRow, type PlaceDoc, type RecordNames, type Where } from './query'

@@ -1,4 +1,4 @@
-import { FIGURE_KEYS, type FigureKey } from '../../../src/contracts/reports'
+import { FIGURE_KEYS, type FigureKey } from '../../../contracts/reports'
 import { organisationFigures } from './organisation'
 import { propertyFigures } from './property'
 import { serviceFigures } from './service'

@@ -3,7 +3,7 @@
  * and the compounds' self-government (业主委员会, 物业自管委员会). All stock figures: the
  * organisation as it stands now (emulator/seed/district.ts holds the demo district).
  */
-import type { FigureRecord } from '../../../src/contracts/reports'
+import type { FigureRecord } from '../../../contracts/reports'
 import { db } from '../../core/db'
 import type { Period } from '../period'
 import type { Scope } from '../scope'

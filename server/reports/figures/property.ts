@@ -7,8 +7,8 @@
  * compounds (grid.companyId), so a company serving two communities counts in each of them, once in
  * the district.
  */
-import { COMPANY_KIND_LABELS, type Scorecard } from '../../../src/contracts/companies'
-import type { FigureRecord } from '../../../src/contracts/reports'
+import { COMPANY_KIND_LABELS, type Scorecard } from '../../../contracts/companies'
+import type { FigureRecord } from '../../../contracts/reports'
 import { db } from '../../core/db'
 import type { Scope } from '../scope'
 import { collectionFigure } from './build'

@@ -3,8 +3,8 @@
  * database (`count()` / `aggregate()`), with an explicit `limit` on every aggregation (the cloud
  * returns 20 rows by default).
  */
-import type { FigureRecord } from '../../../src/contracts/reports'
-import type { Page } from '../../../src/contracts/common'
+import type { FigureRecord } from '../../../contracts/reports'
+import type { Page } from '../../../contracts/common'
 import { db } from '../../core/db'
 import { namesById } from '../../core/records'
 import { SHANGHAI_OFFSET_MS, type Period } from '../period'

@@ -3,11 +3,11 @@
  * verified hours (activities, serviceRecords, #4), 我为群众办实事 (the deeds ledger, #7) and
  * 政策宣讲进小区 (notices, noticeReads, #6).
  */
-import { ACTIVITY_CATEGORIES, VERIFIED_STATUSES } from '../../../src/contracts/activities'
-import type { FigureRecord } from '../../../src/contracts/reports'
-import { NOTICE_CATEGORY_LABELS } from '../../../src/contracts/notices'
-import { TEAM_TYPE_LABELS, type TeamType } from '../../../src/contracts/teams'
-import { DEED_FIGURE_LABELS } from '../../../src/contracts/wishes'
+import { ACTIVITY_CATEGORIES, VERIFIED_STATUSES } from '../../../contracts/activities'
+import type { FigureRecord } from '../../../contracts/reports'
+import { NOTICE_CATEGORY_LABELS } from '../../../contracts/notices'
+import { TEAM_TYPE_LABELS, type TeamType } from '../../../contracts/teams'
+import { DEED_FIGURE_LABELS } from '../../../contracts/wishes'
 import { clock } from '../../core/clock'
 import { db } from '../../core/db'
 import { maskName } from '../../core/mask'

@@ -2,8 +2,8 @@
  * 保障全覆盖: 阵地 and 资金 (党建+邻里中心 and their funding ledger, issue #5; room bookings used) and
  * 机制 (三方联动 tickets, their deeds and satisfaction, issue #7).
  */
-import { CENTER_STATUS_LABELS, FUND_TYPE_LABELS, type CenterStatus } from '../../../src/contracts/centers'
-import { TICKET_CATEGORY_LABELS, TICKET_STATUS_LABELS, type TicketCategory, type TicketStatus } from '../../../src/contracts/tickets'
+import { CENTER_STATUS_LABELS, FUND_TYPE_LABELS, type CenterStatus } from '../../../contracts/centers'
+import { TICKET_CATEGORY_LABELS, TICKET_STATUS_LABELS, type TicketCategory, type TicketStatus } from '../../../contracts/tickets'
 import { db } from '../../core/db'
 import { collectionFigure } from './build'
 import { average, pageRecords, round, scoped, within } from './query'

@@ -1,5 +1,5 @@
-import type { FigureKey, FigureKind, FigureRecord, FigureValue, SectionKey } from '../../../src/contracts/reports'
-import type { Page } from '../../../src/contracts/common'
+import type { FigureKey, FigureKind, FigureRecord, FigureValue, SectionKey } from '../../../contracts/reports'
+import type { Page } from '../../../contracts/common'
 import type { Period } from '../period'
 import type { CommunityRef, Scope } from '../scope'
 

@@ -1,7 +1,7 @@
 import { call } from '@/services/cloud'
-import { activitiesContract } from '@/contracts/activities'
-import { centersContract as c } from '@/contracts/centers'
-import type { z } from '@/contracts/zod'
+import { activitiesContract } from '@contracts/activities'
+import { centersContract as c } from '@contracts/centers'
+import type { z } from '@contracts/zod'
 
 const FN = 'centers'
 type In<K extends keyof typeof c> = z.input<(typeof c)[K]['input']>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import type { Comparison, Trend } from '@/contracts/reports'
+import type { Comparison, Trend } from '@contracts/reports'
 import { Section } from '@/components'
 import { Chart } from './Chart'
 import { comparisonHeight, comparisonOption, trendOption } from './charts'

@@ -1,4 +1,4 @@
-import { reportsContract as c, type FigureKey } from '@/contracts/reports'
+import { reportsContract as c, type FigureKey } from '@contracts/reports'
 import { call } from '@/services/cloud'
 
 /** Typed calls of the `reports` function (inputs and outputs checked by the shared contract). */

@@ -1,4 +1,4 @@
-import type { Comparison, Trend } from '@/contracts/reports'
+import type { Comparison, Trend } from '@contracts/reports'
 import { monthLabel } from './format'
 
 /**

@@ -5,7 +5,7 @@ import {
   type NoticesPublishInput,
   type NoticesReadStatsInput,
   type NoticesUpdateInput
-} from '@/contracts/notices'
+} from '@contracts/notices'
 
 const FN = 'notices'
 const c = noticesContract

@@ -1,4 +1,4 @@
-import type { RichNode } from '@/contracts/notices'
+import type { RichNode } from '@contracts/notices'
 
 /**
  * The notice editor's plain-text markup, typed on a phone (the toolbar inserts it):

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import type { Attachment } from '@/contracts/notices'
+import type { Attachment } from '@contracts/notices'
 
 /** H5: images in Taro's viewer; a PDF in a new browser tab. */
 export async function openAttachment(attachment: Attachment, images: string[] = []): Promise<void> {

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import type { Attachment } from '@/contracts/notices'
+import type { Attachment } from '@contracts/notices'
 
 /** Platform-neutral fallback (tsc, jest): images preview; PDFs are opened by the platform files. */
 export async function openAttachment(attachment: Attachment, images: string[] = []): Promise<void> {

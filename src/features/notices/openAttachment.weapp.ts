@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import type { Attachment } from '@/contracts/notices'
+import type { Attachment } from '@contracts/notices'
 
 /** Mini-program: images in the viewer; a PDF is downloaded and opened in WeChat's document viewer. */
 export async function openAttachment(attachment: Attachment, images: string[] = []): Promise<void> {

@@ -1,4 +1,4 @@
-import type { RichNode } from '@/contracts/notices'
+import type { RichNode } from '@contracts/notices'
 
 /**
  * The body as RichText nodes, styled for reading on a phone (large type for elderly readers).

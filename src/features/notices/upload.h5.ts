@@ -1,5 +1,5 @@
-import type { Reply } from '@/contracts/reply'
-import { ATTACHMENT_TYPES, NOTICE_LIMITS, type AttachmentType, type UploadResult } from '@/contracts/notices'
+import type { Reply } from '@contracts/reply'
+import { ATTACHMENT_TYPES, NOTICE_LIMITS, type AttachmentType, type UploadResult } from '@contracts/notices'
 import { noticesApi } from './api'
 import type { UploadKind } from './upload'
 

@@ -1,5 +1,5 @@
-import type { Reply } from '@/contracts/reply'
-import type { UploadResult } from '@/contracts/notices'
+import type { Reply } from '@contracts/reply'
+import type { UploadResult } from '@contracts/notices'
 
 export type UploadKind = 'image' | 'pdf'
 

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro'
-import type { Reply } from '@/contracts/reply'
-import { NOTICE_LIMITS, type AttachmentType, type UploadResult } from '@/contracts/notices'
+import type { Reply } from '@contracts/reply'
+import { NOTICE_LIMITS, type AttachmentType, type UploadResult } from '@contracts/notices'
 import type { UploadKind } from './upload'
 
 export type { UploadKind } from './upload'

@@ -1,6 +1,6 @@
 import { call } from '@/services/cloud'
-import { membersContract as M, qrcodesContract as Q } from '@/contracts/members'
-import type { z } from '@/contracts/zod'
+import { membersContract as M, qrcodesContract as Q } from '@contracts/members'
+import type { z } from '@contracts/zod'
 
 type In<T extends { input: z.ZodTypeAny }> = z.input<T['input']>
 

@@ -1,5 +1,5 @@
 import dayjs from 'dayjs'
-import { REGISTRATION_EVENT_LABELS, REGISTRATION_STATUS_LABELS, SERVICE_KIND_LABELS, type Registration, type RegistrationEvent, type RegistrationStatus, type ServiceKind } from '@/contracts/members'
+import { REGISTRATION_EVENT_LABELS, REGISTRATION_STATUS_LABELS, SERVICE_KIND_LABELS, type Registration, type RegistrationEvent, type RegistrationStatus, type ServiceKind } from '@contracts/members'
 
 /** 2026-11-27 09:30 (the phone's local time: Asia/Shanghai for the district's users). */
 export const formatTime = (iso: string | undefined): string => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '')

@@ -1,5 +1,5 @@
-import { ROLE_LABELS, type Role } from '@/contracts/roles'
-import type { Me } from '@/contracts/users'
+import { ROLE_LABELS, type Role } from '@contracts/roles'
+import type { Me } from '@contracts/users'
 
 export const hasRole = (me: Pick<Me, 'roles'> | undefined, role: Role): boolean => Boolean(me?.roles.includes(role))
 

@@ -1,5 +1,5 @@
-import type { ReplyError } from '@/contracts/reply'
-import { usersContract, type Me } from '@/contracts/users'
+import type { ReplyError } from '@contracts/reply'
+import { usersContract, type Me } from '@contracts/users'
 import { call } from '@/services/cloud/call'
 
 export type SessionState =

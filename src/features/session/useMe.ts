@@ -1,6 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react'
-import type { ReplyError } from '@/contracts/reply'
-import type { Me } from '@/contracts/users'
+import type { ReplyError } from '@contracts/reply'
+import type { Me } from '@contracts/users'
 import { sessionStore } from './store'
 
 export interface MeState {

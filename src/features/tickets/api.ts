@@ -1,8 +1,8 @@
 import { call } from '@/services/cloud'
-import { companiesContract } from '@/contracts/companies'
-import { ticketsContract } from '@/contracts/tickets'
-import { wishesContract } from '@/contracts/wishes'
-import type { z } from '@/contracts/zod'
+import { companiesContract } from '@contracts/companies'
+import { ticketsContract } from '@contracts/tickets'
+import { wishesContract } from '@contracts/wishes'
+import type { z } from '@contracts/zod'
 
 type In<T extends { input: z.ZodTypeAny }> = z.input<T['input']>
 /** For inputs with a preprocess step (aliases), whose z.input is `unknown`: the parsed shape. */

@@ -1,6 +1,6 @@
-import type { Photo } from '@/contracts/tickets'
-import { TICKET_LIMITS } from '@/contracts/tickets'
-import type { Reply } from '@/contracts/reply'
+import type { Photo } from '@contracts/tickets'
+import { TICKET_LIMITS } from '@contracts/tickets'
+import type { Reply } from '@contracts/reply'
 // The generic picker is a platform module (src/components/photos.{weapp,h5}.ts).
 import { choosePhotos as pickPhotos } from '@/components/photoPicker'
 import { ticketsApi } from './api'

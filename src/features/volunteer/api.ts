@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { call } from '@/services/cloud'
-import { activitiesContract as a, type CreateInput, type UpdateInput } from '@/contracts/activities'
-import { teamsContract as t } from '@/contracts/teams'
+import { activitiesContract as a, type CreateInput, type UpdateInput } from '@contracts/activities'
+import { teamsContract as t } from '@contracts/teams'
 
 type In<K extends keyof typeof a> = z.input<(typeof a)[K]['input']>
 type TeamIn<K extends keyof typeof t> = z.input<(typeof t)[K]['input']>

@@ -1,5 +1,5 @@
 import { call } from '@/services/cloud'
-import { centersContract } from '@/contracts/centers'
+import { centersContract } from '@contracts/centers'
 
 /** Centres a centre event can take place at (the 邻里中心 function, read only; used by the edit page). */
 export const centersLookup = {

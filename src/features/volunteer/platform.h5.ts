@@ -1,4 +1,4 @@
-import type { Location } from '@/contracts/activities'
+import type { Location } from '@contracts/activities'
 
 /** H5 has no in-app scanner: pages show a field for the code (the QR links open the page directly). */
 export const canScan = false

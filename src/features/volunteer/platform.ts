@@ -3,7 +3,7 @@
  * at build time; this file is the neutral fallback for tsc and jest). Platform files never import
  * `./platform` (it would resolve to themselves).
  */
-import type { Location } from '@/contracts/activities'
+import type { Location } from '@contracts/activities'
 
 /** Whether the app can open the camera to scan (H5 shows a field to paste or type the code instead). */
 export const canScan = false

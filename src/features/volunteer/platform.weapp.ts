@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import type { Location } from '@/contracts/activities'
+import type { Location } from '@contracts/activities'
 import { ACTIVITY_TEMPLATE_IDS } from './templates'
 
 export const canScan = true

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import type { Me } from '@/contracts/users'
+import type { Me } from '@contracts/users'
 import { ActionGrid, Section } from '@/components'
 import { addressLine, roleLabels } from '@/features/session'
 import { go } from '@/services/navigate'

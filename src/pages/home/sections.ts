@@ -1,4 +1,4 @@
-import type { Me } from '@/contracts/users'
+import type { Me } from '@contracts/users'
 import type { RouteName } from '@/services/routes'
 
 export interface HomeAction {

@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod'
-import { replyEnvelopeSchema, type Reply, type ReplyError } from '@/contracts/reply'
+import { replyEnvelopeSchema, type Reply, type ReplyError } from '@contracts/reply'
 import { transport as platformTransport } from './transport'
 import type { Transport } from './types'
 

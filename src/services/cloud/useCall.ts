@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { Reply, ReplyError } from '@/contracts/reply'
+import type { Reply, ReplyError } from '@contracts/reply'
 
 export interface CallState<T> {
   loading: boolean

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { Reply, ReplyError } from '@/contracts/reply'
+import type { Reply, ReplyError } from '@contracts/reply'
 
 interface PageData<T> {
   items: T[]

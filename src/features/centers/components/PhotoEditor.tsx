@@ -1,6 +1,6 @@
 import { Image, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import type { CenterPhoto } from '@/contracts/centers'
+import type { CenterPhoto } from '@contracts/centers'
 import './centers.scss'
 
 /** A centre's photos as large thumbnails (tap to enlarge, × to remove) and an add tile until `max`. */

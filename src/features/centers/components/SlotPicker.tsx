@@ -1,5 +1,5 @@
 import { ScrollView, Text, View } from '@tarojs/components'
-import { SLOT_STATE_LABELS, type Availability, type SlotView } from '@/contracts/centers'
+import { SLOT_STATE_LABELS, type Availability, type SlotView } from '@contracts/centers'
 import { relativeDay } from '../format'
 import './centers.scss'
 

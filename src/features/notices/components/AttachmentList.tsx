@@ -1,5 +1,5 @@
 import { Image, Text, View } from '@tarojs/components'
-import type { Attachment } from '@/contracts/notices'
+import type { Attachment } from '@contracts/notices'
 import { formatSize } from '../format'
 import { openAttachment } from '../openAttachment'
 import './notices.scss'

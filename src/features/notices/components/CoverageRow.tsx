@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import type { CoverageRow as Row } from '@/contracts/notices'
+import type { CoverageRow as Row } from '@contracts/notices'
 import { percent } from '../format'
 import './notices.scss'
 

@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
 import { RichText, View } from '@tarojs/components'
-import type { RichNode } from '@/contracts/notices'
+import type { RichNode } from '@contracts/notices'
 import { styledNodes } from '../richNodes'
 import './notices.scss'
 

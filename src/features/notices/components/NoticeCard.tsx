@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { NOTICE_STATUS_LABELS, type NoticeSummary } from '@/contracts/notices'
+import { NOTICE_STATUS_LABELS, type NoticeSummary } from '@contracts/notices'
 import { formatDate } from '../format'
 import './notices.scss'
 

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import type { Registration } from '@/contracts/members'
+import type { Registration } from '@contracts/members'
 import { eventLabel, formatTime } from '../format'
 
 export function History({ history }: { history: NonNullable<Registration['history']> }) {

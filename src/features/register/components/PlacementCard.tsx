@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import type { PlacementView } from '@/contracts/members'
+import type { PlacementView } from '@contracts/members'
 
 /**
  * The member's place in the four-level organisation, top-down: 社区大党委 → 网格党支部 →

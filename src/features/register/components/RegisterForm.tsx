@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import { BigButton, Section } from '@/components'
-import { registerInput, SERVICE_KIND_LABELS, SERVICE_KINDS, SKILL_OPTIONS, type RegisterInput, type SceneOutput, type ServiceKind } from '@/contracts/members'
-import type { ReplyError } from '@/contracts/reply'
+import { registerInput, SERVICE_KIND_LABELS, SERVICE_KINDS, SKILL_OPTIONS, type RegisterInput, type SceneOutput, type ServiceKind } from '@contracts/members'
+import type { ReplyError } from '@contracts/reply'
 import { ChoiceChips } from './Chips'
 import { Field } from './Field'
 

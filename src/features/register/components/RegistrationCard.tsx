@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import type { ListItem } from '@/contracts/members'
+import type { ListItem } from '@contracts/members'
 import { formatTime, residenceLine } from '../format'
 import { StatusTag } from './StatusTag'
 

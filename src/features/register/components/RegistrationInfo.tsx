@@ -1,5 +1,5 @@
 import { View } from '@tarojs/components'
-import type { Registration } from '@/contracts/members'
+import type { Registration } from '@contracts/members'
 import { formatTime, residenceLine, servicesText } from '../format'
 import { KeyValue } from './KeyValue'
 

@@ -1,5 +1,5 @@
 import { Text } from '@tarojs/components'
-import type { RegistrationStatus } from '@/contracts/members'
+import type { RegistrationStatus } from '@contracts/members'
 import { statusLabel } from '../format'
 
 export function StatusTag({ status, transfer }: { status: RegistrationStatus; transfer?: boolean }) {

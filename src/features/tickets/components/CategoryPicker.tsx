@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { TICKET_CATEGORIES, TICKET_CATEGORY_HINTS, TICKET_CATEGORY_LABELS, type TicketCategory } from '@/contracts/tickets'
+import { TICKET_CATEGORIES, TICKET_CATEGORY_HINTS, TICKET_CATEGORY_LABELS, type TicketCategory } from '@contracts/tickets'
 import './tickets.scss'
 
 /** The eight categories as large tiles with a one-line hint each. */

@@ -1,6 +1,6 @@
 import { Image, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import type { Photo } from '@/contracts/tickets'
+import type { Photo } from '@contracts/tickets'
 import './tickets.scss'
 
 /** Photos as large thumbnails (tap to enlarge); with `onAdd`, an add tile until `max` is reached. */

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import type { Scorecard } from '@/contracts/companies'
+import type { Scorecard } from '@contracts/companies'
 import { oneDecimal, percent } from '../format'
 import './tickets.scss'
 

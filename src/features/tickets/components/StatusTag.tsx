@@ -1,5 +1,5 @@
 import { Text } from '@tarojs/components'
-import { CLOSE_REASON_LABELS, TICKET_STATUS_LABELS, type TicketSummary } from '@/contracts/tickets'
+import { CLOSE_REASON_LABELS, TICKET_STATUS_LABELS, type TicketSummary } from '@contracts/tickets'
 import './tickets.scss'
 
 const CLASS: Record<TicketSummary['status'], string> = {

@@ -1,5 +1,5 @@
 import { Image, Text, View } from '@tarojs/components'
-import { TICKET_CATEGORY_LABELS, type TicketSummary } from '@/contracts/tickets'
+import { TICKET_CATEGORY_LABELS, type TicketSummary } from '@contracts/tickets'
 import { formatTime, untilText } from '../format'
 import { Stars } from './Stars'
 import { StatusTags } from './StatusTag'

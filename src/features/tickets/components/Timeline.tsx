@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { PARTY_LABELS, TICKET_EVENT_LABELS, type TicketEvent } from '@/contracts/tickets'
+import { PARTY_LABELS, TICKET_EVENT_LABELS, type TicketEvent } from '@contracts/tickets'
 import { formatTime } from '../format'
 import { PhotoGrid } from './PhotoGrid'
 import { RATING_WORDS } from './Stars'

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { WISH_CATEGORY_LABELS, WISH_STATUS_LABELS, type Wish } from '@/contracts/wishes'
+import { WISH_CATEGORY_LABELS, WISH_STATUS_LABELS, type Wish } from '@contracts/wishes'
 import { formatTime } from '../format'
 import './tickets.scss'
 

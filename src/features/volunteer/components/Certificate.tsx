@@ -1,5 +1,5 @@
 import { Image, Text, View } from '@tarojs/components'
-import type { Certificate } from '@/contracts/activities'
+import type { Certificate } from '@contracts/activities'
 import { fullDate, hours } from '../format'
 import './certificate.scss'
 

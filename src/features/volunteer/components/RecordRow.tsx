@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { RECORD_SOURCE_LABELS, type ServiceRecord } from '@/contracts/activities'
+import { RECORD_SOURCE_LABELS, type ServiceRecord } from '@contracts/activities'
 import { dayLabel, duration, timeOf } from '../format'
 import { RecordStatusTag, Tag } from './Tags'
 import './volunteer.scss'

@@ -11,8 +11,8 @@ import {
   type CenterDetail,
   type CenterPhoto,
   type OpeningHours
-} from '@/contracts/centers'
-import type { ReplyError } from '@/contracts/reply'
+} from '@contracts/centers'
+import type { ReplyError } from '@contracts/reply'
 import { centersApi, CenterStatusTag, Chips, currentLocation, PhotoEditor } from '@/features/centers'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { routes } from '@/services/routes'

@@ -10,8 +10,8 @@ import {
   type BlackoutView,
   type CenterDetail,
   type RoomView
-} from '@/contracts/centers'
-import type { ReplyError } from '@/contracts/reply'
+} from '@contracts/centers'
+import type { ReplyError } from '@contracts/reply'
 import { centersApi, CenterStatusTag, Chips, dayKey, durationLabel, rangeLabel, Stepper, Tag, yuan } from '@/features/centers'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { routes } from '@/services/routes'

@@ -2,8 +2,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Input, Picker, Text, Textarea, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { BigButton, ErrorState, LoadingState, PageContainer, Section } from '@/components'
-import type { Availability, BookingView } from '@/contracts/centers'
-import type { ReplyError } from '@/contracts/reply'
+import type { Availability, BookingView } from '@contracts/centers'
+import type { ReplyError } from '@contracts/reply'
 import {
   askBookingMessages,
   centersApi,

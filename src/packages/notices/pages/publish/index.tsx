@@ -11,8 +11,8 @@ import {
   type NoticesPublishInput,
   type PlaceOption,
   type UploadResult
-} from '@/contracts/notices'
-import type { ReplyError } from '@/contracts/reply'
+} from '@contracts/notices'
+import type { ReplyError } from '@contracts/reply'
 import {
   AttachmentList,
   Chips,

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { BigButton, LoadingState, PageContainer, Section } from '@/components'
-import { DEED_FIGURE_LABELS, type Deed } from '@/contracts/wishes'
+import { DEED_FIGURE_LABELS, type Deed } from '@contracts/wishes'
 import { Chips, formatTime, Stars, wishesApi } from '@/features/tickets'
 import { useRequirePersona } from '@/features/session'
 import { useCall } from '@/services/cloud'

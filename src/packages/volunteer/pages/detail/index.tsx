@@ -2,7 +2,7 @@ import { useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { BigButton, ErrorState, LoadingState, PageContainer, Section } from '@/components'
-import { ACTIVITY_KIND_LABELS, AUDIENCE_LABELS, RECORD_STATUS_LABELS, type ActivityDetail } from '@/contracts/activities'
+import { ACTIVITY_KIND_LABELS, AUDIENCE_LABELS, RECORD_STATUS_LABELS, type ActivityDetail } from '@contracts/activities'
 import {
   activitiesApi,
   askActivityMessages,

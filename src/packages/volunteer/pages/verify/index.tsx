@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { LoadingState, PageContainer, Section } from '@/components'
-import type { CertificateCheck } from '@/contracts/activities'
+import type { CertificateCheck } from '@contracts/activities'
 import { activitiesApi, CodeInput, fullDate, hours } from '@/features/volunteer'
 import '../volunteer.scss'
 
