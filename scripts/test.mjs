@@ -3,12 +3,14 @@
 //  1. the browser check: the Chromium the H5 tests use starts and renders Chinese (seconds; a
 //     missing or broken browser is reported here, not after ten minutes of other steps)
 //  2. strict type check of the app, the functions, the emulator and the tests
-//  3. cloud function bundles build (what DevTools would upload)
-//  4. jest: unit (logic, components) and functions (every cloud function through the real SDK on
+//  3. architecture: no import cycle, and the layering rules of .dependency-cruiser.cjs
+//     (`npm run check:architecture`, seconds)
+//  4. cloud function bundles build (what DevTools would upload)
+//  5. jest: unit (logic, components) and functions (every cloud function through the real SDK on
 //     the emulator backend, and the backend's conformance suite)
-//  5. the function tests again at the cloud's 20 ms per database round trip (EMULATOR_DB_LATENCY_MS)
-//  6. the H5 build, then Playwright journeys against it, served by the emulator
-//  7. miniprogram-automator specs (skipped with a printed reason where WeChat DevTools is absent)
+//  6. the function tests again at the cloud's 20 ms per database round trip (EMULATOR_DB_LATENCY_MS)
+//  7. the H5 build, then Playwright journeys against it, served by the emulator
+//  8. miniprogram-automator specs (skipped with a printed reason where WeChat DevTools is absent)
 // A failing step does not stop the others (a step that needs it is not run and counts as failed).
 // Nothing can hang the run: each step has a time limit and runs in its own process group, which
 // is killed when the limit or the whole run's wall-clock budget (TEST_BUDGET_MINUTES, default 30)
@@ -146,9 +148,27 @@ function notRun(title, why) {
   console.log(`\n=== ${title}: not run: ${why}`)
 }
 
+/**
+ * `npm run check:architecture` (its arguments read from package.json, so both check the same
+ * folders): one line per broken rule, and on failure what to do about it.
+ */
+async function architecture() {
+  const script = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['check:architecture']
+  const res = await run('architecture', bin('depcruise'), script.trim().split(/\s+/).slice(1), { limitMinutes: 3 })
+  if (res.status !== 0 && !res.note) {
+    res.note = 'imports break .dependency-cruiser.cjs (listed above)'
+    console.log(
+      '=== architecture: fix the imports listed above: break a cycle by moving what both modules need into a module of its own;' +
+        ' import another feature only through its index.ts (or tab.ts / dev.ts); the app reaches functions only through src/services/cloud.' +
+        ' Each rule says why in .dependency-cruiser.cjs. Rerun: npm run check:architecture'
+    )
+  }
+  return res
+}
+
 // ---------------------------------------------------------------------------------------------
 
-const missing = ['jest', 'tsc', 'taro', 'tsx'].filter((name) => !existsSync(bin(name)))
+const missing = ['jest', 'tsc', 'taro', 'tsx', 'depcruise'].filter((name) => !existsSync(bin(name)))
 if (missing.length) {
   totals.failed += 1
   finish(`node_modules is missing ${missing.join(', ')}: run \`npm install\` first (see README.md).`)
@@ -158,6 +178,7 @@ if (missing.length) {
 const steps = [
   { title: 'browser', go: () => run('browser', bin('tsx'), ['tests/e2e-h5/support/check-browser.ts'], { limitMinutes: 3 }) },
   { title: 'typecheck', go: () => run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'], { limitMinutes: 10 }) },
+  { title: 'architecture', go: architecture },
   { title: 'build functions', go: () => run('build functions', process.execPath, ['scripts/build-functions.mjs'], { limitMinutes: 5 }) },
   { title: 'unit-and-functions', go: () => jest('unit-and-functions', ['--selectProjects', 'unit', 'functions'], 15) },
   // The function tests again with the cloud's network time on every database round trip: an

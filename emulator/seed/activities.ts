@@ -18,7 +18,7 @@ import { servedMinutes } from '../../server/activities/model'
 import { shanghai } from '../../server/core/time'
 import type { TeamDoc, TeamMemberDoc } from '../../server/teams/teams'
 import { buildDistrict, spread } from './district'
-import type { DomainSeed } from './index'
+import type { DomainSeed } from './types'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000

@@ -24,7 +24,7 @@ import { dayGrid } from '../../server/centers/grid'
 import type { BlackoutDoc, BookingDoc, CenterDoc, FundDoc, QuotaDoc, RoomDoc, SlotDoc } from '../../server/centers/model'
 import { quotaIdOf, slotIdOf } from '../../server/centers/model'
 import { buildDistrict, spread, type Grid } from './district'
-import type { DomainSeed } from './index'
+import type { DomainSeed } from './types'
 
 const DAY = 86_400_000
 export const CENTER_FIGURES = { planned: 60, builtOrAccepted: 24, accepted: 18, underConstruction: 14 } as const

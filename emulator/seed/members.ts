@@ -15,7 +15,7 @@ import { DEFAULT_REGISTRATION_TARGET, SERVICE_KINDS, SKILL_OPTIONS, type Service
 import type { HistoryRecord, RegistrationRecord } from '../../server/members/model'
 import { slotFor } from '../../server/members/model'
 import { buildDistrict, spread, type Building, type CentralHousehold } from './district'
-import type { DomainSeed } from './index'
+import type { DomainSeed } from './types'
 
 const DAY = 86_400_000
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文'

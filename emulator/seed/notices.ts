@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto'
 import type { Audience, NoticeCategory } from '../../contracts/notices'
 import { audienceKeysOf, audienceRolesOf, NEVER, type NoticeRecord, type ReadRecord } from '../../server/notices/model'
 import { sanitizeBody } from '../../server/notices/sanitize'
-import type { DomainSeed } from './index'
+import type { DomainSeed } from './types'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR

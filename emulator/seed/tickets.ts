@@ -29,7 +29,7 @@ import { eventId, newTicketRecord, type TicketEventRecord, type TicketRecord } f
 import { ticketDeed, wishDeed, type DeedRecord } from '../../server/wishes/deeds'
 import type { WishRecord, WishEventRecord } from '../../server/wishes/model'
 import { buildDistrict, type Company, type District, type Grid } from './district'
-import type { DomainSeed } from './index'
+import type { DomainSeed } from './types'
 
 const HOUR = 3600 * 1000
 const DAY = 24 * HOUR

@@ -1,6 +1,6 @@
 import { noticesApi } from './api'
 
-export { NOTICE_TEMPLATE_ID } from './subscribe'
+export { NOTICE_TEMPLATE_ID } from './templates'
 
 /** H5 (the emulator): no WeChat prompt; the grant is recorded and messages go to the local outbox. */
 export async function requestNoticeSubscription(): Promise<{ ok: true; credits: number } | { ok: false; message: string } | null> {

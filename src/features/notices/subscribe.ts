@@ -1,9 +1,4 @@
-/**
- * The template the app asks permission for; the functions send with the same id
- * (server/notify/templates.ts, TPL_NOTICE_PUBLISHED). Set TARO_APP_TPL_NOTICE_PUBLISHED in the
- * mini-program's .env.production.
- */
-export const NOTICE_TEMPLATE_ID = process.env.TARO_APP_TPL_NOTICE_PUBLISHED || 'tpl-notice-published'
+export { NOTICE_TEMPLATE_ID } from './templates'
 
 /**
  * Platform-neutral fallback (tsc, jest). Must be called directly in a tap handler (WeChat allows

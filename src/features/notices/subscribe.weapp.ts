@@ -1,8 +1,8 @@
 import Taro from '@tarojs/taro'
 import { noticesApi } from './api'
-import { NOTICE_TEMPLATE_ID } from './subscribe'
+import { NOTICE_TEMPLATE_ID } from './templates'
 
-export { NOTICE_TEMPLATE_ID } from './subscribe'
+export { NOTICE_TEMPLATE_ID } from './templates'
 
 /** Mini-program: WeChat's one-time subscription prompt, then one grant recorded on the server. */
 export async function requestNoticeSubscription(): Promise<{ ok: true; credits: number } | { ok: false; message: string } | null> {

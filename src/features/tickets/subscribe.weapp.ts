@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro'
-import { TICKET_TEMPLATE_IDS } from './subscribe'
+import { TICKET_TEMPLATE_IDS } from './templates'
 
-export { TICKET_TEMPLATE_IDS } from './subscribe'
+export { TICKET_TEMPLATE_IDS } from './templates'
 
 /** Mini-program: WeChat's one-time prompt for progress messages; a refusal changes nothing. */
 export async function requestTicketSubscription(): Promise<void> {

@@ -2,8 +2,7 @@ import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { PageContainer } from '@/components'
 import { getDevOpenid } from '@/services/cloud/devOpenid'
-import { PERSONAS } from '@/features/session/personas'
-import { signInAs } from '@/features/session/devSignIn'
+import { PERSONAS, signInAs } from '@/features/session/dev'
 import './index.scss'
 
 /**

@@ -1,6 +1,6 @@
 import { ErrorState, LoadingState, PageContainer } from '@/components'
 import { useMe, useRequirePersona } from '@/features/session'
-import { useNoticeBadge } from '@/features/notices/useNoticeBadge'
+import { useNoticeBadge } from '@/features/notices/tab'
 import { HomeView } from './HomeView'
 
 export default function HomePage() {
