@@ -64,7 +64,7 @@ export default function MyBookingsPage() {
     const ok = await Taro.showModal({ title: '取消预约', content: `确定取消 ${rangeLabel(b.start, b.end)} ${b.roomName} 的预约吗？`, confirmText: '确定取消', cancelText: '再想想' })
     if (!ok.confirm) return
     setBusy(b.id)
-    const reply = await centersApi.cancel(b.id)
+    const reply = await centersApi.cancel({ bookingId: b.id })
     setBusy(undefined)
     if (!reply.ok) {
       Taro.showToast({ title: reply.error.message, icon: 'none', duration: 3000 })

@@ -19,7 +19,7 @@ export default function CenterPage() {
   const [events, setEvents] = useState<ActivitySummary[]>()
 
   const load = useCallback(async () => {
-    const [c, e] = await Promise.all([centersApi.get(id), centerEventsApi.list(id)])
+    const [c, e] = await Promise.all([centersApi.get({ centerId: id }), centerEventsApi.list(id)])
     Taro.stopPullDownRefresh()
     if (!c.ok) return setError(c.error)
     setError(undefined)

@@ -59,7 +59,7 @@ export default function CenterEditPage() {
   const [busy, setBusy] = useState(false)
 
   const load = useCallback(async () => {
-    const reply = await centersApi.get(id)
+    const reply = await centersApi.get({ centerId: id })
     if (!reply.ok) return setError(reply.error)
     const c = reply.data
     setCenter(c)
@@ -88,7 +88,7 @@ export default function CenterEditPage() {
   }, [hasPersona, id])
   useEffect(() => {
     if (!hasPersona || !communityId) return
-    void centersApi.places(communityId).then((r) => r.ok && setGrids(r.data.grids))
+    void centersApi.places({ communityId }).then((r) => r.ok && setGrids(r.data.grids))
   }, [hasPersona, communityId])
 
   if (!hasPersona || !ready) return <PageContainer>{error ? <ErrorState error={error} onRetry={() => void load()} /> : <LoadingState />}</PageContainer>

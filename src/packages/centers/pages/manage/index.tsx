@@ -31,7 +31,7 @@ export default function ManagePage() {
   const [blackouts, setBlackouts] = useState<BlackoutView[]>([])
 
   const load = useCallback(async () => {
-    const [c, b] = await Promise.all([centersApi.get(id), centersApi.blackouts({ centerId: id, pageSize: 50 })])
+    const [c, b] = await Promise.all([centersApi.get({ centerId: id }), centersApi.blackouts({ centerId: id, pageSize: 50 })])
     if (!c.ok) return setError(c.error)
     setCenter(c.data)
     if (b.ok) setBlackouts(b.data.items)
@@ -57,14 +57,14 @@ export default function ManagePage() {
     Taro.showToast({ title: '已更新', icon: 'success' })
   }
   const showCode = async (room: RoomView) => {
-    const reply = await centersApi.roomCode(room.id)
+    const reply = await centersApi.roomCode({ roomId: room.id })
     if (!reply.ok) return Taro.showToast({ title: reply.error.message, icon: 'none' })
     setCode({ roomId: room.id, qrUrl: reply.data.qrUrl, code: reply.data.code })
   }
   const lift = async (b: BlackoutView) => {
     const res = await Taro.showModal({ title: '恢复开放', content: `${rangeLabel(b.start, b.end)} ${b.roomName} 恢复开放？已取消的预约不会自动恢复。` })
     if (!res.confirm) return
-    const reply = await centersApi.liftBlackout(b.id)
+    const reply = await centersApi.liftBlackout({ blackoutId: b.id })
     if (!reply.ok) return Taro.showToast({ title: reply.error.message, icon: 'none' })
     setBlackouts((list) => list.filter((x) => x.id !== b.id))
   }

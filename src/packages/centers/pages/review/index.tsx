@@ -87,7 +87,7 @@ export default function ReviewPage() {
   const checkIn = (b: BookingView) => act(b, () => centersApi.checkIn({ bookingId: b.id }), '已签到')
   const cancel = async (b: BookingView) => {
     const res = await Taro.showModal({ title: '取消预约', content: `取消后将通知${b.bookerName ?? '预约人'}。确定取消吗？` })
-    if (res.confirm) await act(b, () => centersApi.cancel(b.id, '社区工作人员取消'), '已取消，已通知预约人')
+    if (res.confirm) await act(b, () => centersApi.cancel({ bookingId: b.id, reason: '社区工作人员取消' }), '已取消，已通知预约人')
   }
 
   if (!hasPersona) return <PageContainer><LoadingState text='请先选择演示身份…' /></PageContainer>

@@ -16,7 +16,7 @@ const ACTION_LABELS = { publish: '发布', update: '修改', withdraw: '撤回' 
 export default function NoticeDetailPage() {
   const id = useRouter().params.id ?? ''
   const hasPersona = useRequirePersona(urlOf('noticesDetail', { id }))
-  const { data: notice, error, loading, reload } = useCall(() => noticesApi.get(id), [id, hasPersona])
+  const { data: notice, error, loading, reload } = useCall(() => noticesApi.get({ noticeId: id }), [id, hasPersona])
   const [withdrawing, setWithdrawing] = useState(false)
   const [reason, setReason] = useState('')
   const [busy, setBusy] = useState(false)
@@ -46,7 +46,7 @@ export default function NoticeDetailPage() {
 
   const withdraw = async () => {
     setBusy(true)
-    const reply = await noticesApi.withdraw(notice.noticeId, reason.trim() || undefined)
+    const reply = await noticesApi.withdraw({ noticeId: notice.noticeId, reason: reason.trim() || undefined })
     setBusy(false)
     if (!reply.ok) {
       Taro.showToast({ title: reply.error.message, icon: 'none' })

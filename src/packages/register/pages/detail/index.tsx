@@ -36,11 +36,11 @@ export default function RegisterDetailPage() {
 
   useEffect(() => {
     if (!hasPersona || !id) return
-    void membersApi.detail(id).then((reply) => {
+    void membersApi.detail({ registrationId: id }).then((reply) => {
       if (!reply.ok) return setError(reply.error)
       setRegistration(reply.data.registration)
       if (reply.data.registration.status === 'pending') {
-        void membersApi.placementOptions(id).then((o) => {
+        void membersApi.placementOptions({ registrationId: id }).then((o) => {
           if (!o.ok) return setProblem(o.error.message)
           setOptions(o.data)
           setPlacement(o.data.suggested)
@@ -55,7 +55,7 @@ export default function RegisterDetailPage() {
   const r = registration
 
   const reveal = async () => {
-    const reply = await membersApi.revealMobile(r.id)
+    const reply = await membersApi.revealMobile({ registrationId: r.id })
     if (!reply.ok) return void Taro.showToast({ title: reply.error.message, icon: 'none' })
     setMobile(reply.data.mobile)
   }
@@ -65,7 +65,7 @@ export default function RegisterDetailPage() {
     const branch = options?.branches.find((b) => b.id === branchId)
     if (!branch || !options) return
     if (branch.gridId === options.gridId) return setPlacement((p) => ({ ...(p as PlacementInput), branchId }))
-    const reply = await membersApi.placementOptions(r.id, branch.gridId)
+    const reply = await membersApi.placementOptions(branch.gridId ? { registrationId: r.id, gridId: branch.gridId } : { registrationId: r.id })
     if (!reply.ok) return setProblem(reply.error.message)
     setOptions(reply.data)
     setPlacement({ branchId, partyGroupId: reply.data.partyGroups[0]?.id ?? '', centralHouseholdId: reply.data.centralHouseholds[0]?.id })

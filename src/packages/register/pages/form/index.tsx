@@ -51,7 +51,7 @@ export default function RegisterFormPage() {
     if (!hasPersona || !scene) return
     let live = true
     setCommunity(undefined)
-    void membersApi.scene(scene).then((reply) => {
+    void membersApi.scene({ scene }).then((reply) => {
       if (!live) return
       if (!reply.ok) return setError(reply.error)
       setCommunity(reply.data)

@@ -27,7 +27,7 @@ export default function RegisterPosterPage() {
   useEffect(() => {
     if (!hasPersona || !communityId) return
     setError(undefined)
-    void qrcodesApi.community(communityId).then((reply) => (reply.ok ? setCode(reply.data) : setError(reply.error)))
+    void qrcodesApi.community({ communityId }).then((reply) => (reply.ok ? setCode(reply.data) : setError(reply.error)))
   }, [hasPersona, communityId, attempt])
 
   if (!hasPersona || (!communityId && !me)) return <PageContainer><LoadingState /></PageContainer>

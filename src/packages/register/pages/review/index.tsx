@@ -89,7 +89,7 @@ export default function RegisterReviewPage() {
   useEffect(() => {
     if (!communityId) return
     setStructure(undefined)
-    void membersApi.structure(communityId).then((reply) => reply.ok && setStructure(reply.data))
+    void membersApi.structure({ communityId }).then((reply) => reply.ok && setStructure(reply.data))
   }, [communityId])
   // Back from a review: the queue and the figures have changed.
   const shown = useRef(false)
@@ -121,7 +121,7 @@ export default function RegisterReviewPage() {
 
   const exportList = async () => {
     setExporting(true)
-    const reply = await membersApi.exportList({
+    const reply = await membersApi.export({
       communityId,
       status: filters.status === 'all' ? undefined : filters.status,
       gridId: filters.gridId,

@@ -21,7 +21,7 @@ export default function TicketDetailPage() {
   const id = useRouter().params.id ?? ''
   const hasPersona = useRequirePersona(urlOf('ticketsDetail', { id }))
   const { me } = useMe({ enabled: hasPersona })
-  const { data, error, loading, reload } = useCall(() => ticketsApi.get(id), [id, hasPersona])
+  const { data, error, loading, reload } = useCall(() => ticketsApi.get({ ticketId: id }), [id, hasPersona])
   const [ticket, setTicket] = useState<TicketDetail>()
   const [mode, setMode] = useState<Mode>(null)
   const [note, setNote] = useState('')

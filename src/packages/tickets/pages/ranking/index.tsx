@@ -21,11 +21,11 @@ export default function RankingPage() {
   const hasPersona = useRequirePersona(routes.districtRanking)
   const { me } = useMe({ enabled: hasPersona })
   const [month, setMonth] = useState<string | undefined>(params.month)
-  const { data: r, error, loading, reload } = useCall(() => companiesApi.ranking(month), [month, hasPersona])
+  const { data: r, error, loading, reload } = useCall(() => companiesApi.ranking(month ? { month } : {}), [month, hasPersona])
   const admin = hasRole(me, 'district_admin')
   const company = hasRole(me, 'property_staff')
   const { data: appeals, reload: reloadAppeals } = useCall(
-    () => (r && (admin || company) && r.status !== 'draft' ? companiesApi.appeals(r.month) : Promise.resolve({ ok: true as const, data: { items: [] as Appeal[], total: 0, page: 1, pageSize: 100 } })),
+    () => (r && (admin || company) && r.status !== 'draft' ? companiesApi.appeals({ month: r.month, page: 1, pageSize: 100 }) : Promise.resolve({ ok: true as const, data: { items: [] as Appeal[], total: 0, page: 1, pageSize: 100 } })),
     [r?.month, r?.status, admin, company]
   )
   const [showAll, setShowAll] = useState(false)
@@ -115,7 +115,7 @@ export default function RankingPage() {
             <>
               <Text className='tp__step'>1. 核对本月各企业得分（点企业可录入党建工作情况）。</Text>
               <Text className='tp__step'>2. 审核通过后开启{APPEAL_DAYS_DEFAULT}天申诉期，企业可对得分提出申诉。</Text>
-              <BigButton loading={busy} disabled={busy} onClick={() => void act(() => companiesApi.openAppeals(r.month), '已开启申诉期')}>
+              <BigButton loading={busy} disabled={busy} onClick={() => void act(() => companiesApi.openAppeals({ month: r.month }), '已开启申诉期')}>
                 审核通过，开启申诉期
               </BigButton>
             </>
@@ -162,7 +162,7 @@ export default function RankingPage() {
                   )}
                 </View>
               ))}
-              <BigButton loading={busy} disabled={busy || !!windowOpen || pending.length > 0} onClick={() => void act(() => companiesApi.publishRanking(r.month), '红黑榜已公示')}>
+              <BigButton loading={busy} disabled={busy || !!windowOpen || pending.length > 0} onClick={() => void act(() => companiesApi.publishRanking({ month: r.month }), '红黑榜已公示')}>
                 {windowOpen ? '申诉期未满' : pending.length ? '请先处理申诉' : '公示红黑榜'}
               </BigButton>
             </>

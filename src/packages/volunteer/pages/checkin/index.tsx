@@ -30,7 +30,7 @@ export default function CheckinPage() {
 
   useEffect(() => {
     if (!hasPersona || !activityId) return
-    void activitiesApi.get(activityId).then((reply) => {
+    void activitiesApi.get({ activityId }).then((reply) => {
       if (reply.ok) setActivity(reply.data)
       else setOutcome({ kind: 'error', message: reply.error.message })
     })
@@ -58,7 +58,7 @@ export default function CheckinPage() {
     const reply = direction === 'in' ? await activitiesApi.checkIn(input) : await activitiesApi.checkOut(input)
     setBusy(false)
     setOutcome(reply.ok ? { kind: 'done', result: reply.data } : { kind: 'error', message: reply.error.message })
-    const fresh = await activitiesApi.get(activity._id)
+    const fresh = await activitiesApi.get({ activityId: activity._id })
     if (fresh.ok) setActivity(fresh.data)
   }
 

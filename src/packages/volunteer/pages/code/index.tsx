@@ -28,7 +28,7 @@ export default function CheckinCodePage() {
   const timer = useRef<ReturnType<typeof setInterval>>()
 
   const refresh = async () => {
-    const [c, a] = await Promise.all([activitiesApi.checkinCode(id), activitiesApi.get(id)])
+    const [c, a] = await Promise.all([activitiesApi.checkinCode({ activityId: id }), activitiesApi.get({ activityId: id })])
     if (!c.ok) {
       setError(c.error)
       return

@@ -31,7 +31,7 @@ const toast = (title: string) => void Taro.showToast({ title, icon: 'none', dura
 export default function ActivityDetailPage() {
   const id = useRouter().params.id ?? ''
   const hasPersona = useRequirePersona(urlOf('volunteerDetail', { id }))
-  const { data: a, error, loading, reload } = useCall(() => activitiesApi.get(id), [id, hasPersona])
+  const { data: a, error, loading, reload } = useCall(() => activitiesApi.get({ activityId: id }), [id, hasPersona])
   const [busy, setBusy] = useState(false)
   const [cancelling, setCancelling] = useState(false)
   const shown = useRef(false)
@@ -50,7 +50,7 @@ export default function ActivityDetailPage() {
     // Directly in the tap handler: WeChat shows the subscription prompt only here.
     askActivityMessages()
     setBusy(true)
-    const reply = await activitiesApi.signUp(a._id)
+    const reply = await activitiesApi.signUp({ activityId: a._id })
     setBusy(false)
     if (!reply.ok) return toast(reply.error.message)
     toast(reply.data.status === 'confirmed' ? '报名成功' : `名额已满，已加入候补（第${reply.data.position}位）`)
@@ -60,7 +60,7 @@ export default function ActivityDetailPage() {
     const sure = await Taro.showModal({ title: '取消报名', content: a.mySignUp?.status === 'waiting' ? '确定退出候补吗？' : '确定取消报名吗？名额将让给候补的人。', confirmText: '确定取消', cancelText: '再想想' })
     if (!sure.confirm) return
     setBusy(true)
-    const reply = await activitiesApi.withdraw(a._id)
+    const reply = await activitiesApi.withdraw({ activityId: a._id })
     setBusy(false)
     if (!reply.ok) return toast(reply.error.message)
     toast('已取消报名')
@@ -111,7 +111,7 @@ export default function ActivityDetailPage() {
         fields={[{ key: 'reason', label: '取消原因（将通知所有报名者）', placeholder: '例如：暴雨预警，活动取消', multiline: true }]}
         onClose={() => setCancelling(false)}
         onConfirm={async ({ reason }) => {
-          const reply = await activitiesApi.cancel(a._id, reason.trim())
+          const reply = await activitiesApi.cancel({ activityId: a._id, reason: reason.trim() })
           if (!reply.ok) return reply.error.message
           setCancelling(false)
           toast(`活动已取消，已通知${reply.data.notified}人`)
@@ -168,7 +168,7 @@ function Organiser({ a, onCancel, reload }: { a: ActivityDetail; onCancel: () =>
   const running = a.phase !== 'cancelled'
   const before = a.phase === 'open' || a.phase === 'closed'
   const remind = async () => {
-    const reply = await activitiesApi.remind(a._id)
+    const reply = await activitiesApi.remind({ activityId: a._id })
     if (!reply.ok) return toast(reply.error.message)
     toast(reply.data.already ? '已经提醒过了' : `已提醒${reply.data.sent}人`)
     void reload()

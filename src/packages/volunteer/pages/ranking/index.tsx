@@ -39,7 +39,7 @@ export default function RankingPage() {
 
   const toggle = async () => {
     setBusy(true)
-    const reply = await activitiesApi.setPreferences(!data.me.optOut)
+    const reply = await activitiesApi.setPreferences({ rankingOptOut: !data.me.optOut })
     setBusy(false)
     if (!reply.ok) return void Taro.showToast({ title: reply.error.message, icon: 'none' })
     void load()

@@ -33,7 +33,7 @@ export default function RecordsPage() {
   const [filter, setFilter] = useState<Filter>('pending')
   const [dialog, setDialog] = useState<Dialog>(null)
   const [busy, setBusy] = useState(false)
-  const { data: activity, reload: reloadActivity } = useCall(() => activitiesApi.get(id), [id, hasPersona])
+  const { data: activity, reload: reloadActivity } = useCall(() => activitiesApi.get({ activityId: id }), [id, hasPersona])
   const list = usePaged((page) => activitiesApi.records({ activityId: id, page, pageSize: 50, ...(filter !== 'all' ? { status: filter } : {}) }), [id, filter], hasPersona)
   usePullDownRefresh(() => void list.reload().then(() => Taro.stopPullDownRefresh()))
   useReachBottom(() => void list.more())

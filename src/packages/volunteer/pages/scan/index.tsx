@@ -21,7 +21,7 @@ interface Line {
 export default function StaffScanPage() {
   const id = useRouter().params.id ?? ''
   const hasPersona = useRequirePersona(urlOf('volunteerScan', { id }))
-  const { data: activity } = useCall(() => activitiesApi.get(id), [id, hasPersona])
+  const { data: activity } = useCall(() => activitiesApi.get({ activityId: id }), [id, hasPersona])
   const [direction, setDirection] = useState<Direction>('in')
   const [busy, setBusy] = useState(false)
   const [lines, setLines] = useState<Line[]>([])

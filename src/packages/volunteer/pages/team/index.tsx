@@ -17,7 +17,7 @@ const toast = (title: string) => void Taro.showToast({ title, icon: 'none', dura
 export default function TeamPage() {
   const id = useRouter().params.id ?? ''
   const hasPersona = useRequirePersona(urlOf('volunteerTeam', { id }))
-  const team = useCall(() => teamsApi.get(id), [id, hasPersona])
+  const team = useCall(() => teamsApi.get({ teamId: id }), [id, hasPersona])
   const members = usePaged((page) => teamsApi.members({ teamId: id, page, pageSize: 50 }), [id], hasPersona)
   const activities = useCall(() => activitiesApi.list({ teamId: id, when: 'all', pageSize: 5 }), [id, hasPersona])
   const [dialog, setDialog] = useState<Dialog>(null)
@@ -40,7 +40,7 @@ export default function TeamPage() {
     if (text) await add(text)
   }
   const makeLeader = async (m: TeamMember) => {
-    const reply = await teamsApi.setLeader(id, m.openid)
+    const reply = await teamsApi.setLeader({ teamId: id, openid: m.openid })
     if (!reply.ok) return toast(reply.error.message)
     toast(`已任命${m.name}为队长`)
     void members.reload()
@@ -136,7 +136,7 @@ export default function TeamPage() {
         onClose={() => setDialog(null)}
         onConfirm={async ({ reason }) => {
           if (!dialog) return
-          const reply = dialog.kind === 'remove' ? await teamsApi.removeMember({ teamId: id, openid: dialog.member.openid, reason: reason.trim() }) : await teamsApi.disband(id, reason.trim())
+          const reply = dialog.kind === 'remove' ? await teamsApi.removeMember({ teamId: id, openid: dialog.member.openid, reason: reason.trim() }) : await teamsApi.disband({ teamId: id, reason: reason.trim() })
           if (!reply.ok) return reply.error.message
           setDialog(null)
           toast('已保存')
