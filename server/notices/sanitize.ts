@@ -1,7 +1,7 @@
 /**
  * The notice body's allowlist sanitiser. Whatever an author pastes (a rich-text editor's HTML, a
- * web page, something hostile) is parsed into a tree with a tolerant HTML tokenizer and rebuilt
- * from an allowlist:
+ * web page, something hostile) is parsed by htmlparser2 (tokenizer, tree rules, entity decoding:
+ * the library's) and rebuilt from the project's allowlist:
  *
  *   h2 h3 h4 (h1 → h2, h5/h6 → h4) · p · br · ul ol li · blockquote · strong (b) · em (i)
  *   a[href]  — http:, https: and mailto: only, checked after entity decoding and after removing
@@ -17,6 +17,7 @@
  * app renders with Taro's RichText (never the HTML string), plus the plain text for search and
  * summaries and the image fileIDs for the content check.
  */
+import { Parser } from 'htmlparser2'
 import type { RichNode } from '../../contracts/notices'
 
 export interface SanitizedBody {
@@ -41,161 +42,64 @@ interface TextNode {
 }
 type ParsedNode = ElementNode | TextNode
 
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr', 'frame'])
-/** Their content is raw text up to the matching end tag (never markup). */
-const RAW_TEXT = new Set(['script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'textarea', 'title', 'plaintext'])
+/**
+ * Browsers read these as raw text up to their end tag; htmlparser2 does so only for script,
+ * style, title, textarea and xmp. For the rest the source is fed to the parser in pieces that end
+ * at a `>` and, after one of these opens, the text up to its end tag is skipped — so what follows
+ * `</noscript>` inside an attribute is read as a browser reads it. (They are all dropped anyway.)
+ */
+const RAW_TEXT = new Set(['iframe', 'noembed', 'noframes', 'noscript', 'plaintext'])
 /** Dropped with everything inside. */
 const DROP_WITH_CONTENT = new Set([
   ...RAW_TEXT,
+  'script', 'style', 'xmp', 'textarea', 'title',
   'svg', 'math', 'template', 'object', 'applet', 'embed', 'frameset', 'frame', 'audio', 'video', 'canvas',
   'select', 'option', 'head', 'map', 'picture', 'base', 'link', 'meta', 'input', 'button', 'dialog'
 ])
-/** A new one of these closes an open <p> (as in HTML). */
-const CLOSES_P = new Set(['p', 'div', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'table', 'pre', 'hr', 'section', 'article'])
+/** Deeper elements are kept, but their content goes to the ancestor at this depth. */
 const MAX_DEPTH = 48
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', copy: '©', reg: '®', trade: '™',
-  hellip: '…', mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', middot: '·',
-  bull: '•', times: '×', divide: '÷', yen: '¥', laquo: '«', raquo: '»', deg: '°', plusmn: '±',
-  sect: '§', para: '¶', emsp: '\u2003', ensp: '\u2002', thinsp: '\u2009', colon: ':', semi: ';',
-  comma: ',', period: '.', excl: '!', quest: '?', sol: '/', bsol: '\\', lpar: '(', rpar: ')',
-  Tab: '\t', NewLine: '\n', equals: '=', plus: '+', num: '#', percnt: '%', lowbar: '_', ast: '*',
-  commat: '@', lsqb: '[', rsqb: ']', lcub: '{', rcub: '}', verbar: '|', grave: '`', Hat: '^'
-}
-
-/** Decodes character references the way a browser would (numeric with or without `;`, named). */
-export function decodeEntities(input: string): string {
-  if (!input.includes('&')) return input
-  return input.replace(/&(#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]{1,31};?)/g, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const hex = ref[1] === 'x' || ref[1] === 'X'
-      const digits = ref.slice(hex ? 2 : 1).replace(/;$/, '')
-      const code = parseInt(digits, hex ? 16 : 10)
-      if (!Number.isFinite(code) || code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd'
-      return String.fromCodePoint(code)
-    }
-    const name = ref.replace(/;$/, '')
-    const value = NAMED_ENTITIES[name]
-    return value === undefined ? whole : value
-  })
-}
-
-function parseAttributes(source: string): Record<string, string> {
-  const attrs: Record<string, string> = {}
-  const re = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g
-  let m: RegExpExecArray | null
-  while ((m = re.exec(source))) {
-    const name = m[1].toLowerCase()
-    if (name in attrs) continue
-    attrs[name] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '')
-  }
-  return attrs
-}
-
-/** A tolerant tree builder: unmatched end tags are ignored, unclosed elements close at the end. */
-function parse(input: string): ElementNode {
+/** The tree htmlparser2 reads (its own rules for implied end tags, void elements, entities). */
+function parse(source: string): ElementNode {
   const root: ElementNode = { kind: 'element', name: '#root', attrs: {}, children: [] }
   const stack: ElementNode[] = [root]
-  const top = () => stack[stack.length - 1]
-  const appendText = (text: string) => {
-    if (!text) return
-    const children = top().children
-    const last = children[children.length - 1]
-    if (last && last.kind === 'text') last.text += text
-    else children.push({ kind: 'text', text })
+  let overflow = 0
+  let rawText: string | null = null
+  const parser = new Parser({
+    onopentag(name, attrs) {
+      const element: ElementNode = { kind: 'element', name, attrs, children: [] }
+      stack[stack.length - 1].children.push(element)
+      if (stack.length < MAX_DEPTH) stack.push(element)
+      else overflow++
+      if (RAW_TEXT.has(name)) rawText = name
+    },
+    onclosetag() {
+      // Called once for every element opened (void ones too), innermost first.
+      if (overflow > 0) overflow--
+      else if (stack.length > 1) stack.pop()
+    },
+    ontext(text) {
+      const children = stack[stack.length - 1].children
+      const last = children[children.length - 1]
+      if (last && last.kind === 'text') last.text += text
+      else if (text) children.push({ kind: 'text', text })
+    }
+  })
+  let pos = 0
+  while (pos < source.length) {
+    const gt = source.indexOf('>', pos)
+    const end = gt < 0 ? source.length : gt + 1
+    parser.write(source.slice(pos, end))
+    pos = end
+    if (rawText) {
+      const close = new RegExp(`</${rawText}[\\t\\n\\f\\r />]`, 'gi')
+      close.lastIndex = pos
+      const m = rawText === 'plaintext' ? null : close.exec(`${source} `)
+      pos = m ? m.index : source.length
+      rawText = null
+    }
   }
-  const closeUpTo = (name: string, boundary?: Set<string>): boolean => {
-    for (let i = stack.length - 1; i > 0; i--) {
-      if (stack[i].name === name) {
-        stack.length = i
-        return true
-      }
-      if (boundary?.has(stack[i].name)) return false
-    }
-    return false
-  }
-
-  let i = 0
-  const n = input.length
-  while (i < n) {
-    const lt = input.indexOf('<', i)
-    if (lt < 0) {
-      appendText(decodeEntities(input.slice(i)))
-      break
-    }
-    if (lt > i) appendText(decodeEntities(input.slice(i, lt)))
-    i = lt
-    if (input.startsWith('<!--', i)) {
-      const end = input.indexOf('-->', i + 4)
-      i = end < 0 ? n : end + 3
-      continue
-    }
-    const next = input[i + 1]
-    if (next === '!' || next === '?') {
-      const end = input.indexOf('>', i + 2)
-      i = end < 0 ? n : end + 1
-      continue
-    }
-    if (next === '/') {
-      const m = /^<\/([A-Za-z][^\s/>]*)[^>]*>?/.exec(input.slice(i, i + 300))
-      if (!m) {
-        // "</" not followed by a tag name: a bogus comment up to ">".
-        const end = input.indexOf('>', i + 2)
-        i = end < 0 ? n : end + 1
-        continue
-      }
-      const name = m[1].toLowerCase()
-      closeUpTo(name)
-      i += m[0].length
-      continue
-    }
-    if (!next || !/[A-Za-z]/.test(next)) {
-      appendText('<')
-      i += 1
-      continue
-    }
-    // A start tag: name, then attributes up to the first ">" outside quotes.
-    const nameMatch = /^<([A-Za-z][^\s/>]*)/.exec(input.slice(i, i + 200))!
-    const name = nameMatch[0].slice(1).toLowerCase()
-    let j = i + nameMatch[0].length
-    let quote: string | null = null
-    while (j < n) {
-      const c = input[j]
-      if (quote) {
-        if (c === quote) quote = null
-      } else if (c === '"' || c === "'") {
-        quote = c
-      } else if (c === '>') {
-        break
-      }
-      j++
-    }
-    const rawAttrs = input.slice(i + nameMatch[0].length, j)
-    i = j < n ? j + 1 : n
-    const selfClosing = /\/\s*$/.test(rawAttrs)
-    const attrs = parseAttributes(rawAttrs.replace(/\/\s*$/, ''))
-
-    if (RAW_TEXT.has(name)) {
-      // Skip to the matching end tag (or the end): its content is never markup.
-      const close = new RegExp(`</${name.replace(/[^a-z0-9]/g, '')}[\\s/>]`, 'i')
-      const rest = input.slice(i)
-      const m = close.exec(rest + ' ')
-      if (!m || name === 'plaintext') {
-        i = n
-      } else {
-        const end = input.indexOf('>', i + m.index)
-        i = end < 0 ? n : end + 1
-      }
-      top().children.push({ kind: 'element', name, attrs, children: [] })
-      continue
-    }
-    if (CLOSES_P.has(name)) closeUpTo('p', new Set(['li', 'blockquote', 'td', 'th']))
-    if (name === 'li') closeUpTo('li', new Set(['ul', 'ol']))
-    const element: ElementNode = { kind: 'element', name, attrs, children: [] }
-    top().children.push(element)
-    if (!VOID.has(name) && !selfClosing && stack.length < MAX_DEPTH) stack.push(element)
-  }
+  parser.end()
   return root
 }
 
@@ -263,7 +167,10 @@ const isBlank = (node: OutNode) => node.kind === 'text' && node.text.trim() === 
 function inlineOnly(nodes: OutNode[]): OutNode[] {
   const out: OutNode[] = []
   for (const node of nodes) {
-    if (node.kind === 'text') out.push(node)
+    const last = out[out.length - 1]
+    // Text on both sides of a dropped element is one text (its whitespace collapses as one).
+    if (node.kind === 'text' && last?.kind === 'text') out[out.length - 1] = { kind: 'text', text: last.text + node.text }
+    else if (node.kind === 'text') out.push(node)
     else if (node.name === 'img' || node.name === 'br') out.push(node)
     else if (INLINE.has(node.name)) out.push({ ...node, children: inlineOnly(node.children) })
     else {
@@ -285,9 +192,9 @@ function blocks(nodes: OutNode[]): OutNode[] {
   const out: OutNode[] = []
   let run: OutNode[] = []
   const flush = () => {
-    const inline = inlineOnly(run)
+    const inline = trimBreaks(inlineOnly(run))
     run = []
-    if (inline.some((node) => !isBlank(node))) out.push({ kind: 'element', name: 'p', attrs: {}, children: trimBreaks(inline) })
+    if (inline.length) out.push({ kind: 'element', name: 'p', attrs: {}, children: inline })
   }
   for (const node of nodes) {
     if (!isBlock(node)) {
@@ -422,7 +329,8 @@ function collectImages(nodes: OutNode[], into: string[]): string[] {
 export function sanitizeBody(input: string): SanitizedBody {
   let source = input.replace(/\r\n?/g, '\n')
   // Plain text without any markup (typed, or sent by another client): each line is a paragraph.
-  if (!/<[A-Za-z!/?]/.test(source)) source = source.split('\n').map((line) => `<p>${escapeHtml(decodeEntities(line))}</p>`).join('')
+  // (Without `<` before a letter, `!`, `/` or `?` the parser reads each line as text.)
+  if (!/<[A-Za-z!/?]/.test(source)) source = source.split('\n').map((line) => `<p>${line}</p>`).join('')
   const tree = parse(source)
   const cleaned = blocks(tree.children.flatMap(clean))
   return {

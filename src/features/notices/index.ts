@@ -1,6 +1,6 @@
 export { noticesApi } from './api'
 export { useNoticeBadge, BADGE_TAB_INDEX } from './useNoticeBadge'
-export { markupToHtml, markupToNodes, htmlToMarkup } from './markup'
+export { markupToHtml, markupToNodes, nodesToMarkup } from './markup'
 export { styledNodes } from './richNodes'
 export { formatDateTime, formatDate, formatSize, percent, localDate, localTime, wallClock } from './format'
 // Platform modules: Taro resolves `./x` to `./x.weapp.ts` / `./x.h5.ts` in each build.

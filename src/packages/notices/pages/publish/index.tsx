@@ -17,7 +17,7 @@ import {
   AttachmentList,
   Chips,
   chooseAndUpload,
-  htmlToMarkup,
+  nodesToMarkup,
   localDate,
   localTime,
   markupToHtml,
@@ -124,15 +124,15 @@ export default function PublishNoticePage() {
   // Editing: fill the form from the notice.
   useEffect(() => {
     if (!editId || !hasPersona) return
-    void noticesApi.get(editId).then(async (reply) => {
+    void noticesApi.get({ noticeId: editId }).then(async (reply) => {
       if (!reply.ok) return setLoadError(reply.error)
       const n = reply.data
       if (!n.canEdit) return setLoadError({ code: 'FORBIDDEN', message: '只有发布单位可以修改这条通知' })
       setLoaded(n)
       setTitle(n.title)
       setCategory(n.category)
-      setText(htmlToMarkup(n.body))
       const ids = imgSources(n.body)
+      setText(nodesToMarkup(n.bodyNodes, ids))
       const urls = nodeSources(n.bodyNodes)
       setImages(Object.fromEntries(ids.map((fid, i) => [fid, urls[i] ?? ''])))
       setAttachments(n.attachments)
