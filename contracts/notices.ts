@@ -157,7 +157,7 @@ export type NoticesUpdateInput = z.input<typeof noticesUpdateInput>
 
 export const noticesWithdrawInput = z.object({
   noticeId: idSchema,
-  reason: z.string().trim().max(NOTICE_LIMITS.reasonMax).optional()
+  reason: z.string().trim().max(NOTICE_LIMITS.reasonMax, `撤回原因不能超过${NOTICE_LIMITS.reasonMax}个字`).optional()
 })
 
 export const noticesListInput = pageInputSchema.extend({

@@ -19,7 +19,7 @@ export type TeamRole = (typeof TEAM_ROLES)[number]
 export const TEAM_ROLE_LABELS: Record<TeamRole, string> = { leader: '队长', member: '队员' }
 
 export const createTeamInput = z.object({
-  name: z.string().trim().min(2).max(40),
+  name: z.string().trim().min(2, '队伍名称至少2个字').max(40, '队伍名称不能超过40个字'),
   type: z.enum(TEAM_TYPES),
   communityId: idSchema,
   /** For liaison teams: the unit that sends it (包联单位), e.g. 区住建局. */
@@ -29,12 +29,12 @@ export const createTeamInput = z.object({
 
 export const updateTeamInput = z.object({
   teamId: idSchema,
-  name: z.string().trim().min(2).max(40).optional(),
+  name: z.string().trim().min(2, '队伍名称至少2个字').max(40, '队伍名称不能超过40个字').optional(),
   unit: z.string().trim().max(60).optional(),
   description: z.string().trim().max(500).optional()
 })
 
-export const disbandTeamInput = z.object({ teamId: idSchema, reason: z.string().trim().min(2).max(200) })
+export const disbandTeamInput = z.object({ teamId: idSchema, reason: z.string().trim().min(2, '请填写撤销原因（至少2个字）').max(200, '撤销原因不能超过200个字') })
 
 export const listTeamsInput = pageInputSchema.extend({
   communityId: idSchema.optional(),
@@ -55,7 +55,7 @@ export const addMemberInput = z.object({
 
 export const setLeaderInput = z.object({ teamId: idSchema, openid: idSchema })
 
-export const removeMemberInput = z.object({ teamId: idSchema, openid: idSchema, reason: z.string().trim().min(2).max(200) })
+export const removeMemberInput = z.object({ teamId: idSchema, openid: idSchema, reason: z.string().trim().min(2, '请填写移出原因（至少2个字）').max(200, '移出原因不能超过200个字') })
 
 export const teamSummarySchema = z.object({
   _id: z.string(),

@@ -96,7 +96,7 @@ export const TICKET_LIMITS = {
 export const fileIdSchema = z.string().regex(/^(cloud|local):\/\/\S{3,300}$/, '图片地址无效')
 export const photosInputSchema = z.array(fileIdSchema).max(TICKET_LIMITS.photos, `最多${TICKET_LIMITS.photos}张照片`)
 
-const noteSchema = z.string().trim().min(1).max(TICKET_LIMITS.noteMax)
+const noteSchema = z.string().trim().min(1, '请填写内容').max(TICKET_LIMITS.noteMax, `内容不能超过${TICKET_LIMITS.noteMax}个字`)
 
 export const ticketsCreateInput = z.object({
   category: ticketCategorySchema,
@@ -177,7 +177,7 @@ export const ticketsCommentInput = z.preprocess(
 export const ticketsConfirmInput = z.object({
   ticketId: idSchema,
   rating: z.number().int().min(1).max(5),
-  comment: z.string().trim().max(TICKET_LIMITS.noteMax).optional()
+  comment: z.string().trim().max(TICKET_LIMITS.noteMax, `评价内容不能超过${TICKET_LIMITS.noteMax}个字`).optional()
 })
 
 export const ticketsReopenInput = z.preprocess(

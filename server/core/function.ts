@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod'
+import { inputErrorMessage, markDefaults, type IssueLike } from '../../contracts/messages'
 import { fail, ok, type Reply } from '../../contracts/reply'
 import { sdk } from './db'
 import { AppError, BUSY_MESSAGE, isTransactionConflict } from './errors'
@@ -35,6 +36,17 @@ function zodFields(error: { issues: { path: PropertyKey[] }[] }): string[] {
 }
 
 /**
+ * Parses an action's input with its contract. A refusal carries the contract's own Chinese message
+ * for each field, or a Chinese default for the kind of mistake naming the field (contracts/messages.ts)
+ * — never zod's English text — and `fields`, the paths of the fields at fault.
+ */
+export function parseInput<I>(schema: ZodType<I>, input: unknown): { ok: true; data: I } | { ok: false; message: string; fields: string[] } {
+  const parsed = schema.safeParse(input, { error: markDefaults })
+  if (parsed.success) return { ok: true, data: parsed.data }
+  return { ok: false, message: inputErrorMessage(parsed.error.issues as unknown as IssueLike[]), fields: zodFields(parsed.error) }
+}
+
+/**
  * The whole shell of a cloud function: route on `event.action`, parse the input with the shared
  * contract, identify the caller from `getWXContext().OPENID` (never from the event), check access,
  * run the handler and wrap the result in the reply envelope. A transaction conflict that outlived
@@ -51,11 +63,8 @@ export function defineFunction(actions: Record<string, ActionDef>) {
       if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(actions, name))
         return fail('INVALID_INPUT', `未知操作：${String(name)}`, ['action'])
       const def = actions[name]
-      const parsed = def.input.safeParse(rest)
-      if (!parsed.success) {
-        const fields = zodFields(parsed.error)
-        return fail('INVALID_INPUT', `输入有误：${fields.join('、')}`, fields)
-      }
+      const parsed = parseInput(def.input, rest)
+      if (!parsed.ok) return fail('INVALID_INPUT', parsed.message, parsed.fields)
       const openid = sdk().getWXContext().OPENID as string | undefined
       const caller = openid ? await loadCaller(openid) : null
       checkAccess(caller, def.access)
