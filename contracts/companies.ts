@@ -78,17 +78,17 @@ export const companiesAppealInput = z.object({
   month: monthSchema,
   /** property staff of several companies name the one appealing. */
   companyId: idSchema.optional(),
-  reason: z.string().trim().min(5, '请写明申诉理由').max(1000),
+  reason: z.string().trim().min(5, '请写明申诉理由（至少5个字）').max(1000, '申诉理由不能超过1000个字'),
   /** Tickets the company disputes (e.g. not its responsibility, an unfair rating). */
-  ticketIds: z.array(idSchema).max(50).optional()
+  ticketIds: z.array(idSchema).max(50, '一次申诉最多列出50个问题单').optional()
 })
 export const companiesAnswerAppealInput = z.object({
   month: monthSchema,
   companyId: idSchema,
   decision: z.enum(['upheld', 'dismissed']),
-  reply: z.string().trim().min(2).max(1000),
+  reply: z.string().trim().min(2, '请填写答复意见（至少2个字）').max(1000, '答复意见不能超过1000个字'),
   /** Upheld only: tickets taken out of the company's scorecards (kept, marked, with history). */
-  excludeTicketIds: z.array(idSchema).max(50).optional()
+  excludeTicketIds: z.array(idSchema).max(50, '一次最多剔除50个问题单').optional()
 })
 export const companiesAppealsInput = pageInputSchema.extend({ month: monthSchema })
 export const companiesSetPartyBuildingInput = z.object({
@@ -96,15 +96,15 @@ export const companiesSetPartyBuildingInput = z.object({
   month: monthSchema,
   jointActivities: z.number().int().min(0).max(50),
   meetingsAttended: z.number().int().min(0).max(50),
-  note: z.string().trim().max(500).optional()
+  note: z.string().trim().max(500, '备注不能超过500个字').optional()
 })
 export const companiesUpdateProfileInput = z.object({
   companyId: idSchema,
   partyMembers: z.number().int().min(0).max(10000).optional(),
   hasBranch: z.boolean().optional(),
   /** Name of the assigned 党建指导员; empty string removes it. */
-  partyInstructor: z.string().trim().max(20).optional(),
-  contact: z.string().trim().max(40).optional()
+  partyInstructor: z.string().trim().max(20, '党建指导员姓名不能超过20个字').optional(),
+  contact: z.string().trim().max(40, '联系方式不能超过40个字').optional()
 })
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { idSchema, mobileSchema, pageInputSchema, type Page } from './common'
  * organisation (社区大党委 → 网格党支部 → 楼栋党小组 → 党员中心户).
  *
  * Functions: `members` (register, me, review, list, stats, export + the helpers the app needs:
- * scene, detail, placementOptions, revealMobile, setTarget) and `qrcodes` (community).
+ * scene, detail, placementOptions, revealMobile, setTarget, setCommunityTargets) and `qrcodes` (community).
  */
 
 // ------------------------------------------------------------------ enums and labels
@@ -59,6 +59,35 @@ export const REGISTER_PAGE = 'packages/register/pages/form/index'
 /** Default district target for 在职党员报到 (the seed document's figure); district admin may change it. */
 export const DEFAULT_REGISTRATION_TARGET = 4403
 
+/** The largest target a community or the district may be given. */
+export const MAX_REGISTRATION_TARGET = 1_000_000
+/** What is shown instead of a percentage for a community the district has given no target. */
+export const NO_TARGET_LABEL = '未设目标'
+/** "101.3%", or 未设目标 for a community the district gave no target (never a made-up percentage). */
+export const targetPercentText = (percent: number | null) => (percent === null ? NO_TARGET_LABEL : `${percent}%`)
+
+/**
+ * Progress against a target in percent, to one decimal (approved ÷ target × 100); null without a
+ * target — shown as 未设目标, never as a made-up percentage.
+ */
+export function progressPercent(approved: number, target: number | null | undefined): number | null {
+  if (!target || target <= 0) return null
+  return Math.round((approved / target) * 1000) / 10
+}
+
+/** A community's target and its approved (已报到) members: the row of stats, the dashboard and the export. */
+export const targetProgressSchema = z.object({
+  communityId: z.string(),
+  communityName: z.string(),
+  /** Set by the district admin (`setCommunityTargets`); null: 未设目标. */
+  target: z.number().int().nullable(),
+  /** Registrations approved in the community (people serving there now). */
+  approved: z.number().int(),
+  /** approved ÷ target × 100, one decimal; null without a target. */
+  percent: z.number().nullable()
+})
+export type TargetProgress = z.infer<typeof targetProgressSchema>
+
 // ------------------------------------------------------------------ shared pieces
 
 /** A scene is at most 32 visible characters (wxacode.getUnlimited); ours are short codes. */
@@ -78,7 +107,7 @@ const text = (min: number, max: number, label: string) =>
 
 /** Skills: a list, or one comma/顿号-separated string (normalised to a list). */
 export const skillsSchema = z
-  .union([z.array(z.string().trim().min(1).max(20)).max(12), z.string().trim().max(200)])
+  .union([z.array(z.string().trim().min(1, '技能特长不能为空').max(20, '每项特长不超过20个字')).max(12, '技能特长最多12项'), z.string().trim().max(200, '技能特长不能超过200个字')])
   .transform((value) => {
     const list = Array.isArray(value) ? value : value.split(/[,，、;；\s]+/)
     return [...new Set(list.map((s) => s.trim()).filter(Boolean))].slice(0, 12)
@@ -151,7 +180,7 @@ export const registerInput = z.object({
   partyOrg: text(2, 60, '所在党组织'),
   gridId: idSchema,
   buildingId: idSchema,
-  unit: z.string().trim().max(10).optional(),
+  unit: z.string().trim().max(10, '单元不能超过10个字').optional(),
   room: text(1, 20, '门牌号'),
   skills: skillsSchema.optional(),
   services: z.array(z.enum(SERVICE_KINDS)).max(SERVICE_KINDS.length).optional(),
@@ -200,9 +229,9 @@ const filterShape = {
   gridId: idSchema.optional(),
   buildingId: idSchema.optional(),
   /** Contains, case-insensitive. */
-  workUnit: z.string().trim().max(60).optional(),
+  workUnit: z.string().trim().max(60, '工作单位不能超过60个字').optional(),
   /** Searches name, work unit and mobile. */
-  q: z.string().trim().max(40).optional()
+  q: z.string().trim().max(40, '搜索内容不能超过40个字').optional()
 }
 export const listInput = pageInputSchema.extend(filterShape)
 export type ListInput = z.input<typeof listInput>
@@ -224,11 +253,23 @@ export const progressSchema = z.object({
   /** Of `pending`: transfers in from another community (the member is still counted there). */
   pendingTransfers: z.number().int()
 })
-export const communityProgressSchema = progressSchema.extend({ communityId: z.string(), communityName: z.string() })
+export const communityProgressSchema = progressSchema.extend({
+  communityId: z.string(),
+  communityName: z.string(),
+  /** The community's own target (set by the district admin); null: 未设目标. */
+  target: z.number().int().nullable(),
+  /** approved ÷ target × 100, one decimal; null without a target. */
+  percent: z.number().nullable()
+})
 export const statsOutput = z.object({
   /** 'district' for district admin; 'community' for staff (their communities only). */
   scope: z.enum(['district', 'community']),
+  /** The district's target (4,403 by default). */
   target: z.number().int(),
+  /** approved ÷ the district's target × 100 (district admin); null for staff. */
+  percent: z.number().nullable(),
+  /** Σ of the communities' own targets (those set), to compare with the district's. */
+  communityTargetsTotal: z.number().int(),
   /** District totals (people: a pending transfer is not counted twice). Null for staff. */
   district: progressSchema.nullable(),
   communities: z.array(communityProgressSchema)
@@ -280,8 +321,35 @@ export type PlacementOptions = z.infer<typeof placementOptionsOutput>
 export const revealMobileInput = z.object({ registrationId: idSchema })
 export const revealMobileOutput = z.object({ mobile: z.string() })
 
-export const setTargetInput = z.object({ target: z.number().int().min(1).max(10_000_000) })
+const targetValue = (label: string) =>
+  z
+    .number({ message: `${label}应为整数` })
+    .int(`${label}应为整数`)
+    .min(1, `${label}至少为1名`)
+    .max(MAX_REGISTRATION_TARGET, `${label}不能超过${MAX_REGISTRATION_TARGET}名`)
+
+export const setTargetInput = z.object({ target: targetValue('区定目标') })
 export const setTargetOutput = z.object({ target: z.number().int() })
+
+/**
+ * District admin: the communities' own targets, several at once (the form's list). `target: null`
+ * clears one (未设目标). Communities not named keep theirs. All or nothing: an unknown or repeated
+ * community refuses the whole input.
+ */
+export const setCommunityTargetsInput = z.object({
+  targets: z
+    .array(z.object({ communityId: idSchema, target: targetValue('社区报到目标').nullable() }))
+    .min(1, '请至少填写一个社区的目标')
+    .max(1000, '一次最多设置1000个社区')
+})
+export type SetCommunityTargetsInput = z.input<typeof setCommunityTargetsInput>
+export const setCommunityTargetsOutput = z.object({
+  /** Every community's target after the change, in the district's order. */
+  communities: z.array(z.object({ communityId: z.string(), communityName: z.string(), target: z.number().int().nullable() })),
+  /** How many communities' targets changed. */
+  changed: z.number().int()
+})
+export type SetCommunityTargetsOutput = z.infer<typeof setCommunityTargetsOutput>
 
 export const membersContract = {
   register: { input: registerInput, output: registerOutput },
@@ -295,7 +363,8 @@ export const membersContract = {
   detail: { input: detailInput, output: detailOutput },
   placementOptions: { input: placementOptionsInput, output: placementOptionsOutput },
   revealMobile: { input: revealMobileInput, output: revealMobileOutput },
-  setTarget: { input: setTargetInput, output: setTargetOutput }
+  setTarget: { input: setTargetInput, output: setTargetOutput },
+  setCommunityTargets: { input: setCommunityTargetsInput, output: setCommunityTargetsOutput }
 } as const
 
 // ------------------------------------------------------------------ qrcodes

@@ -1,5 +1,6 @@
 import { z } from './zod'
 import { idSchema } from './common'
+import { targetProgressSchema } from './members'
 
 /*
  * 区级看板与工作报告 (reports): every figure of the seed's 党建联建 work report that the records can
@@ -143,7 +144,7 @@ export const figureValueSchema = z.object({
   /** How it is computed, in Chinese (shown on the dashboard and in the workbook). */
   definition: z.string(),
   value: z.number(),
-  /** A target to compare with (报到: the district's 4,403), when there is one. */
+  /** A target to compare with (报到: the district's 4,403, or the community's own), when there is one. */
   target: z.number().optional(),
   /** A line shown with the value (e.g. the 红黑榜's month and 流动红旗 holder). */
   note: z.string().optional(),
@@ -168,6 +169,19 @@ export const comparisonSchema = z.object({
 })
 export type Comparison = z.infer<typeof comparisonSchema>
 
+/**
+ * 在职党员报到 against the targets: the scope's target (the district's for the district, the
+ * community's own for a community; null: 未设目标), approved members and percentage, and each
+ * community's row (district: every community; a community: its own).
+ */
+export const registrationProgressSchema = z.object({
+  target: z.number().int().nullable(),
+  approved: z.number().int(),
+  percent: z.number().nullable(),
+  communities: z.array(targetProgressSchema)
+})
+export type RegistrationProgress = z.infer<typeof registrationProgressSchema>
+
 export const dashboardSchema = z.object({
   scope: scopeSchema,
   period: periodSchema,
@@ -178,7 +192,9 @@ export const dashboardSchema = z.object({
   /** Flow figures month by month over the period. */
   trends: z.array(trendSchema),
   /** Key figures for each community side by side (district scope only; empty for a community). */
-  comparisons: z.array(comparisonSchema)
+  comparisons: z.array(comparisonSchema),
+  /** 报到 progress against the district's and each community's target. */
+  registration: registrationProgressSchema
 })
 export type Dashboard = z.infer<typeof dashboardSchema>
 
@@ -202,7 +218,9 @@ export const figureOutput = z.object({
   figure: figureValueSchema,
   /** What each record is ("志愿服务记录", "小区党支部" …). */
   recordLabel: z.string(),
-  records: z.object({ items: z.array(figureRecordSchema), total: z.number(), page: z.number(), pageSize: z.number() })
+  records: z.object({ items: z.array(figureRecordSchema), total: z.number(), page: z.number(), pageSize: z.number() }),
+  /** membersApproved only: the progress against the targets, community by community. */
+  registration: registrationProgressSchema.optional()
 })
 export type FigureOutput = z.infer<typeof figureOutput>
 

@@ -5,7 +5,12 @@
  * 49 party members, 16 branches and 7 party instructors, 2 public-interest property entities,
  * 28 owners' committees (161 members, 98 of them party members) and 78 self-management committees.
  * Scale N multiplies every count by N.
+ *
+ * Each community has its own 在职党员报到 target (`registrationTarget`), the district's 4,403 shared
+ * out by households (largest remainder), so the communities' targets add up to 4,403 × N.
  */
+import { DEFAULT_REGISTRATION_TARGET } from '../../contracts/members'
+
 export const SEED_FIGURES = {
   communities: 7,
   grids: 106,
@@ -36,6 +41,8 @@ export interface Community {
   name: string
   district: string
   order: number
+  /** 在职党员报到 target set by the district admin (members.setCommunityTargets); absent: 未设目标. */
+  registrationTarget?: number
 }
 export interface CommunityCommittee {
   _id: string
@@ -120,6 +127,18 @@ export interface District {
   companies: Company[]
   ownersCommittees: OwnersCommittee[]
   selfManagementCommittees: SelfManagementCommittee[]
+}
+
+/** Splits `total` in proportion to `weights` (largest remainder): whole numbers adding up to `total`. */
+export function apportion(total: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0)
+  if (sum <= 0) return spread(total, weights.length)
+  const exact = weights.map((w) => (total * w) / sum)
+  const out = exact.map(Math.floor)
+  let left = total - out.reduce((a, b) => a + b, 0)
+  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i)
+  for (let k = 0; left > 0; k++, left--) out[order[k % order.length].i]++
+  return out
 }
 
 /** Splits `total` into `parts` near-equal whole numbers, larger ones first. */
@@ -230,5 +249,10 @@ export function buildDistrict(scale = 1): District {
       gridIndex++
     }
   }
+  // The district's 报到 target shared out by households.
+  const households = d.communities.map((c) => d.grids.filter((g) => g.communityId === c._id).reduce((a, g) => a + g.households, 0))
+  apportion(DEFAULT_REGISTRATION_TARGET * scale, households).forEach((target, i) => {
+    d.communities[i].registrationTarget = target
+  })
   return d
 }

@@ -11,6 +11,7 @@ import { checkTexts } from '../tickets/content'
 import { mutateTicket } from '../tickets/mutate'
 import type { CompanyDoc } from '../tickets/places'
 import type { RankingRecord } from './ranking'
+import type { CountedTicket } from './score'
 
 /** `rankingAppeals`, `_id` = `<month>:<companyId>`: one appeal per company per month. */
 export interface AppealRecord {
@@ -47,12 +48,46 @@ function view(a: AppealRecord): Appeal {
   }
 }
 
-/** Tickets named by an appeal must be the company's own. */
-async function requireCompanyTickets(companyId: string, ticketIds: string[], field: string): Promise<void> {
+/** The fields of a ticket that decide whether the month's ranking counted it (see countTickets in score.ts). */
+type MonthTicket = Pick<CountedTicket, 'companyId' | 'party' | 'isDispute' | 'createdMonth' | 'ratedMonth' | 'rating' | 'dueMonth' | 'firstResolvedMonth'> & { _id: string }
+
+/**
+ * Whether the month's scorecard of the ticket's company counted it, as the ranking counts: reported
+ * in the month (not a dispute), or — handled by the property company — rated, due or first resolved
+ * in the month.
+ */
+export function countedInMonth(t: MonthTicket, month: string): boolean {
+  if (t.createdMonth === month && !t.isDispute) return true
+  if (t.party !== 'property_company') return false
+  return (t.ratedMonth === month && t.rating != null) || t.dueMonth === month || t.firstResolvedMonth === month
+}
+
+const monthLabel = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`
+
+/**
+ * Tickets named by an appeal (or taken out by its answer) must be the company's own and counted in
+ * the month's ranking; otherwise INVALID_INPUT naming each problem, before anything is written.
+ * One query (at most 50 ids: the contract's limit).
+ */
+async function requireMonthTickets(companyId: string, month: string, ticketIds: string[], field: string): Promise<void> {
   if (ticketIds.length === 0) return
   const _ = db().command
-  const res = await db().collection('tickets').where({ _id: _.in(ticketIds), companyId }).count()
-  if (res.total !== new Set(ticketIds).size) throw new AppError('INVALID_INPUT', '所列问题不属于本企业服务的小区', [field])
+  const res = await db()
+    .collection('tickets')
+    .where({ _id: _.in(ticketIds) })
+    .field({ companyId: true, party: true, isDispute: true, createdMonth: true, ratedMonth: true, rating: true, dueMonth: true, firstResolvedMonth: true })
+    .limit(ticketIds.length)
+    .get()
+  const found = new Map((res.data as MonthTicket[]).map((t) => [t._id, t]))
+  const missing = ticketIds.filter((id) => !found.has(id))
+  const foreign = ticketIds.filter((id) => found.has(id) && found.get(id)!.companyId !== companyId)
+  const otherMonth = ticketIds.filter((id) => found.has(id) && found.get(id)!.companyId === companyId && !countedInMonth(found.get(id)!, month))
+  const problems = [
+    missing.length ? `问题单不存在：${missing.join('、')}` : '',
+    foreign.length ? `问题单不属于本企业服务的小区：${foreign.join('、')}` : '',
+    otherMonth.length ? `问题单未计入${monthLabel(month)}的考评，不能在该月申诉：${otherMonth.join('、')}` : ''
+  ].filter(Boolean)
+  if (problems.length) throw new AppError('INVALID_INPUT', problems.join('；'), [field])
 }
 
 export async function lodgeAppeal(caller: Caller, input: z.infer<typeof companiesAppealInput>): Promise<Appeal> {
@@ -64,7 +99,7 @@ export async function lodgeAppeal(caller: Caller, input: z.infer<typeof companie
   if (rec.status === 'published' || clock.now() >= new Date(rec.appealUntil).getTime()) throw new AppError('EXPIRED', '申诉期已结束')
   await checkTexts(caller.openid, [['reason', input.reason]])
   const ticketIds = [...new Set(input.ticketIds ?? [])]
-  await requireCompanyTickets(companyId, ticketIds, 'ticketIds')
+  await requireMonthTickets(companyId, input.month, ticketIds, 'ticketIds')
   const company = await getById<CompanyDoc>('companies', companyId, '物业企业')
   const doc: AppealRecord = {
     _id: `${input.month}:${companyId}`,
@@ -106,7 +141,7 @@ export async function answerAppeal(caller: Caller, input: z.infer<typeof compani
   const rec = await findById<RankingRecord>('rankings', input.month)
   if (rec?.status === 'published') throw conflict('该月红黑榜已公示')
   const exclude = input.decision === 'upheld' ? [...new Set(input.excludeTicketIds ?? [])] : []
-  await requireCompanyTickets(input.companyId, exclude, 'excludeTicketIds')
+  await requireMonthTickets(input.companyId, input.month, exclude, 'excludeTicketIds')
   const _ = db().command
   const now = clock.date()
   const claim = await db()

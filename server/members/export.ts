@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { REGISTRATION_STATUS_LABELS, SERVICE_KIND_LABELS, type ExportOutput, type exportInput } from '../../contracts/members'
+import { NO_TARGET_LABEL, progressPercent, REGISTRATION_STATUS_LABELS, SERVICE_KIND_LABELS, type ExportOutput, type exportInput } from '../../contracts/members'
 import type { z } from '../../contracts/zod'
 import { audit } from '../core/audit'
 import { clock } from '../core/clock'
@@ -10,6 +10,10 @@ import { shanghai } from '../core/time'
 import { platform } from '../platform'
 import { REGISTRATIONS, toViews, type RegistrationRecord } from './model'
 import { resolveScope, whereOf } from './scope'
+import { approvedByCommunity, communitiesWithTargets, currentTarget, progressRows } from './stats'
+
+/** The name of the sheet with each community's target, approved members and percentage. */
+export const PROGRESS_SHEET = '各社区报到进度'
 
 type ExportData = z.output<typeof exportInput>
 
@@ -36,6 +40,9 @@ const fmt = (iso: string | undefined) => {
 export async function exportMembers(input: ExportData, caller: Caller): Promise<ExportOutput> {
   const communities = await resolveScope(caller, input)
   const where = whereOf(communities, input)
+  // The progress sheet: counted in the database (one grouped aggregation), whatever the filters.
+  const progress = Promise.all([communitiesWithTargets(communities), approvedByCommunity(communities), communities ? Promise.resolve(null) : currentTarget()])
+  progress.catch(() => undefined)
   // Loaded on demand: exceljs is most of the function's bundle, and only exports need it
   // (registrations and reviews should not pay for it at a cold start).
   const { default: ExcelJS } = await import('exceljs')
@@ -105,6 +112,26 @@ export async function exportMembers(input: ExportData, caller: Caller): Promise<
     }
     if (short) break
   }
+
+  const [targetDocs, approved, districtTarget] = await progress
+  const rows2 = progressRows(targetDocs, approved)
+  const progressSheet = workbook.addWorksheet(PROGRESS_SHEET)
+  progressSheet.columns = [
+    { header: '社区', key: 'community', width: 14 },
+    { header: '报到目标（名）', key: 'target', width: 14 },
+    { header: '已报到（审核通过，名）', key: 'approved', width: 22 },
+    { header: '完成率', key: 'percent', width: 10 }
+  ]
+  progressSheet.getRow(1).font = { bold: true }
+  const percentText = (p: number | null) => (p === null ? NO_TARGET_LABEL : `${p}%`)
+  for (const r of rows2) progressSheet.addRow({ community: r.communityName, target: r.target ?? NO_TARGET_LABEL, approved: r.approved, percent: percentText(r.percent) })
+  if (districtTarget !== null) {
+    const total = rows2.reduce((a, r) => a + r.approved, 0)
+    const row = progressSheet.addRow({ community: '全区（区定目标）', target: districtTarget, approved: total, percent: percentText(progressPercent(total, districtTarget)) })
+    row.font = { bold: true }
+  }
+  progressSheet.addRow([])
+  progressSheet.addRow([`截至 ${shanghai(clock.now()).format('YYYY-MM-DD HH:mm')}；已报到为审核通过的报到人数，不受名单筛选条件影响；完成率 = 已报到 ÷ 报到目标。`])
 
   const scopeName =
     communities && communities.length === 1 ? ((await findById<{ name: string }>('communities', communities[0]))?.name ?? communities[0]) : '全区'

@@ -7,7 +7,7 @@ import { me } from './me'
 import { placementOptions } from './placement'
 import { register, sceneInfo, structure } from './register'
 import { review } from './review'
-import { setTarget, stats } from './stats'
+import { setCommunityTargets, setTarget, stats } from './stats'
 
 const STAFF = ['staff', 'district_admin'] as const
 
@@ -29,5 +29,7 @@ export const membersActions = {
   revealMobile: action({ input: c.revealMobile.input, access: STAFF, handler: (input, { caller }) => revealMobile(input, caller) }),
   export: action({ input: c.export.input, access: STAFF, handler: (input, { caller }) => exportMembers(input, caller) }),
   stats: action({ input: c.stats.input, access: STAFF, handler: (_input, { caller }) => stats(caller) }),
-  setTarget: action({ input: c.setTarget.input, access: ['district_admin'], handler: (input, { caller }) => setTarget(input, caller) })
+  setTarget: action({ input: c.setTarget.input, access: ['district_admin'], handler: (input, { caller }) => setTarget(input, caller) }),
+  /** The communities' own targets: the district admin only (staff see theirs in `stats`). */
+  setCommunityTargets: action({ input: c.setCommunityTargets.input, access: ['district_admin'], handler: (input, { caller }) => setCommunityTargets(input, caller) })
 }

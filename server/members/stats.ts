@@ -1,11 +1,111 @@
-import { DEFAULT_REGISTRATION_TARGET, type StatsOutput } from '../../contracts/members'
+import {
+  DEFAULT_REGISTRATION_TARGET,
+  progressPercent,
+  type SetCommunityTargetsOutput,
+  type setCommunityTargetsInput,
+  type StatsOutput,
+  type TargetProgress
+} from '../../contracts/members'
+import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
+import { invalid } from '../core/errors'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { audit } from '../core/audit'
 import { findById } from '../core/records'
+import { transaction } from '../core/transaction'
 import { REGISTRATIONS, SETTINGS, TARGET_SETTING_ID } from './model'
+
+/** A community as the targets need it: `registrationTarget` is set by the district admin (null or absent: 未设目标). */
+export interface CommunityTargetDoc {
+  _id: string
+  name: string
+  order: number
+  registrationTarget?: number | null
+}
+
+const COMMUNITIES = 'communities'
+
+/** The communities (all, or those listed) with their targets, in the district's order: one query. */
+export async function communitiesWithTargets(ids?: string[] | null): Promise<CommunityTargetDoc[]> {
+  const _ = db().command
+  const res = await db()
+    .collection(COMMUNITIES)
+    .where(ids ? { _id: _.in(ids) } : {})
+    .field({ name: true, order: true, registrationTarget: true })
+    .orderBy('order', 'asc')
+    .limit(1000)
+    .get()
+  return res.data as CommunityTargetDoc[]
+}
+
+export const targetOf = (c: Pick<CommunityTargetDoc, 'registrationTarget'>): number | null =>
+  typeof c.registrationTarget === 'number' && c.registrationTarget > 0 ? c.registrationTarget : null
+
+/**
+ * Each community's target, approved members and percentage. `approved` per community comes from
+ * the caller (counted in the database: stats' indexed counts, or one grouped aggregation).
+ */
+export function progressRows(communities: CommunityTargetDoc[], approved: Map<string, number>): TargetProgress[] {
+  return communities.map((c) => {
+    const target = targetOf(c)
+    const n = approved.get(c._id) ?? 0
+    return { communityId: c._id, communityName: c.name, target, approved: n, percent: progressPercent(n, target) }
+  })
+}
+
+/**
+ * Approved registrations per community in one grouped aggregation (one round trip, whatever the
+ * number of communities), limited to `ids` when given.
+ */
+export async function approvedByCommunity(ids?: string[] | null): Promise<Map<string, number>> {
+  const _ = db().command
+  const $ = db().command.aggregate
+  const res = await db()
+    .collection(REGISTRATIONS)
+    .aggregate()
+    .match(ids ? { communityId: ids.length === 1 ? ids[0] : _.in(ids), status: 'approved' } : { status: 'approved' })
+    .group({ _id: '$communityId', n: $.sum(1) })
+    .limit(10_000)
+    .end()
+  return new Map((res.list as { _id: string; n: number }[]).map((r) => [String(r._id), r.n]))
+}
+
+/**
+ * District admin sets the communities' own targets (null clears one: 未设目标). All or nothing:
+ * a community named twice or unknown refuses the whole input before anything is written; the
+ * changed ones are written in one transaction and the change is audit-logged.
+ */
+export async function setCommunityTargets(input: z.output<typeof setCommunityTargetsInput>, caller: Caller): Promise<SetCommunityTargetsOutput> {
+  const seen = new Map<string, number>()
+  input.targets.forEach((t, i) => {
+    if (seen.has(t.communityId)) throw invalid(`同一社区填写了两次（第${seen.get(t.communityId)! + 1}项和第${i + 1}项）`, [`targets.${i}.communityId`])
+    seen.set(t.communityId, i)
+  })
+  const communities = await communitiesWithTargets()
+  const byId = new Map(communities.map((c) => [c._id, c]))
+  const unknown = input.targets.findIndex((t) => !byId.has(t.communityId))
+  if (unknown >= 0) throw invalid(`社区不存在：${input.targets[unknown].communityId}`, [`targets.${unknown}.communityId`])
+  const changes = input.targets.filter((t) => targetOf(byId.get(t.communityId)!) !== t.target)
+  if (changes.length > 0) {
+    const now = clock.date()
+    await transaction(async (tx) => {
+      for (const t of changes)
+        await tx.collection(COMMUNITIES).doc(t.communityId).update({ data: { registrationTarget: t.target, targetUpdatedAt: now, targetUpdatedBy: caller.openid } })
+    })
+    await audit(caller, {
+      action: 'members.setCommunityTargets',
+      target: { collection: COMMUNITIES, id: changes.length === 1 ? changes[0].communityId : 'district' },
+      detail: { changes: changes.map((t) => ({ communityId: t.communityId, from: targetOf(byId.get(t.communityId)!), to: t.target })) }
+    })
+    for (const t of changes) byId.get(t.communityId)!.registrationTarget = t.target
+  }
+  return {
+    communities: communities.map((c) => ({ communityId: c._id, communityName: c.name, target: targetOf(c) })),
+    changed: changes.length
+  }
+}
 
 interface TargetSetting {
   _id: string
@@ -31,7 +131,7 @@ export async function setTarget(input: { target: number }, caller: Caller): Prom
 
 /**
  * Progress of 在职党员报到, counted in the database: per community registered (pending + approved),
- * approved, pending (of which transfers in); for the district (admin only) the same in people — a
+ * approved, pending (of which transfers in), its own target and percentage (null: 未设目标); for the district (admin only) the same in people — a
  * member in the middle of a transfer is approved in the old community and pending in the new one,
  * and counts once — against the target.
  *
@@ -42,18 +142,7 @@ export async function setTarget(input: { target: number }, caller: Caller): Prom
  */
 export async function stats(caller: Caller): Promise<StatsOutput> {
   const managed = managedCommunities(caller)
-  const _ = db().command
-  const [communitiesRes, target] = await Promise.all([
-    db()
-      .collection('communities')
-      .where(managed ? { _id: _.in(managed) } : {})
-      .field({ name: true, order: true })
-      .orderBy('order', 'asc')
-      .limit(1000)
-      .get(),
-    currentTarget()
-  ])
-  const communities = communitiesRes.data as { _id: string; name: string }[]
+  const [communities, target] = await Promise.all([communitiesWithTargets(managed), currentTarget()])
   const count = async (where: Record<string, unknown>) => (await db().collection(REGISTRATIONS).where(where).count()).total
   const rows = await Promise.all(
     communities.map(async (c) => {
@@ -62,11 +151,19 @@ export async function stats(caller: Caller): Promise<StatsOutput> {
         count({ communityId: c._id, status: 'pending' }),
         count({ communityId: c._id, status: 'pending', isTransfer: true })
       ])
-      return { communityId: c._id, communityName: c.name, registered: approved + pending, approved, pending, pendingTransfers }
+      const own = targetOf(c)
+      return { communityId: c._id, communityName: c.name, registered: approved + pending, approved, pending, pendingTransfers, target: own, percent: progressPercent(approved, own) }
     })
   )
   const sum = (key: 'approved' | 'pending' | 'pendingTransfers') => rows.reduce((total, row) => total + row[key], 0)
   const district = { approved: sum('approved'), pending: sum('pending'), pendingTransfers: sum('pendingTransfers'), registered: 0 }
   district.registered = district.approved + district.pending - district.pendingTransfers
-  return { scope: managed ? 'community' : 'district', target, district: managed ? null : district, communities: rows }
+  return {
+    scope: managed ? 'community' : 'district',
+    target,
+    percent: managed ? null : progressPercent(district.approved, target),
+    communityTargetsTotal: rows.reduce((total, row) => total + (row.target ?? 0), 0),
+    district: managed ? null : district,
+    communities: rows
+  }
 }

@@ -6,6 +6,7 @@ import type { Caller } from '../core/identity'
 import { allValues, comparisons, trends, valueOf } from './compute'
 import { figureOf } from './figures'
 import { periodOf } from './period'
+import { approvedPerCommunity, dashboardRegistration, registrationProgress } from './registration'
 import { resolveScope, scopeView } from './scope'
 
 /**
@@ -20,23 +21,32 @@ export async function dashboard(input: z.output<typeof dashboardInput>, caller: 
     trends(scope, period),
     scope.communityId ? Promise.resolve([]) : comparisons(period, communities)
   ])
+  const approved = sections.flatMap((s) => s.figures).find((f) => f.key === 'membersApproved')!
   return {
     scope: scopeView(scope),
     period: { from: period.from, to: period.to },
     generatedAt: clock.date().toISOString(),
-    communities,
+    communities: communities.map((c) => ({ id: c.id, name: c.name })),
     sections,
     trends: trendList,
-    comparisons: compared
+    comparisons: compared,
+    registration: dashboardRegistration(scope, communities, approved, compared)
   }
 }
 
 /** One figure and the records behind it, paged. */
 export async function figure(input: z.output<typeof figureInput>, caller: Caller): Promise<FigureOutput> {
-  const { scope } = await resolveScope(caller, input.communityId)
+  const { scope, communities } = await resolveScope(caller, input.communityId)
   const period = periodOf(input)
   const def = figureOf(input.key)
   if (!def) throw notFound('指标')
-  const [value, records] = await Promise.all([valueOf(def, scope, period), def.records(scope, period, input.page, input.pageSize)])
-  return { scope: scopeView(scope), period: { from: period.from, to: period.to }, figure: value, recordLabel: def.recordLabel, records }
+  const [value, records, perCommunity] = await Promise.all([
+    valueOf(def, scope, period),
+    def.records(scope, period, input.page, input.pageSize),
+    // 报到: the progress against the targets, community by community (the drill-down of the dashboard's card).
+    def.key === 'membersApproved' ? approvedPerCommunity(scope) : Promise.resolve(null)
+  ])
+  const out: FigureOutput = { scope: scopeView(scope), period: { from: period.from, to: period.to }, figure: value, recordLabel: def.recordLabel, records }
+  if (perCommunity) out.registration = registrationProgress(scope, communities, value, perCommunity)
+  return out
 }

@@ -3,16 +3,21 @@ import { db } from '../core/db'
 import { forbidden, notFound } from '../core/errors'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
+import { targetOf, type CommunityTargetDoc } from '../members/stats'
 
 /** The place a report covers: the whole district (communityId null) or one community. */
 export interface Scope {
   communityId: string | null
   name: string
+  /** A community's own 报到 target (null: 未设目标); not set for the district. */
+  target?: number | null
 }
 
 export interface CommunityRef {
   id: string
   name: string
+  /** The community's 报到 target set by the district admin; null: 未设目标. */
+  target: number | null
 }
 
 export const DISTRICT_NAME = '全区'
@@ -23,11 +28,11 @@ export async function allCommunities(ids?: string[]): Promise<CommunityRef[]> {
   const res = await db()
     .collection('communities')
     .where(ids ? { _id: _.in(ids) } : {})
-    .field({ name: true, order: true })
+    .field({ name: true, order: true, registrationTarget: true })
     .orderBy('order', 'asc')
     .limit(1000)
     .get()
-  return (res.data as { _id: string; name: string }[]).map((c) => ({ id: c._id, name: c.name }))
+  return (res.data as CommunityTargetDoc[]).map((c) => ({ id: c._id, name: c.name, target: targetOf(c) }))
 }
 
 /**
@@ -43,12 +48,12 @@ export async function resolveScope(caller: Caller, communityId: string | undefin
   if (communityId) {
     const community = communities.find((c) => c.id === communityId)
     if (!community) throw notFound('社区')
-    return { scope: { communityId, name: community.name }, communities }
+    return { scope: { communityId, name: community.name, target: community.target }, communities }
   }
   if (managed) {
     const own = communities[0]
     if (!own) throw notFound('社区')
-    return { scope: { communityId: own.id, name: own.name }, communities }
+    return { scope: { communityId: own.id, name: own.name, target: own.target }, communities }
   }
   return { scope: { communityId: null, name: DISTRICT_NAME }, communities }
 }

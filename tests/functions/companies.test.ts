@@ -165,6 +165,20 @@ describe('review, appeal window, publication', () => {
     expect(foreign.error?.code).toBe('FORBIDDEN')
     const notOurs = await call('companies', 'appeal', { month: '2026-10', reason: '五号不是我们的', ticketIds: [ids.t5, 'T000000NONE'] }, 'demo-property')
     expect(notOurs.error?.code).toBe('INVALID_INPUT')
+    expect(notOurs.error?.message).toContain('问题单不存在：T000000NONE')
+    // the dispute is the 居委会's: not counted in co1's October card
+    expect(notOurs.error?.message).toContain(`问题单未计入2026年10月的考评，不能在该月申诉：${ids.t5}`)
+    // co1's own ticket, but reported in November: not counted in October's ranking
+    ids.nov = await cloud.ok('tickets', 'create', { category: 'drain', description: '十一月：下水道又堵了', gridId: 'c1g1' }, 'r1').then((t: any) => t._id as string)
+    const otherMonth = await call('companies', 'appeal', { month: '2026-10', reason: '二号与十一月的问题均系市政管网老化', ticketIds: [ids.t2, ids.nov] }, 'demo-property')
+    expect(otherMonth.error).toMatchObject({ code: 'INVALID_INPUT', message: `问题单未计入2026年10月的考评，不能在该月申诉：${ids.nov}`, fields: ['ticketIds'] })
+    // another company's ticket (c2's compounds are not co1's)
+    const c2Grid = district.grids.find((g) => g.companyId && g.companyId !== 'co1')!
+    cloud.store.insertMany('tickets', [{ ...cloud.store.get('tickets', ids.t1), _id: 'T-FOREIGN-1', companyId: c2Grid.companyId, gridId: c2Grid._id, communityId: c2Grid.communityId }])
+    const foreignTicket = await call('companies', 'appeal', { month: '2026-10', reason: '这张单子也请复核一下', ticketIds: ['T-FOREIGN-1'] }, 'demo-property')
+    expect(foreignTicket.error).toMatchObject({ code: 'INVALID_INPUT', message: '问题单不属于本企业服务的小区：T-FOREIGN-1' })
+    cloud.store.deleteOne('tickets', { _id: 'T-FOREIGN-1' })
+    expect(cloud.store.count('rankingAppeals', {})).toBe(0)
     const appeal = await cloud.ok('companies', 'appeal', { month: '2026-10', reason: '二号问题系市政管网老化，非我司责任，已协调市政处理', ticketIds: [ids.t2] }, 'demo-property')
     expect(appeal).toMatchObject({ _id: '2026-10:co1', status: 'pending', companyName: '安居物业服务有限公司' })
     expect((await call('companies', 'appeal', { month: '2026-10', reason: '再申诉一次试试看' }, 'demo-property')).error?.code).toBe('CONFLICT')
@@ -178,6 +192,14 @@ describe('review, appeal window, publication', () => {
     // window over, appeal unanswered
     expect((await call('companies', 'appeal', { month: '2026-10', reason: '迟到的申诉理由' }, 'prop-co2')).error?.code).toBe('EXPIRED')
     expect((await call('companies', 'publishRanking', { month: '2026-10' }, 'demo-admin')).error?.message).toContain('1件申诉未处理')
+
+    // Taking out a ticket the month did not count is refused, and leaves the appeal as it was.
+    const wrongExclude = await call('companies', 'answerAppeal', { month: '2026-10', companyId: 'co1', decision: 'upheld', reply: '经核实不计入考评', excludeTicketIds: [ids.t2, ids.nov] }, 'demo-admin')
+    expect(wrongExclude.error).toMatchObject({ code: 'INVALID_INPUT', fields: ['excludeTicketIds'] })
+    expect(wrongExclude.error.message).toContain(`未计入2026年10月的考评`)
+    expect(cloud.store.get('rankingAppeals', '2026-10:co1')).toMatchObject({ status: 'pending', excludedTicketIds: [] })
+    expect(cloud.store.get('rankingAppeals', '2026-10:co1')).not.toHaveProperty('claimedAt')
+    expect(cloud.store.get('tickets', ids.t2)).toMatchObject({ scoreExcluded: false })
 
     // Answered while a second admin tries to publish: publishing waits for the answer (and the
     // tickets it takes out), or fails for the pending appeal; it never publishes without them.

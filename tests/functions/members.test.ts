@@ -56,6 +56,25 @@ async function registerNew(scene = sceneC1, overrides: Partial<RegisterInput> = 
 
 const codeOf = (reply: { ok: boolean; error?: { code: string } }) => (reply.ok ? 'OK' : reply.error!.code)
 
+async function workbookOf(fileID: string): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook()
+  await workbook.xlsx.readFile(join(cloud.dataDir, 'files', fileID.replace('local://', '')))
+  return workbook
+}
+
+/** The export's 各社区报到进度 sheet: [社区, 报到目标, 已报到, 完成率] per community (up to the blank line). */
+function progressRowsOf(workbook: ExcelJS.Workbook): unknown[][] {
+  const sheet = workbook.getWorksheet('各社区报到进度')!
+  expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['社区', '报到目标（名）', '已报到（审核通过，名）', '完成率'])
+  const rows: unknown[][] = []
+  for (let n = 2; n <= sheet.rowCount; n++) {
+    const values = (sheet.getRow(n).values as unknown[]).slice(1)
+    if (values.length === 0 || values[0] === undefined || String(values[0]).startsWith('截至')) break
+    rows.push(values)
+  }
+  return rows
+}
+
 describe('seeded figures', () => {
   it('has the district 4,403 registered against a target of 4,403, a handful pending in 东风社区', async () => {
     const stats = await cloud.ok('members', 'stats', {}, 'demo-admin')
@@ -68,6 +87,19 @@ describe('seeded figures', () => {
     for (const c of stats.communities) if (c.communityId !== 'c1') expect(c.pending).toBe(0)
     // Nearly all approved are placed.
     expect(cloud.store.count('registrations', { status: 'approved', 'placement.branchId': { $exists: false } })).toBe(0)
+    // Each community has its own target (the seed shares the district's 4,403 out by households).
+    expect(stats.communityTargetsTotal).toBe(4403)
+    expect(stats.percent).toBe(Math.round((4398 / 4403) * 1000) / 10)
+    for (const c of stats.communities) {
+      const target = cloud.store.get('communities', c.communityId)!.registrationTarget
+      const approved = cloud.store.count('registrations', { communityId: c.communityId, status: 'approved' })
+      expect({ id: c.communityId, target: c.target, approved: c.approved, percent: c.percent }).toEqual({
+        id: c.communityId,
+        target,
+        approved,
+        percent: Math.round((approved / target) * 1000) / 10
+      })
+    }
   })
 
   it('shows demo-member placed at 锦绣花园 2号楼 with branch and central household contacts', async () => {
@@ -457,6 +489,10 @@ describe('list, mobile numbers and export', () => {
       communityId: 'c1',
       detail: { rows: expected }
     })
+    // The progress sheet: the community's target, approved members and percentage, counted in the database.
+    const approved = cloud.store.count('registrations', { communityId: 'c1', status: 'approved' })
+    const target = cloud.store.get('communities', 'c1')!.registrationTarget
+    expect(progressRowsOf(workbook)).toEqual([['东风社区', target, approved, `${Math.round((approved / target) * 1000) / 10}%`]])
   })
 })
 
@@ -468,6 +504,16 @@ describe('district-wide export', () => {
     const entry = cloud.store.findOne('auditLogs', { action: 'members.export', actor: 'demo-admin' })!
     expect(entry.target).toMatchObject({ collection: 'registrations', id: 'district' })
     expect(entry).not.toHaveProperty('communityId')
+    // Every community's progress (whatever the filter), then the district against its own target.
+    const rows = progressRowsOf(await workbookOf(out.fileID))
+    const communities = cloud.store.find('communities', {}, { sort: { order: 1 } })
+    expect(rows).toHaveLength(communities.length + 1)
+    communities.forEach((c, i) => {
+      const approved = cloud.store.count('registrations', { communityId: c._id, status: 'approved' })
+      expect(rows[i]).toEqual([c.name, c.registrationTarget, approved, `${Math.round((approved / c.registrationTarget) * 1000) / 10}%`])
+    })
+    const total = cloud.store.count('registrations', { status: 'approved' })
+    expect(rows[communities.length]).toEqual(['全区（区定目标）', 4403, total, `${Math.round((total / 4403) * 1000) / 10}%`])
   })
 })
 
@@ -490,6 +536,64 @@ describe('stats and target', () => {
     const approved = await c()
     expect(approved.pending).toBe(before.pending)
     expect(approved.approved - before.approved).toBe(1)
+  })
+
+  it('gives staff their own community\u2019s target and percentage', async () => {
+    const [c2] = (await cloud.ok('members', 'stats', {}, 'demo-staff-2')).communities
+    const target = cloud.store.get('communities', 'c2')!.registrationTarget
+    const approved = cloud.store.count('registrations', { communityId: 'c2', status: 'approved' })
+    expect(c2).toMatchObject({ communityId: 'c2', target, approved, percent: Math.round((approved / target) * 1000) / 10 })
+  })
+
+  it('lets the district admin set each community\u2019s target, and nobody else; bad input changes nothing', async () => {
+    const snapshot = () => cloud.store.find('communities', {}, { sort: { order: 1 } }).map((c) => [c._id, c.registrationTarget])
+    const before = snapshot()
+    for (const openid of ['demo-staff', 'demo-staff-2', 'demo-member', 'demo-resident']) {
+      expect(codeOf(await cloud.call('members', 'setCommunityTargets', { targets: [{ communityId: 'c1', target: 800 }] }, openid))).toBe('FORBIDDEN')
+    }
+    const bad: [object, string][] = [
+      [{ targets: [{ communityId: 'c1', target: 0 }] }, '社区报到目标至少为1名'],
+      [{ targets: [{ communityId: 'c1', target: -5 }] }, '社区报到目标至少为1名'],
+      [{ targets: [{ communityId: 'c1', target: 10.5 }] }, '社区报到目标应为整数'],
+      [{ targets: [{ communityId: 'c1', target: '800' }] }, '社区报到目标应为整数'],
+      [{ targets: [{ communityId: 'c1', target: 2_000_000 }] }, '社区报到目标不能超过1000000名'],
+      [{ targets: [] }, '请至少填写一个社区的目标'],
+      [{ targets: [{ communityId: 'c1', target: 800 }, { communityId: 'c99', target: 10 }] }, '社区不存在：c99'],
+      [{ targets: [{ communityId: 'c1', target: 800 }, { communityId: 'c1', target: 900 }] }, '同一社区填写了两次（第1项和第2项）']
+    ]
+    for (const [input, message] of bad) {
+      const reply = await cloud.call('members', 'setCommunityTargets', input, 'demo-admin')
+      expect({ input, code: codeOf(reply), message: reply.ok ? '' : reply.error!.message }).toEqual({ input, code: 'INVALID_INPUT', message })
+    }
+    expect(snapshot()).toEqual(before)
+    expect(cloud.store.count('auditLogs', { action: 'members.setCommunityTargets' })).toBe(0)
+
+    // c1 gets 800, c2 none (未设目标): stats follow at once; the others keep theirs.
+    const out = await cloud.ok('members', 'setCommunityTargets', { targets: [{ communityId: 'c1', target: 800 }, { communityId: 'c2', target: null }, { communityId: 'c3', target: before[2][1] }] }, 'demo-admin')
+    expect(out.changed).toBe(2)
+    expect(out.communities.slice(0, 3)).toEqual([
+      { communityId: 'c1', communityName: '东风社区', target: 800 },
+      { communityId: 'c2', communityName: '红旗社区', target: null },
+      { communityId: 'c3', communityName: '幸福社区', target: before[2][1] }
+    ])
+    const stats = await cloud.ok('members', 'stats', {}, 'demo-admin')
+    const c1 = stats.communities.find((c: { communityId: string }) => c.communityId === 'c1')
+    const c2 = stats.communities.find((c: { communityId: string }) => c.communityId === 'c2')
+    expect(c1).toMatchObject({ target: 800, percent: Math.round((c1.approved / 800) * 1000) / 10 })
+    expect(c2).toMatchObject({ target: null, percent: null })
+    expect(stats.communityTargetsTotal).toBe(4403 - (before[0][1] as number) - (before[1][1] as number) + 800)
+    expect((await cloud.ok('members', 'stats', {}, 'demo-staff-2')).communities[0]).toMatchObject({ target: null, percent: null })
+    expect(cloud.store.findOne('auditLogs', { action: 'members.setCommunityTargets' })).toMatchObject({
+      actor: 'demo-admin',
+      detail: { changes: [{ communityId: 'c1', from: before[0][1], to: 800 }, { communityId: 'c2', from: before[1][1], to: null }] }
+    })
+    // The export's progress sheet says 未设目标 rather than a percentage.
+    const file = await cloud.ok('members', 'export', { status: 'pending' }, 'demo-admin')
+    const rows = progressRowsOf(await workbookOf(file.fileID))
+    expect(rows.find((r) => r[0] === '红旗社区')).toEqual(['红旗社区', '未设目标', cloud.store.count('registrations', { communityId: 'c2', status: 'approved' }), '未设目标'])
+
+    await cloud.ok('members', 'setCommunityTargets', { targets: before.map(([communityId, target]) => ({ communityId, target })) }, 'demo-admin')
+    expect(snapshot()).toEqual(before)
   })
 
   it('lets the district admin change the target, and nobody else', async () => {

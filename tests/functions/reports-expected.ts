@@ -89,6 +89,26 @@ export function expectedValues(cloud: TestCloud, communityId?: string): Record<F
   }
 }
 
+const percent = (approved: number, target: number | null) => (target ? Math.round((approved / target) * 1000) / 10 : null)
+
+/**
+ * 在职党员报到 against the targets, counted directly: the district's target (settings) or the
+ * community's own (`registrationTarget` on its document; absent or null: 未设目标, no percentage),
+ * and each community's target, approved registrations and percentage.
+ */
+export function expectedRegistration(cloud: TestCloud, communityId?: string) {
+  const s = cloud.store
+  const communities = s.find('communities', communityId ? { _id: communityId } : {}, { sort: { order: 1 } })
+  const rows = communities.map((c) => {
+    const target = typeof c.registrationTarget === 'number' ? c.registrationTarget : null
+    const approved = s.count('registrations', { communityId: c._id, status: 'approved' })
+    return { communityId: c._id, communityName: c.name, target, approved, percent: percent(approved, target) }
+  })
+  const approved = s.count('registrations', communityId ? { communityId, status: 'approved' } : { status: 'approved' })
+  const target = communityId ? rows[0].target : (s.get('settings', 'registration')?.target ?? 4403)
+  return { target, approved, percent: percent(approved, target), communities: rows }
+}
+
 /** Figures whose records are exactly the things counted (records.total = value). */
 export const COUNTED_BY_RECORDS: FigureKey[] = [
   'communityCommittees',

@@ -1,6 +1,6 @@
 import { FIGURE_KEYS, type Dashboard, type FigureOutput, type FigureValue } from '../../contracts/reports'
 import { startTestCloud, type TestCloud } from '../support/cloud'
-import { addFixtures, expectedValues, FROM, TO } from './reports-expected'
+import { addFixtures, expectedRegistration, expectedValues, FROM, TO } from './reports-expected'
 
 /**
  * The same checks on the demo district at ten times the seed's size (70 communities, 1,060
@@ -34,6 +34,10 @@ describe('reports at scale 10', () => {
     expect(got.problemsSolved.value).toBeGreaterThan(2000)
     expect(d.communities.length).toBe(70)
     for (const c of d.comparisons) expect(c.rows.length).toBe(70)
+    // 报到 against the district's 44,030 and each of the 70 communities' own targets.
+    expect(d.registration).toEqual(expectedRegistration(cloud))
+    expect(d.registration.target).toBe(44030)
+    expect(d.registration.communities.reduce((a, c) => a + (c.target ?? 0), 0)).toBe(44030)
   }, 120_000)
 
   it('every figure of a community equals a direct count, and staff see only theirs', async () => {

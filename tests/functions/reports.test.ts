@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { FIGURE_KEYS, SECTION_LABELS, SECTIONS, type Dashboard, type FigureKey, type FigureOutput, type FigureValue } from '../../contracts/reports'
 import { startTestCloud, type TestCloud } from '../support/cloud'
-import { addFixtures, COUNTED_BY_RECORDS, expectedValues, FROM, TO } from './reports-expected'
+import { addFixtures, COUNTED_BY_RECORDS, expectedRegistration, expectedValues, FROM, TO } from './reports-expected'
 
 const ADMIN = 'demo-admin'
 const STAFF = 'demo-staff' // 东风社区 c1
@@ -63,6 +63,11 @@ describe('reports at scale 1', () => {
     expect(got.partyInstructors.value).toBe(7)
     expect(got.publicInterestEntities.value).toBe(2)
     expect(got.membersApproved.target).toBe(4403)
+    // 报到 against the district's target and each community's own, as counted in the records.
+    expect(d.registration).toEqual(expectedRegistration(cloud))
+    expect(d.registration.communities.map((c) => c.communityId)).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'])
+    expect(d.registration.communities.reduce((a, c) => a + (c.target ?? 0), 0)).toBe(4403)
+    expect(d.registration.communities.every((c) => c.percent !== null && c.percent > 50)).toBe(true)
     // The fixtures make this one count more than 1000 records.
     expect(got.problemsSolved.value).toBeGreaterThan(1000)
     // The latest *published* month, not the one still in its appeal window (fixture month 2099-01).
@@ -88,7 +93,11 @@ describe('reports at scale 1', () => {
       expect({ key, value: s[key].value }).toEqual({ key, value: expected[key] })
       expect({ key, value: a[key].value }).toEqual({ key, value: expected[key] })
     }
-    expect(s.membersApproved.target).toBeUndefined()
+    // A community is compared with its own target (the seed gives each one).
+    const c1Target = cloud.store.get('communities', 'c1')!.registrationTarget
+    expect(s.membersApproved.target).toBe(c1Target)
+    expect(staff.registration).toEqual(expectedRegistration(cloud, 'c1'))
+    expect(admin.registration).toEqual(expectedRegistration(cloud, 'c1'))
     // another community differs
     const c2 = flat(await cloud.ok<Dashboard>('reports', 'dashboard', PERIOD, STAFF2))
     const expected2 = expectedValues(cloud, 'c2')
@@ -116,6 +125,32 @@ describe('reports at scale 1', () => {
     // Members and deeds belong to exactly one community: the communities add up to the district.
     for (const key of ['membersApproved', 'problemsSolved'] as FigureKey[]) {
       expect(d.comparisons.find((c) => c.key === key)!.rows.reduce((a, r) => a + r.value, 0)).toBe(got[key].value)
+    }
+  })
+
+  it('报到 progress per community: the drill-down, a community without a target, and no extra round trips', async () => {
+    // The drill-down of the 报到 card: the same rows with the records behind the figure.
+    const drill = await cloud.ok<FigureOutput>('reports', 'figure', { key: 'membersApproved', ...PERIOD, pageSize: 5 }, ADMIN)
+    expect(drill.registration).toEqual(expectedRegistration(cloud))
+    const own = await cloud.ok<FigureOutput>('reports', 'figure', { key: 'membersApproved', ...PERIOD, pageSize: 5 }, STAFF2)
+    expect(own.registration).toEqual(expectedRegistration(cloud, 'c2'))
+    expect((await cloud.ok<FigureOutput>('reports', 'figure', { key: 'branches', ...PERIOD, pageSize: 5 }, ADMIN)).registration).toBeUndefined()
+
+    // A community without a target: no percentage (the page shows 未设目标), for the district and for its staff.
+    const c2Target = cloud.store.get('communities', 'c2')!.registrationTarget
+    await cloud.ok('members', 'setCommunityTargets', { targets: [{ communityId: 'c2', target: null }] }, ADMIN)
+    try {
+      const { reply, stats } = await cloud.callWithStats<Dashboard>('reports', 'dashboard', PERIOD, ADMIN)
+      if (!reply.ok) throw new Error(reply.error.message)
+      expect(reply.data.registration).toEqual(expectedRegistration(cloud))
+      expect(reply.data.registration.communities[1]).toMatchObject({ communityId: 'c2', target: null, percent: null })
+      // The progress comes from what the dashboard counts anyway: 60 round trips before it was added.
+      expect(stats.dbRequests).toBeLessThanOrEqual(60)
+      const staff2 = await cloud.ok<Dashboard>('reports', 'dashboard', PERIOD, STAFF2)
+      expect(staff2.registration).toMatchObject({ target: null, percent: null, communities: [{ communityId: 'c2', target: null, percent: null }] })
+      expect(flat(staff2).membersApproved.target).toBeUndefined()
+    } finally {
+      await cloud.ok('members', 'setCommunityTargets', { targets: [{ communityId: 'c2', target: c2Target }] }, ADMIN)
     }
   })
 

@@ -50,13 +50,13 @@ const membersApproved = collectionFigure<RegistrationDoc>({
   unit: '名',
   kind: 'stock',
   definition:
-    '截至当前，报到已审核通过的在职党员人数；每人至多一条有效报到，转出的不计。全区统计时与区定目标（默认 4,403 名）对照。',
+    '截至当前，报到已审核通过的在职党员人数；每人至多一条有效报到，转出的不计。全区统计时与区定目标（默认 4,403 名）对照，社区统计时与区里为该社区设定的目标对照（未设目标的不计完成率）。',
   recordLabel: '报到记录',
   collection: 'registrations',
   where: (scope) => scoped(scope, { status: 'approved' }),
   order: ['reviewedAt', 'desc'],
   compare: true,
-  target: async (scope) => (scope.communityId ? undefined : currentTarget()),
+  target: async (scope) => (scope.communityId ? (scope.target ?? undefined) : currentTarget()),
   record: (r, n) => registrationRecord(r, n, r.reviewedAt)
 })
 

@@ -1,6 +1,7 @@
 export { reportsApi } from './api'
 export { useDashboard, type DashboardQuery } from './useDashboard'
 export { FigureCard } from './FigureCard'
+export { TargetProgressList } from './TargetProgress'
 export { ScopeBar } from './ScopeBar'
 export { TrendCharts, ComparisonChart } from './DashboardCharts'
 export { periodPresets, presetOf, periodLabel, DEFAULT_PERIOD } from './period'

@@ -3,7 +3,8 @@ import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { BigButton, ErrorState, LoadingState, PageContainer, Section } from '@/components'
 import { SECTION_LABELS } from '@contracts/reports'
-import { ComparisonChart, DEFAULT_PERIOD, FigureCard, presetOf, ScopeBar, TrendCharts, useDashboard, type DashboardQuery } from '@/features/district'
+import { targetPercentText } from '@contracts/members'
+import { ComparisonChart, DEFAULT_PERIOD, FigureCard, formatValue, presetOf, ScopeBar, TargetProgressList, TrendCharts, useDashboard, type DashboardQuery } from '@/features/district'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import './index.scss'
@@ -51,6 +52,14 @@ export default function DashboardPage() {
           onChange={(next) => setQuery(next)}
         />
         {error ? <Text className='dashboard__error'>{error.message}</Text> : null}
+        <Section
+          title='在职党员报到进度'
+          subtitle={`已报到 ${formatValue(data.registration.approved)} 名 · ${
+            data.registration.target === null ? '未设目标' : `目标 ${formatValue(data.registration.target)} 名 · ${targetPercentText(data.registration.percent)}`
+          }`}
+        >
+          <TargetProgressList rows={data.registration.communities} onOpen={() => open('membersApproved')} />
+        </Section>
         <TrendCharts trends={data.trends} />
         {data.comparisons.length ? <ComparisonChart comparisons={data.comparisons} /> : null}
         {data.sections.map((section, i) => (

@@ -4,7 +4,8 @@ import { Text, View } from '@tarojs/components'
 import { EmptyState, ErrorState, LoadingState, PageContainer, Section } from '@/components'
 import { FIGURE_KEYS, FIGURE_KIND_LABELS, type FigureKey, type FigureOutput, type FigureRecord } from '@contracts/reports'
 import type { ReplyError } from '@contracts/reply'
-import { formatValue, percentOf, reportsApi } from '@/features/district'
+import { targetPercentText } from '@contracts/members'
+import { formatValue, percentOf, reportsApi, TargetProgressList } from '@/features/district'
 import { useRequirePersona } from '@/features/session'
 import './index.scss'
 
@@ -69,6 +70,8 @@ export default function FigurePage() {
           <Text className='figure-page__note'>
             目标 {formatValue(f.target)}，完成 {percentOf(f.value, f.target)}%
           </Text>
+        ) : head.registration && head.registration.target === null ? (
+          <Text className='figure-page__note'>未设目标</Text>
         ) : null}
         {f.note ? <Text className='figure-page__note'>{f.note}</Text> : null}
       </View>
@@ -87,6 +90,11 @@ export default function FigurePage() {
           </View>
         ) : null}
       </Section>
+      {head.registration ? (
+        <Section title='各社区报到进度' subtitle={head.registration.communities.length > 1 ? `全区 ${targetPercentText(head.registration.percent)}` : undefined}>
+          <TargetProgressList rows={head.registration.communities} />
+        </Section>
+      ) : null}
       <Section title={`${head.recordLabel}明细`} subtitle={`共${formatValue(total)}条`}>
         {items.length === 0 ? (
           <EmptyState title='暂无记录' description={f.kind === 'flow' ? '统计期内没有相关记录' : undefined} />
