@@ -8,8 +8,12 @@ import { pageOf, photoSchema, photosInputSchema, ticketCategorySchema } from './
  * the time spent; the resident (or community staff on their behalf, e.g. after a phone call with an
  * elderly resident) confirms, and the member's minutes become verified service hours.
  *
- * open (待认领) → claimed (已认领) → completed (待确认) → confirmed (已完成)
- *   the poster may cancel while open or claimed; the member may release a claim (back to open).
+ * pending (待审核) → open (待认领) → claimed (已认领) → completed (待确认) → confirmed (已完成)
+ *         ↘ rejected (未通过, with the reason)
+ *   A new wish passes the content check and then waits for the staff of its community (or a district
+ *   admin) to review it: only approved wishes are listed publicly, claimed and counted. The poster
+ *   sees their pending and rejected wishes (with the reason) under "mine".
+ *   the poster may cancel while pending, open or claimed; the member may release a claim (back to open).
  *
  * 我为群众办实事 (deeds): the ledger of what got done — every resolved ticket and every confirmed
  * wish, one entry each (see DEED_FIGURES for which entries count as which figure).
@@ -25,9 +29,11 @@ export const WISH_CATEGORY_LABELS: Record<WishCategory, string> = {
   other: '其他'
 }
 
-export const WISH_STATUSES = ['open', 'claimed', 'completed', 'confirmed', 'cancelled'] as const
+export const WISH_STATUSES = ['pending', 'rejected', 'open', 'claimed', 'completed', 'confirmed', 'cancelled'] as const
 export type WishStatus = (typeof WISH_STATUSES)[number]
 export const WISH_STATUS_LABELS: Record<WishStatus, string> = {
+  pending: '待审核',
+  rejected: '未通过',
   open: '待认领',
   claimed: '已认领',
   completed: '待确认',
@@ -52,10 +58,11 @@ export const wishesCreateInput = z.object({
 export const wishesListInput = pageInputSchema.extend({
   /**
    * open: open wishes of my community (members claim from here); mine: wishes I posted;
-   * claimed: wishes I claimed (members); community: all wishes of a community (staff; admin any).
+   * claimed: wishes I claimed (members); community: all wishes of a community (staff; admin any);
+   * review: wishes waiting for review in the communities I manage, oldest first (staff; admin any).
    */
   /** Default: `open` for a party member, `mine` for everyone else. */
-  scope: z.enum(['open', 'mine', 'claimed', 'community']).optional(),
+  scope: z.enum(['open', 'mine', 'claimed', 'community', 'review']).optional(),
   status: z.enum(WISH_STATUSES).optional(),
   communityId: idSchema.optional()
 })
@@ -76,6 +83,18 @@ export const wishesConfirmInput = z.object({
 })
 export const wishesCancelInput = z.object({ wishId: idSchema, note: z.string().trim().max(200).optional() })
 export const wishesGetInput = z.object({ wishId: idSchema })
+
+export const WISH_REVIEW_DECISIONS = ['approve', 'reject'] as const
+export const wishesReviewInput = z
+  .object({
+    wishId: idSchema,
+    decision: z.enum(WISH_REVIEW_DECISIONS, { message: '请选择审核结果' }),
+    /** Required to reject: the poster is told why. */
+    reason: z.string().trim().max(200, '原因不能超过200个字').optional()
+  })
+  .superRefine((value, ctx) => {
+    if (value.decision === 'reject' && !value.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '请填写未通过的原因' })
+  })
 
 export const DEED_KINDS = ['ticket', 'wish'] as const
 export type DeedKind = (typeof DEED_KINDS)[number]
@@ -140,7 +159,10 @@ export const wishSchema = z.object({
   confirmedAt: z.string().optional(),
   /** Id of the member's service record, once the hours are recorded. */
   serviceRecordId: z.string().optional(),
-  actions: z.object({ claim: z.boolean(), release: z.boolean(), complete: z.boolean(), confirm: z.boolean(), cancel: z.boolean() })
+  /** Review (poster and staff only): when, and why it was not approved. */
+  reviewedAt: z.string().optional(),
+  rejectReason: z.string().optional(),
+  actions: z.object({ claim: z.boolean(), release: z.boolean(), complete: z.boolean(), confirm: z.boolean(), cancel: z.boolean(), review: z.boolean() })
 })
 export type Wish = z.infer<typeof wishSchema>
 
@@ -187,6 +209,8 @@ export const wishesContract = {
   complete: { input: wishesCompleteInput, output: wishSchema },
   confirm: { input: wishesConfirmInput, output: wishSchema },
   cancel: { input: wishesCancelInput, output: wishSchema },
+  /** Staff of the wish's community (district admin: any) approve a pending wish or reject it with a reason. */
+  review: { input: wishesReviewInput, output: wishSchema },
   /** 我为群众办实事: the ledger, newest first (public form). */
   deeds: { input: wishesDeedsInput, output: pageOf(deedSchema) },
   deedTotals: { input: wishesDeedTotalsInput, output: deedTotalsSchema }

@@ -447,6 +447,9 @@ export const seedTickets: DomainSeed = async (store, { scale, now: nowDate }) =>
   await store.insertMany('rankingAppeals', appeals as unknown as Record<string, unknown>[])
 }
 
+/** Who approved the seeded wishes (the personas' communities; others: 社区工作人员). */
+const SEED_REVIEWERS: Record<string, { openid: string; name: string }> = { c1: { openid: 'demo-staff', name: '张敏' }, c2: { openid: 'demo-staff-2', name: '赵磊' } }
+
 function buildWishes(store: Parameters<DomainSeed>[0], district: District, rng: Rng, now: number, scale: number) {
   const wishes: WishRecord[] = []
   const wishEvents: WishEventRecord[] = []
@@ -486,6 +489,9 @@ function buildWishes(store: Parameters<DomainSeed>[0], district: District, rng: 
       ratingComment: null,
       cancelledAt: null,
       serviceRecordId: null,
+      // Seeded wishes past 待审核 were approved by their community's staff an hour after posting.
+      ...(w.status === 'pending' ? { reviewedAt: null, reviewedBy: null, reviewerName: null } : { reviewedAt: new Date(+w.createdAt + HOUR), reviewedBy: SEED_REVIEWERS[w.communityId]?.openid ?? null, reviewerName: SEED_REVIEWERS[w.communityId]?.name ?? '社区工作人员' }),
+      rejectReason: null,
       updatedAt: events[events.length - 1][1],
       seq: events.length,
       ...w
@@ -501,6 +507,8 @@ function buildWishes(store: Parameters<DomainSeed>[0], district: District, rng: 
   // c1g1, for the personas
   add({ ...WISHES[0], description: WISHES[0].description, gridId: 'c1g1', buildingId: 'c1g1b1', communityId: 'c1', residentOpenid: 'demo-resident', residentName: '王秀兰', residentMobile: '13900000001', status: 'open', createdAt: at(20) }, [['created', at(20), 'demo-resident', '王秀兰', null]])
   add({ ...WISHES[1], description: WISHES[1].description, gridId: 'c1g1', buildingId: 'c1g1b3', communityId: 'c1', residentOpenid: elder.openid, residentName: elder.name, residentMobile: '13900001201', status: 'open', createdAt: at(8) }, [['created', at(8), elder.openid, elder.name, null]])
+  // one waiting for 张敏's review (not listed publicly until approved)
+  add({ ...WISHES[5], description: WISHES[5].description, gridId: 'c1g1', buildingId: 'c1g1b3', communityId: 'c1', residentOpenid: elder.openid, residentName: elder.name, residentMobile: '13900001201', status: 'pending', createdAt: at(2) }, [['created', at(2), elder.openid, elder.name, null]])
   add(
     { ...WISHES[2], description: WISHES[2].description, gridId: 'c1g1', buildingId: 'c1g1b4', communityId: 'c1', residentOpenid: 'seed-resident-c1g1-2', residentName: '陈淑芬', residentMobile: '13900001202', status: 'claimed', memberOpenid: 'demo-member', memberName: '李明', claimedAt: at(5), createdAt: at(30) },
     [

@@ -6,24 +6,50 @@
  * link that anyone can use to check it against the records (`verifyCertificate`, no sign-in,
  * never a mobile number).
  *
+ * Identity document (证件类型 and 证件号码): given by the volunteer, with explicit consent to the
+ * purpose (ID_CONSENT_PURPOSE, consent time recorded), when asking for a certificate — the only
+ * thing it is collected for. It is validated (居民身份证: GB 11643 check character) and then kept
+ * only masked (1101**********1234) on the volunteer record and on the certificate: the full number
+ * is never stored, so no action and no role can return it.
+ *
+ * Handler (经办人): always a staff member of the issuer (isOrganiser: the community's staff, or a
+ * district admin for the district) — the latest verifier of the records who is such staff, or the
+ * staff member who issues it for the volunteer (`volunteerNo`). A resident who confirmed a 微心愿
+ * verified those hours for the wish but is never the handler; a volunteer whose hours no staff
+ * verified asks the community, whose staff issue it. Anyone else issuing for a volunteer: FORBIDDEN.
+ *
  * Asking again while the records are unchanged returns the same certificate (its `fingerprint`
  * is the issuer plus every record id and verified minutes); a correction to a record after issue
  * makes `verifyCertificate` report "changed".
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type { Certificate, CertificateCheck } from '../../contracts/activities'
-import { DISTRICT_ISSUER, VERIFIED_STATUSES } from '../../contracts/activities'
+import type { Certificate, CertificateCheck, certificateInput, IdType } from '../../contracts/activities'
+import { DISTRICT_ISSUER, ID_CONSENT_PURPOSE, maskIdNumber, VERIFIED_STATUSES } from '../../contracts/activities'
+import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
-import { conflict, notFound } from '../core/errors'
-import type { Caller } from '../core/identity'
+import { conflict, forbidden, invalid, notFound } from '../core/errors'
+import { hasRole, isDistrictAdmin } from '../core/guard'
+import { loadCaller, type Caller } from '../core/identity'
 import { maskName } from '../core/mask'
 import { findById } from '../core/records'
 import { shanghai } from '../core/time'
 import { platform } from '../platform'
-import { CERTIFICATES, isoOf, RECORDS, type RecordDoc } from './model'
+import { isOrganiser } from './access'
+import { CERTIFICATES, isoOf, RECORDS, VOLUNTEERS, type RecordDoc, type VolunteerDoc } from './model'
 import { publicUrl } from './util'
 import { callerPerson, ensureVolunteer } from './volunteers'
+
+type CertificateInput = z.output<typeof certificateInput>
+
+/** The identity document on the volunteer record (`volunteers/<openid>.identity`): masked only. */
+interface StoredIdentity {
+  type: IdType
+  masked: string
+  consentAt: Date
+  purpose: string
+}
+type VolunteerWithIdentity = VolunteerDoc & { identity?: StoredIdentity }
 
 export const VERIFY_PAGE = 'packages/volunteer/pages/verify/index'
 /** How many records a certificate lists one by one (the totals always cover all of them). */
@@ -39,7 +65,11 @@ interface CertificateDoc {
   issuerName: string
   personInCharge: string
   handler: string
+  /** openid of the handler (a staff member of the issuer). */
+  handlerOpenid?: string
   sealText: string
+  idType?: IdType
+  idNumberMasked?: string
   totalMinutes: number
   recordCount: number
   periodFrom: Date
@@ -131,6 +161,7 @@ async function present(doc: CertificateDoc): Promise<Certificate> {
     personInCharge: doc.personInCharge,
     handler: doc.handler,
     sealText: doc.sealText,
+    ...(doc.idType ? { idType: doc.idType, idNumberMasked: doc.idNumberMasked } : {}),
     totalMinutes: doc.totalMinutes,
     recordCount: doc.recordCount,
     periodFrom: isoOf(doc.periodFrom),
@@ -157,24 +188,90 @@ async function minutesByIssuer(openid: string): Promise<{ issuerId: string; minu
   return (res.list as { _id: string | null; minutes: number }[]).map((r) => ({ issuerId: r._id ?? DISTRICT_ISSUER, minutes: r.minutes }))
 }
 
-export async function issueCertificate(caller: Caller, issuerIdInput?: string): Promise<Certificate> {
-  const issuers = (await minutesByIssuer(caller.openid)).filter((i) => i.minutes > 0)
-  const home = caller.user?.profile?.communityId
-  const issuerId = issuerIdInput ?? (issuers.find((i) => i.issuerId === home) ?? issuers[0])?.issuerId
+const issuerCommunity = (issuerId: string): string | null => (issuerId === DISTRICT_ISSUER ? null : issuerId)
+
+/**
+ * The handler among the records' verifiers: the latest one who is (still) staff of the issuer.
+ * Verifiers who are not — a resident who confirmed a 微心愿, staff since moved elsewhere — are skipped.
+ */
+async function staffVerifier(records: RecordDoc[], issuerId: string): Promise<{ openid: string; name: string } | null> {
+  const byLatest = [...records].filter((r) => r.verifiedBy).sort((a, b) => +(b.verifiedAt ?? 0) - +(a.verifiedAt ?? 0))
+  const seen = new Set<string>()
+  for (const r of byLatest) {
+    if (seen.has(r.verifiedBy!)) continue
+    seen.add(r.verifiedBy!)
+    if (seen.size > 10) break
+    const verifier = await loadCaller(r.verifiedBy!)
+    if (verifier.user && isOrganiser(verifier, issuerCommunity(issuerId)))
+      return { openid: verifier.openid, name: verifier.user.profile?.name || r.verifiedByName || '社区工作人员' }
+  }
+  return null
+}
+
+/**
+ * A certificate of the volunteer's verified hours with one issuer.
+ * - The volunteer asks for their own (`identity` the first time, with consent): the handler is the
+ *   latest staff verifier of those records; when no staff member verified any of them (hours from
+ *   微心愿 confirmed by residents only) the identity is kept and the community's staff issue it.
+ * - Staff issue one for a volunteer (`volunteerNo`): they must be the issuer's staff, and become
+ *   its handler. The identity document is the volunteer's own (staff cannot enter it for them).
+ */
+export async function issueCertificate(caller: Caller, input: CertificateInput): Promise<Certificate> {
+  const forVolunteer = input.volunteerNo !== undefined
+  if (forVolunteer && !hasRole(caller, 'staff') && !isDistrictAdmin(caller)) throw forbidden('仅出具单位的工作人员可以为志愿者出具证明')
+  if (forVolunteer && input.identity) throw invalid('证件信息须由志愿者本人填写并同意', ['identity'])
+
+  let subject: { openid: string; name?: string; communityId?: string }
+  if (forVolunteer) {
+    const res = await db().collection(VOLUNTEERS).where({ volunteerNo: input.volunteerNo }).limit(1).get()
+    const volunteer = res.data[0] as VolunteerWithIdentity | undefined
+    if (!volunteer) throw notFound('该志愿者编号')
+    const user = (await loadCaller(volunteer._id)).user
+    subject = { openid: volunteer._id, name: user?.profile?.name || volunteer.name, communityId: user?.profile?.communityId ?? volunteer.communityId }
+  } else subject = callerPerson(caller)
+
+  const issuers = (await minutesByIssuer(subject.openid)).filter((i) => i.minutes > 0)
+  let issuerId = input.issuerId
+  if (!issuerId) {
+    const candidates = forVolunteer ? issuers.filter((i) => isOrganiser(caller, issuerCommunity(i.issuerId))) : issuers
+    issuerId = (candidates.find((i) => i.issuerId === subject.communityId) ?? candidates[0] ?? issuers[0])?.issuerId
+  }
+  // Scope before anything about the volunteer's hours is told: only the issuer's staff issue for someone.
+  if (forVolunteer && issuerId && !isOrganiser(caller, issuerCommunity(issuerId)))
+    throw forbidden(issuerId === DISTRICT_ISSUER ? '仅区级管理员可以出具区级志愿服务证明' : '仅本社区工作人员可以出具本社区的志愿服务证明')
   if (!issuerId || !issuers.some((i) => i.issuerId === issuerId)) throw conflict('暂无已认定的志愿服务时长，无法出具证明')
 
-  const records = (await verifiedRecords(caller.openid, issuerId)).filter((r) => r.verifiedMinutes > 0)
+  const records = (await verifiedRecords(subject.openid, issuerId)).filter((r) => r.verifiedMinutes > 0)
   if (records.length === 0) throw conflict('暂无已认定的志愿服务时长，无法出具证明')
+
+  // The identity document: given now (with consent), or the one the volunteer gave before.
+  const volunteer = (await ensureVolunteer(subject)) as VolunteerWithIdentity
+  let identity = volunteer.identity
+  if (input.identity) {
+    identity = { type: input.identity.idType, masked: maskIdNumber(input.identity.idNumber), consentAt: clock.date(), purpose: ID_CONSENT_PURPOSE }
+    if (volunteer.identity?.type !== identity.type || volunteer.identity?.masked !== identity.masked || !volunteer.identity?.consentAt)
+      await db().collection(VOLUNTEERS).doc(subject.openid).update({ data: { identity } })
+  }
+  if (!identity)
+    throw forVolunteer
+      ? conflict('该志愿者尚未登记证件信息，请其在“志愿服务证明”页面填写证件并同意后再出具')
+      : invalid('请填写证件类型和证件号码，并勾选同意用于出具证明', ['identity', 'idType', 'idNumber'])
+
   const snapshot = records.map((r) => ({ id: r._id, minutes: r.verifiedMinutes }))
   const fingerprint = createHash('sha256')
-    .update(`${issuerId}|${snapshot.map((r) => `${r.id}:${r.minutes}`).join(',')}`)
+    .update(`${issuerId}|${identity.type}:${identity.masked}|${snapshot.map((r) => `${r.id}:${r.minutes}`).join(',')}`)
     .digest('hex')
     .slice(0, 32)
-  const existing = await db().collection(CERTIFICATES).where({ openid: caller.openid, fingerprint }).limit(1).get()
+  const existing = await db().collection(CERTIFICATES).where({ openid: subject.openid, fingerprint }).limit(1).get()
   if (existing.data[0]) return present(existing.data[0] as CertificateDoc)
 
-  const volunteer = await ensureVolunteer(callerPerson(caller))
+  const handler = forVolunteer
+    ? { openid: caller.openid, name: caller.user?.profile?.name || (isDistrictAdmin(caller) ? '区级管理员' : '社区工作人员') }
+    : await staffVerifier(records, issuerId)
   const issuer = await issuerOf(issuerId)
+  if (!handler)
+    throw conflict(`这些服务时长尚无${issuer.name}工作人员审核，证件信息已保存，请联系社区工作人员为您出具证明（提供志愿者编号 ${volunteer.volunteerNo}）`)
+
   const byCategory = new Map<string, { minutes: number; records: number }>()
   for (const r of records) {
     const row = byCategory.get(r.category) ?? { minutes: 0, records: 0 }
@@ -182,20 +279,21 @@ export async function issueCertificate(caller: Caller, issuerIdInput?: string): 
     row.records += 1
     byCategory.set(r.category, row)
   }
-  // The handler (经办人) is whoever verified the latest record; the person in charge signs for the issuer.
-  const latestVerified = [...records].sort((a, b) => +(b.verifiedAt ?? 0) - +(a.verifiedAt ?? 0))[0]
   const now = clock.now()
   const doc: CertificateDoc = {
     _id: newCertificateNo(now),
-    openid: caller.openid,
+    openid: subject.openid,
     fingerprint,
-    name: caller.user?.profile?.name || volunteer.name,
+    name: subject.name || volunteer.name,
     volunteerNo: volunteer.volunteerNo,
     issuerId,
     issuerName: issuer.name,
     personInCharge: issuer.personInCharge,
-    handler: latestVerified?.verifiedByName || issuer.personInCharge,
+    handler: handler.name,
+    handlerOpenid: handler.openid,
     sealText: issuer.sealText,
+    idType: identity.type,
+    idNumberMasked: identity.masked,
     totalMinutes: records.reduce((sum, r) => sum + r.verifiedMinutes, 0),
     recordCount: records.length,
     periodFrom: records[0].serviceDate,
@@ -241,6 +339,7 @@ export async function verifyCertificate(certificateNo: string): Promise<Certific
     status: unchanged ? 'valid' : 'changed',
     name: maskName(doc.name),
     volunteerNo: doc.volunteerNo,
+    ...(doc.idType ? { idType: doc.idType, idNumberMasked: doc.idNumberMasked } : {}),
     issuerName: doc.issuerName,
     personInCharge: doc.personInCharge,
     handler: doc.handler,

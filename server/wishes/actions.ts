@@ -8,7 +8,8 @@ import {
   type wishesCompleteInput,
   type wishesConfirmInput,
   type wishesCreateInput,
-  type wishesListInput
+  type wishesListInput,
+  type wishesReviewInput
 } from '../../contracts/wishes'
 import type { z } from '../../contracts/zod'
 import { recordServiceFromWish } from '../activities/records'
@@ -97,6 +98,7 @@ async function views(ws: WishRecord[], caller: Caller): Promise<Wish[]> {
       const staff = canManageCommunity(caller, w.communityId)
       const insider = mine || claimedByMe || staff
       const open = w.status === 'open'
+      const reviewable = mine || staff
       return {
         _id: w._id,
         category: w.category,
@@ -122,13 +124,16 @@ async function views(ws: WishRecord[], caller: Caller): Promise<Wish[]> {
         completedAt: iso(w.completedAt),
         confirmedAt: iso(w.confirmedAt),
         serviceRecordId: w.serviceRecordId ?? undefined,
+        reviewedAt: reviewable ? iso(w.reviewedAt) : undefined,
+        rejectReason: reviewable && w.status === 'rejected' ? (w.rejectReason ?? undefined) : undefined,
         actions: {
           claim: open && !mine && memberOf(caller, w.communityId),
           release: claimedByMe && w.status === 'claimed',
           complete: claimedByMe && w.status === 'claimed',
           // also: a confirmed wish whose service hours could not be written yet (confirm again writes them)
           confirm: (w.status === 'completed' || (w.status === 'confirmed' && !w.serviceRecordId && !!w.memberOpenid)) && (mine || staff),
-          cancel: (w.status === 'open' || w.status === 'claimed') && (mine || staff)
+          cancel: (w.status === 'pending' || w.status === 'open' || w.status === 'claimed') && (mine || staff),
+          review: w.status === 'pending' && staff
         }
       }
     })
@@ -158,7 +163,8 @@ export async function createWish(caller: Caller, input: z.infer<typeof wishesCre
     residentName: nameOf(caller),
     residentMobile: caller.user?.profile.mobile ?? null,
     showName: input.showName ?? false,
-    status: 'open',
+    // Published only once the community's staff approve it (reviewWish).
+    status: 'pending',
     memberOpenid: null,
     memberName: null,
     claimedAt: null,
@@ -172,6 +178,10 @@ export async function createWish(caller: Caller, input: z.infer<typeof wishesCre
     ratingComment: null,
     cancelledAt: null,
     serviceRecordId: null,
+    reviewedAt: null,
+    reviewedBy: null,
+    reviewerName: null,
+    rejectReason: null,
     createdAt: now,
     updatedAt: now,
     seq: 1
@@ -209,17 +219,20 @@ export async function listWishes(caller: Caller, input: z.infer<typeof wishesLis
     where.status = 'open'
   } else {
     const managed = managedCommunities(caller)
-    if (managed !== null && managed.length === 0) throw forbidden('仅社区工作人员可以查看全部心愿')
+    if (managed !== null && managed.length === 0) throw forbidden(scope === 'review' ? '仅社区工作人员可以审核心愿' : '仅社区工作人员可以查看全部心愿')
     if (input.communityId) {
       if (managed !== null && !managed.includes(input.communityId)) throw forbidden('仅本社区工作人员可以查看')
       where.communityId = input.communityId
     } else if (managed !== null) where.communityId = _.in(managed)
+    if (scope === 'review') where.status = 'pending'
   }
-  if (input.status && scope !== 'open') where.status = input.status
+  if (input.status && scope !== 'open' && scope !== 'review') where.status = input.status
   const col = db().collection('wishes')
+  // The review queue: oldest first, so nobody waits longest.
+  const order = scope === 'review' ? 'asc' : 'desc'
   const [count, page] = await Promise.all([
     col.where(where).count(),
-    col.where(where).orderBy('createdAt', 'desc').skip((input.page - 1) * input.pageSize).limit(input.pageSize).get()
+    col.where(where).orderBy('createdAt', order).orderBy('_id', order).skip((input.page - 1) * input.pageSize).limit(input.pageSize).get()
   ])
   return { items: await views(page.data as WishRecord[], caller), total: count.total, page: input.page, pageSize: input.pageSize }
 }
@@ -247,7 +260,43 @@ async function ensureServiceRecord(w: WishRecord): Promise<WishRecord> {
 
 /** Reads never write: a confirmed wish whose hours are missing is completed by `confirm` again. */
 export async function getWish(caller: Caller, wishId: string): Promise<Wish> {
-  return one(await getById<WishRecord>('wishes', wishId, '心愿'), caller)
+  const w = await getById<WishRecord>('wishes', wishId, '心愿')
+  // Not yet published (or not approved): only its poster and the community's staff see it.
+  if (!isPublished(w) && w.residentOpenid !== caller.openid && !canManageCommunity(caller, w.communityId)) throw notFound('心愿')
+  return one(w, caller)
+}
+
+/** Approved at some point: not pending or rejected, and not cancelled before anyone reviewed it. */
+const isPublished = (w: WishRecord) => w.status !== 'pending' && w.status !== 'rejected' && !(w.status === 'cancelled' && w.reviewedAt === null)
+
+/**
+ * Staff of the wish's community (or a district admin) review a pending wish before it is published:
+ * approve (it becomes 待认领 and is listed for members) or reject with a reason (checked like any
+ * text; the poster sees it on the wish). The poster is told either way, as for member registrations.
+ * Two reviewers at once: one wins, the other gets CONFLICT.
+ */
+export async function reviewWish(caller: Caller, input: z.infer<typeof wishesReviewInput>): Promise<Wish> {
+  const current = await getById<WishRecord>('wishes', input.wishId, '心愿')
+  if (!canManageCommunity(caller, current.communityId)) throw forbidden('仅本社区工作人员可以审核')
+  if (current.status !== 'pending') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[current.status]}”，无需审核`)
+  const reject = input.decision === 'reject'
+  if (reject) await checkTexts(caller.openid, [['reason', input.reason]])
+  else
+    // Published text passes the content check at publication too (the word list may have changed since).
+    await checkTexts(current.residentOpenid, [
+      ['title', current.title],
+      ['description', current.description ?? undefined]
+    ])
+  const w = await mutateWish(caller, input.wishId, (w) => {
+    if (w.status !== 'pending') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，无需审核`)
+    const now = clock.date()
+    const review = { reviewedAt: now, reviewedBy: caller.openid, reviewerName: nameOf(caller) }
+    return reject
+      ? { set: { status: 'rejected', ...review, rejectReason: input.reason ?? null }, event: { kind: 'rejected', note: input.reason ?? null } }
+      : { set: { status: 'open', ...review, rejectReason: null }, event: { kind: 'approved' } }
+  })
+  await notify(w.residentOpenid, w, reject ? '未通过' : '已发布', reject ? `原因：${input.reason}` : '心愿已通过审核，等待党员认领')
+  return one(w, caller)
 }
 
 export async function claimWish(caller: Caller, wishId: string): Promise<Wish> {
@@ -317,7 +366,7 @@ export async function cancelWish(caller: Caller, input: z.infer<typeof wishesCan
   if (current.residentOpenid !== caller.openid && !canManageCommunity(caller, current.communityId)) throw forbidden('只有发布人或社区工作人员可以取消')
   await checkTexts(caller.openid, [['note', input.note]])
   const w = await mutateWish(caller, input.wishId, (w) => {
-    if (w.status !== 'open' && w.status !== 'claimed') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能取消`)
+    if (w.status !== 'pending' && w.status !== 'open' && w.status !== 'claimed') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能取消`)
     return { set: { status: 'cancelled', cancelledAt: clock.date() }, event: { kind: 'cancelled', note: input.note ?? null } }
   })
   await notify(w.memberOpenid, w, '已取消', input.note ?? '发布人取消了心愿')

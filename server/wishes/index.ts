@@ -1,6 +1,6 @@
 import { wishesContract } from '../../contracts/wishes'
 import { action } from '../core/function'
-import { cancelWish, claimWish, completeWish, confirmWish, createWish, getWish, listWishes, releaseWish } from './actions'
+import { cancelWish, claimWish, completeWish, confirmWish, createWish, getWish, listWishes, releaseWish, reviewWish } from './actions'
 import { deedTotals, listDeeds } from './ledger'
 
 const c = wishesContract
@@ -15,6 +15,7 @@ export const wishesActions = {
   complete: action({ input: c.complete.input, access: ['member'], handler: (input, { caller }) => completeWish(caller, input) }),
   confirm: action({ input: c.confirm.input, access: 'signedIn', handler: (input, { caller }) => confirmWish(caller, input) }),
   cancel: action({ input: c.cancel.input, access: 'signedIn', handler: (input, { caller }) => cancelWish(caller, input) }),
+  review: action({ input: c.review.input, access: ['staff', 'district_admin'], handler: (input, { caller }) => reviewWish(caller, input) }),
   deeds: action({ input: c.deeds.input, access: 'signedIn', handler: (input) => listDeeds(input) }),
   deedTotals: action({ input: c.deedTotals.input, access: 'public', handler: (input) => deedTotals(input.communityId) })
 }

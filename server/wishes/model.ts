@@ -29,6 +29,11 @@ export interface WishRecord {
   cancelledAt: Date | null
   /** The member's verified service record (volunteer capability), once written. */
   serviceRecordId: string | null
+  /** Review by the community's staff before publication (pending → open | rejected). */
+  reviewedAt?: Date | null
+  reviewedBy?: string | null
+  reviewerName?: string | null
+  rejectReason?: string | null
   createdAt: Date
   updatedAt: Date
   seq: number
@@ -38,7 +43,7 @@ export interface WishEventRecord {
   _id: string
   wishId: string
   seq: number
-  kind: 'created' | 'claimed' | 'released' | 'completed' | 'confirmed' | 'cancelled'
+  kind: 'created' | 'approved' | 'rejected' | 'claimed' | 'released' | 'completed' | 'confirmed' | 'cancelled'
   at: Date
   actorOpenid: string
   actorName: string

@@ -166,9 +166,12 @@ describe('a volunteer’s hours', () => {
   })
 })
 
+/** The identity document a volunteer gives (with consent) the first time they ask for a certificate. */
+const ID = { idType: 'resident_id', idNumber: '110101199003071233', consent: true }
+
 describe('certificates', () => {
   test('carry what the 办法 requires, and anyone can verify them without signing in', async () => {
-    const cert = await cloud.ok('activities', 'certificate', {}, 'demo-member')
+    const cert = await cloud.ok('activities', 'certificate', { identity: ID }, 'demo-member')
     const verified = cloud.store.find('serviceRecords', { openid: 'demo-member', communityId: 'c1', status: { $in: ['approved', 'adjusted'] } })
     expect(cert).toMatchObject({
       name: '李明',
@@ -176,6 +179,8 @@ describe('certificates', () => {
       issuerName: '东风社区居民委员会',
       sealText: '东风社区居民委员会',
       handler: '张敏',
+      idType: 'resident_id',
+      idNumberMasked: '1101**********1233',
       recordCount: verified.length,
       totalMinutes: verified.reduce((s, r) => s + r.verifiedMinutes, 0)
     })
@@ -194,6 +199,8 @@ describe('certificates', () => {
     if (!check.ok) return
     expect(check.data).toMatchObject({ valid: true, status: 'valid', volunteerNo: cert.volunteerNo, totalMinutes: cert.totalMinutes, currentMinutes: cert.totalMinutes, issuerName: '东风社区居民委员会' })
     expect(check.data.name).toBe('李*')
+    expect(check.data).toMatchObject({ idType: 'resident_id', idNumberMasked: '1101**********1233' })
+    expect(JSON.stringify(check.data)).not.toContain(ID.idNumber)
     expect(JSON.stringify(check.data)).not.toMatch(/1[3-9]\d{9}/)
     expect(JSON.stringify(check.data)).not.toContain('李明')
     // Lower case works too; an unknown number is NOT_FOUND.
@@ -206,7 +213,7 @@ describe('certificates', () => {
     const a = await served(['u-c-1'], '2026-11-27T12:00:00')
     at('2026-11-27T13:00:00')
     await cloud.ok('activities', 'verify', { recordId: `${a._id}:u-c-1`, decision: 'approve' }, 'demo-staff')
-    const cert = await cloud.ok('activities', 'certificate', {}, 'u-c-1')
+    const cert = await cloud.ok('activities', 'certificate', { identity: ID }, 'u-c-1')
     expect(cert).toMatchObject({ totalMinutes: 120, recordCount: 1, name: '冯一' })
     await cloud.ok('activities', 'verify', { recordId: `${a._id}:u-c-1`, decision: 'adjust', minutes: 60, reason: '核实后按实际时长' }, 'demo-staff')
     const check = await cloud.ok('activities', 'verifyCertificate', { certificateNo: cert.certificateNo })
@@ -277,8 +284,12 @@ describe('hours from 微心愿 (recordServiceFromWish)', () => {
     const hours = await cloud.ok('activities', 'myHours', {}, 'u-w-1')
     expect(hours).toMatchObject({ verifiedMinutes: 90, byCategory: [{ key: '邻里互助', minutes: 90, records: 1 }] })
     expect(hours.volunteerNo).toMatch(/^SFQ/)
-    const cert = await cloud.ok('activities', 'certificate', {}, 'u-w-1')
-    expect(cert).toMatchObject({ totalMinutes: 90, issuerName: '东风社区居民委员会' })
+    // Hours verified only by the resident who confirmed the wish: no staff handler yet, so the
+    // volunteer's identity is kept and the community's staff issue the certificate (and handle it).
+    const asked = await cloud.call('activities', 'certificate', { identity: ID }, 'u-w-1')
+    expect(asked.ok ? 'ok' : asked.error.code).toBe('CONFLICT')
+    const cert = await cloud.ok('activities', 'certificate', { volunteerNo: hours.volunteerNo }, 'demo-staff')
+    expect(cert).toMatchObject({ totalMinutes: 90, issuerName: '东风社区居民委员会', handler: '张敏', name: '吴一' })
     await expect(recordServiceFromWish({ ...input, wishId: 'wish-test-2', minutes: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
     expect(cloud.store.get('serviceRecords', 'wish:wish-test-2')).toBeNull()
   })

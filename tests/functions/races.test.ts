@@ -316,6 +316,8 @@ describe('微心愿', () => {
       const resident = addUser('wr')
       const members = Array.from({ length: 5 }, () => addUser('wm', { roles: ['member'] }))
       const wish = await cloud.ok('wishes', 'create', { category: 'shopping', title: '帮忙买一周的菜和药', description: '腿脚不便，下不了楼' }, resident)
+      // Published first (a pending wish cannot be claimed at all, which would make the race vacuous).
+      await cloud.ok('wishes', 'review', { wishId: wish._id, decision: 'approve' }, 'demo-staff')
       const replies = await Promise.all([
         ...members.map((m) => cloud.call('wishes', 'claim', { wishId: wish._id }, m)),
         cloud.call('wishes', 'cancel', { wishId: wish._id, note: '家里人回来了' }, resident)
@@ -330,7 +332,7 @@ describe('微心愿', () => {
       const events = cloud.store.find('wishEvents', { wishId: wish._id }).sort((x, y) => x.seq - y.seq)
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1))
       expect(stored.seq).toBe(events.length)
-      expect(events.map((e) => e.kind)).toEqual(claims ? ['created', 'claimed', 'cancelled'] : ['created', 'cancelled'])
+      expect(events.map((e) => e.kind)).toEqual(claims ? ['created', 'approved', 'claimed', 'cancelled'] : ['created', 'approved', 'cancelled'])
       // The member who holds it is the one whose claim succeeded (or nobody).
       expect(stored.memberOpenid ?? null).toBe(claims ? members[codes.indexOf('OK')] : null)
     }

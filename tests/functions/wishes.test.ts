@@ -1,5 +1,6 @@
 /**
- * 微心愿: post → a member of the community claims (one only, even in parallel) → completes with the
+ * 微心愿: post → staff of the community review it (approve, or reject with a reason; nothing is
+ * public before) → a member of the community claims (one only, even in parallel) → completes with the
  * time spent → the resident (or staff on their behalf) confirms; the member's minutes become a
  * verified service record; the 我为群众办实事 ledger and its figures.
  */
@@ -21,15 +22,27 @@ beforeAll(async () => {
     user('member-2', ['member'], {}, { name: '刘志强', mobile: '13900000021', communityId: 'c1', gridId: 'c1g2' }),
     user('member-c2', ['member'], {}, { name: '黄海燕', communityId: 'c2', gridId: 'c2g1' }),
     user('elder', [], {}, { name: '马桂兰', mobile: '13900000031', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b4' }),
-    user('elder-2', [], {}, { name: '何素华', mobile: '13900000032', communityId: 'c1', gridId: 'c1g2' })
+    user('elder-2', [], {}, { name: '何素华', mobile: '13900000032', communityId: 'c1', gridId: 'c1g2' }),
+    user('elder-3', [], {}, { name: '郭凤英', mobile: '13900000033', communityId: 'c1', gridId: 'c1g2' })
   ])
 })
 afterAll(async () => {
   await cloud.close()
 })
 
-const post = (openid = 'elder', input: Record<string, unknown> = {}) =>
+/** A new wish, as its poster submitted it (待审核). */
+const submit = (openid = 'elder', input: Record<string, unknown> = {}) =>
   cloud.ok('wishes', 'create', { category: 'shopping', title: '帮忙买一周的菜和药', description: '腿脚不便，下不了楼', ...input }, openid)
+
+/** A new wish approved by the community's staff, as its poster sees it. */
+const post = async (openid = 'elder', input: Record<string, unknown> = {}) => {
+  const wish = await submit(openid, input)
+  await cloud.ok('wishes', 'review', { wishId: wish._id, decision: 'approve' }, 'demo-staff')
+  return cloud.ok('wishes', 'get', { wishId: wish._id }, openid)
+}
+
+const openIds = async (openid = 'demo-member') =>
+  ((await cloud.ok('wishes', 'list', { scope: 'open', page: 1, pageSize: 100 }, openid)).items as any[]).map((w) => w._id)
 
 test('post, claim, complete, confirm: the member’s minutes become verified service hours and the wish enters the ledger', async () => {
   const wish = await post()
@@ -54,7 +67,8 @@ test('post, claim, complete, confirm: the member’s minutes become verified ser
   const other = a.ok ? 'member-2' : 'demo-member'
   const mineNow = await cloud.ok('wishes', 'get', { wishId: wish._id }, claimer)
   expect(mineNow).toMatchObject({ status: 'claimed', claimedByMe: true, residentName: '马桂兰', residentMobile: '13900000031' })
-  expect(cloud.store.find('outbox', { touser: 'elder', templateId: 'tpl-wish-progress' })).toHaveLength(1)
+  // one message when the staff approved it, one when it was claimed
+  expect(cloud.store.find('outbox', { touser: 'elder', templateId: 'tpl-wish-progress' }).map((m: any) => m.data.phrase2.value)).toEqual(['已发布', '已认领'])
 
   expect((await call('wishes', 'complete', { wishId: wish._id, minutes: 90 }, other)).error?.code).toBe('FORBIDDEN')
   expect((await call('wishes', 'complete', { wishId: wish._id, minutes: 5 }, claimer)).error?.code).toBe('INVALID_INPUT')
@@ -73,7 +87,8 @@ test('post, claim, complete, confirm: the member’s minutes become verified ser
   expect(cloud.store.get('deeds', `wish:${wish._id}`)).toMatchObject({ figure: 'practicalDeeds', minutes: 90, rating: 5 })
   expect((await call('wishes', 'confirm', { wishId: wish._id }, 'elder')).error?.code).toBe('CONFLICT')
   expect(cloud.store.count('serviceRecords', { wishId: wish._id })).toBe(1)
-  expect(cloud.store.count('wishEvents', { wishId: wish._id })).toBe(4)
+  // created, approved, claimed, completed, confirmed
+  expect(cloud.store.count('wishEvents', { wishId: wish._id })).toBe(5)
 })
 
 test('community staff confirm on behalf of an elderly resident; the poster may cancel; the member may release', async () => {
@@ -176,4 +191,66 @@ test('the ledger: which record counts as which figure, by community and for the 
   expect(ledger.items.map((d: any) => d.figure).sort()).toEqual(['blockersSolved', 'disputesSettled', 'otherProblems', 'practicalDeeds', 'practicalDeeds', 'practicalDeeds'])
   expect(JSON.stringify(ledger)).not.toContain('王秀兰')
   expect(JSON.stringify(ledger)).not.toContain('马桂兰')
+})
+
+describe('review before publication', () => {
+  test('a new wish is 待审核 and not listed publicly; approving it publishes it and tells the poster', async () => {
+    const totals = await cloud.ok('wishes', 'deedTotals', {})
+    const wish = await submit('elder-3', { category: 'shopping', title: '帮忙取一下快递送上楼' })
+    expect(wish).toMatchObject({ status: 'pending', mine: true, actions: { claim: false, review: false, cancel: true } })
+    expect(await openIds()).not.toContain(wish._id)
+    expect((await call('wishes', 'get', { wishId: wish._id }, 'demo-member')).error?.code).toBe('NOT_FOUND')
+    expect((await call('wishes', 'get', { wishId: wish._id }, 'demo-resident')).error?.code).toBe('NOT_FOUND')
+    expect((await call('wishes', 'claim', { wishId: wish._id }, 'demo-member')).ok).toBe(false)
+    expect(cloud.store.get('wishes', wish._id)).toMatchObject({ status: 'pending', memberOpenid: null })
+
+    // the staff's review list (paged, oldest first) holds it; another community's staff do not see it
+    const queue = await cloud.ok('wishes', 'list', { scope: 'review', page: 1, pageSize: 50 }, 'demo-staff')
+    expect(queue.items.map((w: any) => w._id)).toContain(wish._id)
+    expect(queue.items.every((w: any) => w.status === 'pending' && w.communityId === 'c1' && w.actions.review)).toBe(true)
+    const other = await cloud.ok('wishes', 'list', { scope: 'review', page: 1, pageSize: 50 }, 'demo-staff-2')
+    expect(other.items.map((w: any) => w._id)).not.toContain(wish._id)
+    expect((await call('wishes', 'list', { scope: 'review', page: 1, pageSize: 50 }, 'demo-member')).error?.code).toBe('FORBIDDEN')
+
+    const approved = await cloud.ok('wishes', 'review', { wishId: wish._id, decision: 'approve' }, 'demo-staff')
+    expect(approved).toMatchObject({ status: 'open', actions: { review: false } })
+    expect(await openIds()).toContain(wish._id)
+    expect(cloud.store.get('wishes', wish._id)).toMatchObject({ status: 'open', reviewedBy: 'demo-staff', rejectReason: null })
+    expect(cloud.store.find('outbox', { touser: 'elder-3', templateId: 'tpl-wish-progress' }).some((m: any) => m.summary.includes('已发布'))).toBe(true)
+    expect(cloud.store.find('wishEvents', { wishId: wish._id }).map((e: any) => e.kind)).toEqual(['created', 'approved'])
+    expect((await call('wishes', 'review', { wishId: wish._id, decision: 'approve' }, 'demo-staff')).error?.code).toBe('CONFLICT')
+    // nothing counts before it is done and confirmed
+    expect(await cloud.ok('wishes', 'deedTotals', {})).toEqual(totals)
+  })
+
+  test('only staff of the wish’s community (or a district admin) review; a rejection needs a reason, which the poster sees', async () => {
+    const wish = await submit('elder-3', { category: 'other', title: '帮我在群里转发一下卖房信息' })
+    const events = cloud.store.count('wishEvents', { wishId: wish._id })
+    expect((await call('wishes', 'review', { wishId: wish._id, decision: 'approve' }, 'demo-staff-2')).error?.code).toBe('FORBIDDEN')
+    expect((await call('wishes', 'review', { wishId: wish._id, decision: 'reject', reason: '与微心愿无关' }, 'demo-staff-2')).error?.code).toBe('FORBIDDEN')
+    expect((await call('wishes', 'review', { wishId: wish._id, decision: 'approve' }, 'demo-member')).error?.code).toBe('FORBIDDEN')
+    expect((await call('wishes', 'review', { wishId: wish._id, decision: 'approve' }, 'elder-3')).error?.code).toBe('FORBIDDEN')
+
+    const noReason = await call('wishes', 'review', { wishId: wish._id, decision: 'reject' }, 'demo-staff')
+    expect(noReason.error).toMatchObject({ code: 'INVALID_INPUT', fields: ['reason'] })
+    expect(noReason.error.message).toMatch(/原因/)
+    expect((await call('wishes', 'review', { wishId: wish._id, decision: 'reject', reason: '   ' }, 'demo-staff')).error?.code).toBe('INVALID_INPUT')
+    expect(cloud.store.get('wishes', wish._id)).toMatchObject({ status: 'pending', reviewedAt: null })
+    expect(cloud.store.count('wishEvents', { wishId: wish._id })).toBe(events)
+
+    const rejected = await cloud.ok('wishes', 'review', { wishId: wish._id, decision: 'reject', reason: '房屋买卖信息请通过正规渠道发布' }, 'demo-admin')
+    expect(rejected).toMatchObject({ status: 'rejected', rejectReason: '房屋买卖信息请通过正规渠道发布' })
+    const mine = await cloud.ok('wishes', 'list', { scope: 'mine', page: 1, pageSize: 50 }, 'elder-3')
+    expect(mine.items.find((w: any) => w._id === wish._id)).toMatchObject({ status: 'rejected', rejectReason: '房屋买卖信息请通过正规渠道发布' })
+    expect(cloud.store.find('outbox', { touser: 'elder-3', templateId: 'tpl-wish-progress' }).some((m: any) => m.summary.includes('房屋买卖信息请通过正规渠道发布'))).toBe(true)
+    expect(await openIds()).not.toContain(wish._id)
+    expect((await call('wishes', 'get', { wishId: wish._id }, 'demo-member')).error?.code).toBe('NOT_FOUND')
+    expect((await call('wishes', 'review', { wishId: wish._id, decision: 'approve' }, 'demo-staff')).error?.code).toBe('CONFLICT')
+
+    // the poster may withdraw a wish still waiting for review
+    const waiting = await submit('elder-3', { category: 'repair', title: '帮忙换一下门锁电池' })
+    expect(await cloud.ok('wishes', 'cancel', { wishId: waiting._id }, 'elder-3')).toMatchObject({ status: 'cancelled' })
+    expect((await call('wishes', 'review', { wishId: waiting._id, decision: 'approve' }, 'demo-staff')).error?.code).toBe('CONFLICT')
+    expect((await call('wishes', 'get', { wishId: waiting._id }, 'demo-member')).error?.code).toBe('NOT_FOUND')
+  })
 })

@@ -4,6 +4,8 @@ import { formatTime } from '../format'
 import './tickets.scss'
 
 const CLASS: Record<Wish['status'], string> = {
+  pending: 'tk-tag tk-tag--blue',
+  rejected: 'tk-tag tk-tag--grey',
   open: 'tk-tag tk-tag--orange',
   claimed: 'tk-tag tk-tag--blue',
   completed: 'tk-tag tk-tag--green',
@@ -26,6 +28,8 @@ export function WishCard({ wish, onClick }: { wish: Wish; onClick: () => void })
           {wish.buildingName ? ` ${wish.buildingName}` : ''} · {wish.residentName} · {formatTime(wish.createdAt)}
         </Text>
         {wish.memberName ? <Text className='tk-card__meta'>认领党员：{wish.memberName}</Text> : null}
+        {wish.status === 'pending' && wish.mine ? <Text className='tk-card__meta'>社区工作人员审核后公开</Text> : null}
+        {wish.rejectReason ? <Text className='tk-card__meta'>未通过原因：{wish.rejectReason}</Text> : null}
       </View>
     </View>
   )

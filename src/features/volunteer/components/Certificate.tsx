@@ -1,11 +1,11 @@
 import { Image, Text, View } from '@tarojs/components'
-import type { Certificate } from '@contracts/activities'
+import { ID_TYPE_LABELS, type Certificate } from '@contracts/activities'
 import { fullDate, hours } from '../format'
 import './certificate.scss'
 
 /**
  * 志愿服务记录证明 as a printable sheet: what 志愿服务记录与证明出具办法 requires — the volunteer's
- * name and number, hours and service content, the issuing organisation with its person in charge
+ * name, identity document (masked) and number, hours and service content, the issuing organisation with its person in charge
  * and handler, the number, the date and the seal — plus the QR and link to verify it.
  */
 export function CertificateSheet({ certificate: c }: { certificate: Certificate }) {
@@ -16,7 +16,7 @@ export function CertificateSheet({ certificate: c }: { certificate: Certificate 
         <Text className='vc__no'>证明编号：{c.certificateNo}</Text>
         <Text className='vc__title'>志愿服务记录证明</Text>
         <Text className='vc__body'>
-          兹证明 <Text className='vc__strong'>{c.name}</Text>（志愿者编号：{c.volunteerNo}）于 {fullDate(c.periodFrom)} 至 {fullDate(c.periodTo)}，
+          兹证明 <Text className='vc__strong'>{c.name}</Text>（{c.idType && c.idNumberMasked ? `${ID_TYPE_LABELS[c.idType]}：${c.idNumberMasked}，` : ''}志愿者编号：{c.volunteerNo}）于 {fullDate(c.periodFrom)} 至 {fullDate(c.periodTo)}，
           参加由{c.issuerName}组织的志愿服务活动 {c.recordCount} 次，经核实累计志愿服务时长 <Text className='vc__strong'>{hours(c.totalMinutes)} 小时</Text>。
           服务内容：{content}。
         </Text>

@@ -40,7 +40,7 @@ export default function WishNewPage() {
     const reply = await wishesApi.create({ category, title: title.trim(), description: description.trim() || undefined, showName })
     setBusy(false)
     if (!reply.ok) return setProblem(reply.error.message)
-    Taro.showToast({ title: '已发布', icon: 'success' })
+    Taro.showToast({ title: '已提交，待审核', icon: 'success' })
     void Taro.redirectTo({ url: urlOf('ticketsWish', { id: reply.data._id }) })
   }
 
@@ -63,6 +63,7 @@ export default function WishNewPage() {
           允许其他居民看到我的姓名（认领的党员可以看到姓名和电话）
         </Check>
       </Section>
+      <Text className='tk-note'>心愿提交后由社区工作人员审核，通过后才会公开给党员认领。</Text>
       {problem ? <Text className='tk-warn'>{problem}</Text> : null}
       <BigButton loading={busy} disabled={busy} onClick={() => void submit()}>
         发布心愿

@@ -13,17 +13,22 @@ import '../pages.scss'
 
 const MINUTES = [30, 45, 60, 90, 120, 180, 240]
 
-/** One wish, and what the viewer may do: claim, release, complete with the time spent, confirm, cancel. */
+/**
+ * One wish, and what the viewer may do: review (staff: approve, or reject with a reason), claim,
+ * release, complete with the time spent, confirm, cancel. The poster sees whether it is waiting for
+ * review or why it was not approved.
+ */
 export default function WishPage() {
   const id = useRouter().params.id ?? ''
   const hasPersona = useRequirePersona(urlOf('ticketsWish', { id }))
-  const { data, error, loading, reload } = useCall(() => wishesApi.get(id), [id, hasPersona])
+  const { data, error, loading, reload } = useCall(() => wishesApi.get({ wishId: id }), [id, hasPersona])
   const [wish, setWish] = useState<Wish>()
   const [minutes, setMinutes] = useState('60')
   const [note, setNote] = useState('')
   const [rating, setRating] = useState(5)
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState('')
+  const [reason, setReason] = useState('')
 
   const w = wish && wish._id === data?._id ? wish : data
   if (!hasPersona) return <PageContainer><LoadingState text='请先选择演示身份…' /></PageContainer>
@@ -41,6 +46,7 @@ export default function WishPage() {
     }
     setWish(reply.data)
     setNote('')
+    setReason('')
     Taro.showToast({ title: message, icon: 'success' })
   }
   const a = w.actions
@@ -49,6 +55,13 @@ export default function WishPage() {
     <PageContainer>
       <Section title={w.title} subtitle={WISH_CATEGORY_LABELS[w.category]}>
         <Text className='tk-tag'>{WISH_STATUS_LABELS[w.status]}</Text>
+        {w.status === 'pending' && w.mine ? <Text className='tk-note'>您的心愿已提交，社区工作人员审核通过后会公开给党员认领，审核结果会通知您。</Text> : null}
+        {w.status === 'rejected' ? (
+          <Text className='tk-warn'>
+            未通过审核{w.reviewedAt ? `（${formatTime(w.reviewedAt)}）` : ''}：{w.rejectReason ?? ''}
+            {w.mine ? '。如仍需帮助，可修改后重新发布，或直接联系社区。' : ''}
+          </Text>
+        ) : null}
         {w.description ? <Text className='tk-desc'>{w.description}</Text> : null}
         <View className='tk-kv'>
           <Text className='tk-kv__k'>发布人</Text>
@@ -95,8 +108,29 @@ export default function WishPage() {
         {w.rating ? <Stars value={w.rating} small /> : null}
       </Section>
 
+      {a.review ? (
+        <Section title='审核心愿' subtitle='通过后公开给本社区党员认领'>
+          <BigButton loading={busy} onClick={() => void run(() => wishesApi.review({ wishId: w._id, decision: 'approve' }), '已通过，已公开')}>
+            审核通过，公开
+          </BigButton>
+          <View className='tk-field'>
+            <Text className='tk-field__label'>不通过的原因（必填，会告知发布人）</Text>
+            <Textarea className='tk-field__textarea' value={reason} maxlength={200} placeholder='例如：心愿内容涉及个人财物往来，请直接联系社区' onInput={(e) => setReason(e.detail.value)} />
+          </View>
+          <BigButton
+            fill='outline'
+            loading={busy}
+            onClick={() => {
+              if (!reason.trim()) return setProblem('请填写未通过的原因')
+              void run(() => wishesApi.review({ wishId: w._id, decision: 'reject', reason: reason.trim() }), '已退回')
+            }}
+          >
+            不通过
+          </BigButton>
+        </Section>
+      ) : null}
       {a.claim ? (
-        <BigButton loading={busy} onClick={() => void run(() => wishesApi.claim(w._id), '认领成功，请尽快联系居民')}>
+        <BigButton loading={busy} onClick={() => void run(() => wishesApi.claim({ wishId: w._id }), '认领成功，请尽快联系居民')}>
           我来认领
         </BigButton>
       ) : null}
@@ -111,7 +145,7 @@ export default function WishPage() {
             已完成
           </BigButton>
           <View className='tk-gap' />
-          <BigButton fill='outline' onClick={() => void run(() => wishesApi.release(w._id), '已放弃认领')}>
+          <BigButton fill='outline' onClick={() => void run(() => wishesApi.release({ wishId: w._id }), '已放弃认领')}>
             临时有事，放弃认领
           </BigButton>
         </Section>
@@ -137,7 +171,7 @@ export default function WishPage() {
       ) : null}
       {a.cancel ? (
         <View className='tk-buttons'>
-          <BigButton fill='outline' onClick={() => void run(() => wishesApi.cancel(w._id), '已取消')}>
+          <BigButton fill='outline' onClick={() => void run(() => wishesApi.cancel({ wishId: w._id }), '已取消')}>
             取消心愿
           </BigButton>
         </View>

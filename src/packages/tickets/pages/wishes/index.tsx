@@ -11,7 +11,7 @@ import { routes } from '@/services/routes'
 import '@/features/tickets/components/tickets.scss'
 import '../pages.scss'
 
-type Scope = 'open' | 'mine' | 'claimed' | 'community'
+type Scope = 'open' | 'mine' | 'claimed' | 'community' | 'review'
 const PAGE_SIZE = 30
 
 /**
@@ -32,7 +32,7 @@ export default function WishesPage() {
   const seq = useRef(0)
 
   useEffect(() => {
-    if (me && !scope) setScope(member ? 'open' : staff ? 'community' : 'mine')
+    if (me && !scope) setScope(staff ? 'review' : member ? 'open' : 'mine')
   }, [me, scope, member, staff])
 
   const load = useCallback(
@@ -67,7 +67,7 @@ export default function WishesPage() {
     if (member || me?.profile.communityId) list.push({ value: 'open', label: '待认领' })
     list.push({ value: 'mine', label: '我发布的' })
     if (member) list.push({ value: 'claimed', label: '我认领的' })
-    if (staff) list.push({ value: 'community', label: '社区全部' })
+    if (staff) list.push({ value: 'review', label: '待审核' }, { value: 'community', label: '社区全部' })
     return list
   }, [me, member, staff])
 
@@ -89,10 +89,10 @@ export default function WishesPage() {
       ) : loading && !items.length ? (
         <LoadingState />
       ) : !items.length ? (
-        <EmptyState title={scope === 'open' ? '暂时没有待认领的心愿' : scope === 'claimed' ? '您还没有认领心愿' : '还没有心愿'} />
+        <EmptyState title={scope === 'open' ? '暂时没有待认领的心愿' : scope === 'claimed' ? '您还没有认领心愿' : scope === 'review' ? '没有待审核的心愿' : '还没有心愿'} />
       ) : (
         <View>
-          <Text className='tk-count'>共 {total} 个</Text>
+          <Text className='tk-count'>{scope === 'review' ? `共 ${total} 个待审核，先提交的在前，点开审核` : `共 ${total} 个`}</Text>
           {items.map((w) => (
             <WishCard key={w._id} wish={w} onClick={() => go('ticketsWish', { id: w._id })} />
           ))}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { LoadingState, PageContainer, Section } from '@/components'
-import type { CertificateCheck } from '@contracts/activities'
+import { ID_TYPE_LABELS, type CertificateCheck } from '@contracts/activities'
 import { activitiesApi, CodeInput, fullDate, hours } from '@/features/volunteer'
 import '../volunteer.scss'
 
@@ -23,7 +23,7 @@ export default function VerifyCertificatePage() {
     setLoading(true)
     setResult(undefined)
     setError(undefined)
-    void activitiesApi.verifyCertificate(no).then((reply) => {
+    void activitiesApi.verifyCertificate({ certificateNo: no }).then((reply) => {
       setLoading(false)
       if (reply.ok) setResult(reply.data)
       else setError(reply.error.code === 'NOT_FOUND' ? `未找到证明编号 ${no}，请核对后重试` : reply.error.message)
@@ -49,6 +49,11 @@ export default function VerifyCertificatePage() {
           <Section title='证明内容'>
             <Text className='vp__info'>证明编号：{result.certificateNo}</Text>
             <Text className='vp__info'>志愿者：{result.name}（编号 {result.volunteerNo}）</Text>
+            {result.idType && result.idNumberMasked ? (
+              <Text className='vp__info'>
+                证件：{ID_TYPE_LABELS[result.idType]} {result.idNumberMasked}（部分隐去，请与证件核对）
+              </Text>
+            ) : null}
             <Text className='vp__info'>服务时长：{hours(result.totalMinutes)} 小时（{result.recordCount} 次）</Text>
             <Text className='vp__info'>服务期间：{fullDate(result.periodFrom)} 至 {fullDate(result.periodTo)}</Text>
             <Text className='vp__info'>服务内容：{result.byCategory.map((c) => `${c.key}${hours(c.minutes)}小时`).join('、')}</Text>
