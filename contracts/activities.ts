@@ -174,7 +174,7 @@ export type HistoryEntry = z.infer<typeof historyEntrySchema>
 // ------------------------------------------------------------------ activities
 
 const activityFields = {
-  title: z.string().trim().min(2).max(40),
+  title: z.string().trim().min(2, '活动标题至少2个字').max(40, '活动标题不能超过40个字'),
   category: categorySchema,
   description: z.string().trim().max(2000).default(''),
   start: dateTimeSchema,
@@ -193,9 +193,19 @@ const createFields = z.object({
   communityId: idSchema.optional(),
   /** A 党建+邻里中心 (collection `centers`) where the activity takes place; mostly for kind "event". */
   centerId: idSchema.optional(),
+  /**
+   * The centre's room it takes (required for an event at a centre): the event claims the room's
+   * slots like a booking, so nobody can book the room at those hours (server/centers/events.ts).
+   */
+  roomId: idSchema.optional(),
   ...activityFields
 })
-export const createInput = z.preprocess(activityAliases, createFields)
+/** An event at a centre takes one of its rooms; a room needs its centre. */
+function requireCentreRoom(v: { kind?: ActivityKind; centerId?: string; roomId?: string }, ctx: z.RefinementCtx): void {
+  if (v.kind === 'event' && v.centerId && !v.roomId) ctx.addIssue({ code: 'custom', path: ['roomId'], message: '请选择活动室' })
+  if (v.roomId && !v.centerId) ctx.addIssue({ code: 'custom', path: ['centerId'], message: '请选择活动室所在的邻里中心' })
+}
+export const createInput = z.preprocess(activityAliases, createFields.superRefine(requireCentreRoom))
 export type CreateInput = z.input<typeof createFields>
 
 const updateFields = z.object({
@@ -211,6 +221,8 @@ const updateFields = z.object({
   audience: z.enum(AUDIENCES).optional(),
   /** null removes the team. */
   teamId: idSchema.nullable().optional(),
+  /** Another room of the activity's centre (its slots move with it). */
+  roomId: idSchema.optional(),
   /** Why it changed; told to those signed up when time or place changes. */
   note: z.string().trim().max(200).optional()
 })
@@ -219,7 +231,7 @@ export type UpdateInput = z.input<typeof updateFields>
 
 export const cancelInput = z.object({
   activityId: idSchema,
-  reason: z.string().trim().min(2).max(200)
+  reason: z.string().trim().min(2, '请填写取消原因（至少2个字）').max(200, '取消原因不能超过200个字')
 })
 
 export const listInput = pageInputSchema.extend({
@@ -261,6 +273,9 @@ export const activitySummarySchema = z.object({
   communityName: z.string(),
   centerId: z.string().optional(),
   centerName: z.string().optional(),
+  /** The centre's room it takes (events at a centre). */
+  roomId: z.string().optional(),
+  roomName: z.string().optional(),
   teamId: z.string().optional(),
   teamName: z.string().optional(),
   start: isoSchema,
@@ -427,7 +442,7 @@ export const verifyInput = z
     recordId: idSchema.max(140),
     decision: z.enum(DECISIONS),
     minutes: z.number().int().min(0).max(24 * 60).optional(),
-    reason: z.string().trim().max(200).optional()
+    reason: z.string().trim().max(200, '理由不能超过200个字').optional()
   })
   .refine((v) => v.decision !== 'adjust' || v.minutes !== undefined, { message: '调整认定需填写时长', path: ['minutes'] })
   // Adjusting needs a reason; declining should give one (the app asks), but is not refused without.
@@ -438,7 +453,7 @@ export const makeUpInput = z.object({
   /** The volunteer: a personal code or a volunteer number. */
   memberCode: z.string().trim().min(4).max(64),
   minutes: z.number().int().min(1).max(24 * 60),
-  reason: z.string().trim().min(2).max(200)
+  reason: z.string().trim().min(2, '请填写补录原因（至少2个字）').max(200, '补录原因不能超过200个字')
 })
 
 export const remindOutput = z.object({ sent: z.number().int(), already: z.boolean() })
@@ -471,9 +486,97 @@ export const myHoursOutput = z.object({
 })
 export type MyHours = z.infer<typeof myHoursOutput>
 
+// The volunteer's identity document (志愿服务记录与证明出具办法: the 证明 names the volunteer's 证件).
+// Given by the volunteer with explicit consent when asking for a certificate; kept on their volunteer
+// record only masked (type + 1101**********1234) — no action ever returns, and nothing stores, the full
+// number (server/activities/identity.ts).
+
+export const ID_TYPES = ['resident_id', 'residence_permit', 'hk_macao_permit', 'taiwan_permit', 'passport', 'foreign_permanent_id'] as const
+export type IdType = (typeof ID_TYPES)[number]
+export const ID_TYPE_LABELS: Record<IdType, string> = {
+  resident_id: '居民身份证',
+  residence_permit: '港澳台居民居住证',
+  hk_macao_permit: '港澳居民来往内地通行证',
+  taiwan_permit: '台湾居民来往大陆通行证',
+  passport: '护照',
+  foreign_permanent_id: '外国人永久居留身份证'
+}
+
+/** What the volunteer agrees to, shown next to the checkbox and stored with the consent time. */
+export const ID_CONSENT_PURPOSE =
+  '我同意社区将我的证件类型和证件号码用于出具志愿服务记录证明。证明及公开核验页面只显示部分隐去的号码，完整号码不予保存、不向任何人提供。'
+
+const GB11643_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+const GB11643_CODES = '10X98765432'
+
+/** GB 11643 citizen identity number: 17 digits, a valid birth date, and the ISO 7064 MOD 11-2 check character. */
+export function isValidGb11643(id: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(id)) return false
+  const sum = GB11643_WEIGHTS.reduce((acc, w, i) => acc + w * Number(id[i]), 0)
+  if (GB11643_CODES[sum % 11] !== id[17]) return false
+  const [y, m, d] = [Number(id.slice(6, 10)), Number(id.slice(10, 12)), Number(id.slice(12, 14))]
+  const birth = new Date(Date.UTC(y, m - 1, d))
+  return y >= 1900 && birth.getUTCMonth() === m - 1 && birth.getUTCDate() === d && birth.getTime() <= Date.now()
+}
+
+/** Why the number is not a valid number of its type (Chinese, for the field), or null when it is. */
+export function idNumberProblem(type: IdType, number: string): string | null {
+  const label = ID_TYPE_LABELS[type]
+  switch (type) {
+    case 'resident_id':
+      if (!/^\d{17}[\dX]$/.test(number)) return '居民身份证号码应为18位（前17位为数字，最后一位为数字或X）'
+      return isValidGb11643(number) ? null : '居民身份证号码有误（出生日期或校验位不符），请核对'
+    case 'residence_permit':
+      if (!/^8[123]\d{15}[\dX]$/.test(number)) return '港澳台居民居住证号码应为18位，以81、82或83开头'
+      return isValidGb11643(number) ? null : '港澳台居民居住证号码有误（校验位不符），请核对'
+    case 'hk_macao_permit':
+      return /^[HM]\d{8}(\d{2})?$/.test(number) ? null : `${label}号码应为H或M加8位数字`
+    case 'taiwan_permit':
+      return /^(\d{8}|\d{10}[A-Z]?)$/.test(number) ? null : `${label}号码应为8位数字`
+    case 'passport':
+      return /^[A-Z0-9]{5,17}$/.test(number) && /\d/.test(number) ? null : '护照号码应为5至17位字母或数字'
+    case 'foreign_permanent_id':
+      if (/^[A-Z]{3}\d{12}$/.test(number)) return null
+      return /^9\d{16}[\dX]$/.test(number) && isValidGb11643(number) ? null : `${label}号码应为3位字母加12位数字，或以9开头的18位号码`
+  }
+}
+
+/** 18 characters: 1101**********1234; others keep their first and last two: E1*****78. */
+export function maskIdNumber(number: string): string {
+  if (number.length >= 15) return `${number.slice(0, 4)}${'*'.repeat(number.length - 8)}${number.slice(-4)}`
+  if (number.length <= 4) return '*'.repeat(number.length)
+  return `${number.slice(0, 2)}${'*'.repeat(number.length - 4)}${number.slice(-2)}`
+}
+
+export const identityInput = z
+  .object({
+    idType: z.enum(ID_TYPES, { message: '请选择证件类型' }),
+    idNumber: z
+      .string({ message: '请填写证件号码' })
+      .transform((v) => v.replace(/\s+/g, '').toUpperCase())
+      .pipe(z.string().min(1, '请填写证件号码').max(30, '证件号码过长')),
+    /** Explicit consent to the purpose above (个人信息保护法 第十三、十四、二十九条). */
+    consent: z.literal(true, { message: '请阅读并同意证件信息的使用说明' })
+  })
+  .superRefine((value, ctx) => {
+    const problem = idNumberProblem(value.idType, value.idNumber)
+    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem })
+  })
+export type IdentityInput = z.input<typeof identityInput>
+
 export const certificateInput = z.object({
   /** A community id, or "district" for district-wide activities. Default: where most verified hours were served. */
-  issuerId: idSchema.optional()
+  issuerId: idSchema.optional(),
+  /**
+   * The volunteer's identity document, with consent: required the first time (and to change it);
+   * afterwards the one on their volunteer record is used. Only the volunteer gives it.
+   */
+  identity: identityInput.optional(),
+  /**
+   * Staff issuing for a volunteer (e.g. hours from 微心愿 only): the volunteer's number. Only the
+   * issuer's staff (the community's staff; the district admins for district activities) may.
+   */
+  volunteerNo: z.string().trim().toUpperCase().min(4).max(20).optional()
 })
 
 export const certificateItemSchema = z.object({
@@ -492,9 +595,12 @@ export const certificateSchema = z.object({
   issuerName: z.string(),
   /** Its person in charge (负责人). */
   personInCharge: z.string(),
-  /** Its handler (经办人): the staff member who verified the records. */
+  /** Its handler (经办人): a staff member of the issuer — who verified the latest record, or who issued it. */
   handler: z.string(),
   sealText: z.string(),
+  /** The volunteer's identity document, masked (certificates issued before it was asked for have none). */
+  idType: z.enum(ID_TYPES).optional(),
+  idNumberMasked: z.string().optional(),
   totalMinutes: z.number(),
   recordCount: z.number(),
   periodFrom: isoSchema,
@@ -520,6 +626,9 @@ export const certificateCheckSchema = z.object({
   /** Masked (王*兰): the verifier compares it with the paper certificate. */
   name: z.string(),
   volunteerNo: z.string(),
+  /** Masked only (1101**********1234), like the name. */
+  idType: z.enum(ID_TYPES).optional(),
+  idNumberMasked: z.string().optional(),
   issuerName: z.string(),
   personInCharge: z.string(),
   handler: z.string(),

@@ -79,14 +79,15 @@ export const AUTOMATIC_FUND_TYPES: readonly FundType[] = ['subsidy', 'reward']
 /** The seed's amounts: 5,000 yuan when a centre enters the plan, 5,000 more after acceptance. */
 export const FUND_AMOUNTS = { subsidy: 5000, reward: 5000 } as const
 
-/** What a slot shows: free, held by a pending booking, booked, or blocked by a blackout. */
-export const SLOT_STATES = ['free', 'pending', 'booked', 'blocked'] as const
+/** What a slot shows: free, held by a pending booking, booked, blocked by a blackout, or held by a centre event. */
+export const SLOT_STATES = ['free', 'pending', 'booked', 'blocked', 'event'] as const
 export type SlotState = (typeof SLOT_STATES)[number]
 export const SLOT_STATE_LABELS: Record<SlotState, string> = {
   free: '可预约',
   pending: '待审核',
   booked: '已预约',
-  blocked: '暂停开放'
+  blocked: '暂停开放',
+  event: '社区活动'
 }
 
 export const WEEKDAY_LABELS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'] as const
@@ -270,8 +271,10 @@ export const slotViewSchema = z.object({
   state: z.enum(SLOT_STATES),
   /** Free and inside the room's notice and ahead windows. */
   bookable: z.boolean(),
-  /** Why a free slot cannot be booked, or the blackout's reason. */
+  /** Why a free slot cannot be booked, the blackout's reason, or the centre event's title. */
   note: z.string().optional(),
+  /** State `event`: the centre event (activity) holding the slot. */
+  activityId: z.string().optional(),
   /** The caller's own booking holding this slot. */
   mine: z.string().optional()
 })

@@ -18,7 +18,10 @@ import { servedMinutes } from '../../server/activities/model'
 import { shanghai } from '../../server/core/time'
 import type { TeamDoc, TeamMemberDoc } from '../../server/teams/teams'
 import { buildDistrict, spread } from './district'
-import type { DomainSeed } from './types'
+import type { DomainSeed, SeedStore } from './types'
+import { dayOf, slotKeyOf } from '../../server/centers/calendar'
+import { slotsOverlapping } from '../../server/centers/grid'
+import { slotIdOf, type CenterDoc, type RoomDoc, type SlotDoc } from '../../server/centers/model'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
@@ -89,6 +92,29 @@ function peopleByCommunity(store: Parameters<DomainSeed>[0], communityIds: strin
     }
   }
   return out
+}
+
+/**
+ * A room of `center` for a seeded event of `length` from `start` (moved a day on while the centre
+ * is closed then): the first room, in order, whose overlapping grid slots are all free. Its slot
+ * documents (state `event`) are written at once; returns the room and the start used.
+ */
+function centreEventRoom(store: SeedStore, center: CenterDoc, start: number, length: number, activityId: string, title: string, claimed: SlotDoc[]) {
+  const rooms = (store.find?.('rooms', { centerId: center._id, active: true }) ?? []) as unknown as RoomDoc[]
+  rooms.sort((a, b) => a.order - b.order)
+  for (let shift = 0; shift < 7; shift++) {
+    const from = start + shift * DAY
+    for (const room of rooms) {
+      const grid = slotsOverlapping(center.openingHours ?? [], room.slotMinutes, dayOf(from), from, from + length)
+      if (grid.length === 0) break // the centre is closed then: try the next day
+      const ids = grid.map((g) => slotIdOf(room._id, slotKeyOf(g.start)))
+      if ((store.find?.('roomSlots', { _id: { $in: ids } }) ?? []).length) continue
+      const slots: SlotDoc[] = grid.map((g, i) => ({ _id: ids[i], roomId: room._id, centerId: center._id, day: dayOf(g.start), start: new Date(g.start), end: new Date(g.end), state: 'event', activityId, title }))
+      claimed.push(...slots)
+      return { start: from, room: { _id: room._id, name: room.name, slotIds: ids } }
+    }
+  }
+  return undefined
 }
 
 export const seedActivities: DomainSeed = async (store, { scale, now }) => {
@@ -175,11 +201,26 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
   const signUps: SignUpDoc[] = []
   const records: RecordDoc[] = []
   const volunteers = new Map<string, Person>()
+  /** Room slots the centre events hold (written with the activities). */
+  const eventSlots: SlotDoc[] = []
   let activitySeq = 0
 
   const activity = (
     community: { _id: string; name: string } | null,
-    fields: { category: ActivityCategory; start: number; hours: number; capacity: number; kind?: 'volunteer' | 'event'; title?: string; teamId?: string; geofence?: boolean; audience?: 'all' | 'members'; center?: { _id: string; name: string } }
+    fields: {
+      category: ActivityCategory
+      start: number
+      hours: number
+      capacity: number
+      kind?: 'volunteer' | 'event'
+      title?: string
+      teamId?: string
+      geofence?: boolean
+      audience?: 'all' | 'members'
+      center?: { _id: string; name: string }
+      /** The centre's room an event takes, and the room slot documents it holds. */
+      room?: { _id: string; name: string; slotIds: string[] }
+    }
   ): ActivityDoc => {
     activitySeq++
     const communityId = community?._id ?? null
@@ -187,7 +228,7 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
     const createdAt = new Date(Math.min(fields.start - 7 * DAY, nowMs - HOUR))
     const place =
       fields.kind === 'event'
-        ? { name: fields.center ? `${fields.center.name}多功能厅` : `${community?.name ?? '区'}党群服务中心多功能厅` }
+        ? { name: fields.center ? `${fields.center.name}${fields.room?.name ?? '多功能厅'}` : `${community?.name ?? '区'}党群服务中心多功能厅` }
         : community
           ? { name: `${pickOne(gridsOf.get(community._id) ?? [community.name])}`, address: `${community.name}`, ...(fields.geofence ? { coordinates: coordsOf(community._id), radius: 300 } : {}) }
           : { name: '区政务服务中心广场' }
@@ -200,6 +241,7 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
       communityId,
       ...(fields.teamId ? { teamId: fields.teamId } : {}),
       ...(fields.center ? { centerId: fields.center._id } : {}),
+      ...(fields.room ? { roomId: fields.room._id, roomName: fields.room.name, slotIds: fields.room.slotIds } : {}),
       start: new Date(fields.start),
       end: new Date(fields.start + fields.hours * HOUR),
       signUpDeadline: new Date(fields.start - 2 * HOUR),
@@ -380,11 +422,16 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
       if (community._id === 'c1' && k === 0 && demoMember) join(a, demoMember, 'confirmed', nowMs - 5 * HOUR)
     })
     // A 邻里活动 (no hours) at the community's party-service centre.
-    const eventStart = shanghai(nowMs + (3 + (ci % 4)) * DAY).startOf('day').add(19, 'hour').valueOf()
-    // Held at the community's first open 党建+邻里中心 (seeded before the activities), if it has one.
+    let eventStart = shanghai(nowMs + (3 + (ci % 4)) * DAY).startOf('day').add(19, 'hour').valueOf()
+    // Held at the community's first open 党建+邻里中心 (seeded before the activities), if it has one,
+    // in a room of it whose slots are free then: the event claims them as a booking would
+    // (server/centers/events.ts), so nobody can book the room at those hours.
     const center = store.find?.('centers', { communityId: community._id, status: { $in: ['built', 'accepted'] } })
-      .sort((a, b) => String(a._id).localeCompare(String(b._id)))[0] as { _id: string; name: string } | undefined
-    const event = activity(community, { kind: 'event', category: '其他', title: ci % 2 ? '物业管理政策宣讲会' : '邻里观影会', start: eventStart, hours: 2, capacity: 40, center })
+      .sort((a, b) => String(a._id).localeCompare(String(b._id)))[0] as CenterDoc | undefined
+    const title = ci % 2 ? '物业管理政策宣讲会' : '邻里观影会'
+    const held = center ? centreEventRoom(store, center, eventStart, 2 * HOUR, `sa${String(activitySeq + 1).padStart(4, '0')}`, title, eventSlots) : undefined
+    if (held) eventStart = held.start
+    const event = activity(community, { kind: 'event', category: '其他', title, start: eventStart, hours: 2, capacity: 40, center, room: held?.room })
     crowd.slice(5, 5 + 12 + (ci % 5)).forEach((p, i) => join(event, p, 'confirmed', nowMs - (i + 1) * HOUR))
   })
 
@@ -421,6 +468,7 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
   await store.insertMany('teams', plain(teams))
   await store.insertMany('teamMembers', plain(teamMembers))
   await store.insertMany('activities', plain(activities))
+  await store.insertMany('roomSlots', plain(eventSlots))
   await store.insertMany('activitySignups', plain(signUps))
   await store.insertMany('serviceRecords', plain(records))
   await store.insertMany('volunteers', plain(volunteerDocs))

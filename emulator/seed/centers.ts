@@ -255,6 +255,7 @@ export function buildCenters(scale: number, nowDate: Date): CenterSeed {
             description: tpl.description,
             code,
             order: k + 1,
+            activeHistory: [{ active: true, at: history[2].at }],
             createdAt: history[2].at,
             updatedAt: history[2].at
           })

@@ -3,7 +3,8 @@ import { z } from '../../contracts/zod'
 import type { ActivityDetail, cancelInput, createInput, Place, updateInput } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
-import { transaction } from '../core/transaction'
+import { claimEventSlotsTx, planEventRoom, releaseEventSlots } from '../centers/events'
+import { inTransaction } from '../centers/store'
 import { AppError, conflict, invalid, notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
 import { findById, getById, txGet } from '../core/records'
@@ -19,6 +20,9 @@ import { randomId } from './util'
 type CreateInput = z.output<typeof createInput>
 type UpdateInput = z.output<typeof updateInput>
 type CancelInput = z.output<typeof cancelInput>
+
+/** A room slot taken between the checks and the commit (a booking or another event won it). */
+const SLOT_RACE = '该活动室此时段刚刚被预约，请选择其他时段'
 
 /** The longest activity whose hours one record may carry (a long day of flood relief). */
 const MAX_DURATION_MS = 24 * 3600_000
@@ -86,15 +90,19 @@ export async function createActivity(caller: Caller, input: CreateInput): Promis
   const place = normalisePlace(input.place)
   if (input.teamId) await checkTeam(input.teamId, communityId)
   await checkText(caller, input.title, input.description, place.name)
+  const activityId = randomId('a', 9)
+  // An event at a centre takes a room: its slots, checked like a booking's (server/centers/events.ts).
+  const plan = input.centerId && input.roomId ? await planEventRoom(input.centerId, input.roomId, start, end, { activityId, title: input.title }) : null
 
   const doc: ActivityDoc = {
-    _id: randomId('a', 9),
+    _id: activityId,
     kind: input.kind,
     title: input.title,
     category: input.category,
     description: input.description,
     communityId,
     ...(input.centerId ? { centerId: input.centerId } : {}),
+    ...(plan ? { roomId: plan.room._id, roomName: plan.room.name, slotIds: plan.slots.map((x) => x._id) } : {}),
     ...(input.teamId ? { teamId: input.teamId } : {}),
     start,
     end,
@@ -112,7 +120,13 @@ export async function createActivity(caller: Caller, input: CreateInput): Promis
     updatedAt: clock.date(),
     history: [entry(caller, '发布')]
   }
-  await db().collection(ACTIVITIES).add({ data: doc })
+  if (plan) {
+    // The activity and its room slots together, or nothing (a booking racing it for a slot: one wins).
+    await inTransaction(async (tx) => {
+      await claimEventSlotsTx(tx, plan, doc._id, [])
+      await tx.collection(ACTIVITIES).add({ data: doc })
+    }, SLOT_RACE)
+  } else await db().collection(ACTIVITIES).add({ data: doc })
   return getActivity(caller, doc._id)
 }
 
@@ -151,6 +165,12 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
   const place = input.place ? normalisePlace(input.place) : current.place
   if (input.teamId) await checkTeam(input.teamId, current.communityId)
   await checkText(caller, input.title, input.description, input.place?.name)
+  // A centre event's room slots follow its time, room and title (claimed and freed in the transaction below).
+  if (input.roomId && !current.centerId) throw invalid('该活动不在邻里中心，不能选择活动室', ['roomId'])
+  const roomId = input.roomId ?? current.roomId
+  const title = input.title ?? current.title
+  const moving = Boolean(roomId) && (roomId !== current.roomId || +start !== +current.start || +end !== +current.end || title !== current.title)
+  const plan = moving && roomId && current.centerId ? await planEventRoom(current.centerId, roomId, start, end, { activityId: current._id, title }) : null
 
   const _ = db().command
   const changes: Record<string, unknown> = { start, end, signUpDeadline: deadline, place, updatedAt: clock.date() }
@@ -159,14 +179,16 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
   if (input.description !== undefined) changes.description = input.description
   if (input.audience !== undefined) changes.audience = input.audience
   if (input.teamId !== undefined) changes.teamId = input.teamId === null ? _.remove() : input.teamId
-  const timeOrPlaceChanged = +start !== +current.start || +end !== +current.end || JSON.stringify(place) !== JSON.stringify(current.place)
+  const timeOrPlaceChanged =
+    +start !== +current.start || +end !== +current.end || JSON.stringify(place) !== JSON.stringify(current.place) || (plan !== null && plan.room._id !== current.roomId)
 
   // Capacity is checked against the confirmed count inside a transaction that writes the activity:
   // sign-ups (which write its counters) run in parallel, and one of the two runs again.
-  await transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, current._id)
     if (!fresh || fresh.status !== 'published') throw conflict('活动已取消，不能修改')
     const data: Record<string, unknown> = { ...changes }
+    if (plan) Object.assign(data, { roomId: plan.room._id, roomName: plan.room.name, slotIds: await claimEventSlotsTx(tx, plan, current._id, fresh.slotIds ?? []) })
     if (input.capacity !== undefined) {
       if (input.capacity < fresh.confirmedCount) throw new AppError('CONFLICT', `名额不能少于已报名人数（${fresh.confirmedCount}人）`, ['capacity'])
       data.capacity = input.capacity
@@ -176,7 +198,7 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
     const note = input.note || (timeOrPlaceChanged ? '时间或地点有变更' : undefined)
     data.history = [...(fresh.history ?? []), entry(caller, '修改', note)]
     await tx.collection(ACTIVITIES).doc(current._id).update({ data })
-  }, { rounds: 12 })
+  }, plan ? SLOT_RACE : '操作的人较多，请稍后重试', { rounds: 12 })
 
   if (input.capacity !== undefined && input.capacity > current.capacity) await promoteWaiting(current._id)
   if (timeOrPlaceChanged) {
@@ -190,7 +212,11 @@ export async function cancelActivity(caller: Caller, input: CancelInput): Promis
   const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
   requireOrganiser(caller, activity.communityId)
   const phase = phaseOf(activity, clock.now())
-  if (phase === 'cancelled') throw conflict('活动已取消')
+  if (phase === 'cancelled') {
+    // A cancel interrupted before its room slots were freed is finished by the next attempt.
+    if (activity.slotIds?.length) await releaseEventSlots(activity._id, activity.slotIds)
+    throw conflict('活动已取消')
+  }
   if (phase === 'ended') throw conflict('活动已结束，不能取消')
   const _ = db().command
   const res = await db()
@@ -206,6 +232,11 @@ export async function cancelActivity(caller: Caller, input: CancelInput): Promis
       }
     })
   if (res.stats.updated === 0) throw conflict('活动已取消')
+  if (activity.roomId) {
+    // Its room slots are free again (as they stand now that it is cancelled: no edit can move them since).
+    const final = await findById<ActivityDoc>(ACTIVITIES, activity._id)
+    await releaseEventSlots(activity._id, final?.slotIds ?? activity.slotIds ?? [])
+  }
   const openids = await activeParticipants(activity._id)
   await db()
     .collection(SIGNUPS)

@@ -53,6 +53,10 @@ export interface ActivityDoc {
   /** The organising community; null for a district-wide activity. */
   communityId: string | null
   centerId?: string
+  /** The centre's room it takes, and the room slot documents it holds (server/centers/events.ts). */
+  roomId?: string
+  roomName?: string
+  slotIds?: string[]
   teamId?: string
   start: Date
   end: Date

@@ -79,6 +79,7 @@ export function summaryOf(a: ActivityDoc, names: Names, mySignUp?: MySignUp): Ac
     communityName: a.communityId ? (names.communities.get(a.communityId) ?? a.communityId) : DISTRICT_LABEL,
     centerId: a.centerId,
     centerName: a.centerId ? names.centers.get(a.centerId) : undefined,
+    ...(a.roomId ? { roomId: a.roomId, roomName: a.roomName } : {}),
     teamId: a.teamId,
     teamName: a.teamId ? names.teams.get(a.teamId) : undefined,
     start: isoOf(a.start),

@@ -19,7 +19,7 @@ import { addDays, dayOf, iso, MINUTE, startOfDay, weekKeyOf } from './calendar'
 import { dayGrid, hhmmOfMinute } from './grid'
 import { sweep } from './lifecycle'
 import { COLL, quotaIdOf, toRoomView, type BlackoutDoc, type QuotaDoc, type SlotDoc } from './model'
-import { activeSuspension } from './store'
+import { suspensionOf } from './store'
 
 type AvailabilityInput = z.infer<typeof availabilityInput>
 
@@ -58,7 +58,7 @@ export async function availability(input: AvailabilityInput, caller: Caller): Pr
       .limit(100)
       .get()
       .then((r) => r.data as QuotaDoc[]),
-    activeSuspension(caller.openid)
+    suspensionOf(caller.openid)
   ])
   const byId = new Map(slotDocs.map((s) => [s._id, s]))
   const quotaUsed: Record<string, number> = {}
@@ -90,6 +90,7 @@ export async function availability(input: AvailabilityInput, caller: Caller): Pr
         const base = { start: `${day}T${label}:00+08:00`, end: `${day}T${endLabel === '24:00' ? '23:59' : endLabel}:00+08:00`, label }
         if (doc) {
           const mine = doc.openid === caller.openid ? doc.bookingId : undefined
+          if (doc.state === 'event') return { ...base, state: 'event', bookable: false, note: doc.title ?? '社区活动', activityId: doc.activityId }
           return { ...base, state: doc.state, bookable: false, note: doc.state === 'blocked' ? doc.reason : undefined, mine }
         }
         if (blackout) return { ...base, state: 'blocked', bookable: false, note: blackout.reason }

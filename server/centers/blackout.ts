@@ -94,7 +94,8 @@ export async function blackout(input: z.infer<typeof blackoutInput>, caller: Cal
       // Taken: by a booking (displace it) or by another blackout (leave it to that one).
       const outcome = await inTransaction(async (tx) => {
         const current = await txGet<SlotDoc>(tx, COLL.slots, slotId)
-        if (current?.state === 'blocked') return { claimed: false as const }
+        // Another blackout, or a centre event (its staff move or cancel it): left alone.
+        if (current?.state === 'blocked' || current?.state === 'event') return { claimed: false as const }
         let ended: BookingDoc | null = null
         if (current?.bookingId) {
           ended = await endBookingTx(tx, current.bookingId, {

@@ -24,7 +24,7 @@ import { addDays, dayOf, hhmmOf, MINUTE, monthKeyOf, slotKeyOf, weekKeyOf } from
 import { consecutiveSlots } from './grid'
 import { sweep } from './lifecycle'
 import { callerName, COLL, newId, quotaIdOf, slotIdOf, toBookingView, type BookingDoc, type QuotaDoc, type SlotDoc } from './model'
-import { activeSuspension, inTransaction, loadSettings } from './store'
+import { inTransaction, loadSettings, suspensionOf } from './store'
 import { txGet } from '../core/records'
 
 type BookInput = z.infer<typeof bookInput>
@@ -36,11 +36,13 @@ function noticeText(minutes: number): string {
 }
 
 export async function book(input: BookInput, caller: Caller): Promise<BookingView> {
-  const { room, center } = await getRoomWithCenter(input.roomId)
+  // The room, and at the same time the resident's standing: the suspension is judged from the
+  // record of no-shows on every booking (store.ts suspensionOf), not only when a sweep released one.
+  const settingsRead = loadSettings()
+  const [{ room, center }, suspendedUntil, settings] = await Promise.all([getRoomWithCenter(input.roomId), suspensionOf(caller.openid, settingsRead), settingsRead])
   if (!isOpenCenter(center)) throw new AppError('CONFLICT', '该邻里中心尚未建成开放，暂不能预约')
   if (!room.active) throw new AppError('CONFLICT', '该活动室暂停预约')
 
-  const suspendedUntil = await activeSuspension(caller.openid)
   if (suspendedUntil) throw new AppError('FORBIDDEN', `因多次预约后未签到，暂停预约至${dayOf(suspendedUntil.getTime())}`)
 
   const startAt = parseLocal(input.start)
@@ -119,7 +121,7 @@ export async function book(input: BookInput, caller: Caller): Promise<BookingVie
     if (used >= room.weeklyQuota) throw new AppError('RATE_LIMITED', `每人每周最多预约该活动室${room.weeklyQuota}次，本周已约满`)
     for (const slotId of slotIds) {
       const taken = await txGet<SlotDoc>(tx, COLL.slots, slotId)
-      if (taken) throw new AppError('CONFLICT', taken.state === 'blocked' ? `该时段暂停开放：${taken.reason ?? ''}` : '该时段已被预约，请选择其他时段')
+      if (taken) throw new AppError('CONFLICT', taken.state === 'blocked' ? `该时段暂停开放：${taken.reason ?? ''}` : taken.state === 'event' ? `该时段已安排社区活动「${taken.title ?? ''}」，请选择其他时段` : '该时段已被预约，请选择其他时段')
     }
     for (const [i, slotId] of slotIds.entries()) {
       const slot: SlotDoc = {
@@ -140,6 +142,5 @@ export async function book(input: BookInput, caller: Caller): Promise<BookingVie
     await tx.collection(COLL.bookings).add({ data: booking })
   })
 
-  const settings = await loadSettings()
   return toBookingView(booking, caller, { checkInMinutes: settings.checkInMinutes })
 }

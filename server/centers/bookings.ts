@@ -15,7 +15,7 @@ import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
 import { iso } from './calendar'
 import { sweep } from './lifecycle'
 import { COLL, toBookingView, type BookingDoc } from './model'
-import { activeSuspension, loadSettings } from './store'
+import { loadSettings, suspensionOf } from './store'
 
 export async function myBookings(input: z.infer<typeof myBookingsInput>, caller: Caller): Promise<Page<BookingView> & { suspendedUntil?: string }> {
   await sweep({ openid: caller.openid })
@@ -30,6 +30,7 @@ export async function myBookings(input: z.infer<typeof myBookingsInput>, caller:
         ? _.and([{ openid: caller.openid }, _.or([{ end: _.lte(now) }, { status: _.in(['cancelled', 'rejected', 'expired', 'no_show']) }])])
         : { openid: caller.openid }
   const order: 'asc' | 'desc' = input.scope === 'upcoming' ? 'asc' : 'desc'
+  const settingsRead = loadSettings()
   const [{ total }, res, settings, suspendedUntil] = await Promise.all([
     db().collection(COLL.bookings).where(query).count(),
     db()
@@ -39,8 +40,8 @@ export async function myBookings(input: z.infer<typeof myBookingsInput>, caller:
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
       .get(),
-    loadSettings(),
-    activeSuspension(caller.openid)
+    settingsRead,
+    suspensionOf(caller.openid, settingsRead)
   ])
   return {
     items: (res.data as BookingDoc[]).map((b) => toBookingView(b, caller, { checkInMinutes: settings.checkInMinutes })),

@@ -27,6 +27,7 @@ import { platform } from '../platform'
 import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
 import { dayOf } from './calendar'
 import { centerDetail } from './centers'
+import { upcomingEventSlots } from './events'
 import { callerName, COLL, newId, newRoomCode, toRoomView, type CenterDoc, type FundDoc, type RoomDoc, type StatusChange } from './model'
 
 async function checkText(caller: Caller, ...texts: (string | undefined)[]): Promise<void> {
@@ -220,14 +221,26 @@ export async function saveRoom(input: z.infer<typeof saveRoomInput>, caller: Cal
         .where({ roomId: room._id, status: _.in(['pending', 'confirmed']), end: _.gt(now) })
         .count()
       if (total > 0) throw new AppError('CONFLICT', `该活动室还有${total}个未结束的预约，暂不能修改时段长度`)
+      const eventSlots = await upcomingEventSlots(room._id)
+      if (eventSlots > 0) throw new AppError('CONFLICT', '该活动室还有未结束的社区活动，暂不能修改时段长度')
     }
-    await db().collection(COLL.rooms).doc(room._id).update({ data: fields })
+    const switched = room.active !== input.active ? { activeHistory: db().command.push([{ active: input.active, at: now, by: caller.openid }]) } : {}
+    await db().collection(COLL.rooms).doc(room._id).update({ data: { ...fields, ...switched } })
     await refreshRoomCount(center._id)
     return toRoomView({ ...room, ...fields }, true)
   }
   const { total } = await db().collection(COLL.rooms).where({ centerId: center._id }).count()
   for (let attempt = 0; ; attempt++) {
-    const room: RoomDoc = { _id: newId('rm'), centerId: center._id, communityId: center.communityId, ...fields, code: newRoomCode(), order: total + 1, createdAt: now }
+    const room: RoomDoc = {
+      _id: newId('rm'),
+      centerId: center._id,
+      communityId: center.communityId,
+      ...fields,
+      code: newRoomCode(),
+      order: total + 1,
+      activeHistory: [{ active: input.active, at: now, by: caller.openid }],
+      createdAt: now
+    }
     try {
       await db().collection(COLL.rooms).add({ data: room })
       await refreshRoomCount(center._id)

@@ -7,7 +7,8 @@
  * same slot finds the document and fails with CONFLICT. Pending and confirmed bookings hold their
  * slot documents; cancelling, rejecting, expiring or releasing a no-show removes them (so the slot
  * can be booked again), while the booking record keeps the whole history. Blackouts claim slots the
- * same way (state `blocked`), displacing the bookings that held them.
+ * same way (state `blocked`), displacing the bookings that held them; centre events claim them as
+ * state `event` (events.ts), so a booking and an event never hold one slot.
  */
 import type {
   BookingAction,
@@ -85,6 +86,8 @@ export interface RoomDoc {
   description?: string
   /** The check-in code on the room's door (unique; the QR code's scene). */
   code: string
+  /** When the room was switched on and off (its creation first; utilisation counts open hours only while on). */
+  activeHistory?: { active: boolean; at: Date; by?: string }[]
   /** The latest end of any blackout ever set on the room: reads skip the blackout query before it. */
   blackoutUntil?: Date
   order: number
@@ -106,6 +109,9 @@ export interface SlotDoc {
   openid?: string
   blackoutId?: string
   reason?: string
+  /** State `event`: the centre event (an activity) holding the slot, and its title (events.ts). */
+  activityId?: string
+  title?: string
 }
 
 export interface HistoryEntry {

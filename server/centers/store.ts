@@ -4,6 +4,7 @@
  */
 import { DEFAULT_SETTINGS, type CenterSettings } from '../../contracts/centers'
 import { clock } from '../core/clock'
+import { DAY_MS } from './calendar'
 import { db, type TransactionRef, isDuplicateKey } from '../core/db'
 import { AppError, isTransactionConflict } from '../core/errors'
 import { transaction } from '../core/transaction'
@@ -16,9 +17,9 @@ import { COLL, type SuspensionDoc } from './model'
  * writes what it read). AppErrors pass through; a duplicate `_id` or a conflict that outlived the
  * retries become CONFLICT.
  */
-export async function inTransaction<T>(work: (tx: TransactionRef) => Promise<T>, conflictMessage = '该时段刚刚被预约，请选择其他时段'): Promise<T> {
+export async function inTransaction<T>(work: (tx: TransactionRef) => Promise<T>, conflictMessage = '该时段刚刚被预约，请选择其他时段', options: { rounds?: number } = {}): Promise<T> {
   try {
-    return await transaction(work, { rounds: 6 })
+    return await transaction(work, { rounds: options.rounds ?? 6 })
   } catch (error) {
     if (error instanceof AppError) throw error
     if (isDuplicateKey(error) || isTransactionConflict(error)) throw new AppError('CONFLICT', conflictMessage)
@@ -48,8 +49,65 @@ export async function saveSettings(patch: Partial<CenterSettings>, actor: string
   return next
 }
 
-/** The caller's booking suspension end, if one is in force. */
-export async function activeSuspension(openid: string): Promise<Date | null> {
-  const doc = await findById<SuspensionDoc>(COLL.suspensions, openid)
-  return doc && doc.until.getTime() > clock.now() ? doc.until : null
+/** How far back no-shows can matter: the longest window plus the longest suspension (settingsSchema). */
+const NO_SHOW_LOOKBACK_MS = (365 + 365) * DAY_MS
+/** No-shows read per evaluation (newest first): far more than any limit (≤ 20) needs. */
+const NO_SHOW_READ = 100
+
+/**
+ * The caller's booking suspension end, if one is in force, judged from the record of no-shows
+ * itself — not only from what the sweep decided when it released them (no-shows imported, seeded,
+ * or released by a sweep that stopped before suspending count too).
+ *
+ * The rule ("`noShowLimit` no-shows within `noShowWindowDays` suspend booking for
+ * `suspensionDays`") is replayed over the no-shows since the last stored suspension began: a
+ * suspension starts when a no-show (at its start + the check-in grace) completes the limit inside
+ * the window while the resident is not already suspended; no-shows before a suspension's start
+ * never count again. A suspension found this way is stored (bookingSuspensions/<openid>) so the
+ * sweep and the lists see it.
+ *
+ * Cost: three reads at once (the stored suspension, the settings unless given, the resident's
+ * latest no-shows — an indexed query on openid + status), plus one write when a suspension is found.
+ */
+export async function suspensionOf(openid: string, known?: CenterSettings | Promise<CenterSettings>): Promise<Date | null> {
+  const now = clock.now()
+  const _ = db().command
+  const [doc, settings, noShows] = await Promise.all([
+    findById<SuspensionDoc>(COLL.suspensions, openid),
+    known ?? loadSettings(),
+    db()
+      .collection(COLL.bookings)
+      .where({ openid, status: 'no_show', start: _.gt(new Date(now - NO_SHOW_LOOKBACK_MS)) })
+      .orderBy('start', 'desc')
+      .field({ start: true })
+      .limit(NO_SHOW_READ)
+      .get()
+      .then((r) => r.data as { start: Date }[])
+  ])
+  const grace = settings.checkInMinutes * 60_000
+  const window = settings.noShowWindowDays * DAY_MS
+  let since = doc ? doc.since.getTime() : -Infinity
+  let until = doc ? doc.until.getTime() : -Infinity
+  let found: { since: number; until: number; noShows: number } | null = null
+  const times = noShows
+    .map((b) => new Date(b.start).getTime())
+    .filter((t) => t > since && t <= now)
+    .sort((a, b) => a - b)
+  for (const [i, t] of times.entries()) {
+    const at = t + grace
+    if (at > now || at < until) continue // not yet released, or already suspended then
+    const counted = times.slice(0, i + 1).filter((x) => x > since && x > t - window).length
+    if (counted < settings.noShowLimit) continue
+    since = at
+    until = at + settings.suspensionDays * DAY_MS
+    found = { since, until, noShows: counted }
+  }
+  if (until <= now) return null
+  if (found) {
+    await db()
+      .collection(COLL.suspensions)
+      .doc(openid)
+      .set({ data: { until: new Date(found.until), noShows: found.noShows, since: new Date(found.since) } })
+  }
+  return new Date(until)
 }

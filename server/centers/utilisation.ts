@@ -12,7 +12,7 @@
  * status over the booking's stored `weekKey` / `monthKey`); open hours are calendar arithmetic.
  */
 import type ExcelJS from 'exceljs'
-import type { Usage, Utilisation } from '../../contracts/centers'
+import { OPEN_CENTER_STATUSES, type Usage, type Utilisation } from '../../contracts/centers'
 import type { z } from '../../contracts/zod'
 import type { utilisationInput } from '../../contracts/centers'
 import { audit } from '../core/audit'
@@ -119,9 +119,12 @@ export async function utilisation(raw: z.infer<typeof utilisationInput>, caller:
     for (const b of blackouts.filter((x) => x.roomId === room._id)) {
       for (const slotId of b.slotIds) closed.add(slotId.slice(slotId.lastIndexOf(':') + 1))
     }
+    // Only while the room existed, was switched on and its centre was open (built or accepted).
+    const windows = intersect(intersect(centerOpenWindows(center), roomActiveWindows(room)), [[room.createdAt ? new Date(room.createdAt).getTime() : -Infinity, Infinity]])
     const acc = { total: 0, weekKey: new Map<string, number>(), monthKey: new Map<string, number>() }
     for (const day of days) {
-      const slots = dayGrid(center.openingHours ?? [], room.slotMinutes, day).slots.filter((s) => !closed.has(slotKeyOf(s.start)))
+      if (!windows.some(([from, to]) => from < at(addDays(day, 1), '00:00') && to > at(day, '00:00'))) continue
+      const slots = dayGrid(center.openingHours ?? [], room.slotMinutes, day).slots.filter((s) => !closed.has(slotKeyOf(s.start)) && windows.some(([from, to]) => s.start >= from && s.start < to))
       const hours = (slots.length * room.slotMinutes) / 60
       if (!hours) continue
       acc.total += hours
@@ -209,6 +212,50 @@ export async function utilisation(raw: z.infer<typeof utilisationInput>, caller:
     result.file = { fileID: stored.fileID, url: stored.url, name }
   }
   return result
+}
+
+type Window = [number, number]
+
+/** The overlap of two sets of [from, to) windows (each sorted and disjoint). */
+function intersect(a: Window[], b: Window[]): Window[] {
+  const out: Window[] = []
+  for (const [af, at_] of a) for (const [bf, bt] of b) if (Math.max(af, bf) < Math.min(at_, bt)) out.push([Math.max(af, bf), Math.min(at_, bt)])
+  return out
+}
+
+/**
+ * When the centre was open (built or accepted), from its status history. A centre without a
+ * history counts as it is now, throughout.
+ */
+function centerOpenWindows(center: CenterDoc): Window[] {
+  const history = [...(center.statusHistory ?? [])].sort((x, y) => new Date(x.at).getTime() - new Date(y.at).getTime())
+  if (!history.length) return OPEN_CENTER_STATUSES.includes(center.status) ? [[-Infinity, Infinity]] : []
+  return windowsOf(history.map((h) => ({ at: new Date(h.at).getTime(), open: OPEN_CENTER_STATUSES.includes(h.status) })))
+}
+
+/**
+ * When the room was switched on, from its `activeHistory` (kept by saveRoom). A room without one
+ * counts as on throughout when on now, and as off since its last edit when off now.
+ */
+function roomActiveWindows(room: RoomDoc): Window[] {
+  const history = room.activeHistory ?? []
+  if (!history.length) return room.active === false ? [[-Infinity, new Date(room.updatedAt ?? 0).getTime()]] : [[-Infinity, Infinity]]
+  return windowsOf(history.map((h) => ({ at: new Date(h.at).getTime(), open: h.active })))
+}
+
+/** [from, to) windows from a time-ordered list of changes (before the first, the opposite of it held). */
+function windowsOf(changes: { at: number; open: boolean }[]): Window[] {
+  const out: Window[] = []
+  let since: number | null = changes.length && !changes[0].open ? -Infinity : null
+  for (const c of changes) {
+    if (c.open && since === null) since = c.at
+    else if (!c.open && since !== null) {
+      out.push([since, c.at])
+      since = null
+    }
+  }
+  if (since !== null) out.push([since, Infinity])
+  return out
 }
 
 async function readBlackouts(roomIds: string[], from: number, to: number): Promise<BlackoutDoc[]> {

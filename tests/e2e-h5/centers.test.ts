@@ -23,7 +23,7 @@ beforeAll(async () => {
   await app.cloud.ok(
     'activities',
     'create',
-    { kind: 'event', centerId: 'ctr-c1g1', title: '《物业管理条例》宣讲会', category: '物业管理', start: '2026-12-02 19:00', end: '2026-12-02 20:30', place: { name: '锦绣花园党建+邻里中心' }, capacity: 40 },
+    { kind: 'event', centerId: 'ctr-c1g1', roomId: 'rm-c1g1-1', title: '《物业管理条例》宣讲会', category: '物业管理', start: '2026-12-02 19:00', end: '2026-12-02 20:30', place: { name: '锦绣花园党建+邻里中心' }, capacity: 40 },
     'demo-staff'
   )
 })

@@ -384,24 +384,28 @@ describe('roster', () => {
 
 describe('centre events (kind "event")', () => {
   beforeAll(() => {
+    // An event at a centre takes one of its rooms (server/centers/events.ts): open centres, with rooms.
+    const openingHours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: '08:00', close: '21:00' }))
     cloud.store.insertMany('centers', [
-      { _id: 'ctr-test-1', name: '锦绣花园党建+邻里中心', communityId: 'c1' },
-      { _id: 'ctr-test-2', name: '红旗社区党建+邻里中心', communityId: 'c2' }
+      { _id: 'ctr-test-1', name: '锦绣花园党建+邻里中心', communityId: 'c1', status: 'accepted', openingHours },
+      { _id: 'ctr-test-2', name: '红旗社区党建+邻里中心', communityId: 'c2', status: 'accepted', openingHours }
     ])
+    const room = (id: string, centerId: string) => ({ _id: id, centerId, name: '多功能厅', capacity: 50, slotMinutes: 60, active: true, code: id.toUpperCase() })
+    cloud.store.insertMany('rooms', [room('rm-test-1', 'ctr-test-1'), room('rm-test-2', 'ctr-test-1'), room('rm-test-3', 'ctr-test-2')])
   })
 
   test('staff publish an event at their community’s centre; it is listed by kind and centre', async () => {
-    const e = await create('demo-staff', { kind: 'event', centerId: 'ctr-test-1', title: '物业政策宣讲会', category: '其他', capacity: 30, communityId: undefined })
+    const e = await create('demo-staff', { kind: 'event', centerId: 'ctr-test-1', roomId: 'rm-test-1', title: '物业政策宣讲会', category: '其他', capacity: 30, communityId: undefined })
     expect(e).toMatchObject({ kind: 'event', centerId: 'ctr-test-1', centerName: '锦绣花园党建+邻里中心', communityId: 'c1' })
     const listed = await cloud.ok('activities', 'list', { kind: 'event', centerId: 'ctr-test-1' }, 'demo-resident')
     expect(listed.items.map((i: { _id: string }) => i._id)).toEqual([e._id])
-    expect(await codeOf('activities', 'create', { kind: 'event', centerId: 'ctr-test-2', title: '观影', category: '其他', start: '2026-11-29 19:00', end: '2026-11-29 21:00', place: { name: '中心' }, capacity: 10 }, 'demo-staff')).toBe('FORBIDDEN')
-    expect(await codeOf('activities', 'create', { kind: 'event', centerId: 'no-such-centre', title: '观影', category: '其他', start: '2026-11-29 19:00', end: '2026-11-29 21:00', place: { name: '中心' }, capacity: 10 }, 'demo-staff')).toBe('NOT_FOUND')
-    expect(await codeOf('activities', 'create', { kind: 'event', centerId: 'ctr-test-1', communityId: 'c2', title: '观影', category: '其他', start: '2026-11-29 19:00', end: '2026-11-29 21:00', place: { name: '中心' }, capacity: 10 }, 'demo-staff')).toBe('INVALID_INPUT')
+    expect(await codeOf('activities', 'create', { kind: 'event', centerId: 'ctr-test-2', roomId: 'rm-test-3', title: '观影', category: '其他', start: '2026-11-29 19:00', end: '2026-11-29 21:00', place: { name: '中心' }, capacity: 10 }, 'demo-staff')).toBe('FORBIDDEN')
+    expect(await codeOf('activities', 'create', { kind: 'event', centerId: 'no-such-centre', roomId: 'rm-test-1', title: '观影', category: '其他', start: '2026-11-29 19:00', end: '2026-11-29 21:00', place: { name: '中心' }, capacity: 10 }, 'demo-staff')).toBe('NOT_FOUND')
+    expect(await codeOf('activities', 'create', { kind: 'event', centerId: 'ctr-test-1', roomId: 'rm-test-1', communityId: 'c2', title: '观影', category: '其他', start: '2026-11-29 19:00', end: '2026-11-29 21:00', place: { name: '中心' }, capacity: 10 }, 'demo-staff')).toBe('INVALID_INPUT')
   })
 
   test('events have sign-up, a waiting list and check-in, but never service records or hours', async () => {
-    const e = await create('demo-staff', { kind: 'event', centerId: 'ctr-test-1', title: '邻里观影会', category: '其他', capacity: 1 })
+    const e = await create('demo-staff', { kind: 'event', centerId: 'ctr-test-1', roomId: 'rm-test-2', title: '邻里观影会', category: '其他', capacity: 1 })
     await cloud.ok('activities', 'signUp', { activityId: e._id }, 'demo-member')
     expect((await cloud.ok('activities', 'signUp', { activityId: e._id }, 'demo-resident')).status).toBe('waiting')
     const hoursBefore = await cloud.ok('activities', 'myHours', {}, 'demo-member')

@@ -376,12 +376,19 @@ describe('centre events', () => {
     const created = await cloud.ok(
       'activities',
       'create',
-      { kind: 'event', centerId: 'ctr-c1g1', title: '物业管理条例宣讲', category: '其他', start: '2026-12-05 19:00', end: '2026-12-05 20:30', place: { name: '锦绣花园党建+邻里中心多功能活动室' }, capacity: 30 },
+      { kind: 'event', centerId: 'ctr-c1g1', roomId: 'rm-c1g1-1', title: '物业管理条例宣讲', category: '其他', start: '2026-12-04 19:00', end: '2026-12-04 20:30', place: { name: '锦绣花园党建+邻里中心多功能活动室' }, capacity: 30 },
       'demo-staff'
     )
     const listed = await cloud.ok('activities', 'list', { kind: 'event', centerId: 'ctr-c1g1', when: 'upcoming' }, 'demo-resident')
     expect(listed.items.map((a: any) => a._id)).toContain(created._id)
     expect(listed.items.find((a: any) => a._id === created._id)).toMatchObject({ kind: 'event', centerName: '锦绣花园党建+邻里中心', communityId: 'c1' })
     expect(cloud.store.count('bookings', { purpose: '物业管理条例宣讲' })).toBe(0)
+    // It holds its room's hours (19:00 and 20:00), shown as the event in the room's calendar.
+    expect(listed.items.find((a: any) => a._id === created._id)).toMatchObject({ roomId: 'rm-c1g1-1', roomName: '多功能活动室' })
+    const av = await cloud.ok('centers', 'availability', { roomId: 'rm-c1g1-1', from: '2026-12-04', days: 1 }, 'demo-resident')
+    expect(av.days[0].slots.filter((s: any) => s.state === 'event').map((s: any) => [s.label, s.note])).toEqual([
+      ['19:00', '物业管理条例宣讲'],
+      ['20:00', '物业管理条例宣讲']
+    ])
   })
 })

@@ -496,3 +496,71 @@ describe('check-in and no-shows', () => {
     expect(cloud.store.get('bookings', b.id)!.status).toBe('no_show')
   })
 })
+
+describe('issue #17: open hours only while a room existed; suspension from the record of no-shows', () => {
+  test('a room created mid-period counts open hours only from its creation (and not while switched off)', async () => {
+    cloud.clock.set('2026-12-04T10:00:00+08:00') // a Friday: open 08:00–21:00; weekends 09:00–18:00
+    const room = await newRoom()
+    const u = await cloud.ok('centers', 'utilisation', { centerId: 'ctr-c1g1', from: '2026-11-01', to: '2026-12-06' }, 'demo-staff')
+    const row = u.centers[0].rooms.find((r: any) => r.roomId === room.id)
+    // November: it did not exist. December: Friday 10:00–21:00 (11 h), Saturday and Sunday 9 h each.
+    expect(row.months.map((m: any) => [m.key, m.openHours])).toEqual([
+      ['2026-11', 0],
+      ['2026-12', 29]
+    ])
+    expect(row.openHours).toBe(29)
+    // The seeded rooms (there since the centre was built) still count the whole of November.
+    const seeded = u.centers[0].rooms.find((r: any) => r.roomId === 'rm-c1g1-1')
+    expect(seeded.months[0].openHours).toBeGreaterThan(300)
+
+    // Switched off on Saturday at noon: Saturday 09:00–12:00 still counts, Sunday does not.
+    cloud.clock.set('2026-12-05T12:00:00+08:00')
+    await cloud.ok('centers', 'saveRoom', { roomId: room.id, centerId: 'ctr-c1g1', name: room.name, capacity: 20, slotMinutes: 60, weeklyQuota: 2, maxSlots: 3, active: false }, 'demo-staff')
+    const after = await cloud.ok('centers', 'utilisation', { centerId: 'ctr-c1g1', from: '2026-12-01', to: '2026-12-06' }, 'demo-staff')
+    expect(after.centers[0].rooms.find((r: any) => r.roomId === room.id).openHours).toBe(11 + 3)
+  })
+
+  test('six no-shows already on record (no sweep ever judged them) suspend booking at once', async () => {
+    const room = await newRoom()
+    const who = 'imported-resident'
+    const noShows = ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25'].map((day, i) => ({
+      _id: `bk-imported-${i}`,
+      roomId: room.id,
+      roomName: room.name,
+      centerId: 'ctr-c1g1',
+      centerName: '锦绣花园党建+邻里中心',
+      communityId: 'c1',
+      openid: who,
+      start: new Date(`${day}T10:00:00+08:00`),
+      end: new Date(`${day}T11:00:00+08:00`),
+      slots: 1,
+      slotIds: [],
+      purpose: '读书会',
+      attendees: 3,
+      status: 'no_show',
+      needsApproval: false,
+      cancelBeforeMinutes: 120,
+      quotaId: `${room.id}:${who}:${day}`,
+      day,
+      weekKey: day,
+      monthKey: '2026-11',
+      hours: 1,
+      history: [],
+      createdAt: new Date(`${day}T08:00:00+08:00`),
+      updatedAt: new Date(`${day}T10:15:00+08:00`)
+    }))
+    cloud.store.insertMany('bookings', noShows)
+    const bookingsBefore = cloud.store.count('bookings')
+    const refused = await book(room.id, `${MONDAY} 10:00`, who)
+    // The third no-show (22 Nov, released 10:15) met 3 in 30 days: 14 days from then.
+    expect(codeOf(refused)).toBe('FORBIDDEN')
+    expect((refused as any).error.message).toBe('因多次预约后未签到，暂停预约至2026-12-06')
+    expect(cloud.store.count('bookings')).toBe(bookingsBefore)
+    expect(slotDoc(room.id, '202611301000')).toBeFalsy()
+    const av = await cloud.ok('centers', 'availability', { roomId: room.id, days: 2 }, who)
+    expect(av.suspendedUntil).toBe('2026-12-06T10:15:00+08:00')
+    // Someone with fewer no-shows than the limit books as before.
+    cloud.store.insertMany('bookings', noShows.slice(0, 2).map((b) => ({ ...b, _id: `${b._id}-x`, openid: 'two-strikes' })))
+    expect(codeOf(await book(room.id, `${MONDAY} 11:00`, 'two-strikes'))).toBe('OK')
+  })
+})

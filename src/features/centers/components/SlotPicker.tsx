@@ -54,7 +54,16 @@ export function SlotGrid({ slots, selection, onTap }: { slots: SlotView[]; selec
       {slots.map((s, i) => {
         const selected = selection !== null && i >= selection.first && i < selection.first + selection.count
         const state = s.mine ? 'mine' : s.state === 'free' ? (s.bookable ? 'free' : 'closed') : s.state
-        const caption = s.mine ? '我的预约' : s.state === 'free' ? (s.bookable ? '可预约' : (s.note ?? '不可约')) : SLOT_STATE_LABELS[s.state]
+        // A centre event holding the slot shows its title (tapping it tells the whole title).
+        const caption = s.mine
+          ? '我的预约'
+          : s.state === 'free'
+            ? s.bookable
+              ? '可预约'
+              : (s.note ?? '不可约')
+            : s.state === 'event'
+              ? `活动：${s.note ?? SLOT_STATE_LABELS.event}`
+              : SLOT_STATE_LABELS[s.state]
         return (
           <View
             key={s.start}

@@ -4,6 +4,7 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { BigButton, ErrorState, LoadingState, PageContainer, Section } from '@/components'
 import { ACTIVITY_CATEGORIES, type ActivityCategory, type ActivityKind, type Audience } from '@contracts/activities'
 import { activitiesApi, addDays, centersLookup, Chips, currentLocation, teamsApi, wallDay, wallDateTime } from '@/features/volunteer'
+import { centersApi } from '@/features/centers'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { urlOf } from '@/services/routes'
 import '../volunteer.scss'
@@ -26,6 +27,8 @@ interface Form {
   audience: Audience
   teamId: string
   centerId: string
+  /** The centre's room an event takes (its hours can then not be booked). */
+  roomId: string
 }
 
 const RADII = [100, 200, 300, 500, 1000]
@@ -49,7 +52,8 @@ function blank(kind: ActivityKind, centerId: string): Form {
     capacity: kind === 'event' ? '40' : '20',
     audience: 'all',
     teamId: '',
-    centerId
+    centerId,
+    roomId: ''
   }
 }
 
@@ -66,12 +70,13 @@ export default function EditActivityPage() {
   const [error, setError] = useState<string>()
   const [teams, setTeams] = useState<{ id: string; name: string }[]>([])
   const [centers, setCenters] = useState<{ id: string; name: string; address: string }[]>([])
+  const [rooms, setRooms] = useState<{ id: string; name: string; capacity: number }[]>([])
   const communityId = me?.scopes.communityIds[0]
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }))
 
   useEffect(() => {
     if (!id || !hasPersona) return
-    void activitiesApi.get(id).then((reply) => {
+    void activitiesApi.get({ activityId: id }).then((reply) => {
       if (!reply.ok) return setLoadError(reply.error.message)
       const a = reply.data
       const start = wallDateTime(a.start)
@@ -93,7 +98,8 @@ export default function EditActivityPage() {
         capacity: String(a.capacity),
         audience: a.audience,
         teamId: a.teamId ?? '',
-        centerId: a.centerId ?? ''
+        centerId: a.centerId ?? '',
+        roomId: a.roomId ?? ''
       })
       setLoaded(true)
     })
@@ -104,6 +110,13 @@ export default function EditActivityPage() {
     void teamsApi.list({ communityId, pageSize: 100 }).then((r) => r.ok && setTeams(r.data.items.map((t) => ({ id: t._id, name: t.name }))))
     void centersLookup.list(communityId).then((r) => r.ok && setCenters(r.data.items.map((c) => ({ id: c.id, name: c.name, address: c.address }))))
   }, [communityId])
+
+  // The chosen centre's rooms (switched-on ones), for the event's room.
+  useEffect(() => {
+    setRooms([])
+    if (!form.centerId || !hasPersona) return
+    void centersApi.get({ centerId: form.centerId }).then((r) => r.ok && setRooms(r.data.rooms.filter((x) => x.active).map((x) => ({ id: x.id, name: x.name, capacity: x.capacity }))))
+  }, [form.centerId, hasPersona])
 
   if (!hasPersona || !me) return <PageContainer><LoadingState /></PageContainer>
   if (!hasRole(me, 'staff') && !hasRole(me, 'district_admin')) return <PageContainer><ErrorState error={{ message: '仅社区工作人员可发布活动' }} /></PageContainer>
@@ -121,10 +134,12 @@ export default function EditActivityPage() {
     const capacity = Number(form.capacity)
     if (!form.title.trim()) return setError('请填写活动名称')
     if (!form.placeName.trim() && !form.centerId) return setError('请填写活动地点')
+    if (form.kind === 'event' && form.centerId && !form.roomId) return setError('请选择活动室')
     if (!Number.isInteger(capacity) || capacity < 1) return setError('名额须为正整数')
     const center = centers.find((c) => c.id === form.centerId)
+    const room = rooms.find((r) => r.id === form.roomId)
     const place = {
-      name: form.placeName.trim() || center?.name || '',
+      name: form.placeName.trim() || (center && room ? `${center.name}${room.name}` : center?.name) || '',
       ...(form.address.trim() || center?.address ? { address: form.address.trim() || center?.address } : {}),
       ...(form.coordinates ? { coordinates: form.coordinates, radius: form.radius } : {})
     }
@@ -142,8 +157,13 @@ export default function EditActivityPage() {
     setBusy(true)
     setError(undefined)
     const reply = id
-      ? await activitiesApi.update({ activityId: id, ...fields, teamId: form.teamId || null })
-      : await activitiesApi.create({ kind: form.kind, ...fields, ...(form.teamId ? { teamId: form.teamId } : {}), ...(form.centerId ? { centerId: form.centerId } : {}) })
+      ? await activitiesApi.update({ activityId: id, ...fields, teamId: form.teamId || null, ...(form.centerId && form.roomId ? { roomId: form.roomId } : {}) })
+      : await activitiesApi.create({
+          kind: form.kind,
+          ...fields,
+          ...(form.teamId ? { teamId: form.teamId } : {}),
+          ...(form.centerId ? { centerId: form.centerId, ...(form.roomId ? { roomId: form.roomId } : {}) } : {})
+        })
     setBusy(false)
     if (!reply.ok) return setError(reply.error.message)
     toast(id ? '已保存，已通知报名者' : '发布成功')
@@ -208,9 +228,25 @@ export default function EditActivityPage() {
       <Section title='地点与名额'>
         {form.kind === 'event' && centers.length ? (
           <Field label='邻里中心'>
-            <Picker mode='selector' range={centerOptions.map((c) => c.name)} value={Math.max(0, centerOptions.findIndex((c) => c.id === form.centerId))} onChange={(e) => set({ centerId: centerOptions[Number(e.detail.value)].id })}>
+            <Picker mode='selector' range={centerOptions.map((c) => c.name)} value={Math.max(0, centerOptions.findIndex((c) => c.id === form.centerId))} onChange={(e) => set({ centerId: centerOptions[Number(e.detail.value)].id, roomId: '' })}>
               <View className='vt-field__picker'>{centerOptions.find((c) => c.id === form.centerId)?.name ?? '不在邻里中心'}</View>
             </Picker>
+          </Field>
+        ) : null}
+        {form.kind === 'event' && form.centerId ? (
+          <Field label='活动室' hint='活动时间内该活动室的时段由本活动占用，居民不能再预约；已被预约的时段不能安排活动'>
+            {rooms.length ? (
+              <Picker
+                mode='selector'
+                range={rooms.map((r) => `${r.name}（${r.capacity}人）`)}
+                value={Math.max(0, rooms.findIndex((r) => r.id === form.roomId))}
+                onChange={(e) => set({ roomId: rooms[Number(e.detail.value)].id })}
+              >
+                <View className='vt-field__picker'>{rooms.find((r) => r.id === form.roomId)?.name ?? '请选择活动室'}</View>
+              </Picker>
+            ) : (
+              <View className='vt-field__picker'>该中心暂无可用活动室</View>
+            )}
           </Field>
         ) : null}
         <Field label='地点名称'>

@@ -1,0 +1,178 @@
+/**
+ * Centre events take their room (issue #17): an activity of kind "event" at a 党建+邻里中心 names a
+ * room and claims its slots with the same slot documents bookings claim, so a booking and an event
+ * never hold one hour — one after the other, or racing. The clock starts on Friday 2026-11-27 09:00
+ * (Shanghai); each test uses its own room of 锦绣花园党建+邻里中心 (ctr-c1g1, kept by demo-staff;
+ * open weekdays 08:00–21:00, weekends 09:00–18:00).
+ */
+import type { Reply } from '../../contracts/reply'
+import type { RoomView } from '../../contracts/centers'
+import { startTestCloud, type TestCloud } from '../support/cloud'
+
+let cloud: TestCloud
+const START = '2026-11-27T09:00:00+08:00'
+
+beforeAll(async () => {
+  cloud = await startTestCloud({ start: START })
+})
+afterAll(() => cloud.close())
+beforeEach(() => cloud.clock.set(START))
+
+let roomSeq = 0
+const newRoom = (options: Record<string, unknown> = {}) =>
+  cloud.ok<RoomView>('centers', 'saveRoom', { centerId: 'ctr-c1g1', name: `活动测试室${++roomSeq}`, capacity: 30, slotMinutes: 60, weeklyQuota: 10, maxSlots: 3, ...options }, 'demo-staff')
+
+const eventInput = (roomId: string | undefined, start: string, end: string, extra: object = {}) => ({
+  kind: 'event',
+  centerId: 'ctr-c1g1',
+  ...(roomId ? { roomId } : {}),
+  title: '物业政策宣讲会',
+  category: '物业管理',
+  start,
+  end,
+  place: { name: '锦绣花园党建+邻里中心' },
+  capacity: 30,
+  ...extra
+})
+const createEvent = (roomId: string | undefined, start: string, end: string, extra: object = {}) => cloud.call('activities', 'create', eventInput(roomId, start, end, extra), 'demo-staff')
+const book = (roomId: string, start: string, openid = 'demo-resident', slots = 1) =>
+  cloud.call('centers', 'book', { roomId, start, slots, purpose: '楼栋议事会', attendees: 6 }, openid)
+const codeOf = (reply: Reply<unknown>) => (reply.ok ? 'OK' : reply.error.code)
+const messageOf = (reply: Reply<unknown>) => (reply.ok ? '' : reply.error.message)
+const slot = (roomId: string, key: string) => cloud.store.get('roomSlots', `${roomId}:${key}`)
+
+describe('an event at a centre takes a room', () => {
+  test('the room is required, must be the centre’s and open at that time; bad input stores nothing', async () => {
+    const room = await newRoom()
+    const before = [cloud.store.count('activities'), cloud.store.count('roomSlots')]
+    const missing = await createEvent(undefined, '2026-11-30 14:00', '2026-11-30 16:00')
+    expect(codeOf(missing)).toBe('INVALID_INPUT')
+    expect((missing as any).error.fields).toContain('roomId')
+    expect(codeOf(await createEvent('rm-c2g1-1', '2026-11-30 14:00', '2026-11-30 16:00'))).toBe('INVALID_INPUT')
+    expect(codeOf(await createEvent('no-such-room', '2026-11-30 14:00', '2026-11-30 16:00'))).toBe('NOT_FOUND')
+    // Sunday 29 Nov the centre closes at 18:00.
+    expect(codeOf(await createEvent(room.id, '2026-11-29 19:00', '2026-11-29 21:00'))).toBe('INVALID_INPUT')
+    expect([cloud.store.count('activities'), cloud.store.count('roomSlots')]).toEqual(before)
+  })
+
+  test('an event holds its hours: a booking there is refused, availability shows the event', async () => {
+    const room = await newRoom()
+    const event = await createEvent(room.id, '2026-11-30 14:00', '2026-11-30 15:30')
+    expect(codeOf(event)).toBe('OK')
+    const e = (event as any).data
+    expect(e).toMatchObject({ kind: 'event', centerId: 'ctr-c1g1', roomId: room.id, roomName: room.name })
+    // 14:00 and 15:00 (the 15:00 slot overlaps the last half hour).
+    expect(slot(room.id, '202611301400')).toMatchObject({ state: 'event', activityId: e._id, title: '物业政策宣讲会' })
+    expect(slot(room.id, '202611301500')).toMatchObject({ state: 'event', activityId: e._id })
+    expect(cloud.store.get('activities', e._id)!.slotIds).toEqual([`${room.id}:202611301400`, `${room.id}:202611301500`])
+
+    const refused = await book(room.id, '2026-11-30 14:00')
+    expect(codeOf(refused)).toBe('CONFLICT')
+    expect(messageOf(refused)).toContain('物业政策宣讲会')
+    expect(codeOf(await book(room.id, '2026-11-30 13:00', 'demo-member', 2))).toBe('CONFLICT') // 13:00–15:00 runs into it
+    expect(cloud.store.count('bookings', { roomId: room.id })).toBe(0)
+    expect(codeOf(await book(room.id, '2026-11-30 16:00'))).toBe('OK')
+
+    const av = await cloud.ok('centers', 'availability', { roomId: room.id, from: '2026-11-30', days: 1 }, 'demo-resident')
+    const byLabel = Object.fromEntries(av.days[0].slots.map((s: any) => [s.label, s]))
+    expect(byLabel['14:00']).toMatchObject({ state: 'event', bookable: false, note: '物业政策宣讲会', activityId: e._id })
+    expect(byLabel['15:00']).toMatchObject({ state: 'event', bookable: false })
+    expect(byLabel['13:00']).toMatchObject({ state: 'free', bookable: true })
+  })
+
+  test('an event cannot be created over a booked hour (all or nothing)', async () => {
+    const room = await newRoom()
+    expect(codeOf(await book(room.id, '2026-12-01 10:00'))).toBe('OK')
+    const activities = cloud.store.count('activities')
+    const refused = await createEvent(room.id, '2026-12-01 09:00', '2026-12-01 11:00')
+    expect(codeOf(refused)).toBe('CONFLICT')
+    expect(messageOf(refused)).toContain('10:00')
+    expect(cloud.store.count('activities')).toBe(activities)
+    expect(slot(room.id, '202612010900')).toBeFalsy()
+    expect(slot(room.id, '202612011000')).toMatchObject({ state: 'booked' })
+    // Nor over a blackout, nor over another event.
+    await cloud.ok('centers', 'blackout', { roomId: room.id, start: '2026-12-02 09:00', end: '2026-12-02 12:00', reason: '消防检查' }, 'demo-staff')
+    expect(codeOf(await createEvent(room.id, '2026-12-02 11:00', '2026-12-02 13:00'))).toBe('CONFLICT')
+    expect(codeOf(await createEvent(room.id, '2026-12-03 09:00', '2026-12-03 10:00'))).toBe('OK')
+    expect(codeOf(await createEvent(room.id, '2026-12-03 09:00', '2026-12-03 10:00', { title: '邻里观影会' }))).toBe('CONFLICT')
+    expect(cloud.store.count('activities')).toBe(activities + 1)
+  })
+
+  test('cancelling the event frees its slots; moving it moves them; a move onto a booking changes nothing', async () => {
+    const room = await newRoom()
+    const e = ((await createEvent(room.id, '2026-12-01 14:00', '2026-12-01 16:00')) as any).data
+    // Moved to the evening: 14:00 and 15:00 free, 18:00 and 19:00 held.
+    await cloud.ok('activities', 'update', { activityId: e._id, start: '2026-12-01 18:00', end: '2026-12-01 20:00' }, 'demo-staff')
+    expect(slot(room.id, '202612011400')).toBeFalsy()
+    expect(slot(room.id, '202612011800')).toMatchObject({ state: 'event', activityId: e._id })
+    expect(codeOf(await book(room.id, '2026-12-01 14:00'))).toBe('OK')
+    // Onto that booking: refused, and the event keeps its evening slots.
+    const clash = await cloud.call('activities', 'update', { activityId: e._id, start: '2026-12-01 14:00', end: '2026-12-01 16:00' }, 'demo-staff')
+    expect(codeOf(clash)).toBe('CONFLICT')
+    expect(cloud.store.get('activities', e._id)!.start).toEqual(new Date('2026-12-01T18:00:00+08:00'))
+    expect(slot(room.id, '202612011800')).toMatchObject({ activityId: e._id })
+    expect(slot(room.id, '202612011500')).toBeFalsy()
+    // A new title follows onto the slots (availability shows it).
+    await cloud.ok('activities', 'update', { activityId: e._id, title: '冬季消防安全讲座' }, 'demo-staff')
+    expect(slot(room.id, '202612011900')).toMatchObject({ title: '冬季消防安全讲座' })
+
+    await cloud.ok('activities', 'cancel', { activityId: e._id, reason: '主讲人临时有事' }, 'demo-staff')
+    expect(cloud.store.count('roomSlots', { activityId: e._id })).toBe(0)
+    expect(codeOf(await book(room.id, '2026-12-01 18:00', 'demo-member'))).toBe('OK')
+  })
+
+  test('a blackout leaves an event’s hours to the event', async () => {
+    const room = await newRoom()
+    const e = ((await createEvent(room.id, '2026-12-04 10:00', '2026-12-04 11:00')) as any).data
+    await cloud.ok('centers', 'blackout', { roomId: room.id, start: '2026-12-04 09:00', end: '2026-12-04 12:00', reason: '设备检修' }, 'demo-staff')
+    expect(slot(room.id, '202612041000')).toMatchObject({ state: 'event', activityId: e._id })
+    expect(slot(room.id, '202612040900')).toMatchObject({ state: 'blocked' })
+    expect(cloud.store.get('activities', e._id)!.status).toBe('published')
+  })
+})
+
+describe('events and bookings racing for one hour', () => {
+  test('created at the same moment as a booking of the same slot: never both', async () => {
+    const room = await newRoom()
+    const hours = ['09:00', '10:00', '11:00', '13:00', '14:00', '15:00', '16:00', '17:00']
+    for (const [i, hhmm] of hours.entries()) {
+      const start = `2026-12-0${1 + (i % 4)} ${hhmm}`
+      const end = `2026-12-0${1 + (i % 4)} ${String(Number(hhmm.slice(0, 2)) + 1).padStart(2, '0')}:00`
+      const openid = `racer-${i}`
+      // Alternate who is fired first.
+      const [event, booking] =
+        i % 2
+          ? await Promise.all([createEvent(room.id, start, end, { title: `竞争活动${i}` }), book(room.id, start, openid)])
+          : await Promise.all([book(room.id, start, openid), createEvent(room.id, start, end, { title: `竞争活动${i}` })]).then(([b, e]) => [e, b])
+      const codes = [codeOf(event), codeOf(booking)]
+      expect(codes.every((c) => c === 'OK' || c === 'CONFLICT')).toBe(true)
+      expect(codes.filter((c) => c === 'OK')).toHaveLength(1)
+      const key = start.replace(/[- :]/g, '')
+      const held = slot(room.id, key)!
+      if (event.ok) {
+        expect(held).toMatchObject({ state: 'event', activityId: (event.data as any)._id })
+        expect(cloud.store.count('bookings', { roomId: room.id, openid })).toBe(0)
+      } else {
+        expect(held).toMatchObject({ state: 'booked', openid })
+        expect(cloud.store.count('activities', { title: `竞争活动${i}` })).toBe(0)
+      }
+    }
+  })
+})
+
+describe('the seed', () => {
+  test('every seeded centre event names a room of its centre and holds its slots, which no booking holds', () => {
+    const events = cloud.store.find('activities', { kind: 'event', centerId: { $exists: true }, title: { $in: ['物业管理政策宣讲会', '邻里观影会'] } })
+    expect(events.length).toBeGreaterThan(0)
+    for (const e of events) {
+      const room = cloud.store.get('rooms', e.roomId)!
+      expect(room.centerId).toBe(e.centerId)
+      expect(e.roomName).toBe(room.name)
+      expect(e.slotIds.length).toBeGreaterThan(0)
+      for (const id of e.slotIds) {
+        expect(cloud.store.get('roomSlots', id)).toMatchObject({ state: 'event', activityId: e._id, title: e.title })
+        expect(cloud.store.count('bookings', { slotIds: id, status: { $in: ['pending', 'confirmed', 'checked_in'] } })).toBe(0)
+      }
+    }
+  })
+})
