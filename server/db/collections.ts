@@ -117,7 +117,7 @@ export const collections = {
     indexes: [{ fields: ['month'] }, { fields: ['companyId'] }]
   },
   wishes: {
-    description: '微心愿 posted by residents and fulfilled by party members. Never deleted.',
+    description: '微心愿 posted by residents (pending until the community\'s staff approve or reject them) and fulfilled by party members. Never deleted.',
     indexes: [{ fields: ['communityId'] }, { fields: ['residentOpenid'] }, { fields: ['memberOpenid'] }, { fields: ['status'] }]
   },
   wishEvents: {
@@ -138,7 +138,7 @@ export const collections = {
     indexes: [{ fields: ['centerId'] }, { fields: ['code'], unique: true }]
   },
   roomSlots: {
-    description: 'One per taken slot (_id `${roomId}:${YYYYMMDDHHmm}`): pending | booked (a booking) or blocked (a blackout). Removed when freed; the booking keeps the history.',
+    description: 'One per taken slot (_id `${roomId}:${YYYYMMDDHHmm}`): pending | booked (a booking), blocked (a blackout) or event (a centre event: activityId, title). Removed when freed; the booking keeps the history.',
     indexes: [{ fields: ['roomId', 'day'] }]
   },
   bookings: {
@@ -214,7 +214,7 @@ export const collections = {
   partyGroups: { description: 'Building party groups (楼栋党小组), _id `pg-<buildingId>`.', indexes: [{ fields: ['gridId'] }, { fields: ['communityId'] }] },
   centralHouseholds: { description: '党员中心户, _id `ch-<buildingId>` (not every building has one).', indexes: [{ fields: ['gridId'] }, { fields: ['communityId'] }] },
   // District structure counted by the reports (issue #8: server/reports, per community).
-  communities: { description: 'Communities of the district (emulator/seed/district.ts), listed by `order`.', indexes: [] },
+  communities: { description: 'Communities of the district (emulator/seed/district.ts), listed by `order`; `registrationTarget` is its 报到 target (null: none set).', indexes: [] },
   communityCommittees: { description: 'Community "大党委" (one per community), _id `cc<n>`.', indexes: [{ fields: ['communityId'] }] },
   ownersCommittees: { description: 'Owners\' committees (业委会) of compounds, _id `oc-<gridId>`: members, partyMembers.', indexes: [{ fields: ['communityId'] }, { fields: ['gridId'] }] },
   selfManagementCommittees: { description: '物业自管委员会 of compounds, _id `smc-<gridId>`.', indexes: [{ fields: ['communityId'] }, { fields: ['gridId'] }] },
