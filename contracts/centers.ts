@@ -339,7 +339,9 @@ export const usageSchema = z.object({
   bookedHours: z.number(),
   usedHours: z.number(),
   noShowHours: z.number(),
-  /** bookedHours / openHours, 0..1 (0 when closed). */
+  /** Hours the room was held by centre events (activities of kind "event": their `roomSlots` of state `event`). */
+  eventHours: z.number(),
+  /** (bookedHours + eventHours) / openHours, 0..1 (0 when closed): an hour a neighbourhood event holds is in use. */
   rate: z.number()
 })
 export type Usage = z.infer<typeof usageSchema>

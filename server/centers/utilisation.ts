@@ -1,15 +1,23 @@
 /**
- * `utilisation`: booked hours / open hours per room and centre, per week and month, for staff of
- * the centre's community (their communities without a centre; the district for district admin),
- * with an .xlsx export.
+ * `utilisation`: (booked hours + event hours) / open hours per room and centre, per week and
+ * month, for staff of the centre's community (their communities without a centre; the district
+ * for district admin), with an .xlsx export.
  *
  * - open hours: the room's bookable grid (opening hours cut into its slots) on each day, less the
  *   slots a blackout closed;
  * - booked hours: bookings that held their slots and were not released (confirmed or checked in);
  *   used hours: checked in; no-show hours: released after nobody came (their slots may have been
- *   booked again, so they are reported beside, not inside, booked hours).
+ *   booked again, so they are reported beside, not inside, booked hours);
+ * - event hours: the slots centre events hold (`roomSlots` of state `event`, events.ts; a
+ *   cancelled event has freed its slots). A room used by a neighbourhood event is in use, so the
+ *   rate counts them with booked hours. Events claim grid slots only, so they fall in open hours;
+ *   each counts the room's slot length, as open hours do, and a room's event hours on a day never
+ *   exceed its open hours that day (a day it was closed, switched off or regridded since counts
+ *   none beyond them).
  * Booked hours are summed in the database (an aggregation grouped by room, week or month, and
- * status over the booking's stored `weekKey` / `monthKey`); open hours are calendar arithmetic.
+ * status over the booking's stored `weekKey` / `monthKey`); event slots are counted there too (one
+ * aggregation per batch of centres, grouped by room and day, folded into weeks and months here);
+ * open hours are calendar arithmetic.
  */
 import type ExcelJS from 'exceljs'
 import { OPEN_CENTER_STATUSES, type Usage, type Utilisation } from '../../contracts/centers'
@@ -37,21 +45,24 @@ interface Acc {
   bookedHours: number
   usedHours: number
   noShowHours: number
+  eventHours: number
 }
-const zero = (): Acc => ({ openHours: 0, bookedHours: 0, usedHours: 0, noShowHours: 0 })
+const zero = (): Acc => ({ openHours: 0, bookedHours: 0, usedHours: 0, noShowHours: 0, eventHours: 0 })
 const round = (n: number) => Math.round(n * 100) / 100
 const usage = (a: Acc): Usage => ({
   openHours: round(a.openHours),
   bookedHours: round(a.bookedHours),
   usedHours: round(a.usedHours),
   noShowHours: round(a.noShowHours),
-  rate: a.openHours > 0 ? Math.round((a.bookedHours / a.openHours) * 1000) / 1000 : 0
+  eventHours: round(a.eventHours),
+  rate: a.openHours > 0 ? Math.round(((a.bookedHours + a.eventHours) / a.openHours) * 1000) / 1000 : 0
 })
 const add = (into: Acc, a: Partial<Acc>) => {
   into.openHours += a.openHours ?? 0
   into.bookedHours += a.bookedHours ?? 0
   into.usedHours += a.usedHours ?? 0
   into.noShowHours += a.noShowHours ?? 0
+  into.eventHours += a.eventHours ?? 0
 }
 const weekLabel = (key: string) => `${Number(key.slice(5, 7))}月${Number(key.slice(8, 10))}日当周`
 const monthLabel = (key: string) => `${key.slice(0, 4)}年${Number(key.slice(5, 7))}月`
@@ -112,7 +123,7 @@ export async function utilisation(raw: z.infer<typeof utilisationInput>, caller:
 
   // Open hours per room per week / month, from the grid less blacked-out slots.
   const centerById = new Map(centers.map((c) => [c._id, c]))
-  const open = new Map<string, { total: number; weekKey: Map<string, number>; monthKey: Map<string, number> }>()
+  const open = new Map<string, { total: number; day: Map<string, number>; weekKey: Map<string, number>; monthKey: Map<string, number> }>()
   for (const room of rooms) {
     const center = centerById.get(room.centerId)!
     const closed = new Set<string>()
@@ -121,33 +132,54 @@ export async function utilisation(raw: z.infer<typeof utilisationInput>, caller:
     }
     // Only while the room existed, was switched on and its centre was open (built or accepted).
     const windows = intersect(intersect(centerOpenWindows(center), roomActiveWindows(room)), [[room.createdAt ? new Date(room.createdAt).getTime() : -Infinity, Infinity]])
-    const acc = { total: 0, weekKey: new Map<string, number>(), monthKey: new Map<string, number>() }
+    const acc = { total: 0, day: new Map<string, number>(), weekKey: new Map<string, number>(), monthKey: new Map<string, number>() }
     for (const day of days) {
       if (!windows.some(([from, to]) => from < at(addDays(day, 1), '00:00') && to > at(day, '00:00'))) continue
       const slots = dayGrid(center.openingHours ?? [], room.slotMinutes, day).slots.filter((s) => !closed.has(slotKeyOf(s.start)) && windows.some(([from, to]) => s.start >= from && s.start < to))
       const hours = (slots.length * room.slotMinutes) / 60
       if (!hours) continue
       acc.total += hours
+      acc.day.set(day, hours)
       acc.weekKey.set(weekKeyOf(day), (acc.weekKey.get(weekKeyOf(day)) ?? 0) + hours)
       acc.monthKey.set(monthKeyOf(day), (acc.monthKey.get(monthKeyOf(day)) ?? 0) + hours)
     }
     open.set(room._id, acc)
   }
 
-  // Booked / used / no-show hours, summed in the database.
-  const booked = { weekKey: new Map<string, Partial<Acc>>(), monthKey: new Map<string, Partial<Acc>>() }
-  for (const period of ['weekKey', 'monthKey'] as Period[]) {
-    if (!centerIds.length) break
-    for (let i = 0; i < centerIds.length; i += 100) {
-      const rows = await aggregateHours(centerIds.slice(i, i + 100), input.from, input.to, period)
+  // Booked / used / no-show hours and event hours, summed in the database: per batch of centres,
+  // one aggregation of bookings per period and one of event slots (by room and day) for both.
+  const held = { weekKey: new Map<string, Acc>(), monthKey: new Map<string, Acc>() }
+  const roomById = new Map(rooms.map((r) => [r._id, r]))
+  const addHeld = (period: Period, roomId: string, key: string, a: Partial<Acc>) => {
+    const acc = held[period].get(`${roomId}|${key}`) ?? zero()
+    add(acc, a)
+    held[period].set(`${roomId}|${key}`, acc)
+  }
+  for (let i = 0; i < centerIds.length; i += 100) {
+    const batch = centerIds.slice(i, i + 100)
+    const [weeks, months, events] = await Promise.all([
+      aggregateHours(batch, input.from, input.to, 'weekKey'),
+      aggregateHours(batch, input.from, input.to, 'monthKey'),
+      aggregateEventSlots(batch, input.from, input.to)
+    ])
+    for (const [period, rows] of [['weekKey', weeks], ['monthKey', months]] as [Period, HoursRow[]][]) {
       for (const row of rows) {
-        const key = `${row._id.roomId}|${row._id.period}`
-        const acc = booked[period].get(key) ?? {}
-        if (row._id.status === 'confirmed' || row._id.status === 'checked_in') acc.bookedHours = (acc.bookedHours ?? 0) + row.hours
-        if (row._id.status === 'checked_in') acc.usedHours = (acc.usedHours ?? 0) + row.hours
-        if (row._id.status === 'no_show') acc.noShowHours = (acc.noShowHours ?? 0) + row.hours
-        booked[period].set(key, acc)
+        const status = row._id.status
+        addHeld(period, row._id.roomId, row._id.period, {
+          bookedHours: status === 'confirmed' || status === 'checked_in' ? row.hours : 0,
+          usedHours: status === 'checked_in' ? row.hours : 0,
+          noShowHours: status === 'no_show' ? row.hours : 0
+        })
       }
+    }
+    for (const row of events) {
+      const room = roomById.get(row._id.roomId)
+      if (!room) continue
+      // Within the room's open hours that day (events hold grid slots only).
+      const hours = Math.min((row.slots * room.slotMinutes) / 60, open.get(room._id)?.day.get(row._id.day) ?? 0)
+      if (!hours) continue
+      addHeld('weekKey', room._id, weekKeyOf(row._id.day), { eventHours: hours })
+      addHeld('monthKey', room._id, monthKeyOf(row._id.day), { eventHours: hours })
     }
   }
 
@@ -171,7 +203,7 @@ export async function utilisation(raw: z.infer<typeof utilisationInput>, caller:
             keys.map((key) => {
               const a = zero()
               add(a, { openHours: o[period].get(key) ?? 0 })
-              add(a, booked[period].get(`${room._id}|${key}`) ?? {})
+              add(a, held[period].get(`${room._id}|${key}`) ?? {})
               add(into.get(key)!, a)
               if (period === 'weekKey') add(roomAcc, a)
               return { key, label: label(key), ...usage(a) }
@@ -297,6 +329,31 @@ async function aggregateHours(centerIds: string[], from: string, to: string, per
   }
 }
 
+interface EventSlotsRow {
+  _id: { roomId: string; day: string }
+  slots: number
+}
+
+/** Slots held by centre events of these centres, by room and day (`day` is the slot's Shanghai day). */
+async function aggregateEventSlots(centerIds: string[], from: string, to: string): Promise<EventSlotsRow[]> {
+  const _ = db().command
+  const $ = _.aggregate
+  const rows: EventSlotsRow[] = []
+  for (let skip = 0; ; skip += 1000) {
+    const res = await db()
+      .collection(COLL.slots)
+      .aggregate()
+      .match({ centerId: _.in(centerIds), state: 'event', day: _.gte(from).and(_.lte(to)) })
+      .group({ _id: { roomId: '$roomId', day: '$day' }, slots: $.sum(1) })
+      .sort({ '_id.roomId': 1, '_id.day': 1 })
+      .skip(skip)
+      .limit(1000)
+      .end()
+    rows.push(...(res.list as EventSlotsRow[]))
+    if (res.list.length < 1000) return rows
+  }
+}
+
 async function workbook(u: Utilisation): Promise<Buffer> {
   // Loaded on export only: the other actions' cold start stays small.
   const { default: Excel } = await import('exceljs')
@@ -312,12 +369,13 @@ async function workbook(u: Utilisation): Promise<Buffer> {
     { header: '邻里中心', key: 'name', width: 28 },
     { header: '开放时长(小时)', key: 'open', width: 16 },
     { header: '预约时长(小时)', key: 'booked', width: 16 },
+    { header: '活动时长(小时)', key: 'event', width: 16 },
     { header: '签到使用(小时)', key: 'used', width: 16 },
     { header: '未签到释放(小时)', key: 'noShow', width: 18 },
     { header: '使用率(%)', key: 'rate', width: 12 }
   ]
-  for (const c of u.centers) centers.addRow({ name: c.name, open: c.openHours, booked: c.bookedHours, used: c.usedHours, noShow: c.noShowHours, rate: pct(c.rate) })
-  centers.addRow({ name: `合计（${u.from} 至 ${u.to}）`, open: u.total.openHours, booked: u.total.bookedHours, used: u.total.usedHours, noShow: u.total.noShowHours, rate: pct(u.total.rate) })
+  for (const c of u.centers) centers.addRow({ name: c.name, open: c.openHours, booked: c.bookedHours, event: c.eventHours, used: c.usedHours, noShow: c.noShowHours, rate: pct(c.rate) })
+  centers.addRow({ name: `合计（${u.from} 至 ${u.to}）`, open: u.total.openHours, booked: u.total.bookedHours, event: u.total.eventHours, used: u.total.usedHours, noShow: u.total.noShowHours, rate: pct(u.total.rate) })
   header(centers)
 
   const periodSheet = (title: string, pick: 'weeks' | 'months') => {
@@ -328,11 +386,12 @@ async function workbook(u: Utilisation): Promise<Buffer> {
       { header: pick === 'weeks' ? '周' : '月份', key: 'period', width: 16 },
       { header: '开放时长(小时)', key: 'open', width: 16 },
       { header: '预约时长(小时)', key: 'booked', width: 16 },
+      { header: '活动时长(小时)', key: 'event', width: 16 },
       { header: '使用率(%)', key: 'rate', width: 12 }
     ]
     for (const c of u.centers) {
-      for (const p of c[pick]) ws.addRow({ center: c.name, room: '（全部）', period: p.label, open: p.openHours, booked: p.bookedHours, rate: pct(p.rate) })
-      for (const r of c.rooms) for (const p of r[pick]) ws.addRow({ center: c.name, room: r.name, period: p.label, open: p.openHours, booked: p.bookedHours, rate: pct(p.rate) })
+      for (const p of c[pick]) ws.addRow({ center: c.name, room: '（全部）', period: p.label, open: p.openHours, booked: p.bookedHours, event: p.eventHours, rate: pct(p.rate) })
+      for (const r of c.rooms) for (const p of r[pick]) ws.addRow({ center: c.name, room: r.name, period: p.label, open: p.openHours, booked: p.bookedHours, event: p.eventHours, rate: pct(p.rate) })
     }
     header(ws)
   }

@@ -139,7 +139,7 @@ export const collections = {
   },
   roomSlots: {
     description: 'One per taken slot (_id `${roomId}:${YYYYMMDDHHmm}`): pending | booked (a booking), blocked (a blackout) or event (a centre event: activityId, title). Removed when freed; the booking keeps the history.',
-    indexes: [{ fields: ['roomId', 'day'] }]
+    indexes: [{ fields: ['roomId', 'day'] }, { fields: ['centerId', 'state', 'day'] }]
   },
   bookings: {
     description: 'Room bookings: pending → confirmed → checked_in; cancelled | rejected | expired | no_show. Never deleted; history inside.',

@@ -5,6 +5,8 @@
  * (Shanghai); each test uses its own room of 锦绣花园党建+邻里中心 (ctr-c1g1, kept by demo-staff;
  * open weekdays 08:00–21:00, weekends 09:00–18:00).
  */
+import { join } from 'node:path'
+import ExcelJS from 'exceljs'
 import type { Reply } from '../../contracts/reply'
 import type { RoomView } from '../../contracts/centers'
 import { startTestCloud, type TestCloud } from '../support/cloud'
@@ -157,6 +159,51 @@ describe('events and bookings racing for one hour', () => {
         expect(cloud.store.count('activities', { title: `竞争活动${i}` })).toBe(0)
       }
     }
+  })
+})
+
+describe('utilisation counts the hours events hold', () => {
+  test('a 2-hour event counts 2 event hours for its room, centre, week and month, and in the rate; cancelled, nothing', async () => {
+    const room = await newRoom()
+    const december = { centerId: 'ctr-c1g1', from: '2026-12-01', to: '2026-12-31' }
+    const utilisation = (extra: object = {}) => cloud.ok('centers', 'utilisation', { ...december, ...extra }, 'demo-staff')
+    const before = (await utilisation()).centers[0]
+
+    const e = ((await createEvent(room.id, '2026-12-07 14:00', '2026-12-07 16:00')) as any).data
+    expect(cloud.store.count('roomSlots', { activityId: e._id, state: 'event' })).toBe(2)
+    expect(codeOf(await book(room.id, '2026-12-08 10:00', 'util-booker'))).toBe('OK')
+
+    const u = await utilisation({ export: true })
+    const c = u.centers[0]
+    const row = c.rooms.find((r: any) => r.roomId === room.id)
+    expect(row).toMatchObject({ bookedHours: 1, eventHours: 2 })
+    expect(row.openHours).toBeGreaterThan(300)
+    expect(row.rate).toBeCloseTo((1 + 2) / row.openHours, 3)
+    expect(row.months).toEqual([expect.objectContaining({ key: '2026-12', bookedHours: 1, eventHours: 2, rate: row.rate })])
+    expect(row.weeks.filter((w: any) => w.eventHours).map((w: any) => [w.key, w.eventHours, w.rate])).toEqual([['2026-12-07', 2, Math.round((3 / row.weeks.find((w: any) => w.key === '2026-12-07').openHours) * 1000) / 1000]])
+    expect(c.eventHours).toBe(before.eventHours + 2)
+    expect(c.months[0].eventHours).toBe(before.months[0].eventHours + 2)
+    expect(c.rate).toBeCloseTo((c.bookedHours + c.eventHours) / c.openHours, 3)
+    expect(u.total.eventHours).toBe(c.eventHours)
+
+    // The export: 活动时长 beside 预约时长.
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(join(cloud.dataDir, 'files', u.file.fileID.replace('local://', '')))
+    for (const name of ['中心汇总', '按周', '按月']) {
+      const header = wb.getWorksheet(name)!.getRow(1).values as unknown[]
+      expect(header.indexOf('活动时长(小时)')).toBe(header.indexOf('预约时长(小时)') + 1)
+    }
+    const monthly = wb.getWorksheet('按月')!
+    const roomRow = monthly.getRows(2, monthly.rowCount - 1)!.find((r) => r.getCell(2).value === room.name)!
+    expect([roomRow.getCell(5).value, roomRow.getCell(6).value]).toEqual([1, 2])
+
+    // Cancelled: its slots are freed and it counts nothing.
+    await cloud.ok('activities', 'cancel', { activityId: e._id, reason: '场地另有安排' }, 'demo-staff')
+    const after = await utilisation()
+    const afterRow = after.centers[0].rooms.find((r: any) => r.roomId === room.id)
+    expect(afterRow).toMatchObject({ bookedHours: 1, eventHours: 0 })
+    expect(afterRow.rate).toBeCloseTo(1 / afterRow.openHours, 3)
+    expect(after.centers[0].eventHours).toBe(before.eventHours)
   })
 })
 

@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components'
 import { percent } from '../format'
 import './centers.scss'
 
-/** A labelled utilisation bar: booked hours of open hours. */
+/** A labelled utilisation bar: booked and event hours of open hours. */
 export function RateBar({ label, rate, detail }: { label: string; rate: number; detail: string }) {
   return (
     <View className='ct-rate'>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer, Section } from '@/components'
-import type { Utilisation } from '@contracts/centers'
+import type { Usage, Utilisation } from '@contracts/centers'
 import type { ReplyError } from '@contracts/reply'
 import { addDays, centersApi, Chips, dayKey, openFile, percent, RateBar } from '@/features/centers'
 import { useRequirePersona } from '@/features/session'
@@ -29,8 +29,10 @@ function rangeOf(r: Range): { from: string; to: string } {
 }
 
 const hours = (n: number) => `${Math.round(n * 10) / 10}小时`
+/** "预约3小时 + 活动2小时" (活动 only when a centre event held the room). */
+const held = (u: Pick<Usage, 'bookedHours' | 'eventHours'>) => `预约${hours(u.bookedHours)}${u.eventHours ? ` + 活动${hours(u.eventHours)}` : ''}`
 
-/** 使用统计: booked hours / open hours per centre and room, by week and month; .xlsx export. */
+/** 使用统计: (booked + event hours) / open hours per centre and room, by week and month; .xlsx export. */
 export default function StatsPage() {
   const centerId = useRouter().params.centerId || undefined
   const hasPersona = useRequirePersona(routes.centersStats)
@@ -80,8 +82,16 @@ export default function StatsPage() {
                 <Text className='ct-figure__label'>总体使用率</Text>
               </View>
               <View className='ct-figure__item'>
+                <Text className='ct-figure__value'>{hours(data.total.openHours)}</Text>
+                <Text className='ct-figure__label'>开放时长</Text>
+              </View>
+              <View className='ct-figure__item'>
                 <Text className='ct-figure__value'>{hours(data.total.bookedHours)}</Text>
-                <Text className='ct-figure__label'>预约时长 / 开放{hours(data.total.openHours)}</Text>
+                <Text className='ct-figure__label'>预约时长</Text>
+              </View>
+              <View className='ct-figure__item'>
+                <Text className='ct-figure__value'>{hours(data.total.eventHours)}</Text>
+                <Text className='ct-figure__label'>活动时长</Text>
               </View>
               <View className='ct-figure__item'>
                 <Text className='ct-figure__value'>{hours(data.total.usedHours)}</Text>
@@ -96,15 +106,15 @@ export default function StatsPage() {
           </View>
           {data.centers.map((c) => (
             <Section key={c.centerId} title={c.name}>
-              <RateBar label='中心合计' rate={c.rate} detail={`预约${hours(c.bookedHours)} / 开放${hours(c.openHours)}`} />
+              <RateBar label='中心合计' rate={c.rate} detail={`${held(c)} / 开放${hours(c.openHours)}`} />
               {c.rooms.map((r) => (
-                <RateBar key={r.roomId} label={r.name} rate={r.rate} detail={`预约${hours(r.bookedHours)} / 开放${hours(r.openHours)}${r.noShowHours ? `，未签到${hours(r.noShowHours)}` : ''}`} />
+                <RateBar key={r.roomId} label={r.name} rate={r.rate} detail={`${held(r)} / 开放${hours(r.openHours)}${r.noShowHours ? `，未签到${hours(r.noShowHours)}` : ''}`} />
               ))}
               {c.weeks.length > 1 ? (
                 <View>
                   <Text className='ct-form__label'>按周</Text>
                   {c.weeks.map((w) => (
-                    <Text key={w.key} className='ct-line'>{w.label}：{percent(w.rate)}（{hours(w.bookedHours)}）</Text>
+                    <Text key={w.key} className='ct-line'>{w.label}：{percent(w.rate)}（{held(w)}）</Text>
                   ))}
                 </View>
               ) : null}
