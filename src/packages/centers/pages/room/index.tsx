@@ -134,6 +134,7 @@ export default function RoomPage() {
           <Text className='ct-legend__item ct-legend__item--free'>可预约</Text>
           <Text className='ct-legend__item ct-legend__item--taken'>已约/待审</Text>
           <Text className='ct-legend__item ct-legend__item--mine'>我的预约</Text>
+          <Text className='ct-legend__item ct-legend__item--event'>社区活动</Text>
         </View>
       </Section>
 
