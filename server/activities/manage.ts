@@ -2,8 +2,9 @@
 import { z } from '../../contracts/zod'
 import type { ActivityDetail, cancelInput, createInput, Place, updateInput } from '../../contracts/activities'
 import { clock } from '../core/clock'
+import { checkVisibleTexts } from '../core/content'
 import { db } from '../core/db'
-import { claimEventSlotsTx, planEventRoom, releaseEventSlots } from '../centers/events'
+import { claimEventSlotsTx, planEventRoom, releaseEventSlots, releaseEventSlotsTx, retitleEventSlotsTx } from '../centers/events'
 import { inTransaction } from '../centers/store'
 import { AppError, conflict, invalid, notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
@@ -164,16 +165,25 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
   if (+start <= now && +start !== +current.start) throw invalid('开始时间已过', ['start'])
   const place = input.place ? normalisePlace(input.place) : current.place
   if (input.teamId) await checkTeam(input.teamId, current.communityId)
-  await checkText(caller, input.title, input.description, input.place?.name)
+  await checkText(caller, input.title, input.description, input.place?.name, input.note)
   // A centre event's room slots follow its time, room and title (claimed and freed in the transaction below).
   if (input.roomId && !current.centerId) throw invalid('该活动不在邻里中心，不能选择活动室', ['roomId'])
   const roomId = input.roomId ?? current.roomId
   const title = input.title ?? current.title
-  const moving = Boolean(roomId) && (roomId !== current.roomId || +start !== +current.start || +end !== +current.end || title !== current.title)
+  // Only a change of time or room re-plans the slots (and re-runs the room's checks); a new title
+  // alone is written onto the slots the event holds (in the transaction below).
+  const moving = Boolean(roomId) && (roomId !== current.roomId || +start !== +current.start || +end !== +current.end)
   const plan = moving && roomId && current.centerId ? await planEventRoom(current.centerId, roomId, start, end, { activityId: current._id, title }) : null
+  const retitling = !plan && input.title !== undefined && input.title !== current.title && Boolean(current.slotIds?.length)
 
   const _ = db().command
-  const changes: Record<string, unknown> = { start, end, signUpDeadline: deadline, place, updatedAt: clock.date() }
+  // Only what the input changes: fields copied from `current` (read before the transaction) would
+  // write a stale time back over an edit that committed meanwhile.
+  const changes: Record<string, unknown> = { updatedAt: clock.date() }
+  if (input.start !== undefined) changes.start = start
+  if (input.end !== undefined) changes.end = end
+  if (input.signUpDeadline !== undefined || (input.start !== undefined && +deadline !== +current.signUpDeadline)) changes.signUpDeadline = deadline
+  if (input.place !== undefined) changes.place = place
   if (input.title !== undefined) changes.title = input.title
   if (input.category !== undefined) changes.category = input.category
   if (input.description !== undefined) changes.description = input.description
@@ -181,14 +191,25 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
   if (input.teamId !== undefined) changes.teamId = input.teamId === null ? _.remove() : input.teamId
   const timeOrPlaceChanged =
     +start !== +current.start || +end !== +current.end || JSON.stringify(place) !== JSON.stringify(current.place) || (plan !== null && plan.room._id !== current.roomId)
+  // Decided from `current`: the time checks, the deadline and the slot plan. Inside the
+  // transaction the activity must still be as they were made from, or the edit is refused.
+  const timeDecided = plan !== null || input.start !== undefined || input.end !== undefined || input.signUpDeadline !== undefined || input.roomId !== undefined
 
   // Capacity is checked against the confirmed count inside a transaction that writes the activity:
   // sign-ups (which write its counters) run in parallel, and one of the two runs again.
   await inTransaction(async (tx) => {
     const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, current._id)
     if (!fresh || fresh.status !== 'published') throw conflict('活动已取消，不能修改')
+    const stale =
+      +fresh.start !== +current.start ||
+      +fresh.end !== +current.end ||
+      (fresh.roomId ?? null) !== (current.roomId ?? null) ||
+      +fresh.signUpDeadline !== +current.signUpDeadline ||
+      (plan !== null && +fresh.updatedAt !== +current.updatedAt)
+    if (timeDecided && stale) throw conflict('活动刚被他人修改，请刷新后重试')
     const data: Record<string, unknown> = { ...changes }
     if (plan) Object.assign(data, { roomId: plan.room._id, roomName: plan.room.name, slotIds: await claimEventSlotsTx(tx, plan, current._id, fresh.slotIds ?? []) })
+    else if (retitling) await retitleEventSlotsTx(tx, current._id, fresh.slotIds ?? [], title)
     if (input.capacity !== undefined) {
       if (input.capacity < fresh.confirmedCount) throw new AppError('CONFLICT', `名额不能少于已报名人数（${fresh.confirmedCount}人）`, ['capacity'])
       data.capacity = input.capacity
@@ -211,6 +232,8 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
 export async function cancelActivity(caller: Caller, input: CancelInput): Promise<{ notified: number }> {
   const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
   requireOrganiser(caller, activity.communityId)
+  // The reason is pushed to everyone signed up.
+  await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   const phase = phaseOf(activity, clock.now())
   if (phase === 'cancelled') {
     // A cancel interrupted before its room slots were freed is finished by the next attempt.
@@ -219,24 +242,26 @@ export async function cancelActivity(caller: Caller, input: CancelInput): Promis
   }
   if (phase === 'ended') throw conflict('活动已结束，不能取消')
   const _ = db().command
-  const res = await db()
-    .collection(ACTIVITIES)
-    .where({ _id: activity._id, status: 'published' })
-    .update({
-      data: {
-        status: 'cancelled',
-        cancelReason: input.reason,
-        cancelledAt: clock.date(),
-        updatedAt: clock.date(),
-        history: _.push([entry(caller, '取消', input.reason)])
-      }
-    })
-  if (res.stats.updated === 0) throw conflict('活动已取消')
-  if (activity.roomId) {
-    // Its room slots are free again (as they stand now that it is cancelled: no edit can move them since).
-    const final = await findById<ActivityDoc>(ACTIVITIES, activity._id)
-    await releaseEventSlots(activity._id, final?.slotIds ?? activity.slotIds ?? [])
-  }
+  // The status and the freeing of its room slots in one transaction: a cancel cut short never
+  // leaves slots held by a cancelled event. Retry-safe: all read through `tx`.
+  await inTransaction(async (tx) => {
+    const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, activity._id)
+    if (!fresh || fresh.status !== 'published') throw conflict('活动已取消')
+    if (phaseOf(fresh, clock.now()) === 'ended') throw conflict('活动已结束，不能取消')
+    await tx
+      .collection(ACTIVITIES)
+      .doc(activity._id)
+      .update({
+        data: {
+          status: 'cancelled',
+          cancelReason: input.reason,
+          cancelledAt: clock.date(),
+          updatedAt: clock.date(),
+          history: [...(fresh.history ?? []), entry(caller, '取消', input.reason)]
+        }
+      })
+    await releaseEventSlotsTx(tx, activity._id, fresh.slotIds ?? [])
+  }, '操作的人较多，请稍后重试', { rounds: 12 })
   const openids = await activeParticipants(activity._id)
   await db()
     .collection(SIGNUPS)

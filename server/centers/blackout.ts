@@ -12,6 +12,7 @@ import type { z } from '../../contracts/zod'
 import type { blackoutInput, blackoutsInput, liftBlackoutInput } from '../../contracts/centers'
 import type { Page } from '../../contracts/common'
 import { clock } from '../core/clock'
+import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, invalid } from '../core/errors'
 import { managedCommunities } from '../core/guard'
@@ -32,6 +33,8 @@ export const MAX_BLACKOUT_DAYS = 92
 export async function blackout(input: z.infer<typeof blackoutInput>, caller: Caller): Promise<BlackoutView> {
   const { room, center } = await getRoomWithCenter(input.roomId)
   requireCenterStaff(caller, center)
+  // The reason is shown on the calendar and pushed to the residents whose bookings it cancels.
+  await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   const startAt = parseLocal(input.start)
   const endAt = parseLocal(input.end)
   if (!startAt.isValid()) throw invalid('开始时间格式不正确', ['start'])

@@ -7,6 +7,7 @@ import type { BookingView } from '../../contracts/centers'
 import type { z } from '../../contracts/zod'
 import type { cancelInput, reviewInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
+import { checkVisibleTexts } from '../core/content'
 import { db } from '../core/db'
 import { AppError } from '../core/errors'
 import { canManageCommunity } from '../core/guard'
@@ -41,6 +42,8 @@ export async function cancel(input: z.infer<typeof cancelInput>, caller: Caller)
   }
   if (manager && now >= current.end.getTime()) throw new AppError('EXPIRED', ENDED)
   const byStaff = !own
+  // A typed reason is read by the other side (pushed to the resident when staff cancel).
+  await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   const reason = input.reason ?? (byStaff ? '社区工作人员取消' : '本人取消')
   const ended = await endBooking(current._id, {
     status: 'cancelled',
@@ -58,7 +61,8 @@ export async function cancel(input: z.infer<typeof cancelInput>, caller: Caller)
 export async function review(input: z.infer<typeof reviewInput>, caller: Caller): Promise<BookingView> {
   const booking = await getBooking(input.bookingId)
   requireCenterStaff(caller, booking)
-  await sweep({ roomId: booking.roomId })
+  // The reason is pushed to the resident.
+  await Promise.all([sweep({ roomId: booking.roomId }), checkVisibleTexts(caller.openid, [['reason', input.reason]])])
   if (input.decision === 'reject') {
     const ended = await endBooking(booking._id, {
       status: 'rejected',

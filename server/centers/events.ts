@@ -9,8 +9,8 @@
  *
  * The claim runs inside the activity's own transaction (server/activities/manage.ts): the
  * activity and its slot documents are written together, or nothing is. Moving the event (time or
- * room) claims the new slots and frees the old ones in the same transaction; cancelling it frees
- * them. A blackout leaves an event's slots alone (staff who close the room move or cancel the
+ * room) claims the new slots and frees the old ones in the same transaction; renaming it retitles
+ * them there; cancelling it frees them in the transaction that marks it cancelled. A blackout leaves an event's slots alone (staff who close the room move or cancel the
  * event themselves).
  */
 import { clock } from '../core/clock'
@@ -86,22 +86,44 @@ export function takenMessage(taken: SlotDoc): string {
  * longer needs. Throws CONFLICT naming the first slot someone else holds. Returns the slot ids held.
  */
 export async function claimEventSlotsTx(tx: TransactionRef, plan: EventRoomPlan | null, activityId: string, held: readonly string[]): Promise<string[]> {
-  const wanted = new Set((plan?.slots ?? []).map((s) => s._id))
-  for (const slot of plan?.slots ?? []) {
-    const taken = await txGet<SlotDoc>(tx, COLL.slots, slot._id)
-    if (taken && taken.activityId === activityId) {
-      if (taken.title !== slot.title) await tx.collection(COLL.slots).doc(slot._id).update({ data: { title: slot.title } })
-      continue
-    }
-    if (taken) throw new AppError('CONFLICT', takenMessage(taken), ['start'])
-    await tx.collection(COLL.slots).add({ data: slot })
+  const slots = plan?.slots ?? []
+  const wanted = new Set(slots.map((s) => s._id))
+  const dropped = held.filter((id) => !wanted.has(id))
+  // Every slot read at once (one round trip's wait, not one per slot); the writes follow.
+  const [taken, old] = await Promise.all([
+    Promise.all(slots.map((s) => txGet<SlotDoc>(tx, COLL.slots, s._id))),
+    Promise.all(dropped.map((id) => txGet<SlotDoc>(tx, COLL.slots, id)))
+  ])
+  const other = taken.find((t) => t && t.activityId !== activityId)
+  if (other) throw new AppError('CONFLICT', takenMessage(other), ['start'])
+  for (const [i, slot] of slots.entries()) {
+    const have = taken[i]
+    if (!have) await tx.collection(COLL.slots).add({ data: slot })
+    else if (have.title !== slot.title) await tx.collection(COLL.slots).doc(slot._id).update({ data: { title: slot.title } })
   }
-  for (const slotId of held) {
-    if (wanted.has(slotId)) continue
-    const slot = await txGet<SlotDoc>(tx, COLL.slots, slotId)
-    if (slot && slot.activityId === activityId) await tx.collection(COLL.slots).doc(slotId).remove()
+  for (const [i, slotId] of dropped.entries()) {
+    if (old[i]?.activityId === activityId) await tx.collection(COLL.slots).doc(slotId).remove()
   }
   return [...wanted]
+}
+
+/**
+ * Inside the activity's transaction: writes a new title onto the slots the event holds (a rename
+ * keeps its time and room, so nothing is re-planned or re-checked). Retry-safe.
+ */
+export async function retitleEventSlotsTx(tx: TransactionRef, activityId: string, held: readonly string[], title: string): Promise<void> {
+  const slots = await Promise.all(held.map((id) => txGet<SlotDoc>(tx, COLL.slots, id)))
+  for (const [i, slot] of slots.entries()) {
+    if (slot && slot.activityId === activityId && slot.title !== title) await tx.collection(COLL.slots).doc(held[i]).update({ data: { title } })
+  }
+}
+
+/** Inside the cancel's transaction: frees the slots the event holds (only its own). Retry-safe. */
+export async function releaseEventSlotsTx(tx: TransactionRef, activityId: string, held: readonly string[]): Promise<void> {
+  const slots = await Promise.all(held.map((id) => txGet<SlotDoc>(tx, COLL.slots, id)))
+  for (const [i, slot] of slots.entries()) {
+    if (slot && slot.activityId === activityId) await tx.collection(COLL.slots).doc(held[i]).remove()
+  }
 }
 
 /** Frees the slots a cancelled event held (only its own; safe to run again). One round trip per 100. */

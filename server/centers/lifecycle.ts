@@ -11,13 +11,13 @@
  * and the resident's list, scoped to what is being read), from the staff's `sweep` action, and in
  * the cloud from the function's timer trigger (cloudfunctions/centers/config.json).
  */
-import type { BookingAction, BookingStatus } from '../../contracts/centers'
+import type { BookingAction, BookingStatus, CenterSettings } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db, type TransactionRef } from '../core/db'
-import { dayOf, MINUTE, DAY_MS } from './calendar'
-import { COLL, isActive, type BookingDoc, type HistoryEntry, type QuotaDoc, type SlotDoc, type SuspensionDoc } from './model'
+import { dayOf, MINUTE } from './calendar'
+import { COLL, isActive, type BookingDoc, type HistoryEntry, type QuotaDoc, type SlotDoc } from './model'
 import { notifyCancelled } from './notify'
-import { inTransaction, loadSettings } from './store'
+import { evaluateSuspension, inTransaction, loadSettings } from './store'
 import { txGet } from '../core/records'
 
 export interface Ending {
@@ -188,7 +188,7 @@ export async function sweep(scope: SweepScope = {}, maxBatches = 1): Promise<Swe
   // Suspensions first, so the no-show message can say so.
   const suspendedUntil = new Map<string, Date>()
   await forEachLane([...new Set(noShows.map((b) => b.openid))], (openid) => openid, SWEEP_CONCURRENCY, async (openid) => {
-    const until = await suspendIfDue(openid)
+    const until = await suspendIfDue(openid, settings)
     if (until) {
       suspendedUntil.set(openid, until)
       result.suspended++
@@ -204,25 +204,11 @@ export async function sweep(scope: SweepScope = {}, maxBatches = 1): Promise<Swe
 
 /**
  * After a no-show: suspends booking when the resident has `noShowLimit` no-shows within the
- * window, counting only no-shows since their last suspension began (a served suspension wipes the
- * slate). Returns the end of a suspension that started now, or null.
+ * window — judged by the same rule as every booking and list (store.ts `evaluateSuspension`), so
+ * no-shows before or inside an earlier suspension (stored or only derived) never count again.
+ * Returns the end of a suspension this evaluation started, or null.
  */
-export async function suspendIfDue(openid: string): Promise<Date | null> {
-  const settings = await loadSettings()
-  const _ = db().command
-  const now = clock.now()
-  const previous = (await db().collection(COLL.suspensions).where({ _id: openid }).limit(1).get()).data[0] as SuspensionDoc | undefined
-  if (previous && previous.until.getTime() > now) return null
-  const since = Math.max(now - settings.noShowWindowDays * DAY_MS, previous?.since.getTime() ?? 0)
-  const { total } = await db()
-    .collection(COLL.bookings)
-    .where({ openid, status: 'no_show', start: _.gt(new Date(since)) })
-    .count()
-  if (total < settings.noShowLimit) return null
-  const until = new Date(now + settings.suspensionDays * DAY_MS)
-  await db()
-    .collection(COLL.suspensions)
-    .doc(openid)
-    .set({ data: { until, noShows: total, since: new Date(now) } })
-  return until
+export async function suspendIfDue(openid: string, settings?: CenterSettings): Promise<Date | null> {
+  const { until, found } = await evaluateSuspension(openid, settings)
+  return found ? until : null
 }

@@ -70,6 +70,18 @@ const NO_SHOW_READ = 100
  * latest no-shows — an indexed query on openid + status), plus one write when a suspension is found.
  */
 export async function suspensionOf(openid: string, known?: CenterSettings | Promise<CenterSettings>): Promise<Date | null> {
+  return (await evaluateSuspension(openid, known)).until
+}
+
+/**
+ * The one rule, for the lists and bookings (`suspensionOf`) and for the sweep after it released
+ * no-shows (lifecycle.ts `suspendIfDue`): `until` is the end of the suspension in force, if any;
+ * `found` says it was derived (and stored) by this evaluation rather than already stored.
+ *
+ * A no-show counts from when it was released: the sweep's release time (its `updatedAt`), never
+ * earlier than its start + the check-in grace (imported no-shows carry no release).
+ */
+export async function evaluateSuspension(openid: string, known?: CenterSettings | Promise<CenterSettings>): Promise<{ until: Date | null; found: boolean }> {
   const now = clock.now()
   const _ = db().command
   const [doc, settings, noShows] = await Promise.all([
@@ -79,22 +91,25 @@ export async function suspensionOf(openid: string, known?: CenterSettings | Prom
       .collection(COLL.bookings)
       .where({ openid, status: 'no_show', start: _.gt(new Date(now - NO_SHOW_LOOKBACK_MS)) })
       .orderBy('start', 'desc')
-      .field({ start: true })
+      .field({ start: true, updatedAt: true })
       .limit(NO_SHOW_READ)
       .get()
-      .then((r) => r.data as { start: Date }[])
+      .then((r) => r.data as { start: Date; updatedAt?: Date }[])
   ])
   const grace = settings.checkInMinutes * 60_000
   const window = settings.noShowWindowDays * DAY_MS
   let since = doc ? doc.since.getTime() : -Infinity
   let until = doc ? doc.until.getTime() : -Infinity
   let found: { since: number; until: number; noShows: number } | null = null
-  const times = noShows
-    .map((b) => new Date(b.start).getTime())
-    .filter((t) => t > since && t <= now)
-    .sort((a, b) => a - b)
-  for (const [i, t] of times.entries()) {
-    const at = t + grace
+  const records = noShows
+    .map((b) => {
+      const t = new Date(b.start).getTime()
+      return { t, at: Math.max(t + grace, b.updatedAt ? new Date(b.updatedAt).getTime() : -Infinity) }
+    })
+    .filter((r) => r.t > since && r.t <= now)
+    .sort((a, b) => a.t - b.t)
+  const times = records.map((r) => r.t)
+  for (const [i, { t, at }] of records.entries()) {
     if (at > now || at < until) continue // not yet released, or already suspended then
     const counted = times.slice(0, i + 1).filter((x) => x > since && x > t - window).length
     if (counted < settings.noShowLimit) continue
@@ -102,12 +117,12 @@ export async function suspensionOf(openid: string, known?: CenterSettings | Prom
     until = at + settings.suspensionDays * DAY_MS
     found = { since, until, noShows: counted }
   }
-  if (until <= now) return null
+  if (until <= now) return { until: null, found: false }
   if (found) {
     await db()
       .collection(COLL.suspensions)
       .doc(openid)
       .set({ data: { until: new Date(found.until), noShows: found.noShows, since: new Date(found.since) } })
   }
-  return new Date(until)
+  return { until: new Date(until), found: found !== null }
 }

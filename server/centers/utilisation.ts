@@ -262,7 +262,8 @@ function intersect(a: Window[], b: Window[]): Window[] {
 function centerOpenWindows(center: CenterDoc): Window[] {
   const history = [...(center.statusHistory ?? [])].sort((x, y) => new Date(x.at).getTime() - new Date(y.at).getTime())
   if (!history.length) return OPEN_CENTER_STATUSES.includes(center.status) ? [[-Infinity, Infinity]] : []
-  return windowsOf(history.map((h) => ({ at: new Date(h.at).getTime(), open: OPEN_CENTER_STATUSES.includes(h.status) })))
+  // Nothing is open before a centre's first recorded status (it starts out planned, then is built).
+  return windowsOf(history.map((h) => ({ at: new Date(h.at).getTime(), open: OPEN_CENTER_STATUSES.includes(h.status) })), false)
 }
 
 /**
@@ -275,10 +276,13 @@ function roomActiveWindows(room: RoomDoc): Window[] {
   return windowsOf(history.map((h) => ({ at: new Date(h.at).getTime(), open: h.active })))
 }
 
-/** [from, to) windows from a time-ordered list of changes (before the first, the opposite of it held). */
-function windowsOf(changes: { at: number; open: boolean }[]): Window[] {
+/**
+ * [from, to) windows from a time-ordered list of changes. Before the first: the opposite of it held
+ * (a room's switches), or, with `openBefore` false, nothing was open (a centre's statuses).
+ */
+function windowsOf(changes: { at: number; open: boolean }[], openBefore = true): Window[] {
   const out: Window[] = []
-  let since: number | null = changes.length && !changes[0].open ? -Infinity : null
+  let since: number | null = openBefore && changes.length && !changes[0].open ? -Infinity : null
   for (const c of changes) {
     if (c.open && since === null) since = c.at
     else if (!c.open && since !== null) {

@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs'
 import type { Reply } from '../../contracts/reply'
 import type { RoomView } from '../../contracts/centers'
 import { startTestCloud, type TestCloud } from '../support/cloud'
+import { localPlatform } from '../../server/platform/local'
 
 let cloud: TestCloud
 const START = '2026-11-27T09:00:00+08:00'
@@ -221,5 +222,119 @@ describe('the seed', () => {
         expect(cloud.store.count('bookings', { slotIds: id, status: { $in: ['pending', 'confirmed', 'checked_in'] } })).toBe(0)
       }
     }
+  })
+})
+
+describe('edits and cancels racing or cut short keep the event and its slots together', () => {
+  /** The slots the event holds are exactly the hours of its time in its room (60-minute slots). */
+  const expectSlotsMatch = (activityId: string) => {
+    const a = cloud.store.get('activities', activityId)!
+    const expected: string[] = []
+    for (let t = +new Date(a.start); t < +new Date(a.end); t += 3600_000) {
+      const d = new Date(t + 8 * 3600_000).toISOString() // Shanghai wall time
+      expected.push(`${a.roomId}:${d.slice(0, 4)}${d.slice(5, 7)}${d.slice(8, 10)}${d.slice(11, 13)}${d.slice(14, 16)}`)
+    }
+    const held = cloud.store.find('roomSlots', { activityId }).map((x: any) => x._id).sort()
+    expect(held).toEqual(expected.sort())
+    expect([...a.slotIds].sort()).toEqual(expected.sort())
+  }
+
+  /** Runs `between` once, when the next update has read the activity but not yet written it (at its content check). */
+  const interleave = (marker: string, between: () => Promise<unknown>) => {
+    const original = localPlatform.contentCheck.text
+    localPlatform.contentCheck.text = async (content, openid) => {
+      if (content.includes(marker)) {
+        localPlatform.contentCheck.text = original
+        await between()
+      }
+      return original(content, openid)
+    }
+    return () => {
+      localPlatform.contentCheck.text = original
+    }
+  }
+
+  test('C1: a capacity edit that read the event before a move commits does not write the old time back', async () => {
+    const room = await newRoom()
+    const e = ((await createEvent(room.id, '2026-12-07 10:00', '2026-12-07 11:00')) as any).data
+    // U2 (capacity and a description) reads the event at 10:00; U1 moves it to 14:00 before U2 writes.
+    const restore = interleave('名额调整', () => cloud.ok('activities', 'update', { activityId: e._id, start: '2026-12-07 14:00', end: '2026-12-07 15:00' }, 'demo-staff'))
+    try {
+      const u2 = await cloud.call('activities', 'update', { activityId: e._id, capacity: 40, description: '名额调整' }, 'demo-staff')
+      expect(codeOf(u2)).toBe('OK')
+    } finally {
+      restore()
+    }
+    const a = cloud.store.get('activities', e._id)!
+    expect(a.start).toEqual(new Date('2026-12-07T14:00:00+08:00'))
+    expect(a.capacity).toBe(40)
+    expectSlotsMatch(e._id)
+    // 10:00 is free and bookable again; 14:00 is the event's.
+    expect(slot(room.id, '202612071000')).toBeFalsy()
+    expect(codeOf(await book(room.id, '2026-12-07 14:00'))).toBe('CONFLICT')
+  })
+
+  test('C1: an edit planned from a stale time is refused (CONFLICT), the committed move stands', async () => {
+    const room = await newRoom()
+    const e = ((await createEvent(room.id, '2026-12-08 10:00', '2026-12-08 11:00')) as any).data
+    // U2 sends the form with the old time and a new place: planned from 10:00, while U1 moves the event to 14:00.
+    const restore = interleave('二楼会议室', () => cloud.ok('activities', 'update', { activityId: e._id, start: '2026-12-08 14:00', end: '2026-12-08 15:00' }, 'demo-staff'))
+    try {
+      const u2 = await cloud.call('activities', 'update', { activityId: e._id, start: '2026-12-08 10:00', end: '2026-12-08 11:00', place: { name: '二楼会议室' } }, 'demo-staff')
+      expect(codeOf(u2)).toBe('CONFLICT')
+      expect(messageOf(u2)).toContain('刷新')
+    } finally {
+      restore()
+    }
+    expect(cloud.store.get('activities', e._id)!.start).toEqual(new Date('2026-12-08T14:00:00+08:00'))
+    expectSlotsMatch(e._id)
+    // And a move planned from a stale time, likewise.
+    const restore2 = interleave('再次调整', () => cloud.ok('activities', 'update', { activityId: e._id, start: '2026-12-08 16:00', end: '2026-12-08 17:00' }, 'demo-staff'))
+    try {
+      const u3 = await cloud.call('activities', 'update', { activityId: e._id, start: '2026-12-08 09:00', end: '2026-12-08 10:00', description: '再次调整' }, 'demo-staff')
+      expect(codeOf(u3)).toBe('CONFLICT')
+    } finally {
+      restore2()
+    }
+    expect(cloud.store.get('activities', e._id)!.start).toEqual(new Date('2026-12-08T16:00:00+08:00'))
+    expectSlotsMatch(e._id)
+  })
+
+  test('C2: a cancel cut short never leaves a cancelled event holding its slots', async () => {
+    const room = await newRoom()
+    const e = ((await createEvent(room.id, '2026-12-09 14:00', '2026-12-09 16:00')) as any).data
+    // Any removal of room slots outside a transaction dies (as if the function stopped there).
+    const store = cloud.store as any
+    const remove = store.remove
+    store.remove = function (coll: string, ...rest: unknown[]) {
+      if (coll === 'roomSlots') throw new Error('function stopped')
+      return remove.call(this, coll, ...rest)
+    }
+    let reply: any
+    try {
+      reply = await cloud.call('activities', 'cancel', { activityId: e._id, reason: '主讲人临时有事' }, 'demo-staff')
+    } finally {
+      store.remove = remove
+    }
+    const a = cloud.store.get('activities', e._id)!
+    const held = cloud.store.count('roomSlots', { activityId: e._id })
+    expect([a.status, held]).toEqual(['cancelled', 0])
+    expect(codeOf(reply)).toBe('OK')
+    expect(codeOf(await book(room.id, '2026-12-09 14:00'))).toBe('OK')
+  })
+
+  test('K3: renaming an event whose room was since switched off or blacked out only retitles its slots', async () => {
+    const room = await newRoom()
+    const e = ((await createEvent(room.id, '2026-12-10 10:00', '2026-12-10 11:00')) as any).data
+    await cloud.ok('centers', 'blackout', { roomId: room.id, start: '2026-12-10 09:00', end: '2026-12-10 12:00', reason: '设备检修' }, 'demo-staff')
+    const renamed = await cloud.call('activities', 'update', { activityId: e._id, title: '冬季消防安全讲座' }, 'demo-staff')
+    expect(codeOf(renamed)).toBe('OK')
+    expect(slot(room.id, '202612101000')).toMatchObject({ state: 'event', activityId: e._id, title: '冬季消防安全讲座' })
+    await cloud.ok('centers', 'saveRoom', { roomId: room.id, centerId: 'ctr-c1g1', name: room.name, capacity: 30, slotMinutes: 60, weeklyQuota: 10, maxSlots: 3, active: false }, 'demo-staff')
+    expect(codeOf(await cloud.call('activities', 'update', { activityId: e._id, title: '消防安全讲座（第二期）', capacity: 25 }, 'demo-staff'))).toBe('OK')
+    expect(slot(room.id, '202612101000')).toMatchObject({ activityId: e._id, title: '消防安全讲座（第二期）' })
+    expect(cloud.store.get('activities', e._id)).toMatchObject({ title: '消防安全讲座（第二期）', capacity: 25, status: 'published' })
+    // Moving it there is still checked (the room is off).
+    expect(codeOf(await cloud.call('activities', 'update', { activityId: e._id, start: '2026-12-10 15:00', end: '2026-12-10 16:00' }, 'demo-staff'))).toBe('CONFLICT')
   })
 })

@@ -564,3 +564,75 @@ describe('issue #17: open hours only while a room existed; suspension from the r
     expect(codeOf(await book(room.id, `${MONDAY} 11:00`, 'two-strikes'))).toBe('OK')
   })
 })
+
+describe('one suspension rule for bookings and the sweep (K1); centres closed before their first status (K4)', () => {
+  const importedNoShow = (roomId: string, roomName: string, who: string, day: string, i: number) => ({
+    _id: `bk-k1-${who}-${i}`,
+    roomId,
+    roomName,
+    centerId: 'ctr-c1g1',
+    centerName: '锦绣花园党建+邻里中心',
+    communityId: 'c1',
+    openid: who,
+    start: new Date(`${day}T10:00:00+08:00`),
+    end: new Date(`${day}T11:00:00+08:00`),
+    slots: 1,
+    slotIds: [],
+    purpose: '读书会',
+    attendees: 3,
+    status: 'no_show',
+    needsApproval: false,
+    cancelBeforeMinutes: 120,
+    quotaId: `${roomId}:${who}:${day}`,
+    day,
+    weekKey: day,
+    monthKey: day.slice(0, 7),
+    hours: 1,
+    history: [],
+    createdAt: new Date(`${day}T08:00:00+08:00`),
+    updatedAt: new Date(`${day}T10:15:00+08:00`)
+  })
+
+  test('no-shows inside an earlier, only derived suspension never count again when the sweep judges a new one', async () => {
+    const room = await newRoom({ weeklyQuota: 5 })
+    const who = 'k1-resident'
+    // Days 0, 1, 2 on record (limit 3 in 30 days): a derived suspension from 22 Nov 10:15 to 6 Dec, never stored.
+    cloud.store.insertMany('bookings', ['2026-11-20', '2026-11-21', '2026-11-22'].map((day, i) => importedNoShow(room.id, room.name, who, day, i)))
+    expect(cloud.store.get('bookingSuspensions', who)).toBeFalsy()
+    // Day 25: served long ago, the resident books again and misses it.
+    cloud.clock.set('2026-12-14T09:00:00+08:00')
+    await okBook(room.id, '2026-12-15 10:00', who)
+    cloud.clock.set('2026-12-15T10:20:00+08:00')
+    const av = await cloud.ok('centers', 'availability', { roomId: room.id, from: '2026-12-15', days: 1 }, who) // sweeps the room
+    expect(cloud.store.count('bookings', { openid: who, status: 'no_show' })).toBe(4)
+    // One no-show since the last suspension: no suspension, stored or shown.
+    expect(av.suspendedUntil).toBeUndefined()
+    expect(cloud.store.get('bookingSuspensions', who)).toBeFalsy()
+    expect(codeOf(await book(room.id, '2026-12-17 10:00', who))).toBe('OK')
+  })
+
+  test('a centre counts no open hours before its first recorded status (planned, then open)', async () => {
+    const room = await newRoom()
+    const month = { centerId: 'ctr-c1g1', from: '2026-11-01', to: '2026-11-30' }
+    const openHours = async () => (await cloud.ok('centers', 'utilisation', month, 'demo-staff')).centers[0].rooms.find((r: any) => r.roomId === room.id).openHours
+    // The room existed all along (created before the month); the centre was planned on 10 Nov, opened on 20 Nov.
+    const longAgo = new Date('2026-10-01T00:00:00+08:00')
+    cloud.store.updateOne('rooms', { _id: room.id }, { $set: { createdAt: longAgo, activeHistory: [{ active: true, at: longAgo, by: 'demo-staff' }] } })
+    const center = cloud.store.get('centers', 'ctr-c1g1')!
+    cloud.store.updateOne('centers', { _id: 'ctr-c1g1' }, {
+      $set: {
+        statusHistory: [
+          { status: 'planned', at: new Date('2026-11-10T00:00:00+08:00'), actor: 'demo-admin', actorName: '陈主任' },
+          { status: center.status, at: new Date('2026-11-20T00:00:00+08:00'), actor: 'demo-staff', actorName: '王' }
+        ]
+      }
+    })
+    try {
+      // 20–30 Nov only: Fri 20, Mon–Fri 23–27 and Mon 30 (13 h each), Sat/Sun 21, 22, 28, 29 (9 h each).
+      expect(await openHours()).toBe(7 * 13 + 4 * 9)
+    } finally {
+      cloud.store.updateOne('centers', { _id: 'ctr-c1g1' }, { $set: { statusHistory: center.statusHistory } })
+    }
+  })
+})
+
