@@ -83,6 +83,7 @@ export const FIELD_LABELS: Record<string, string> = {
   maxSlots: '最多时段数',
   meetingsAttended: '参会次数',
   memberCode: '队员码',
+  memberKey: '队员',
   minNoticeMinutes: '最短提前时间',
   minutes: '时长',
   mine: '仅看我的',
@@ -114,6 +115,7 @@ export const FIELD_LABELS: Record<string, string> = {
   purpose: '用途',
   q: '搜索内容',
   radius: '范围',
+  rankingOptIn: '参加排行',
   rankingOptOut: '不参加排行',
   rating: '评分',
   reason: '原因',
@@ -164,18 +166,27 @@ export const DEFAULT_MESSAGE_MARK = '\u0000default:'
 /** The per-parse error map: marks zod's defaults (and whether the value was missing). */
 export const markDefaults = (issue: { input?: unknown }): string => `${DEFAULT_MESSAGE_MARK}${issue.input === undefined ? 'missing' : 'present'}`
 
-/** The Chinese name of the field an issue is about: `ticketIds.2` → 问题单第3项. */
+/**
+ * The Chinese name of the field an issue is about, keeping the item of a list: `ticketIds.2` →
+ * 问题单第3项, `openingHours.2.open` → 开放时间第3项的开始时间, `targets.3.target` → 第4项的目标
+ * (the list's name is left out when the item's field has the same name).
+ */
 export function fieldLabel(path: readonly PropertyKey[]): string {
+  let prefix = ''
   let label = ''
   let item = ''
   for (const part of path) {
-    if (typeof part === 'number' || /^\d+$/.test(String(part))) item = `第${Number(part) + 1}项`
+    if (typeof part === 'number' || /^\d+$/.test(String(part))) item = `${item}第${Number(part) + 1}项`
     else {
-      label = FIELD_LABELS[String(part)] ?? label
+      const own = FIELD_LABELS[String(part)]
+      if (!own) continue
+      // A field of a list's item: the item stays part of the name.
+      if (item) prefix = `${prefix}${own === label ? '' : label}${item}的`
       item = ''
+      label = own
     }
   }
-  return `${label || '填写的内容'}${item}`
+  return `${prefix}${label || '填写的内容'}${item}`
 }
 
 /** The parts of a zod issue the messages read (zod 4's final issue). */
@@ -187,6 +198,8 @@ export interface IssueLike {
   origin?: unknown
   minimum?: unknown
   maximum?: unknown
+  /** too_small / too_big: whether the bound itself is allowed (`.min(0)`) or not (`.positive()`). */
+  inclusive?: unknown
   format?: unknown
 }
 
@@ -209,18 +222,18 @@ export function issueMessage(issue: IssueLike): string {
       const min = count(issue.minimum)
       if (issue.origin === 'string') return min <= 1 ? `请填写${label}` : `${label}至少${min}个字`
       if (issue.origin === 'array' || issue.origin === 'set') return min <= 1 ? `请至少填写一项${label}` : `${label}至少${min}项`
-      return `${label}不能小于${min}`
+      return issue.inclusive === false ? `${label}应大于${min}` : `${label}不能小于${min}`
     }
     case 'too_big': {
       const max = count(issue.maximum)
       if (issue.origin === 'string') return `${label}不能超过${max}个字`
       if (issue.origin === 'array' || issue.origin === 'set') return `${label}最多${max}项`
-      return `${label}不能大于${max}`
+      return issue.inclusive === false ? `${label}应小于${max}` : `${label}不能大于${max}`
     }
     case 'invalid_format':
       return `${label}格式不正确`
     case 'invalid_value':
-      return `${label}不在可选范围内`
+      return missing ? `请选择${label}` : `${label}不在可选范围内`
     case 'not_multiple_of':
       return `${label}的数值不符合要求`
     case 'unrecognized_keys':

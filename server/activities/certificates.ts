@@ -16,7 +16,10 @@
  * district admin for the district) — the latest verifier of the records who is such staff, or the
  * staff member who issues it for the volunteer (`volunteerNo`). A resident who confirmed a 微心愿
  * verified those hours for the wish but is never the handler; a volunteer whose hours no staff
- * verified asks the community, whose staff issue it. Anyone else issuing for a volunteer: FORBIDDEN.
+ * verified asks the community, whose staff issue it. Nobody is the handler of their own certificate:
+ * staff entering their own number are refused, and their own verifications are skipped. Anyone
+ * but staff issuing for a volunteer: FORBIDDEN; staff asking for a number that does not exist or
+ * has no hours with an issuer they serve get one and the same NOT_FOUND (no probing of numbers).
  *
  * Asking again while the records are unchanged returns the same certificate (its `fingerprint`
  * is the issuer plus every record id and verified minutes); a correction to a record after issue
@@ -25,12 +28,13 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Certificate, CertificateCheck, certificateInput, IdType } from '../../contracts/activities'
 import { DISTRICT_ISSUER, ID_CONSENT_PURPOSE, maskIdNumber, VERIFIED_STATUSES } from '../../contracts/activities'
+import type { Role } from '../../contracts/roles'
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
-import { conflict, forbidden, invalid, notFound } from '../core/errors'
+import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors'
 import { hasRole, isDistrictAdmin } from '../core/guard'
-import { loadCaller, type Caller } from '../core/identity'
+import { emptyScopes, loadCaller, type Caller, type UserRecord } from '../core/identity'
 import { maskName } from '../core/mask'
 import { findById } from '../core/records'
 import { shanghai } from '../core/time'
@@ -190,20 +194,38 @@ async function minutesByIssuer(openid: string): Promise<{ issuerId: string; minu
 
 const issuerCommunity = (issuerId: string): string | null => (issuerId === DISTRICT_ISSUER ? null : issuerId)
 
+/** Staff asking for a volunteer number that does not exist, or has no hours with an issuer they serve. */
+const notFoundHere = () => new AppError('NOT_FOUND', '未找到本社区该志愿者的服务记录')
+
+/** How many distinct verifiers (latest first) are considered for the handler: one `users` query. */
+const MAX_VERIFIERS = 100
+
 /**
  * The handler among the records' verifiers: the latest one who is (still) staff of the issuer.
- * Verifiers who are not — a resident who confirmed a 微心愿, staff since moved elsewhere — are skipped.
+ * Verifiers who are not — a resident who confirmed a 微心愿, staff since moved elsewhere — are
+ * skipped, and so is the volunteer: a staff member's own hours verified by themself never make
+ * them the handler of their own certificate. The verifiers are read with one query.
  */
-async function staffVerifier(records: RecordDoc[], issuerId: string): Promise<{ openid: string; name: string } | null> {
-  const byLatest = [...records].filter((r) => r.verifiedBy).sort((a, b) => +(b.verifiedAt ?? 0) - +(a.verifiedAt ?? 0))
-  const seen = new Set<string>()
+async function staffVerifier(records: RecordDoc[], issuerId: string, volunteer: string): Promise<{ openid: string; name: string } | null> {
+  const byLatest = [...records].filter((r) => r.verifiedBy && r.verifiedBy !== volunteer).sort((a, b) => +(b.verifiedAt ?? 0) - +(a.verifiedAt ?? 0))
+  const latestName = new Map<string, string | undefined>()
   for (const r of byLatest) {
-    if (seen.has(r.verifiedBy!)) continue
-    seen.add(r.verifiedBy!)
-    if (seen.size > 10) break
-    const verifier = await loadCaller(r.verifiedBy!)
-    if (verifier.user && isOrganiser(verifier, issuerCommunity(issuerId)))
-      return { openid: verifier.openid, name: verifier.user.profile?.name || r.verifiedByName || '社区工作人员' }
+    if (!latestName.has(r.verifiedBy!)) latestName.set(r.verifiedBy!, r.verifiedByName)
+    if (latestName.size >= MAX_VERIFIERS) break
+  }
+  if (latestName.size === 0) return null
+  const _ = db().command
+  const res = await db()
+    .collection('users')
+    .where({ _id: _.in([...latestName.keys()]) })
+    .limit(MAX_VERIFIERS)
+    .get()
+  const users = new Map((res.data as UserRecord[]).map((u) => [u._id, u]))
+  for (const [openid, verifiedByName] of latestName) {
+    const user = users.get(openid)
+    if (!user) continue
+    const verifier: Caller = { openid, roles: [...new Set<Role>(['resident', ...(user.roles ?? [])])], scopes: user.scopes ?? emptyScopes(), user }
+    if (isOrganiser(verifier, issuerCommunity(issuerId))) return { openid, name: user.profile?.name || verifiedByName || '社区工作人员' }
   }
   return null
 }
@@ -220,12 +242,19 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
   const forVolunteer = input.volunteerNo !== undefined
   if (forVolunteer && !hasRole(caller, 'staff') && !isDistrictAdmin(caller)) throw forbidden('仅出具单位的工作人员可以为志愿者出具证明')
   if (forVolunteer && input.identity) throw invalid('证件信息须由志愿者本人填写并同意', ['identity'])
+  // Scope before anything about the volunteer is told: only the issuer's staff issue for someone.
+  if (forVolunteer && input.issuerId && !isOrganiser(caller, issuerCommunity(input.issuerId)))
+    throw forbidden(input.issuerId === DISTRICT_ISSUER ? '仅区级管理员可以出具区级志愿服务证明' : '仅本社区工作人员可以出具本社区的志愿服务证明')
 
   let subject: { openid: string; name?: string; communityId?: string }
   if (forVolunteer) {
     const res = await db().collection(VOLUNTEERS).where({ volunteerNo: input.volunteerNo }).limit(1).get()
     const volunteer = res.data[0] as VolunteerWithIdentity | undefined
-    if (!volunteer) throw notFound('该志愿者编号')
+    // The same reply whether the number does not exist or has no hours the caller may certify:
+    // staff cannot probe which numbers exist or where their hours were served.
+    if (!volunteer) throw notFoundHere()
+    // Nobody is the handler of their own certificate (their own number is no secret to them).
+    if (volunteer._id === caller.openid) throw forbidden('不能为自己出具证明，请由本社区其他工作人员出具')
     const user = (await loadCaller(volunteer._id)).user
     subject = { openid: volunteer._id, name: user?.profile?.name || volunteer.name, communityId: user?.profile?.communityId ?? volunteer.communityId }
   } else subject = callerPerson(caller)
@@ -234,12 +263,12 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
   let issuerId = input.issuerId
   if (!issuerId) {
     const candidates = forVolunteer ? issuers.filter((i) => isOrganiser(caller, issuerCommunity(i.issuerId))) : issuers
-    issuerId = (candidates.find((i) => i.issuerId === subject.communityId) ?? candidates[0] ?? issuers[0])?.issuerId
+    issuerId = (candidates.find((i) => i.issuerId === subject.communityId) ?? candidates[0] ?? (forVolunteer ? undefined : issuers[0]))?.issuerId
   }
-  // Scope before anything about the volunteer's hours is told: only the issuer's staff issue for someone.
-  if (forVolunteer && issuerId && !isOrganiser(caller, issuerCommunity(issuerId)))
-    throw forbidden(issuerId === DISTRICT_ISSUER ? '仅区级管理员可以出具区级志愿服务证明' : '仅本社区工作人员可以出具本社区的志愿服务证明')
-  if (!issuerId || !issuers.some((i) => i.issuerId === issuerId)) throw conflict('暂无已认定的志愿服务时长，无法出具证明')
+  if (!issuerId || !issuers.some((i) => i.issuerId === issuerId)) {
+    if (forVolunteer) throw notFoundHere()
+    throw conflict('暂无已认定的志愿服务时长，无法出具证明')
+  }
 
   const records = (await verifiedRecords(subject.openid, issuerId)).filter((r) => r.verifiedMinutes > 0)
   if (records.length === 0) throw conflict('暂无已认定的志愿服务时长，无法出具证明')
@@ -267,7 +296,7 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
 
   const handler = forVolunteer
     ? { openid: caller.openid, name: caller.user?.profile?.name || (isDistrictAdmin(caller) ? '区级管理员' : '社区工作人员') }
-    : await staffVerifier(records, issuerId)
+    : await staffVerifier(records, issuerId, subject.openid)
   const issuer = await issuerOf(issuerId)
   if (!handler)
     throw conflict(`这些服务时长尚无${issuer.name}工作人员审核，证件信息已保存，请联系社区工作人员为您出具证明（提供志愿者编号 ${volunteer.volunteerNo}）`)

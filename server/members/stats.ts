@@ -13,7 +13,7 @@ import { invalid } from '../core/errors'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { audit } from '../core/audit'
-import { findById } from '../core/records'
+import { findById, txGet } from '../core/records'
 import { transaction } from '../core/transaction'
 import { REGISTRATIONS, SETTINGS, TARGET_SETTING_ID } from './model'
 
@@ -75,7 +75,7 @@ export async function approvedByCommunity(ids?: string[] | null): Promise<Map<st
 /**
  * District admin sets the communities' own targets (null clears one: 未设目标). All or nothing:
  * a community named twice or unknown refuses the whole input before anything is written; the
- * changed ones are written in one transaction and the change is audit-logged.
+ * changed ones are found and written in one transaction and the change is audit-logged.
  */
 export async function setCommunityTargets(input: z.output<typeof setCommunityTargetsInput>, caller: Caller): Promise<SetCommunityTargetsOutput> {
   const seen = new Map<string, number>()
@@ -87,20 +87,29 @@ export async function setCommunityTargets(input: z.output<typeof setCommunityTar
   const byId = new Map(communities.map((c) => [c._id, c]))
   const unknown = input.targets.findIndex((t) => !byId.has(t.communityId))
   if (unknown >= 0) throw invalid(`社区不存在：${input.targets[unknown].communityId}`, [`targets.${unknown}.communityId`])
-  const changes = input.targets.filter((t) => targetOf(byId.get(t.communityId)!) !== t.target)
-  if (changes.length > 0) {
-    const now = clock.date()
-    await transaction(async (tx) => {
-      for (const t of changes)
-        await tx.collection(COMMUNITIES).doc(t.communityId).update({ data: { registrationTarget: t.target, targetUpdatedAt: now, targetUpdatedBy: caller.openid } })
-    })
+  // Which targets change is decided on the communities as the transaction reads them (retry-safe:
+  // each round reads afresh), so a change made meanwhile is neither written twice nor audited with
+  // a stale `from`.
+  const now = clock.date()
+  const changes = await transaction(async (tx) => {
+    const changed: { communityId: string; from: number | null; to: number | null }[] = []
+    for (const [i, t] of input.targets.entries()) {
+      const current = await txGet<CommunityTargetDoc>(tx, COMMUNITIES, t.communityId)
+      if (!current) throw invalid(`社区不存在：${t.communityId}`, [`targets.${i}.communityId`])
+      const from = targetOf(current)
+      if (from === t.target) continue
+      await tx.collection(COMMUNITIES).doc(t.communityId).update({ data: { registrationTarget: t.target, targetUpdatedAt: now, targetUpdatedBy: caller.openid } })
+      changed.push({ communityId: t.communityId, from, to: t.target })
+    }
+    return changed
+  })
+  for (const t of input.targets) byId.get(t.communityId)!.registrationTarget = t.target
+  if (changes.length > 0)
     await audit(caller, {
       action: 'members.setCommunityTargets',
       target: { collection: COMMUNITIES, id: changes.length === 1 ? changes[0].communityId : 'district' },
-      detail: { changes: changes.map((t) => ({ communityId: t.communityId, from: targetOf(byId.get(t.communityId)!), to: t.target })) }
+      detail: { changes }
     })
-    for (const t of changes) byId.get(t.communityId)!.registrationTarget = t.target
-  }
   return {
     communities: communities.map((c) => ({ communityId: c._id, communityName: c.name, target: targetOf(c) })),
     changed: changes.length

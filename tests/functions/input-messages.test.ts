@@ -95,10 +95,38 @@ describe('the Chinese defaults', () => {
     expect(parse(z.object({ reason: z.string(), month: z.string() }), {})).toBe('请填写原因；请填写月份')
   })
 
+  it('keeps the item of a list when the field is in an object of the list', () => {
+    expect(fieldLabel(['targets', 3, 'target'])).toBe('第4项的目标')
+    expect(fieldLabel(['openingHours', 2, 'open'])).toBe('开放时间第3项的开始时间')
+    expect(fieldLabel(['openingHours', 2, 'slots', 0, 'start'])).toBe('开放时间第3项的时段第1项的开始时间')
+    expect(fieldLabel(['openingHours', 2, 'unknownKey'])).toBe('开放时间第3项')
+    expect(fieldLabel(['x', 1, 'open'])).toBe('第2项的开始时间')
+    const hours = z.object({ openingHours: z.array(z.object({ open: z.string(), close: z.string() })) })
+    expect(parse(hours, { openingHours: [{ open: '08:00', close: '12:00' }, { open: '14:00', close: '18:00' }, { close: '21:00' }] })).toBe('请填写开放时间第3项的开始时间')
+    const targets = z.object({ targets: z.array(z.object({ communityId: z.string(), target: z.number().int().min(1) })) })
+    expect(parse(targets, { targets: [1, 2, 3, 4].map((n) => ({ communityId: `c${n}`, target: n === 4 ? 0 : n })) })).toBe('第4项的目标不能小于1')
+  })
+
+  it('tells an exclusive bound from an inclusive one', () => {
+    expect(parse(z.object({ amount: z.number().positive() }), { amount: 0 })).toBe('金额应大于0')
+    expect(parse(z.object({ amount: z.number().gt(5) }), { amount: 5 })).toBe('金额应大于5')
+    expect(parse(z.object({ amount: z.number().nonnegative() }), { amount: -1 })).toBe('金额不能小于0')
+    expect(parse(z.object({ amount: z.number().min(1) }), { amount: 0 })).toBe('金额不能小于1')
+    expect(parse(z.object({ amount: z.number().negative() }), { amount: 0 })).toBe('金额应小于0')
+    expect(parse(z.object({ amount: z.number().lt(10) }), { amount: 10 })).toBe('金额应小于10')
+    expect(parse(z.object({ amount: z.number().max(10) }), { amount: 11 })).toBe('金额不能大于10')
+  })
+
+  it('asks to choose a missing choice, and says a wrong one is not a choice', () => {
+    expect(parse(z.object({ decision: z.enum(['approve', 'reject']) }), {})).toBe('请选择处理结果')
+    expect(parse(z.object({ decision: z.enum(['approve', 'reject']) }), { decision: 'maybe' })).toBe('处理结果不在可选范围内')
+    expect(parse(z.object({ consent: z.literal(true) }), {})).toBe('请选择个人信息处理规则')
+  })
+
   it('keeps a Chinese message of the contract and replaces an English one', () => {
     expect(issueMessage({ code: 'custom', path: ['reason'], message: '请填写未通过的原因' })).toBe('请填写未通过的原因')
     expect(issueMessage({ code: 'custom', path: ['reason'], message: 'Reason is required' })).toBe('原因有误')
-    expect(fieldLabel(['targets', 2, 'communityId'])).toBe('社区')
+    expect(fieldLabel(['targets', 2, 'communityId'])).toBe('目标第3项的社区')
     expect(fieldLabel(['targets', 2])).toBe('目标第3项')
     expect(fieldLabel([])).toBe('填写的内容')
   })
@@ -168,5 +196,26 @@ describe('every action of every function', () => {
   it('answers an unknown action in Chinese', async () => {
     const unknown = await cloud.call('members', 'nope', {}, 'demo-admin')
     expect(unknown.ok ? '' : unknown.error.message).toBe('未知操作：nope')
+  })
+
+  it('answers a missing action, or one that is not a plain name, without echoing it', async () => {
+    const answers: [unknown, string][] = [
+      [undefined, '请求缺少操作名'],
+      [null, '请求缺少操作名'],
+      ['', '请求缺少操作名'],
+      [{ name: 'review' }, '未知操作'],
+      [['review'], '未知操作'],
+      [42, '未知操作'],
+      [true, '未知操作'],
+      ['x'.repeat(200), '未知操作'],
+      ['<img src=x onerror=alert(1)>', '未知操作'],
+      ['换行\n操作', '未知操作'],
+      ['toString', '未知操作：toString'],
+      ['members.nope', '未知操作：members.nope']
+    ]
+    for (const [action, message] of answers) {
+      const reply = await cloud.call('members', action as string, {}, 'demo-admin')
+      expect({ action, reply }).toEqual({ action, reply: { ok: false, error: { code: 'INVALID_INPUT', message, fields: ['action'] } } })
+    }
   })
 })
