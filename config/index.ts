@@ -22,6 +22,20 @@ function trimZod(chain: { resolve: { alias: { set(key: string, value: string): u
  *  Taro compiles only its sourceRoot unless told. */
 const contractsDir = path.resolve(__dirname, '..', 'contracts')
 
+/**
+ * `HONGLIN_DEV_SIGNIN` (a build-time constant, see defineConstants below): whether this build signs
+ * in by a dev openid — the persona picker (src/pages/dev-login), the 我的 page's persona switch and
+ * the H5 transport's `x-openid` header, which only the local cloud emulator trusts. True only for
+ * an H5 build made for the emulator: `npm start` and `npm test` set `HONGLIN_EMULATOR=1` for theirs
+ * (by hand: `HONGLIN_EMULATOR=1 npx taro build --type h5`). A plain H5 build (`npm run build:h5`,
+ * the one to deploy) has no dev sign-in and no persona list in its bundle, and sends no identity:
+ * it asks the visitor to open the mini-program in WeChat. Always false for weapp, where the WeChat
+ * session is the identity.
+ */
+export function devSignIn(platform: string, env: Record<string, string | undefined> = process.env): boolean {
+  return platform === 'h5' && env.HONGLIN_EMULATOR === '1'
+}
+
 export default defineConfig<'webpack5'>(async (merge) => {
   const platform = process.env.TARO_ENV || 'weapp'
   const baseConfig: UserConfigExport<'webpack5'> = {
@@ -37,7 +51,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
     sourceRoot: 'src',
     outputRoot: `dist/${platform}`,
     plugins: [],
-    defineConstants: {},
+    // Values are code (esbuild, which reads app.config.ts, takes strings only): 'true' / 'false'.
+    // Declared in types/global.d.ts; the unit tests default it to true (tests/support/taro-env.ts).
+    defineConstants: { HONGLIN_DEV_SIGNIN: JSON.stringify(devSignIn(platform)) },
     alias: {
       '@': path.resolve(__dirname, '..', 'src'),
       '@contracts': contractsDir

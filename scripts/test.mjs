@@ -189,7 +189,8 @@ const steps = [
     go: () =>
       process.env.SKIP_H5_BUILD
         ? Promise.resolve({ status: 0, note: 'skipped (SKIP_H5_BUILD)', seconds: '0.0' })
-        : run('build h5', bin('taro'), ['build', '--type', 'h5'], { env: { NODE_ENV: 'production' }, limitMinutes: 8 })
+        : // The emulator's build (HONGLIN_EMULATOR=1, config/index.ts): the journeys sign in as demo personas.
+          run('build h5', bin('taro'), ['build', '--type', 'h5'], { env: { NODE_ENV: 'production', HONGLIN_EMULATOR: '1' }, limitMinutes: 8 })
   },
   { title: 'e2e-h5', needs: ['browser', 'build h5'], go: () => jest('e2e-h5', ['--selectProjects', 'e2e-h5', '--runInBand'], 15) },
   { title: 'e2e-mp', go: () => jest('e2e-mp', ['--selectProjects', 'e2e-mp', '--runInBand'], 3) }

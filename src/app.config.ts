@@ -52,8 +52,10 @@ export default defineAppConfig({
     'pages/activities/index',
     'pages/centers/index',
     'pages/mine/index',
-    // H5 (local emulator) only: pick a demo persona. Never in the mini-program.
-    ...(isH5 ? ['pages/dev-login/index'] : [])
+    // H5 sign-in. An emulator build (HONGLIN_DEV_SIGNIN, config/index.ts) picks a demo persona;
+    // any other H5 build cannot sign in yet and asks the visitor to open the mini-program in
+    // WeChat (the persona picker is then not built at all). Never in the mini-program.
+    ...(isH5 ? [HONGLIN_DEV_SIGNIN ? 'pages/dev-login/index' : 'pages/dev-login/wechat'] : [])
   ],
   subPackages: subPackages.filter((p) => p.pages.length > 0),
   window: {

@@ -9,6 +9,10 @@ import { openEnv, rejection, type TestEnv } from './support'
 
 let env: TestEnv
 
+// The H5 transport is driven here as the emulator's H5 build runs it (config/index.ts devSignIn):
+// it sends the caller as x-openid.
+;(globalThis as { HONGLIN_DEV_SIGNIN?: boolean }).HONGLIN_DEV_SIGNIN = true
+
 beforeAll(() => {
   env = openEnv()
 })

@@ -16,6 +16,9 @@ for (const flag of [
   if (g[flag] === undefined) g[flag] = true
 }
 if (g.DEPRECATED_ADAPTER_COMPONENT === undefined) g.DEPRECATED_ADAPTER_COMPONENT = false
+// Ours (config/index.ts): the unit tests model the emulator's H5 build, with dev sign-in; a test
+// of the deployed H5 sets it to false (tests/unit/dev-signin-flag.test.ts).
+if (g.HONGLIN_DEV_SIGNIN === undefined) g.HONGLIN_DEV_SIGNIN = true
 process.env.TARO_ENV = process.env.TARO_ENV || 'h5'
 process.env.TARO_PLATFORM = process.env.TARO_PLATFORM || 'web'
 process.env.SUPPORT_TARO_POLYFILL = process.env.SUPPORT_TARO_POLYFILL || 'disabled'

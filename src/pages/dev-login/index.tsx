@@ -6,8 +6,9 @@ import { PERSONAS, signInAs } from '@/features/session/dev'
 import './index.scss'
 
 /**
- * H5 only (registered in app.config.ts only when TARO_ENV is h5): pick a demo persona of the
- * local emulator. The mini-program has no such page: there the WeChat session is the identity.
+ * H5 emulator builds only (registered in app.config.ts only when TARO_ENV is h5 and
+ * HONGLIN_DEV_SIGNIN is true): pick a demo persona of the local emulator. Other H5 builds have
+ * ./wechat instead; the mini-program has neither: there the WeChat session is the identity.
  */
 export default function DevLoginPage() {
   const current = getDevOpenid()

@@ -1,5 +1,6 @@
 /**
- * The dev persona's openid on H5 (emulator only; the mini-program never imports this module).
+ * The dev persona's openid on H5 (emulator builds only: read and written only under
+ * HONGLIN_DEV_SIGNIN, see config/index.ts; the mini-program never imports this module).
  * Stored raw in localStorage under `honglin.openid` so tests can preset it.
  */
 export const DEV_OPENID_KEY = 'honglin.openid'

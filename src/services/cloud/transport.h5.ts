@@ -2,13 +2,17 @@ import type { Transport } from './types'
 import { getDevOpenid } from './devOpenid'
 
 /**
- * H5 (emulator only): `POST /api/functions/<name>` with the function's `data` as the JSON body; the
- * emulator takes the caller from `x-openid`, the dev persona picked on the sign-in page.
+ * H5: `POST /api/functions/<name>` with the function's `data` as the JSON body. In an emulator build
+ * (HONGLIN_DEV_SIGNIN, config/index.ts) the caller is `x-openid`, the dev persona picked on the
+ * sign-in page, which only the local emulator trusts. Any other H5 build sends no identity and never
+ * reads the stored one: a deployed H5 needs a real sign-in the deployment provides (none yet).
  */
 export const transport: Transport = async (name, data) => {
   const headers: Record<string, string> = { 'content-type': 'application/json' }
-  const openid = getDevOpenid()
-  if (openid) headers['x-openid'] = openid
+  if (HONGLIN_DEV_SIGNIN) {
+    const openid = getDevOpenid()
+    if (openid) headers['x-openid'] = openid
+  }
   const res = await fetch('/api/functions/' + encodeURIComponent(name), {
     method: 'POST',
     headers,
