@@ -53,6 +53,9 @@ export const addMemberInput = z.object({
   role: z.enum(TEAM_ROLES).default('member')
 })
 
+/** A full mobile number of one member: the team's leader or its keepers; every view is audited. */
+export const teamRevealMobileInput = z.object({ teamId: idSchema, memberKey: z.string().trim().regex(/^[0-9a-f]{16}$/, '队员标识不正确') })
+
 export const setLeaderInput = z.object({ teamId: idSchema, openid: idSchema })
 
 export const removeMemberInput = z.object({ teamId: idSchema, openid: idSchema, reason: z.string().trim().min(2, '请填写移出原因（至少2个字）').max(200, '移出原因不能超过200个字') })
@@ -77,19 +80,31 @@ export const teamDetailSchema = teamSummarySchema.extend({
   activityCount: z.number(),
   canManage: z.boolean(),
   isMember: z.boolean(),
-  history: z.array(z.object({ at: z.string(), by: z.string(), byName: z.string().optional(), action: z.string(), note: z.string().optional() }))
+  /** `by` (an openid) only for the team's keepers. */
+  history: z.array(z.object({ at: z.string(), by: z.string().optional(), byName: z.string().optional(), action: z.string(), note: z.string().optional() }))
 })
 export type TeamDetail = z.infer<typeof teamDetailSchema>
 
+/**
+ * One member as the viewer may see them (issue #16). Staff of the team's community and the district
+ * admin: everything but a full mobile. The team's own members: names, roles and hours only. The
+ * team's leader also sees masked mobiles. Nobody else sees the list (FORBIDDEN).
+ * A masked `mobile` is present exactly when the viewer may dial it: `revealMobile` (audited) gives
+ * the full number.
+ */
 export const teamMemberSchema = z.object({
-  openid: z.string(),
+  /** The member within this team (a pseudonym, never the openid): what `revealMobile` names. */
+  memberKey: z.string(),
+  /** Staff of the team's community and the district admin only. */
+  openid: z.string().optional(),
   name: z.string(),
+  /** Staff of the team's community and the district admin only. */
   volunteerNo: z.string().optional(),
   role: z.enum(TEAM_ROLES),
   joinedAt: z.string(),
   /** Verified minutes this member served in the team's activities. */
   verifiedMinutes: z.number(),
-  /** Full number for the team's managers only. */
+  /** Masked (138****1234), for the team's leader and its keepers only. */
   mobile: z.string().optional()
 })
 export type TeamMember = z.infer<typeof teamMemberSchema>
@@ -106,5 +121,7 @@ export const teamsContract = {
   addMember: { input: addMemberInput, output: teamMemberSchema },
   removeMember: { input: removeMemberInput, output: z.object({ removed: z.boolean() }) },
   setLeader: { input: setLeaderInput, output: teamDetailSchema },
-  myTeams: { input: z.object({}), output: z.object({ items: z.array(teamSummarySchema) }) }
+  myTeams: { input: z.object({}), output: z.object({ items: z.array(teamSummarySchema) }) },
+  /** The full number behind a masked one in `members` (leader, keepers); written to auditLogs. */
+  revealMobile: { input: teamRevealMobileInput, output: z.object({ mobile: z.string() }) }
 } as const

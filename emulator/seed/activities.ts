@@ -457,8 +457,9 @@ export const seedActivities: DomainSeed = async (store, { scale, now }) => {
     volunteerNo: `SFQ${String(i + 1).padStart(6, '0')}`,
     name: p.name,
     communityId: p.communityId,
-    // About one in twelve prefer not to appear by name in the ranking.
-    rankingOptOut: p.openid !== 'demo-member' && i % 12 === 5,
+    // Appearing by name in the ranking is opt-in: about two in three have turned it on (the demo
+    // member has not, so the switch can be tried).
+    rankingOptIn: p.openid !== 'demo-member' && i % 3 !== 2,
     createdAt: new Date(firstService.get(p.openid) ?? nowMs)
   }))
   const numbers = new Map(volunteerDocs.map((v) => [v._id, v.volunteerNo]))

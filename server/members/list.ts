@@ -1,7 +1,9 @@
-import type { ListOutput, listInput } from '../../contracts/members'
+import { fullMobileOf, type ListOutput, type listInput } from '../../contracts/members'
 import type { z } from '../../contracts/zod'
+import { audit } from '../core/audit'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
+import { maskMobile } from '../core/mask'
 import { REGISTRATIONS, toViews, type RegistrationRecord } from './model'
 import { resolveScope, stripMobile, whereOf } from './scope'
 
@@ -10,6 +12,7 @@ type ListData = z.output<typeof listInput>
 /**
  * The community's registrations, filtered and paged. The review queue (status 'pending') is oldest
  * first, so nobody waits behind newer submissions; every other view is newest first.
+ * A search by a whole mobile number (the only phone search there is) is audited, found or not.
  */
 export async function list(input: ListData, caller: Caller): Promise<ListOutput> {
   const communities = await resolveScope(caller, input)
@@ -26,6 +29,15 @@ export async function list(input: ListData, caller: Caller): Promise<ListOutput>
       .limit(input.pageSize)
       .get()
   ])
-  const views = await toViews(res.data as RegistrationRecord[])
+  const found = res.data as RegistrationRecord[]
+  const mobile = input.q ? fullMobileOf(input.q) : null
+  if (mobile)
+    await audit(caller, {
+      action: 'members.searchMobile',
+      target: { collection: REGISTRATIONS, id: found[0]?._id ?? '(none)', label: found[0]?.name },
+      ...(communities?.length === 1 ? { communityId: communities[0] } : {}),
+      detail: { mobile: maskMobile(mobile), matched: found.map((r) => r._id), reason: '按手机号查找报到记录' }
+    })
+  const views = await toViews(found)
   return { items: views.map(stripMobile), total: countRes.total, page: input.page, pageSize: input.pageSize }
 }

@@ -1,4 +1,4 @@
-import type { Registration, RegistrationStatus } from '../../contracts/members'
+import { fullMobileOf, type Registration, type RegistrationStatus } from '../../contracts/members'
 import { db } from '../core/db'
 import { forbidden } from '../core/errors'
 import { isDistrictAdmin, managedCommunities } from '../core/guard'
@@ -55,8 +55,13 @@ export function whereOf(communities: string[] | null, filters: Filters): Record<
   if (filters.buildingId) parts.push({ buildingId: filters.buildingId })
   if (filters.workUnit) parts.push({ workUnit: d.RegExp({ regexp: escape(filters.workUnit), options: 'i' }) })
   if (filters.q) {
-    const re = d.RegExp({ regexp: escape(filters.q), options: 'i' })
-    parts.push(_.or([{ name: re }, { workUnit: re }, { mobile: re }, { partyOrg: re }]))
+    // A mobile only as the whole number, never a part of one (issue #16): the list audits it.
+    const mobile = fullMobileOf(filters.q)
+    if (mobile) parts.push({ mobile })
+    else {
+      const re = d.RegExp({ regexp: escape(filters.q), options: 'i' })
+      parts.push(_.or([{ name: re }, { workUnit: re }, { partyOrg: re }]))
+    }
   }
   if (parts.length === 0) return {}
   if (parts.length === 1) return parts[0]

@@ -1,6 +1,9 @@
 /**
  * Teams (工作队 / 突击队). Staff of the team's community (or the district admin) keep a team and its
- * members; anyone signed in sees teams and their members' names. A team's hours are the verified
+ * members; anyone signed in sees the teams. The member list is for the team itself and its keepers
+ * only (issue #16): keepers see openids, volunteer numbers and masked mobiles; the team's members see
+ * names, roles and hours; its leader also masked mobiles. A full number only through `revealMobile`
+ * (audited, server/core/reveal.ts). A team's hours are the verified
  * hours of the records of activities assigned to it (`serviceRecords.teamId`, copied from the
  * activity at check-in).
  *
@@ -8,6 +11,7 @@
  * (`_id` = `${teamId}:${openid}`, active or removed, with history). `memberCount` moves by atomic
  * `_.inc` guarded by the membership's status change, so parallel adds cannot double-count.
  */
+import { createHash } from 'node:crypto'
 import { z } from '../../contracts/zod'
 import { VERIFIED_STATUSES } from '../../contracts/activities'
 import type {
@@ -23,11 +27,14 @@ import type {
 } from '../../contracts/teams'
 import type { Page } from '../../contracts/common'
 import { clock } from '../core/clock'
+import { checkVisibleTexts } from '../core/content'
 import { db, type TransactionRef } from '../core/db'
 import { transaction } from '../core/transaction'
-import { conflict, invalid, notFound } from '../core/errors'
+import { conflict, forbidden, invalid, notFound } from '../core/errors'
 import { canManageCommunity, requireCommunityStaff } from '../core/guard'
 import { loadCaller, type Caller } from '../core/identity'
+import { maskMobile } from '../core/mask'
+import { revealMobile } from '../core/reveal'
 import { findById, getById, namesById, txGet } from '../core/records'
 import { platform } from '../platform'
 import { randomId } from '../activities/util'
@@ -83,6 +90,29 @@ const entry = (caller: Caller, action: string, note?: string): History => ({
 
 const iso = (d: Date) => new Date(d).toISOString()
 
+/**
+ * A member's name within one team for those who must not see openids: a pseudonym of the team and
+ * the openid (the same member has another key in another team).
+ */
+export const memberKeyOf = (teamId: string, openid: string) => createHash('sha256').update(`team-member:${teamId}:${openid}`).digest('hex').slice(0, 16)
+
+/** What the caller may see of a team's members: keeper (staff of its community, district admin), its leader, a member, or nothing. */
+async function viewerOf(caller: Caller, team: TeamDoc): Promise<'keeper' | 'leader' | 'member' | null> {
+  if (canManageCommunity(caller, team.communityId)) return 'keeper'
+  const own = await findById<TeamMemberDoc>(TEAM_MEMBERS, `${team._id}:${caller.openid}`)
+  if (own?.status !== 'active') return null
+  return own.role === 'leader' ? 'leader' : 'member'
+}
+
+async function mobilesOf(openids: string[]): Promise<Map<string, string>> {
+  const mobiles = new Map<string, string>()
+  if (openids.length === 0) return mobiles
+  const _ = db().command
+  const users = await db().collection('users').where({ _id: _.in(openids) }).field({ profile: true }).limit(100).get()
+  for (const u of users.data as { _id: string; profile?: { mobile?: string } }[]) if (u.profile?.mobile) mobiles.set(u._id, u.profile.mobile)
+  return mobiles
+}
+
 function summaryOf(t: TeamDoc, communities: Map<string, string>): TeamSummary {
   return {
     _id: t._id,
@@ -132,13 +162,15 @@ export async function teamDetail(caller: Caller, teamId: string): Promise<TeamDe
     db().collection('activities').where({ teamId, status: 'published' }).count(),
     findById<TeamMemberDoc>(TEAM_MEMBERS, `${teamId}:${caller.openid}`)
   ])
+  const canManage = canManageCommunity(caller, team.communityId)
   return {
     ...summaryOf(team, communities),
     verifiedMinutes: (hours.list[0] as { minutes?: number } | undefined)?.minutes ?? 0,
     activityCount: activities.total,
-    canManage: canManageCommunity(caller, team.communityId),
+    canManage,
     isMember: membership?.status === 'active',
-    history: (team.history ?? []).map((h) => ({ at: iso(h.at), by: h.by, byName: h.byName, action: h.action, note: h.note }))
+    // Who acted, by openid: for the keepers only.
+    history: (team.history ?? []).map((h) => ({ at: iso(h.at), ...(canManage ? { by: h.by } : {}), byName: h.byName, action: h.action, note: h.note }))
   }
 }
 
@@ -184,6 +216,7 @@ export async function updateTeam(caller: Caller, input: z.output<typeof updateTe
 export async function disbandTeam(caller: Caller, input: { teamId: string; reason: string }): Promise<TeamDetail> {
   const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
   requireCommunityStaff(caller, team.communityId)
+  await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   const _ = db().command
   const res = await db()
     .collection(TEAMS)
@@ -217,6 +250,8 @@ export async function listTeams(_caller: Caller, input: z.output<typeof listTeam
 
 export async function teamMembers(caller: Caller, input: z.output<typeof teamMembersInput>): Promise<Page<TeamMember>> {
   const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+  const viewer = await viewerOf(caller, team)
+  if (!viewer) throw forbidden('仅本队队员和本社区工作人员可查看队员名单')
   const where = { teamId: team._id, status: 'active' }
   const [res, count] = await Promise.all([
     db()
@@ -234,26 +269,54 @@ export async function teamMembers(caller: Caller, input: z.output<typeof teamMem
   const _ = db().command
   const openids = members.map((m) => m.openid)
   const minutes = openids.length ? await teamMinutes({ teamId: team._id, openid: _.in(openids) }) : new Map<string, number>()
-  const manage = canManageCommunity(caller, team.communityId)
-  const mobiles = new Map<string, string>()
-  if (manage && openids.length) {
-    const users = await db().collection('users').where({ _id: _.in(openids) }).field({ profile: true }).limit(100).get()
-    for (const u of users.data as { _id: string; profile?: { mobile?: string } }[]) if (u.profile?.mobile) mobiles.set(u._id, u.profile.mobile)
-  }
+  const keeper = viewer === 'keeper'
+  // Masked numbers for those who may call the members (and reveal the number, audited).
+  const mobiles = keeper || viewer === 'leader' ? await mobilesOf(openids) : new Map<string, string>()
   return {
-    items: members.map((m) => ({
-      openid: m.openid,
-      name: m.name,
-      volunteerNo: m.volunteerNo,
-      role: m.role,
-      joinedAt: iso(m.joinedAt),
-      verifiedMinutes: minutes.get(m.openid) ?? 0,
-      mobile: manage ? mobiles.get(m.openid) : undefined
-    })),
+    items: members.map((m) => {
+      const mobile = maskMobile(mobiles.get(m.openid))
+      return {
+        memberKey: memberKeyOf(team._id, m.openid),
+        ...(keeper ? { openid: m.openid } : {}),
+        name: m.name,
+        ...(keeper && m.volunteerNo ? { volunteerNo: m.volunteerNo } : {}),
+        role: m.role,
+        joinedAt: iso(m.joinedAt),
+        verifiedMinutes: minutes.get(m.openid) ?? 0,
+        ...(mobile ? { mobile } : {})
+      }
+    }),
     total: count.total,
     page: input.page,
     pageSize: input.pageSize
   }
+}
+
+/**
+ * The full mobile number of one active member, for the team's keepers and (while the team is
+ * active) its leader, to call them; audited (`teams.viewMobile`).
+ */
+export async function revealMemberMobile(caller: Caller, input: { teamId: string; memberKey: string }): Promise<{ mobile: string }> {
+  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+  const viewer = await viewerOf(caller, team)
+  if (!(viewer === 'keeper' || (viewer === 'leader' && team.status === 'active'))) throw forbidden('仅本队队长和本社区工作人员可查看队员手机号')
+  let member: TeamMemberDoc | undefined
+  for (let skip = 0; !member && skip < 2000; skip += 100) {
+    const res = await db().collection(TEAM_MEMBERS).where({ teamId: team._id, status: 'active' }).orderBy('_id', 'asc').skip(skip).limit(100).get()
+    const page = res.data as TeamMemberDoc[]
+    member = page.find((m) => memberKeyOf(team._id, m.openid) === input.memberKey)
+    if (page.length < 100) break
+  }
+  if (!member) throw notFound('该队员')
+  const person = await loadCaller(member.openid)
+  return revealMobile(caller, {
+    action: 'teams.viewMobile',
+    target: { collection: TEAM_MEMBERS, id: member._id, label: member.name },
+    communityId: team.communityId,
+    whose: member.openid,
+    reason: viewer === 'leader' ? '队长联系队员' : '社区联系队员',
+    mobile: person.user?.profile?.mobile
+  })
 }
 
 /*
@@ -303,13 +366,14 @@ export async function addMember(caller: Caller, input: z.output<typeof addMember
     return now
   })
   return {
+    memberKey: memberKeyOf(team._id, volunteer._id),
     openid: volunteer._id,
     name,
     volunteerNo: volunteer.volunteerNo,
     role: input.role,
     joinedAt: iso(joinedAt),
     verifiedMinutes: (await teamMinutes({ teamId: team._id, openid: volunteer._id })).get(volunteer._id) ?? 0,
-    mobile: person.user?.profile?.mobile
+    mobile: maskMobile(person.user?.profile?.mobile)
   }
 }
 
@@ -360,6 +424,8 @@ export async function setLeader(caller: Caller, input: { teamId: string; openid:
 export async function removeMember(caller: Caller, input: { teamId: string; openid: string; reason: string }): Promise<{ removed: boolean }> {
   const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
   requireCommunityStaff(caller, team.communityId)
+  // The reason stays in the member's history, which they and the team's keepers read.
+  await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   const id = `${team._id}:${input.openid}`
   await transaction(async (tx) => {
     const fresh = await txGet<TeamDoc>(tx, TEAMS, team._id)

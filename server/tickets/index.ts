@@ -5,6 +5,7 @@ import { createTicket } from './create'
 import { sweep } from './deadlines'
 import { commentTicket, confirmTicket, reopenTicket } from './feedback'
 import { getTicket, listTickets } from './list'
+import { revealReporterMobile } from './reveal'
 import { listRules, setRule } from './routing'
 import { transitionTicket } from './transition'
 import { uploadPhoto } from './upload'
@@ -23,7 +24,9 @@ export const ticketsActions = {
   upload: action({ input: c.upload.input, access: 'signedIn', handler: (input, { caller }) => uploadPhoto(caller, input) }),
   sweep: action({ input: c.sweep.input, access: ['staff', 'district_admin'], handler: (_input, { caller }) => sweep(managedCommunities(caller)) }),
   rules: action({ input: c.rules.input, access: 'signedIn', handler: () => listRules() }),
-  setRule: action({ input: c.setRule.input, access: ['district_admin'], handler: (input, { caller }) => setRule(caller, input) })
+  setRule: action({ input: c.setRule.input, access: ['district_admin'], handler: (input, { caller }) => setRule(caller, input) }),
+  /** The handling parties only (checked on the ticket): the reporter's full number, audited. */
+  revealMobile: action({ input: c.revealMobile.input, access: 'signedIn', handler: (input, { caller }) => revealReporterMobile(caller, input.ticketId) })
 }
 
 /** The timer trigger (config.json `triggers`): a full sweep of the district, no caller. */

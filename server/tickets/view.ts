@@ -2,6 +2,7 @@ import type { Photo, TicketActions, TicketDetail, TicketEvent, TicketSummary } f
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
+import { maskMobile } from '../core/mask'
 import { namesById } from '../core/records'
 import { platform } from '../platform'
 import { availableParties, iso, OPEN_STATUSES, overdueOf, partyName, relationOf, type Relation, type TicketEventRecord, type TicketRecord } from './model'
@@ -142,7 +143,8 @@ export async function detailOf(t: TicketRecord, caller: Caller): Promise<TicketD
     photos,
     showName: t.showName,
     ratingComment: t.ratingComment ?? undefined,
-    reporter: rel.full ? { name: t.reporterName, mobile: rel.parties.length > 0 || rel.reporter ? (t.reporterMobile ?? undefined) : undefined } : undefined,
+    // Masked, for the handling parties only (they call back through `revealMobile`, audited).
+    reporter: rel.full ? { name: t.reporterName, mobile: rel.parties.length > 0 ? maskMobile(t.reporterMobile ?? undefined) : undefined } : undefined,
     events: eventViews,
     actions: actionsOf(t, rel),
     full: rel.full

@@ -47,7 +47,7 @@ test('staff create a team for their community; others cannot; bad input stores n
   expect(await errorOf('teams', 'update', { teamId: team._id, description: '越权' }, 'demo-staff-2')).toBe('FORBIDDEN')
 })
 
-test('members join by personal code or volunteer number, once; a leader is appointed; mobiles for keepers only', async () => {
+test('members join by personal code or volunteer number, once; a leader is appointed; masked mobiles for keepers only', async () => {
   const team = await cloud.ok('teams', 'create', { name: '东风社区党员应急突击队（测试）', type: 'emergency', communityId: 'c1' }, 'demo-staff')
   const member = await cloud.ok('activities', 'memberCode', {}, 'demo-member')
   const resident = await cloud.ok('activities', 'memberCode', {}, 'demo-resident')
@@ -57,14 +57,16 @@ test('members join by personal code or volunteer number, once; a leader is appoi
   expect(added.filter((r) => !r.ok && r.error.code === 'CONFLICT')).toHaveLength(3)
   expect(await errorOf('teams', 'addMember', { teamId: team._id, memberCode: `${member.volunteerNo}.XXXXXXXX` }, 'demo-staff')).toBe('FORBIDDEN')
   expect(await errorOf('teams', 'addMember', { teamId: team._id, memberCode: resident.memberCode }, 'demo-staff-2')).toBe('FORBIDDEN')
-  await cloud.ok('teams', 'addMember', { teamId: team._id, memberCode: resident.volunteerNo, role: 'leader' }, 'demo-staff')
+  const leader = await cloud.ok('teams', 'addMember', { teamId: team._id, memberCode: resident.volunteerNo, role: 'leader' }, 'demo-staff')
+  // What addMember returns carries a masked number only.
+  expect(leader).toMatchObject({ name: '王秀兰', role: 'leader', mobile: '139****0001' })
 
   const detail = await cloud.ok('teams', 'get', { teamId: team._id }, 'demo-member')
   expect(detail).toMatchObject({ memberCount: 2, leaderName: '王秀兰', isMember: true, canManage: false })
   const seenByKeeper = await cloud.ok('teams', 'members', { teamId: team._id }, 'demo-staff')
   expect(seenByKeeper.items.map((m: { name: string; role: string; mobile?: string }) => [m.name, m.role, m.mobile])).toEqual([
-    ['王秀兰', 'leader', '13900000001'],
-    ['李明', 'member', '13900000002']
+    ['王秀兰', 'leader', '139****0001'],
+    ['李明', 'member', '139****0002']
   ])
   const seenByMember = await cloud.ok('teams', 'members', { teamId: team._id }, 'demo-member')
   expect(JSON.stringify(seenByMember)).not.toMatch(/1390000000\d/)
@@ -117,6 +119,7 @@ test('team hours are the verified hours of the team’s activities, per member t
   const member = await cloud.ok('activities', 'memberCode', {}, 'demo-member')
   await cloud.ok('teams', 'addMember', { teamId: team._id, memberCode: member.memberCode }, 'demo-staff')
   const a = await cloud.ok('activities', 'create', { title: '文明劝导', category: '文明创建', start: '2026-11-27 10:00', end: '2026-11-27 11:30', place: { name: '路口' }, capacity: 5, teamId: team._id }, 'demo-staff')
+  await cloud.ok('activities', 'signUp', { activityId: a._id }, 'demo-member')
   cloud.clock.set('2026-11-27T10:00:00+08:00')
   await cloud.ok('activities', 'checkIn', { token: (await cloud.ok('activities', 'checkinCode', { activityId: a._id }, 'demo-staff')).token }, 'demo-member')
   cloud.clock.set('2026-11-27T11:30:00+08:00')
@@ -134,4 +137,81 @@ test('team hours are the verified hours of the team’s activities, per member t
     .find('serviceRecords', { teamId: seeded._id, status: { $in: ['approved', 'adjusted'] } })
     .reduce((s, r) => s + r.verifiedMinutes, 0)
   expect((await cloud.ok('teams', 'get', { teamId: seeded._id }, 'demo-member')).verifiedMinutes).toBe(expected)
+})
+
+describe('who sees a team’s members (issue #16)', () => {
+  let teamId: string
+  beforeAll(async () => {
+    cloud.clock.set('2026-11-27T09:00:00+08:00')
+    const team = await cloud.ok('teams', 'create', { name: '名单可见范围测试队', type: 'emergency', communityId: 'c1' }, 'demo-staff')
+    teamId = team._id
+    const member = await cloud.ok('activities', 'memberCode', {}, 'demo-member')
+    const resident = await cloud.ok('activities', 'memberCode', {}, 'demo-resident')
+    await cloud.ok('teams', 'addMember', { teamId, memberCode: resident.memberCode, role: 'leader' }, 'demo-staff')
+    await cloud.ok('teams', 'addMember', { teamId, memberCode: member.memberCode }, 'demo-staff')
+  })
+
+  test('outsiders — a brand-new user, other staff, the property company — get FORBIDDEN and nothing else', async () => {
+    for (const who of ['someone-brand-new', 'demo-staff-2', 'demo-property', 'demo-committee']) {
+      const reply = await cloud.call('teams', 'members', { teamId }, who)
+      expect(reply.ok).toBe(false)
+      expect(!reply.ok && reply.error.code).toBe('FORBIDDEN')
+      expect(JSON.stringify(reply)).not.toMatch(/李明|王秀兰|demo-member|SFQ/)
+    }
+    expect(await errorOf('teams', 'members', { teamId })).toBe('UNAUTHENTICATED')
+    // Team details stay public, but who changed them (an openid) is for the keepers only.
+    const detail = await cloud.ok('teams', 'get', { teamId }, 'someone-brand-new')
+    expect(detail.history.every((h: { by?: string }) => h.by === undefined)).toBe(true)
+    expect((await cloud.ok('teams', 'get', { teamId }, 'demo-staff')).history[0].by).toBe('demo-staff')
+  })
+
+  test('fellow members see names, roles and hours — no openids, volunteer numbers or mobiles', async () => {
+    const seen = await cloud.ok('teams', 'members', { teamId }, 'demo-member')
+    expect(seen.items.map((m: { name: string; role: string }) => [m.name, m.role])).toEqual([
+      ['王秀兰', 'leader'],
+      ['李明', 'member']
+    ])
+    for (const m of seen.items) {
+      expect(Object.keys(m).sort()).toEqual(['joinedAt', 'memberKey', 'name', 'role', 'verifiedMinutes'])
+    }
+    const text = JSON.stringify(seen)
+    expect(text).not.toMatch(/demo-(member|resident)/)
+    expect(text).not.toMatch(/\d{3}\*{4}\d{4}|1390000000\d/)
+    // …and cannot reveal a number.
+    const key = seen.items[0].memberKey
+    expect(await errorOf('teams', 'revealMobile', { teamId, memberKey: key }, 'demo-member')).toBe('FORBIDDEN')
+  })
+
+  test('the leader sees masked mobiles and reveals one through the audited action', async () => {
+    const seen = await cloud.ok('teams', 'members', { teamId }, 'demo-resident')
+    const li = seen.items.find((m: { name: string }) => m.name === '李明')
+    expect(li).toMatchObject({ mobile: '139****0002' })
+    expect(li.openid).toBeUndefined()
+    const before = cloud.store.count('auditLogs', { action: 'teams.viewMobile' })
+    expect(await cloud.ok('teams', 'revealMobile', { teamId, memberKey: li.memberKey }, 'demo-resident')).toEqual({ mobile: '13900000002' })
+    const entry = cloud.store.findOne('auditLogs', { action: 'teams.viewMobile', actor: 'demo-resident' })!
+    expect(entry).toMatchObject({ target: { collection: 'teamMembers', id: `${teamId}:demo-member`, label: '李明' }, communityId: 'c1', detail: { whose: 'demo-member', reason: '队长联系队员' } })
+    expect(cloud.store.count('auditLogs', { action: 'teams.viewMobile' })).toBe(before + 1)
+  })
+
+  test('staff of the community and the district admin see everything but full mobiles; others cannot reveal', async () => {
+    for (const who of ['demo-staff', 'demo-admin']) {
+      const seen = await cloud.ok('teams', 'members', { teamId }, who)
+      expect(seen.items.map((m: { openid: string; name: string; mobile: string }) => [m.openid, m.name, m.mobile])).toEqual([
+        ['demo-resident', '王秀兰', '139****0001'],
+        ['demo-member', '李明', '139****0002']
+      ])
+      expect(seen.items.every((m: { volunteerNo?: string }) => /^SFQ\d{6}$/.test(m.volunteerNo ?? ''))).toBe(true)
+    }
+    const { items } = await cloud.ok('teams', 'members', { teamId }, 'demo-staff')
+    const before = cloud.store.count('auditLogs', { action: 'teams.viewMobile' })
+    expect(await cloud.ok('teams', 'revealMobile', { teamId, memberKey: items[0].memberKey }, 'demo-admin')).toEqual({ mobile: '13900000001' })
+    expect(cloud.store.count('auditLogs', { action: 'teams.viewMobile' })).toBe(before + 1)
+    for (const who of ['demo-staff-2', 'someone-brand-new']) expect(await errorOf('teams', 'revealMobile', { teamId, memberKey: items[0].memberKey }, who)).toBe('FORBIDDEN')
+    // Bad input: a clear error, nothing logged.
+    const bad = await cloud.call('teams', 'revealMobile', { teamId, memberKey: 'demo-member' }, 'demo-staff')
+    expect(!bad.ok && bad.error).toMatchObject({ code: 'INVALID_INPUT', message: '队员标识不正确' })
+    expect(await errorOf('teams', 'revealMobile', { teamId, memberKey: '0123456789abcdef' }, 'demo-staff')).toBe('NOT_FOUND')
+    expect(cloud.store.count('auditLogs', { action: 'teams.viewMobile' })).toBe(before + 1)
+  })
 })

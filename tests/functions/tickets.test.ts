@@ -195,10 +195,40 @@ describe('lifecycle, permissions and ratings', () => {
     expect(names[shown._id]).toBe('吴奶奶')
     expect(JSON.stringify(list)).not.toMatch(/1390000001\d/)
 
-    // the parties see the reporter and the number to call back
+    // the parties see the reporter and the masked number to call back (issue #16)
     const party = await cloud.ok('tickets', 'get', { ticketId: hidden._id }, 'demo-property')
-    expect(party.reporter).toEqual({ name: '周师傅', mobile: '13900000014' })
+    expect(party.reporter).toEqual({ name: '周师傅', mobile: '139****0014' })
     expect(party.events.filter((e: any) => e.internal)).toHaveLength(1)
+  })
+
+  test('a full reporter number only through the audited revealMobile, to the handling parties (issue #16)', async () => {
+    const t = await report('resident-4', { description: '3号楼电梯按钮失灵', category: 'repair' })
+    // get and comment answer everyone with masked numbers at most
+    const commented = await cloud.ok('tickets', 'comment', { ticketId: t._id, text: '已安排维修工明早查看' }, 'demo-property')
+    expect(commented.reporter).toEqual({ name: '周师傅', mobile: '139****0014' })
+    for (const who of ['demo-property', 'demo-committee', 'demo-staff', 'demo-admin', 'resident-4', 'neighbour']) {
+      const seen = await cloud.ok('tickets', 'get', { ticketId: t._id }, who)
+      expect(JSON.stringify(seen)).not.toContain('13900000014')
+    }
+    // the reporter has no need to see their own number back
+    expect((await cloud.ok('tickets', 'get', { ticketId: t._id }, 'resident-4')).reporter).toEqual({ name: '周师傅' })
+
+    const audits = () => cloud.store.count('auditLogs', { action: 'tickets.viewMobile', 'target.id': t._id })
+    for (const who of ['neighbour', 'resident-4', 'demo-admin', 'demo-staff-2', 'prop-co2']) {
+      expect((await call('tickets', 'revealMobile', { ticketId: t._id }, who)).error?.code).toBe('FORBIDDEN')
+    }
+    expect((await call('tickets', 'revealMobile', { ticketId: 'nope' }, 'demo-property')).error?.code).toBe('NOT_FOUND')
+    expect((await call('tickets', 'revealMobile', {}, 'demo-property')).error?.code).toBe('INVALID_INPUT')
+    expect(audits()).toBe(0)
+    expect(await cloud.ok('tickets', 'revealMobile', { ticketId: t._id }, 'demo-property')).toEqual({ mobile: '13900000014' })
+    expect(await cloud.ok('tickets', 'revealMobile', { ticketId: t._id }, 'demo-staff')).toEqual({ mobile: '13900000014' })
+    expect(audits()).toBe(2)
+    expect(cloud.store.findOne('auditLogs', { action: 'tickets.viewMobile', actor: 'demo-property', 'target.id': t._id })).toMatchObject({
+      actorRoles: expect.arrayContaining(['property_staff']),
+      target: { collection: 'tickets', id: t._id, label: '周师傅' },
+      communityId: 'c1',
+      detail: { whose: 'resident-4', reason: '承办方联系反映人' }
+    })
   })
 
   test('hand over to another party with a reason; the new party accepts; reopen sends it back with a fresh deadline', async () => {

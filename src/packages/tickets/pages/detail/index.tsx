@@ -44,6 +44,13 @@ export default function TicketDetailPage() {
     return <PageContainer>{error && !loading ? <ErrorState error={error} onRetry={error.code === 'NOT_FOUND' ? undefined : () => void reload()} /> : <LoadingState />}</PageContainer>
   }
 
+  /** 拨打: the full number comes from `revealMobile` (the handling parties only; audited), then the phone dials it. */
+  const callReporter = async () => {
+    const reply = await ticketsApi.revealMobile({ ticketId: t._id })
+    if (!reply.ok) return void Taro.showToast({ title: reply.error.message, icon: 'none', duration: 2500 })
+    void Taro.makePhoneCall({ phoneNumber: reply.data.mobile }).catch(() => undefined)
+  }
+
   const open = (next: Mode) => {
     setMode(next)
     setNote('')
@@ -155,7 +162,7 @@ export default function TicketDetailPage() {
           <Text className='tk-kv__v'>
             {t.reporter ? t.reporter.name : t.reporterName}
             {t.reporter?.mobile && !t.mine ? (
-              <Text className='tk-tag tk-tag--blue' onClick={() => void Taro.makePhoneCall({ phoneNumber: t.reporter!.mobile! }).catch(() => undefined)}>
+              <Text className='tk-tag tk-tag--blue' onClick={() => void callReporter()}>
                 {' '}
                 拨打 {t.reporter.mobile}
               </Text>

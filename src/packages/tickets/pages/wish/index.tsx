@@ -34,6 +34,13 @@ export default function WishPage() {
   if (!hasPersona) return <PageContainer><LoadingState text='请先选择演示身份…' /></PageContainer>
   if (!w) return <PageContainer>{error && !loading ? <ErrorState error={error} onRetry={() => void reload()} /> : <LoadingState />}</PageContainer>
 
+  /** 拨打: the full number comes from `revealMobile` (claiming member, staff; audited), then the phone dials it. */
+  const callResident = async () => {
+    const reply = await wishesApi.revealMobile({ wishId: w._id })
+    if (!reply.ok) return void Taro.showToast({ title: reply.error.message, icon: 'none', duration: 2500 })
+    void Taro.makePhoneCall({ phoneNumber: reply.data.mobile }).catch(() => undefined)
+  }
+
   const run = async (action: () => Promise<Reply<Wish>>, message: string) => {
     setBusy(true)
     setProblem('')
@@ -68,7 +75,7 @@ export default function WishPage() {
           <Text className='tk-kv__v'>
             {w.residentName}
             {w.residentMobile ? (
-              <Text className='tk-tag tk-tag--blue' onClick={() => void Taro.makePhoneCall({ phoneNumber: w.residentMobile! }).catch(() => undefined)}>
+              <Text className='tk-tag tk-tag--blue' onClick={() => void callResident()}>
                 {' '}
                 拨打 {w.residentMobile}
               </Text>

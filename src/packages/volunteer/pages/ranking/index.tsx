@@ -11,7 +11,10 @@ import '../volunteer.scss'
 
 type Period = 'year' | 'all'
 
-/** The community's verified hours, highest first; volunteers who opt out appear anonymously. */
+/**
+ * The community's verified hours, highest first. Appearing by name is opt-in: everyone else is
+ * 匿名志愿者; the switch here is where a volunteer chooses to be shown.
+ */
 export default function RankingPage() {
   const hasPersona = useRequirePersona(routes.volunteerRanking)
   const [period, setPeriod] = useState<Period>('year')
@@ -39,7 +42,7 @@ export default function RankingPage() {
 
   const toggle = async () => {
     setBusy(true)
-    const reply = await activitiesApi.setPreferences({ rankingOptOut: !data.me.optOut })
+    const reply = await activitiesApi.setPreferences({ rankingOptIn: !data.me.optIn })
     setBusy(false)
     if (!reply.ok) return void Taro.showToast({ title: reply.error.message, icon: 'none' })
     void load()
@@ -59,9 +62,10 @@ export default function RankingPage() {
       <View className='vt-card'>
         <Text className='vp__info'>{data.me.rank ? `我的排名：第 ${data.me.rank} 名，${hours(data.me.minutes)} 小时` : '您在本社区暂无已认定的服务时长'}</Text>
         <View className='vp__switch' onClick={() => void toggle()}>
-          <Text>在排行榜上匿名显示</Text>
-          <Text className={data.me.optOut ? 'vp__switch-state vp__switch-state--on' : 'vp__switch-state'}>{busy ? '…' : data.me.optOut ? '已匿名' : '未匿名'}</Text>
+          <Text>在排行榜上显示我的姓名和志愿者编号</Text>
+          <Text className={data.me.optIn ? 'vp__switch-state vp__switch-state--on' : 'vp__switch-state'}>{busy ? '…' : data.me.optIn ? '已显示' : '未开启'}</Text>
         </View>
+        <Text className='vp__muted'>{data.me.optIn ? '您已同意在排行榜上公开姓名，可随时关闭。' : '未开启时，您在排行榜上显示为“匿名志愿者”。'}</Text>
       </View>
       {data.items.length ? (
         <Section title={`共 ${data.total} 位志愿者`}>

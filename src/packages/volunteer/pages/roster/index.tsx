@@ -16,7 +16,10 @@ const FILTERS: { value: Filter; label: string }[] = [
   { value: 'withdrawn', label: '已取消' }
 ]
 
-/** The organiser's roster: who signed up or waits, with their mobile numbers to call. */
+/**
+ * The organiser's roster: who signed up or waits, with masked mobile numbers; 拨打 fetches the full
+ * number (`revealMobile`, audited) and dials it.
+ */
 export default function RosterPage() {
   const id = useRouter().params.id ?? ''
   const hasPersona = useRequirePersona(urlOf('volunteerRoster', { id }))
@@ -24,6 +27,11 @@ export default function RosterPage() {
   const list = usePaged((page) => activitiesApi.roster({ activityId: id, page, pageSize: 50, ...(filter !== 'all' ? { status: filter } : {}) }), [id, filter], hasPersona)
   usePullDownRefresh(() => void list.reload().then(() => Taro.stopPullDownRefresh()))
   useReachBottom(() => void list.more())
+  const call = async (openid: string) => {
+    const reply = await activitiesApi.revealMobile({ activityId: id, openid })
+    if (!reply.ok) return void Taro.showToast({ title: reply.error.message, icon: 'none', duration: 2500 })
+    dial(reply.data.mobile)
+  }
 
   if (!hasPersona) return <PageContainer><LoadingState /></PageContainer>
   return (
@@ -36,7 +44,7 @@ export default function RosterPage() {
       ) : !list.items.length ? (
         <EmptyState title='暂无报名' />
       ) : (
-        <Section title={`共 ${list.total} 人`} subtitle='点击电话号码可直接拨打'>
+        <Section title={`共 ${list.total} 人`} subtitle='点击“拨打”联系报名者（查看号码会留存记录）'>
           {list.items.map((p) => (
             <View key={p.openid} className='vt-row'>
               <View className='vt-row__main'>
@@ -51,8 +59,8 @@ export default function RosterPage() {
                 <Text className='vt-row__sub'>报名时间 {shortDateTime(p.signedUpAt)}</Text>
               </View>
               {p.mobile ? (
-                <Text className='vt-row__action' onClick={() => dial(p.mobile!)}>
-                  {p.mobile}
+                <Text className='vt-row__action' onClick={() => void call(p.openid)}>
+                  拨打 {p.mobile}
                 </Text>
               ) : null}
             </View>

@@ -18,11 +18,13 @@ export default function TeamPage() {
   const id = useRouter().params.id ?? ''
   const hasPersona = useRequirePersona(urlOf('volunteerTeam', { id }))
   const team = useCall(() => teamsApi.get({ teamId: id }), [id, hasPersona])
-  const members = usePaged((page) => teamsApi.members({ teamId: id, page, pageSize: 50 }), [id], hasPersona)
+  // The member list is for the team itself and its keepers only.
+  const seesMembers = !!team.data && (team.data.canManage || team.data.isMember)
+  const members = usePaged((page) => teamsApi.members({ teamId: id, page, pageSize: 50 }), [id], hasPersona && seesMembers)
   const activities = useCall(() => activitiesApi.list({ teamId: id, when: 'all', pageSize: 5 }), [id, hasPersona])
   const [dialog, setDialog] = useState<Dialog>(null)
-  usePullDownRefresh(() => void Promise.all([team.reload(), members.reload(), activities.reload()]).then(() => Taro.stopPullDownRefresh()))
-  useReachBottom(() => void members.more())
+  usePullDownRefresh(() => void Promise.all([team.reload(), seesMembers ? members.reload() : undefined, activities.reload()]).then(() => Taro.stopPullDownRefresh()))
+  useReachBottom(() => void (seesMembers ? members.more() : undefined))
 
   if (!hasPersona) return <PageContainer><LoadingState /></PageContainer>
   const t = team.data
@@ -39,7 +41,14 @@ export default function TeamPage() {
     const text = await scanCode()
     if (text) await add(text)
   }
+  /** 拨打: the full number comes from `revealMobile` (audited), then the phone dials it. */
+  const call = async (m: TeamMember) => {
+    const reply = await teamsApi.revealMobile({ teamId: id, memberKey: m.memberKey })
+    if (!reply.ok) return toast(reply.error.message)
+    dial(reply.data.mobile)
+  }
   const makeLeader = async (m: TeamMember) => {
+    if (!m.openid) return
     const reply = await teamsApi.setLeader({ teamId: id, openid: m.openid })
     if (!reply.ok) return toast(reply.error.message)
     toast(`已任命${m.name}为队长`)
@@ -78,43 +87,52 @@ export default function TeamPage() {
           <CodeInput placeholder='志愿者码或志愿者编号' action='编入' onSubmit={(code) => void add(code)} />
         </Section>
       ) : null}
-      <Section title={`队员（${members.total}）`}>
-        {members.items.map((m) => (
-          <View key={m.openid} className='vt-row'>
-            <View className='vt-row__main'>
-              <Text className='vt-row__title'>
-                {m.name}
-                {m.role === 'leader' ? `（${TEAM_ROLE_LABELS.leader}）` : ''}
-              </Text>
-              <Text className='vt-row__sub'>
-                {m.volunteerNo ?? '暂无编号'} · 队内服务 {hours(m.verifiedMinutes)} 小时
-              </Text>
-              {t.canManage ? (
-                <View className='vt-card__tags' style={{ marginTop: '12px' }}>
-                  {m.mobile ? (
-                    <Text className='vt-row__action' style={{ marginLeft: 0, marginRight: '16px' }} onClick={() => dial(m.mobile!)}>
-                      {m.mobile}
+      {seesMembers ? (
+        <Section title={`队员（${members.total}）`}>
+          {members.items.map((m) => (
+            <View key={m.memberKey} className='vt-row'>
+              <View className='vt-row__main'>
+                <Text className='vt-row__title'>
+                  {m.name}
+                  {m.role === 'leader' ? `（${TEAM_ROLE_LABELS.leader}）` : ''}
+                </Text>
+                <Text className='vt-row__sub'>
+                  {t.canManage ? `${m.volunteerNo ?? '暂无编号'} · ` : ''}队内服务 {hours(m.verifiedMinutes)} 小时
+                </Text>
+                {m.mobile && !t.canManage ? (
+                  <View className='vt-card__tags' style={{ marginTop: '12px' }}>
+                    <Text className='vt-row__action' style={{ marginLeft: 0 }} onClick={() => void call(m)}>
+                      拨打 {m.mobile}
                     </Text>
-                  ) : null}
-                  {m.role !== 'leader' ? (
-                    <Text className='vt-row__action' style={{ marginLeft: 0, marginRight: '16px' }} onClick={() => void makeLeader(m)}>
-                      设为队长
+                  </View>
+                ) : null}
+                {t.canManage ? (
+                  <View className='vt-card__tags' style={{ marginTop: '12px' }}>
+                    {m.mobile ? (
+                      <Text className='vt-row__action' style={{ marginLeft: 0, marginRight: '16px' }} onClick={() => void call(m)}>
+                        拨打 {m.mobile}
+                      </Text>
+                    ) : null}
+                    {m.role !== 'leader' ? (
+                      <Text className='vt-row__action' style={{ marginLeft: 0, marginRight: '16px' }} onClick={() => void makeLeader(m)}>
+                        设为队长
+                      </Text>
+                    ) : null}
+                    <Text className='vt-row__action' style={{ marginLeft: 0 }} onClick={() => setDialog({ kind: 'remove', member: m })}>
+                      移出
                     </Text>
-                  ) : null}
-                  <Text className='vt-row__action' style={{ marginLeft: 0 }} onClick={() => setDialog({ kind: 'remove', member: m })}>
-                    移出
-                  </Text>
-                </View>
-              ) : null}
+                  </View>
+                ) : null}
+              </View>
             </View>
-          </View>
-        ))}
-        {members.hasMore ? (
-          <BigButton fill='outline' loading={members.loading} onClick={() => void members.more()}>
-            加载更多
-          </BigButton>
-        ) : null}
-      </Section>
+          ))}
+          {members.hasMore ? (
+            <BigButton fill='outline' loading={members.loading} onClick={() => void members.more()}>
+              加载更多
+            </BigButton>
+          ) : null}
+        </Section>
+      ) : null}
       {activities.data?.items.length ? (
         <Section title='队伍活动'>
           {activities.data.items.map((a) => (
@@ -136,7 +154,7 @@ export default function TeamPage() {
         onClose={() => setDialog(null)}
         onConfirm={async ({ reason }) => {
           if (!dialog) return
-          const reply = dialog.kind === 'remove' ? await teamsApi.removeMember({ teamId: id, openid: dialog.member.openid, reason: reason.trim() }) : await teamsApi.disband({ teamId: id, reason: reason.trim() })
+          const reply = dialog.kind === 'remove' ? await teamsApi.removeMember({ teamId: id, openid: dialog.member.openid ?? '', reason: reason.trim() }) : await teamsApi.disband({ teamId: id, reason: reason.trim() })
           if (!reply.ok) return reply.error.message
           setDialog(null)
           toast('已保存')

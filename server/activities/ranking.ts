@@ -1,0 +1,96 @@
+/** The per-community volunteer ranking (opt-in by name) and the volunteer's choice to appear in it. */
+import { z } from '../../contracts/zod'
+import type { Ranking, rankingInput } from '../../contracts/activities'
+import { VERIFIED_STATUSES } from '../../contracts/activities'
+import { db } from '../core/db'
+import { invalid } from '../core/errors'
+import type { Caller } from '../core/identity'
+import { findById } from '../core/records'
+import { RECORDS, VOLUNTEERS, type VolunteerDoc } from './model'
+import { callerPerson, ensureVolunteer } from './volunteers'
+
+type RankingInput = z.output<typeof rankingInput>
+
+/**
+ * Verified hours per volunteer within one community (the issuer of the records), highest first.
+ * Appearing by name is opt-in (个人信息保护法, minimisation): a volunteer is shown by name and
+ * number only after turning it on (`setPreferences { rankingOptIn: true }`); everyone else is
+ * 匿名志愿者 with no number (their place in the ranking stays, so the ranks stay true).
+ */
+export async function ranking(caller: Caller, input: RankingInput): Promise<Ranking> {
+  const communityId = input.communityId ?? caller.user?.profile?.communityId ?? caller.scopes.communityIds[0]
+  if (!communityId) throw invalid('请选择社区', ['communityId'])
+  const community = await findById<{ name: string }>('communities', communityId)
+  if (!community) throw invalid('社区不存在', ['communityId'])
+  const _ = db().command
+  const $ = _.aggregate
+  const match: Record<string, unknown> = { communityId, status: _.in([...VERIFIED_STATUSES]) }
+  if (input.year) match.year = input.year
+  const base = () => db().collection(RECORDS).aggregate().match(match).group({ _id: '$openid', minutes: $.sum('$verifiedMinutes') })
+
+  const [rows, totalRows, mineRows] = await Promise.all([
+    base()
+      .sort({ minutes: -1, _id: 1 })
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .end(),
+    base().count('n').limit(1).end(),
+    db()
+      .collection(RECORDS)
+      .aggregate()
+      .match({ ...match, openid: caller.openid })
+      .group({ _id: '$openid', minutes: $.sum('$verifiedMinutes') })
+      .limit(1)
+      .end()
+  ])
+  const list = rows.list as { _id: string; minutes: number }[]
+  const total = (totalRows.list[0] as { n?: number } | undefined)?.n ?? 0
+  const myMinutes = (mineRows.list[0] as { minutes?: number } | undefined)?.minutes ?? 0
+  let myRank: number | undefined
+  if (myMinutes > 0) {
+    const ahead = await base().match({ minutes: _.gt(myMinutes) }).count('n').limit(1).end()
+    myRank = ((ahead.list[0] as { n?: number } | undefined)?.n ?? 0) + 1
+  }
+  const volunteers = new Map<string, VolunteerDoc>()
+  const ids = [...list.map((r) => r._id), caller.openid]
+  const found = await db().collection(VOLUNTEERS).where({ _id: _.in(ids) }).limit(100).get()
+  for (const v of found.data as VolunteerDoc[]) volunteers.set(v._id, v)
+
+  // Equal minutes share a rank (1, 2, 2, 4 …): the rank is 1 + those with more minutes.
+  const items = []
+  for (let i = 0; i < list.length; i++) {
+    const row = list[i]
+    let rank = (input.page - 1) * input.pageSize + i + 1
+    if (i > 0 && list[i - 1].minutes === row.minutes) rank = items[i - 1].rank
+    else if (i === 0 && input.page > 1) {
+      const ahead = await base().match({ minutes: _.gt(row.minutes) }).count('n').limit(1).end()
+      rank = ((ahead.list[0] as { n?: number } | undefined)?.n ?? 0) + 1
+    }
+    const v = volunteers.get(row._id)
+    const anonymous = v?.rankingOptIn !== true
+    items.push({
+      rank,
+      name: anonymous ? '匿名志愿者' : (v?.name ?? '志愿者'),
+      anonymous,
+      volunteerNo: anonymous ? undefined : v?.volunteerNo,
+      minutes: row.minutes,
+      isMe: row._id === caller.openid
+    })
+  }
+  return {
+    communityId,
+    communityName: community.name,
+    items,
+    total,
+    page: input.page,
+    pageSize: input.pageSize,
+    me: { rank: myRank, minutes: myMinutes, optIn: volunteers.get(caller.openid)?.rankingOptIn === true }
+  }
+}
+
+/** Whether the caller appears by name in the ranking (off until they turn it on). */
+export async function setPreferences(caller: Caller, rankingOptIn: boolean): Promise<{ rankingOptIn: boolean }> {
+  const volunteer = await ensureVolunteer(callerPerson(caller))
+  await db().collection(VOLUNTEERS).doc(volunteer._id).update({ data: { rankingOptIn } })
+  return { rankingOptIn }
+}
