@@ -10,7 +10,7 @@
  * Times in inputs are `dateTimeSchema` (wall-clock Asia/Shanghai strings or epoch millis); times in
  * outputs are ISO strings (UTC) that the client shows in Asia/Shanghai.
  */
-import { dateTimeSchema, idSchema, pageInputSchema } from './common'
+import { dateTimeSchema, dayStringSchema, idSchema, pageInputSchema } from './common'
 import { z } from './zod'
 
 // ------------------------------------------------------------------ enums and labels
@@ -53,7 +53,9 @@ export const SIGNUP_STATUS_LABELS: Record<SignUpStatus, string> = {
 
 /**
  * A service record's status: `open` (checked in, not yet out) → `pending` (hours computed, waiting
- * for staff) → `approved` | `adjusted` | `declined`. Records are never deleted.
+ * for staff) → `approved` | `adjusted` | `declined`. Records are never deleted. Four eyes: nobody
+ * verifies their own record, and a make-up entry stays `pending` until someone other than the
+ * staff member who entered it verifies it.
  */
 export const RECORD_STATUSES = ['open', 'pending', 'approved', 'adjusted', 'declined'] as const
 export type RecordStatus = (typeof RECORD_STATUSES)[number]
@@ -94,6 +96,13 @@ export const GEOFENCE = {
 
 /** A check-in token lives at most this long (the staff page rotates it before it expires). */
 export const CHECKIN_TOKEN_TTL_SECONDS = 60
+
+/**
+ * The shortest service a check-out records: a check-out earlier (counted minutes, i.e. from
+ * check-in clipped to the activity) is refused unless confirmed (`confirmShort: true`), and a
+ * confirmed one closes the record with 0 minutes (the history keeps what was served).
+ */
+export const MIN_SERVICE_MINUTES = 10
 
 // ------------------------------------------------------------------ shared shapes
 
@@ -243,7 +252,7 @@ export const listInput = pageInputSchema.extend({
   category: categorySchema.optional(),
   teamId: idSchema.optional(),
   /** Activities taking place on this day (Asia/Shanghai, YYYY-MM-DD). */
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  date: dayStringSchema().optional(),
   /** upcoming: not yet ended, soonest first (default); past: ended, latest first; all: latest start first. */
   when: z.enum(['upcoming', 'past', 'all']).default('upcoming'),
   /** Cancelled activities are left out unless asked for (staff lists). */
@@ -341,19 +350,38 @@ export const checkinCodeOutput = z.object({
 })
 export type CheckinCode = z.infer<typeof checkinCodeOutput>
 
+/**
+ * Check-in by the code needs a confirmed sign-up (FORBIDDEN 您未报名此活动… otherwise: a code
+ * forwarded in a chat must not check in people who never signed up; walk-ins are recorded by the
+ * organiser, `staffScan` with `walkIn: true`).
+ */
 export const checkInput = z.object({
   /** The token, or whatever the scanner read (the H5 link holding it). */
   token: z.string().min(8).max(512),
   location: locationSchema.optional(),
   /** The activity the app has open, if any: a token of another activity is then refused. */
-  activityId: idSchema.optional()
+  activityId: idSchema.optional(),
+  /**
+   * Check-out only: the volunteer confirmed leaving before MIN_SERVICE_MINUTES (the record then
+   * counts 0 minutes). Without it such a check-out is refused with CONFLICT and `fields: ['confirmShort']`.
+   */
+  confirmShort: z.boolean().optional()
 })
 export type CheckInput = z.input<typeof checkInput>
 
 export const staffScanInput = z.object({
   activityId: idSchema,
+  /** The person's signed personal code (`<volunteerNo>.<signature>`, scanned or typed); a bare volunteer number is refused. */
   memberCode: z.string().trim().min(4).max(64),
-  direction: z.enum(['in', 'out'])
+  direction: z.enum(['in', 'out']),
+  /**
+   * Check-in of someone without a confirmed sign-up: the organiser confirms they take part on the
+   * spot (a free place is taken). Without it such a check-in is refused with CONFLICT and
+   * `fields: ['walkIn']`, which the staff page turns into the question.
+   */
+  walkIn: z.boolean().default(false),
+  /** Check-out before MIN_SERVICE_MINUTES, confirmed (see checkInput). */
+  confirmShort: z.boolean().optional()
 })
 
 export const checkResultSchema = z.object({
@@ -369,7 +397,7 @@ export const checkResultSchema = z.object({
   /** After check-out of a volunteer activity: the computed minutes (pending verification). */
   minutes: z.number().optional(),
   volunteerName: z.string().optional(),
-  /** Set when the caller was not signed up and took a free place on the spot. */
+  /** Set when the person was not signed up and the organiser recorded them on the spot (staffScan `walkIn`). */
   walkIn: z.boolean()
 })
 export type CheckResult = z.infer<typeof checkResultSchema>
@@ -392,7 +420,7 @@ export const rosterInput = pageInputSchema.extend({
 export const rosterEntrySchema = z.object({
   openid: z.string(),
   name: z.string(),
-  /** Full number: organisers of the activity only. */
+  /** Masked (138****1234); the organiser dials through `revealMobile` (audited). */
   mobile: z.string().optional(),
   status: z.enum(SIGNUP_STATUSES),
   position: z.number().optional(),
@@ -402,6 +430,9 @@ export const rosterEntrySchema = z.object({
   checkedOutAt: isoSchema.optional()
 })
 export type RosterEntry = z.infer<typeof rosterEntrySchema>
+
+/** The full number of one person on the roster, for the organiser to call; every view is audited. */
+export const rosterRevealMobileInput = z.object({ activityId: idSchema, openid: idSchema })
 
 export const recordsInput = pageInputSchema.extend({
   activityId: idSchema,
@@ -426,7 +457,7 @@ export const serviceRecordSchema = z.object({
   checkOutMethod: z.enum(CHECK_METHODS).optional(),
   /** Check-out was missing and the record was closed at the activity's end: staff should look. */
   autoClosed: z.boolean(),
-  /** Make-up hours added by staff (capped at the activity's length). */
+  /** Make-up hours added by staff (capped at the activity's length); `pending` until a second staff member approves (its first history entry names who entered it). */
   makeUp: z.boolean(),
   status: z.enum(RECORD_STATUSES),
   /** Minutes from check-in/out clipped to the activity window (or the make-up/wish minutes). */
@@ -437,6 +468,11 @@ export const serviceRecordSchema = z.object({
 })
 export type ServiceRecord = z.infer<typeof serviceRecordSchema>
 
+/**
+ * The organiser's decision on a record. FORBIDDEN for one's own record (不能认定自己的服务时长) and
+ * for a make-up one entered oneself; make-up entries and records of the community's own staff may
+ * also be verified by the district admin (the second pair of eyes where a community has one staff member).
+ */
 export const verifyInput = z
   .object({
     recordId: idSchema.max(140),
@@ -448,9 +484,13 @@ export const verifyInput = z
   // Adjusting needs a reason; declining should give one (the app asks), but is not refused without.
   .refine((v) => v.decision !== 'adjust' || (v.reason ?? '').length >= 2, { message: '请填写调整理由', path: ['reason'] })
 
+/**
+ * Make-up hours: recorded `pending` (they count only once another staff member of the community or
+ * the district admin approves them with `verify`); never for oneself (FORBIDDEN).
+ */
 export const makeUpInput = z.object({
   activityId: idSchema,
-  /** The volunteer: a personal code or a volunteer number. */
+  /** The volunteer: a personal code or a volunteer number (the entry is checked by a second person). */
   memberCode: z.string().trim().min(4).max(64),
   minutes: z.number().int().min(1).max(24 * 60),
   reason: z.string().trim().min(2, '请填写补录原因（至少2个字）').max(200, '补录原因不能超过200个字')
@@ -541,11 +581,16 @@ export function idNumberProblem(type: IdType, number: string): string | null {
   }
 }
 
-/** 18 characters: 1101**********1234; others keep their first and last two: E1*****78. */
+/**
+ * The number as shown on the certificate and on the public verification — less than half of it:
+ * 18 characters (居民身份证, 居住证): 1101**********1234; 9 to 17: the first and last two
+ * (E1*****78); 5 to 8 (short passports, 台湾居民来往大陆通行证): the first and last one (E******8);
+ * 4 or fewer: nothing.
+ */
 export function maskIdNumber(number: string): string {
-  if (number.length >= 15) return `${number.slice(0, 4)}${'*'.repeat(number.length - 8)}${number.slice(-4)}`
-  if (number.length <= 4) return '*'.repeat(number.length)
-  return `${number.slice(0, 2)}${'*'.repeat(number.length - 4)}${number.slice(-2)}`
+  const keep = number.length >= 18 ? 4 : number.length >= 9 ? 2 : number.length >= 5 ? 1 : 0
+  if (keep === 0) return '*'.repeat(number.length)
+  return `${number.slice(0, keep)}${'*'.repeat(number.length - 2 * keep)}${number.slice(-keep)}`
 }
 
 export const identityInput = z
@@ -652,7 +697,7 @@ export const rankingInput = pageInputSchema.extend({
 export const rankingEntrySchema = z.object({
   rank: z.number(),
   name: z.string(),
-  /** Volunteers who opted out appear as 匿名志愿者 with no number. */
+  /** Volunteers who have not opted in appear as 匿名志愿者 with no number (opt-in, PIPL). */
   anonymous: z.boolean(),
   volunteerNo: z.string().optional(),
   minutes: z.number(),
@@ -665,11 +710,13 @@ export const rankingOutput = z.object({
   total: z.number(),
   page: z.number(),
   pageSize: z.number(),
-  me: z.object({ rank: z.number().optional(), minutes: z.number(), optOut: z.boolean() })
+  /** `optIn`: whether the caller chose to appear by name (default: not). */
+  me: z.object({ rank: z.number().optional(), minutes: z.number(), optIn: z.boolean() })
 })
 export type Ranking = z.infer<typeof rankingOutput>
 
-export const preferencesInput = z.object({ rankingOptOut: z.boolean() })
+/** Appearing by name in the ranking is opt-in: nobody is shown by name until they turn this on. */
+export const preferencesInput = z.object({ rankingOptIn: z.boolean() })
 
 // ------------------------------------------------------------------ the contract
 
@@ -696,5 +743,7 @@ export const activitiesContract = {
   remind: { input: activityIdInput, output: remindOutput },
   memberCode: { input: z.object({}), output: memberCodeOutput },
   ranking: { input: rankingInput, output: rankingOutput },
-  setPreferences: { input: preferencesInput, output: z.object({ rankingOptOut: z.boolean() }) }
+  setPreferences: { input: preferencesInput, output: z.object({ rankingOptIn: z.boolean() }) },
+  /** The organiser: the full mobile of one person on the roster (audited, `activities.viewMobile`). */
+  revealMobile: { input: rosterRevealMobileInput, output: z.object({ mobile: z.string() }) }
 } as const

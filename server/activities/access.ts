@@ -23,3 +23,26 @@ export function requireOrganiser(caller: Caller, communityId: string | null): vo
 
 /** The caller's display name as stored in their profile. */
 export const callerName = (caller: Caller): string | undefined => caller.user?.profile?.name
+
+/** The refusal for verifying or making up one's own hours (four eyes). */
+export const OWN_HOURS_MESSAGE = '不能认定自己的服务时长'
+
+/**
+ * Who may decide on a service record (four eyes: nobody decides on their own hours, and make-up
+ * hours are decided by someone other than who entered them): the organiser of its activity; and,
+ * for a community's record that needs a second person (a make-up entry, or the hours of the
+ * community's own staff, where the community may have no other staff member), the district admin.
+ * `enteredBy`: who entered a make-up record. `volunteerIsOrganiser`: whether the record's volunteer
+ * organises that community's activities (asked only when it matters).
+ */
+export async function requireVerifier(
+  caller: Caller,
+  record: { openid: string; communityId: string | null; makeUp: boolean; enteredBy?: string },
+  volunteerIsOrganiser: () => Promise<boolean>
+): Promise<void> {
+  if (record.openid === caller.openid) throw forbidden(OWN_HOURS_MESSAGE)
+  if (record.makeUp && record.enteredBy === caller.openid) throw forbidden('补录的时长须由其他工作人员认定，补录人不能认定')
+  if (isOrganiser(caller, record.communityId)) return
+  if (record.communityId !== null && isDistrictAdmin(caller) && (record.makeUp || (await volunteerIsOrganiser()))) return
+  requireOrganiser(caller, record.communityId)
+}

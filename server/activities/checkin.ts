@@ -3,20 +3,31 @@
  *
  * (1) The organiser's phone shows a rotating QR (`checkinCode`: a signed token valid ≤ 60 s); the
  *     volunteer scans it with the app (`checkIn`, and again `checkOut`), sending their location
- *     when the activity has a geofence.
- * (2) For people without a phone the organiser scans their personal code (`staffScan`).
+ *     when the activity has a geofence. The code checks in only people with a confirmed sign-up:
+ *     a code forwarded in a chat is valid for its minute, so it must not let anyone else in
+ *     (您未报名此活动…).
+ * (2) For people without a phone the organiser scans their personal code (`staffScan`): the signed
+ *     code only (volunteer numbers are consecutive: a typed number would check in anyone).
+ *
+ * Walk-ins are recorded only by the organiser: `staffScan` of someone without a confirmed sign-up is
+ * refused (CONFLICT, `fields: ['walkIn']`) until the organiser confirms with `walkIn: true`; the
+ * person then takes a free place on the spot (no waiting list on site): the place is claimed on the
+ * activity by an atomic guarded update before the transaction (signups.ts, `claimPlaceOnSite`; no
+ * transaction writes the activity), and given back when the transaction did not use it. When none
+ * is left the check-in is refused with CAPACITY_FULL.
  *
  * Scanning twice never records twice: a volunteer activity's record has the deterministic `_id`
  * `${activityId}:${openid}` and is written in the check-in's transaction together with the
  * person's sign-up (so a withdrawal at the same instant conflicts with it), check-out is an update
- * guarded by `status: 'open'`, and an event's attendance is kept on the sign-up. Someone who did
- * not sign up takes a free place on the spot (no waiting list on site): the place is claimed on the
- * activity by an atomic guarded update before the transaction (signups.ts, `claimPlaceOnSite`; no
- * transaction writes the activity), and given back when the transaction did not use it. When none
- * is left the check-in is refused with CAPACITY_FULL.
+ * guarded by `status: 'open'`, and an event's attendance is kept on the sign-up.
+ *
+ * A check-out less than MIN_SERVICE_MINUTES (counted minutes) after the check-in is refused
+ * (CONFLICT, `fields: ['confirmShort']`) unless confirmed; a confirmed one closes the record with
+ * 0 minutes, the minutes actually served kept in its history, for staff to see.
  */
 import { z } from '../../contracts/zod'
-import type { CheckinCode, checkInput, CheckMethod, CheckResult } from '../../contracts/activities'
+import type { CheckinCode, checkInput, CheckMethod, CheckResult, staffScanInput } from '../../contracts/activities'
+import { MIN_SERVICE_MINUTES } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
@@ -42,11 +53,15 @@ import {
   type StoredHistory
 } from './model'
 import { checkAudience, claimPlaceOnSite, closePlaceClaim, ensurePlacesLeft, personOf, signUpDoc, type Person } from './signups'
-import { issueCheckinToken, readCheckinToken } from './tokens'
+import { issueCheckinToken, readCheckinToken, readSignedMemberCode } from './tokens'
 import { publicUrl, qrDataUrl } from './util'
 import { volunteerByCode } from './volunteers'
 
 type CheckInput = z.output<typeof checkInput>
+type StaffScanInput = z.output<typeof staffScanInput>
+
+/** A geofence radius for a place saved with coordinates but no radius (as create/update default it). */
+const DEFAULT_RADIUS_METERS = 200
 
 export const CHECKIN_PAGE = 'packages/volunteer/pages/checkin/index'
 
@@ -96,7 +111,14 @@ function result(activity: ActivityDoc, direction: 'in' | 'out', fields: Partial<
  * `_id`) is written in the same transaction. A second scan answers with the first check-in and
  * writes nothing.
  */
-async function arrive(activity: ActivityDoc, person: Person, method: CheckMethod, location?: RecordDoc['checkInLocation'], staff?: Caller): Promise<CheckResult> {
+async function arrive(
+  activity: ActivityDoc,
+  person: Person,
+  method: CheckMethod,
+  location?: RecordDoc['checkInLocation'],
+  staff?: Caller,
+  walkInConfirmed = false
+): Promise<CheckResult> {
   const sid = signUpId(activity._id, person.openid)
   const rid = recordId(activity._id, person.openid)
   const volunteer = activity.kind === 'volunteer'
@@ -109,6 +131,7 @@ async function arrive(activity: ActivityDoc, person: Person, method: CheckMethod
     // before the transaction (an atomic guarded update: no transaction on the activity, which a
     // crowd may be writing), and the transaction checks the sign-up is still as seen.
     const seen = await findById<SignUpDoc>(SIGNUPS, sid)
+    if (seen?.status !== 'confirmed') refuseWithoutSignUp(seen, person, method, walkInConfirmed)
     const place = seen?.status === 'confirmed' ? undefined : await claimPlaceOnSite(activity._id, person.openid, seen?.status === 'waiting')
     try {
       outcome = await transaction(async (tx): Promise<{ already: boolean; walkIn: boolean; at: Date }> => {
@@ -134,15 +157,12 @@ async function arrive(activity: ActivityDoc, person: Person, method: CheckMethod
             .doc(sid)
             .update({ data: { updatedAt: now, ...(volunteer ? {} : { checkedInAt: now, history: [...(signUp.history ?? []), { at: now, by, action }] }) } })
         } else {
-          // On site the waiting list no longer matters: whoever is there takes a free place.
+          // Only the organiser records a walk-in (the status was seen, and checked above, as this
+          // one): on site the waiting list no longer matters, whoever is there takes a free place.
+          if (!staff || !walkInConfirmed) throw forbidden('您未报名此活动，不能签到')
           checkAudience(fresh, person)
-          if (!place) {
-            if (signUp?.status === 'waiting') throw new AppError('CAPACITY_FULL', '名额已满，您仍在候补名单中，请等待工作人员安排')
-            throw new AppError('CAPACITY_FULL', method === 'staff' ? '名额已满，无法为其签到' : '名额已满，无法签到')
-          }
-          const entry: StoredHistory = staff
-            ? { at: now, by: staff.openid, byName: staff.user?.profile?.name, action: '工作人员代签到报名', claim: place.token }
-            : { at: now, by: person.openid, byName: person.name, action: '现场签到报名', claim: place.token }
+          if (!place) throw new AppError('CAPACITY_FULL', signUp?.status === 'waiting' ? '名额已满，该志愿者仍在候补名单中，无法为其签到' : '名额已满，无法为其签到')
+          const entry: StoredHistory = { at: now, by: staff.openid, byName: staff.user?.profile?.name, action: '工作人员确认现场报名', claim: place.token }
           const doc = signUpDoc(activity._id, person, signUp, { status: 'confirmed', walkIn: true, at: now, entry, claim: place.token, ...(volunteer ? {} : { checkedInAt: now }) })
           if (!volunteer) doc.history = [...doc.history, { at: now, by, action }]
           await tx.collection(SIGNUPS).doc(sid).set({ data: doc })
@@ -166,6 +186,21 @@ async function arrive(activity: ActivityDoc, person: Person, method: CheckMethod
     if (place) await closePlaceClaim(activity._id, place, outcome.walkIn)
   }
   return result(activity, 'in', { ...outcome, volunteerName: person.name, ...(volunteer ? { recordId: rid } : {}) })
+}
+
+/**
+ * Someone without a confirmed sign-up: refused by the code (they never signed up, withdrew, or
+ * wait for a place); by the organiser's scan only until the organiser confirms the walk-in.
+ */
+function refuseWithoutSignUp(seen: SignUpDoc | null, person: Person, method: CheckMethod, walkInConfirmed: boolean): void {
+  if (method === 'scan') {
+    if (seen?.status === 'waiting') throw forbidden('您在候补名单中，尚未获得名额，不能扫码签到。如在现场参加，请联系工作人员扫您的志愿者码登记')
+    throw forbidden('您未报名此活动，不能扫码签到。如在现场参加，请联系工作人员扫您的志愿者码登记')
+  }
+  if (!walkInConfirmed) {
+    const why = seen?.status === 'waiting' ? '在候补名单中，尚未获得名额' : '未报名此活动'
+    throw new AppError('CONFLICT', `${person.name || '该志愿者'}${why}。确认其在现场参加、按现场报名签到吗？`, ['walkIn'])
+  }
 }
 
 function serviceRecord(activity: ActivityDoc, person: Person, id: string, now: Date, method: CheckMethod, location: RecordDoc['checkInLocation'] | undefined, staff?: Caller): RecordDoc {
@@ -197,7 +232,7 @@ function serviceRecord(activity: ActivityDoc, person: Person, id: string, now: D
   }
 }
 
-async function leave(activity: ActivityDoc, person: Person, method: CheckMethod, staff?: Caller): Promise<CheckResult> {
+async function leave(activity: ActivityDoc, person: Person, method: CheckMethod, staff?: Caller, confirmShort = false): Promise<CheckResult> {
   const now = clock.date()
   const _ = db().command
   const by = staff?.openid ?? person.openid
@@ -218,11 +253,21 @@ async function leave(activity: ActivityDoc, person: Person, method: CheckMethod,
   const record = await findById<RecordDoc>(RECORDS, id)
   if (!record || !record.checkInAt) throw conflict('尚未签到，请先签到')
   if (record.status === 'open') {
-    const minutes = servedMinutes(activity, record.checkInAt, now)
+    const served = servedMinutes(activity, record.checkInAt, now)
+    const short = served < MIN_SERVICE_MINUTES
+    if (short && !confirmShort) {
+      const who = method === 'staff' ? `${person.name || '该志愿者'}签到后` : '您签到后'
+      throw new AppError('CONFLICT', `${who}服务不足${MIN_SERVICE_MINUTES}分钟，现在签退将不计服务时长。确认提前签退吗？`, ['confirmShort'])
+    }
+    // A confirmed early check-out counts nothing (what was served stays in the history).
+    const minutes = short ? 0 : served
+    const entry: StoredHistory = short
+      ? { at: now, by, action: `${action}（不足${MIN_SERVICE_MINUTES}分钟，不计时长）`, note: `实际服务${served}分钟，确认提前签退`, minutes }
+      : { at: now, by, action, minutes }
     const res = await db()
       .collection(RECORDS)
       .where({ _id: id, status: 'open' })
-      .update({ data: { status: 'pending', checkOutAt: now, checkOutMethod: method, minutes, updatedAt: now, history: _.push([{ at: now, by, action, minutes }]) } })
+      .update({ data: { status: 'pending', checkOutAt: now, checkOutMethod: method, minutes, updatedAt: now, history: _.push([entry]) } })
     if (res.stats.updated > 0) return result(activity, 'out', { already: false, at: now, recordId: id, minutes, volunteerName: person.name })
   } else if (record.status === 'pending' && record.autoClosed) {
     // Closed at the end before the volunteer came to scan (within the grace period): the scan is
@@ -247,19 +292,28 @@ export async function scanCheck(caller: Caller, input: CheckInput, direction: 'i
   if (!activity) throw notFound('活动')
   checkWindow(activity, direction, now)
   const person = personOf(caller)
-  if (direction === 'out') return leave(activity, person, 'scan')
-  const distance = checkGeofence(activity.place, input.location)
+  if (direction === 'out') return leave(activity, person, 'scan', undefined, input.confirmShort === true)
+  // Only a place saved without coordinates has no geofence (the organiser chose 不限制签到位置);
+  // coordinates without a radius (older activities) get the default radius.
+  const place = activity.place.coordinates && !activity.place.radius ? { ...activity.place, radius: DEFAULT_RADIUS_METERS } : activity.place
+  const distance = checkGeofence(place, input.location)
   const location = input.location ? { ...input.location, ...(distance !== undefined ? { distance } : {}) } : undefined
   return arrive(activity, person, 'scan', location)
 }
 
-/** The organiser scanned a volunteer's personal code. */
-export async function staffScan(caller: Caller, input: { activityId: string; memberCode: string; direction: 'in' | 'out' }): Promise<CheckResult> {
+/**
+ * The organiser scanned a volunteer's personal code (the signed code: a typed volunteer number is
+ * refused). Someone without a confirmed sign-up is checked in only with `walkIn: true`.
+ */
+export async function staffScan(caller: Caller, input: Pick<StaffScanInput, 'activityId' | 'memberCode' | 'direction'> & { walkIn?: boolean; confirmShort?: boolean }): Promise<CheckResult> {
   const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
   requireOrganiser(caller, activity.communityId)
   checkWindow(activity, input.direction, clock.now())
+  readSignedMemberCode(input.memberCode)
   const volunteer = await volunteerByCode(input.memberCode)
   const who = await loadCaller(volunteer._id)
   const person: Person = { ...personOf(who), name: who.user?.profile?.name || volunteer.name }
-  return input.direction === 'in' ? arrive(activity, person, 'staff', undefined, caller) : leave(activity, person, 'staff', caller)
+  return input.direction === 'in'
+    ? arrive(activity, person, 'staff', undefined, caller, input.walkIn === true)
+    : leave(activity, person, 'staff', caller, input.confirmShort === true)
 }

@@ -7,12 +7,13 @@ import { activitiesContract as c } from '../../contracts/activities'
 import { action } from '../core/function'
 import { issueCertificate, verifyCertificate } from './certificates'
 import { checkinCode, scanCheck, staffScan } from './checkin'
-import { myHours, ranking } from './hours'
+import { myHours } from './hours'
 import { cancelActivity, createActivity, remindParticipants, updateActivity } from './manage'
-import { getActivity, listActivities, roster } from './queries'
+import { getActivity, listActivities, revealRosterMobile, roster } from './queries'
+import { ranking, setPreferences } from './ranking'
 import { addMakeUp, listRecords, verifyRecord } from './records'
 import { signUp, withdraw } from './signups'
-import { myMemberCode, setPreferences } from './volunteers'
+import { myMemberCode } from './volunteers'
 
 const ORGANISERS = ['staff', 'district_admin'] as const
 
@@ -38,7 +39,9 @@ export const activitiesActions = {
   remind: action({ input: c.remind.input, access: ORGANISERS, handler: (input, { caller }) => remindParticipants(caller, input.activityId) }),
   memberCode: action({ input: c.memberCode.input, access: 'signedIn', handler: (_input, { caller }) => myMemberCode(caller) }),
   ranking: action({ input: c.ranking.input, access: 'signedIn', handler: (input, { caller }) => ranking(caller, input) }),
-  setPreferences: action({ input: c.setPreferences.input, access: 'signedIn', handler: (input, { caller }) => setPreferences(caller, input.rankingOptOut) })
+  setPreferences: action({ input: c.setPreferences.input, access: 'signedIn', handler: (input, { caller }) => setPreferences(caller, input.rankingOptIn) }),
+  /** The organiser dials someone on the roster: the full number, audited. */
+  revealMobile: action({ input: c.revealMobile.input, access: ORGANISERS, handler: (input, { caller }) => revealRosterMobile(caller, input) })
 }
 
 export { recordServiceFromWish } from './records'

@@ -159,7 +159,10 @@ export interface VolunteerDoc {
   volunteerNo: string
   name: string
   communityId?: string
-  rankingOptOut: boolean
+  /** Shown by name in the ranking: opt-in, absent or false until the volunteer turns it on. */
+  rankingOptIn?: boolean
+  /** Before issue #16 the ranking was opt-out; the old flag is no longer read. */
+  rankingOptOut?: boolean
   createdAt: Date
 }
 

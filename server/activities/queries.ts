@@ -5,6 +5,8 @@ import type { Page } from '../../contracts/common'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
+import { maskMobile } from '../core/mask'
+import { revealMobile } from '../core/reveal'
 import { findById, getById } from '../core/records'
 import { dayjs, ZONE } from '../core/time'
 import { isOrganiser, requireOrganiser } from './access'
@@ -115,7 +117,7 @@ export async function getActivity(caller: Caller | null, activityId: string): Pr
   })
 }
 
-/** Who signed up, with full mobile numbers: the organiser only. */
+/** Who signed up, with masked mobile numbers: the organiser only (a full number: `revealRosterMobile`). */
 export async function roster(
   caller: Caller,
   input: { activityId: string; status?: SignUpDoc['status']; page: number; pageSize: number }
@@ -151,7 +153,7 @@ export async function roster(
     return {
       openid: s.openid,
       name: s.name,
-      mobile: s.mobile,
+      mobile: maskMobile(s.mobile),
       status: s.status,
       position: s.status === 'waiting' && input.status === 'waiting' ? waitingBefore + position : undefined,
       signedUpAt: isoOf(s.signedUpAt),
@@ -161,4 +163,19 @@ export async function roster(
     }
   })
   return { items, total: count.total, page: input.page, pageSize: input.pageSize }
+}
+
+/** The full number of one person on the roster, for the organiser to call them; audited. */
+export async function revealRosterMobile(caller: Caller, input: { activityId: string; openid: string }): Promise<{ mobile: string }> {
+  const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+  requireOrganiser(caller, activity.communityId)
+  const signUp = await getById<SignUpDoc>(SIGNUPS, signUpId(activity._id, input.openid), '报名记录')
+  return revealMobile(caller, {
+    action: 'activities.viewMobile',
+    target: { collection: SIGNUPS, id: signUp._id, label: signUp.name },
+    ...(activity.communityId ? { communityId: activity.communityId } : {}),
+    whose: signUp.openid,
+    reason: '活动组织方联系报名者',
+    mobile: signUp.mobile
+  })
 }

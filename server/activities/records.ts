@@ -3,17 +3,22 @@
  * when a check-out is missing (flagged for staff), verified by the organiser (approve, adjust with
  * a reason, decline with a reason), make-up hours capped at the activity's length, and the hours
  * of completed 微心愿. Records are never deleted; every change is appended to their history.
+ *
+ * Four eyes (access.ts, `requireVerifier`): nobody verifies or makes up their own hours, and a
+ * make-up entry is `pending` until someone other than who entered it (another staff member of the
+ * community, or the district admin) approves it with `verify`.
  */
 import { z } from '../../contracts/zod'
 import type { makeUpInput, ServiceRecord, verifyInput } from '../../contracts/activities'
 import { clock } from '../core/clock'
+import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
-import { conflict, invalid, isTransactionConflict, notFound } from '../core/errors'
+import { conflict, forbidden, invalid, isTransactionConflict, notFound } from '../core/errors'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById, getById, txGet } from '../core/records'
 import { shanghai } from '../core/time'
-import { callerName, requireOrganiser } from './access'
+import { callerName, isOrganiser, OWN_HOURS_MESSAGE, requireOrganiser, requireVerifier } from './access'
 import {
   ACTIVITIES,
   activityMinutes,
@@ -31,6 +36,12 @@ import { ensureVolunteer, volunteerByCode } from './volunteers'
 
 type VerifyInput = z.output<typeof verifyInput>
 type MakeUpInput = z.output<typeof makeUpInput>
+
+/** A make-up record also names who entered it (the one person who may not verify it). */
+type MakeUpDoc = RecordDoc & { enteredBy?: string; enteredByName?: string }
+
+/** Who entered a make-up record (older ones: the author of their first history entry). */
+export const enteredByOf = (record: MakeUpDoc): string | undefined => (record.makeUp ? (record.enteredBy ?? record.history?.[0]?.by) : undefined)
 
 /** The longest a 微心愿 may count for (one day of help). */
 const MAX_WISH_MINUTES = 8 * 60
@@ -82,7 +93,12 @@ export async function closeOpenRecordsOf(openid: string): Promise<void> {
 
 export async function verifyRecord(caller: Caller, input: VerifyInput): Promise<ServiceRecord> {
   let record = await getById<RecordDoc>(RECORDS, input.recordId, '服务记录')
-  requireOrganiser(caller, record.communityId)
+  // Whose record it is and who entered it never change, so they are checked once, here.
+  await requireVerifier(caller, { openid: record.openid, communityId: record.communityId, makeUp: record.makeUp === true, enteredBy: enteredByOf(record) }, async () =>
+    isOrganiser(await loadCaller(record.openid), record.communityId)
+  )
+  // The reason is pushed to the volunteer and shown with the record.
+  await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   if (record.status === 'open') {
     await closeAtEnd(record)
     record = await getById<RecordDoc>(RECORDS, input.recordId, '服务记录')
@@ -137,21 +153,25 @@ export async function verifyRecord(caller: Caller, input: VerifyInput): Promise<
 
 /**
  * Make-up hours for a volunteer the organiser saw serve but who has no record (no phone, forgot
- * to scan): capped at the activity's length, marked `makeUp`, verified by the organiser adding it.
+ * to scan): capped at the activity's length, marked `makeUp`, and `pending` until a second person
+ * approves it (`verify`: another staff member of the community or the district admin, never the
+ * one who entered it). Nobody makes up their own hours.
  */
 export async function addMakeUp(caller: Caller, input: MakeUpInput): Promise<ServiceRecord> {
   const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
   requireOrganiser(caller, activity.communityId)
+  await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   if (activity.kind !== 'volunteer') throw conflict('邻里活动不计志愿服务时长')
   if (activity.status === 'cancelled') throw conflict('活动已取消')
   if (clock.now() < +activity.start) throw conflict('活动开始后才能补录时长')
   const volunteer = await volunteerByCode(input.memberCode)
+  if (volunteer._id === caller.openid) throw forbidden(OWN_HOURS_MESSAGE)
   const cap = activityMinutes(activity)
   const minutes = Math.min(input.minutes, cap)
   const now = clock.date()
   const note = minutes < input.minutes ? `${input.reason}（超过活动时长，按${cap}分钟计）` : input.reason
   const user = (await loadCaller(volunteer._id)).user
-  const record: RecordDoc = {
+  const record: MakeUpDoc = {
     _id: recordId(activity._id, volunteer._id),
     source: 'makeup',
     activityId: activity._id,
@@ -167,12 +187,11 @@ export async function addMakeUp(caller: Caller, input: MakeUpInput): Promise<Ser
     activityEnd: activity.end,
     autoClosed: false,
     makeUp: true,
-    status: 'approved',
+    status: 'pending',
     minutes,
-    verifiedMinutes: minutes,
-    verifiedBy: caller.openid,
-    verifiedByName: callerName(caller) ?? '',
-    verifiedAt: now,
+    verifiedMinutes: 0,
+    enteredBy: caller.openid,
+    enteredByName: callerName(caller) ?? '',
     createdAt: now,
     updatedAt: now,
     history: [{ at: now, by: caller.openid, byName: callerName(caller), action: '补录时长', note, minutes }]

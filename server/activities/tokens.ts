@@ -14,6 +14,8 @@
  *   mini-program code's `scene`.
  * Personal code: `<volunteerNo>.<signature>` with HMAC over "mc|<volunteerNo>" (8 characters). It
  *   does not expire: it is printed on a card for people without a phone, and only staff scan it.
+ *   Checking someone in or out (`staffScan`) takes only the signed code (`readSignedMemberCode`):
+ *   volunteer numbers are consecutive, so a number typed by hand would let anyone be checked in.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { CHECKIN_TOKEN_TTL_SECONDS } from '../../contracts/activities'
@@ -100,7 +102,8 @@ export function memberCodeFor(volunteerNo: string): string {
 
 /**
  * The volunteer number in a scanned personal code (signature checked: FORBIDDEN when forged), or a
- * volunteer number typed by staff as is.
+ * volunteer number typed by staff as is (adding to a team; entering make-up hours, which a second
+ * staff member must approve). Check-in and check-out take only the signed code: readSignedMemberCode.
  */
 export function readMemberCode(raw: string): string {
   const text = extractToken(raw)
@@ -114,4 +117,14 @@ export function readMemberCode(raw: string): string {
   if (!/^[A-Z0-9]{4,20}$/.test(volunteerNo) || !sameText(signature, sign(`mc|${volunteerNo}`, MEMBER_SIG_LENGTH)))
     throw new AppError('FORBIDDEN', '无效的志愿者码')
   return volunteerNo
+}
+
+/**
+ * The volunteer number in a signed personal code; a bare volunteer number (typed by hand, or a
+ * guess at the next consecutive one) is refused, as is a forged signature.
+ */
+export function readSignedMemberCode(raw: string): string {
+  const text = extractToken(raw)
+  if (!text.includes('.')) throw new AppError('FORBIDDEN', '请扫描志愿者本人的志愿者码（或输入码下方的完整编码），仅输入志愿者编号无效')
+  return readMemberCode(text)
 }

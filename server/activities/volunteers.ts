@@ -50,7 +50,8 @@ export async function ensureVolunteer(person: Person): Promise<VolunteerDoc> {
       volunteerNo: formatVolunteerNo(sequence),
       name: name || '志愿者',
       ...(communityId ? { communityId } : {}),
-      rankingOptOut: false,
+      // In the ranking by name only once they opt in (ranking.ts).
+      rankingOptIn: false,
       createdAt: clock.date()
     }
     try {
@@ -96,10 +97,4 @@ export async function myMemberCode(caller: Caller): Promise<MemberCode> {
   const volunteer = await ensureVolunteer(callerPerson(caller))
   const memberCode = memberCodeFor(volunteer.volunteerNo)
   return { volunteerNo: volunteer.volunteerNo, name: caller.user?.profile?.name || volunteer.name, memberCode, qr: await qrDataUrl(memberCode) }
-}
-
-export async function setPreferences(caller: Caller, rankingOptOut: boolean): Promise<{ rankingOptOut: boolean }> {
-  const volunteer = await ensureVolunteer(callerPerson(caller))
-  await db().collection(VOLUNTEERS).doc(volunteer._id).update({ data: { rankingOptOut } })
-  return { rankingOptOut }
 }

@@ -152,7 +152,7 @@ test('every volunteer page renders for the people who use it', async () => {
   await staff.getByText('组织者工作台').waitFor()
   await shot(staff, 'volunteer-tour-1-detail-organiser')
   await staff.goto(`${app.baseUrl}/#/packages/volunteer/pages/roster/index?id=${live._id}`)
-  await staff.getByText('点击电话号码可直接拨打').waitFor()
+  await staff.getByText('联系报名者（查看号码会留存记录）', { exact: false }).waitFor()
   await shot(staff, 'volunteer-tour-2-roster')
   await staff.goto(`${app.baseUrl}/#/packages/volunteer/pages/records/index?id=${ended._id}`)
   await staff.getByText('共 7 条').waitFor()
@@ -160,8 +160,11 @@ test('every volunteer page renders for the people who use it', async () => {
   await staff.goto(`${app.baseUrl}/#/packages/volunteer/pages/scan/index?id=${live._id}`)
   await staff.getByText('本次记录').waitFor()
   const card = await app.cloud.ok('activities', 'memberCode', {}, 'demo-resident')
-  await staff.getByRole('textbox', { name: '例如 SFQ000123' }).fill(card.volunteerNo)
+  // The full signed code printed under the QR (a volunteer number alone is refused).
+  await staff.getByRole('textbox', { name: '例如 SFQ000123.Ab3dEf7h' }).fill(card.memberCode)
   await staff.getByText('签到', { exact: true }).last().click()
+  // 王秀兰 did not sign up: the organiser is asked to confirm the walk-in.
+  await staff.getByText('确认现场报名并签到').click()
   await staff.getByText('王秀兰 签到', { exact: false }).waitFor()
   await shot(staff, 'volunteer-tour-4-staff-scan')
   await staff.goto(`${app.baseUrl}/#/packages/volunteer/pages/manage/index`)

@@ -1,7 +1,9 @@
 /**
  * activities: on-site check-in and check-out — the rotating signed code, expired / forged /
- * other-activity tokens, the geofence with its drift tolerance, repeated scans, walk-ins, staff
- * scanning a volunteer's personal code, hours clipped to the activity, and the missing check-out.
+ * other-activity tokens, the code checking in only those signed up, the geofence with its drift
+ * tolerance, repeated scans, walk-ins recorded by the organiser only, staff scanning a volunteer's
+ * signed personal code (never a typed number), hours clipped to the activity, the minimum
+ * service before check-out, and the missing check-out.
  */
 import { startTestCloud, type TestCloud } from '../support/cloud'
 
@@ -40,6 +42,19 @@ const errorOf = async (fn: string, action: string, input: object, openid?: strin
 
 function addUser(openid: string, name = `志愿者${openid.slice(-2)}`) {
   cloud.store.insertOne('users', { _id: openid, openid, roles: ['member'], scopes: { communityIds: [], companyIds: [], gridIds: [] }, profile: { name, communityId: 'c1' } })
+}
+
+/** Signs `people` up (before the deadline: the clock is set back to 09:00 and restored). */
+async function signUp(activityId: string, people: string[]) {
+  const now = cloud.clock.now()
+  at('2026-11-27T09:00:00')
+  for (const p of people) await cloud.ok('activities', 'signUp', { activityId }, p)
+  cloud.clock.set(now)
+}
+
+const refusal = async (fn: string, action: string, input: object, openid?: string) => {
+  const reply = await cloud.call(fn, action, input, openid)
+  return reply.ok ? { code: 'ok', message: '', fields: undefined } : reply.error
 }
 
 describe('the check-in code', () => {
@@ -85,12 +100,12 @@ describe('scanning the code', () => {
     const a = await activity()
     const people = Array.from({ length: 10 }, (_, i) => `u-par-${i}`)
     people.forEach((p) => addUser(p))
+    await signUp(a._id, people)
     at('2026-11-27T10:00:00')
     const token = await code(a._id)
     const replies = await Promise.all(people.flatMap((p) => [cloud.call('activities', 'checkIn', { token }, p), cloud.call('activities', 'checkIn', { token }, p)]))
     expect(replies.every((r) => r.ok)).toBe(true)
     expect(cloud.store.count('serviceRecords', { activityId: a._id })).toBe(10)
-    // Walk-ins took places without exceeding the capacity.
     expect(cloud.store.get('activities', a._id)!.confirmedCount).toBe(10)
   })
 
@@ -128,6 +143,7 @@ describe('scanning the code', () => {
 
   test('the token is also read from the scanned link (H5 URL, scene, or WeChat’s q parameter)', async () => {
     const a = await activity()
+    await signUp(a._id, ['demo-member'])
     at('2026-11-27T10:10:00')
     const { token, link } = await cloud.ok('activities', 'checkinCode', { activityId: a._id }, 'demo-staff')
     expect((await cloud.ok('activities', 'checkIn', { token: link }, 'demo-member')).already).toBe(false)
@@ -135,15 +151,63 @@ describe('scanning the code', () => {
     expect((await cloud.ok('activities', 'checkIn', { token: `scene=${encodeURIComponent(token)}` }, 'demo-member')).already).toBe(true)
   })
 
-  test('a walk-in takes a free place; when none is left the check-in is refused', async () => {
-    const a = await activity({ capacity: 1 })
+  test('the code checks in only people with a confirmed sign-up: a forwarded code does nothing for anyone else', async () => {
+    const a = await activity({ capacity: 2 })
+    const e = await activity({ kind: 'event', title: '邻里观影会', category: '其他' })
+    addUser('u-fwd-1')
+    addUser('u-fwd-2')
+    addUser('u-fwd-3')
+    await signUp(a._id, ['u-fwd-1', 'u-fwd-2', 'demo-member', 'u-fwd-3']) // two confirmed, two waiting
+    await cloud.ok('activities', 'withdraw', { activityId: a._id }, 'u-fwd-2') // demo-member moves up
+    expect(cloud.store.get('activitySignups', `${a._id}:demo-member`)!.status).toBe('confirmed')
     at('2026-11-27T10:00:00')
     const token = await code(a._id)
-    expect(await cloud.ok('activities', 'checkIn', { token }, 'demo-member')).toMatchObject({ walkIn: true, already: false })
-    expect(cloud.store.get('activitySignups', `${a._id}:demo-member`)).toMatchObject({ status: 'confirmed', walkIn: true })
-    expect(await errorOf('activities', 'checkIn', { token }, 'demo-resident')).toBe('CAPACITY_FULL')
-    expect(cloud.store.count('serviceRecords', { activityId: a._id })).toBe(1)
+    const records = cloud.store.count('serviceRecords')
+    const signUps = cloud.store.find('activitySignups', { activityId: a._id })
+
+    // Never signed up: a clear refusal, nothing written.
+    const stranger = await refusal('activities', 'checkIn', { token }, 'demo-resident')
+    expect(stranger).toMatchObject({ code: 'FORBIDDEN' })
+    expect(stranger.message).toContain('您未报名此活动')
+    // Withdrew before: the same.
+    expect((await refusal('activities', 'checkIn', { token }, 'u-fwd-2')).message).toContain('您未报名此活动')
+    // On the waiting list: no place, so no check-in by the code either.
+    expect((await refusal('activities', 'checkIn', { token }, 'u-fwd-3')).message).toContain('候补')
+    // Nor by an event's code.
+    expect(await errorOf('activities', 'checkIn', { token: await code(e._id) }, 'demo-resident')).toBe('FORBIDDEN')
+    expect(cloud.store.get('activitySignups', `${e._id}:demo-resident`)).toBeNull()
+
+    expect(cloud.store.count('serviceRecords')).toBe(records)
+    expect(cloud.store.find('activitySignups', { activityId: a._id })).toEqual(signUps)
+    expect(cloud.store.get('activities', a._id)).toMatchObject({ confirmedCount: 2, waitingCount: 1, placesLeft: 0 })
+    // Those signed up check in as before.
+    expect(await cloud.ok('activities', 'checkIn', { token }, 'demo-member')).toMatchObject({ already: false, walkIn: false })
+  })
+
+  test('a walk-in is recorded only by the organiser, who confirms it; it takes a free place, or is refused when none is left', async () => {
+    const a = await activity({ capacity: 2 })
+    addUser('u-walk-1')
+    await signUp(a._id, ['u-walk-1'])
+    const resident = (await cloud.ok('activities', 'memberCode', {}, 'demo-resident')).memberCode
+    const member = (await cloud.ok('activities', 'memberCode', {}, 'demo-member')).memberCode
+    at('2026-11-27T10:00:00')
+    // Without the confirmation the staff page is told to ask.
+    const asked = await refusal('activities', 'staffScan', { activityId: a._id, memberCode: resident, direction: 'in' }, 'demo-staff')
+    expect(asked).toMatchObject({ code: 'CONFLICT', fields: ['walkIn'] })
+    expect(asked.message).toContain('王秀兰未报名此活动')
     expect(cloud.store.get('activitySignups', `${a._id}:demo-resident`)).toBeNull()
+    expect(cloud.store.count('serviceRecords', { activityId: a._id })).toBe(0)
+    // Confirmed: a walk-in, with its place and its record.
+    const walkIn = await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode: resident, direction: 'in', walkIn: true }, 'demo-staff')
+    expect(walkIn).toMatchObject({ walkIn: true, already: false, volunteerName: '王秀兰' })
+    expect(cloud.store.get('activitySignups', `${a._id}:demo-resident`)).toMatchObject({ status: 'confirmed', walkIn: true })
+    expect(cloud.store.get('activities', a._id)).toMatchObject({ confirmedCount: 2, placesLeft: 0 })
+    // No place left for another.
+    expect(await errorOf('activities', 'staffScan', { activityId: a._id, memberCode: member, direction: 'in', walkIn: true }, 'demo-staff')).toBe('CAPACITY_FULL')
+    expect(cloud.store.get('activitySignups', `${a._id}:demo-member`)).toBeNull()
+    expect(cloud.store.count('serviceRecords', { activityId: a._id })).toBe(1)
+    // Someone signed up needs no confirmation.
+    expect(await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode: (await cloud.ok('activities', 'memberCode', {}, 'u-walk-1')).memberCode, direction: 'in' }, 'demo-staff')).toMatchObject({ walkIn: false, already: false })
   })
 
   test('check-in closes at the end (check-out stays open for the grace period)', async () => {
@@ -159,6 +223,7 @@ describe('the geofence', () => {
     const a = await activity({ place: { name: '锦绣花园广场', coordinates: SITE, radius: 300 }, capacity: 20 })
     const people = ['u-geo-1', 'u-geo-2', 'u-geo-3', 'u-geo-4', 'u-geo-5', 'u-geo-6']
     people.forEach((p) => addUser(p))
+    await signUp(a._id, people)
     at('2026-11-27T10:05:00')
     const token = await code(a._id)
     const tryAt = (openid: string, location?: object) => errorOf('activities', 'checkIn', { token, ...(location ? { location } : {}) }, openid)
@@ -174,6 +239,22 @@ describe('the geofence', () => {
     const refused = await cloud.call('activities', 'checkIn', { token, location: north(900) }, 'u-geo-1')
     expect(refused.ok).toBe(false)
     if (!refused.ok) expect(refused.error.message).toContain('超出签到范围')
+  })
+
+  test('only a place without coordinates has no geofence; coordinates stored without a radius get the default 200 m', async () => {
+    const open = await activity({ place: { name: '锦绣花园' } })
+    const old = await activity({ place: { name: '锦绣花园广场', coordinates: SITE, radius: 300 } })
+    cloud.store.updateOne('activities', { _id: old._id }, { $unset: { 'place.radius': '' } }) // an older activity
+    expect(cloud.store.get('activities', old._id)!.place.radius).toBeUndefined()
+    addUser('u-geo-7')
+    await signUp(open._id, ['u-geo-7'])
+    await signUp(old._id, ['u-geo-7', 'demo-member'])
+    at('2026-11-27T10:05:00')
+    expect(await errorOf('activities', 'checkIn', { token: await code(open._id) }, 'u-geo-7')).toBe('ok')
+    const token = await code(old._id)
+    expect(await errorOf('activities', 'checkIn', { token }, 'u-geo-7')).toBe('FORBIDDEN')
+    expect(await errorOf('activities', 'checkIn', { token, location: { ...north(600), accuracy: 10 } }, 'u-geo-7')).toBe('FORBIDDEN')
+    expect(await errorOf('activities', 'checkIn', { token, location: { ...north(150), accuracy: 10 } }, 'demo-member')).toBe('ok')
   })
 })
 
@@ -194,6 +275,7 @@ describe('check-out and hours', () => {
 
   test('leaving early counts whole minutes served', async () => {
     const a = await activity()
+    await signUp(a._id, ['demo-member'])
     at('2026-11-27T10:20:00')
     await cloud.ok('activities', 'checkIn', { token: await code(a._id) }, 'demo-member')
     at('2026-11-27T11:05:40')
@@ -211,6 +293,7 @@ describe('check-out and hours', () => {
     const a = await activity()
     addUser('u-late-1')
     addUser('u-late-2')
+    await signUp(a._id, ['u-late-1', 'u-late-2'])
     at('2026-11-27T10:00:00')
     const token = await code(a._id)
     await cloud.ok('activities', 'checkIn', { token }, 'u-late-1')
@@ -230,6 +313,45 @@ describe('check-out and hours', () => {
     // The person who never came back stays flagged.
     expect(cloud.store.get('serviceRecords', `${a._id}:u-late-2`)).toMatchObject({ autoClosed: true })
   })
+
+  test('a check-out less than 10 minutes of service after check-in is refused unless confirmed, and then counts nothing', async () => {
+    const a = await activity()
+    addUser('u-short-1')
+    addUser('u-short-2')
+    await signUp(a._id, ['u-short-1', 'u-short-2', 'demo-member'])
+    const card = await cloud.ok('activities', 'memberCode', {}, 'demo-member')
+    at('2026-11-27T10:00:00')
+    let token = await code(a._id)
+    for (const p of ['u-short-1', 'u-short-2']) await cloud.ok('activities', 'checkIn', { token }, p)
+    await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode: card.memberCode, direction: 'in' }, 'demo-staff')
+    // One second later: refused, the page is told to ask; the record stays open.
+    cloud.clock.advance(1000)
+    const refused = await refusal('activities', 'checkOut', { token }, 'u-short-1')
+    expect(refused).toMatchObject({ code: 'CONFLICT', fields: ['confirmShort'] })
+    expect(refused.message).toContain('不足10分钟')
+    expect(cloud.store.get('serviceRecords', `${a._id}:u-short-1`)).toMatchObject({ status: 'open', minutes: 0 })
+    expect(await refusal('activities', 'staffScan', { activityId: a._id, memberCode: card.memberCode, direction: 'out' }, 'demo-staff')).toMatchObject({ code: 'CONFLICT', fields: ['confirmShort'] })
+    // Confirmed (9 minutes in): closed with 0 minutes, what was served kept in the history.
+    at('2026-11-27T10:09:30')
+    token = await code(a._id)
+    expect(await cloud.ok('activities', 'checkOut', { token, confirmShort: true }, 'u-short-1')).toMatchObject({ already: false, minutes: 0 })
+    const stored = cloud.store.get('serviceRecords', `${a._id}:u-short-1`)!
+    expect(stored).toMatchObject({ status: 'pending', minutes: 0, autoClosed: false })
+    expect(stored.history[stored.history.length - 1]).toMatchObject({ minutes: 0, note: '实际服务9分钟，确认提前签退' })
+    expect(await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode: card.memberCode, direction: 'out', confirmShort: true }, 'demo-staff')).toMatchObject({ minutes: 0 })
+    // From the tenth minute on, a check-out needs no confirmation.
+    at('2026-11-27T10:10:00')
+    expect(await cloud.ok('activities', 'checkOut', { token: await code(a._id) }, 'u-short-2')).toMatchObject({ already: false, minutes: 10 })
+  })
+
+  test('the minimum counts served minutes: an hour early plus a few minutes into the activity is still too short', async () => {
+    const a = await activity()
+    await signUp(a._id, ['demo-member'])
+    at('2026-11-27T09:10:00')
+    await cloud.ok('activities', 'checkIn', { token: await code(a._id) }, 'demo-member')
+    at('2026-11-27T10:05:00')
+    expect(await errorOf('activities', 'checkOut', { token: await code(a._id) }, 'demo-member')).toBe('CONFLICT')
+  })
 })
 
 describe('staff scan a personal code (people without a phone)', () => {
@@ -238,9 +360,10 @@ describe('staff scan a personal code (people without a phone)', () => {
     const card = await cloud.ok('activities', 'memberCode', {}, 'demo-resident')
     expect(card.volunteerNo).toMatch(/^SFQ\d{6}$/)
     expect(card.memberCode.startsWith(`${card.volunteerNo}.`)).toBe(true)
+    await signUp(a._id, ['demo-resident'])
     at('2026-11-27T10:00:00')
     const inReply = await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode: card.memberCode, direction: 'in' }, 'demo-staff')
-    expect(inReply).toMatchObject({ already: false, walkIn: true, volunteerName: '王秀兰' })
+    expect(inReply).toMatchObject({ already: false, walkIn: false, volunteerName: '王秀兰' })
     expect((await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode: card.memberCode, direction: 'in' }, 'demo-staff')).already).toBe(true)
     expect(cloud.store.get('serviceRecords', `${a._id}:demo-resident`)).toMatchObject({ checkInMethod: 'staff', status: 'open' })
 
@@ -253,9 +376,26 @@ describe('staff scan a personal code (people without a phone)', () => {
     expect(cloud.store.get('serviceRecords', `${a._id}:demo-resident`)!.status).toBe('open')
 
     at('2026-11-27T11:30:00')
-    // Staff may type the number printed on the card when the camera will not read it.
-    const out = await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode: card.volunteerNo, direction: 'out' }, 'demo-staff')
+    // The signed code may be typed when the camera will not read it (as printed under the QR).
+    const out = await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode: ` ${card.memberCode} `, direction: 'out' }, 'demo-staff')
     expect(out).toMatchObject({ direction: 'out', minutes: 90, already: false })
     expect(cloud.store.get('serviceRecords', `${a._id}:demo-resident`)).toMatchObject({ checkOutMethod: 'staff', status: 'pending', minutes: 90 })
+  })
+
+  test('a bare volunteer number (typed, or the next one guessed) is refused: only the signed code checks anyone in or out', async () => {
+    const a = await activity()
+    const card = await cloud.ok('activities', 'memberCode', {}, 'demo-member')
+    await signUp(a._id, ['demo-member'])
+    at('2026-11-27T10:00:00')
+    for (const typed of [card.volunteerNo, card.volunteerNo.toLowerCase(), `SFQ${String(Number(card.volunteerNo.slice(3)) - 1).padStart(6, '0')}`]) {
+      const refused = await refusal('activities', 'staffScan', { activityId: a._id, memberCode: typed, direction: 'in', walkIn: true }, 'demo-staff')
+      expect(refused.code).toBe('FORBIDDEN')
+      expect(refused.message).toContain('志愿者码')
+    }
+    expect(cloud.store.count('serviceRecords', { activityId: a._id })).toBe(0)
+    await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode: card.memberCode, direction: 'in' }, 'demo-staff')
+    at('2026-11-27T11:00:00')
+    expect(await errorOf('activities', 'staffScan', { activityId: a._id, memberCode: card.volunteerNo, direction: 'out' }, 'demo-staff')).toBe('FORBIDDEN')
+    expect(cloud.store.get('serviceRecords', `${a._id}:demo-member`)!.status).toBe('open')
   })
 })

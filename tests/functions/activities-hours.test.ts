@@ -1,6 +1,7 @@
 /**
  * activities: verification of service records (approve / adjust / decline, never deleted, with
- * history), make-up hours, a volunteer's totals (aggregates checked against the records), stable
+ * history), four eyes (nobody verifies or makes up their own hours; make-up hours wait for a second
+ * person), make-up hours, a volunteer's totals (aggregates checked against the records), stable
  * volunteer numbers, certificates and their public verification, the ranking with opt-out, and
  * hours from completed 微心愿 (recordServiceFromWish, used by the 三方联动 issue).
  */
@@ -26,7 +27,7 @@ function addUser(openid: string, name: string, communityId = 'c1') {
   cloud.store.insertOne('users', { _id: openid, openid, roles: ['member'], scopes: { communityIds: [], companyIds: [], gridIds: [] }, profile: { name, mobile: '13812345678', communityId } })
 }
 
-/** An activity 10:00–12:00 today in c1 where each person checks in at 10:00 and out at `outAt`. */
+/** An activity 10:00–12:00 today in c1 where each person signs up, checks in at 10:00 and out at `outAt`. */
 async function served(people: string[], outAt = '2026-11-27T11:30:00', fields: Record<string, unknown> = {}, organiser = 'demo-staff') {
   at('2026-11-27T09:00:00')
   const a = await cloud.ok('activities', 'create', {
@@ -39,6 +40,7 @@ async function served(people: string[], outAt = '2026-11-27T11:30:00', fields: R
     capacity: 50,
     ...fields
   }, organiser)
+  for (const p of people) await cloud.ok('activities', 'signUp', { activityId: a._id }, p)
   at('2026-11-27T10:00:00')
   const token = (await cloud.ok('activities', 'checkinCode', { activityId: a._id }, organiser)).token
   for (const p of people) await cloud.ok('activities', 'checkIn', { token }, p)
@@ -104,6 +106,7 @@ describe('verification', () => {
     addUser('u-v-6', '周六')
     at('2026-11-27T09:00:00')
     const a = await cloud.ok('activities', 'create', { title: '小区巡查', category: '安全隐患排查', start: '2026-11-27 10:00', end: '2026-11-27 11:00', place: { name: '锦绣花园' }, capacity: 5 }, 'demo-staff')
+    await cloud.ok('activities', 'signUp', { activityId: a._id }, 'u-v-6')
     at('2026-11-27T10:10:00')
     await cloud.ok('activities', 'checkIn', { token: (await cloud.ok('activities', 'checkinCode', { activityId: a._id }, 'demo-staff')).token }, 'u-v-6')
     expect(await errorOf('activities', 'verify', { recordId: `${a._id}:u-v-6`, decision: 'approve' }, 'demo-staff')).toBe('CONFLICT')
@@ -119,10 +122,80 @@ describe('make-up hours', () => {
     at('2026-11-27T12:30:00')
     expect(await errorOf('activities', 'makeUp', { activityId: a._id, memberCode: card.memberCode, minutes: 60, reason: '手机没电' }, 'demo-staff-2')).toBe('FORBIDDEN')
     const record = await cloud.ok('activities', 'makeUp', { activityId: a._id, memberCode: card.memberCode, minutes: 500, reason: '老人无智能手机，现场服务全程' }, 'demo-staff')
-    expect(record).toMatchObject({ makeUp: true, source: 'makeup', status: 'approved', minutes: 120, verifiedMinutes: 120, name: '王秀兰' })
+    expect(record).toMatchObject({ makeUp: true, source: 'makeup', status: 'pending', minutes: 120, verifiedMinutes: 0, name: '王秀兰' })
     expect(record.history[0].note).toContain('按120分钟计')
     expect(await errorOf('activities', 'makeUp', { activityId: a._id, memberCode: card.memberCode, minutes: 30, reason: '再补一次' }, 'demo-staff')).toBe('CONFLICT')
     expect(cloud.store.count('serviceRecords', { activityId: a._id, openid: 'demo-resident' })).toBe(1)
+  })
+})
+
+describe('four eyes', () => {
+  function addStaff(openid: string, name: string, communityId = 'c1') {
+    cloud.store.insertOne('users', { _id: openid, openid, roles: ['staff'], scopes: { communityIds: [communityId], companyIds: [], gridIds: [] }, profile: { name, mobile: '13812345679', communityId } })
+  }
+
+  test('nobody makes up their own hours, and a staff member’s own make-up never reaches their total', async () => {
+    const a = await served([])
+    const own = await cloud.ok('activities', 'memberCode', {}, 'demo-staff')
+    const before = await cloud.ok('activities', 'myHours', {}, 'demo-staff')
+    at('2026-11-27T12:30:00')
+    for (const memberCode of [own.memberCode, own.volunteerNo]) {
+      const reply = await cloud.call('activities', 'makeUp', { activityId: a._id, memberCode, minutes: 120, reason: '全程在现场组织' }, 'demo-staff')
+      expect(reply.ok ? 'ok' : reply.error).toMatchObject({ code: 'FORBIDDEN', message: '不能认定自己的服务时长' })
+    }
+    expect(cloud.store.get('serviceRecords', `${a._id}:demo-staff`)).toBeNull()
+    expect((await cloud.ok('activities', 'myHours', {}, 'demo-staff')).verifiedMinutes).toBe(before.verifiedMinutes)
+  })
+
+  test('a make-up entry is pending until a second person approves it: not who entered it; another staff member of the community or the district admin', async () => {
+    addStaff('u-staff-c1b', '钱二审')
+    addUser('u-mu-1', '补一')
+    addUser('u-mu-2', '补二')
+    const a = await served([])
+    const cards = await Promise.all(['u-mu-1', 'u-mu-2'].map(async (p) => (await cloud.ok('activities', 'memberCode', {}, p)).memberCode as string))
+    at('2026-11-27T12:30:00')
+    const first = await cloud.ok('activities', 'makeUp', { activityId: a._id, memberCode: cards[0], minutes: 90, reason: '手机没电，现场确认' }, 'demo-staff')
+    const second = await cloud.ok('activities', 'makeUp', { activityId: a._id, memberCode: cards[1], minutes: 60, reason: '忘记扫码' }, 'u-staff-c1b')
+    expect(first).toMatchObject({ status: 'pending', verifiedMinutes: 0 })
+    expect(first.history[0]).toMatchObject({ action: '补录时长', by: 'demo-staff' })
+    // Not counted while pending.
+    expect(await cloud.ok('activities', 'myHours', {}, 'u-mu-1')).toMatchObject({ verifiedMinutes: 0, pendingMinutes: 90, verifiedRecords: 0 })
+    // Whoever entered it cannot decide on it, in any way.
+    for (const decision of [{ decision: 'approve' }, { decision: 'adjust', minutes: 60, reason: '按实际时长' }, { decision: 'decline', reason: '重复' }]) {
+      const reply = await cloud.call('activities', 'verify', { recordId: first._id, ...decision }, 'demo-staff')
+      expect(reply.ok ? 'ok' : reply.error.code).toBe('FORBIDDEN')
+    }
+    expect(await errorOf('activities', 'verify', { recordId: second._id, decision: 'approve' }, 'u-staff-c1b')).toBe('FORBIDDEN')
+    // Staff of another community cannot either.
+    expect(await errorOf('activities', 'verify', { recordId: first._id, decision: 'approve' }, 'demo-staff-2')).toBe('FORBIDDEN')
+    expect(cloud.store.get('serviceRecords', first._id)).toMatchObject({ status: 'pending', verifiedMinutes: 0 })
+    // A second staff member of the community; the district admin.
+    expect(await cloud.ok('activities', 'verify', { recordId: first._id, decision: 'approve' }, 'u-staff-c1b')).toMatchObject({ status: 'approved', verifiedMinutes: 90 })
+    expect(await cloud.ok('activities', 'verify', { recordId: second._id, decision: 'approve' }, 'demo-admin')).toMatchObject({ status: 'approved', verifiedMinutes: 60 })
+    expect(await cloud.ok('activities', 'myHours', {}, 'u-mu-1')).toMatchObject({ verifiedMinutes: 90, pendingMinutes: 0, verifiedRecords: 1 })
+    expect(cloud.store.get('serviceRecords', second._id)).toMatchObject({ verifiedBy: 'demo-admin', enteredBy: 'u-staff-c1b' })
+  })
+
+  test('nobody verifies their own record: a staff member’s own check-in is verified by another staff member or the district admin', async () => {
+    const a = await served(['demo-staff'], '2026-11-27T11:00:00')
+    const recordId = `${a._id}:demo-staff`
+    at('2026-11-27T13:00:00')
+    for (const decision of [{ decision: 'approve' }, { decision: 'adjust', minutes: 120, reason: '全程在现场' }]) {
+      const reply = await cloud.call('activities', 'verify', { recordId, ...decision }, 'demo-staff')
+      expect(reply.ok ? 'ok' : reply.error).toMatchObject({ code: 'FORBIDDEN', message: '不能认定自己的服务时长' })
+    }
+    expect(cloud.store.get('serviceRecords', recordId)!.status).toBe('pending')
+    expect(await cloud.ok('activities', 'verify', { recordId, decision: 'approve' }, 'demo-admin')).toMatchObject({ status: 'approved', verifiedMinutes: 60 })
+  })
+
+  test('a record its own volunteer approved (before the rule) does not count in their hours', async () => {
+    addUser('u-self-1', '自审')
+    const a = await served(['u-self-1'], '2026-11-27T11:00:00')
+    at('2026-11-27T13:00:00')
+    await cloud.ok('activities', 'verify', { recordId: `${a._id}:u-self-1`, decision: 'approve' }, 'demo-staff')
+    expect((await cloud.ok('activities', 'myHours', {}, 'u-self-1')).verifiedMinutes).toBe(60)
+    cloud.store.updateOne('serviceRecords', { _id: `${a._id}:u-self-1` }, { $set: { verifiedBy: 'u-self-1' } })
+    expect(await cloud.ok('activities', 'myHours', {}, 'u-self-1')).toMatchObject({ verifiedMinutes: 0, verifiedRecords: 0 })
   })
 })
 
@@ -232,7 +305,7 @@ describe('certificates', () => {
 })
 
 describe('ranking', () => {
-  test('highest verified hours first within the community; those who opt out appear anonymously', async () => {
+  test('highest verified hours first within the community; only those who opted in appear by name', async () => {
     const ranking = await cloud.ok('activities', 'ranking', { communityId: 'c1', pageSize: 100 }, 'demo-member')
     const verified = cloud.store.find('serviceRecords', { communityId: 'c1', status: { $in: ['approved', 'adjusted'] } })
     const perPerson = new Map<string, number>()
@@ -243,13 +316,18 @@ describe('ranking', () => {
     expect(ranking.me.minutes).toBe(perPerson.get('demo-member'))
     expect(ranking.items.find((i: { isMe: boolean }) => i.isMe).rank).toBe(ranking.me.rank)
 
-    await cloud.ok('activities', 'setPreferences', { rankingOptOut: true }, 'demo-member')
+    // Opt-in (issue #16): the seed's demo member has not opted in, so they are anonymous…
+    expect(ranking.me.optIn).toBe(false)
     const hidden = await cloud.ok('activities', 'ranking', { communityId: 'c1', pageSize: 100 }, 'demo-resident')
     const row = hidden.items.find((i: { rank: number; anonymous: boolean }) => i.rank === ranking.me.rank && i.anonymous)
     expect(row).toMatchObject({ name: '匿名志愿者', anonymous: true })
     expect(row.volunteerNo).toBeUndefined()
     expect(JSON.stringify(hidden)).not.toContain('李明')
-    await cloud.ok('activities', 'setPreferences', { rankingOptOut: false }, 'demo-member')
+    // …until they turn it on.
+    await cloud.ok('activities', 'setPreferences', { rankingOptIn: true }, 'demo-member')
+    const shown = await cloud.ok('activities', 'ranking', { communityId: 'c1', pageSize: 100 }, 'demo-resident')
+    expect(shown.items.find((i: { rank: number; name: string }) => i.rank === ranking.me.rank && i.name === '李明')).toMatchObject({ anonymous: false })
+    await cloud.ok('activities', 'setPreferences', { rankingOptIn: false }, 'demo-member')
 
     // Equal minutes share a rank.
     for (let i = 1; i < ranking.items.length; i++) {

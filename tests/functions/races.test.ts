@@ -101,30 +101,32 @@ describe('activities', () => {
         after(i % 2 ? 0 : i * 6, () => cloud.call('activities', 'checkIn', { token, activityId: a._id }, p))
       ])
     )
-    expectStable(replies, ['CONFLICT', 'CAPACITY_FULL'])
+    // A check-in after the withdrawal is refused (FORBIDDEN: the code checks in only those signed up).
+    expectStable(replies, ['CONFLICT', 'FORBIDDEN'])
     if (process.env.RACE_DEBUG) console.log('withdraw/check-in outcomes', replies.map(codeOf).join(' '))
 
     for (const [i, p] of crowd.entries()) {
       const [withdrew, checkedIn] = [replies[2 * i], replies[2 * i + 1]]
       const signUp = cloud.store.get('activitySignups', `${a._id}:${p}`)!
       const record = cloud.store.get('serviceRecords', `${a._id}:${p}`)
-      // Exactly one story per person: checked in (and the withdrawal refused), withdrawn (and
-      // the check-in refused for want of a place), or withdrawn and then back as a walk-in.
-      expect(withdrew.ok || checkedIn.ok).toBe(true)
+      // Exactly one story per person: checked in (and the withdrawal refused), or withdrawn (and
+      // the check-in refused: no walk-in by the code).
+      expect(withdrew.ok !== checkedIn.ok).toBe(true)
       if (record) expect(signUp.status).toBe('confirmed')
       if (signUp.status === 'withdrawn') expect(record).toBeNull()
       if (checkedIn.ok) expect(record).not.toBeNull()
-      if (withdrew.ok && checkedIn.ok) expect(signUp).toMatchObject({ status: 'confirmed', walkIn: true })
-      if (!withdrew.ok) expect(checkedIn.ok).toBe(true)
+      if (withdrew.ok) expect(signUp.status).toBe('withdrawn')
     }
     // Every service record belongs to a confirmed sign-up, and the counters agree.
     for (const r of cloud.store.find('serviceRecords', { activityId: a._id }))
       expect(cloud.store.get('activitySignups', `${a._id}:${r.openid}`)!.status).toBe('confirmed')
     const { confirmed } = expectCountersAgree(a._id)
-    expect(confirmed).toBe(30) // 30 places, 35 people who wanted one: every freed place was taken again
-    // Each of the waiting was promoted at most once, in order.
+    // Each of the waiting was promoted at most once, in order; the freed places went to them.
     const promoted = waiting.filter((p) => cloud.store.get('activitySignups', `${a._id}:${p}`)!.status === 'confirmed')
     expect(promoted).toEqual(waiting.slice(0, promoted.length))
+    const withdrawn = crowd.filter((p) => cloud.store.get('activitySignups', `${a._id}:${p}`)!.status === 'withdrawn').length
+    expect(promoted).toHaveLength(Math.min(waiting.length, withdrawn))
+    expect(confirmed).toBe(30 - withdrawn + promoted.length)
   })
 
   test('40 people at once for the last 2 places: exactly 2 confirmed, 38 waiting numbered 1…38', async () => {
@@ -207,7 +209,7 @@ describe('activities', () => {
     expect(cloud.store.count('serviceRecords', { activityId: a._id })).toBe(6)
   })
 
-  test('staff scanning a volunteer while the volunteer scans the code, ten times over: one record each', async () => {
+  test('staff scanning a volunteer while the volunteer scans the code, ten times over: one record each (walk-ins: the code refused or told it was done)', async () => {
     const a = await activity({ capacity: 10 })
     const crowd = Array.from({ length: 10 }, () => addUser('ss', { roles: ['member'] }))
     for (const p of crowd.slice(0, 5)) await cloud.ok('activities', 'signUp', { activityId: a._id }, p)
@@ -217,14 +219,21 @@ describe('activities', () => {
     const replies = await Promise.all(
       crowd.flatMap((p, i) => [
         cloud.call('activities', 'checkIn', { token }, p),
-        cloud.call('activities', 'staffScan', { activityId: a._id, memberCode: codes[i], direction: 'in' }, 'demo-staff')
+        cloud.call('activities', 'staffScan', { activityId: a._id, memberCode: codes[i], direction: 'in', walkIn: i >= 5 }, 'demo-staff')
       ])
     )
-    expectStable(replies, [])
+    expectStable(replies, ['FORBIDDEN'])
     expect(cloud.store.count('serviceRecords', { activityId: a._id })).toBe(10)
     for (const [i] of crowd.entries()) {
-      const both = [replies[2 * i], replies[2 * i + 1]].map((r) => (r.ok ? (r.data as { already: boolean }).already : null))
-      expect(both.sort()).toEqual([false, true]) // one did it, the other was told it was done
+      const [scan, staff] = [replies[2 * i], replies[2 * i + 1]]
+      const both = [scan, staff].map((r) => (r.ok ? (r.data as { already: boolean }).already : null))
+      if (i < 5) expect(both.sort()).toEqual([false, true]) // one did it, the other was told it was done
+      else {
+        // Not signed up: only the organiser's scan records them; the code is refused, or (after
+        // the walk-in) told it was done.
+        expect(both[1]).toBe(false)
+        expect(scan.ok ? both[0] : codeOf(scan)).toBe(scan.ok ? true : 'FORBIDDEN')
+      }
     }
     expect(expectCountersAgree(a._id).confirmed).toBe(10)
   })

@@ -2,19 +2,21 @@ import { useEffect, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { BigButton, LoadingState, PageContainer } from '@/components'
-import type { ActivityDetail, CheckResult } from '@contracts/activities'
+import { MIN_SERVICE_MINUTES, type ActivityDetail, type CheckResult } from '@contracts/activities'
 import { activitiesApi, activityIdOfToken, canScan, CodeInput, currentLocation, duration, rangeLabel, scanCode, timeOf } from '@/features/volunteer'
 import { useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { urlOf } from '@/services/routes'
 import '../volunteer.scss'
 
-type Outcome = { kind: 'done'; result: CheckResult } | { kind: 'error'; message: string }
+type Outcome = { kind: 'done'; result: CheckResult } | { kind: 'error'; message: string } | { kind: 'confirmShort'; message: string }
 
 /**
  * Where a scanned check-in code lands (the QR's H5 link `?t=<token>`, a mini-program `scene`, or
  * WeChat's `q`), and where "扫码签到" in the app leads. Scanning checks in at once (one step for an
- * elderly volunteer); someone already checked in is offered 签退 with one big button.
+ * elderly volunteer); someone already checked in is offered 签退 with one big button. The code
+ * checks in only those signed up (the server says so to anyone else); a check-out before the
+ * minimum service (MIN_SERVICE_MINUTES) is asked to be confirmed, and then counts nothing.
  */
 export default function CheckinPage() {
   const params = useRouter().params
@@ -42,7 +44,7 @@ export default function CheckinPage() {
   const checkedIn = Boolean(activity && (record?.status === 'open' || autoClosed || (activity.mySignUp?.checkedInAt && !activity.mySignUp.checkedOutAt)))
   const finished = Boolean(activity && ((record?.checkOutAt && !autoClosed) || activity.mySignUp?.checkedOutAt))
 
-  const run = async (direction: 'in' | 'out', code = token) => {
+  const run = async (direction: 'in' | 'out', code = token, confirmShort = false) => {
     if (!activity) return
     setBusy(true)
     let location
@@ -55,8 +57,12 @@ export default function CheckinPage() {
       }
     }
     const input = { token: code, activityId: params.activityId || undefined, ...(location ? { location } : {}) }
-    const reply = direction === 'in' ? await activitiesApi.checkIn(input) : await activitiesApi.checkOut(input)
+    const reply = direction === 'in' ? await activitiesApi.checkIn(input) : await activitiesApi.checkOut({ ...input, ...(confirmShort ? { confirmShort: true } : {}) })
     setBusy(false)
+    if (!reply.ok && direction === 'out' && reply.error.code === 'CONFLICT' && reply.error.fields?.includes('confirmShort')) {
+      setOutcome({ kind: 'confirmShort', message: reply.error.message })
+      return
+    }
     setOutcome(reply.ok ? { kind: 'done', result: reply.data } : { kind: 'error', message: reply.error.message })
     const fresh = await activitiesApi.get({ activityId: activity._id })
     if (fresh.ok) setActivity(fresh.data)
@@ -115,12 +121,22 @@ export default function CheckinPage() {
           <Text className='vp__result-title'>未能完成</Text>
           <Text className='vp__result-text'>{outcome.message}</Text>
         </View>
+      ) : outcome?.kind === 'confirmShort' ? (
+        <View className='vp__result'>
+          <View className='vp__result-icon vp__result-icon--error'>!</View>
+          <Text className='vp__result-title'>服务时间不足{MIN_SERVICE_MINUTES}分钟</Text>
+          <Text className='vp__result-text'>{outcome.message}</Text>
+        </View>
       ) : busy ? (
         <LoadingState text='正在签到…' />
       ) : null}
 
       <View className='vp__buttons'>
-        {activity && token && checkedIn && !finished && !(outcome?.kind === 'done' && outcome.result.direction === 'out') ? (
+        {activity && token && checkedIn && !finished && outcome?.kind === 'confirmShort' ? (
+          <BigButton loading={busy} onClick={() => void run('out', token, true)}>
+            确认提前签退（不计时长）
+          </BigButton>
+        ) : activity && token && checkedIn && !finished && !(outcome?.kind === 'done' && outcome.result.direction === 'out') ? (
           <BigButton loading={busy} onClick={() => void run('out')}>
             确认签退
           </BigButton>

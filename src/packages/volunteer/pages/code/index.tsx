@@ -67,7 +67,7 @@ export default function CheckinCodePage() {
           <Text className='vp__sub'>{rangeLabel(activity.start, activity.end)} · {activity.place.name}</Text>
         </View>
       ) : null}
-      <QrBox src={code.qr} caption='请用“红邻”扫码签到；服务结束时再扫一次签退' code={code.token} />
+      <QrBox src={code.qr} caption='已报名的志愿者请用“红邻”扫码签到；服务结束时再扫一次签退' code={code.token} />
       <Text className='vp__countdown'>签到码每{REFRESH_SECONDS}秒自动更新（{Math.max(0, REFRESH_SECONDS - (age % REFRESH_SECONDS))}秒后）</Text>
       {error ? <Text className='vt-notice vt-notice--error'>{error.message}</Text> : null}
       <View className='vp__gap' />
@@ -84,6 +84,7 @@ export default function CheckinCodePage() {
         <BigButton fill='outline' onClick={() => go('volunteerScan', { id })}>
           为没有手机的志愿者扫码代签
         </BigButton>
+        <Text className='vp__muted'>未报名的人扫此码不能签到；确在现场参加的，请扫其志愿者码，按现场报名登记。</Text>
       </View>
     </PageContainer>
   )

@@ -9,7 +9,8 @@ import '../volunteer.scss'
 
 /**
  * The volunteer's personal code: staff scan it to check in someone without a phone (print it on a
- * card for an elderly neighbour), or type the number under it.
+ * card for an elderly neighbour), or type the full code printed under it (the number alone is not
+ * accepted: numbers are consecutive, the part after the dot is the code's signature).
  */
 export default function MyCodePage() {
   const hasPersona = useRequirePersona(routes.volunteerMyCode)
@@ -24,7 +25,7 @@ export default function MyCodePage() {
       <Text className='vp__head'>{data.name}</Text>
       <Text className='vp__big-number'>{data.volunteerNo}</Text>
       <View className='vp__gap' />
-      <QrBox src={data.qr} caption='参加活动时，请工作人员扫此码为您签到、签退' />
+      <QrBox src={data.qr} caption='参加活动时，请工作人员扫此码为您签到、签退（扫不出时输入下方完整编码）' code={data.memberCode} />
       <View className='vp__buttons vt-no-print' style={{ marginTop: '32px' }}>
         <BigButton fill='outline' onClick={() => void print()}>
           打印成卡片

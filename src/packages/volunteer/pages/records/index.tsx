@@ -3,8 +3,8 @@ import { Text, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro'
 import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer, Section } from '@/components'
 import type { RecordStatus, ServiceRecord } from '@contracts/activities'
-import { activitiesApi, Chips, duration, RecordRow, Sheet, type SheetField, usePaged } from '@/features/volunteer'
-import { useRequirePersona } from '@/features/session'
+import { activitiesApi, Chips, duration, enteredByOf, RecordRow, Sheet, type SheetField, usePaged } from '@/features/volunteer'
+import { useMe, useRequirePersona } from '@/features/session'
 import { useCall } from '@/services/cloud'
 import { urlOf } from '@/services/routes'
 import '../volunteer.scss'
@@ -26,6 +26,9 @@ const toast = (title: string) => void Taro.showToast({ title, icon: 'none', dura
  * The organiser verifies each record (谁组织谁记录): approve, adjust with a reason (capped at the
  * activity's length), or decline with a reason; and adds make-up hours for someone who served
  * without scanning. Nothing is ever deleted; every decision stays in the record's history.
+ * Four eyes: nobody decides on their own record, and a make-up entry waits (待审核) for a staff
+ * member other than who entered it (or the district admin); the page lists those for the others
+ * and offers no decision on them to the person who entered them.
  */
 export default function RecordsPage() {
   const id = useRouter().params.id ?? ''
@@ -33,6 +36,7 @@ export default function RecordsPage() {
   const [filter, setFilter] = useState<Filter>('pending')
   const [dialog, setDialog] = useState<Dialog>(null)
   const [busy, setBusy] = useState(false)
+  const { me } = useMe({ enabled: hasPersona })
   const { data: activity, reload: reloadActivity } = useCall(() => activitiesApi.get({ activityId: id }), [id, hasPersona])
   const list = usePaged((page) => activitiesApi.records({ activityId: id, page, pageSize: 50, ...(filter !== 'all' ? { status: filter } : {}) }), [id, filter], hasPersona)
   usePullDownRefresh(() => void list.reload().then(() => Taro.stopPullDownRefresh()))
@@ -48,8 +52,15 @@ export default function RecordsPage() {
     toast(`已认定 ${record.name} ${duration(reply.data.verifiedMinutes)}`)
     refresh()
   }
+  /** Why the caller may not decide on this record (four eyes), if so. */
+  const notMine = (r: ServiceRecord): string | undefined => {
+    if (!me) return undefined
+    if (r.openid === me.openid) return '这是您本人的服务时长，须由其他工作人员认定'
+    if (enteredByOf(r) === me.openid) return '由您补录，须由其他工作人员或区级管理员认定'
+    return undefined
+  }
   const approveAll = async () => {
-    const pending = list.items.filter((r) => r.status === 'pending' && !r.autoClosed)
+    const pending = list.items.filter((r) => r.status === 'pending' && !r.autoClosed && !r.makeUp && !notMine(r))
     const sure = await Taro.showModal({ title: '批量认定', content: `认定本页${pending.length}条按时签到签退的记录？（未签退的记录请逐条核实）`, confirmText: '认定' })
     if (!sure.confirm) return
     setBusy(true)
@@ -64,7 +75,9 @@ export default function RecordsPage() {
   }
 
   if (!hasPersona) return <PageContainer><LoadingState /></PageContainer>
-  const pendingHere = list.items.filter((r) => r.status === 'pending' && !r.autoClosed).length
+  const pendingHere = list.items.filter((r) => r.status === 'pending' && !r.autoClosed && !r.makeUp && !notMine(r)).length
+  const makeUpsForMe = list.items.filter((r) => r.makeUp && r.status === 'pending' && !notMine(r)).length
+  const makeUpsByMe = list.items.filter((r) => r.makeUp && r.status === 'pending' && me && enteredByOf(r) === me.openid).length
   const fields: SheetField[] =
     dialog?.kind === 'adjust'
       ? [
@@ -92,6 +105,8 @@ export default function RecordsPage() {
         </View>
       ) : null}
       <Chips options={FILTERS} value={filter} onChange={setFilter} />
+      {makeUpsForMe ? <Text className='vt-notice'>{`有${makeUpsForMe}条其他工作人员补录的时长待您复核认定（补录须由补录人以外的人认定）`}</Text> : null}
+      {makeUpsByMe ? <Text className='vt-notice'>{`您补录的${makeUpsByMe}条时长待其他工作人员或区级管理员认定，认定前不计入志愿者时长`}</Text> : null}
       <View className='vp__buttons'>
         {pendingHere > 1 ? (
           <BigButton loading={busy} onClick={() => void approveAll()}>
@@ -117,8 +132,9 @@ export default function RecordsPage() {
               key={r._id}
               record={r}
               showName
+              note={notMine(r)}
               actions={
-                r.status === 'open'
+                r.status === 'open' || notMine(r)
                   ? []
                   : [
                       ...(r.status !== 'approved' ? [{ label: '认定', onClick: () => void approve(r) }] : []),
@@ -151,7 +167,7 @@ export default function RecordsPage() {
           else reply = await activitiesApi.makeUp({ activityId: id, memberCode: v.code.trim(), minutes, reason: v.reason.trim() })
           if (!reply.ok) return reply.error.fields?.length ? `${reply.error.message}` : reply.error.message
           setDialog(null)
-          toast('已保存')
+          toast(dialog.kind === 'makeUp' ? '已补录，待其他工作人员认定' : '已保存')
           refresh()
         }}
       />
