@@ -1,5 +1,5 @@
 import { z } from './zod'
-import { dateTimeSchema, idSchema, pageInputSchema } from './common'
+import { dateTimeSchema, dayStringSchema, idSchema, pageInputSchema } from './common'
 
 /*
  * 党建+邻里中心 (centre): a neighbourhood centre of a compound, with bookable rooms (活动室).
@@ -108,7 +108,7 @@ export const SLOT_MINUTES = [30, 60, 90, 120] as const
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式为 HH:mm')
 /** A calendar day in Asia/Shanghai. */
-export const daySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD')
+export const daySchema = dayStringSchema('日期格式为 YYYY-MM-DD，且须是真实的日期')
 const text = (min: number, max: number) => z.string().trim().min(min).max(max)
 
 export const openingHoursSchema = z

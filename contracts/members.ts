@@ -221,6 +221,13 @@ export const reviewInput = z
 export type ReviewInput = z.input<typeof reviewInput>
 export const reviewOutput = z.object({ registration: registrationSchema })
 
+/** A search that is a whole mobile number (spaces and dashes allowed): 13812345678, 138 1234 5678. */
+export const fullMobileOf = (q: string): string | null => {
+  const digits = q.replace(/[\s-]/g, '')
+  return /^1[3-9]\d{9}$/.test(digits) ? digits : null
+}
+const isFullMobileQuery = (q: string) => fullMobileOf(q) !== null
+
 /** Filters shared by list and export. */
 const filterShape = {
   /** District admin only (staff: one of their communities; default their first). */
@@ -230,8 +237,16 @@ const filterShape = {
   buildingId: idSchema.optional(),
   /** Contains, case-insensitive. */
   workUnit: z.string().trim().max(60, '工作单位不能超过60个字').optional(),
-  /** Searches name, work unit and mobile. */
-  q: z.string().trim().max(40, '搜索内容不能超过40个字').optional()
+  /**
+   * Searches name, work unit and party organisation (contains); a mobile only as the exact full
+   * 11-digit number (audited) — never part of one, so a number cannot be recovered digit by digit.
+   */
+  q: z
+    .string()
+    .trim()
+    .max(40, '搜索内容不能超过40个字')
+    .refine((q) => !/^[\d\s-]+$/.test(q) || isFullMobileQuery(q), '按手机号查找请输入完整的11位手机号')
+    .optional()
 }
 export const listInput = pageInputSchema.extend(filterShape)
 export type ListInput = z.input<typeof listInput>

@@ -1,5 +1,5 @@
 import { z } from './zod'
-import { idSchema } from './common'
+import { dayStringSchema, idSchema } from './common'
 import { targetProgressSchema } from './members'
 
 /*
@@ -95,7 +95,7 @@ export const FIGURE_KIND_LABELS: Record<FigureKind, string> = { stock: '截至�
 // ------------------------------------------------------------------ inputs
 
 /** A date in Asia/Shanghai. */
-export const dateSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 YYYY-MM-DD')
+export const dateSchema = dayStringSchema('日期格式应为 YYYY-MM-DD，且须是真实的日期')
 
 /** The longest period a report covers (a trend has one point per month). */
 export const MAX_PERIOD_DAYS = 366 * 5

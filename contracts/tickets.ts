@@ -336,7 +336,10 @@ export const ticketDetailSchema = ticketSummarySchema.extend({
   photos: z.array(photoSchema),
   showName: z.boolean(),
   ratingComment: z.string().optional(),
-  /** Parties, the district and the reporter only. */
+  /**
+   * Parties, the district and the reporter only. `mobile` is masked (138****1234) and only for the
+   * handling parties, who dial through `revealMobile` (audited).
+   */
   reporter: z.object({ name: z.string(), mobile: z.string().optional() }).optional(),
   /** Public form: the parties' progress; parties and the reporter: everything. */
   events: z.array(ticketEventSchema),
@@ -378,5 +381,7 @@ export const ticketsContract = {
   /** Routing rules per category (anyone signed in may read them). */
   rules: { input: ticketsRulesInput, output: z.array(routingRuleViewSchema) },
   /** District admin: change one category's rule; applies to tickets created afterwards. */
-  setRule: { input: ticketsSetRuleInput, output: routingRuleViewSchema }
+  setRule: { input: ticketsSetRuleInput, output: routingRuleViewSchema },
+  /** The handling parties: the reporter's full number to call back (audited, `tickets.viewMobile`). */
+  revealMobile: { input: ticketsGetInput, output: z.object({ mobile: z.string() }) }
 } as const

@@ -144,7 +144,7 @@ export const wishSchema = z.object({
   buildingName: z.string().optional(),
   /** The poster's name if allowed, or for the claiming member and staff; otherwise "居民". */
   residentName: z.string(),
-  /** Only for the member who claimed it and staff. */
+  /** Masked (138****1234), only for the member who claimed it and staff; they dial through `revealMobile` (audited). */
   residentMobile: z.string().optional(),
   mine: z.boolean(),
   claimedByMe: z.boolean(),
@@ -213,5 +213,7 @@ export const wishesContract = {
   review: { input: wishesReviewInput, output: wishSchema },
   /** 我为群众办实事: the ledger, newest first (public form). */
   deeds: { input: wishesDeedsInput, output: pageOf(deedSchema) },
-  deedTotals: { input: wishesDeedTotalsInput, output: deedTotalsSchema }
+  deedTotals: { input: wishesDeedTotalsInput, output: deedTotalsSchema },
+  /** The member who claimed the wish, or staff of its community: the poster's full number (audited, `wishes.viewMobile`). */
+  revealMobile: { input: wishesGetInput, output: z.object({ mobile: z.string() }) }
 } as const

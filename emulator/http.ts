@@ -69,20 +69,47 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 const failure = (code: string, message: string) => ({ ok: false, error: { code, message } })
 
+/** What a too-large request body is answered with (HTTP 413), as the reply envelope. */
+export const BODY_TOO_LARGE_MESSAGE = '请求内容过大'
+
+/** A body this many times the limit is not read to its end: the answer goes out and the connection closes. */
+const DRAIN_FACTOR = 8
+
+const tooLarge = (drained: boolean) => Object.assign(new Error('body too large'), { status: 413, drained })
+
+/**
+ * The request body as text, at most `limit` bytes. A larger body is not kept: the rest is read
+ * and discarded, and the promise rejects with status 413 once the body has ended, so the client
+ * (which is still sending) gets the 413 answer instead of a reset connection. A body beyond
+ * DRAIN_FACTOR × limit rejects at once (`drained: false`): the caller answers and closes.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    let over = false
+    const declared = Number(req.headers['content-length'])
+    if (Number.isFinite(declared) && declared > limit * DRAIN_FACTOR) {
+      reject(tooLarge(false))
+      return
+    }
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
+      if (over) {
+        if (size > limit * DRAIN_FACTOR) {
+          req.removeAllListeners('data')
+          reject(tooLarge(false))
+        }
+        return
+      }
       if (size > limit) {
-        reject(Object.assign(new Error('body too large'), { status: 413 }))
-        req.destroy()
+        over = true
+        chunks.length = 0
         return
       }
       chunks.push(chunk)
     })
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => (over ? reject(tooLarge(true)) : resolveBody(Buffer.concat(chunks).toString('utf8'))))
     req.on('error', reject)
   })
 }
@@ -119,8 +146,14 @@ async function callFunction(req: IncomingMessage, res: ServerResponse, options: 
     const text = await readBody(req, options.maxBodyBytes ?? 2 * 1024 * 1024)
     data = text.trim() === '' ? {} : JSON.parse(text)
   } catch (error) {
-    const status = (error as { status?: number }).status === 413 ? 413 : 400
-    return sendJson(res, status, failure('INVALID_INPUT', status === 413 ? '请求体过大' : '请求体不是合法的 JSON'))
+    const { status, drained } = error as { status?: number; drained?: boolean }
+    if (status === 413) {
+      if (drained) return sendJson(res, 413, failure('INVALID_INPUT', BODY_TOO_LARGE_MESSAGE))
+      // Far too large to read to its end: answer, then close the connection once the answer is out.
+      res.on('finish', () => req.destroy())
+      return sendJson(res, 413, failure('INVALID_INPUT', BODY_TOO_LARGE_MESSAGE), { connection: 'close' })
+    }
+    return sendJson(res, 400, failure('INVALID_INPUT', '请求体不是合法的 JSON'))
   }
   const header = req.headers['x-openid']
   const openid = typeof header === 'string' && header ? header : undefined

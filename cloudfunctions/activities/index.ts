@@ -1,4 +1,4 @@
 import { defineFunction } from '../../server/core/function'
 import { activitiesActions } from '../../server/activities'
 
-export const main = defineFunction(activitiesActions)
+export const main = defineFunction('activities', activitiesActions)

@@ -2,7 +2,7 @@ import { defineFunction } from '../../server/core/function'
 import { sdk } from '../../server/core/db'
 import { centersActions, sweepAll } from '../../server/centers'
 
-const handle = defineFunction(centersActions)
+const handle = defineFunction('centers', centersActions)
 
 /**
  * Calls from the app go through the action shell. The timer trigger in config.json (every 5

@@ -1,4 +1,4 @@
 import { defineFunction } from '../../server/core/function'
 import { companiesActions } from '../../server/companies'
 
-export const main = defineFunction(companiesActions)
+export const main = defineFunction('companies', companiesActions)

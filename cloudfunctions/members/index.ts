@@ -1,4 +1,4 @@
 import { defineFunction } from '../../server/core/function'
 import { membersActions } from '../../server/members'
 
-export const main = defineFunction(membersActions)
+export const main = defineFunction('members', membersActions)

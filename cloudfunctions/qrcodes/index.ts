@@ -1,4 +1,4 @@
 import { defineFunction } from '../../server/core/function'
 import { qrcodesActions } from '../../server/qrcodes'
 
-export const main = defineFunction(qrcodesActions)
+export const main = defineFunction('qrcodes', qrcodesActions)

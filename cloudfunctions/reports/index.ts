@@ -1,4 +1,4 @@
 import { defineFunction } from '../../server/core/function'
 import { reportsActions } from '../../server/reports'
 
-export const main = defineFunction(reportsActions)
+export const main = defineFunction('reports', reportsActions)

@@ -1,4 +1,4 @@
 import { defineFunction } from '../../server/core/function'
 import { teamsActions } from '../../server/teams'
 
-export const main = defineFunction(teamsActions)
+export const main = defineFunction('teams', teamsActions)

@@ -2,4 +2,4 @@ import { defineFunction } from '../../server/core/function'
 import { ticketsActions, ticketsTimer } from '../../server/tickets'
 import { withTimer } from '../../server/tickets/timer'
 
-export const main = withTimer(defineFunction(ticketsActions), ticketsTimer)
+export const main = withTimer(defineFunction('tickets', ticketsActions), ticketsTimer)

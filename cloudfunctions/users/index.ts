@@ -1,4 +1,4 @@
 import { defineFunction } from '../../server/core/function'
 import { usersActions } from '../../server/users'
 
-export const main = defineFunction(usersActions)
+export const main = defineFunction('users', usersActions)

@@ -1,4 +1,4 @@
 import { defineFunction } from '../../server/core/function'
 import { wishesActions } from '../../server/wishes'
 
-export const main = defineFunction(wishesActions)
+export const main = defineFunction('wishes', wishesActions)

@@ -2,6 +2,7 @@ import type { Appeal, companiesAnswerAppealInput, companiesAppealInput, companie
 import type { Page } from '../../contracts/common'
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
+import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, conflict, forbidden, notFound } from '../core/errors'
 import { hasRole, isDistrictAdmin, requireCompanyStaff } from '../core/guard'
@@ -135,7 +136,7 @@ const CLAIM_MS = 60_000
  */
 export async function answerAppeal(caller: Caller, input: z.infer<typeof companiesAnswerAppealInput>): Promise<Appeal> {
   const id = `${input.month}:${input.companyId}`
-  const appeal = await findById<AppealRecord>('rankingAppeals', id)
+  const [appeal] = await Promise.all([findById<AppealRecord>('rankingAppeals', id), checkVisibleTexts(caller.openid, [['reply', input.reply]])])
   if (!appeal) throw notFound('申诉')
   if (appeal.status !== 'pending') throw conflict('该申诉已处理')
   const rec = await findById<RankingRecord>('rankings', input.month)

@@ -1,10 +1,13 @@
 import type { ZodType } from 'zod'
+import { stripInvisibleDeep } from '../../contracts/common'
 import { inputErrorMessage, markDefaults, type IssueLike } from '../../contracts/messages'
 import { fail, ok, type Reply } from '../../contracts/reply'
 import { sdk } from './db'
 import { AppError, BUSY_MESSAGE, isTransactionConflict } from './errors'
 import { checkAccess, type Access } from './guard'
 import { loadCaller, type Caller } from './identity'
+import { takeRateUnit } from './quota'
+import { RATE_LIMITS, rateLimitOf, type RateLimit } from './rateLimits'
 
 export interface ActionContext {
   /** The caller; null only for 'public' actions called without an openid. */
@@ -41,9 +44,34 @@ function zodFields(error: { issues: { path: PropertyKey[] }[] }): string[] {
  * — never zod's English text — and `fields`, the paths of the fields at fault.
  */
 export function parseInput<I>(schema: ZodType<I>, input: unknown): { ok: true; data: I } | { ok: false; message: string; fields: string[] } {
-  const parsed = schema.safeParse(input, { error: markDefaults })
+  // Invisible characters (zero-width, bidi controls) never count as text: contracts/common.ts.
+  const parsed = schema.safeParse(stripInvisibleDeep(input), { error: markDefaults })
   if (parsed.success) return { ok: true, data: parsed.data }
   return { ok: false, message: inputErrorMessage(parsed.error.issues as unknown as IssueLike[]), fields: zodFields(parsed.error) }
+}
+
+/** An action name is echoed back only when it is a short, plain name (never an object or arbitrary text). */
+const ECHOABLE_ACTION = /^[A-Za-z0-9_.:-]{1,40}$/
+const unknownActionMessage = (name: unknown): string =>
+  typeof name === 'string' && ECHOABLE_ACTION.test(name) ? `未知操作：${name}` : '未知操作'
+
+/**
+ * The caller's own bucket of a rate-limited action (server/core/rateLimits.ts): per openid, or —
+ * for a public action called without one — the global anonymous bucket. Throws RATE_LIMITED.
+ */
+async function takePersonalUnit(key: string, limit: RateLimit, openid: string | undefined, isPublic: boolean): Promise<void> {
+  let taken = true
+  if (openid) taken = await takeRateUnit(key, `p:${openid}`, limit.perPerson, limit.window)
+  else if (isPublic) taken = await takeRateUnit(key, 'anon', limit.anonymous ?? limit.perPerson, 'minute')
+  if (!taken) throw new AppError('RATE_LIMITED', limit.message)
+}
+
+/** The community's bucket, when the row has one and the call names a community. */
+async function takeCommunityUnit(key: string, limit: RateLimit, input: unknown, caller: Caller | null): Promise<void> {
+  if (!limit.perCommunity || !limit.communityOf) return
+  const communityId = limit.communityOf((input ?? {}) as Record<string, unknown>, caller)
+  if (!communityId) return
+  if (!(await takeRateUnit(key, `c:${communityId}`, limit.perCommunity, limit.window))) throw new AppError('RATE_LIMITED', limit.message)
 }
 
 /**
@@ -52,7 +80,22 @@ export function parseInput<I>(schema: ZodType<I>, input: unknown): { ok: true; d
  * run the handler and wrap the result in the reply envelope. A transaction conflict that outlived
  * its retries becomes CONFLICT; other unexpected errors become INTERNAL without leaking their text.
  */
-export function defineFunction(actions: Record<string, ActionDef>) {
+export function defineFunction(actions: Record<string, ActionDef>): (event: unknown) => Promise<Reply<unknown>>
+/**
+ * The shell of the cloud function `fn` (cloudfunctions/<fn>): also applies the rate limits of
+ * `<fn>.<action>` in server/core/rateLimits.ts — the table is the only place they are declared.
+ */
+export function defineFunction(fn: string, actions: Record<string, ActionDef>): (event: unknown) => Promise<Reply<unknown>>
+export function defineFunction(fnOrActions: string | Record<string, ActionDef>, maybeActions?: Record<string, ActionDef>) {
+  const fn = typeof fnOrActions === 'string' ? fnOrActions : undefined
+  const actions = (typeof fnOrActions === 'string' ? maybeActions : fnOrActions) ?? {}
+  if (fn) {
+    // A row naming an action the function does not have is a typo that would limit nothing.
+    for (const key of Object.keys(RATE_LIMITS)) {
+      if (key.startsWith(`${fn}.`) && !Object.prototype.hasOwnProperty.call(actions, key.slice(fn.length + 1)))
+        throw new Error(`rate limit ${key}: function ${fn} has no such action`)
+    }
+  }
   return async function main(event: unknown): Promise<Reply<unknown>> {
     try {
       if (!event || typeof event !== 'object') return fail('INVALID_INPUT', '请求格式错误', ['action'])
@@ -60,14 +103,22 @@ export function defineFunction(actions: Record<string, ActionDef>) {
       // Fields the cloud adds to every event (userInfo, tcbContext) are not part of any input.
       delete rest.userInfo
       delete rest.tcbContext
+      if (name === undefined || name === null || name === '') return fail('INVALID_INPUT', '请求缺少操作名', ['action'])
       if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(actions, name))
-        return fail('INVALID_INPUT', `未知操作：${String(name)}`, ['action'])
+        return fail('INVALID_INPUT', unknownActionMessage(name), ['action'])
       const def = actions[name]
       const parsed = parseInput(def.input, rest)
       if (!parsed.ok) return fail('INVALID_INPUT', parsed.message, parsed.fields)
       const openid = sdk().getWXContext().OPENID as string | undefined
-      const caller = openid ? await loadCaller(openid) : null
+      const limit = fn ? rateLimitOf(fn, name) : undefined
+      const key = `${fn}.${name}`
+      // The caller's own bucket is taken alongside the identity lookup (no added wait).
+      const [caller] = await Promise.all([
+        openid ? loadCaller(openid) : null,
+        limit ? takePersonalUnit(key, limit, openid, def.access === 'public') : undefined
+      ])
       checkAccess(caller, def.access)
+      if (limit) await takeCommunityUnit(key, limit, parsed.data, caller)
       const data = await def.handler(parsed.data, { caller })
       return ok(data ?? null)
     } catch (error) {

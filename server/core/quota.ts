@@ -1,36 +1,73 @@
 /**
- * Per-person-per-day allowances in `dailyQuotas` (ticket reports, photo uploads of tickets and centres).
+ * Guarded counters: per-person-per-day allowances in `dailyQuotas` (ticket reports, photo uploads
+ * of tickets and centres) and the shell's rate limits in `rateLimits` (server/core/rateLimits.ts).
+ * One technique for both: a counter document with a deterministic `_id` per key and window, created
+ * by the first call (a duplicate `_id` fails for the others) and `_.inc(1)`-ed by every later one
+ * guarded by `count < limit` — 1 round trip for the first call of a window, 2 for the later ones,
+ * and the limit can never be passed however many calls run at once.
  */
 import { db, isDuplicateKey } from './db'
 import { AppError } from './errors'
 import { clock } from './clock'
 import { shanghai } from './time'
 
+export type RateWindow = 'minute' | 'hour' | 'day'
+
+const WINDOW_FORMAT: Record<RateWindow, string> = { minute: 'YYYY-MM-DDTHH:mm', hour: 'YYYY-MM-DDTHH', day: 'YYYY-MM-DD' }
+const WINDOW_MS: Record<RateWindow, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }
+
+/** The window an instant falls in, Asia/Shanghai: `2026-11-27T09:30` (minute), `2026-11-27T09` (hour), `2026-11-27` (day). */
+export function windowKey(window: RateWindow, at: number = clock.now()): string {
+  return shanghai(at).format(WINDOW_FORMAT[window])
+}
 
 /**
- * Takes one unit of a per-person-per-day allowance (`dailyQuotas`, `_id` = `<kind>:<openid>:<YYYY-MM-DD>`
- * in Asia/Shanghai). Safe under parallel calls: the first call creates the counter (a duplicate `_id`
- * fails for the others), every later one is an `_.inc(1)` guarded by `count < limit`, so the limit
- * can never be passed. Throws RATE_LIMITED when the day's allowance is used up.
+ * Takes one unit of the counter `_id` in `collection` (created with `fields`) unless `limit` units
+ * are taken already. Returns false when the allowance is used up (nothing changed).
  */
-export async function takeDailyQuota(kind: string, openid: string, limit: number, message: string): Promise<void> {
-  const day = shanghai(clock.now()).format('YYYY-MM-DD')
-  const id = `${kind}:${openid}:${day}`
-  const col = db().collection('dailyQuotas')
+export async function takeGuardedUnit(collection: string, id: string, limit: number, fields: Record<string, unknown>): Promise<boolean> {
+  if (limit < 1) return false
+  const col = db().collection(collection)
   try {
-    await col.add({ data: { _id: id, kind, openid, day, count: 1, createdAt: clock.date() } })
-    return
+    await col.add({ data: { _id: id, ...fields, count: 1, createdAt: clock.date() } })
+    return true
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
   }
   const _ = db().command
   const res = await col.where({ _id: id, count: _.lt(limit) }).update({ data: { count: _.inc(1) } })
-  if (res.stats.updated !== 1) throw new AppError('RATE_LIMITED', message)
+  return res.stats.updated === 1
+}
+
+/**
+ * One unit of the rate limit `key` (`<function>.<action>`) for `subject` (`p:<openid>`,
+ * `c:<communityId>`, `anon`) in the current `window`. The counter carries `expireAt` (the end of its
+ * window plus a day) so that a TTL index in the cloud console can remove old ones.
+ */
+export function takeRateUnit(key: string, subject: string, limit: number, window: RateWindow): Promise<boolean> {
+  const now = clock.now()
+  const bucket = windowKey(window, now)
+  return takeGuardedUnit('rateLimits', `${key}:${subject}:${bucket}`, limit, {
+    key,
+    subject,
+    window: bucket,
+    expireAt: new Date(now + WINDOW_MS[window] + WINDOW_MS.day)
+  })
+}
+
+/**
+ * Takes one unit of a per-person-per-day allowance (`dailyQuotas`, `_id` = `<kind>:<openid>:<YYYY-MM-DD>`
+ * in Asia/Shanghai), safe under parallel calls (takeGuardedUnit). Throws RATE_LIMITED when the day's
+ * allowance is used up.
+ */
+export async function takeDailyQuota(kind: string, openid: string, limit: number, message: string): Promise<void> {
+  const day = windowKey('day')
+  if (!(await takeGuardedUnit('dailyQuotas', `${kind}:${openid}:${day}`, limit, { kind, openid, day }))) throw new AppError('RATE_LIMITED', message)
 }
 
 /** Gives a unit back when the thing it paid for could not be stored after all. */
 export async function returnDailyQuota(kind: string, openid: string): Promise<void> {
-  const day = shanghai(clock.now()).format('YYYY-MM-DD')
+  const day = windowKey('day')
   const _ = db().command
   await db()
     .collection('dailyQuotas')

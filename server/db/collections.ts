@@ -104,6 +104,11 @@ export const collections = {
     description: 'Per-person-per-day counters (_id `<kind>:<openid>:<YYYY-MM-DD>`) for RATE_LIMITED.',
     indexes: []
   },
+  rateLimits: {
+    description:
+      'The function shell\'s rate-limit counters (server/core/rateLimits.ts), _id `<function>.<action>:<p:openid | c:communityId | anon>:<window>`; `expireAt` for a TTL index (cloud console).',
+    indexes: []
+  },
   companyMonths: {
     description: 'Party-building criteria entered by the district admin per company per month, _id `<companyId>:<YYYY-MM>`.',
     indexes: [{ fields: ['month'] }]

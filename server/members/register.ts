@@ -1,6 +1,7 @@
 import type { CommunityStructure, RegisterOutput, SceneOutput, registerInput } from '../../contracts/members'
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
+import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, conflict, invalid } from '../core/errors'
 import { requireCommunityStaff } from '../core/guard'
@@ -77,7 +78,18 @@ async function communityStructure(communityId: string): Promise<CommunityStructu
  * CONFLICT (changes go through staff).
  */
 export async function register(input: RegisterData, caller: Caller): Promise<RegisterOutput> {
-  const communityId = await communityOfScene(input.scene)
+  // What staff (and, once placed, the member's branch) read: checked with the scene's lookup.
+  const [communityId] = await Promise.all([
+    communityOfScene(input.scene),
+    checkVisibleTexts(caller.openid, [
+      ['name', input.name],
+      ['workUnit', input.workUnit],
+      ['partyOrg', input.partyOrg],
+      ['unit', input.unit],
+      ['room', input.room],
+      ['skills', input.skills]
+    ])
+  ])
   const [grid, building] = await Promise.all([findById<GridDoc>('grids', input.gridId), findById<BuildingDoc>('buildings', input.buildingId)])
   if (!grid || grid.communityId !== communityId) throw invalid('请选择本社区的小区（网格）', ['gridId'])
   if (!building || building.gridId !== grid._id) throw invalid('请选择所选小区的楼栋', ['buildingId'])

@@ -1,6 +1,7 @@
 import type { PlacementInput, Registration, reviewInput } from '../../contracts/members'
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
+import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
 import { conflict } from '../core/errors'
@@ -38,6 +39,8 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
 
   if (input.decision === 'reject') {
     const reason = input.reason as string
+    // The reason is pushed to the member and shown in their history.
+    await checkVisibleTexts(caller.openid, [['reason', reason]])
     const entry: HistoryRecord = { at: now, event: 'rejected', actor: caller.openid, actorName, note: reason }
     const _ = db().command
     const res = await db()

@@ -65,4 +65,26 @@ describe('the emulator HTTP contract', () => {
     const bodies = await Promise.all(ids.map((id) => post('/api/functions/users', JSON.stringify({ action: 'me' }), id).then((r) => r.json())))
     bodies.forEach((body, i) => expect(body.data.openid).toBe(ids[i]))
   })
+
+  it('answers a 5 MB body with HTTP 413 and a JSON error, not a reset connection', async () => {
+    const big = JSON.stringify({ action: 'me', padding: 'x'.repeat(5 * 1024 * 1024) })
+    const res = await post('/api/functions/users', big, 'demo-staff')
+    expect(res.status).toBe(413)
+    expect(await res.json()).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: '请求内容过大' } })
+    // The server is still there for the next call.
+    const next = await post('/api/functions/users', JSON.stringify({ action: 'me' }), 'demo-staff')
+    expect((await next.json()).ok).toBe(true)
+  })
+
+  it('answers a body far past the limit with 413 and closes the connection in order', async () => {
+    const huge = 'x'.repeat(40 * 1024 * 1024)
+    const res = await post('/api/functions/users', huge, 'demo-staff').catch((error: Error) => error)
+    // The answer is read before the connection closes; a client still sending may instead see the close.
+    if (!(res instanceof Error)) {
+      expect(res.status).toBe(413)
+      expect((await res.json()).error).toEqual({ code: 'INVALID_INPUT', message: '请求内容过大' })
+    }
+    const next = await post('/api/functions/users', JSON.stringify({ action: 'me' }), 'demo-staff')
+    expect(next.status).toBe(200)
+  })
 })

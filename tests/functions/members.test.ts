@@ -420,6 +420,32 @@ describe('list, mobile numbers and export', () => {
     expect((await cloud.ok('members', 'list', { q: '.*', page: 1, pageSize: 20 }, 'demo-staff')).total).toBe(0)
   })
 
+  it('searches a mobile only as the whole 11-digit number, and audits that search (issue #16)', async () => {
+    const audits = () => cloud.store.count('auditLogs', { action: 'members.searchMobile' })
+    const before = audits()
+    // Part of a number is refused with a clear error, so a number cannot be recovered digit by digit.
+    for (const q of ['139', '1390000000', '0000002', '139 0000 000']) {
+      const reply = await cloud.call('members', 'list', { q, page: 1, pageSize: 20 }, 'demo-staff')
+      expect(reply.ok).toBe(false)
+      expect(!reply.ok && reply.error).toMatchObject({ code: 'INVALID_INPUT', message: '按手机号查找请输入完整的11位手机号', fields: ['q'] })
+    }
+    // Digits inside other text never reach the mobile field either.
+    expect((await cloud.ok('members', 'list', { q: '李明139', page: 1, pageSize: 20 }, 'demo-staff')).total).toBe(0)
+    expect(audits()).toBe(before)
+
+    const exact = await cloud.ok('members', 'list', { q: '139 0000 0002', page: 1, pageSize: 20 }, 'demo-staff')
+    expect(exact.items.map((i: { id: string }) => i.id)).toEqual(['seedreg7'])
+    expect(JSON.stringify(exact)).not.toContain('13900000002')
+    expect(audits()).toBe(before + 1)
+    expect(cloud.store.findOne('auditLogs', { action: 'members.searchMobile', actor: 'demo-staff' })).toMatchObject({
+      target: { collection: 'registrations', id: 'seedreg7' },
+      detail: { mobile: '139****0002', matched: ['seedreg7'] }
+    })
+    // Another community's staff learn nothing from a whole number either (but the search is logged).
+    expect((await cloud.ok('members', 'list', { q: '13900000002', page: 1, pageSize: 20 }, 'demo-staff-2')).total).toBe(0)
+    expect(audits()).toBe(before + 2)
+  })
+
   it('refuses list and export to everyone but the community staff and district admin', async () => {
     for (const openid of ['demo-resident', 'demo-member', 'demo-property', 'demo-committee']) {
       expect(codeOf(await cloud.call('members', 'list', { page: 1, pageSize: 20 }, openid))).toBe('FORBIDDEN')
@@ -594,6 +620,25 @@ describe('stats and target', () => {
 
     await cloud.ok('members', 'setCommunityTargets', { targets: before.map(([communityId, target]) => ({ communityId, target })) }, 'demo-admin')
     expect(snapshot()).toEqual(before)
+  })
+
+  it('decides which targets change inside the transaction: the same change sent twice at once is written and audited once, from the old target', async () => {
+    const before = cloud.store.get('communities', 'c3')!.registrationTarget
+    const audits = () => cloud.store.find('auditLogs', { action: 'members.setCommunityTargets' })
+    const auditsBefore = audits().length
+    const next = (before ?? 100) + 7
+    const replies = await Promise.all([1, 2].map(() => cloud.call('members', 'setCommunityTargets', { targets: [{ communityId: 'c3', target: next }] }, 'demo-admin')))
+    expect(replies.map(codeOf)).toEqual(['OK', 'OK'])
+    expect(replies.map((r) => (r.ok ? (r.data as { changed: number }).changed : -1)).sort()).toEqual([0, 1])
+    for (const r of replies) expect(r.ok && (r.data as { communities: { communityId: string; target: number }[] }).communities.find((c) => c.communityId === 'c3')?.target).toBe(next)
+    expect(cloud.store.get('communities', 'c3')!.registrationTarget).toBe(next)
+    const logged = audits().slice(auditsBefore)
+    expect(logged.map((l) => l.detail)).toEqual([{ changes: [{ communityId: 'c3', from: before ?? null, to: next }] }])
+
+    // Sending the target it already has: nothing written, nothing audited.
+    expect(await cloud.ok('members', 'setCommunityTargets', { targets: [{ communityId: 'c3', target: next }] }, 'demo-admin')).toMatchObject({ changed: 0 })
+    expect(audits().length).toBe(auditsBefore + 1)
+    await cloud.ok('members', 'setCommunityTargets', { targets: [{ communityId: 'c3', target: before ?? null }] }, 'demo-admin')
   })
 
   it('lets the district admin change the target, and nobody else', async () => {

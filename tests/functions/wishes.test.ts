@@ -66,7 +66,8 @@ test('post, claim, complete, confirm: the member’s minutes become verified ser
   const claimer = a.ok ? 'demo-member' : 'member-2'
   const other = a.ok ? 'member-2' : 'demo-member'
   const mineNow = await cloud.ok('wishes', 'get', { wishId: wish._id }, claimer)
-  expect(mineNow).toMatchObject({ status: 'claimed', claimedByMe: true, residentName: '马桂兰', residentMobile: '13900000031' })
+  // masked; the full number only through the audited revealMobile (issue #16)
+  expect(mineNow).toMatchObject({ status: 'claimed', claimedByMe: true, residentName: '马桂兰', residentMobile: '139****0031' })
   // one message when the staff approved it, one when it was claimed
   expect(cloud.store.find('outbox', { touser: 'elder', templateId: 'tpl-wish-progress' }).map((m: any) => m.data.phrase2.value)).toEqual(['已发布', '已认领'])
 
@@ -253,4 +254,39 @@ describe('review before publication', () => {
     expect((await call('wishes', 'review', { wishId: waiting._id, decision: 'approve' }, 'demo-staff')).error?.code).toBe('CONFLICT')
     expect((await call('wishes', 'get', { wishId: waiting._id }, 'demo-member')).error?.code).toBe('NOT_FOUND')
   })
+})
+
+test('the poster’s full number: only to the claiming member and community staff, through the audited revealMobile (issue #16)', async () => {
+  const wish = await post('elder-2', { title: '帮忙修一下收音机' })
+  const audits = () => cloud.store.count('auditLogs', { action: 'wishes.viewMobile', 'target.id': wish._id })
+  // Open: nobody but staff may call yet; staff see the masked number, members nothing.
+  expect((await cloud.ok('wishes', 'get', { wishId: wish._id }, 'demo-staff')).residentMobile).toBe('139****0032')
+  expect((await cloud.ok('wishes', 'get', { wishId: wish._id }, 'member-2')).residentMobile).toBeUndefined()
+  expect((await call('wishes', 'revealMobile', { wishId: wish._id }, 'member-2')).error?.code).toBe('FORBIDDEN')
+
+  await cloud.ok('wishes', 'claim', { wishId: wish._id }, 'member-2')
+  for (const who of ['member-2', 'demo-staff', 'demo-admin', 'elder-2', 'demo-member']) {
+    expect(JSON.stringify(await cloud.ok('wishes', 'get', { wishId: wish._id }, who))).not.toContain('13900000032')
+  }
+  for (const who of ['demo-member', 'demo-resident', 'demo-staff-2', 'elder']) {
+    expect((await call('wishes', 'revealMobile', { wishId: wish._id }, who)).error?.code).toBe('FORBIDDEN')
+  }
+  expect((await call('wishes', 'revealMobile', { wishId: 'W000000XXXX' }, 'member-2')).error?.code).toBe('NOT_FOUND')
+  expect((await call('wishes', 'revealMobile', { wishId: '' }, 'member-2')).error?.code).toBe('INVALID_INPUT')
+  expect(audits()).toBe(0)
+
+  expect(await cloud.ok('wishes', 'revealMobile', { wishId: wish._id }, 'member-2')).toEqual({ mobile: '13900000032' })
+  expect(cloud.store.findOne('auditLogs', { action: 'wishes.viewMobile', actor: 'member-2', 'target.id': wish._id })).toMatchObject({
+    target: { collection: 'wishes', id: wish._id, label: '何素华' },
+    communityId: 'c1',
+    detail: { whose: 'elder-2', reason: '认领党员联系居民' }
+  })
+  expect(await cloud.ok('wishes', 'revealMobile', { wishId: wish._id }, 'demo-staff')).toEqual({ mobile: '13900000032' })
+  expect(audits()).toBe(2)
+
+  // Once cancelled, the member who claimed it has no more reason to call.
+  await cloud.ok('wishes', 'cancel', { wishId: wish._id, note: '已自行修好' }, 'elder-2')
+  expect((await cloud.ok('wishes', 'get', { wishId: wish._id }, 'member-2')).residentMobile).toBeUndefined()
+  expect((await call('wishes', 'revealMobile', { wishId: wish._id }, 'member-2')).error?.code).toBe('FORBIDDEN')
+  expect(audits()).toBe(2)
 })

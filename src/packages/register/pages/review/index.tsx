@@ -180,7 +180,7 @@ export default function RegisterReviewPage() {
       <Section title='报到名单' subtitle={`共${total}人`}>
         <ChoiceChips options={TABS} value={filters.status} small onChange={(v) => setFilters({ ...filters, status: v as Filters['status'] })} testid='tab' />
         <View className='rg-search'>
-          <Input className='rg-search__input' value={query} placeholder='姓名、手机号或工作单位' confirmType='search' onInput={(e) => setQuery(e.detail.value)} onConfirm={() => setFilters({ ...filters, q: query.trim() })} />
+          <Input className='rg-search__input' value={query} placeholder='姓名、工作单位或完整11位手机号' confirmType='search' onInput={(e) => setQuery(e.detail.value)} onConfirm={() => setFilters({ ...filters, q: query.trim() })} />
           <Text className='rg-search__button' onClick={() => setFilters({ ...filters, q: query.trim() })}>
             搜索
           </Text>

@@ -1,0 +1,77 @@
+/**
+ * Rate limits as data: the one table of every limited action, keyed `<function>.<action>`. The
+ * function shell (server/core/function.ts) looks each call up here and takes one unit of each of
+ * its buckets before the handler runs; a bucket used up answers RATE_LIMITED with the row's
+ * message and the handler never runs (nothing changes). Actions not in the table (staff work such
+ * as notices, reviews, reports) are not limited.
+ *
+ * Buckets (guarded counters in `rateLimits`, server/core/quota.ts — 1–2 round trips each):
+ * - `perPerson`: per caller openid and window. A public lookup without an openid (only the H5
+ *   emulator calls without identity; the mini-program always has one, and the cloud gives
+ *   functions no IP) shares one global bucket of `anonymous` per minute instead.
+ * - `perCommunity`: all callers of one community together, per window (a crowd of fresh openids
+ *   cannot flood one community). The community comes from `communityOf` (the input, else the
+ *   caller's registered one); without one, only the person's bucket applies.
+ *
+ * The per-person figures are far above what one person does by hand (a crowd of 200 signing up
+ * once each is 200 people, one unit each), and far below what a script does.
+ */
+import type { Caller } from './identity'
+import type { RateWindow } from './quota'
+
+export interface RateLimit {
+  /** Calls one person may make per window. */
+  perPerson: number
+  /** Calls all people of one community (or compound, see `communityOf`) together may make per window. */
+  perCommunity?: number
+  /** For `perCommunity`: the community a call counts against (undefined: not counted). */
+  communityOf?: (input: Record<string, unknown>, caller: Caller | null) => string | undefined
+  /** Public actions: calls without an openid, all together, per minute. */
+  anonymous?: number
+  window: RateWindow
+  /** Chinese, shown to the person. */
+  message: string
+}
+
+const idIn = (input: Record<string, unknown>, field: string): string | undefined => (typeof input[field] === 'string' && (input[field] as string)) || undefined
+
+/**
+ * The place a report or wish is about, read from the input without a database read: its compound
+ * (`gridId`, 小区/网格), else the caller's registered compound or community. Fresh openids flooding
+ * one compound share its bucket.
+ */
+const placeOf = (input: Record<string, unknown>, caller: Caller | null): string | undefined =>
+  idIn(input, 'gridId') ?? idIn(input, 'communityId') ?? (caller?.user?.profile?.gridId || caller?.user?.profile?.communityId || undefined)
+
+const TOO_FAST = '操作太频繁，请稍后再试'
+
+export const RATE_LIMITS: Record<string, RateLimit> = {
+  // 三方联动: reports and their conversation. The daily allowance of 5 reports stays in
+  // tickets/create.ts; the per-minute one bounds attempts (refused ones too: each costs a content check).
+  'tickets.create': { perPerson: 10, perCommunity: 200, communityOf: placeOf, window: 'minute', message: '提交太频繁，请稍后再试' },
+  'tickets.comment': { perPerson: 20, window: 'minute', message: '留言太频繁，请稍后再试' },
+  'tickets.confirm': { perPerson: 20, window: 'minute', message: TOO_FAST },
+  'tickets.reopen': { perPerson: 10, window: 'minute', message: TOO_FAST },
+  // 在职党员报到: submitting or editing one's registration.
+  'members.register': { perPerson: 10, window: 'minute', message: '提交太频繁，请稍后再试' },
+  // 微心愿 (the daily allowance of 3 wishes stays in wishes/actions.ts).
+  'wishes.create': { perPerson: 10, perCommunity: 200, communityOf: placeOf, window: 'minute', message: '发布太频繁，请稍后再试' },
+  'wishes.claim': { perPerson: 20, window: 'minute', message: TOO_FAST },
+  'wishes.confirm': { perPerson: 20, window: 'minute', message: TOO_FAST },
+  'wishes.cancel': { perPerson: 20, window: 'minute', message: TOO_FAST },
+  // 志愿服务活动: sign-up and withdrawal loops (each may push messages to others).
+  'activities.signUp': { perPerson: 30, window: 'minute', message: '报名太频繁，请稍后再试' },
+  'activities.withdraw': { perPerson: 30, window: 'minute', message: TOO_FAST },
+  // 邻里中心 bookings.
+  'centers.book': { perPerson: 30, window: 'minute', message: '预约太频繁，请稍后再试' },
+  'centers.cancel': { perPerson: 20, window: 'minute', message: TOO_FAST },
+  // Public lookups: guessing certificate numbers, scraping figures.
+  'activities.verifyCertificate': { perPerson: 20, anonymous: 60, window: 'minute', message: '查询太频繁，请稍后再试' },
+  'wishes.deedTotals': { perPerson: 60, anonymous: 120, window: 'minute', message: '查询太频繁，请稍后再试' }
+}
+
+/** The row of `<function>.<action>`, if it is limited. */
+export function rateLimitOf(fn: string, action: string): RateLimit | undefined {
+  const key = `${fn}.${action}`
+  return Object.prototype.hasOwnProperty.call(RATE_LIMITS, key) ? RATE_LIMITS[key] : undefined
+}

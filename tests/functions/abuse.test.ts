@@ -1,0 +1,276 @@
+/**
+ * Issue #16, abuse and input rows: rate limits as data (server/core/rateLimits.ts, applied by the
+ * function shell), the content check on every text others see, the notices timer only for the
+ * cloud's timer, invisible characters, and impossible dates.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { dateTimeSchema, dayStringSchema, stripInvisible, text } from '../../contracts/common'
+import { RATE_LIMITS } from '../../server/core/rateLimits'
+import { BLOCKED_WORDS } from '../../server/platform/local'
+import { startTestCloud, type TestCloud } from '../support/cloud'
+
+let cloud: TestCloud
+let sceneC1: string
+
+beforeAll(async () => {
+  cloud = await startTestCloud()
+  sceneC1 = (await cloud.ok('qrcodes', 'community', { communityId: 'c1' }, 'demo-staff')).scene
+})
+afterAll(() => cloud?.close())
+
+const START = '2026-11-27T09:00:00+08:00'
+let minute = 0
+/** Every test in its own minute: the per-minute buckets of one test do not reach the next. */
+beforeEach(() => {
+  cloud.clock.set(new Date(START).getTime() + minute++ * 3_600_000)
+})
+
+const blocked = BLOCKED_WORDS[0]
+
+function form(mobile: string, overrides: Record<string, unknown> = {}) {
+  return {
+    scene: sceneC1,
+    name: '刘志远',
+    mobile,
+    workUnit: '市第一人民医院',
+    partyOrg: '市一院党委第二党支部',
+    gridId: 'c1g2',
+    buildingId: 'c1g2b3',
+    unit: '2',
+    room: '502',
+    skills: ['医疗保健'],
+    services: ['elderly'],
+    consent: true,
+    ...overrides
+  }
+}
+
+/** An input each limited action accepts (whatever the handler then answers). */
+const INPUTS: Record<string, object> = {
+  'tickets.create': { category: 'drain', description: '1号楼门口下水道堵塞，污水漫到路面', gridId: 'c1g1', buildingId: 'c1g1b1' },
+  'tickets.comment': { ticketId: 'no-such-ticket', text: '还没有修好' },
+  'tickets.confirm': { ticketId: 'no-such-ticket', rating: 5 },
+  'tickets.reopen': { ticketId: 'no-such-ticket' },
+  'members.register': form('13600000099', { scene: 'nosuchscene' }),
+  'wishes.create': { title: '想要一台轮椅', gridId: 'c1g1' },
+  'wishes.claim': { wishId: 'no-such-wish' },
+  'wishes.confirm': { wishId: 'no-such-wish' },
+  'wishes.cancel': { wishId: 'no-such-wish' },
+  'activities.signUp': { activityId: 'no-such-activity' },
+  'activities.withdraw': { activityId: 'no-such-activity' },
+  'centers.book': { roomId: 'no-such-room', start: '2026-12-01 10:00', purpose: '党小组学习', attendees: 5 },
+  'centers.cancel': { bookingId: 'no-such-booking' },
+  'activities.verifyCertificate': { certificateNo: 'HL-000000' },
+  'wishes.deedTotals': { communityId: 'c1' }
+}
+
+const codeOf = (reply: { ok: boolean; error?: { code: string; message: string } }) => (reply.ok ? 'ok' : reply.error!.code)
+
+describe('rate limits as data', () => {
+  it('the table names the user-generated actions and public lookups the issue asks for, and no staff action', () => {
+    for (const key of ['tickets.create', 'tickets.comment', 'members.register', 'wishes.create', 'activities.signUp', 'centers.book', 'activities.verifyCertificate'])
+      expect(RATE_LIMITS[key]).toBeDefined()
+    expect(Object.keys(RATE_LIMITS).filter((key) => key.startsWith('notices.'))).toEqual([])
+    for (const row of Object.values(RATE_LIMITS)) expect(row.message).toMatch(/[\u4e00-\u9fa5]/)
+  })
+
+  it('every cloud function passes its name to the shell, so the table is looked up', () => {
+    const dir = join(__dirname, '../../cloudfunctions')
+    for (const fn of new Set(Object.keys(RATE_LIMITS).map((key) => key.split('.')[0]))) {
+      expect(readFileSync(join(dir, fn, 'index.ts'), 'utf8')).toContain(`defineFunction('${fn}',`)
+    }
+  })
+
+  it.each(Object.entries(RATE_LIMITS))('%s: one person past the limit answers RATE_LIMITED with its message', async (key, row) => {
+    const [fn, action] = key.split('.')
+    const input = INPUTS[key]
+    expect(input).toBeDefined()
+    const openid = `rl-${key}`
+    // Ten at a time at the same instant: exactly `perPerson` pass the gate (whatever the handler answers them).
+    const first = []
+    for (let i = 0; i < row.perPerson; i += 10)
+      first.push(...(await Promise.all(Array.from({ length: Math.min(10, row.perPerson - i) }, () => cloud.call(fn, action, input, openid)))))
+    expect(first.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED' && r.error.message === row.message)).toEqual([])
+    const over = await cloud.call(fn, action, input, openid)
+    expect(over).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: row.message } })
+    // Someone else is not affected.
+    const notThisLimit = (reply: Awaited<ReturnType<typeof cloud.call>>) => reply.ok || reply.error.message !== row.message
+    expect(notThisLimit(await cloud.call(fn, action, input, `${openid}-other`))).toBe(true)
+    // The next window opens again (a daily allowance inside the handler may still answer).
+    cloud.clock.advance(row.window === 'day' ? 86_400_000 : row.window === 'hour' ? 3_600_000 : 60_000)
+    expect(notThisLimit(await cloud.call(fn, action, input, openid))).toBe(true)
+  })
+
+  it('a ticket past the limit changes nothing', async () => {
+    const openid = 'rl-ticket-nothing'
+    const limit = RATE_LIMITS['tickets.create'].perPerson
+    for (let i = 0; i < limit; i++) await cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)
+    const tickets = cloud.store.count('tickets', {})
+    const counters = cloud.store.count('dailyQuotas', {})
+    const reply = await cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)
+    expect(codeOf(reply)).toBe('RATE_LIMITED')
+    expect(cloud.store.count('tickets', {})).toBe(tickets)
+    expect(cloud.store.count('dailyQuotas', {})).toBe(counters)
+  })
+
+  it('a sign-up past the limit changes nothing', async () => {
+    const openid = 'rl-signup-nothing'
+    const limit = RATE_LIMITS['activities.signUp'].perPerson
+    await Promise.all(Array.from({ length: limit }, () => cloud.call('activities', 'signUp', { activityId: 'no-such-activity' }, openid)))
+    const activity = await cloud.ok(
+      'activities',
+      'create',
+      { title: '社区义诊志愿服务', category: '文明创建', description: '协助医生开展义诊', start: '2026-12-29 09:00', end: '2026-12-29 11:00', signUpDeadline: '2026-12-28 18:00', place: { name: '锦绣花园活动中心' }, capacity: 5 },
+      'demo-staff'
+    )
+    const reply = await cloud.call('activities', 'signUp', { activityId: activity._id }, openid)
+    expect(codeOf(reply)).toBe('RATE_LIMITED')
+    expect(cloud.store.count('activitySignups', { activityId: activity._id })).toBe(0)
+    expect(cloud.store.get('activities', activity._id)).toMatchObject({ confirmedCount: 0 })
+  })
+
+  it('a registration past the limit changes nothing', async () => {
+    const openid = 'rl-register-nothing'
+    const limit = RATE_LIMITS['members.register'].perPerson
+    await Promise.all(Array.from({ length: limit }, () => cloud.call('members', 'register', INPUTS['members.register'], openid)))
+    const reply = await cloud.call('members', 'register', form('13600000098'), openid)
+    expect(codeOf(reply)).toBe('RATE_LIMITED')
+    expect(cloud.store.count('registrations', { openid })).toBe(0)
+  })
+
+  it('a compound flooded by many fresh openids is cut off as a whole', async () => {
+    const row = RATE_LIMITS['tickets.create']
+    const window = '2026-11-27T' // the counter of the current minute, filled up to the limit
+    const now = new Date(cloud.clock.now() + 8 * 3_600_000).toISOString().slice(0, 16)
+    expect(now.startsWith(window.slice(0, 8))).toBe(true)
+    cloud.store.insertOne('rateLimits', { _id: `tickets.create:c:c1g1:${now}`, key: 'tickets.create', subject: 'c:c1g1', window: now, count: row.perCommunity })
+    const tickets = cloud.store.count('tickets', {})
+    const reply = await cloud.call('tickets', 'create', INPUTS['tickets.create'], 'rl-fresh-openid')
+    expect(reply).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: row.message } })
+    expect(cloud.store.count('tickets', {})).toBe(tickets)
+    // Another compound is not affected.
+    expect(codeOf(await cloud.call('tickets', 'create', { ...INPUTS['tickets.create'], gridId: 'c1g2', buildingId: undefined }, 'rl-fresh-openid-2'))).not.toBe('RATE_LIMITED')
+  })
+
+  it('200 certificate guesses from one openid are cut off after the limit', async () => {
+    const row = RATE_LIMITS['activities.verifyCertificate']
+    const guesses = Array.from({ length: 200 }, (_, i) => `HL-${String(100000 + i)}`)
+    const replies = []
+    for (let i = 0; i < guesses.length; i += 50)
+      replies.push(...(await Promise.all(guesses.slice(i, i + 50).map((no) => cloud.call('activities', 'verifyCertificate', { certificateNo: no }, 'guesser')))))
+    const limited = replies.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED')
+    expect(replies.length - limited.length).toBe(row.perPerson)
+    expect(limited.length).toBe(200 - row.perPerson)
+  })
+
+  it('200 certificate guesses without an openid (H5 emulator) share one global bucket per minute', async () => {
+    const row = RATE_LIMITS['activities.verifyCertificate']
+    const replies = []
+    for (let i = 0; i < 200; i += 50)
+      replies.push(...(await Promise.all(Array.from({ length: 50 }, (_, j) => cloud.call('activities', 'verifyCertificate', { certificateNo: `HL-${200000 + i + j}` })))))
+    const passed = replies.filter((r) => r.ok || r.error.code !== 'RATE_LIMITED')
+    expect(passed.length).toBe(row.anonymous)
+    cloud.clock.advance(60_000)
+    expect(codeOf(await cloud.call('activities', 'verifyCertificate', { certificateNo: 'HL-299999' }))).not.toBe('RATE_LIMITED')
+  })
+})
+
+describe('content check on every text others see', () => {
+  it.each([
+    ['name', { name: `王${blocked}` }],
+    ['workUnit', { workUnit: `${blocked}有限公司` }],
+    ['partyOrg', { partyOrg: `${blocked}党支部` }],
+    ['skills', { skills: ['理发', `${blocked}`] }]
+  ])('a registration with a blocked word in %s is refused, naming the field, and nothing is stored', async (field, overrides) => {
+    const openid = `cc-register-${field}`
+    const reply = await cloud.call('members', 'register', form(`1370000000${field.length}`, overrides), openid)
+    expect(reply.ok).toBe(false)
+    if (!reply.ok) {
+      expect(reply.error.code).toBe('INVALID_INPUT')
+      expect(reply.error.fields).toEqual([field])
+      expect(reply.error.message).toMatch(/违规/)
+    }
+    expect(cloud.store.count('registrations', { openid })).toBe(0)
+  })
+
+  it('a reject reason with a blocked word is refused and the registration stays pending', async () => {
+    const out = await cloud.ok('members', 'register', form('13700000101'), 'cc-review')
+    const id = out.registration.id as string
+    const reply = await cloud.call('members', 'review', { registrationId: id, decision: 'reject', reason: `涉嫌${blocked}` }, 'demo-staff')
+    expect(reply.ok).toBe(false)
+    if (!reply.ok) expect(reply.error).toMatchObject({ code: 'INVALID_INPUT', fields: ['reason'] })
+    expect(cloud.store.get('registrations', id)).toMatchObject({ status: 'pending' })
+    await cloud.ok('members', 'review', { registrationId: id, decision: 'reject', reason: '住址不在本社区辖区' }, 'demo-staff')
+    expect(cloud.store.get('registrations', id)).toMatchObject({ status: 'rejected', rejectReason: '住址不在本社区辖区' })
+  })
+})
+
+describe('the notices timer', () => {
+  it('a person calling {Type: "Timer"} with an openid does not run it', async () => {
+    const reply = await cloud.call('notices', undefined as unknown as string, { Type: 'Timer', TriggerName: 'pushDueNotices' }, 'demo-resident')
+    expect(reply).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.any(String) } })
+  })
+
+  it('the cloud timer (no openid) runs it', async () => {
+    const reply = await cloud.call('notices', undefined as unknown as string, { Type: 'Timer', TriggerName: 'pushDueNotices' })
+    expect(reply.ok).toBe(true)
+  })
+})
+
+describe('invisible characters', () => {
+  const zw = ['\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069']
+
+  it('are removed before trimming and length checks', () => {
+    expect(stripInvisible(zw.join(''))).toBe('')
+    expect(stripInvisible('刘\u200B志\u202E远')).toBe('刘志远')
+    // A joiner drawing one emoji is kept.
+    expect(stripInvisible('👨\u200D👩\u200D👧')).toBe('👨\u200D👩\u200D👧')
+    const name = text(2, 30, '姓名')
+    expect(name.safeParse('\u200B\u200B\u200B').success).toBe(false)
+    expect(name.parse(' 刘\u200B志远\uFEFF ')).toBe('刘志远')
+  })
+
+  it('a registration name of three U+200B is refused with a Chinese message and nothing is stored', async () => {
+    const openid = 'zw-register'
+    const reply = await cloud.call('members', 'register', form('13700000201', { name: '\u200B\u200B\u200B' }), openid)
+    expect(reply.ok).toBe(false)
+    if (!reply.ok) {
+      expect(reply.error).toMatchObject({ code: 'INVALID_INPUT', fields: ['name'] })
+      expect(reply.error.message).toMatch(/姓名/)
+    }
+    expect(cloud.store.count('registrations', { openid })).toBe(0)
+  })
+
+  it('texts are stored without them', async () => {
+    const out = await cloud.ok('members', 'register', form('13700000202', { name: '刘\u200B志\u202E远', workUnit: '\u2066市第一人民医院\u2069' }), 'zw-stored')
+    expect(cloud.store.get('registrations', out.registration.id)).toMatchObject({ name: '刘志远', workUnit: '市第一人民医院' })
+  })
+
+  it('a ticket description of zero-width characters is refused', async () => {
+    const reply = await cloud.call('tickets', 'create', { ...INPUTS['tickets.create'], description: '\u200B'.repeat(10) }, 'zw-ticket')
+    expect(codeOf(reply)).toBe('INVALID_INPUT')
+  })
+})
+
+describe('impossible dates', () => {
+  it.each(['2026-13-45', '2026-02-30', '2026-04-31', '2026-00-10', '2025-02-29'])('activities.list {date: %s} is refused in Chinese', async (date) => {
+    const reply = await cloud.call('activities', 'list', { date }, 'demo-resident')
+    expect(reply.ok).toBe(false)
+    if (!reply.ok) {
+      expect(reply.error).toMatchObject({ code: 'INVALID_INPUT', fields: ['date'] })
+      expect(reply.error.message).toMatch(/[\u4e00-\u9fa5]/)
+      expect(reply.error.message).not.toMatch(/Invalid|expected/i)
+    }
+  })
+
+  it('real days pass, 29 February of a leap year included', async () => {
+    expect((await cloud.call('activities', 'list', { date: '2026-11-27' }, 'demo-resident')).ok).toBe(true)
+    expect(dayStringSchema().safeParse('2028-02-29').success).toBe(true)
+  })
+
+  it('date-times with an impossible date or time are refused; real ones and epoch millis pass', () => {
+    for (const bad of ['2026-13-45 09:00', '2026-02-30T10:00', '2026-11-27 25:00', '2026-11-27 09:61']) expect(dateTimeSchema.safeParse(bad).success).toBe(false)
+    for (const good of ['2026-11-27 09:00', '2026-11-27T09:00:00+08:00', '2028-02-29 10:00', 1_764_000_000_000]) expect(dateTimeSchema.safeParse(good).success).toBe(true)
+  })
+})
