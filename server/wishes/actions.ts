@@ -19,7 +19,7 @@ import { transaction } from '../core/transaction'
 import { AppError, conflict, forbidden, notFound } from '../core/errors'
 import { canManageCommunity, hasRole, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { maskName } from '../core/mask'
+import { maskMobile, maskName } from '../core/mask'
 import { getById, namesById } from '../core/records'
 import { shanghai } from '../core/time'
 import { TEMPLATES, phrase, thing } from '../notify/templates'
@@ -30,6 +30,7 @@ import { returnDailyQuota, takeDailyQuota } from '../tickets/quota'
 import { photoViews } from '../tickets/view'
 import { wishDeed, type DeedRecord } from './deeds'
 import type { WishEventRecord, WishRecord } from './model'
+import { mayCallResident } from './reveal'
 
 const WISH_PAGE = 'packages/tickets/pages/wish/index'
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ'
@@ -111,7 +112,8 @@ async function views(ws: WishRecord[], caller: Caller): Promise<Wish[]> {
         gridName: grids.get(w.gridId) ?? '',
         buildingName: w.buildingId ? buildings.get(w.buildingId) : undefined,
         residentName: insider || w.showName ? w.residentName : '居民',
-        residentMobile: (claimedByMe && w.status !== 'cancelled') || staff ? (w.residentMobile ?? undefined) : undefined,
+        // Masked, for those who may call (they dial through `revealMobile`, audited).
+        residentMobile: mayCallResident(caller, w) ? maskMobile(w.residentMobile ?? undefined) : undefined,
         mine,
         claimedByMe,
         memberName: w.memberName ? (insider ? w.memberName : maskName(w.memberName)) : undefined,

@@ -2,6 +2,7 @@ import { wishesContract } from '../../contracts/wishes'
 import { action } from '../core/function'
 import { cancelWish, claimWish, completeWish, confirmWish, createWish, getWish, listWishes, releaseWish, reviewWish } from './actions'
 import { deedTotals, listDeeds } from './ledger'
+import { revealResidentMobile } from './reveal'
 
 const c = wishesContract
 
@@ -17,5 +18,7 @@ export const wishesActions = {
   cancel: action({ input: c.cancel.input, access: 'signedIn', handler: (input, { caller }) => cancelWish(caller, input) }),
   review: action({ input: c.review.input, access: ['staff', 'district_admin'], handler: (input, { caller }) => reviewWish(caller, input) }),
   deeds: action({ input: c.deeds.input, access: 'signedIn', handler: (input) => listDeeds(input) }),
-  deedTotals: action({ input: c.deedTotals.input, access: 'public', handler: (input) => deedTotals(input.communityId) })
+  deedTotals: action({ input: c.deedTotals.input, access: 'public', handler: (input) => deedTotals(input.communityId) }),
+  /** The claiming member or community staff (checked on the wish): the poster's full number, audited. */
+  revealMobile: action({ input: c.revealMobile.input, access: 'signedIn', handler: (input, { caller }) => revealResidentMobile(caller, input.wishId) })
 }
