@@ -79,22 +79,14 @@ async function takeCommunityUnit(key: string, limit: RateLimit, input: unknown, 
  * contract, identify the caller from `getWXContext().OPENID` (never from the event), check access,
  * run the handler and wrap the result in the reply envelope. A transaction conflict that outlived
  * its retries becomes CONFLICT; other unexpected errors become INTERNAL without leaking their text.
+ * `fn` is the function's name (cloudfunctions/<fn>): its rate limits are the rows `<fn>.<action>` of
+ * server/core/rateLimits.ts, the only place they are declared.
  */
-export function defineFunction(actions: Record<string, ActionDef>): (event: unknown) => Promise<Reply<unknown>>
-/**
- * The shell of the cloud function `fn` (cloudfunctions/<fn>): also applies the rate limits of
- * `<fn>.<action>` in server/core/rateLimits.ts — the table is the only place they are declared.
- */
-export function defineFunction(fn: string, actions: Record<string, ActionDef>): (event: unknown) => Promise<Reply<unknown>>
-export function defineFunction(fnOrActions: string | Record<string, ActionDef>, maybeActions?: Record<string, ActionDef>) {
-  const fn = typeof fnOrActions === 'string' ? fnOrActions : undefined
-  const actions = (typeof fnOrActions === 'string' ? maybeActions : fnOrActions) ?? {}
-  if (fn) {
-    // A row naming an action the function does not have is a typo that would limit nothing.
-    for (const key of Object.keys(RATE_LIMITS)) {
-      if (key.startsWith(`${fn}.`) && !Object.prototype.hasOwnProperty.call(actions, key.slice(fn.length + 1)))
-        throw new Error(`rate limit ${key}: function ${fn} has no such action`)
-    }
+export function defineFunction(fn: string, actions: Record<string, ActionDef>): (event: unknown) => Promise<Reply<unknown>> {
+  // A row naming an action the function does not have is a typo that would limit nothing.
+  for (const key of Object.keys(RATE_LIMITS)) {
+    if (key.startsWith(`${fn}.`) && !Object.prototype.hasOwnProperty.call(actions, key.slice(fn.length + 1)))
+      throw new Error(`rate limit ${key}: function ${fn} has no such action`)
   }
   return async function main(event: unknown): Promise<Reply<unknown>> {
     try {
@@ -110,7 +102,7 @@ export function defineFunction(fnOrActions: string | Record<string, ActionDef>, 
       const parsed = parseInput(def.input, rest)
       if (!parsed.ok) return fail('INVALID_INPUT', parsed.message, parsed.fields)
       const openid = sdk().getWXContext().OPENID as string | undefined
-      const limit = fn ? rateLimitOf(fn, name) : undefined
+      const limit = rateLimitOf(fn, name)
       const key = `${fn}.${name}`
       // The caller's own bucket is taken alongside the identity lookup (no added wait).
       const [caller] = await Promise.all([

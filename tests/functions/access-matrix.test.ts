@@ -14,32 +14,9 @@
  * by cloning a seeded record in the store), so one caller's success never changes the next one's.
  */
 import type { Reply } from '../../contracts/reply'
-import { activitiesActions } from '../../server/activities'
-import { centersActions } from '../../server/centers'
-import { companiesActions } from '../../server/companies'
-import { membersActions } from '../../server/members'
-import { noticesActions } from '../../server/notices'
-import { qrcodesActions } from '../../server/qrcodes'
-import { reportsActions } from '../../server/reports'
-import { teamsActions } from '../../server/teams'
-import { ticketsActions } from '../../server/tickets'
-import { usersActions } from '../../server/users'
-import { wishesActions } from '../../server/wishes'
+import { ROUTERS } from '../support/routers'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 
-const ROUTERS: Record<string, Record<string, unknown>> = {
-  activities: activitiesActions,
-  centers: centersActions,
-  companies: companiesActions,
-  members: membersActions,
-  notices: noticesActions,
-  qrcodes: qrcodesActions,
-  reports: reportsActions,
-  teams: teamsActions,
-  tickets: ticketsActions,
-  users: usersActions,
-  wishes: wishesActions
-}
 
 // ---------------------------------------------------------------------------------------------
 // Callers

@@ -497,6 +497,34 @@ describe('check-in and no-shows', () => {
   })
 })
 
+/** A no-show booking as an import (or an older system) would leave it: no sweep ever saw it. */
+const importedNoShow = (roomId: string, roomName: string, who: string, day: string, i: number) => ({
+  _id: `bk-imported-${who}-${i}`,
+  roomId,
+  roomName,
+  centerId: 'ctr-c1g1',
+  centerName: '锦绣花园党建+邻里中心',
+  communityId: 'c1',
+  openid: who,
+  start: new Date(`${day}T10:00:00+08:00`),
+  end: new Date(`${day}T11:00:00+08:00`),
+  slots: 1,
+  slotIds: [],
+  purpose: '读书会',
+  attendees: 3,
+  status: 'no_show',
+  needsApproval: false,
+  cancelBeforeMinutes: 120,
+  quotaId: `${roomId}:${who}:${day}`,
+  day,
+  weekKey: day,
+  monthKey: day.slice(0, 7),
+  hours: 1,
+  history: [],
+  createdAt: new Date(`${day}T08:00:00+08:00`),
+  updatedAt: new Date(`${day}T10:15:00+08:00`)
+})
+
 describe('issue #17: open hours only while a room existed; suspension from the record of no-shows', () => {
   test('a room created mid-period counts open hours only from its creation (and not while switched off)', async () => {
     cloud.clock.set('2026-12-04T10:00:00+08:00') // a Friday: open 08:00–21:00; weekends 09:00–18:00
@@ -523,32 +551,7 @@ describe('issue #17: open hours only while a room existed; suspension from the r
   test('six no-shows already on record (no sweep ever judged them) suspend booking at once', async () => {
     const room = await newRoom()
     const who = 'imported-resident'
-    const noShows = ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25'].map((day, i) => ({
-      _id: `bk-imported-${i}`,
-      roomId: room.id,
-      roomName: room.name,
-      centerId: 'ctr-c1g1',
-      centerName: '锦绣花园党建+邻里中心',
-      communityId: 'c1',
-      openid: who,
-      start: new Date(`${day}T10:00:00+08:00`),
-      end: new Date(`${day}T11:00:00+08:00`),
-      slots: 1,
-      slotIds: [],
-      purpose: '读书会',
-      attendees: 3,
-      status: 'no_show',
-      needsApproval: false,
-      cancelBeforeMinutes: 120,
-      quotaId: `${room.id}:${who}:${day}`,
-      day,
-      weekKey: day,
-      monthKey: '2026-11',
-      hours: 1,
-      history: [],
-      createdAt: new Date(`${day}T08:00:00+08:00`),
-      updatedAt: new Date(`${day}T10:15:00+08:00`)
-    }))
+    const noShows = ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25'].map((day, i) => importedNoShow(room.id, room.name, who, day, i))
     cloud.store.insertMany('bookings', noShows)
     const bookingsBefore = cloud.store.count('bookings')
     const refused = await book(room.id, `${MONDAY} 10:00`, who)
@@ -566,33 +569,6 @@ describe('issue #17: open hours only while a room existed; suspension from the r
 })
 
 describe('one suspension rule for bookings and the sweep (K1); centres closed before their first status (K4)', () => {
-  const importedNoShow = (roomId: string, roomName: string, who: string, day: string, i: number) => ({
-    _id: `bk-k1-${who}-${i}`,
-    roomId,
-    roomName,
-    centerId: 'ctr-c1g1',
-    centerName: '锦绣花园党建+邻里中心',
-    communityId: 'c1',
-    openid: who,
-    start: new Date(`${day}T10:00:00+08:00`),
-    end: new Date(`${day}T11:00:00+08:00`),
-    slots: 1,
-    slotIds: [],
-    purpose: '读书会',
-    attendees: 3,
-    status: 'no_show',
-    needsApproval: false,
-    cancelBeforeMinutes: 120,
-    quotaId: `${roomId}:${who}:${day}`,
-    day,
-    weekKey: day,
-    monthKey: day.slice(0, 7),
-    hours: 1,
-    history: [],
-    createdAt: new Date(`${day}T08:00:00+08:00`),
-    updatedAt: new Date(`${day}T10:15:00+08:00`)
-  })
-
   test('no-shows inside an earlier, only derived suspension never count again when the sweep judges a new one', async () => {
     const room = await newRoom({ weeklyQuota: 5 })
     const who = 'k1-resident'

@@ -499,7 +499,7 @@ describe('a conflict that outlives the retries', () => {
     const blocker = await (db() as unknown as { startTransaction(): Promise<any> }).startTransaction()
     await blocker.collection('settings').doc('race-probe').set({ data: { value: 1 } })
     let seen: unknown
-    const main = defineFunction({
+    const main = defineFunction('probe', {
       probe: action({
         input: z.object({}),
         access: 'public',
