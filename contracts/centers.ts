@@ -258,6 +258,7 @@ export const bookingViewSchema = z.object({
   cancelDeadline: z.string(),
   /** Staff views only. */
   bookerName: z.string().optional(),
+  /** Masked (138****1234), staff views only, and only when the booker agreed to be called (`shareMobile`); staff dial through `revealMobile` (audited). */
   bookerMobile: z.string().optional(),
   history: z.array(historyEntrySchema).optional()
 })
@@ -418,8 +419,15 @@ export const bookInput = z.object({
   /** Consecutive slots from `start`. */
   slots: z.number().int().min(1).max(8).default(1),
   purpose: text(2, 100),
-  attendees: z.number().int().min(1).max(1000)
+  attendees: z.number().int().min(1).max(1000),
+  /**
+   * The person agrees that the handling parties may call them on their registered mobile: only then
+   * is the number copied onto the booking (and a `contact` consent recorded); otherwise none is stored.
+   */
+  shareMobile: z.boolean().optional()
 })
+/** Staff of the booking's community (district admin: any): the booker's full number, to call them. */
+export const revealMobileInput = z.object({ bookingId: idSchema })
 export const cancelInput = z.object({ bookingId: idSchema, reason: text(1, 100).optional() })
 export const REVIEW_DECISIONS = ['approve', 'reject'] as const
 export const reviewInput = z
@@ -549,7 +557,9 @@ export const centersContract = {
   blackouts: { input: blackoutsInput, output: pageOf(blackoutViewSchema) },
   liftBlackout: { input: liftBlackoutInput, output: blackoutViewSchema },
   sweep: { input: sweepInput, output: sweepResultSchema },
-  settings: { input: settingsInput, output: settingsSchema }
+  settings: { input: settingsInput, output: settingsSchema },
+  /** Staff of the booking's community (district admin: any): the booker's full number (audited, `centers.viewMobile`). */
+  revealMobile: { input: revealMobileInput, output: z.object({ mobile: z.string() }) }
 } as const
 
 export type CentersContract = typeof centersContract

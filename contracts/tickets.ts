@@ -105,7 +105,12 @@ export const ticketsCreateInput = z.object({
   gridId: idSchema,
   buildingId: idSchema.optional(),
   /** Whether other residents may see the reporter's name (never the phone). Default: not shown. */
-  showName: z.boolean().optional()
+  showName: z.boolean().optional(),
+  /**
+   * The person agrees that the handling parties may call them on their registered mobile: only then
+   * is the number copied onto the ticket (and a `contact` consent recorded); otherwise none is stored.
+   */
+  shareMobile: z.boolean().optional()
 })
 
 export const ticketsListInput = pageInputSchema.extend({

@@ -52,7 +52,12 @@ export const wishesCreateInput = z.object({
   gridId: idSchema.optional(),
   buildingId: idSchema.optional(),
   /** Whether other residents may see the poster's name (the claiming member always sees it). */
-  showName: z.boolean().optional()
+  showName: z.boolean().optional(),
+  /**
+   * The person agrees that the handling parties may call them on their registered mobile: only then
+   * is the number copied onto the wish (and a `contact` consent recorded); otherwise none is stored.
+   */
+  shareMobile: z.boolean().optional()
 })
 
 export const wishesListInput = pageInputSchema.extend({

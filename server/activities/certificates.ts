@@ -31,6 +31,7 @@ import { DISTRICT_ISSUER, ID_CONSENT_PURPOSE, maskIdNumber, VERIFIED_STATUSES } 
 import type { Role } from '../../contracts/roles'
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
+import { recordConsent } from '../core/consents'
 import { db } from '../core/db'
 import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors'
 import { hasRole, isDistrictAdmin } from '../core/guard'
@@ -278,8 +279,9 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
   let identity = volunteer.identity
   if (input.identity) {
     identity = { type: input.identity.idType, masked: maskIdNumber(input.identity.idNumber), consentAt: clock.date(), purpose: ID_CONSENT_PURPOSE }
+    // A new (or changed) document: stored with the consent record (policy version) beside it.
     if (volunteer.identity?.type !== identity.type || volunteer.identity?.masked !== identity.masked || !volunteer.identity?.consentAt)
-      await db().collection(VOLUNTEERS).doc(subject.openid).update({ data: { identity } })
+      await Promise.all([db().collection(VOLUNTEERS).doc(subject.openid).update({ data: { identity } }), recordConsent(subject.openid, 'identity', 'activities.certificate')])
   }
   if (!identity)
     throw forVolunteer

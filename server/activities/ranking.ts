@@ -2,6 +2,7 @@
 import { z } from '../../contracts/zod'
 import type { Ranking, rankingInput } from '../../contracts/activities'
 import { VERIFIED_STATUSES } from '../../contracts/activities'
+import { recordConsent, recordWithdrawal } from '../core/consents'
 import { db } from '../core/db'
 import { invalid } from '../core/errors'
 import type { Caller } from '../core/identity'
@@ -91,6 +92,11 @@ export async function ranking(caller: Caller, input: RankingInput): Promise<Rank
 /** Whether the caller appears by name in the ranking (off until they turn it on). */
 export async function setPreferences(caller: Caller, rankingOptIn: boolean): Promise<{ rankingOptIn: boolean }> {
   const volunteer = await ensureVolunteer(callerPerson(caller))
-  await db().collection(VOLUNTEERS).doc(volunteer._id).update({ data: { rankingOptIn } })
+  const wasOn = volunteer.rankingOptIn === true
+  const update = db().collection(VOLUNTEERS).doc(volunteer._id).update({ data: { rankingOptIn } })
+  // Turning it on is a consent, turning it off a withdrawal (recorded beside the change; no change, no record).
+  if (rankingOptIn && !wasOn) await Promise.all([update, recordConsent(caller.openid, 'ranking', 'activities.setPreferences')])
+  else if (!rankingOptIn && wasOn) await Promise.all([update, recordWithdrawal(caller.openid, 'ranking', 'activities.setPreferences')])
+  else await update
   return { rankingOptIn }
 }

@@ -14,6 +14,7 @@ import type { BookingView } from '../../contracts/centers'
 import type { z } from '../../contracts/zod'
 import type { bookInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
+import { recordConsent } from '../core/consents'
 import { db } from '../core/db'
 import { AppError, invalid } from '../core/errors'
 import type { Caller } from '../core/identity'
@@ -86,6 +87,8 @@ export async function book(input: BookInput, caller: Caller): Promise<BookingVie
   const slotIds = grid.slots.map((s) => slotIdOf(room._id, slotKeyOf(s.start)))
   const createdAt = clock.date()
   const profile = caller.user?.profile
+  // The number goes onto the booking only with the booker's consent to be called (个人信息保护法 第十四条).
+  const mobile = input.shareMobile === true ? profile?.mobile || null : null
   const booking: BookingDoc = {
     _id: bookingId,
     roomId: room._id,
@@ -95,7 +98,7 @@ export async function book(input: BookInput, caller: Caller): Promise<BookingVie
     communityId: center.communityId,
     openid: caller.openid,
     bookerName: profile?.name,
-    bookerMobile: profile?.mobile,
+    bookerMobile: mobile,
     start: new Date(start),
     end: new Date(end),
     slots: input.slots,
@@ -140,6 +143,7 @@ export async function book(input: BookInput, caller: Caller): Promise<BookingVie
     if (quota) await tx.collection(COLL.quotas).doc(quotaId).update({ data: { count: used + 1 } })
     else await tx.collection(COLL.quotas).add({ data: { _id: quotaId, roomId: room._id, openid: caller.openid, weekKey, count: 1 } })
     await tx.collection(COLL.bookings).add({ data: booking })
+    if (mobile) await recordConsent(caller.openid, 'contact', 'centers.book', tx)
   })
 
   return toBookingView(booking, caller, { checkInMinutes: settings.checkInMinutes })

@@ -17,6 +17,7 @@ import { cancel, review } from './decide'
 import { fund } from './fund'
 import { sweep } from './lifecycle'
 import { places, roomCode, saveCenter, saveRoom, setStatus, uploadCenterPhoto } from './manage'
+import { revealBookerMobile } from './reveal'
 import { loadSettings, saveSettings } from './store'
 import { getCenter } from './access'
 import { utilisation } from './utilisation'
@@ -45,6 +46,8 @@ export const centersActions = {
   roomCode: action({ input: C.roomCode.input, access: STAFF, handler: (input, { caller }) => roomCode(input, caller) }),
   blackouts: action({ input: C.blackouts.input, access: STAFF, handler: (input, { caller }) => listBlackouts(input, caller) }),
   liftBlackout: action({ input: C.liftBlackout.input, access: STAFF, handler: (input, { caller }) => liftBlackout(input, caller) }),
+  /** The centre's managers: the booker's full number, to call them (audited). */
+  revealMobile: action({ input: C.revealMobile.input, access: STAFF, handler: (input, { caller }) => revealBookerMobile(caller, input.bookingId) }),
   /** Staff trigger the no-show sweep by hand (the cloud also runs it on a timer). */
   sweep: action({
     input: C.sweep.input,

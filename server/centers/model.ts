@@ -131,7 +131,8 @@ export interface BookingDoc {
   communityId: string
   openid: string
   bookerName?: string
-  bookerMobile?: string
+  /** Only when the booker agreed to be called (`shareMobile`); null otherwise. */
+  bookerMobile?: string | null
   start: Date
   end: Date
   slots: number

@@ -1,6 +1,7 @@
 import type { CommunityStructure, RegisterOutput, SceneOutput, registerInput } from '../../contracts/members'
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
+import { recordConsent } from '../core/consents'
 import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, conflict, invalid } from '../core/errors'
@@ -141,7 +142,8 @@ export async function register(input: RegisterData, caller: Caller): Promise<Reg
         .where({ _id: pending._id, status: 'pending' })
         .update({ data: changes })
       if (updated.stats.updated === 0) continue // reviewed in the meantime: read again
-      const record = await getById<RegistrationRecord>(REGISTRATIONS, pending._id, '报到记录')
+      // The consent given with this submission (policy version and time), alongside the read back.
+      const [record] = await Promise.all([getById<RegistrationRecord>(REGISTRATIONS, pending._id, '报到记录'), recordConsent(caller.openid, 'registration', 'members.register')])
       return { registration: await toView(record, { withMobile: true }), created: false, transfer: record.isTransfer }
     }
 
@@ -157,7 +159,9 @@ export async function register(input: RegisterData, caller: Caller): Promise<Reg
     try {
       const added = await db().collection(REGISTRATIONS).add({ data: record })
       const saved = { ...record, _id: added._id } as RegistrationRecord
-      return { registration: await toView(saved, { withMobile: true }), created: true, transfer: saved.isTransfer }
+      // The consent given with this submission (policy version and time), alongside the view's reads.
+      const [registration] = await Promise.all([toView(saved, { withMobile: true }), recordConsent(caller.openid, 'registration', 'members.register')])
+      return { registration, created: true, transfer: saved.isTransfer }
     } catch (error) {
       // The same person's other phone created the pending registration first (unique slot).
       if (!isDuplicateKey(error)) throw error

@@ -3,6 +3,7 @@ import { TICKET_LIMITS, type TicketDetail } from '../../contracts/tickets'
 import type { z } from '../../contracts/zod'
 import type { ticketsCreateInput } from '../../contracts/tickets'
 import { clock } from '../core/clock'
+import { recordConsent } from '../core/consents'
 import { db, isDuplicateKey } from '../core/db'
 import type { Caller } from '../core/identity'
 import { shanghai } from '../core/time'
@@ -32,6 +33,8 @@ export async function createTicket(caller: Caller, input: z.infer<typeof tickets
 
   let ticket: TicketRecord | null = null
   const gridName = place.grid.name
+  // The number goes onto the ticket only with the reporter's consent to be called (个人信息保护法 第十四条).
+  const mobile = input.shareMobile === true ? caller.user?.profile.mobile || null : null
   try {
     const rule = await ruleFor(input.category)
     const party = leadPartyFor(rule, place)
@@ -46,7 +49,7 @@ export async function createTicket(caller: Caller, input: z.infer<typeof tickets
         buildingId: place.building?._id ?? null,
         companyId: place.company?._id ?? null,
         hasOwnersCommittee: place.hasOwnersCommittee,
-        reporter: { openid: caller.openid, name: caller.user?.profile.name || '居民', mobile: caller.user?.profile.mobile ?? null },
+        reporter: { openid: caller.openid, name: caller.user?.profile.name || '居民', mobile },
         showName: input.showName ?? false,
         party,
         rule,
@@ -73,6 +76,7 @@ export async function createTicket(caller: Caller, input: z.infer<typeof tickets
               party
             })
           })
+          if (mobile) await recordConsent(caller.openid, 'contact', 'tickets.create', tx)
         })
         ticket = candidate
       } catch (error) {

@@ -14,6 +14,7 @@ import {
 import type { z } from '../../contracts/zod'
 import { recordServiceFromWish } from '../activities/records'
 import { clock } from '../core/clock'
+import { recordConsent } from '../core/consents'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
 import { AppError, conflict, forbidden, notFound } from '../core/errors'
@@ -154,6 +155,8 @@ export async function createWish(caller: Caller, input: z.infer<typeof wishesCre
   ])
   await takeDailyQuota('wish', caller.openid, WISH_LIMITS.perDay, `每人每天最多发布${WISH_LIMITS.perDay}个心愿`)
   const now = clock.date()
+  // The number goes onto the wish only with the poster's consent to be called (个人信息保护法 第十四条).
+  const mobile = input.shareMobile === true ? caller.user?.profile.mobile || null : null
   const base: Omit<WishRecord, '_id'> = {
     category: input.category,
     title: input.title,
@@ -163,7 +166,7 @@ export async function createWish(caller: Caller, input: z.infer<typeof wishesCre
     buildingId: place.building?._id ?? null,
     residentOpenid: caller.openid,
     residentName: nameOf(caller),
-    residentMobile: caller.user?.profile.mobile ?? null,
+    residentMobile: mobile,
     showName: input.showName ?? false,
     // Published only once the community's staff approve it (reviewWish).
     status: 'pending',
@@ -195,6 +198,7 @@ export async function createWish(caller: Caller, input: z.infer<typeof wishesCre
         await db().runTransaction(async (tx) => {
           await tx.collection('wishes').add({ data: wish })
           await tx.collection('wishEvents').add({ data: { _id: `${wish._id}:0001`, wishId: wish._id, seq: 1, kind: 'created', at: now, actorOpenid: caller.openid, actorName: wish.residentName, note: null } })
+          if (mobile) await recordConsent(caller.openid, 'contact', 'wishes.create', tx)
         })
         return one(wish, caller)
       } catch (error) {

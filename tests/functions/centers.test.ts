@@ -262,7 +262,8 @@ describe('booking', () => {
 describe('approval', () => {
   test('a pending booking holds its slot; staff approve and the resident is told', async () => {
     const room = await newRoom({ needsApproval: true })
-    const b = await okBook(room.id, `${MONDAY} 10:00`, 'demo-resident')
+    // The booker agreed to be called (shareMobile): staff see the masked number.
+    const b = await okBook(room.id, `${MONDAY} 10:00`, 'demo-resident', { shareMobile: true })
     expect(b.status).toBe('pending')
     expect(codeOf(await book(room.id, `${MONDAY} 10:00`, 'demo-member'))).toBe('CONFLICT')
     const queue = await cloud.ok('centers', 'bookings', { centerId: 'ctr-c1g1', status: 'pending', pageSize: 100 }, 'demo-staff')

@@ -174,7 +174,8 @@ describe('lifecycle, permissions and ratings', () => {
   })
 
   test('the public form: no name unless allowed, never a phone, no reporter notes or internal notes', async () => {
-    const hidden = await report('resident-4', { description: '2号楼楼道堆满纸箱，存在消防隐患', category: 'stairwell' })
+    // The reporter agreed to be called back (shareMobile): the parties get the masked number.
+    const hidden = await report('resident-4', { description: '2号楼楼道堆满纸箱，存在消防隐患', category: 'stairwell', shareMobile: true })
     await cloud.ok('tickets', 'comment', { ticketId: hidden._id, text: '我住302，电话13900000014' }, 'resident-4')
     await cloud.ok('tickets', 'comment', { ticketId: hidden._id, text: '已通知保洁明早清理' }, 'demo-property')
     await cloud.ok('tickets', 'comment', { ticketId: hidden._id, text: '该户多次堆放，需上门沟通', internal: true }, 'demo-property')
@@ -202,7 +203,7 @@ describe('lifecycle, permissions and ratings', () => {
   })
 
   test('a full reporter number only through the audited revealMobile, to the handling parties (issue #16)', async () => {
-    const t = await report('resident-4', { description: '3号楼电梯按钮失灵', category: 'repair' })
+    const t = await report('resident-4', { description: '3号楼电梯按钮失灵', category: 'repair', shareMobile: true })
     // get and comment answer everyone with masked numbers at most
     const commented = await cloud.ok('tickets', 'comment', { ticketId: t._id, text: '已安排维修工明早查看' }, 'demo-property')
     expect(commented.reporter).toEqual({ name: '周师傅', mobile: '139****0014' })

@@ -45,7 +45,8 @@ const openIds = async (openid = 'demo-member') =>
   ((await cloud.ok('wishes', 'list', { scope: 'open', page: 1, pageSize: 100 }, openid)).items as any[]).map((w) => w._id)
 
 test('post, claim, complete, confirm: the member’s minutes become verified service hours and the wish enters the ledger', async () => {
-  const wish = await post()
+  // The poster agreed to be called (shareMobile): the claiming member gets the masked number.
+  const wish = await post('elder', { shareMobile: true })
   expect(wish).toMatchObject({ status: 'open', communityId: 'c1', gridId: 'c1g1', buildingName: '4号楼', residentName: '马桂兰', mine: true })
   expect(wish.residentMobile).toBeUndefined()
 
@@ -257,7 +258,7 @@ describe('review before publication', () => {
 })
 
 test('the poster’s full number: only to the claiming member and community staff, through the audited revealMobile (issue #16)', async () => {
-  const wish = await post('elder-2', { title: '帮忙修一下收音机' })
+  const wish = await post('elder-2', { title: '帮忙修一下收音机', shareMobile: true })
   const audits = () => cloud.store.count('auditLogs', { action: 'wishes.viewMobile', 'target.id': wish._id })
   // Open: nobody but staff may call yet; staff see the masked number, members nothing.
   expect((await cloud.ok('wishes', 'get', { wishId: wish._id }, 'demo-staff')).residentMobile).toBe('139****0032')

@@ -84,6 +84,12 @@ export default function ReviewPage() {
     if (!reason.trim()) return Taro.showToast({ title: '请填写或选择原因', icon: 'none' })
     return act(b, () => centersApi.review({ bookingId: b.id, decision: 'reject', reason: reason.trim() }), '已驳回，已通知预约人')
   }
+  /** 拨打: the full number comes from `revealMobile` (the centre's managers only; audited), then the phone dials it. */
+  const callBooker = async (b: BookingView) => {
+    const reply = await centersApi.revealMobile({ bookingId: b.id })
+    if (!reply.ok) return void Taro.showToast({ title: reply.error.message, icon: 'none', duration: 2500 })
+    void Taro.makePhoneCall({ phoneNumber: reply.data.mobile }).catch(() => undefined)
+  }
   const checkIn = (b: BookingView) => act(b, () => centersApi.checkIn({ bookingId: b.id }), '已签到')
   const cancel = async (b: BookingView) => {
     const res = await Taro.showModal({ title: '取消预约', content: `取消后将通知${b.bookerName ?? '预约人'}。确定取消吗？` })
@@ -118,6 +124,7 @@ export default function ReviewPage() {
               ) : null}
               {b.canCheckIn ? <View className='ct-btn' onClick={() => busy !== b.id && void checkIn(b)}>代为签到</View> : null}
               {b.canCancel && b.status !== 'pending' ? <View className='ct-btn ct-btn--grey' onClick={() => busy !== b.id && void cancel(b)}>取消预约</View> : null}
+              {b.bookerMobile ? <View className='ct-btn ct-btn--light' onClick={() => void callBooker(b)}>拨打 {b.bookerMobile}</View> : null}
               {rejecting === b.id ? (
                 <View className='ct-reject'>
                   <Text className='ct-form__label'>不通过的原因（会告知预约人）</Text>

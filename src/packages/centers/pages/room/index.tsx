@@ -16,7 +16,8 @@ import {
   Stepper,
   type SlotSelection
 } from '@/features/centers'
-import { useRequirePersona } from '@/features/session'
+import { useMe, useRequirePersona } from '@/features/session'
+import { Check } from '@/components'
 import { go } from '@/services/navigate'
 import { routes } from '@/services/routes'
 
@@ -38,6 +39,10 @@ export default function RoomPage() {
   const [attendees, setAttendees] = useState(5)
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState<BookingView>()
+  // Off until the resident ticks it: the number goes onto the booking only with this consent.
+  const [shareMobile, setShareMobile] = useState(false)
+  const { me } = useMe({ enabled: hasPersona })
+  const mobileMasked = me?.profile.mobileMasked
 
   const load = useCallback(async () => {
     const reply = await centersApi.availability({ roomId: id, days: DAYS })
@@ -100,7 +105,7 @@ export default function RoomPage() {
     // Directly in the tap handler: WeChat shows the subscription prompt only here.
     askBookingMessages()
     setBusy(true)
-    const reply = await centersApi.book({ roomId: room.id, start: chosen[0].start, slots: chosen.length, purpose: purpose.trim(), attendees })
+    const reply = await centersApi.book({ roomId: room.id, start: chosen[0].start, slots: chosen.length, purpose: purpose.trim(), attendees, shareMobile: Boolean(mobileMasked) && shareMobile })
     setBusy(false)
     if (reply.ok) return setDone(reply.data)
     Taro.showToast({ title: reply.error.message, icon: 'none', duration: 3000 })
@@ -148,6 +153,11 @@ export default function RoomPage() {
         <Textarea className='ct-form__textarea' value={purpose} maxlength={100} placeholder='例如：1号楼居民议事会' onInput={(e) => setPurpose(e.detail.value)} />
         <Text className='ct-form__label'>参加人数</Text>
         <Stepper value={attendees} max={room.capacity} onChange={setAttendees} unit='人' />
+        {mobileMasked ? (
+          <Check checked={shareMobile} onChange={setShareMobile}>
+            {`允许处理人员拨打我的手机 ${mobileMasked} 联系我`}
+          </Check>
+        ) : null}
         <View className='ct-rules'>
           <Text className='ct-rules__item'>· 每人每周最多预约该活动室{room.weeklyQuota}次{Object.values(quota).some((n) => n > 0) ? `（已约：${Object.entries(quota).filter(([, n]) => n > 0).map(([w, n]) => `${Number(w.slice(5, 7))}月${Number(w.slice(8, 10))}日当周${n}次`).join('，')}）` : ''}</Text>
           <Text className='ct-rules__item'>· 需提前{room.minNoticeMinutes >= 60 ? `${room.minNoticeMinutes / 60}小时` : `${room.minNoticeMinutes}分钟`}预约，可预约{room.bookAheadDays}天内的时段</Text>

@@ -1,9 +1,9 @@
 import { useState } from 'react'
 import { Text, Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import { BigButton, ErrorState, LoadingState, PageContainer, Section } from '@/components'
+import { BigButton, Check, ErrorState, LoadingState, PageContainer, Section } from '@/components'
 import { TICKET_LIMITS, type Photo, type TicketCategory } from '@contracts/tickets'
-import { CategoryPicker, Check, choosePhotos, PhotoGrid, requestTicketSubscription, ticketsApi } from '@/features/tickets'
+import { CategoryPicker, choosePhotos, PhotoGrid, requestTicketSubscription, ticketsApi } from '@/features/tickets'
 import { useMe, useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { routes, urlOf } from '@/services/routes'
@@ -24,6 +24,8 @@ export default function CreateTicketPage() {
   const [uploading, setUploading] = useState(false)
   const [elsewhere, setElsewhere] = useState(false)
   const [showName, setShowName] = useState(false)
+  // Off until the resident ticks it: the number goes onto the report only with this consent.
+  const [shareMobile, setShareMobile] = useState(false)
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState('')
 
@@ -31,7 +33,7 @@ export default function CreateTicketPage() {
   if (meError) return <PageContainer><ErrorState error={meError} onRetry={() => void reload()} /></PageContainer>
   if (!me) return <PageContainer><LoadingState /></PageContainer>
 
-  const { gridId, gridName, buildingId, buildingName, communityName } = me.profile
+  const { gridId, gridName, buildingId, buildingName, communityName, mobileMasked } = me.profile
   if (!gridId) {
     return (
       <PageContainer>
@@ -68,7 +70,8 @@ export default function CreateTicketPage() {
       photos: photos.map((p) => p.fileID),
       gridId,
       buildingId: elsewhere ? undefined : buildingId,
-      showName
+      showName,
+      shareMobile: Boolean(mobileMasked) && shareMobile
     })
     setBusy(false)
     if (!reply.ok) {
@@ -136,6 +139,11 @@ export default function CreateTicketPage() {
         <Check checked={showName} onChange={setShowName}>
           允许邻居看到我的姓名（电话始终不公开）
         </Check>
+        {mobileMasked ? (
+          <Check checked={shareMobile} onChange={setShareMobile}>
+            {`允许处理人员拨打我的手机 ${mobileMasked} 联系我`}
+          </Check>
+        ) : null}
       </Section>
       {problem ? <Text className='tk-warn'>{problem}</Text> : null}
       <View className='tk-buttons'>

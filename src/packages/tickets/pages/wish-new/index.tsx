@@ -1,9 +1,9 @@
 import { useState } from 'react'
 import { Input, Text, Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import { BigButton, LoadingState, PageContainer, Section } from '@/components'
+import { BigButton, Check, LoadingState, PageContainer, Section } from '@/components'
 import { WISH_CATEGORIES, WISH_CATEGORY_LABELS, WISH_LIMITS, type WishCategory } from '@contracts/wishes'
-import { Check, Chips, requestTicketSubscription, wishesApi } from '@/features/tickets'
+import { Chips, requestTicketSubscription, wishesApi } from '@/features/tickets'
 import { useMe, useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { routes, urlOf } from '@/services/routes'
@@ -18,6 +18,8 @@ export default function WishNewPage() {
   const [title, setTitle] = useState('')
   const [description, setDescription] = useState('')
   const [showName, setShowName] = useState(false)
+  // Off until the resident ticks it: the number goes onto the wish only with this consent.
+  const [shareMobile, setShareMobile] = useState(false)
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState('')
 
@@ -33,11 +35,12 @@ export default function WishNewPage() {
     )
   }
 
+  const mobileMasked = me.profile.mobileMasked
   const submit = async () => {
     void requestTicketSubscription()
     if (title.trim().length < 2) return setProblem('请写下您的心愿')
     setBusy(true)
-    const reply = await wishesApi.create({ category, title: title.trim(), description: description.trim() || undefined, showName })
+    const reply = await wishesApi.create({ category, title: title.trim(), description: description.trim() || undefined, showName, shareMobile: Boolean(mobileMasked) && shareMobile })
     setBusy(false)
     if (!reply.ok) return setProblem(reply.error.message)
     Taro.showToast({ title: '已提交，待审核', icon: 'success' })
@@ -60,8 +63,13 @@ export default function WishNewPage() {
           {me.profile.gridName} {me.profile.buildingName ?? ''}
         </Text>
         <Check checked={showName} onChange={setShowName}>
-          允许其他居民看到我的姓名（认领的党员可以看到姓名和电话）
+          允许其他居民看到我的姓名（认领的党员始终可以看到姓名）
         </Check>
+        {mobileMasked ? (
+          <Check checked={shareMobile} onChange={setShareMobile}>
+            {`允许处理人员拨打我的手机 ${mobileMasked} 联系我`}
+          </Check>
+        ) : null}
       </Section>
       <Text className='tk-note'>心愿提交后由社区工作人员审核，通过后才会公开给党员认领。</Text>
       {problem ? <Text className='tk-warn'>{problem}</Text> : null}

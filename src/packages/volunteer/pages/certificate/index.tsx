@@ -1,10 +1,10 @@
 import { useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
-import { BigButton, ErrorState, LoadingState, PageContainer, Section } from '@/components'
+import { BigButton, Check, ErrorState, LoadingState, PageContainer, Section } from '@/components'
 import { ID_CONSENT_PURPOSE, ID_TYPE_LABELS, ID_TYPES, idNumberProblem, type IdType } from '@contracts/activities'
 import { activitiesApi, CertificateSheet, printPage } from '@/features/volunteer'
-import { Check, Chips } from '@/features/tickets'
+import { Chips } from '@/features/tickets'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { useCall } from '@/services/cloud'
 import { urlOf } from '@/services/routes'
@@ -113,7 +113,7 @@ export default function CertificatePage() {
             {editing ? '不更换证件' : certificate.idType ? '更换证件信息' : '补充证件信息'}
           </BigButton>
         ) : null}
-        <Text className='vp__muted'>证明内容以服务记录为准。记录如有更正，核验时会显示“记录已变更”，请重新开具。证件号码仅显示部分，完整号码不予保存。</Text>
+        <Text className='vp__buttons-item vp__muted'>证明内容以服务记录为准。记录如有更正，核验时会显示“记录已变更”，请重新开具。证件号码仅显示部分，完整号码不予保存。</Text>
       </View>
       {editing ? <View className='vt-no-print'>{identityForm}</View> : null}
     </PageContainer>
