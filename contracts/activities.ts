@@ -10,7 +10,7 @@
  * Times in inputs are `dateTimeSchema` (wall-clock Asia/Shanghai strings or epoch millis); times in
  * outputs are ISO strings (UTC) that the client shows in Asia/Shanghai.
  */
-import { dateTimeSchema, dayStringSchema, idSchema, pageInputSchema } from './common'
+import { dateTimeSchema, dayStringSchema, idSchema, mobileSchema, pageInputSchema, text } from './common'
 import { z } from './zod'
 
 // ------------------------------------------------------------------ enums and labels
@@ -434,6 +434,31 @@ export type RosterEntry = z.infer<typeof rosterEntrySchema>
 /** The full number of one person on the roster, for the organiser to call; every view is audited. */
 export const rosterRevealMobileInput = z.object({ activityId: idSchema, openid: idSchema })
 
+/**
+ * The organiser takes someone off the roster (a bogus or duplicate sign-up) before the activity
+ * starts: the sign-up is withdrawn like the person's own withdrawal (the place goes to the first
+ * waiting), the person is told why, and the removal is audited. Not once they checked in.
+ */
+export const removeSignUpInput = z.object({ activityId: idSchema, openid: idSchema, reason: text(2, 100, '移除原因') })
+
+// ------------------------------------------------------------------ 志愿者实名登记
+
+/**
+ * 志愿者实名登记 (《志愿服务条例》第七条): a place is held only by a known, real-name person. Party
+ * members sign up with their approved 报到 registration; everyone else registers once with name,
+ * mobile and consent (purpose 'volunteer'). A sign-up without either answers REGISTRATION_REQUIRED.
+ * A name or mobile already in the person's profile (a member's registered ones) is kept, never
+ * overwritten: `mobile` may then be left out. Registering again answers ok (`already: true`).
+ */
+export const joinVolunteersInput = z.object({
+  name: text(2, 20, '姓名'),
+  /** Required unless the person's profile already has a mobile (INVALID_INPUT on `mobile` otherwise). */
+  mobile: mobileSchema.optional(),
+  consent: z.literal(true, { message: '请阅读并同意志愿者登记的个人信息使用说明' })
+})
+export type JoinVolunteersInput = z.input<typeof joinVolunteersInput>
+export const joinVolunteersOutput = z.object({ volunteerNo: z.string(), already: z.boolean() })
+
 export const recordsInput = pageInputSchema.extend({
   activityId: idSchema,
   status: z.enum(RECORD_STATUSES).optional()
@@ -740,10 +765,39 @@ export const activitiesContract = {
   roster: { input: rosterInput, output: z.object({ items: z.array(rosterEntrySchema), total: z.number(), page: z.number(), pageSize: z.number() }) },
   records: { input: recordsInput, output: z.object({ items: z.array(serviceRecordSchema), total: z.number(), page: z.number(), pageSize: z.number() }) },
   makeUp: { input: makeUpInput, output: serviceRecordSchema },
+  /** Staff (their communities) and the district admin: make-up records waiting for a second person, not entered by the caller, newest first; decided with `verify`. */
+  pendingMakeUps: {
+    input: pageInputSchema.extend({ communityId: idSchema.optional() }),
+    output: z.object({
+      items: z.array(
+        z.object({
+          recordId: z.string(),
+          activityId: z.string(),
+          activityTitle: z.string(),
+          category: categorySchema,
+          communityId: z.string().nullable(),
+          issuerName: z.string(),
+          serviceDate: isoSchema,
+          volunteerName: z.string(),
+          minutes: z.number(),
+          reason: z.string().optional(),
+          enteredByName: z.string(),
+          enteredAt: isoSchema
+        })
+      ),
+      total: z.number(),
+      page: z.number(),
+      pageSize: z.number()
+    })
+  },
   remind: { input: activityIdInput, output: remindOutput },
   memberCode: { input: z.object({}), output: memberCodeOutput },
   ranking: { input: rankingInput, output: rankingOutput },
   setPreferences: { input: preferencesInput, output: z.object({ rankingOptIn: z.boolean() }) },
   /** The organiser: the full mobile of one person on the roster (audited, `activities.viewMobile`). */
-  revealMobile: { input: rosterRevealMobileInput, output: z.object({ mobile: z.string() }) }
+  revealMobile: { input: rosterRevealMobileInput, output: z.object({ mobile: z.string() }) },
+  /** The organiser removes someone's sign-up (reason told to them; audited, `activities.removeSignUp`); the place is promoted. */
+  removeSignUp: { input: removeSignUpInput, output: withdrawResultSchema },
+  /** 志愿者实名登记 before a first sign-up (members need none). */
+  joinVolunteers: { input: joinVolunteersInput, output: joinVolunteersOutput }
 } as const

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'CAPACITY_FULL',
   'EXPIRED',
   'RATE_LIMITED',
+  /** The action needs a registration first (e.g. 志愿者实名登记 before a first sign-up); the client opens it. */
+  'REGISTRATION_REQUIRED',
   'INTERNAL'
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

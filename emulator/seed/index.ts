@@ -3,7 +3,7 @@ import { seedCenters } from './centers'
 import { buildDistrict } from './district'
 import { seedMembers } from './members'
 import { seedNotices } from './notices'
-import { buildPersonas } from './personas'
+import { buildPersonas, buildVolunteerConsents } from './personas'
 import { seedTickets } from './tickets'
 import type { DomainSeed, SeedOptions, SeedStore } from './types'
 
@@ -19,5 +19,6 @@ export async function seedDemo(store: SeedStore, options: Partial<SeedOptions> =
     await store.insertMany(collection, docs as unknown as Record<string, unknown>[])
   }
   await store.insertMany('users', buildPersonas(full.now) as unknown as Record<string, unknown>[])
+  await store.insertMany('consents', buildVolunteerConsents(full.now))
   for (const seed of domainSeeds) await seed(store, full)
 }

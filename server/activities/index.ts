@@ -9,10 +9,12 @@ import { issueCertificate, verifyCertificate } from './certificates'
 import { checkinCode, scanCheck, staffScan } from './checkin'
 import { myHours } from './hours'
 import { cancelActivity, createActivity, remindParticipants, updateActivity } from './manage'
+import { pendingMakeUps } from './makeUps'
 import { getActivity, listActivities, revealRosterMobile, roster } from './queries'
 import { ranking, setPreferences } from './ranking'
 import { addMakeUp, listRecords, verifyRecord } from './records'
-import { signUp, withdraw } from './signups'
+import { removeSignUp, signUp, withdraw } from './signups'
+import { joinVolunteers } from './volunteerRegistration'
 import { myMemberCode } from './volunteers'
 
 const ORGANISERS = ['staff', 'district_admin'] as const
@@ -36,12 +38,18 @@ export const activitiesActions = {
   roster: action({ input: c.roster.input, access: ORGANISERS, handler: (input, { caller }) => roster(caller, input) }),
   records: action({ input: c.records.input, access: ORGANISERS, handler: (input, { caller }) => listRecords(caller, input) }),
   makeUp: action({ input: c.makeUp.input, access: ORGANISERS, handler: (input, { caller }) => addMakeUp(caller, input) }),
+  /** Make-up hours waiting for a second person (not entered by the caller), across activities. */
+  pendingMakeUps: action({ input: c.pendingMakeUps.input, access: ORGANISERS, handler: (input, { caller }) => pendingMakeUps(caller, input) }),
   remind: action({ input: c.remind.input, access: ORGANISERS, handler: (input, { caller }) => remindParticipants(caller, input.activityId) }),
   memberCode: action({ input: c.memberCode.input, access: 'signedIn', handler: (_input, { caller }) => myMemberCode(caller) }),
   ranking: action({ input: c.ranking.input, access: 'signedIn', handler: (input, { caller }) => ranking(caller, input) }),
   setPreferences: action({ input: c.setPreferences.input, access: 'signedIn', handler: (input, { caller }) => setPreferences(caller, input.rankingOptIn) }),
   /** The organiser dials someone on the roster: the full number, audited. */
-  revealMobile: action({ input: c.revealMobile.input, access: ORGANISERS, handler: (input, { caller }) => revealRosterMobile(caller, input) })
+  revealMobile: action({ input: c.revealMobile.input, access: ORGANISERS, handler: (input, { caller }) => revealRosterMobile(caller, input) }),
+  /** The organiser takes a (bogus) sign-up off the roster: the place is promoted, the person told, the removal audited. */
+  removeSignUp: action({ input: c.removeSignUp.input, access: ORGANISERS, handler: (input, { caller }) => removeSignUp(caller, input) }),
+  /** 志愿者实名登记: needed before a first sign-up by anyone not a party member. */
+  joinVolunteers: action({ input: c.joinVolunteers.input, access: 'signedIn', handler: (input, { caller }) => joinVolunteers(caller, input) })
 }
 
 export { recordServiceFromWish } from './records'

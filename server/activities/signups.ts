@@ -31,7 +31,12 @@
  *    written before the cancel, whose bulk update catches it; if it finds the activity cancelled,
  *    the sign-up undoes itself (document first, then the claim) and answers 活动已取消.
  *
- * Withdrawal: (1) a `release` claim (no counter change yet); (2) a transaction on the sign-up
+ * Who may sign up: a party member or a registered volunteer (志愿者实名登记, `requireRegistered`,
+ * read from the caller's users document the function shell loaded: no round trip); anyone else is
+ * answered REGISTRATION_REQUIRED before anything is counted.
+ *
+ * Withdrawal (`releaseSignUp`: the person's own, the organiser's removal, the end of a volunteer
+ * registration): (1) a `release` claim (no counter change yet); (2) a transaction on the sign-up
  * alone that reads the checks (not checked in, before the deadline and the start, not cancelled)
  * and marks it withdrawn, its history entry carrying the token and what was held — check-in writes
  * the same sign-up in its own transaction, so a withdrawal and a check-in of one person cannot both
@@ -65,12 +70,15 @@
  * settle and the position count sent together).
  */
 import type { SignUpResult } from '../../contracts/activities'
+import { audit } from '../core/audit'
 import { clock } from '../core/clock'
+import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey, type TransactionRef } from '../core/db'
 import { transaction } from '../core/transaction'
-import { busy, conflict, forbidden, notFound } from '../core/errors'
+import { AppError, busy, conflict, forbidden, notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
-import { findById, txGet } from '../core/records'
+import { findById, getById, txGet } from '../core/records'
+import { callerName, requireOrganiser } from './access'
 import {
   ACTIVITIES,
   phaseOf,
@@ -84,7 +92,7 @@ import {
   type SignUpDoc,
   type StoredHistory
 } from './model'
-import { notifyPromoted } from './notify'
+import { notifyChanged, notifyPromoted } from './notify'
 import { waitingPosition } from './present'
 import { randomId } from './util'
 
@@ -377,9 +385,36 @@ export async function takePlace(activityId: string, person: Person): Promise<Sig
   return { status: kind, position, already: false }
 }
 
+/** The refusal of a sign-up by someone neither a party member nor a registered volunteer. */
+export const REGISTRATION_REQUIRED_MESSAGE = '请先完成志愿者实名登记'
+
+/**
+ * A place is held only by a known, real-name person (《志愿服务条例》第七条): a party member (their
+ * approved 报到 registration) or someone who did the 志愿者实名登记 (volunteerRegistration.ts).
+ * Read from the caller's users document, which the function shell has loaded already: no round trip.
+ */
+export function requireRegistered(caller: Caller): void {
+  if (caller.roles.includes('member') || caller.user?.volunteerSince) return
+  throw new AppError('REGISTRATION_REQUIRED', REGISTRATION_REQUIRED_MESSAGE)
+}
+
 export async function signUp(caller: Caller, activityId: string): Promise<SignUpResult> {
+  requireRegistered(caller)
   return takePlace(activityId, personOf(caller))
 }
+
+/**
+ * Who gives a place back, and what they may do: the person themself (`self`: before the deadline
+ * for a confirmed place, before the start for a waiting one); the organiser removing the sign-up
+ * (`organiser`, with the reason written in the history); the end of the person's volunteer
+ * registration (`registrationEnded`). The last two need only the activity not to have started.
+ */
+export type Releaser =
+  | { kind: 'self' }
+  | { kind: 'organiser'; by: string; byName?: string; reason: string }
+  | { kind: 'registrationEnded' }
+
+const RELEASE_ACTIONS: Record<Releaser['kind'], string> = { self: '取消报名', organiser: '组织者移除报名', registrationEnded: '结束志愿者登记，报名取消' }
 
 /**
  * Gives the place (or waiting-list number) back, in three steps: (1) a `release` claim on the
@@ -393,24 +428,48 @@ export async function signUp(caller: Caller, activityId: string): Promise<SignUp
  * on the sign-up and takes the count off; interrupted before, it only removes the claim.
  */
 export async function withdraw(caller: Caller, activityId: string): Promise<{ status: 'withdrawn'; promoted: number }> {
-  const id = signUpId(activityId, caller.openid)
+  const { promoted } = await releaseSignUp(activityId, caller.openid, { kind: 'self' })
+  return { status: 'withdrawn', promoted }
+}
+
+/**
+ * The withdrawal's steps (see `withdraw`) for `openid`'s sign-up, by `releaser`. `released`: what
+ * the sign-up held before (undefined when it was withdrawn already: nothing changed).
+ */
+export async function releaseSignUp(
+  activityId: string,
+  openid: string,
+  releaser: Releaser
+): Promise<{ released?: 'confirmed' | 'waiting'; promoted: number; name?: string }> {
+  const id = signUpId(activityId, openid)
   const token = randomId('k', 12)
-  if (!(await openClaim(activityId, token, { openid: caller.openid, kind: 'release', at: clock.date() }))) throw notFound('活动')
+  if (!(await openClaim(activityId, token, { openid, kind: 'release', at: clock.date() }))) throw notFound('活动')
+  const self = releaser.kind === 'self'
   let was: SignUpDoc['status']
+  let name: string | undefined
   try {
     was = await transaction(async (tx: TransactionRef): Promise<SignUpDoc['status']> => {
       const activity = await txGet<ActivityDoc>(tx, ACTIVITIES, activityId)
       if (!activity) throw notFound('活动')
       const current = await txGet<SignUpDoc>(tx, SIGNUPS, id)
       if (!current) throw notFound('报名记录')
+      name = current.name
       if (current.status === 'withdrawn') return 'withdrawn'
       if (current.status === 'cancelled' || activity.status !== 'published') throw conflict('活动已取消')
       const now = clock.now()
-      if (current.status === 'confirmed' && now >= +activity.signUpDeadline) throw conflict('报名已截止，不能在线取消报名，请联系活动组织者')
-      if (now >= +activity.start) throw conflict('活动已开始，不能取消报名')
-      if (current.checkedInAt || (activity.kind === 'volunteer' && (await txGet<RecordDoc>(tx, RECORDS, recordId(activityId, caller.openid)))))
-        throw conflict('已签到，不能取消报名')
-      const entry: StoredHistory = { at: clock.date(), by: caller.openid, byName: current.name, action: '取消报名', claim: token, released: current.status }
+      if (self && current.status === 'confirmed' && now >= +activity.signUpDeadline) throw conflict('报名已截止，不能在线取消报名，请联系活动组织者')
+      if (now >= +activity.start) throw conflict(self ? '活动已开始，不能取消报名' : '活动已开始，不能移除报名')
+      if (current.checkedInAt || (activity.kind === 'volunteer' && (await txGet<RecordDoc>(tx, RECORDS, recordId(activityId, openid)))))
+        throw conflict(self ? '已签到，不能取消报名' : '已签到，不能移除报名')
+      const entry: StoredHistory = {
+        at: clock.date(),
+        by: releaser.kind === 'organiser' ? releaser.by : releaser.kind === 'self' ? openid : 'system',
+        byName: releaser.kind === 'organiser' ? releaser.byName : current.name,
+        action: RELEASE_ACTIONS[releaser.kind],
+        ...(releaser.kind === 'organiser' ? { note: releaser.reason } : {}),
+        claim: token,
+        released: current.status
+      }
       await tx
         .collection(SIGNUPS)
         .doc(id)
@@ -423,11 +482,11 @@ export async function withdraw(caller: Caller, activityId: string): Promise<{ st
   }
   if (was !== 'confirmed' && was !== 'waiting') {
     await closeClaim(activityId, token)
-    return { status: 'withdrawn', promoted: 0 }
+    return { promoted: 0, name }
   }
   await closeClaim(activityId, token, negated(held(was)))
   const promoted = was === 'confirmed' ? await promoteWaiting(activityId) : 0
-  return { status: 'withdrawn', promoted }
+  return { released: was, promoted, name }
 }
 
 /**
@@ -490,4 +549,36 @@ export async function promoteWaiting(activityId: string): Promise<number> {
     await notifyPromoted(activity, candidate.openid)
   }
   return promoted
+}
+
+/**
+ * The organiser takes someone's sign-up off the roster (a bogus or duplicate one): the same
+ * release as a withdrawal (`releaseSignUp`, so the counters stay right and the freed place goes to
+ * the first waiting), allowed until the activity starts and never after a check-in. The person is
+ * told why; the removal is audited (`activities.removeSignUp`). Removing a sign-up already
+ * withdrawn changes nothing (and is neither told nor audited again).
+ */
+export async function removeSignUp(caller: Caller, input: { activityId: string; openid: string; reason: string }): Promise<{ status: 'withdrawn'; promoted: number }> {
+  const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+  requireOrganiser(caller, activity.communityId)
+  // The person reads the reason in their message.
+  await checkVisibleTexts(caller.openid, [['reason', input.reason]])
+  const { released, promoted, name } = await releaseSignUp(activity._id, input.openid, {
+    kind: 'organiser',
+    by: caller.openid,
+    byName: callerName(caller),
+    reason: input.reason
+  })
+  if (released) {
+    await Promise.all([
+      audit(caller, {
+        action: 'activities.removeSignUp',
+        target: { collection: SIGNUPS, id: signUpId(activity._id, input.openid), ...(name ? { label: name } : {}) },
+        ...(activity.communityId ? { communityId: activity.communityId } : {}),
+        detail: { activityId: activity._id, openid: input.openid, released, reason: input.reason }
+      }),
+      notifyChanged(activity, [input.openid], `组织者取消了您的报名：${input.reason}`)
+    ])
+  }
+  return { status: 'withdrawn', promoted }
 }

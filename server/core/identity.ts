@@ -14,6 +14,13 @@ export interface UserRecord {
     gridId?: string
     buildingId?: string
   }
+  /**
+   * 志愿者实名登记 (server/activities/volunteerRegistration.ts): when the person registered as a
+   * volunteer (name, mobile, consent 'volunteer'); with it, or the member role, they may sign up.
+   */
+  volunteerSince?: Date
+  /** `profile.mobile` was given at the volunteer registration (erased when it ends). */
+  volunteerMobile?: boolean
   createdAt?: Date
   updatedAt?: Date
 }

@@ -7,6 +7,7 @@
  */
 import { recordServiceFromWish } from '../../server/activities/records'
 import { startTestCloud, type TestCloud } from '../support/cloud'
+import { joinVolunteers } from '../support/volunteers'
 
 let cloud: TestCloud
 
@@ -177,6 +178,8 @@ describe('four eyes', () => {
   })
 
   test('nobody verifies their own record: a staff member’s own check-in is verified by another staff member or the district admin', async () => {
+    // Staff are not party members: they sign up as registered volunteers (志愿者实名登记).
+    await joinVolunteers(cloud, 'demo-staff')
     const a = await served(['demo-staff'], '2026-11-27T11:00:00')
     const recordId = `${a._id}:demo-staff`
     at('2026-11-27T13:00:00')

@@ -5,6 +5,7 @@
  * The clock starts at 2026-11-27 09:00 Asia/Shanghai.
  */
 import { startTestCloud, type TestCloud } from '../support/cloud'
+import { addVolunteer } from '../support/volunteers'
 
 let cloud: TestCloud
 
@@ -37,15 +38,9 @@ const codeOf = async (fn: string, action: string, input: object, openid?: string
   return reply.ok ? 'ok' : reply.error.code
 }
 
-/** A resident who is also a member (for members-only activities), with a name. */
+/** A resident registered as a volunteer (志愿者实名登记; `roles` may make them a member too), with a name. */
 function addUser(openid: string, roles: string[] = [], communityId = 'c1') {
-  cloud.store.insertOne('users', {
-    _id: openid,
-    openid,
-    roles,
-    scopes: { communityIds: [], companyIds: [], gridIds: [] },
-    profile: { name: `测试${openid.slice(-3)}`, mobile: `136${String(Math.abs(hash(openid))).padStart(8, '0').slice(0, 8)}`, communityId }
-  })
+  addVolunteer(cloud, openid, { roles, name: `测试${openid.slice(-3)}`, mobile: `136${String(Math.abs(hash(openid))).padStart(8, '0').slice(0, 8)}`, communityId })
 }
 function hash(s: string) {
   let h = 0

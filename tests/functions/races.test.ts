@@ -18,6 +18,7 @@
  */
 import type { Reply } from '../../contracts/reply'
 import { startTestCloud, type TestCloud } from '../support/cloud'
+import { addVolunteer } from '../support/volunteers'
 import { clearTicketDomain } from './tickets-support'
 
 let cloud: TestCloud
@@ -48,14 +49,14 @@ let people = 0
 function addUser(prefix: string, fields: { roles?: string[]; communityId?: string; gridId?: string; name?: string } = {}): string {
   people++
   const openid = `${prefix}-${people}`
-  cloud.store.insertOne('users', {
-    _id: openid,
-    openid,
+  // A registered volunteer (志愿者实名登记), so that they may sign up for activities.
+  return addVolunteer(cloud, openid, {
     roles: fields.roles ?? [],
-    scopes: { communityIds: [], companyIds: [], gridIds: [] },
-    profile: { name: fields.name ?? `居民${people}`, mobile: `137${String(people).padStart(8, '0')}`, communityId: fields.communityId ?? 'c1', gridId: fields.gridId ?? 'c1g1' }
+    name: fields.name ?? `居民${people}`,
+    mobile: `137${String(people).padStart(8, '0')}`,
+    communityId: fields.communityId ?? 'c1',
+    gridId: fields.gridId ?? 'c1g1'
   })
-  return openid
 }
 
 async function activity(fields: Record<string, unknown> = {}) {

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { BigButton, ErrorState, LoadingState, PageContainer, Section } from '@/components'
@@ -17,7 +17,9 @@ import {
   Stats,
   Tag,
   timeOf,
-  Tools
+  Tools,
+  needsRegistration,
+  openVolunteerJoin
 } from '@/features/volunteer'
 import { useRequirePersona } from '@/features/session'
 import { useCall } from '@/services/cloud'
@@ -29,17 +31,55 @@ const toast = (title: string) => void Taro.showToast({ title, icon: 'none', dura
 
 /** One activity: what, when, where, places; sign up or withdraw; check in; the organiser's tools. */
 export default function ActivityDetailPage() {
-  const id = useRouter().params.id ?? ''
+  const params = useRouter().params
+  const id = params.id ?? ''
   const hasPersona = useRequirePersona(urlOf('volunteerDetail', { id }))
   const { data: a, error, loading, reload } = useCall(() => activitiesApi.get({ activityId: id }), [id, hasPersona])
   const [busy, setBusy] = useState(false)
   const [cancelling, setCancelling] = useState(false)
   const shown = useRef(false)
+  // Sent to the 志愿者实名登记 by a sign-up: once back, sign up again (once).
+  const retryAfterJoin = useRef(false)
   useDidShow(() => {
-    if (shown.current) void reload()
+    if (shown.current) {
+      if (retryAfterJoin.current) {
+        retryAfterJoin.current = false
+        void takePlace(true)
+      } else void reload()
+    }
     shown.current = true
   })
   usePullDownRefresh(() => void reload().then(() => Taro.stopPullDownRefresh()))
+  // Opened in place of the registration page (`signUp=1` in its `next`): sign up once, when open.
+  const autoSignUp = useRef(params.signUp === '1')
+  useEffect(() => {
+    if (!autoSignUp.current || !a) return
+    autoSignUp.current = false
+    if (a.phase === 'open' && !(a.mySignUp && (a.mySignUp.status === 'confirmed' || a.mySignUp.status === 'waiting'))) void takePlace(true)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [a])
+
+  /**
+   * Signs up. REGISTRATION_REQUIRED (neither a party member nor registered as a volunteer) opens
+   * the registration, which comes back here; `afterJoin`: the retry once back (never opens it again).
+   */
+  async function takePlace(afterJoin: boolean) {
+    setBusy(true)
+    const reply = await activitiesApi.signUp({ activityId: id })
+    setBusy(false)
+    if (!reply.ok) {
+      if (needsRegistration(reply.error)) {
+        if (afterJoin) return void reload()
+        // Registering would not help: only party members may take part.
+        if (a?.audience === 'members') return toast('本活动仅限党员报名')
+        retryAfterJoin.current = true
+        return openVolunteerJoin(urlOf('volunteerDetail', { id, signUp: 1 }))
+      }
+      return toast(reply.error.message)
+    }
+    toast(reply.data.status === 'confirmed' ? '报名成功' : `名额已满，已加入候补（第${reply.data.position}位）`)
+    void reload()
+  }
 
   if (!hasPersona) return <PageContainer><LoadingState text='请先选择演示身份…' /></PageContainer>
   if (!a) {
@@ -49,12 +89,7 @@ export default function ActivityDetailPage() {
   const signUp = async () => {
     // Directly in the tap handler: WeChat shows the subscription prompt only here.
     askActivityMessages()
-    setBusy(true)
-    const reply = await activitiesApi.signUp({ activityId: a._id })
-    setBusy(false)
-    if (!reply.ok) return toast(reply.error.message)
-    toast(reply.data.status === 'confirmed' ? '报名成功' : `名额已满，已加入候补（第${reply.data.position}位）`)
-    void reload()
+    await takePlace(false)
   }
   const withdraw = async () => {
     const sure = await Taro.showModal({ title: '取消报名', content: a.mySignUp?.status === 'waiting' ? '确定退出候补吗？' : '确定取消报名吗？名额将让给候补的人。', confirmText: '确定取消', cancelText: '再想想' })
@@ -130,18 +165,18 @@ function MyPart({ a, busy, onSignUp, onWithdraw, onScan }: { a: ActivityDetail; 
   return (
     <View className='vp__buttons'>
       {s?.status === 'confirmed' && !record && !s.checkedInAt && a.phase !== 'cancelled' && a.phase !== 'ended' ? (
-        <Text className='vt-notice vt-notice--ok'>您已报名。活动开始前1小时起，到现场扫描工作人员出示的签到码签到。</Text>
+        <Text className='vp__buttons-item vt-notice vt-notice--ok'>您已报名。活动开始前1小时起，到现场扫描工作人员出示的签到码签到。</Text>
       ) : null}
-      {s?.status === 'waiting' ? <Text className='vt-notice'>名额已满，您在候补名单第{s.position}位。有人取消时按顺序递补，递补成功会通知您。</Text> : null}
+      {s?.status === 'waiting' ? <Text className='vp__buttons-item vt-notice'>名额已满，您在候补名单第{s.position}位。有人取消时按顺序递补，递补成功会通知您。</Text> : null}
       {record ? (
-        <Text className={record.status === 'declined' ? 'vt-notice vt-notice--error' : 'vt-notice vt-notice--ok'}>
+        <Text className={record.status === 'declined' ? 'vp__buttons-item vt-notice vt-notice--error' : 'vp__buttons-item vt-notice vt-notice--ok'}>
           {record.checkInAt ? `已于${timeOf(record.checkInAt)}签到` : '已记录'}
           {record.checkOutAt ? `，${timeOf(record.checkOutAt)}签退` : '，服务结束时请再次扫码签退'}
           {record.status !== 'open' ? `。服务时长${duration(record.status === 'approved' || record.status === 'adjusted' ? record.verifiedMinutes : record.minutes)}（${RECORD_STATUS_LABELS[record.status]}）` : ''}
           {record.autoClosed ? '。未签退，按活动结束时间计' : ''}
         </Text>
       ) : s?.checkedInAt ? (
-        <Text className='vt-notice vt-notice--ok'>已于{timeOf(s.checkedInAt)}签到{s.checkedOutAt ? `，${timeOf(s.checkedOutAt)}签退` : ''}</Text>
+        <Text className='vp__buttons-item vt-notice vt-notice--ok'>已于{timeOf(s.checkedInAt)}签到{s.checkedOutAt ? `，${timeOf(s.checkedOutAt)}签退` : ''}</Text>
       ) : null}
       {a.phase === 'open' && !active ? (
         <BigButton loading={busy} onClick={onSignUp}>
@@ -158,7 +193,7 @@ function MyPart({ a, busy, onSignUp, onWithdraw, onScan }: { a: ActivityDetail; 
           {s?.status === 'waiting' ? '退出候补' : '取消报名'}
         </BigButton>
       ) : null}
-      {a.phase === 'closed' && !active ? <Text className='vt-notice'>报名已截止。现场如有空余名额，可直接扫码签到。</Text> : null}
+      {a.phase === 'closed' && !active ? <Text className='vp__buttons-item vt-notice'>报名已截止。现场如有空余名额，可直接扫码签到。</Text> : null}
     </View>
   )
 }

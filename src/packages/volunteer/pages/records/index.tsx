@@ -105,7 +105,11 @@ export default function RecordsPage() {
         </View>
       ) : null}
       <Chips options={FILTERS} value={filter} onChange={setFilter} />
-      {makeUpsForMe ? <Text className='vt-notice'>{`有${makeUpsForMe}条其他工作人员补录的时长待您复核认定（补录须由补录人以外的人认定）`}</Text> : null}
+      {makeUpsForMe ? (
+        <Text className='vt-notice' onClick={() => void Taro.navigateTo({ url: urlOf('volunteerMakeUps') })}>
+          {`有${makeUpsForMe}条其他工作人员补录的时长待您复核认定（补录须由补录人以外的人认定）。查看各活动待复核的补录 ›`}
+        </Text>
+      ) : null}
       {makeUpsByMe ? <Text className='vt-notice'>{`您补录的${makeUpsByMe}条时长待其他工作人员或区级管理员认定，认定前不计入志愿者时长`}</Text> : null}
       <View className='vp__buttons'>
         {pendingHere > 1 ? (

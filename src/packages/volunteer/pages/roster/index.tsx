@@ -2,8 +2,8 @@ import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro'
 import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer, Section } from '@/components'
-import { SIGNUP_STATUS_LABELS, type SignUpStatus } from '@contracts/activities'
-import { activitiesApi, Chips, dial, shortDateTime, Tag, timeOf, usePaged } from '@/features/volunteer'
+import { SIGNUP_STATUS_LABELS, type RosterEntry, type SignUpStatus } from '@contracts/activities'
+import { activitiesApi, Chips, dial, Sheet, shortDateTime, Tag, timeOf, usePaged } from '@/features/volunteer'
 import { useRequirePersona } from '@/features/session'
 import { urlOf } from '@/services/routes'
 import '../volunteer.scss'
@@ -18,7 +18,8 @@ const FILTERS: { value: Filter; label: string }[] = [
 
 /**
  * The organiser's roster: who signed up or waits, with masked mobile numbers; 拨打 fetches the full
- * number (`revealMobile`, audited) and dials it.
+ * number (`revealMobile`, audited) and dials it. 移除 takes a bogus sign-up off (`removeSignUp`,
+ * with a reason the person is told; audited): the place goes to the first waiting.
  */
 export default function RosterPage() {
   const id = useRouter().params.id ?? ''
@@ -27,6 +28,7 @@ export default function RosterPage() {
   const list = usePaged((page) => activitiesApi.roster({ activityId: id, page, pageSize: 50, ...(filter !== 'all' ? { status: filter } : {}) }), [id, filter], hasPersona)
   usePullDownRefresh(() => void list.reload().then(() => Taro.stopPullDownRefresh()))
   useReachBottom(() => void list.more())
+  const [removing, setRemoving] = useState<RosterEntry>()
   const call = async (openid: string) => {
     const reply = await activitiesApi.revealMobile({ activityId: id, openid })
     if (!reply.ok) return void Taro.showToast({ title: reply.error.message, icon: 'none', duration: 2500 })
@@ -58,11 +60,18 @@ export default function RosterPage() {
                 <Text className='vt-row__title'>{p.name}</Text>
                 <Text className='vt-row__sub'>报名时间 {shortDateTime(p.signedUpAt)}</Text>
               </View>
-              {p.mobile ? (
-                <Text className='vt-row__action' onClick={() => void call(p.openid)}>
-                  拨打 {p.mobile}
-                </Text>
-              ) : null}
+              <View className='vt-row__actions'>
+                {p.mobile ? (
+                  <Text className='vt-row__action' onClick={() => void call(p.openid)}>
+                    拨打 {p.mobile}
+                  </Text>
+                ) : null}
+                {(p.status === 'confirmed' || p.status === 'waiting') && !p.checkedInAt ? (
+                  <Text className='vt-row__action' onClick={() => setRemoving(p)} data-testid='roster-remove'>
+                    移除
+                  </Text>
+                ) : null}
+              </View>
             </View>
           ))}
         </Section>
@@ -74,6 +83,21 @@ export default function RosterPage() {
           </BigButton>
         </View>
       ) : null}
+      <Sheet
+        open={Boolean(removing)}
+        title={removing ? `移除 ${removing.name} 的报名` : '移除报名'}
+        confirm='确定移除'
+        fields={[{ key: 'reason', label: '移除原因（将通知本人，并留存记录）', placeholder: '例如：重复报名、信息不实', multiline: true }]}
+        onClose={() => setRemoving(undefined)}
+        onConfirm={async ({ reason }) => {
+          if (!removing) return
+          const reply = await activitiesApi.removeSignUp({ activityId: id, openid: removing.openid, reason: (reason ?? '').trim() })
+          if (!reply.ok) return reply.error.message
+          setRemoving(undefined)
+          Taro.showToast({ title: reply.data.promoted ? `已移除，候补${reply.data.promoted}人已递补` : '已移除', icon: 'none', duration: 2500 }).catch(() => {})
+          void list.reload()
+        }}
+      />
     </PageContainer>
   )
 }

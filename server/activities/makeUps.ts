@@ -1,0 +1,82 @@
+/**
+ * `activities.pendingMakeUps`: make-up hours waiting for their second person (four eyes, see
+ * records.ts), across activities — so that in a community with one staff member the district
+ * admin finds what only they may approve, and staff find what a colleague entered.
+ *
+ * Staff see the records of their communities' activities; the district admin sees all of them
+ * (district-wide activities included), optionally one community. Never the caller's own entries
+ * nor the caller's own hours (they may decide neither). Decisions go through `verify`.
+ * One count, one page and the community names, in parallel.
+ */
+import type { z } from '../../contracts/zod'
+import type { activitiesContract } from '../../contracts/activities'
+import { db } from '../core/db'
+import { forbidden } from '../core/errors'
+import { hasRole, managedCommunities } from '../core/guard'
+import type { Caller } from '../core/identity'
+import { namesById } from '../core/records'
+import { isoOf, RECORDS, type RecordDoc } from './model'
+import { DISTRICT_LABEL } from './present'
+import { enteredByOf } from './records'
+
+type Contract = (typeof activitiesContract)['pendingMakeUps']
+type PendingMakeUpsInput = z.output<Contract['input']>
+type PendingMakeUps = z.output<Contract['output']>
+
+type MakeUpDoc = RecordDoc & { enteredBy?: string; enteredByName?: string }
+
+async function communityNames(scope: string[] | null): Promise<Map<string, string>> {
+  if (scope) return namesById('communities', scope)
+  const res = await db().collection('communities').field({ name: true }).limit(100).get()
+  return new Map((res.data as { _id: string; name: string }[]).map((c) => [c._id, c.name]))
+}
+
+export async function pendingMakeUps(caller: Caller, input: PendingMakeUpsInput): Promise<PendingMakeUps> {
+  // null: every community and the district's own activities (district admin).
+  const scope = managedCommunities(caller)
+  if (scope !== null) {
+    if (!hasRole(caller, 'staff') || scope.length === 0) throw forbidden('仅社区工作人员和区级管理员可复核补录时长')
+    if (input.communityId && !scope.includes(input.communityId)) throw forbidden('只能查看本社区的补录时长')
+  }
+  const _ = db().command
+  const where: Record<string, unknown> = {
+    makeUp: true,
+    status: 'pending',
+    // four eyes: not what the caller entered, not the caller's own hours
+    enteredBy: _.neq(caller.openid),
+    openid: _.neq(caller.openid)
+  }
+  if (input.communityId) where.communityId = input.communityId
+  else if (scope) where.communityId = _.in(scope)
+
+  const [count, res, names] = await Promise.all([
+    db().collection(RECORDS).where(where).count(),
+    db()
+      .collection(RECORDS)
+      .where(where)
+      .orderBy('createdAt', 'desc')
+      .orderBy('_id', 'desc')
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .get(),
+    communityNames(input.communityId ? [input.communityId] : scope)
+  ])
+  const items = (res.data as MakeUpDoc[]).map((r) => {
+    const entry = r.history?.find((h) => h.action === '补录时长') ?? r.history?.[0]
+    return {
+      recordId: r._id,
+      activityId: r.activityId ?? '',
+      activityTitle: r.title,
+      category: r.category,
+      communityId: r.communityId ?? null,
+      issuerName: r.communityId ? (names.get(r.communityId) ?? r.communityId) : DISTRICT_LABEL,
+      serviceDate: isoOf(r.serviceDate),
+      volunteerName: r.name,
+      minutes: r.minutes ?? 0,
+      ...(entry?.note ? { reason: entry.note } : {}),
+      enteredByName: r.enteredByName || entry?.byName || (enteredByOf(r) ? '工作人员' : '未知'),
+      enteredAt: isoOf(r.createdAt)
+    }
+  })
+  return { items, total: count.total, page: input.page, pageSize: input.pageSize }
+}

@@ -1,0 +1,163 @@
+/**
+ * 志愿者实名登记 (《志愿服务条例》第七条: 志愿者实名注册). A place on an activity is held only by a
+ * known, real-name person: a party member (their approved 报到 registration carries name, mobile
+ * and consent) or someone who registered here once, with name, mobile and consent (purpose
+ * 'volunteer'). `signUp` reads which from the caller's users document (signups.ts,
+ * `requireRegistered`), so a crowd of brand-new openids cannot take an activity's places.
+ *
+ * The registration lives on the person's `users` document: `volunteerSince` (when), and
+ * `profile.name` / `profile.mobile` when the profile had none — a member's or staff member's
+ * registered name and number are never overwritten. `volunteerMobile: true` records that the
+ * profile's mobile came from this registration, so that ending it (withdrawing the consent,
+ * `endVolunteerRegistration`) erases that number and only that one.
+ */
+import type { joinVolunteersInput } from '../../contracts/activities'
+import type { z } from '../../contracts/zod'
+import { clock } from '../core/clock'
+import { recordConsent } from '../core/consents'
+import { checkVisibleTexts } from '../core/content'
+import { db, isDuplicateKey } from '../core/db'
+import { invalid } from '../core/errors'
+import { emptyScopes, type Caller } from '../core/identity'
+import { ACTIVITIES, SIGNUPS, VOLUNTEERS, type ActivityDoc, type SignUpDoc } from './model'
+import { releaseSignUp } from './signups'
+import { ensureVolunteer } from './volunteers'
+
+type JoinInput = z.output<typeof joinVolunteersInput>
+
+const USERS = 'users'
+
+/**
+ * Registers the caller as a volunteer, in one write of their users document (created when they
+ * have none), with the consent recorded and their volunteer number ensured alongside. Already
+ * registered: nothing is written (`already: true`).
+ */
+export async function joinVolunteers(caller: Caller, input: JoinInput): Promise<{ volunteerNo: string; already: boolean }> {
+  const profile = caller.user?.profile ?? {}
+  const communityId = profile.communityId
+  if (caller.user?.volunteerSince) {
+    const volunteer = await ensureVolunteer({ openid: caller.openid, name: profile.name || input.name, communityId })
+    return { volunteerNo: volunteer.volunteerNo, already: true }
+  }
+  const name = profile.name || input.name
+  const mobile = profile.mobile || input.mobile
+  if (!mobile) throw invalid('请填写手机号', ['mobile'])
+  // Organisers read the name on their roster: checked like every other text others see.
+  if (!profile.name) await checkVisibleTexts(caller.openid, [['name', input.name]])
+  const now = clock.date()
+  const fields: Record<string, unknown> = { volunteerSince: now, updatedAt: now }
+  if (!profile.name) fields['profile.name'] = name
+  if (!profile.mobile) {
+    fields['profile.mobile'] = mobile
+    fields.volunteerMobile = true
+  }
+  const [, , volunteer] = await Promise.all([
+    writeUser(caller, fields, {
+      _id: caller.openid,
+      openid: caller.openid,
+      roles: [],
+      scopes: emptyScopes(),
+      profile: { name, mobile },
+      volunteerSince: now,
+      volunteerMobile: true,
+      createdAt: now,
+      updatedAt: now
+    }),
+    recordConsent(caller.openid, 'volunteer', 'activities.joinVolunteers'),
+    ensureVolunteer({ openid: caller.openid, name, communityId })
+  ])
+  // A number handed out before the person had a name (their personal code opened earlier) gets it now.
+  if (volunteer.name !== name && !profile.name) await db().collection(VOLUNTEERS).where({ _id: caller.openid }).update({ data: { name } })
+  return { volunteerNo: volunteer.volunteerNo, already: false }
+}
+
+/**
+ * One write of the caller's users document: an update of `fields` when they have one, else the
+ * new document (`created`); each falls back to the other when the document appeared or vanished
+ * meanwhile (as server/notices/residence.ts does).
+ */
+async function writeUser(caller: Caller, fields: Record<string, unknown>, created: Record<string, unknown>): Promise<void> {
+  const users = db().collection(USERS)
+  if (caller.user) {
+    const res = await users.where({ _id: caller.openid }).update({ data: fields })
+    if (res.stats.updated > 0) return
+  }
+  try {
+    await users.add({ data: created })
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+    await users.where({ _id: caller.openid }).update({ data: fields })
+  }
+}
+
+/** Sign-ups read per page when a registration ends. */
+const PAGE = 100
+
+/**
+ * Ends the caller's volunteer registration (called when they withdraw the consent 'volunteer'):
+ * `volunteerSince` goes, and `profile.mobile` with it when that number was given at the
+ * registration (`volunteerMobile`) — together with its copies on the person's sign-ups. Their
+ * upcoming sign-ups (confirmed or waiting, activity not started) are withdrawn through the
+ * withdrawal's own steps (signups.ts `releaseSignUp`: counters kept right, the freed places
+ * promoted); past sign-ups and service records stay. A party member keeps their sign-ups: they
+ * rest on the 报到 registration, not on this one. Returns how many sign-ups were withdrawn.
+ */
+export async function endVolunteerRegistration(caller: Caller): Promise<{ withdrawnSignUps: number }> {
+  const _ = db().command
+  const eraseMobile = caller.user?.volunteerMobile === true
+  const member = caller.roles.includes('member')
+  const unset: Record<string, unknown> = { volunteerSince: _.remove(), volunteerMobile: _.remove(), updatedAt: clock.date() }
+  if (eraseMobile) unset['profile.mobile'] = _.remove()
+  const [, , withdrawnSignUps] = await Promise.all([
+    caller.user ? db().collection(USERS).where({ _id: caller.openid }).update({ data: unset }) : null,
+    eraseMobile
+      ? db()
+          .collection(SIGNUPS)
+          .where({ openid: caller.openid, mobile: _.exists(true) })
+          .update({ data: { mobile: _.remove() } })
+      : null,
+    member ? 0 : withdrawUpcoming(caller.openid)
+  ])
+  return { withdrawnSignUps }
+}
+
+/** Withdraws the person's sign-ups of activities not started yet; returns how many. */
+async function withdrawUpcoming(openid: string): Promise<number> {
+  const _ = db().command
+  const active: string[] = []
+  for (let page = 0; ; page++) {
+    const res = await db()
+      .collection(SIGNUPS)
+      .where({ openid, status: _.in(['confirmed', 'waiting']) })
+      .orderBy('_id', 'asc')
+      .skip(page * PAGE)
+      .limit(PAGE)
+      .field({ activityId: true })
+      .get()
+    const found = res.data as Pick<SignUpDoc, 'activityId'>[]
+    active.push(...found.map((s) => s.activityId))
+    if (found.length < PAGE) break
+  }
+  if (active.length === 0) return 0
+  const upcoming: string[] = []
+  for (let i = 0; i < active.length; i += PAGE) {
+    const res = await db()
+      .collection(ACTIVITIES)
+      .where({ _id: _.in(active.slice(i, i + PAGE)), status: 'published', start: _.gt(clock.date()) })
+      .limit(PAGE)
+      .field({ _id: true })
+      .get()
+    upcoming.push(...(res.data as Pick<ActivityDoc, '_id'>[]).map((a) => a._id))
+  }
+  // A few at a time: each is its own activity, so they do not conflict with one another.
+  let withdrawn = 0
+  for (let i = 0; i < upcoming.length; i += 10) {
+    const results = await Promise.allSettled(upcoming.slice(i, i + 10).map((activityId) => releaseSignUp(activityId, openid, { kind: 'registrationEnded' })))
+    for (const r of results) {
+      if (r.status === 'fulfilled' && r.value.released) withdrawn++
+      // A sign-up checked in meanwhile (or an activity cancelled) stays as it is.
+      else if (r.status === 'rejected') console.warn('[activities] sign-up not withdrawn at the end of a volunteer registration', (r.reason as Error)?.message ?? r.reason)
+    }
+  }
+  return withdrawn
+}

@@ -1,0 +1,322 @@
+/**
+ * 志愿者实名登记 (issue #16, "anyone fills any activity"): a place is held only by a known,
+ * real-name person — a party member, or someone registered once with name, mobile and consent
+ * (`activities.joinVolunteers`). A brand-new openid's sign-up answers REGISTRATION_REQUIRED and
+ * changes nothing; ending the registration (`endVolunteerRegistration`, on withdrawing the consent)
+ * withdraws the upcoming sign-ups; the organiser removes a bogus sign-up (`activities.removeSignUp`).
+ * The clock starts at 2026-11-27 09:00 Asia/Shanghai.
+ */
+import type { Reply } from '../../contracts/reply'
+import { endVolunteerRegistration } from '../../server/activities/volunteerRegistration'
+import { loadCaller } from '../../server/core/identity'
+import { startTestCloud, type TestCloud } from '../support/cloud'
+import { addVolunteer, joinVolunteers } from '../support/volunteers'
+
+let cloud: TestCloud
+
+beforeAll(async () => {
+  cloud = await startTestCloud()
+})
+afterAll(() => cloud.close())
+
+const START = '2026-11-27T09:00:00+08:00'
+beforeEach(() => cloud.clock.set(START))
+
+async function create(fields: Record<string, unknown> = {}, openid = 'demo-staff') {
+  return cloud.ok('activities', 'create', {
+    title: '楼道杂物清理',
+    category: '文明创建',
+    description: '清理楼道杂物',
+    start: '2026-11-29 09:00',
+    end: '2026-11-29 11:00',
+    signUpDeadline: '2026-11-28 18:00',
+    place: { name: '锦绣花园3号楼' },
+    capacity: 5,
+    ...fields
+  }, openid)
+}
+
+const codeOf = (reply: Reply<unknown>) => (reply.ok ? 'ok' : reply.error.code)
+
+/** The activity's counters and open claims, and its sign-ups, as stored. */
+function state(activityId: string) {
+  const a = cloud.store.get('activities', activityId)!
+  return {
+    confirmedCount: a.confirmedCount,
+    waitingCount: a.waitingCount,
+    placesLeft: a.placesLeft,
+    claims: Object.keys(a.claims ?? {}),
+    signUps: cloud.store.count('activitySignups', { activityId })
+  }
+}
+
+/** Counters equal the sign-ups, no claim is left open. */
+function expectCountersAgree(activityId: string) {
+  const a = cloud.store.get('activities', activityId)!
+  const confirmed = cloud.store.count('activitySignups', { activityId, status: 'confirmed' })
+  const waiting = cloud.store.count('activitySignups', { activityId, status: 'waiting' })
+  expect({ confirmedCount: a.confirmedCount, placesLeft: a.placesLeft, waitingCount: a.waitingCount, claims: Object.keys(a.claims ?? {}) }).toEqual({
+    confirmedCount: confirmed,
+    placesLeft: a.capacity - confirmed,
+    waitingCount: waiting,
+    claims: []
+  })
+}
+
+const statusOf = (activityId: string, openid: string) => cloud.store.get('activitySignups', `${activityId}:${openid}`)?.status
+
+describe('sign-up needs a member or a registered volunteer', () => {
+  test('a brand-new openid is answered REGISTRATION_REQUIRED, at no round trip beyond the shell, and nothing changes', async () => {
+    const a = await create()
+    const before = state(a._id)
+    const { reply, stats } = await cloud.callWithStats('activities', 'signUp', { activityId: a._id }, 'vr-new-1')
+    expect(reply).toEqual({ ok: false, error: { code: 'REGISTRATION_REQUIRED', message: '请先完成志愿者实名登记' } })
+    // The shell reads the caller's users document and takes one unit of the sign-up's rate limit:
+    // the registration check itself reads nothing.
+    expect(stats.dbRequests).toBeLessThanOrEqual(2)
+    expect(state(a._id)).toEqual(before)
+    expect(before).toEqual({ confirmedCount: 0, waitingCount: 0, placesLeft: 5, claims: [], signUps: 0 })
+    expect(cloud.store.get('users', 'vr-new-1')).toBeNull()
+  })
+
+  test('a resident with a users document but no registration is refused too', async () => {
+    const a = await create()
+    cloud.store.insertOne('users', { _id: 'vr-res-1', openid: 'vr-res-1', roles: [], scopes: { communityIds: [], companyIds: [], gridIds: [] }, profile: { communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b1' } })
+    expect(codeOf(await cloud.call('activities', 'signUp', { activityId: a._id }, 'vr-res-1'))).toBe('REGISTRATION_REQUIRED')
+    expect(state(a._id).signUps).toBe(0)
+  })
+
+  test('after joinVolunteers the same person signs up; the registration is one users document with the consent recorded and a volunteer number', async () => {
+    const a = await create()
+    expect(codeOf(await cloud.call('activities', 'signUp', { activityId: a._id }, 'vr-new-2'))).toBe('REGISTRATION_REQUIRED')
+    const joined = await cloud.ok('activities', 'joinVolunteers', { name: '  刘桂芳 ', mobile: '13812345678', consent: true }, 'vr-new-2')
+    expect(joined).toEqual({ volunteerNo: expect.stringMatching(/^SFQ\d{6}$/), already: false })
+    expect(cloud.store.get('users', 'vr-new-2')).toMatchObject({
+      openid: 'vr-new-2',
+      roles: [],
+      profile: { name: '刘桂芳', mobile: '13812345678' },
+      volunteerSince: expect.any(Date),
+      volunteerMobile: true
+    })
+    const consents = cloud.store.find('consents', { openid: 'vr-new-2' })
+    expect(consents).toHaveLength(1)
+    expect(consents[0]).toMatchObject({ purpose: 'volunteer', event: 'given', source: 'activities.joinVolunteers', policyVersion: expect.any(String) })
+    expect(cloud.store.get('volunteers', 'vr-new-2')).toMatchObject({ volunteerNo: joined.volunteerNo, name: '刘桂芳' })
+
+    expect(await cloud.ok('activities', 'signUp', { activityId: a._id }, 'vr-new-2')).toEqual({ status: 'confirmed', already: false })
+    expect(cloud.store.get('activitySignups', `${a._id}:vr-new-2`)).toMatchObject({ name: '刘桂芳', mobile: '13812345678', status: 'confirmed' })
+    expect(state(a._id)).toMatchObject({ confirmedCount: 1, placesLeft: 4, claims: [], signUps: 1 })
+  })
+
+  test('50 brand-new openids at once cannot fill an activity; a registered volunteer still gets a place', async () => {
+    const a = await create({ capacity: 5 })
+    const crowd = Array.from({ length: 50 }, (_, i) => `vr-crowd-${i}`)
+    const replies = await Promise.all(crowd.map((p) => cloud.call('activities', 'signUp', { activityId: a._id }, p)))
+    expect(replies.map(codeOf)).toEqual(crowd.map(() => 'REGISTRATION_REQUIRED'))
+    expect(state(a._id)).toEqual({ confirmedCount: 0, waitingCount: 0, placesLeft: 5, claims: [], signUps: 0 })
+    expect(cloud.store.count('users', { _id: { $in: crowd } })).toBe(0)
+    await joinVolunteers(cloud, 'vr-real-1', { name: '周建国' })
+    expect((await cloud.ok('activities', 'signUp', { activityId: a._id }, 'vr-real-1')).status).toBe('confirmed')
+    expectCountersAgree(a._id)
+  })
+
+  test('a party member signs up without joining', async () => {
+    const a = await create()
+    expect(cloud.store.get('users', 'demo-member')!.volunteerSince).toBeUndefined()
+    expect((await cloud.ok('activities', 'signUp', { activityId: a._id }, 'demo-member')).status).toBe('confirmed')
+  })
+})
+
+describe('joinVolunteers', () => {
+  test('is idempotent and never overwrites a member’s registered name or mobile', async () => {
+    cloud.store.insertOne('users', {
+      _id: 'vr-member-1',
+      openid: 'vr-member-1',
+      roles: ['member'],
+      scopes: { communityIds: [], companyIds: [], gridIds: [] },
+      profile: { name: '孙立新', mobile: '13700001111', communityId: 'c1', gridId: 'c1g1' }
+    })
+    const first = await cloud.ok('activities', 'joinVolunteers', { name: '别的名字', mobile: '13900009999', consent: true }, 'vr-member-1')
+    expect(first.already).toBe(false)
+    const second = await cloud.ok('activities', 'joinVolunteers', { name: '又一个名字', mobile: '13900008888', consent: true }, 'vr-member-1')
+    expect(second).toEqual({ volunteerNo: first.volunteerNo, already: true })
+    const user = cloud.store.get('users', 'vr-member-1')!
+    expect(user.profile).toEqual({ name: '孙立新', mobile: '13700001111', communityId: 'c1', gridId: 'c1g1' })
+    expect(user.volunteerSince).toEqual(expect.any(Date))
+    expect(user.volunteerMobile).toBeUndefined()
+    expect(cloud.store.count('consents', { openid: 'vr-member-1', purpose: 'volunteer' })).toBe(1)
+    expect(cloud.store.count('volunteers', { _id: 'vr-member-1' })).toBe(1)
+    expect(cloud.store.get('volunteers', 'vr-member-1')!.name).toBe('孙立新')
+  })
+
+  test('a profile without a mobile needs one; a profile with one keeps it and needs none', async () => {
+    // A resident who set their address first (users document without name or mobile).
+    cloud.store.insertOne('users', { _id: 'vr-addr-1', openid: 'vr-addr-1', roles: [], scopes: { communityIds: [], companyIds: [], gridIds: [] }, profile: { communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b1' } })
+    const missing = await cloud.call('activities', 'joinVolunteers', { name: '钱多多', consent: true }, 'vr-addr-1')
+    expect(missing).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: ['mobile'] } })
+    expect(cloud.store.get('users', 'vr-addr-1')!.volunteerSince).toBeUndefined()
+    await cloud.ok('activities', 'joinVolunteers', { name: '钱多多', mobile: '13655556666', consent: true }, 'vr-addr-1')
+    // The address stays; name and mobile are added.
+    expect(cloud.store.get('users', 'vr-addr-1')).toMatchObject({
+      profile: { name: '钱多多', mobile: '13655556666', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b1' },
+      volunteerMobile: true
+    })
+    // Staff (no member role) with a registered mobile: none needed, theirs is kept.
+    await cloud.ok('activities', 'joinVolunteers', { name: '张敏', consent: true }, 'demo-staff')
+    expect(cloud.store.get('users', 'demo-staff')).toMatchObject({ profile: { name: '张敏', mobile: '13900000003' }, volunteerSince: expect.any(Date) })
+    expect(cloud.store.get('users', 'demo-staff')!.volunteerMobile).toBeUndefined()
+  })
+
+  test('refuses without consent, with a bad mobile or name, and with a blocked name — writing nothing', async () => {
+    const bad = [
+      { name: '赵小兰', mobile: '13812340000' },
+      { name: '赵小兰', mobile: '13812340000', consent: false },
+      { name: '赵小兰', mobile: '12345', consent: true },
+      { name: '赵', mobile: '13812340000', consent: true },
+      { name: '赌博大王', mobile: '13812340000', consent: true }
+    ]
+    for (const input of bad) {
+      const reply = await cloud.call('activities', 'joinVolunteers', input, 'vr-bad-1')
+      expect(codeOf(reply)).toBe('INVALID_INPUT')
+    }
+    const noConsent = await cloud.call('activities', 'joinVolunteers', bad[0], 'vr-bad-1')
+    expect(noConsent.ok ? '' : noConsent.error.message).toBe('请阅读并同意志愿者登记的个人信息使用说明')
+    expect(cloud.store.get('users', 'vr-bad-1')).toBeNull()
+    expect(cloud.store.count('consents', { openid: 'vr-bad-1' })).toBe(0)
+    expect(cloud.store.get('volunteers', 'vr-bad-1')).toBeNull()
+  })
+
+  test('an anonymous caller cannot join', async () => {
+    expect(codeOf(await cloud.call('activities', 'joinVolunteers', { name: '匿名', mobile: '13812340001', consent: true }))).toBe('UNAUTHENTICATED')
+  })
+})
+
+describe('endVolunteerRegistration', () => {
+  test('withdraws the upcoming sign-ups (counters right, the first waiting promoted), keeps past ones, erases the registered mobile', async () => {
+    const person = await joinVolunteers(cloud, 'vr-end-1', { name: '吴秀英', mobile: '13811112222' })
+    const waiter = addVolunteer(cloud, 'vr-end-wait', { name: '候补人' })
+    const other = addVolunteer(cloud, 'vr-end-other', { name: '另一人' })
+    // Upcoming, full: the person holds a place, someone waits.
+    const full = await create({ capacity: 2 })
+    await cloud.ok('activities', 'signUp', { activityId: full._id }, person)
+    await cloud.ok('activities', 'signUp', { activityId: full._id }, other)
+    expect((await cloud.ok('activities', 'signUp', { activityId: full._id }, waiter)).status).toBe('waiting')
+    // Upcoming, past its deadline (a confirmed place the person could no longer give back online).
+    const closing = await create({ start: '2026-11-27 15:00', end: '2026-11-27 17:00', signUpDeadline: '2026-11-27 10:00' })
+    await cloud.ok('activities', 'signUp', { activityId: closing._id }, person)
+    // Waiting on another upcoming one.
+    const tiny = await create({ capacity: 1, start: '2026-11-30 09:00', end: '2026-11-30 11:00', signUpDeadline: '2026-11-29 18:00' })
+    await cloud.ok('activities', 'signUp', { activityId: tiny._id }, other)
+    expect((await cloud.ok('activities', 'signUp', { activityId: tiny._id }, person)).status).toBe('waiting')
+    // Past: taken part in already (started before the registration ends).
+    const past = await create({ start: '2026-11-27 12:00', end: '2026-11-27 13:00', signUpDeadline: '2026-11-27 11:00' })
+    await cloud.ok('activities', 'signUp', { activityId: past._id }, person)
+
+    cloud.clock.set('2026-11-27T12:30:00+08:00')
+    const outboxBefore = cloud.store.count('outbox')
+    const result = await endVolunteerRegistration(await loadCaller(person))
+    expect(result).toEqual({ withdrawnSignUps: 3 })
+
+    expect(statusOf(full._id, person)).toBe('withdrawn')
+    expect(statusOf(full._id, waiter)).toBe('confirmed')
+    expect(cloud.store.find('outbox').slice(outboxBefore).map((m) => m.touser)).toEqual([waiter])
+    expect(statusOf(closing._id, person)).toBe('withdrawn')
+    expect(statusOf(tiny._id, person)).toBe('withdrawn')
+    expect(statusOf(past._id, person)).toBe('confirmed')
+    for (const a of [full, closing, tiny, past]) expectCountersAgree(a._id)
+    expect(cloud.store.get('activities', full._id)).toMatchObject({ confirmedCount: 2, waitingCount: 0 })
+    expect(cloud.store.get('activities', tiny._id)).toMatchObject({ confirmedCount: 1, waitingCount: 0 })
+    const entry = cloud.store.get('activitySignups', `${full._id}:${person}`)!.history.at(-1)
+    expect(entry).toMatchObject({ by: 'system', action: '结束志愿者登记，报名取消', released: 'confirmed' })
+
+    // The registration is gone, and with it the mobile given at it (also on the sign-ups); the name stays.
+    const user = cloud.store.get('users', person)!
+    expect(user.volunteerSince).toBeUndefined()
+    expect(user.volunteerMobile).toBeUndefined()
+    expect(user.profile).toEqual({ name: '吴秀英' })
+    expect(cloud.store.count('activitySignups', { openid: person, mobile: { $exists: true } })).toBe(0)
+    expect(cloud.store.get('activitySignups', `${past._id}:${person}`)).toMatchObject({ name: '吴秀英', status: 'confirmed' })
+    // No new sign-up until they register again.
+    const next = await create({ start: '2026-12-02 09:00', end: '2026-12-02 11:00', signUpDeadline: '2026-12-01 18:00' })
+    expect(codeOf(await cloud.call('activities', 'signUp', { activityId: next._id }, person))).toBe('REGISTRATION_REQUIRED')
+    await cloud.ok('activities', 'joinVolunteers', { name: '吴秀英', mobile: '13811113333', consent: true }, person)
+    expect((await cloud.ok('activities', 'signUp', { activityId: next._id }, person)).status).toBe('confirmed')
+  })
+
+  test('a member keeps their sign-ups and their registered mobile', async () => {
+    const member = 'vr-end-member'
+    cloud.store.insertOne('users', { _id: member, openid: member, roles: ['member'], scopes: { communityIds: [], companyIds: [], gridIds: [] }, profile: { name: '郑党员', mobile: '13722223333', communityId: 'c1' } })
+    await cloud.ok('activities', 'joinVolunteers', { name: '郑党员', consent: true }, member)
+    const a = await create()
+    await cloud.ok('activities', 'signUp', { activityId: a._id }, member)
+    expect(await endVolunteerRegistration(await loadCaller(member))).toEqual({ withdrawnSignUps: 0 })
+    expect(statusOf(a._id, member)).toBe('confirmed')
+    const user = cloud.store.get('users', member)!
+    expect(user.profile.mobile).toBe('13722223333')
+    expect(user.volunteerSince).toBeUndefined()
+    expect(cloud.store.get('activitySignups', `${a._id}:${member}`)!.mobile).toBe('13722223333')
+  })
+})
+
+describe('removeSignUp (the organiser against bogus sign-ups)', () => {
+  test('only the activity’s organiser removes; the place goes to the first waiting; the person is told; audited', async () => {
+    const a = await create({ capacity: 1 })
+    const bogus = addVolunteer(cloud, 'vr-bogus-1', { name: '乱报名' })
+    const waiting = addVolunteer(cloud, 'vr-rm-wait', { name: '排队人' })
+    await cloud.ok('activities', 'signUp', { activityId: a._id }, bogus)
+    expect((await cloud.ok('activities', 'signUp', { activityId: a._id }, waiting)).status).toBe('waiting')
+    const input = { activityId: a._id, openid: bogus, reason: '重复报名，名额让给候补' }
+    for (const who of ['demo-staff-2', 'demo-admin', 'demo-member', 'demo-resident', bogus]) {
+      expect([who, codeOf(await cloud.call('activities', 'removeSignUp', input, who))]).toEqual([who, 'FORBIDDEN'])
+    }
+    expect(statusOf(a._id, bogus)).toBe('confirmed')
+    expect(cloud.store.count('auditLogs', { action: 'activities.removeSignUp' })).toBe(0)
+
+    const outboxBefore = cloud.store.count('outbox')
+    expect(await cloud.ok('activities', 'removeSignUp', input, 'demo-staff')).toEqual({ status: 'withdrawn', promoted: 1 })
+    expect(statusOf(a._id, bogus)).toBe('withdrawn')
+    expect(statusOf(a._id, waiting)).toBe('confirmed')
+    expectCountersAgree(a._id)
+    expect(cloud.store.get('activitySignups', `${a._id}:${bogus}`)!.history.at(-1)).toMatchObject({
+      by: 'demo-staff',
+      byName: '张敏',
+      action: '组织者移除报名',
+      note: '重复报名，名额让给候补',
+      released: 'confirmed'
+    })
+    const sent = cloud.store.find('outbox').slice(outboxBefore)
+    expect(sent.map((m) => m.touser).sort()).toEqual([bogus, waiting].sort())
+    expect(sent.find((m) => m.touser === bogus)!.summary).toContain('重复报名，名额让给候补')
+    const logs = cloud.store.find('auditLogs', { action: 'activities.removeSignUp' })
+    expect(logs).toHaveLength(1)
+    expect(logs[0]).toMatchObject({ actor: 'demo-staff', communityId: 'c1', target: { collection: 'activitySignups', id: `${a._id}:${bogus}`, label: '乱报名' }, detail: { reason: '重复报名，名额让给候补', released: 'confirmed' } })
+
+    // Again: nothing changes, nothing is told or audited twice.
+    expect(await cloud.ok('activities', 'removeSignUp', input, 'demo-staff')).toEqual({ status: 'withdrawn', promoted: 0 })
+    expect(cloud.store.count('auditLogs', { action: 'activities.removeSignUp' })).toBe(1)
+    expect(cloud.store.count('outbox')).toBe(outboxBefore + 2)
+  })
+
+  test('works after the deadline, not once the activity started nor after a check-in; needs a reason; someone not signed up is NOT_FOUND', async () => {
+    const a = await create({ start: '2026-11-27 15:00', end: '2026-11-27 17:00', signUpDeadline: '2026-11-27 10:00' })
+    const late = addVolunteer(cloud, 'vr-rm-late', { name: '晚到者' })
+    const stays = addVolunteer(cloud, 'vr-rm-stays', { name: '留下者' })
+    await cloud.ok('activities', 'signUp', { activityId: a._id }, late)
+    await cloud.ok('activities', 'signUp', { activityId: a._id }, stays)
+    cloud.clock.set('2026-11-27T11:00:00+08:00')
+    expect(codeOf(await cloud.call('activities', 'removeSignUp', { activityId: a._id, openid: late, reason: '' }, 'demo-staff'))).toBe('INVALID_INPUT')
+    expect(codeOf(await cloud.call('activities', 'removeSignUp', { activityId: a._id, openid: late, reason: '赌博广告' }, 'demo-staff'))).toBe('INVALID_INPUT')
+    expect(codeOf(await cloud.call('activities', 'removeSignUp', { activityId: a._id, openid: 'vr-nobody', reason: '无此人' }, 'demo-staff'))).toBe('NOT_FOUND')
+    expect(statusOf(a._id, late)).toBe('confirmed')
+    expect(await cloud.ok('activities', 'removeSignUp', { activityId: a._id, openid: late, reason: '虚假报名' }, 'demo-staff')).toEqual({ status: 'withdrawn', promoted: 0 })
+    // Check-in opens an hour before the start.
+    cloud.clock.set('2026-11-27T14:30:00+08:00')
+    const { token } = await cloud.ok('activities', 'checkinCode', { activityId: a._id }, 'demo-staff')
+    await cloud.ok('activities', 'checkIn', { token, activityId: a._id }, stays)
+    expect(codeOf(await cloud.call('activities', 'removeSignUp', { activityId: a._id, openid: stays, reason: '虚假报名' }, 'demo-staff'))).toBe('CONFLICT')
+    cloud.clock.set('2026-11-27T15:30:00+08:00')
+    expect(codeOf(await cloud.call('activities', 'removeSignUp', { activityId: a._id, openid: stays, reason: '虚假报名' }, 'demo-staff'))).toBe('CONFLICT')
+    expect(statusOf(a._id, stays)).toBe('confirmed')
+    expectCountersAgree(a._id)
+  })
+})
