@@ -12,14 +12,16 @@ import { idSchema, mobileSchema, pageInputSchema, type Page } from './common'
 
 // ------------------------------------------------------------------ enums and labels
 
-export const REGISTRATION_STATUSES = ['pending', 'approved', 'rejected', 'transferred'] as const
+/** `withdrawn`: the registrant withdrew their consent (我的 → 个人信息与隐私), which ends the registration. */
+export const REGISTRATION_STATUSES = ['pending', 'approved', 'rejected', 'transferred', 'withdrawn'] as const
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number]
 export const registrationStatusSchema = z.enum(REGISTRATION_STATUSES)
 export const REGISTRATION_STATUS_LABELS: Record<RegistrationStatus, string> = {
   pending: '待审核',
   approved: '已报到',
   rejected: '未通过',
-  transferred: '已转出'
+  transferred: '已转出',
+  withdrawn: '已结束（本人撤回）'
 }
 
 /** Skills offered on the form as quick picks; members may also type their own. */
@@ -43,14 +45,15 @@ export const REVIEW_DECISIONS = ['approve', 'reject'] as const
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number]
 
 /** What happened to a registration, for its history. */
-export const REGISTRATION_EVENTS = ['submitted', 'edited', 'approved', 'rejected', 'transferred'] as const
+export const REGISTRATION_EVENTS = ['submitted', 'edited', 'approved', 'rejected', 'transferred', 'withdrawn'] as const
 export type RegistrationEvent = (typeof REGISTRATION_EVENTS)[number]
 export const REGISTRATION_EVENT_LABELS: Record<RegistrationEvent, string> = {
   submitted: '提交报到',
   edited: '修改报到信息',
   approved: '审核通过',
   rejected: '审核未通过',
-  transferred: '转至其他社区'
+  transferred: '转至其他社区',
+  withdrawn: '本人撤回同意，报到结束'
 }
 
 /** The mini-program page a community code opens (with `scene`); H5 opens the same hash route. */

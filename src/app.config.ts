@@ -24,7 +24,9 @@ const subPackages: { root: string; pages: string[] }[] = [
       'pages/mycode/index',
       'pages/ranking/index',
       'pages/teams/index',
-      'pages/team/index'
+      'pages/team/index',
+      'pages/makeups/index',
+      'pages/join/index'
     ]
   },
   // 党建+邻里中心 (centres, rooms, bookings)
@@ -41,10 +43,30 @@ const subPackages: { root: string; pages: string[] }[] = [
   },
   // 区级看板、红黑榜 (district)
   { root: 'packages/district', pages: ['pages/dashboard/index', 'pages/figure/index', 'pages/report/index'] },
+  // 个人信息与隐私 (PIPL rights) and the audit log
+  { root: 'packages/privacy', pages: ['pages/mydata/index', 'pages/audit/index'] },
 
 ]
 
 const isH5 = process.env.TARO_ENV === 'h5'
+
+/**
+ * What WeChat needs declared before it lets the mini-program call its private APIs (weapp only;
+ * app.json keys H5 has no use for). Derived from the code, and held to it by
+ * tests/unit/weapp-declarations.test.ts (src/) and scripts/check-weapp.mjs (the built dist/weapp):
+ * - requiredPrivateInfos: the location-class APIs called. `getLocation` (precise), not
+ *   getFuzzyLocation: the check-in geofences (volunteer check-in, centre check-in) need metres,
+ *   and the two cannot both be declared. Undeclared, wx.getLocation fails on a device.
+ * - permission: the sentence WeChat shows when it asks for scope.userLocation (≤ 30 characters).
+ * - __usePrivacyCheck__: the 用户隐私保护指引 flow (wx.onNeedPrivacyAuthorization) in DevTools too.
+ * - sitemapLocation: src/sitemap.json, copied into dist/weapp by config/index.ts.
+ */
+const weappDeclarations = {
+  requiredPrivateInfos: ['getLocation' as const],
+  permission: { 'scope.userLocation': { desc: '用于志愿活动现场签到和查找附近的邻里中心' } },
+  __usePrivacyCheck__: true,
+  sitemapLocation: 'sitemap.json'
+}
 
 export default defineAppConfig({
   pages: [
@@ -77,5 +99,6 @@ export default defineAppConfig({
       { pagePath: 'pages/mine/index', text: '我的', iconPath: 'assets/tabbar/mine.png', selectedIconPath: 'assets/tabbar/mine-active.png' }
     ]
   },
-  lazyCodeLoading: 'requiredComponents'
+  lazyCodeLoading: 'requiredComponents',
+  ...(isH5 ? {} : weappDeclarations)
 })

@@ -62,9 +62,15 @@ export const RATE_LIMITS: Record<string, RateLimit> = {
   // 志愿服务活动: sign-up and withdrawal loops (each may push messages to others).
   'activities.signUp': { perPerson: 30, window: 'minute', message: '报名太频繁，请稍后再试' },
   'activities.withdraw': { perPerson: 30, window: 'minute', message: TOO_FAST },
+  // 志愿者实名登记: once per person; the limit bounds a script retrying names and numbers.
+  'activities.joinVolunteers': { perPerson: 10, window: 'minute', message: '提交太频繁，请稍后再试' },
   // 邻里中心 bookings.
   'centers.book': { perPerson: 30, window: 'minute', message: '预约太频繁，请稍后再试' },
   'centers.cancel': { perPerson: 20, window: 'minute', message: TOO_FAST },
+  // 个人信息与隐私: each export writes a file of everything held about the person.
+  'users.exportMyData': { perPerson: 5, window: 'hour', message: '导出太频繁，请一小时后再试' },
+  'users.withdrawConsent': { perPerson: 10, window: 'minute', message: TOO_FAST },
+  'users.deleteAccount': { perPerson: 5, window: 'minute', message: TOO_FAST },
   // Public lookups: guessing certificate numbers, scraping figures.
   'activities.verifyCertificate': { perPerson: 20, anonymous: 60, window: 'minute', message: '查询太频繁，请稍后再试' },
   'wishes.deedTotals': { perPerson: 60, anonymous: 120, window: 'minute', message: '查询太频繁，请稍后再试' }

@@ -43,7 +43,10 @@ export const collections = {
       { fields: ['openid'] },
       { fields: ['openid', 'status'] },
       { fields: ['communityId', 'status'] },
-      { fields: ['teamId', 'status'] }
+      { fields: ['teamId', 'status'] },
+      // activities.pendingMakeUps (server/activities/makeUps.ts): make-up entries waiting for a second person, newest first
+      { fields: ['makeUp', 'status'] },
+      { fields: ['makeUp', 'status', 'communityId', 'createdAt'] }
     ]
   },
   volunteers: {
@@ -186,7 +189,9 @@ export const collections = {
       { fields: ['noticeId'] },
       { fields: ['noticeId', 'communityId'] },
       { fields: ['noticeId', 'gridId'] },
-      { fields: ['noticeId', 'buildingId'] }
+      { fields: ['noticeId', 'buildingId'] },
+      // a person's own reads (users.exportMyData)
+      { fields: ['openid'] }
     ]
   },
   noticeAudienceCounts: {
@@ -246,9 +251,33 @@ export const collections = {
     description: 'District-wide settings, one document per topic (_id), e.g. `registration` {target}.',
     indexes: []
   },
+  consents: {
+    description: 'Consent records (server/core/consents.ts): one per consent given or withdrawn, with purpose, policy version and time. Append-only; kept after an account is deleted.',
+    indexes: [{ fields: ['openid'] }]
+  },
   auditLogs: {
     description: 'Who did what to personal data (exports, views of full mobile numbers): actor, action, target, time. Append-only.',
-    indexes: [{ fields: ['actor'] }, { fields: ['action'] }, { fields: ['communityId'] }, { fields: ['target.id'] }]
+    indexes: [
+      { fields: ['actor'] },
+      { fields: ['action'] },
+      { fields: ['communityId'] },
+      { fields: ['target.id'] },
+      // users.auditLogs (server/users/auditLogs.ts): newest first, district-wide or per community;
+      // the person search matches names and whose data it was
+      { fields: ['at'] },
+      { fields: ['communityId', 'at'] },
+      { fields: ['action', 'at'] },
+      { fields: ['actorName'] },
+      { fields: ['target.label'] },
+      { fields: ['detail.whose'] }
+    ]
+  },
+
+  // ---- the platform's asynchronous image check (server/core/mediaChecks.ts, server/media/verdicts.ts)
+  mediaChecks: {
+    description:
+      'One per image submitted to mediaCheckAsync (_id = trace_id): fileID, uploader openid, source (photo | notice), status pending → pass | review | risky | error, and where a risky image was hidden.',
+    indexes: [{ fields: ['fileID'] }]
   },
 
   // ---- the emulator's platform seam only (server/platform/local.ts)

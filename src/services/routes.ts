@@ -41,6 +41,10 @@ export const routes = {
   volunteerRanking: '/packages/volunteer/pages/ranking/index',
   volunteerTeams: '/packages/volunteer/pages/teams/index',
   volunteerTeam: '/packages/volunteer/pages/team/index',
+  /** Staff and district admin: make-up hours entered by someone else, waiting for a second person. */
+  volunteerMakeUps: '/packages/volunteer/pages/makeups/index',
+  /** 志愿者实名登记 (name, mobile, consent) before a first sign-up; `?next=` goes back to the activity. */
+  volunteerJoin: '/packages/volunteer/pages/join/index',
   // packages/centers — 党建+邻里中心
   centersBookingReview: '/packages/centers/pages/review/index',
   centersDetail: '/packages/centers/pages/center/index',
@@ -72,6 +76,11 @@ export const routes = {
   districtDashboard: '/packages/district/pages/dashboard/index',
   districtFigure: '/packages/district/pages/figure/index',
   districtReport: '/packages/district/pages/report/index',
+  // packages/privacy — 个人信息与隐私
+  /** Everything held about me, export, consents and their withdrawal, account deletion (注销). */
+  privacyMyData: '/packages/privacy/pages/mydata/index',
+  /** Staff (their communities) and the district admin: who saw which full number, exported what. */
+  privacyAudit: '/packages/privacy/pages/audit/index',
   // 红黑榜: built with the property companies' scorecards in the tickets subpackage (issue #7).
   districtRanking: '/packages/tickets/pages/ranking/index',
 } as const
@@ -108,6 +117,8 @@ export const BUILT: Readonly<Record<RouteName, boolean>> = {
   volunteerRanking: true,
   volunteerTeams: true,
   volunteerTeam: true,
+  volunteerMakeUps: true,
+  volunteerJoin: true,
   centersBookingReview: true,
   centersDetail: true,
   centersRoom: true,
@@ -135,6 +146,8 @@ export const BUILT: Readonly<Record<RouteName, boolean>> = {
   districtDashboard: true,
   districtFigure: true,
   districtReport: true,
+  privacyMyData: true,
+  privacyAudit: true,
   districtRanking: true
 }
 

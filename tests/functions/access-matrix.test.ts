@@ -4,7 +4,7 @@
  * caller should get:
  *   'ok'     — ok:true, or a business refusal that is not about access (NOT_FOUND unless the row
  *              says NOT_FOUND hides existence, CONFLICT, INVALID_INPUT, CAPACITY_FULL, EXPIRED, RATE_LIMITED);
- *   'denied' — UNAUTHENTICATED or FORBIDDEN (and NOT_FOUND where the row sets `hides: true`:
+ *   'denied' — UNAUTHENTICATED, FORBIDDEN or REGISTRATION_REQUIRED (and NOT_FOUND where the row sets `hides: true`:
  *              the handler answers "does not exist" to a caller outside the record's scope).
  * INTERNAL is never acceptable. The action list comes from the routers (`<fn>Actions`), so an
  * action without a row fails the coverage test. On failure the whole matrix is printed.
@@ -13,6 +13,7 @@
  * Mutating rows build fresh data per caller in `setup` (through the API as the proper actor, or
  * by cloning a seeded record in the store), so one caller's success never changes the next one's.
  */
+import { PRIVACY_POLICY_VERSION } from '../../contracts/privacy'
 import type { Reply } from '../../contracts/reply'
 import { ROUTERS } from '../support/routers'
 import { startTestCloud, type TestCloud } from '../support/cloud'
@@ -76,6 +77,11 @@ interface Row {
   hides?: boolean
   /** Why the expectation is what it is, when it is not obvious from the router. */
   note?: string
+  /**
+   * The openid to call as, when the action must not act on the shared persona itself (deleting an
+   * account): a twin made in `setup`, with the persona's roles and scopes. Default: `openidOf(who)`.
+   */
+  caller?: (s: Setup, who: Persona) => string | undefined
 }
 
 const at = (iso: string) => new Date(iso)
@@ -133,6 +139,19 @@ function newTicket(ctx: Ctx, overrides: Record<string, unknown> = {}, base: Reco
   return id
 }
 
+/**
+ * A fresh account with the persona's roles and scopes (its users document cloned under a new
+ * openid; a newcomer's twin is a new openid with no document; anon has none).
+ */
+function twinOf(ctx: Ctx, who: Persona): string | undefined {
+  if (who === 'anon') return undefined
+  const openid = ctx.fresh('twin')
+  if (who === 'newcomer') return openid
+  const user = ctx.cloud.store.findOne('users', { openid: OPENID[who] })
+  if (user) ctx.cloud.store.insertOne('users', { ...user, _id: openid, openid })
+  return openid
+}
+
 /** A booking of a c1 room cloned from a seeded one, owned by demo-resident. */
 function newBooking(ctx: Ctx, status: string, overrides: Record<string, unknown> = {}): string {
   return ctx.clone('bookings', { _id: ctx.ids.booking }, { openid: 'demo-resident', status, ...overrides })
@@ -163,11 +182,29 @@ const MATRIX: Record<string, Row> = {
   'activities.cancel': { setup: async (ctx) => ({ id: await newActivity(ctx) }), input: (_c, s) => ({ activityId: s.id, reason: '矩阵测试取消' }), expect: C1_ORGANISER },
   'activities.list': { input: () => ({ communityId: 'c1' }), expect: SIGNED_IN },
   'activities.get': { input: (ctx) => ({ activityId: ctx.ids.activity }), expect: SIGNED_IN },
-  'activities.signUp': { setup: async (ctx) => ({ id: await newActivity(ctx) }), input: (_c, s) => ({ activityId: s.id }), expect: SIGNED_IN },
+  'activities.signUp': {
+    setup: async (ctx) => ({ id: await newActivity(ctx) }),
+    input: (_c, s) => ({ activityId: s.id }),
+    expect: only('resident', 'member'),
+    note: 'a place is held by a party member or a registered volunteer (demo-resident); the others get REGISTRATION_REQUIRED'
+  },
+  'activities.signUp#registered': {
+    setup: async (ctx, who) => {
+      const as = twinOf(ctx, who)
+      if (as) await ctx.ok('activities', 'joinVolunteers', { name: '矩阵志愿者', mobile: '13900000001', consent: true }, as)
+      return { id: await newActivity(ctx), as }
+    },
+    caller: (s) => s.as,
+    input: (_c, s) => ({ activityId: s.id }),
+    expect: SIGNED_IN,
+    note: 'anyone signed in, once registered as a volunteer (a twin of the persona)'
+  },
   'activities.withdraw': {
     setup: async (ctx, who) => {
       const id = await newActivity(ctx)
-      if (who !== 'anon' && who !== 'newcomer') await ctx.ok('activities', 'signUp', { activityId: id }, OPENID[who])
+      if (who === 'anon' || who === 'newcomer') return { id }
+      if (who !== 'resident' && who !== 'member') await ctx.ok('activities', 'joinVolunteers', { name: '矩阵志愿者', mobile: '13900000002', consent: true }, OPENID[who])
+      await ctx.ok('activities', 'signUp', { activityId: id }, OPENID[who])
       return { id }
     },
     input: (_c, s) => ({ activityId: s.id }),
@@ -222,6 +259,25 @@ const MATRIX: Record<string, Row> = {
     expect: C1_ORGANISER,
     note: 'audited; the organiser of the c1 activity only'
   },
+  'activities.removeSignUp': {
+    setup: async (ctx) => {
+      const id = await newActivity(ctx)
+      await ctx.ok('activities', 'signUp', { activityId: id }, 'demo-resident')
+      return { id }
+    },
+    input: (_c, s) => ({ activityId: s.id, openid: 'demo-resident', reason: '矩阵测试移除报名' }),
+    expect: C1_ORGANISER,
+    note: 'audited; the organiser of the c1 activity only'
+  },
+  'activities.pendingMakeUps': { input: () => ({}), expect: ANY_STAFF, note: 'staff see their communities’ queue, the admin every one' },
+  'activities.pendingMakeUps#other-community': { input: () => ({ communityId: 'c1' }), expect: C1_STAFF, note: 'c2’s staff may not read c1’s queue' },
+  'activities.joinVolunteers': {
+    setup: async (ctx, who) => ({ as: twinOf(ctx, who) }),
+    caller: (s) => s.as,
+    input: () => ({ name: '矩阵志愿者', mobile: '13900000000', consent: true }),
+    expect: SIGNED_IN,
+    note: 'one’s own 志愿者实名登记 (as a twin of the persona, so the personas stay as seeded)'
+  },
   'activities.memberCode': { input: () => ({}), expect: SIGNED_IN },
   'activities.ranking': { input: () => ({ communityId: 'c1' }), expect: SIGNED_IN },
   'activities.setPreferences': { input: () => ({ rankingOptIn: true }), expect: SIGNED_IN },
@@ -234,6 +290,11 @@ const MATRIX: Record<string, Row> = {
     setup: async (ctx, who) => ({ start: ctx.ids.freeSlots[PERSONAS.indexOf(who)] }),
     input: (ctx, s) => ({ roomId: ctx.ids.room, start: s.start, purpose: '矩阵测试：楼栋议事会', attendees: 5 }),
     expect: SIGNED_IN
+  },
+  'centers.revealMobile': {
+    input: (ctx) => ({ bookingId: ctx.ids.booking }),
+    expect: C1_STAFF,
+    note: 'audited; the managers of the booking’s centre (c1’s staff, the admin)'
   },
   'centers.cancel': {
     setup: async (ctx) => ({ id: newBooking(ctx, 'confirmed') }),
@@ -387,6 +448,28 @@ const MATRIX: Record<string, Row> = {
   'reports.figure': { input: () => ({ key: 'ticketsReceived', communityId: 'c1', from: '2026-11-01', to: '2026-11-26' }), expect: C1_STAFF },
   'reports.workReport': { input: () => ({ communityId: 'c1', from: '2026-11-01', to: '2026-11-26' }), expect: C1_STAFF },
   'users.me': { input: () => ({}), expect: SIGNED_IN },
+  'users.myData': { input: () => ({}), expect: SIGNED_IN },
+  'users.exportMyData': { input: () => ({}), expect: SIGNED_IN, note: 'one’s own data only; audited' },
+  'users.withdrawConsent': {
+    setup: async (ctx, who) => {
+      const as = twinOf(ctx, who)
+      if (as) ctx.cloud.store.insertOne('consents', { _id: ctx.fresh('consent'), openid: as, purpose: 'ranking', event: 'given', policyVersion: PRIVACY_POLICY_VERSION, at: new Date(ctx.cloud.clock.now()), source: 'matrix' })
+      return { as }
+    },
+    caller: (s) => s.as,
+    input: () => ({ purpose: 'ranking' }),
+    expect: SIGNED_IN,
+    note: 'one’s own consent (a twin of the persona)'
+  },
+  'users.deleteAccount': {
+    setup: async (ctx, who) => ({ as: twinOf(ctx, who) }),
+    caller: (s) => s.as,
+    input: () => ({ confirm: true }),
+    expect: SIGNED_IN,
+    note: 'one’s own account (a twin, so the personas stay); staff roles are refused with CONFLICT, a business answer'
+  },
+  'users.auditLogs': { input: () => ({}), expect: ANY_STAFF, note: 'the admin reads all, staff their communities’ entries' },
+  'users.auditLogs#other-community': { input: () => ({ communityId: 'c1' }), expect: C1_STAFF, note: 'c2’s staff may not read c1’s entries' },
 
   // ---- teams --------------------------------------------------------------------------------
   'teams.create': { input: (ctx) => ({ name: `矩阵新建工作队${ctx.fresh('tc')}`, type: 'liaison', communityId: 'c1', unit: '区矩阵局' }), expect: C1_STAFF },
@@ -541,7 +624,8 @@ const MATRIX: Record<string, Row> = {
 // ---------------------------------------------------------------------------------------------
 // Running it
 
-const ACCESS_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN'])
+// REGISTRATION_REQUIRED: the person may not do this until registered (志愿者实名登记 before a sign-up).
+const ACCESS_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'REGISTRATION_REQUIRED'])
 const BUSINESS_CODES = new Set(['NOT_FOUND', 'CONFLICT', 'INVALID_INPUT', 'CAPACITY_FULL', 'EXPIRED', 'RATE_LIMITED'])
 
 /** The outcome class of a reply: 'ok', 'denied', or the unexpected code itself (INTERNAL …). */
@@ -685,7 +769,7 @@ describe.each(FUNCTIONS)('%s', (fn) => {
         try {
           const s = row.setup ? await row.setup(ctx, who) : {}
           const [, action] = baseKey(key).split('.')
-          const reply = await cloud.call(fn, action, row.input(ctx, s, who), openidOf(who))
+          const reply = await cloud.call(fn, action, row.input(ctx, s, who), row.caller ? row.caller(s, who) : openidOf(who))
           cell = { key, who, expected: row.expect[who], actual: classify(reply, row), code: reply.ok ? 'ok' : reply.error.code, message: reply.ok ? undefined : reply.error.message }
         } catch (error) {
           cell = { key, who, expected: row.expect[who], actual: 'SETUP', code: 'SETUP', message: String((error as Error).message ?? error) }

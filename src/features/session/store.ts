@@ -1,14 +1,12 @@
 import type { ReplyError } from '@contracts/reply'
-import { usersContract, type Me } from '@contracts/users'
-import { functionClient } from '@/services/cloud/functionClient'
+import type { Me } from '@contracts/users'
+import { meApi } from './api'
 
 export type SessionState =
   | { status: 'idle' }
   | { status: 'loading'; me?: Me }
   | { status: 'ready'; me: Me }
   | { status: 'error'; error: ReplyError; me?: Me }
-
-const usersApi = functionClient('users', usersContract)
 
 let state: SessionState = { status: 'idle' }
 let generation = 0
@@ -38,7 +36,7 @@ export const sessionStore = {
     const mine = ++generation
     const previous = 'me' in state ? state.me : undefined
     set({ status: 'loading', me: previous })
-    const run = usersApi.me().then((reply) => {
+    const run = meApi.me().then((reply) => {
       if (mine !== generation) return
       set(reply.ok ? { status: 'ready', me: reply.data } : { status: 'error', error: reply.error, me: previous })
     })

@@ -49,7 +49,9 @@ export function homeSections(me: Pick<Me, 'roles' | 'profile' | 'scopes'>): Home
         { key: 'ranking', label: '红黑榜', badge: '榜', hint: '物业企业评比', route: 'districtRanking' },
         { key: 'notice', label: '发布通知', badge: '发', hint: '全区政策宣讲', route: 'noticesPublish' },
         { key: 'rules', label: '工单规则', badge: '规', hint: '三方联动分派与时限', route: 'ticketsRules' },
-        { key: 'fund', label: '邻里中心', badge: '中', hint: '建设与资金', route: 'centersFund' }
+        { key: 'fund', label: '邻里中心', badge: '中', hint: '建设与资金', route: 'centersFund' },
+        { key: 'makeUps', label: '补录复核', badge: '补', hint: '补录时长待认定', route: 'volunteerMakeUps' },
+        { key: 'audit', label: '访问记录', badge: '录', hint: '个人信息访问记录', route: 'privacyAudit' }
       ]
     })
   }
@@ -66,7 +68,9 @@ export function homeSections(me: Pick<Me, 'roles' | 'profile' | 'scopes'>): Home
         { key: 'tickets', label: '三方联动工单', badge: '单', route: 'ticketsWork' },
         { key: 'bookingReview', label: '预约审核', badge: '约', route: 'centersBookingReview' },
         { key: 'wishes', label: '微心愿', badge: '愿', route: 'ticketsWishes' },
-        { key: 'dashboard', label: '社区看板', badge: '看', hint: '本社区数据一览', route: 'districtDashboard' }
+        { key: 'dashboard', label: '社区看板', badge: '看', hint: '本社区数据一览', route: 'districtDashboard' },
+        { key: 'makeUps', label: '补录复核', badge: '补', route: 'volunteerMakeUps' },
+        { key: 'audit', label: '访问记录', badge: '录', route: 'privacyAudit' }
       ]
     })
   }

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { ErrorState, LoadingState, PageContainer, Section } from '@/components'
 import { PersonaSwitch, addressLine, roleLabels, scopeLines, useMe } from '@/features/session'
+import { go } from '@/services/navigate'
 import './index.scss'
 
 export default function MinePage() {
@@ -45,6 +46,13 @@ export default function MinePage() {
           </Text>
         ))}
       </Section>
+      <View className='mine__entry' hoverClass='mine__entry--pressed' data-testid='mine-privacy' onClick={() => go('privacyMyData')}>
+        <View className='mine__entry-main'>
+          <Text className='mine__entry-title'>个人信息与隐私</Text>
+          <Text className='mine__entry-desc'>查看、下载我的数据，撤回同意，注销账号</Text>
+        </View>
+        <Text className='mine__entry-arrow'>›</Text>
+      </View>
       <PersonaSwitch />
     </PageContainer>
   )
