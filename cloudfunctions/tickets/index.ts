@@ -1,5 +1,6 @@
 import { defineFunction } from '../../server/core/function'
+import { withMediaVerdicts } from '../../server/media/verdicts'
 import { ticketsActions, ticketsTimer } from '../../server/tickets'
 import { withTimer } from '../../server/tickets/timer'
 
-export const main = withTimer(defineFunction('tickets', ticketsActions), ticketsTimer)
+export const main = withMediaVerdicts(withTimer(defineFunction('tickets', ticketsActions), ticketsTimer))

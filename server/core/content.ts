@@ -5,7 +5,9 @@ export const BLOCKED_CONTENT_MESSAGE = '内容含有违规信息，请修改后�
 
 /**
  * The content check (msgSecCheck on WeChat, a word list on the emulator) of every text of one
- * action that other people will see, in one platform call: the texts are joined one per line.
+ * action that other people will see, in one platform check: the texts are joined one per line (the
+ * platform splits a text longer than msgSecCheck's 2,500 characters into chunks, on line and
+ * sentence ends where it can, and refuses it when any chunk is flagged: server/platform/chunks.ts).
  * Only when the joined text is refused is each text checked alone, to name the field at fault
  * (a refusal may cost a few calls; a clean input costs one). Empty texts are skipped.
  */

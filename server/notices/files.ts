@@ -120,6 +120,8 @@ async function checkFile(fileID: string, caller: Caller, field: string, claimed?
   if (file.size > NOTICE_LIMITS.attachmentBytes) throw new AppError('INVALID_INPUT', '附件不能超过10MB', [field])
   if (file.contentType.startsWith('image/') && !isLocal(fileID)) {
     // Local uploads were checked when uploaded; cloud files are checked here (mediaCheckAsync).
+    // The check is asynchronous: refused here only if an earlier check of the file came back risky;
+    // a risky verdict arriving later removes it from the notice (server/media/verdicts.ts).
     const check = await platform().contentCheck.image(fileID, caller.openid)
     if (!check.ok) throw new AppError('INVALID_INPUT', check.reason ?? '图片含有违规内容', [field])
   }

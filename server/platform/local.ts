@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, normalize } from 'node:path'
 import QRCode from 'qrcode'
 import { db } from '../core/db'
 import { clock } from '../core/clock'
+import { checkImageOnce, type MediaCheckRecord } from '../core/mediaChecks'
+import { prepareMessage } from '../notify/templates'
+import { anyChunkFlagged, MSG_SEC_CHECK_MAX_CHARS, splitForCheck } from './chunks'
 import type { Platform } from './types'
 
 /** Words the local stand-in for msgSecCheck refuses; the cloud uses WeChat's own check. */
@@ -59,17 +63,65 @@ export const localPlatform: Platform = {
     }
   },
   messages: {
+    /**
+     * The message as WeChat would get it (keys renamed by `<env>_KEYS`, values fitted), with the
+     * sender's own data and any `problems` WeChat would refuse it for (47003), so tests can check
+     * every send against its kind's declaration.
+     */
     async send(message) {
-      await db().collection('outbox').add({ data: { ...message, sentAt: clock.date() } })
+      const prepared = prepareMessage(message.templateId, message.data)
+      if (prepared.problems.length) console.warn('[outbox] message WeChat would refuse (47003):', message.templateId, prepared.problems.join('; '))
+      await db()
+        .collection('outbox')
+        .add({ data: { ...message, data: prepared.data, senderData: message.data, kind: prepared.kind, problems: prepared.problems, sentAt: clock.date() } })
     }
   },
   contentCheck: {
+    /** Like msgSecCheck: at most 2,500 characters a call, so long texts go in chunks here too. */
     async text(content) {
-      const hit = BLOCKED_WORDS.find((word) => content.includes(word))
-      return hit ? { ok: false, reason: '内容含有违规信息，请修改后再提交' } : { ok: true }
+      const flagged = await anyChunkFlagged(splitForCheck(content), async (chunk) => {
+        if (chunk.length > MSG_SEC_CHECK_MAX_CHARS) throw new Error('msgSecCheck: content longer than 2500 characters')
+        return BLOCKED_WORDS.some((word) => chunk.includes(word))
+      })
+      return flagged ? { ok: false, reason: '内容含有违规信息，请修改后再提交' } : { ok: true }
     },
-    async image() {
-      return { ok: true }
+    /**
+     * Like mediaCheckAsync: accepted now, recorded as pending; the verdict comes later as a
+     * `wxa_media_check` event (see localMediaCheckEvent). Test hook: a fileID containing one of the
+     * comma-separated markers in HONGLIN_LOCAL_RISKY_MEDIA gets the verdict 'risky'.
+     */
+    async image(fileID, openid) {
+      return checkImageOnce(fileID, openid, async () => ({ traceId: `local-${randomBytes(8).toString('hex')}`, localVerdict: localVerdictOf(fileID) }))
     }
+  }
+}
+
+function localVerdictOf(fileID: string): 'pass' | 'risky' {
+  const markers = (process.env.HONGLIN_LOCAL_RISKY_MEDIA ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean)
+  return markers.some((m) => fileID.includes(m)) ? 'risky' : 'pass'
+}
+
+/**
+ * The push WeChat sends (消息推送, JSON) when a check finishes, for a recorded local check: what a
+ * test or a developer delivers to a cloud function (with no user) to play WeChat's part.
+ */
+export function localMediaCheckEvent(check: Pick<MediaCheckRecord, '_id' | 'localVerdict'>, verdict = check.localVerdict ?? 'pass') {
+  const label = verdict === 'risky' ? 20002 : 100
+  return {
+    ToUserName: 'gh_local',
+    FromUserName: 'local-push-service',
+    CreateTime: Math.floor(clock.now() / 1000),
+    MsgType: 'event',
+    Event: 'wxa_media_check',
+    appid: 'wx0000000000000000',
+    trace_id: check._id,
+    version: 2,
+    detail: [{ strategy: 'content_model', errcode: 0, suggest: verdict, label, prob: verdict === 'risky' ? 90 : 0 }],
+    errcode: 0,
+    errmsg: 'ok',
+    result: { suggest: verdict, label }
   }
 }
