@@ -58,7 +58,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
       '@': path.resolve(__dirname, '..', 'src'),
       '@contracts': contractsDir
     },
-    copy: { patterns: [], options: {} },
+    // The mini-program's search-index rules (app.json `sitemapLocation`, set in src/app.config.ts).
+    // WXML is deliberately not minified (`mini.minifyXML`): Taro's html-minifier breaks the
+    // generated base.wxml (WeChat's compiler then stops at "expect end-tag `input`") and saves
+    // under 2 KB; WXSS is minified by the production CSS minimizer and JS by terser below.
+    copy: { patterns: platform === 'weapp' ? [{ from: 'src/sitemap.json', to: 'dist/weapp/sitemap.json' }] : [], options: {} },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },

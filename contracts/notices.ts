@@ -1,4 +1,5 @@
 import { z } from './zod'
+import { noticeBadgeContract } from './noticeBadge'
 import { dateTimeSchema, idSchema, pageInputSchema } from './common'
 import { ROLES, type Role } from './roles'
 
@@ -176,7 +177,7 @@ export const noticesListInput = pageInputSchema.extend({
 export type NoticesListInput = z.input<typeof noticesListInput>
 
 export const noticesGetInput = z.object({ noticeId: idSchema })
-export const noticesUnreadCountInput = z.object({})
+export { noticesUnreadCountInput } from './noticeBadge'
 
 export const noticesReadStatsInput = z.object({
   noticeId: idSchema,
@@ -411,7 +412,7 @@ export const noticesContract = {
   list: { input: noticesListInput, output: pageOfSchema(noticeSummarySchema) },
   /** Opens a notice; for someone in its audience it is marked read (once). */
   get: { input: noticesGetInput, output: noticeDetailSchema },
-  unreadCount: { input: noticesUnreadCountInput, output: z.object({ count: z.number() }) },
+  ...noticeBadgeContract,
   readStats: { input: noticesReadStatsInput, output: readStatsSchema },
   upload: { input: noticesUploadInput, output: uploadResultSchema },
   /** The publish form's audience picker: communities, or the compounds of one, or the buildings of a compound. */

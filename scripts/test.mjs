@@ -9,8 +9,10 @@
 //  5. jest: unit (logic, components) and functions (every cloud function through the real SDK on
 //     the emulator backend, and the backend's conformance suite)
 //  6. the function tests again at the cloud's 20 ms per database round trip (EMULATOR_DB_LATENCY_MS)
-//  7. the H5 build, then Playwright journeys against it, served by the emulator
-//  8. miniprogram-automator specs (skipped with a printed reason where WeChat DevTools is absent)
+//  7. the production weapp build, then the offline WeChat check of dist/weapp
+//     (scripts/check-weapp.mjs, `npm run check:weapp`; SKIP_WEAPP_BUILD=1 checks the dist/weapp there is)
+//  8. the H5 build, then Playwright journeys against it, served by the emulator
+//  9. miniprogram-automator specs (skipped with a printed reason where WeChat DevTools is absent)
 // A failing step does not stop the others (a step that needs it is not run and counts as failed).
 // Nothing can hang the run: each step has a time limit and runs in its own process group, which
 // is killed when the limit or the whole run's wall-clock budget (TEST_BUDGET_MINUTES, default 30)
@@ -184,6 +186,20 @@ const steps = [
   // The function tests again with the cloud's network time on every database round trip: an
   // action that would time out on the cloud (3 s) times out here (`npm run test:cloud`).
   { title: 'functions at 20 ms', go: () => jest('functions-at-20ms', ['tests/functions', '--selectProjects', 'functions'], 20, { EMULATOR_DB_LATENCY_MS: '20' }) },
+  {
+    // What WeChat would refuse in the package itself: pages, package sizes, privacy declarations,
+    // WXML and WXSS as WeChat's compilers read them (scripts/check-weapp.mjs says how).
+    title: 'weapp',
+    go: async () => {
+      const t = Date.now()
+      if (!process.env.SKIP_WEAPP_BUILD) {
+        const build = await run('build weapp', bin('taro'), ['build', '--type', 'weapp'], { env: { NODE_ENV: 'production' }, limitMinutes: 8 })
+        if (build.status !== 0) return { ...build, note: build.note || 'the weapp build failed (see above)', seconds: seconds(Date.now() - t) }
+      }
+      const res = await run('check weapp', process.execPath, ['scripts/check-weapp.mjs'], { limitMinutes: 2 })
+      return { ...res, note: res.note || (res.status !== 0 ? 'WeChat would refuse dist/weapp (listed above)' : ''), seconds: seconds(Date.now() - t) }
+    }
+  },
   {
     title: 'build h5',
     go: () =>

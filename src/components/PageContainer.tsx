@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import { View } from '@tarojs/components'
+import { PrivacyPopup } from './PrivacyPopup'
 import './PageContainer.scss'
 
 export interface PageContainerProps {
@@ -7,7 +8,16 @@ export interface PageContainerProps {
   className?: string
 }
 
-/** The root of every page: warm background, large type, theme variables for NutUI. */
+/**
+ * The root of every page: warm background, large type, theme variables for NutUI, and the
+ * 用户隐私保护提示 popup (weapp: WeChat asks through wx.onNeedPrivacyAuthorization, and only a page
+ * can show UI, so every page carries it).
+ */
 export function PageContainer({ children, className }: PageContainerProps) {
-  return <View className={className ? `hl-page ${className}` : 'hl-page'}>{children}</View>
+  return (
+    <View className={className ? `hl-page ${className}` : 'hl-page'}>
+      {children}
+      <PrivacyPopup />
+    </View>
+  )
 }

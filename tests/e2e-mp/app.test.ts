@@ -1,42 +1,32 @@
 /**
- * miniprogram-automator drives WeChat DevTools, which exists only for macOS and Windows. These specs
- * run where WECHAT_DEVTOOLS_CLI points at the DevTools CLI (with "服务端口" enabled in its
- * security settings) after `npm run build:weapp`; everywhere else they are skipped with the reason
- * printed.
+ * Smoke test of the mini-program in WeChat DevTools: the home tab renders and a cloud function
+ * answers. Skipped with the reason printed unless WECHAT_DEVTOOLS_CLI exists and HONGLIN_APPID is
+ * set (tests/e2e-mp/support.ts; README "Mini-program e2e").
  */
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { callFunction, describeWithDevTools, launch, open, pageText, type MiniProgram } from './support'
 
-const cliPath = process.env.WECHAT_DEVTOOLS_CLI
-const available = Boolean(cliPath && existsSync(cliPath))
-if (!available) {
-  console.log(`[e2e-mp] skipped: WECHAT_DEVTOOLS_CLI ${cliPath ? `(${cliPath}) does not exist` : 'is not set'}; WeChat DevTools runs only on macOS and Windows.`)
-}
-const describeWithDevTools = available ? describe : describe.skip
-
-describeWithDevTools('mini-program in WeChat DevTools', () => {
+describeWithDevTools('app.test.ts')('mini-program in WeChat DevTools', () => {
   jest.setTimeout(120000)
-  let miniProgram: any
+  let miniProgram: MiniProgram
+  let close: (() => Promise<void>) | undefined
 
   beforeAll(async () => {
-    const automator = require('miniprogram-automator')
-    miniProgram = await automator.launch({ cliPath, projectPath: resolve(__dirname, '../..') })
+    ;({ miniProgram, close } = await launch())
   })
 
   afterAll(async () => {
-    await miniProgram?.close()
+    await close?.()
   })
 
-  it('opens the home tab with the tab bar', async () => {
-    const page = await miniProgram.reLaunch('/pages/home/index')
-    await page.waitFor(1000)
+  it('opens the home tab', async () => {
+    const page = await open(miniProgram, '/pages/home/index')
     expect(page.path).toBe('pages/home/index')
-    const text = await (await page.$('page'))?.text()
-    expect(text).toContain('红邻')
+    expect(await pageText(page)).toContain('红邻')
   })
 
   it('calls users.me through wx.cloud.callFunction', async () => {
-    const result = await miniProgram.callWxMethod('cloud.callFunction', { name: 'users', data: { action: 'me' } })
-    expect(result.result.ok).toBe(true)
+    const reply = await callFunction(miniProgram, 'users', 'me')
+    expect(reply.ok).toBe(true)
+    expect(reply.data).toBeTruthy()
   })
 })

@@ -1,6 +1,10 @@
 import { useCallback, useEffect, useState } from 'react'
 import Taro, { useDidShow } from '@tarojs/taro'
-import { noticesApi } from './api'
+import { noticeBadgeContract } from '@contracts/noticeBadge'
+import { functionClient } from '@/services/cloud'
+
+/** `notices.unreadCount` only: the 首页 tab (main package) must not carry the whole notices contract. */
+const badgeApi = functionClient('notices', noticeBadgeContract)
 
 /** The tab that carries the unread-notice badge (首页, where 通知公告 is). */
 export const BADGE_TAB_INDEX = 0
@@ -13,7 +17,7 @@ export function useNoticeBadge(enabled = true): { unread: number; refresh: () =>
   const [unread, setUnread] = useState(0)
   const refresh = useCallback(async () => {
     if (!enabled) return
-    const reply = await noticesApi.unreadCount()
+    const reply = await badgeApi.unreadCount()
     if (!reply.ok) return
     const count = reply.data.count
     setUnread(count)

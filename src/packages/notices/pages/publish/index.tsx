@@ -353,10 +353,10 @@ export default function PublishNoticePage() {
             />
             {later ? (
               <View className='np__pickers'>
-                <Picker mode='date' value={date} start={localDate(new Date().toISOString())} onChange={(e) => setDate(e.detail.value)}>
+                <Picker className='np__pickers-item' mode='date' value={date} start={localDate(new Date().toISOString())} onChange={(e) => setDate(e.detail.value)}>
                   <View className='np__picker'>{date || '选择日期'}</View>
                 </Picker>
-                <Picker mode='time' value={time} onChange={(e) => setTime(e.detail.value)}>
+                <Picker className='np__pickers-item' mode='time' value={time} onChange={(e) => setTime(e.detail.value)}>
                   <View className='np__picker'>{time}</View>
                 </Picker>
               </View>
@@ -366,11 +366,11 @@ export default function PublishNoticePage() {
         ) : null}
         <Text className='np__note'>有效期至（到期后不再显示，可不填）</Text>
         <View className='np__pickers'>
-          <Picker mode='date' value={expiry} start={localDate(new Date().toISOString())} onChange={(e) => setExpiry(e.detail.value)}>
+          <Picker className='np__pickers-item' mode='date' value={expiry} start={localDate(new Date().toISOString())} onChange={(e) => setExpiry(e.detail.value)}>
             <View className='np__picker'>{expiry || '长期有效'}</View>
           </Picker>
           {expiry ? (
-            <View className='np__picker' style={{ flex: '0 0 auto', color: '#c8161d' }} onClick={() => setExpiry('')}>
+            <View className='np__picker np__pickers-item' style={{ flex: '0 0 auto', color: '#c8161d' }} onClick={() => setExpiry('')}>
               清除
             </View>
           ) : null}

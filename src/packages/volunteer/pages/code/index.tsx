@@ -84,7 +84,7 @@ export default function CheckinCodePage() {
         <BigButton fill='outline' onClick={() => go('volunteerScan', { id })}>
           为没有手机的志愿者扫码代签
         </BigButton>
-        <Text className='vp__muted'>未报名的人扫此码不能签到；确在现场参加的，请扫其志愿者码，按现场报名登记。</Text>
+        <Text className='vp__buttons-item vp__muted'>未报名的人扫此码不能签到；确在现场参加的，请扫其志愿者码，按现场报名登记。</Text>
       </View>
     </PageContainer>
   )

@@ -206,20 +206,20 @@ export default function EditActivityPage() {
         </Field>
         <Field label='开始 — 结束'>
           <View className='vt-field__pair'>
-            <Picker mode='time' value={form.startTime} onChange={(e) => set({ startTime: e.detail.value })}>
+            <Picker className='vt-field__pair-item' mode='time' value={form.startTime} onChange={(e) => set({ startTime: e.detail.value })}>
               <View className='vt-field__picker'>{form.startTime}</View>
             </Picker>
-            <Picker mode='time' value={form.endTime} onChange={(e) => set({ endTime: e.detail.value })}>
+            <Picker className='vt-field__pair-item' mode='time' value={form.endTime} onChange={(e) => set({ endTime: e.detail.value })}>
               <View className='vt-field__picker'>{form.endTime}</View>
             </Picker>
           </View>
         </Field>
         <Field label='报名截止' hint='截止前可在线报名和取消报名'>
           <View className='vt-field__pair'>
-            <Picker mode='date' value={form.deadlineDay} onChange={(e) => set({ deadlineDay: e.detail.value })}>
+            <Picker className='vt-field__pair-item' mode='date' value={form.deadlineDay} onChange={(e) => set({ deadlineDay: e.detail.value })}>
               <View className='vt-field__picker'>{form.deadlineDay}</View>
             </Picker>
-            <Picker mode='time' value={form.deadlineTime} onChange={(e) => set({ deadlineTime: e.detail.value })}>
+            <Picker className='vt-field__pair-item' mode='time' value={form.deadlineTime} onChange={(e) => set({ deadlineTime: e.detail.value })}>
               <View className='vt-field__picker'>{form.deadlineTime}</View>
             </Picker>
           </View>
@@ -257,16 +257,16 @@ export default function EditActivityPage() {
         </Field>
         <Field label='签到范围' hint={form.coordinates ? `已设置：只能在地点${form.radius}米范围内（另加定位误差）扫码签到` : '不设置则不限制签到位置'}>
           <View className='vt-field__pair'>
-            <View className='vt-field__input' onClick={() => void locate()}>
+            <View className='vt-field__input vt-field__pair-item' onClick={() => void locate()}>
               {form.coordinates ? '重新定位' : '用当前位置'}
             </View>
             {form.coordinates ? (
-              <Picker mode='selector' range={RADII.map((r) => `${r}米`)} value={Math.max(0, RADII.indexOf(form.radius))} onChange={(e) => set({ radius: RADII[Number(e.detail.value)] })}>
+              <Picker className='vt-field__pair-item' mode='selector' range={RADII.map((r) => `${r}米`)} value={Math.max(0, RADII.indexOf(form.radius))} onChange={(e) => set({ radius: RADII[Number(e.detail.value)] })}>
                 <View className='vt-field__picker'>{form.radius}米</View>
               </Picker>
             ) : null}
             {form.coordinates ? (
-              <View className='vt-field__input' onClick={() => set({ coordinates: undefined })}>
+              <View className='vt-field__input vt-field__pair-item' onClick={() => set({ coordinates: undefined })}>
                 不限
               </View>
             ) : null}

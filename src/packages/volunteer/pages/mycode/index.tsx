@@ -30,7 +30,7 @@ export default function MyCodePage() {
         <BigButton fill='outline' onClick={() => void print()}>
           打印成卡片
         </BigButton>
-        <Text className='vp__muted'>没有智能手机的家人，可以打印此码随身携带，由社区工作人员扫码登记服务时长。</Text>
+        <Text className='vp__buttons-item vp__muted'>没有智能手机的家人，可以打印此码随身携带，由社区工作人员扫码登记服务时长。</Text>
       </View>
     </PageContainer>
   )
