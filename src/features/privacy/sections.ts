@@ -1,10 +1,13 @@
 import type { MyDataSectionKey } from '@contracts/users'
 import type { RouteName } from '@/services/routes'
 
-/** The page listing all of a section (the privacy page shows only the newest few). */
+/**
+ * The page listing all of a section (the privacy page shows only the newest few). signUps has none:
+ * the 活动 tab's 我报名的 filter cannot be preselected through switchTab, and a link to the general
+ * list would not show the person's own sign-ups.
+ */
 export const SECTION_ROUTES: Partial<Record<MyDataSectionKey, RouteName>> = {
   registrations: 'registerMine',
-  signUps: 'activities',
   serviceRecords: 'volunteerHours',
   certificates: 'volunteerHours',
   teams: 'volunteerTeams',

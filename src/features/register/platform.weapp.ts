@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro'
+import { downloadCloudFile } from '@/services/cloud/downloadCloudFile'
 
 export const canScan = true
 
@@ -17,8 +18,9 @@ export function askReviewMessage(templateIds: string[]): void {
   Taro.requestSubscribeMessage({ tmplIds: templateIds, entityIds: [] } as never).catch(() => {})
 }
 
+/** Fetched from the function's temporary link: storage is private, so not by fileID. */
 export async function openWorkbook(file: { fileID: string; url: string; fileName: string }): Promise<void> {
-  const { tempFilePath } = await Taro.cloud.downloadFile({ fileID: file.fileID })
+  const tempFilePath = await downloadCloudFile(file)
   await Taro.openDocument({ filePath: tempFilePath, fileType: 'xlsx', showMenu: true })
 }
 
@@ -28,7 +30,7 @@ export function printPage(): void {}
 
 export async function saveImage(file: { fileID: string; url: string }): Promise<boolean> {
   try {
-    const { tempFilePath } = await Taro.cloud.downloadFile({ fileID: file.fileID })
+    const tempFilePath = await downloadCloudFile(file)
     await Taro.saveImageToPhotosAlbum({ filePath: tempFilePath })
     return true
   } catch {

@@ -9,7 +9,7 @@ export const PRIVACY_AGREE_BUTTON_ID = 'hl-privacy-agree'
 
 /** What the popup lists: which data the privacy APIs we call collect, and why (the mp admin's guide says the same). */
 export const PRIVACY_USES: ReadonlyArray<{ data: string; why: string }> = [
-  { data: '位置信息', why: '志愿活动现场签到时，确认您在活动地点附近' },
+  { data: '位置信息', why: '志愿活动现场签到时确认您在活动地点附近；查找离您最近的邻里中心；工作人员填写活动或中心的地点' },
   { data: '照片', why: '报事报修时拍照或从相册选图，说明问题' },
   { data: '文件', why: '发布通知时从聊天记录选择附件' },
   { data: '保存到相册', why: '保存海报、志愿服务证明等图片' },

@@ -89,7 +89,7 @@ export default function AuditPage() {
         <Input
           className='au-search__input'
           value={query}
-          placeholder='人员姓名或编号（完整填写）'
+          placeholder='姓名或记录编号（完整填写）'
           confirmType='search'
           onInput={(e) => setQuery(e.detail.value)}
           onConfirm={search}

@@ -8,6 +8,7 @@ import { activitiesApi, dayLabel, duration, shortDateTime, Sheet, Tag, usePaged 
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { routes, urlOf } from '@/services/routes'
 import '../volunteer.scss'
+import './index.scss'
 
 type PendingMakeUp = ActionOutput<(typeof activitiesContract)['pendingMakeUps']>['items'][number]
 const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 })
@@ -72,7 +73,7 @@ export default function MakeUpsPage() {
         <EmptyState title='没有待复核的补录时长' description='其他人补录的时长会出现在这里' />
       ) : (
         <View>
-          <Text className='vt-count'>{`待复核 ${left} 条`}</Text>
+          <Text className='mk-count'>{`待复核 ${left} 条`}</Text>
           {items.map((item) => (
             <View key={item.recordId} className='vt-card' data-testid='makeup-card'>
               <View className='vt-card__tags'>
