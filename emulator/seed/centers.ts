@@ -24,6 +24,7 @@ import { dayGrid } from '../../server/centers/grid'
 import type { BlackoutDoc, BookingDoc, CenterDoc, FundDoc, QuotaDoc, RoomDoc, SlotDoc } from '../../server/centers/model'
 import { quotaIdOf, slotIdOf } from '../../server/centers/model'
 import { buildDistrict, spread, type Grid } from './district'
+import { seedConsents } from './consents'
 import type { DomainSeed } from './types'
 
 const DAY = 86_400_000
@@ -490,6 +491,8 @@ export const seedCenters: DomainSeed = async (store, { scale, now }) => {
   await store.insertMany('rooms', docs(s.rooms))
   await store.insertMany('centerFunds', docs(s.funds))
   await store.insertMany('bookings', docs(s.bookings))
+  // Every seeded booking carries the booker's mobile: the contact consent that goes with it.
+  await store.insertMany('consents', seedConsents('contact', 'bookings', now, s.bookings.filter((b) => b.bookerMobile).map((b) => ({ openid: b.openid, at: b.createdAt }))))
   await store.insertMany('roomSlots', docs(s.slots))
   await store.insertMany('bookingQuotas', docs(s.quotas))
   await store.insertMany('roomBlackouts', docs(s.blackouts))

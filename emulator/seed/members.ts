@@ -15,6 +15,7 @@ import { DEFAULT_REGISTRATION_TARGET, SERVICE_KINDS, SKILL_OPTIONS, type Service
 import type { HistoryRecord, RegistrationRecord } from '../../server/members/model'
 import { slotFor } from '../../server/members/model'
 import { buildDistrict, spread, type Building, type CentralHousehold } from './district'
+import { seedConsents } from './consents'
 import type { DomainSeed } from './types'
 
 const DAY = 86_400_000
@@ -237,6 +238,8 @@ export const seedMembers: DomainSeed = async (store, { scale, now }) => {
   }
   const all = [...records, ...extra].map(stripUndefined)
   await store.insertMany('registrations', all as unknown as Record<string, unknown>[])
+  // Every registration was submitted with the registration consent (consentAt).
+  await store.insertMany('consents', seedConsents('registration', 'registrations', now, all.map((r) => ({ openid: r.openid as string, at: r.consentAt as Date }))))
 
   // Every approved registrant holds the member role (demo-member is already a persona).
   const users = records

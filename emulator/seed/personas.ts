@@ -19,7 +19,7 @@ export function buildPersonas(now: Date): UserRecord[] {
     // A registered volunteer (志愿者实名登记, with the consent in VOLUNTEER_CONSENTS): she signs up
     // like a member. Everyone else without the member role (staff, the committee member, any new
     // openid) is asked to register first (server/activities/volunteerRegistration.ts).
-    { ...user('demo-resident', [], {}, { name: '王秀兰', mobile: '13900000001', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b1' }), volunteerSince: now, volunteerMobile: true },
+    { ...user('demo-resident', [], {}, { name: '王秀兰', mobile: '13900000001', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b1' }), volunteerSince: now, volunteerMobile: '13900000001' },
     user('demo-member', ['member'], {}, { name: '李明', mobile: '13900000002', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b2' }),
     user('demo-staff', ['staff'], { communityIds: ['c1'] }, { name: '张敏', mobile: '13900000003', communityId: 'c1' }),
     user('demo-staff-2', ['staff'], { communityIds: ['c2'] }, { name: '赵磊', mobile: '13900000004', communityId: 'c2' }),

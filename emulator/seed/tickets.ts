@@ -29,6 +29,7 @@ import { eventId, newTicketRecord, type TicketEventRecord, type TicketRecord } f
 import { ticketDeed, wishDeed, type DeedRecord } from '../../server/wishes/deeds'
 import type { WishRecord, WishEventRecord } from '../../server/wishes/model'
 import { buildDistrict, type Company, type District, type Grid } from './district'
+import { seedConsents } from './consents'
 import type { DomainSeed } from './types'
 
 const HOUR = 3600 * 1000
@@ -439,6 +440,11 @@ export const seedTickets: DomainSeed = async (store, { scale, now: nowDate }) =>
   await store.insertMany('wishes', wishes as unknown as Record<string, unknown>[])
   await store.insertMany('wishEvents', wishEvents as unknown as Record<string, unknown>[])
   await store.insertMany('deeds', [...ctx.deeds, ...wishDeeds] as unknown as Record<string, unknown>[])
+  // The reports and wishes that carry the poster's mobile: the contact consent that goes with it.
+  await store.insertMany('consents', [
+    ...seedConsents('contact', 'tickets', nowDate, ctx.tickets.filter((t) => t.reporterMobile).map((t) => ({ openid: t.reporterOpenid, at: t.createdAt }))),
+    ...seedConsents('contact', 'wishes', nowDate, wishes.filter((w) => w.residentMobile).map((w) => ({ openid: w.residentOpenid, at: w.createdAt })))
+  ])
 
   // Party-building entries and published rankings for the last three months whose appeal window closed.
   const { entries, rankings, appeals } = buildRankings(ctx, now)

@@ -74,6 +74,8 @@ export const MANUAL_STEPS = [
   'Cloud-call permissions (云调用, config.json permissions.openapi: subscribeMessage.send, wxacode.getUnlimited, security.*) are a WeChat-side function setting that manager-node cannot write: once after the first deploy, and whenever a config.json\'s permissions change, upload that function from WeChat DevTools (右键 → 上传并部署：云端安装依赖; it reads the same config.json). Until then those calls answer -604101 (allow ~10 minutes after an upload).',
   'TTL index on rateLimits.expireAt (expireAfterSeconds 0): manager-node\'s index API (MgoKeySchema: keys and unique only) has no TTL option; create it in 数据库 → rateLimits → 索引管理. The deploy leaves indexes it does not declare alone.',
   '消息推送 for the image-check verdicts: 开发管理 → 开发设置 → 消息推送 → 启用 (JSON), then 云开发 → 设置 → 其他设置 → 消息推送: event wxa_media_check → function tickets (server/media/verdicts.ts).',
+  'Storage lifecycle rule (云开发 → 存储 → 设置): delete files under exports/ and centers/exports/ one day after upload. Exports (workbooks with full mobiles, personal-data copies) are handed out by 2-hour links and must not outlive them; an account deletion removes the person\'s own copies at once.',
+  'downloadFile 合法域名 (mp admin → 开发管理 → 服务器域名): the cloud storage domain (….tcb.qcloud.la). The app downloads function-written files through their temporary https links, since the private storage rule lets it read by fileID only its own uploads.',
   'Subscription message templates (订阅消息 → 公共模板库): pick one per entry of server/notify/templates.ts and put the ids in .env.local (TPL_*, then deploy again) and .env.production (TARO_APP_TPL_*).',
   'The mini-program itself: AppID in project.config.json, request/upload domains, npm run build:weapp and upload (WeChat DevTools or miniprogram-ci).'
 ]

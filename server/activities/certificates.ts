@@ -279,9 +279,13 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
   let identity = volunteer.identity
   if (input.identity) {
     identity = { type: input.identity.idType, masked: maskIdNumber(input.identity.idNumber), consentAt: clock.date(), purpose: ID_CONSENT_PURPOSE }
-    // A new (or changed) document: stored with the consent record (policy version) beside it.
-    if (volunteer.identity?.type !== identity.type || volunteer.identity?.masked !== identity.masked || !volunteer.identity?.consentAt)
-      await Promise.all([db().collection(VOLUNTEERS).doc(subject.openid).update({ data: { identity } }), recordConsent(subject.openid, 'identity', 'activities.certificate')])
+    // A new (or changed) document: the consent record (policy version) first, then the document —
+    // written together, a failed consent write would never be retried (the next request finds the
+    // document unchanged and skips both). One more round trip, only when the document changes.
+    if (volunteer.identity?.type !== identity.type || volunteer.identity?.masked !== identity.masked || !volunteer.identity?.consentAt) {
+      await recordConsent(subject.openid, 'identity', 'activities.certificate')
+      await db().collection(VOLUNTEERS).doc(subject.openid).update({ data: { identity } })
+    }
   }
   if (!identity)
     throw forVolunteer

@@ -42,8 +42,11 @@ export async function pendingMakeUps(caller: Caller, input: PendingMakeUpsInput)
   const where: Record<string, unknown> = {
     makeUp: true,
     status: 'pending',
-    // four eyes: not what the caller entered, not the caller's own hours
+    // four eyes: not what the caller entered, not the caller's own hours. A legacy record has no
+    // `enteredBy`: its enterer is the first history entry's (records.ts enteredByOf; for a newer
+    // record the two are the same person).
     enteredBy: _.neq(caller.openid),
+    'history.0.by': _.neq(caller.openid),
     openid: _.neq(caller.openid)
   }
   if (input.communityId) where.communityId = input.communityId

@@ -93,10 +93,15 @@ export async function ranking(caller: Caller, input: RankingInput): Promise<Rank
 export async function setPreferences(caller: Caller, rankingOptIn: boolean): Promise<{ rankingOptIn: boolean }> {
   const volunteer = await ensureVolunteer(callerPerson(caller))
   const wasOn = volunteer.rankingOptIn === true
-  const update = db().collection(VOLUNTEERS).doc(volunteer._id).update({ data: { rankingOptIn } })
-  // Turning it on is a consent, turning it off a withdrawal (recorded beside the change; no change, no record).
-  if (rankingOptIn && !wasOn) await Promise.all([update, recordConsent(caller.openid, 'ranking', 'activities.setPreferences')])
-  else if (!rankingOptIn && wasOn) await Promise.all([update, recordWithdrawal(caller.openid, 'ranking', 'activities.setPreferences')])
-  else await update
+  const update = () => db().collection(VOLUNTEERS).doc(volunteer._id).update({ data: { rankingOptIn } })
+  // Turning it on is a consent, turning it off a withdrawal (no change, no record). The consent is
+  // recorded before the name is shown: written together, a failed consent write would never be
+  // retried (the next call finds it on and records nothing). A withdrawal goes beside the change:
+  // if only it failed, the name is hidden anyway and users.withdrawConsent records it later.
+  if (rankingOptIn && !wasOn) {
+    await recordConsent(caller.openid, 'ranking', 'activities.setPreferences')
+    await update()
+  } else if (!rankingOptIn && wasOn) await Promise.all([update(), recordWithdrawal(caller.openid, 'ranking', 'activities.setPreferences')])
+  else await update()
   return { rankingOptIn }
 }

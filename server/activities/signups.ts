@@ -414,7 +414,7 @@ export type Releaser =
   | { kind: 'organiser'; by: string; byName?: string; reason: string }
   | { kind: 'registrationEnded' }
 
-const RELEASE_ACTIONS: Record<Releaser['kind'], string> = { self: '取消报名', organiser: '组织者移除报名', registrationEnded: '结束志愿者登记，报名取消' }
+const RELEASE_ACTIONS: Record<Releaser['kind'], string> = { self: '取消报名', organiser: '组织者移除报名', registrationEnded: '登记结束（撤回同意或注销账号），报名取消' }
 
 /**
  * Gives the place (or waiting-list number) back, in three steps: (1) a `release` claim on the
@@ -559,10 +559,10 @@ export async function promoteWaiting(activityId: string): Promise<number> {
  * withdrawn changes nothing (and is neither told nor audited again).
  */
 export async function removeSignUp(caller: Caller, input: { activityId: string; openid: string; reason: string }): Promise<{ status: 'withdrawn'; promoted: number }> {
-  const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+  // The person reads the reason in their message: checked alongside the read (one wave). The
+  // organiser check follows the read; a refused caller's text check had no effect.
+  const [activity] = await Promise.all([getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动'), checkVisibleTexts(caller.openid, [['reason', input.reason]])])
   requireOrganiser(caller, activity.communityId)
-  // The person reads the reason in their message.
-  await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   const { released, promoted, name } = await releaseSignUp(activity._id, input.openid, {
     kind: 'organiser',
     by: caller.openid,

@@ -7,9 +7,11 @@
  *
  * The registration lives on the person's `users` document: `volunteerSince` (when), and
  * `profile.name` / `profile.mobile` when the profile had none — a member's or staff member's
- * registered name and number are never overwritten. `volunteerMobile: true` records that the
- * profile's mobile came from this registration, so that ending it (withdrawing the consent,
- * `endVolunteerRegistration`) erases that number and only that one.
+ * registered name and number are never overwritten. `volunteerMobile: '<the number>'` records the
+ * number this registration put on the profile, so that ending it (withdrawing the consent,
+ * `endVolunteerRegistration`) erases that number and only that one — on the profile and the
+ * sign-ups only where they still hold it (an approval of 报到 later replaces the profile's number
+ * with the member's own: grantMember).
  */
 import type { joinVolunteersInput } from '../../contracts/activities'
 import type { z } from '../../contracts/zod'
@@ -28,9 +30,16 @@ type JoinInput = z.output<typeof joinVolunteersInput>
 const USERS = 'users'
 
 /**
- * Registers the caller as a volunteer, in one write of their users document (created when they
- * have none), with the consent recorded and their volunteer number ensured alongside. Already
+ * Registers the caller as a volunteer: the consent recorded first, then one write of their users
+ * document (created when they have none) with their volunteer number ensured alongside. Already
  * registered: nothing is written (`already: true`).
+ *
+ * The consent goes first so that a registration is never held without it: were the two written
+ * together and only the consent failed, the retry would find the person registered and never
+ * record it. Recording it first costs one round trip once per person (on the first join), where
+ * checking `hasConsent` on the `already` branch would cost a read on every later call; a consent
+ * recorded before a data write that then failed is harmless (the person did consent; the retry
+ * records another).
  */
 export async function joinVolunteers(caller: Caller, input: JoinInput): Promise<{ volunteerNo: string; already: boolean }> {
   const profile = caller.user?.profile ?? {}
@@ -49,9 +58,10 @@ export async function joinVolunteers(caller: Caller, input: JoinInput): Promise<
   if (!profile.name) fields['profile.name'] = name
   if (!profile.mobile) {
     fields['profile.mobile'] = mobile
-    fields.volunteerMobile = true
+    fields.volunteerMobile = mobile
   }
-  const [, , volunteer] = await Promise.all([
+  await recordConsent(caller.openid, 'volunteer', 'activities.joinVolunteers')
+  const [, volunteer] = await Promise.all([
     writeUser(caller, fields, {
       _id: caller.openid,
       openid: caller.openid,
@@ -59,11 +69,10 @@ export async function joinVolunteers(caller: Caller, input: JoinInput): Promise<
       scopes: emptyScopes(),
       profile: { name, mobile },
       volunteerSince: now,
-      volunteerMobile: true,
+      volunteerMobile: mobile,
       createdAt: now,
       updatedAt: now
     }),
-    recordConsent(caller.openid, 'volunteer', 'activities.joinVolunteers'),
     ensureVolunteer({ openid: caller.openid, name, communityId })
   ])
   // A number handed out before the person had a name (their personal code opened earlier) gets it now.
@@ -95,34 +104,49 @@ const PAGE = 100
 
 /**
  * Ends the caller's volunteer registration (called when they withdraw the consent 'volunteer'):
- * `volunteerSince` goes, and `profile.mobile` with it when that number was given at the
- * registration (`volunteerMobile`) — together with its copies on the person's sign-ups. Their
+ * `volunteerSince` goes, and the number given at the registration (`volunteerMobile`) wherever it
+ * is still held: `profile.mobile` when it still equals it, and the person's sign-ups carrying it
+ * (a number given later — the member's own, from 报到 — stays). Their
  * upcoming sign-ups (confirmed or waiting, activity not started) are withdrawn through the
  * withdrawal's own steps (signups.ts `releaseSignUp`: counters kept right, the freed places
  * promoted); past sign-ups and service records stay. A party member keeps their sign-ups: they
  * rest on the 报到 registration, not on this one. Returns how many sign-ups were withdrawn.
  */
-export async function endVolunteerRegistration(caller: Caller): Promise<{ withdrawnSignUps: number }> {
+export async function endVolunteerRegistration(caller: Caller): Promise<{ withdrawnSignUps: number; mobileErased: boolean }> {
   const _ = db().command
-  const eraseMobile = caller.user?.volunteerMobile === true
   const member = caller.roles.includes('member')
+  const given = volunteerMobileOf(caller)
+  const profileMobile = caller.user?.profile?.mobile
   const unset: Record<string, unknown> = { volunteerSince: _.remove(), volunteerMobile: _.remove(), updatedAt: clock.date() }
-  if (eraseMobile) unset['profile.mobile'] = _.remove()
-  const [, , withdrawnSignUps] = await Promise.all([
+  if (given && profileMobile === given) unset['profile.mobile'] = _.remove()
+  const [, erased, withdrawnSignUps] = await Promise.all([
     caller.user ? db().collection(USERS).where({ _id: caller.openid }).update({ data: unset }) : null,
-    eraseMobile
+    given
       ? db()
           .collection(SIGNUPS)
-          .where({ openid: caller.openid, mobile: _.exists(true) })
+          .where({ openid: caller.openid, mobile: given })
           .update({ data: { mobile: _.remove() } })
-      : null,
+          .then((r) => r.stats.updated)
+      : 0,
     member ? 0 : withdrawUpcoming(caller.openid)
   ])
-  return { withdrawnSignUps }
+  return { withdrawnSignUps, mobileErased: Boolean(unset['profile.mobile']) || erased > 0 }
 }
 
-/** Withdraws the person's sign-ups of activities not started yet; returns how many. */
-async function withdrawUpcoming(openid: string): Promise<number> {
+/**
+ * The number the volunteer registration gave: stored since issue #16's review; legacy `true`
+ * meant "the profile's number", which an approved 报到 has replaced with the member's own.
+ */
+function volunteerMobileOf(caller: Caller): string | undefined {
+  return caller.user?.volunteerMobile || undefined
+}
+
+/**
+ * Withdraws the person's sign-ups of activities not started yet (any kind), page by page, through
+ * the withdrawal's own steps (signups.ts `releaseSignUp`); returns how many. Used when a volunteer
+ * or 报到 registration ends and when an account is deleted.
+ */
+export async function withdrawUpcoming(openid: string): Promise<number> {
   const _ = db().command
   const active: string[] = []
   for (let page = 0; ; page++) {

@@ -39,12 +39,16 @@ async function addEvent(event: ConsentEvent, tx?: TransactionRef): Promise<void>
   else await db().collection(CONSENTS).add({ data })
 }
 
-/** Most events one person can have; far above what the app records (a few per purpose). */
+/**
+ * Events read per person, newest first: far above what the app records (a few per purpose; the
+ * ranking switch, the only one a person can toggle at will, is rate-limited), so every purpose's
+ * latest event is among them.
+ */
 const MAX_EVENTS = 1000
 
 /** The person's consents, one state per purpose ever consented to (one round trip). */
 export async function consentStates(openid: string): Promise<ConsentState[]> {
-  const res = await db().collection(CONSENTS).where({ openid }).orderBy('at', 'asc').limit(MAX_EVENTS).get()
+  const res = await db().collection(CONSENTS).where({ openid }).orderBy('at', 'desc').limit(MAX_EVENTS).get()
   return statesOf(res.data as ConsentEvent[])
 }
 

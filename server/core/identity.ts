@@ -19,8 +19,8 @@ export interface UserRecord {
    * volunteer (name, mobile, consent 'volunteer'); with it, or the member role, they may sign up.
    */
   volunteerSince?: Date
-  /** `profile.mobile` was given at the volunteer registration (erased when it ends). */
-  volunteerMobile?: boolean
+  /** The mobile given at the volunteer registration (erased where it still stands when it ends). */
+  volunteerMobile?: string
   createdAt?: Date
   updatedAt?: Date
 }

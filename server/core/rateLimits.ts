@@ -63,6 +63,8 @@ export const RATE_LIMITS: Record<string, RateLimit> = {
   'activities.signUp': { perPerson: 30, window: 'minute', message: '报名太频繁，请稍后再试' },
   'activities.withdraw': { perPerson: 30, window: 'minute', message: TOO_FAST },
   // 志愿者实名登记: once per person; the limit bounds a script retrying names and numbers.
+  // The ranking switch records a consent or its withdrawal each time it flips.
+  'activities.setPreferences': { perPerson: 10, window: 'minute', message: TOO_FAST },
   'activities.joinVolunteers': { perPerson: 10, window: 'minute', message: '提交太频繁，请稍后再试' },
   // 邻里中心 bookings.
   'centers.book': { perPerson: 30, window: 'minute', message: '预约太频繁，请稍后再试' },

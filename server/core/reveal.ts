@@ -3,7 +3,7 @@ import { AppError } from './errors'
 import type { Caller } from './identity'
 
 /**
- * The one way a full mobile number leaves a function besides `members.revealMobile` (issue #16):
+ * The one way a full mobile number leaves a function (issue #16):
  * each domain's `revealMobile` action checks that the caller's role needs to call this person, then
  * hands the number here. The audit entry — who (the caller), whose (`whose`, the person's openid,
  * and `target.label`, their name), why (`reason`), through which record (`target`) — is written

@@ -92,12 +92,16 @@ export const collections = {
       { fields: ['ratedMonth'] },
       { fields: ['dueMonth'] },
       { fields: ['firstResolvedMonth'] },
-      { fields: ['createdMonth'] }
+      { fields: ['createdMonth'] },
+      // multikey: the media verdict receiver finds the ticket holding a risky photo (server/media/verdicts.ts)
+      { fields: ['photos'] }
     ]
   },
   ticketEvents: {
-    description: 'Every change and comment of a ticket (actor, time, note), _id `<ticketId>:<seq>`. Append-only.',
-    indexes: [{ fields: ['ticketId'] }]
+    description: 'Every change and comment of a ticket (actor, time, note), _id `<ticketId>:<seq>`. Append-only (but for the actor\'s name, erased when they delete their account).',
+    // actorOpenid: users.deleteAccount erases the name on the entries of the person (server/users/deleteAccount.ts)
+    // photos (multikey): the media verdict receiver (server/media/verdicts.ts)
+    indexes: [{ fields: ['ticketId'] }, { fields: ['actorOpenid'] }, { fields: ['photos'] }]
   },
   routingRules: {
     description: 'Lead party and deadlines per ticket category, _id = category (defaults in contracts/tickets.ts).',
@@ -126,11 +130,13 @@ export const collections = {
   },
   wishes: {
     description: '微心愿 posted by residents (pending until the community\'s staff approve or reject them) and fulfilled by party members. Never deleted.',
-    indexes: [{ fields: ['communityId'] }, { fields: ['residentOpenid'] }, { fields: ['memberOpenid'] }, { fields: ['status'] }]
+    // photos (multikey): the media verdict receiver (server/media/verdicts.ts)
+    indexes: [{ fields: ['communityId'] }, { fields: ['residentOpenid'] }, { fields: ['memberOpenid'] }, { fields: ['status'] }, { fields: ['photos'] }]
   },
   wishEvents: {
-    description: 'History of a wish (actor, time, note), _id `<wishId>:<seq>`. Append-only.',
-    indexes: [{ fields: ['wishId'] }]
+    description: 'History of a wish (actor, time, note), _id `<wishId>:<seq>`. Append-only (but for the actor\'s name, erased when they delete their account).',
+    // actorOpenid: users.deleteAccount erases the name on the entries of the person (server/users/deleteAccount.ts)
+    indexes: [{ fields: ['wishId'] }, { fields: ['actorOpenid'] }]
   },
   deeds: {
     description: '我为群众办实事 ledger: one entry per resolved ticket / confirmed wish (_id `ticket:<id>` / `wish:<id>`).',
@@ -139,7 +145,8 @@ export const collections = {
   // ---- 党建+邻里中心 (issue #5: server/centers)
   centers: {
     description: 'Neighbourhood centres: planned → under_construction → built → accepted, status history inside. Never deleted.',
-    indexes: [{ fields: ['communityId'] }, { fields: ['status'] }, { fields: ['gridId'] }]
+    // photos (multikey): the media verdict receiver (server/media/verdicts.ts)
+    indexes: [{ fields: ['communityId'] }, { fields: ['status'] }, { fields: ['gridId'] }, { fields: ['photos'] }]
   },
   rooms: {
     description: 'Bookable rooms of a centre; `code` (unique) is the check-in code on the door (the QR scene).',
@@ -181,7 +188,8 @@ export const collections = {
   // ---- 政策宣讲与通知 (issue #6: server/notices)
   notices: {
     description: 'Notices: audienceKeys (place keys) and audienceRoles matched with _.in; withdrawn, never deleted; history inside.',
-    indexes: [{ fields: ['audienceKeys'] }, { fields: ['manageKeys'] }, { fields: ['pushState'] }]
+    // attachments.fileID (multikey): the media verdict receiver (server/media/verdicts.ts)
+    indexes: [{ fields: ['audienceKeys'] }, { fields: ['manageKeys'] }, { fields: ['pushState'] }, { fields: ['attachments.fileID'] }]
   },
   noticeReads: {
     description: 'One per reader and notice (_id `${noticeId}:${openid}`) with the reader\'s community/grid/building at the time.',
@@ -253,7 +261,8 @@ export const collections = {
   },
   consents: {
     description: 'Consent records (server/core/consents.ts): one per consent given or withdrawn, with purpose, policy version and time. Append-only; kept after an account is deleted.',
-    indexes: [{ fields: ['openid'] }]
+    // consentStates sorts a person's events by time (server/core/consents.ts)
+    indexes: [{ fields: ['openid'] }, { fields: ['openid', 'at'] }]
   },
   auditLogs: {
     description: 'Who did what to personal data (exports, views of full mobile numbers): actor, action, target, time. Append-only.',

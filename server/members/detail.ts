@@ -1,9 +1,9 @@
 import type { Registration } from '../../contracts/members'
-import { audit } from '../core/audit'
 import { forbidden } from '../core/errors'
 import { canManageCommunity, requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { getById } from '../core/records'
+import { revealMobile as revealAudited } from '../core/reveal'
 import { REGISTRATIONS, toView, type RegistrationRecord } from './model'
 
 /** One registration with its history: to its registrant (full number) or the community's staff (masked). */
@@ -18,11 +18,14 @@ export async function detail(input: { registrationId: string }, caller: Caller):
 export async function revealMobile(input: { registrationId: string }, caller: Caller): Promise<{ mobile: string }> {
   const r = await getById<RegistrationRecord>(REGISTRATIONS, input.registrationId, '报到记录')
   requireCommunityStaff(caller, r.communityId)
-  // Written before the number leaves the function: no log, no number.
-  await audit(caller, {
+  // Audited as every domain's reveal (server/core/reveal.ts): whose number, and why — written before
+  // the number leaves the function.
+  return revealAudited(caller, {
     action: 'members.viewMobile',
     target: { collection: REGISTRATIONS, id: r._id, label: r.name },
-    communityId: r.communityId
+    communityId: r.communityId,
+    whose: r.openid,
+    reason: '社区联系报到党员',
+    mobile: r.mobile
   })
-  return { mobile: r.mobile }
 }

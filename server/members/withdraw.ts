@@ -1,3 +1,5 @@
+import { SIGNUPS } from '../activities/model'
+import { withdrawUpcoming } from '../activities/volunteerRegistration'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
@@ -8,69 +10,102 @@ export interface RegistrationWithdrawal {
   ended: number
   /** The member role (and the mobile the approval had put on the profile) was taken back. */
   memberRoleRemoved: boolean
+  /** Registrations (of any status) whose mobile, work unit and skills were erased now. */
+  erased: number
+  /** Activity sign-ups whose copy of the registered mobile was erased now. */
+  signUpMobiles: number
+  /** Upcoming sign-ups withdrawn (they rested on the 报到; not when the person is a registered volunteer). */
+  withdrawnSignUps: number
 }
 
+/** A person's registrations read at once: far above what anyone has (one per community moved to). */
+const MAX_REGISTRATIONS = 100
+
 /**
- * The registrant withdraws their consent to 在职党员报到 (CONSENT_PURPOSE_TEXT.registration): their
- * pending and approved registrations end (`withdrawn`), with the mobile, work unit and skills
- * erased from them; name, community and address stay for the community's history of 报到 work.
- * The approval's grant is taken back: the `member` role, and the profile's mobile when it is the
- * one the registration gave (grantMember); name and residence stay on the profile.
+ * The registrant withdraws their consent to 在职党员报到 (CONSENT_PURPOSE_TEXT.registration):
  *
- * Safe to run again after an interruption: the profile is changed first (a re-run sees the
- * approved registration still there and repeats the same guarded changes), then each registration
- * by a guarded update (`status` as read: a review landing meanwhile makes it match nothing, and
- * it is read again). Withdrawn registrations have the `closed:<_id>` slot, so the person may
- * register again later. Counts and reports only count `pending` and `approved`.
+ * 1. their pending and approved registrations end (`withdrawn`, guarded by the status read: a
+ *    review landing meanwhile makes the update match nothing, and they are read again);
+ * 2. then, in parallel: the approval's grant is taken back — the `member` role, and the profile's
+ *    mobile when it is a number they registered (grantMember put it there); the mobile, work unit
+ *    and skills are erased from ALL their registrations (rejected and transferred ones too: one
+ *    `where({openid}).update()`); the copies of those numbers on their activity sign-ups are
+ *    erased; and their upcoming sign-ups are withdrawn (signups.ts `releaseSignUp`), unless they are
+ *    a registered volunteer (`volunteerSince`: those sign-ups rest on that registration).
  *
- * Round trips: 1 read, 1 profile update when approved, 1 update per active registration (≤ 2).
+ * Name, community, grid, building, unit, room and party organisation stay on the registrations for
+ * the community's history of 报到 work (CONSENT_PURPOSE_TEXT.registration.kept); name and residence
+ * stay on the profile.
+ *
+ * The order closes a race: the role goes only after no registration is approved any more, so a
+ * `members.me` running in between (which gives the role back to whoever has an approved
+ * registration, grantMember) finds none. A `members.me` that read the registration just before
+ * step 1 may still give the role back after step 2: running the withdrawal again removes it (a
+ * re-run reads the numbers from the registrations still carrying them, and converges).
+ * Withdrawn registrations have the `closed:<_id>` slot, so the person may register again later.
+ *
+ * Round trips: 1 read (all registrations), ≤ 2 guarded updates, then one parallel wave (profile,
+ * registrations, sign-up mobiles, the upcoming sign-ups' reads and releases).
  */
 export async function withdrawRegistration(caller: Caller): Promise<RegistrationWithdrawal> {
   const _ = db().command
+  const openid = caller.openid
   let ended = 0
-  let memberRoleRemoved = false
+  let all: RegistrationRecord[] = []
+  let settled = false
   for (let attempt = 0; attempt < 3; attempt++) {
-    const res = await db()
-      .collection(REGISTRATIONS)
-      .where({ openid: caller.openid, status: _.in(['pending', 'approved']) })
-      .limit(10)
-      .get()
-    const active = res.data as RegistrationRecord[]
-    if (active.length === 0) break
-
-    const approved = active.find((r) => r.status === 'approved')
-    if (approved) {
-      const data: Record<string, unknown> = { roles: _.pull('member'), updatedAt: clock.date() }
-      // Only the mobile the approval put there (someone may have given another one since).
-      if (approved.mobile && caller.user?.profile?.mobile === approved.mobile) data['profile.mobile'] = _.remove()
-      await db().collection('users').where({ _id: caller.openid }).update({ data })
-      memberRoleRemoved = true
+    const res = await db().collection(REGISTRATIONS).where({ openid }).limit(MAX_REGISTRATIONS).get()
+    all = res.data as RegistrationRecord[]
+    const active = all.filter((r) => r.status === 'pending' || r.status === 'approved')
+    if (active.length === 0) {
+      settled = true
+      break
     }
-
     const now = clock.date()
     const results = await Promise.all(
       active.map((r) => {
-        const entry: HistoryRecord = { at: now, event: 'withdrawn', actor: caller.openid, actorName: r.name, note: '本人撤回个人信息处理同意' }
+        const entry: HistoryRecord = { at: now, event: 'withdrawn', actor: openid, actorName: r.name, note: '本人撤回个人信息处理同意' }
         return db()
           .collection(REGISTRATIONS)
           .where({ _id: r._id, status: r.status })
-          .update({
-            data: {
-              status: 'withdrawn',
-              slot: slotFor('withdrawn', r.openid, r._id),
-              mobile: '',
-              workUnit: '',
-              skills: [],
-              updatedAt: now,
-              history: _.push(entry)
-            }
-          })
+          .update({ data: { status: 'withdrawn', slot: slotFor('withdrawn', r.openid, r._id), updatedAt: now, history: _.push(entry) } })
       })
     )
     const changed = results.reduce((n, r) => n + r.stats.updated, 0)
     ended += changed
     // All ended: done. Otherwise one was reviewed (or transferred) meanwhile: read again.
-    if (changed === active.length) break
+    if (changed === active.length) {
+      settled = true
+      break
+    }
   }
-  return { ended, memberRoleRemoved }
+
+  // The numbers they registered (the erasure below has not run yet, or was interrupted).
+  const mobiles = [...new Set(all.map((r) => r.mobile).filter((m): m is string => Boolean(m)))]
+  const member = caller.roles.includes('member')
+  const profileMobile = caller.user?.profile?.mobile
+  const removeRole = settled && member
+  const userData: Record<string, unknown> = { roles: _.pull('member'), updatedAt: clock.date() }
+  // Only a number they registered (someone may have given another one since).
+  if (profileMobile && mobiles.includes(profileMobile)) userData['profile.mobile'] = _.remove()
+  const hadRegistration = all.length > 0 || member
+  const [, erased, signUpMobiles, withdrawnSignUps] = await Promise.all([
+    removeRole ? db().collection('users').where({ _id: openid }).update({ data: userData }) : null,
+    all.some((r) => r.mobile || r.workUnit || r.skills?.length)
+      ? db()
+          .collection(REGISTRATIONS)
+          .where({ openid })
+          .update({ data: { mobile: '', workUnit: '', skills: [] } })
+          .then((r) => r.stats.updated)
+      : 0,
+    mobiles.length
+      ? db()
+          .collection(SIGNUPS)
+          .where({ openid, mobile: _.in(mobiles) })
+          .update({ data: { mobile: _.remove() } })
+          .then((r) => r.stats.updated)
+      : 0,
+    hadRegistration && !caller.user?.volunteerSince ? withdrawUpcoming(openid) : 0
+  ])
+  return { ended, memberRoleRemoved: removeRole, erased, signUpMobiles, withdrawnSignUps }
 }

@@ -2,7 +2,7 @@ import { sdk } from '../core/db'
 import { checkImageOnce } from '../core/mediaChecks'
 import { TEMPLATES, prepareMessage } from '../notify/templates'
 import { anyChunkFlagged, splitForCheck } from './chunks'
-import type { Platform, SubscriptionMessage } from './types'
+import { TEMP_URL_SECONDS, type Platform, type SubscriptionMessage } from './types'
 
 /*
  * WeChat's open APIs through wx-server-sdk's `cloud.openapi`. The SDK takes parameters in camelCase
@@ -31,7 +31,7 @@ export const WX_ERRORS = {
 const errCodeOf = (error: unknown) => (error as { errCode?: number } | null)?.errCode
 
 async function tempUrl(fileID: string): Promise<string> {
-  const res = await sdk().getTempFileURL({ fileList: [fileID] })
+  const res = await sdk().getTempFileURL({ fileList: [{ fileID, maxAge: TEMP_URL_SECONDS }] })
   const list = (res as { fileList: { tempFileURL: string }[] }).fileList
   return list[0]?.tempFileURL ?? ''
 }
@@ -86,7 +86,12 @@ export const cloudPlatform: Platform = {
       const res = await sdk().uploadFile({ cloudPath: path, fileContent: content })
       return { fileID: res.fileID, url: await tempUrl(res.fileID) }
     },
-    url: tempUrl
+    url: tempUrl,
+    async remove(fileIDs) {
+      // deleteFile takes at most 50 fileIDs a call; a file already gone comes back with its own
+      // status in fileList, not as an error of the call.
+      for (let i = 0; i < fileIDs.length; i += 50) await sdk().deleteFile({ fileList: fileIDs.slice(i, i + 50) })
+    }
   },
   codes: {
     async create({ scene, page, path }) {

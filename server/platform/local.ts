@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, normalize } from 'node:path'
 import QRCode from 'qrcode'
 import { db } from '../core/db'
@@ -54,6 +54,13 @@ export const localPlatform: Platform = {
     },
     async url(fileID) {
       return fileUrl(fileID)
+    },
+    async remove(fileIDs) {
+      await Promise.all(
+        fileIDs
+          .filter((id) => id.startsWith('local://'))
+          .map((id) => rm(join(dataDir(), 'files', safePath(id.replace(/^local:\/\//, ''))), { force: true }))
+      )
     }
   },
   codes: {

@@ -12,6 +12,8 @@ export interface StoredFile {
 export interface Files {
   put(path: string, content: Buffer, contentType: string): Promise<StoredFile>
   url(fileID: string): Promise<string>
+  /** Deletes files (those already gone are skipped): personal-data copies when an account is deleted. */
+  remove(fileIDs: string[]): Promise<void>
 }
 
 export interface MiniProgramCodes {
@@ -49,3 +51,6 @@ export interface Platform {
   messages: Messages
   contentCheck: ContentCheck
 }
+
+/** How long a temporary file URL handed out by a function lives (getTempFileURL `maxAge`, seconds). */
+export const TEMP_URL_SECONDS = 2 * 3600

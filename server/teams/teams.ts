@@ -43,7 +43,7 @@ import { volunteerByCode } from '../activities/volunteers'
 export const TEAMS = 'teams'
 export const TEAM_MEMBERS = 'teamMembers'
 
-interface History {
+export interface History {
   at: Date
   by: string
   byName?: string
@@ -426,25 +426,39 @@ export async function removeMember(caller: Caller, input: { teamId: string; open
   requireCommunityStaff(caller, team.communityId)
   // The reason stays in the member's history, which they and the team's keepers read.
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])
-  const id = `${team._id}:${input.openid}`
-  await transaction(async (tx) => {
-    const fresh = await txGet<TeamDoc>(tx, TEAMS, team._id)
-    if (!fresh) throw notFound('队伍')
+  const ended = await endMembership(team._id, input.openid, entry(caller, '移出', input.reason))
+  if (!ended) throw notFound('该队员')
+  return { removed: true }
+}
+
+/**
+ * Ends one active membership — the one way a membership ends, whoever ends it (a keeper's
+ * `removeMember`, which checks its caller first; an account's deletion, server/users/deleteAccount.ts):
+ * in one transaction, the membership `removed` with `by` appended to its history, the team's count
+ * down and its leader cleared when it was them. False when there was no active membership (already
+ * ended: running it again changes nothing). Access is the caller's business.
+ */
+export async function endMembership(teamId: string, openid: string, by: History): Promise<boolean> {
+  const id = `${teamId}:${openid}`
+  return transaction(async (tx) => {
     const member = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, id)
-    if (!member || member.status !== 'active') throw notFound('该队员')
+    if (!member || member.status !== 'active') return false
+    const fresh = await txGet<TeamDoc>(tx, TEAMS, teamId)
     await tx
       .collection(TEAM_MEMBERS)
       .doc(id)
-      .update({ data: { status: 'removed', history: [...(member.history ?? []), entry(caller, '移出', input.reason)] } })
-    const _ = db().command
-    const data: Record<string, unknown> = { memberCount: Math.max(0, fresh.memberCount - 1), updatedAt: clock.date() }
-    if (fresh.leaderOpenid === input.openid) {
-      data.leaderOpenid = _.remove()
-      data.leaderName = _.remove()
+      .update({ data: { status: 'removed', history: [...(member.history ?? []), by] } })
+    if (fresh) {
+      const _ = db().command
+      const data: Record<string, unknown> = { memberCount: Math.max(0, (fresh.memberCount ?? 1) - 1), updatedAt: clock.date() }
+      if (fresh.leaderOpenid === openid) {
+        data.leaderOpenid = _.remove()
+        data.leaderName = _.remove()
+      }
+      await tx.collection(TEAMS).doc(teamId).update({ data })
     }
-    await tx.collection(TEAMS).doc(team._id).update({ data })
+    return true
   })
-  return { removed: true }
 }
 
 export async function myTeams(caller: Caller): Promise<{ items: TeamSummary[] }> {

@@ -1,8 +1,8 @@
 import { CONSENT_PURPOSES } from '../../contracts/privacy'
 import type { Role } from '../../contracts/roles'
 import type { DeleteAccountOutput } from '../../contracts/users'
-import { ACTIVITIES, SIGNUPS, type ActivityDoc, type SignUpDoc } from '../activities/model'
-import { releaseSignUp } from '../activities/signups'
+import { SIGNUPS } from '../activities/model'
+import { withdrawUpcoming } from '../activities/volunteerRegistration'
 import { endBooking } from '../centers/lifecycle'
 import type { BookingDoc } from '../centers/model'
 import { audit } from '../core/audit'
@@ -11,9 +11,9 @@ import { consentStates, recordWithdrawal } from '../core/consents'
 import { db } from '../core/db'
 import { conflict } from '../core/errors'
 import type { Caller } from '../core/identity'
-import { txGet } from '../core/records'
-import { transaction } from '../core/transaction'
-import { TEAM_MEMBERS, TEAMS, type TeamDoc, type TeamMemberDoc } from '../teams/teams'
+import { endMembership, TEAM_MEMBERS, type TeamMemberDoc } from '../teams/teams'
+import { platform } from '../platform'
+import { settleWishesOfDeletedAccount } from '../wishes/actions'
 import { applyWithdrawal } from './withdrawConsent'
 
 /** What a deleted person's name becomes wherever their records are kept. */
@@ -34,40 +34,67 @@ const NOTHING = '没有'
  *
  * 1. every consent's effects applied (whatever was recorded: data given before consents were
  *    recorded is erased too), and the active ones recorded as withdrawn;
- * 2. upcoming activity sign-ups withdrawn (their places go to the waiting list);
+ * 2. upcoming activity sign-ups withdrawn (their places go to the waiting list: the paging
+ *    `withdrawUpcoming` of server/activities/volunteerRegistration.ts), and the copies of their data
+ *    they exported (`users.exportMyData`, found by their audit entries' fileID) deleted from storage;
  * 3. upcoming room bookings cancelled (the centres' own ending: slots and quota freed in its transaction);
- * 4. team memberships ended (as a keeper's removal: status removed, the team's count and leader);
+ * 4. team memberships ended (server/teams `endMembership`, as a keeper's removal: status removed,
+ *    the team's count and leader); wishes: those they claimed and have not completed opened again
+ *    for other members, those they posted that no one has claimed (pending, open) cancelled
+ *    (server/wishes `settleWishesOfDeletedAccount`);
  * 5. the name replaced by 已注销用户 (and copies of the mobile erased) on the records that are kept
- *    — the top-level fields every list and view shows; the history entries inside a record (who
- *    did what, when) keep the name they were written with, as the record's audit trail;
+ *    — the top-level fields every list and view shows, and the history entries naming them: the
+ *    tickets' and wishes' event logs (by `actorOpenid`, one update each) and the entries they
+ *    wrote in their own registrations, bookings and sign-ups (`eraseOwnHistoryNames`). What the
+ *    entry says was done, and when, stays as the record's audit trail;
  * 6. the notice subscription deleted, then the `users` document: the same WeChat user arriving
  *    again is a newcomer.
  *
- * Round trips: about 7 waves one after another (consents read; the five purposes' effects, in
- * parallel; the withdrawals recorded; sign-ups, bookings and teams in parallel — each booking's
- * cancellation a transaction of its own, one after another; the erasure, 9 updates at once; the
- * account and the audit entry). ~65 requests for a member with a year of activity (tests: privacy).
+ * Round trips: about 7 waves one after another (the consents read, the five purposes' effects and
+ * the exports' audit entries read, in parallel; the withdrawals recorded, the exported copies
+ * deleted, sign-ups, bookings, teams and wishes in parallel — each
+ * booking's cancellation a transaction of its own, one after another, each wish's and team's a
+ * transaction, in parallel; the erasure, 9 updates at once; the histories: the 2 event-log updates
+ * and 3 reads of their own documents at once, then one update per distinct set of entry positions
+ * (a handful); the account and the audit entry). ~80 requests for a member with a year of activity
+ * (tests: privacy).
  *
  * Kept, on purpose: verified service records (志愿服务记录, which 《志愿服务条例》 has the
  * organisation keep, and which issued certificates are verified against) with the name they were
  * verified under, issued certificates (their QR is verified publicly), and the community's case
- * records — problem reports, wishes, bookings, registrations — whose contents and counts the
- * district's statistics and 我为群众办实事 ledger rest on (without name or number). The consent
+ * records — problem reports, wishes, bookings, registrations (community, grid and building only: no
+ * unit, room, party organisation, work unit or skills) — whose contents and counts the district's
+ * statistics and 我为群众办实事 ledger rest on (without name or number). The consent
  * records stay as the proof that the processing was lawful (server/core/consents.ts).
+ * Not reached (no openid to match them by): a team's own history names an appointed leader only
+ * in its note (`任命队长`, by the keeper), and the 我为群众办实事 ledger shows the member's masked name.
  */
 export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput> {
   if (caller.roles.some((r) => STAFF_ROLES.includes(r))) throw conflict('您有工作人员身份，请先由区级管理员解除后再注销')
   const openid = caller.openid
   const _ = db().command
 
-  // 1. Consents: the effects of all five, then the withdrawals of those in force.
-  const states = await consentStates(openid)
-  const effects = await Promise.all(CONSENT_PURPOSES.map((purpose) => applyWithdrawal(caller, purpose)))
+  // 1. Consents: the states read and the effects of all five applied at once (independent), with
+  // the copies of their data they exported found (their audit entries name the files).
+  const [states, effects, exports] = await Promise.all([
+    consentStates(openid),
+    Promise.all(CONSENT_PURPOSES.map((purpose) => applyWithdrawal(caller, purpose))),
+    exportedFiles(openid)
+  ])
   const active = states.filter((s) => s.active)
-  await Promise.all(active.map((s) => recordWithdrawal(openid, s.purpose, 'users.deleteAccount')))
 
-  // 2–4. Upcoming sign-ups, upcoming bookings, teams (independent of one another).
-  const [signUps, bookings, teams] = await Promise.all([withdrawUpcomingSignUps(openid), cancelUpcomingBookings(caller), leaveTeams(caller)])
+  // 2–4. The withdrawals of the consents in force recorded; upcoming sign-ups, upcoming bookings,
+  // teams, wishes; the exported copies deleted (independent of one another). The wishes' history
+  // entries name the person as they will be: 已注销用户.
+  const asDeleted: Caller = { ...caller, user: caller.user ? { ...caller.user, profile: { ...caller.user.profile, name: DELETED_NAME } } : null }
+  const [, signUps, bookings, teams, wishes] = await Promise.all([
+    Promise.all(active.map((s) => recordWithdrawal(openid, s.purpose, 'users.deleteAccount'))),
+    withdrawUpcoming(openid),
+    cancelUpcomingBookings(caller),
+    leaveTeams(caller),
+    settleWishesOfDeletedAccount(asDeleted),
+    exports.length ? platform().files.remove(exports) : null
+  ])
 
   // 5. The name on what is kept.
   const erased = await Promise.all([
@@ -75,7 +102,9 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
     db().collection('wishes').where({ residentOpenid: openid }).update({ data: { residentName: DELETED_NAME, showName: false } }),
     db().collection('wishes').where({ memberOpenid: openid }).update({ data: { memberName: DELETED_NAME } }),
     db().collection('bookings').where({ openid }).update({ data: { bookerName: DELETED_NAME } }),
-    db().collection('registrations').where({ openid }).update({ data: { name: DELETED_NAME } }),
+    // The address beyond the community (unit, room) and the party organisation go too (mobile,
+    // work unit and skills went with step 1, on every registration).
+    db().collection('registrations').where({ openid }).update({ data: { name: DELETED_NAME, unit: _.remove(), room: '', partyOrg: '' } }),
     // A member's sign-ups carry a copy of their mobile (a registered volunteer's went with step 1).
     db().collection('activitySignups').where({ openid }).update({ data: { name: DELETED_NAME, mobile: _.remove() } }),
     db().collection('teamMembers').where({ openid }).update({ data: { name: DELETED_NAME } }),
@@ -84,6 +113,15 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
     db().collection('noticeSubscriptions').where({ _id: openid }).remove()
   ])
   const renamed = erased.slice(0, -1).reduce((n, r) => n + (r as { stats: { updated: number } }).stats.updated, 0)
+  const erasedEntries = await Promise.all([
+    // The event logs: every entry they acted in, one update each (indexed by actorOpenid).
+    db().collection('ticketEvents').where({ actorOpenid: openid, actorName: _.neq(DELETED_NAME) }).update({ data: { actorName: DELETED_NAME } }).then((r) => r.stats.updated),
+    db().collection('wishEvents').where({ actorOpenid: openid, actorName: _.neq(DELETED_NAME) }).update({ data: { actorName: DELETED_NAME } }).then((r) => r.stats.updated),
+    eraseOwnHistoryNames('registrations', openid, 'actor', 'actorName'),
+    eraseOwnHistoryNames('bookings', openid, 'actor', 'actorName'),
+    eraseOwnHistoryNames(SIGNUPS, openid, 'by', 'byName')
+  ])
+  const historyEntries = erasedEntries.reduce((n, k) => n + k, 0)
 
   // 6b. The account itself, last; the audit entry with it — the actor without a name: the log
   // must not keep what was just erased.
@@ -91,7 +129,12 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
     db().collection('users').where({ _id: openid }).remove(),
     audit(
       { ...caller, user: null },
-      { action: 'users.deleteAccount', target: { collection: 'users', id: openid }, detail: { consentsWithdrawn: active.map((s) => s.purpose), signUps, bookings, teams, renamed } }
+      // No communityId: the person's own action is not their community's business (district only).
+      {
+        action: 'users.deleteAccount',
+        target: { collection: 'users', id: openid },
+        detail: { consentsWithdrawn: active.map((s) => s.purpose), signUps, bookings, teams, wishesReleased: wishes.released, wishesCancelled: wishes.cancelled, renamed, historyEntries, exportsDeleted: exports.length }
+      }
     )
   ])
 
@@ -101,38 +144,32 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
     signUps ? `取消了 ${signUps} 个尚未开始的活动报名` : '',
     bookings ? `取消了 ${bookings} 个尚未开始的场地预约` : '',
     teams ? `退出了 ${teams} 支队伍` : '',
+    wishes.released ? `您认领的 ${wishes.released} 个心愿已重新开放，由其他党员认领` : '',
+    wishes.cancelled ? `取消了您发布的 ${wishes.cancelled} 个尚未被认领的心愿` : '',
     renamed ? `${renamed} 条保留的记录上的姓名已改为「${DELETED_NAME}」` : '',
+    historyEntries ? `${historyEntries} 条办理经过中的姓名已改为「${DELETED_NAME}」` : '',
+    exports.length ? `删除了您此前导出的 ${exports.length} 份个人信息副本` : '',
     removedUser.stats.removed ? '账号（身份、姓名、手机号、住址）和通知订阅已删除' : '账号已删除'
   ].filter(Boolean)
-  const kept = [
-    '已认定的志愿服务记录和已出具的证明依法保留（《志愿服务条例》），证明仍可查验真伪',
-    '问题反映、心愿、预约和报到的内容保留为社区办事记录和统计数据，不再含您的姓名和手机号',
-    '同意与撤回的记录保留，用于证明此前的处理合法'
-  ]
+  const kept = DELETION_KEPT
   return { removed, kept }
 }
 
-/** Withdraws every sign-up of an activity that has not started (any kind); returns how many. */
-async function withdrawUpcomingSignUps(openid: string): Promise<number> {
-  const _ = db().command
-  const res = await db()
-    .collection(SIGNUPS)
-    .where({ openid, status: _.in(['confirmed', 'waiting']) })
-    .limit(PAGE)
-    .field({ activityId: true })
-    .get()
-  const activityIds = (res.data as Pick<SignUpDoc, 'activityId'>[]).map((s) => s.activityId)
-  if (activityIds.length === 0) return 0
-  const upcoming = await db()
-    .collection(ACTIVITIES)
-    .where({ _id: _.in(activityIds), status: 'published', start: _.gt(clock.date()) })
-    .limit(PAGE)
-    .field({ _id: true })
-    .get()
-  // Each is its own activity: they do not conflict with one another. One checked in (or cancelled)
-  // meanwhile stays as it is.
-  const results = await Promise.allSettled((upcoming.data as Pick<ActivityDoc, '_id'>[]).map((a) => releaseSignUp(a._id, openid, { kind: 'registrationEnded' })))
-  return results.filter((r) => r.status === 'fulfilled' && r.value.released).length
+/**
+ * What deletion keeps, and why (shown before the person confirms and in the reply). The verified
+ * service records and the volunteer number stay under the WeChat account's openid (the `volunteers`
+ * document is keyed by it), so they come back if the same WeChat user registers again.
+ */
+export const DELETION_KEPT = [
+  '已认定的志愿服务记录（含认定时的姓名）和已出具的证明依法保留（《志愿服务条例》），证明仍可查验真伪；这些记录仍与您的微信账号关联，您日后用同一微信再次登记时会重新显示',
+  '问题反映、心愿、预约和报到的内容保留为社区办事记录和统计数据，不再含您的姓名和手机号；报到记录只保留社区、网格和楼栋',
+  '同意与撤回的记录保留，用于证明此前的处理合法'
+]
+
+/** The files of the person's earlier `users.exportMyData` copies (their audit entries name them). */
+async function exportedFiles(openid: string): Promise<string[]> {
+  const res = await db().collection('auditLogs').where({ actor: openid, action: 'users.exportMyData' }).limit(PAGE).field({ detail: true }).get()
+  return (res.data as { detail?: { fileID?: unknown } }[]).map((a) => a.detail?.fileID).filter((id): id is string => typeof id === 'string' && id !== '')
 }
 
 /** Cancels the person's bookings that hold slots and have not started; returns how many. */
@@ -154,37 +191,61 @@ async function cancelUpcomingBookings(caller: Caller): Promise<number> {
 }
 
 /**
- * Ends the person's active team memberships, as a keeper's removal does (server/teams/teams.ts
- * `removeMember`, which needs a keeper): the membership `removed` with a history entry, the team's
- * count down and its leader cleared when it was them — one transaction per team.
+ * Ends the person's active team memberships, as a keeper's removal does (server/teams
+ * `endMembership`): one transaction per team, in parallel.
  */
 async function leaveTeams(caller: Caller): Promise<number> {
-  const res = await db().collection(TEAM_MEMBERS).where({ openid: caller.openid, status: 'active' }).limit(PAGE).get()
-  const memberships = res.data as TeamMemberDoc[]
-  const left = await Promise.all(
-    memberships.map((m) =>
-      transaction(async (tx) => {
-        const member = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, m._id)
-        if (!member || member.status !== 'active') return false
-        const team = await txGet<TeamDoc>(tx, TEAMS, member.teamId)
-        const now = clock.date()
-        const entry = { at: now, by: caller.openid, action: '注销账号，退出队伍' }
-        await tx
-          .collection(TEAM_MEMBERS)
-          .doc(m._id)
-          .update({ data: { status: 'removed', history: [...(member.history ?? []), entry] } })
-        if (team) {
-          const _ = db().command
-          const data: Record<string, unknown> = { memberCount: Math.max(0, (team.memberCount ?? 1) - 1), updatedAt: now }
-          if (team.leaderOpenid === caller.openid) {
-            data.leaderOpenid = _.remove()
-            data.leaderName = _.remove()
-          }
-          await tx.collection(TEAMS).doc(team._id).update({ data })
-        }
-        return true
-      })
-    )
-  )
+  const res = await db().collection(TEAM_MEMBERS).where({ openid: caller.openid, status: 'active' }).limit(PAGE).field({ teamId: true }).get()
+  const by = { at: clock.date(), by: caller.openid, action: '注销账号，退出队伍' }
+  const left = await Promise.all((res.data as Pick<TeamMemberDoc, 'teamId'>[]).map((m) => endMembership(m.teamId, caller.openid, by)))
   return left.filter(Boolean).length
+}
+
+/** Pages of a person's own documents read for their history entries (×100 each collection). */
+const HISTORY_PAGES = 10
+
+/**
+ * The person's name in the history entries they wrote in their own documents of `collection`
+ * (registered, booked, signed up, withdrew…: `actorField` is them and `nameField` holds a name),
+ * set to 已注销用户 — and the entries the system wrote for them: a `system` entry names the
+ * document's holder, if anyone (server/activities/signups.ts, a sign-up released when a volunteer
+ * registration ends). Entries of others (staff who reviewed, confirmed, checked in) keep their names.
+ * Histories are append-only, so an entry's position never changes: `history.<i>.<nameField>` is
+ * set without rewriting the array (no race with a staff member's change to the same document),
+ * and the documents whose entries sit at the same positions share one `where({_id: in}).update()`.
+ * Round trips: the documents read 100 at a time (one page for nearly everyone; at most
+ * HISTORY_PAGES), then one update per distinct set of positions — typically 1–3 per collection,
+ * in parallel. Returns how many entries were renamed; run again, it finds none.
+ */
+async function eraseOwnHistoryNames(collection: string, openid: string, actorField: string, nameField: string): Promise<number> {
+  const _ = db().command
+  const groups = new Map<string, { positions: number[]; ids: string[] }>()
+  for (let page = 0; page < HISTORY_PAGES; page++) {
+    const res = await db().collection(collection).where({ openid }).orderBy('_id', 'asc').skip(page * PAGE).limit(PAGE).field({ history: true }).get()
+    for (const doc of res.data as { _id: string; history?: Record<string, unknown>[] }[]) {
+      const positions = (doc.history ?? []).flatMap((h, i) =>
+        (h[actorField] === openid || h[actorField] === 'system') && typeof h[nameField] === 'string' && h[nameField] !== DELETED_NAME ? [i] : []
+      )
+      if (positions.length === 0) continue
+      const key = positions.join(',')
+      const group = groups.get(key) ?? { positions, ids: [] }
+      group.ids.push(doc._id)
+      groups.set(key, group)
+    }
+    if (res.data.length < PAGE) break
+  }
+  const updates = [...groups.values()].flatMap(({ positions, ids }) => {
+    const data = Object.fromEntries(positions.map((i) => [`history.${i}.${nameField}`, DELETED_NAME]))
+    // Batches of PAGE ids (one for nearly everyone).
+    const batches: string[][] = []
+    for (let i = 0; i < ids.length; i += PAGE) batches.push(ids.slice(i, i + PAGE))
+    return batches.map((batch) =>
+      db()
+        .collection(collection)
+        .where({ _id: _.in(batch), openid })
+        .update({ data })
+        .then(() => batch.length * positions.length)
+    )
+  })
+  return (await Promise.all(updates)).reduce((n, k) => n + k, 0)
 }

@@ -6,13 +6,13 @@ import { clock } from '../core/clock'
 import type { Caller } from '../core/identity'
 import { shanghai } from '../core/time'
 import { platform } from '../platform'
+import { TEMP_URL_SECONDS } from '../platform/types'
 import { HOLDINGS, readAll } from './holdings'
 
 /**
  * How long the link is promised to work. WeChat's temporary file URLs last longer than this (the
  * mini-program downloads by fileID anyway); the emulator's do not expire.
  */
-const LINK_HOURS = 2
 
 /**
  * A complete, machine-readable copy of every document about the caller (个人信息保护法 第四十五条:
@@ -20,6 +20,11 @@ const LINK_HOURS = 2
  * holdings.ts read page by page (100 a read; the holdings in parallel, so the time is that of the
  * longest, usually one read each). Stored through the platform's files seam (cloud storage / the
  * emulator's files) under a random path, and audited.
+ *
+ * Lifetime of the copy: deleted with the account (users.deleteAccount removes every copy named in
+ * the person's `users.exportMyData` audit entries). Expiry before that is not done in code: set a
+ * lifecycle rule on the `exports/personal/` prefix of cloud storage (云开发控制台 → 存储 → 设置,
+ * or the COS bucket's 生命周期: delete after 1 day) when deploying.
  */
 export async function exportMyData(caller: Caller): Promise<ExportMyDataOutput> {
   const openid = caller.openid
@@ -39,11 +44,12 @@ export async function exportMyData(caller: Caller): Promise<ExportMyDataOutput> 
   // A random path: on the emulator files are served by path, so it must not be guessable.
   const path = `exports/personal/${stamp}-${randomBytes(12).toString('hex')}.json`
   const stored = await platform().files.put(path, Buffer.from(JSON.stringify(copy, null, 2), 'utf8'), 'application/json')
+  // No communityId: the person's own action is not their community's business (district only,
+  // users.auditLogs). `detail.fileID` is how users.deleteAccount finds the copies to delete.
   await audit(caller, {
     action: 'users.exportMyData',
     target: { collection: 'users', id: openid },
-    ...(caller.user?.profile?.communityId ? { communityId: caller.user.profile.communityId } : {}),
     detail: { fileID: stored.fileID, documents: lists.reduce((n, l) => n + l.length, 0) }
   })
-  return { fileName, url: stored.url, fileID: stored.fileID, expiresAt: new Date(now + LINK_HOURS * 3600_000).toISOString() }
+  return { fileName, url: stored.url, fileID: stored.fileID, expiresAt: new Date(now + TEMP_URL_SECONDS * 1000).toISOString() }
 }

@@ -1,4 +1,4 @@
-import { CONSENT_PURPOSE_TEXT, type ConsentPurpose } from '../../contracts/privacy'
+import { CONSENT_PURPOSE_TEXT, PRIVACY_POLICY_VERSION, type ConsentPurpose } from '../../contracts/privacy'
 import type { WithdrawConsentOutput } from '../../contracts/users'
 import { endVolunteerRegistration } from '../activities/volunteerRegistration'
 import { clock } from '../core/clock'
@@ -19,16 +19,19 @@ export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose): 
   const _ = db().command
   switch (purpose) {
     case 'registration': {
-      const { ended, memberRoleRemoved } = await withdrawRegistration(caller)
-      const done = [ended > 0 ? `结束了 ${ended} 条报到，删除了其中的手机号、工作单位和特长` : '没有进行中的报到']
+      const { ended, memberRoleRemoved, erased, signUpMobiles, withdrawnSignUps } = await withdrawRegistration(caller)
+      const done = [ended > 0 ? `结束了 ${ended} 条报到` : '没有进行中的报到']
+      if (erased > 0) done.push(`删除了 ${erased} 条报到登记中的手机号、工作单位和特长`)
       if (memberRoleRemoved) done.push('已取消在职党员身份')
+      if (signUpMobiles > 0) done.push(`删除了 ${signUpMobiles} 个活动报名中的手机号`)
+      if (withdrawnSignUps > 0) done.push(`取消了 ${withdrawnSignUps} 个尚未开始的活动报名`)
       return done
     }
     case 'volunteer': {
       const registered = Boolean(caller.user?.volunteerSince)
-      const { withdrawnSignUps } = await endVolunteerRegistration(caller)
+      const { withdrawnSignUps, mobileErased } = await endVolunteerRegistration(caller)
       return [
-        registered ? '志愿者登记已结束，登记的手机号已删除' : '没有志愿者登记',
+        registered ? (mobileErased ? '志愿者登记已结束，登记的手机号已删除' : '志愿者登记已结束') : '没有志愿者登记',
         withdrawnSignUps > 0 ? `取消了 ${withdrawnSignUps} 个尚未开始的活动报名` : '没有需要取消的活动报名'
       ]
     }
@@ -42,7 +45,8 @@ export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose): 
       const [tickets, wishes, bookings] = await Promise.all([
         db().collection('tickets').where({ reporterOpenid: openid, reporterMobile: _.neq(null) }).update({ data: { reporterMobile: null } }),
         db().collection('wishes').where({ residentOpenid: openid, residentMobile: _.neq(null) }).update({ data: { residentMobile: null } }),
-        db().collection('bookings').where({ openid, bookerMobile: _.exists(true) }).update({ data: { bookerMobile: _.remove() } })
+        // neq(null): a booking may hold `bookerMobile: null` (exists, but no number): not counted.
+        db().collection('bookings').where({ openid, bookerMobile: _.neq(null) }).update({ data: { bookerMobile: _.remove() } })
       ])
       const [t, w, b] = [tickets.stats.updated, wishes.stats.updated, bookings.stats.updated]
       return [t + w + b > 0 ? `删除了 ${t} 条问题反映、${w} 个心愿和 ${b} 个预约中的手机号` : '没有需要删除的联系手机号']
@@ -55,18 +59,61 @@ export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose): 
 }
 
 /**
- * 撤回同意 (个人信息保护法 第十五条): the purpose must be in force (given and not withdrawn since);
- * otherwise CONFLICT and nothing changes. What the withdrawal stops is applied first, then the
- * withdrawal recorded — interrupted between the two, the consent is still in force and the person
- * (or a retry) withdraws again, which repeats the idempotent steps and records it.
+ * Whether the person holds data the purpose covers (whatever the consent records say): data given
+ * before consents were recorded, or whose consent write failed, must be withdrawable too. One
+ * parallel wave of counts (the registration's and the volunteer's are read from the caller).
+ */
+export async function holdsDataOf(caller: Caller, purpose: ConsentPurpose): Promise<boolean> {
+  const openid = caller.openid
+  const _ = db().command
+  const some = (collection: string, where: Record<string, unknown>) =>
+    db()
+      .collection(collection)
+      .where(where)
+      .count()
+      .then((r) => r.total > 0)
+  switch (purpose) {
+    case 'registration':
+      // The role, an active registration, or any registration still carrying a number.
+      return caller.roles.includes('member') || some('registrations', { openid, mobile: _.nin(['', null]) })
+    case 'volunteer':
+      return Boolean(caller.user?.volunteerSince)
+    case 'identity':
+      return some('volunteers', { _id: openid, identity: _.exists(true) })
+    case 'contact': {
+      const found = await Promise.all([
+        some('tickets', { reporterOpenid: openid, reporterMobile: _.neq(null) }),
+        some('wishes', { residentOpenid: openid, residentMobile: _.neq(null) }),
+        some('bookings', { openid, bookerMobile: _.neq(null) })
+      ])
+      return found.some(Boolean)
+    }
+    case 'ranking':
+      return some('volunteers', { _id: openid, rankingOptIn: true })
+  }
+}
+
+/**
+ * 撤回同意 (个人信息保护法 第十五条). Allowed when the purpose is in force (given and not withdrawn
+ * since) or, without an active consent record, when the person holds data the purpose covers
+ * (`holdsDataOf`: data from before consents were recorded, or a consent write that failed); with
+ * neither: CONFLICT and nothing changes. What the withdrawal stops is applied first, then the
+ * withdrawal recorded — interrupted between the two, the consent is still in force (or the data
+ * still there) and the person (or a retry) withdraws again, which repeats the idempotent steps and
+ * records it. Without a recorded consent the reply's `givenAt` is the withdrawal's time (there is
+ * no record of when it was given).
  */
 export async function withdrawConsent(caller: Caller, input: { purpose: ConsentPurpose }): Promise<WithdrawConsentOutput> {
   const { purpose } = input
   const text = CONSENT_PURPOSE_TEXT[purpose]
   const state = (await consentStates(caller.openid)).find((s) => s.purpose === purpose)
-  if (!state) throw conflict(`您没有同意过「${text.label}」，无需撤回`)
-  if (!state.active) throw conflict(`您已撤回「${text.label}」的同意，无需再次撤回`)
+  if (!state?.active && !(await holdsDataOf(caller, purpose))) {
+    if (!state) throw conflict(`您没有同意过「${text.label}」，无需撤回`)
+    throw conflict(`您已撤回「${text.label}」的同意，无需再次撤回`)
+  }
   const done = await applyWithdrawal(caller, purpose)
   await recordWithdrawal(caller.openid, purpose, 'users.withdrawConsent')
-  return { purpose, done, consent: { ...state, active: false, withdrawnAt: clock.date().toISOString() } }
+  const now = clock.date().toISOString()
+  const consent = state ? { ...state, active: false, withdrawnAt: now } : { purpose, active: false, policyVersion: PRIVACY_POLICY_VERSION, givenAt: now, withdrawnAt: now }
+  return { purpose, done, consent }
 }

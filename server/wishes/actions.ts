@@ -4,6 +4,7 @@ import {
   WISH_LIMITS,
   WISH_STATUS_LABELS,
   type Wish,
+  type WishStatus,
   type wishesCancelInput,
   type wishesCompleteInput,
   type wishesConfirmInput,
@@ -321,11 +322,19 @@ export async function releaseWish(caller: Caller, wishId: string, note?: string)
   const current = await getById<WishRecord>('wishes', wishId, '心愿')
   if (current.memberOpenid !== caller.openid) throw forbidden('只有认领人可以放弃认领')
   await checkTexts(caller.openid, [['note', note]])
-  const w = await mutateWish(caller, wishId, (w) => {
+  return one(await releaseClaim(caller, wishId, note ?? null), caller)
+}
+
+/**
+ * The claim given up: the wish open again for another member (its history says so, with `note`).
+ * The core of `releaseWish` and of an account's deletion; the caller must be the claiming member
+ * (checked again inside the transaction).
+ */
+export function releaseClaim(caller: Caller, wishId: string, note: string | null): Promise<WishRecord> {
+  return mutateWish(caller, wishId, (w) => {
     if (w.status !== 'claimed' || w.memberOpenid !== caller.openid) throw conflict('该心愿当前不能放弃认领')
-    return { set: { status: 'open', memberOpenid: null, memberName: null, claimedAt: null }, event: { kind: 'released', note: note ?? null } }
+    return { set: { status: 'open', memberOpenid: null, memberName: null, claimedAt: null }, event: { kind: 'released', note } }
   })
-  return one(w, caller)
 }
 
 export async function completeWish(caller: Caller, input: z.infer<typeof wishesCompleteInput>): Promise<Wish> {
@@ -371,10 +380,58 @@ export async function cancelWish(caller: Caller, input: z.infer<typeof wishesCan
   const current = await getById<WishRecord>('wishes', input.wishId, '心愿')
   if (current.residentOpenid !== caller.openid && !canManageCommunity(caller, current.communityId)) throw forbidden('只有发布人或社区工作人员可以取消')
   await checkTexts(caller.openid, [['note', input.note]])
-  const w = await mutateWish(caller, input.wishId, (w) => {
-    if (w.status !== 'pending' && w.status !== 'open' && w.status !== 'claimed') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能取消`)
-    return { set: { status: 'cancelled', cancelledAt: clock.date() }, event: { kind: 'cancelled', note: input.note ?? null } }
+  return one(await cancelAs(caller, input.wishId, input.note ?? null), caller)
+}
+
+const CANCELLABLE: readonly WishStatus[] = ['pending', 'open', 'claimed']
+
+/**
+ * The wish cancelled (its history says so, with `note`) if it is still in one of `from`; its
+ * claiming member, if any, told. The core of `cancelWish` and of an account's deletion; access is
+ * the caller's business.
+ */
+export async function cancelAs(caller: Caller, wishId: string, note: string | null, from: readonly WishStatus[] = CANCELLABLE): Promise<WishRecord> {
+  const w = await mutateWish(caller, wishId, (w) => {
+    if (!from.includes(w.status)) throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能取消`)
+    return { set: { status: 'cancelled', cancelledAt: clock.date() }, event: { kind: 'cancelled', note } }
   })
-  await notify(w.memberOpenid, w, '已取消', input.note ?? '发布人取消了心愿')
-  return one(w, caller)
+  await notify(w.memberOpenid, w, '已取消', note ?? '发布人取消了心愿')
+  return w
+}
+
+/** Wishes looked at per account deletion (each kind): more than anyone has at once. */
+const DELETION_PAGE = 100
+
+/**
+ * An account's deletion (server/users/deleteAccount.ts), for the wishes: those the person claimed
+ * and has not completed go back to open (认领人已注销账号), so the resident's wish is not stuck with
+ * a gone account; those they posted that no one has claimed yet (pending review or open) are
+ * cancelled — no one could reach them about it any more. `actor` is the person as the history
+ * entries should name them (已注销用户). Two reads, then one transaction per wish, in parallel
+ * (distinct wishes); a wish changed meanwhile (completed, claimed) is left as it is, and running it
+ * again finds nothing more to do.
+ */
+export async function settleWishesOfDeletedAccount(actor: Caller): Promise<{ released: number; cancelled: number }> {
+  const _ = db().command
+  const [claimed, posted] = await Promise.all([
+    db().collection('wishes').where({ memberOpenid: actor.openid, status: 'claimed' }).limit(DELETION_PAGE).field({ _id: true }).get(),
+    db()
+      .collection('wishes')
+      .where({ residentOpenid: actor.openid, status: _.in(['pending', 'open']) })
+      .limit(DELETION_PAGE)
+      .field({ _id: true })
+      .get()
+  ])
+  const ids = (res: { data: unknown[] }) => (res.data as Pick<WishRecord, '_id'>[]).map((w) => w._id)
+  const [released, cancelled] = await Promise.all([
+    Promise.allSettled(ids(claimed).map((id) => releaseClaim(actor, id, '认领人已注销账号，心愿重新开放认领'))),
+    Promise.allSettled(ids(posted).map((id) => cancelAs(actor, id, '发布人已注销账号，心愿已取消', ['pending', 'open'])))
+  ])
+  const done = (results: PromiseSettledResult<unknown>[]) => {
+    // Only "changed meanwhile" is expected; anything else fails the deletion, which is run again.
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof AppError && r.reason.code === 'CONFLICT'))
+    if (failed) throw failed.reason
+    return results.filter((r) => r.status === 'fulfilled').length
+  }
+  return { released: done(released), cancelled: done(cancelled) }
 }

@@ -59,6 +59,7 @@ const INPUTS: Record<string, object> = {
   'wishes.cancel': { wishId: 'no-such-wish' },
   'activities.signUp': { activityId: 'no-such-activity' },
   'activities.withdraw': { activityId: 'no-such-activity' },
+  'activities.setPreferences': { rankingOptIn: false },
   'activities.joinVolunteers': { name: '限流测试', mobile: '13800000012', consent: true },
   'users.exportMyData': {},
   'users.withdrawConsent': { purpose: 'ranking' },

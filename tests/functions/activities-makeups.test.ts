@@ -45,6 +45,7 @@ const pendingWhere = (communityId: string | { $in: string[] } | undefined, calle
   makeUp: true,
   status: 'pending',
   enteredBy: { $ne: caller },
+  'history.0.by': { $ne: caller },
   openid: { $ne: caller },
   ...(communityId ? { communityId } : {})
 })
@@ -154,5 +155,18 @@ describe('activities.pendingMakeUps', () => {
     // a decline takes it out of the queue as well
     await cloud.ok('activities', 'verify', { recordId: c2Records[0], decision: 'decline', reason: '现场未见到本人' }, 'demo-admin')
     expect((await cloud.ok('activities', 'pendingMakeUps', {}, 'u-staff-c2b')).total).toBe(2)
+  })
+
+  it('a legacy entry without `enteredBy` stays out of its enterer’s queue (the first history entry names them)', async () => {
+    const { enteredBy, enteredByName, ...rest } = cloud.store.findOne('serviceRecords', { _id: c2Records[1] }) as any
+    expect(enteredBy).toBe('demo-staff-2')
+    expect(rest.history[0].by).toBe('demo-staff-2')
+    cloud.store.insertOne('serviceRecords', { ...rest, _id: `${c2Records[1]}:legacy`, openid: 'u-mk-legacy' })
+    const mine = await cloud.ok('activities', 'pendingMakeUps', { pageSize: 50 }, 'demo-staff-2')
+    expect(mine.items.map((r: any) => r.recordId)).not.toContain(`${c2Records[1]}:legacy`)
+    expect(mine.total).toBe(0)
+    const colleague = await cloud.ok('activities', 'pendingMakeUps', { pageSize: 50 }, 'u-staff-c2b')
+    expect(colleague.items.map((r: any) => r.recordId)).toContain(`${c2Records[1]}:legacy`)
+    expect(colleague.total).toBe(3)
   })
 })

@@ -1,9 +1,12 @@
 /**
  * The demo history of 三方联动 agrees with the server's own definitions: the seeded 红黑榜 (computed
  * in memory by the seed) equals what aggregate() computes from the seeded tickets, and the ledger
- * carries the seed document's figures.
+ * carries the seed document's figures. And the seed is consistent with the consents (issue #16):
+ * whoever's mobile it copies onto a record has consented to be contacted.
  */
+import { PRIVACY_POLICY_VERSION } from '../../contracts/privacy'
 import { TICKET_SEED_FIGURES } from '../../emulator/seed/tickets'
+import { statesOf, type ConsentEvent } from '../../server/core/consents'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 
 let cloud: TestCloud
@@ -58,4 +61,36 @@ test('the personas find their work in 锦绣花园', async () => {
   expect(wish.items[0]).toMatchObject({ memberName: '李明', minutes: 45, actions: { confirm: true } })
   const open = await cloud.ok('wishes', 'list', { scope: 'open', page: 1, pageSize: 20 }, 'demo-member')
   expect(open.total).toBeGreaterThanOrEqual(1)
+})
+
+test('every seeded ticket, wish and booking with a mobile has an active contact consent of its person; every registrant a registration consent', () => {
+  const consents = cloud.store.select('consents', {}) as unknown as ConsentEvent[]
+  const byPerson = new Map<string, ConsentEvent[]>()
+  for (const c of consents) byPerson.set(c.openid, [...(byPerson.get(c.openid) ?? []), c])
+  const active = (openid: string, purpose: string) => statesOf(byPerson.get(openid) ?? []).some((s) => s.purpose === purpose && s.active)
+  const copied: [string, string, string][] = [
+    ['tickets', 'reporterOpenid', 'reporterMobile'],
+    ['wishes', 'residentOpenid', 'residentMobile'],
+    ['bookings', 'openid', 'bookerMobile']
+  ]
+  for (const [collection, person, mobile] of copied) {
+    const docs = (cloud.store.select(collection, {}) as any[]).filter((d) => d[mobile])
+    expect(docs.length).toBeGreaterThan(0)
+    const missing = docs.filter((d) => !active(d[person], 'contact')).map((d) => `${collection}/${d._id}`)
+    expect(missing).toEqual([])
+  }
+  const registrations = cloud.store.select('registrations', {}) as any[]
+  expect(registrations.length).toBeGreaterThan(0)
+  expect(registrations.filter((r) => r.consentAt && !active(r.openid, 'registration')).map((r) => r._id)).toEqual([])
+  // As recordConsent writes them, dated no later than now, and only for those people.
+  const seeded = consents.filter((c) => c.source === 'seed')
+  for (const c of seeded) {
+    expect(c).toMatchObject({ event: 'given', policyVersion: PRIVACY_POLICY_VERSION })
+    expect(+new Date(c.at)).toBeLessThan(cloud.clock.now())
+  }
+  const people = new Set([...copied.flatMap(([c, person, mobile]) => (cloud.store.select(c, {}) as any[]).filter((d) => d[mobile]).map((d) => d[person])), ...registrations.map((r) => r.openid)])
+  expect(seeded.every((c) => people.has(c.openid))).toBe(true)
+  // The personas who shared their number see it in 个人信息与隐私.
+  expect(active('demo-resident', 'contact')).toBe(true)
+  expect(active('demo-member', 'registration')).toBe(true)
 })

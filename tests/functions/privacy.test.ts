@@ -4,7 +4,7 @@
  * (`users.withdrawConsent`) and delete the account (`users.deleteAccount`). Every outcome is
  * checked in the store.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PRIVACY_POLICY_VERSION, type ConsentPurpose } from '../../contracts/privacy'
 import { myDataOutput } from '../../contracts/users'
@@ -89,7 +89,14 @@ describe('users.myData', () => {
     } else {
       expect(totalOf('tickets')).toBeGreaterThan(0)
       expect(totalOf('wishes')).toBeGreaterThan(0)
-      expect(data.consents).toEqual([expect.objectContaining({ purpose: 'volunteer', active: true, policyVersion: PRIVACY_POLICY_VERSION, withdrawnAt: null })])
+      // Her volunteer registration, and the number she shared on her reports, wishes and bookings (seeded with them).
+      expect(data.consents).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ purpose: 'volunteer', active: true, policyVersion: PRIVACY_POLICY_VERSION, withdrawnAt: null }),
+          expect.objectContaining({ purpose: 'contact', active: true, policyVersion: PRIVACY_POLICY_VERSION, withdrawnAt: null })
+        ])
+      )
+      expect(data.consents).toHaveLength(2)
     }
     const volunteer = cloud.store.findOne('volunteers', { _id: openid }) as any
     if (volunteer) {
@@ -180,6 +187,17 @@ describe('users.withdrawConsent', () => {
     const openid: string = reg.openid
     cloud.store.updateOne('users', { _id: openid }, { $set: { 'profile.mobile': reg.mobile } })
     give(openid, 'registration')
+    // An older, rejected registration still carries the numbers (all go).
+    cloud.store.insertOne('registrations', { ...reg, _id: `${reg._id}-old`, status: 'rejected', slot: `closed:${reg._id}-old`, workUnit: '旧单位', skills: ['书法'] })
+    // A sign-up of an upcoming activity, with the registered number copied on it.
+    const upcoming = await cloud.ok(
+      'activities',
+      'create',
+      { title: '敬老探访', category: '文明创建', start: '2026-11-30 09:00', end: '2026-11-30 11:00', place: { name: '锦绣花园' }, capacity: 5 },
+      'demo-staff'
+    )
+    await cloud.ok('activities', 'signUp', { activityId: upcoming._id }, openid)
+    expect(cloud.store.findOne('activitySignups', { _id: `${upcoming._id}:${openid}` })).toMatchObject({ mobile: reg.mobile, status: 'confirmed' })
     const stats = async () => (await cloud.ok('members', 'stats', {}, 'demo-staff')).communities.find((c: any) => c.communityId === 'c1')
     const approvedBefore = (await stats()).approved
 
@@ -188,6 +206,13 @@ describe('users.withdrawConsent', () => {
     const after = cloud.store.findOne('registrations', { _id: reg._id }) as any
     expect(after).toMatchObject({ status: 'withdrawn', slot: `closed:${reg._id}`, mobile: '', workUnit: '', skills: [], name: reg.name, communityId: reg.communityId })
     expect(after.history.at(-1)).toMatchObject({ event: 'withdrawn', actor: openid })
+    for (const r of cloud.store.select('registrations', { openid }) as any[]) expect(r).toMatchObject({ mobile: '', workUnit: '', skills: [] })
+    expect(cloud.store.findOne('registrations', { _id: `${reg._id}-old` })).toMatchObject({ status: 'rejected', name: reg.name, room: reg.room })
+    // The sign-up: the number erased, the place given back (not a registered volunteer).
+    const signUp = cloud.store.findOne('activitySignups', { _id: `${upcoming._id}:${openid}` }) as any
+    expect(signUp.mobile).toBeUndefined()
+    expect(signUp.status).toBe('withdrawn')
+    expect(out.done).toEqual(expect.arrayContaining(['结束了 1 条报到', '已取消在职党员身份', '取消了 1 个尚未开始的活动报名']))
     const user = cloud.store.findOne('users', { _id: openid }) as any
     expect(user.roles).not.toContain('member')
     expect(user.profile.mobile).toBeUndefined()
@@ -279,6 +304,48 @@ describe('users.withdrawConsent', () => {
     expect(await codeOf('users', 'withdrawConsent', { purpose: 'identity' }, openid)).toBe('CONFLICT')
   })
 
+  test('data held without a recorded consent (from before consents were recorded) can be withdrawn; then CONFLICT', async () => {
+    const openid = 'privacy-legacy'
+    cloud.store.insertOne('volunteers', { _id: openid, openid, volunteerNo: 'SFQ999001', name: '老刘', rankingOptIn: false, identity: { type: 'resident_id', masked: '1101**********9999', consentAt: new Date() } })
+    expect(cloud.store.count('consents', { openid })).toBe(0)
+    const out = await cloud.ok('users', 'withdrawConsent', { purpose: 'identity' }, openid)
+    expect(out.done).toEqual(['保存的证件信息已删除'])
+    expect(out.consent).toMatchObject({ purpose: 'identity', active: false })
+    expect((cloud.store.findOne('volunteers', { _id: openid }) as any).identity).toBeUndefined()
+    expect(cloud.store.count('consents', { openid, purpose: 'identity', event: 'withdrawn' })).toBe(1)
+    expect(await cloud.call('users', 'withdrawConsent', { purpose: 'identity' }, openid)).toEqual({
+      ok: false,
+      error: { code: 'CONFLICT', message: '您没有同意过「志愿服务证明的证件信息」，无需撤回' }
+    })
+    // A member whose registration predates consent records: the registration ends too.
+    const reg = (cloud.store.select('registrations', { status: 'approved', communityId: 'c1' }) as any[]).filter((r) => r.openid.startsWith('seed-member-')).at(-1)
+    cloud.store.deleteMany('consents', { openid: reg.openid })
+    const ended = await cloud.ok('users', 'withdrawConsent', { purpose: 'registration' }, reg.openid)
+    expect(ended.done).toContain('结束了 1 条报到')
+    expect(cloud.store.findOne('registrations', { _id: reg._id })).toMatchObject({ status: 'withdrawn', mobile: '' })
+  })
+
+  test('registration: a role given back by a concurrent members.me is taken again by a re-run (runs converge)', async () => {
+    const reg = (cloud.store.select('registrations', { status: 'approved', communityId: 'c1' }) as any[]).filter((r) => r.openid.startsWith('seed-member-')).at(-2)
+    give(reg.openid, 'registration')
+    await cloud.ok('users', 'withdrawConsent', { purpose: 'registration' }, reg.openid)
+    // members.me now finds no approved registration: it gives nothing back.
+    expect((await cloud.ok('members', 'me', {}, reg.openid)).approved).toBeNull()
+    expect((cloud.store.findOne('users', { _id: reg.openid }) as any).roles).not.toContain('member')
+    // A members.me that read the registration before it was withdrawn grants the role after.
+    cloud.store.updateOne('users', { _id: reg.openid }, { $addToSet: { roles: 'member' } })
+    const again = await cloud.ok('users', 'withdrawConsent', { purpose: 'registration' }, reg.openid)
+    expect(again.done).toContain('已取消在职党员身份')
+    expect((cloud.store.findOne('users', { _id: reg.openid }) as any).roles).not.toContain('member')
+  })
+
+  test('contact: nothing to erase is not reported as erased', async () => {
+    const openid = 'privacy-contact-none'
+    give(openid, 'contact')
+    const out = await cloud.ok('users', 'withdrawConsent', { purpose: 'contact' }, openid)
+    expect(out.done).toEqual(['没有需要删除的联系手机号'])
+  })
+
   test('ranking: the name is no longer shown', async () => {
     const openid = 'demo-member'
     cloud.store.updateOne('volunteers', { _id: openid }, { $set: { rankingOptIn: true } })
@@ -322,9 +389,49 @@ describe('users.deleteAccount', () => {
     const verifiedBefore = verifiedOf(openid)
     expect(verifiedBefore.records).toBeGreaterThan(0)
     const consentsBefore = cloud.store.count('consents', { openid })
+    // The purposes in force: the latest event of each is a consent given (the seed's included: his registration, his bookings' contact).
+    const latest = new Map<string, string>()
+    for (const c of (cloud.store.select('consents', { openid }) as any[]).sort((a, b) => +new Date(a.at) - +new Date(b.at))) latest.set(c.purpose, c.event)
+    const inForce = [...latest.values()].filter((e) => e === 'given').length
+    expect(inForce).toBeGreaterThanOrEqual(2)
     const givenBefore = cloud.store.count('consents', { openid, event: 'given' })
+    // Wishes: one he claimed (seeded) goes back to open; one he posted, still pending review, is cancelled.
+    const claimedBefore = cloud.store.select('wishes', { memberOpenid: openid, status: 'claimed' }) as any[]
+    expect(claimedBefore.length).toBeGreaterThan(0)
+    const completedClaims = cloud.store.select('wishes', { memberOpenid: openid, status: 'completed' }) as any[]
+    const posted = await cloud.ok('wishes', 'create', { category: 'shopping', title: '帮忙买一周的菜和药' }, openid)
+    expect(cloud.store.findOne('wishes', { _id: posted._id })).toMatchObject({ status: 'pending', residentName: '李明' })
+    // Names in histories: a ticket event he acted in (as a resident commenting), his own entries in
+    // his registrations, bookings and sign-ups (the seed writes them with his name).
+    const ticket = cloud.store.findOne('tickets', {}) as any
+    cloud.store.insertOne('ticketEvents', { _id: `${ticket._id}:9999`, ticketId: ticket._id, seq: 9999, kind: 'comment', at: now, actor: 'resident', actorOpenid: openid, actorName: '李明', note: '补充说明', photos: [], from: null, to: null, party: null, internal: false, rating: null })
+    const HISTORIES: [string, string, string][] = [
+      ['registrations', 'actor', 'actorName'],
+      ['bookings', 'actor', 'actorName'],
+      ['activitySignups', 'by', 'byName']
+    ]
+    const namedOwnEntries = () =>
+      HISTORIES.flatMap(([c, by, name]) =>
+        (cloud.store.select(c, { openid }) as any[]).flatMap((d) => (d.history ?? []).filter((h: any) => (h[by] === openid || h[by] === 'system') && h[name]).map((h: any) => h[name]))
+      )
+    expect(namedOwnEntries()).toContain('李明')
+    expect(cloud.store.count('wishEvents', { actorOpenid: openid, actorName: '李明' })).toBeGreaterThan(0)
+    // Others' entries in his documents keep their names (system entries name the holder: him).
+    const othersEntries = () =>
+      JSON.stringify(HISTORIES.flatMap(([c, by]) => (cloud.store.select(c, { openid }) as any[]).flatMap((d) => (d.history ?? []).filter((h: any) => h[by] !== openid && h[by] !== 'system'))))
+    const othersBefore = othersEntries()
+    expect(othersBefore).not.toBe('[]')
     const counts = () => Object.fromEntries(Object.entries(SECTION_QUERIES(openid)).map(([k, [c, w]]) => [k, cloud.store.count(c, w)]))
     const countsBefore = counts()
+    // Copies he exported earlier: deleted with the account.
+    const exported = await cloud.ok('users', 'exportMyData', {}, openid)
+    const exportPath = join(cloud.dataDir, 'files', exported.fileID.replace(/^local:\/\//, ''))
+    expect(existsSync(exportPath)).toBe(true)
+    const audited = cloud.store.findOne('auditLogs', { action: 'users.exportMyData', actor: openid }) as any
+    expect(audited.communityId).toBeUndefined()
+    // An older, transferred registration: its numbers and address beyond the community go too.
+    const current = cloud.store.findOne('registrations', { openid, status: 'approved' }) as any
+    cloud.store.insertOne('registrations', { ...current, _id: `${current._id}-moved`, status: 'transferred', slot: `closed:${current._id}-moved`, unit: '2单元', room: '302', history: [] })
 
     const { reply, stats } = await cloud.callWithStats('users', 'deleteAccount', { confirm: true }, openid)
     if (!reply.ok) throw new Error(reply.error.message)
@@ -334,6 +441,9 @@ describe('users.deleteAccount', () => {
     expect(out.removed.join('\n')).toContain(`取消了 ${bookingsBefore.length} 个尚未开始的场地预约`)
     expect(out.removed.join('\n')).toContain(`退出了 ${teamsBefore.length} 支队伍`)
     expect(out.kept.join('\n')).toContain('志愿服务记录')
+    expect(out.removed.join('\n')).toContain(`您认领的 ${claimedBefore.length} 个心愿已重新开放，由其他党员认领`)
+    expect(out.removed.join('\n')).toContain('取消了您发布的 1 个尚未被认领的心愿')
+    expect(out.removed.join('\n')).toMatch(/\d+ 条办理经过中的姓名已改为「已注销用户」/)
 
     // Removed: the account and the subscription.
     expect(cloud.store.count('users', { _id: openid })).toBe(0)
@@ -348,7 +458,13 @@ describe('users.deleteAccount', () => {
     expect(activeTeams()).toEqual([])
     for (const [teamId, count] of teamCounts) expect((cloud.store.findOne('teams', { _id: teamId }) as any).memberCount).toBe(count - 1)
     // Erased: the name and numbers on what is kept.
-    for (const r of cloud.store.select('registrations', { openid }) as any[]) expect(r).toMatchObject({ name: '已注销用户', mobile: '', workUnit: '' })
+    for (const r of cloud.store.select('registrations', { openid }) as any[]) {
+      expect(r).toMatchObject({ name: '已注销用户', mobile: '', workUnit: '', skills: [], room: '', partyOrg: '' })
+      expect(r.unit).toBeUndefined()
+    }
+    expect(existsSync(exportPath)).toBe(false)
+    expect(out.removed.join('\n')).toContain(`删除了您此前导出的 ${cloud.store.count('auditLogs', { action: 'users.exportMyData', actor: openid })} 份个人信息副本`)
+    expect(out.kept.join('\n')).toContain('仍与您的微信账号关联')
     for (const w of cloud.store.select('wishes', { memberOpenid: openid }) as any[]) expect(w.memberName).toBe('已注销用户')
     for (const b of cloud.store.select('bookings', { openid }) as any[]) {
       expect(b.bookerName).toBe('已注销用户')
@@ -359,13 +475,32 @@ describe('users.deleteAccount', () => {
       expect(s.name).toBe('已注销用户')
       expect(s.mobile).toBeUndefined()
     }
+    // Team leaving: each membership removed with the deletion's history entry (server/teams endMembership).
+    for (const m of teamsBefore) expect((cloud.store.findOne('teamMembers', { _id: m._id }) as any).history.at(-1)).toMatchObject({ by: openid, action: '注销账号，退出队伍' })
+    // Wishes: his claims open again for other members, with a history entry saying why; his pending one cancelled.
+    for (const w of claimedBefore) {
+      expect(cloud.store.findOne('wishes', { _id: w._id })).toMatchObject({ status: 'open', memberOpenid: null, memberName: null, claimedAt: null })
+      const events = cloud.store.select('wishEvents', { wishId: w._id }) as any[]
+      expect(events.at(-1)).toMatchObject({ kind: 'released', actorOpenid: openid, actorName: '已注销用户', note: '认领人已注销账号，心愿重新开放认领' })
+    }
+    for (const w of completedClaims) expect(cloud.store.findOne('wishes', { _id: w._id })).toMatchObject({ status: 'completed', memberOpenid: openid, memberName: '已注销用户' })
+    expect(cloud.store.findOne('wishes', { _id: posted._id })).toMatchObject({ status: 'cancelled', residentName: '已注销用户' })
+    expect((cloud.store.select('wishEvents', { wishId: posted._id }) as any[]).at(-1)).toMatchObject({ kind: 'cancelled', note: '发布人已注销账号，心愿已取消' })
+    // Histories: no entry of his keeps his name; the others' entries are untouched.
+    expect(cloud.store.count('wishEvents', { actorOpenid: openid })).toBe(cloud.store.count('wishEvents', { actorOpenid: openid, actorName: '已注销用户' }))
+    expect(cloud.store.findOne('ticketEvents', { _id: `${ticket._id}:9999` })).toMatchObject({ actorName: '已注销用户', note: '补充说明' })
+    expect(namedOwnEntries().length).toBeGreaterThan(0)
+    expect(new Set(namedOwnEntries())).toEqual(new Set(['已注销用户']))
+    expect(othersEntries()).toBe(othersBefore)
     // Kept: verified service records (with their name), certificates, every case record, the consents.
     expect(JSON.stringify(cloud.store.select('serviceRecords', { openid }))).toBe(records)
     expect(JSON.stringify(cloud.store.select('certificates', { openid }))).toBe(certificates)
     expect(verifiedOf(openid)).toEqual(verifiedBefore)
-    expect({ ...counts(), noticeSubscriptions: 1 }).toEqual(countsBefore)
-    // Kept, with the one consent still in force (registration) now withdrawn.
-    expect(cloud.store.count('consents', { openid })).toBe(consentsBefore + 1)
+    // (less the claims released: those wishes are no longer his)
+    expect({ ...counts(), noticeSubscriptions: 1 }).toEqual({ ...countsBefore, registrations: countsBefore.registrations + 1, claimedWishes: countsBefore.claimedWishes - claimedBefore.length })
+    // Kept, with those still in force (registration, contact) now withdrawn.
+    expect(out.removed.join('\n')).toContain(`撤回了 ${inForce} 项同意`)
+    expect(cloud.store.count('consents', { openid })).toBe(consentsBefore + inForce)
     expect(cloud.store.count('consents', { openid, event: 'given' })).toBe(givenBefore)
     const audit = cloud.store.findOne('auditLogs', { action: 'users.deleteAccount', actor: openid }) as any
     expect(audit).toMatchObject({ target: { collection: 'users', id: openid } })
@@ -373,7 +508,7 @@ describe('users.deleteAccount', () => {
 
     // A re-run changes nothing but adds its own audit entry.
     const snapshot = () =>
-      JSON.stringify(['registrations', 'bookings', 'roomSlots', 'teamMembers', 'teams', 'wishes', 'tickets', 'volunteers', 'activitySignups', 'activities', 'consents', 'users'].map((c) => cloud.store.select(c, {})))
+      JSON.stringify(['registrations', 'bookings', 'roomSlots', 'teamMembers', 'teams', 'wishes', 'wishEvents', 'tickets', 'ticketEvents', 'volunteers', 'activitySignups', 'activities', 'consents', 'users'].map((c) => cloud.store.select(c, {})))
     const before = snapshot()
     await cloud.ok('users', 'deleteAccount', { confirm: true }, openid)
     expect(snapshot()).toBe(before)

@@ -96,7 +96,7 @@ describe('sign-up needs a member or a registered volunteer', () => {
       roles: [],
       profile: { name: '刘桂芳', mobile: '13812345678' },
       volunteerSince: expect.any(Date),
-      volunteerMobile: true
+      volunteerMobile: '13812345678'
     })
     const consents = cloud.store.find('consents', { openid: 'vr-new-2' })
     expect(consents).toHaveLength(1)
@@ -159,12 +159,52 @@ describe('joinVolunteers', () => {
     // The address stays; name and mobile are added.
     expect(cloud.store.get('users', 'vr-addr-1')).toMatchObject({
       profile: { name: '钱多多', mobile: '13655556666', communityId: 'c1', gridId: 'c1g1', buildingId: 'c1g1b1' },
-      volunteerMobile: true
+      volunteerMobile: '13655556666'
     })
     // Staff (no member role) with a registered mobile: none needed, theirs is kept.
     await cloud.ok('activities', 'joinVolunteers', { name: '张敏', consent: true }, 'demo-staff')
     expect(cloud.store.get('users', 'demo-staff')).toMatchObject({ profile: { name: '张敏', mobile: '13900000003' }, volunteerSince: expect.any(Date) })
     expect(cloud.store.get('users', 'demo-staff')!.volunteerMobile).toBeUndefined()
+  })
+
+  test('the consent is recorded before the registration: a failed consent write leaves nothing registered, and the retry records it', async () => {
+    const insertBatch = cloud.store.insertBatch.bind(cloud.store)
+    let failed = 0
+    cloud.store.insertBatch = ((coll: string, docs: any, options: any) => {
+      if (coll === 'consents' && failed === 0) {
+        failed++
+        throw new Error('injected: consent write failed')
+      }
+      return insertBatch(coll, docs, options)
+    }) as typeof cloud.store.insertBatch
+    try {
+      const first = await cloud.call('activities', 'joinVolunteers', { name: '吴小燕', mobile: '13811112222', consent: true }, 'vr-retry-1')
+      expect(first.ok).toBe(false)
+    } finally {
+      cloud.store.insertBatch = insertBatch
+    }
+    expect(failed).toBe(1)
+    expect(cloud.store.get('users', 'vr-retry-1')?.volunteerSince).toBeUndefined()
+    const retry = await cloud.ok('activities', 'joinVolunteers', { name: '吴小燕', mobile: '13811112222', consent: true }, 'vr-retry-1')
+    expect(retry.already).toBe(false)
+    expect(cloud.store.get('users', 'vr-retry-1')).toMatchObject({ volunteerSince: expect.any(Date), volunteerMobile: '13811112222' })
+    expect(cloud.store.count('consents', { openid: 'vr-retry-1', purpose: 'volunteer', event: 'given' })).toBe(1)
+  })
+
+  test('withdrawing after 报到 was approved keeps the member’s own number (only the number given at joining goes)', async () => {
+    await cloud.ok('activities', 'joinVolunteers', { name: '冯志强', mobile: '13822223333', consent: true }, 'vr-later-member')
+    // The approval of 报到 (grantMember) replaces the profile with the registered number and gives the role.
+    cloud.store.updateOne('users', { _id: 'vr-later-member' }, { $set: { 'profile.mobile': '13744445555', roles: ['member'] } })
+    cloud.store.insertOne('activitySignups', { _id: 'vr-old-act:vr-later-member', activityId: 'vr-old-act', openid: 'vr-later-member', name: '冯志强', mobile: '13822223333', status: 'checked_in', history: [] })
+    cloud.store.insertOne('activitySignups', { _id: 'vr-old-act-2:vr-later-member', activityId: 'vr-old-act-2', openid: 'vr-later-member', name: '冯志强', mobile: '13744445555', status: 'checked_in', history: [] })
+    const out = await cloud.ok('users', 'withdrawConsent', { purpose: 'volunteer' }, 'vr-later-member')
+    expect(out.done[0]).toBe('志愿者登记已结束，登记的手机号已删除')
+    const user = cloud.store.get('users', 'vr-later-member')!
+    expect(user.profile.mobile).toBe('13744445555')
+    expect(user.volunteerSince).toBeUndefined()
+    expect(user.volunteerMobile).toBeUndefined()
+    expect(cloud.store.get('activitySignups', 'vr-old-act:vr-later-member')!.mobile).toBeUndefined()
+    expect(cloud.store.get('activitySignups', 'vr-old-act-2:vr-later-member')!.mobile).toBe('13744445555')
   })
 
   test('refuses without consent, with a bad mobile or name, and with a blocked name — writing nothing', async () => {
@@ -215,7 +255,7 @@ describe('endVolunteerRegistration', () => {
     cloud.clock.set('2026-11-27T12:30:00+08:00')
     const outboxBefore = cloud.store.count('outbox')
     const result = await endVolunteerRegistration(await loadCaller(person))
-    expect(result).toEqual({ withdrawnSignUps: 3 })
+    expect(result).toEqual({ withdrawnSignUps: 3, mobileErased: true })
 
     expect(statusOf(full._id, person)).toBe('withdrawn')
     expect(statusOf(full._id, waiter)).toBe('confirmed')
@@ -227,7 +267,7 @@ describe('endVolunteerRegistration', () => {
     expect(cloud.store.get('activities', full._id)).toMatchObject({ confirmedCount: 2, waitingCount: 0 })
     expect(cloud.store.get('activities', tiny._id)).toMatchObject({ confirmedCount: 1, waitingCount: 0 })
     const entry = cloud.store.get('activitySignups', `${full._id}:${person}`)!.history.at(-1)
-    expect(entry).toMatchObject({ by: 'system', action: '结束志愿者登记，报名取消', released: 'confirmed' })
+    expect(entry).toMatchObject({ by: 'system', action: '登记结束（撤回同意或注销账号），报名取消', released: 'confirmed' })
 
     // The registration is gone, and with it the mobile given at it (also on the sign-ups); the name stays.
     const user = cloud.store.get('users', person)!
@@ -249,7 +289,7 @@ describe('endVolunteerRegistration', () => {
     await cloud.ok('activities', 'joinVolunteers', { name: '郑党员', consent: true }, member)
     const a = await create()
     await cloud.ok('activities', 'signUp', { activityId: a._id }, member)
-    expect(await endVolunteerRegistration(await loadCaller(member))).toEqual({ withdrawnSignUps: 0 })
+    expect(await endVolunteerRegistration(await loadCaller(member))).toEqual({ withdrawnSignUps: 0, mobileErased: false })
     expect(statusOf(a._id, member)).toBe('confirmed')
     const user = cloud.store.get('users', member)!
     expect(user.profile.mobile).toBe('13722223333')

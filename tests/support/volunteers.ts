@@ -45,7 +45,7 @@ export function addVolunteer(cloud: TestCloud, openid: string, fields: Volunteer
       ...(fields.buildingId ? { buildingId: fields.buildingId } : {})
     },
     volunteerSince: at,
-    volunteerMobile: true,
+    volunteerMobile: fields.mobile ?? mobileFor(openid),
     createdAt: at,
     updatedAt: at
   })

@@ -15,13 +15,15 @@ jest.mock('wx-server-sdk', () => ({
     security: { msgSecCheck: jest.fn(), mediaCheckAsync: jest.fn() },
     wxacode: { getUnlimited: jest.fn() }
   },
-  getTempFileURL: jest.fn(async ({ fileList }: { fileList: string[] }) => ({
-    fileList: fileList.map((fileID) => ({ fileID, tempFileURL: `https://tmp.example/${encodeURIComponent(fileID)}` }))
+  getTempFileURL: jest.fn(async ({ fileList }: { fileList: { fileID: string; maxAge: number }[] }) => ({
+    fileList: fileList.map(({ fileID }) => ({ fileID, tempFileURL: `https://tmp.example/${encodeURIComponent(fileID)}` }))
   })),
-  uploadFile: jest.fn(async ({ cloudPath }: { cloudPath: string }) => ({ fileID: `cloud://env-1.bucket/${cloudPath}` }))
+  uploadFile: jest.fn(async ({ cloudPath }: { cloudPath: string }) => ({ fileID: `cloud://env-1.bucket/${cloudPath}` })),
+  deleteFile: jest.fn(async ({ fileList }: { fileList: string[] }) => ({ fileList: fileList.map((fileID) => ({ fileID, status: 0 })) }))
 }))
 
 import { cloudPlatform, sendSubscription, submitImageCheck, textFlagged, WX_ERRORS } from '../../server/platform/cloud'
+import { TEMP_URL_SECONDS } from '../../server/platform/types'
 import { MSG_SEC_CHECK_MAX_CHARS } from '../../server/platform/chunks'
 import { TEMPLATES } from '../../server/notify/templates'
 
@@ -30,8 +32,9 @@ const fake = jest.requireMock('wx-server-sdk') as {
   openapi: { subscribeMessage: { send: Fn }; security: { msgSecCheck: Fn; mediaCheckAsync: Fn }; wxacode: { getUnlimited: Fn } }
   getTempFileURL: Fn
   uploadFile: Fn
+  deleteFile: Fn
 }
-const { openapi, getTempFileURL, uploadFile } = fake
+const { openapi, getTempFileURL, uploadFile, deleteFile } = fake
 
 /** wx-server-sdk's camelCase → snake_case conversion (the same rule as its convertCase). */
 function snake(value: unknown): unknown {
@@ -169,7 +172,7 @@ describe('security.mediaCheckAsync', () => {
     openapi.security.mediaCheckAsync.mockResolvedValue({ errCode: 0, errMsg: 'openapi.security.mediaCheckAsync:ok', traceId: '6247e8b4-5601e99c-0782c62b' })
     const fileID = 'cloud://env-1.bucket/uploads/o-user/2026-11/a.jpg'
     await expect(submitImageCheck(fileID, 'o-user')).resolves.toBe('6247e8b4-5601e99c-0782c62b')
-    expect(getTempFileURL).toHaveBeenCalledWith({ fileList: [fileID] })
+    expect(getTempFileURL).toHaveBeenCalledWith({ fileList: [{ fileID, maxAge: TEMP_URL_SECONDS }] })
     const [params] = openapi.security.mediaCheckAsync.mock.calls[0]
     expect(params).toEqual({ mediaUrl: `https://tmp.example/${encodeURIComponent(fileID)}`, mediaType: 2, version: 2, scene: 2, openid: 'o-user' })
     expect(Object.keys(snake(params) as object).sort()).toEqual(['media_type', 'media_url', 'openid', 'scene', 'version'])
@@ -193,5 +196,22 @@ describe('wxacode.getUnlimited', () => {
     expect(params.scene.length).toBeLessThanOrEqual(32)
     expect(uploadFile).toHaveBeenCalledWith({ cloudPath: 'codes/c1.png', fileContent: Buffer.from([1, 2, 3]) })
     expect(stored).toEqual({ fileID: 'cloud://env-1.bucket/codes/c1.png', url: expect.stringContaining('https://tmp.example/') })
+  })
+})
+
+describe('cloud storage', () => {
+  test('a file is stored with uploadFile and handed out by a temporary URL that lives TEMP_URL_SECONDS', async () => {
+    const stored = await cloudPlatform.files.put('exports/personal/x.json', Buffer.from('{}'))
+    expect(uploadFile).toHaveBeenCalledWith({ cloudPath: 'exports/personal/x.json', fileContent: Buffer.from('{}') })
+    expect(getTempFileURL).toHaveBeenLastCalledWith({ fileList: [{ fileID: 'cloud://env-1.bucket/exports/personal/x.json', maxAge: TEMP_URL_SECONDS }] })
+    expect(stored.url).toContain('https://tmp.example/')
+  })
+
+  test('deleteFile takes at most 50 fileIDs a call: 120 files are removed in three calls', async () => {
+    deleteFile.mockClear()
+    const ids = Array.from({ length: 120 }, (_, i) => `cloud://env-1.bucket/exports/personal/${i}.json`)
+    await cloudPlatform.files.remove(ids)
+    expect(deleteFile.mock.calls.map(([arg]) => arg.fileList.length)).toEqual([50, 50, 20])
+    expect(deleteFile.mock.calls.flatMap(([arg]) => arg.fileList)).toEqual(ids)
   })
 })

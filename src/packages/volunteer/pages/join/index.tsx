@@ -114,7 +114,7 @@ export default function VolunteerJoinPage() {
           {errors.mobile ? (
             <Text className='vj__error'>{errors.mobile}</Text>
           ) : (
-            <Text className='vj__hint'>{knownName || knownMobile ? '已登记的信息不会被更改，如需更正请联系社区工作人员。' : '仅活动组织者可见，用于联系您。'}</Text>
+            <Text className='vj__hint'>{knownName || knownMobile ? '已登记的信息不会被更改，如需更正请联系社区工作人员。' : '活动组织者和您所在队伍的队长、社区工作人员可看到打码后的号码，用于联系您。'}</Text>
           )}
         </View>
       </Section>
@@ -122,7 +122,7 @@ export default function VolunteerJoinPage() {
       <Section title='个人信息使用说明'>
         <View className='vj__rules'>
           <Text className='vj__rule'>1. 用途：{PURPOSE.covers}。</Text>
-          <Text className='vj__rule'>2. 谁能看到：您报名活动的组织者（社区工作人员）可看到您的姓名和打码后的手机号；需要联系您时才查看完整号码，每次查看都会留痕。</Text>
+          <Text className='vj__rule'>2. 谁能看到：您报名活动的组织者（社区或区级工作人员）可看到您的姓名和打码后的手机号；您加入队伍后，队长和管理队伍的社区工作人员也能看到；需要联系您时才查看完整号码，每次查看都会留痕。</Text>
           <Text className='vj__rule'>3. 保存多久：在您保持志愿者登记期间保存；{PURPOSE.kept}。</Text>
           <Text className='vj__rule'>4. 可以撤回：随时可在“我的 → 个人信息与隐私”中撤回。撤回后{PURPOSE.stops}。</Text>
         </View>
