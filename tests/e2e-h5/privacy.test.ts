@@ -24,7 +24,8 @@ it('a resident sees what is held about them and withdraws the volunteer consent'
   await page.getByText(`规则版本：${PRIVACY_POLICY_VERSION}`, { exact: false }).first().waitFor()
   await app.screenshot(page, 'privacy-1-my-data')
 
-  await page.locator('.pv-consent__button-text', { hasText: '撤回同意' }).first().click()
+  const volunteer = page.locator('[data-testid="consent-volunteer"]')
+  await volunteer.locator('.pv-consent__button-text', { hasText: '撤回同意' }).click()
   await page.getByText('撤回后：', { exact: false }).waitFor()
   await app.screenshot(page, 'privacy-2-withdraw-confirm')
   await page.getByText('确定撤回').click()
@@ -32,7 +33,7 @@ it('a resident sees what is held about them and withdraws the volunteer consent'
   await page.getByText('知道了').click()
   expect(app.cloud.store.count('consents', { openid: 'demo-resident', purpose: 'volunteer', event: 'withdrawn' })).toBe(1)
   expect(app.cloud.store.findOne('users', { openid: 'demo-resident' })!.volunteerSince ?? null).toBeNull()
-  await page.getByText('已撤回', { exact: false }).first().waitFor()
+  await volunteer.getByText('已撤回').waitFor()
   await app.screenshot(page, 'privacy-3-withdrawn')
   await page.close()
 })
