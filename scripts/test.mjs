@@ -8,7 +8,8 @@
 //  4. cloud function bundles build (what DevTools would upload)
 //  5. jest: unit (logic, components) and functions (every cloud function through the real SDK on
 //     the emulator backend, and the backend's conformance suite)
-//  6. the function tests again at the cloud's 20 ms per database round trip (EMULATOR_DB_LATENCY_MS)
+//  6. the function tests again at the cloud's 20 ms per database round trip (EMULATOR_DB_LATENCY_MS);
+//     the crowd and race tests (hundreds of callers at once) then run alone, in a step of their own
 //  7. the production weapp build, then the offline WeChat check of dist/weapp
 //     (scripts/check-weapp.mjs, `npm run check:weapp`; SKIP_WEAPP_BUILD=1 checks the dist/weapp there is)
 //  8. the H5 build, then Playwright journeys against it, served by the emulator
@@ -177,15 +178,23 @@ if (missing.length) {
   process.exit(1)
 }
 
+/** The tests of many simultaneous callers (tests/functions/crowd.test.ts, races.test.ts): their own step. */
+const CROWDS = '/tests/functions/(crowd|races)\\.test\\.ts$'
+
 const steps = [
   { title: 'browser', go: () => run('browser', bin('tsx'), ['tests/e2e-h5/support/check-browser.ts'], { limitMinutes: 3 }) },
   { title: 'typecheck', go: () => run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'], { limitMinutes: 10 }) },
   { title: 'architecture', go: architecture },
   { title: 'build functions', go: () => run('build functions', process.execPath, ['scripts/build-functions.mjs'], { limitMinutes: 5 }) },
-  { title: 'unit-and-functions', go: () => jest('unit-and-functions', ['--selectProjects', 'unit', 'functions'], 15) },
+  { title: 'unit-and-functions', go: () => jest('unit-and-functions', ['--selectProjects', 'unit', 'functions', '--testPathIgnorePatterns', CROWDS], 15) },
   // The function tests again with the cloud's network time on every database round trip: an
   // action that would time out on the cloud (3 s) times out here (`npm run test:cloud`).
-  { title: 'functions at 20 ms', go: () => jest('functions-at-20ms', ['tests/functions', '--selectProjects', 'functions'], 20, { EMULATOR_DB_LATENCY_MS: '20' }) },
+  { title: 'functions at 20 ms', go: () => jest('functions-at-20ms', ['tests/functions', '--selectProjects', 'functions', '--testPathIgnorePatterns', CROWDS], 20, { EMULATOR_DB_LATENCY_MS: '20' }) },
+  // Many phones at once (hundreds of calls in flight, each held to the 3 s timeout at 20 ms a round
+  // trip), alone: on the cloud every call has an instance of its own, here they share this
+  // process, so other test files running beside them would take CPU no cloud call would lose.
+  { title: 'crowds', go: () => jest('crowds', [CROWDS, '--selectProjects', 'functions', '--runInBand'], 5) },
+  { title: 'crowds at 20 ms', go: () => jest('crowds-at-20ms', [CROWDS, '--selectProjects', 'functions', '--runInBand'], 5, { EMULATOR_DB_LATENCY_MS: '20' }) },
   {
     // What WeChat would refuse in the package itself: pages, package sizes, privacy declarations,
     // WXML and WXSS as WeChat's compilers read them (scripts/check-weapp.mjs says how).

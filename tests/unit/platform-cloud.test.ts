@@ -201,7 +201,7 @@ describe('wxacode.getUnlimited', () => {
 
 describe('cloud storage', () => {
   test('a file is stored with uploadFile and handed out by a temporary URL that lives TEMP_URL_SECONDS', async () => {
-    const stored = await cloudPlatform.files.put('exports/personal/x.json', Buffer.from('{}'))
+    const stored = await cloudPlatform.files.put('exports/personal/x.json', Buffer.from('{}'), 'application/json')
     expect(uploadFile).toHaveBeenCalledWith({ cloudPath: 'exports/personal/x.json', fileContent: Buffer.from('{}') })
     expect(getTempFileURL).toHaveBeenLastCalledWith({ fileList: [{ fileID: 'cloud://env-1.bucket/exports/personal/x.json', maxAge: TEMP_URL_SECONDS }] })
     expect(stored.url).toContain('https://tmp.example/')
