@@ -26,12 +26,14 @@ const MAX_REGISTRATIONS = 100
  *
  * 1. their pending and approved registrations end (`withdrawn`, guarded by the status read: a
  *    review landing meanwhile makes the update match nothing, and they are read again);
- * 2. then, in parallel: the approval's grant is taken back — the `member` role, and the profile's
- *    mobile when it is a number they registered (grantMember put it there); the mobile, work unit
- *    and skills are erased from ALL their registrations (rejected and transferred ones too: one
- *    `where({openid}).update()`); the copies of those numbers on their activity sign-ups are
- *    erased; and their upcoming sign-ups are withdrawn (signups.ts `releaseSignUp`), unless they are
- *    a registered volunteer (`volunteerSince`: those sign-ups rest on that registration).
+ * 2. the approval's grant is taken back — the `member` role, and the profile's mobile when
+ *    grantMember put it there (a number they registered, or any while they still hold the role),
+ *    never the number a volunteer registration in force rests on;
+ * 3. then, in parallel: the mobile, work unit and skills are erased from ALL their registrations
+ *    (rejected and transferred ones too: one `where({openid}).update()`); the copies of those
+ *    numbers on their activity sign-ups are erased; and their upcoming sign-ups are withdrawn
+ *    (signups.ts `releaseSignUp`), unless they are a registered volunteer (`volunteerSince`: those
+ *    sign-ups, and the number given at that registration, rest on it).
  *
  * Name, community, grid, building, unit, room and party organisation stay on the registrations for
  * the community's history of 报到 work (CONSENT_PURPOSE_TEXT.registration.kept); name and residence
@@ -40,12 +42,13 @@ const MAX_REGISTRATIONS = 100
  * The order closes a race: the role goes only after no registration is approved any more, so a
  * `members.me` running in between (which gives the role back to whoever has an approved
  * registration, grantMember) finds none. A `members.me` that read the registration just before
- * step 1 may still give the role back after step 2: running the withdrawal again removes it (a
- * re-run reads the numbers from the registrations still carrying them, and converges).
+ * step 1 may still give the role and the number back after step 2: running the withdrawal again
+ * removes both (the role is what marks the number as the approval's). An interruption after step 2
+ * leaves the numbers on the registrations for a re-run to find; the steps converge.
  * Withdrawn registrations have the `closed:<_id>` slot, so the person may register again later.
  *
- * Round trips: 1 read (all registrations), ≤ 2 guarded updates, then one parallel wave (profile,
- * registrations, sign-up mobiles, the upcoming sign-ups' reads and releases).
+ * Round trips: 1 read (all registrations), ≤ 2 guarded updates, the profile, then one parallel
+ * wave (registrations, sign-up mobiles, the upcoming sign-ups' reads and releases).
  */
 export async function withdrawRegistration(caller: Caller): Promise<RegistrationWithdrawal> {
   const _ = db().command
@@ -80,17 +83,25 @@ export async function withdrawRegistration(caller: Caller): Promise<Registration
     }
   }
 
-  // The numbers they registered (the erasure below has not run yet, or was interrupted).
-  const mobiles = [...new Set(all.map((r) => r.mobile).filter((m): m is string => Boolean(m)))]
+  // The numbers they registered (the erasure below has not run yet, or was interrupted) — except
+  // the one a volunteer registration still in force rests on (volunteerRegistration.ts).
+  const volunteerMobile = caller.user?.volunteerSince ? caller.user?.volunteerMobile : undefined
+  const mobiles = [...new Set(all.map((r) => r.mobile).filter((m): m is string => Boolean(m) && m !== volunteerMobile))]
   const member = caller.roles.includes('member')
   const profileMobile = caller.user?.profile?.mobile
   const removeRole = settled && member
-  const userData: Record<string, unknown> = { roles: _.pull('member'), updatedAt: clock.date() }
-  // Only a number they registered (someone may have given another one since).
-  if (profileMobile && mobiles.includes(profileMobile)) userData['profile.mobile'] = _.remove()
+  // The profile's number came from the approval (grantMember) when it is one they registered, or
+  // when they still hold the member role (a members.me with a stale read may have granted both
+  // back after the registrations were erased) — never the volunteer registration's own.
+  const profileFromApproval = Boolean(profileMobile) && profileMobile !== volunteerMobile && (mobiles.includes(profileMobile!) || member)
+  const userData: Record<string, unknown> = { updatedAt: clock.date() }
+  if (removeRole) userData.roles = _.pull('member')
+  if (settled && profileFromApproval) userData['profile.mobile'] = _.remove()
   const hadRegistration = all.length > 0 || member
-  const [, erased, signUpMobiles, withdrawnSignUps] = await Promise.all([
-    removeRole ? db().collection('users').where({ _id: openid }).update({ data: userData }) : null,
+  // The account first: the numbers are erased from the registrations only once the profile no
+  // longer needs them to be found, so a re-run after an interruption still finds them.
+  if (Object.keys(userData).length > 1) await db().collection('users').where({ _id: openid }).update({ data: userData })
+  const [erased, signUpMobiles, withdrawnSignUps] = await Promise.all([
     all.some((r) => r.mobile || r.workUnit || r.skills?.length)
       ? db()
           .collection(REGISTRATIONS)

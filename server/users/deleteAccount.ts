@@ -62,8 +62,9 @@ const NOTHING = '没有'
  * Kept, on purpose: verified service records (志愿服务记录, which 《志愿服务条例》 has the
  * organisation keep, and which issued certificates are verified against) with the name they were
  * verified under, issued certificates (their QR is verified publicly), and the community's case
- * records — problem reports, wishes, bookings, registrations (community, grid and building only: no
- * unit, room, party organisation, work unit or skills) — whose contents and counts the district's
+ * records — problem reports, wishes, bookings, registrations (community, grid, building and the
+ * placement that follows from them: no unit, room, party organisation, work unit, skills, services
+ * offered or review reason) — whose contents and counts the district's
  * statistics and 我为群众办实事 ledger rest on (without name or number). The consent
  * records stay as the proof that the processing was lawful (server/core/consents.ts).
  * Not reached (no openid to match them by): a team's own history names an appointed leader only
@@ -104,7 +105,9 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
     db().collection('bookings').where({ openid }).update({ data: { bookerName: DELETED_NAME } }),
     // The address beyond the community (unit, room) and the party organisation go too (mobile,
     // work unit and skills went with step 1, on every registration).
-    db().collection('registrations').where({ openid }).update({ data: { name: DELETED_NAME, unit: _.remove(), room: '', partyOrg: '' } }),
+    // The placement (branch, party group, central household) follows from the grid and building and
+    // stays for the organisation's counts; what they offered to do and the reviewer's reason go.
+    db().collection('registrations').where({ openid }).update({ data: { name: DELETED_NAME, unit: _.remove(), room: '', partyOrg: '', services: [], rejectReason: _.remove() } }),
     // A member's sign-ups carry a copy of their mobile (a registered volunteer's went with step 1).
     db().collection('activitySignups').where({ openid }).update({ data: { name: DELETED_NAME, mobile: _.remove() } }),
     db().collection('teamMembers').where({ openid }).update({ data: { name: DELETED_NAME } }),
@@ -162,7 +165,7 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
  */
 export const DELETION_KEPT = [
   '已认定的志愿服务记录（含认定时的姓名）和已出具的证明依法保留（《志愿服务条例》），证明仍可查验真伪；这些记录仍与您的微信账号关联，您日后用同一微信再次登记时会重新显示',
-  '问题反映、心愿、预约和报到的内容保留为社区办事记录和统计数据，不再含您的姓名和手机号；报到记录只保留社区、网格和楼栋',
+  '问题反映、心愿、预约和报到的内容保留为社区办事记录和统计数据，不再含您的姓名和手机号；报到记录只保留社区、网格、楼栋和所编入的党组织',
   '同意与撤回的记录保留，用于证明此前的处理合法'
 ]
 

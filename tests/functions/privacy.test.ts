@@ -332,11 +332,37 @@ describe('users.withdrawConsent', () => {
     // members.me now finds no approved registration: it gives nothing back.
     expect((await cloud.ok('members', 'me', {}, reg.openid)).approved).toBeNull()
     expect((cloud.store.findOne('users', { _id: reg.openid }) as any).roles).not.toContain('member')
-    // A members.me that read the registration before it was withdrawn grants the role after.
-    cloud.store.updateOne('users', { _id: reg.openid }, { $addToSet: { roles: 'member' } })
+    // A members.me that read the registration before it was withdrawn grants the role — and the
+    // registered number, which the registrations no longer carry — after.
+    cloud.store.updateOne('users', { _id: reg.openid }, { $addToSet: { roles: 'member' }, $set: { 'profile.mobile': reg.mobile } })
     const again = await cloud.ok('users', 'withdrawConsent', { purpose: 'registration' }, reg.openid)
     expect(again.done).toContain('已取消在职党员身份')
-    expect((cloud.store.findOne('users', { _id: reg.openid }) as any).roles).not.toContain('member')
+    const user = cloud.store.findOne('users', { _id: reg.openid }) as any
+    expect(user.roles).not.toContain('member')
+    expect(user.profile.mobile).toBeUndefined()
+  })
+
+  test('registration: the number a volunteer registration in force rests on stays (profile and sign-ups)', async () => {
+    const reg = (cloud.store.select('registrations', { status: 'approved', communityId: 'c1' }) as any[]).filter((r) => r.openid.startsWith('seed-member-')).at(-3)
+    const openid: string = reg.openid
+    // They registered as a volunteer with the same number they gave at 报到.
+    cloud.store.updateOne('users', { _id: openid }, { $set: { 'profile.mobile': reg.mobile, volunteerSince: new Date(cloud.clock.now()), volunteerMobile: reg.mobile } })
+    give(openid, 'registration')
+    give(openid, 'volunteer')
+    const upcoming = await cloud.ok(
+      'activities',
+      'create',
+      { title: '楼道清理', category: '文明创建', start: '2026-11-30 14:00', end: '2026-11-30 16:00', place: { name: '锦绣花园' }, capacity: 5 },
+      'demo-staff'
+    )
+    await cloud.ok('activities', 'signUp', { activityId: upcoming._id }, openid)
+    const out = await cloud.ok('users', 'withdrawConsent', { purpose: 'registration' }, openid)
+    expect(out.done).toContain('已取消在职党员身份')
+    const user = cloud.store.findOne('users', { _id: openid }) as any
+    expect(user.roles).not.toContain('member')
+    expect(user.profile.mobile).toBe(reg.mobile)
+    expect(cloud.store.findOne('activitySignups', { _id: `${upcoming._id}:${openid}` })).toMatchObject({ status: 'confirmed', mobile: reg.mobile })
+    for (const r of cloud.store.select('registrations', { openid }) as any[]) expect(r.mobile).toBe('')
   })
 
   test('contact: nothing to erase is not reported as erased', async () => {
