@@ -37,7 +37,7 @@ const USERS = 'users'
  * The consent goes first so that a registration is never held without it: were the two written
  * together and only the consent failed, the retry would find the person registered and never
  * record it. Recording it first costs one round trip once per person (on the first join), where
- * checking `hasConsent` on the `already` branch would cost a read on every later call; a consent
+ * reading the consents on the `already` branch would cost a read on every later call; a consent
  * recorded before a data write that then failed is harmless (the person did consent; the retry
  * records another).
  */

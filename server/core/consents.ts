@@ -64,7 +64,3 @@ export function statesOf(events: ConsentEvent[]): ConsentState[] {
   }
   return [...states.values()]
 }
-
-export async function hasConsent(openid: string, purpose: ConsentPurpose): Promise<boolean> {
-  return (await consentStates(openid)).some((s) => s.purpose === purpose && s.active)
-}

@@ -64,7 +64,7 @@ const CLIENT_SOURCES = ['wx_client', 'wx_devtools', 'wx_localdebug']
  * A person's call rather than WeChat's push: the app's calls come with SOURCE wx_client (or the
  * devtools') and the user's OPENID; a push has no OPENID, or the push account's, equal to FromUserName.
  */
-export function isUserCall(context: { OPENID?: unknown; SOURCE?: unknown }, event: { FromUserName?: unknown }): boolean {
+function isUserCall(context: { OPENID?: unknown; SOURCE?: unknown }, event: { FromUserName?: unknown }): boolean {
   const openid = typeof context.OPENID === 'string' ? context.OPENID : ''
   if (!openid) return false
   const source = typeof context.SOURCE === 'string' ? context.SOURCE : ''
@@ -109,7 +109,7 @@ function statusOf(event: MediaCheckEvent): { status: MediaCheckStatus; label: nu
   return { status: 'review', label }
 }
 
-export interface VerdictOutcome {
+interface VerdictOutcome {
   traceId: string
   /** False: no such recorded check (ignored). */
   known: boolean
@@ -118,7 +118,7 @@ export interface VerdictOutcome {
 }
 
 /** Records the verdict; on `risky` hides the image everywhere it is shown and tells its author. */
-export async function receiveMediaCheck(event: MediaCheckEvent): Promise<VerdictOutcome> {
+async function receiveMediaCheck(event: MediaCheckEvent): Promise<VerdictOutcome> {
   const traceId = event.trace_id
   const res = await db().collection(MEDIA_CHECKS).where({ _id: traceId }).limit(1).get()
   const check = res.data[0] as MediaCheckRecord | undefined
@@ -144,7 +144,7 @@ export async function receiveMediaCheck(event: MediaCheckEvent): Promise<Verdict
 }
 
 /** Removes the file from every record showing it; returns where it was removed. */
-export async function hideEverywhere(check: Pick<MediaCheckRecord, 'fileID' | 'openid'>): Promise<HiddenIn[]> {
+async function hideEverywhere(check: Pick<MediaCheckRecord, 'fileID' | 'openid'>): Promise<HiddenIn[]> {
   const { fileID } = check
   const isNotice = /(^local:\/\/|\/)notices\//.test(fileID)
   const [tickets, ticketEvents, wishes, centers, notices] = await Promise.all([
@@ -248,7 +248,7 @@ async function hideInCenter(fileID: string, c: { _id: string }, hidden: HiddenIn
 }
 
 /** A copy of the nodes without the image (at any depth). */
-export function withoutImage(nodes: RichNode[], fileID: string): RichNode[] {
+function withoutImage(nodes: RichNode[], fileID: string): RichNode[] {
   return nodes
     .filter((node) => !(node.name === 'img' && node.attrs?.src === fileID))
     .map((node) => (node.children ? { ...node, children: withoutImage(node.children, fileID) } : node))

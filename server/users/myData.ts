@@ -14,6 +14,9 @@ import { maskMobile } from '../core/mask'
 import { findById } from '../core/records'
 import { HOLDINGS, type Holding } from './holdings'
 
+/** The number shared with the handling parties on a report, wish or booking, as the person sees it. */
+const sharedMobile = (mobile: string | null | undefined) => (mobile ? `联系手机号 ${maskMobile(mobile)}` : undefined)
+
 type Doc = Record<string, any>
 
 const iso = (value: unknown): string | undefined => (value ? new Date(value as string).toISOString() : undefined)
@@ -81,7 +84,7 @@ const SECTIONS: SectionDef[] = [
       title: `${b.centerName ?? ''} ${b.roomName ?? ''}`.trim() || '场地预约',
       status: BOOKING_STATUS_LABELS[b.status as BookingStatus] ?? b.status,
       at: iso(b.start),
-      detail: b.bookerMobile ? `联系手机号 ${maskMobile(b.bookerMobile)}` : undefined
+      detail: sharedMobile(b.bookerMobile)
     })
   },
   {
@@ -92,7 +95,7 @@ const SECTIONS: SectionDef[] = [
       title: TICKET_CATEGORY_LABELS[t.category as TicketCategory] ?? '问题反映',
       status: TICKET_STATUS_LABELS[t.status as TicketStatus] ?? t.status,
       at: iso(t.createdAt),
-      detail: t.reporterMobile ? `联系手机号 ${maskMobile(t.reporterMobile)}` : undefined
+      detail: sharedMobile(t.reporterMobile)
     })
   },
   {
@@ -103,7 +106,7 @@ const SECTIONS: SectionDef[] = [
       title: w.title ?? '微心愿',
       status: WISH_STATUS_LABELS[w.status as WishStatus] ?? w.status,
       at: iso(w.createdAt),
-      detail: w.residentMobile ? `联系手机号 ${maskMobile(w.residentMobile)}` : undefined
+      detail: sharedMobile(w.residentMobile)
     })
   },
   {

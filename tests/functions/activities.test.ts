@@ -5,6 +5,7 @@
  * The clock starts at 2026-11-27 09:00 Asia/Shanghai.
  */
 import { startTestCloud, type TestCloud } from '../support/cloud'
+import { createActivity } from '../support/activities'
 import { addVolunteer } from '../support/volunteers'
 
 let cloud: TestCloud
@@ -19,19 +20,7 @@ beforeEach(() => cloud.clock.set(START))
 
 const HOUR = 3_600_000
 
-async function create(openid: string, fields: Record<string, unknown> = {}) {
-  return cloud.ok('activities', 'create', {
-    title: '楼道杂物清理',
-    category: '文明创建',
-    description: '清理楼道杂物',
-    start: '2026-11-29 09:00',
-    end: '2026-11-29 11:00',
-    signUpDeadline: '2026-11-28 18:00',
-    place: { name: '锦绣花园3号楼' },
-    capacity: 5,
-    ...fields
-  }, openid)
-}
+const create = (openid: string, fields: Record<string, unknown> = {}) => createActivity(cloud, openid, fields)
 
 const codeOf = async (fn: string, action: string, input: object, openid?: string) => {
   const reply = await cloud.call(fn, action, input, openid)

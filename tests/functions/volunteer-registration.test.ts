@@ -10,6 +10,7 @@ import type { Reply } from '../../contracts/reply'
 import { endVolunteerRegistration } from '../../server/activities/volunteerRegistration'
 import { loadCaller } from '../../server/core/identity'
 import { startTestCloud, type TestCloud } from '../support/cloud'
+import { createActivity } from '../support/activities'
 import { addVolunteer, joinVolunteers } from '../support/volunteers'
 
 let cloud: TestCloud
@@ -22,19 +23,7 @@ afterAll(() => cloud.close())
 const START = '2026-11-27T09:00:00+08:00'
 beforeEach(() => cloud.clock.set(START))
 
-async function create(fields: Record<string, unknown> = {}, openid = 'demo-staff') {
-  return cloud.ok('activities', 'create', {
-    title: '楼道杂物清理',
-    category: '文明创建',
-    description: '清理楼道杂物',
-    start: '2026-11-29 09:00',
-    end: '2026-11-29 11:00',
-    signUpDeadline: '2026-11-28 18:00',
-    place: { name: '锦绣花园3号楼' },
-    capacity: 5,
-    ...fields
-  }, openid)
-}
+const create = (fields: Record<string, unknown> = {}, openid = 'demo-staff') => createActivity(cloud, openid, fields)
 
 const codeOf = (reply: Reply<unknown>) => (reply.ok ? 'ok' : reply.error.code)
 
