@@ -49,7 +49,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
       828: 1.81 / 2
     },
     sourceRoot: 'src',
-    outputRoot: `dist/${platform}`,
+    // HONGLIN_H5_DIR: an H5 build elsewhere than dist/h5 (two people building at once on one checkout).
+    outputRoot: platform === 'h5' && process.env.HONGLIN_H5_DIR ? process.env.HONGLIN_H5_DIR : `dist/${platform}`,
     plugins: [],
     // Values are code (esbuild, which reads app.config.ts, takes strings only): 'true' / 'false'.
     // Declared in types/global.d.ts; the unit tests default it to true (tests/support/taro-env.ts).

@@ -10,6 +10,11 @@ import { launchBrowser } from '../browser'
 const root = resolve(__dirname, '../../..')
 export const screenshotDir = join(root, 'test-results', 'screenshots')
 
+/** The H5 build the journeys run on: dist/h5, or HONGLIN_H5_DIR when it was built elsewhere (config/index.ts). */
+export function h5Dir(): string {
+  return process.env.HONGLIN_H5_DIR ? resolve(root, process.env.HONGLIN_H5_DIR) : join(root, 'dist', 'h5')
+}
+
 export interface TestApp {
   baseUrl: string
   cloud: TestCloud
@@ -60,7 +65,7 @@ async function bounded(what: string, work: () => Promise<unknown>, ms = 10000): 
  * part fails to start, the parts already started are closed before the error is thrown.
  */
 export async function startApp(): Promise<TestApp> {
-  const staticDir = join(root, 'dist', 'h5')
+  const staticDir = h5Dir()
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error('dist/h5 is missing: run `NODE_ENV=production npx taro build --type h5` first')
   let cloud: TestCloud | undefined
   let server: Server | undefined

@@ -5,17 +5,17 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { checkBrowser } from '../browser'
+import { h5Dir } from './app'
 
 export default async function globalSetup(): Promise<void> {
-  const root = resolve(__dirname, '../../..')
-  if (!existsSync(join(root, 'dist', 'h5', 'index.html'))) {
+  if (!existsSync(join(h5Dir(), 'index.html'))) {
     throw new Error('[e2e-h5] dist/h5 is missing: build it first with `HONGLIN_EMULATOR=1 NODE_ENV=production npx taro build --type h5` (`npm test` does this).')
   }
   // The journeys sign in as the demo personas, which only the emulator's build has (a plain
   // `npm run build:h5` is the deployable one: no dev sign-in, see config/index.ts devSignIn).
-  const js = join(root, 'dist', 'h5', 'js')
+  const js = join(h5Dir(), 'js')
   const emulatorBuild = existsSync(js) && readdirSync(js).some((file) => file.endsWith('.js') && readFileSync(join(js, file), 'utf8').includes('pages/dev-login/index'))
   if (!emulatorBuild) {
     throw new Error('[e2e-h5] dist/h5 is the deployable build (no dev sign-in): rebuild it for the emulator with `HONGLIN_EMULATOR=1 NODE_ENV=production npx taro build --type h5` (`npm test` does this).')
