@@ -2,6 +2,7 @@ import { z } from './zod'
 import { auditContract } from './audit'
 import { consentPurposeSchema, consentStateSchema } from './privacy'
 import { meContract } from './me'
+import { overviewContract } from './overview'
 
 export { meContract, meSchema, profileSchema, usersMeInput, type Me } from './me'
 
@@ -125,6 +126,7 @@ export type DeleteAccountOutput = z.infer<typeof deleteAccountOutput>
 
 export const usersContract = {
   ...meContract,
+  ...overviewContract,
   myData: { input: myDataInput, output: myDataOutput },
   exportMyData: { input: exportMyDataInput, output: exportMyDataOutput },
   withdrawConsent: { input: withdrawConsentInput, output: withdrawConsentOutput },

@@ -31,6 +31,25 @@ async function communityNames(scope: string[] | null): Promise<Map<string, strin
   return new Map((res.data as { _id: string; name: string }[]).map((c) => [c._id, c.name]))
 }
 
+/**
+ * Make-ups waiting for a second person that this person may decide, in these communities (null:
+ * every one and the district's own activities). users.overview counts the queue with it.
+ */
+export function pendingMakeUpsWhere(openid: string, communities: string[] | null): Record<string, unknown> {
+  const _ = db().command
+  return {
+    makeUp: true,
+    status: 'pending',
+    // four eyes: not what the caller entered, not the caller's own hours. A legacy record has no
+    // `enteredBy`: its enterer is the first history entry's (records.ts enteredByOf; for a newer
+    // record the two are the same person).
+    enteredBy: _.neq(openid),
+    'history.0.by': _.neq(openid),
+    openid: _.neq(openid),
+    ...(communities ? { communityId: communities.length === 1 ? communities[0] : _.in(communities) } : {})
+  }
+}
+
 export async function pendingMakeUps(caller: Caller, input: PendingMakeUpsInput): Promise<PendingMakeUps> {
   // null: every community and the district's own activities (district admin).
   const scope = managedCommunities(caller)
@@ -38,19 +57,7 @@ export async function pendingMakeUps(caller: Caller, input: PendingMakeUpsInput)
     if (!hasRole(caller, 'staff') || scope.length === 0) throw forbidden('仅社区工作人员和区级管理员可复核补录时长')
     if (input.communityId && !scope.includes(input.communityId)) throw forbidden('只能查看本社区的补录时长')
   }
-  const _ = db().command
-  const where: Record<string, unknown> = {
-    makeUp: true,
-    status: 'pending',
-    // four eyes: not what the caller entered, not the caller's own hours. A legacy record has no
-    // `enteredBy`: its enterer is the first history entry's (records.ts enteredByOf; for a newer
-    // record the two are the same person).
-    enteredBy: _.neq(caller.openid),
-    'history.0.by': _.neq(caller.openid),
-    openid: _.neq(caller.openid)
-  }
-  if (input.communityId) where.communityId = input.communityId
-  else if (scope) where.communityId = _.in(scope)
+  const where = pendingMakeUpsWhere(caller.openid, input.communityId ? [input.communityId] : scope)
 
   const [count, res, names] = await Promise.all([
     db().collection(RECORDS).where(where).count(),

@@ -52,8 +52,26 @@ export async function myBookings(input: z.infer<typeof myBookingsInput>, caller:
   }
 }
 
-export async function listBookings(input: z.infer<typeof bookingsInput>, caller: Caller): Promise<Page<BookingView>> {
-  const _ = db().command
+type BookingsInput = z.infer<typeof bookingsInput>
+
+/**
+ * The staff's list without a centre or room: the bookings of these communities (null: every one,
+ * the district admin's). With `filtersWhere`, users.overview counts the review queue with it.
+ */
+export function communitiesWhere(communities: string[] | null): Record<string, unknown> {
+  return communities ? { communityId: communities.length === 1 ? communities[0] : db().command.in(communities) } : {}
+}
+
+/** The staff's list filters: a day, a status ('active': pending or confirmed). */
+export function filtersWhere(input: Pick<BookingsInput, 'date' | 'status'>): Record<string, unknown> {
+  const where: Record<string, unknown> = {}
+  if (input.date) where.day = input.date
+  if (input.status === 'active') where.status = db().command.in(['pending', 'confirmed'])
+  else if (input.status) where.status = input.status
+  return where
+}
+
+export async function listBookings(input: BookingsInput, caller: Caller): Promise<Page<BookingView>> {
   const where: Record<string, unknown> = {}
   if (input.roomId) {
     const { center } = await getRoomWithCenter(input.roomId)
@@ -68,11 +86,9 @@ export async function listBookings(input: z.infer<typeof bookingsInput>, caller:
   } else {
     const communities = managedCommunities(caller)
     if (communities && communities.length === 0) throw new AppError('FORBIDDEN', '仅社区工作人员可查看')
-    if (communities) where.communityId = communities.length === 1 ? communities[0] : _.in(communities)
+    Object.assign(where, communitiesWhere(communities))
   }
-  if (input.date) where.day = input.date
-  if (input.status === 'active') where.status = _.in(['pending', 'confirmed'])
-  else if (input.status) where.status = input.status
+  Object.assign(where, filtersWhere(input))
   // A day's list reads in time order; the review queue oldest first; everything else newest first.
   const order: 'asc' | 'desc' = input.date || input.status === 'pending' || input.status === 'active' ? 'asc' : 'desc'
   const [{ total }, res, settings] = await Promise.all([

@@ -13,8 +13,11 @@ import { detailOf, namesFor, photoViews, summaryOf } from './view'
 
 type Input = z.infer<typeof ticketsListInput>
 
-/** The queue condition: every compound where the caller is one of the three parties. */
-function queueScope(caller: Caller, leadOnly: boolean): Record<string, unknown> | null {
+/**
+ * The queue condition: every compound where the caller is one of the three parties (`{}`: all, for
+ * the district admin; null: none). users.overview counts the work queue with it.
+ */
+export function queueScope(caller: Caller, leadOnly: boolean): Record<string, unknown> | null {
   const _ = db().command
   if (isDistrictAdmin(caller)) return {}
   const clauses: Record<string, unknown>[] = []
@@ -28,7 +31,8 @@ function queueScope(caller: Caller, leadOnly: boolean): Record<string, unknown> 
   return clauses.length === 1 ? clauses[0] : _.or(clauses)
 }
 
-function statusCondition(status: Input['status'], now: Date): Record<string, unknown> | null {
+/** The status filter: 'open' not yet resolved, 'overdue' past a deadline (null: any status). */
+export function statusCondition(status: Input['status'], now: Date): Record<string, unknown> | null {
   const _ = db().command
   if (!status) return null
   if (status === 'open') return { status: _.in(['submitted', 'accepted']) }

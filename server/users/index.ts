@@ -5,6 +5,7 @@ import { deleteAccount } from './deleteAccount'
 import { exportMyData } from './exportMyData'
 import { me } from './me'
 import { myData } from './myData'
+import { overview } from './overview'
 import { withdrawConsent } from './withdrawConsent'
 
 /**
@@ -15,6 +16,8 @@ import { withdrawConsent } from './withdrawConsent'
  */
 export const usersActions = {
   me: action({ input: usersContract.me.input, access: 'signedIn', handler: (_input, { caller }) => me(caller) }),
+  /** 首页 and 我的: my own things with counts, what needs me now, and the work queues of my roles. */
+  overview: action({ input: usersContract.overview.input, access: 'signedIn', handler: (_input, { caller }) => overview(caller) }),
   /** Everything held about me: sections with totals and the newest items, consents. */
   myData: action({ input: usersContract.myData.input, access: 'signedIn', handler: (_input, { caller }) => myData(caller) }),
   /** A machine-readable copy (JSON) of every document about me; audited. */

@@ -213,8 +213,18 @@ export async function createWish(caller: Caller, input: z.infer<typeof wishesCre
   }
 }
 
+/**
+ * The staff lists (scopes 'all' and 'review'): the wishes of these communities (null: every one, the
+ * district admin's), the review queue only those pending. users.overview counts the queue with it.
+ */
+export function staffWhere(communities: string[] | null, review: boolean): Record<string, unknown> {
+  return {
+    ...(communities ? { communityId: communities.length === 1 ? communities[0] : db().command.in(communities) } : {}),
+    ...(review ? { status: 'pending' } : {})
+  }
+}
+
 export async function listWishes(caller: Caller, input: z.infer<typeof wishesListInput>): Promise<Page<Wish>> {
-  const _ = db().command
   const where: Record<string, unknown> = {}
   const scope = input.scope ?? (hasRole(caller, 'member') ? 'open' : 'mine')
   if (scope === 'mine') where.residentOpenid = caller.openid
@@ -227,11 +237,8 @@ export async function listWishes(caller: Caller, input: z.infer<typeof wishesLis
   } else {
     const managed = managedCommunities(caller)
     if (managed !== null && managed.length === 0) throw forbidden(scope === 'review' ? '仅社区工作人员可以审核心愿' : '仅社区工作人员可以查看全部心愿')
-    if (input.communityId) {
-      if (managed !== null && !managed.includes(input.communityId)) throw forbidden('仅本社区工作人员可以查看')
-      where.communityId = input.communityId
-    } else if (managed !== null) where.communityId = _.in(managed)
-    if (scope === 'review') where.status = 'pending'
+    if (input.communityId && managed !== null && !managed.includes(input.communityId)) throw forbidden('仅本社区工作人员可以查看')
+    Object.assign(where, staffWhere(input.communityId ? [input.communityId] : managed, scope === 'review'))
   }
   if (input.status && scope !== 'open' && scope !== 'review') where.status = input.status
   const col = db().collection('wishes')

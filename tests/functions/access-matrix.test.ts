@@ -449,6 +449,7 @@ const MATRIX: Record<string, Row> = {
   'reports.workReport': { input: () => ({ communityId: 'c1', from: '2026-11-01', to: '2026-11-26' }), expect: C1_STAFF },
   'users.me': { input: () => ({}), expect: SIGNED_IN },
   'users.myData': { input: () => ({}), expect: SIGNED_IN },
+  'users.overview': { input: () => ({}), expect: SIGNED_IN, note: '首页 and 我的: one’s own counts, and the queues of one’s own roles and scope' },
   'users.exportMyData': { input: () => ({}), expect: SIGNED_IN, note: 'one’s own data only; audited' },
   'users.withdrawConsent': {
     setup: async (ctx, who) => {

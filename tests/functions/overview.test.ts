@@ -1,0 +1,205 @@
+/**
+ * users.overview (issue #18): 首页 and 我的 in one call. Every figure is checked against the store
+ * counted here independently (plain MongoDB queries on the emulator's store), and every work queue
+ * against the `total` of the list action its item opens, so a number on 首页 cannot drift from the
+ * page behind it. Also: scope (c1's staff never count c2's queue), residents have no work, a new
+ * openid gets zeros, and the round trips of each persona.
+ */
+import { TICKET_LIMITS } from '../../contracts/tickets'
+import { startTestCloud, type TestCloud } from '../support/cloud'
+
+let cloud: TestCloud
+beforeAll(async () => {
+  cloud = await startTestCloud()
+})
+afterAll(() => cloud.close())
+
+const PERSONAS = ['demo-resident', 'demo-member', 'demo-staff', 'demo-staff-2', 'demo-admin', 'demo-property', 'demo-committee'] as const
+type Doc = Record<string, any>
+const now = () => new Date(cloud.clock.now())
+
+/** What each figure should be, from the store (no server code involved). */
+function expectedMine(openid: string) {
+  const store = cloud.store
+  const at = now()
+  const held = store.find('activitySignups', { openid, status: { $in: ['confirmed', 'waiting'] } })
+  const upcomingSignUps = held.filter((s) => {
+    const a = store.find('activities', { _id: s.activityId })[0]
+    return a && a.status === 'published' && new Date(a.end) > at
+  }).length
+  const confirmAfter = new Date(at.getTime() - TICKET_LIMITS.autoCloseDays * 86_400_000)
+  const tickets = store.find('tickets', { reporterOpenid: openid, status: { $ne: 'closed' } })
+  const waiting = tickets.filter((t) => t.status === 'resolved' && new Date(t.resolvedAt) > confirmAfter)
+  const user = store.find('users', { _id: openid })[0] as Doc | undefined
+  const profile = user?.profile ?? {}
+  const places = ['district', ...(profile.communityId ? [`community:${profile.communityId}`] : []), ...(profile.gridId ? [`grid:${profile.gridId}`] : []), ...(profile.buildingId ? [`building:${profile.buildingId}`] : [])]
+  const visible = store.find('notices', {
+    audienceKeys: { $in: places },
+    audienceRoles: { $in: ['all', 'resident', ...(user?.roles ?? [])] },
+    status: 'active',
+    publishAt: { $lte: at },
+    visibleUntil: { $gt: at }
+  })
+  const read = store.count('noticeReads', { _id: { $in: visible.map((n) => `${n._id}:${openid}`) } })
+  return {
+    upcomingSignUps,
+    upcomingBookings: store.count('bookings', { openid, end: { $gt: at }, status: { $in: ['pending', 'confirmed', 'checked_in'] } }),
+    openTickets: tickets.length - (tickets.filter((t) => t.status === 'resolved').length - waiting.length),
+    ticketsToConfirm: waiting.length,
+    openWishes: store.count('wishes', { residentOpenid: openid, status: { $in: ['pending', 'open', 'claimed', 'completed'] } }),
+    claimedWishes: store.count('wishes', { memberOpenid: openid, status: 'claimed' }),
+    verifiedMinutes: store
+      .find('serviceRecords', { openid, status: { $in: ['approved', 'adjusted'] }, verifiedBy: { $ne: openid } })
+      .reduce((sum, r) => sum + (r.verifiedMinutes ?? 0), 0),
+    certificates: store.count('certificates', { openid }),
+    teams: store.count('teamMembers', { openid, status: 'active' }),
+    unreadNotices: visible.length - read
+  }
+}
+
+/** The list each work item opens, as its page calls it: its `total`. */
+async function listTotal(key: string, openid: string, roles: string[]): Promise<number> {
+  const first = { page: 1, pageSize: 1 }
+  const lead = roles.includes('property_staff') || roles.includes('committee')
+  const calls: Record<string, () => Promise<{ total: number }>> = {
+    registrations: () => cloud.ok('members', 'list', { ...first, status: 'pending' }, openid),
+    bookings: () => cloud.ok('centers', 'bookings', { ...first, status: 'pending' }, openid),
+    tickets: () =>
+      cloud.ok('tickets', 'list', { ...first, scope: 'queue', status: roles.includes('district_admin') ? 'overdue' : 'open', leadOnly: lead }, openid),
+    makeUps: () => cloud.ok('activities', 'pendingMakeUps', first, openid),
+    wishReviews: () => cloud.ok('wishes', 'list', { ...first, scope: 'review' }, openid)
+  }
+  if (key === 'records') {
+    // No list across activities: the sum of each activity's `records {status: 'pending'}` without make-ups.
+    const user = cloud.store.find('users', { _id: openid })[0]
+    return cloud.store.count('serviceRecords', { status: 'pending', makeUp: false, communityId: { $in: user.scopes.communityIds } })
+  }
+  return (await calls[key]()).total
+}
+
+const overviewOf = async (openid: string) => {
+  const { reply, stats } = await cloud.callWithStats('users', 'overview', {}, openid)
+  if (!reply.ok) throw new Error(`users.overview failed: ${reply.error.code}`)
+  return { data: reply.data as Doc, dbRequests: stats.dbRequests, ms: stats.ms }
+}
+
+let activityId: string
+let ticketId: string
+let noticeRead: string
+
+beforeAll(async () => {
+  // An activity tomorrow in 东风社区; the resident (a registered volunteer) and the member sign up.
+  const a = await cloud.ok(
+    'activities',
+    'create',
+    { title: '冬日楼道清扫', category: '文明创建', start: '2026-11-28 09:00', end: '2026-11-28 10:00', signUpDeadline: '2026-11-28 08:00', place: { name: '锦绣花园 1号楼' }, capacity: 1 },
+    'demo-staff'
+  )
+  activityId = a._id
+  expect((await cloud.ok('activities', 'signUp', { activityId }, 'demo-resident')).status).toBe('confirmed')
+  expect((await cloud.ok('activities', 'signUp', { activityId }, 'demo-member')).status).toBe('waiting')
+  // A room that needs approval: the resident's booking waits in demo-staff's review queue.
+  const room = await cloud.ok('centers', 'saveRoom', { centerId: 'ctr-c1g1', name: '概览测试室', capacity: 20, slotMinutes: 60, weeklyQuota: 2, maxSlots: 3, needsApproval: true }, 'demo-staff')
+  const booked = await cloud.call('centers', 'book', { roomId: room.id, start: '2026-12-01 10:00', slots: 1, purpose: '楼栋议事会', attendees: 8 }, 'demo-resident')
+  expect(booked.ok && booked.data.status).toBe('pending')
+  // A report, accepted and resolved by the property company: it waits for the resident's confirmation.
+  const t = await cloud.ok('tickets', 'create', { category: 'drain', description: '1号楼门口下水道堵塞，污水漫到路面', gridId: 'c1g1', buildingId: 'c1g1b1' }, 'demo-resident')
+  ticketId = t._id
+  cloud.clock.advance(3_600_000)
+  await cloud.ok('tickets', 'transition', { ticketId, to: 'accepted', note: '已安排维修师傅' }, 'demo-property')
+  cloud.clock.advance(3_600_000)
+  await cloud.ok('tickets', 'transition', { ticketId, to: 'resolved', note: '管道已疏通' }, 'demo-property')
+  // A wish waiting for review in c1, and one in c2 (red: another community's queue).
+  await cloud.ok('wishes', 'create', { category: 'shopping', title: '帮忙买一周的菜和药', description: '腿脚不便，下不了楼' }, 'demo-resident')
+  cloud.store.insertOne('users', { _id: 'ov-c2', openid: 'ov-c2', roles: [], scopes: { communityIds: [], companyIds: [], gridIds: [] }, profile: { name: '钱阿姨', communityId: 'c2', gridId: 'c2g1' } })
+  await cloud.ok('wishes', 'create', { category: 'repair', title: '家里水龙头漏水', gridId: 'c2g1' }, 'ov-c2')
+  // The resident opens the newest notice meant for her.
+  const inbox = await cloud.ok('notices', 'list', { page: 1, pageSize: 1 }, 'demo-resident')
+  noticeRead = inbox.items[0].noticeId
+  await cloud.ok('notices', 'get', { noticeId: noticeRead }, 'demo-resident')
+})
+
+describe('users.overview', () => {
+  it.each(PERSONAS)('%s: every count equals the store, every queue its list, in one wave of round trips', async (openid) => {
+    const { data, dbRequests } = await overviewOf(openid)
+    expect(data.mine).toEqual(expectedMine(openid))
+    const roles: string[] = cloud.store.find('users', { _id: openid })[0].roles
+    for (const item of data.work) expect([item.key, item.count]).toEqual([item.key, await listTotal(item.key, openid, roles)])
+    // The caller, then 10 reads of the person's own things and one count per queue, all at once.
+    expect(dbRequests).toBe(11 + data.work.length)
+  })
+
+  it('shows the resident what needs her now: the activity, the booking, the report to confirm, unread notices first', async () => {
+    const { data } = await overviewOf('demo-resident')
+    expect(data.mine.upcomingSignUps).toBeGreaterThan(0)
+    expect(data.now.nextActivity).toMatchObject({ activityId, title: '冬日楼道清扫', place: '锦绣花园 1号楼', status: 'confirmed', checkedIn: false })
+    expect(Date.parse(data.now.nextActivity.start)).toBe(Date.parse('2026-11-28T09:00:00+08:00'))
+    // The soonest booking that has not ended (seeded ones included), as 我的预约 lists them.
+    const soonest = cloud.store
+      .find('bookings', { openid: 'demo-resident', end: { $gt: now() }, status: { $in: ['pending', 'confirmed', 'checked_in'] } })
+      .sort((x, y) => +new Date(x.start) - +new Date(y.start))[0]
+    expect(data.now.nextBooking).toMatchObject({ bookingId: soonest._id, status: soonest.status, roomName: soonest.roomName })
+    expect(data.mine.ticketsToConfirm).toBeGreaterThanOrEqual(1)
+    expect(data.now.ticketsToConfirm.map((t: Doc) => t.ticketId)).toContain(ticketId)
+    expect(data.now.ticketsToConfirm.length).toBe(Math.min(3, data.mine.ticketsToConfirm))
+    const mine = data.now.ticketsToConfirm.find((t: Doc) => t.ticketId === ticketId)
+    expect(mine.title).toBe('下水道/管网：1号楼门口下水道堵塞，污水漫到路面')
+    expect(data.mine.openWishes).toBeGreaterThanOrEqual(1)
+    // Unread first, newest first within each; the one she opened comes after every unread one.
+    const notices = data.now.latestNotices as Doc[]
+    expect(notices.length).toBe(3)
+    const firstRead = notices.findIndex((n) => n.read)
+    if (firstRead >= 0) expect(notices.slice(firstRead).every((n) => n.read)).toBe(true)
+    expect(notices.filter((n) => !n.read).length).toBe(Math.min(3, data.mine.unreadNotices))
+    expect(notices.find((n) => n.noticeId === noticeRead)?.read ?? true).toBe(true)
+    expect(data.registration).toBeNull()
+    expect(data.work).toEqual([])
+    // Confirming takes the report off 首页.
+    await cloud.ok('tickets', 'confirm', { ticketId, rating: 5 }, 'demo-resident')
+    const after = await overviewOf('demo-resident')
+    expect(after.data.mine.ticketsToConfirm).toBe(data.mine.ticketsToConfirm - 1)
+    expect(after.data.now.ticketsToConfirm.map((t: Doc) => t.ticketId)).not.toContain(ticketId)
+  })
+
+  it('shows the member his waiting-list place, his 报到, his hours and teams; members have no work queue', async () => {
+    const { data } = await overviewOf('demo-member')
+    expect(data.now.nextActivity).toMatchObject({ status: expect.stringMatching(/^(confirmed|waiting)$/) })
+    expect(data.registration).toEqual({ status: 'approved', communityName: '东风社区' })
+    expect(data.mine.verifiedMinutes).toBeGreaterThan(0)
+    expect(data.mine.teams).toBeGreaterThan(0)
+    expect(data.work).toEqual([])
+  })
+
+  it('gives each role its queues, in WORK_KEYS order, and staff only their own communities', async () => {
+    const keys = async (openid: string) => (await overviewOf(openid)).data.work.map((w: Doc) => w.key)
+    expect(await keys('demo-staff')).toEqual(['registrations', 'bookings', 'tickets', 'records', 'makeUps', 'wishReviews'])
+    expect(await keys('demo-admin')).toEqual(['registrations', 'tickets', 'makeUps'])
+    expect(await keys('demo-property')).toEqual(['tickets'])
+    expect(await keys('demo-committee')).toEqual(['tickets'])
+
+    const count = async (openid: string, key: string) => (await overviewOf(openid)).data.work.find((w: Doc) => w.key === key).count
+    const c1 = { staff: await count('demo-staff', 'wishReviews'), staff2: await count('demo-staff-2', 'wishReviews') }
+    expect(c1.staff).toBe(cloud.store.count('wishes', { communityId: 'c1', status: 'pending' }))
+    expect(c1.staff2).toBe(cloud.store.count('wishes', { communityId: 'c2', status: 'pending' }))
+    expect(await count('demo-staff', 'bookings')).toBe(cloud.store.count('bookings', { communityId: 'c1', status: 'pending' }))
+    expect(await count('demo-staff', 'registrations')).toBe(cloud.store.count('registrations', { communityId: 'c1', status: 'pending' }))
+    // Another wish in c2: only c2's staff see it.
+    await cloud.ok('wishes', 'create', { category: 'repair', title: '楼道灯不亮了想请人换灯泡', gridId: 'c2g1' }, 'ov-c2')
+    expect(await count('demo-staff', 'wishReviews')).toBe(c1.staff)
+    expect(await count('demo-staff-2', 'wishReviews')).toBe(c1.staff2 + 1)
+  })
+
+  it('answers a brand-new openid with zeros, no 报到 and no work', async () => {
+    const { data, dbRequests } = await overviewOf('ov-brand-new')
+    expect(data.mine).toEqual({ ...expectedMine('ov-brand-new'), upcomingSignUps: 0, upcomingBookings: 0, openTickets: 0, ticketsToConfirm: 0, openWishes: 0, claimedWishes: 0, verifiedMinutes: 0, certificates: 0, teams: 0 })
+    expect(data.now).toMatchObject({ nextActivity: null, nextBooking: null, ticketsToConfirm: [] })
+    expect(data.registration).toBeNull()
+    expect(data.work).toEqual([])
+    expect(dbRequests).toBe(11)
+  })
+
+  it('refuses an anonymous call', async () => {
+    const anon = await cloud.call('users', 'overview', {})
+    expect(anon.ok ? 'OK' : anon.error.code).toBe('UNAUTHENTICATED')
+  })
+})
