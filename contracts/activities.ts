@@ -98,6 +98,14 @@ export const GEOFENCE = {
 export const CHECKIN_TOKEN_TTL_SECONDS = 60
 
 /**
+ * A scan made without signal is kept on the phone and sent later with its `scannedAt`
+ * (server/activities/checkin.ts, "Queued scans"): accepted only this long after the scan…
+ */
+export const QUEUED_SCAN_MAX_AGE_MS = 6 * 60 * 60 * 1000
+/** …and with this much tolerance between the phone's clock and the server's. */
+export const QUEUED_SCAN_CLOCK_SKEW_MS = 2 * 60 * 1000
+
+/**
  * The shortest service a check-out records: a check-out earlier (counted minutes, i.e. from
  * check-in clipped to the activity) is refused unless confirmed (`confirmShort: true`), and a
  * confirmed one closes the record with 0 minutes (the history keeps what was served).
@@ -355,6 +363,18 @@ export type CheckinCode = z.infer<typeof checkinCodeOutput>
  * forwarded in a chat must not check in people who never signed up; walk-ins are recorded by the
  * organiser, `staffScan` with `walkIn: true`).
  */
+/**
+ * A scan sent later because there was no signal (src/features/volunteer/offlineScans.ts): when the
+ * phone scanned (epoch ms, its own clock) and, optionally, the phone's clock when sending, which
+ * lets the server correct a phone clock that is off. The code must have been valid at `scannedAt`
+ * and the scan at most QUEUED_SCAN_MAX_AGE_MS old (EXPIRED, `fields: ['scannedAt']`); a scan time in
+ * the future is INVALID_INPUT (`fields: ['scannedAt']`). The check-in/out then counts from `scannedAt`.
+ */
+const queuedScanFields = {
+  scannedAt: z.number().int().positive().optional(),
+  sentAt: z.number().int().positive().optional()
+}
+
 export const checkInput = z.object({
   /** The token, or whatever the scanner read (the H5 link holding it). */
   token: z.string().min(8).max(512),
@@ -365,7 +385,8 @@ export const checkInput = z.object({
    * Check-out only: the volunteer confirmed leaving before MIN_SERVICE_MINUTES (the record then
    * counts 0 minutes). Without it such a check-out is refused with CONFLICT and `fields: ['confirmShort']`.
    */
-  confirmShort: z.boolean().optional()
+  confirmShort: z.boolean().optional(),
+  ...queuedScanFields
 })
 export type CheckInput = z.input<typeof checkInput>
 
@@ -381,8 +402,11 @@ export const staffScanInput = z.object({
    */
   walkIn: z.boolean().default(false),
   /** Check-out before MIN_SERVICE_MINUTES, confirmed (see checkInput). */
-  confirmShort: z.boolean().optional()
+  confirmShort: z.boolean().optional(),
+  /** A scan queued without signal (see checkInput). */
+  ...queuedScanFields
 })
+export type StaffScanInput = z.input<typeof staffScanInput>
 
 export const checkResultSchema = z.object({
   activityId: z.string(),

@@ -24,14 +24,31 @@
  * A check-out less than MIN_SERVICE_MINUTES (counted minutes) after the check-in is refused
  * (CONFLICT, `fields: ['confirmShort']`) unless confirmed; a confirmed one closes the record with
  * 0 minutes, the minutes actually served kept in its history, for staff to see.
+ *
+ * Queued scans (no signal on site): the app keeps the scan with the phone's `scannedAt` and sends
+ * it when the signal returns (src/features/volunteer/offlineScans.ts); the check-in/out then counts
+ * from the scan time (the record is flagged `queued`, with `uploadedAt`). Why this cannot be abused:
+ * - the token carries its issue time under the HMAC signature (tokens.ts), and a queued scan is
+ *   accepted only if that token was valid at `scannedAt` (± QUEUED_SCAN_CLOCK_SKEW_MS): nobody can
+ *   claim a moment the code was not on the organiser's screen;
+ * - the scan must be at most QUEUED_SCAN_MAX_AGE_MS old and not in the future, and the activity must
+ *   have been open for check-in/out at `scannedAt`: a photo of a code forwarded in a chat is usable
+ *   for that window only, and only by someone with a confirmed sign-up (as for a live scan);
+ * - the geofence is checked the same way, on the location taken at the scan;
+ * - whose scan it is still comes from the call (the caller, or the organiser plus a signed personal
+ *   code), never from the payload;
+ * - re-sending is harmless (the record's deterministic `_id`, check-out guarded by status), and a
+ *   queued check-out never changes a record staff have already verified.
+ * A queued check-in sent after the activity ended is stored closed at the end (as the automatic
+ * close would have done), so a queued check-out can still follow it.
  */
 import { z } from '../../contracts/zod'
 import type { CheckinCode, checkInput, CheckMethod, CheckResult, staffScanInput } from '../../contracts/activities'
-import { MIN_SERVICE_MINUTES } from '../../contracts/activities'
+import { MIN_SERVICE_MINUTES, QUEUED_SCAN_CLOCK_SKEW_MS, QUEUED_SCAN_MAX_AGE_MS } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
-import { AppError, busy, conflict, forbidden, notFound } from '../core/errors'
+import { AppError, busy, conflict, forbidden, invalid, notFound } from '../core/errors'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById, getById, txGet } from '../core/records'
 import { shanghai } from '../core/time'
@@ -53,12 +70,27 @@ import {
   type StoredHistory
 } from './model'
 import { checkAudience, claimPlaceOnSite, closePlaceClaim, ensurePlacesLeft, personOf, signUpDoc, type Person } from './signups'
-import { issueCheckinToken, readCheckinToken, readSignedMemberCode } from './tokens'
+import { issueCheckinToken, readCheckinToken, readCheckinTokenAt, readSignedMemberCode } from './tokens'
 import { publicUrl, qrDataUrl } from './util'
 import { volunteerByCode } from './volunteers'
 
 type CheckInput = z.output<typeof checkInput>
 type StaffScanInput = z.output<typeof staffScanInput>
+
+const QUEUED_NOTE = '无信号时扫码，联网后上传'
+
+/**
+ * When the scan happened: now, or a queued scan's `scannedAt`, corrected by the phone's clock
+ * error when `sentAt` (the phone's clock at sending) is given, and bounded (see the header).
+ */
+function scanTime(input: { scannedAt?: number; sentAt?: number }, now: number): { at: number; queued: boolean } {
+  if (input.scannedAt === undefined) return { at: now, queued: false }
+  const at = input.sentAt !== undefined ? input.scannedAt + (now - input.sentAt) : input.scannedAt
+  if (at > now + QUEUED_SCAN_CLOCK_SKEW_MS) throw invalid('扫码时间晚于当前时间，请检查手机的日期和时间设置', ['scannedAt'])
+  if (now - at > QUEUED_SCAN_MAX_AGE_MS)
+    throw new AppError('EXPIRED', `无信号时的扫码超过${QUEUED_SCAN_MAX_AGE_MS / 3_600_000}小时才上传，未能计入，请联系活动组织者补录`, ['scannedAt'])
+  return { at: Math.min(at, now), queued: true }
+}
 
 /** A geofence radius for a place saved with coordinates but no radius (as create/update default it). */
 const DEFAULT_RADIUS_METERS = 200
@@ -117,13 +149,15 @@ async function arrive(
   method: CheckMethod,
   location?: RecordDoc['checkInLocation'],
   staff?: Caller,
-  walkInConfirmed = false
+  walkInConfirmed = false,
+  scannedAt?: number
 ): Promise<CheckResult> {
   const sid = signUpId(activity._id, person.openid)
   const rid = recordId(activity._id, person.openid)
   const volunteer = activity.kind === 'volunteer'
   const by = staff?.openid ?? person.openid
   const action = method === 'staff' ? '工作人员代签到' : '扫码签到'
+  const note = scannedAt === undefined ? {} : { note: QUEUED_NOTE }
   if (activity.placesLeft === undefined) await ensurePlacesLeft(activity)
   let outcome: { already: boolean; walkIn: boolean; at: Date } | undefined
   for (let attempt = 0; !outcome; attempt++) {
@@ -136,13 +170,14 @@ async function arrive(
     try {
       outcome = await transaction(async (tx): Promise<{ already: boolean; walkIn: boolean; at: Date }> => {
         const now = clock.date()
+        const at = scannedAt === undefined ? now : new Date(scannedAt)
         const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, activity._id)
         if (!fresh) throw notFound('活动')
         if (fresh.status !== 'published') throw conflict('活动已取消')
         const signUp = await txGet<SignUpDoc>(tx, SIGNUPS, sid)
         if (volunteer) {
           const existing = await txGet<RecordDoc>(tx, RECORDS, rid)
-          if (existing) return { already: true, walkIn: false, at: existing.checkInAt ?? existing.createdAt ?? now }
+          if (existing) return { already: true, walkIn: false, at: existing.checkInAt ?? existing.createdAt ?? at }
         } else if (signUp?.status === 'confirmed' && signUp.checkedInAt) {
           return { already: true, walkIn: false, at: signUp.checkedInAt }
         }
@@ -155,7 +190,7 @@ async function arrive(
           await tx
             .collection(SIGNUPS)
             .doc(sid)
-            .update({ data: { updatedAt: now, ...(volunteer ? {} : { checkedInAt: now, history: [...(signUp.history ?? []), { at: now, by, action }] }) } })
+            .update({ data: { updatedAt: now, ...(volunteer ? {} : { checkedInAt: at, history: [...(signUp.history ?? []), { at, by, action, ...note }] }) } })
         } else {
           // Only the organiser records a walk-in (the status was seen, and checked above, as this
           // one): on site the waiting list no longer matters, whoever is there takes a free place.
@@ -163,13 +198,13 @@ async function arrive(
           checkAudience(fresh, person)
           if (!place) throw new AppError('CAPACITY_FULL', signUp?.status === 'waiting' ? '名额已满，该志愿者仍在候补名单中，无法为其签到' : '名额已满，无法为其签到')
           const entry: StoredHistory = { at: now, by: staff.openid, byName: staff.user?.profile?.name, action: '工作人员确认现场报名', claim: place.token }
-          const doc = signUpDoc(activity._id, person, signUp, { status: 'confirmed', walkIn: true, at: now, entry, claim: place.token, ...(volunteer ? {} : { checkedInAt: now }) })
-          if (!volunteer) doc.history = [...doc.history, { at: now, by, action }]
+          const doc = signUpDoc(activity._id, person, signUp, { status: 'confirmed', walkIn: true, at: now, entry, claim: place.token, ...(volunteer ? {} : { checkedInAt: at }) })
+          if (!volunteer) doc.history = [...doc.history, { at, by, action, ...note }]
           await tx.collection(SIGNUPS).doc(sid).set({ data: doc })
           walkIn = true
         }
-        if (volunteer) await tx.collection(RECORDS).add({ data: serviceRecord(fresh, person, rid, now, method, location, staff) })
-        return { already: false, walkIn, at: now }
+        if (volunteer) await tx.collection(RECORDS).add({ data: serviceRecord(fresh, person, rid, at, method, location, staff, scannedAt === undefined ? undefined : now) })
+        return { already: false, walkIn, at }
       }, { rounds: 12, sdkRetries: 3 })
     } catch (error) {
       if (place) await closePlaceClaim(activity._id, place, false)
@@ -203,7 +238,24 @@ function refuseWithoutSignUp(seen: SignUpDoc | null, person: Person, method: Che
   }
 }
 
-function serviceRecord(activity: ActivityDoc, person: Person, id: string, now: Date, method: CheckMethod, location: RecordDoc['checkInLocation'] | undefined, staff?: Caller): RecordDoc {
+/**
+ * The record a check-in opens at `at`. A queued check-in (`uploadedAt`) that reaches the server
+ * after the activity ended is stored closed at the end, as closeAtEnd (records.ts) would have.
+ */
+function serviceRecord(
+  activity: ActivityDoc,
+  person: Person,
+  id: string,
+  at: Date,
+  method: CheckMethod,
+  location: RecordDoc['checkInLocation'] | undefined,
+  staff?: Caller,
+  uploadedAt?: Date
+): RecordDoc {
+  const now = uploadedAt ?? at
+  const entry: StoredHistory = { at, by: staff?.openid ?? person.openid, byName: staff?.user?.profile?.name, action: method === 'staff' ? '工作人员代签到' : '扫码签到', ...(uploadedAt ? { note: QUEUED_NOTE } : {}) }
+  const ended = uploadedAt !== undefined && +uploadedAt >= +activity.end
+  const minutes = ended ? servedMinutes(activity, at, activity.end) : 0
   return {
     _id: id,
     source: 'checkin',
@@ -218,22 +270,27 @@ function serviceRecord(activity: ActivityDoc, person: Person, id: string, now: D
     year: shanghai(activity.start).year(),
     activityStart: activity.start,
     activityEnd: activity.end,
-    checkInAt: now,
+    checkInAt: at,
     checkInMethod: method,
     ...(location ? { checkInLocation: location } : {}),
-    autoClosed: false,
+    ...(ended ? { checkOutAt: activity.end } : {}),
+    autoClosed: ended,
     makeUp: false,
-    status: 'open',
-    minutes: 0,
+    status: ended ? 'pending' : 'open',
+    minutes,
     verifiedMinutes: 0,
+    ...(uploadedAt ? { queued: true, uploadedAt } : {}),
     createdAt: now,
     updatedAt: now,
-    history: [{ at: now, by: staff?.openid ?? person.openid, byName: staff?.user?.profile?.name, action: method === 'staff' ? '工作人员代签到' : '扫码签到' }]
+    history: ended ? [entry, { at: now, by: 'system', action: '未签退，按活动结束时间自动签退', minutes }] : [entry]
   }
 }
 
-async function leave(activity: ActivityDoc, person: Person, method: CheckMethod, staff?: Caller, confirmShort = false): Promise<CheckResult> {
+async function leave(activity: ActivityDoc, person: Person, method: CheckMethod, staff?: Caller, confirmShort = false, scannedAt?: number): Promise<CheckResult> {
   const now = clock.date()
+  const at = scannedAt === undefined ? now : new Date(scannedAt)
+  const queued = scannedAt === undefined ? {} : { note: QUEUED_NOTE }
+  const queuedFields = scannedAt === undefined ? {} : { queued: true, uploadedAt: now }
   const _ = db().command
   const by = staff?.openid ?? person.openid
   const action = method === 'staff' ? '工作人员代签退' : '扫码签退'
@@ -243,17 +300,22 @@ async function leave(activity: ActivityDoc, person: Person, method: CheckMethod,
     const res = await db()
       .collection(SIGNUPS)
       .where({ _id: sid, checkedInAt: _.exists(true), checkedOutAt: _.exists(false) })
-      .update({ data: { checkedOutAt: now, updatedAt: now, history: _.push([{ at: now, by, action }]) } })
+      .update({ data: { checkedOutAt: at, updatedAt: now, history: _.push([{ at, by, action, ...queued }]) } })
     const signUp = await findById<SignUpDoc>(SIGNUPS, sid)
     if (!signUp?.checkedInAt) throw conflict('尚未签到，请先签到')
-    return result(activity, 'out', { already: res.stats.updated === 0, at: signUp.checkedOutAt ?? now, volunteerName: person.name })
+    return result(activity, 'out', { already: res.stats.updated === 0, at: signUp.checkedOutAt ?? at, volunteerName: person.name })
   }
 
   const id = recordId(activity._id, person.openid)
   const record = await findById<RecordDoc>(RECORDS, id)
   if (!record || !record.checkInAt) throw conflict('尚未签到，请先签到')
+  if (scannedAt !== undefined) {
+    // A queued check-out never changes what staff have verified, nor ends before it began.
+    if (['approved', 'adjusted', 'declined'].includes(record.status)) throw conflict('该服务记录已审核，无信号时的签退未能计入，请联系活动组织者')
+    if (+at < +record.checkInAt) throw conflict('签退时间早于签到时间，未能计入，请联系活动组织者')
+  }
   if (record.status === 'open') {
-    const served = servedMinutes(activity, record.checkInAt, now)
+    const served = servedMinutes(activity, record.checkInAt, at)
     const short = served < MIN_SERVICE_MINUTES
     if (short && !confirmShort) {
       const who = method === 'staff' ? `${person.name || '该志愿者'}签到后` : '您签到后'
@@ -262,58 +324,65 @@ async function leave(activity: ActivityDoc, person: Person, method: CheckMethod,
     // A confirmed early check-out counts nothing (what was served stays in the history).
     const minutes = short ? 0 : served
     const entry: StoredHistory = short
-      ? { at: now, by, action: `${action}（不足${MIN_SERVICE_MINUTES}分钟，不计时长）`, note: `实际服务${served}分钟，确认提前签退`, minutes }
-      : { at: now, by, action, minutes }
+      ? { at, by, action: `${action}（不足${MIN_SERVICE_MINUTES}分钟，不计时长）`, note: `实际服务${served}分钟，确认提前签退${scannedAt === undefined ? '' : `；${QUEUED_NOTE}`}`, minutes }
+      : { at, by, action, minutes, ...queued }
     const res = await db()
       .collection(RECORDS)
       .where({ _id: id, status: 'open' })
-      .update({ data: { status: 'pending', checkOutAt: now, checkOutMethod: method, minutes, updatedAt: now, history: _.push([entry]) } })
-    if (res.stats.updated > 0) return result(activity, 'out', { already: false, at: now, recordId: id, minutes, volunteerName: person.name })
+      .update({ data: { status: 'pending', checkOutAt: at, checkOutMethod: method, minutes, updatedAt: now, ...queuedFields, history: _.push([entry]) } })
+    if (res.stats.updated > 0) return result(activity, 'out', { already: false, at, recordId: id, minutes, volunteerName: person.name })
   } else if (record.status === 'pending' && record.autoClosed) {
     // Closed at the end before the volunteer came to scan (within the grace period): the scan is
     // the real check-out, so the flag goes; the minutes stay clipped to the end.
-    const minutes = servedMinutes(activity, record.checkInAt, now)
+    const minutes = servedMinutes(activity, record.checkInAt, at)
     const res = await db()
       .collection(RECORDS)
       .where({ _id: id, status: 'pending', autoClosed: true })
-      .update({ data: { checkOutAt: now, checkOutMethod: method, autoClosed: false, minutes, updatedAt: now, history: _.push([{ at: now, by, action, minutes }]) } })
-    if (res.stats.updated > 0) return result(activity, 'out', { already: false, at: now, recordId: id, minutes, volunteerName: person.name })
+      .update({ data: { checkOutAt: at, checkOutMethod: method, autoClosed: false, minutes, updatedAt: now, ...queuedFields, history: _.push([{ at, by, action, minutes, ...queued }]) } })
+    if (res.stats.updated > 0) return result(activity, 'out', { already: false, at, recordId: id, minutes, volunteerName: person.name })
   }
   const latest = (await findById<RecordDoc>(RECORDS, id)) ?? record
-  return result(activity, 'out', { already: true, at: latest.checkOutAt ?? now, recordId: id, minutes: latest.minutes, volunteerName: person.name })
+  return result(activity, 'out', { already: true, at: latest.checkOutAt ?? at, recordId: id, minutes: latest.minutes, volunteerName: person.name })
 }
 
 /** The volunteer scanned the organiser's code. */
 export async function scanCheck(caller: Caller, input: CheckInput, direction: 'in' | 'out'): Promise<CheckResult> {
   const now = clock.now()
-  const { activityId } = readCheckinToken(input.token, now)
+  const when = scanTime(input, now)
+  const scannedAt = when.queued ? when.at : undefined
+  const { activityId } = when.queued ? readCheckinTokenAt(input.token, when.at, QUEUED_SCAN_CLOCK_SKEW_MS) : readCheckinToken(input.token, now)
   if (input.activityId && input.activityId !== activityId) throw forbidden('这不是本活动的签到码')
   const activity = await findById<ActivityDoc>(ACTIVITIES, activityId)
   if (!activity) throw notFound('活动')
-  checkWindow(activity, direction, now)
+  checkWindow(activity, direction, when.at)
   const person = personOf(caller)
-  if (direction === 'out') return leave(activity, person, 'scan', undefined, input.confirmShort === true)
+  if (direction === 'out') return leave(activity, person, 'scan', undefined, input.confirmShort === true, scannedAt)
   // Only a place saved without coordinates has no geofence (the organiser chose 不限制签到位置);
   // coordinates without a radius (older activities) get the default radius.
   const place = activity.place.coordinates && !activity.place.radius ? { ...activity.place, radius: DEFAULT_RADIUS_METERS } : activity.place
   const distance = checkGeofence(place, input.location)
   const location = input.location ? { ...input.location, ...(distance !== undefined ? { distance } : {}) } : undefined
-  return arrive(activity, person, 'scan', location)
+  return arrive(activity, person, 'scan', location, undefined, false, scannedAt)
 }
 
 /**
  * The organiser scanned a volunteer's personal code (the signed code: a typed volunteer number is
  * refused). Someone without a confirmed sign-up is checked in only with `walkIn: true`.
  */
-export async function staffScan(caller: Caller, input: Pick<StaffScanInput, 'activityId' | 'memberCode' | 'direction'> & { walkIn?: boolean; confirmShort?: boolean }): Promise<CheckResult> {
+export async function staffScan(
+  caller: Caller,
+  input: Pick<StaffScanInput, 'activityId' | 'memberCode' | 'direction'> & { walkIn?: boolean; confirmShort?: boolean; scannedAt?: number; sentAt?: number }
+): Promise<CheckResult> {
   const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
   requireOrganiser(caller, activity.communityId)
-  checkWindow(activity, input.direction, clock.now())
+  const when = scanTime(input, clock.now())
+  const scannedAt = when.queued ? when.at : undefined
+  checkWindow(activity, input.direction, when.at)
   readSignedMemberCode(input.memberCode)
   const volunteer = await volunteerByCode(input.memberCode)
   const who = await loadCaller(volunteer._id)
   const person: Person = { ...personOf(who), name: who.user?.profile?.name || volunteer.name }
   return input.direction === 'in'
-    ? arrive(activity, person, 'staff', undefined, caller, input.walkIn === true)
-    : leave(activity, person, 'staff', caller, input.confirmShort === true)
+    ? arrive(activity, person, 'staff', undefined, caller, input.walkIn === true, scannedAt)
+    : leave(activity, person, 'staff', caller, input.confirmShort === true, scannedAt)
 }

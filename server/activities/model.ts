@@ -143,6 +143,9 @@ export interface RecordDoc {
   checkInLocation?: { latitude: number; longitude: number; accuracy?: number; distance?: number }
   autoClosed: boolean
   makeUp: boolean
+  /** Scanned without signal and uploaded later (checkin.ts, queued scans): counted from the scan time. */
+  queued?: boolean
+  uploadedAt?: Date
   status: RecordStatus
   minutes: number
   verifiedMinutes: number

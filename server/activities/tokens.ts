@@ -62,6 +62,16 @@ export function issueCheckinToken(activityId: string, now: number): CheckinToken
  * (checked after the signature, so a forged token never learns about expiry).
  */
 export function readCheckinToken(raw: string, now: number): { activityId: string; expiresAt: number } {
+  return readCheckinTokenAt(raw, now, 0)
+}
+
+/**
+ * The activity of a token scanned at `scannedAt` (a scan queued without signal and sent later):
+ * the token must have been valid then, give or take `skewMs` for the phone's clock. The issue time
+ * is under the signature (expiry − TTL), so a queued scan cannot claim a moment the code was not
+ * shown. Forged → FORBIDDEN; not valid at that moment → EXPIRED with `fields: ['scannedAt']`.
+ */
+export function readCheckinTokenAt(raw: string, scannedAt: number, skewMs: number): { activityId: string; expiresAt: number; issuedAt: number } {
   const token = extractToken(raw)
   const parts = token.split('.')
   if (parts.length !== 3 || !parts[0] || !/^[0-9a-z]{1,8}$/.test(parts[1]) || parts[2].length !== TOKEN_SIG_LENGTH)
@@ -70,11 +80,14 @@ export function readCheckinToken(raw: string, now: number): { activityId: string
   if (!sameText(signature, sign(`ck|${activityId}.${expiry}`, TOKEN_SIG_LENGTH)))
     throw new AppError('FORBIDDEN', '签到码无效，请扫描工作人员出示的签到码')
   const expiresAt = parseInt(expiry, 36) * 1000
+  const issuedAt = expiresAt - CHECKIN_TOKEN_TTL_SECONDS * 1000
   // A token can never be valid longer than the TTL, whatever its expiry says (guards a leaked secret's
   // long-lived tokens only partly, but keeps the rule in one place).
-  if (now > expiresAt || expiresAt - now > CHECKIN_TOKEN_TTL_SECONDS * 1000 + 5000)
+  if (scannedAt > expiresAt + skewMs || issuedAt - scannedAt > 5000 + skewMs) {
+    if (skewMs > 0) throw new AppError('EXPIRED', '扫码时的签到码与扫码时间不符（签到码已过期或手机时间不准），未能计入，请联系活动组织者', ['scannedAt'])
     throw new AppError('EXPIRED', '签到码已过期，请扫描工作人员手机上最新的签到码')
-  return { activityId, expiresAt }
+  }
+  return { activityId, expiresAt, issuedAt }
 }
 
 /**

@@ -16,3 +16,15 @@ export { enteredByOf, RecordRow } from './components/RecordRow'
 export { usePaged } from '../../services/cloud/usePaged'
 export { activityIdOfToken } from './token'
 export { needsRegistration, nextOf, openVolunteerJoin, returnAfterJoin } from './registration'
+export {
+  isNetworkFailure,
+  queueScan,
+  queuedScans,
+  rememberActivity,
+  rememberedActivity,
+  sendQueuedScan,
+  uploadScans,
+  useOfflineScans,
+  type QueuedScan,
+  type ScanOutcome
+} from './offlineScans'

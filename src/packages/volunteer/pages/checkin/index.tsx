@@ -2,14 +2,39 @@ import { useEffect, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { BigButton, LoadingState, PageContainer } from '@/components'
-import { MIN_SERVICE_MINUTES, type ActivityDetail, type CheckResult } from '@contracts/activities'
-import { activitiesApi, activityIdOfToken, canScan, CodeInput, currentLocation, duration, rangeLabel, scanCode, timeOf } from '@/features/volunteer'
+import { MIN_SERVICE_MINUTES, type ActivityDetail, type CheckInput, type CheckResult } from '@contracts/activities'
+import type { Reply } from '@contracts/reply'
+import {
+  activitiesApi,
+  activityIdOfToken,
+  canScan,
+  CodeInput,
+  currentLocation,
+  duration,
+  isNetworkFailure,
+  queueScan,
+  rangeLabel,
+  rememberActivity,
+  rememberedActivity,
+  scanCode,
+  sendQueuedScan,
+  timeOf,
+  useOfflineScans,
+  type QueuedScan
+} from '@/features/volunteer'
 import { useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { urlOf } from '@/services/routes'
 import '../volunteer.scss'
+import './index.scss'
 
-type Outcome = { kind: 'done'; result: CheckResult } | { kind: 'error'; message: string } | { kind: 'confirmShort'; message: string }
+type Outcome =
+  | { kind: 'done'; result: CheckResult }
+  | { kind: 'error'; message: string }
+  | { kind: 'confirmShort'; message: string; scan?: QueuedScan }
+  | { kind: 'queued'; scan: QueuedScan }
+
+const isoOf = (ms: number) => new Date(ms).toISOString()
 
 /**
  * Where a scanned check-in code lands (the QR's H5 link `?t=<token>`, a mini-program `scene`, or
@@ -17,6 +42,8 @@ type Outcome = { kind: 'done'; result: CheckResult } | { kind: 'error'; message:
  * elderly volunteer); someone already checked in is offered 签退 with one big button. The code
  * checks in only those signed up (the server says so to anyone else); a check-out before the
  * minimum service (MIN_SERVICE_MINUTES) is asked to be confirmed, and then counts nothing.
+ * Without signal the scan is kept with its time (已记录，联网后上传) and sent when the signal returns
+ * (features/volunteer/offlineScans.ts); the server's answer then replaces the message.
  */
 export default function CheckinPage() {
   const params = useRouter().params
@@ -24,57 +51,103 @@ export default function CheckinPage() {
   const hasPersona = useRequirePersona(urlOf('volunteerCheckin', { t: initial || undefined, activityId: params.activityId }))
   const [token, setToken] = useState(initial ? decodeURIComponent(initial) : '')
   const [activity, setActivity] = useState<ActivityDetail>()
+  const [offline, setOffline] = useState(false)
   const [busy, setBusy] = useState(false)
   const [outcome, setOutcome] = useState<Outcome>()
   const autoTried = useRef('')
 
   const activityId = (token && activityIdOfToken(token)) || params.activityId || ''
 
+  const load = async (id: string) => {
+    const reply = await activitiesApi.get({ activityId: id })
+    if (reply.ok) {
+      setOffline(false)
+      setActivity(reply.data)
+      rememberActivity(reply.data)
+    } else if (isNetworkFailure(reply)) {
+      // Without signal: what was seen last here (whether checked in, whether the place is checked).
+      setOffline(true)
+      setActivity((current) => current ?? rememberedActivity(id))
+    } else setOutcome({ kind: 'error', message: reply.error.message })
+  }
+
   useEffect(() => {
-    if (!hasPersona || !activityId) return
-    void activitiesApi.get({ activityId }).then((reply) => {
-      if (reply.ok) setActivity(reply.data)
-      else setOutcome({ kind: 'error', message: reply.error.message })
-    })
+    if (hasPersona && activityId) void load(activityId)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [hasPersona, activityId])
+
+  const showReply = (reply: Reply<CheckResult>, direction: 'in' | 'out', scan?: QueuedScan) => {
+    if (!reply.ok && direction === 'out' && reply.error.code === 'CONFLICT' && reply.error.fields?.includes('confirmShort')) {
+      setOutcome({ kind: 'confirmShort', message: reply.error.message, scan })
+      return
+    }
+    setOutcome(reply.ok ? { kind: 'done', result: reply.data } : { kind: 'error', message: reply.error.message })
+  }
+
+  const { pending, uploading, uploadNow } = useOfflineScans(
+    (scan) => scan.kind !== 'staffScan' && (!activityId || activityIdOfToken(scan.payload.token) === activityId),
+    (answers) => {
+      const last = answers[answers.length - 1]
+      showReply(last.reply, last.scan.kind === 'checkOut' ? 'out' : 'in', last.scan)
+      const id = activityIdOfToken(last.scan.kind === 'staffScan' ? '' : last.scan.payload.token)
+      if (id) void load(id)
+    }
+  )
 
   // A record closed automatically at the end (no check-out yet) may still be checked out within the grace period.
   const record = activity?.myRecord
   const autoClosed = Boolean(record?.autoClosed && record.status === 'pending')
-  const checkedIn = Boolean(activity && (record?.status === 'open' || autoClosed || (activity.mySignUp?.checkedInAt && !activity.mySignUp.checkedOutAt)))
+  const queuedIn = pending.some((s) => s.kind === 'checkIn')
+  const checkedIn = Boolean(activity && (record?.status === 'open' || autoClosed || (activity.mySignUp?.checkedInAt && !activity.mySignUp.checkedOutAt) || queuedIn))
   const finished = Boolean(activity && ((record?.checkOutAt && !autoClosed) || activity.mySignUp?.checkedOutAt))
+  const settled = outcome?.kind === 'done' || outcome?.kind === 'queued'
+
+  /** Keeps the scan for later when there was no answer at all; true when it did. */
+  const keepIfOffline = (reply: Reply<CheckResult>, scan: Omit<QueuedScan, 'id'>): boolean => {
+    if (!isNetworkFailure(reply)) return false
+    setOffline(true)
+    setOutcome({ kind: 'queued', scan: queueScan(scan) })
+    return true
+  }
 
   const run = async (direction: 'in' | 'out', code = token, confirmShort = false) => {
-    if (!activity) return
+    const scannedAt = Date.now()
     setBusy(true)
     let location
-    if (direction === 'in' && activity.place.coordinates) {
+    // Offline and never seen here: whether the place is checked is unknown, so the location is taken anyway.
+    if (direction === 'in' && (activity ? activity.place.coordinates : offline)) {
       location = await currentLocation()
-      if (!location) {
+      if (!location && activity) {
         setBusy(false)
         setOutcome({ kind: 'error', message: '本活动需要在现场签到，请允许“红邻”获取您的位置后重试' })
         return
       }
     }
-    const input = { token: code, activityId: params.activityId || undefined, ...(location ? { location } : {}) }
+    const input: CheckInput = { token: code, activityId: params.activityId || undefined, ...(location ? { location } : {}) }
     const reply = direction === 'in' ? await activitiesApi.checkIn(input) : await activitiesApi.checkOut({ ...input, ...(confirmShort ? { confirmShort: true } : {}) })
     setBusy(false)
-    if (!reply.ok && direction === 'out' && reply.error.code === 'CONFLICT' && reply.error.fields?.includes('confirmShort')) {
-      setOutcome({ kind: 'confirmShort', message: reply.error.message })
-      return
-    }
-    setOutcome(reply.ok ? { kind: 'done', result: reply.data } : { kind: 'error', message: reply.error.message })
-    const fresh = await activitiesApi.get({ activityId: activity._id })
-    if (fresh.ok) setActivity(fresh.data)
+    if (keepIfOffline(reply, { kind: direction === 'in' ? 'checkIn' : 'checkOut', payload: { ...input, ...(confirmShort ? { confirmShort: true } : {}) }, scannedAt })) return
+    showReply(reply, direction)
+    if (activityId) void load(activityId)
+  }
+
+  /** A queued check-out the server found too short: confirmed, it is sent again with its scan time. */
+  const confirmQueued = async (scan: QueuedScan) => {
+    setBusy(true)
+    const reply = await sendQueuedScan(scan, { confirmShort: true })
+    setBusy(false)
+    if (scan.kind === 'staffScan' || keepIfOffline(reply, { ...scan, payload: { ...scan.payload, confirmShort: true } })) return
+    showReply(reply, 'out')
+    if (activityId) void load(activityId)
   }
 
   // Arriving from a scan: check in straight away (not out: that waits for a tap).
   useEffect(() => {
-    if (!activity || !token || autoTried.current === token || outcome) return
+    if (!(activity || offline) || !token || autoTried.current === token || outcome) return
     autoTried.current = token
     if (!checkedIn && !finished) void run('in')
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [activity, token])
+  }, [activity, offline, token])
 
   const scanAgain = async () => {
     const text = await scanCode()
@@ -115,6 +188,15 @@ export default function CheckinPage() {
           ) : null}
           {outcome.result.direction === 'in' ? <Text className='vp__result-text'>服务结束时，请再次扫码签退</Text> : null}
         </View>
+      ) : outcome?.kind === 'queued' ? (
+        <View className='vp__result'>
+          <View className='vp__result-icon vp__result-icon--queued'>…</View>
+          <Text className='vp__result-title'>已记录，联网后上传</Text>
+          <Text className='vp__result-text'>
+            {outcome.scan.kind === 'checkOut' ? '签退' : '签到'}扫码时间 {timeOf(isoOf(outcome.scan.scannedAt))}
+          </Text>
+          <Text className='vp__result-text'>当前没有网络。恢复网络后会自动上传，并按扫码时间计算，请勿重复扫码。</Text>
+        </View>
       ) : outcome?.kind === 'error' ? (
         <View className='vp__result'>
           <View className='vp__result-icon vp__result-icon--error'>!</View>
@@ -131,28 +213,39 @@ export default function CheckinPage() {
         <LoadingState text='正在签到…' />
       ) : null}
 
+      {pending.length > 0 && outcome?.kind !== 'queued' ? (
+        <View className='ck-pending'>
+          <Text className='vt-notice'>有{pending.length}次无信号时的扫码等待上传（最早 {timeOf(isoOf(pending[0].scannedAt))}），联网后自动上传。</Text>
+        </View>
+      ) : null}
+
       <View className='vp__buttons'>
-        {activity && token && checkedIn && !finished && outcome?.kind === 'confirmShort' ? (
-          <BigButton loading={busy} onClick={() => void run('out', token, true)}>
+        {outcome?.kind === 'queued' || (pending.length > 0 && !settled) ? (
+          <BigButton loading={uploading} onClick={() => void uploadNow()}>
+            立即上传
+          </BigButton>
+        ) : null}
+        {activity && token && outcome?.kind === 'confirmShort' ? (
+          <BigButton loading={busy} onClick={() => void (outcome.scan ? confirmQueued(outcome.scan) : run('out', token, true))}>
             确认提前签退（不计时长）
           </BigButton>
-        ) : activity && token && checkedIn && !finished && !(outcome?.kind === 'done' && outcome.result.direction === 'out') ? (
+        ) : activity && token && checkedIn && !finished && !settled ? (
           <BigButton loading={busy} onClick={() => void run('out')}>
             确认签退
           </BigButton>
         ) : null}
-        {activity && token && !checkedIn && !finished && outcome?.kind === 'error' ? (
+        {token && !checkedIn && !finished && outcome?.kind === 'error' ? (
           <BigButton loading={busy} onClick={() => void run('in')}>
             重新签到
           </BigButton>
         ) : null}
-        {canScan ? (
+        {canScan && !settled ? (
           <BigButton fill={token ? 'outline' : 'solid'} onClick={() => void scanAgain()}>
             {token ? '重新扫码' : '扫描签到码'}
           </BigButton>
         ) : null}
       </View>
-      {!canScan || !token ? (
+      {(!canScan || !token) && !settled ? (
         <View>
           <Text className='vp__label'>{canScan ? '扫不出来？输入签到码' : '输入或粘贴签到码'}</Text>
           <CodeInput placeholder='工作人员手机上二维码下方的编码' onSubmit={useCode} />

@@ -2,16 +2,34 @@ import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { BigButton, LoadingState, PageContainer, Section } from '@/components'
-import { activitiesApi, canScan, Chips, CodeInput, duration, scanCode, timeOf } from '@/features/volunteer'
+import type { CheckResult } from '@contracts/activities'
+import type { Reply } from '@contracts/reply'
+import {
+  activitiesApi,
+  canScan,
+  Chips,
+  CodeInput,
+  duration,
+  isNetworkFailure,
+  queueScan,
+  scanCode,
+  sendQueuedScan,
+  timeOf,
+  useOfflineScans,
+  type QueuedScan
+} from '@/features/volunteer'
 import { useRequirePersona } from '@/features/session'
 import { useCall } from '@/services/cloud'
 import { urlOf } from '@/services/routes'
 import '../volunteer.scss'
+import './index.scss'
 
 type Direction = 'in' | 'out'
 interface Line {
-  ok: boolean
+  state: 'ok' | 'error' | 'queued'
   text: string
+  /** A scan kept without signal: its line is replaced by the server's answer. */
+  scanId?: string
 }
 /** A scan the server wants the organiser to confirm: a walk-in, or a check-out before the minimum. */
 interface Ask {
@@ -19,13 +37,21 @@ interface Ask {
   direction: Direction
   confirm: 'walkIn' | 'confirmShort'
   message: string
+  /** The scan was queued without signal: confirming re-sends it with its scan time. */
+  scan?: QueuedScan
 }
+
+const isoOf = (ms: number) => new Date(ms).toISOString()
+/** The volunteer number of a personal code (the part before the signature), for the list. */
+const numberOf = (memberCode: string) => memberCode.trim().split('.')[0]
 
 /**
  * The organiser checks in (or out) people without a phone by scanning the personal code printed
  * on their card (我的志愿者码), or typing the full code printed under it (a volunteer number alone
  * is refused: numbers are consecutive). Someone who did not sign up is checked in only after the
  * organiser confirms the walk-in; a check-out before the minimum service only after confirming it.
+ * Without signal each scan is kept with its time (已记录，联网后上传) and sent when the signal
+ * returns; its line then shows the server's answer.
  */
 export default function StaffScanPage() {
   const id = useRouter().params.id ?? ''
@@ -35,33 +61,77 @@ export default function StaffScanPage() {
   const [busy, setBusy] = useState(false)
   const [lines, setLines] = useState<Line[]>([])
   const [ask, setAsk] = useState<Ask>()
+  // Remounts the code field, emptying it for the next card once a scan was recorded or kept.
+  const [field, setField] = useState(0)
+
+  /** Shows the server's answer: a line, or the question it asks (walk-in, early check-out). */
+  const show = (reply: Reply<CheckResult>, memberCode: string, as: Direction, scan?: QueuedScan) => {
+    const needs = !reply.ok && reply.error.code === 'CONFLICT' ? reply.error.fields?.find((f): f is Ask['confirm'] => f === 'walkIn' || f === 'confirmShort') : undefined
+    if (!reply.ok && needs) {
+      if (scan) setLines((prev) => prev.filter((l) => l.scanId !== scan.id))
+      setAsk({ memberCode, direction: as, confirm: needs, message: reply.error.message, scan })
+      return
+    }
+    const line: Line = reply.ok
+      ? {
+          state: 'ok',
+          text: `${reply.data.volunteerName ?? '志愿者'} ${reply.data.already ? '已' : ''}${as === 'in' ? '签到' : '签退'} ${timeOf(reply.data.at)}${
+            reply.data.minutes !== undefined && as === 'out' ? `，服务${duration(reply.data.minutes)}` : ''
+          }${reply.data.walkIn ? '（现场报名）' : ''}`
+        }
+      : { state: 'error', text: `${numberOf(memberCode)}：${reply.error.message}` }
+    setLines((prev) => [line, ...prev.filter((l) => !scan || l.scanId !== scan.id)].slice(0, 30))
+    if (reply.ok && !scan) setField((n) => n + 1)
+  }
+
+  /** No answer at all (no signal): the scan is kept with its time and listed as waiting. */
+  const keep = (scan: Omit<QueuedScan, 'id'>) => {
+    const kept = queueScan(scan)
+    if (kept.kind !== 'staffScan') return
+    const line: Line = {
+      state: 'queued',
+      scanId: kept.id,
+      text: `已记录，联网后上传：${numberOf(kept.payload.memberCode)} ${kept.payload.direction === 'in' ? '签到' : '签退'}，扫码时间 ${timeOf(isoOf(kept.scannedAt))}`
+    }
+    setLines((prev) => [line, ...prev.filter((l) => l.scanId !== kept.id)].slice(0, 30))
+    setField((n) => n + 1)
+  }
 
   const submit = async (memberCode: string, confirm?: Ask['confirm'], as: Direction = direction) => {
+    const scannedAt = Date.now()
     setBusy(true)
     setAsk(undefined)
-    const reply = await activitiesApi.staffScan({
+    const payload = {
       activityId: id,
       memberCode,
       direction: as,
       ...(confirm === 'walkIn' ? { walkIn: true } : {}),
       ...(confirm === 'confirmShort' ? { confirmShort: true } : {})
-    })
-    setBusy(false)
-    const needs = !reply.ok && reply.error.code === 'CONFLICT' ? reply.error.fields?.find((f): f is Ask['confirm'] => f === 'walkIn' || f === 'confirmShort') : undefined
-    if (!reply.ok && needs) {
-      setAsk({ memberCode, direction: as, confirm: needs, message: reply.error.message })
-      return
     }
-    const line: Line = reply.ok
-      ? {
-          ok: true,
-          text: `${reply.data.volunteerName ?? '志愿者'} ${reply.data.already ? '已' : ''}${as === 'in' ? '签到' : '签退'} ${timeOf(reply.data.at)}${
-            reply.data.minutes !== undefined && as === 'out' ? `，服务${duration(reply.data.minutes)}` : ''
-          }${reply.data.walkIn ? '（现场报名）' : ''}`
-        }
-      : { ok: false, text: reply.error.message }
-    setLines((prev) => [line, ...prev].slice(0, 30))
+    const reply = await activitiesApi.staffScan(payload)
+    setBusy(false)
+    if (isNetworkFailure(reply)) keep({ kind: 'staffScan', payload, scannedAt })
+    else show(reply, memberCode, as)
   }
+
+  /** The organiser confirmed what a queued scan's answer asked: sent again with its scan time. */
+  const confirmQueued = async (scan: QueuedScan, confirm: Ask['confirm']) => {
+    if (scan.kind !== 'staffScan') return
+    setBusy(true)
+    setAsk(undefined)
+    const extra = confirm === 'walkIn' ? { walkIn: true } : { confirmShort: true }
+    const reply = await sendQueuedScan(scan, extra)
+    setBusy(false)
+    if (isNetworkFailure(reply)) keep({ ...scan, payload: { ...scan.payload, ...extra } })
+    else show(reply, scan.payload.memberCode, scan.payload.direction, scan)
+  }
+
+  const { pending, uploading, uploadNow } = useOfflineScans(
+    (scan) => scan.kind === 'staffScan' && scan.payload.activityId === id,
+    (answers) => {
+      for (const { scan, reply } of answers) if (scan.kind === 'staffScan') show(reply, scan.payload.memberCode, scan.payload.direction, scan)
+    }
+  )
   const scan = async () => {
     const text = await scanCode()
     if (text) await submit(text)
@@ -86,11 +156,21 @@ export default function StaffScanPage() {
         <View className='vt-card'>
           <Text className='vt-notice'>{ask.message}</Text>
           <View className='vp__buttons'>
-            <BigButton loading={busy} onClick={() => void submit(ask.memberCode, ask.confirm, ask.direction)}>
+            <BigButton loading={busy} onClick={() => void (ask.scan ? confirmQueued(ask.scan, ask.confirm) : submit(ask.memberCode, ask.confirm, ask.direction))}>
               {ask.confirm === 'walkIn' ? '确认现场报名并签到' : '确认提前签退（不计时长）'}
             </BigButton>
             <BigButton fill='outline' onClick={() => setAsk(undefined)}>
               取消
+            </BigButton>
+          </View>
+        </View>
+      ) : null}
+      {pending.length > 0 ? (
+        <View className='sc-pending'>
+          <Text className='vt-notice'>有{pending.length}次无信号时的扫码等待上传，联网后自动上传。</Text>
+          <View className='vp__buttons'>
+            <BigButton fill='outline' loading={uploading} onClick={() => void uploadNow()}>
+              立即上传
             </BigButton>
           </View>
         </View>
@@ -103,13 +183,13 @@ export default function StaffScanPage() {
         ) : null}
       </View>
       <Text className='vp__label'>{canScan ? '扫不出来？输入志愿者码下方的完整编码' : '输入志愿者码下方的完整编码'}</Text>
-      <CodeInput placeholder='例如 SFQ000123.Ab3dEf7h' action={direction === 'in' ? '签到' : '签退'} onSubmit={(code) => void submit(code)} />
+      <CodeInput key={field} placeholder='例如 SFQ000123.Ab3dEf7h' action={direction === 'in' ? '签到' : '签退'} onSubmit={(code) => void submit(code)} />
       <Text className='vp__muted'>只输入志愿者编号无效，须输入含“.”后校验码的完整编码。</Text>
       <View className='vp__gap' />
       <Section title='本次记录'>
         {lines.length ? (
           lines.map((l, i) => (
-            <Text key={i} className={l.ok ? 'vt-notice vt-notice--ok' : 'vt-notice vt-notice--error'}>
+            <Text key={l.scanId ?? i} className={l.state === 'ok' ? 'vt-notice vt-notice--ok' : l.state === 'queued' ? 'vt-notice' : 'vt-notice vt-notice--error'}>
               {l.text}
             </Text>
           ))
