@@ -45,6 +45,8 @@ const subPackages: { root: string; pages: string[] }[] = [
   { root: 'packages/district', pages: ['pages/dashboard/index', 'pages/figure/index', 'pages/report/index'] },
   // 个人信息与隐私 (PIPL rights) and the audit log
   { root: 'packages/privacy', pages: ['pages/mydata/index', 'pages/audit/index'] },
+  // 我的: 消息设置 and 帮助
+  { root: 'packages/mine', pages: ['pages/settings/index', 'pages/help/index'] },
 
 ]
 

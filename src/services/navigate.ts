@@ -19,4 +19,25 @@ export function go(name: RouteName, query?: Record<string, string | number | und
   Taro.navigateTo({ url: urlOf(name, query) }).catch(ignore)
 }
 
+export type TabIntent = Record<string, string>
+
+/** What a tab page was asked to open on (switchTab carries no query): at most one per tab. */
+const intents = new Map<RouteName, TabIntent>()
+
+/** Switches to a tab page asking it to open on `intent` (e.g. `goTab('activities', { when: 'mine' })`). */
+export function goTab(name: RouteName, intent: TabIntent): void {
+  intents.set(name, intent)
+  go(name)
+}
+
+/** The intent waiting for a tab page, left in place (for a first render's initial state). */
+export const peekTabIntent = (name: RouteName): TabIntent | undefined => intents.get(name)
+
+/** The intent waiting for a tab page, consumed: call it when the page shows. */
+export function takeTabIntent(name: RouteName): TabIntent | undefined {
+  const intent = intents.get(name)
+  intents.delete(name)
+  return intent
+}
+
 function ignore(): void {}

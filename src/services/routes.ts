@@ -81,6 +81,11 @@ export const routes = {
   privacyMyData: '/packages/privacy/pages/mydata/index',
   /** Staff (their communities) and the district admin: who saw which full number, exported what. */
   privacyAudit: '/packages/privacy/pages/audit/index',
+  // packages/mine — 我的 (settings and help)
+  /** 消息设置: 关怀模式, 排行榜公开, notice reminders. */
+  mineSettings: '/packages/mine/pages/settings/index',
+  /** 帮助: how to do the everyday things, whom to call. */
+  mineHelp: '/packages/mine/pages/help/index',
   // 红黑榜: built with the property companies' scorecards in the tickets subpackage (issue #7).
   districtRanking: '/packages/tickets/pages/ranking/index',
 } as const
@@ -148,6 +153,8 @@ export const BUILT: Readonly<Record<RouteName, boolean>> = {
   districtReport: true,
   privacyMyData: true,
   privacyAudit: true,
+  mineSettings: true,
+  mineHelp: true,
   districtRanking: true
 }
 

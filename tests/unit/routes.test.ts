@@ -45,7 +45,7 @@ describe('routes and app.config.ts', () => {
   })
 
   it('puts subpackage routes under their domain roots', () => {
-    const roots = ['register', 'volunteer', 'centers', 'notices', 'tickets', 'district', 'privacy', 'admin'].map((d) => `/packages/${d}/`)
+    const roots = ['register', 'volunteer', 'centers', 'notices', 'tickets', 'district', 'privacy', 'admin', 'mine'].map((d) => `/packages/${d}/`)
     for (const path of Object.values(routes)) {
       if (path.startsWith('/packages/')) expect(roots.some((r) => path.startsWith(r))).toBe(true)
     }

@@ -5,7 +5,7 @@ import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer } from '
 import { ACTIVITY_CATEGORIES, type ActivityCategory } from '@contracts/activities'
 import { ActivityCard, activitiesApi, Chips, Tools, usePaged, type Tool } from '@/features/volunteer/tab'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
-import { go } from '@/services/navigate'
+import { go, peekTabIntent, takeTabIntent } from '@/services/navigate'
 import { routes } from '@/services/routes'
 import './index.scss'
 
@@ -31,7 +31,8 @@ export default function ActivitiesPage() {
   const hasPersona = useRequirePersona(routes.activities)
   const { me } = useMe({ enabled: hasPersona })
   const [kind, setKind] = useState<Kind>('all')
-  const [when, setWhen] = useState<When>('upcoming')
+  // 我的 → 我的报名 opens this tab on 我报名的 (a tab intent: switchTab carries no query).
+  const [when, setWhen] = useState<When>(() => (peekTabIntent('activities')?.when === 'mine' ? 'mine' : 'upcoming'))
   const [scope, setScope] = useState<Scope>('mine')
   const [category, setCategory] = useState<Category>('all')
   const communityId = me?.profile.communityId ?? me?.scopes.communityIds[0]
@@ -50,6 +51,10 @@ export default function ActivitiesPage() {
     hasPersona && Boolean(me)
   )
   useDidShow(() => {
+    if (takeTabIntent('activities')?.when === 'mine' && (when !== 'mine' || kind !== 'all')) {
+      setWhen('mine')
+      return setKind('all')
+    }
     if (me) void list.reload()
   })
   usePullDownRefresh(() => void list.reload().then(() => Taro.stopPullDownRefresh()))

@@ -1,13 +1,16 @@
 import { Text, View } from '@tarojs/components'
 import type { Me } from '@contracts/users'
+import type { Overview } from '@contracts/overview'
+import type { CallState } from '@/services/cloud/useCall'
 import { ActionGrid, Section } from '@/components'
 import { addressLine, roleLabels } from '@/features/session'
 import { go } from '@/services/navigate'
 import { homeSections } from './sections'
+import { NowSection } from './NowSection'
 import './index.scss'
 
-/** The home screen for a known user (pure: everything comes from `me`). */
-export function HomeView({ me }: { me: Me }) {
+/** The home screen for a known user: hero, what needs me now (the overview), then the launcher. */
+export function HomeView({ me, overview }: { me: Me; overview?: Pick<CallState<Overview>, 'data' | 'error' | 'reload'> }) {
   const address = addressLine(me)
   const sections = homeSections(me)
   return (
@@ -24,6 +27,7 @@ export function HomeView({ me }: { me: Me }) {
           ))}
         </View>
       </View>
+      {overview ? <NowSection me={me} data={overview.data} error={overview.error} onRetry={() => void overview.reload()} /> : null}
       {sections.map((section) => (
         <Section key={section.key} title={section.title} subtitle={section.subtitle}>
           <ActionGrid

@@ -1,3 +1,4 @@
 export default definePageConfig({
-  navigationBarTitleText: '红邻'
+  navigationBarTitleText: '红邻',
+  enablePullDownRefresh: true
 })

@@ -1,11 +1,19 @@
 import { Text, View } from '@tarojs/components'
 import { ErrorState, LoadingState, PageContainer, Section } from '@/components'
-import { PersonaSwitch, addressLine, roleLabels, scopeLines, useMe } from '@/features/session'
-import { go } from '@/services/navigate'
+import { PersonaSwitch, roleLabels, scopeLines, useMe } from '@/features/session'
+import { CareSwitch, Rows, WorkQueues, mineRows, useOverview, workQueues, type Row } from '@/features/overview'
 import './index.scss'
 
+const SETTINGS: Row[] = [
+  { key: 'settings', title: '消息设置', desc: '通知提醒、排行榜公开', target: { route: 'mineSettings' } },
+  { key: 'privacy', title: '个人信息与隐私', desc: '查看、下载我的数据，撤回同意，注销账号', target: { route: 'privacyMyData' } },
+  { key: 'help', title: '帮助', desc: '怎么报事、预约、报名签到，找谁', target: { route: 'mineHelp' } }
+]
+
+/** 我的: who I am, my own things with counts, my work queues (staff and the other parties), settings. */
 export default function MinePage() {
   const { me, loading, error, reload } = useMe()
+  const overview = useOverview(true, () => void reload())
   if (!me) {
     return (
       <PageContainer>
@@ -14,8 +22,8 @@ export default function MinePage() {
       </PageContainer>
     )
   }
-  const address = addressLine(me)
-  const scopes = scopeLines(me)
+  const { data } = overview
+  const queues = data ? workQueues(data.work, me) : []
   return (
     <PageContainer>
       <View className='mine__card'>
@@ -25,34 +33,41 @@ export default function MinePage() {
         <View className='mine__who'>
           <Text className='mine__name'>{me.profile.name || '未登记姓名'}</Text>
           {me.profile.mobileMasked ? <Text className='mine__line'>{me.profile.mobileMasked}</Text> : null}
-        </View>
-      </View>
-      <Section title='我的身份'>
-        <View className='mine__roles'>
-          {roleLabels(me).map((label) => (
-            <Text key={label} className='mine__role'>
-              {label}
+          <View className='mine__roles'>
+            {roleLabels(me).map((label) => (
+              <Text key={label} className='mine__role'>
+                {label}
+              </Text>
+            ))}
+          </View>
+          {scopeLines(me).map((line) => (
+            <Text key={line} className='mine__line'>
+              {line}
             </Text>
           ))}
         </View>
-        {address ? (
-          <Text className='mine__row'>
-            {me.profile.gridName || me.profile.buildingName ? '住址' : '所属社区'}：{address}
-          </Text>
-        ) : null}
-        {scopes.map((line) => (
-          <Text key={line} className='mine__row'>
-            {line}
-          </Text>
-        ))}
-      </Section>
-      <View className='mine__entry' hoverClass='mine__entry--pressed' data-testid='mine-privacy' onClick={() => go('privacyMyData')}>
-        <View className='mine__entry-main'>
-          <Text className='mine__entry-title'>个人信息与隐私</Text>
-          <Text className='mine__entry-desc'>查看、下载我的数据，撤回同意，注销账号</Text>
-        </View>
-        <Text className='mine__entry-arrow'>›</Text>
       </View>
+      {queues.length ? (
+        <Section title='工作'>
+          <WorkQueues queues={queues} />
+        </Section>
+      ) : null}
+      <Section title='我的事务'>
+        {data ? (
+          <Rows rows={mineRows(me, data)} />
+        ) : overview.error ? (
+          <View>
+            <Text className='ov-calm'>{overview.error.message}</Text>
+            <View className='ov-link' onClick={() => void overview.reload()}>重新加载</View>
+          </View>
+        ) : (
+          <Text className='ov-calm'>正在加载…</Text>
+        )}
+      </Section>
+      <Section title='设置与帮助'>
+        <CareSwitch />
+        <Rows rows={SETTINGS} />
+      </Section>
       <PersonaSwitch />
     </PageContainer>
   )

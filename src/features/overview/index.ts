@@ -1,0 +1,5 @@
+export { overviewApi } from './api'
+export { useOverview } from './useOverview'
+export { Rows, WorkQueues, open } from './components'
+export { mineRows, needsMe, noticeRows, nowRows, workQueues, type Row, type Target, type WorkQueue } from './view'
+export { CareSwitch } from './CareSwitch'
