@@ -64,6 +64,8 @@ test('staff open the poster, a member registers through its link, staff approve,
   await member.getByTestId('consent').click()
   await app.screenshot(member, 'register-3-form')
   await member.getByText('提交报到').click()
+  // The success panel replaces the form (#18); it leads to 我的报到.
+  await member.getByText('查看我的报到').click()
   await member.getByTestId('status-pending').waitFor()
   await member.getByText('报到审核中').waitFor()
   await app.screenshot(member, 'register-4-pending')

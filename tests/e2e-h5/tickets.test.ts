@@ -55,6 +55,8 @@ test('report a blocked drain with a photo → the property company accepts and r
   await resident.locator('.tk-photos__item').first().waitFor()
   await app.screenshot(resident, 'tickets-1-report')
   await resident.getByText('提交反映').click()
+  // The success panel replaces the form (#18); its 查看详情 opens the new report.
+  await resident.getByText('查看详情').click()
 
   await resident.getByText('办理经过').waitFor()
   const ticket = app.cloud.store.find('tickets', { reporterOpenid: 'demo-resident', category: 'drain' }).find((t: any) => t.description.startsWith('1号楼东侧'))!

@@ -33,6 +33,7 @@ export default function CenterPage() {
   }, [hasPersona, id, load])
   usePullDownRefresh(() => void load())
 
+  if (!id) return <PageContainer><ErrorState error={{ code: 'NOT_FOUND', message: '未找到该邻里中心' }} /></PageContainer>
   if (!hasPersona || (!center && !error)) return <PageContainer><LoadingState /></PageContainer>
   if (error || !center) return <PageContainer><ErrorState error={error!} onRetry={() => void load()} /></PageContainer>
 
@@ -62,7 +63,7 @@ export default function CenterPage() {
         <Text className='ct-hero__line'>{[center.communityName, center.gridName].filter(Boolean).join(' · ')}</Text>
         <Text className='ct-hero__line' onClick={navigate}>地址：{center.address}{center.location ? '（点此导航）' : ''}</Text>
         <Text className='ct-hero__line'>开放时间：{center.hoursText}</Text>
-        {center.phone ? <Text className='ct-hero__line' onClick={call}>联系电话：{center.phone}（点此拨打）</Text> : null}
+        {center.phone ? <Text className='ct-hero__line hl-tap' onClick={call}>联系电话：{center.phone}（点此拨打）</Text> : null}
       </View>
       {center.description ? <Text className='ct-line ct-intro'>{center.description}</Text> : null}
 

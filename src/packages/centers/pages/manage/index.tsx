@@ -40,6 +40,7 @@ export default function ManagePage() {
     if (hasPersona && id) void load()
   }, [hasPersona, id, load])
 
+  if (!id) return <PageContainer><ErrorState error={{ code: 'NOT_FOUND', message: '未找到该邻里中心' }} /></PageContainer>
   if (!hasPersona || (!center && !error)) return <PageContainer><LoadingState /></PageContainer>
   if (!center) return <PageContainer><ErrorState error={error!} onRetry={() => void load()} /></PageContainer>
   if (!center.canManage) return <PageContainer><ErrorState error={{ message: '仅本社区工作人员可管理该中心' }} /></PageContainer>

@@ -62,6 +62,7 @@ export default function RoomPage() {
   const day = useMemo(() => av?.days.find((d) => d.date === date), [av, date])
   const chosen = day && selection && selection.date === date ? day.slots.slice(selection.first, selection.first + selection.count) : []
 
+  if (!id) return <PageContainer><ErrorState error={{ code: 'NOT_FOUND', message: '未找到该活动室' }} /></PageContainer>
   if (!hasPersona || (!av && !error)) return <PageContainer><LoadingState /></PageContainer>
   if (!av) return <PageContainer><ErrorState error={error!} onRetry={() => void load()} /></PageContainer>
   const room = av.room

@@ -69,7 +69,7 @@ export default function NoticeStatsPage() {
 
       {s.byCommunity ? (
         <Section title='各社区阅读情况'>
-          {s.byCommunity.length ? s.byCommunity.map((r) => <CoverageRow key={r.id} row={r} onClick={() => down({ communityId: r.id })} />) : <EmptyState title='暂无数据' />}
+          {s.byCommunity.length ? s.byCommunity.map((r) => <CoverageRow key={r.id} row={r} onClick={() => down({ communityId: r.id })} />) : <EmptyState title='暂无数据' wayOn={false} />}
         </Section>
       ) : null}
       {s.byGrid ? (
@@ -81,7 +81,7 @@ export default function NoticeStatsPage() {
       ) : null}
       {s.byBuilding && s.scope.level !== 'building' ? (
         <Section title='各楼栋阅读情况' subtitle='点楼栋查看未读名单'>
-          {s.byBuilding.length ? s.byBuilding.map((r) => <CoverageRow key={r.id} row={r} onClick={() => down({ buildingId: r.id })} />) : <EmptyState title='暂无已登记住址的居民' />}
+          {s.byBuilding.length ? s.byBuilding.map((r) => <CoverageRow key={r.id} row={r} onClick={() => down({ buildingId: r.id })} />) : <EmptyState title='暂无已登记住址的居民' wayOn={false} />}
         </Section>
       ) : null}
       {s.unreadPeople ? (
@@ -99,7 +99,7 @@ export default function NoticeStatsPage() {
               </View>
             ))
           ) : (
-            <EmptyState title='全部已读' description='这栋楼的居民都已阅读' />
+            <EmptyState title='全部已读' description='这栋楼的居民都已阅读' wayOn={false} />
           )}
           {people.length < s.unreadPeople.total ? (
             <View className='np__more'>

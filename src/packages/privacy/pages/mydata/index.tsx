@@ -133,7 +133,7 @@ export default function MyDataPage() {
 
       <Section title='我的同意'>
         {consents.length === 0 ? (
-          <EmptyState title='暂无同意记录' description='您还没有作出过需要记录的同意' />
+          <EmptyState title='暂无同意记录' description='您还没有作出过需要记录的同意' wayOn={false} />
         ) : (
           consents.map((consent) => <ConsentCard key={consent.purpose} consent={consent} busy={busy === consent.purpose} onWithdraw={() => void withdraw(consent)} />)
         )}

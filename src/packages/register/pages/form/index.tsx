@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { BigButton, ErrorState, LoadingState, PageContainer, Section } from '@/components'
+import { SuccessState } from '@/components/SuccessState'
 import type { MeOutput, Registration, SceneOutput } from '@contracts/members'
 import type { ReplyError } from '@contracts/reply'
 import { askReviewMessage, membersApi, RegisterForm, ScanEntry, sceneFrom, type RegisterFormValues } from '@/features/register'
@@ -30,6 +31,7 @@ export default function RegisterFormPage() {
   const [community, setCommunity] = useState<SceneOutput>()
   const [error, setError] = useState<ReplyError>()
   const [attempt, setAttempt] = useState(0)
+  const [sent, setSent] = useState<'new' | 'edited'>()
 
   useEffect(() => {
     if (!hasPersona) return
@@ -95,6 +97,18 @@ export default function RegisterFormPage() {
     )
   }
   if (!community) return <PageContainer><LoadingState text='正在读取社区信息…' /></PageContainer>
+  if (sent) {
+    return (
+      <PageContainer>
+        <SuccessState
+          title={sent === 'edited' ? '修改已保存' : '报到已提交，等待社区审核'}
+          description={`${community.communityName}工作人员审核后会通过微信通知您；审核通过后，您将编入所住小区的网格党支部和楼栋党小组。`}
+        >
+          <BigButton onClick={() => void Taro.redirectTo({ url: routes.registerMine })}>查看我的报到</BigButton>
+        </SuccessState>
+      </PageContainer>
+    )
+  }
 
   const { pending, approved } = mine
   const editing = pending && pending.communityId === community.communityId ? pending : null
@@ -126,8 +140,7 @@ export default function RegisterFormPage() {
   const submit = async (input: Parameters<typeof membersApi.register>[0]): Promise<ReplyError | null> => {
     const reply = await membersApi.register(input)
     if (!reply.ok) return reply.error
-    Taro.showToast({ title: editing ? '已保存修改' : '已提交，等待社区审核', icon: 'success' })
-    void Taro.redirectTo({ url: routes.registerMine })
+    setSent(editing ? 'edited' : 'new')
     return null
   }
 

@@ -31,10 +31,25 @@ export default function CompanyPage() {
   const id = params.id ?? ''
   const hasPersona = useRequirePersona(urlOf('ticketsCompany', { id }))
   const { me } = useMe({ enabled: hasPersona })
-  const [month, setMonth] = useState(params.month ?? previousMonth())
+  const [month, setMonth] = useState<string | undefined>(params.month)
   const { data: company, error, loading, reload } = useCall(() => companiesApi.get({ companyId: id }), [id, hasPersona])
-  const { data: card, error: cardError, reload: reloadCard } = useCall(() => companiesApi.scorecard({ companyId: id, month }), [id, month, hasPersona])
+  // Until the month is known the card waits (a pending call, dropped when the month arrives).
+  const { data: card, error: cardError, loading: cardLoading, reload: reloadCard } = useCall(() => (month ? companiesApi.scorecard({ companyId: id, month }) : new Promise<never>(() => {})), [id, month, hasPersona])
   const admin = hasRole(me, 'district_admin')
+
+  // Opens on the newest published month (a resident sees nothing before publication): the
+  // company's badge names it; without a badge (not ranked) the ranking tells. The district admin
+  // sees every month, and starts on the month under review.
+  useEffect(() => {
+    if (month || !company || !me) return
+    if (company.badge) return setMonth(company.badge.month)
+    if (admin) return setMonth(previousMonth())
+    let live = true
+    void companiesApi.ranking({}).then((reply) => live && setMonth((reply.ok && reply.data.latestPublished) || previousMonth()))
+    return () => {
+      live = false
+    }
+  }, [month, company, me, admin])
   const [joint, setJoint] = useState(0)
   const [meetings, setMeetings] = useState(0)
   const [note, setNote] = useState('')
@@ -51,6 +66,7 @@ export default function CompanyPage() {
   if (!company) return <PageContainer>{error && !loading ? <ErrorState error={error} onRetry={() => void reload()} /> : <LoadingState />}</PageContainer>
 
   const save = async () => {
+    if (!month) return
     setBusy(true)
     const reply = await companiesApi.setPartyBuilding({ companyId: id, month, jointActivities: joint, meetingsAttended: meetings, note: note.trim() || undefined })
     setBusy(false)
@@ -86,7 +102,7 @@ export default function CompanyPage() {
         {company.contact ? (
           <View className='tk-kv'>
             <Text className='tk-kv__k'>联系电话</Text>
-            <Text className='tk-kv__v' onClick={() => void Taro.makePhoneCall({ phoneNumber: company.contact! }).catch(() => undefined)}>
+            <Text className='tk-kv__v hl-tap' onClick={() => void Taro.makePhoneCall({ phoneNumber: company.contact! }).catch(() => undefined)}>
               {company.contact}
             </Text>
           </View>
@@ -99,26 +115,30 @@ export default function CompanyPage() {
         </View>
       </Section>
 
-      <View className='tp__month'>
-        <Text className='tp__month-arrow' onClick={() => setMonth(shiftMonth(month, -1))}>
-          ‹
-        </Text>
-        <Text className='tp__month-text'>{monthLabel(month)}考评</Text>
-        <Text className='tp__month-arrow' onClick={() => month < currentMonth() && setMonth(shiftMonth(month, 1))} style={month < currentMonth() ? undefined : { opacity: 0.25 }}>
-          ›
-        </Text>
-      </View>
-      {card ? (
+      {month ? (
+        <View className='tp__month'>
+          <Text className='tp__month-arrow' onClick={() => setMonth(shiftMonth(month, -1))}>
+            ‹
+          </Text>
+          <Text className='tp__month-text'>{monthLabel(month)}考评</Text>
+          <Text className='tp__month-arrow' onClick={() => month < currentMonth() && setMonth(shiftMonth(month, 1))} style={month < currentMonth() ? undefined : { opacity: 0.25 }}>
+            ›
+          </Text>
+        </View>
+      ) : null}
+      {!month ? (
+        <LoadingState />
+      ) : card && card.month === month ? (
         <Section title='考评得分' subtitle={card.source === 'snapshot' ? '已冻结' : '实时计算'}>
           <ScorecardView card={card} />
         </Section>
-      ) : cardError ? (
-        <Text className='tk-note'>{cardError.code === 'FORBIDDEN' ? `${monthLabel(month)}考评结果尚未公示` : cardError.message}</Text>
+      ) : cardError && !cardLoading ? (
+        <Text className='tk-note'>{cardError.code === 'FORBIDDEN' ? `${monthLabel(month)}考评结果尚未公示，请点“‹”查看之前的月份` : cardError.message}</Text>
       ) : (
         <LoadingState />
       )}
 
-      {admin && card ? (
+      {admin && card && month ? (
         <Section title='党建工作录入' subtitle={monthLabel(month)}>
           <Stepper label='参加社区联建活动（次）' value={joint} onChange={setJoint} />
           <Stepper label='参加三方联动议事（次）' value={meetings} onChange={setMeetings} />

@@ -2,11 +2,12 @@ import { useState } from 'react'
 import { Text, Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { BigButton, Check, ErrorState, LoadingState, PageContainer, Section } from '@/components'
-import { TICKET_LIMITS, type Photo, type TicketCategory } from '@contracts/tickets'
-import { CategoryPicker, choosePhotos, PhotoGrid, requestTicketSubscription, ticketsApi } from '@/features/tickets'
+import { SuccessState } from '@/components/SuccessState'
+import { TICKET_LIMITS, type Photo, type TicketCategory, type TicketDetail } from '@contracts/tickets'
+import { CategoryPicker, choosePhotos, formatTime, PhotoGrid, requestTicketSubscription, ticketsApi } from '@/features/tickets'
 import { useMe, useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
-import { routes, urlOf } from '@/services/routes'
+import { routes } from '@/services/routes'
 import '@/features/tickets/components/tickets.scss'
 import '../pages.scss'
 
@@ -28,10 +29,26 @@ export default function CreateTicketPage() {
   const [shareMobile, setShareMobile] = useState(false)
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState('')
+  const [sent, setSent] = useState<TicketDetail>()
 
   if (!hasPersona) return <PageContainer><LoadingState text='请先选择演示身份…' /></PageContainer>
   if (meError) return <PageContainer><ErrorState error={meError} onRetry={() => void reload()} /></PageContainer>
   if (!me) return <PageContainer><LoadingState /></PageContainer>
+  if (sent) {
+    return (
+      <PageContainer>
+        <SuccessState
+          title='已提交，将尽快处理'
+          description={`编号 ${sent._id}。已交给${sent.partyName}牵头办理，${formatTime(sent.acceptBy)}前受理；办理进展会通过微信通知您，办结后请您评价。`}
+        >
+          <BigButton onClick={() => go('ticketsDetail', { id: sent._id })}>查看详情</BigButton>
+          <BigButton fill='outline' onClick={() => go('ticketsWork', { scope: 'mine' })}>
+            我反映的问题
+          </BigButton>
+        </SuccessState>
+      </PageContainer>
+    )
+  }
 
   const { gridId, gridName, buildingId, buildingName, communityName, mobileMasked } = me.profile
   if (!gridId) {
@@ -78,8 +95,7 @@ export default function CreateTicketPage() {
       setProblem(reply.error.message)
       return
     }
-    Taro.showToast({ title: '已提交，将尽快处理', icon: 'success' })
-    void Taro.redirectTo({ url: urlOf('ticketsDetail', { id: reply.data._id }) })
+    setSent(reply.data)
   }
 
   return (
@@ -89,7 +105,7 @@ export default function CreateTicketPage() {
         <Text className='tp__hero-sub'>居委会、业委会、物业共同办理，办结后请您评价</Text>
       </View>
       <View className='tk-links'>
-        <View className='tk-link' onClick={() => go('ticketsWork')}>
+        <View className='tk-link' onClick={() => go('ticketsWork', { scope: 'mine' })}>
           <Text className='tk-link__badge'>我</Text>
           <Text className='tk-link__text'>我反映的问题</Text>
         </View>

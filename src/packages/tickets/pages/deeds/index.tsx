@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import { BigButton, LoadingState, PageContainer, Section } from '@/components'
+import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer, Section } from '@/components'
+import type { ReplyError } from '@contracts/reply'
 import { DEED_FIGURE_LABELS, type Deed } from '@contracts/wishes'
 import { Chips, formatTime, Stars, wishesApi } from '@/features/tickets'
 import { useRequirePersona } from '@/features/session'
@@ -25,19 +26,21 @@ const FIGURE_TAGS: Record<Deed['figure'], [string, string]> = {
  */
 export default function DeedsPage() {
   const hasPersona = useRequirePersona(routes.ticketsDeeds)
-  const { data: totals } = useCall(() => wishesApi.deedTotals(), [hasPersona])
+  const { data: totals, error: totalsError, loading: totalsLoading, reload: reloadTotals } = useCall(() => wishesApi.deedTotals(), [hasPersona])
   const [kind, setKind] = useState<Kind>('all')
   const [items, setItems] = useState<Deed[]>([])
   const [total, setTotal] = useState(0)
   const [page, setPage] = useState(1)
-  const [loading, setLoading] = useState(false)
+  const [loading, setLoading] = useState(true)
+  const [error, setError] = useState<ReplyError>()
 
   const load = useCallback(
     async (next: number) => {
       setLoading(true)
       const reply = await wishesApi.deeds({ kind: kind === 'all' ? undefined : kind, page: next, pageSize: 20 })
       setLoading(false)
-      if (!reply.ok) return
+      if (!reply.ok) return setError(reply.error)
+      setError(undefined)
       setItems((prev) => (next === 1 ? reply.data.items : [...prev, ...reply.data.items]))
       setTotal(reply.data.total)
       setPage(next)
@@ -65,6 +68,8 @@ export default function DeedsPage() {
               </View>
             ))}
           </View>
+        ) : totalsError && !totalsLoading ? (
+          <ErrorState error={totalsError} onRetry={() => void reloadTotals()} />
         ) : (
           <LoadingState />
         )}
@@ -102,7 +107,13 @@ export default function DeedsPage() {
           value={kind}
           onChange={setKind}
         />
-        <Text className='tk-count'>共 {total} 件</Text>
+        {error && !items.length ? (
+          <ErrorState error={error} onRetry={() => void load(1)} />
+        ) : !items.length ? (
+          loading ? <LoadingState /> : <EmptyState title='台账里还没有记录' description='问题办结、心愿确认后会记入台账' />
+        ) : (
+          <Text className='tk-count'>共 {total} 件</Text>
+        )}
         {items.map((d) => (
           <View key={d._id} className='tp__appeal'>
             <Text className={FIGURE_TAGS[d.figure][1]}>{FIGURE_TAGS[d.figure][0]}</Text>

@@ -1,12 +1,12 @@
 import { useState } from 'react'
 import { Input, Text, Textarea, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
 import { BigButton, Check, LoadingState, PageContainer, Section } from '@/components'
-import { WISH_CATEGORIES, WISH_CATEGORY_LABELS, WISH_LIMITS, type WishCategory } from '@contracts/wishes'
+import { SuccessState } from '@/components/SuccessState'
+import { WISH_CATEGORIES, WISH_CATEGORY_LABELS, WISH_LIMITS, type Wish, type WishCategory } from '@contracts/wishes'
 import { Chips, requestTicketSubscription, wishesApi } from '@/features/tickets'
 import { useMe, useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
-import { routes, urlOf } from '@/services/routes'
+import { routes } from '@/services/routes'
 import '@/features/tickets/components/tickets.scss'
 import '../pages.scss'
 
@@ -22,8 +22,21 @@ export default function WishNewPage() {
   const [shareMobile, setShareMobile] = useState(false)
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState('')
+  const [sent, setSent] = useState<Wish>()
 
   if (!hasPersona || !me) return <PageContainer><LoadingState /></PageContainer>
+  if (sent) {
+    return (
+      <PageContainer>
+        <SuccessState title='心愿已提交，等待审核' description='社区工作人员审核通过后，心愿会公开给本社区党员认领；审核结果会通过微信通知您。'>
+          <BigButton onClick={() => go('ticketsWish', { id: sent._id })}>查看心愿</BigButton>
+          <BigButton fill='outline' onClick={() => go('ticketsWishes', { scope: 'mine' })}>
+            我发布的心愿
+          </BigButton>
+        </SuccessState>
+      </PageContainer>
+    )
+  }
   if (!me.profile.gridId) {
     return (
       <PageContainer>
@@ -43,8 +56,7 @@ export default function WishNewPage() {
     const reply = await wishesApi.create({ category, title: title.trim(), description: description.trim() || undefined, showName, shareMobile: Boolean(mobileMasked) && shareMobile })
     setBusy(false)
     if (!reply.ok) return setProblem(reply.error.message)
-    Taro.showToast({ title: '已提交，待审核', icon: 'success' })
-    void Taro.redirectTo({ url: urlOf('ticketsWish', { id: reply.data._id }) })
+    setSent(reply.data)
   }
 
   return (

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer } from '@/components'
 import type { ReplyError } from '@contracts/reply'
 import type { Wish } from '@contracts/wishes'
 import { Chips, WishCard, wishesApi } from '@/features/tickets'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
-import { routes } from '@/services/routes'
+import { urlOf } from '@/services/routes'
 import '@/features/tickets/components/tickets.scss'
 import '../pages.scss'
 
@@ -19,7 +19,8 @@ const PAGE_SIZE = 30
  * it; the resident confirms and the member's time counts as volunteer service hours.
  */
 export default function WishesPage() {
-  const hasPersona = useRequirePersona(routes.ticketsWishes)
+  const asked = useRouter().params.scope as Scope | undefined
+  const hasPersona = useRequirePersona(urlOf('ticketsWishes', { scope: asked }))
   const { me } = useMe({ enabled: hasPersona })
   const member = hasRole(me, 'member')
   const staff = hasRole(me, 'staff') || hasRole(me, 'district_admin')
@@ -31,9 +32,20 @@ export default function WishesPage() {
   const [error, setError] = useState<ReplyError>()
   const seq = useRef(0)
 
+  const scopes = useMemo(() => {
+    const list: { value: Scope; label: string }[] = []
+    if (member || me?.profile.communityId) list.push({ value: 'open', label: '待认领' })
+    list.push({ value: 'mine', label: '我发布的' })
+    if (member) list.push({ value: 'claimed', label: '我认领的' })
+    if (staff) list.push({ value: 'review', label: '待审核' }, { value: 'community', label: '社区全部' })
+    return list
+  }, [me, member, staff])
+
   useEffect(() => {
-    if (me && !scope) setScope(staff ? 'review' : member ? 'open' : 'mine')
-  }, [me, scope, member, staff])
+    if (!me || scope) return
+    // `?scope=` (我的 → 我的心愿 opens `mine` or `claimed`), when the viewer has that list
+    setScope(asked && scopes.some((s) => s.value === asked) ? asked : staff ? 'review' : member ? 'open' : 'mine')
+  }, [me, scope, member, staff, asked, scopes])
 
   const load = useCallback(
     async (next: number) => {
@@ -62,15 +74,6 @@ export default function WishesPage() {
   })
   usePullDownRefresh(() => void load(1))
 
-  const scopes = useMemo(() => {
-    const list: { value: Scope; label: string }[] = []
-    if (member || me?.profile.communityId) list.push({ value: 'open', label: '待认领' })
-    list.push({ value: 'mine', label: '我发布的' })
-    if (member) list.push({ value: 'claimed', label: '我认领的' })
-    if (staff) list.push({ value: 'review', label: '待审核' }, { value: 'community', label: '社区全部' })
-    return list
-  }, [me, member, staff])
-
   if (!hasPersona) return <PageContainer><LoadingState text='请先选择演示身份…' /></PageContainer>
   if (!me || !scope) return <PageContainer><LoadingState /></PageContainer>
 
@@ -89,7 +92,12 @@ export default function WishesPage() {
       ) : loading && !items.length ? (
         <LoadingState />
       ) : !items.length ? (
-        <EmptyState title={scope === 'open' ? '暂时没有待认领的心愿' : scope === 'claimed' ? '您还没有认领心愿' : scope === 'review' ? '没有待审核的心愿' : '还没有心愿'} />
+        <EmptyState
+          title={scope === 'open' ? '暂时没有待认领的心愿' : scope === 'claimed' ? '您还没有认领心愿' : scope === 'review' ? '没有待审核的心愿' : scope === 'mine' ? '您还没有发布过心愿' : '还没有心愿'}
+          description={scope === 'claimed' ? '在“待认领”里挑一个您能帮上忙的心愿' : scope === 'mine' ? '需要帮忙时，点上面的“发布心愿”' : undefined}
+        >
+          {scope === 'claimed' ? <BigButton onClick={() => setScope('open')}>看看待认领的心愿</BigButton> : null}
+        </EmptyState>
       ) : (
         <View>
           <Text className='tk-count'>{scope === 'review' ? `共 ${total} 个待审核，先提交的在前，点开审核` : `共 ${total} 个`}</Text>

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro'
 import { BigButton, Check, EmptyState, ErrorState, LoadingState, PageContainer } from '@/components'
 import type { ReplyError } from '@contracts/reply'
 import type { TicketFilter, TicketSummary } from '@contracts/tickets'
 import { Chips, TicketCard, ticketsApi } from '@/features/tickets'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
-import { routes } from '@/services/routes'
+import { urlOf } from '@/services/routes'
 import '@/features/tickets/components/tickets.scss'
 import '../pages.scss'
 
@@ -35,7 +35,8 @@ const RESIDENT_FILTERS: { value: Status; label: string }[] = [
  * district) and the residents' own reports and their compound's (public form).
  */
 export default function TicketsWorkPage() {
-  const hasPersona = useRequirePersona(routes.ticketsWork)
+  const asked = useRouter().params.scope as Scope | undefined
+  const hasPersona = useRequirePersona(urlOf('ticketsWork', { scope: asked }))
   const { me } = useMe({ enabled: hasPersona })
   const party = hasRole(me, 'property_staff') || hasRole(me, 'committee') || hasRole(me, 'staff') || hasRole(me, 'district_admin')
   const [scope, setScope] = useState<Scope>()
@@ -50,11 +51,14 @@ export default function TicketsWorkPage() {
 
   useEffect(() => {
     if (!me || scope) return
-    setScope(party ? 'queue' : 'mine')
-    setStatus(party ? 'submitted' : 'all')
+    // `?scope=` (e.g. 我的 → 我的报事 opens `mine`), when the viewer has that list
+    const allowed: Scope[] = [...(party ? (['queue'] as Scope[]) : []), 'mine', ...(me.profile.gridId ? (['compound'] as Scope[]) : [])]
+    const first = asked && allowed.includes(asked) ? asked : party ? 'queue' : 'mine'
+    setScope(first)
+    setStatus(first === 'queue' ? 'submitted' : 'all')
     // community staff oversee every party's work; the others start with their own
     setLeadOnly(hasRole(me, 'property_staff') || hasRole(me, 'committee'))
-  }, [me, scope, party])
+  }, [me, scope, party, asked])
 
   const load = useCallback(
     async (next: number) => {

@@ -110,7 +110,11 @@ export default function HoursPage() {
         </Section>
       ) : null}
       <Section title='服务记录' subtitle={`共 ${data.records.total} 条`}>
-        {records.length ? records.map((r) => <RecordRow key={r._id} record={r} />) : <EmptyState title='还没有服务记录' description='报名参加志愿服务活动，现场扫码签到签退即可记录时长' />}
+        {records.length ? records.map((r) => <RecordRow key={r._id} record={r} />) : (
+          <EmptyState title='还没有服务记录' description='报名参加志愿服务活动，现场扫码签到签退即可记录时长'>
+            <BigButton onClick={() => go('activities')}>去报名志愿活动</BigButton>
+          </EmptyState>
+        )}
       </Section>
       {hasMore ? (
         <View className='vt-more'>

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
-import Taro, { useRouter } from '@tarojs/taro'
+import { useRouter } from '@tarojs/taro'
 import { BigButton, LoadingState, PageContainer, Section } from '@/components'
+import { SuccessState } from '@/components/SuccessState'
 import { joinVolunteersInput } from '@contracts/activities'
 import { CONSENT_PURPOSE_TEXT } from '@contracts/privacy'
 import { activitiesApi, nextOf, returnAfterJoin } from '@/features/volunteer'
 import { useMe, useRequirePersona } from '@/features/session'
+import { go } from '@/services/navigate'
 import { urlOf } from '@/services/routes'
 import './index.scss'
 
@@ -31,12 +33,25 @@ export default function VolunteerJoinPage() {
   const [errors, setErrors] = useState<Partial<Record<FieldKey, string>>>({})
   const [problem, setProblem] = useState('')
   const [busy, setBusy] = useState(false)
+  const [joined, setJoined] = useState<'new' | 'already'>()
 
   useEffect(() => {
     if (knownName) setName(knownName)
   }, [knownName])
 
   if (!hasPersona || !me) return <PageContainer><LoadingState /></PageContainer>
+  if (joined) {
+    return (
+      <PageContainer>
+        <SuccessState
+          title={joined === 'already' ? '您已登记过' : '志愿者登记成功'}
+          description={next ? '正在返回报名…' : '以后报名志愿活动不用再填；服务时长审核通过后会计入您的志愿服务记录。'}
+        >
+          {next ? <BigButton onClick={() => returnAfterJoin(next)}>返回报名</BigButton> : <BigButton onClick={() => go('activities')}>去报名志愿活动</BigButton>}
+        </SuccessState>
+      </PageContainer>
+    )
+  }
 
   const clear = (key: FieldKey) => {
     setErrors((e) => ({ ...e, [key]: undefined }))
@@ -64,8 +79,9 @@ export default function VolunteerJoinPage() {
       else setProblem(reply.error.message)
       return
     }
-    await Taro.showToast({ title: reply.data.already ? '您已登记过' : '登记成功', icon: 'success', duration: 1200 }).catch(() => {})
-    setTimeout(() => returnAfterJoin(next), 900)
+    setJoined(reply.data.already ? 'already' : 'new')
+    // Back to the sign-up it interrupted, which then goes on by itself.
+    if (next) setTimeout(() => returnAfterJoin(next), 900)
   }
 
   return (

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh } from '@tarojs/taro'
 import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer, Section } from '@/components'
@@ -22,6 +22,7 @@ export default function RankingPage() {
   const [error, setError] = useState<ReplyError>()
   const [busy, setBusy] = useState(false)
   const [pageSize, setPageSize] = useState(20)
+  const chosen = useRef(false)
   const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear()
 
   const load = async () => {
@@ -29,6 +30,8 @@ export default function RankingPage() {
     Taro.stopPullDownRefresh()
     if (!reply.ok) return setError(reply.error)
     setError(undefined)
+    // Early in a year this year's list may still be empty: open on 累计 then, unless chosen.
+    if (period === 'year' && !chosen.current && !reply.data.total) return setPeriod('all')
     setData(reply.data)
   }
   useEffect(() => {
@@ -57,7 +60,10 @@ export default function RankingPage() {
           { value: 'all' as Period, label: '累计' }
         ]}
         value={period}
-        onChange={setPeriod}
+        onChange={(p) => {
+          chosen.current = true
+          setPeriod(p)
+        }}
       />
       <View className='vt-card'>
         <Text className='vp__info'>{data.me.rank ? `我的排名：第 ${data.me.rank} 名，${hours(data.me.minutes)} 小时` : '您在本社区暂无已认定的服务时长'}</Text>
