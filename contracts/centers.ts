@@ -1,5 +1,41 @@
 import { z } from './zod'
-import { dateTimeSchema, dayStringSchema, idSchema, pageInputSchema } from './common'
+import { dateTimeSchema, idSchema, pageInputSchema } from './common'
+import {
+  bookingViewSchema,
+  centerListContract,
+  centerStatusSchema,
+  centerSummarySchema,
+  daySchema,
+  locationSchema,
+  pageOf,
+  type BookingStatus,
+  type CenterStatus
+} from './centerList'
+
+// The 邻里中心 tab's slice (list, myBookings, bookings, their views, the status labels) lives in ./centerList.
+export {
+  BOOKING_STATUSES,
+  BOOKING_STATUS_LABELS,
+  CENTER_LIST_FILTERS,
+  CENTER_STATUSES,
+  CENTER_STATUS_LABELS,
+  MY_BOOKING_SCOPES,
+  bookingStatusSchema,
+  bookingViewSchema,
+  bookingsInput,
+  centerListContract,
+  centerStatusSchema,
+  centerSummarySchema,
+  daySchema,
+  historyEntrySchema,
+  listInput,
+  locationSchema,
+  myBookingsInput,
+  type BookingStatus,
+  type BookingView,
+  type CenterStatus,
+  type CenterSummary
+} from './centerList'
 
 /*
  * 党建+邻里中心 (centre): a neighbourhood centre of a compound, with bookable rooms (活动室).
@@ -21,30 +57,9 @@ import { dateTimeSchema, dayStringSchema, idSchema, pageInputSchema } from './co
 
 // ------------------------------------------------------------------ enums and labels
 
-export const CENTER_STATUSES = ['planned', 'under_construction', 'built', 'accepted'] as const
-export type CenterStatus = (typeof CENTER_STATUSES)[number]
-export const centerStatusSchema = z.enum(CENTER_STATUSES)
-export const CENTER_STATUS_LABELS: Record<CenterStatus, string> = {
-  planned: '规划中',
-  under_construction: '建设中',
-  built: '已建成',
-  accepted: '已验收'
-}
 /** Statuses whose rooms residents can book. */
 export const OPEN_CENTER_STATUSES: readonly CenterStatus[] = ['built', 'accepted']
 
-export const BOOKING_STATUSES = ['pending', 'confirmed', 'checked_in', 'cancelled', 'rejected', 'no_show', 'expired'] as const
-export type BookingStatus = (typeof BOOKING_STATUSES)[number]
-export const bookingStatusSchema = z.enum(BOOKING_STATUSES)
-export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
-  pending: '待审核',
-  confirmed: '已确认',
-  checked_in: '已签到',
-  cancelled: '已取消',
-  rejected: '未通过',
-  no_show: '未签到',
-  expired: '已过期'
-}
 /** Bookings that hold their slots (and count towards the weekly quota). */
 export const ACTIVE_BOOKING_STATUSES: readonly BookingStatus[] = ['pending', 'confirmed']
 
@@ -107,8 +122,6 @@ export const SLOT_MINUTES = [30, 60, 90, 120] as const
 // ------------------------------------------------------------------ shared pieces
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式为 HH:mm')
-/** A calendar day in Asia/Shanghai. */
-export const daySchema = dayStringSchema('日期格式为 YYYY-MM-DD，且须是真实的日期')
 const text = (min: number, max: number) => z.string().trim().min(min).max(max)
 
 export const openingHoursSchema = z
@@ -117,8 +130,6 @@ export const openingHoursSchema = z
   .refine((hours) => new Set(hours.map((h) => h.weekday)).size === hours.length, '每天只能设置一个开放时段')
   .refine((hours) => hours.every((h) => h.open < h.close), '结束时间须晚于开始时间')
 export type OpeningHours = z.infer<typeof openingHoursSchema>
-
-export const locationSchema = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })
 
 /** "周一至周五 08:30-21:00；周六、周日 09:00-17:00" (consecutive days with equal hours are joined). */
 export function formatOpeningHours(hours: OpeningHours): string {
@@ -181,28 +192,6 @@ export const centersUploadInput = z.object({
   data: z.string().min(16).max(Math.ceil((CENTER_PHOTO_LIMITS.uploadBytes * 4) / 3) + 4)
 })
 
-export const centerSummarySchema = z.object({
-  id: z.string(),
-  /** The same id under the database's name, for clients that expect `_id`. */
-  _id: z.string().optional(),
-  name: z.string(),
-  communityId: z.string(),
-  communityName: z.string().optional(),
-  gridId: z.string().optional(),
-  gridName: z.string().optional(),
-  address: z.string(),
-  location: locationSchema.optional(),
-  status: centerStatusSchema,
-  hoursText: z.string(),
-  roomCount: z.number(),
-  photo: z.string().optional(),
-  /** Metres from `near` when the list was asked for by distance. */
-  distance: z.number().optional(),
-  /** The centre is in the caller's own community. */
-  ownCommunity: z.boolean()
-})
-export type CenterSummary = z.infer<typeof centerSummarySchema>
-
 export const statusChangeSchema = z.object({
   status: centerStatusSchema,
   at: z.string(),
@@ -227,42 +216,6 @@ export const centerDetailSchema = centerSummarySchema.extend({
   funding: z.object({ total: z.number(), byType: z.record(z.string(), z.number()) }).optional()
 })
 export type CenterDetail = z.infer<typeof centerDetailSchema>
-
-export const historyEntrySchema = z.object({ at: z.string(), action: z.string(), actorName: z.string().optional(), note: z.string().optional() })
-
-export const bookingViewSchema = z.object({
-  id: z.string(),
-  /** The same id under the database's name, for clients that expect `_id`. */
-  _id: z.string().optional(),
-  roomId: z.string(),
-  roomName: z.string(),
-  centerId: z.string(),
-  centerName: z.string(),
-  communityId: z.string(),
-  /** ISO 8601 with the +08:00 offset. */
-  start: z.string(),
-  end: z.string(),
-  slots: z.number(),
-  purpose: z.string(),
-  attendees: z.number(),
-  status: bookingStatusSchema,
-  needsApproval: z.boolean(),
-  /** Why it was rejected or cancelled. */
-  reason: z.string().optional(),
-  checkedInAt: z.string().optional(),
-  createdAt: z.string(),
-  /** What the caller may do now. */
-  canCancel: z.boolean(),
-  canCheckIn: z.boolean(),
-  /** Until when the resident may cancel (ISO). */
-  cancelDeadline: z.string(),
-  /** Staff views only. */
-  bookerName: z.string().optional(),
-  /** Masked (138****1234), staff views only, and only when the booker agreed to be called (`shareMobile`); staff dial through `revealMobile` (audited). */
-  bookerMobile: z.string().optional(),
-  history: z.array(historyEntrySchema).optional()
-})
-export type BookingView = z.infer<typeof bookingViewSchema>
 
 export const slotViewSchema = z.object({
   start: z.string(),
@@ -301,8 +254,6 @@ export const availabilitySchema = z.object({
   quotaUsed: z.record(z.string(), z.number())
 })
 export type Availability = z.infer<typeof availabilitySchema>
-
-const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number(), page: z.number(), pageSize: z.number() })
 
 export const fundEntrySchema = z.object({
   id: z.string(),
@@ -396,15 +347,6 @@ export const DEFAULT_SETTINGS: CenterSettings = { noShowLimit: 3, noShowWindowDa
 
 // ------------------------------------------------------------------ inputs
 
-export const CENTER_LIST_FILTERS = ['open', 'all', ...CENTER_STATUSES] as const
-export const listInput = pageInputSchema.extend({
-  communityId: idSchema.optional(),
-  /** `open` (default): built or accepted; `all`; or one status. */
-  status: z.enum(CENTER_LIST_FILTERS).default('open'),
-  keyword: z.string().trim().max(20).optional(),
-  /** Order by distance from here instead of "own community first". */
-  near: locationSchema.optional()
-})
 export const getInput = z.object({ centerId: idSchema })
 export const availabilityInput = z.object({
   roomId: idSchema,
@@ -435,8 +377,6 @@ export const reviewInput = z
   .superRefine((input, ctx) => {
     if (input.decision === 'reject' && !input.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '请填写不通过的原因' })
   })
-export const MY_BOOKING_SCOPES = ['upcoming', 'past', 'all'] as const
-export const myBookingsInput = pageInputSchema.extend({ scope: z.enum(MY_BOOKING_SCOPES).default('all') })
 export const checkInInput = z
   .object({
     /** The room's code (scanned from the door, or typed / pasted on H5; a pasted link works too). */
@@ -475,14 +415,6 @@ export const fundInput = pageInputSchema.extend({
 })
 
 // Management and staff actions beyond the core contract.
-export const bookingsInput = pageInputSchema.extend({
-  centerId: idSchema.optional(),
-  roomId: idSchema.optional(),
-  /** One day (Shanghai). */
-  date: daySchema.optional(),
-  /** A status, or `active` (pending + confirmed). */
-  status: z.enum([...BOOKING_STATUSES, 'active'] as const).optional()
-})
 export const saveCenterInput = z.object({
   centerId: idSchema.optional(),
   name: text(2, 40),
@@ -535,18 +467,18 @@ export const settingsInput = settingsSchema.partial()
 export const CHECK_IN_PAGE = 'packages/centers/pages/checkin/index'
 
 export const centersContract = {
-  list: { input: listInput, output: pageOf(centerSummarySchema) },
+  list: centerListContract.list,
   get: { input: getInput, output: centerDetailSchema },
   availability: { input: availabilityInput, output: availabilitySchema },
   book: { input: bookInput, output: bookingViewSchema },
   cancel: { input: cancelInput, output: bookingViewSchema },
   review: { input: reviewInput, output: bookingViewSchema },
-  myBookings: { input: myBookingsInput, output: pageOf(bookingViewSchema).extend({ suspendedUntil: z.string().optional() }) },
+  myBookings: centerListContract.myBookings,
   checkIn: { input: checkInInput, output: bookingViewSchema },
   blackout: { input: blackoutInput, output: blackoutViewSchema },
   utilisation: { input: utilisationInput, output: utilisationSchema },
   fund: { input: fundInput, output: fundLedgerSchema },
-  bookings: { input: bookingsInput, output: pageOf(bookingViewSchema) },
+  bookings: centerListContract.bookings,
   saveCenter: { input: saveCenterInput, output: centerDetailSchema },
   setStatus: { input: setStatusInput, output: centerDetailSchema },
   /** H5 on the emulator: store one centre photo (base64) and get its fileID; weapp uploads with Taro.cloud.uploadFile. */

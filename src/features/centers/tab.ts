@@ -3,7 +3,14 @@
  * here, not from the feature's index: a barrel import pulls every component (slot picker, photo
  * editor …) and its styles into the main package, which we keep under 600 KB.
  */
-export { centersApi } from './api'
+import { centerListContract } from '@contracts/centerList'
+import { functionClient } from '@/services/cloud/functionClient'
+
+/**
+ * `centers.list`, `myBookings` and `bookings` only: the feature's `centersApi` (./api) takes the
+ * whole contract (and the activities one for centre events), schemas of the centers subpackage.
+ */
+export const centersApi = functionClient('centers', centerListContract)
 export { dayKey } from './format'
 // Platform module: Taro resolves `./platform` to `./platform.weapp.ts` / `./platform.h5.ts` in each build.
 export { currentLocation } from './platform'

@@ -4,7 +4,14 @@
  * e.g. the certificate) into the main package, which WeChat caps at 2 MB and we keep under 600 KB.
  * Everything else stays in the volunteer subpackage.
  */
-export { activitiesApi } from './api'
+import { activityListContract } from '@contracts/activityList'
+import { functionClient } from '@/services/cloud/functionClient'
+
+/**
+ * `activities.list` only: the feature's `activitiesApi` (./api) takes the whole contract and the
+ * teams one, ~17 KB of schemas that belong in the volunteer subpackage.
+ */
+export const activitiesApi = functionClient('activities', activityListContract)
 export { Chips } from './components/Chips'
 export { ActivityCard } from './components/ActivityCard'
 export { Tools, type Tool } from './components/Tools'

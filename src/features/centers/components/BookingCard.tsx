@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
-import type { BookingView } from '@contracts/centers'
+import type { BookingView } from '@contracts/centerList'
 import { rangeLabel, timeOf } from '../format'
 import { BookingStatusTag } from './Tags'
 import './centers.scss'

@@ -1,5 +1,5 @@
 import { Image, Text, View } from '@tarojs/components'
-import type { CenterSummary } from '@contracts/centers'
+import type { CenterSummary } from '@contracts/centerList'
 import { distanceLabel } from '../format'
 import { CenterStatusTag } from './Tags'
 import './centers.scss'

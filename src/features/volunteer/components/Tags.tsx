@@ -6,7 +6,7 @@ import {
   type ActivityPhase,
   type MySignUp,
   type RecordStatus
-} from '@contracts/activities'
+} from '@contracts/activityList'
 import './volunteer.scss'
 
 export type TagTone = 'red' | 'green' | 'gold' | 'muted' | 'blue' | 'solid'

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { BigButton, PageContainer, Section } from '@/components'
-import { centersApi } from '@/features/centers/tab'
+import { centersApi } from '@/features/centers'
 import { useMe } from '@/features/session'
 import { useCall } from '@/services/cloud'
 import { go } from '@/services/navigate'
