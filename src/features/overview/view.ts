@@ -35,7 +35,8 @@ export interface Row {
 const WORK: Record<WorkKey, { label: string; target: Target }> = {
   registrations: { label: '报到审核', target: { route: 'registerReview' } },
   bookings: { label: '预约审核', target: { route: 'centersBookingReview' } },
-  tickets: { label: '待办工单', target: { route: 'ticketsWork' } },
+  // The page opens on the filter the count is of (未办结; the admin's 已超时, below).
+  tickets: { label: '待办工单', target: { route: 'ticketsWork', query: { scope: 'queue', status: 'open' } } },
   // No page lists every record waiting across activities: 活动管理 → an activity → 时长审核.
   records: { label: '时长认定', target: { route: 'volunteerManage' } },
   makeUps: { label: '补录复核', target: { route: 'volunteerMakeUps' } },
@@ -57,7 +58,7 @@ export function workQueues(work: Overview['work'], me?: Pick<Me, 'roles'>): Work
     key: w.key,
     label: w.key === 'tickets' && adminOnly ? '超时工单' : WORK[w.key].label,
     count: w.count,
-    target: WORK[w.key].target
+    target: w.key === 'tickets' && adminOnly ? { route: 'ticketsWork', query: { scope: 'queue', status: 'overdue' } } : WORK[w.key].target
   }))
 }
 

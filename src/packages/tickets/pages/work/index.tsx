@@ -18,6 +18,7 @@ const PAGE_SIZE = 20
 const QUEUE_FILTERS: { value: Status; label: string }[] = [
   { value: 'submitted', label: '待受理' },
   { value: 'accepted', label: '处理中' },
+  { value: 'open', label: '未办结' },
   { value: 'overdue', label: '已超时' },
   { value: 'resolved', label: '待确认' },
   { value: 'closed', label: '已办结' },
@@ -35,7 +36,8 @@ const RESIDENT_FILTERS: { value: Status; label: string }[] = [
  * district) and the residents' own reports and their compound's (public form).
  */
 export default function TicketsWorkPage() {
-  const asked = useRouter().params.scope as Scope | undefined
+  const params = useRouter().params
+  const asked = params.scope as Scope | undefined
   const hasPersona = useRequirePersona(urlOf('ticketsWork', { scope: asked }))
   const { me } = useMe({ enabled: hasPersona })
   const party = hasRole(me, 'property_staff') || hasRole(me, 'committee') || hasRole(me, 'staff') || hasRole(me, 'district_admin')
@@ -55,10 +57,13 @@ export default function TicketsWorkPage() {
     const allowed: Scope[] = [...(party ? (['queue'] as Scope[]) : []), 'mine', ...(me.profile.gridId ? (['compound'] as Scope[]) : [])]
     const first = asked && allowed.includes(asked) ? asked : party ? 'queue' : 'mine'
     setScope(first)
-    setStatus(first === 'queue' ? 'submitted' : 'all')
+    // `?status=` (首页's 待办工单 tile opens on the filter its count is of)
+    const filters = first === 'queue' ? QUEUE_FILTERS : RESIDENT_FILTERS
+    const askedStatus = filters.find((f) => f.value === params.status)?.value
+    setStatus(askedStatus ?? (first === 'queue' ? 'submitted' : 'all'))
     // community staff oversee every party's work; the others start with their own
     setLeadOnly(hasRole(me, 'property_staff') || hasRole(me, 'committee'))
-  }, [me, scope, party, asked])
+  }, [me, scope, party, asked, params.status])
 
   const load = useCallback(
     async (next: number) => {
