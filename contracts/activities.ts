@@ -398,10 +398,17 @@ export const joinVolunteersInput = z.object({
 export type JoinVolunteersInput = z.input<typeof joinVolunteersInput>
 export const joinVolunteersOutput = z.object({ volunteerNo: z.string(), already: z.boolean() })
 
-export const recordsInput = pageInputSchema.extend({
-  activityId: idSchema,
-  status: z.enum(RECORD_STATUSES).optional()
-})
+/**
+ * One activity's records (its organiser); without `activityId`, 待认定时长: the records waiting for
+ * verification that the caller may decide, across activities (staff: their communities'; the
+ * district admin: district activities' and community staff's own hours), make-ups excluded.
+ */
+export const recordsInput = pageInputSchema
+  .extend({
+    activityId: idSchema.optional(),
+    status: z.enum(RECORD_STATUSES).optional()
+  })
+  .refine((v) => v.activityId || !v.status || v.status === 'pending', { message: '不指定活动时只能查看待认定的记录', path: ['status'] })
 
 export const serviceRecordSchema = z.object({
   _id: z.string(),

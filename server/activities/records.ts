@@ -15,6 +15,7 @@ import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
 import { conflict, forbidden, invalid, isTransactionConflict, notFound } from '../core/errors'
+import { hasRole, isDistrictAdmin } from '../core/guard'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById, getById, txGet } from '../core/records'
 import { shanghai } from '../core/time'
@@ -262,22 +263,78 @@ export async function recordServiceFromWish(input: WishServiceInput): Promise<st
   return id
 }
 
-/** The organiser's list of an activity's records (open ones are closed first once it ended). */
+/**
+ * 时长认定 (the staff's work queue across activities): records waiting for verification that the
+ * caller may decide (requireVerifier), make-ups left out (they have their own queue, pendingMakeUps),
+ * never the caller's own hours. Staff: their communities' records. The district admin: the
+ * district's own activities' records and, in a community, the hours of that community's own staff
+ * (`organisers`: community → openids of its staff; without it, the admin's community part is left
+ * out). users.overview counts the staff's 时长认定 tile with this, so the count is what the list shows.
+ * null: nothing the caller may verify.
+ */
+export function pendingRecordsWhere(caller: Caller, organisers?: Map<string, string[]>): object | null {
+  const _ = db().command
+  const own = hasRole(caller, 'staff') ? caller.scopes.communityIds : []
+  const scopes: object[] = []
+  if (own.length) scopes.push({ communityId: own.length === 1 ? own[0] : _.in(own) })
+  if (isDistrictAdmin(caller)) {
+    scopes.push({ communityId: null })
+    for (const [communityId, openids] of organisers ?? []) if (!own.includes(communityId) && openids.length) scopes.push({ communityId, openid: _.in(openids) })
+  }
+  if (!scopes.length) return null
+  return _.and([{ status: 'pending', makeUp: false, openid: _.neq(caller.openid) }, scopes.length === 1 ? scopes[0] : _.or(scopes)])
+}
+
+/** The staff of each community (for the district admin's share of pendingRecordsWhere): one query. */
+async function organisersByCommunity(): Promise<Map<string, string[]>> {
+  // A district has far fewer than 1,000 community staff accounts.
+  const res = await db().collection('users').where({ roles: 'staff' }).field({ _id: true, scopes: true }).limit(1000).get()
+  const map = new Map<string, string[]>()
+  for (const u of res.data as { _id: string; scopes?: { communityIds?: string[] } }[])
+    for (const c of u.scopes?.communityIds ?? []) map.set(c, [...(map.get(c) ?? []), u._id])
+  return map
+}
+
+type RecordsPage = { items: ServiceRecord[]; total: number; page: number; pageSize: number }
+
+/**
+ * The organiser's list of an activity's records (open ones are closed first once it ended); without
+ * an activity, 待认定时长: every record the caller may verify across activities (pendingRecordsWhere),
+ * oldest service first and grouped by activity (`_id` starts with the activity's).
+ */
 export async function listRecords(
   caller: Caller,
-  input: { activityId: string; status?: RecordDoc['status']; page: number; pageSize: number }
-): Promise<{ items: ServiceRecord[]; total: number; page: number; pageSize: number }> {
+  input: { activityId?: string; status?: RecordDoc['status']; page: number; pageSize: number }
+): Promise<RecordsPage> {
+  if (!input.activityId) return listPendingRecords(caller, input)
   const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
   requireOrganiser(caller, activity.communityId)
   if (activity.kind !== 'volunteer') throw conflict('邻里活动不计志愿服务时长')
   await closeOpenRecordsOfActivity(activity)
   const where: Record<string, unknown> = { activityId: activity._id }
   if (input.status) where.status = input.status
+  return pageOf(where, input, 'createdAt')
+}
+
+/**
+ * Round trips: count and page in one wave, then the community names; the district admin first
+ * reads the community staff. Open records are not closed here (unlike an activity's list): they are
+ * not pending, the 首页 count does not close them either, and closing is one write per record. An
+ * ended activity's missing check-outs join this list once its own page (or the volunteer's 我的时长)
+ * closes them.
+ */
+async function listPendingRecords(caller: Caller, input: { page: number; pageSize: number }): Promise<RecordsPage> {
+  const where = pendingRecordsWhere(caller, isDistrictAdmin(caller) ? await organisersByCommunity() : undefined)
+  if (!where) throw forbidden('仅社区工作人员和区级管理员可认定服务时长')
+  return pageOf(where, input, 'serviceDate')
+}
+
+async function pageOf(where: object, input: { page: number; pageSize: number }, oldestFirst: 'createdAt' | 'serviceDate'): Promise<RecordsPage> {
   const [res, count] = await Promise.all([
     db()
       .collection(RECORDS)
       .where(where)
-      .orderBy('createdAt', 'asc')
+      .orderBy(oldestFirst, 'asc')
       .orderBy('_id', 'asc')
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)

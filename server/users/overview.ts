@@ -19,6 +19,7 @@ import { WORK_KEYS, type MineCounts, type Overview, type WorkKey } from '../../c
 import { VERIFIED_STATUSES } from '../../contracts/activities'
 import { TICKET_CATEGORY_LABELS, type TicketCategory } from '../../contracts/tickets'
 import { pendingMakeUpsWhere } from '../activities/makeUps'
+import { pendingRecordsWhere } from '../activities/records'
 import { ACTIVITIES, RECORDS, SIGNUPS, CERTIFICATES } from '../activities/model'
 import { communitiesWhere as bookingsScope, filtersWhere as bookingsFilters } from '../centers/bookings'
 import { clock } from '../core/clock'
@@ -200,7 +201,6 @@ function registrationQuery(openid: string): Promise<Doc[]> {
  * Each is the list action's own condition with the filters the page opens with.
  */
 export function workQueues(caller: Caller, now: Date): Partial<Record<WorkKey, { collection: string; where: object }>> {
-  const _ = db().command
   const admin = isDistrictAdmin(caller)
   const managed = managedCommunities(caller)
   // Staff of at least one community (a staff role without communities has no queue: the lists refuse).
@@ -219,9 +219,11 @@ export function workQueues(caller: Caller, now: Date): Partial<Record<WorkKey, {
   const tickets = ticketQueue(caller, now)
   if (tickets) queues.tickets = { collection: 'tickets', where: tickets }
 
-  // 时长认定: the service records of the staff's communities' activities waiting for verification
-  // (activities `records` {status: 'pending'} per activity; make-ups have their own queue below).
-  if (staff) queues.records = { collection: RECORDS, where: { status: 'pending', makeUp: false, communityId: _.in(caller.scopes.communityIds) } }
+  // activities `records` without an activity (待认定时长): what the staff may verify in their
+  // communities (make-ups have their own queue below). The district admin's share needs the list of
+  // community staff first, a second wave: the admin finds it on the page, not on 首页.
+  const records = staff ? pendingRecordsWhere({ ...caller, roles: caller.roles.filter((r) => r !== 'district_admin') }) : null
+  if (records) queues.records = { collection: RECORDS, where: records }
 
   // activities `pendingMakeUps`: four eyes — never what the caller entered nor their own hours.
   if (admin || staff) queues.makeUps = { collection: RECORDS, where: pendingMakeUpsWhere(caller.openid, managed) }

@@ -244,6 +244,7 @@ const MATRIX: Record<string, Row> = {
   'activities.verifyCertificate': { input: (ctx) => ({ certificateNo: ctx.ids.certificateNo }), expect: PUBLIC },
   'activities.roster': { input: (ctx) => ({ activityId: ctx.ids.activity }), expect: C1_ORGANISER },
   'activities.records': { input: (ctx) => ({ activityId: ctx.ids.pastActivity }), expect: C1_ORGANISER },
+  'activities.records#all': { input: () => ({}), expect: ANY_STAFF, note: 'no activityId: 待认定时长 — staff their communities, the admin district activities and community staff’s own hours' },
   'activities.makeUp': {
     input: (ctx) => ({ activityId: ctx.ids.pastActivity, memberCode: ctx.ids.residentCode, minutes: 60, reason: '矩阵补录：现场签到设备故障' }),
     expect: C1_ORGANISER

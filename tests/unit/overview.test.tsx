@@ -87,11 +87,13 @@ describe('首页: what needs me now', () => {
       ['报到审核', 'registerReview', 0],
       ['预约审核', 'centersBookingReview', 1],
       ['待办工单', 'ticketsWork', 2],
-      ['时长认定', 'volunteerManage', 3],
+      ['时长认定', 'volunteerRecords', 3],
       ['补录复核', 'volunteerMakeUps', 4],
       ['心愿审核', 'ticketsWishes', 5]
     ])
     expect(all[5].target.query).toEqual({ scope: 'review' })
+    // 待认定时长 across activities: the records page without an activity.
+    expect(all[3].target).toEqual({ route: 'volunteerRecords' })
     expect(workQueues([{ key: 'tickets', count: 1 }], ME_FIXTURES['demo-admin'])[0].label).toBe('超时工单')
   })
 })

@@ -37,8 +37,7 @@ const WORK: Record<WorkKey, { label: string; target: Target }> = {
   bookings: { label: '预约审核', target: { route: 'centersBookingReview' } },
   // The page opens on the filter the count is of (未办结; the admin's 已超时, below).
   tickets: { label: '待办工单', target: { route: 'ticketsWork', query: { scope: 'queue', status: 'open' } } },
-  // No page lists every record waiting across activities: 活动管理 → an activity → 时长审核.
-  records: { label: '时长认定', target: { route: 'volunteerManage' } },
+  records: { label: '时长认定', target: { route: 'volunteerRecords' } },
   makeUps: { label: '补录复核', target: { route: 'volunteerMakeUps' } },
   wishReviews: { label: '心愿审核', target: { route: 'ticketsWishes', query: { scope: 'review' } } }
 }
