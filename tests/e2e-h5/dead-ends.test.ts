@@ -77,9 +77,13 @@ test('an H5 sub-page has a navigation bar with its title whose back arrow return
   await navbar(page).getByText('我要报事', { exact: true }).waitFor()
   await navbar(page).getByText('返回', { exact: true }).waitFor()
   await snap(page, 'dead-ends-3-navbar')
-  // Still there after scrolling (sticky).
+  // Still there after scrolling (sticky): the form moved up, the bar did not.
+  const field = page.locator('textarea').filter({ visible: true }).first()
+  const before = (await field.boundingBox())!.y
+  await page.mouse.move(187, 500)
   await page.mouse.wheel(0, 1200)
-  await page.waitForTimeout(300)
+  for (let i = 0; i < 50 && (await field.boundingBox())!.y >= before - 100; i++) await page.waitForTimeout(100)
+  expect((await field.boundingBox())!.y).toBeLessThan(before - 100)
   expect((await navbar(page).boundingBox())!.y).toBe(0)
   await page.locator('[data-testid="navbar-back"]:visible').click()
   await page.waitForFunction(() => window.location.hash.includes('/packages/tickets/pages/work/index'))

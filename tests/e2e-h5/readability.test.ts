@@ -95,7 +95,7 @@ function plan(): Partial<Record<RouteName, { persona: Persona; query?: string }>
     centersCheckIn: { persona: 'demo-member', query: `scene=${room.code}` },
     centersStats: { persona: 'demo-staff' },
     centersFund: { persona: 'demo-admin' },
-    centersManage: { persona: 'demo-staff' },
+    centersManage: { persona: 'demo-staff', query: `id=${center._id}` },
     centersEdit: { persona: 'demo-staff', query: `id=${center._id}` },
     noticesList: { persona: 'demo-resident' },
     noticesPublish: { persona: 'demo-staff' },

@@ -63,7 +63,8 @@ test('report a blocked drain with a photo → the property company accepts and r
   expect(ticket).toMatchObject({ status: 'submitted', party: 'property_company', companyId: 'co1', gridId: 'c1g1', buildingId: 'c1g1b1' })
   expect(ticket.photos).toHaveLength(1)
   expect(ticket.photos[0]).toMatch(/^local:\/\/uploads\/demo-resident\//)
-  await resident.getByText('安居物业服务有限公司').first().waitFor()
+  // (the success panel behind, hidden in the page stack, names the company too)
+  await resident.getByText('安居物业服务有限公司').filter({ visible: true }).first().waitFor()
   await resident.locator('.tk-photos__img').first().waitFor()
   await app.screenshot(resident, 'tickets-2-submitted')
   // the lead party was told

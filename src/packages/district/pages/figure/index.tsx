@@ -5,7 +5,7 @@ import { EmptyState, ErrorState, LoadingState, PageContainer, Section } from '@/
 import { FIGURE_KEYS, FIGURE_KIND_LABELS, type FigureKey, type FigureOutput, type FigureRecord } from '@contracts/reports'
 import type { ReplyError } from '@contracts/reply'
 import { targetPercentText } from '@contracts/members'
-import { formatValue, percentOf, reportsApi, TargetProgressList } from '@/features/district'
+import { DEFAULT_PERIOD, formatValue, percentOf, presetOf, reportsApi, TargetProgressList } from '@/features/district'
 import { useRequirePersona } from '@/features/session'
 import './index.scss'
 
@@ -16,7 +16,9 @@ export default function FigurePage() {
   const hasPersona = useRequirePersona()
   const params = useRouter().params
   const key = (FIGURE_KEYS as readonly string[]).includes(params.key ?? '') ? (params.key as FigureKey) : undefined
-  const query = { communityId: params.communityId || undefined, from: params.from ?? '', to: params.to ?? '' }
+  // A link without a period (shared, or typed) opens on the dashboard's default period, not on an error.
+  const period = params.from && params.to ? { from: params.from, to: params.to } : presetOf(DEFAULT_PERIOD)
+  const query = { communityId: params.communityId || undefined, from: period.from, to: period.to }
   const [head, setHead] = useState<FigureOutput>()
   const [items, setItems] = useState<FigureRecord[]>([])
   const [page, setPage] = useState(0)
