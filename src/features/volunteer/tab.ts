@@ -1,18 +1,49 @@
 /**
- * The slice of this feature that the 活动 tab page (main package) uses. The tab page imports from
- * here, not from the feature's index: a barrel import would pull every component (and its styles,
- * e.g. the certificate) into the main package, which WeChat caps at 2 MB and we keep under 600 KB.
- * Everything else stays in the volunteer subpackage.
+ * The slice of this feature that the tab pages (main package) use: 活动 (the list) and 首页 (the
+ * count of scans waiting to upload). They import from here, not from the feature's index: the
+ * barrel pulls the full activities contract, the offline queue and every component into the main
+ * package, which we keep under 600 KB.
  */
+import Taro from '@tarojs/taro'
 import { activityListContract } from '@contracts/activityList'
 import { functionClient } from '@/services/cloud/functionClient'
+import { OFFLINE_SCANS_KEY } from './offlineKey'
+
+/** `activities.list` only: the feature's `activitiesApi` (./api) takes the whole contract. */
+export const activitiesApi = functionClient('activities', activityListContract)
+export { usePaged } from '../../services/cloud/usePaged'
+export { ActivityCard } from './components/ActivityCard'
+export { Chips, type ChipOption } from './components/Chips'
+export { Tools, type Tool } from './components/Tools'
+
+interface StoredScan {
+  kind?: string
+  by?: string
+  payload?: { activityId?: string }
+}
 
 /**
- * `activities.list` only: the feature's `activitiesApi` (./api) takes the whole contract and the
- * teams one, ~17 KB of schemas that belong in the volunteer subpackage.
+ * Scans made without signal still on this phone (./offlineScans.ts keeps them under the same key),
+ * those of `openid` (or kept without one) when it is given; read here without the queue's code.
  */
-export const activitiesApi = functionClient('activities', activityListContract)
-export { Chips } from './components/Chips'
-export { ActivityCard } from './components/ActivityCard'
-export { Tools, type Tool } from './components/Tools'
-export { usePaged } from '../../services/cloud/usePaged'
+function storedScans(openid?: string): StoredScan[] {
+  let list: unknown
+  try {
+    list = Taro.getStorageSync(OFFLINE_SCANS_KEY)
+  } catch {
+    return []
+  }
+  return Array.isArray(list) ? list.filter((s: StoredScan | null) => Boolean(s && typeof s === 'object' && (!openid || !s.by || s.by === openid))) : []
+}
+
+export function queuedScanCount(openid?: string): number {
+  return storedScans(openid).length
+}
+
+/** The activity whose organiser's scans are all that waits (its scan page lists them), if so. */
+export function queuedStaffScanActivity(openid?: string): string | undefined {
+  const list = storedScans(openid)
+  const ids = new Set(list.map((s) => (s.kind === 'staffScan' ? s.payload?.activityId : undefined)))
+  const [only] = [...ids]
+  return list.length && ids.size === 1 && only ? only : undefined
+}

@@ -12,6 +12,7 @@ import {
   currentLocation,
   duration,
   isNetworkFailure,
+  queuedScans,
   queueScan,
   rangeLabel,
   rememberActivity,
@@ -19,9 +20,11 @@ import {
   scanCode,
   sendQueuedScan,
   timeOf,
+  uploadScans,
   useOfflineScans,
   type QueuedScan
 } from '@/features/volunteer'
+import { QUEUE_FULL_MESSAGE } from '@/features/volunteer/offlineScans'
 import { useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { urlOf } from '@/services/routes'
@@ -43,7 +46,8 @@ const isoOf = (ms: number) => new Date(ms).toISOString()
  * checks in only those signed up (the server says so to anyone else); a check-out before the
  * minimum service (MIN_SERVICE_MINUTES) is asked to be confirmed, and then counts nothing.
  * Without signal the scan is kept with its time (已记录，联网后上传) and sent when the signal returns
- * (features/volunteer/offlineScans.ts); the server's answer then replaces the message.
+ * (features/volunteer/offlineScans.ts); the server's answer then replaces the message. Opened
+ * without a code (首页's 「有N次扫码等待上传」), it lists what waits with 立即上传.
  */
 export default function CheckinPage() {
   const params = useRouter().params
@@ -54,6 +58,8 @@ export default function CheckinPage() {
   const [offline, setOffline] = useState(false)
   const [busy, setBusy] = useState(false)
   const [outcome, setOutcome] = useState<Outcome>()
+  /** Answers to the organiser's scans of personal codes sent from here (opened without a code). */
+  const [staffAnswers, setStaffAnswers] = useState<string[]>([])
   const autoTried = useRef('')
 
   const activityId = (token && activityIdOfToken(token)) || params.activityId || ''
@@ -84,12 +90,25 @@ export default function CheckinPage() {
     setOutcome(reply.ok ? { kind: 'done', result: reply.data } : { kind: 'error', message: reply.error.message })
   }
 
+  // Without a code or an activity: every scan waiting on this phone (the organiser's too).
   const { pending, uploading, uploadNow } = useOfflineScans(
-    (scan) => scan.kind !== 'staffScan' && (!activityId || activityIdOfToken(scan.payload.token) === activityId),
+    (scan) => (scan.kind !== 'staffScan' ? !activityId || activityIdOfToken(scan.payload.token) === activityId : !activityId),
     (answers) => {
-      const last = answers[answers.length - 1]
+      const staff = answers.filter((a) => a.scan.kind === 'staffScan')
+      if (staff.length)
+        setStaffAnswers((prev) => [
+          ...staff.map(({ scan, reply }) =>
+            scan.kind === 'staffScan'
+              ? `${scan.payload.memberCode.split('.')[0]} ${scan.payload.direction === 'in' ? '签到' : '签退'}：${reply.ok ? '已上传' : reply.error.message}`
+              : ''
+          ),
+          ...prev
+        ])
+      const own = answers.filter((a) => a.scan.kind !== 'staffScan')
+      const last = own[own.length - 1]
+      if (!last || last.scan.kind === 'staffScan') return
       showReply(last.reply, last.scan.kind === 'checkOut' ? 'out' : 'in', last.scan)
-      const id = activityIdOfToken(last.scan.kind === 'staffScan' ? '' : last.scan.payload.token)
+      const id = activityIdOfToken(last.scan.payload.token)
       if (id) void load(id)
     }
   )
@@ -97,7 +116,7 @@ export default function CheckinPage() {
   // A record closed automatically at the end (no check-out yet) may still be checked out within the grace period.
   const record = activity?.myRecord
   const autoClosed = Boolean(record?.autoClosed && record.status === 'pending')
-  const queuedIn = pending.some((s) => s.kind === 'checkIn')
+  const queuedIn = pending.some((s) => s.kind === 'checkIn' && activityIdOfToken(s.payload.token) === activity?._id)
   const checkedIn = Boolean(activity && (record?.status === 'open' || autoClosed || (activity.mySignUp?.checkedInAt && !activity.mySignUp.checkedOutAt) || queuedIn))
   const finished = Boolean(activity && ((record?.checkOutAt && !autoClosed) || activity.mySignUp?.checkedOutAt))
   const settled = outcome?.kind === 'done' || outcome?.kind === 'queued'
@@ -106,13 +125,24 @@ export default function CheckinPage() {
   const keepIfOffline = (reply: Reply<CheckResult>, scan: Omit<QueuedScan, 'id'>): boolean => {
     if (!isNetworkFailure(reply)) return false
     setOffline(true)
-    setOutcome({ kind: 'queued', scan: queueScan(scan) })
+    const kept = queueScan(scan)
+    setOutcome(kept ? { kind: 'queued', scan: kept } : { kind: 'error', message: QUEUE_FULL_MESSAGE })
     return true
   }
+
+  /** This person's own check-in/check-out scans still waiting (oldest first). */
+  const ownQueued = () => queuedScans().filter((s) => s.kind !== 'staffScan')
 
   const run = async (direction: 'in' | 'out', code = token, confirmShort = false) => {
     const scannedAt = Date.now()
     setBusy(true)
+    // Earlier scans go first (a queued check-in before this check-out, which the server would refuse
+    // as final otherwise); if they cannot, this scan joins them in the queue, in order.
+    let behind = false
+    if (ownQueued().length) {
+      await uploadScans()
+      behind = ownQueued().length > 0
+    }
     let location
     // Offline and never seen here: whether the place is checked is unknown, so the location is taken anyway.
     if (direction === 'in' && (activity ? activity.place.coordinates : offline)) {
@@ -124,9 +154,16 @@ export default function CheckinPage() {
       }
     }
     const input: CheckInput = { token: code, activityId: params.activityId || undefined, ...(location ? { location } : {}) }
+    const scan: Omit<QueuedScan, 'id'> = { kind: direction === 'in' ? 'checkIn' : 'checkOut', payload: { ...input, ...(confirmShort ? { confirmShort: true } : {}) }, scannedAt }
+    if (behind) {
+      setBusy(false)
+      const kept = queueScan(scan)
+      setOutcome(kept ? { kind: 'queued', scan: kept } : { kind: 'error', message: QUEUE_FULL_MESSAGE })
+      return
+    }
     const reply = direction === 'in' ? await activitiesApi.checkIn(input) : await activitiesApi.checkOut({ ...input, ...(confirmShort ? { confirmShort: true } : {}) })
     setBusy(false)
-    if (keepIfOffline(reply, { kind: direction === 'in' ? 'checkIn' : 'checkOut', payload: { ...input, ...(confirmShort ? { confirmShort: true } : {}) }, scannedAt })) return
+    if (keepIfOffline(reply, scan)) return
     showReply(reply, direction)
     if (activityId) void load(activityId)
   }
@@ -211,6 +248,16 @@ export default function CheckinPage() {
         </View>
       ) : busy ? (
         <LoadingState text='正在签到…' />
+      ) : null}
+
+      {staffAnswers.length ? (
+        <View className='ck-pending'>
+          {staffAnswers.map((line, i) => (
+            <Text key={i} className='vt-notice'>
+              代扫码 {line}
+            </Text>
+          ))}
+        </View>
       ) : null}
 
       {pending.length > 0 && outcome?.kind !== 'queued' ? (

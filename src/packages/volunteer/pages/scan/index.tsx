@@ -4,6 +4,7 @@ import { useRouter } from '@tarojs/taro'
 import { BigButton, LoadingState, PageContainer, Section } from '@/components'
 import type { CheckResult } from '@contracts/activities'
 import type { Reply } from '@contracts/reply'
+import { QUEUE_FULL_MESSAGE } from '@/features/volunteer/offlineScans'
 import {
   activitiesApi,
   canScan,
@@ -51,7 +52,8 @@ const numberOf = (memberCode: string) => memberCode.trim().split('.')[0]
  * is refused: numbers are consecutive). Someone who did not sign up is checked in only after the
  * organiser confirms the walk-in; a check-out before the minimum service only after confirming it.
  * Without signal each scan is kept with its time (已记录，联网后上传) and sent when the signal
- * returns; its line then shows the server's answer.
+ * returns; its line then shows the server's answer. Several queued scans may each ask for a
+ * confirmation when the signal returns: the questions wait in a list, answered one at a time.
  */
 export default function StaffScanPage() {
   const id = useRouter().params.id ?? ''
@@ -60,7 +62,15 @@ export default function StaffScanPage() {
   const [direction, setDirection] = useState<Direction>('in')
   const [busy, setBusy] = useState(false)
   const [lines, setLines] = useState<Line[]>([])
-  const [ask, setAsk] = useState<Ask>()
+  /**
+   * The questions waiting for the organiser, the first shown. A queued scan's question is its only
+   * trace (the scan left the storage with the answer): only confirming or cancelling it removes it.
+   */
+  const [asks, setAsks] = useState<Ask[]>([])
+  const ask = asks[0]
+  /** A new scan or direction replaces the question about the previous typed/scanned code. */
+  const dropDirectAsks = () => setAsks((prev) => prev.filter((a) => a.scan))
+  const settle = (done: Ask) => setAsks((prev) => prev.filter((a) => a !== done))
   // Remounts the code field, emptying it for the next card once a scan was recorded or kept.
   const [field, setField] = useState(0)
 
@@ -68,8 +78,11 @@ export default function StaffScanPage() {
   const show = (reply: Reply<CheckResult>, memberCode: string, as: Direction, scan?: QueuedScan) => {
     const needs = !reply.ok && reply.error.code === 'CONFLICT' ? reply.error.fields?.find((f): f is Ask['confirm'] => f === 'walkIn' || f === 'confirmShort') : undefined
     if (!reply.ok && needs) {
-      if (scan) setLines((prev) => prev.filter((l) => l.scanId !== scan.id))
-      setAsk({ memberCode, direction: as, confirm: needs, message: reply.error.message, scan })
+      const next: Ask = { memberCode, direction: as, confirm: needs, message: reply.error.message, scan }
+      if (scan) {
+        setLines((prev) => prev.filter((l) => l.scanId !== scan.id))
+        setAsks((prev) => [...prev.filter((a) => a.scan?.id !== scan.id), next])
+      } else setAsks((prev) => [next, ...prev.filter((a) => a.scan)])
       return
     }
     const line: Line = reply.ok
@@ -87,6 +100,10 @@ export default function StaffScanPage() {
   /** No answer at all (no signal): the scan is kept with its time and listed as waiting. */
   const keep = (scan: Omit<QueuedScan, 'id'>) => {
     const kept = queueScan(scan)
+    if (!kept) {
+      setLines((prev) => [{ state: 'error' as const, text: QUEUE_FULL_MESSAGE }, ...prev].slice(0, 30))
+      return
+    }
     if (kept.kind !== 'staffScan') return
     const line: Line = {
       state: 'queued',
@@ -100,7 +117,7 @@ export default function StaffScanPage() {
   const submit = async (memberCode: string, confirm?: Ask['confirm'], as: Direction = direction) => {
     const scannedAt = Date.now()
     setBusy(true)
-    setAsk(undefined)
+    dropDirectAsks()
     const payload = {
       activityId: id,
       memberCode,
@@ -115,10 +132,11 @@ export default function StaffScanPage() {
   }
 
   /** The organiser confirmed what a queued scan's answer asked: sent again with its scan time. */
-  const confirmQueued = async (scan: QueuedScan, confirm: Ask['confirm']) => {
-    if (scan.kind !== 'staffScan') return
+  const confirmQueued = async (done: Ask) => {
+    const { scan, confirm } = done
+    if (scan?.kind !== 'staffScan') return
     setBusy(true)
-    setAsk(undefined)
+    settle(done)
     const extra = confirm === 'walkIn' ? { walkIn: true } : { confirmShort: true }
     const reply = await sendQueuedScan(scan, extra)
     setBusy(false)
@@ -148,18 +166,22 @@ export default function StaffScanPage() {
         ]}
         value={direction}
         onChange={(d) => {
-          setAsk(undefined)
+          dropDirectAsks()
           setDirection(d)
         }}
       />
       {ask ? (
         <View className='vt-card'>
-          <Text className='vt-notice'>{ask.message}</Text>
+          {asks.length > 1 ? <Text className='vp__muted'>还有{asks.length - 1}项待确认</Text> : null}
+          <Text className='vt-notice'>
+            {ask.scan ? `${numberOf(ask.memberCode)}（${timeOf(isoOf(ask.scan.scannedAt))}扫码）：` : ''}
+            {ask.message}
+          </Text>
           <View className='vp__buttons'>
-            <BigButton loading={busy} onClick={() => void (ask.scan ? confirmQueued(ask.scan, ask.confirm) : submit(ask.memberCode, ask.confirm, ask.direction))}>
+            <BigButton loading={busy} onClick={() => void (ask.scan ? confirmQueued(ask) : submit(ask.memberCode, ask.confirm, ask.direction))}>
               {ask.confirm === 'walkIn' ? '确认现场报名并签到' : '确认提前签退（不计时长）'}
             </BigButton>
-            <BigButton fill='outline' onClick={() => setAsk(undefined)}>
+            <BigButton fill='outline' onClick={() => settle(ask)}>
               取消
             </BigButton>
           </View>
