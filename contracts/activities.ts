@@ -274,11 +274,6 @@ export const checkinCodeOutput = z.object({
 export type CheckinCode = z.infer<typeof checkinCodeOutput>
 
 /**
- * Check-in by the code needs a confirmed sign-up (FORBIDDEN 您未报名此活动… otherwise: a code
- * forwarded in a chat must not check in people who never signed up; walk-ins are recorded by the
- * organiser, `staffScan` with `walkIn: true`).
- */
-/**
  * A scan sent later because there was no signal (src/features/volunteer/offlineScans.ts): when the
  * phone scanned (epoch ms, its own clock) and, optionally, the phone's clock when sending, which
  * lets the server correct a phone clock that is off. The code must have been valid at `scannedAt`
@@ -290,6 +285,11 @@ const queuedScanFields = {
   sentAt: z.number().int().positive().optional()
 }
 
+/**
+ * Check-in by the code needs a confirmed sign-up (FORBIDDEN 您未报名此活动… otherwise: a code
+ * forwarded in a chat must not check in people who never signed up; walk-ins are recorded by the
+ * organiser, `staffScan` with `walkIn: true`).
+ */
 export const checkInput = z.object({
   /** The token, or whatever the scanner read (the H5 link holding it). */
   token: z.string().min(8).max(512),

@@ -27,13 +27,18 @@ export const callerName = (caller: Caller): string | undefined => caller.user?.p
 /** The refusal for verifying or making up one's own hours (four eyes). */
 export const OWN_HOURS_MESSAGE = '不能认定自己的服务时长'
 
+/** The refusal for verifying hours one entered (four eyes): a make-up, or a queued scan. */
+export const enteredByMessage = (makeUp: boolean) =>
+  makeUp ? '补录的时长须由其他工作人员认定，补录人不能认定' : '您在无信号时扫码登记的时长须由其他工作人员认定'
+
 /**
- * Who may decide on a service record (four eyes: nobody decides on their own hours, and make-up
- * hours are decided by someone other than who entered them): the organiser of its activity; and,
- * for a community's record that needs a second person (a make-up entry, or the hours of the
+ * Who may decide on a service record (four eyes: nobody decides on their own hours, and hours a
+ * staff member entered — a make-up, or a queued scan of the volunteer's code, see checkin.ts — are
+ * decided by someone other than who entered them): the organiser of its activity; and, for a
+ * community's record that needs a second person (one entered by staff, or the hours of the
  * community's own staff, where the community may have no other staff member), the district admin.
- * `enteredBy`: who entered a make-up record. `volunteerIsOrganiser`: whether the record's volunteer
- * organises that community's activities (asked only when it matters).
+ * `enteredBy`: who entered it (records.ts enteredByOf). `volunteerIsOrganiser`: whether the
+ * record's volunteer organises that community's activities (asked only when it matters).
  */
 export async function requireVerifier(
   caller: Caller,
@@ -41,8 +46,8 @@ export async function requireVerifier(
   volunteerIsOrganiser: () => Promise<boolean>
 ): Promise<void> {
   if (record.openid === caller.openid) throw forbidden(OWN_HOURS_MESSAGE)
-  if (record.makeUp && record.enteredBy === caller.openid) throw forbidden('补录的时长须由其他工作人员认定，补录人不能认定')
+  if (record.enteredBy === caller.openid) throw forbidden(enteredByMessage(record.makeUp))
   if (isOrganiser(caller, record.communityId)) return
-  if (record.communityId !== null && isDistrictAdmin(caller) && (record.makeUp || (await volunteerIsOrganiser()))) return
+  if (record.communityId !== null && isDistrictAdmin(caller) && (record.makeUp || record.enteredBy !== undefined || (await volunteerIsOrganiser()))) return
   requireOrganiser(caller, record.communityId)
 }

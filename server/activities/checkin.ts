@@ -38,7 +38,16 @@
  * - whose scan it is still comes from the call (the caller, or the organiser plus a signed personal
  *   code), never from the payload;
  * - re-sending is harmless (the record's deterministic `_id`, check-out guarded by status), and a
- *   queued check-out never changes a record staff have already verified.
+ *   queued check-out never changes a record staff have already verified nor ends before the
+ *   check-in (an event's too: the sign-up's update is guarded by `checkedInAt ≤ scan time`);
+ * - four eyes: an organiser holding a volunteer's signed personal code could otherwise record a
+ *   backdated check-in or check-out (even a walk-in) hours later and verify it themselves. So a
+ *   record opened or closed by a QUEUED organiser's scan (`queued`, method 'staff') records that
+ *   organiser as `enteredBy`/`enteredByName`, as a make-up does (the first one, should two
+ *   organisers' queued scans open and close it): they may not verify it (access.ts
+ *   requireVerifier), and another staff member of the community or the district admin does; it
+ *   stays in 待认定时长 for them and off the organiser's list (records.ts pendingRecordsWhere),
+ *   not in 补录复核 (make-ups only). A live organiser's scan is unchanged (the organiser verifies).
  * A queued check-in sent after the activity ended is stored closed at the end (as the automatic
  * close would have done), so a queued check-out can still follow it.
  */
@@ -52,7 +61,7 @@ import { AppError, busy, conflict, forbidden, invalid, notFound } from '../core/
 import { loadCaller, type Caller } from '../core/identity'
 import { findById, getById, txGet } from '../core/records'
 import { shanghai } from '../core/time'
-import { requireOrganiser } from './access'
+import { callerName, requireOrganiser } from './access'
 import { checkGeofence } from './geo'
 import {
   ACTIVITIES,
@@ -78,6 +87,7 @@ type CheckInput = z.output<typeof checkInput>
 type StaffScanInput = z.output<typeof staffScanInput>
 
 const QUEUED_NOTE = '无信号时扫码，联网后上传'
+const EARLIER_THAN_CHECK_IN = '签退时间早于签到时间，未能计入，请联系活动组织者'
 
 /**
  * When the scan happened: now, or a queued scan's `scannedAt`, corrected by the phone's clock
@@ -279,40 +289,51 @@ function serviceRecord(
     status: ended ? 'pending' : 'open',
     minutes,
     verifiedMinutes: 0,
-    ...(uploadedAt ? { queued: true, uploadedAt } : {}),
+    ...(uploadedAt ? { queued: true, uploadedAt, ...enteredBy(staff) } : {}),
     createdAt: now,
     updatedAt: now,
     history: ended ? [entry, { at: now, by: 'system', action: '未签退，按活动结束时间自动签退', minutes }] : [entry]
   }
 }
 
+/**
+ * A queued scan by the organiser enters the hours as a make-up does (four eyes, see the header):
+ * the organiser is recorded and may not verify them. Nothing for a live or a volunteer's scan.
+ */
+function enteredBy(staff: Caller | undefined): Pick<RecordDoc, 'enteredBy' | 'enteredByName'> {
+  return staff ? { enteredBy: staff.openid, enteredByName: callerName(staff) ?? '' } : {}
+}
+
 async function leave(activity: ActivityDoc, person: Person, method: CheckMethod, staff?: Caller, confirmShort = false, scannedAt?: number): Promise<CheckResult> {
   const now = clock.date()
   const at = scannedAt === undefined ? now : new Date(scannedAt)
   const queued = scannedAt === undefined ? {} : { note: QUEUED_NOTE }
-  const queuedFields = scannedAt === undefined ? {} : { queued: true, uploadedAt: now }
   const _ = db().command
   const by = staff?.openid ?? person.openid
   const action = method === 'staff' ? '工作人员代签退' : '扫码签退'
 
   if (activity.kind === 'event') {
     const sid = signUpId(activity._id, person.openid)
+    // `lte`: a queued check-out never ends before the check-in (as for a volunteer's record below).
     const res = await db()
       .collection(SIGNUPS)
-      .where({ _id: sid, checkedInAt: _.exists(true), checkedOutAt: _.exists(false) })
+      .where({ _id: sid, checkedInAt: _.lte(at), checkedOutAt: _.exists(false) })
       .update({ data: { checkedOutAt: at, updatedAt: now, history: _.push([{ at, by, action, ...queued }]) } })
     const signUp = await findById<SignUpDoc>(SIGNUPS, sid)
     if (!signUp?.checkedInAt) throw conflict('尚未签到，请先签到')
+    if (res.stats.updated === 0 && !signUp.checkedOutAt && +signUp.checkedInAt > +at) throw conflict(EARLIER_THAN_CHECK_IN)
     return result(activity, 'out', { already: res.stats.updated === 0, at: signUp.checkedOutAt ?? at, volunteerName: person.name })
   }
 
   const id = recordId(activity._id, person.openid)
   const record = await findById<RecordDoc>(RECORDS, id)
   if (!record || !record.checkInAt) throw conflict('尚未签到，请先签到')
+  // A queued organiser's scan that closes the record enters it (the first such organiser stays).
+  const queuedFields = scannedAt === undefined ? {} : { queued: true, uploadedAt: now, ...(record.enteredBy ? {} : enteredBy(staff)) }
   if (scannedAt !== undefined) {
     // A queued check-out never changes what staff have verified, nor ends before it began.
     if (['approved', 'adjusted', 'declined'].includes(record.status)) throw conflict('该服务记录已审核，无信号时的签退未能计入，请联系活动组织者')
-    if (+at < +record.checkInAt) throw conflict('签退时间早于签到时间，未能计入，请联系活动组织者')
+    if (+at < +record.checkInAt) throw conflict(EARLIER_THAN_CHECK_IN)
   }
   if (record.status === 'open') {
     const served = servedMinutes(activity, record.checkInAt, at)

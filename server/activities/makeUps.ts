@@ -12,7 +12,7 @@ import type { z } from '../../contracts/zod'
 import type { activitiesContract } from '../../contracts/activities'
 import { db } from '../core/db'
 import { forbidden } from '../core/errors'
-import { hasRole, managedCommunities } from '../core/guard'
+import { hasRole, inCommunities, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { namesById } from '../core/records'
 import { isoOf, RECORDS, type RecordDoc } from './model'
@@ -46,7 +46,7 @@ export function pendingMakeUpsWhere(openid: string, communities: string[] | null
     enteredBy: _.neq(openid),
     'history.0.by': _.neq(openid),
     openid: _.neq(openid),
-    ...(communities ? { communityId: communities.length === 1 ? communities[0] : _.in(communities) } : {})
+    ...inCommunities(communities)
   }
 }
 

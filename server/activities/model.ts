@@ -146,6 +146,13 @@ export interface RecordDoc {
   /** Scanned without signal and uploaded later (checkin.ts, queued scans): counted from the scan time. */
   queued?: boolean
   uploadedAt?: Date
+  /**
+   * Who entered the hours and so may not verify them (four eyes, access.ts requireVerifier): the
+   * staff member who entered a make-up, or the organiser whose queued scan of the volunteer's code
+   * opened or closed the record (checkin.ts, queued scans; the first one when two did).
+   */
+  enteredBy?: string
+  enteredByName?: string
   status: RecordStatus
   minutes: number
   verifiedMinutes: number

@@ -15,11 +15,11 @@ import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
 import { conflict, forbidden, invalid, isTransactionConflict, notFound } from '../core/errors'
-import { hasRole, isDistrictAdmin } from '../core/guard'
+import { hasRole, inCommunities, isDistrictAdmin } from '../core/guard'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById, getById, txGet } from '../core/records'
 import { shanghai } from '../core/time'
-import { callerName, isOrganiser, OWN_HOURS_MESSAGE, requireOrganiser, requireVerifier } from './access'
+import { callerName, enteredByMessage, isOrganiser, OWN_HOURS_MESSAGE, requireOrganiser, requireVerifier } from './access'
 import {
   ACTIVITIES,
   activityMinutes,
@@ -41,8 +41,11 @@ type MakeUpInput = z.output<typeof makeUpInput>
 /** A make-up record also names who entered it (the one person who may not verify it). */
 type MakeUpDoc = RecordDoc & { enteredBy?: string; enteredByName?: string }
 
-/** Who entered a make-up record (older ones: the author of their first history entry). */
-export const enteredByOf = (record: MakeUpDoc): string | undefined => (record.makeUp ? (record.enteredBy ?? record.history?.[0]?.by) : undefined)
+/**
+ * Who entered a record's hours and may not verify them: a make-up's enterer (older ones: the author
+ * of their first history entry), or the organiser whose queued scan opened or closed it (checkin.ts).
+ */
+export const enteredByOf = (record: MakeUpDoc): string | undefined => (record.makeUp ? (record.enteredBy ?? record.history?.[0]?.by) : record.enteredBy)
 
 /** The longest a 微心愿 may count for (one day of help). */
 const MAX_WISH_MINUTES = 8 * 60
@@ -112,6 +115,8 @@ export async function verifyRecord(caller: Caller, input: VerifyInput): Promise<
     const current = await txGet<RecordDoc>(tx, RECORDS, input.recordId)
     if (!current) throw notFound('服务记录')
     if (current.status === 'open') throw conflict('该志愿者尚未签退，活动结束后再审核')
+    // A queued scan by the caller may have closed it since the check above (four eyes).
+    if (enteredByOf(current) === caller.openid) throw forbidden(enteredByMessage(current.makeUp === true))
     const cap = current.activityStart && current.activityEnd ? activityMinutes({ start: current.activityStart, end: current.activityEnd }) : MAX_WISH_MINUTES
     let verifiedMinutes: number
     let status: RecordDoc['status']
@@ -266,23 +271,24 @@ export async function recordServiceFromWish(input: WishServiceInput): Promise<st
 /**
  * 时长认定 (the staff's work queue across activities): records waiting for verification that the
  * caller may decide (requireVerifier), make-ups left out (they have their own queue, pendingMakeUps),
- * never the caller's own hours. Staff: their communities' records. The district admin: the
- * district's own activities' records and, in a community, the hours of that community's own staff
- * (`organisers`: community → openids of its staff; without it, the admin's community part is left
- * out). users.overview counts the staff's 时长认定 tile with this, so the count is what the list shows.
- * null: nothing the caller may verify.
+ * never the caller's own hours nor hours the caller entered by a queued scan (`enteredBy`).
+ * Staff: their communities' records. The district admin: the district's own activities' records
+ * and, in a community, what needs a second person there — the hours of that community's own staff
+ * (`organisers`: community → openids of its staff; without it, that part is left out) and records
+ * a queued staff scan entered. users.overview counts the staff's 时长认定 tile with this, so the
+ * count is what the list shows. null: nothing the caller may verify.
  */
 export function pendingRecordsWhere(caller: Caller, organisers?: Map<string, string[]>): object | null {
   const _ = db().command
   const own = hasRole(caller, 'staff') ? caller.scopes.communityIds : []
   const scopes: object[] = []
-  if (own.length) scopes.push({ communityId: own.length === 1 ? own[0] : _.in(own) })
+  if (own.length) scopes.push(inCommunities(own))
   if (isDistrictAdmin(caller)) {
-    scopes.push({ communityId: null })
+    scopes.push({ communityId: null }, { enteredBy: _.exists(true) })
     for (const [communityId, openids] of organisers ?? []) if (!own.includes(communityId) && openids.length) scopes.push({ communityId, openid: _.in(openids) })
   }
   if (!scopes.length) return null
-  return _.and([{ status: 'pending', makeUp: false, openid: _.neq(caller.openid) }, scopes.length === 1 ? scopes[0] : _.or(scopes)])
+  return _.and([{ status: 'pending', makeUp: false, openid: _.neq(caller.openid), enteredBy: _.neq(caller.openid) }, scopes.length === 1 ? scopes[0] : _.or(scopes)])
 }
 
 /** The staff of each community (for the district admin's share of pendingRecordsWhere): one query. */

@@ -9,7 +9,7 @@ import type { bookingsInput, myBookingsInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError } from '../core/errors'
-import { managedCommunities } from '../core/guard'
+import { inCommunities, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
 import { iso } from './calendar'
@@ -59,7 +59,7 @@ type BookingsInput = z.infer<typeof bookingsInput>
  * the district admin's). With `filtersWhere`, users.overview counts the review queue with it.
  */
 export function communitiesWhere(communities: string[] | null): Record<string, unknown> {
-  return communities ? { communityId: communities.length === 1 ? communities[0] : db().command.in(communities) } : {}
+  return inCommunities(communities)
 }
 
 /** The staff's list filters: a day, a status ('active': pending or confirmed). */

@@ -1,4 +1,5 @@
 import type { Role } from '../../contracts/roles'
+import { db } from './db'
 import { AppError } from './errors'
 import type { Caller } from './identity'
 
@@ -48,4 +49,13 @@ export function requireGridCommittee(caller: Caller, gridId: string): void {
 export function managedCommunities(caller: Caller): string[] | null {
   if (isDistrictAdmin(caller)) return null
   return hasRole(caller, 'staff') ? caller.scopes.communityIds : []
+}
+
+/**
+ * The database condition for "in one of these communities" (null: no condition, every community):
+ * a plain equality for one (the index serves it as a point lookup), `in` for several.
+ */
+export function inCommunities(communities: string[] | null): Record<string, unknown> {
+  if (!communities) return {}
+  return { communityId: communities.length === 1 ? communities[0] : db().command.in(communities) }
 }

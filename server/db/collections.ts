@@ -46,7 +46,9 @@ export const collections = {
       { fields: ['teamId', 'status'] },
       // activities.pendingMakeUps (server/activities/makeUps.ts): make-up entries waiting for a second person, newest first
       { fields: ['makeUp', 'status'] },
-      { fields: ['makeUp', 'status', 'communityId', 'createdAt'] }
+      { fields: ['makeUp', 'status', 'communityId', 'createdAt'] },
+      // activities.records without an activity (待认定时长, records.ts pendingRecordsWhere): oldest service first
+      { fields: ['makeUp', 'status', 'communityId', 'serviceDate'] }
     ]
   },
   volunteers: {
@@ -76,7 +78,9 @@ export const collections = {
       // where people live (notices: audience sizes and coverage per community / grid / building)
       { fields: ['profile.communityId'] },
       { fields: ['profile.gridId'] },
-      { fields: ['profile.buildingId'] }
+      { fields: ['profile.buildingId'] },
+      // multikey: the staff of every community (district admin's 待认定时长, server/activities/records.ts)
+      { fields: ['roles'] }
     ]
   },
   // ---- 三方联动 tickets, property companies, wishes and the deeds ledger (issue #7)

@@ -1,7 +1,7 @@
 import { fullMobileOf, type Registration, type RegistrationStatus } from '../../contracts/members'
 import { db } from '../core/db'
 import { forbidden } from '../core/errors'
-import { isDistrictAdmin, managedCommunities } from '../core/guard'
+import { inCommunities, isDistrictAdmin, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { findById } from '../core/records'
 
@@ -49,7 +49,7 @@ export function whereOf(communities: string[] | null, filters: Filters): Record<
   const d = db()
   const _ = d.command
   const parts: Record<string, unknown>[] = []
-  if (communities) parts.push({ communityId: communities.length === 1 ? communities[0] : _.in(communities) })
+  if (communities) parts.push(inCommunities(communities))
   if (filters.status) parts.push({ status: filters.status })
   if (filters.gridId) parts.push({ gridId: filters.gridId })
   if (filters.buildingId) parts.push({ buildingId: filters.buildingId })

@@ -19,7 +19,7 @@ import { recordConsent } from '../core/consents'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
 import { AppError, conflict, forbidden, notFound } from '../core/errors'
-import { canManageCommunity, hasRole, managedCommunities } from '../core/guard'
+import { canManageCommunity, hasRole, inCommunities, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { maskMobile, maskName } from '../core/mask'
 import { getById, namesById } from '../core/records'
@@ -219,7 +219,7 @@ export async function createWish(caller: Caller, input: z.infer<typeof wishesCre
  */
 export function staffWhere(communities: string[] | null, review: boolean): Record<string, unknown> {
   return {
-    ...(communities ? { communityId: communities.length === 1 ? communities[0] : db().command.in(communities) } : {}),
+    ...inCommunities(communities),
     ...(review ? { status: 'pending' } : {})
   }
 }

@@ -2,8 +2,9 @@
  * activities.records without an activity (待认定时长, issue #18): the records waiting for
  * verification across activities that the caller may decide — the list 首页's 时长认定 tile opens.
  * Checked against the store counted here independently: staff see their communities' records, never
- * their own hours nor make-ups (their own queue); the district admin sees exactly what only the
- * admin may verify (district activities, and community staff's own hours) and can verify each;
+ * their own hours, hours they entered by a queued scan of a volunteer's code, nor make-ups (their
+ * own queue); the district admin sees exactly what only the admin may verify (district activities,
+ * community staff's own hours, hours staff entered by a queued scan) and can verify each;
  * residents and members are refused; pages add up; the count on 首页 is the list's total; an
  * activity's own list is unchanged.
  */
@@ -64,13 +65,14 @@ async function allPages(openid: string, pageSize = 100): Promise<{ items: Doc[];
 const ids = (items: Doc[]) => items.map((r) => r._id).sort()
 const pending = () => cloud.store.find('serviceRecords', { status: 'pending', makeUp: false }) as Doc[]
 const userOf = (openid: string) => cloud.store.find('users', { _id: openid })[0] as Doc | undefined
-/** What `verify` lets this staff member decide (access.ts): their communities' records, not their own. */
-const staffSet = (openid: string) => pending().filter((r) => r.openid !== openid && userOf(openid)!.scopes.communityIds.includes(r.communityId))
-/** What only the district admin may verify: district activities' records and a community's own staff's hours. */
+/** What `verify` lets this staff member decide (access.ts): their communities' records, not their own nor ones they entered. */
+const staffSet = (openid: string) =>
+  pending().filter((r) => r.openid !== openid && r.enteredBy !== openid && userOf(openid)!.scopes.communityIds.includes(r.communityId))
+/** What only the district admin may verify: district activities' records, a community's own staff's hours, hours staff entered by a queued scan. */
 const adminSet = (openid: string) =>
   pending().filter((r) => {
-    if (r.openid === openid) return false
-    if (r.communityId === null) return true
+    if (r.openid === openid || r.enteredBy === openid) return false
+    if (r.communityId === null || r.enteredBy) return true
     const volunteer = userOf(r.openid)
     return !!volunteer?.roles?.includes('staff') && volunteer.scopes.communityIds.includes(r.communityId)
   })
@@ -85,6 +87,14 @@ beforeAll(async () => {
   addUser('rq-staff', '郑工', 'c1', ['staff', 'member'], ['c1'])
   await joinVolunteers(cloud, 'demo-staff', { name: '张敏' })
   c1 = await served('demo-staff', ['rq-1', 'rq-2', 'rq-staff'], '2026-11-28', '楼道清扫')
+  // demo-staff scanned a walk-in's code without signal and sent both scans later (checkin.ts):
+  // entered by demo-staff, so the other c1 staff member or the district admin verifies it.
+  addUser('rq-5', '吴五')
+  const walkIn = (await cloud.ok('activities', 'memberCode', {}, 'rq-5')).memberCode
+  at('2026-11-28T11:50:00')
+  const scan = { activityId: c1._id, memberCode: walkIn }
+  await cloud.ok('activities', 'staffScan', { ...scan, direction: 'in', walkIn: true, scannedAt: +new Date('2026-11-28T10:05:00+08:00') }, 'demo-staff')
+  await cloud.ok('activities', 'staffScan', { ...scan, direction: 'out', scannedAt: +new Date('2026-11-28T11:35:00+08:00') }, 'demo-staff')
   // demo-staff serves at c2's activity: c2's staff verify it, the district admin may not.
   c2 = await served('demo-staff-2', ['rq-3', 'demo-staff'], '2026-11-29', '红旗社区义诊')
   district = await served('demo-admin', ['rq-1', 'rq-3'], '2026-11-30', '全区河道巡护')
@@ -112,6 +122,13 @@ describe('activities.records without an activity (待认定时长)', () => {
     const colleague = await allPages('rq-staff')
     expect(ids(colleague.items)).toEqual(ids(staffSet('rq-staff')))
     expect(ids(colleague.items)).not.toContain(`${c1._id}:rq-staff`)
+    // The queued scans demo-staff entered: the colleague's to decide, not demo-staff's.
+    expect(ids(colleague.items)).toContain(`${c1._id}:rq-5`)
+    expect(ids(mine.items)).not.toContain(`${c1._id}:rq-5`)
+    expect(cloud.store.get('serviceRecords', `${c1._id}:rq-5`)).toMatchObject({ status: 'pending', makeUp: false, enteredBy: 'demo-staff' })
+    // Not in 补录复核 (make-ups only): one queue for it.
+    const makeUps = await cloud.ok('activities', 'pendingMakeUps', { page: 1, pageSize: 100 }, 'rq-staff')
+    expect(makeUps.items.map((m: Doc) => m.recordId)).not.toContain(`${c1._id}:rq-5`)
   })
 
   test('oldest service first, and pages add up to the whole list without repeats', async () => {
@@ -129,7 +146,7 @@ describe('activities.records without an activity (待认定时长)', () => {
   test('the district admin: exactly what the admin may verify — district activities and community staff’s own hours', async () => {
     const admin = await allPages('demo-admin')
     expect(ids(admin.items)).toEqual(ids(adminSet('demo-admin')))
-    expect(ids(admin.items)).toEqual(expect.arrayContaining([`${district._id}:rq-1`, `${district._id}:rq-3`, `${c1._id}:rq-staff`]))
+    expect(ids(admin.items)).toEqual(expect.arrayContaining([`${district._id}:rq-1`, `${district._id}:rq-3`, `${c1._id}:rq-staff`, `${c1._id}:rq-5`]))
     // Not an ordinary volunteer's record of a community, nor c1's staff member's hours at c2 (not c2's staff).
     expect(ids(admin.items)).not.toContain(`${c1._id}:rq-1`)
     expect(ids(admin.items)).not.toContain(`${c2._id}:demo-staff`)
@@ -139,12 +156,13 @@ describe('activities.records without an activity (待认定时长)', () => {
     expect(refused.ok ? 'ok' : refused.error.code).toBe('FORBIDDEN')
     const refused2 = await cloud.call('activities', 'verify', { recordId: `${c2._id}:demo-staff`, decision: 'approve' }, 'demo-admin')
     expect(refused2.ok ? 'ok' : refused2.error.code).toBe('FORBIDDEN')
-    for (const id of [`${district._id}:rq-1`, `${c1._id}:rq-staff`]) {
+    for (const id of [`${district._id}:rq-1`, `${c1._id}:rq-staff`, `${c1._id}:rq-5`]) {
       expect(await cloud.ok('activities', 'verify', { recordId: id, decision: 'approve' }, 'demo-admin')).toMatchObject({ status: 'approved' })
     }
     // Decided: off everyone's list.
     const after = await allPages('demo-admin')
-    expect(after.total).toBe(admin.total - 2)
+    expect(after.total).toBe(admin.total - 3)
+    expect(ids((await allPages('rq-staff')).items)).not.toContain(`${c1._id}:rq-5`)
     expect(ids((await allPages('demo-staff')).items)).not.toContain(`${c1._id}:rq-staff`)
   })
 

@@ -216,3 +216,163 @@ describe("the organiser's scan without signal", () => {
     expect(cloud.store.get('serviceRecords', `${a._id}:u-off-11`)).toBeNull()
   })
 })
+
+describe('queued scans refused with nothing written', () => {
+  test('a check-out earlier than the check-in', async () => {
+    const a = await activity()
+    addUser('u-off-30')
+    await signUp(a._id, ['u-off-30'])
+    const inToken = await codeAt(a._id, '2026-11-27T10:30:00')
+    const outToken = await codeAt(a._id, '2026-11-27T10:10:00')
+    at('2026-11-27T10:50:00')
+    await cloud.ok('activities', 'checkIn', { token: inToken, scannedAt: ms('2026-11-27T10:30:10') }, 'u-off-30')
+    const before = cloud.store.get('serviceRecords', `${a._id}:u-off-30`)
+    const refused = await refusal('checkOut', { token: outToken, scannedAt: ms('2026-11-27T10:10:10') }, 'u-off-30')
+    expect(refused).toMatchObject({ code: 'CONFLICT', message: '签退时间早于签到时间，未能计入，请联系活动组织者' })
+    expect(cloud.store.get('serviceRecords', `${a._id}:u-off-30`)).toEqual(before)
+  })
+
+  test('a cancelled activity', async () => {
+    const a = await activity()
+    addUser('u-off-31')
+    await signUp(a._id, ['u-off-31'])
+    const token = await codeAt(a._id, '2026-11-27T10:00:00')
+    at('2026-11-27T10:20:00')
+    await cloud.ok('activities', 'cancel', { activityId: a._id, reason: '突降暴雨' }, 'demo-staff')
+    const refused = await refusal('checkIn', { token, scannedAt: ms('2026-11-27T10:00:30') }, 'u-off-31')
+    expect(refused).toMatchObject({ code: 'CONFLICT', message: '活动已取消' })
+    expect(cloud.store.count('serviceRecords', { activityId: a._id })).toBe(0)
+  })
+
+  test('a withdrawn sign-up', async () => {
+    const a = await activity()
+    addUser('u-off-32')
+    await signUp(a._id, ['u-off-32'])
+    at('2026-11-27T09:05:00')
+    await cloud.ok('activities', 'withdraw', { activityId: a._id }, 'u-off-32')
+    const token = await codeAt(a._id, '2026-11-27T10:00:00')
+    at('2026-11-27T10:20:00')
+    const refused = await refusal('checkIn', { token, scannedAt: ms('2026-11-27T10:00:30') }, 'u-off-32')
+    expect(refused.code).toBe('FORBIDDEN')
+    expect(refused.message).toContain('您未报名此活动')
+    expect(cloud.store.count('serviceRecords', { activityId: a._id })).toBe(0)
+    expect(cloud.store.get('activitySignups', `${a._id}:u-off-32`)).toMatchObject({ status: 'withdrawn' })
+  })
+
+  test("another activity's code sent with this activity's id", async () => {
+    const a = await activity({ title: '楼道清理甲' })
+    const b = await activity({ title: '楼道清理乙' })
+    addUser('u-off-33')
+    await signUp(a._id, ['u-off-33'])
+    await signUp(b._id, ['u-off-33'])
+    const tokenOfB = await codeAt(b._id, '2026-11-27T10:00:00')
+    at('2026-11-27T10:20:00')
+    const refused = await refusal('checkIn', { token: tokenOfB, activityId: a._id, scannedAt: ms('2026-11-27T10:00:30') }, 'u-off-33')
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', message: '这不是本活动的签到码' })
+    expect(cloud.store.count('serviceRecords', { openid: 'u-off-33' })).toBe(0)
+  })
+})
+
+describe('an event (邻里活动) scanned without signal', () => {
+  const event = () => activity({ kind: 'event', title: '邻里观影会', category: '其他' })
+
+  test('check-in and check-out count from the scan times on the sign-up; re-sending changes nothing', async () => {
+    const e = await event()
+    addUser('u-off-40')
+    await signUp(e._id, ['u-off-40'])
+    const inToken = await codeAt(e._id, '2026-11-27T10:00:00')
+    const outToken = await codeAt(e._id, '2026-11-27T11:30:00')
+    at('2026-11-27T12:30:00')
+    expect(await cloud.ok('activities', 'checkIn', { token: inToken, scannedAt: ms('2026-11-27T10:00:30') }, 'u-off-40')).toMatchObject({ kind: 'event', already: false, at: isoAt('2026-11-27T10:00:30') })
+    const left = await cloud.ok('activities', 'checkOut', { token: outToken, scannedAt: ms('2026-11-27T11:30:10') }, 'u-off-40')
+    expect(left).toMatchObject({ kind: 'event', direction: 'out', already: false, at: isoAt('2026-11-27T11:30:10') })
+    const stored = cloud.store.get('activitySignups', `${e._id}:u-off-40`)!
+    expect(stored).toMatchObject({ checkedInAt: new Date(ms('2026-11-27T10:00:30')), checkedOutAt: new Date(ms('2026-11-27T11:30:10')) })
+    expect(stored.history.filter((h: { note?: string }) => h.note === '无信号时扫码，联网后上传')).toHaveLength(2)
+    expect(await cloud.ok('activities', 'checkOut', { token: outToken, scannedAt: ms('2026-11-27T11:30:10') }, 'u-off-40')).toMatchObject({ already: true, at: left.at })
+    expect(cloud.store.get('activitySignups', `${e._id}:u-off-40`)).toEqual(stored)
+    expect(cloud.store.count('serviceRecords', { activityId: e._id })).toBe(0)
+  })
+
+  test('a check-out earlier than the check-in is refused (CONFLICT), not answered as done', async () => {
+    const e = await event()
+    addUser('u-off-41')
+    await signUp(e._id, ['u-off-41'])
+    const inToken = await codeAt(e._id, '2026-11-27T11:30:00')
+    const outToken = await codeAt(e._id, '2026-11-27T10:00:00')
+    at('2026-11-27T11:50:00')
+    await cloud.ok('activities', 'checkIn', { token: inToken, scannedAt: ms('2026-11-27T11:30:10') }, 'u-off-41')
+    const before = cloud.store.get('activitySignups', `${e._id}:u-off-41`)
+    const refused = await refusal('checkOut', { token: outToken, scannedAt: ms('2026-11-27T10:00:30') }, 'u-off-41')
+    expect(refused).toMatchObject({ code: 'CONFLICT', message: '签退时间早于签到时间，未能计入，请联系活动组织者' })
+    expect(cloud.store.get('activitySignups', `${e._id}:u-off-41`)).toEqual(before)
+    // A later one is still accepted.
+    expect(await cloud.ok('activities', 'checkOut', { token: await codeAt(e._id, '2026-11-27T11:45:00'), scannedAt: ms('2026-11-27T11:45:10') }, 'u-off-41')).toMatchObject({ already: false })
+  })
+})
+
+describe("the organiser's queued scans need a second person to verify (four eyes)", () => {
+  const staffOf = (openid: string) =>
+    cloud.store.insertOne('users', { _id: openid, openid, roles: ['staff', 'member'], scopes: { communityIds: ['c1'], companyIds: [], gridIds: [] }, profile: { name: '郑工', communityId: 'c1' } })
+  const codeOfVolunteer = async (openid: string) => (await cloud.ok('activities', 'memberCode', {}, openid)).memberCode as string
+  const pendingList = async (openid: string) => ((await cloud.ok('activities', 'records', { page: 1, pageSize: 100 }, openid)).items as { _id: string }[]).map((r) => r._id)
+  beforeAll(() => staffOf('u-off-staff'))
+
+  test('a queued walk-in check-in: the scanning organiser may not verify it; a colleague or the district admin does', async () => {
+    const a = await activity()
+    addUser('u-off-50')
+    addUser('u-off-51')
+    const walkInCode = await codeOfVolunteer('u-off-50')
+    at('2026-11-27T11:50:00')
+    const first = await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode: walkInCode, direction: 'in', walkIn: true, scannedAt: ms('2026-11-27T10:05:00') }, 'demo-staff')
+    expect(first).toMatchObject({ walkIn: true, at: isoAt('2026-11-27T10:05:00') })
+    const id = `${a._id}:u-off-50`
+    expect(cloud.store.get('serviceRecords', id)).toMatchObject({ queued: true, checkInMethod: 'staff', enteredBy: 'demo-staff', enteredByName: expect.any(String), makeUp: false })
+
+    // A live organiser's scan is as before: no enterer, the organiser verifies it.
+    await signUp(a._id, ['u-off-51'])
+    const liveCode = await codeOfVolunteer('u-off-51')
+    at('2026-11-27T11:55:00')
+    await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode: liveCode, direction: 'in' }, 'demo-staff')
+    expect(cloud.store.get('serviceRecords', `${a._id}:u-off-51`)!.enteredBy).toBeUndefined()
+
+    at('2026-11-27T12:10:00')
+    await cloud.ok('activities', 'records', { activityId: a._id }, 'demo-staff') // closes both at the end
+    const refused = await refusal('verify', { recordId: id, decision: 'approve' }, 'demo-staff')
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', message: '您在无信号时扫码登记的时长须由其他工作人员认定' })
+    expect(cloud.store.get('serviceRecords', id)).toMatchObject({ status: 'pending', verifiedMinutes: 0 })
+    expect(await cloud.ok('activities', 'verify', { recordId: `${a._id}:u-off-51`, decision: 'approve' }, 'demo-staff')).toMatchObject({ status: 'approved' })
+
+    // 待认定时长: not on the organiser's list; on a colleague's and on the district admin's.
+    expect(await pendingList('demo-staff')).not.toContain(id)
+    expect(await pendingList('u-off-staff')).toContain(id)
+    expect(await pendingList('demo-admin')).toContain(id)
+    // 补录复核 is for make-ups only.
+    const makeUps = await cloud.ok('activities', 'pendingMakeUps', { page: 1, pageSize: 100 }, 'u-off-staff')
+    expect(makeUps.items.map((m: { recordId: string }) => m.recordId)).not.toContain(id)
+
+    expect(await cloud.ok('activities', 'verify', { recordId: id, decision: 'approve' }, 'demo-admin')).toMatchObject({ status: 'approved', verifiedMinutes: 115 })
+  })
+
+  test('a queued check-out closes the record as entered by the organiser; it may not end before the check-in', async () => {
+    const a = await activity()
+    addUser('u-off-52')
+    await signUp(a._id, ['u-off-52'])
+    at('2026-11-27T10:00:00')
+    await cloud.ok('activities', 'checkIn', { token: await codeAt(a._id, '2026-11-27T10:00:00') }, 'u-off-52')
+    expect(cloud.store.get('serviceRecords', `${a._id}:u-off-52`)!.enteredBy).toBeUndefined()
+    const memberCode = await codeOfVolunteer('u-off-52')
+    at('2026-11-27T11:50:00')
+    const early = await refusal('staffScan', { activityId: a._id, memberCode, direction: 'out', scannedAt: ms('2026-11-27T09:50:00') }, 'demo-staff')
+    expect(early).toMatchObject({ code: 'CONFLICT', message: '签退时间早于签到时间，未能计入，请联系活动组织者' })
+    expect(cloud.store.get('serviceRecords', `${a._id}:u-off-52`)).toMatchObject({ status: 'open' })
+
+    const left = await cloud.ok('activities', 'staffScan', { activityId: a._id, memberCode, direction: 'out', scannedAt: ms('2026-11-27T11:30:00') }, 'demo-staff')
+    expect(left).toMatchObject({ already: false, minutes: 90, at: isoAt('2026-11-27T11:30:00') })
+    const id = `${a._id}:u-off-52`
+    expect(cloud.store.get('serviceRecords', id)).toMatchObject({ status: 'pending', checkOutMethod: 'staff', queued: true, enteredBy: 'demo-staff' })
+    expect((await refusal('verify', { recordId: id, decision: 'adjust', minutes: 120, reason: '全程参加' }, 'demo-staff')).code).toBe('FORBIDDEN')
+    expect(await pendingList('demo-staff')).not.toContain(id)
+    expect(await cloud.ok('activities', 'verify', { recordId: id, decision: 'approve' }, 'u-off-staff')).toMatchObject({ status: 'approved', verifiedMinutes: 90 })
+  })
+})
