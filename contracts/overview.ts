@@ -88,8 +88,17 @@ export const registrationStateSchema = z.object({
   communityName: z.string()
 })
 
+/** What 我的 → 消息设置 shows besides the phone's own settings. */
+export const overviewSettingsSchema = z.object({
+  /** Appears by name in the volunteer ranking (activities.setPreferences; off until turned on). */
+  rankingOptIn: z.boolean(),
+  /** A volunteer (party member, or 志愿者实名登记 done): the ranking switch applies to them. */
+  volunteer: z.boolean()
+})
+
 export const overviewSchema = z.object({
   mine: mineCountsSchema,
+  settings: overviewSettingsSchema,
   /** What needs me now (首页, above the launcher). */
   now: z.object({
     /** The next activity I signed up for that has not ended (the soonest). */

@@ -20,12 +20,13 @@ import { VERIFIED_STATUSES } from '../../contracts/activities'
 import { TICKET_CATEGORY_LABELS, type TicketCategory } from '../../contracts/tickets'
 import { pendingMakeUpsWhere } from '../activities/makeUps'
 import { pendingRecordsWhere } from '../activities/records'
-import { ACTIVITIES, RECORDS, SIGNUPS, CERTIFICATES } from '../activities/model'
+import { ACTIVITIES, RECORDS, SIGNUPS, CERTIFICATES, VOLUNTEERS, type VolunteerDoc } from '../activities/model'
 import { communitiesWhere as bookingsScope, filtersWhere as bookingsFilters } from '../centers/bookings'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { hasRole, isDistrictAdmin, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
+import { findById } from '../core/records'
 import { REGISTRATIONS } from '../members/model'
 import { whereOf as registrationsWhere } from '../members/scope'
 import { NOTICES, READS, visibleWhere } from '../notices/model'
@@ -247,7 +248,9 @@ function ticketQueue(caller: Caller, now: Date): object | null {
  * One wave, in parallel: sign-ups (aggregate with the activity and its record), bookings
  * (aggregate), my reports (aggregate by status) and the three to confirm, wishes (aggregate),
  * verified minutes (aggregate), certificates and teams (counts), notices with my reads (aggregate),
- * the newest 报到 (aggregate with its community) — 10 — plus one count per work queue (0–6).
+ * the newest 报到 (aggregate with its community) — 10 — plus one count per work queue (0–6), and
+ * for a volunteer their volunteer record (the ranking choice lives there, not on the `users`
+ * document the caller came with; in the same wave, so no longer to wait).
  */
 export async function overview(caller: Caller): Promise<Overview> {
   const openid = caller.openid
@@ -255,8 +258,10 @@ export async function overview(caller: Caller): Promise<Overview> {
   const confirmAfter = new Date(now.getTime() - autoCloseMs())
   const found = workQueues(caller, now)
   const queues = WORK_KEYS.filter((key) => found[key]).map((key) => [key, found[key]!] as const)
+  // As signing up decides (activities/signups.ts): a party member, or 志愿者实名登记 done.
+  const volunteer = caller.roles.includes('member') || Boolean(caller.user?.volunteerSince)
 
-  const [signUps, bookings, myTickets, toConfirm, wishes, minutes, certificates, teams, notices, registration, queueCounts] = await Promise.all([
+  const [signUps, bookings, myTickets, toConfirm, wishes, minutes, certificates, teams, notices, registration, queueCounts, volunteerDoc] = await Promise.all([
     signUpsQuery(openid, now),
     bookingsQuery(openid, now),
     myTicketsQuery(openid, confirmAfter),
@@ -276,7 +281,8 @@ export async function overview(caller: Caller): Promise<Overview> {
     db().collection(TEAM_MEMBERS).where({ openid, status: 'active' }).count().then(totalOf),
     noticesQuery(caller, now),
     registrationQuery(openid),
-    Promise.all(queues.map(([, q]) => db().collection(q.collection).where(q.where).count().then(totalOf)))
+    Promise.all(queues.map(([, q]) => db().collection(q.collection).where(q.where).count().then(totalOf))),
+    volunteer ? findById<VolunteerDoc>(VOLUNTEERS, openid) : Promise.resolve(null)
   ])
 
   const ticketCount = (match: (status: string, live: boolean) => boolean) =>
@@ -305,6 +311,7 @@ export async function overview(caller: Caller): Promise<Overview> {
   const latest = [...unread, ...notices.filter((n) => n.read)].slice(0, SHOWN_NOTICES)
   return {
     mine,
+    settings: { rankingOptIn: volunteerDoc?.rankingOptIn === true, volunteer },
     now: {
       nextActivity: next
         ? {

@@ -57,6 +57,14 @@ function expectedMine(openid: string) {
   }
 }
 
+/** 消息设置: whether the person is a volunteer (member, or registered) and their ranking choice, from the store. */
+function expectedSettings(openid: string) {
+  const user = cloud.store.find('users', { _id: openid })[0] as Doc | undefined
+  const volunteer = Boolean(user?.roles?.includes('member') || user?.volunteerSince)
+  const record = cloud.store.find('volunteers', { _id: openid })[0] as Doc | undefined
+  return { rankingOptIn: volunteer && record?.rankingOptIn === true, volunteer }
+}
+
 /** The list each work item opens, as its page calls it: its `total`. */
 async function listTotal(key: string, openid: string, roles: string[]): Promise<number> {
   const first = { page: 1, pageSize: 1 }
@@ -122,8 +130,23 @@ describe('users.overview', () => {
     expect(data.mine).toEqual(expectedMine(openid))
     const roles: string[] = cloud.store.find('users', { _id: openid })[0].roles
     for (const item of data.work) expect([item.key, item.count]).toEqual([item.key, await listTotal(item.key, openid, roles)])
-    // The caller, then 10 reads of the person's own things and one count per queue, all at once.
-    expect(dbRequests).toBe(11 + data.work.length)
+    expect(data.settings).toEqual(expectedSettings(openid))
+    // The caller, then 10 reads of the person's own things, one count per queue and, for a
+    // volunteer, their volunteer record (the ranking choice), all at once.
+    expect(dbRequests).toBe(11 + data.work.length + (data.settings.volunteer ? 1 : 0))
+  })
+
+  it('gives 消息设置 the ranking choice, as activities.setPreferences leaves it', async () => {
+    expect((await overviewOf('demo-member')).data.settings).toEqual({ rankingOptIn: false, volunteer: true })
+    await cloud.ok('activities', 'setPreferences', { rankingOptIn: true }, 'demo-member')
+    const on = await overviewOf('demo-member')
+    expect(on.data.settings).toEqual({ rankingOptIn: true, volunteer: true })
+    expect(on.dbRequests).toBe(12)
+    await cloud.ok('activities', 'setPreferences', { rankingOptIn: false }, 'demo-member')
+    expect((await overviewOf('demo-member')).data.settings.rankingOptIn).toBe(false)
+    // Neither a member nor registered as a volunteer: no switch, and no read for it.
+    const staff = await overviewOf('demo-staff')
+    expect(staff.data.settings).toEqual(expectedSettings('demo-staff'))
   })
 
   it('shows the resident what needs her now: the activity, the booking, the report to confirm, unread notices first', async () => {
@@ -192,6 +215,7 @@ describe('users.overview', () => {
     expect(data.now).toMatchObject({ nextActivity: null, nextBooking: null, ticketsToConfirm: [] })
     expect(data.registration).toBeNull()
     expect(data.work).toEqual([])
+    expect(data.settings).toEqual({ rankingOptIn: false, volunteer: false })
     expect(dbRequests).toBe(11)
   })
 

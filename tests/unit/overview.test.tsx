@@ -16,12 +16,31 @@ import { BUILT } from '@/services/routes'
 import { setTransport } from '@/services/cloud/call'
 import { sessionStore } from '@/features/session'
 import { ME_FIXTURES } from '../support/me-fixtures'
+import SettingsPage from '@/packages/mine/pages/settings'
+import { useOverview } from '@/features/overview'
+
+// The stub's tab-bar badge and pull-down hook, observable here (the stub has no tab bar and ignores pull-downs).
+jest.mock('@tarojs/taro', () => {
+  const actual = jest.requireActual('../support/taro-stub')
+  const extra = {
+    setTabBarBadge: jest.fn(() => Promise.resolve({ errMsg: 'ok' })),
+    removeTabBarBadge: jest.fn(() => Promise.resolve({ errMsg: 'ok' })),
+    usePullDownRefresh: (fn: () => void) => {
+      ;(globalThis as { pullDown?: () => void }).pullDown = fn
+    }
+  }
+  return { __esModule: true, ...actual, ...extra, default: { ...actual.default, ...extra } }
+})
+// Pages import this stylesheet by its alias, which the style stub's mapping does not catch.
+jest.mock('@/features/overview/overview.scss', () => ({}))
+const pullDown = () => (globalThis as { pullDown?: () => void }).pullDown!()
 
 const NOW = Date.parse('2026-05-12T02:00:00Z') // 10:00 in Shanghai
 
 function overview(patch: Partial<Overview> = {}, mine: Partial<Overview['mine']> = {}): Overview {
   return {
     mine: { upcomingSignUps: 0, upcomingBookings: 0, openTickets: 0, ticketsToConfirm: 0, openWishes: 0, claimedWishes: 0, verifiedMinutes: 0, certificates: 0, teams: 0, unreadNotices: 0, ...mine },
+    settings: { rankingOptIn: false, volunteer: false },
     now: { nextActivity: null, nextBooking: null, ticketsToConfirm: [], latestNotices: [] },
     registration: null,
     work: [],
@@ -51,6 +70,9 @@ describe('首页: what needs me now', () => {
     expect(rows.map((r) => r.key)).toEqual(['activity', 'booking', 'ticket-t1', 'registration'])
     expect(rows[0]).toMatchObject({ value: '已报名', alert: true, target: { route: 'volunteerDetail', query: { id: 'a1' } } })
     expect(rows[0].desc).toContain('东风社区邻里中心')
+    // Shanghai wall-clock, as the activity cards show it (src/services/time.ts).
+    expect(rows[0].desc!.startsWith('5月12日 周二 14:00–16:00 · ')).toBe(true)
+    expect(rows[1].desc).toBe('5月14日 周四 09:00–11:00')
     expect(rows[0].desc).toContain('去签到')
     expect(rows[1]).toMatchObject({ value: '待审核', target: { route: 'centersMine' } })
     expect(rows[2]).toMatchObject({ title: '楼道灯不亮', value: '待确认', target: { route: 'ticketsDetail', query: { id: 't1' } } })
@@ -69,6 +91,7 @@ describe('首页: what needs me now', () => {
     const rows = noticeRows(busy)
     expect(rows.map((r) => [r.title, r.value ?? ''])).toEqual([['停水通知', '未读'], ['垃圾分类宣传', '']])
     expect(rows[0].target).toEqual({ route: 'noticesDetail', query: { id: 'n1' } })
+    expect(rows[0].desc).toBe('5月11日发布')
   })
 
   it('is calm when nothing needs me (read notices and empty queues do not count)', () => {
@@ -225,5 +248,61 @@ describe('the pages', () => {
     await waitFor(() => expect(screen.getByTestId('care-switch').textContent).toContain('已开启'))
     fireEvent.click(screen.getByTestId('care-switch'))
     await waitFor(() => expect(screen.getByTestId('care-switch').textContent).toContain('已关闭'))
+  })
+})
+
+describe('首页 and 消息设置 from the overview', () => {
+  it('首页 keeps the section frame with a calm line until the overview arrives', async () => {
+    setTransport(async (name, input) => {
+      if (name === 'users' && input.action === 'me') return { ok: true, data: ME_FIXTURES['demo-resident'] }
+      return new Promise<never>(() => {})
+    })
+    render(<HomePage />)
+    expect((await screen.findByTestId('now-loading')).textContent).toBe('正在加载…')
+    expect(screen.getByText('需要我处理')).toBeTruthy()
+  })
+
+  it('首页 puts the overview\'s unread count on the tab badge, without a call of its own', async () => {
+    const calls = serve('demo-member', busy)
+    render(<HomePage />)
+    await screen.findByText('停水通知')
+    await waitFor(() => expect((stub as unknown as { setTabBarBadge: jest.Mock }).setTabBarBadge).toHaveBeenCalledWith({ index: 0, text: '1' }))
+    expect(calls.filter((c) => c.name === 'notices')).toEqual([])
+  })
+
+  it('stops the pull-down spinner at once when there is nothing to load', () => {
+    function Probe() {
+      useOverview(false)
+      return null
+    }
+    render(<Probe />)
+    pullDown()
+    expect(stub.stopPullDownRefresh).toHaveBeenCalledTimes(1)
+  })
+
+  it('stops the pull-down spinner once the overview is reloaded', async () => {
+    serve('demo-resident', overview())
+    function Probe() {
+      useOverview(true)
+      return null
+    }
+    render(<Probe />)
+    pullDown()
+    await waitFor(() => expect(stub.stopPullDownRefresh).toHaveBeenCalledTimes(1))
+  })
+
+  it('消息设置 reads the ranking choice from the overview, not users.myData', async () => {
+    const calls = serve('demo-member', overview({ settings: { rankingOptIn: true, volunteer: true } }))
+    render(<SettingsPage />)
+    const ranking = await screen.findByTestId('ranking-switch')
+    expect(ranking.textContent).toContain('已开启')
+    expect(calls.some((c) => c.action === 'myData')).toBe(false)
+  })
+
+  it('消息设置 of someone not registered as a volunteer: no ranking switch', async () => {
+    serve('demo-resident', overview())
+    render(<SettingsPage />)
+    await screen.findByText(/还没有登记为志愿者/)
+    expect(screen.queryByTestId('ranking-switch')).toBeNull()
   })
 })

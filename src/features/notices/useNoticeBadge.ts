@@ -9,27 +9,42 @@ const badgeApi = functionClient('notices', noticeBadgeContract)
 /** The tab that carries the unread-notice badge (首页, where 通知公告 is). */
 export const BADGE_TAB_INDEX = 0
 
+/** Puts a count on the 首页 tab (`setTabBarBadge`; removed at zero). */
+async function showBadge(count: number): Promise<void> {
+  try {
+    if (count > 0) await Taro.setTabBarBadge({ index: BADGE_TAB_INDEX, text: count > 99 ? '99+' : String(count) })
+    else await Taro.removeTabBarBadge({ index: BADGE_TAB_INDEX })
+  } catch {
+    // Not on a tab page (or no tab bar): the count is still returned.
+  }
+}
+
 /**
- * Unread notices: fetched whenever the calling page shows, and put on the 首页 tab as a badge
- * (`setTabBarBadge`; removed at zero). Call it from a tab page (the home page does).
+ * Unread notices as a badge on the 首页 tab. Call it from a tab page.
+ * - `useNoticeBadge(enabled)`: fetches `notices.unreadCount` whenever the page shows.
+ * - `useNoticeBadge(enabled, { count })`: the page already has the count (首页: users.overview's
+ *   `mine.unreadNotices`, reloaded on every show): no call of its own; the badge follows `count`
+ *   once it is known.
  */
-export function useNoticeBadge(enabled = true): { unread: number; refresh: () => Promise<void> } {
+export function useNoticeBadge(enabled = true, known?: { count: number | undefined }): { unread: number; refresh: () => Promise<void> } {
   const [unread, setUnread] = useState(0)
+  const given = known !== undefined
+  const knownCount = known?.count
   const refresh = useCallback(async () => {
     if (!enabled) return
-    const reply = await badgeApi.unreadCount()
-    if (!reply.ok) return
-    const count = reply.data.count
-    setUnread(count)
-    try {
-      if (count > 0) await Taro.setTabBarBadge({ index: BADGE_TAB_INDEX, text: count > 99 ? '99+' : String(count) })
-      else await Taro.removeTabBarBadge({ index: BADGE_TAB_INDEX })
-    } catch {
-      // Not on a tab page (or no tab bar): the count is still returned.
+    let count = knownCount
+    if (!given) {
+      const reply = await badgeApi.unreadCount()
+      if (!reply.ok) return
+      count = reply.data.count
     }
-  }, [enabled])
+    if (count === undefined) return
+    setUnread(count)
+    await showBadge(count)
+  }, [enabled, given, knownCount])
   useDidShow(() => {
-    void refresh()
+    // With a known count the effect below follows it (the page reloads it on show).
+    if (!given) void refresh()
   })
   useEffect(() => {
     void refresh()

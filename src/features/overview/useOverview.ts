@@ -21,7 +21,9 @@ export function useOverview(enabled = true, onPullDown?: () => void): CallState<
   })
   usePullDownRefresh(() => {
     onPullDown?.()
-    void state.reload().then(() => Taro.stopPullDownRefresh())
+    // Not enabled (no persona yet): nothing to load, and the reload would never settle.
+    if (!enabled) return void Taro.stopPullDownRefresh()
+    void state.reload().finally(() => Taro.stopPullDownRefresh())
   })
   return state
 }

@@ -5,18 +5,7 @@
 import type { Me } from '@contracts/me'
 import type { Overview, WorkKey } from '@contracts/overview'
 import type { RouteName } from '@/services/routes'
-
-// Times in Asia/Shanghai (UTC+8, no daylight saving) whatever the phone's zone.
-const WEEKDAYS = '日一二三四五六'
-const wall = (t: string | number) => new Date((typeof t === 'number' ? t : Date.parse(t)) + 8 * 3600_000)
-const wallDay = (t: string | number) => wall(t).toISOString().slice(0, 10)
-const dayOf = (t: string) => `${wall(t).getUTCMonth() + 1}月${wall(t).getUTCDate()}日`
-const timeOf = (t: string) => wall(t).toISOString().slice(11, 16)
-/** "5月12日 周二 14:00–16:00" (the end's day too when it differs). */
-const rangeLabel = (start: string, end: string) =>
-  `${dayOf(start)} 周${WEEKDAYS[wall(start).getUTCDay()]} ${timeOf(start)}–${wallDay(start) === wallDay(end) ? '' : `${dayOf(end)} `}${timeOf(end)}`
-/** 150 → "2.5" */
-const hours = (minutes: number) => String(Math.round((minutes / 60) * 10) / 10)
+import { hours, monthDay, rangeLabel, wallDay } from '@/services/time'
 
 /** Where a row leads: a page with its query, or a tab page with an intent (src/services/navigate.ts). */
 export type Target = { route: RouteName; query?: Record<string, string>; tab?: boolean }
@@ -106,7 +95,7 @@ export function noticeRows(o: Overview): Row[] {
   return o.now.latestNotices.map((n) => ({
     key: `notice-${n.noticeId}`,
     title: n.title,
-    desc: `${dayOf(n.publishedAt)}发布`,
+    desc: `${monthDay(n.publishedAt)}发布`,
     value: n.read ? undefined : '未读',
     alert: !n.read,
     target: { route: 'noticesDetail', query: { id: n.noticeId } }

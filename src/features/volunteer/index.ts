@@ -18,6 +18,7 @@ export { activityIdOfToken } from './token'
 export { needsRegistration, nextOf, openVolunteerJoin, returnAfterJoin } from './registration'
 export {
   isNetworkFailure,
+  QUEUE_FULL_MESSAGE,
   queueScan,
   queuedScans,
   rememberActivity,

@@ -2,12 +2,10 @@ import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { BigButton, PageContainer, Section } from '@/components'
-import { CareSwitch } from '@/features/overview'
-import { usersApi } from '@/features/privacy'
+import { CareSwitch, useOverview } from '@/features/overview'
 import { activitiesApi } from '@/features/volunteer'
 import { requestNoticeSubscription } from '@/features/notices'
 import { useRequirePersona } from '@/features/session'
-import { useCall } from '@/services/cloud'
 import { go } from '@/services/navigate'
 import { routes } from '@/services/routes'
 import '@/features/overview/overview.scss'
@@ -18,12 +16,12 @@ const toast = (title: string) => void Taro.showToast({ title, icon: 'none', dura
 /** 我的 → 消息设置: 关怀模式, reminders of important notices, appearing by name in the ranking. */
 export default function SettingsPage() {
   const hasPersona = useRequirePersona(routes.mineSettings)
-  // Whether I am a registered volunteer, and my ranking choice (个人信息与隐私 reads the same).
-  const mine = useCall(async () => (hasPersona ? usersApi.myData() : new Promise<never>(() => {})), [hasPersona])
+  // Whether I am a volunteer, and my ranking choice: users.overview (already in the main package).
+  const mine = useOverview(hasPersona)
   const [optIn, setOptIn] = useState<boolean>()
   const [busy, setBusy] = useState(false)
-  const volunteer = mine.data?.volunteer
-  const shown = optIn ?? volunteer?.rankingOptIn ?? false
+  const settings = mine.data?.settings
+  const shown = optIn ?? settings?.rankingOptIn ?? false
 
   const subscribe = () => {
     // Directly in the tap handler: WeChat shows the prompt only there.
@@ -64,7 +62,7 @@ export default function SettingsPage() {
         <Text className='ms-note'>微信规定：每同意一次，可以提醒您一次。报事和心愿的进展，在提交时会询问是否提醒。</Text>
       </Section>
       <Section title='志愿服务排行榜'>
-        {volunteer ? (
+        {settings?.volunteer ? (
           <View>
             <View className='ov-row' hoverClass='ov-row--pressed' data-testid='ranking-switch' aria-role='switch' aria-checked={shown} onClick={() => void toggleRanking()}>
               <View className='ov-row__main'>
@@ -82,7 +80,7 @@ export default function SettingsPage() {
             <View className='ov-link' onClick={() => void mine.reload()}>重新加载</View>
           </View>
         ) : (
-          <Text className='ms-note'>{mine.loading ? '正在加载…' : '您还没有登记为志愿者。第一次报名志愿活动时登记后，可以在这里设置。'}</Text>
+          <Text className='ms-note'>{settings ? '您还没有登记为志愿者。第一次报名志愿活动时登记后，可以在这里设置。' : '正在加载…'}</Text>
         )}
       </Section>
       <View className='ms-buttons'>

@@ -9,6 +9,7 @@ import { useCall } from '@/services/cloud'
 import { routes } from '@/services/routes'
 import '@/features/tickets/components/tickets.scss'
 import '../pages.scss'
+import './index.scss'
 
 type Kind = 'all' | 'ticket' | 'wish'
 
@@ -79,22 +80,24 @@ export default function DeedsPage() {
       </Section>
       {totals ? (
         <Section title='各社区'>
-          <View className='tp__table-row'>
-            <Text className='tp__table-name'>社区</Text>
-            <Text className='tp__table-cell'>合计</Text>
-            <Text className='tp__table-cell'>堵点</Text>
-            <Text className='tp__table-cell'>纠纷</Text>
-            <Text className='tp__table-cell'>实事</Text>
-          </View>
-          {totals.communities.map((c) => (
-            <View key={c.communityId} className='tp__table-row'>
-              <Text className='tp__table-name'>{c.communityName}</Text>
-              <Text className='tp__table-cell'>{c.problemsSolved}</Text>
-              <Text className='tp__table-cell'>{c.blockersSolved}</Text>
-              <Text className='tp__table-cell'>{c.disputesSettled}</Text>
-              <Text className='tp__table-cell'>{c.practicalDeeds}</Text>
+          <View className='tp-deeds'>
+            <View className='tp__table-row'>
+              <Text className='tp__table-name'>社区</Text>
+              <Text className='tp__table-cell'>合计</Text>
+              <Text className='tp__table-cell'>堵点</Text>
+              <Text className='tp__table-cell'>纠纷</Text>
+              <Text className='tp__table-cell'>实事</Text>
             </View>
-          ))}
+            {totals.communities.map((c) => (
+              <View key={c.communityId} className='tp__table-row'>
+                <Text className='tp__table-name'>{c.communityName}</Text>
+                <Text className='tp__table-cell'>{c.problemsSolved}</Text>
+                <Text className='tp__table-cell'>{c.blockersSolved}</Text>
+                <Text className='tp__table-cell'>{c.disputesSettled}</Text>
+                <Text className='tp__table-cell'>{c.practicalDeeds}</Text>
+              </View>
+            ))}
+          </View>
         </Section>
       ) : null}
       <Section title='办实事台账'>

@@ -38,7 +38,8 @@ const RESIDENT_FILTERS: { value: Status; label: string }[] = [
 export default function TicketsWorkPage() {
   const params = useRouter().params
   const asked = params.scope as Scope | undefined
-  const hasPersona = useRequirePersona(urlOf('ticketsWork', { scope: asked }))
+  // Back here after sign-in with both: 首页's 待办工单 opens on a scope and a status.
+  const hasPersona = useRequirePersona(urlOf('ticketsWork', { scope: asked, status: params.status }))
   const { me } = useMe({ enabled: hasPersona })
   const party = hasRole(me, 'property_staff') || hasRole(me, 'committee') || hasRole(me, 'staff') || hasRole(me, 'district_admin')
   const [scope, setScope] = useState<Scope>()

@@ -12,6 +12,7 @@ import {
   currentLocation,
   duration,
   isNetworkFailure,
+  QUEUE_FULL_MESSAGE,
   queuedScans,
   queueScan,
   rangeLabel,
@@ -24,7 +25,6 @@ import {
   useOfflineScans,
   type QueuedScan
 } from '@/features/volunteer'
-import { QUEUE_FULL_MESSAGE } from '@/features/volunteer/offlineScans'
 import { useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { urlOf } from '@/services/routes'

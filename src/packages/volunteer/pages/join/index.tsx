@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { BigButton, LoadingState, PageContainer, Section } from '@/components'
@@ -34,10 +34,21 @@ export default function VolunteerJoinPage() {
   const [problem, setProblem] = useState('')
   const [busy, setBusy] = useState(false)
   const [joined, setJoined] = useState<'new' | 'already'>()
+  // The automatic return after joining: a tap on 返回报名 first cancels it, so it runs once.
+  const returnTimer = useRef<ReturnType<typeof setTimeout>>()
+  const returned = useRef(false)
 
   useEffect(() => {
     if (knownName) setName(knownName)
   }, [knownName])
+  useEffect(() => () => clearTimeout(returnTimer.current), [])
+
+  const goBack = (to: string) => {
+    clearTimeout(returnTimer.current)
+    if (returned.current) return
+    returned.current = true
+    returnAfterJoin(to)
+  }
 
   if (!hasPersona || !me) return <PageContainer><LoadingState /></PageContainer>
   if (joined) {
@@ -47,7 +58,7 @@ export default function VolunteerJoinPage() {
           title={joined === 'already' ? '您已登记过' : '志愿者登记成功'}
           description={next ? '正在返回报名…' : '以后报名志愿活动不用再填；服务时长审核通过后会计入您的志愿服务记录。'}
         >
-          {next ? <BigButton onClick={() => returnAfterJoin(next)}>返回报名</BigButton> : <BigButton onClick={() => go('activities')}>去报名志愿活动</BigButton>}
+          {next ? <BigButton onClick={() => goBack(next)}>返回报名</BigButton> : <BigButton onClick={() => go('activities')}>去报名志愿活动</BigButton>}
         </SuccessState>
       </PageContainer>
     )
@@ -81,7 +92,7 @@ export default function VolunteerJoinPage() {
     }
     setJoined(reply.data.already ? 'already' : 'new')
     // Back to the sign-up it interrupted, which then goes on by itself.
-    if (next) setTimeout(() => returnAfterJoin(next), 900)
+    if (next) returnTimer.current = setTimeout(() => goBack(next), 900)
   }
 
   return (

@@ -4,7 +4,6 @@ import { useRouter } from '@tarojs/taro'
 import { BigButton, LoadingState, PageContainer, Section } from '@/components'
 import type { CheckResult } from '@contracts/activities'
 import type { Reply } from '@contracts/reply'
-import { QUEUE_FULL_MESSAGE } from '@/features/volunteer/offlineScans'
 import {
   activitiesApi,
   canScan,
@@ -12,6 +11,7 @@ import {
   CodeInput,
   duration,
   isNetworkFailure,
+  QUEUE_FULL_MESSAGE,
   queueScan,
   scanCode,
   sendQueuedScan,
