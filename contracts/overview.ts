@@ -14,15 +14,15 @@ export const overviewInput = z.object({})
 export const mineCountsSchema = z.object({
   /** Sign-ups (confirmed or waiting list) for activities that have not ended. */
   upcomingSignUps: z.number(),
-  /** Room bookings (pending or approved) that have not ended. */
+  /** Room bookings that have not ended and still hold their slot (centers.myBookings scope 'upcoming'). */
   upcomingBookings: z.number(),
-  /** My reports (三方联动) not yet closed. */
+  /** My reports (三方联动) not yet closed (tickets.list {scope: 'mine', status: 'unfinished'}). */
   openTickets: z.number(),
   /** My reports resolved and waiting for my confirmation and rating. */
   ticketsToConfirm: z.number(),
-  /** 微心愿 I posted that are not finished (pending review, open, claimed, done waiting for my confirmation). */
+  /** 微心愿 I posted that are not finished (wishes.list {scope: 'mine', status: 'unfinished'}). */
   openWishes: z.number(),
-  /** 微心愿 I claimed (party members) and have not completed. */
+  /** 微心愿 I claimed (party members) and have not completed (wishes.list {scope: 'claimed', status: 'claimed'}). */
   claimedWishes: z.number(),
   /** Verified service minutes (志愿服务时长). */
   verifiedMinutes: z.number(),
@@ -71,7 +71,7 @@ export const WORK_KEYS = [
    * (the work page's default), community staff all of their communities'; admin: {status: 'overdue'} everywhere.
    */
   'tickets',
-  /** 时长认定: service records of the staff's communities' activities waiting for verification (make-ups excluded). */
+  /** 时长认定: service records waiting for the caller's verification (activities.records without an activity; staff, admin). */
   'records',
   /** 补录复核: make-ups waiting for a second person (activities.pendingMakeUps; staff, admin). */
   'makeUps',
@@ -80,7 +80,15 @@ export const WORK_KEYS = [
 ] as const
 export type WorkKey = (typeof WORK_KEYS)[number]
 
-export const workItemSchema = z.object({ key: z.enum(WORK_KEYS), count: z.number() })
+export const workItemSchema = z.object({
+  key: z.enum(WORK_KEYS),
+  count: z.number(),
+  /**
+   * The filters of the list the count is of, as the page's query (e.g. tickets {scope: 'queue',
+   * status: 'overdue'}): the item opens its page with them, so the rule lives in the server only.
+   */
+  query: z.record(z.string(), z.string()).optional()
+})
 
 /** My newest 报到 (a registration superseded by a transfer, 'transferred', is never the one shown). */
 export const registrationStateSchema = z.object({

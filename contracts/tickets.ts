@@ -71,8 +71,11 @@ export const CLOSE_REASON_LABELS: Record<CloseReason, string> = {
   withdrawn: '居民已撤回'
 }
 
-/** Status filters of `list`: a status, or `open` (submitted + accepted), or `overdue` (open and past a deadline). */
-export const TICKET_FILTERS = [...TICKET_STATUSES, 'open', 'overdue'] as const
+/**
+ * Status filters of `list`: a status, or `open` (submitted + accepted), or `overdue` (open and past a
+ * deadline), or `unfinished` (not closed: open, and resolved until it auto-closes; 我的 → 我的报事).
+ */
+export const TICKET_FILTERS = [...TICKET_STATUSES, 'open', 'overdue', 'unfinished'] as const
 export type TicketFilter = (typeof TICKET_FILTERS)[number]
 
 /** Rules a resident meets; the server enforces the same numbers. */

@@ -41,6 +41,14 @@ export const WISH_STATUS_LABELS: Record<WishStatus, string> = {
   cancelled: '已取消'
 }
 
+/**
+ * Status filters of `list` (scopes mine, claimed, community): a status, or `unfinished` — not yet
+ * done: pending review, open, claimed, or completed and waiting for the resident's confirmation.
+ */
+export const UNFINISHED_WISH_STATUSES: readonly WishStatus[] = ['pending', 'open', 'claimed', 'completed']
+export const WISH_FILTERS = [...WISH_STATUSES, 'unfinished'] as const
+export type WishFilter = (typeof WISH_FILTERS)[number]
+
 /** minutesMax matches the volunteer capability's cap on hours from one wish (8 h). */
 export const WISH_LIMITS = { perDay: 3, titleMax: 40, descriptionMax: 300, minutesMin: 10, minutesMax: 480 } as const
 
@@ -68,7 +76,7 @@ export const wishesListInput = pageInputSchema.extend({
    */
   /** Default: `open` for a party member, `mine` for everyone else. */
   scope: z.enum(['open', 'mine', 'claimed', 'community', 'review']).optional(),
-  status: z.enum(WISH_STATUSES).optional(),
+  status: z.enum(WISH_FILTERS).optional(),
   communityId: idSchema.optional()
 })
 

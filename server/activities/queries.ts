@@ -17,6 +17,9 @@ import { closeOpenRecordsOfActivity } from './records'
 
 type ListInput = z.output<typeof listInput>
 
+/** Sign-ups that hold a place or a waiting-list entry: `list` with `mine` (我报名的), users.overview. */
+export const HELD_SIGNUP_STATUSES = ['confirmed', 'waiting'] as const
+
 export async function listActivities(caller: Caller, input: ListInput): Promise<Page<ActivitySummary>> {
   const _ = db().command
   const now = clock.date()
@@ -39,7 +42,7 @@ export async function listActivities(caller: Caller, input: ListInput): Promise<
     // The caller's sign-ups first (confirmed or waiting), then the activities among them.
     const mine = await db()
       .collection(SIGNUPS)
-      .where({ openid: caller.openid, status: _.in(['confirmed', 'waiting']) })
+      .where({ openid: caller.openid, status: _.in([...HELD_SIGNUP_STATUSES]) })
       .field({ activityId: true })
       .limit(1000)
       .get()

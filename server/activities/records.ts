@@ -292,7 +292,7 @@ export function pendingRecordsWhere(caller: Caller, organisers?: Map<string, str
 }
 
 /** The staff of each community (for the district admin's share of pendingRecordsWhere): one query. */
-async function organisersByCommunity(): Promise<Map<string, string[]>> {
+export async function organisersByCommunity(): Promise<Map<string, string[]>> {
   // A district has far fewer than 1,000 community staff accounts.
   const res = await db().collection('users').where({ roles: 'staff' }).field({ _id: true, scopes: true }).limit(1000).get()
   const map = new Map<string, string[]>()

@@ -12,26 +12,45 @@ import { AppError } from '../core/errors'
 import { inCommunities, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
-import { iso } from './calendar'
+import { iso, MINUTE } from './calendar'
 import { sweep } from './lifecycle'
 import { COLL, toBookingView, type BookingDoc } from './model'
 import { loadSettings, suspensionOf } from './store'
 
+/** Booking statuses that hold a slot or were used (the rest ended it: contracts/centers.ts BOOKING_STATUSES). */
+export const UPCOMING_BOOKING_STATUSES = ['pending', 'confirmed', 'checked_in'] as const
+
+/**
+ * 我的预约 即将开始 (`myBookings` scope 'upcoming'; users.overview counts it and shows its first):
+ * not yet ended and still holding or used — as the sweep (lifecycle.ts) leaves them, decided by time
+ * alone, so a count without the sweep agrees: a pending booking whose start passed has expired, a
+ * confirmed one not checked in within `checkInMinutes` of its start is a no-show.
+ */
+export function upcomingWhere(openid: string, now: Date, checkInMinutes: number): object {
+  const _ = db().command
+  return _.and([
+    { openid, end: _.gt(now) },
+    _.or([
+      { status: 'checked_in' },
+      { status: 'pending', start: _.gt(now) },
+      { status: 'confirmed', start: _.gt(new Date(now.getTime() - checkInMinutes * MINUTE)) }
+    ])
+  ])
+}
+
 export async function myBookings(input: z.infer<typeof myBookingsInput>, caller: Caller): Promise<Page<BookingView> & { suspendedUntil?: string }> {
-  await sweep({ openid: caller.openid })
+  const [, settings] = await Promise.all([sweep({ openid: caller.openid }), loadSettings()])
   const _ = db().command
   const now = clock.date()
-  // Upcoming: not yet ended and still holding or used (pending, confirmed, checked in). Past: ended,
-  // or closed without taking place (cancelled, rejected, expired, no-show).
+  // Past: ended, or closed without taking place (cancelled, rejected, expired, no-show).
   const query =
     input.scope === 'upcoming'
-      ? { openid: caller.openid, end: _.gt(now), status: _.in(['pending', 'confirmed', 'checked_in']) }
+      ? upcomingWhere(caller.openid, now, settings.checkInMinutes)
       : input.scope === 'past'
         ? _.and([{ openid: caller.openid }, _.or([{ end: _.lte(now) }, { status: _.in(['cancelled', 'rejected', 'expired', 'no_show']) }])])
         : { openid: caller.openid }
   const order: 'asc' | 'desc' = input.scope === 'upcoming' ? 'asc' : 'desc'
-  const settingsRead = loadSettings()
-  const [{ total }, res, settings, suspendedUntil] = await Promise.all([
+  const [{ total }, res, suspendedUntil] = await Promise.all([
     db().collection(COLL.bookings).where(query).count(),
     db()
       .collection(COLL.bookings)
@@ -40,8 +59,7 @@ export async function myBookings(input: z.infer<typeof myBookingsInput>, caller:
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
       .get(),
-    settingsRead,
-    suspensionOf(caller.openid, settingsRead)
+    suspensionOf(caller.openid, settings)
   ])
   return {
     items: (res.data as BookingDoc[]).map((b) => toBookingView(b, caller, { checkInMinutes: settings.checkInMinutes })),

@@ -6,7 +6,7 @@ import { db } from '../core/db'
 import { AppError } from '../core/errors'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { escapeRegExp, NOTICES, READS, readId, visibleWhere, type NoticeRecord } from './model'
+import { escapeRegExp, NOTICES, READS, readId, readIdExpression, visibleWhere, type NoticeRecord } from './model'
 import { dispatchDuePushes, hasDuePushes } from './push'
 import { toSummary } from './view'
 
@@ -132,32 +132,43 @@ async function manageList(input: ListInput, caller: Caller): Promise<Page<Notice
   }
 }
 
+/** How many notices of the newest meant for me the unread count considers. */
+const INBOX_WINDOW = 1000
+
+export interface InboxNotice {
+  noticeId: string
+  title: string
+  publishAt: Date
+  read: boolean
+}
+
+/**
+ * The notices meant for me and visible now (the newest 1,000): how many I have not opened and, with
+ * `shown`, the newest `shown` of them, unread first. One aggregate (each notice's read looked up by
+ * its readId); `unreadCount` and users.overview (首页, 我的 → 通知公告) both count with it.
+ */
+export async function inbox(caller: Caller, now: Date, shown = 0): Promise<{ unread: number; latest: InboxNotice[] }> {
+  const $ = db().command.aggregate
+  let query = db()
+    .collection(NOTICES)
+    .aggregate()
+    .match(visibleWhere(caller, now))
+    .sort({ publishAt: -1, _id: -1 })
+    .limit(INBOX_WINDOW)
+    .addFields({ readKey: readIdExpression(caller.openid) })
+    .lookup({ from: READS, localField: 'readKey', foreignField: '_id', as: 'reads' })
+    // Two groups at most: not opened (0) and opened (1; a read's _id is unique per notice and reader).
+    .group({ _id: $.size('$reads'), n: $.sum(1), ...(shown ? { notices: $.push({ noticeId: '$_id', title: '$title', publishAt: '$publishAt' }) } : {}) })
+  if (shown) query = query.project({ n: true, notices: $.slice(['$notices', shown]) })
+  const groups = (await query.end()).list as { _id: number; n: number; notices?: Omit<InboxNotice, 'read'>[] }[]
+  const unread = groups.find((g) => g._id === 0)
+  const read = groups.find((g) => g._id !== 0)
+  const latest = [...(unread?.notices ?? []).map((n) => ({ ...n, read: false })), ...(read?.notices ?? []).map((n) => ({ ...n, read: true }))]
+  return { unread: unread?.n ?? 0, latest: latest.slice(0, shown) }
+}
+
 /** How many notices meant for me and visible now I have not opened (the newest 1,000 are considered). */
 export async function unreadCount(caller: Caller): Promise<{ count: number }> {
   await sendDuePushes()
-  const now = clock.date()
-  const _ = db().command
-  const ref = db().collection(NOTICES)
-  const ids: string[] = []
-  for (let page = 0; page < 10; page++) {
-    const res = await ref
-      .where(visibleWhere(caller, now))
-      .orderBy('publishAt', 'desc')
-      .skip(page * 100)
-      .limit(100)
-      .field({ _id: true })
-      .get()
-    ids.push(...(res.data as { _id: string }[]).map((n) => n._id))
-    if (res.data.length < 100) break
-  }
-  if (ids.length === 0) return { count: 0 }
-  let read = 0
-  for (let i = 0; i < ids.length; i += 100) {
-    const res = await db()
-      .collection(READS)
-      .where({ _id: _.in(ids.slice(i, i + 100).map((id) => readId(id, caller.openid))) })
-      .count()
-    read += res.total
-  }
-  return { count: ids.length - read }
+  return { count: (await inbox(caller, clock.date())).unread }
 }

@@ -111,6 +111,9 @@ export interface ReadRecord {
 
 export const readId = (noticeId: string, openid: string) => `${noticeId}:${openid}`
 
+/** readId of the notice in an aggregation stage (its `_id`) and this reader, for a `lookup` of READS. */
+export const readIdExpression = (openid: string) => db().command.aggregate.concat(['$_id', readId('', openid)])
+
 /** The places a user belongs to, as audience keys: always 'district', then what their profile knows. */
 export function placeKeysOf(caller: Pick<Caller, 'user'>): string[] {
   const profile = caller.user?.profile ?? {}

@@ -8,7 +8,7 @@ import { hasRole, isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { getById } from '../core/records'
 import { applyPending } from './deadlines'
-import { pendingWork, type TicketRecord } from './model'
+import { autoCloseMs, OPEN_STATUSES, pendingWork, type TicketRecord } from './model'
 import { detailOf, namesFor, photoViews, summaryOf } from './view'
 
 type Input = z.infer<typeof ticketsListInput>
@@ -31,11 +31,13 @@ export function queueScope(caller: Caller, leadOnly: boolean): Record<string, un
   return clauses.length === 1 ? clauses[0] : _.or(clauses)
 }
 
-/** The status filter: 'open' not yet resolved, 'overdue' past a deadline (null: any status). */
+/** The status filter: 'open' not yet resolved, 'overdue' past a deadline, 'unfinished' not closed (null: any status). */
 export function statusCondition(status: Input['status'], now: Date): Record<string, unknown> | null {
   const _ = db().command
   if (!status) return null
-  if (status === 'open') return { status: _.in(['submitted', 'accepted']) }
+  if (status === 'open') return { status: _.in(OPEN_STATUSES) }
+  // Not closed, as a read leaves it: a resolved report auto-closes `autoCloseMs` after resolution.
+  if (status === 'unfinished') return _.or([{ status: _.in(OPEN_STATUSES) }, { status: 'resolved', resolvedAt: _.gt(new Date(now.getTime() - autoCloseMs())) }])
   if (status === 'overdue')
     return _.or([
       { status: 'submitted', acceptBy: _.lt(now) },

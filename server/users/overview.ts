@@ -1,27 +1,33 @@
 /**
  * `users.overview`: 首页 ("what needs me now") and 我的 ("my things", with counts) in one call.
  *
- * Every figure is a count or an aggregate in the database, with the condition of the list page the
- * figure opens (named at each one), so a number always equals what that page lists: the work queues
- * use the list modules' own condition builders, and tests/functions/overview.test.ts checks every
- * figure against the list action's own `total`.
+ * Every figure is a count or an aggregate in the database with the condition of the list page the
+ * figure opens — built by the list modules' own functions (named at each one), so a number always
+ * equals what that page lists; tests/functions/overview.test.ts checks every figure against the
+ * list action's own `total`. A work item carries the filters it counts with (`query`), and 首页 opens
+ * its page with them.
  *
  * Round trips: one wave after the caller lookup, all in parallel — per collection of the person's
  * own things one query (an aggregate where one collection gives several figures, with `lookup`
- * for the names it shows), plus one `count()` per work queue of the caller's roles. Nothing waits
- * for another read (see `overview` below for the list).
+ * for the names it shows), plus one `count()` per work queue of the caller's roles. Two chains of
+ * two: the bookings need the centres' check-in grace first, the district admin's 时长认定 the list of
+ * community staff (see `overview` below).
  *
  * Reads only: unlike the list pages it does not run their lazy upkeep (closing ended activities'
- * open records, auto-closing resolved reports, the bookings' no-show sweep, due notice pushes); it
- * counts as those pages will show after it, where the upkeep decides by time alone (auto-close).
+ * open records, auto-closing resolved reports, the bookings' sweep, due notice pushes); where that
+ * upkeep decides by time alone (auto-close, the bookings' expiry and no-shows), the shared conditions
+ * count what those pages will show after it.
  */
 import { WORK_KEYS, type MineCounts, type Overview, type WorkKey } from '../../contracts/overview'
 import { VERIFIED_STATUSES } from '../../contracts/activities'
 import { TICKET_CATEGORY_LABELS, type TicketCategory } from '../../contracts/tickets'
+import { UNFINISHED_WISH_STATUSES } from '../../contracts/wishes'
 import { pendingMakeUpsWhere } from '../activities/makeUps'
-import { pendingRecordsWhere } from '../activities/records'
+import { HELD_SIGNUP_STATUSES } from '../activities/queries'
+import { organisersByCommunity, pendingRecordsWhere } from '../activities/records'
 import { ACTIVITIES, RECORDS, SIGNUPS, CERTIFICATES, VOLUNTEERS, type VolunteerDoc } from '../activities/model'
-import { communitiesWhere as bookingsScope, filtersWhere as bookingsFilters } from '../centers/bookings'
+import { communitiesWhere as bookingsScope, filtersWhere as bookingsFilters, upcomingWhere as upcomingBookingsWhere } from '../centers/bookings'
+import { loadSettings as loadCenterSettings } from '../centers/store'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { hasRole, isDistrictAdmin, managedCommunities } from '../core/guard'
@@ -29,22 +35,13 @@ import type { Caller } from '../core/identity'
 import { findById } from '../core/records'
 import { REGISTRATIONS } from '../members/model'
 import { whereOf as registrationsWhere } from '../members/scope'
-import { NOTICES, READS, visibleWhere } from '../notices/model'
+import { inbox } from '../notices/list'
 import { TEAM_MEMBERS } from '../teams/teams'
 import { queueScope, statusCondition } from '../tickets/list'
-import { autoCloseMs, OPEN_STATUSES } from '../tickets/model'
-import { staffWhere as wishesStaffWhere } from '../wishes/actions'
+import { staffWhere as wishesStaffWhere, statusWhere as wishStatusWhere } from '../wishes/actions'
 
 type Doc = Record<string, any>
 
-/** Bookings that have not ended and still hold their slot (centers `myBookings` scope 'upcoming'). */
-const UPCOMING_BOOKING_STATUSES = ['pending', 'confirmed', 'checked_in']
-/** Sign-ups that hold a place or a waiting-list entry (activities `list` with `mine`). */
-const HELD_SIGNUP_STATUSES = ['confirmed', 'waiting']
-/** 我的心愿 not finished: waiting for review, published, claimed, done and waiting for my confirmation. */
-const UNFINISHED_WISH_STATUSES = ['pending', 'open', 'claimed', 'completed']
-/** `notices.unreadCount` considers the newest 1,000 notices meant for me; so does this. */
-const NOTICE_WINDOW = 1000
 const SHOWN_TICKETS = 3
 const SHOWN_NOTICES = 3
 
@@ -68,7 +65,7 @@ function signUpsQuery(openid: string, now: Date): Promise<Doc[]> {
   return db()
     .collection(SIGNUPS)
     .aggregate()
-    .match({ openid, status: _.in(HELD_SIGNUP_STATUSES) })
+    .match({ openid, status: _.in([...HELD_SIGNUP_STATUSES]) })
     .lookup({ from: ACTIVITIES, localField: 'activityId', foreignField: '_id', as: 'activity' })
     .unwind('$activity')
     // activities `list` {mine: true, when: 'upcoming'}: published (not cancelled) and not ended.
@@ -93,14 +90,17 @@ function signUpsQuery(openid: string, now: Date): Promise<Doc[]> {
     .then(listOf)
 }
 
-/** My bookings that have not ended (centers `myBookings` scope 'upcoming'), soonest first. */
-function bookingsQuery(openid: string, now: Date): Promise<Doc[]> {
-  const _ = db().command
-  const $ = _.aggregate
+/**
+ * 我的预约 即将开始 (centers `myBookings` scope 'upcoming', with its condition), soonest first. The
+ * condition needs the check-in grace: the centres' settings are read first.
+ */
+async function bookingsQuery(openid: string, now: Date): Promise<Doc[]> {
+  const $ = db().command.aggregate
+  const settings = await loadCenterSettings()
   return db()
     .collection('bookings')
     .aggregate()
-    .match({ openid, end: _.gt(now), status: _.in(UPCOMING_BOOKING_STATUSES) })
+    .match(upcomingBookingsWhere(openid, now, settings.checkInMinutes))
     .sort({ start: 1, _id: 1 })
     .group({
       _id: null,
@@ -117,34 +117,41 @@ function bookingsQuery(openid: string, now: Date): Promise<Doc[]> {
 }
 
 /**
- * My reports not closed, by status; a resolved one waits for my confirmation until it auto-closes
- * (tickets/model.ts pendingWork: `resolvedAt + autoClose <= now` closes it on the next read).
+ * 我的报事 not closed (tickets `list` {scope: 'mine', status: 'unfinished'}), by status; with the
+ * oldest resolved ones waiting for my confirmation (首页 shows three).
  */
-function myTicketsQuery(openid: string, confirmAfter: Date): Promise<Doc[]> {
+function myTicketsQuery(openid: string, now: Date): Promise<Doc[]> {
   const _ = db().command
   const $ = _.aggregate
   return db()
     .collection('tickets')
     .aggregate()
-    .match({ reporterOpenid: openid, status: _.in([...OPEN_STATUSES, 'resolved']) })
-    .group({ _id: { status: '$status', live: $.gt(['$resolvedAt', confirmAfter]) }, n: $.sum(1) })
-    .limit(10)
+    .match(_.and([{ reporterOpenid: openid }, statusCondition('unfinished', now)!]))
+    .sort({ resolvedAt: 1, _id: 1 })
+    .group({ _id: '$status', n: $.sum(1), oldest: $.push({ _id: '$_id', category: '$category', description: '$description', resolvedAt: '$resolvedAt' }) })
+    .project({ n: true, oldest: $.slice(['$oldest', SHOWN_TICKETS]) })
     .end()
     .then(listOf)
 }
 
-const toConfirmWhere = (openid: string, confirmAfter: Date) => ({ reporterOpenid: openid, status: 'resolved', resolvedAt: db().command.gt(confirmAfter) })
-
-/** My 微心愿 (posted) and the ones I claimed (wishes `list` scopes 'mine' and 'claimed'), by status. */
+/**
+ * 我的心愿 and 我认领的心愿 with the filters they open (wishes `list` {scope: 'mine', status:
+ * 'unfinished'} and {scope: 'claimed', status: 'claimed'}), one aggregate: which of the two each is.
+ */
 function wishesQuery(openid: string): Promise<Doc[]> {
   const _ = db().command
   const $ = _.aggregate
   return db()
     .collection('wishes')
     .aggregate()
-    .match(_.or([{ residentOpenid: openid }, { memberOpenid: openid }]))
-    .group({ _id: { posted: $.eq(['$residentOpenid', openid]), claimed: $.eq(['$memberOpenid', openid]), status: '$status' }, n: $.sum(1) })
-    .limit(100)
+    .match(_.or([{ residentOpenid: openid, status: wishStatusWhere('unfinished') }, { memberOpenid: openid, status: wishStatusWhere('claimed') }]))
+    .group({
+      _id: {
+        posted: $.and([$.eq(['$residentOpenid', openid]), $.in(['$status', [...UNFINISHED_WISH_STATUSES]])]),
+        claimed: $.and([$.eq(['$memberOpenid', openid]), $.eq(['$status', 'claimed'])])
+      },
+      n: $.sum(1)
+    })
     .end()
     .then(listOf)
 }
@@ -158,24 +165,6 @@ function minutesQuery(openid: string): Promise<Doc[]> {
     .aggregate()
     .match({ openid, status: _.in([...VERIFIED_STATUSES]), verifiedBy: _.neq(openid) })
     .group({ _id: null, minutes: $.sum('$verifiedMinutes') })
-    .end()
-    .then(listOf)
-}
-
-/** The newest notices meant for me (notices `list`), each with whether I opened it. */
-function noticesQuery(caller: Caller, now: Date): Promise<Doc[]> {
-  const $ = db().command.aggregate
-  return db()
-    .collection(NOTICES)
-    .aggregate()
-    .match(visibleWhere(caller, now))
-    .sort({ publishAt: -1, _id: -1 })
-    .limit(NOTICE_WINDOW)
-    .project({ title: true, publishAt: true })
-    // noticeReads/<noticeId>:<openid> (notices/model.ts readId): at most one per notice.
-    .addFields({ readKey: $.concat(['$_id', `:${caller.openid}`]) })
-    .lookup({ from: READS, localField: 'readKey', foreignField: '_id', as: 'reads' })
-    .project({ title: true, publishAt: true, read: $.size('$reads') })
     .end()
     .then(listOf)
 }
@@ -197,118 +186,109 @@ function registrationQuery(openid: string): Promise<Doc[]> {
 
 // ------------------------------------------------------------------ work queues
 
+interface Queue {
+  collection: string
+  /** The list's condition (a promise where it needs a read first). */
+  where: object | Promise<object>
+  /** The list's filters, as its page's query: the item opens its page with them. */
+  query?: Record<string, string>
+}
+
 /**
- * The conditions of the list each queue's item opens, for the caller's roles (null: not theirs).
+ * The conditions of the list each queue's item opens, for the caller's roles (absent: not theirs).
  * Each is the list action's own condition with the filters the page opens with.
  */
-export function workQueues(caller: Caller, now: Date): Partial<Record<WorkKey, { collection: string; where: object }>> {
+function workQueues(caller: Caller, now: Date): Partial<Record<WorkKey, Queue>> {
   const admin = isDistrictAdmin(caller)
   const managed = managedCommunities(caller)
   // Staff of at least one community (a staff role without communities has no queue: the lists refuse).
   const staff = hasRole(caller, 'staff') && caller.scopes.communityIds.length > 0
-  const queues: Partial<Record<WorkKey, { collection: string; where: object }>> = {}
+  const queues: Partial<Record<WorkKey, Queue>> = {}
 
   // members `list` {status: 'pending'} (报到审核): staff their communities, the district admin all.
-  if (admin || staff) queues.registrations = { collection: REGISTRATIONS, where: registrationsWhere(managed, { status: 'pending' }) }
+  if (admin || staff) queues.registrations = { collection: REGISTRATIONS, where: registrationsWhere(managed, { status: 'pending' }), query: { status: 'pending' } }
 
   // centers `bookings` {status: 'pending'} (预约审核) without a centre: the staff's communities.
-  if (staff) queues.bookings = { collection: 'bookings', where: { ...bookingsScope(managed), ...bookingsFilters({ status: 'pending' }) } }
+  if (staff) queues.bookings = { collection: 'bookings', where: { ...bookingsScope(managed), ...bookingsFilters({ status: 'pending' }) }, query: { status: 'pending' } }
 
-  // tickets `list` {scope: 'queue', status: 'open' | 'overdue', leadOnly}: the district admin follows
+  // tickets `list` {scope: 'queue', status, leadOnly}: the district admin (also when staff) follows
   // overdue ones everywhere; the parties their open ones — property and committee where they lead
-  // (the page's default), community staff all of theirs.
-  const tickets = ticketQueue(caller, now)
-  if (tickets) queues.tickets = { collection: 'tickets', where: tickets }
+  // (the work page's default), community staff all of theirs.
+  const scope = queueScope(caller, hasRole(caller, 'property_staff') || hasRole(caller, 'committee'))
+  if (scope) {
+    const status = admin ? 'overdue' : 'open'
+    // As the list combines them: the scope (`{}` for the district admin) and the status.
+    queues.tickets = { collection: 'tickets', where: db().command.and([scope, statusCondition(status, now)!]), query: { scope: 'queue', status } }
+  }
 
-  // activities `records` without an activity (待认定时长): what the staff may verify in their
-  // communities (make-ups have their own queue below). The district admin's share needs the list of
-  // community staff first, a second wave: the admin finds it on the page, not on 首页.
-  const records = staff ? pendingRecordsWhere({ ...caller, roles: caller.roles.filter((r) => r !== 'district_admin') }) : null
-  if (records) queues.records = { collection: RECORDS, where: records }
+  // activities `records` without an activity (待认定时长): what the caller may verify (make-ups have
+  // their own queue below); the district admin's share reads the community staff first, as the list does.
+  const records = admin ? organisersByCommunity().then((organisers) => pendingRecordsWhere(caller, organisers)) : staff ? pendingRecordsWhere(caller) : null
+  if (records) queues.records = { collection: RECORDS, where: records as object | Promise<object> }
 
   // activities `pendingMakeUps`: four eyes — never what the caller entered nor their own hours.
   if (admin || staff) queues.makeUps = { collection: RECORDS, where: pendingMakeUpsWhere(caller.openid, managed) }
 
   // wishes `list` {scope: 'review'} (心愿审核): pending wishes of the staff's communities.
-  if (staff) queues.wishReviews = { collection: 'wishes', where: wishesStaffWhere(managed, true) }
+  if (staff) queues.wishReviews = { collection: 'wishes', where: wishesStaffWhere(managed, true), query: { scope: 'review' } }
   return queues
-}
-
-function ticketQueue(caller: Caller, now: Date): object | null {
-  // The work page starts with leadOnly for property staff and committee members, not for community staff.
-  const scope = queueScope(caller, hasRole(caller, 'property_staff') || hasRole(caller, 'committee'))
-  if (!scope) return null
-  // As the list combines them: the scope (`{}` for the district admin) and the status.
-  return db().command.and([scope, statusCondition(isDistrictAdmin(caller) ? 'overdue' : 'open', now)!])
 }
 
 // ------------------------------------------------------------------ the action
 
 /**
- * One wave, in parallel: sign-ups (aggregate with the activity and its record), bookings
- * (aggregate), my reports (aggregate by status) and the three to confirm, wishes (aggregate),
- * verified minutes (aggregate), certificates and teams (counts), notices with my reads (aggregate),
- * the newest 报到 (aggregate with its community) — 10 — plus one count per work queue (0–6), and
- * for a volunteer their volunteer record (the ranking choice lives there, not on the `users`
- * document the caller came with; in the same wave, so no longer to wait).
+ * One wave, in parallel: sign-ups (aggregate with the activity and its record), bookings (the
+ * centres' settings, then an aggregate), my reports (aggregate by status, with the oldest to
+ * confirm), wishes (aggregate), verified minutes (aggregate), certificates and teams (counts),
+ * notices with my reads (aggregate), the newest 报到 (aggregate with its community) — 10 — plus one
+ * count per work queue (0–6; the district admin's 时长认定 after the community staff, +1), and for a
+ * volunteer their volunteer record (the ranking choice lives there, not on the `users` document the
+ * caller came with; in the same wave, so no longer to wait).
  */
 export async function overview(caller: Caller): Promise<Overview> {
   const openid = caller.openid
   const now = clock.date()
-  const confirmAfter = new Date(now.getTime() - autoCloseMs())
   const found = workQueues(caller, now)
   const queues = WORK_KEYS.filter((key) => found[key]).map((key) => [key, found[key]!] as const)
   // As signing up decides (activities/signups.ts): a party member, or 志愿者实名登记 done.
   const volunteer = caller.roles.includes('member') || Boolean(caller.user?.volunteerSince)
 
-  const [signUps, bookings, myTickets, toConfirm, wishes, minutes, certificates, teams, notices, registration, queueCounts, volunteerDoc] = await Promise.all([
+  const [signUps, bookings, myTickets, wishes, minutes, certificates, teams, notices, registration, queueCounts, volunteerDoc] = await Promise.all([
     signUpsQuery(openid, now),
     bookingsQuery(openid, now),
-    myTicketsQuery(openid, confirmAfter),
-    db()
-      .collection('tickets')
-      .where(toConfirmWhere(openid, confirmAfter))
-      .orderBy('resolvedAt', 'asc')
-      .orderBy('_id', 'asc')
-      .limit(SHOWN_TICKETS)
-      .field({ category: true, description: true, resolvedAt: true })
-      .get()
-      .then((res) => res.data as Doc[]),
+    myTicketsQuery(openid, now),
     wishesQuery(openid),
     minutesQuery(openid),
     db().collection(CERTIFICATES).where({ openid }).count().then(totalOf),
     // teams `myTeams`: active memberships.
     db().collection(TEAM_MEMBERS).where({ openid, status: 'active' }).count().then(totalOf),
-    noticesQuery(caller, now),
+    // notices `unreadCount` and the newest (notices `list`), unread first.
+    inbox(caller, now, SHOWN_NOTICES),
     registrationQuery(openid),
-    Promise.all(queues.map(([, q]) => db().collection(q.collection).where(q.where).count().then(totalOf))),
+    Promise.all(queues.map(async ([, q]) => totalOf(await db().collection(q.collection).where(await q.where).count()))),
     volunteer ? findById<VolunteerDoc>(VOLUNTEERS, openid) : Promise.resolve(null)
   ])
 
-  const ticketCount = (match: (status: string, live: boolean) => boolean) =>
-    myTickets.filter((g) => match(g._id.status, g._id.live === true)).reduce((n, g) => n + g.n, 0)
-  const wishCount = (match: (g: { posted: boolean; claimed: boolean; status: string }) => boolean) =>
-    wishes.filter((g) => match(g._id)).reduce((n, g) => n + g.n, 0)
-  const unread = notices.filter((n) => !n.read)
+  const resolved = myTickets.find((g) => g._id === 'resolved')
+  const wishCount = (which: 'posted' | 'claimed') => wishes.filter((g) => g._id[which] === true).reduce((n, g) => n + g.n, 0)
 
   const mine: MineCounts = {
     upcomingSignUps: signUps[0]?.n ?? 0,
     upcomingBookings: bookings[0]?.n ?? 0,
     // Not closed: open, and resolved ones until they auto-close.
-    openTickets: ticketCount((status, live) => status !== 'resolved' || live),
-    ticketsToConfirm: ticketCount((status, live) => status === 'resolved' && live),
-    openWishes: wishCount((g) => g.posted && UNFINISHED_WISH_STATUSES.includes(g.status)),
-    claimedWishes: wishCount((g) => g.claimed && g.status === 'claimed'),
+    openTickets: myTickets.reduce((n, g) => n + g.n, 0),
+    ticketsToConfirm: resolved?.n ?? 0,
+    openWishes: wishCount('posted'),
+    claimedWishes: wishCount('claimed'),
     verifiedMinutes: minutes[0]?.minutes ?? 0,
     certificates,
     teams,
-    unreadNotices: unread.length
+    unreadNotices: notices.unread
   }
 
   const next = signUps[0]
   const booking = bookings[0]
   const reg = registration[0]
-  const latest = [...unread, ...notices.filter((n) => n.read)].slice(0, SHOWN_NOTICES)
   return {
     mine,
     settings: { rankingOptIn: volunteerDoc?.rankingOptIn === true, volunteer },
@@ -327,10 +307,10 @@ export async function overview(caller: Caller): Promise<Overview> {
       nextBooking: booking
         ? { bookingId: booking.bookingId, centerName: booking.centerName ?? '', roomName: booking.roomName ?? '', start: iso(booking.start), end: iso(booking.end), status: booking.status }
         : null,
-      ticketsToConfirm: toConfirm.map((t) => ({ ticketId: t._id, title: ticketTitle(t), ...(t.resolvedAt ? { resolvedAt: iso(t.resolvedAt) } : {}) })),
-      latestNotices: latest.map((n) => ({ noticeId: n._id, title: n.title, publishedAt: iso(n.publishAt), read: !!n.read }))
+      ticketsToConfirm: ((resolved?.oldest ?? []) as Doc[]).map((t) => ({ ticketId: t._id, title: ticketTitle(t), ...(t.resolvedAt ? { resolvedAt: iso(t.resolvedAt) } : {}) })),
+      latestNotices: notices.latest.map((n) => ({ noticeId: n.noticeId, title: n.title, publishedAt: iso(n.publishAt), read: n.read }))
     },
     registration: reg ? { status: reg.status, communityName: reg.community?.[0]?.name ?? '' } : null,
-    work: queues.map(([key], i) => ({ key, count: queueCounts[i] }))
+    work: queues.map(([key, q], i) => ({ key, count: queueCounts[i], ...(q.query ? { query: q.query } : {}) }))
   }
 }

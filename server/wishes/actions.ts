@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { Page } from '../../contracts/common'
 import {
+  UNFINISHED_WISH_STATUSES,
   WISH_LIMITS,
   WISH_STATUS_LABELS,
   type Wish,
+  type WishFilter,
   type WishStatus,
   type wishesCancelInput,
   type wishesCompleteInput,
@@ -224,6 +226,11 @@ export function staffWhere(communities: string[] | null, review: boolean): Recor
   }
 }
 
+/** The list's status filter (users.overview counts 我的心愿 and 我认领的心愿 with the same filters). */
+export function statusWhere(status: WishFilter): unknown {
+  return status === 'unfinished' ? db().command.in([...UNFINISHED_WISH_STATUSES]) : status
+}
+
 export async function listWishes(caller: Caller, input: z.infer<typeof wishesListInput>): Promise<Page<Wish>> {
   const where: Record<string, unknown> = {}
   const scope = input.scope ?? (hasRole(caller, 'member') ? 'open' : 'mine')
@@ -240,7 +247,7 @@ export async function listWishes(caller: Caller, input: z.infer<typeof wishesLis
     if (input.communityId && managed !== null && !managed.includes(input.communityId)) throw forbidden('仅本社区工作人员可以查看')
     Object.assign(where, staffWhere(input.communityId ? [input.communityId] : managed, scope === 'review'))
   }
-  if (input.status && scope !== 'open' && scope !== 'review') where.status = input.status
+  if (input.status && scope !== 'open' && scope !== 'review') where.status = statusWhere(input.status)
   const col = db().collection('wishes')
   // The review queue: oldest first, so nobody waits longest.
   const order = scope === 'review' ? 'asc' : 'desc'

@@ -71,6 +71,7 @@ test('a resident: 首页 shows what needs her; 我的 counts equal what 我的�
   const { total } = await app.cloud.ok<{ total: number }>('tickets', 'list', { scope: 'mine', status: 'unfinished' }, 'demo-resident')
   expect(total).toBe(o.mine.openTickets)
   if (total) await page.locator('.tk-count', { hasText: `共 ${total} 件` }).filter({ visible: true }).waitFor()
+  await page.waitForTimeout(500) // the page's slide-in
   await app.screenshot(page, 'everyday-2b-tickets-unfinished')
   await page.close()
 })

@@ -305,7 +305,7 @@ test('every page is readable in everyday use and in 关怀模式 at 320 px with 
         ([openid, care]) => {
           if (openid) localStorage.setItem('honglin.openid', openid as string)
           else localStorage.removeItem('honglin.openid')
-          if (care) localStorage.setItem('honglin.careMode', JSON.stringify({ data: true }))
+          if (care) localStorage.setItem('honglin.careMode', JSON.stringify({ data: 'on' }))
           else localStorage.removeItem('honglin.careMode')
         },
         [persona, setting.care] as const

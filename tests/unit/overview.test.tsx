@@ -101,11 +101,14 @@ describe('首页: what needs me now', () => {
     expect(needsMe(busy)).toBe(true)
   })
 
-  it('maps every work queue to its page', () => {
-    const all = workQueues(
-      (['registrations', 'bookings', 'tickets', 'records', 'makeUps', 'wishReviews'] as const).map((key, i) => ({ key, count: i })),
-      ME_FIXTURES['demo-staff']
-    )
+  it("maps every work queue to its page, opened on the server's query", () => {
+    const QUERIES: Partial<Record<string, Record<string, string>>> = {
+      registrations: { status: 'pending' },
+      bookings: { status: 'pending' },
+      tickets: { scope: 'queue', status: 'open' },
+      wishReviews: { scope: 'review' }
+    }
+    const all = workQueues((['registrations', 'bookings', 'tickets', 'records', 'makeUps', 'wishReviews'] as const).map((key, i) => ({ key, count: i, query: QUERIES[key] })))
     expect(all.map((q) => [q.label, q.target.route, q.count])).toEqual([
       ['报到审核', 'registerReview', 0],
       ['预约审核', 'centersBookingReview', 1],
@@ -114,10 +117,17 @@ describe('首页: what needs me now', () => {
       ['补录复核', 'volunteerMakeUps', 4],
       ['心愿审核', 'ticketsWishes', 5]
     ])
+    expect(all[2].target.query).toEqual({ scope: 'queue', status: 'open' })
     expect(all[5].target.query).toEqual({ scope: 'review' })
     // 待认定时长 across activities: the records page without an activity.
     expect(all[3].target).toEqual({ route: 'volunteerRecords' })
-    expect(workQueues([{ key: 'tickets', count: 1 }], ME_FIXTURES['demo-admin'])[0].label).toBe('超时工单')
+  })
+
+  it('opens 超时工单 when the server counts the overdue ones, whatever the roles (a district admin who is also staff)', () => {
+    const [admin] = workQueues([{ key: 'tickets', count: 1, query: { scope: 'queue', status: 'overdue' } }])
+    expect(admin).toMatchObject({ label: '超时工单', target: { route: 'ticketsWork', query: { scope: 'queue', status: 'overdue' } } })
+    const [staff] = workQueues([{ key: 'tickets', count: 1, query: { scope: 'queue', status: 'open' } }])
+    expect(staff.label).toBe('待办工单')
   })
 })
 
@@ -136,9 +146,11 @@ describe('我的: my things per persona', () => {
     const rows = Object.fromEntries(mineRows(ME_FIXTURES['demo-member'], busy).map((r) => [r.key, r]))
     expect(rows.signUps).toMatchObject({ value: '2', target: { route: 'activities', query: { when: 'mine' }, tab: true } })
     expect(rows.bookings).toMatchObject({ value: '1', target: { route: 'centersMine' } })
-    expect(rows.tickets).toMatchObject({ value: '3', alert: true, target: { route: 'ticketsWork', query: { scope: 'mine' } } })
+    // Each opens on the filter its count is of.
+    expect(rows.tickets).toMatchObject({ value: '3', alert: true, target: { route: 'ticketsWork', query: { scope: 'mine', status: 'unfinished' } } })
     expect(rows.tickets.desc).toContain('1 件')
-    expect(rows.claimed).toMatchObject({ value: '2', target: { route: 'ticketsWishes', query: { scope: 'claimed' } } })
+    expect(rows.wishes).toMatchObject({ value: '1', target: { route: 'ticketsWishes', query: { scope: 'mine', status: 'unfinished' } } })
+    expect(rows.claimed).toMatchObject({ value: '2', target: { route: 'ticketsWishes', query: { scope: 'claimed', status: 'claimed' } } })
     expect(rows.hours).toMatchObject({ value: '2.5 小时', target: { route: 'volunteerHours' } })
     expect(rows.teams).toMatchObject({ value: '1', target: { route: 'volunteerTeams', query: { mine: '1' } } })
     expect(rows.registration).toMatchObject({ value: '审核中', target: { route: 'registerMine' } })
@@ -197,13 +209,16 @@ describe('the pages', () => {
   })
 
   it('首页 of staff: queues with counts, each opening its page', async () => {
-    serve('demo-staff', overview({ work: [{ key: 'registrations', count: 2 }, { key: 'bookings', count: 1 }, { key: 'wishReviews', count: 0 }] }))
+    serve(
+      'demo-staff',
+      overview({ work: [{ key: 'registrations', count: 2, query: { status: 'pending' } }, { key: 'bookings', count: 1, query: { status: 'pending' } }, { key: 'wishReviews', count: 0, query: { scope: 'review' } }] })
+    )
     render(<HomePage />)
     const bookings = await screen.findByTestId('work-bookings')
     expect(bookings.textContent).toContain('1')
     expect(screen.queryByTestId('now-calm')).toBeNull()
     fireEvent.click(bookings)
-    expect(stub.navigateTo).toHaveBeenCalledWith({ url: '/packages/centers/pages/review/index' })
+    expect(stub.navigateTo).toHaveBeenCalledWith({ url: '/packages/centers/pages/review/index?status=pending' })
     fireEvent.click(screen.getByTestId('work-wishReviews'))
     expect(stub.navigateTo).toHaveBeenCalledWith({ url: '/packages/tickets/pages/wishes/index?scope=review' })
   })
@@ -238,7 +253,7 @@ describe('the pages', () => {
   })
 
   it('我的 of staff: the 工作 section and the 关怀模式 switch', async () => {
-    serve('demo-staff', overview({ work: [{ key: 'tickets', count: 4 }] }))
+    serve('demo-staff', overview({ work: [{ key: 'tickets', count: 4, query: { scope: 'queue', status: 'open' } }] }))
     render(<MinePage />)
     expect((await screen.findByTestId('work-tickets')).textContent).toContain('4')
     expect(screen.getByText('工作')).toBeTruthy()

@@ -21,14 +21,13 @@ export interface Row {
   target: Target
 }
 
-const WORK: Record<WorkKey, { label: string; target: Target }> = {
-  registrations: { label: '报到审核', target: { route: 'registerReview' } },
-  bookings: { label: '预约审核', target: { route: 'centersBookingReview' } },
-  // The page opens on the filter the count is of (未办结; the admin's 已超时, below).
-  tickets: { label: '待办工单', target: { route: 'ticketsWork', query: { scope: 'queue', status: 'open' } } },
-  records: { label: '时长认定', target: { route: 'volunteerRecords' } },
-  makeUps: { label: '补录复核', target: { route: 'volunteerMakeUps' } },
-  wishReviews: { label: '心愿审核', target: { route: 'ticketsWishes', query: { scope: 'review' } } }
+const WORK: Record<WorkKey, { label: string; route: RouteName }> = {
+  registrations: { label: '报到审核', route: 'registerReview' },
+  bookings: { label: '预约审核', route: 'centersBookingReview' },
+  tickets: { label: '待办工单', route: 'ticketsWork' },
+  records: { label: '时长认定', route: 'volunteerRecords' },
+  makeUps: { label: '补录复核', route: 'volunteerMakeUps' },
+  wishReviews: { label: '心愿审核', route: 'ticketsWishes' }
 }
 
 export interface WorkQueue {
@@ -38,15 +37,17 @@ export interface WorkQueue {
   target: Target
 }
 
-/** The caller's work queues in the server's order (only their roles' queues come back). */
-export function workQueues(work: Overview['work'], me?: Pick<Me, 'roles'>): WorkQueue[] {
-  // The district admin's ticket queue is the overdue ones across the district.
-  const adminOnly = me ? me.roles.includes('district_admin') && !me.roles.includes('staff') : false
+/**
+ * The caller's work queues in the server's order (only their roles' queues come back), each opening
+ * its page on the filters its count is of (the server's `query`: one rule, there).
+ */
+export function workQueues(work: Overview['work']): WorkQueue[] {
   return work.map((w) => ({
     key: w.key,
-    label: w.key === 'tickets' && adminOnly ? '超时工单' : WORK[w.key].label,
+    // The district admin's ticket queue is the overdue ones across the district.
+    label: w.key === 'tickets' && w.query?.status === 'overdue' ? '超时工单' : WORK[w.key].label,
     count: w.count,
-    target: w.key === 'tickets' && adminOnly ? { route: 'ticketsWork', query: { scope: 'queue', status: 'overdue' } } : WORK[w.key].target
+    target: w.query ? { route: WORK[w.key].route, query: w.query } : { route: WORK[w.key].route }
   }))
 }
 
@@ -124,11 +125,12 @@ export function mineRows(me: Pick<Me, 'roles' | 'profile'>, o: Overview): Row[] 
       desc: m.ticketsToConfirm ? `${m.ticketsToConfirm} 件已处理，等我确认评价` : '反映的问题和办理进度',
       value: count(m.openTickets),
       alert: m.ticketsToConfirm > 0,
-      target: { route: 'ticketsWork', query: { scope: 'mine' } }
+      // Opens on the filter the count is of (未办结: 办理中 and 待我评价).
+      target: { route: 'ticketsWork', query: { scope: 'mine', status: 'unfinished' } }
     },
-    { key: 'wishes', title: '我的心愿', desc: '我发布、还没完成的微心愿', value: count(m.openWishes), target: { route: 'ticketsWishes', query: { scope: 'mine' } } }
+    { key: 'wishes', title: '我的心愿', desc: '我发布、还没完成的微心愿', value: count(m.openWishes), target: { route: 'ticketsWishes', query: { scope: 'mine', status: 'unfinished' } } }
   ]
-  if (member) rows.push({ key: 'claimed', title: '我认领的心愿', desc: '帮邻居完成后计入服务时长', value: count(m.claimedWishes), target: { route: 'ticketsWishes', query: { scope: 'claimed' } } })
+  if (member) rows.push({ key: 'claimed', title: '我认领的心愿', desc: '帮邻居完成后计入服务时长', value: count(m.claimedWishes), target: { route: 'ticketsWishes', query: { scope: 'claimed', status: 'claimed' } } })
   rows.push({
     key: 'hours',
     title: '服务时长与证明',

@@ -40,7 +40,7 @@ export function NowSection({ me, data, error, onRetry }: NowProps) {
       </Section>
     )
   }
-  const queues = workQueues(data.work, me)
+  const queues = workQueues(data.work)
   const rows = nowRows(data, Date.now())
   const notices = noticeRows(data)
   const unread = data.mine.unreadNotices

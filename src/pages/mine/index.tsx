@@ -23,7 +23,7 @@ export default function MinePage() {
     )
   }
   const { data } = overview
-  const queues = data ? workQueues(data.work, me) : []
+  const queues = data ? workQueues(data.work) : []
   return (
     <PageContainer>
       <View className='mine__card'>

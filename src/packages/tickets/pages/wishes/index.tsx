@@ -3,7 +3,7 @@ import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { BigButton, EmptyState, ErrorState, LoadingState, PageContainer } from '@/components'
 import type { ReplyError } from '@contracts/reply'
-import type { Wish } from '@contracts/wishes'
+import type { Wish, WishFilter } from '@contracts/wishes'
 import { Chips, WishCard, wishesApi } from '@/features/tickets'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
@@ -12,19 +12,33 @@ import '@/features/tickets/components/tickets.scss'
 import '../pages.scss'
 
 type Scope = 'open' | 'mine' | 'claimed' | 'community' | 'review'
+type Status = WishFilter | 'all'
 const PAGE_SIZE = 30
+/** Status chips of my own lists; 我的 opens them on the filter its count is of (`?status=`). */
+const STATUS_FILTERS: Partial<Record<Scope, { value: Status; label: string }[]>> = {
+  mine: [
+    { value: 'all', label: '全部' },
+    { value: 'unfinished', label: '未完成' }
+  ],
+  claimed: [
+    { value: 'all', label: '全部' },
+    { value: 'claimed', label: '进行中' }
+  ]
+}
 
 /**
  * 微心愿: residents post a small wish; in-service party members of the community claim and fulfil
  * it; the resident confirms and the member's time counts as volunteer service hours.
  */
 export default function WishesPage() {
-  const asked = useRouter().params.scope as Scope | undefined
-  const hasPersona = useRequirePersona(urlOf('ticketsWishes', { scope: asked }))
+  const params = useRouter().params
+  const asked = params.scope as Scope | undefined
+  const hasPersona = useRequirePersona(urlOf('ticketsWishes', { scope: asked, status: params.status }))
   const { me } = useMe({ enabled: hasPersona })
   const member = hasRole(me, 'member')
   const staff = hasRole(me, 'staff') || hasRole(me, 'district_admin')
   const [scope, setScope] = useState<Scope>()
+  const [status, setStatus] = useState<Status>('all')
   const [items, setItems] = useState<Wish[]>([])
   const [total, setTotal] = useState(0)
   const [page, setPage] = useState(1)
@@ -44,15 +58,23 @@ export default function WishesPage() {
   useEffect(() => {
     if (!me || scope) return
     // `?scope=` (我的 → 我的心愿 opens `mine` or `claimed`), when the viewer has that list
-    setScope(asked && scopes.some((s) => s.value === asked) ? asked : staff ? 'review' : member ? 'open' : 'mine')
-  }, [me, scope, member, staff, asked, scopes])
+    const first = asked && scopes.some((s) => s.value === asked) ? asked : staff ? 'review' : member ? 'open' : 'mine'
+    setScope(first)
+    setStatus(STATUS_FILTERS[first]?.find((f) => f.value === params.status)?.value ?? 'all')
+  }, [me, scope, member, staff, asked, scopes, params.status])
+  const statusFilters = scope ? STATUS_FILTERS[scope] : undefined
+  const filter = statusFilters && status !== 'all' ? status : undefined
+  const changeScope = (next: Scope) => {
+    setStatus('all')
+    setScope(next)
+  }
 
   const load = useCallback(
     async (next: number) => {
       if (!scope) return
       const mine = ++seq.current
       setLoading(true)
-      const reply = await wishesApi.list({ scope, page: next, pageSize: PAGE_SIZE })
+      const reply = await wishesApi.list({ scope, ...(filter ? { status: filter } : {}), page: next, pageSize: PAGE_SIZE })
       if (mine !== seq.current) return
       setLoading(false)
       Taro.stopPullDownRefresh()
@@ -62,7 +84,7 @@ export default function WishesPage() {
       setTotal(reply.data.total)
       setPage(next)
     },
-    [scope]
+    [scope, filter]
   )
   useEffect(() => {
     void load(1)
@@ -86,18 +108,27 @@ export default function WishesPage() {
       <View className='tk-buttons'>
         <BigButton onClick={() => go('ticketsWishNew')}>发布心愿</BigButton>
       </View>
-      <Chips options={scopes} value={scope} onChange={setScope} />
+      <Chips options={scopes} value={scope} onChange={changeScope} />
+      {statusFilters ? <Chips options={statusFilters} value={status} onChange={setStatus} /> : null}
       {error && !items.length ? (
         <ErrorState error={error} onRetry={() => void load(1)} />
       ) : loading && !items.length ? (
         <LoadingState />
       ) : !items.length ? (
-        <EmptyState
-          title={scope === 'open' ? '暂时没有待认领的心愿' : scope === 'claimed' ? '您还没有认领心愿' : scope === 'review' ? '没有待审核的心愿' : scope === 'mine' ? '您还没有发布过心愿' : '还没有心愿'}
-          description={scope === 'claimed' ? '在“待认领”里挑一个您能帮上忙的心愿' : scope === 'mine' ? '需要帮忙时，点上面的“发布心愿”' : undefined}
-        >
-          {scope === 'claimed' ? <BigButton onClick={() => setScope('open')}>看看待认领的心愿</BigButton> : null}
-        </EmptyState>
+        filter ? (
+          <EmptyState title={filter === 'claimed' ? '没有进行中的心愿' : '没有未完成的心愿'}>
+            <BigButton fill='outline' onClick={() => setStatus('all')}>
+              看全部
+            </BigButton>
+          </EmptyState>
+        ) : (
+          <EmptyState
+            title={scope === 'open' ? '暂时没有待认领的心愿' : scope === 'claimed' ? '您还没有认领心愿' : scope === 'review' ? '没有待审核的心愿' : scope === 'mine' ? '您还没有发布过心愿' : '还没有心愿'}
+            description={scope === 'claimed' ? '在“待认领”里挑一个您能帮上忙的心愿' : scope === 'mine' ? '需要帮忙时，点上面的“发布心愿”' : undefined}
+          >
+            {scope === 'claimed' ? <BigButton onClick={() => changeScope('open')}>看看待认领的心愿</BigButton> : null}
+          </EmptyState>
+        )
       ) : (
         <View>
           <Text className='tk-count'>{scope === 'review' ? `共 ${total} 个待审核，先提交的在前，点开审核` : `共 ${total} 个`}</Text>

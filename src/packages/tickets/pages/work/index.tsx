@@ -26,6 +26,8 @@ const QUEUE_FILTERS: { value: Status; label: string }[] = [
 ]
 const RESIDENT_FILTERS: { value: Status; label: string }[] = [
   { value: 'all', label: '全部' },
+  // 我的 → 我的报事 opens here: its count is of these (办理中 and 待我评价)
+  { value: 'unfinished', label: '未办结' },
   { value: 'open', label: '办理中' },
   { value: 'resolved', label: '待我评价' },
   { value: 'closed', label: '已办结' }
