@@ -25,6 +25,10 @@ async function roundTripsAtLatency(): Promise<BenchResult> {
   const period = { from: `${today.slice(0, 4)}-01-01`, to: today }
   const probes: Probe[] = [
     { fn: 'users', action: 'me', openid: 'demo-resident' },
+    // 首页 and 我的 (one call for both): a resident, community staff (six queues), the district admin.
+    { fn: 'users', action: 'overview', openid: 'demo-resident' },
+    { fn: 'users', action: 'overview', openid: 'demo-staff' },
+    { fn: 'users', action: 'overview', openid: 'demo-admin' },
     { fn: 'members', action: 'me', openid: 'demo-member' },
     { fn: 'members', action: 'list', input: { page: 1, pageSize: 20 }, openid: 'demo-staff' },
     { fn: 'members', action: 'stats', openid: 'demo-staff' },
