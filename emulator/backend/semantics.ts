@@ -36,11 +36,13 @@ const EXPRESSION_FIXES = {
 /**
  * Accumulators and stages where mingo 6.7 departs from MongoDB: `$avg` over no numeric value is
  * null in MongoDB (mingo: 0), and `$count` over no document outputs no document at all (mingo:
- * `{ n: 0 }`). See https://www.mongodb.com/docs/manual/reference/operator/aggregation/avg/ and
+ * `{ n: 0 }`), and `$push` of an object expression leaves out a field whose path is missing in
+ * MongoDB, as every object expression does (mingo: null). See
+ * https://www.mongodb.com/docs/manual/reference/operator/aggregation/avg/ and
  * .../count/ ("If the input is empty, $count returns no document" — the stage is `$group` then
  * `$project`, and `$group` of nothing outputs nothing).
  */
-const ACCUMULATOR_FIXES = { $avg: avgAccumulator }
+const ACCUMULATOR_FIXES = { $avg: avgAccumulator, $push: pushAccumulator }
 const PIPELINE_FIXES = { $count: countStage }
 
 /** `$where` / `$function` stay off: the cloud does not run scripts either. */
@@ -62,6 +64,22 @@ function avgAccumulator(collection: Doc[], expr: unknown, options: Options): num
     }
   }
   return n === 0 ? null : sum / n
+}
+
+/** MongoDB's `$push`: each document's value in order; an object expression omits missing fields. */
+function pushAccumulator(collection: Doc[], expr: unknown, options: Options): unknown[] {
+  const copts = ComputeOptions.init(options)
+  const literal = expr !== null && typeof expr === 'object' && !Array.isArray(expr) && Object.keys(expr).every((k) => !k.startsWith('$'))
+  return collection.map((doc) => {
+    const opts = copts.update(doc)
+    if (!literal) return computeValue(doc, expr, null, opts)
+    const out: Doc = {}
+    for (const [key, sub] of Object.entries(expr as Doc)) {
+      const value = computeValue(doc, sub, null, opts)
+      if (value !== undefined) out[key] = value
+    }
+    return out
+  })
 }
 
 function countStage(collection: MingoIterator, expr: unknown): MingoIterator {

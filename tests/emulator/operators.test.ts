@@ -10,7 +10,7 @@
  *
  * COVERED query: eq neq gt gte lt lte in nin and or exists size all elemMatch
  * COVERED update: set remove inc mul push pull addToSet max
- * COVERED aggregate: sum avg max min first add cond dateToString eq gt size concat dayOfMonth multiply week indexOfCP substrBytes
+ * COVERED aggregate: sum avg max min first add cond dateToString eq gt size concat dayOfMonth multiply week indexOfCP substrBytes push slice and in
  * COVERED stages: match group project lookup unwind replaceRoot sort skip limit count addFields sortByCount
  * COVERED raw (seed, MongoDB syntax on the store): and or in ne
  * COVERED values (db.X): RegExp serverDate ObjectId
@@ -325,6 +325,39 @@ describe('aggregation', () => {
       { _id: 'g2', n: 1 },
       { _id: 'g3', n: 0 },
       { _id: 'g4', n: 0 }
+    ])
+  })
+
+  test('push per group in the sorted order, slice keeps the first n; and / in as expressions (server/users/overview.ts, server/notices/list.ts inbox)', async () => {
+    // MongoDB $push collects in the order documents reach $group (after a $sort); $slice [array, n]
+    // the first n (all when fewer); $and of expressions; $in [value, array] is membership.
+    const $ = env.$
+    const grouped = (
+      await tickets()
+        .match({ companyId: env._.exists(true) })
+        .sort({ at: 1 })
+        .group({ _id: '$companyId', ids: $.push({ id: '$_id', grid: '$grid' }) })
+        .project({ first: $.slice(['$ids', 1]), all: $.slice(['$ids', 5]) })
+        .sort({ _id: 1 })
+        .limit(10)
+        .end()
+    ).list
+    expect(grouped).toEqual([
+      { _id: 'c1', first: [{ id: 't1', grid: 'g1' }], all: [{ id: 't1', grid: 'g1' }, { id: 't2', grid: 'g1' }] },
+      { _id: 'c2', first: [{ id: 't3', grid: 'g2' }], all: [{ id: 't3', grid: 'g2' }, { id: 't4' }] }
+    ])
+    const flags = (
+      await tickets()
+        .sort({ _id: 1 })
+        .project({ _id: 1, both: $.and([$.eq(['$companyId', 'c2']), $.in(['$grid', ['g2', 'g9']])]), listed: $.in(['$_id', ['t1', 't4']]) })
+        .limit(10)
+        .end()
+    ).list
+    expect(flags).toEqual([
+      { _id: 't1', both: false, listed: true },
+      { _id: 't2', both: false, listed: false },
+      { _id: 't3', both: true, listed: false },
+      { _id: 't4', both: false, listed: true }
     ])
   })
 
