@@ -2,6 +2,7 @@ import { Image, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import type { CenterPhoto } from '@contracts/centers'
 import './centers.scss'
+import './centers-pages.scss'
 
 /** A centre's photos as large thumbnails (tap to enlarge, × to remove) and an add tile until `max`. */
 export function PhotoEditor({ photos, max, onAdd, onRemove, adding }: { photos: CenterPhoto[]; max: number; onAdd: () => void; onRemove: (index: number) => void; adding?: boolean }) {

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { percent } from '../format'
 import './centers.scss'
+import './centers-pages.scss'
 
 /** A labelled utilisation bar: booked and event hours of open hours. */
 export function RateBar({ label, rate, detail }: { label: string; rate: number; detail: string }) {

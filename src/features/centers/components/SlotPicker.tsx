@@ -2,6 +2,7 @@ import { ScrollView, Text, View } from '@tarojs/components'
 import { SLOT_STATE_LABELS, type Availability, type SlotView } from '@contracts/centers'
 import { relativeDay } from '../format'
 import './centers.scss'
+import './centers-pages.scss'
 
 export interface SlotSelection {
   date: string

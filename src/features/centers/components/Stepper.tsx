@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import './centers.scss'
+import './centers-pages.scss'
 
 /** A big − n + control for small numbers (attendees), easy for older hands. */
 export function Stepper({ value, min = 1, max, onChange, unit }: { value: number; min?: number; max: number; onChange: (n: number) => void; unit?: string }) {

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import './volunteer.scss'
+import './volunteer-pages.scss'
 
 /** A field to paste or type a code (H5 has no scanner; on WeChat it is the fallback). */
 export function CodeInput({ placeholder, action = '确定', onSubmit }: { placeholder: string; action?: string; onSubmit: (code: string) => void }) {

@@ -1,5 +1,6 @@
 import { Image, Text, View } from '@tarojs/components'
 import './volunteer.scss'
+import './volunteer-pages.scss'
 
 /** A QR image (PNG data URL or file URL) large enough to scan from another phone. */
 export function QrBox({ src, caption, code }: { src: string; caption?: string; code?: string }) {

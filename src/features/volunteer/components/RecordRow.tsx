@@ -3,6 +3,7 @@ import { MIN_SERVICE_MINUTES, RECORD_SOURCE_LABELS, type ServiceRecord } from '@
 import { dayLabel, duration, timeOf } from '../format'
 import { RecordStatusTag, Tag } from './Tags'
 import './volunteer.scss'
+import './volunteer-pages.scss'
 
 /** Who entered a make-up record (its first history entry): the one person who may not verify it. */
 export const enteredByOf = (r: ServiceRecord): string | undefined => (r.makeUp ? r.history.find((h) => h.action === '补录时长')?.by : undefined)

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { Input, Text, Textarea, View } from '@tarojs/components'
 import { BigButton } from '@/components'
 import './volunteer.scss'
+import './volunteer-pages.scss'
 
 export interface SheetField {
   key: string

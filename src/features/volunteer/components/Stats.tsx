@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import './volunteer.scss'
+import './volunteer-pages.scss'
 
 export interface StatItem {
   label: string

@@ -9,6 +9,7 @@ import { centerEventsApi, centersApi, CenterStatusTag, dayLabel, durationLabel, 
 import { useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { routes } from '@/services/routes'
+import '@/features/centers/components/centers-pages.scss'
 
 /** One centre: where and when it is open, its rooms (tap one to see free slots) and its events. */
 export default function CenterPage() {

@@ -7,6 +7,7 @@ import { canScan, centersApi, rangeLabel, scanRoomCode } from '@/features/center
 import { useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { routes } from '@/services/routes'
+import '@/features/centers/components/centers-pages.scss'
 
 /**
  * 到场签到: the page the room's QR code opens (scene = the room code), or reached from a booking.

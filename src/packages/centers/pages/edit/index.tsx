@@ -16,6 +16,7 @@ import type { ReplyError } from '@contracts/reply'
 import { centersApi, CenterStatusTag, Chips, currentLocation, PhotoEditor } from '@/features/centers'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { routes } from '@/services/routes'
+import '@/features/centers/components/centers-pages.scss'
 
 type DayHours = { open: boolean; from: string; to: string }
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const

@@ -7,6 +7,7 @@ import type { ReplyError } from '@contracts/reply'
 import { centersApi, Chips, dayKey, yuan } from '@/features/centers'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { routes } from '@/services/routes'
+import '@/features/centers/components/centers-pages.scss'
 
 const MANUAL_TYPES: FundType[] = ['grant', 'property', 'owners', 'other']
 const PAGE_SIZE = 20

@@ -15,6 +15,7 @@ import type { ReplyError } from '@contracts/reply'
 import { centersApi, CenterStatusTag, Chips, dayKey, durationLabel, rangeLabel, Stepper, Tag, yuan } from '@/features/centers'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { routes } from '@/services/routes'
+import '@/features/centers/components/centers-pages.scss'
 
 /**
  * 中心与活动室管理 (staff of the centre's community; district admin): construction status,

@@ -7,6 +7,7 @@ import type { ReplyError } from '@contracts/reply'
 import { addDays, BookingCard, centersApi, Chips, dayKey, relativeDay } from '@/features/centers'
 import { useRequirePersona } from '@/features/session'
 import { routes } from '@/services/routes'
+import '@/features/centers/components/centers-pages.scss'
 
 type Tab = 'pending' | 'today' | 'tomorrow'
 const PAGE_SIZE = 20

@@ -20,6 +20,7 @@ import { useMe, useRequirePersona } from '@/features/session'
 import { Check } from '@/components'
 import { go } from '@/services/navigate'
 import { routes } from '@/services/routes'
+import '@/features/centers/components/centers-pages.scss'
 
 const PURPOSES = ['居民议事协商', '党小组学习', '兴趣小组活动', '讲座培训', '文体排练', '亲子活动']
 const DAYS = 14

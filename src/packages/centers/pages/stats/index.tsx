@@ -7,6 +7,7 @@ import type { ReplyError } from '@contracts/reply'
 import { addDays, centersApi, Chips, dayKey, openFile, percent, RateBar } from '@/features/centers'
 import { useRequirePersona } from '@/features/session'
 import { routes } from '@/services/routes'
+import '@/features/centers/components/centers-pages.scss'
 
 type Range = 'thisWeek' | 'lastWeek' | 'thisMonth' | 'lastMonth'
 const RANGES: { value: Range; label: string }[] = [

@@ -28,6 +28,7 @@ import {
 import { useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { urlOf } from '@/services/routes'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 import './index.scss'
 

@@ -8,6 +8,7 @@ import { activitiesApi, keepScreenOn, QrBox, rangeLabel, Stats } from '@/feature
 import { useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { urlOf } from '@/services/routes'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 
 /** A new code well before the old one (valid 60 s) expires, so a scan in progress still succeeds. */

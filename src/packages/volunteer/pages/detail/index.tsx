@@ -25,6 +25,7 @@ import { useRequirePersona } from '@/features/session'
 import { useCall } from '@/services/cloud'
 import { go } from '@/services/navigate'
 import { urlOf } from '@/services/routes'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 
 const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 })

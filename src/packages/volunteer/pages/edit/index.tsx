@@ -7,6 +7,7 @@ import { activitiesApi, addDays, centersLookup, Chips, currentLocation, teamsApi
 import { centersApi } from '@/features/centers'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { urlOf } from '@/services/routes'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 
 interface Form {

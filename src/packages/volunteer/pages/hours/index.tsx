@@ -8,6 +8,7 @@ import { activitiesApi, hours, RecordRow, Stats, Tools } from '@/features/volunt
 import { useRequirePersona } from '@/features/session'
 import { go } from '@/services/navigate'
 import { routes } from '@/services/routes'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 
 const PAGE_SIZE = 20

@@ -7,6 +7,7 @@ import type { activitiesContract } from '@contracts/activities'
 import { activitiesApi, dayLabel, duration, shortDateTime, Sheet, Tag, usePaged } from '@/features/volunteer'
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { routes, urlOf } from '@/services/routes'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 import './index.scss'
 

@@ -7,6 +7,7 @@ import type { ReplyError } from '@contracts/reply'
 import { activitiesApi, Chips, hours } from '@/features/volunteer'
 import { useRequirePersona } from '@/features/session'
 import { routes } from '@/services/routes'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 
 type Period = 'year' | 'all'

@@ -8,6 +8,7 @@ import { activitiesApi, Chips, dayLabel, duration, enteredByOf, RecordRow, Sheet
 import { hasRole, useMe, useRequirePersona } from '@/features/session'
 import { useCall } from '@/services/cloud'
 import { routes, urlOf } from '@/services/routes'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 import './index.scss'
 

@@ -6,6 +6,7 @@ import { SIGNUP_STATUS_LABELS, type RosterEntry, type SignUpStatus } from '@cont
 import { activitiesApi, Chips, dial, Sheet, shortDateTime, Tag, timeOf, usePaged } from '@/features/volunteer'
 import { useRequirePersona } from '@/features/session'
 import { urlOf } from '@/services/routes'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 
 type Filter = SignUpStatus | 'all'

@@ -22,6 +22,7 @@ import {
 import { useRequirePersona } from '@/features/session'
 import { useCall } from '@/services/cloud'
 import { urlOf } from '@/services/routes'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 import './index.scss'
 

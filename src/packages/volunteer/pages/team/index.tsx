@@ -8,6 +8,7 @@ import { useRequirePersona } from '@/features/session'
 import { useCall } from '@/services/cloud'
 import { go } from '@/services/navigate'
 import { urlOf } from '@/services/routes'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 
 type Dialog = { kind: 'remove'; member: TeamMember } | { kind: 'disband' } | null

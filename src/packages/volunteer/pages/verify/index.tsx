@@ -4,6 +4,7 @@ import { useRouter } from '@tarojs/taro'
 import { LoadingState, PageContainer, Section } from '@/components'
 import { ID_TYPE_LABELS, type CertificateCheck } from '@contracts/activities'
 import { activitiesApi, CodeInput, fullDate, hours } from '@/features/volunteer'
+import '@/features/volunteer/components/volunteer-pages.scss'
 import '../volunteer.scss'
 
 /**
