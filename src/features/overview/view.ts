@@ -103,7 +103,6 @@ export function noticeRows(o: Overview): Row[] {
   }))
 }
 
-
 /** Whether anything asks for the person now (else 首页 shows one calm line; notices have their own block). */
 export function needsMe(o: Overview): boolean {
   return nowRows(o, 0).length > 0 || o.work.some((w) => w.count > 0)

@@ -14,7 +14,6 @@ export interface NowProps {
   onRetry: () => void
 }
 
-/** 首页 above the launcher: what needs me now (work queues, my next things) and the latest notices. */
 /** Scans made without signal still on this phone: they upload only while a scanning page is open. */
 function queuedScansRow(openid?: string): Row | undefined {
   const count = queuedScanCount(openid)
@@ -28,6 +27,7 @@ function queuedScansRow(openid?: string): Row | undefined {
   }
 }
 
+/** 首页 above the launcher: what needs me now (work queues, my next things) and the latest notices. */
 export function NowSection({ me, data, error, onRetry }: NowProps) {
   const queued = queuedScansRow(me.openid)
   if (!data) {
