@@ -1,10 +1,5 @@
-import { useCallback, useEffect, useState } from 'react'
-import Taro, { useDidShow } from '@tarojs/taro'
-import { noticeBadgeContract } from '@contracts/noticeBadge'
-import { functionClient } from '@/services/cloud'
-
-/** `notices.unreadCount` only: the 首页 tab (main package) must not carry the whole notices contract. */
-const badgeApi = functionClient('notices', noticeBadgeContract)
+import { useEffect, useState } from 'react'
+import Taro from '@tarojs/taro'
 
 /** The tab that carries the unread-notice badge (首页, where 通知公告 is). */
 export const BADGE_TAB_INDEX = 0
@@ -20,34 +15,16 @@ async function showBadge(count: number): Promise<void> {
 }
 
 /**
- * Unread notices as a badge on the 首页 tab. Call it from a tab page.
- * - `useNoticeBadge(enabled)`: fetches `notices.unreadCount` whenever the page shows.
- * - `useNoticeBadge(enabled, { count })`: the page already has the count (首页: users.overview's
- *   `mine.unreadNotices`, reloaded on every show): no call of its own; the badge follows `count`
- *   once it is known.
+ * Unread notices as a badge on the 首页 tab, from a count the tab page already has (首页:
+ * users.overview's `mine.unreadNotices`, reloaded on every show); the badge follows it once known.
  */
-export function useNoticeBadge(enabled = true, known?: { count: number | undefined }): { unread: number; refresh: () => Promise<void> } {
+export function useNoticeBadge(enabled: boolean, known: { count: number | undefined }): { unread: number } {
   const [unread, setUnread] = useState(0)
-  const given = known !== undefined
-  const knownCount = known?.count
-  const refresh = useCallback(async () => {
-    if (!enabled) return
-    let count = knownCount
-    if (!given) {
-      const reply = await badgeApi.unreadCount()
-      if (!reply.ok) return
-      count = reply.data.count
-    }
-    if (count === undefined) return
-    setUnread(count)
-    await showBadge(count)
-  }, [enabled, given, knownCount])
-  useDidShow(() => {
-    // With a known count the effect below follows it (the page reloads it on show).
-    if (!given) void refresh()
-  })
+  const count = known.count
   useEffect(() => {
-    void refresh()
-  }, [refresh])
-  return { unread, refresh }
+    if (!enabled || count === undefined) return
+    setUnread(count)
+    void showBadge(count)
+  }, [enabled, count])
+  return { unread }
 }
