@@ -91,9 +91,9 @@ export interface FunctionDeployment {
 // start; 10 s leaves room for a slow cold start and a content check without letting a stuck call
 // hold a person for long.
 const INTERACTIVE = { timeout: 10, memory: 256 }
-// Builds an .xlsx workbook with exceljs in memory (2 MB bundles; every sheet is held until the
-// upload) from district-wide queries: seconds of work, well past the cloud's 3 s default, and more
-// memory than a plain call, so 60 s / 512 MB.
+// Builds an .xlsx workbook with server/xlsx in memory (every sheet is held until the upload) from
+// district-wide queries: seconds of work, well past the cloud's 3 s default, and more memory than a
+// plain call, so 60 s / 512 MB.
 const WORKBOOK = { timeout: 60, memory: 512 }
 // Hosts a timer that sweeps the whole district in pages (subscription pushes / deadline checks):
 // more than an interactive call, far below a workbook; memory as interactive.

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, normalize } from 'node:path'
-import QRCode from 'qrcode'
 import { db } from '../core/db'
 import { clock } from '../core/clock'
 import { checkImageOnce, type MediaCheckRecord } from '../core/mediaChecks'
 import { prepareMessage } from '../notify/templates'
 import { anyChunkFlagged, MSG_SEC_CHECK_MAX_CHARS, splitForCheck } from './chunks'
+import { qrPng as renderQrPng } from './qr'
 import type { Platform } from './types'
 
 /** Words the local stand-in for msgSecCheck refuses; the cloud uses WeChat's own check. */
@@ -24,16 +24,14 @@ function safePath(path: string): string {
 const fileUrl = (fileID: string) => `${publicUrl()}/files/${fileID.replace(/^local:\/\//, '')}`
 
 /**
- * QR PNGs by content, shared by concurrent requests: rendering one is CPU work (~20 ms under tsx,
- * ~600 ms inside jest's VM), and the same community's, room's or member's code is asked for again
- * and again, often at once.
+ * QR PNGs by content: the same community's, room's or member's code is asked for again and again
+ * (a 430 px image is a few ms of CPU work, more inside jest's VM).
  */
-const qrCache = new Map<string, Promise<Buffer>>()
-function qrPng(target: string): Promise<Buffer> {
+const qrCache = new Map<string, Buffer>()
+function qrPng(target: string): Buffer {
   let png = qrCache.get(target)
   if (!png) {
-    png = QRCode.toBuffer(target, { type: 'png', width: 430, margin: 2, errorCorrectionLevel: 'M' })
-    png.catch(() => qrCache.delete(target))
+    png = renderQrPng(target, { width: 430, margin: 2, errorCorrectionLevel: 'M' })
     if (qrCache.size >= 500) qrCache.delete(qrCache.keys().next().value as string)
     qrCache.set(target, png)
   }
@@ -66,7 +64,7 @@ export const localPlatform: Platform = {
   codes: {
     async create({ scene, page, path }) {
       const target = `${publicUrl()}/#/${page}?scene=${encodeURIComponent(scene)}`
-      return localPlatform.files.put(path, await qrPng(target), 'image/png')
+      return localPlatform.files.put(path, qrPng(target), 'image/png')
     }
   },
   messages: {

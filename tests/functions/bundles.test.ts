@@ -1,21 +1,45 @@
 /**
  * The deployable bundles (cloudfunctions/<fn>/index.js, what WeChat DevTools uploads) answer as the
  * TypeScript does. Every other function test loads index.ts; this one loads the esbuild output, so
- * what scripts/build-functions.mjs leaves out of a bundle (zod's locales, htmlparser2's DomUtils)
- * or minifies cannot break a deployed function unnoticed. Each bundle is copied into a folder of
- * its own under the repo (so `wx-server-sdk` resolves from node_modules, as the cloud installs it
- * from the function's package.json) and served by the emulator's host.
+ * what scripts/build-functions.mjs leaves out of a bundle (zod's locales, htmlparser2's DomUtils,
+ * the emulator's platform) or minifies cannot break a deployed function unnoticed. The script
+ * builds every bundle afresh into a folder of its own under the repo (so `wx-server-sdk` resolves
+ * from node_modules, as the cloud installs it from the function's package.json), with esbuild's
+ * metafile beside each, and the emulator's host serves them.
+ *
+ * A bundle carries no emulator code: server/platform/index.ts's `./local` is built as
+ * server/platform/hosted.ts, which takes the local platform from the host. So here the host's side
+ * installs it (globalThis[HOSTED_PLATFORM]) before the first call, as the emulator would.
  */
+import ExcelJS from 'exceljs'
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createHost, type Host } from '../../emulator/host'
 import { seedDemo } from '../../emulator/seed'
+import { HOSTED_PLATFORM } from '../../server/platform/hosted'
+import { localPlatform } from '../../server/platform/local'
 
 const root = resolve(__dirname, '../..')
 const functionsDir = join(root, 'cloudfunctions')
 const names = readdirSync(functionsDir).filter((name) => existsSync(join(functionsDir, name, 'index.ts')))
 const bundleDir = join(root, '.data', `bundles-${process.pid}`)
+
+/** Issue #15: a bundle's bytes are cold-start time. */
+const BUNDLE_BUDGET_BYTES = 600 * 1024
+/** Inputs no bundle may hold (esbuild metafile paths, relative to the repo). */
+const FORBIDDEN: [string, RegExp][] = [
+  ['exceljs (server/xlsx writes the workbooks)', /node_modules\/exceljs\//],
+  ["qrcode's PNG renderer (server/platform/qr.ts writes the PNG)", /node_modules\/(pngjs\/|qrcode\/lib\/(?!core\/))/],
+  ['the emulator', /^emulator\//],
+  ["the emulator's platform", /^server\/platform\/local\.ts$/]
+]
+
+interface Metafile {
+  inputs: Record<string, { bytes: number }>
+  outputs: Record<string, { bytes: number; inputs: Record<string, { bytesInOutput: number }> }>
+}
+const metafileOf = (name: string): Metafile => JSON.parse(readFileSync(join(bundleDir, name, 'meta.json'), 'utf8'))
 
 /** One action per function (reads, except notices.publish: it runs the htmlparser2 sanitiser), and who may call it. */
 const probes: Record<string, { action: string; input?: object; openid: string }> = {
@@ -38,24 +62,16 @@ const probes: Record<string, { action: string; input?: object; openid: string }>
 
 let host: Host
 beforeAll(async () => {
-  // npm test builds the bundles first; alone, this test builds any that are missing or older than
-  // the build script.
-  const script = join(root, 'scripts', 'build-functions.mjs')
-  const stale = names.filter((name) => {
-    const bundle = join(functionsDir, name, 'index.js')
-    return !existsSync(bundle) || statSync(bundle).mtimeMs < statSync(script).mtimeMs
-  })
-  if (stale.length) execFileSync(process.execPath, [script, ...stale], { cwd: root, stdio: 'ignore' })
-  for (const name of names) {
-    mkdirSync(join(bundleDir, name), { recursive: true })
-    for (const file of ['index.js', 'config.json']) copyFileSync(join(functionsDir, name, file), join(bundleDir, name, file))
-  }
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-functions.mjs'), '--out', bundleDir], { cwd: root, stdio: 'pipe' })
+  for (const name of names) copyFileSync(join(functionsDir, name, 'config.json'), join(bundleDir, name, 'config.json'))
+  ;(globalThis as Record<symbol, unknown>)[HOSTED_PLATFORM] = localPlatform
   process.env.HONGLIN_PLATFORM = 'local'
   process.env.HONGLIN_DATA_DIR = join(bundleDir, 'data')
   host = createHost({ functionsDir: bundleDir, inMemory: true })
   await seedDemo(host.store, { scale: 1, now: new Date() })
-}, 120_000)
+}, 180_000)
 afterAll(async () => {
+  delete (globalThis as Record<symbol, unknown>)[HOSTED_PLATFORM]
   await host?.close()
   rmSync(bundleDir, { recursive: true, force: true })
 })
@@ -76,4 +92,44 @@ test('a bundle still parses input with the contract and answers in Chinese', asy
   expect(reply.ok).toBe(false)
   expect(reply.error.code).toBe('INVALID_INPUT')
   expect(reply.error.message).toMatch(/[\u4e00-\u9fa5]/)
+})
+
+test.each(names)('the %s bundle is within 600 KB', (name) => {
+  expect(statSync(join(bundleDir, name, 'index.js')).size).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES)
+})
+
+test.each(names)('the %s bundle holds no exceljs, no QR renderer and no emulator code', (name) => {
+  const inputs = Object.keys(metafileOf(name).inputs)
+  expect(inputs).toContain('server/core/function.ts')
+  for (const [what, pattern] of FORBIDDEN) expect({ what, found: inputs.filter((input) => pattern.test(input)) }).toEqual({ what, found: [] })
+  const text = readFileSync(join(bundleDir, name, 'index.js'), 'utf8')
+  expect(text).not.toContain('HONGLIN_LOCAL_RISKY_MEDIA')
+})
+
+test('the workbook functions bundle the xlsx writer, and only they do', () => {
+  const writers = names.filter((name) => Object.keys(metafileOf(name).inputs).includes('server/xlsx/index.ts'))
+  expect(writers.sort()).toEqual(['centers', 'members', 'reports'])
+})
+
+test('a bundle writes a workbook exceljs reads back (the members export)', async () => {
+  const reply = (await host.invoke('members', { action: 'export', status: 'approved' }, 'demo-staff')) as { ok: boolean; data: { fileID: string; rows: number } }
+  expect(reply.ok).toBe(true)
+  const workbook = new ExcelJS.Workbook()
+  await workbook.xlsx.readFile(join(bundleDir, 'data', 'files', reply.data.fileID.replace('local://', '')))
+  expect(workbook.worksheets[0].rowCount).toBe(reply.data.rows + 1)
+  expect(workbook.worksheets[0].getRow(1).getCell(2).value).toBe('姓名')
+})
+
+test('a deployed bundle refuses HONGLIN_PLATFORM=local when no host installed the local platform', async () => {
+  const installed = (globalThis as Record<symbol, unknown>)[HOSTED_PLATFORM]
+  delete (globalThis as Record<symbol, unknown>)[HOSTED_PLATFORM]
+  const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+  try {
+    const reply = (await host.invoke('qrcodes', { action: 'community', communityId: 'c2' }, 'demo-staff-2')) as { ok: boolean; error?: { code: string } }
+    expect(reply.ok).toBe(false)
+    expect(logged.mock.calls.flat().map(String).join('\n')).toContain('HONGLIN_PLATFORM=local, but this is a deployed bundle')
+  } finally {
+    logged.mockRestore()
+    ;(globalThis as Record<symbol, unknown>)[HOSTED_PLATFORM] = installed
+  }
 })
