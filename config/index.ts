@@ -71,6 +71,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
     // labels costs 6 bytes (\uXXXX) instead of 3; mini-program code is read as UTF-8.
     ...(platform === 'weapp' ? { terser: { enable: true, config: { output: { ascii_only: false } } } } : {}),
     mini: {
+      // HONGLIN_SOURCEMAP=1: source maps in a production build, to see which module costs how many bytes.
+      ...(process.env.HONGLIN_SOURCEMAP ? { enableSourceMap: true, sourceMapType: 'source-map' } : {}),
       webpackChain: trimZod,
       compile: { include: [contractsDir] },
       // Template recursion depth in base.wxml (default 16). Deeper trees continue through Taro's

@@ -7,31 +7,14 @@
  */
 import { z } from './zod'
 import { dayStringSchema, idSchema, pageInputSchema } from './common'
+import { BOOKING_STATUSES, CENTER_STATUSES } from './centerLabels'
 
 // ------------------------------------------------------------------ enums and labels
 
-export const CENTER_STATUSES = ['planned', 'under_construction', 'built', 'accepted'] as const
-export type CenterStatus = (typeof CENTER_STATUSES)[number]
+// Without zod in ./centerLabels (the tab page's cards import them from there).
+export * from './centerLabels'
 export const centerStatusSchema = z.enum(CENTER_STATUSES)
-export const CENTER_STATUS_LABELS: Record<CenterStatus, string> = {
-  planned: '规划中',
-  under_construction: '建设中',
-  built: '已建成',
-  accepted: '已验收'
-}
-
-export const BOOKING_STATUSES = ['pending', 'confirmed', 'checked_in', 'cancelled', 'rejected', 'no_show', 'expired'] as const
-export type BookingStatus = (typeof BOOKING_STATUSES)[number]
 export const bookingStatusSchema = z.enum(BOOKING_STATUSES)
-export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
-  pending: '待审核',
-  confirmed: '已确认',
-  checked_in: '已签到',
-  cancelled: '已取消',
-  rejected: '未通过',
-  no_show: '未签到',
-  expired: '已过期'
-}
 
 // ------------------------------------------------------------------ shared pieces
 

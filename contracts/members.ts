@@ -64,19 +64,8 @@ export const DEFAULT_REGISTRATION_TARGET = 4403
 
 /** The largest target a community or the district may be given. */
 export const MAX_REGISTRATION_TARGET = 1_000_000
-/** What is shown instead of a percentage for a community the district has given no target. */
-export const NO_TARGET_LABEL = '未设目标'
-/** "101.3%", or 未设目标 for a community the district gave no target (never a made-up percentage). */
-export const targetPercentText = (percent: number | null) => (percent === null ? NO_TARGET_LABEL : `${percent}%`)
-
-/**
- * Progress against a target in percent, to one decimal (approved ÷ target × 100); null without a
- * target — shown as 未设目标, never as a made-up percentage.
- */
-export function progressPercent(approved: number, target: number | null | undefined): number | null {
-  if (!target || target <= 0) return null
-  return Math.round((approved / target) * 1000) / 10
-}
+// Without zod in ./targetLabels (the district pages import it from there).
+export * from './targetLabels'
 
 /** A community's target and its approved (已报到) members: the row of stats, the dashboard and the export. */
 export const targetProgressSchema = z.object({

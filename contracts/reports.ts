@@ -1,6 +1,7 @@
 import { z } from './zod'
 import { dayStringSchema, idSchema } from './common'
 import { targetProgressSchema } from './members'
+import { FIGURE_KEYS, FIGURE_KINDS, SECTIONS } from './reportLabels'
 
 /*
  * 区级看板与工作报告 (reports): every figure of the seed's 党建联建 work report that the records can
@@ -23,74 +24,9 @@ import { targetProgressSchema } from './members'
 
 // ------------------------------------------------------------------ sections and figures
 
-/** The seed's four parts, in order. */
-export const SECTIONS = ['organisation', 'property', 'service', 'support'] as const
-export type SectionKey = (typeof SECTIONS)[number]
-export const SECTION_LABELS: Record<SectionKey, string> = {
-  organisation: '组织全覆盖',
-  property: '物业全覆盖',
-  service: '服务全覆盖',
-  support: '保障全覆盖'
-}
-
-/**
- * Every figure key the reports function knows. The definition, unit and computation of each live in
- * server/reports/figures/ (one hop from here: the file is named after the section).
- */
-export const FIGURE_KEYS = [
-  // 组织全覆盖
-  'communityCommittees',
-  'grids',
-  'branches',
-  'gridsWithBranch',
-  'partyGroups',
-  'centralHouseholds',
-  'ownersCommittees',
-  'selfManagementCommittees',
-  'gridsWithCommittee',
-  'ownersCommitteeMembers',
-  'ownersCommitteePartyMembers',
-  'ownersCommitteePartyShare',
-  // 物业全覆盖
-  'gridsManaged',
-  'gridsProfessional',
-  'companies',
-  'publicInterestEntities',
-  'companyPartyMembers',
-  'companyBranches',
-  'partyInstructors',
-  'latestRanking',
-  // 服务全覆盖
-  'membersApproved',
-  'membersPending',
-  'teamsLiaison',
-  'teamsEmergency',
-  'volunteerActivities',
-  'volunteerServices',
-  'volunteerHours',
-  'practicalDeeds',
-  'problemsSolved',
-  'notices',
-  'noticeReads',
-  'noticeReaders',
-  // 保障全覆盖
-  'centersPlanned',
-  'centersBuilt',
-  'centersAccepted',
-  'centerFunding',
-  'roomBookingsUsed',
-  'ticketsReceived',
-  'blockersSolved',
-  'disputesSettled',
-  'satisfaction'
-] as const
-export type FigureKey = (typeof FIGURE_KEYS)[number]
+// Without zod in ./reportLabels (the district pages import them from there).
+export * from './reportLabels'
 export const figureKeySchema = z.enum(FIGURE_KEYS)
-
-/** stock: as of now; flow: what happened within the period. */
-export const FIGURE_KINDS = ['stock', 'flow'] as const
-export type FigureKind = (typeof FIGURE_KINDS)[number]
-export const FIGURE_KIND_LABELS: Record<FigureKind, string> = { stock: '截至当前', flow: '统计期内' }
 
 // ------------------------------------------------------------------ inputs
 

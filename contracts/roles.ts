@@ -1,22 +1,6 @@
 import { z } from './zod'
+import { ROLES } from './roleLabels'
 
-export const ROLES = ['resident', 'member', 'staff', 'district_admin', 'property_staff', 'committee'] as const
-export type Role = (typeof ROLES)[number]
+// The roles, their labels and scopes without zod in ./roleLabels (the app's main package reads them there).
+export * from './roleLabels'
 export const roleSchema = z.enum(ROLES)
-
-/** Chinese labels shown to users. */
-export const ROLE_LABELS: Record<Role, string> = {
-  resident: '居民',
-  member: '在职党员',
-  staff: '社区工作者',
-  district_admin: '区级管理员',
-  property_staff: '物业服务企业',
-  committee: '业委会成员'
-}
-
-/** What a role is scoped to: staff → a community, property_staff → a property company, committee → a grid. */
-export interface Scopes {
-  communityIds: string[]
-  companyIds: string[]
-  gridIds: string[]
-}

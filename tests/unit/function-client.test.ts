@@ -1,3 +1,4 @@
+/** @jest-environment jsdom */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { z } from 'zod'
@@ -8,12 +9,16 @@ import { companiesContract } from '@contracts/companies'
 import { membersContract, qrcodesContract } from '@contracts/members'
 import { noticesContract } from '@contracts/notices'
 import { reportsContract } from '@contracts/reports'
+import { meContract } from '@contracts/me'
+import { overviewContract } from '@contracts/overview'
+import { activityListContract } from '@contracts/activityList'
+import { centerListContract } from '@contracts/centerList'
 import { teamsContract } from '@contracts/teams'
 import { ticketsContract } from '@contracts/tickets'
 import { usersContract } from '@contracts/users'
 import { wishesContract } from '@contracts/wishes'
 import { call, setTransport } from '@/services/cloud/call'
-import { functionClient, type FunctionContract } from '@/services/cloud/functionClient'
+import { functionClient, typedClient, type FunctionContract } from '@/services/cloud/functionClient'
 import type { Transport } from '@/services/cloud/types'
 import { centersApi } from '@/features/centers/api'
 import { reportsApi } from '@/features/district/api'
@@ -21,6 +26,10 @@ import { noticesApi } from '@/features/notices/api'
 import { membersApi, qrcodesApi } from '@/features/register/api'
 import { companiesApi, ticketsApi, wishesApi } from '@/features/tickets/api'
 import { activitiesApi, teamsApi } from '@/features/volunteer/api'
+import { meApi } from '@/features/session/api'
+import { overviewApi } from '@/features/overview/api'
+import { activitiesApi as activitiesTabApi } from '@/features/volunteer/tab'
+import { centersApi as centersTabApi } from '@/features/centers/tab'
 
 // call() itself, recorded: the derived client must hand it the function, the action and that action's output schema.
 jest.mock('@/services/cloud/call', () => {
@@ -34,7 +43,6 @@ const CLIENTS: [fn: string, client: object, contract: FunctionContract][] = [
   ['activities', activitiesApi, activitiesContract],
   ['teams', teamsApi, teamsContract],
   ['centers', centersApi, centersContract],
-  ['reports', reportsApi, reportsContract],
   ['notices', noticesApi, noticesContract],
   ['members', membersApi, membersContract],
   ['qrcodes', qrcodesApi, qrcodesContract],
@@ -42,6 +50,18 @@ const CLIENTS: [fn: string, client: object, contract: FunctionContract][] = [
   ['companies', companiesApi, companiesContract],
   ['wishes', wishesApi, wishesContract],
   ['users', functionClient('users', usersContract), usersContract]
+]
+
+/**
+ * The clients typed by their contract only (`typedClient`): the weapp main package's and the district
+ * subpackage's, which carry no zod runtime (issue #15). Same calls, replies checked as envelopes only.
+ */
+const TYPED_CLIENTS: [fn: string, client: object, contract: FunctionContract][] = [
+  ['reports', reportsApi, reportsContract],
+  ['users', meApi, meContract],
+  ['users', overviewApi, overviewContract],
+  ['activities', activitiesTabApi, activityListContract],
+  ['centers', centersTabApi, centerListContract]
 ]
 
 const notFound = { ok: false, error: { code: 'NOT_FOUND', message: '不存在' } }
@@ -73,6 +93,28 @@ describe('functionClient()', () => {
       expect(output).toBe(contract[action].output)
       expect(transport).toHaveBeenCalledWith(fn, { action, probe: action })
     }
+  })
+
+  it.each(TYPED_CLIENTS)('%s (typed only): exposes exactly the actions of its contract and calls call() without a schema', async (fn, client, contract) => {
+    expect(Object.keys(client).sort()).toEqual(Object.keys(contract).sort())
+    const transport: Transport & jest.Mock = jest.fn(async () => notFound)
+    setTransport(transport)
+    const methods = client as Record<string, (input?: object) => Promise<Reply<unknown>>>
+    for (const action of Object.keys(contract)) {
+      callMock.mockClear()
+      const input = { probe: action }
+      expect(await methods[action](input)).toEqual(notFound)
+      expect(callMock).toHaveBeenCalledTimes(1)
+      expect(callMock.mock.calls[0]).toEqual([fn, action, input])
+      expect(transport).toHaveBeenCalledWith(fn, { action, probe: action })
+    }
+  })
+
+  it('a typed-only client checks the envelope but passes the data as it came', async () => {
+    setTransport(async () => ({ ok: true, data: { count: 3, extra: 1 } }))
+    expect(await typedClient<typeof reportsContract>('reports', ['dashboard']).dashboard({ from: '2026-01-01', to: '2026-01-31' })).toEqual({ ok: true, data: { count: 3, extra: 1 } })
+    setTransport(async () => ({ ok: 'yes' }))
+    expect((await reportsApi.dashboard({ from: '2026-01-01', to: '2026-01-31' })).ok).toBe(false)
   })
 
   it('sends {} when the input is left out', async () => {

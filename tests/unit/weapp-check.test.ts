@@ -5,7 +5,7 @@
  * compilers (wcc/wcsc, where they run) and the portable htmlparser2/postcss checks.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -114,6 +114,24 @@ describe('scripts/check-weapp.mjs', () => {
       const { status, result } = check(dir)
       expect(status).toBe(1)
       expect(messages(result, 'size')).toEqual([expect.stringMatching(/^packages\/a: 2048 KB is over WeChat's 2 MB per package/)])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('size: the district subpackage over its own 400 KB budget (issue #15)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weapp-size-'))
+    try {
+      cpSync(ok, dir, { recursive: true })
+      const app = JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8'))
+      app.subPackages = [...(app.subPackages ?? []), { root: 'packages/district', pages: ['pages/dashboard/index'] }]
+      writeFileSync(join(dir, 'app.json'), JSON.stringify(app))
+      mkdirSync(join(dir, 'packages', 'district', 'pages', 'dashboard'), { recursive: true })
+      for (const ext of ['js', 'wxml', 'json']) writeFileSync(join(dir, 'packages', 'district', 'pages', 'dashboard', `index.${ext}`), ext === 'json' ? '{}' : '')
+      writeFileSync(join(dir, 'packages', 'district', 'sub-vendors.js'), Buffer.alloc(401 * 1024))
+      const { status, result } = check(dir)
+      expect(status).toBe(1)
+      expect(messages(result, 'size')).toEqual([expect.stringMatching(/^packages\/district: 401 KB is over our 400 KB budget/)])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -3,14 +3,15 @@
  * here, not from the feature's index: a barrel import pulls every component (slot picker, photo
  * editor …) and its styles into the main package, which we keep under 600 KB.
  */
-import { centerListContract } from '@contracts/centerList'
-import { functionClient } from '@/services/cloud/functionClient'
+import type { centerListContract } from '@contracts/centerList'
+import { typedClient } from '@/services/cloud/functionClient'
 
 /**
  * `centers.list`, `myBookings` and `bookings` only: the feature's `centersApi` (./api) takes the
  * whole contract (and the activities one for centre events), schemas of the centers subpackage.
+ * Typed by the contract only: the main package carries no zod runtime.
  */
-export const centersApi = functionClient('centers', centerListContract)
+export const centersApi = typedClient<typeof centerListContract>('centers', ['list', 'myBookings', 'bookings'])
 export { dayKey } from './format'
 // Platform module: Taro resolves `./platform` to `./platform.weapp.ts` / `./platform.h5.ts` in each build.
 export { currentLocation } from './platform'

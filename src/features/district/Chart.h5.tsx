@@ -1,32 +1,41 @@
-import { useEffect, useRef } from 'react'
-import { echarts, type ChartOption } from './echarts'
+import { useEffect, useRef, useState, type MouseEvent } from 'react'
 import type { ChartProps } from './chartTypes'
+import { categoryAt, drawChart, type Ctx } from './drawChart'
 
-/** H5: ECharts initialised on a DOM node, resized with the window. */
+/** H5: drawn on a <canvas> the width of its node, redrawn on resize; a tap shows a category's values. */
 export function Chart({ option, height, label }: ChartProps) {
-  const node = useRef<HTMLDivElement>(null)
-  const chart = useRef<echarts.ECharts | null>(null)
+  const canvas = useRef<HTMLCanvasElement>(null)
+  const [focus, setFocus] = useState<number>()
+  const [width, setWidth] = useState(0)
 
   useEffect(() => {
-    if (!node.current) return
-    const instance = echarts.init(node.current, undefined, { renderer: 'canvas' })
-    chart.current = instance
-    const onResize = () => instance.resize()
-    window.addEventListener('resize', onResize)
-    return () => {
-      window.removeEventListener('resize', onResize)
-      instance.dispose()
-      chart.current = null
-    }
+    const measure = () => setWidth(canvas.current?.parentElement?.clientWidth ?? 0)
+    measure()
+    window.addEventListener('resize', measure)
+    return () => window.removeEventListener('resize', measure)
   }, [])
 
-  useEffect(() => {
-    chart.current?.setOption(option as ChartOption, true)
-  }, [option])
+  useEffect(() => setFocus(undefined), [option])
 
   useEffect(() => {
-    chart.current?.resize()
-  }, [height])
+    const node = canvas.current
+    const ctx = node?.getContext('2d')
+    if (!node || !ctx || !width) return
+    const dpr = window.devicePixelRatio || 1
+    node.width = Math.round(width * dpr)
+    node.height = Math.round(height * dpr)
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
+    drawChart(ctx as unknown as Ctx, option, width, height, focus)
+  }, [option, width, height, focus])
 
-  return <div ref={node} className='hl-chart' role='img' aria-label={label} data-chart={label} style={{ width: '100%', height: `${height}px` }} />
+  const onClick = (e: MouseEvent<HTMLCanvasElement>) => {
+    const ctx = canvas.current?.getContext('2d')
+    if (ctx) setFocus(categoryAt(ctx as unknown as Ctx, option, width, height, e.nativeEvent.offsetX, e.nativeEvent.offsetY))
+  }
+
+  return (
+    <div className='hl-chart' role='img' aria-label={label} data-chart={label} style={{ width: '100%', height: `${height}px` }}>
+      <canvas ref={canvas} style={{ width: '100%', height: `${height}px`, display: 'block' }} onClick={onClick} />
+    </div>
+  )
 }

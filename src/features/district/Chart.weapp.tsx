@@ -1,49 +1,57 @@
-import { useEffect, useMemo, useRef } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Canvas } from '@tarojs/components'
-import { echarts, type ChartOption } from './echarts'
 import type { ChartProps } from './chartTypes'
-import { WeappCanvas, type CanvasNode } from './weappCanvas'
+import { categoryAt, drawChart, type Ctx } from './drawChart'
 
 let sequence = 0
 
-/** Mini-program: ECharts initialised on a `<Canvas type="2d">` node found with a selector query. */
+interface CanvasNode {
+  width: number
+  height: number
+  getContext(type: '2d'): Ctx & { scale(x: number, y: number): void; setTransform(a: number, b: number, c: number, d: number, e: number, f: number): void }
+}
+
+/** Mini-program: drawn on a `<Canvas type="2d">` node found with a selector query; a tap shows a category's values. */
 export function Chart({ option, height, label }: ChartProps) {
   const id = useMemo(() => `hl-chart-${++sequence}`, [])
-  const chart = useRef<echarts.ECharts | null>(null)
-  const canvas = useRef<WeappCanvas | null>(null)
-  const latest = useRef(option)
-  latest.current = option
+  const [canvas, setCanvas] = useState<{ node: CanvasNode; width: number }>()
+  const [focus, setFocus] = useState<number>()
+  const disposed = useRef(false)
 
   useEffect(() => {
-    let disposed = false
+    disposed.current = false
     Taro.nextTick(() => {
       Taro.createSelectorQuery()
         .select(`#${id}`)
         .fields({ node: true, size: true })
-        .exec((res: { node?: CanvasNode; width: number; height: number }[]) => {
+        .exec((res: { node?: CanvasNode; width: number }[]) => {
           const info = res?.[0]
-          if (disposed || !info?.node) return
-          const dpr = Taro.getSystemInfoSync().pixelRatio || 2
-          const wrapper = new WeappCanvas(info.node.getContext('2d'), info.node)
-          echarts.setPlatformAPI({ createCanvas: () => wrapper as unknown as HTMLCanvasElement })
-          const instance = echarts.init(wrapper as unknown as HTMLElement, undefined, { width: info.width, height: info.height, devicePixelRatio: dpr })
-          wrapper.setChart(instance)
-          instance.setOption(latest.current as ChartOption, true)
-          canvas.current = wrapper
-          chart.current = instance
+          if (!disposed.current && info?.node) setCanvas({ node: info.node, width: info.width })
         })
     })
     return () => {
-      disposed = true
-      chart.current?.dispose()
-      chart.current = null
+      disposed.current = true
     }
   }, [id])
 
+  useEffect(() => setFocus(undefined), [option])
+
   useEffect(() => {
-    chart.current?.setOption(option as ChartOption, true)
-  }, [option])
+    if (!canvas) return
+    const dpr = Taro.getSystemInfoSync().pixelRatio || 2
+    canvas.node.width = Math.round(canvas.width * dpr)
+    canvas.node.height = Math.round(height * dpr)
+    const ctx = canvas.node.getContext('2d')
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
+    drawChart(ctx, option, canvas.width, height, focus)
+  }, [canvas, option, height, focus])
+
+  const onTap = (e: { touches?: { x: number; y: number }[]; changedTouches?: { x: number; y: number }[] }) => {
+    const point = e.changedTouches?.[0] ?? e.touches?.[0]
+    if (!canvas || !point) return
+    setFocus(categoryAt(canvas.node.getContext('2d'), option, canvas.width, height, point.x, point.y))
+  }
 
   return (
     <Canvas
@@ -54,9 +62,7 @@ export function Chart({ option, height, label }: ChartProps) {
       aria-label={label}
       style={{ width: '100%', height: `${height}px` }}
       disableScroll={false}
-      onTouchStart={(e) => canvas.current?.touch('start', e as never)}
-      onTouchMove={(e) => canvas.current?.touch('move', e as never)}
-      onTouchEnd={(e) => canvas.current?.touch('end', e as never)}
+      onTouchEnd={(e) => onTap(e as never)}
     />
   )
 }

@@ -34,8 +34,8 @@ export function TrendCharts({ trends }: { trends: Trend[] }) {
 export function ComparisonChart({ comparisons }: { comparisons: Comparison[] }) {
   const [key, setKey] = useState(comparisons[0]?.key)
   const current = comparisons.find((c) => c.key === key) ?? comparisons[0]
-  const option = useMemo(() => (current ? comparisonOption(current) : {}), [current])
-  if (!current) return null
+  const option = useMemo(() => (current ? comparisonOption(current) : undefined), [current])
+  if (!current || !option) return null
   return (
     <Section title='各社区对比'>
       <View className='hl-scope__chips'>

@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
-import { FIGURE_KIND_LABELS, type FigureValue } from '@contracts/reports'
+import { FIGURE_KIND_LABELS } from '@contracts/reportLabels'
+import type { FigureValue } from '@contracts/reports'
 import { formatValue, percentOf } from './format'
 
 /** One figure: big number, unit, label, whether it is a stock or a flow; a target shown as a bar. */

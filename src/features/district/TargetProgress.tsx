@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
-import { NO_TARGET_LABEL, targetPercentText, type TargetProgress } from '@contracts/members'
+import { NO_TARGET_LABEL, targetPercentText } from '@contracts/targetLabels'
+import type { TargetProgress } from '@contracts/members'
 import { formatValue } from './format'
 import './targets.scss'
 

@@ -1,6 +1,8 @@
+import type { ChartSpec } from './charts'
+
 export interface ChartProps {
-  /** An ECharts option (see charts.ts). */
-  option: Record<string, unknown>
+  /** What to draw (see charts.ts). */
+  option: ChartSpec
   /** Height in CSS px; the chart takes the full width. */
   height: number
   /** What the chart shows, for screen readers and tests. */

@@ -1,4 +1,4 @@
-import { ROLE_LABELS, type Role } from '@contracts/roles'
+import { ROLE_LABELS, type Role } from '@contracts/roleLabels'
 import type { Me } from '@contracts/users'
 
 export const hasRole = (me: Pick<Me, 'roles'> | undefined, role: Role): boolean => Boolean(me?.roles.includes(role))

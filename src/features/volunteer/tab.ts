@@ -5,12 +5,15 @@
  * package, which we keep under 600 KB.
  */
 import Taro from '@tarojs/taro'
-import { activityListContract } from '@contracts/activityList'
-import { functionClient } from '@/services/cloud/functionClient'
+import type { activityListContract } from '@contracts/activityList'
+import { typedClient } from '@/services/cloud/functionClient'
 import { OFFLINE_SCANS_KEY } from './offlineKey'
 
-/** `activities.list` only: the feature's `activitiesApi` (./api) takes the whole contract. */
-export const activitiesApi = functionClient('activities', activityListContract)
+/**
+ * `activities.list` only, typed by the contract (the main package carries no zod runtime); the
+ * feature's `activitiesApi` (./api) takes the whole contract and parses replies with it.
+ */
+export const activitiesApi = typedClient<typeof activityListContract>('activities', ['list'])
 export { usePaged } from '../../services/cloud/usePaged'
 export { ActivityCard } from './components/ActivityCard'
 export { Chips, type ChipOption } from './components/Chips'

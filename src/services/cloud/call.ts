@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod'
-import { replyEnvelopeSchema, type Reply, type ReplyError } from '@contracts/reply'
+// The envelope without zod: this module is in the main package, which carries no zod runtime.
+import { readEnvelope, type Reply, type ReplyError } from '@contracts/envelope'
 import { transport as platformTransport } from './transport'
 import type { Transport } from './types'
 
@@ -43,12 +44,11 @@ export async function call<TOut = unknown>(
     const timedOut = e?.errCode === FUNCTION_TIMEOUT_ERRCODE || /-504003|timed out/i.test(String(e?.errMsg ?? ''))
     return internal(timedOut ? TIMEOUT_MESSAGE : NETWORK_ERROR_MESSAGE)
   }
-  const envelope = replyEnvelopeSchema.safeParse(raw)
-  if (!envelope.success) {
-    logFailure(name, action, envelope.error)
+  const reply = readEnvelope(raw)
+  if (!reply) {
+    logFailure(name, action, raw)
     return internal(MALFORMED_REPLY_MESSAGE)
   }
-  const reply = envelope.data
   if (!reply.ok) return { ok: false, error: reply.error }
   if (!output) return { ok: true, data: reply.data as TOut }
   const parsed = output.safeParse(reply.data)

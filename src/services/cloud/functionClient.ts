@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { Reply } from '@contracts/reply'
+import type { Reply } from '@contracts/envelope'
 import { call } from './call'
 
 /** One action of a function's contract (contracts/*.ts): the schema of its input and of its reply's data. */
@@ -43,5 +43,18 @@ export function functionClient<C extends FunctionContract>(name: string, contrac
     const output = contract[action].output
     client[action] = (input = {}) => call(name, action, input, output)
   }
+  return client as FunctionClient<C>
+}
+
+/**
+ * The typed client of cloud function `name` from its contract's TYPE alone (`import type` the
+ * contract): the same calls as `functionClient`, but a reply is checked as an envelope only, not
+ * parsed with the output schema. For the weapp main package (tab pages, session) and the district
+ * subpackage, which carry no zod runtime (issue #15; their contracts only type the calls).
+ * `actions` are the contract's action names (tests/unit/function-client.test.ts checks they are all).
+ */
+export function typedClient<C extends FunctionContract>(name: string, actions: readonly (keyof C & string)[]): FunctionClient<C> {
+  const client: Record<string, (input?: object) => Promise<Reply<unknown>>> = {}
+  for (const action of actions) client[action] = (input = {}) => call(name, action, input)
   return client as FunctionClient<C>
 }

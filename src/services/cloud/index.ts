@@ -1,4 +1,4 @@
 export { call, setTransport, NETWORK_ERROR_MESSAGE } from './call'
-export { functionClient, type FunctionClient, type FunctionContract, type ActionInput, type ActionOutput } from './functionClient'
+export { functionClient, typedClient, type FunctionClient, type FunctionContract, type ActionInput, type ActionOutput } from './functionClient'
 export { useCall, type CallState } from './useCall'
 export type { Transport } from './types'

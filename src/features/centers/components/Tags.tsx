@@ -1,5 +1,5 @@
 import { Text } from '@tarojs/components'
-import { BOOKING_STATUS_LABELS, CENTER_STATUS_LABELS, type BookingStatus, type CenterStatus } from '@contracts/centerList'
+import { BOOKING_STATUS_LABELS, CENTER_STATUS_LABELS, type BookingStatus, type CenterStatus } from '@contracts/centerLabels'
 import './centers.scss'
 
 const BOOKING_TONE: Record<BookingStatus, string> = {

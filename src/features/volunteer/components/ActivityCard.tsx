@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
-import { ACTIVITY_KIND_LABELS, type ActivitySummary } from '@contracts/activityList'
+import { ACTIVITY_KIND_LABELS } from '@contracts/activityLabels'
+import type { ActivitySummary } from '@contracts/activityList'
 import { rangeLabel } from '../format'
 import { PhaseTag, SignUpTag, Tag } from './Tags'
 import './volunteer.scss'

@@ -1,12 +1,6 @@
 import { Text } from '@tarojs/components'
-import {
-  ACTIVITY_PHASE_LABELS,
-  RECORD_STATUS_LABELS,
-  SIGNUP_STATUS_LABELS,
-  type ActivityPhase,
-  type MySignUp,
-  type RecordStatus
-} from '@contracts/activityList'
+import { ACTIVITY_PHASE_LABELS, RECORD_STATUS_LABELS, SIGNUP_STATUS_LABELS, type ActivityPhase, type RecordStatus } from '@contracts/activityLabels'
+import type { MySignUp } from '@contracts/activityList'
 import './volunteer.scss'
 
 export type TagTone = 'red' | 'green' | 'gold' | 'muted' | 'blue' | 'solid'
