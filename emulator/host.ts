@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { abortOpenTransactions, applyCloudEnv, installBackend, LOCAL_ENV_ID, newCallContext, runWithCall, runWithStore } from './backend/install'
+import { abortOpenTransactions, applyCloudEnv, installBackend, LOCAL_ENV_ID, newCallContext, runWithCall, type CallContext } from './backend/install'
 import { Store } from './backend/store'
 import type { CollectionDef } from '../server/db/collections'
 import { installIdentityEnv, runWithIdentity } from './identity'
@@ -117,6 +117,18 @@ const ENTRY_FILES = ['index.ts', 'index.js']
 
 type Main = (event: unknown, context: unknown) => unknown
 
+// Request ids are random like the cloud's; one 4 KB draw of entropy serves 256 calls.
+let idPool = Buffer.alloc(0)
+let idAt = 0
+function newInvocationId(): string {
+  if (idAt + 16 > idPool.length) {
+    idPool = randomBytes(4096)
+    idAt = 0
+  }
+  idAt += 16
+  return idPool.toString('hex', idAt - 16, idAt)
+}
+
 export function createHost(options: HostOptions = {}): Host {
   applyCloudEnv()
   installIdentityEnv()
@@ -128,11 +140,19 @@ export function createHost(options: HostOptions = {}): Host {
   const loaded = new Map<string, Main>()
   let closed = false
 
+  // Found entries are remembered (a function folder does not vanish while the host runs); a name
+  // not found is looked up again, so a function built meanwhile is seen.
+  const entries = new Map<string, string>()
   const entryOf = (name: string): string | undefined => {
+    const known = entries.get(name)
+    if (known !== undefined) return known
     if (!NAME.test(name)) return undefined
     for (const entry of ENTRY_FILES) {
       const path = join(functionsDir, name, entry)
-      if (existsSync(path)) return path
+      if (existsSync(path)) {
+        entries.set(name, path)
+        return path
+      }
     }
     return undefined
   }
@@ -175,7 +195,7 @@ export function createHost(options: HostOptions = {}): Host {
     const main = load(name)
     const timeoutSeconds = timeoutSecondsOf(name)
     const timeoutMs = Math.round(timeoutSeconds * 1000)
-    const requestId = randomBytes(16).toString('hex')
+    const requestId = newInvocationId()
     const event = openid && isPlainObject(data) ? { ...data, userInfo: { appId: appid, openId: openid } } : (data ?? {})
     const context = {
       callbackWaitsForEmptyEventLoop: false,
@@ -188,54 +208,34 @@ export function createHost(options: HostOptions = {}): Host {
       tencentcloud_region: 'ap-shanghai'
     }
     const identity = { openid, appid, source: openid ? 'wx_client' : undefined }
-    const call = newCallContext()
+    const call = newCallContext(store)
     const action = isPlainObject(data) && typeof data.action === 'string' ? data.action : undefined
-    const started = process.hrtime.bigint()
-    const statsOf = (outcome: CallStats['outcome'], errorCode?: string | number): CallStats => ({
-      name,
-      action,
-      openid,
-      requestId,
-      ms: Number(process.hrtime.bigint() - started) / 1e6,
-      dbRequests: call.dbRequests,
-      outcome,
-      errorCode,
-      timeoutMs
-    })
-    const finish = (stats: CallStats): CallStats => {
-      options.onCall?.(stats)
-      return stats
-    }
-    const run = runWithStore(store, () => runWithCall(call, () => runWithIdentity(identity, async () => main(event, context))))
+    const invocation: Invocation = { name, action, openid, requestId, started: process.hrtime.bigint(), call, timeoutMs, timeoutSeconds, store, onCall: options.onCall }
+    const run = runWithCall(call, () => runWithIdentity(identity, async () => main(event, context)))
     let timer: NodeJS.Timeout | undefined
-    const expire = (): FunctionTimeoutError => {
-      const error = new FunctionTimeoutError(name, timeoutSeconds)
-      call.expired = true
-      call.expiredMessage = error.errMsg
-      void abortOpenTransactions(store, call)
-      return Object.assign(error, { stats: finish(statsOf('timeout', FUNCTION_TIMEOUT_ERRCODE)) })
-    }
-    const pastDeadline = () => enforceTimeouts && Number(process.hrtime.bigint() - started) / 1e6 > timeoutMs
-    const timedOut = new Promise<never>((_resolve, reject) => {
-      if (!enforceTimeouts) return
-      timer = setTimeout(() => reject(expire()), timeoutMs)
-    })
     // The function's own promise runs on after a timeout (Node cannot stop it), but nothing waits
     // for it and its next database request fails.
-    run.catch(() => undefined)
+    run.catch(ignore)
     try {
-      const result = await Promise.race([run, timedOut])
+      const result = enforceTimeouts
+        ? await Promise.race([
+            run,
+            new Promise<never>((_resolve, reject) => {
+              timer = setTimeout(() => reject(expire(invocation)), timeoutMs)
+            })
+          ])
+        : await run
       // A call that kept the CPU busy past its deadline (the timer could not fire in time) has
       // timed out all the same: the cloud counts wall time.
-      if (pastDeadline()) throw expire()
+      if (enforceTimeouts && elapsedMs(invocation) > timeoutMs) throw expire(invocation)
       const reply = result as { ok?: unknown; error?: { code?: unknown } } | null
       const failed = isPlainObject(reply) && reply.ok === false
       const code = failed && typeof reply.error?.code === 'string' ? reply.error.code : undefined
-      return { result, stats: finish(statsOf(failed ? 'error' : 'ok', code)) }
+      return { result, stats: finish(invocation, failed ? 'error' : 'ok', code) }
     } catch (error) {
       if (error instanceof FunctionTimeoutError) throw error
-      if (pastDeadline()) throw expire()
-      const stats = finish(statsOf('throw', (error as { code?: string })?.code))
+      if (enforceTimeouts && elapsedMs(invocation) > timeoutMs) throw expire(invocation)
+      const stats = finish(invocation, 'throw', (error as { code?: string })?.code)
       if (error && typeof error === 'object') Object.assign(error, { stats })
       throw error
     } finally {
@@ -262,6 +262,55 @@ export function createHost(options: HostOptions = {}): Host {
       store.close()
     }
   }
+}
+
+/**
+ * One call in progress: what its figures and its timeout need. (Module-level helpers over this
+ * object rather than closures made for every call: the host is on every request's path.)
+ */
+interface Invocation {
+  name: string
+  action?: string
+  openid?: string
+  requestId: string
+  started: bigint
+  call: CallContext
+  timeoutMs: number
+  timeoutSeconds: number
+  store: Store
+  onCall?: (stats: CallStats) => void
+}
+
+const ignore = () => undefined
+
+function elapsedMs(invocation: Invocation): number {
+  return Number(process.hrtime.bigint() - invocation.started) / 1e6
+}
+
+/** The call's figures as they stand, told to `onCall`. */
+function finish(invocation: Invocation, outcome: CallStats['outcome'], errorCode?: string | number): CallStats {
+  const stats: CallStats = {
+    name: invocation.name,
+    action: invocation.action,
+    openid: invocation.openid,
+    requestId: invocation.requestId,
+    ms: elapsedMs(invocation),
+    dbRequests: invocation.call.dbRequests,
+    outcome,
+    errorCode,
+    timeoutMs: invocation.timeoutMs
+  }
+  invocation.onCall?.(stats)
+  return stats
+}
+
+/** The call has run past its timeout: its later requests fail and its open transactions are aborted. */
+function expire(invocation: Invocation): FunctionTimeoutError {
+  const error = new FunctionTimeoutError(invocation.name, invocation.timeoutSeconds)
+  invocation.call.expired = true
+  invocation.call.expiredMessage = error.errMsg
+  void abortOpenTransactions(invocation.store, invocation.call)
+  return Object.assign(error, { stats: finish(invocation, 'timeout', FUNCTION_TIMEOUT_ERRCODE) })
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

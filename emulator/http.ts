@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { extname, join, normalize, resolve } from 'node:path'
 
+import { Admission, type AdmissionLimits } from './admission'
 import type { CallStats, InvokeResult } from './host'
 
 /** What the HTTP layer needs from the function host. */
@@ -26,7 +27,18 @@ export interface HttpOptions {
    * outcome); default none. `emulator/main.ts` prints it unless EMULATOR_LOG=off.
    */
   log?: (line: string) => void
+  /**
+   * How many function calls run at once and how many wait (emulator/admission.ts; default
+   * DEFAULT_ADMISSION). Beyond them a call is answered at once with HTTP 503, RATE_LIMITED and
+   * Retry-After. `false`: no limit.
+   */
+  admission?: Partial<AdmissionLimits> | false
 }
+
+/** What a call refused for overload is answered with (HTTP 503, code RATE_LIMITED). */
+export const OVERLOAD_MESSAGE = '当前访问人数较多，请稍后重试'
+/** Seconds a refused client is told to wait (`Retry-After`). */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 1
 
 /** `reports.dashboard  demo-admin  412 ms  63 db  ok` — one line per function call. */
 export function formatCallLine(stats: CallStats): string {
@@ -138,7 +150,34 @@ async function serveFile(res: ServerResponse, baseDir: string, relative: string,
   return true
 }
 
-async function callFunction(req: IncomingMessage, res: ServerResponse, options: HttpOptions, name: string): Promise<void> {
+/** Refusals for overload, logged at most once a second as one line (a line per refusal would add to the load). */
+class RefusalLog {
+  private full = 0
+  private timeout = 0
+  private timer: NodeJS.Timeout | undefined
+  constructor(private readonly admission: Admission, private readonly log: (line: string) => void) {}
+
+  count(reason: 'full' | 'timeout'): void {
+    if (reason === 'full') this.full++
+    else this.timeout++
+    if (this.timer) return
+    this.timer = setTimeout(() => this.flush(), 1000)
+    this.timer.unref()
+  }
+
+  private flush(): void {
+    this.timer = undefined
+    const { running, queued } = this.admission.stats()
+    const { maxInFlight, maxQueue, maxQueueWaitMs } = this.admission.limits
+    this.log(
+      `[emulator] overloaded: refused ${this.full + this.timeout} calls with 503 RATE_LIMITED (${this.full} found ${maxQueue} waiting, ${this.timeout} waited ${maxQueueWaitMs} ms); ${running}/${maxInFlight} running, ${queued} waiting`
+    )
+    this.full = 0
+    this.timeout = 0
+  }
+}
+
+async function callFunction(req: IncomingMessage, res: ServerResponse, options: HttpOptions, name: string, admission: Admission | undefined, refusals: RefusalLog | undefined): Promise<void> {
   if (req.method !== 'POST') return sendJson(res, 405, failure('INVALID_INPUT', '仅支持 POST'))
   if (!options.host.hasFunction(name)) return sendJson(res, 404, failure('NOT_FOUND', `云函数不存在：${name}`))
   let data: unknown
@@ -157,6 +196,22 @@ async function callFunction(req: IncomingMessage, res: ServerResponse, options: 
   }
   const header = req.headers['x-openid']
   const openid = typeof header === 'string' && header ? header : undefined
+  if (admission) {
+    const entry = admission.enter()
+    const admitted = entry === true || (entry !== 'full' && (await entry) === true)
+    if (!admitted) {
+      refusals?.count(entry === 'full' ? 'full' : 'timeout')
+      return sendJson(res, 503, failure('RATE_LIMITED', OVERLOAD_MESSAGE), { 'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS) })
+    }
+  }
+  try {
+    await invokeAndAnswer(res, options, name, data, openid)
+  } finally {
+    admission?.leave()
+  }
+}
+
+async function invokeAndAnswer(res: ServerResponse, options: HttpOptions, name: string, data: unknown, openid: string | undefined): Promise<void> {
   const host = options.host
   if (!host.invokeWithStats) return sendJson(res, 200, await host.invoke(name, data, openid))
   try {
@@ -184,12 +239,21 @@ async function callFunction(req: IncomingMessage, res: ServerResponse, options: 
  * `wx.cloud.callFunction` would send and the caller's openid in `x-openid`; the H5 build at `/`;
  * local cloud storage at `/files/`.
  */
-export function createHttpServer(options: HttpOptions): Server {
-  return createServer(async (req, res) => {
+export function createHttpServer(options: HttpOptions): Server & { admission?: Admission } {
+  const admission = options.admission === false ? undefined : new Admission(options.admission)
+  const refusals = admission && options.log ? new RefusalLog(admission, options.log) : undefined
+  const server = createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost')
-      const fn = /^\/api\/functions\/([A-Za-z0-9_-]+)\/?$/.exec(url.pathname)
-      if (fn) return await callFunction(req, res, options, fn[1])
+      const raw = req.url ?? '/'
+      // Function calls (nearly every request) skip the URL parser: their path is plain.
+      if (raw.startsWith(FUNCTIONS_PREFIX)) {
+        const query = raw.indexOf('?')
+        const fn = FUNCTION_PATH.exec(query < 0 ? raw : raw.slice(0, query))
+        if (fn) return await callFunction(req, res, options, fn[1], admission, refusals)
+      }
+      const url = new URL(raw, 'http://localhost')
+      const fn = FUNCTION_PATH.exec(url.pathname)
+      if (fn) return await callFunction(req, res, options, fn[1], admission, refusals)
       if (url.pathname.startsWith('/api/')) return sendJson(res, 404, failure('NOT_FOUND', '接口不存在'))
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, failure('INVALID_INPUT', '不支持的请求方法'))
       if (url.pathname.startsWith('/files/') && options.filesDir) {
@@ -205,4 +269,8 @@ export function createHttpServer(options: HttpOptions): Server {
       else res.end()
     }
   })
+  return Object.assign(server, { admission })
 }
+
+const FUNCTIONS_PREFIX = '/api/functions/'
+const FUNCTION_PATH = /^\/api\/functions\/([A-Za-z0-9_-]+)\/?$/

@@ -4,8 +4,9 @@
  * on every `cloud.database()`), and sets the environment a cloud function sees on the cloud so
  * that no SDK code path looks for credentials or probes the network.
  *
- * Which store answers a call: the one bound to the current async context (`runWithStore`, used
- * by the host for each invocation), else the most recently installed one still open.
+ * Which store answers a call: the one of the current call (`newCallContext(store)`, used by the
+ * host for each invocation), else the one bound by `runWithStore`, else the most recently
+ * installed one still open.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { dirname } from 'node:path'
@@ -54,7 +55,7 @@ export function resolveCloudbaseDatabase(): { Db: any } {
 
 /** The store answering SDK calls in the current context. */
 export function activeStore(): Store | undefined {
-  return bound.getStore() ?? installed[installed.length - 1]
+  return calls.getStore()?.store ?? bound.getStore() ?? installed[installed.length - 1]
 }
 
 /** Runs `fn` with SDK database calls (including those it starts asynchronously) going to `store`. */
@@ -79,12 +80,17 @@ export interface CallContext {
   expiredMessage?: string
   /** Transactions started by this call and not yet committed or aborted (aborted on expiry). */
   openTransactions: Set<string>
+  /**
+   * The store this call's requests go to (the host's). Carried here rather than in a second
+   * AsyncLocalStorage scope: every scope costs a copy on every promise the call creates.
+   */
+  store?: Store
 }
 
 const calls = new AsyncLocalStorage<CallContext>()
 
-export function newCallContext(): CallContext {
-  return { dbRequests: 0, expired: false, openTransactions: new Set() }
+export function newCallContext(store?: Store): CallContext {
+  return { dbRequests: 0, expired: false, openTransactions: new Set(), store }
 }
 
 /** Runs `fn` as one function call: its database round trips are counted in `context`. */
@@ -136,9 +142,9 @@ export class EmulatorRequester {
 
   /** Every database round trip of every function passes here. */
   async send(action: string, params?: Record<string, any>): Promise<Record<string, any>> {
-    const store = activeStore()
-    if (!store) throw requestFailed('no local emulator store is installed (create a host first)')
     const call = calls.getStore()
+    const store = call?.store ?? activeStore()
+    if (!store) throw requestFailed('no local emulator store is installed (create a host first)')
     // A timed-out call's requests never leave its frozen instance. (Aborting is let through: it
     // only releases what the call holds.)
     if (call?.expired && action !== 'database.abortTransaction') throw expiredCallError(call)

@@ -24,7 +24,7 @@ const SIMPLE_ID_QUERY = /^\{"_id":"([^"\\]*)"\}$/
 export async function handleAction(store: Store, action: string, params: Params = {}): Promise<Params> {
   for (;;) {
     try {
-      const data = await dispatch(store, action, params)
+      const data = dispatch(store, action, params)
       return { requestId: newRequestId(), ...data }
     } catch (error) {
       // A write outside a transaction waits for the transaction holding its document, then runs.
@@ -38,30 +38,35 @@ export async function handleAction(store: Store, action: string, params: Params 
   }
 }
 
-async function dispatch(store: Store, action: string, params: Params): Promise<Params> {
-  const now = store.now
-  const ejson = (text: unknown, what: string): any => {
-    if (text === undefined || text === null || text === '') return undefined
-    // The SDK's doc(id) query for a plain string id: skip the EJSON parser.
-    const byId = typeof text === 'string' && text.length < 300 ? SIMPLE_ID_QUERY.exec(text) : null
-    if (byId) return { _id: byId[1] }
-    if (typeof text !== 'string') throw invalidParam(`${what} must be an EJSON string`)
-    try {
-      return resolveMarkers(parseEJSON(text), now)
-    } catch (error) {
-      throw invalidParam(`[InvalidParameter] cannot parse ${what}: ${(error as Error).message}`)
-    }
+/** An EJSON request field, parsed (undefined when absent). */
+function parseField(store: Store, text: unknown, what: string): any {
+  if (text === undefined || text === null || text === '') return undefined
+  // The SDK's doc(id) query for a plain string id: skip the EJSON parser.
+  const byId = typeof text === 'string' && text.length < 300 ? SIMPLE_ID_QUERY.exec(text) : null
+  if (byId) return { _id: byId[1] }
+  if (typeof text !== 'string') throw invalidParam(`${what} must be an EJSON string`)
+  try {
+    return resolveMarkers(parseEJSON(text), store.now)
+  } catch (error) {
+    throw invalidParam(`[InvalidParameter] cannot parse ${what}: ${(error as Error).message}`)
   }
-  const collName = (): string => {
-    const name = params.collectionName
-    if (typeof name !== 'string' || name.length === 0) throw invalidParam('collectionName is required')
-    return name
-  }
-  const coll = (): string => {
-    const name = collName()
-    if (!store.hasCollection(name)) throw collectionNotExistError(name)
-    return name
-  }
+}
+
+function collectionNameOf(params: Params): string {
+  const name = params.collectionName
+  if (typeof name !== 'string' || name.length === 0) throw invalidParam('collectionName is required')
+  return name
+}
+
+/** The request's collection, which must exist (as on the cloud). */
+function existingCollection(store: Store, params: Params): string {
+  const name = collectionNameOf(params)
+  if (!store.hasCollection(name)) throw collectionNotExistError(name)
+  return name
+}
+
+/** One action, answered synchronously (the store is synchronous: no other request runs meanwhile). */
+function dispatch(store: Store, action: string, params: Params): Params {
   const txId: string | undefined = params.transactionId || undefined
   const tx = transactionsOf(store)
   const respectLocks = true
@@ -79,38 +84,38 @@ async function dispatch(store: Store, action: string, params: Params): Promise<P
     case 'database.insertDocument': {
       if (!Array.isArray(params.data) || params.data.length === 0) throw invalidParam('data must be a non-empty array')
       const docs = params.data.map((text: unknown) => {
-        const doc = ejson(text, 'data')
+        const doc = parseField(store, text, 'data')
         if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw invalidParam('each document must be an object')
         return doc as Doc
       })
-      const insertedIds = txId ? tx.insert(txId, coll(), docs) : store.insertBatch(coll(), docs, { respectLocks })
+      const insertedIds = txId ? tx.insert(txId, existingCollection(store, params), docs) : store.insertBatch(existingCollection(store, params), docs, { respectLocks })
       return { data: { insertedIds } }
     }
 
     case 'database.getDocument': {
-      const query: Doc = ejson(params.query, 'query') ?? {}
-      const projection: Doc | undefined = ejson(params.projection, 'projection')
+      const query: Doc = parseField(store, params.query, 'query') ?? {}
+      const projection: Doc | undefined = parseField(store, params.projection, 'projection')
       if (txId) {
         const id = docIdOf(query, params.queryType, 'get')
-        const doc = tx.get(txId, coll(), id)
+        const doc = tx.get(txId, existingCollection(store, params), id)
         const list = doc ? (projection ? store.project([doc], projection).map(toEJSON) : [store.jsonFor(doc)]) : []
         return { data: { list } }
       }
       const isDoc = params.queryType === 'DOC'
       const limit = isDoc ? 1 : clampLimit(params.limit)
       const offset = isDoc ? 0 : Math.max(0, Number(params.offset) || 0)
-      const sort = ejson(params.order, 'order')
-      const docs = store.select(coll(), query, { sort, skip: offset, limit, projection })
+      const sort = parseField(store, params.order, 'order')
+      const docs = store.select(existingCollection(store, params), query, { sort, skip: offset, limit, projection })
       return { data: { list: docs.map((doc) => store.jsonFor(doc)), limit, offset } }
     }
 
     case 'database.calculateDocument':
-      return { data: { total: store.count(coll(), ejson(params.query, 'query') ?? {}) } }
+      return { data: { total: store.count(existingCollection(store, params), parseField(store, params.query, 'query') ?? {}) } }
 
     case 'database.modifyDocument':
     case 'database.modifyAndReturnDoc': {
-      const query: Doc = ejson(params.query, 'query') ?? {}
-      const data = ejson(params.data, 'data')
+      const query: Doc = parseField(store, params.query, 'query') ?? {}
+      const data = parseField(store, params.data, 'data')
       if (data === null || typeof data !== 'object' || Array.isArray(data)) throw invalidParam('data must be an object')
       const merge = params.merge !== false
       const upsert = params.upsert === true
@@ -121,7 +126,7 @@ async function dispatch(store: Store, action: string, params: Params): Promise<P
         // "更新后的文档"): the first match is pinned by its `_id` before the update, so an update
         // of a filtered field cannot make the reply show another document or none. The three
         // store calls run without a pause, so nothing can write in between.
-        const name = coll()
+        const name = existingCollection(store, params)
         const target = store.select(name, query, { limit: 1 })[0]
         if (!target) return { data: { updated: 0, doc: undefined } }
         const byId = { _id: target._id }
@@ -131,34 +136,34 @@ async function dispatch(store: Store, action: string, params: Params): Promise<P
       }
       if (txId) {
         const id = docIdOf(query, params.queryType, 'update')
-        const result = tx.modify(txId, coll(), id, data, { merge, upsert })
+        const result = tx.modify(txId, existingCollection(store, params), id, data, { merge, upsert })
         return { data: { updated: result.updated, upsert_id: result.upsertedId } }
       }
       const multi = params.queryType === 'DOC' ? false : params.multi !== false
-      const result = store.modify(coll(), query, data, { multi, merge, upsert, respectLocks })
+      const result = store.modify(existingCollection(store, params), query, data, { multi, merge, upsert, respectLocks })
       return { data: { updated: result.updated, upsert_id: result.upsertedId } }
     }
 
     case 'database.removeDocument': {
-      const query: Doc = ejson(params.query, 'query') ?? {}
-      if (txId) return { data: { deleted: tx.remove(txId, coll(), docIdOf(query, params.queryType, 'remove')) } }
+      const query: Doc = parseField(store, params.query, 'query') ?? {}
+      if (txId) return { data: { deleted: tx.remove(txId, existingCollection(store, params), docIdOf(query, params.queryType, 'remove')) } }
       const multi = params.queryType === 'DOC' ? false : params.multi !== false
-      return { data: { deleted: store.remove(coll(), query, multi, { respectLocks }) } }
+      return { data: { deleted: store.remove(existingCollection(store, params), query, multi, { respectLocks }) } }
     }
 
     case 'database.aggregateDocuments': {
       if (!Array.isArray(params.stages)) throw invalidParam('stages must be an array')
       const pipeline: Doc[] = params.stages.map((stage: { stageKey?: unknown; stageValue?: unknown }) => {
         if (typeof stage?.stageKey !== 'string' || !stage.stageKey.startsWith('$')) throw invalidParam('invalid aggregation stage')
-        return { [stage.stageKey]: ejson(stage.stageValue, `${stage.stageKey} stage`) }
+        return { [stage.stageKey]: parseField(store, stage.stageValue, `${stage.stageKey} stage`) }
       })
       if (!pipeline.some((stage) => '$limit' in stage)) pipeline.push({ $limit: AGGREGATE_DEFAULT_LIMIT })
-      const docs = store.runPipeline(coll(), pipeline)
+      const docs = store.runPipeline(existingCollection(store, params), pipeline)
       return { data: { list: docs.map((doc) => store.jsonFor(doc)) } }
     }
 
     case 'database.addCollection':
-      store.createCollection(collName())
+      store.createCollection(collectionNameOf(params))
       return {}
 
     default:

@@ -65,6 +65,9 @@ export class WriteBlocked extends Error {
 }
 
 const MAX_PLAN_KEYS = 1000
+/** Documents whose EJSON text `jsonFor` keeps (oldest first out), and their total length. */
+const JSON_CACHE_SIZE = 4096
+const JSON_CACHE_CHARS = 8 * 1024 * 1024
 
 interface Plan {
   kind: 'all' | 'id' | 'index' | 'scan'
@@ -90,6 +93,8 @@ export class Store implements TransactionalStore {
   private readonly commitListeners: Array<(applied: readonly AppliedChange[]) => void> = []
   private readonly closeListeners: Array<() => void> = []
   private writeGuard: WriteGuard | undefined
+  private readonly jsonCache = new Map<Doc, string>()
+  private jsonCacheChars = 0
   private seq = 0
   private writeSeq = 0
   private closed = false
@@ -269,9 +274,29 @@ export class Store implements TransactionalStore {
     return { plan: plan.kind, index: plan.index, candidates }
   }
 
-  /** Relaxed EJSON of a document returned by `select` or `runPipeline`. */
+  /**
+   * Relaxed EJSON of a document returned by `select` or `runPipeline`. Documents are never mutated
+   * (a write stores a new object), so the text of the most recently serialised ones is kept: the
+   * same few documents (the caller's user record, their community) are read by call after call.
+   */
   jsonFor(doc: Doc): string {
-    return toEJSON(doc)
+    const cached = this.jsonCache.get(doc)
+    if (cached !== undefined) return cached
+    const json = toEJSON(doc)
+    this.keepJson(doc, json)
+    return json
+  }
+
+  /** Remembers the EJSON of a document (at most JSON_CACHE_SIZE documents, JSON_CACHE_CHARS characters). */
+  private keepJson(doc: Doc, json: string): void {
+    if (json.length > JSON_CACHE_CHARS / 8 || this.jsonCache.has(doc)) return
+    this.jsonCache.set(doc, json)
+    this.jsonCacheChars += json.length
+    while (this.jsonCache.size > JSON_CACHE_SIZE || this.jsonCacheChars > JSON_CACHE_CHARS) {
+      const [oldest, text] = this.jsonCache.entries().next().value as [Doc, string]
+      this.jsonCache.delete(oldest)
+      this.jsonCacheChars -= text.length
+    }
   }
 
   /** Updates or replaces matching documents; see ModifyOptions. */
@@ -284,7 +309,7 @@ export class Store implements TransactionalStore {
     for (const entry of targets) {
       const next = options.merge ? applyUpdate(entry.doc, data) : replacement(entry.doc, data)
       const json = toEJSON(next)
-      if (json === toEJSON(entry.doc)) {
+      if (json === this.jsonFor(entry.doc)) {
         // A replacement (`set()`, merge false) counts the document it matched even when the
         // content is the same: the cloud reports updated 1 there. An update that changes
         // nothing counts 0 (MongoDB's modifiedCount, which the cloud reports for update()).
@@ -331,7 +356,7 @@ export class Store implements TransactionalStore {
       if (name === '$out' || name === '$merge') throw invalidParam(`aggregation stage ${name} is not supported`)
     }
     const state = this.states.get(coll)
-    let stages = [...pipeline]
+    let stages = pipeline.map((stage) => this.uncorrelatedLookupResult(stage) ?? stage)
     const matches: Doc[] = []
     while (stages.length > 0 && isMatchStage(stages[0])) {
       matches.push(stages[0].$match)
@@ -353,19 +378,56 @@ export class Store implements TransactionalStore {
         return other ? Array.from(other.docs.values(), (entry) => cloneDoc(entry.doc)) : []
       }
     }
-    const run = (list: readonly Doc[], docs: Doc[], mode: ProcessingMode): Doc[] => {
+    const run = (list: readonly Doc[], docs: Doc[], mode: ProcessingMode, resolve = options.collectionResolver): Doc[] => {
       if (list.length === 0) return docs
-      const aggregator = mingoCall(() => new Aggregator([...list], { ...options, processingMode: mode }))
+      const aggregator = mingoCall(() => new Aggregator([...list], { ...options, processingMode: mode, collectionResolver: resolve }))
       return mingoCall(() => aggregator.run(docs) as Doc[])
     }
     // Sub-pipelines run by mingo itself ($lookup with a pipeline, $facet, $unionWith…) keep the
     // former behaviour: every input copied.
     if (stages.some((stage) => !knownStage(stage))) return run(stages, input, ProcessingMode.CLONE_INPUT)
-    let cut = stages.findIndex((stage) => !readOnlyStage(stage))
-    if (cut < 0) cut = stages.length
-    const head = run(stages.slice(0, cut), input, ProcessingMode.CLONE_OFF)
-    if (cut === stages.length) return head
-    return run(stages.slice(cut), head.map((doc) => cloneDoc(doc)), ProcessingMode.CLONE_OFF)
+    /** Stages up to the first that writes into its input run on the documents as they are; the rest on copies. */
+    const segment = (list: readonly Doc[], docs: Doc[]): Doc[] => {
+      let cut = list.findIndex((stage) => !readOnlyStage(stage))
+      if (cut < 0) cut = list.length
+      const head = run(list.slice(0, cut), docs, ProcessingMode.CLONE_OFF)
+      if (cut === list.length) return head
+      return run(list.slice(cut), head.map((doc) => cloneDoc(doc)), ProcessingMode.CLONE_OFF)
+    }
+    // A `$lookup` (localField/foreignField) reads the stored documents of the other collection as
+    // they are (it only hashes them) and copies the ones it joins, instead of copying that whole
+    // collection for every aggregation: its cost is the joined documents, not the collection.
+    const readStored = (name: string): Doc[] => {
+      const other = this.states.get(name)
+      return other ? Array.from(other.docs.values(), (entry) => entry.doc) : []
+    }
+    let docs = input
+    let rest = stages
+    for (;;) {
+      const at = rest.findIndex((stage) => Object.keys(stage)[0] === '$lookup')
+      docs = segment(at < 0 ? rest : rest.slice(0, at), docs)
+      if (at < 0) return docs
+      const as = (rest[at].$lookup as { as?: unknown }).as
+      docs = run([rest[at]], docs, ProcessingMode.CLONE_OFF, readStored)
+      // Each output document is a new object ({...input, [as]: joined}): only its joined list is replaced.
+      if (typeof as === 'string') for (const doc of docs) if (Array.isArray(doc[as])) doc[as] = (doc[as] as Doc[]).map((joined) => cloneDoc(joined))
+      rest = rest.slice(at + 1)
+    }
+  }
+
+  /**
+   * A `$lookup` whose sub-pipeline uses nothing of the input document (no `let`, no
+   * `localField`) joins the same documents to every input, as MongoDB runs it: once. It is run
+   * here through the planner (indexes apply to its leading `$match`) and attached as a literal,
+   * instead of mingo copying the whole other collection and running the sub-pipeline per input.
+   */
+  private uncorrelatedLookupResult(stage: Doc): Doc | undefined {
+    const spec = stage.$lookup
+    if (Object.keys(stage).length !== 1 || !isPlainObject(spec)) return undefined
+    if (!Array.isArray(spec.pipeline) || spec.let !== undefined || spec.localField !== undefined || spec.foreignField !== undefined) return undefined
+    if (typeof spec.from !== 'string' || typeof spec.as !== 'string' || spec.as === '' || spec.as.includes('.') || spec.as.startsWith('$')) return undefined
+    const joined = this.runPipeline(spec.from, spec.pipeline as Doc[]).map((doc) => cloneDoc(doc))
+    return { $addFields: { [spec.as]: { $literal: joined } } }
   }
 
   // ---------------------------------------------------------------- internals shared with transactions
@@ -414,6 +476,8 @@ export class Store implements TransactionalStore {
       const old = state.docs.get(key)
       if (old) for (const index of state.indexes) index.remove(key, indexKeysOf(index, old.doc))
       if (change.after && json !== null) {
+        // The text is at hand: the next update of this document compares against it, reads return it.
+        this.keepJson(change.after, json)
         const entry: Entry = { id: change.id, key, doc: change.after, seq: old?.seq ?? ++this.seq }
         state.docs.set(key, entry)
         indexKeys.forEach((keys, i) => state.indexes[i].add(key, keys))

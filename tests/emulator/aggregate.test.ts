@@ -87,6 +87,54 @@ test('lookup joins another collection', async () => {
   expect((await env.db.collection('customers').doc('u2').get()).data).toEqual({ _id: 'u2', name: 'Bob' })
 })
 
+test('a lookup followed by stages that write into the joined documents leaves the stored ones untouched', async () => {
+  const res = await orders()
+    .match({ user: 'u1' })
+    .lookup({ from: 'customers', localField: 'user', foreignField: '_id', as: 'customer' })
+    .unwind('$customer')
+    .addFields({ 'customer.name': 'changed', 'customer.order': '$_id' })
+    .project({ _id: 1, customer: 1 })
+    .sort({ _id: 1 })
+    .end()
+  // Two orders of the same customer: each got its own copy of the joined document.
+  expect(res.list).toEqual([
+    { _id: 'o1', customer: { _id: 'u1', name: 'changed', order: 'o1' } },
+    { _id: 'o3', customer: { _id: 'u1', name: 'changed', order: 'o3' } }
+  ])
+  expect(env.host.store.get('customers', 'u1')).toEqual({ _id: 'u1', name: 'Ann' })
+  expect((await env.db.collection('customers').doc('u1').get()).data).toEqual({ _id: 'u1', name: 'Ann' })
+  // The joined lists are not shared with later aggregations either.
+  const again = await orders().match({ _id: 'o1' }).lookup({ from: 'customers', localField: 'user', foreignField: '_id', as: 'customer' }).end()
+  expect(again.list[0].customer).toEqual([{ _id: 'u1', name: 'Ann' }])
+})
+
+
+test('an uncorrelated lookup sub-pipeline joins the same result to every input, copies of the stored documents', async () => {
+  const { _, $ } = env
+  const res = await orders()
+    .match({ city: 'sh' })
+    .lookup({
+      from: 'customers',
+      pipeline: $.pipeline().match({ _id: _.in(['u1', 'u2']) }).sort({ _id: -1 }).done(),
+      as: 'few'
+    })
+    .lookup({ from: 'lots', pipeline: $.pipeline().match({ i: _.gte(28) }).count('n').done(), as: 'tail' })
+    .unwind('$few')
+    .addFields({ 'few.name': 'changed' })
+    .project({ _id: 1, few: 1, tail: 1 })
+    .sort({ _id: 1, 'few._id': 1 })
+    .end()
+  expect(res.list).toEqual([
+    { _id: 'o1', few: { _id: 'u1', name: 'changed' }, tail: [{ n: 2 }] },
+    { _id: 'o1', few: { _id: 'u2', name: 'changed' }, tail: [{ n: 2 }] },
+    { _id: 'o3', few: { _id: 'u1', name: 'changed' }, tail: [{ n: 2 }] },
+    { _id: 'o3', few: { _id: 'u2', name: 'changed' }, tail: [{ n: 2 }] }
+  ])
+  expect(env.host.store.get('customers', 'u1')).toEqual({ _id: 'u1', name: 'Ann' })
+  // A later aggregation sees the stored documents, not an earlier call's result.
+  const again = await orders().match({ _id: 'o2' }).lookup({ from: 'customers', pipeline: $.pipeline().match({ _id: 'u2' }).done(), as: 'c' }).end()
+  expect(again.list[0].c).toEqual([{ _id: 'u2', name: 'Bob' }])
+})
 test('dates in match and date operators', async () => {
   const { _, $ } = env
   const res = await orders()
