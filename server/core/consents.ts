@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { PRIVACY_POLICY_VERSION, type ConsentPurpose, type ConsentState } from '../../contracts/privacy'
 import { clock } from './clock'
 import { db, type TransactionRef } from './db'
+import type { Part } from './together'
 
 /**
  * Consent records (collection `consents`, append-only): one document per consent given or
@@ -50,6 +51,11 @@ const MAX_EVENTS = 1000
 export async function consentStates(openid: string): Promise<ConsentState[]> {
   const res = await db().collection(CONSENTS).where({ openid }).orderBy('at', 'desc').limit(MAX_EVENTS).get()
   return statesOf(res.data as ConsentEvent[])
+}
+
+/** The same events as a part of a combined read (server/core/together.ts); `statesOf` turns them into states. */
+export function consentEventsPart(openid: string): Part {
+  return { collection: CONSENTS, build: (p) => p.match({ openid }).sort({ at: -1 }).limit(MAX_EVENTS) }
 }
 
 export function statesOf(events: ConsentEvent[]): ConsentState[] {

@@ -3,8 +3,11 @@
  * of tickets and centres) and the shell's rate limits in `rateLimits` (server/core/rateLimits.ts).
  * One technique for both: a counter document with a deterministic `_id` per key and window, created
  * by the first call (a duplicate `_id` fails for the others) and `_.inc(1)`-ed by every later one
- * guarded by `count < limit` — 1 round trip for the first call of a window, 2 for the later ones,
- * and the limit can never be passed however many calls run at once.
+ * guarded by `count < limit`, so the limit can never be passed however many calls run at once.
+ * Round trips: 1 in the common case. The instance remembers the counters it has seen exist (a warm
+ * cloud function serves the same person's next calls), so a later call goes straight to the guarded
+ * update; an unknown counter is added first. Only a miss costs more: a counter another instance
+ * created (add fails as a duplicate, then the update: 2), or a used-up one (3, and refused).
  */
 import { db, isDuplicateKey } from './db'
 import { AppError } from './errors'
@@ -28,15 +31,30 @@ export function windowKey(window: RateWindow, at: number = clock.now()): string 
 export async function takeGuardedUnit(collection: string, id: string, limit: number, fields: Record<string, unknown>): Promise<boolean> {
   if (limit < 1) return false
   const col = db().collection(collection)
+  const _ = db().command
+  const guardedUpdate = async () => (await col.where({ _id: id, count: _.lt(limit) }).update({ data: { count: _.inc(1) } })).stats.updated === 1
+  const known = `${collection}/${id}`
+  // Known to exist: the guarded update alone decides; nothing updated means used up (or the counter
+  // is gone after all, e.g. removed by its TTL: then it is added below).
+  if (existing.has(known) && (await guardedUpdate())) return true
   try {
     await col.add({ data: { _id: id, ...fields, count: 1, createdAt: clock.date() } })
+    remember(known)
     return true
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
   }
-  const _ = db().command
-  const res = await col.where({ _id: id, count: _.lt(limit) }).update({ data: { count: _.inc(1) } })
-  return res.stats.updated === 1
+  remember(known)
+  return guardedUpdate()
+}
+
+/** Counters this instance has seen exist (a hint only: the guarded writes decide). Bounded. */
+const existing = new Set<string>()
+const MAX_REMEMBERED = 5000
+
+function remember(key: string): void {
+  if (existing.size >= MAX_REMEMBERED) existing.clear()
+  existing.add(key)
 }
 
 /**

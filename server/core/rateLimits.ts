@@ -5,7 +5,7 @@
  * message and the handler never runs (nothing changes). Actions not in the table (staff work such
  * as notices, reviews, reports) are not limited.
  *
- * Buckets (guarded counters in `rateLimits`, server/core/quota.ts — 1–2 round trips each):
+ * Buckets (guarded counters in `rateLimits`, server/core/quota.ts — 1 round trip each in the common case):
  * - `perPerson`: per caller openid and window. A public lookup without an openid (only the H5
  *   emulator calls without identity; the mini-program always has one, and the cloud gives
  *   functions no IP) shares one global bucket of `anonymous` per minute instead.

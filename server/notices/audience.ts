@@ -4,6 +4,7 @@ import { db } from '../core/db'
 import { AppError } from '../core/errors'
 import { canManageCommunity, isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
+import { readTogether, type Part, type Pipeline } from '../core/together'
 import { audienceKeysOf, audienceRolesOf } from './model'
 
 export interface CommunityDoc {
@@ -32,6 +33,9 @@ export interface ResolvedAudience {
   communityIds: string[]
   manageKeys: string[]
   label: string
+  /** Read with the places (not for a district-wide audience): every community's name, and the district's. */
+  communityNames?: Map<string, string>
+  districtName?: string
 }
 
 /** Documents by `_id`, read in pages of 100. */
@@ -75,11 +79,23 @@ export async function resolveAudience(input: Audience, caller: Caller): Promise<
     }
   }
 
-  const [communities, grids, buildings] = await Promise.all([
-    docsByIds<CommunityDoc>('communities', input.communityIds),
-    docsByIds<GridDoc>('grids', input.gridIds),
-    docsByIds<BuildingDoc>('buildings', input.buildingIds)
-  ])
+  // The places named, the compounds of the buildings named and the district's communities (for the
+  // publisher's name): one combined read (server/core/together.ts).
+  const _ = db().command
+  const byIds = (collection: string, ids: readonly string[], more?: (p: Pipeline) => Pipeline): Part => ({
+    collection,
+    build: (p) => (more ? more(p.match({ _id: _.in([...new Set(ids)]) }).limit(1000)) : p.match({ _id: _.in([...new Set(ids)]) }).limit(1000))
+  })
+  const reads: Record<string, Part> = { allCommunities: { collection: 'communities', build: (p) => p.match({}).limit(1000).project({ name: true, district: true }) } }
+  if (input.gridIds.length) reads.grids = byIds('grids', input.gridIds)
+  if (input.buildingIds.length) reads.buildings = byIds('buildings', input.buildingIds, (p) => p.lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: 'grid' }))
+  const found = await readTogether(reads)
+  const allCommunities = new Map((found.allCommunities as (CommunityDoc & { district?: string })[]).map((c) => [c._id, c]))
+  const communities = new Map([...new Set(input.communityIds)].filter((id) => allCommunities.has(id)).map((id) => [id, allCommunities.get(id)!]))
+  const grids = new Map(((found.grids ?? []) as GridDoc[]).map((g) => [g._id, g]))
+  const buildingDocs = (found.buildings ?? []) as (BuildingDoc & { grid: GridDoc[] })[]
+  const buildings = new Map(buildingDocs.map(({ grid: _grid, ...b }) => [b._id, b as BuildingDoc]))
+  const parentGrids = new Map(buildingDocs.flatMap((b) => b.grid).map((g) => [g._id, g]))
   for (const id of input.communityIds) if (!communities.has(id)) throw missing('communityIds', '社区')
   for (const id of input.gridIds) if (!grids.has(id)) throw missing('gridIds', '小区')
   for (const id of input.buildingIds) if (!buildings.has(id)) throw missing('buildingIds', '楼栋')
@@ -96,7 +112,6 @@ export async function resolveAudience(input: Audience, caller: Caller): Promise<
   const audience: Audience = { district: false, communityIds, gridIds, buildingIds, roles: shownRoles }
 
   // Label: 东风社区；锦绣花园；阳光小区 2号楼 · 仅在职党员
-  const parentGrids = await docsByIds<GridDoc>('grids', buildingIds.map((id) => buildings.get(id)!.gridId).filter((id) => !grids.has(id)))
   const gridName = (id: string) => grids.get(id)?.name ?? parentGrids.get(id)?.name ?? ''
   const parts = [
     ...communityIds.map((id) => communities.get(id)!.name),
@@ -114,6 +129,8 @@ export async function resolveAudience(input: Audience, caller: Caller): Promise<
     audienceRoles,
     communityIds: ids,
     manageKeys: ids,
-    label: `${shown}${roleLabel}`
+    label: `${shown}${roleLabel}`,
+    communityNames: new Map([...allCommunities].map(([id, c]) => [id, c.name])),
+    districtName: [...allCommunities.values()][0]?.district
   }
 }

@@ -3,8 +3,8 @@ import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
-import { canEdit, canViewStats, isVisibleTo, NOTICES, READS, readId, type NoticeRecord, type ReadRecord } from './model'
-import { loadNotice } from './publish'
+import { aggregateOf } from '../core/together'
+import { canEdit, canViewStats, isVisibleTo, NOTICES, READS, readId, readIdExpression, type NoticeRecord, type ReadRecord } from './model'
 import { toDetail } from './view'
 
 /**
@@ -16,11 +16,22 @@ import { toDetail } from './view'
  */
 export async function get(noticeId: string, caller: Caller): Promise<NoticeDetail> {
   const now = clock.date()
-  const notice = await loadNotice(noticeId).catch(() => null)
-  if (!notice) throw notFound('通知')
+  // The notice with the caller's read, in one read (the read's _id is the notice's and the reader's).
+  const [found] = await aggregateOf({
+    collection: NOTICES,
+    build: (p) =>
+      p
+        .match({ _id: noticeId })
+        .limit(1)
+        .addFields({ readKey: readIdExpression(caller.openid) })
+        .lookup({ from: READS, localField: 'readKey', foreignField: '_id', as: 'reads' })
+  })
+  if (!found) throw notFound('通知')
+  const { readKey: _key, reads, ...notice } = found as NoticeRecord & { readKey: string; reads: ReadRecord[] }
   const visible = isVisibleTo(notice, caller, now)
   if (!visible && !canEdit(notice, caller) && !canViewStats(notice, caller)) throw notFound('通知')
-  const read = visible ? await markRead(notice, caller, now) : await findRead(notice._id, caller.openid)
+  const existing = reads[0] ?? null
+  const read = visible && !existing ? await markRead(notice, caller, now) : existing
   return toDetail(notice, caller, now, read)
 }
 
@@ -29,9 +40,8 @@ async function findRead(noticeId: string, openid: string): Promise<ReadRecord | 
   return (res.data[0] as ReadRecord | undefined) ?? null
 }
 
+/** Records the first opening (none was found with the notice). */
 async function markRead(notice: NoticeRecord, caller: Caller, now: Date): Promise<ReadRecord> {
-  const existing = await findRead(notice._id, caller.openid)
-  if (existing) return existing
   const profile = caller.user?.profile ?? {}
   const record: ReadRecord = {
     _id: readId(notice._id, caller.openid),

@@ -6,8 +6,9 @@ import { db } from '../core/db'
 import { AppError } from '../core/errors'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { escapeRegExp, NOTICES, READS, readId, readIdExpression, visibleWhere, type NoticeRecord } from './model'
-import { dispatchDuePushes, hasDuePushes } from './push'
+import { aggregateOf, readTogether, type Part } from '../core/together'
+import { escapeRegExp, NOTICES, READS, readIdExpression, visibleWhere, type NoticeRecord } from './model'
+import { dispatchDuePushes, duePushesPart } from './push'
 import { toSummary } from './view'
 
 type ListInput = z.output<typeof noticesListInput>
@@ -45,54 +46,47 @@ function searchConditions(input: ListInput): object[] {
   return extra
 }
 
-/** Which of these notices the caller has opened (one `_id` lookup). */
-async function readSet(noticeIds: string[], openid: string): Promise<Set<string>> {
-  if (noticeIds.length === 0) return new Set()
-  const _ = db().command
-  const res = await db()
-    .collection(READS)
-    .where({ _id: _.in(noticeIds.map((id) => readId(id, openid))) })
-    .field({ noticeId: true })
-    .limit(noticeIds.length)
-    .get()
-  return new Set((res.data as { noticeId: string }[]).map((r) => r.noticeId))
-}
-
 /** Sends scheduled pushes that came due (the emulator has no timer trigger; see push.ts). */
-async function sendDuePushes(): Promise<void> {
+async function sendDuePushes(due: NoticeRecord[]): Promise<void> {
   try {
-    if (await hasDuePushes()) await dispatchDuePushes()
+    await dispatchDuePushes({ due })
   } catch (error) {
     console.error('[notices] dispatch failed', error)
   }
 }
 
+/**
+ * The reader's list: one combined read (server/core/together.ts) of the page (with each notice's
+ * read looked up by its readId, as the inbox does), its total (on later pages or a full first one)
+ * and whether a push came due; only then the due pushes are sent.
+ */
 export async function list(input: ListInput, caller: Caller): Promise<Page<NoticeSummary>> {
   if (input.view === 'manage') return manageList(input, caller)
-  await sendDuePushes()
   const now = clock.date()
   const where = visibleWhere(caller, now, searchConditions(input))
-  const ref = db().collection(NOTICES)
-  const page = await ref
-    .where(where)
-    .orderBy('pinned', 'desc')
-    .orderBy('publishAt', 'desc')
-    .skip((input.page - 1) * input.pageSize)
-    .limit(input.pageSize)
-    .field(SUMMARY_FIELDS)
-    .get()
-  const notices = page.data as NoticeRecord[]
-  // A first page that is not full is everything: no second query for the total.
-  const complete = input.page === 1 && notices.length < input.pageSize
-  const [total, read] = await Promise.all([
-    complete ? notices.length : ref.where(where).count().then((c) => c.total),
-    readSet(
-      notices.map((n) => n._id),
-      caller.openid
-    )
-  ])
+  const parts: Record<string, Part> = {
+    page: {
+      collection: NOTICES,
+      build: (p) =>
+        p
+          .match(where)
+          .sort({ pinned: -1, publishAt: -1 })
+          .skip((input.page - 1) * input.pageSize)
+          .limit(input.pageSize)
+          .project(SUMMARY_FIELDS)
+          .addFields({ readKey: readIdExpression(caller.openid) })
+          .lookup({ from: READS, localField: 'readKey', foreignField: '_id', as: 'reads' })
+          .project({ ...SUMMARY_FIELDS, opened: db().command.aggregate.size('$reads') })
+    },
+    total: { collection: NOTICES, build: (p) => p.match(where).count('n') },
+    due: duePushesPart(now)
+  }
+  const found = await readTogether(parts)
+  const notices = found.page as (NoticeRecord & { opened: number })[]
+  const total = (found.total[0]?.n as number | undefined) ?? 0
+  if (found.due.length) await sendDuePushes(found.due as NoticeRecord[])
   return {
-    items: notices.map((n) => toSummary(n, now, read.has(n._id))),
+    items: notices.map(({ opened, ...n }) => toSummary(n as NoticeRecord, now, opened > 0)),
     total,
     page: input.page,
     pageSize: input.pageSize
@@ -148,19 +142,31 @@ export interface InboxNotice {
  * its readId); `unreadCount` and users.overview (首页, 我的 → 通知公告) both count with it.
  */
 export async function inbox(caller: Caller, now: Date, shown = 0): Promise<{ unread: number; latest: InboxNotice[] }> {
+  return inboxOf(await aggregateOf(inboxPart(caller, now, shown)), shown)
+}
+
+/** The inbox's aggregate as a part (users.overview reads it together with other collections). */
+export function inboxPart(caller: Caller, now: Date, shown = 0): Part {
   const $ = db().command.aggregate
-  let query = db()
-    .collection(NOTICES)
-    .aggregate()
-    .match(visibleWhere(caller, now))
-    .sort({ publishAt: -1, _id: -1 })
-    .limit(INBOX_WINDOW)
-    .addFields({ readKey: readIdExpression(caller.openid) })
-    .lookup({ from: READS, localField: 'readKey', foreignField: '_id', as: 'reads' })
-    // Two groups at most: not opened (0) and opened (1; a read's _id is unique per notice and reader).
-    .group({ _id: $.size('$reads'), n: $.sum(1), ...(shown ? { notices: $.push({ noticeId: '$_id', title: '$title', publishAt: '$publishAt' }) } : {}) })
-  if (shown) query = query.project({ n: true, notices: $.slice(['$notices', shown]) })
-  const groups = (await query.end()).list as { _id: number; n: number; notices?: Omit<InboxNotice, 'read'>[] }[]
+  return {
+    collection: NOTICES,
+    build: (p) => {
+      const query = p
+        .match(visibleWhere(caller, now))
+        .sort({ publishAt: -1, _id: -1 })
+        .limit(INBOX_WINDOW)
+        .addFields({ readKey: readIdExpression(caller.openid) })
+        .lookup({ from: READS, localField: 'readKey', foreignField: '_id', as: 'reads' })
+        // Two groups at most: not opened (0) and opened (1; a read's _id is unique per notice and reader).
+        .group({ _id: $.size('$reads'), n: $.sum(1), ...(shown ? { notices: $.push({ noticeId: '$_id', title: '$title', publishAt: '$publishAt' }) } : {}) })
+      return shown ? query.project({ n: true, notices: $.slice(['$notices', shown]) }) : query
+    }
+  }
+}
+
+/** The unread count and the newest `shown` (unread first) from the inbox's groups. */
+export function inboxOf(docs: Record<string, any>[], shown = 0): { unread: number; latest: InboxNotice[] } {
+  const groups = docs as { _id: number; n: number; notices?: Omit<InboxNotice, 'read'>[] }[]
   const unread = groups.find((g) => g._id === 0)
   const read = groups.find((g) => g._id !== 0)
   const latest = [...(unread?.notices ?? []).map((n) => ({ ...n, read: false })), ...(read?.notices ?? []).map((n) => ({ ...n, read: true }))]
@@ -169,6 +175,8 @@ export async function inbox(caller: Caller, now: Date, shown = 0): Promise<{ unr
 
 /** How many notices meant for me and visible now I have not opened (the newest 1,000 are considered). */
 export async function unreadCount(caller: Caller): Promise<{ count: number }> {
-  await sendDuePushes()
-  return { count: (await inbox(caller, clock.date())).unread }
+  const now = clock.date()
+  const found = await readTogether({ inbox: inboxPart(caller, now), due: duePushesPart(now) })
+  if (found.due.length) await sendDuePushes(found.due as NoticeRecord[])
+  return { count: inboxOf(found.inbox).unread }
 }

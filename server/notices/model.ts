@@ -14,7 +14,8 @@
  *   counted over `users` and kept for a few minutes (the only part of coverage that scans the whole
  *   population; keyed by the audience, so notices with the same audience share them).
  * - `noticeFiles`: attachments uploaded through `notices.upload` (emulator / H5).
- * - `noticeSubscriptions`, `noticePushes`: subscription grants and the pushes sent (see push.ts).
+ * - `noticeSubscriptions`: subscription grants, each marked with the notices pushed to its holder
+ *   (see push.ts); `noticePushes` holds the push records written before the mark.
  */
 import type { Audience, NoticeCategory, NoticeStatus, RichNode } from '../../contracts/notices'
 import type { Role } from '../../contracts/roles'
@@ -26,7 +27,6 @@ export const READS = 'noticeReads'
 export const AUDIENCE_COUNTS = 'noticeAudienceCounts'
 export const FILES = 'noticeFiles'
 export const SUBSCRIPTIONS = 'noticeSubscriptions'
-export const PUSHES = 'noticePushes'
 
 /** "No expiry" is stored as this instant so that one range condition covers both cases. */
 export const NEVER = new Date('9999-12-31T00:00:00Z')

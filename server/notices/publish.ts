@@ -13,7 +13,7 @@ import { isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { parseLocal } from '../core/time'
 import { platform } from '../platform'
-import { docsByIds, resolveAudience, type CommunityDoc } from './audience'
+import { docsByIds, resolveAudience, type CommunityDoc, type ResolvedAudience } from './audience'
 import { checkFiles, imagesOf } from './files'
 import { canEdit, canViewStats, NEVER, NOTICES, statusOf, type NoticeHistoryEntry, type NoticeRecord, type StoredAttachment } from './model'
 import { dispatchDuePushes } from './push'
@@ -44,13 +44,14 @@ async function checkText(caller: Caller, field: string, text: string): Promise<v
 }
 
 /** Who the readers see as the publisher: the district, or the community (communities). */
-async function orgNameOf(caller: Caller, communityIds: string[]): Promise<string> {
+async function orgNameOf(caller: Caller, communityIds: string[], known?: ResolvedAudience): Promise<string> {
   if (isDistrictAdmin(caller) && communityIds.length !== 1) {
+    if (known?.communityNames) return known.districtName ?? '区级'
     const any = await db().collection('communities').limit(1).get()
     return (any.data[0] as { district?: string } | undefined)?.district ?? '区级'
   }
-  const names = await docsByIds<CommunityDoc>('communities', communityIds)
-  return communityIds.map((id) => names.get(id)?.name ?? '').filter(Boolean).join('、') || '社区'
+  const names = known?.communityNames ?? new Map([...(await docsByIds<CommunityDoc>('communities', communityIds))].map(([id, c]) => [id, c.name]))
+  return communityIds.map((id) => names.get(id) ?? '').filter(Boolean).join('、') || '社区'
 }
 
 const actorName = (caller: Caller) => caller.user?.profile.name ?? '工作人员'
@@ -91,7 +92,7 @@ export async function publish(input: PublishInput, caller: Caller): Promise<Noti
     pinned: input.pinned ?? false,
     important,
     status: 'active',
-    publisher: { openid: caller.openid, name: actorName(caller), orgName: await orgNameOf(caller, audience.communityIds) },
+    publisher: { openid: caller.openid, name: actorName(caller), orgName: await orgNameOf(caller, audience.communityIds, audience) },
     createdAt: now,
     updatedAt: now,
     editedAt: null,
@@ -105,8 +106,9 @@ export async function publish(input: PublishInput, caller: Caller): Promise<Noti
     housedByCommunity: {}
   }
   const { _id } = await db().collection(NOTICES).add({ data: record })
-  if (important && publishAt.getTime() <= now.getTime()) await dispatchDuePushes({ noticeId: _id })
-  const saved = await loadNotice(_id)
+  const saved = { ...record, _id } as NoticeRecord
+  // The push changes only its own fields (state, cursor, count), which the detail does not show.
+  if (important && publishAt.getTime() <= now.getTime()) await dispatchDuePushes({ due: [saved] })
   return toDetail(saved, caller, now, null)
 }
 

@@ -12,21 +12,24 @@
  * Sending: a notice marked important gets `pushState: 'pending'`; once its publish time has come a
  * dispatcher sends to the matching subscribers with credits, in `_id` order and in bounded pages
  * (a cloud function has seconds, not minutes), remembering where it stopped (`pushCursor`). Each
- * (notice, person) push is recorded first with a deterministic `_id` (`noticePushes`), so no one
- * gets the same notice twice even with two dispatchers; a credit is spent with a guarded `_.inc`.
+ * page is claimed with one guarded batch update of the subscriptions (a credit spent and the notice
+ * marked, `pushed.<noticeId>`), so no one gets the same notice twice even with two dispatchers and
+ * a page costs 2 round trips whatever its size (`pushPage`).
  * Dispatchers run: right after publishing (or turning "important" on), on the function's timer
  * trigger (cloudfunctions/notices/config.json, every 5 minutes on the cloud), and — so the emulator,
- * which has no timers, still delivers scheduled ones — at the start of `list` and `unreadCount`
- * when a due push is waiting (one indexed count when none is).
+ * which has no timers, still delivers scheduled ones — after `list` and `unreadCount` when a due
+ * push is waiting (looked for in the same combined read as the list: no round trip of its own).
  */
+import { randomBytes } from 'node:crypto'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import type { Caller } from '../core/identity'
+import type { Part } from '../core/together'
 import { shanghai } from '../core/time'
 import { platform } from '../platform'
 import { TEMPLATES, thing } from '../notify/templates'
 import { NOTICE_DETAIL_PAGE } from '../../contracts/notices'
-import { NOTICES, placeKeysOf, PUSHES, roleKeysOf, SUBSCRIPTIONS, type NoticeRecord } from './model'
+import { NOTICES, placeKeysOf, roleKeysOf, SUBSCRIPTIONS, type NoticeRecord } from './model'
 
 /** Grants kept per person (WeChat keeps accumulating one-time grants; a cap keeps it sane). */
 const MAX_CREDITS = 50
@@ -34,6 +37,8 @@ const MAX_CREDITS = 50
 const PAGE = 100
 const MAX_PAGES_PER_RUN = 3
 const LOCK_MS = 60_000
+/** Due notices handled per dispatcher run. */
+const DUE_PER_RUN = 5
 
 interface SubscriptionRecord {
   _id: string
@@ -54,6 +59,8 @@ export async function subscribe(caller: Caller): Promise<{ credits: number }> {
     try {
       const record: SubscriptionRecord = { _id: caller.openid, openid: caller.openid, credits: 1, ...profile }
       await ref.add({ data: record })
+      // Created by this call: one credit, nothing to read back.
+      return { credits: 1 }
     } catch (error) {
       if (!isDuplicateKey(error)) throw error
       // Exists (at the cap, or created by a parallel call): refresh the profile, add one if below the cap.
@@ -65,25 +72,24 @@ export async function subscribe(caller: Caller): Promise<{ credits: number }> {
   return { credits: (res.data[0] as SubscriptionRecord | undefined)?.credits ?? 0 }
 }
 
-/** Whether any important notice is waiting to be pushed (cheap: an indexed count). */
-export async function hasDuePushes(now = clock.date()): Promise<boolean> {
-  const _ = db().command
-  const res = await db().collection(NOTICES).where({ pushState: 'pending', publishAt: _.lte(now) }).count()
-  return res.total > 0
+/** Whether any important notice is waiting to be pushed, as a part of a combined read (one `_id` or none). */
+export function duePushesPart(now = clock.date()): Part {
+  return { collection: NOTICES, build: (p) => p.match({ pushState: 'pending', publishAt: db().command.lte(now) }).sort({ publishAt: 1 }).limit(DUE_PER_RUN) }
 }
 
 /**
  * Sends due pushes: for one notice (right after publishing) or for every due notice. Bounded per
  * run; what is left is picked up by the next run. Returns how many messages were sent.
  */
-export async function dispatchDuePushes(options: { noticeId?: string } = {}): Promise<{ sent: number; more: boolean }> {
+export async function dispatchDuePushes(options: { noticeId?: string; due?: NoticeRecord[] } = {}): Promise<{ sent: number; more: boolean }> {
   const _ = db().command
   const now = clock.date()
   const where = options.noticeId ? { _id: options.noticeId, pushState: 'pending', publishAt: _.lte(now) } : { pushState: 'pending', publishAt: _.lte(now) }
-  const due = await db().collection(NOTICES).where(where).orderBy('publishAt', 'asc').limit(5).get()
+  // `due`: the due notices a caller already read (duePushesPart).
+  const due = options.due ?? ((await db().collection(NOTICES).where(where).orderBy('publishAt', 'asc').limit(DUE_PER_RUN).get()).data as NoticeRecord[])
   let sent = 0
   let more = false
-  for (const notice of due.data as NoticeRecord[]) {
+  for (const notice of due) {
     const result = await pushNotice(notice, now)
     sent += result.sent
     more ||= result.more
@@ -116,6 +122,7 @@ async function pushNotice(notice: NoticeRecord, now: Date): Promise<{ sent: numb
             { placeKeys: _.in(notice.audienceKeys) },
             { roles: _.in(notice.audienceRoles) },
             { credits: _.gt(0) },
+            { [pushedField(notice._id)]: _.exists(false) },
             ...(cursor ? [{ _id: _.gt(cursor) }] : [])
           ])
         )
@@ -123,10 +130,8 @@ async function pushNotice(notice: NoticeRecord, now: Date): Promise<{ sent: numb
         .limit(PAGE)
         .get()
       const subscribers = res.data as SubscriptionRecord[]
-      for (const subscriber of subscribers) {
-        if (await pushOne(notice, subscriber, now)) sent++
-        cursor = subscriber._id
-      }
+      sent += await pushPage(notice, subscribers, now)
+      if (subscribers.length) cursor = subscribers[subscribers.length - 1]._id
       if (subscribers.length < PAGE) finished = true
     }
   } finally {
@@ -137,20 +142,38 @@ async function pushNotice(notice: NoticeRecord, now: Date): Promise<{ sent: numb
   return { sent, more: !finished }
 }
 
-async function pushOne(notice: NoticeRecord, subscriber: SubscriptionRecord, now: Date): Promise<boolean> {
+/** The subscription's mark that a notice was pushed to its holder (one key per notice). */
+const pushedField = (noticeId: string) => `pushed.${noticeId.replace(/[.$]/g, '_')}`
+
+/**
+ * One page of subscribers: a credit spent and the notice marked on every subscription that still
+ * has a credit and was not pushed this notice — one guarded batch update, the run's random token
+ * as the mark — then sent to (when the update marked fewer than the page, the ones this run marked
+ * are read back first). 1–2 round trips a page, however many people: the mark makes sure no one gets the same notice twice even with two dispatchers
+ * (each document is marked once, by one run), the guard that no credit goes below zero.
+ */
+async function pushPage(notice: NoticeRecord, subscribers: SubscriptionRecord[], now: Date): Promise<number> {
+  if (subscribers.length === 0) return 0
   const _ = db().command
-  try {
-    await db().collection(PUSHES).add({ data: { _id: `${notice._id}:${subscriber.openid}`, noticeId: notice._id, openid: subscriber.openid, sentAt: now } })
-  } catch (error) {
-    if (isDuplicateKey(error)) return false
-    throw error
-  }
-  const spent = await db().collection(SUBSCRIPTIONS).where({ _id: subscriber._id, credits: _.gt(0) }).update({ data: { credits: _.inc(-1) } })
-  if (spent.stats.updated === 0) return false
+  const ref = db().collection(SUBSCRIPTIONS)
+  const ids = subscribers.map((s) => s._id)
+  const field = pushedField(notice._id)
+  const token = `${now.getTime()}-${randomBytes(6).toString('hex')}`
+  const marked = await ref.where({ _id: _.in(ids), credits: _.gt(0), [field]: _.exists(false) }).update({ data: { credits: _.inc(-1), [field]: token } })
+  // All marked (the usual case): these are the page's subscribers; otherwise read back which.
+  const claimed =
+    marked.stats.updated === ids.length
+      ? subscribers
+      : ((await ref.where({ _id: _.in(ids), [field]: token }).field({ openid: true }).limit(ids.length).get()).data as Pick<SubscriptionRecord, 'openid'>[])
+  const sent = await Promise.all(claimed.map((s) => sendOne(notice, s.openid)))
+  return sent.filter(Boolean).length
+}
+
+async function sendOne(notice: NoticeRecord, openid: string): Promise<boolean> {
   const template = TEMPLATES.noticePublished
   try {
     await platform().messages.send({
-      touser: subscriber.openid,
+      touser: openid,
       templateId: template.id,
       page: `${NOTICE_DETAIL_PAGE}?id=${notice._id}`,
       data: {

@@ -20,11 +20,10 @@ import { notFound } from '../core/errors'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { maskMobile } from '../core/mask'
-import { findById } from '../core/records'
+import { aggregateOf, readTogether, type Part, type Pipeline } from '../core/together'
 import type { UserRecord } from '../core/identity'
 import type { BuildingDoc, CommunityDoc, GridDoc } from './audience'
-import { AUDIENCE_COUNTS, canViewStats, iso, READS, statusOf, type NoticeRecord } from './model'
-import { loadNotice } from './publish'
+import { AUDIENCE_COUNTS, canViewStats, iso, NOTICES, READS, statusOf, type NoticeRecord } from './model'
 
 type StatsInput = z.output<typeof noticesReadStatsInput>
 type Level = ReadStats['scope']['level']
@@ -45,30 +44,47 @@ interface Counted {
   n: number
 }
 
+const countOf = (docs: Record<string, any>[] | undefined): number => (docs?.[0]?.n as number | undefined) ?? 0
+const countedBy = (docs: Record<string, any>[] | undefined): Map<string, number> =>
+  new Map(((docs ?? []) as Counted[]).filter((c) => c._id).map((c) => [c._id as string, c.n]))
+const named = <T extends { _id: string }>(docs: Record<string, any>[] | undefined): Map<string, T> => new Map(((docs ?? []) as T[]).map((d) => [d._id, d]))
+
+/**
+ * Round trips (server/core/together.ts): one combined read of the notice and the places the input
+ * names (with the district's communities), one of every count of the level (audience and reads by
+ * building, the readers outside the audience, the level's buildings and compounds, and for a
+ * building the people who have not read it) — 2 with the caller's 3. The district level reads its
+ * kept audience count instead, and when that is stale counts it again (one aggregate) and keeps it
+ * (one write). A later page of a building's unread people whose members ran out on an earlier page
+ * reads its residents after the count (one more).
+ */
 export async function readStats(input: StatsInput, caller: Caller): Promise<ReadStats> {
   const now = clock.date()
-  const notice = await loadNotice(input.noticeId).catch(() => null)
+  const first: Record<string, Part> = {
+    notice: { collection: NOTICES, build: (p) => p.match({ _id: input.noticeId }).limit(1) },
+    communities: { collection: 'communities', build: (p) => p.match({}).sort({ order: 1, _id: 1 }).limit(1000).project({ name: true, order: true }) }
+  }
+  if (input.buildingId)
+    first.building = {
+      collection: 'buildings',
+      build: (p) => p.match({ _id: input.buildingId }).limit(1).lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: 'grids' })
+    }
+  else if (input.gridId) first.grid = { collection: 'grids', build: (p) => p.match({ _id: input.gridId }).limit(1) }
+  const one = await readTogether(first)
+  const notice = (one.notice[0] as NoticeRecord | undefined) ?? null
   if (!notice || !canViewStats(notice, caller)) throw notFound('通知')
-  const scope = await scopeOf(input, notice, caller)
+  const communityDocs = named<CommunityDoc>(one.communities)
+  const scope = scopeOf(input, notice, caller, communityDocs, one.building?.[0] as (BuildingDoc & { grids: GridDoc[] }) | undefined, one.grid?.[0] as GridDoc | undefined)
 
-  const users = db().collection('users')
-  const reads = db().collection(READS)
   const $ = db().command.aggregate
   const _ = db().command
   const audienceWhereFor = (extra: object[]) => _.and([...audienceConditions(notice), ...extra])
   const audienceWhere = audienceWhereFor(userScope(scope))
   const readWhere = _.and([{ noticeId: notice._id }, { buildingId: _.neq(null) }, ...readScope(scope)])
-
-  const groupBy = async (collection: 'users' | 'reads', key: string): Promise<Map<string, number>> => {
-    const ref = collection === 'users' ? users : reads
-    const res = await ref
-      .aggregate()
-      .match(collection === 'users' ? audienceWhere : readWhere)
-      .group({ _id: `$${key}`, n: $.sum(1) })
-      .limit(1000)
-      .end()
-    return new Map((res.list as Counted[]).filter((c) => c._id).map((c) => [c._id as string, c.n]))
-  }
+  const groupPart = (collection: string, where: object, key: string): Part => ({
+    collection,
+    build: (p) => p.match(where).group({ _id: `$${key}`, n: $.sum(1) }).limit(1000)
+  })
 
   let countedAt = now
   const result: Omit<ReadStats, 'audience' | 'read' | 'unread' | 'rate' | 'otherReaders' | 'audienceCountedAt'> = {
@@ -90,26 +106,42 @@ export async function readStats(input: StatsInput, caller: Caller): Promise<Read
   let audience = 0
   let read = 0
   let otherReaders = 0
+  let unread: ReadStats['unreadPeople'] | undefined
 
   if (scope.level === 'district') {
-    // Reads per community come from the notice's own tallies; audience sizes from a short-lived count.
-    const communities = scope.communities ?? (await allCommunityIds())
-    const cached = await cachedCounts(notice, communities, now, () => countByCommunity(audienceWhereFor, communities))
+    const communities = scope.communities ?? [...communityDocs.keys()]
+    const cached = await cachedCounts(notice, communities, now, audienceWhereFor)
     countedAt = cached.countedAt
     const housed = notice.housedByCommunity ?? {}
     const readsBy = notice.readsByCommunity ?? {}
     const ids = communities.filter((id) => (cached.counts.get(id) ?? 0) > 0 || (housed[id] ?? 0) > 0)
-    const names = await docs<CommunityDoc>('communities', ids)
     const readBy = new Map(ids.map((id) => [id, housed[id] ?? 0]))
-    result.byCommunity = ordered(ids.map((id) => row(id, names.get(id)?.name ?? id, cached.counts, readBy, undefined, names.get(id)?.order)))
+    result.byCommunity = ordered(ids.map((id) => row(id, communityDocs.get(id)?.name ?? id, cached.counts, readBy, undefined, communityDocs.get(id)?.order)))
     ;[audience, read] = totals(result.byCommunity)
     otherReaders = communities.reduce((sum, id) => sum + Math.max(0, (readsBy[id] ?? 0) - (housed[id] ?? 0)), 0) + (scope.communities ? 0 : readsBy._none ?? 0)
   } else {
-    const others = reads.where(_.and([{ noticeId: notice._id }, { buildingId: null }, ...readScope(scope)])).count()
-    const [audienceBy, readBy] = await Promise.all([groupBy('users', 'profile.buildingId'), groupBy('reads', 'buildingId')])
+    const place =
+      scope.level === 'community' ? { communityId: scope.community!._id } : scope.level === 'grid' ? { gridId: scope.grid!._id } : { _id: scope.building!._id }
+    const second: Record<string, Part> = {
+      audienceBy: groupPart('users', audienceWhere, 'profile.buildingId'),
+      readBy: groupPart(READS, readWhere, 'buildingId'),
+      others: { collection: READS, build: (p) => p.match(_.and([{ noticeId: notice._id }, { buildingId: null }, ...readScope(scope)])).count('n') },
+      buildings: { collection: 'buildings', build: (p) => p.match(place).limit(1000).project({ name: true, gridId: true, communityId: true, order: true }) }
+    }
+    if (scope.level === 'community') second.grids = { collection: 'grids', build: (p) => p.match({ communityId: scope.community!._id }).limit(1000).project({ name: true, order: true, communityId: true }) }
+    const people = scope.level === 'building' ? unreadParts(notice, scope.building!, input) : null
+    if (people) Object.assign(second, people.parts)
+    const two = await readTogether(second)
+    const audienceBy = countedBy(two.audienceBy)
+    const readBy = countedBy(two.readBy)
     const buildingIds = [...new Set([...audienceBy.keys(), ...readBy.keys()])]
-    const buildings = await docs<BuildingDoc>('buildings', buildingIds)
-    const grids = await docs<GridDoc>('grids', [...new Set([...buildings.values()].map((b) => b.gridId))])
+    const buildings = named<BuildingDoc>(two.buildings)
+    const grids = scope.level === 'community' ? named<GridDoc>(two.grids) : new Map(scope.grid ? [[scope.grid._id, scope.grid]] : [])
+    // A profile naming a building outside its own place (inconsistent data): named by a read of its own.
+    const strays = buildingIds.filter((id) => !buildings.has(id))
+    if (strays.length) for (const [id, b] of await docs<BuildingDoc>('buildings', strays)) buildings.set(id, b)
+    const strayGrids = [...new Set([...buildings.values()].map((b) => b.gridId))].filter((id) => !grids.has(id))
+    if (strayGrids.length) for (const [id, g] of await docs<GridDoc>('grids', strayGrids)) grids.set(id, g)
     result.byBuilding = ordered(
       buildingIds.map((id) => {
         const b = buildings.get(id)
@@ -131,7 +163,8 @@ export async function readStats(input: StatsInput, caller: Caller): Promise<Read
       result.byGrid = [...byGrid.values()].sort((a, b) => a.order - b.order).map(({ order: _order, ...r }) => r)
     }
     ;[audience, read] = totals(result.byBuilding)
-    otherReaders = (await others).total
+    otherReaders = countOf(two.others)
+    if (people) unread = await people.finish(two)
   }
 
   const stats: ReadStats = {
@@ -143,34 +176,40 @@ export async function readStats(input: StatsInput, caller: Caller): Promise<Read
     otherReaders,
     audienceCountedAt: countedAt.toISOString()
   }
-  if (scope.level === 'building') stats.unreadPeople = await unreadPeople(notice, scope.building!, input)
+  if (scope.level === 'building') stats.unreadPeople = unread
   return stats
 }
 
-/** The level asked for, checked against what the caller may see; by default the notice's own extent. */
-async function scopeOf(input: StatsInput, notice: NoticeRecord, caller: Caller): Promise<Scope> {
+/** The level asked for, checked against what the caller may see; by default the notice's own extent (no reads: the places came with the notice). */
+function scopeOf(
+  input: StatsInput,
+  notice: NoticeRecord,
+  caller: Caller,
+  communities: Map<string, CommunityDoc>,
+  building: (BuildingDoc & { grids?: GridDoc[] }) | undefined,
+  grid: GridDoc | undefined
+): Scope {
   const managed = managedCommunities(caller)
   const reachable = (communityId: string) =>
     (managed === null || managed.includes(communityId)) && (notice.audience.district || notice.communityIds.includes(communityId))
-  const community = async (id: string) => {
-    const doc = await findById<CommunityDoc>('communities', id)
+  const community = (id: string) => {
+    const doc = communities.get(id)
     if (!doc || !reachable(id)) throw notFound('社区')
     return doc
   }
   if (input.buildingId) {
-    const building = await findById<BuildingDoc>('buildings', input.buildingId)
     if (!building || !reachable(building.communityId)) throw notFound('楼栋')
-    const [grid, c] = await Promise.all([findById<GridDoc>('grids', building.gridId), community(building.communityId)])
-    return { level: 'building', communities: [c._id], community: c, grid: grid ?? undefined, building }
+    const { grids, ...b } = building
+    const c = community(building.communityId)
+    return { level: 'building', communities: [c._id], community: c, grid: grids?.[0] ?? undefined, building: b }
   }
   if (input.gridId) {
-    const grid = await findById<GridDoc>('grids', input.gridId)
     if (!grid || !reachable(grid.communityId)) throw notFound('小区')
-    return { level: 'grid', communities: [grid.communityId], community: await community(grid.communityId), grid }
+    return { level: 'grid', communities: [grid.communityId], community: community(grid.communityId), grid }
   }
-  if (input.communityId) return { level: 'community', communities: [input.communityId], community: await community(input.communityId) }
+  if (input.communityId) return { level: 'community', communities: [input.communityId], community: community(input.communityId) }
   const candidates = notice.audience.district ? managed : notice.communityIds.filter((id) => managed === null || managed.includes(id))
-  if (candidates && candidates.length === 1) return { level: 'community', communities: candidates, community: await community(candidates[0]) }
+  if (candidates && candidates.length === 1) return { level: 'community', communities: candidates, community: community(candidates[0]) }
   return { level: 'district', communities: candidates ? [...candidates].sort() : null }
 }
 
@@ -209,13 +248,14 @@ function readScope(scope: Scope): object[] {
 /**
  * District-level audience sizes per community, kept for AUDIENCE_COUNT_TTL_MS. Keyed by the audience
  * (place keys and roles) and the communities shown — not by the notice — so every district-wide
- * notice for everybody shares one count.
+ * notice for everybody shares one count. Counted again: one aggregate by community (on the
+ * `profile.communityId` index), then kept.
  */
 async function cachedCounts(
   notice: NoticeRecord,
   communities: string[],
   now: Date,
-  count: () => Promise<Map<string, number>>
+  where: (extra: object[]) => object
 ): Promise<{ counts: Map<string, number>; countedAt: Date }> {
   const signature = JSON.stringify([notice.audienceKeys, notice.audienceRoles, communities])
   const key = `aud-${createHash('sha1').update(signature).digest('hex')}`
@@ -225,26 +265,15 @@ async function cachedCounts(
   if (cached && now.getTime() - new Date(cached.countedAt).getTime() < AUDIENCE_COUNT_TTL_MS) {
     return { counts: new Map(cached.counts.map((c) => [c.id, c.n])), countedAt: new Date(cached.countedAt) }
   }
-  const counts = await count()
+  const _ = db().command
+  const grouped = await aggregateOf({
+    collection: 'users',
+    build: (p) => p.match(where([{ 'profile.communityId': _.in(communities) }])).group({ _id: '$profile.communityId', n: _.aggregate.sum(1) }).limit(1000)
+  })
+  const found = countedBy(grouped)
+  const counts = new Map(communities.map((id) => [id, found.get(id) ?? 0]))
   await ref.doc(key).set({ data: { counts: [...counts].map(([id, n]) => ({ id, n })), countedAt: now } })
   return { counts, countedAt: now }
-}
-
-/** One `count()` per community (each on the `profile.communityId` index), in parallel. */
-async function countByCommunity(where: (extra: object[]) => object, communities: string[]): Promise<Map<string, number>> {
-  const users = db().collection('users')
-  const totals = await Promise.all(communities.map((id) => users.where(where([{ 'profile.communityId': id }])).count()))
-  return new Map(communities.map((id, i) => [id, totals[i].total]))
-}
-
-async function allCommunityIds(): Promise<string[]> {
-  const ids: string[] = []
-  for (let page = 0; page < 20; page++) {
-    const res = await db().collection('communities').orderBy('order', 'asc').skip(page * 100).limit(100).field({ _id: true }).get()
-    ids.push(...(res.data as { _id: string }[]).map((c) => c._id))
-    if (res.data.length < 100) break
-  }
-  return ids
 }
 
 async function docs<T extends { _id: string }>(collection: string, ids: string[]): Promise<Map<string, T>> {
@@ -270,36 +299,52 @@ function totals(rows: CoverageRow[]): [number, number] {
   return rows.reduce<[number, number]>(([a, r], row) => [a + row.audience, r + row.read], [0, 0])
 }
 
-/** People in the building's audience who have not opened it: members first, then residents; paged. */
-async function unreadPeople(notice: NoticeRecord, building: BuildingDoc, input: StatsInput): Promise<ReadStats['unreadPeople']> {
+/**
+ * People in the building's audience who have not opened it: members first, then residents; paged.
+ * Parts of the level's combined read: each person's read looked up by its readId, the two counts,
+ * the members' page and (on the first page, or once the members ran out before this page) the
+ * residents' page.
+ */
+function unreadParts(
+  notice: NoticeRecord,
+  building: BuildingDoc,
+  input: StatsInput
+): { parts: Record<string, Part>; finish: (found: Record<string, Record<string, any>[]>) => Promise<ReadStats['unreadPeople']> } {
   const _ = db().command
-  const readers = await db()
-    .collection(READS)
-    .where({ noticeId: notice._id, buildingId: building._id })
-    .field({ openid: true })
-    .limit(1000)
-    .get()
-  const readOpenids = (readers.data as { openid: string }[]).map((r) => r.openid)
-  const base = [...audienceConditions(notice), { 'profile.buildingId': building._id }, ...(readOpenids.length ? [{ _id: _.nin(readOpenids) }] : [])]
-  const members = _.and([...base, { roles: 'member' }])
-  const residents = _.and([...base, { roles: _.neq('member') }])
-  const users = db().collection('users')
-  const [memberCount, residentCount] = await Promise.all([users.where(members).count(), users.where(residents).count()])
+  const $ = _.aggregate
+  const base = _.and([...audienceConditions(notice), { 'profile.buildingId': building._id }])
+  const unread = (p: Pipeline, role: object) =>
+    p
+      .match(base)
+      .addFields({ readKey: $.concat([`${notice._id}:`, '$_id']) })
+      .lookup({ from: READS, localField: 'readKey', foreignField: '_id', as: 'reads' })
+      .match(_.and([{ reads: _.size(0) }, role]))
+  const members = { roles: 'member' }
+  const residents = { roles: _.neq('member') }
   const offset = (input.page - 1) * input.pageSize
-  const found: UserRecord[] = []
-  if (offset < memberCount.total) {
-    const res = await users.where(members).orderBy('_id', 'asc').skip(offset).limit(input.pageSize).get()
-    found.push(...(res.data as UserRecord[]))
-  }
-  const left = input.pageSize - found.length
-  if (left > 0) {
-    const skip = Math.max(0, offset - memberCount.total)
-    const res = await users.where(residents).orderBy('_id', 'asc').skip(skip).limit(left).get()
-    found.push(...(res.data as UserRecord[]))
-  }
-  const items: UnreadPerson[] = found.map((u) => {
-    const isMember = (u.roles ?? []).includes('member')
-    return { name: u.profile?.name ?? '居民', mobileMasked: maskMobile(u.profile?.mobile), isMember, roleLabel: isMember ? '在职党员' : '居民' }
+  const pageOf = (role: object, skip: number, limit: number): Part => ({
+    collection: 'users',
+    build: (p) => unread(p, role).sort({ _id: 1 }).skip(skip).limit(limit).project({ profile: true, roles: true })
   })
-  return { items, total: memberCount.total + residentCount.total, page: input.page, pageSize: input.pageSize }
+  const parts: Record<string, Part> = {
+    memberCount: { collection: 'users', build: (p) => unread(p, members).count('n') },
+    residentCount: { collection: 'users', build: (p) => unread(p, residents).count('n') },
+    memberPage: pageOf(members, offset, input.pageSize)
+  }
+  if (offset === 0) parts.residentPage = pageOf(residents, 0, input.pageSize)
+  const finish = async (found: Record<string, Record<string, any>[]>): Promise<ReadStats['unreadPeople']> => {
+    const memberTotal = countOf(found.memberCount)
+    const people = [...(found.memberPage as UserRecord[])]
+    const left = input.pageSize - people.length
+    if (left > 0) {
+      const page = offset === 0 ? found.residentPage : await aggregateOf(pageOf(residents, Math.max(0, offset - memberTotal), left))
+      people.push(...(page as UserRecord[]).slice(0, left))
+    }
+    const items: UnreadPerson[] = people.map((u) => {
+      const isMember = (u.roles ?? []).includes('member')
+      return { name: u.profile?.name ?? '居民', mobileMasked: maskMobile(u.profile?.mobile), isMember, roleLabel: isMember ? '在职党员' : '居民' }
+    })
+    return { items, total: memberTotal + countOf(found.residentCount), page: input.page, pageSize: input.pageSize }
+  }
+  return { parts, finish }
 }

@@ -36,9 +36,11 @@ export async function findCodeOfCommunity(communityId: string): Promise<Communit
 }
 
 /** The community's code, created once (two staff asking at the same moment get the same one). */
-export async function ensureCommunityCode(communityId: string, actor: string): Promise<CommunityCodeRecord> {
+export async function ensureCommunityCode(communityId: string, actor: string, known?: CommunityCodeRecord | null): Promise<CommunityCodeRecord> {
+  if (known) return known
   for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await findCodeOfCommunity(communityId)
+    // `known === null`: the caller just read that there is none (skip reading again on the first attempt).
+    const existing = attempt === 0 && known === null ? null : await findCodeOfCommunity(communityId)
     if (existing) return existing
     const record: CommunityCodeRecord = { _id: newScene(), communityId, createdAt: clock.date(), createdBy: actor }
     try {

@@ -3,9 +3,10 @@ import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { getById } from '../core/records'
+import { notFound } from '../core/errors'
+import { readTogether } from '../core/together'
 import { platform } from '../platform'
-import { ensureCommunityCode } from './codes'
+import { ensureCommunityCode, type CommunityCodeRecord } from './codes'
 
 interface CommunityDoc {
   _id: string
@@ -20,8 +21,14 @@ interface CommunityDoc {
  */
 export async function communityCode(input: { communityId: string }, caller: Caller): Promise<CommunityCode> {
   requireCommunityStaff(caller, input.communityId)
-  const community = await getById<CommunityDoc>('communities', input.communityId, '社区')
-  const code = await ensureCommunityCode(community._id, caller.openid)
+  // The community and its code in one combined read (server/core/together.ts).
+  const found = await readTogether({
+    community: { collection: 'communities', build: (p) => p.match({ _id: input.communityId }).limit(1).project({ name: true }) },
+    code: { collection: 'communityCodes', build: (p) => p.match({ communityId: input.communityId }).limit(1) }
+  })
+  const community = found.community[0] as CommunityDoc | undefined
+  if (!community) throw notFound('社区')
+  const code = await ensureCommunityCode(community._id, caller.openid, (found.code[0] as CommunityCodeRecord | undefined) ?? null)
   const p = platform()
   let fileID = code.fileID
   let url: string

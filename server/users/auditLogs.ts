@@ -22,7 +22,7 @@ import { db } from '../core/db'
 import { forbidden } from '../core/errors'
 import { hasRole, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { namesById } from '../core/records'
+import { readTogether, type Part } from '../core/together'
 import { parseLocal } from '../core/time'
 
 type AuditLogsInput = z.output<typeof auditLogsInput>
@@ -85,11 +85,10 @@ export function auditEntryOf(record: AuditRecord & { _id: string }, communities:
   }
 }
 
-/** The names of the communities the caller may see entries of (all of them for the district admin). */
-async function communityNames(scope: string[] | null): Promise<Map<string, string>> {
-  if (scope) return namesById('communities', scope)
-  const res = await db().collection('communities').field({ name: true }).limit(100).get()
-  return new Map((res.data as { _id: string; name: string }[]).map((c) => [c._id, c.name]))
+/** The names of the communities the caller may see entries of (all of them for the district admin), as a part. */
+function communityNamesPart(scope: string[] | null): Part {
+  const _ = db().command
+  return { collection: 'communities', build: (p) => (scope ? p.match({ _id: _.in(scope) }) : p.match({})).limit(100).project({ name: true }) }
 }
 
 export async function auditLogs(caller: Caller, input: AuditLogsInput): Promise<AuditLogsPage> {
@@ -115,21 +114,23 @@ export async function auditLogs(caller: Caller, input: AuditLogsInput): Promise<
   // Days are Asia/Shanghai days, both included.
   if (input.from) conditions.push({ at: _.gte(parseLocal(input.from).toDate()) })
   if (input.to) conditions.push({ at: _.lt(parseLocal(input.to).add(1, 'day').toDate()) })
-  const query = () => {
-    const all = db().collection(AUDIT_LOGS)
-    return conditions.length === 0 ? all : all.where(conditions.length === 1 ? conditions[0] : _.and(conditions))
-  }
+  const where = conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0] : _.and(conditions)
 
-  const [count, res, names] = await Promise.all([
-    query().count(),
-    query()
-      .orderBy('at', 'desc')
-      .orderBy('_id', 'desc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get(),
-    communityNames(input.communityId ? [input.communityId] : scope)
-  ])
-  const items = (res.data as (AuditRecord & { _id: string })[]).map((record) => auditEntryOf(record, names))
-  return { items, total: count.total, page: input.page, pageSize: input.pageSize }
+  // The total, the page and the communities' names in one combined read (server/core/together.ts).
+  const found = await readTogether({
+    total: { collection: AUDIT_LOGS, build: (p) => p.match(where).count('n') },
+    page: {
+      collection: AUDIT_LOGS,
+      build: (p) =>
+        p
+          .match(where)
+          .sort({ at: -1, _id: -1 })
+          .skip((input.page - 1) * input.pageSize)
+          .limit(input.pageSize)
+    },
+    names: communityNamesPart(input.communityId ? [input.communityId] : scope)
+  })
+  const names = new Map((found.names as { _id: string; name: string }[]).map((c) => [c._id, c.name]))
+  const items = (found.page as (AuditRecord & { _id: string })[]).map((record) => auditEntryOf(record, names))
+  return { items, total: (found.total[0]?.n as number | undefined) ?? 0, page: input.page, pageSize: input.pageSize }
 }

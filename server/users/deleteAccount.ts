@@ -1,4 +1,3 @@
-import { CONSENT_PURPOSES } from '../../contracts/privacy'
 import type { Role } from '../../contracts/roles'
 import type { DeleteAccountOutput } from '../../contracts/users'
 import { SIGNUPS } from '../activities/model'
@@ -7,12 +6,13 @@ import { endBooking } from '../centers/lifecycle'
 import type { BookingDoc } from '../centers/model'
 import { audit } from '../core/audit'
 import { clock } from '../core/clock'
-import { consentStates, recordWithdrawal } from '../core/consents'
+import { consentEventsPart, recordWithdrawal, statesOf, type ConsentEvent } from '../core/consents'
 import { db } from '../core/db'
 import { conflict } from '../core/errors'
 import type { Caller } from '../core/identity'
 import { endMembership, TEAM_MEMBERS, type TeamMemberDoc } from '../teams/teams'
 import { platform } from '../platform'
+import { readTogether, type Pipeline } from '../core/together'
 import { settleWishesOfDeletedAccount } from '../wishes/actions'
 import { applyWithdrawal } from './withdrawConsent'
 
@@ -50,14 +50,16 @@ const NOTHING = '没有'
  * 6. the notice subscription deleted, then the `users` document: the same WeChat user arriving
  *    again is a newcomer.
  *
- * Round trips: about 7 waves one after another (the consents read, the five purposes' effects and
- * the exports' audit entries read, in parallel; the withdrawals recorded, the exported copies
- * deleted, sign-ups, bookings, teams and wishes in parallel — each
- * booking's cancellation a transaction of its own, one after another, each wish's and team's a
- * transaction, in parallel; the erasure, 9 updates at once; the histories: the 2 event-log updates
- * and 3 reads of their own documents at once, then one update per distinct set of entry positions
- * (a handful); the account and the audit entry). ~80 requests for a member with a year of activity
- * (tests: privacy).
+ * Round trips: a job, not an interactive action (decided for issue #15: it runs once per person,
+ * after they confirm what it will do, and the page tells them it takes a moment). Its own part is
+ * one read (consents, exported copies, bookings and teams to end, what 证件/排行榜/联系方式 hold:
+ * 8 parts, `readTogether`), then the two purposes whose data others keep (报到, 志愿者登记); the withdrawals recorded
+ * and the sign-ups, bookings, teams and wishes ended in parallel (their domains' own transactions:
+ * most of the count, one per booking, team or wish); the erasure, one update per collection (9,
+ * in parallel, the 证件, 排行榜 and contact numbers with the names); the event logs (2 updates) and
+ * the histories (3 reads at once, then one update per distinct set of positions); the account
+ * and the audit entry. ~26 requests for a typical person, ~75 for a member with a year of
+ * activity (tests: privacy) — O(their records), each step one update per collection where it can.
  *
  * Kept, on purpose: verified service records (志愿服务记录, which 《志愿服务条例》 has the
  * organisation keep, and which issued certificates are verified against) with the name they were
@@ -75,14 +77,33 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
   const openid = caller.openid
   const _ = db().command
 
-  // 1. Consents: the states read and the effects of all five applied at once (independent), with
-  // the copies of their data they exported found (their audit entries name the files).
-  const [states, effects, exports] = await Promise.all([
-    consentStates(openid),
-    Promise.all(CONSENT_PURPOSES.map((purpose) => applyWithdrawal(caller, purpose))),
-    exportedFiles(openid)
-  ])
-  const active = states.filter((s) => s.active)
+  // 1. One read (server/core/together.ts): the consents, the copies of their data they exported (their audit entries name the
+  // files), the bookings and teams to end, and what the purposes the erasure below covers hold
+  // (证件, 排行榜, contact numbers).
+  const found: Record<string, Record<string, any>[]> = await readTogether({
+    consents: consentEventsPart(openid),
+    exports: { collection: 'auditLogs', build: (p) => p.match({ actor: openid, action: 'users.exportMyData' }).limit(PAGE).project({ detail: true }) },
+    bookings: {
+      collection: 'bookings',
+      build: (p) => p.match({ openid, status: _.in(['pending', 'confirmed']), start: _.gt(clock.date()) }).limit(PAGE).project({ _id: true })
+    },
+    teams: { collection: TEAM_MEMBERS, build: (p) => p.match({ openid, status: 'active' }).limit(PAGE).project({ teamId: true }) },
+    volunteer: { collection: 'volunteers', build: (p) => p.match({ _id: openid }).limit(1).project({ identity: true, rankingOptIn: true }) },
+    ...Object.fromEntries(CONTACT_COPIES.map((c) => [c.key, { collection: c.collection, build: (p: Pipeline) => p.match(c.where(openid)).count('n') }]))
+  })
+  const active = statesOf(found.consents as ConsentEvent[]).filter((s) => s.active)
+  const exports = exportedFiles(found.exports)
+  const volunteerDoc = found.volunteer[0] as { identity?: unknown; rankingOptIn?: boolean } | undefined
+  const contacts = CONTACT_COPIES.map((c) => (found[c.key]?.[0]?.n as number | undefined) ?? 0)
+
+  // The effects of the two purposes whose data lives elsewhere (registrations, the volunteer
+  // registration), at once; 证件, 排行榜 and the contact numbers are erased with the names below.
+  const effects = await Promise.all((['registration', 'volunteer'] as const).map((purpose) => applyWithdrawal(caller, purpose)))
+  effects.push(
+    [volunteerDoc?.identity !== undefined ? '保存的证件信息已删除' : '没有保存的证件信息'],
+    [contacts.some((n) => n > 0) ? `删除了 ${contacts[0]} 条问题反映、${contacts[1]} 个心愿和 ${contacts[2]} 个预约中的手机号` : '没有需要删除的联系手机号'],
+    [volunteerDoc?.rankingOptIn === true ? '排行榜上将显示为匿名志愿者' : '没有在排行榜上显示姓名']
+  )
 
   // 2–4. The withdrawals of the consents in force recorded; upcoming sign-ups, upcoming bookings,
   // teams, wishes; the exported copies deleted (independent of one another). The wishes' history
@@ -91,18 +112,19 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
   const [, signUps, bookings, teams, wishes] = await Promise.all([
     Promise.all(active.map((s) => recordWithdrawal(openid, s.purpose, 'users.deleteAccount'))),
     withdrawUpcoming(openid),
-    cancelUpcomingBookings(caller),
-    leaveTeams(caller),
+    cancelUpcomingBookings(caller, found.bookings as Pick<BookingDoc, '_id'>[]),
+    leaveTeams(caller, found.teams as Pick<TeamMemberDoc, 'teamId'>[]),
     settleWishesOfDeletedAccount(asDeleted),
     exports.length ? platform().files.remove(exports) : null
   ])
 
   // 5. The name on what is kept.
   const erased = await Promise.all([
-    db().collection('tickets').where({ reporterOpenid: openid }).update({ data: { reporterName: DELETED_NAME, showName: false } }),
-    db().collection('wishes').where({ residentOpenid: openid }).update({ data: { residentName: DELETED_NAME, showName: false } }),
+    // With the contact numbers (the 'contact' purpose's effect).
+    db().collection('tickets').where({ reporterOpenid: openid }).update({ data: { reporterName: DELETED_NAME, showName: false, reporterMobile: null } }),
+    db().collection('wishes').where({ residentOpenid: openid }).update({ data: { residentName: DELETED_NAME, showName: false, residentMobile: null } }),
     db().collection('wishes').where({ memberOpenid: openid }).update({ data: { memberName: DELETED_NAME } }),
-    db().collection('bookings').where({ openid }).update({ data: { bookerName: DELETED_NAME } }),
+    db().collection('bookings').where({ openid }).update({ data: { bookerName: DELETED_NAME, bookerMobile: _.remove() } }),
     // The address beyond the community (unit, room) and the party organisation go too (mobile,
     // work unit and skills went with step 1, on every registration).
     // The placement (branch, party group, central household) follows from the grid and building and
@@ -111,6 +133,7 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
     // A member's sign-ups carry a copy of their mobile (a registered volunteer's went with step 1).
     db().collection('activitySignups').where({ openid }).update({ data: { name: DELETED_NAME, mobile: _.remove() } }),
     db().collection('teamMembers').where({ openid }).update({ data: { name: DELETED_NAME } }),
+    // The 'identity' and 'ranking' purposes' effects too.
     db().collection('volunteers').where({ _id: openid }).update({ data: { name: DELETED_NAME, rankingOptIn: false, identity: _.remove() } }),
     // 6a. The notice subscription (with the erasure: nothing depends on it).
     db().collection('noticeSubscriptions').where({ _id: openid }).remove()
@@ -120,11 +143,9 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
     // The event logs: every entry they acted in, one update each (indexed by actorOpenid).
     db().collection('ticketEvents').where({ actorOpenid: openid, actorName: _.neq(DELETED_NAME) }).update({ data: { actorName: DELETED_NAME } }).then((r) => r.stats.updated),
     db().collection('wishEvents').where({ actorOpenid: openid, actorName: _.neq(DELETED_NAME) }).update({ data: { actorName: DELETED_NAME } }).then((r) => r.stats.updated),
-    eraseOwnHistoryNames('registrations', openid, 'actor', 'actorName'),
-    eraseOwnHistoryNames('bookings', openid, 'actor', 'actorName'),
-    eraseOwnHistoryNames(SIGNUPS, openid, 'by', 'byName')
+    eraseHistoryNames(openid)
   ])
-  const historyEntries = erasedEntries.reduce((n, k) => n + k, 0)
+  const historyEntries = erasedEntries.flat().reduce((n: number, k: number) => n + k, 0)
 
   // 6b. The account itself, last; the audit entry with it — the actor without a name: the log
   // must not keep what was just erased.
@@ -170,23 +191,22 @@ export const DELETION_KEPT = [
 ]
 
 /** The files of the person's earlier `users.exportMyData` copies (their audit entries name them). */
-async function exportedFiles(openid: string): Promise<string[]> {
-  const res = await db().collection('auditLogs').where({ actor: openid, action: 'users.exportMyData' }).limit(PAGE).field({ detail: true }).get()
-  return (res.data as { detail?: { fileID?: unknown } }[]).map((a) => a.detail?.fileID).filter((id): id is string => typeof id === 'string' && id !== '')
+function exportedFiles(entries: { detail?: { fileID?: unknown } }[]): string[] {
+  return entries.map((a) => a.detail?.fileID).filter((id): id is string => typeof id === 'string' && id !== '')
 }
 
-/** Cancels the person's bookings that hold slots and have not started; returns how many. */
-async function cancelUpcomingBookings(caller: Caller): Promise<number> {
-  const _ = db().command
-  const res = await db()
-    .collection('bookings')
-    .where({ openid: caller.openid, status: _.in(['pending', 'confirmed']), start: _.gt(clock.date()) })
-    .limit(PAGE)
-    .field({ _id: true })
-    .get()
+/** Where a contact number the person gave is copied (withdrawConsent.ts, the 'contact' purpose), counted before the erasure. */
+const CONTACT_COPIES = [
+  { key: 'contactTickets', collection: 'tickets', where: (openid: string) => ({ reporterOpenid: openid, reporterMobile: db().command.neq(null) }) },
+  { key: 'contactWishes', collection: 'wishes', where: (openid: string) => ({ residentOpenid: openid, residentMobile: db().command.neq(null) }) },
+  { key: 'contactBookings', collection: 'bookings', where: (openid: string) => ({ openid, bookerMobile: db().command.neq(null) }) }
+]
+
+/** Cancels the person's bookings that hold slots and have not started (read in step 1); returns how many. */
+async function cancelUpcomingBookings(caller: Caller, upcoming: Pick<BookingDoc, '_id'>[]): Promise<number> {
   let cancelled = 0
   // One after another: bookings of one room and week share a quota document.
-  for (const b of res.data as Pick<BookingDoc, '_id'>[]) {
+  for (const b of upcoming) {
     const ended = await endBooking(b._id, { status: 'cancelled', action: 'cancelled', actor: caller.openid, reason: '预约人注销账号', from: ['pending', 'confirmed'] })
     if (ended) cancelled++
   }
@@ -197,11 +217,25 @@ async function cancelUpcomingBookings(caller: Caller): Promise<number> {
  * Ends the person's active team memberships, as a keeper's removal does (server/teams
  * `endMembership`): one transaction per team, in parallel.
  */
-async function leaveTeams(caller: Caller): Promise<number> {
-  const res = await db().collection(TEAM_MEMBERS).where({ openid: caller.openid, status: 'active' }).limit(PAGE).field({ teamId: true }).get()
+async function leaveTeams(caller: Caller, memberships: Pick<TeamMemberDoc, 'teamId'>[]): Promise<number> {
   const by = { at: clock.date(), by: caller.openid, action: '注销账号，退出队伍' }
-  const left = await Promise.all((res.data as Pick<TeamMemberDoc, 'teamId'>[]).map((m) => endMembership(m.teamId, caller.openid, by)))
+  const left = await Promise.all(memberships.map((m) => endMembership(m.teamId, caller.openid, by)))
   return left.filter(Boolean).length
+}
+
+type Doc = Record<string, any>
+
+/** The histories of their own registrations, bookings and sign-ups: the first pages in one combined read. */
+async function eraseHistoryNames(openid: string): Promise<number[]> {
+  const kinds = [
+    ['registrations', 'actor', 'actorName'],
+    ['bookings', 'actor', 'actorName'],
+    [SIGNUPS, 'by', 'byName']
+  ] as const
+  const firstPages = await readTogether(
+    Object.fromEntries(kinds.map(([collection]) => [collection, { collection, build: (p: Pipeline) => p.match({ openid }).sort({ _id: 1 }).limit(PAGE).project({ history: true }) }]))
+  )
+  return Promise.all(kinds.map(([collection, actorField, nameField]) => eraseOwnHistoryNames(collection, openid, actorField, nameField, firstPages[collection])))
 }
 
 /** Pages of a person's own documents read for their history entries (×100 each collection). */
@@ -220,11 +254,11 @@ const HISTORY_PAGES = 10
  * HISTORY_PAGES), then one update per distinct set of positions — typically 1–3 per collection,
  * in parallel. Returns how many entries were renamed; run again, it finds none.
  */
-async function eraseOwnHistoryNames(collection: string, openid: string, actorField: string, nameField: string): Promise<number> {
+async function eraseOwnHistoryNames(collection: string, openid: string, actorField: string, nameField: string, firstPage: Doc[]): Promise<number> {
   const _ = db().command
   const groups = new Map<string, { positions: number[]; ids: string[] }>()
   for (let page = 0; page < HISTORY_PAGES; page++) {
-    const res = await db().collection(collection).where({ openid }).orderBy('_id', 'asc').skip(page * PAGE).limit(PAGE).field({ history: true }).get()
+    const res = page === 0 ? { data: firstPage } : await db().collection(collection).where({ openid }).orderBy('_id', 'asc').skip(page * PAGE).limit(PAGE).field({ history: true }).get()
     for (const doc of res.data as { _id: string; history?: Record<string, unknown>[] }[]) {
       const positions = (doc.history ?? []).flatMap((h, i) =>
         (h[actorField] === openid || h[actorField] === 'system') && typeof h[nameField] === 'string' && h[nameField] !== DELETED_NAME ? [i] : []

@@ -7,7 +7,7 @@ import type { Caller } from '../core/identity'
 import { shanghai } from '../core/time'
 import { platform } from '../platform'
 import { TEMP_URL_SECONDS } from '../platform/types'
-import { HOLDINGS, readAll } from './holdings'
+import { HOLDINGS, readAllHoldings } from './holdings'
 
 /**
  * How long the link is promised to work. WeChat's temporary file URLs last longer than this (the
@@ -17,8 +17,8 @@ import { HOLDINGS, readAll } from './holdings'
 /**
  * A complete, machine-readable copy of every document about the caller (个人信息保护法 第四十五条:
  * 查阅、复制, and 第四十五条第三款 a copy to take elsewhere): one JSON file, every holding of
- * holdings.ts read page by page (100 a read; the holdings in parallel, so the time is that of the
- * longest, usually one read each). Stored through the platform's files seam (cloud storage / the
+ * holdings.ts read page by page (100 a read: the first pages of all holdings at once, then further
+ * pages of a holding that has more; an export is not interactive: its time is that of one read). Stored through the platform's files seam (cloud storage / the
  * emulator's files) under a random path, and audited.
  *
  * Lifetime of the copy: deleted with the account (users.deleteAccount removes every copy named in
@@ -28,7 +28,7 @@ import { HOLDINGS, readAll } from './holdings'
  */
 export async function exportMyData(caller: Caller): Promise<ExportMyDataOutput> {
   const openid = caller.openid
-  const lists = await Promise.all(HOLDINGS.map((h) => readAll(h, openid)))
+  const lists = await readAllHoldings(openid)
   const now = clock.now()
   const copy = {
     title: '红邻 · 个人信息副本',

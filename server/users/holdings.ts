@@ -5,6 +5,7 @@
  * collection gains a document about a person.
  */
 import { db } from '../core/db'
+import { readTogether, type Part } from '../core/together'
 
 /** What a query of one person's documents needs: the collection and the condition. */
 export interface Holding {
@@ -55,10 +56,28 @@ export const HOLDINGS: Holding[] = [
 /** Documents per read of the export (a person rarely has more than a few pages anywhere). */
 export const PAGE = 100
 
-/** Every document of one holding, page by page (`_id` order, so pages neither skip nor repeat). */
-export async function readAll(holding: Holding, openid: string): Promise<Record<string, unknown>[]> {
+/**
+ * Every document of every holding: the first page of each in one read (server/core/together.ts),
+ * then, for the rare holding with more, its further pages.
+ */
+export async function readAllHoldings(openid: string): Promise<Record<string, unknown>[][]> {
+  const parts: Record<string, Part> = {}
+  HOLDINGS.forEach((h, i) => {
+    parts[`h${i}`] = { collection: h.collection, build: (p) => (h.fields ? p.match(h.where(openid)).sort({ _id: 1 }).limit(PAGE).project(h.fields) : p.match(h.where(openid)).sort({ _id: 1 }).limit(PAGE)) }
+  })
+  const first = await readTogether(parts)
+  return Promise.all(
+    HOLDINGS.map(async (h, i) => {
+      const page = first[`h${i}`] as Record<string, unknown>[]
+      return page.length < PAGE ? page : [...page, ...(await readAll(h, openid, PAGE))]
+    })
+  )
+}
+
+/** Every document of one holding from `from` on, page by page (`_id` order, so pages neither skip nor repeat). */
+export async function readAll(holding: Holding, openid: string, from = 0): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = []
-  for (let skip = 0; ; skip += PAGE) {
+  for (let skip = from; ; skip += PAGE) {
     let query = db().collection(holding.collection).where(holding.where(openid)).orderBy('_id', 'asc').skip(skip).limit(PAGE)
     if (holding.fields) query = query.field(holding.fields)
     const res = await query.get()

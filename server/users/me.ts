@@ -1,20 +1,24 @@
 import type { Me } from '../../contracts/users'
 import { maskMobile } from '../core/mask'
-import { findById } from '../core/records'
 import type { Caller } from '../core/identity'
+import { namesOf, type NameRef } from '../core/names'
 
-interface Named {
-  name: string
-}
-
+/** Round trips: none beyond the caller's own (place names are remembered), one when a name is not. */
 export async function me(caller: Caller): Promise<Me> {
   const profile = caller.user?.profile ?? {}
-  const [community, grid, building, company] = await Promise.all([
-    profile.communityId ? findById<Named>('communities', profile.communityId) : null,
-    profile.gridId ? findById<Named>('grids', profile.gridId) : null,
-    profile.buildingId ? findById<Named>('buildings', profile.buildingId) : null,
-    caller.scopes.companyIds[0] ? findById<Named>('companies', caller.scopes.companyIds[0]) : null
-  ])
+  const companyId = caller.scopes.companyIds[0]
+  const refs: NameRef[] = [
+    ...(profile.communityId ? [{ collection: 'communities', id: profile.communityId }] : []),
+    ...(profile.gridId ? [{ collection: 'grids', id: profile.gridId }] : []),
+    ...(profile.buildingId ? [{ collection: 'buildings', id: profile.buildingId }] : []),
+    ...(companyId ? [{ collection: 'companies', id: companyId }] : [])
+  ]
+  const names = await namesOf(refs)
+  const nameOf = (collection: string, id: string | undefined) => (id ? (names.get(`${collection}/${id}`) ?? undefined) : undefined)
+  const community = { name: nameOf('communities', profile.communityId) }
+  const grid = { name: nameOf('grids', profile.gridId) }
+  const building = { name: nameOf('buildings', profile.buildingId) }
+  const company = { name: nameOf('companies', companyId) }
   return {
     openid: caller.openid,
     roles: caller.roles,

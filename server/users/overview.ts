@@ -24,18 +24,19 @@ import { TICKET_CATEGORY_LABELS, type TicketCategory } from '../../contracts/tic
 import { UNFINISHED_WISH_STATUSES } from '../../contracts/wishes'
 import { pendingMakeUpsWhere } from '../activities/makeUps'
 import { HELD_SIGNUP_STATUSES } from '../activities/queries'
-import { organisersByCommunity, pendingRecordsWhere } from '../activities/records'
-import { ACTIVITIES, RECORDS, SIGNUPS, CERTIFICATES, VOLUNTEERS, type VolunteerDoc } from '../activities/model'
+import { pendingRecordsWhere } from '../activities/records'
+import { ACTIVITIES, RECORDS, SIGNUPS, CERTIFICATES, VOLUNTEERS } from '../activities/model'
 import { communitiesWhere as bookingsScope, filtersWhere as bookingsFilters, upcomingWhere as upcomingBookingsWhere } from '../centers/bookings'
-import { loadSettings as loadCenterSettings } from '../centers/store'
+import { COLL as CENTER_COLL } from '../centers/model'
+import { SETTINGS_DOC_ID as CENTER_SETTINGS_ID, settingsOf as centerSettingsOf } from '../centers/store'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { hasRole, isDistrictAdmin, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { findById } from '../core/records'
+import { readTogether, type Part, type Pipeline } from '../core/together'
 import { REGISTRATIONS } from '../members/model'
 import { whereOf as registrationsWhere } from '../members/scope'
-import { inbox } from '../notices/list'
+import { inboxOf, inboxPart } from '../notices/list'
 import { TEAM_MEMBERS } from '../teams/teams'
 import { queueScope, statusCondition } from '../tickets/list'
 import { staffWhere as wishesStaffWhere, statusWhere as wishStatusWhere } from '../wishes/actions'
@@ -46,8 +47,9 @@ const SHOWN_TICKETS = 3
 const SHOWN_NOTICES = 3
 
 const iso = (value: unknown): string => new Date(value as string).toISOString()
-const totalOf = (res: { total: number }) => res.total
-const listOf = (res: { list: unknown[] }) => res.list as Doc[]
+const countOf = (docs: Doc[]) => (docs[0]?.n as number | undefined) ?? 0
+/** A count as a part: its list's own condition, `$count` (no document when nothing matches). */
+const countPart = (collection: string, where: object): Part => ({ collection, build: (p) => p.match(where).count('n') })
 
 /** A ticket's line on 首页: its category and the start of what the person wrote. */
 function ticketTitle(t: Doc): string {
@@ -59,137 +61,133 @@ function ticketTitle(t: Doc): string {
 // ------------------------------------------------------------------ the person's own things
 
 /** The next activity I hold a place (or a waiting-list entry) for that has not ended, and how many there are. */
-function signUpsQuery(openid: string, now: Date): Promise<Doc[]> {
+function signUpsPart(openid: string, now: Date): Part {
   const _ = db().command
   const $ = _.aggregate
-  return db()
-    .collection(SIGNUPS)
-    .aggregate()
-    .match({ openid, status: _.in([...HELD_SIGNUP_STATUSES]) })
-    .lookup({ from: ACTIVITIES, localField: 'activityId', foreignField: '_id', as: 'activity' })
-    .unwind('$activity')
-    // activities `list` {mine: true, when: 'upcoming'}: published (not cancelled) and not ended.
-    .match({ 'activity.status': 'published', 'activity.end': _.gt(now) })
-    .sort({ 'activity.start': 1, activityId: 1 })
-    .group({
-      _id: null,
-      n: $.sum(1),
-      signUpId: $.first('$_id'),
-      status: $.first('$status'),
-      checkedInAt: $.first('$checkedInAt'),
-      activityId: $.first('$activity._id'),
-      kind: $.first('$activity.kind'),
-      title: $.first('$activity.title'),
-      start: $.first('$activity.start'),
-      end: $.first('$activity.end'),
-      place: $.first('$activity.place.name')
-    })
-    // A volunteer activity keeps attendance in the service record, whose _id is the sign-up's.
-    .lookup({ from: RECORDS, localField: 'signUpId', foreignField: '_id', as: 'record' })
-    .end()
-    .then(listOf)
+  return {
+    collection: SIGNUPS,
+    build: (p) =>
+      p
+        .match({ openid, status: _.in([...HELD_SIGNUP_STATUSES]) })
+        .lookup({ from: ACTIVITIES, localField: 'activityId', foreignField: '_id', as: 'activity' })
+        .unwind('$activity')
+        // activities `list` {mine: true, when: 'upcoming'}: published (not cancelled) and not ended.
+        .match({ 'activity.status': 'published', 'activity.end': _.gt(now) })
+        .sort({ 'activity.start': 1, activityId: 1 })
+        .group({
+          _id: null,
+          n: $.sum(1),
+          signUpId: $.first('$_id'),
+          status: $.first('$status'),
+          checkedInAt: $.first('$checkedInAt'),
+          activityId: $.first('$activity._id'),
+          kind: $.first('$activity.kind'),
+          title: $.first('$activity.title'),
+          start: $.first('$activity.start'),
+          end: $.first('$activity.end'),
+          place: $.first('$activity.place.name')
+        })
+        // A volunteer activity keeps attendance in the service record, whose _id is the sign-up's.
+        .lookup({ from: RECORDS, localField: 'signUpId', foreignField: '_id', as: 'record' })
+  }
 }
 
 /**
  * 我的预约 即将开始 (centers `myBookings` scope 'upcoming', with its condition), soonest first. The
- * condition needs the check-in grace: the centres' settings are read first.
+ * condition needs the check-in grace (the centres' settings, read in the first wave).
  */
-async function bookingsQuery(openid: string, now: Date): Promise<Doc[]> {
+function bookingsPart(openid: string, now: Date, checkInMinutes: number): Part {
   const $ = db().command.aggregate
-  const settings = await loadCenterSettings()
-  return db()
-    .collection('bookings')
-    .aggregate()
-    .match(upcomingBookingsWhere(openid, now, settings.checkInMinutes))
-    .sort({ start: 1, _id: 1 })
-    .group({
-      _id: null,
-      n: $.sum(1),
-      bookingId: $.first('$_id'),
-      centerName: $.first('$centerName'),
-      roomName: $.first('$roomName'),
-      start: $.first('$start'),
-      end: $.first('$end'),
-      status: $.first('$status')
-    })
-    .end()
-    .then(listOf)
+  return {
+    collection: 'bookings',
+    build: (p) =>
+      p
+        .match(upcomingBookingsWhere(openid, now, checkInMinutes))
+        .sort({ start: 1, _id: 1 })
+        .group({
+          _id: null,
+          n: $.sum(1),
+          bookingId: $.first('$_id'),
+          centerName: $.first('$centerName'),
+          roomName: $.first('$roomName'),
+          start: $.first('$start'),
+          end: $.first('$end'),
+          status: $.first('$status')
+        })
+  }
 }
 
 /**
  * 我的报事 not closed (tickets `list` {scope: 'mine', status: 'unfinished'}), by status; with the
  * oldest resolved ones waiting for my confirmation (首页 shows three).
  */
-function myTicketsQuery(openid: string, now: Date): Promise<Doc[]> {
+function myTicketsPart(openid: string, now: Date): Part {
   const _ = db().command
   const $ = _.aggregate
-  return db()
-    .collection('tickets')
-    .aggregate()
-    .match(_.and([{ reporterOpenid: openid }, statusCondition('unfinished', now)!]))
-    .sort({ resolvedAt: 1, _id: 1 })
-    .group({ _id: '$status', n: $.sum(1), oldest: $.push({ _id: '$_id', category: '$category', description: '$description', resolvedAt: '$resolvedAt' }) })
-    .project({ n: true, oldest: $.slice(['$oldest', SHOWN_TICKETS]) })
-    .end()
-    .then(listOf)
+  return {
+    collection: 'tickets',
+    build: (p) =>
+      p
+        .match(_.and([{ reporterOpenid: openid }, statusCondition('unfinished', now)!]))
+        .sort({ resolvedAt: 1, _id: 1 })
+        .group({ _id: '$status', n: $.sum(1), oldest: $.push({ _id: '$_id', category: '$category', description: '$description', resolvedAt: '$resolvedAt' }) })
+        .project({ n: true, oldest: $.slice(['$oldest', SHOWN_TICKETS]) })
+  }
 }
 
 /**
  * 我的心愿 and 我认领的心愿 with the filters they open (wishes `list` {scope: 'mine', status:
  * 'unfinished'} and {scope: 'claimed', status: 'claimed'}), one aggregate: which of the two each is.
  */
-function wishesQuery(openid: string): Promise<Doc[]> {
+function wishesPart(openid: string): Part {
   const _ = db().command
   const $ = _.aggregate
-  return db()
-    .collection('wishes')
-    .aggregate()
-    .match(_.or([{ residentOpenid: openid, status: wishStatusWhere('unfinished') }, { memberOpenid: openid, status: wishStatusWhere('claimed') }]))
-    .group({
-      _id: {
-        posted: $.and([$.eq(['$residentOpenid', openid]), $.in(['$status', [...UNFINISHED_WISH_STATUSES]])]),
-        claimed: $.and([$.eq(['$memberOpenid', openid]), $.eq(['$status', 'claimed'])])
-      },
-      n: $.sum(1)
-    })
-    .end()
-    .then(listOf)
+  return {
+    collection: 'wishes',
+    build: (p) =>
+      p
+        .match(_.or([{ residentOpenid: openid, status: wishStatusWhere('unfinished') }, { memberOpenid: openid, status: wishStatusWhere('claimed') }]))
+        .group({
+          _id: {
+            posted: $.and([$.eq(['$residentOpenid', openid]), $.in(['$status', [...UNFINISHED_WISH_STATUSES]])]),
+            claimed: $.and([$.eq(['$memberOpenid', openid]), $.eq(['$status', 'claimed'])])
+          },
+          n: $.sum(1)
+        })
+  }
 }
 
 /** Verified minutes as 我的服务时长 counts them (activities `myHours`): verified, not by the volunteer. */
-function minutesQuery(openid: string): Promise<Doc[]> {
+function minutesPart(openid: string): Part {
   const _ = db().command
   const $ = _.aggregate
-  return db()
-    .collection(RECORDS)
-    .aggregate()
-    .match({ openid, status: _.in([...VERIFIED_STATUSES]), verifiedBy: _.neq(openid) })
-    .group({ _id: null, minutes: $.sum('$verifiedMinutes') })
-    .end()
-    .then(listOf)
+  return {
+    collection: RECORDS,
+    build: (p) => p.match({ openid, status: _.in([...VERIFIED_STATUSES]), verifiedBy: _.neq(openid) }).group({ _id: null, minutes: $.sum('$verifiedMinutes') })
+  }
 }
 
 /** My newest 报到 and its community's name (a registration left by a transfer is history). */
-function registrationQuery(openid: string): Promise<Doc[]> {
+function registrationPart(openid: string): Part {
   const _ = db().command
-  return db()
-    .collection(REGISTRATIONS)
-    .aggregate()
-    .match({ openid, status: _.neq('transferred') })
-    .sort({ submittedAt: -1, _id: -1 })
-    .limit(1)
-    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'community' })
-    .project({ status: true, 'community.name': true })
-    .end()
-    .then(listOf)
+  return {
+    collection: REGISTRATIONS,
+    build: (p: Pipeline) =>
+      p
+        .match({ openid, status: _.neq('transferred') })
+        .sort({ submittedAt: -1, _id: -1 })
+        .limit(1)
+        .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'community' })
+        .project({ status: true, 'community.name': true })
+  }
 }
 
 // ------------------------------------------------------------------ work queues
 
 interface Queue {
   collection: string
-  /** The list's condition (a promise where it needs a read first). */
-  where: object | Promise<object>
+  /** The list's condition; for the district admin's 时长认定, built from the community staff (read in the first wave). */
+  where: object | ((organisers: Map<string, string[]>) => object | null)
   /** The list's filters, as its page's query: the item opens its page with them. */
   query?: Record<string, string>
 }
@@ -223,8 +221,11 @@ function workQueues(caller: Caller, now: Date): Partial<Record<WorkKey, Queue>> 
 
   // activities `records` without an activity (待认定时长): what the caller may verify (make-ups have
   // their own queue below); the district admin's share reads the community staff first, as the list does.
-  const records = admin ? organisersByCommunity().then((organisers) => pendingRecordsWhere(caller, organisers)) : staff ? pendingRecordsWhere(caller) : null
-  if (records) queues.records = { collection: RECORDS, where: records as object | Promise<object> }
+  if (admin) queues.records = { collection: RECORDS, where: (organisers) => pendingRecordsWhere(caller, organisers) }
+  else if (staff) {
+    const records = pendingRecordsWhere(caller)
+    if (records) queues.records = { collection: RECORDS, where: records }
+  }
 
   // activities `pendingMakeUps`: four eyes — never what the caller entered nor their own hours.
   if (admin || staff) queues.makeUps = { collection: RECORDS, where: pendingMakeUpsWhere(caller.openid, managed) }
@@ -236,14 +237,21 @@ function workQueues(caller: Caller, now: Date): Partial<Record<WorkKey, Queue>> 
 
 // ------------------------------------------------------------------ the action
 
+/** The community staff of each community (activities/records.ts `organisersByCommunity`, from the same read). */
+function organisersOf(users: Doc[]): Map<string, string[]> {
+  const map = new Map<string, string[]>()
+  for (const u of users) for (const c of (u.scopes?.communityIds ?? []) as string[]) map.set(c, [...(map.get(c) ?? []), u._id])
+  return map
+}
+
 /**
- * One wave, in parallel: sign-ups (aggregate with the activity and its record), bookings (the
- * centres' settings, then an aggregate), my reports (aggregate by status, with the oldest to
- * confirm), wishes (aggregate), verified minutes (aggregate), certificates and teams (counts),
- * notices with my reads (aggregate), the newest 报到 (aggregate with its community) — 10 — plus one
- * count per work queue (0–6; the district admin's 时长认定 after the community staff, +1), and for a
- * volunteer their volunteer record (the ranking choice lives there, not on the `users` document the
- * caller came with; in the same wave, so no longer to wait).
+ * Two reads, each one aggregate over several collections (server/core/together.ts): first the
+ * person's own things — sign-ups (with the activity and its record), reports by status, wishes,
+ * verified minutes, certificates and teams (counts), notices with my reads, the newest 报到 (with
+ * its community), the volunteer record (the ranking choice: not on the `users` document the caller
+ * came with) — and every work queue's count, with the centres' settings and, for the district
+ * admin, the community staff; then what needed those: the upcoming bookings (the check-in grace)
+ * and the admin's 时长认定. With the caller: 3 round trips, whatever the roles.
  */
 export async function overview(caller: Caller): Promise<Overview> {
   const openid = caller.openid
@@ -252,22 +260,47 @@ export async function overview(caller: Caller): Promise<Overview> {
   const queues = WORK_KEYS.filter((key) => found[key]).map((key) => [key, found[key]!] as const)
   // As signing up decides (activities/signups.ts): a party member, or 志愿者实名登记 done.
   const volunteer = caller.roles.includes('member') || Boolean(caller.user?.volunteerSince)
+  const later = queues.filter(([, q]) => typeof q.where === 'function')
 
-  const [signUps, bookings, myTickets, wishes, minutes, certificates, teams, notices, registration, queueCounts, volunteerDoc] = await Promise.all([
-    signUpsQuery(openid, now),
-    bookingsQuery(openid, now),
-    myTicketsQuery(openid, now),
-    wishesQuery(openid),
-    minutesQuery(openid),
-    db().collection(CERTIFICATES).where({ openid }).count().then(totalOf),
+  const first: Record<string, Part> = {
+    signUps: signUpsPart(openid, now),
+    myTickets: myTicketsPart(openid, now),
+    wishes: wishesPart(openid),
+    minutes: minutesPart(openid),
+    certificates: countPart(CERTIFICATES, { openid }),
     // teams `myTeams`: active memberships.
-    db().collection(TEAM_MEMBERS).where({ openid, status: 'active' }).count().then(totalOf),
+    teams: countPart(TEAM_MEMBERS, { openid, status: 'active' }),
     // notices `unreadCount` and the newest (notices `list`), unread first.
-    inbox(caller, now, SHOWN_NOTICES),
-    registrationQuery(openid),
-    Promise.all(queues.map(async ([, q]) => totalOf(await db().collection(q.collection).where(await q.where).count()))),
-    volunteer ? findById<VolunteerDoc>(VOLUNTEERS, openid) : Promise.resolve(null)
-  ])
+    notices: inboxPart(caller, now, SHOWN_NOTICES),
+    registration: registrationPart(openid),
+    centerSettings: { collection: CENTER_COLL.settings, build: (p) => p.match({ _id: CENTER_SETTINGS_ID }).limit(1) }
+  }
+  for (const [key, q] of queues) if (typeof q.where !== 'function') first[`q_${key}`] = countPart(q.collection, q.where)
+  if (volunteer) first.volunteer = { collection: VOLUNTEERS, build: (p) => p.match({ _id: openid }).limit(1).project({ rankingOptIn: true }) }
+  // activities/records.ts `organisersByCommunity`: a district has far fewer than 1,000 community staff accounts.
+  if (later.length) first.staff = { collection: 'users', build: (p) => p.match({ roles: 'staff' }).project({ scopes: true }).limit(1000) }
+  const one = await readTogether(first)
+
+  const settings = centerSettingsOf(one.centerSettings[0])
+  const second: Record<string, Part> = { bookings: bookingsPart(openid, now, settings.checkInMinutes) }
+  const organisers = organisersOf(one.staff ?? [])
+  for (const [key, q] of later) {
+    const where = (q.where as (organisers: Map<string, string[]>) => object | null)(organisers)
+    if (where) second[`q_${key}`] = countPart(q.collection, where)
+  }
+  const two = await readTogether(second)
+
+  const signUps = one.signUps
+  const bookings = two.bookings
+  const myTickets = one.myTickets
+  const wishes = one.wishes
+  const minutes = one.minutes
+  const certificates = countOf(one.certificates)
+  const teams = countOf(one.teams)
+  const notices = inboxOf(one.notices, SHOWN_NOTICES)
+  const registration = one.registration
+  const queueCounts = queues.map(([key]) => countOf(one[`q_${key}`] ?? two[`q_${key}`] ?? []))
+  const volunteerDoc = volunteer ? (one.volunteer[0] ?? null) : null
 
   const resolved = myTickets.find((g) => g._id === 'resolved')
   const wishCount = (which: 'posted' | 'claimed') => wishes.filter((g) => g._id[which] === true).reduce((n, g) => n + g.n, 0)

@@ -2,11 +2,12 @@ import { CONSENT_PURPOSE_TEXT, PRIVACY_POLICY_VERSION, type ConsentPurpose } fro
 import type { WithdrawConsentOutput } from '../../contracts/users'
 import { endVolunteerRegistration } from '../activities/volunteerRegistration'
 import { clock } from '../core/clock'
-import { consentStates, recordWithdrawal } from '../core/consents'
+import { consentEventsPart, recordWithdrawal, statesOf, type ConsentEvent } from '../core/consents'
 import { db } from '../core/db'
 import { conflict } from '../core/errors'
 import type { Caller } from '../core/identity'
 import { withdrawRegistration } from '../members/withdraw'
+import { readTogether, type Part } from '../core/together'
 
 /**
  * What withdrawing one purpose stops (CONSENT_PURPOSE_TEXT[purpose].stops), applied now. Every
@@ -60,37 +61,37 @@ export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose): 
 
 /**
  * Whether the person holds data the purpose covers (whatever the consent records say): data given
- * before consents were recorded, or whose consent write failed, must be withdrawable too. One
- * parallel wave of counts (the registration's and the volunteer's are read from the caller).
+ * before consents were recorded, or whose consent write failed, must be withdrawable too. The
+ * counts it needs, as parts of one combined read (the registration's and the volunteer's are read
+ * from the caller); `holdsData` decides from their results.
  */
-export async function holdsDataOf(caller: Caller, purpose: ConsentPurpose): Promise<boolean> {
+export function holdsDataParts(caller: Caller, purpose: ConsentPurpose): Record<string, Part> {
   const openid = caller.openid
   const _ = db().command
-  const some = (collection: string, where: Record<string, unknown>) =>
-    db()
-      .collection(collection)
-      .where(where)
-      .count()
-      .then((r) => r.total > 0)
+  const some = (collection: string, where: Record<string, unknown>): Part => ({ collection, build: (p) => p.match(where).limit(1).count('n') })
   switch (purpose) {
     case 'registration':
       // The role, an active registration, or any registration still carrying a number.
-      return caller.roles.includes('member') || some('registrations', { openid, mobile: _.nin(['', null]) })
+      return caller.roles.includes('member') ? {} : { registrations: some('registrations', { openid, mobile: _.nin(['', null]) }) }
     case 'volunteer':
-      return Boolean(caller.user?.volunteerSince)
+      return {}
     case 'identity':
-      return some('volunteers', { _id: openid, identity: _.exists(true) })
-    case 'contact': {
-      const found = await Promise.all([
-        some('tickets', { reporterOpenid: openid, reporterMobile: _.neq(null) }),
-        some('wishes', { residentOpenid: openid, residentMobile: _.neq(null) }),
-        some('bookings', { openid, bookerMobile: _.neq(null) })
-      ])
-      return found.some(Boolean)
-    }
+      return { volunteers: some('volunteers', { _id: openid, identity: _.exists(true) }) }
+    case 'contact':
+      return {
+        tickets: some('tickets', { reporterOpenid: openid, reporterMobile: _.neq(null) }),
+        wishes: some('wishes', { residentOpenid: openid, residentMobile: _.neq(null) }),
+        bookings: some('bookings', { openid, bookerMobile: _.neq(null) })
+      }
     case 'ranking':
-      return some('volunteers', { _id: openid, rankingOptIn: true })
+      return { volunteers: some('volunteers', { _id: openid, rankingOptIn: true }) }
   }
+}
+
+function holdsData(caller: Caller, purpose: ConsentPurpose, found: Record<string, Record<string, unknown>[]>, keys: string[]): boolean {
+  if (purpose === 'registration' && caller.roles.includes('member')) return true
+  if (purpose === 'volunteer') return Boolean(caller.user?.volunteerSince)
+  return keys.some((key) => ((found[key]?.[0]?.n as number | undefined) ?? 0) > 0)
 }
 
 /**
@@ -106,8 +107,12 @@ export async function holdsDataOf(caller: Caller, purpose: ConsentPurpose): Prom
 export async function withdrawConsent(caller: Caller, input: { purpose: ConsentPurpose }): Promise<WithdrawConsentOutput> {
   const { purpose } = input
   const text = CONSENT_PURPOSE_TEXT[purpose]
-  const state = (await consentStates(caller.openid)).find((s) => s.purpose === purpose)
-  if (!state?.active && !(await holdsDataOf(caller, purpose))) {
+  // The consent events and what the person holds, in one combined read (the holdings are only
+  // looked at without an active consent).
+  const holds = holdsDataParts(caller, purpose)
+  const found = await readTogether({ ...holds, consents: consentEventsPart(caller.openid) })
+  const state = statesOf(found.consents as ConsentEvent[]).find((s) => s.purpose === purpose)
+  if (!state?.active && !holdsData(caller, purpose, found, Object.keys(holds))) {
     if (!state) throw conflict(`您没有同意过「${text.label}」，无需撤回`)
     throw conflict(`您已撤回「${text.label}」的同意，无需再次撤回`)
   }

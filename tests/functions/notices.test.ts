@@ -582,6 +582,38 @@ describe('reads and coverage', () => {
   })
 })
 
+describe('coverage figures equal direct counts (issue #15: counted in combined reads)', () => {
+  test('each community of the district, each building of a community, and every page of a building\'s unread people', async () => {
+    const n = await publish({ audience: 'district', title: '冬季防火提示' }, ADMIN)
+    const c1 = cloud.store.find('users', { 'profile.communityId': 'c1', 'profile.buildingId': 'c1g1b2' }).slice(0, 3)
+    await Promise.all(c1.map((u) => cloud.ok('notices', 'get', { noticeId: n.noticeId }, u._id as string)))
+    cloud.clock.advance(5 * MIN + 1)
+    const district = await cloud.ok('notices', 'readStats', { noticeId: n.noticeId }, ADMIN)
+    for (const row of district.byCommunity)
+      expect([row.id, row.audience]).toEqual([row.id, cloud.store.count('users', { 'profile.communityId': row.id, 'profile.buildingId': { $ne: null } })])
+
+    const community = await cloud.ok('notices', 'readStats', { noticeId: n.noticeId, communityId: 'c1' }, ADMIN)
+    for (const row of community.byBuilding)
+      expect([row.id, row.audience]).toEqual([row.id, cloud.store.count('users', { 'profile.buildingId': row.id })])
+    for (const row of community.byGrid) expect([row.id, row.audience]).toEqual([row.id, cloud.store.count('users', { 'profile.gridId': row.id, 'profile.buildingId': { $ne: null } })])
+
+    const readers = new Set(cloud.store.find('noticeReads', { noticeId: n.noticeId }).map((r) => r.openid as string))
+    const unread = cloud.store.find('users', { 'profile.buildingId': 'c1g1b2' }).filter((u) => !readers.has(u._id as string))
+    const members = unread.filter((u) => ((u.roles as string[] | undefined) ?? []).includes('member'))
+    expect(members.length).toBeGreaterThan(0)
+    const seen: { name: string; isMember: boolean }[] = []
+    for (let page = 1; page <= unread.length; page++) {
+      const stats = await cloud.ok('notices', 'readStats', { noticeId: n.noticeId, buildingId: 'c1g1b2', page, pageSize: 2 }, ADMIN)
+      expect(stats.unreadPeople.total).toBe(unread.length)
+      seen.push(...stats.unreadPeople.items)
+      if (seen.length >= unread.length) break
+    }
+    expect(seen.map((p) => p.name).sort()).toEqual(unread.map((u) => (u.profile as { name?: string } | undefined)?.name ?? '居民').sort())
+    // Members first, across pages too.
+    expect(seen.map((p) => p.isMember)).toEqual([...members.map(() => true), ...unread.slice(members.length).map(() => false)])
+  })
+})
+
 describe('subscription pushes', () => {
   const outboxFor = (openid: string, noticeId: string) => cloud.store.find('outbox', { touser: openid }).filter((m) => String(m.page).includes(noticeId))
 
