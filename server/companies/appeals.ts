@@ -6,10 +6,11 @@ import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, conflict, forbidden, notFound } from '../core/errors'
 import { hasRole, isDistrictAdmin, requireCompanyStaff } from '../core/guard'
+import { findById } from '../core/records'
 import type { Caller } from '../core/identity'
-import { findById, getById } from '../core/records'
 import { checkTexts } from '../tickets/content'
 import { mutateTicket } from '../tickets/mutate'
+import type { TicketRecord } from '../tickets/model'
 import type { CompanyDoc } from '../tickets/places'
 import type { RankingRecord } from './ranking'
 import type { CountedTicket } from './score'
@@ -70,13 +71,15 @@ const monthLabel = (month: string) => `${month.slice(0, 4)}年${Number(month.sli
  * the month's ranking; otherwise INVALID_INPUT naming each problem, before anything is written.
  * One query (at most 50 ids: the contract's limit).
  */
-async function requireMonthTickets(companyId: string, month: string, ticketIds: string[], field: string): Promise<void> {
-  if (ticketIds.length === 0) return
+async function requireMonthTickets(companyId: string, month: string, ticketIds: string[], field: string, whole = false): Promise<Map<string, TicketRecord>> {
+  if (ticketIds.length === 0) return new Map()
   const _ = db().command
-  const res = await db()
-    .collection('tickets')
-    .where({ _id: _.in(ticketIds) })
-    .field({ companyId: true, party: true, isDispute: true, createdMonth: true, ratedMonth: true, rating: true, dueMonth: true, firstResolvedMonth: true })
+  const query = db().collection('tickets').where({ _id: _.in(ticketIds) })
+  // `whole`: the tickets as they are, for the change that follows (no second read).
+  const res = await (whole
+    ? query
+    : query.field({ companyId: true, party: true, isDispute: true, createdMonth: true, ratedMonth: true, rating: true, dueMonth: true, firstResolvedMonth: true })
+  )
     .limit(ticketIds.length)
     .get()
   const found = new Map((res.data as MonthTicket[]).map((t) => [t._id, t]))
@@ -89,19 +92,32 @@ async function requireMonthTickets(companyId: string, month: string, ticketIds: 
     otherMonth.length ? `问题单未计入${monthLabel(month)}的考评，不能在该月申诉：${otherMonth.join('、')}` : ''
   ].filter(Boolean)
   if (problems.length) throw new AppError('INVALID_INPUT', problems.join('；'), [field])
+  return found as unknown as Map<string, TicketRecord>
 }
 
 export async function lodgeAppeal(caller: Caller, input: z.infer<typeof companiesAppealInput>): Promise<Appeal> {
   const companyId = input.companyId ?? caller.scopes.companyIds[0]
   if (!companyId) throw forbidden('仅物业企业人员可以申诉')
   requireCompanyStaff(caller, companyId)
-  const rec = await findById<RankingRecord>('rankings', input.month)
+  // The company and the month's ranking, in one read.
+  const $ = db().command.aggregate
+  const found = await db()
+    .collection('companies')
+    .aggregate()
+    .match({ _id: companyId })
+    .limit(1)
+    .lookup({ from: 'rankings', pipeline: $.pipeline().match({ _id: input.month }).limit(1).done(), as: '_ranking' })
+    .end()
+  const row = (found as { list: Array<CompanyDoc & { _ranking: RankingRecord[] }> }).list[0]
+  // (A company that is not there: its month read on its own, so the answers come in the same order.)
+  const rec = row ? row._ranking[0] : await findById<RankingRecord>('rankings', input.month)
   if (!rec) throw conflict('该月考评尚未进入申诉期')
   if (rec.status === 'published' || clock.now() >= new Date(rec.appealUntil).getTime()) throw new AppError('EXPIRED', '申诉期已结束')
   await checkTexts(caller.openid, [['reason', input.reason]])
   const ticketIds = [...new Set(input.ticketIds ?? [])]
   await requireMonthTickets(companyId, input.month, ticketIds, 'ticketIds')
-  const company = await getById<CompanyDoc>('companies', companyId, '物业企业')
+  if (!row) throw notFound('物业企业')
+  const company = row
   const doc: AppealRecord = {
     _id: `${input.month}:${companyId}`,
     month: input.month,
@@ -136,13 +152,26 @@ const CLAIM_MS = 60_000
  */
 export async function answerAppeal(caller: Caller, input: z.infer<typeof companiesAnswerAppealInput>): Promise<Appeal> {
   const id = `${input.month}:${input.companyId}`
-  const [appeal] = await Promise.all([findById<AppealRecord>('rankingAppeals', id), checkVisibleTexts(caller.openid, [['reply', input.reply]])])
-  if (!appeal) throw notFound('申诉')
+  const $ = db().command.aggregate
+  // The appeal and its month's ranking, in one read.
+  const [found] = await Promise.all([
+    db()
+      .collection('rankingAppeals')
+      .aggregate()
+      .match({ _id: id })
+      .limit(1)
+      .lookup({ from: 'rankings', pipeline: $.pipeline().match({ _id: input.month }).limit(1).done(), as: '_ranking' })
+      .end(),
+    checkVisibleTexts(caller.openid, [['reply', input.reply]])
+  ])
+  const row = (found as { list: Array<AppealRecord & { _ranking: RankingRecord[] }> }).list[0]
+  if (!row) throw notFound('申诉')
+  const { _ranking, ...appeal } = row
   if (appeal.status !== 'pending') throw conflict('该申诉已处理')
-  const rec = await findById<RankingRecord>('rankings', input.month)
+  const rec = _ranking[0]
   if (rec?.status === 'published') throw conflict('该月红黑榜已公示')
   const exclude = input.decision === 'upheld' ? [...new Set(input.excludeTicketIds ?? [])] : []
-  await requireMonthTickets(input.companyId, input.month, exclude, 'excludeTicketIds')
+  const tickets = await requireMonthTickets(input.companyId, input.month, exclude, 'excludeTicketIds', true)
   const _ = db().command
   const now = clock.date()
   const claim = await db()
@@ -157,7 +186,8 @@ export async function answerAppeal(caller: Caller, input: z.infer<typeof compani
         : {
             set: { scoreExcluded: true },
             event: { kind: 'excluded', actor: 'district', actorOpenid: caller.openid, actorName: caller.user?.profile.name || '区级管理员', note: `${input.month}考评申诉成立：${input.reply}`, internal: true }
-          }
+          },
+      tickets.get(ticketId)
     )
   }
   const res = await db()

@@ -10,12 +10,12 @@ import type { Page } from '../../contracts/common'
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
-import { conflict, forbidden } from '../core/errors'
+import { conflict, forbidden, notFound } from '../core/errors'
 import { hasRole, isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { findById, getById, namesById } from '../core/records'
 import type { CompanyDoc, GridDoc } from '../tickets/places'
-import { latestPublished, requireMonthNotFuture, snapshotCard, type RankingRecord } from './ranking'
+import { requireMonthNotFuture, type RankingRecord } from './ranking'
 import { partyBuildingScore } from './score'
 import { computeScorecards, type CompanyMonthRecord } from './scorecards'
 
@@ -40,14 +40,6 @@ function summary(c: CompanyDoc, gridCount: number, latest: RankingRecord | null)
   }
 }
 
-async function gridCounts(companyIds: string[]): Promise<Map<string, number>> {
-  const _ = db().command
-  const $ = db().command.aggregate
-  if (companyIds.length === 0) return new Map()
-  const res = await db().collection('grids').aggregate().match({ companyId: _.in(companyIds) }).group({ _id: '$companyId', n: $.sum(1) }).limit(1000).end()
-  return new Map((res as { list: { _id: string; n: number }[] }).list.map((r) => [r._id, r.n]))
-}
-
 export async function listCompanies(input: z.infer<typeof companiesListInput>): Promise<Page<CompanySummary>> {
   const _ = db().command
   const where: Record<string, unknown> = {}
@@ -57,20 +49,41 @@ export async function listCompanies(input: z.infer<typeof companiesListInput>): 
     where._id = _.in([...new Set((res.data as GridDoc[]).map((g) => g.companyId as string))])
   }
   const col = db().collection('companies')
-  const [count, page, latest] = await Promise.all([
+  const $ = db().command.aggregate
+  // The page with each company's compounds and the latest published ranking (the badges) joined.
+  const [count, page] = await Promise.all([
     col.where(where).count(),
-    col.where(where).orderBy('kind', 'asc').orderBy('name', 'asc').skip((input.page - 1) * input.pageSize).limit(input.pageSize).get(),
-    latestPublished()
+    col
+      .aggregate()
+      .match(where)
+      .sort({ kind: 1, name: 1 })
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .lookup({ from: 'grids', localField: '_id', foreignField: 'companyId', as: '_grids' })
+      .lookup({ from: 'rankings', pipeline: $.pipeline().match({ status: 'published' }).sort({ month: -1 }).limit(1).done(), as: '_latest' })
+      .end()
   ])
-  const companies = page.data as CompanyDoc[]
-  const counts = await gridCounts(companies.map((c) => c._id))
-  return { items: companies.map((c) => summary(c, counts.get(c._id) ?? 0, latest)), total: count.total, page: input.page, pageSize: input.pageSize }
+  const rows = (page as { list: Array<CompanyDoc & { _grids: unknown[]; _latest: RankingRecord[] }> }).list
+  const latest = rows[0]?._latest[0] ?? null
+  const items = rows.map(({ _grids, _latest, ...c }) => summary(c, _grids.length, latest))
+  return { items, total: count.total, page: input.page, pageSize: input.pageSize }
 }
 
 export async function getCompany(companyId: string): Promise<CompanyDetail> {
-  const company = await getById<CompanyDoc>('companies', companyId, '物业企业')
-  const [gridsRes, latest] = await Promise.all([db().collection('grids').where({ companyId }).limit(1000).get(), latestPublished()])
-  const grids = gridsRes.data as GridDoc[]
+  // The company, its compounds and the latest published ranking (its badge), in one read.
+  const $ = db().command.aggregate
+  const res = await db()
+    .collection('companies')
+    .aggregate()
+    .match({ _id: companyId })
+    .limit(1)
+    .lookup({ from: 'grids', localField: '_id', foreignField: 'companyId', as: '_grids' })
+    .lookup({ from: 'rankings', pipeline: $.pipeline().match({ status: 'published' }).sort({ month: -1 }).limit(1).done(), as: '_latest' })
+    .end()
+  const row = (res as { list: Array<CompanyDoc & { _grids: GridDoc[]; _latest: RankingRecord[] }> }).list[0]
+  if (!row) throw notFound('物业企业')
+  const { _grids: grids, _latest, ...company } = row
+  const latest = _latest[0] ?? null
   const communities = await namesById('communities', grids.map((g) => g.communityId))
   return {
     ...summary(company, grids.length, latest),
@@ -81,14 +94,14 @@ export async function getCompany(companyId: string): Promise<CompanyDetail> {
 }
 
 export async function updateProfile(input: z.infer<typeof companiesUpdateProfileInput>): Promise<CompanyDetail> {
-  await getById<CompanyDoc>('companies', input.companyId, '物业企业')
   const _ = db().command
   const data: Record<string, unknown> = {}
   if (input.partyMembers !== undefined) data.partyMembers = input.partyMembers
   if (input.hasBranch !== undefined) data.hasBranch = input.hasBranch
   if (input.contact !== undefined) data.contact = input.contact
   if (input.partyInstructor !== undefined) data.partyInstructor = input.partyInstructor ? input.partyInstructor : _.remove()
-  if (Object.keys(data).length) await db().collection('companies').doc(input.companyId).update({ data: { ...data, updatedAt: clock.date() } })
+  // No read first: an update of a missing company changes nothing, and getCompany answers NOT_FOUND.
+  if (Object.keys(data).length) await db().collection('companies').where({ _id: input.companyId }).update({ data: { ...data, updatedAt: clock.date() } })
   return getCompany(input.companyId)
 }
 
@@ -124,9 +137,21 @@ export async function setPartyBuilding(caller: Caller, input: z.infer<typeof com
  */
 export async function getScorecard(caller: Caller, companyId: string, month: string): Promise<Scorecard> {
   requireMonthNotFuture(month)
-  await getById<CompanyDoc>('companies', companyId, '物业企业')
+  // The company and the month's frozen ranking, in one read.
+  const $ = db().command.aggregate
+  const res = await db()
+    .collection('companies')
+    .aggregate()
+    .match({ _id: companyId })
+    .limit(1)
+    .lookup({ from: 'rankings', pipeline: $.pipeline().match({ _id: month }).limit(1).done(), as: '_ranking' })
+    .end()
+  const row = (res as { list: Array<CompanyDoc & { _ranking: RankingRecord[] }> }).list[0]
+  if (!row) throw notFound('物业企业')
   const insider = isDistrictAdmin(caller) || hasRole(caller, 'staff') || (hasRole(caller, 'property_staff') && caller.scopes.companyIds.includes(companyId))
-  const snap = await snapshotCard(month, companyId)
+  const rec = row._ranking[0]
+  const card = rec?.cards.find((c) => c.companyId === companyId)
+  const snap = rec && card ? { card, status: rec.status } : null
   if (snap && (insider || snap.status === 'published')) return { ...snap.card, source: 'snapshot' }
   if (!insider) throw forbidden('该月考评结果尚未公示')
   const cards = await computeScorecards(month)

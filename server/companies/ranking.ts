@@ -39,12 +39,13 @@ export async function latestPublished(): Promise<RankingRecord | null> {
   return (res.data[0] as RankingRecord | undefined) ?? null
 }
 
+/** The month's appeals pending and answered: one aggregate grouped by status. */
 async function appealCounts(month: string): Promise<{ pending: number; answered: number }> {
-  const [pending, all] = await Promise.all([
-    db().collection('rankingAppeals').where({ month, status: 'pending' }).count(),
-    db().collection('rankingAppeals').where({ month }).count()
-  ])
-  return { pending: pending.total, answered: all.total - pending.total }
+  const $ = db().command.aggregate
+  const res = await db().collection('rankingAppeals').aggregate().match({ month }).group({ _id: '$status', n: $.sum(1) }).limit(10).end()
+  const rows = (res as { list: { _id: string; n: number }[] }).list
+  const pending = rows.filter((r) => r._id === 'pending').reduce((sum, r) => sum + r.n, 0)
+  return { pending, answered: rows.reduce((sum, r) => sum + r.n, 0) - pending }
 }
 
 /** Who sees a month's content: the district admin always; companies and community staff once reviewed; everyone once published. */
@@ -75,16 +76,39 @@ function view(month: string, status: Ranking['status'], cards: Scorecard[], rec:
   }
 }
 
-export async function getRanking(caller: Caller, monthInput?: string): Promise<Ranking> {
-  const latest = await latestPublished()
+export async function getRanking(caller: Caller, monthInput?: string, known?: RankingRecord, knownAppeals?: Ranking['appeals'], knownLatest?: RankingRecord | null): Promise<Ranking> {
   const admin = isDistrictAdmin(caller)
-  const month = monthInput ?? (admin ? previousMonth() : (latest?.month ?? previousMonth()))
-  const rec = latest?.month === month ? latest : await findById<RankingRecord>('rankings', month)
+  const asked = monthInput ?? (admin ? previousMonth() : undefined)
+  // The latest published month and the month asked for, in one read.
+  const { latest, rec: askedRec } = known && knownLatest !== undefined && known.month === asked ? { latest: knownLatest, rec: known } : await rankingsOf(asked, known)
+  const month = asked ?? latest?.month ?? previousMonth()
+  const rec = latest?.month === month ? latest : asked ? askedRec : await findById<RankingRecord>('rankings', month)
   const status: Ranking['status'] = rec?.status ?? 'draft'
   const visible = canSee(caller, status)
-  const appeals = admin || hasRole(caller, 'property_staff') ? await appealCounts(month) : { pending: 0, answered: 0 }
+  const appeals = admin || hasRole(caller, 'property_staff') ? (knownAppeals ?? (await appealCounts(month))) : { pending: 0, answered: 0 }
   const cards = !visible ? [] : rec ? rec.cards : await computeScorecards(month)
   return view(month, status, cards, rec, visible, latest?.month ?? null, appeals)
+}
+
+/**
+ * The latest published ranking and, when `month` is given, that month's record, in one query
+ * (published months newest first, with the month asked for; one record a month, so the month is
+ * among the first hundred unless it is older than that). `known`: the month's record as just written.
+ */
+async function rankingsOf(month: string | undefined, known?: RankingRecord): Promise<{ latest: RankingRecord | null; rec: RankingRecord | null }> {
+  const _ = db().command
+  if (!month) return { latest: await latestPublished(), rec: null }
+  const LIMIT = 100
+  const res = await db()
+    .collection('rankings')
+    .where(_.or([{ status: 'published' }, { _id: month }]))
+    .orderBy('month', 'desc')
+    .limit(LIMIT)
+    .get()
+  const docs = res.data as RankingRecord[]
+  const latest = docs.find((d) => d.status === 'published') ?? null
+  const rec = known ?? docs.find((d) => d._id === month) ?? (docs.length === LIMIT ? await findById<RankingRecord>('rankings', month) : null)
+  return { latest, rec }
 }
 
 async function notifyCompanies(cards: Scorecard[], text: (card: Scorecard) => string, deadline: Date | null, title: string): Promise<void> {
@@ -131,35 +155,41 @@ export async function openAppeals(caller: Caller, month: string, days = APPEAL_D
   }
   const title = `${month}物业考评结果（申诉期）`
   await notifyCompanies(rec.cards, (c) => (c.rank ? `得分${c.score}，排名第${c.rank}` : `得分${c.score}`), rec.appealUntil, title)
-  return getRanking(caller, month)
+  // A month just opened has no appeals yet.
+  return getRanking(caller, month, rec, { pending: 0, answered: 0 })
 }
 
 /** After the appeal window and every appeal answered: recompute and publish the 红黑榜. */
 export async function publishRanking(caller: Caller, month: string): Promise<Ranking> {
-  const rec = await findById<RankingRecord>('rankings', month)
-  if (!rec) throw conflict('请先审核该月排名并开启申诉期')
+  // The month's record with its appeals' statuses and the latest published month, in one read.
+  const $ = db().command.aggregate
+  const found = await db()
+    .collection('rankings')
+    .aggregate()
+    .match({ _id: month })
+    .limit(1)
+    .lookup({ from: 'rankingAppeals', pipeline: $.pipeline().match({ month }).project({ _id: 0, status: 1 }).limit(1000).done(), as: '_appeals' })
+    .lookup({ from: 'rankings', pipeline: $.pipeline().match({ status: 'published' }).sort({ month: -1 }).limit(1).done(), as: '_latest' })
+    .end()
+  const row = (found as { list: Array<RankingRecord & { _appeals: { status: string }[]; _latest: RankingRecord[] }> }).list[0]
+  if (!row) throw conflict('请先审核该月排名并开启申诉期')
+  const { _appeals, _latest, ...rec } = row
   if (rec.status === 'published') throw conflict('该月红黑榜已公示')
   if (clock.now() < new Date(rec.appealUntil).getTime()) throw conflict(`申诉期至${fmt(new Date(rec.appealUntil))}，届满后方可公示`)
-  const counts = await appealCounts(month)
+  const pending = _appeals.filter((a) => a.status === 'pending').length
+  const counts = { pending, answered: _appeals.length - pending }
   if (counts.pending > 0) throw conflict(`还有${counts.pending}件申诉未处理`)
   // Recomputed, so upheld appeals (tickets taken out) and late party-building entries count.
   const cards = (await computeScorecards(month)).map((c) => ({ ...c, source: 'snapshot' as const }))
   const now = clock.date()
-  const res = await db()
-    .collection('rankings')
-    .where({ _id: month, status: 'appeal' })
-    .update({ data: { status: 'published', cards, publishedAt: now, publishedBy: caller.user?.profile.name || caller.openid } })
+  const published = { status: 'published' as const, cards, publishedAt: now, publishedBy: caller.user?.profile.name || caller.openid }
+  const res = await db().collection('rankings').where({ _id: month, status: 'appeal' }).update({ data: published })
   if (res.stats.updated !== 1) throw conflict('该月红黑榜已公示')
   const label = (c: Scorecard) => (c.banner ? `获得流动红旗，排名第1` : c.list === 'red' ? `入选红榜，排名第${c.rank}` : c.list === 'black' ? `列入黑榜，排名第${c.rank}` : c.rank ? `排名第${c.rank}` : `得分${c.score}`)
   await notifyCompanies(cards, label, null, `${month}物业红黑榜已公示`)
-  return getRanking(caller, month)
-}
-
-/** A month's published/frozen card, or null. */
-export async function snapshotCard(month: string, companyId: string): Promise<{ card: Scorecard; status: RankingRecord['status'] } | null> {
-  const rec = await findById<RankingRecord>('rankings', month)
-  const card = rec?.cards.find((c) => c.companyId === companyId)
-  return rec && card ? { card, status: rec.status } : null
+  const stored = { ...rec, ...published }
+  const before = _latest[0]
+  return getRanking(caller, month, stored, counts, before && before.month > month ? before : stored)
 }
 
 export function requireMonthNotFuture(month: string): void {

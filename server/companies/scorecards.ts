@@ -1,7 +1,7 @@
 import type { Scorecard } from '../../contracts/companies'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
-import type { CompanyDoc } from '../tickets/places'
+import type { CompanyDoc, GridDoc } from '../tickets/places'
 import { buildCards, rankCards, type CardInputs } from './score'
 
 /** The district admin's monthly party-building entries (`companyMonths`, _id `<companyId>:<month>`). */
@@ -16,81 +16,91 @@ export interface CompanyMonthRecord {
   updatedBy: string
 }
 
-interface Grouped {
+interface TicketRow {
   _id: string | null
-  [key: string]: unknown
+  ticketCount: number
+  ratingCount: number
+  ratingSum: number
+  dueCount: number
+  onTimeCount: number
+  resolvedCount: number
+  reopenedCount: number
 }
 
-async function aggregate(collection: string, match: Record<string, unknown>, group: Record<string, unknown>): Promise<Map<string, Grouped>> {
-  const res = await db().collection(collection).aggregate().match(match).group(group).limit(1000).end()
-  const out = new Map<string, Grouped>()
-  for (const row of (res as { list: Grouped[] }).list) if (row._id) out.set(row._id, row)
-  return out
-}
-
-export async function allCompanies(): Promise<CompanyDoc[]> {
-  const out: CompanyDoc[] = []
-  for (let skip = 0; ; skip += 1000) {
-    const res = await db().collection('companies').orderBy('_id', 'asc').skip(skip).limit(1000).get()
-    out.push(...(res.data as CompanyDoc[]))
-    if (res.data.length < 1000) return out
-  }
-}
+type CompanyRow = CompanyDoc & { _grids: Pick<GridDoc, 'households'>[]; _entries: CompanyMonthRecord[] }
 
 /**
- * The month's scorecards, every count from aggregate() in the database: four passes over
- * `tickets` (each starting with an indexed month field) grouped by company, one over `grids`, plus
- * the month's party-building entries. `companies` given: only those (one company's scorecard);
- * otherwise every company, ranked.
+ * The month's scorecards in two round trips: one aggregate() over `tickets` (the tickets counted
+ * in any way this month, matched on the indexed month fields) grouped by company, each figure a
+ * conditional sum with the same definition as countTickets in score.ts; and one over `companies`
+ * with their compounds and the month's party-building entry joined. `companies` given: only those
+ * (one company's scorecard); otherwise every company, ranked.
  */
 export async function computeScorecards(month: string, companies?: CompanyDoc[]): Promise<Scorecard[]> {
   const _ = db().command
   const $ = db().command.aggregate
-  const list = companies ?? (await allCompanies())
-  const ids = list.map((c) => c._id)
-  const only = companies ? { companyId: _.in(ids) } : {}
-  const theirs = { ...only, party: 'property_company', scoreExcluded: false }
+  const ids = companies?.map((c) => c._id)
   const now = clock.date()
-
-  const [ratings, due, reopens, volume, grids, entries] = await Promise.all([
-    aggregate('tickets', { ratedMonth: month, ...theirs }, { _id: '$companyId', n: $.sum(1), sum: $.sum('$rating') }),
-    aggregate('tickets', { dueMonth: month, ...theirs, dueAt: _.lt(now) }, {
-      _id: '$companyId',
-      n: $.sum(1),
-      onTime: $.sum($.cond({ if: $.eq(['$resolvedOnTime', true]), then: 1, else: 0 }))
-    }),
-    aggregate('tickets', { firstResolvedMonth: month, ...theirs }, {
-      _id: '$companyId',
-      n: $.sum(1),
-      reopened: $.sum($.cond({ if: $.gt(['$reopenCount', 0]), then: 1, else: 0 }))
-    }),
-    aggregate('tickets', { createdMonth: month, isDispute: false, ...(companies ? only : { companyId: _.neq(null) }) }, { _id: '$companyId', n: $.sum(1) }),
-    aggregate('grids', companies ? { companyId: _.in(ids) } : { companyId: _.exists(true) }, { _id: '$companyId', n: $.sum(1), households: $.sum('$households') }),
+  const theirs = [$.eq(['$party', 'property_company']), $.eq(['$scoreExcluded', false])]
+  const count = (...conds: unknown[]) => $.sum($.cond({ if: $.and(conds), then: 1, else: 0 }))
+  const rated = [$.eq(['$ratedMonth', month]), ...theirs]
+  const due = [$.eq(['$dueMonth', month]), $.gt([now, '$dueAt']), ...theirs]
+  const firstResolved = [$.eq(['$firstResolvedMonth', month]), ...theirs]
+  const [ticketRes, companyRes] = await Promise.all([
     db()
-      .collection('companyMonths')
-      .where(companies ? { month, companyId: _.in(ids) } : { month })
+      .collection('tickets')
+      .aggregate()
+      .match(
+        _.and([
+          _.or([{ createdMonth: month }, { ratedMonth: month }, { dueMonth: month }, { firstResolvedMonth: month }]),
+          ids ? { companyId: _.in(ids) } : { companyId: _.neq(null) }
+        ])
+      )
+      .group({
+        _id: '$companyId',
+        ticketCount: count($.eq(['$createdMonth', month]), $.eq(['$isDispute', false])),
+        ratingCount: count(...rated),
+        ratingSum: $.sum($.cond({ if: $.and(rated), then: '$rating', else: 0 })),
+        dueCount: count(...due),
+        onTimeCount: count(...due, $.eq(['$resolvedOnTime', true])),
+        resolvedCount: count(...firstResolved),
+        reopenedCount: count(...firstResolved, $.gt(['$reopenCount', 0]))
+      })
       .limit(1000)
-      .get()
-      .then((res) => new Map((res.data as CompanyMonthRecord[]).map((e) => [e.companyId, e])))
+      .end(),
+    db()
+      .collection('companies')
+      .aggregate()
+      .match(ids ? { _id: _.in(ids) } : {})
+      .sort({ _id: 1 })
+      .limit(1000)
+      .lookup({ from: 'grids', localField: '_id', foreignField: 'companyId', as: '_grids' })
+      .lookup({ from: 'companyMonths', pipeline: $.pipeline().match(ids ? { month, companyId: _.in(ids) } : { month }).limit(1000).done(), as: '_entries' })
+      .end()
   ])
-
-  const num = (row: Grouped | undefined, key: string) => Number(row?.[key] ?? 0)
+  const rows = new Map((ticketRes as { list: TicketRow[] }).list.filter((r) => r._id).map((r) => [r._id as string, r]))
+  const joined = (companyRes as { list: CompanyRow[] }).list
+  const list: CompanyDoc[] = companies ?? joined.map(({ _grids, _entries, ...c }) => c as CompanyDoc)
+  const byId = new Map(joined.map((c) => [c._id, c]))
   const inputs = new Map<string, CardInputs>()
   for (const company of list) {
     const id = company._id
+    const row = rows.get(id)
+    const c = byId.get(id)
+    const entry = c?._entries.find((e) => e.companyId === id)
     inputs.set(id, {
       counts: {
-        ticketCount: num(volume.get(id), 'n'),
-        ratingCount: num(ratings.get(id), 'n'),
-        ratingSum: num(ratings.get(id), 'sum'),
-        dueCount: num(due.get(id), 'n'),
-        onTimeCount: num(due.get(id), 'onTime'),
-        resolvedCount: num(reopens.get(id), 'n'),
-        reopenedCount: num(reopens.get(id), 'reopened')
+        ticketCount: Number(row?.ticketCount ?? 0),
+        ratingCount: Number(row?.ratingCount ?? 0),
+        ratingSum: Number(row?.ratingSum ?? 0),
+        dueCount: Number(row?.dueCount ?? 0),
+        onTimeCount: Number(row?.onTimeCount ?? 0),
+        resolvedCount: Number(row?.resolvedCount ?? 0),
+        reopenedCount: Number(row?.reopenedCount ?? 0)
       },
-      grids: num(grids.get(id), 'n'),
-      households: num(grids.get(id), 'households'),
-      entry: entries.get(id)
+      grids: c?._grids.length ?? 0,
+      households: (c?._grids ?? []).reduce((sum, g) => sum + Number(g.households ?? 0), 0),
+      entry
     })
   }
   const cards = buildCards(list, inputs, month)

@@ -8,12 +8,12 @@ import { db, isDuplicateKey } from '../core/db'
 import type { Caller } from '../core/identity'
 import { shanghai } from '../core/time'
 import { checkPhotos, checkTexts } from './content'
-import { newTicketRecord, partyName, type TicketRecord } from './model'
+import { newTicketRecord, partyName, type TicketEventRecord, type TicketRecord } from './model'
 import { eventRecord } from './mutate'
 import { notifyAssigned } from './notify'
-import { loadPlace } from './places'
+import { loadPlaceWith } from './places'
 import { returnDailyQuota, takeDailyQuota } from './quota'
-import { leadPartyFor, ruleFor } from './routing'
+import { leadPartyFor, ruleOf } from './routing'
 import { detailOf } from './view'
 
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ'
@@ -26,17 +26,19 @@ function newTicketId(now: Date): string {
 }
 
 export async function createTicket(caller: Caller, input: z.infer<typeof ticketsCreateInput>): Promise<TicketDetail> {
-  const place = await loadPlace(input.gridId, input.buildingId)
+  // The place and the category's routing rule in one read.
+  const { place, extra: ruleDoc } = await loadPlaceWith<Parameters<typeof ruleOf>[1]>(input.gridId, input.buildingId, { from: 'routingRules', id: input.category })
   await checkTexts(caller.openid, [['description', input.description]])
   const photos = await checkPhotos(caller.openid, input.photos)
   await takeDailyQuota('ticket', caller.openid, TICKET_LIMITS.perDay, `每人每天最多反映${TICKET_LIMITS.perDay}个问题，请明天再提交`)
 
   let ticket: TicketRecord | null = null
+  let created: TicketEventRecord | null = null
   const gridName = place.grid.name
   // The number goes onto the ticket only with the reporter's consent to be called (个人信息保护法 第十四条).
   const mobile = input.shareMobile === true ? caller.user?.profile.mobile || null : null
   try {
-    const rule = await ruleFor(input.category)
+    const rule = ruleOf(input.category, ruleDoc)
     const party = leadPartyFor(rule, place)
     const now = clock.date()
     const at = now.getTime()
@@ -59,26 +61,27 @@ export async function createTicket(caller: Caller, input: z.infer<typeof tickets
     }
     const lead = partyName(party, { companyName: place.company?.name, gridName: place.grid.name, communityName: place.community.name })
     const fallback = party !== rule.leadParty ? '（本小区无对应单位，由居委会牵头）' : ''
+    if (mobile) await recordConsent(caller.openid, 'contact', 'tickets.create')
     for (let attempt = 0; attempt < 5 && !ticket; attempt++) {
       const candidate: TicketRecord = { _id: newTicketId(now), ...base }
+      const event = eventRecord(candidate._id, 1, now, {
+        kind: 'created',
+        actor: 'reporter',
+        actorOpenid: caller.openid,
+        actorName: candidate.reporterName,
+        note: `已分派：由${lead}牵头办理${fallback}`,
+        photos,
+        to: 'submitted',
+        party
+      })
       try {
-        await db().runTransaction(async (tx) => {
-          await tx.collection('tickets').add({ data: candidate })
-          await tx.collection('ticketEvents').add({
-            data: eventRecord(candidate._id, 1, now, {
-              kind: 'created',
-              actor: 'reporter',
-              actorOpenid: caller.openid,
-              actorName: candidate.reporterName,
-              note: `已分派：由${lead}牵头办理${fallback}`,
-              photos,
-              to: 'submitted',
-              party
-            })
-          })
-          if (mobile) await recordConsent(caller.openid, 'contact', 'tickets.create', tx)
-        })
+        // No transaction: the history entry is written first and its `_id` (`<ticketId>:0001`) claims
+        // the number (a duplicate key: taken, try another); the ticket follows, so every stored
+        // ticket has its first entry. A failure in between leaves only an entry no ticket shows.
+        await db().collection('ticketEvents').add({ data: event })
+        await db().collection('tickets').add({ data: candidate })
         ticket = candidate
+        created = event
       } catch (error) {
         if (!isDuplicateKey(error)) throw error
       }
@@ -90,5 +93,11 @@ export async function createTicket(caller: Caller, input: z.infer<typeof tickets
     throw error
   }
   await notifyAssigned(ticket, gridName)
-  return detailOf(ticket, caller)
+  const names = {
+    grids: new Map([[place.grid._id, place.grid.name]]),
+    buildings: new Map(place.building ? [[place.building._id, place.building.name]] : []),
+    communities: new Map([[place.community._id, place.community.name]]),
+    companies: new Map(place.company ? [[place.company._id, place.company.name]] : [])
+  }
+  return detailOf(ticket, caller, { names, events: [created!] })
 }

@@ -1,46 +1,55 @@
 import { TICKET_STATUS_LABELS, type TicketDetail, type ticketsCommentInput, type ticketsConfirmInput, type ticketsReopenInput } from '../../contracts/tickets'
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
-import { conflict, forbidden } from '../core/errors'
+import { conflict, forbidden, notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
-import { getById } from '../core/records'
 import { monthKey } from '../core/time'
 import { ticketDeed } from '../wishes/deeds'
 import { checkPhotos, checkTexts } from './content'
-import { actorFor, HOUR, involve, partyName, relationOf, type TicketRecord } from './model'
+import { actorFor, HOUR, involve, partyName, relationOf } from './model'
 import { mutateTicket } from './mutate'
 import { notifyLeadParty, notifyReporter } from './notify'
-import { detailOf, namesFor } from './view'
+import { afterChange, detailOf, loadTicket, type LoadedTicket } from './view'
+
+async function loadOrFail(ticketId: string): Promise<LoadedTicket> {
+  const loaded = await loadTicket(ticketId)
+  if (!loaded) throw notFound('问题反映')
+  return loaded
+}
 
 /** Adds information or a progress update. Parties may mark a note internal (not for residents). */
 export async function commentTicket(caller: Caller, input: z.infer<typeof ticketsCommentInput>): Promise<TicketDetail> {
-  const current = await getById<TicketRecord>('tickets', input.ticketId, '问题反映')
-  const rel0 = relationOf(caller, current)
+  const loaded = await loadOrFail(input.ticketId)
+  const rel0 = relationOf(caller, loaded.ticket)
   if (!(rel0.reporter || rel0.parties.length > 0 || rel0.district)) throw forbidden('只有反映人和本小区三方人员可以补充说明')
   await checkTexts(caller.openid, [['text', input.text]])
   const photos = await checkPhotos(caller.openid, input.photos)
-  const res = await mutateTicket(input.ticketId, (t) => {
-    const rel = relationOf(caller, t)
-    if (t.status === 'closed') throw conflict('该问题已办结，不能再补充')
+  const res = await mutateTicket(
+    input.ticketId,
+    (t) => {
+      const rel = relationOf(caller, t)
+      if (t.status === 'closed') throw conflict('该问题已办结，不能再补充')
     const actor = actorFor(rel, t.party)
     const internal = !!input.internal && (rel.parties.length > 0 || rel.district)
     return {
       set: { involvedParties: involve(t, actor) },
       event: { kind: 'comment', actor, actorOpenid: caller.openid, actorName: caller.user?.profile.name || (rel.reporter ? t.reporterName : '工作人员'), note: input.text, photos, internal }
     }
-  })
+    },
+    loaded.ticket
+  )
   const t = res!.after
   if (!rel0.reporter && !input.internal) await notifyReporter(t, input.text)
   if (rel0.reporter) await notifyLeadParty(t, '反映人补充说明', input.text)
-  return detailOf(t, caller)
+  return detailOf(t, caller, afterChange(loaded, res!))
 }
 
 /** The reporter confirms the resolution with a 1–5 rating: one rating per ticket, ever. */
 export async function confirmTicket(caller: Caller, input: z.infer<typeof ticketsConfirmInput>): Promise<TicketDetail> {
-  const current = await getById<TicketRecord>('tickets', input.ticketId, '问题反映')
-  if (current.reporterOpenid !== caller.openid) throw forbidden('只有反映人可以确认和评价')
+  const loaded = await loadOrFail(input.ticketId)
+  if (loaded.ticket.reporterOpenid !== caller.openid) throw forbidden('只有反映人可以确认和评价')
   await checkTexts(caller.openid, [['comment', input.comment]])
-  const names = await namesFor([current])
+  const { names } = loaded
   const res = await mutateTicket(input.ticketId, (t) => {
     if (t.rating != null) throw conflict('该问题已评价过')
     if (t.status !== 'resolved') throw conflict(`该问题当前为“${TICKET_STATUS_LABELS[t.status]}”，不能确认`)
@@ -55,14 +64,14 @@ export async function confirmTicket(caller: Caller, input: z.infer<typeof ticket
       event: { kind: 'confirmed', actor: 'reporter', actorOpenid: caller.openid, actorName: t.reporterName, note: input.comment || null, from: 'resolved', to: 'closed', rating: input.rating },
       deed: ticketDeed(t, doneBy, now, input.rating)
     }
-  })
-  return detailOf(res!.after, caller)
+  }, loaded.ticket)
+  return detailOf(res!.after, caller, afterChange(loaded, res!))
 }
 
 /** The reporter says it is not fixed: back to the same party with a fresh resolve deadline. */
 export async function reopenTicket(caller: Caller, input: z.infer<typeof ticketsReopenInput>): Promise<TicketDetail> {
-  const current = await getById<TicketRecord>('tickets', input.ticketId, '问题反映')
-  if (current.reporterOpenid !== caller.openid) throw forbidden('只有反映人可以重新打开')
+  const loaded = await loadOrFail(input.ticketId)
+  if (loaded.ticket.reporterOpenid !== caller.openid) throw forbidden('只有反映人可以重新打开')
   await checkTexts(caller.openid, [['note', input.note]])
   const photos = await checkPhotos(caller.openid, input.photos)
   const res = await mutateTicket(input.ticketId, (t) => {
@@ -72,8 +81,8 @@ export async function reopenTicket(caller: Caller, input: z.infer<typeof tickets
       set: { status: 'accepted', reopenCount: t.reopenCount + 1, resolvedAt: null, resolveBy: new Date(now.getTime() + t.resolveHours * HOUR), resolveEscalatedAt: null },
       event: { kind: 'reopened', actor: 'reporter', actorOpenid: caller.openid, actorName: t.reporterName, note: input.note ?? null, photos, from: 'resolved', to: 'accepted' }
     }
-  })
+  }, loaded.ticket)
   const t = res!.after
   await notifyLeadParty(t, '居民认为问题未解决', input.note ?? '已重新打开，请继续处理')
-  return detailOf(t, caller)
+  return detailOf(t, caller, afterChange(loaded, res!))
 }

@@ -3,13 +3,12 @@ import type { TicketDetail, TicketSummary, ticketsListInput } from '../../contra
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
-import { AppError, forbidden } from '../core/errors'
+import { AppError, forbidden, notFound } from '../core/errors'
 import { hasRole, isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { getById } from '../core/records'
 import { applyPending } from './deadlines'
-import { autoCloseMs, OPEN_STATUSES, pendingWork, type TicketRecord } from './model'
-import { detailOf, namesFor, photoViews, summaryOf } from './view'
+import { autoCloseMs, OPEN_STATUSES, pendingWork } from './model'
+import { detailOf, loadTicket, pageWithNames, photoViews, summaryOf, type LoadedTicket } from './view'
 
 type Input = z.infer<typeof ticketsListInput>
 
@@ -69,25 +68,27 @@ export async function listTickets(caller: Caller, input: Input): Promise<Page<Ti
 
   // Open work is ordered by urgency (the resident's deadline); everything else newest first.
   const urgent = input.status === 'open' || input.status === 'overdue'
-  const col = db().collection('tickets')
-  const [countRes, pageRes] = await Promise.all([
-    col.where(where).count(),
-    col
-      .where(where)
-      .orderBy(urgent ? 'resolveBy' : 'createdAt', urgent ? 'asc' : 'desc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get()
+  const [countRes, page] = await Promise.all([
+    db().collection('tickets').where(where).count(),
+    pageWithNames(where, { field: urgent ? 'resolveBy' : 'createdAt', dir: urgent ? 1 : -1 }, (input.page - 1) * input.pageSize, input.pageSize)
   ])
-  let tickets = pageRes.data as TicketRecord[]
+  let tickets = page.tickets
   // Deadlines are evaluated lazily: what a read finds overdue is escalated (or auto-closed) now.
-  if (tickets.some((t) => Object.values(pendingWork(t, now.getTime())).some(Boolean))) tickets = await Promise.all(tickets.map(applyPending))
-  const names = await namesFor(tickets)
+  if (tickets.some((t) => Object.values(pendingWork(t, now.getTime())).some(Boolean)))
+    tickets = await Promise.all(tickets.map(async (t) => (await applyPending(t, page.names)).ticket))
   const covers = await Promise.all(tickets.map((t) => (t.photos.length ? photoViews([t.photos[0]]).then((p) => p[0]) : Promise.resolve(undefined))))
-  return { items: tickets.map((t, i) => summaryOf(t, caller, names, covers[i])), total: countRes.total, page: input.page, pageSize: input.pageSize }
+  return { items: tickets.map((t, i) => summaryOf(t, caller, page.names, covers[i])), total: countRes.total, page: input.page, pageSize: input.pageSize }
+}
+
+/** The ticket, its names and history in one read; what the deadlines owe it is done first. */
+export async function loadCurrent(ticketId: string): Promise<LoadedTicket> {
+  const loaded = await loadTicket(ticketId)
+  if (!loaded) throw notFound('问题反映')
+  const { ticket, event } = await applyPending(loaded.ticket, loaded.names)
+  return { ticket, names: loaded.names, events: event ? [...loaded.events, event] : loaded.events }
 }
 
 export async function getTicket(caller: Caller, ticketId: string): Promise<TicketDetail> {
-  const t = await applyPending(await getById<TicketRecord>('tickets', ticketId, '问题反映'))
-  return detailOf(t, caller)
+  const loaded = await loadCurrent(ticketId)
+  return detailOf(loaded.ticket, caller, loaded)
 }

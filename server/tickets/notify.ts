@@ -9,19 +9,58 @@ export const TICKET_PAGE = 'packages/tickets/pages/detail/index'
 
 const fmt = (d: Date | string) => shanghai(new Date(d)).format('YYYY-MM-DD HH:mm')
 
-/** Openids of the people of one party of the ticket's compound (at most 50 each). */
-export async function partyMembers(t: Pick<TicketRecord, 'companyId' | 'gridId' | 'communityId'>, party: Party): Promise<string[]> {
-  let where: Record<string, unknown>
-  if (party === 'property_company') {
-    if (!t.companyId) return []
-    where = { roles: 'property_staff', 'scopes.companyIds': t.companyId }
-  } else if (party === 'owners_committee') {
-    where = { roles: 'committee', 'scopes.gridIds': t.gridId }
-  } else {
-    where = { roles: 'staff', 'scopes.communityIds': t.communityId }
-  }
-  const res = await db().collection('users').where(where).field({ _id: true }).limit(50).get()
+function partyWhere(t: Pick<TicketRecord, 'companyId' | 'gridId' | 'communityId'>, party: Party): Record<string, unknown> | null {
+  if (party === 'property_company') return t.companyId ? { roles: 'property_staff', 'scopes.companyIds': t.companyId } : null
+  if (party === 'owners_committee') return { roles: 'committee', 'scopes.gridIds': t.gridId }
+  return { roles: 'staff', 'scopes.communityIds': t.communityId }
+}
+
+/** Openids of the people of the given parties of the ticket's compound (at most 50 a party), in one read. */
+export async function partyMembers(t: Pick<TicketRecord, 'companyId' | 'gridId' | 'communityId'>, ...parties: Party[]): Promise<string[]> {
+  const wheres = [...new Set(parties)].map((p) => partyWhere(t, p)).filter((w): w is Record<string, unknown> => !!w)
+  if (wheres.length === 0) return []
+  const where = wheres.length === 1 ? wheres[0] : db().command.or(wheres)
+  const res = await db().collection('users').where(where).field({ _id: true }).limit(50 * wheres.length).get()
   return (res.data as { _id: string }[]).map((u) => u._id)
+}
+
+interface Person {
+  _id: string
+  roles?: string[]
+  scopes?: { communityIds?: string[]; companyIds?: string[]; gridIds?: string[] }
+}
+
+/**
+ * The people of these parties for many tickets at once (one read; a sweep's page): then
+ * `peopleOf` picks each ticket's from the result.
+ */
+export async function partyPeople(pairs: Array<{ t: Pick<TicketRecord, 'companyId' | 'gridId' | 'communityId'>; party: Party }>): Promise<Person[]> {
+  const _ = db().command
+  const keys = new Map<string, Record<string, unknown>>()
+  for (const { t, party } of pairs) {
+    const where = partyWhere(t, party)
+    if (where) keys.set(JSON.stringify(where), where)
+  }
+  const wheres = [...keys.values()]
+  if (wheres.length === 0) return []
+  const res = await db()
+    .collection('users')
+    .where(wheres.length === 1 ? wheres[0] : _.or(wheres))
+    .field({ _id: true, roles: true, scopes: true })
+    .limit(1000)
+    .get()
+  return res.data as Person[]
+}
+
+export function peopleOf(people: Person[], t: Pick<TicketRecord, 'companyId' | 'gridId' | 'communityId'>, party: Party): string[] {
+  const has = (p: Person, role: string) => (p.roles ?? []).includes(role)
+  return people
+    .filter((p) => {
+      if (party === 'property_company') return !!t.companyId && has(p, 'property_staff') && (p.scopes?.companyIds ?? []).includes(t.companyId)
+      if (party === 'owners_committee') return has(p, 'committee') && (p.scopes?.gridIds ?? []).includes(t.gridId)
+      return has(p, 'staff') && (p.scopes?.communityIds ?? []).includes(t.communityId)
+    })
+    .map((p) => p._id)
 }
 
 async function sendAll(touser: string[], message: Omit<Parameters<ReturnType<typeof platform>['messages']['send']>[0], 'touser'>): Promise<void> {
@@ -57,11 +96,10 @@ export async function notifyReporter(t: TicketRecord, note: string): Promise<voi
 }
 
 /** A deadline passed: to the community staff (大党委) and the lead party. */
-export async function notifyOverdue(t: TicketRecord, stage: 'accept' | 'resolve', gridName: string): Promise<void> {
-  const staff = await partyMembers(t, 'residents_committee')
-  const lead = t.party === 'residents_committee' ? [] : await partyMembers(t, t.party)
+export async function notifyOverdue(t: TicketRecord, stage: 'accept' | 'resolve', gridName: string, people?: Person[]): Promise<void> {
+  const to = people ? [...peopleOf(people, t, 'residents_committee'), ...peopleOf(people, t, t.party)] : await partyMembers(t, 'residents_committee', t.party)
   const deadline = stage === 'accept' ? t.acceptBy : t.resolveBy
-  await sendAll([...staff, ...lead], {
+  await sendAll(to, {
     templateId: TEMPLATES.ticketOverdue.id,
     page: `${TICKET_PAGE}?id=${t._id}`,
     data: {

@@ -1,4 +1,4 @@
-import { findById } from '../core/records'
+import { db } from '../core/db'
 import { AppError, notFound } from '../core/errors'
 
 export interface GridDoc {
@@ -38,17 +38,40 @@ export interface Place {
   hasOwnersCommittee: boolean
 }
 
-/** The compound (and building) a report is about, with its parties. */
+/**
+ * The compound (and building) a report is about, with its parties, in one round trip: the grid
+ * with its community, company, building and owners' committee joined. `extra`: a document of
+ * another collection read in the same aggregate (the routing rule of the category).
+ */
 export async function loadPlace(gridId: string, buildingId?: string | null): Promise<Place> {
-  const grid = await findById<GridDoc>('grids', gridId)
-  if (!grid) throw notFound('小区')
-  const [community, building, company, oc] = await Promise.all([
-    findById<CommunityDoc>('communities', grid.communityId),
-    buildingId ? findById<BuildingDoc>('buildings', buildingId) : Promise.resolve(null),
-    grid.companyId ? findById<CompanyDoc>('companies', grid.companyId) : Promise.resolve(null),
-    findById<{ _id: string }>('ownersCommittees', `oc-${grid._id}`)
-  ])
+  return (await loadPlaceWith(gridId, buildingId)).place
+}
+
+export async function loadPlaceWith<X = never>(
+  gridId: string,
+  buildingId?: string | null,
+  extra?: { from: string; id: string }
+): Promise<{ place: Place; extra: X | null }> {
+  const $ = db().command.aggregate
+  const one = (from: string, id: string, as: string) => ({ from, pipeline: $.pipeline().match({ _id: id }).limit(1).done(), as })
+  let p = db()
+    .collection('grids')
+    .aggregate()
+    .match({ _id: gridId })
+    .limit(1)
+    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: '_community' })
+    .lookup({ from: 'companies', localField: 'companyId', foreignField: '_id', as: '_company' })
+    .lookup(one('ownersCommittees', `oc-${gridId}`, '_oc'))
+  if (buildingId) p = p.lookup(one('buildings', buildingId, '_building'))
+  if (extra) p = p.lookup({ from: extra.from, pipeline: $.pipeline().match({ _id: extra.id }).limit(1).done(), as: '_extra' })
+  const res = await p.end()
+  const row = (res as { list: Array<GridDoc & { _community: CommunityDoc[]; _company: CompanyDoc[]; _oc: unknown[]; _building?: BuildingDoc[]; _extra?: X[] }> }).list[0]
+  if (!row) throw notFound('小区')
+  const { _community, _company, _oc, _building, _extra, ...grid } = row
+  const community = _community[0]
   if (!community) throw notFound('社区')
+  const building = _building?.[0] ?? null
   if (buildingId && (!building || building.gridId !== grid._id)) throw new AppError('INVALID_INPUT', '楼栋不属于该小区', ['buildingId'])
-  return { grid, community, building, company, hasOwnersCommittee: !!oc }
+  const company = grid.companyId ? (_company[0] ?? null) : null
+  return { place: { grid, community, building, company, hasOwnersCommittee: _oc.length > 0 }, extra: _extra?.[0] ?? null }
 }

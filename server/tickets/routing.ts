@@ -24,9 +24,8 @@ interface RuleDoc extends RoutingRule {
   updatedBy: string
 }
 
-export async function ruleFor(category: TicketCategory): Promise<RoutingRule> {
-  const res = await db().collection('routingRules').where({ _id: category }).limit(1).get()
-  const doc = res.data[0] as RuleDoc | undefined
+/** The rule of a category from its stored document (read elsewhere), or the default. */
+export function ruleOf(category: TicketCategory, doc: Pick<RuleDoc, 'leadParty' | 'acceptHours' | 'resolveHours'> | null | undefined): RoutingRule {
   return doc ? { category, leadParty: doc.leadParty, acceptHours: doc.acceptHours, resolveHours: doc.resolveHours } : DEFAULT_ROUTING[category]
 }
 

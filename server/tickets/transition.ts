@@ -1,15 +1,14 @@
 import { PARTY_LABELS, TICKET_STATUS_LABELS, type TicketDetail, type ticketsTransitionInput } from '../../contracts/tickets'
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
-import { AppError, conflict, forbidden } from '../core/errors'
+import { AppError, conflict, forbidden, notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
-import { getById } from '../core/records'
 import { monthKey } from '../core/time'
 import { checkPhotos, checkTexts } from './content'
 import { actorFor, availableParties, HOUR, involve, OPEN_STATUSES, relationOf, type TicketRecord } from './model'
 import { mutateTicket, type TicketChange } from './mutate'
 import { notifyAssigned, notifyReporter } from './notify'
-import { detailOf, namesFor } from './view'
+import { afterChange, detailOf, loadTicket } from './view'
 
 type Input = z.infer<typeof ticketsTransitionInput>
 
@@ -17,7 +16,7 @@ const notOpen = (t: TicketRecord, what: string) => conflict(`该问题当前为�
 
 /**
  * The parties' moves on a ticket. Permission is checked before state, so a stranger learns nothing
- * from the answer; the state check runs inside the transaction, so two phones pressing the same
+ * from the answer; the state check is the filter of the guarded update, so two phones pressing the same
  * button produce one change and one CONFLICT.
  */
 function decide(caller: Caller, input: Input, photos: string[]) {
@@ -74,15 +73,15 @@ function decide(caller: Caller, input: Input, photos: string[]) {
 }
 
 export async function transitionTicket(caller: Caller, input: Input): Promise<TicketDetail> {
-  const current = await getById<TicketRecord>('tickets', input.ticketId, '问题反映')
-  const rel = relationOf(caller, current)
+  const loaded = await loadTicket(input.ticketId)
+  if (!loaded) throw notFound('问题反映')
+  const rel = relationOf(caller, loaded.ticket)
   if (!rel.parties.length && !rel.reporter) throw forbidden('只有本小区的三方人员可以办理')
   await checkTexts(caller.openid, [['note', input.note]])
   const photos = await checkPhotos(caller.openid, input.photos)
-  const res = await mutateTicket(input.ticketId, decide(caller, input, photos))
-  const t = res!.after
-  const names = await namesFor([t])
-  const gridName = names.grids.get(t.gridId) ?? ''
+  const res = (await mutateTicket(input.ticketId, decide(caller, input, photos), loaded.ticket))!
+  const t = res.after
+  const gridName = loaded.names.grids.get(t.gridId) ?? ''
   if (input.to === 'accepted') await notifyReporter(t, input.note ?? '您反映的问题已受理，正在处理')
   if (input.to === 'resolved') await notifyReporter(t, input.note ? `${input.note}（请确认并评价）` : '问题已办结，请确认并评价')
   if (input.to === 'handover') {
@@ -90,5 +89,5 @@ export async function transitionTicket(caller: Caller, input: Input): Promise<Ti
     await notifyReporter(t, `已转交${PARTY_LABELS[t.party]}办理`)
   }
   if (input.to === 'closed' && t.closeReason === 'invalid') await notifyReporter(t, input.note ?? '不予受理')
-  return detailOf(t, caller)
+  return detailOf(t, caller, afterChange(loaded, res))
 }

@@ -14,6 +14,81 @@ export interface Names {
   companies: Map<string, string>
 }
 
+/** The lookups that join a ticket's place names (one aggregate stage each, no extra round trip). */
+const NAME_LOOKUPS = [
+  { from: 'grids', localField: 'gridId', as: '_grid' },
+  { from: 'buildings', localField: 'buildingId', as: '_building' },
+  { from: 'communities', localField: 'communityId', as: '_community' },
+  { from: 'companies', localField: 'companyId', as: '_company' }
+] as const
+
+type Joined = TicketRecord & { _grid?: Named[]; _building?: Named[]; _community?: Named[]; _company?: Named[]; _events?: TicketEventRecord[] }
+interface Named {
+  _id: string
+  name: string
+}
+
+const emptyNames = (): Names => ({ grids: new Map(), buildings: new Map(), communities: new Map(), companies: new Map() })
+
+/** Splits joined rows into the tickets and their names. */
+function unjoin(rows: Joined[]): { tickets: TicketRecord[]; names: Names; events: Map<string, TicketEventRecord[]> } {
+  const names = emptyNames()
+  const events = new Map<string, TicketEventRecord[]>()
+  const tickets = rows.map((row) => {
+    const { _grid, _building, _community, _company, _events, ...t } = row
+    for (const [list, map] of [
+      [_grid, names.grids],
+      [_building, names.buildings],
+      [_community, names.communities],
+      [_company, names.companies]
+    ] as const)
+      for (const doc of list ?? []) map.set(doc._id, doc.name)
+    if (_events) events.set(t._id, [..._events].sort((a, b) => a.seq - b.seq))
+    return t as TicketRecord
+  })
+  return { tickets, names, events }
+}
+
+/** An aggregate over `tickets` with the place names joined (and, with `withEvents`, the history). */
+function joinNames(pipeline: any, withEvents: boolean): any {
+  let p = pipeline
+  for (const l of NAME_LOOKUPS) p = p.lookup({ from: l.from, localField: l.localField, foreignField: '_id', as: l.as })
+  if (withEvents) p = p.lookup({ from: 'ticketEvents', localField: '_id', foreignField: 'ticketId', as: '_events' })
+  return p
+}
+
+/**
+ * What the detail view needs after a change of a loaded ticket: the names, and the history read
+ * plus the entry just written (when the change was decided on the version that was read; else
+ * the history is read again).
+ */
+export function afterChange(loaded: LoadedTicket, res: { before: TicketRecord; event: TicketEventRecord }): { names: Names; events?: TicketEventRecord[] } {
+  const same = res.before.seq === loaded.ticket.seq
+  return { names: loaded.names, events: same ? [...loaded.events, res.event] : undefined }
+}
+
+export interface LoadedTicket {
+  ticket: TicketRecord
+  names: Names
+  events: TicketEventRecord[]
+}
+
+/** One ticket with its place names and its whole history, in one round trip; null when missing. */
+export async function loadTicket(ticketId: string): Promise<LoadedTicket | null> {
+  const res = await joinNames(db().collection('tickets').aggregate().match({ _id: ticketId }).limit(1), true).end()
+  const { tickets, names, events } = unjoin((res as { list: Joined[] }).list)
+  if (!tickets[0]) return null
+  return { ticket: tickets[0], names, events: events.get(ticketId) ?? [] }
+}
+
+/** A page of tickets with their place names, in one round trip. */
+export async function pageWithNames(where: unknown, order: { field: string; dir: 1 | -1 }, skip: number, limit: number): Promise<{ tickets: TicketRecord[]; names: Names }> {
+  const base = db().collection('tickets').aggregate().match(where).sort({ [order.field]: order.dir }).skip(skip).limit(limit)
+  const res = await joinNames(base, false).end()
+  const { tickets, names } = unjoin((res as { list: Joined[] }).list)
+  return { tickets, names }
+}
+
 export async function namesFor(tickets: TicketRecord[]): Promise<Names> {
   const [grids, buildings, communities, companies] = await Promise.all([
     namesById('grids', tickets.map((t) => t.gridId)),
@@ -103,9 +178,13 @@ function publicEvent(e: TicketEventRecord): boolean {
   return true
 }
 
-export async function detailOf(t: TicketRecord, caller: Caller): Promise<TicketDetail> {
+/**
+ * The detail view. `known`: names and history already read (loadTicket, plus any event just
+ * written), so the view costs no further round trip.
+ */
+export async function detailOf(t: TicketRecord, caller: Caller, known?: { names: Names; events?: TicketEventRecord[] }): Promise<TicketDetail> {
   const rel = relationOf(caller, t)
-  const [names, events, photos] = await Promise.all([namesFor([t]), loadEvents(t._id), photoViews(t.photos)])
+  const [names, events, photos] = await Promise.all([known ? known.names : namesFor([t]), known?.events ?? loadEvents(t._id), photoViews(t.photos)])
   const pn = partyNames(t, names)
   const shown = rel.full ? events : events.filter(publicEvent)
   const reporterShown = rel.full || t.showName ? t.reporterName : '居民'

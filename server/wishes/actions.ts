@@ -19,17 +19,16 @@ import { recordServiceFromWish } from '../activities/records'
 import { clock } from '../core/clock'
 import { recordConsent } from '../core/consents'
 import { db, isDuplicateKey } from '../core/db'
-import { transaction } from '../core/transaction'
-import { AppError, conflict, forbidden, notFound } from '../core/errors'
+import { AppError, busy, conflict, forbidden, notFound } from '../core/errors'
 import { canManageCommunity, hasRole, inCommunities, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { maskMobile, maskName } from '../core/mask'
-import { getById, namesById } from '../core/records'
+import { namesById } from '../core/records'
 import { shanghai } from '../core/time'
 import { TEMPLATES, phrase, thing } from '../notify/templates'
 import { platform } from '../platform'
 import { checkPhotos, checkTexts } from '../tickets/content'
-import { loadPlace } from '../tickets/places'
+import { loadPlace, type Place } from '../tickets/places'
 import { returnDailyQuota, takeDailyQuota } from '../tickets/quota'
 import { photoViews } from '../tickets/view'
 import { wishDeed, type DeedRecord } from './deeds'
@@ -56,23 +55,76 @@ interface WishChange {
   deed?: DeedRecord
 }
 
-/** One wish change + its history entry (+ a ledger entry) in one transaction; `decide` may rerun. */
-async function mutateWish(caller: Caller, wishId: string, decide: (w: WishRecord) => WishChange): Promise<WishRecord> {
-  // Claim, release, complete, confirm and cancel all write the wish they decided on: two people at
-  // once conflict, and the one that runs again sees the other's result.
-  return transaction(async (tx) => {
-    const w = (await tx.collection('wishes').doc(wishId).get()).data as WishRecord | null
+/**
+ * One wish change + its history entry (+ a ledger entry); `decide` may rerun. `current`: the wish
+ * as just read (saves the first read).
+ *
+ * No transaction: the update is conditional on the version `decide` saw (`seq`), so claim,
+ * release, complete, confirm and cancel by two people at once cannot both apply — one update
+ * matches, the other re-reads and decides again on the new state. The history entry
+ * (`<wishId>:<seq>`) and the ledger entry (`wish:<id>`) have deterministic ids and are written by
+ * the winner of that version only.
+ */
+async function mutateWish(caller: Caller, wishId: string, decide: (w: WishRecord) => WishChange, current?: WishRecord): Promise<WishRecord> {
+  const _ = db().command
+  const col = db().collection('wishes')
+  let w: WishRecord | null = current ?? null
+  for (let round = 0; round < 8; round++) {
+    if (!w) w = ((await col.where({ _id: wishId }).limit(1).get()).data[0] as WishRecord | undefined) ?? null
     if (!w) throw notFound('心愿')
     const change = decide(w)
     const now = clock.date()
     const seq = (w.seq ?? 0) + 1
     const set = { ...change.set, seq, updatedAt: now }
-    await tx.collection('wishes').doc(wishId).update({ data: set })
-    const event: WishEventRecord = { _id: `${wishId}:${String(seq).padStart(4, '0')}`, wishId, seq, kind: change.event.kind, at: now, actorOpenid: caller.openid, actorName: nameOf(caller), note: change.event.note ?? null }
-    await tx.collection('wishEvents').add({ data: event })
-    if (change.deed) await tx.collection('deeds').add({ data: change.deed })
-    return { ...w, ...set } as WishRecord
+    const res = await col.where({ _id: wishId, seq: w.seq == null ? _.exists(false) : w.seq }).update({ data: set })
+    if (res.stats.updated === 1) {
+      const event: WishEventRecord = { _id: `${wishId}:${String(seq).padStart(4, '0')}`, wishId, seq, kind: change.event.kind, at: now, actorOpenid: caller.openid, actorName: nameOf(caller), note: change.event.note ?? null }
+      await Promise.all([db().collection('wishEvents').add({ data: event }), change.deed ? addOnce('deeds', change.deed) : undefined])
+      return { ...w, ...set } as WishRecord
+    }
+    w = null
+  }
+  throw busy()
+}
+
+async function addOnce(collection: string, data: { _id: string }): Promise<void> {
+  try {
+    await db().collection(collection).add({ data })
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+  }
+}
+
+interface WishNames {
+  communities: Map<string, string>
+  grids: Map<string, string>
+  buildings: Map<string, string>
+}
+
+type JoinedWish = WishRecord & { _community?: { _id: string; name: string }[]; _grid?: { _id: string; name: string }[]; _building?: { _id: string; name: string }[] }
+
+/** Wishes with their place names joined, in one round trip. */
+async function wishesWithNames(pipeline: any): Promise<{ wishes: WishRecord[]; names: WishNames }> {
+  const res = await pipeline
+    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: '_community' })
+    .lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: '_grid' })
+    .lookup({ from: 'buildings', localField: 'buildingId', foreignField: '_id', as: '_building' })
+    .end()
+  const names: WishNames = { communities: new Map(), grids: new Map(), buildings: new Map() }
+  const wishes = (res as { list: JoinedWish[] }).list.map(({ _community, _grid, _building, ...w }) => {
+    for (const d of _community ?? []) names.communities.set(d._id, d.name)
+    for (const d of _grid ?? []) names.grids.set(d._id, d.name)
+    for (const d of _building ?? []) names.buildings.set(d._id, d.name)
+    return w as WishRecord
   })
+  return { wishes, names }
+}
+
+/** One wish and its names (one round trip), or NOT_FOUND. */
+async function loadWish(wishId: string): Promise<{ wish: WishRecord; names: WishNames }> {
+  const { wishes, names } = await wishesWithNames(db().collection('wishes').aggregate().match({ _id: wishId }).limit(1))
+  if (!wishes[0]) throw notFound('心愿')
+  return { wish: wishes[0], names }
 }
 
 async function notify(to: string | null, w: WishRecord, status: string, note: string): Promise<void> {
@@ -90,12 +142,14 @@ async function notify(to: string | null, w: WishRecord, status: string, note: st
   }
 }
 
-async function views(ws: WishRecord[], caller: Caller): Promise<Wish[]> {
-  const [communities, grids, buildings] = await Promise.all([
-    namesById('communities', ws.map((w) => w.communityId)),
-    namesById('grids', ws.map((w) => w.gridId)),
-    namesById('buildings', ws.map((w) => w.buildingId ?? ''))
-  ])
+async function views(ws: WishRecord[], caller: Caller, known?: WishNames): Promise<Wish[]> {
+  const [communities, grids, buildings] = known
+    ? [known.communities, known.grids, known.buildings]
+    : await Promise.all([
+        namesById('communities', ws.map((w) => w.communityId)),
+        namesById('grids', ws.map((w) => w.gridId)),
+        namesById('buildings', ws.map((w) => w.buildingId ?? ''))
+      ])
   return Promise.all(
     ws.map(async (w) => {
       const mine = w.residentOpenid === caller.openid
@@ -146,7 +200,13 @@ async function views(ws: WishRecord[], caller: Caller): Promise<Wish[]> {
   )
 }
 
-const one = async (w: WishRecord, caller: Caller) => (await views([w], caller))[0]
+const one = async (w: WishRecord, caller: Caller, known?: WishNames) => (await views([w], caller, known))[0]
+
+const placeNames = (place: Place): WishNames => ({
+  communities: new Map([[place.community._id, place.community.name]]),
+  grids: new Map([[place.grid._id, place.grid.name]]),
+  buildings: new Map(place.building ? [[place.building._id, place.building.name]] : [])
+})
 
 export async function createWish(caller: Caller, input: z.infer<typeof wishesCreateInput>): Promise<Wish> {
   const gridId = input.gridId ?? caller.user?.profile.gridId
@@ -195,15 +255,15 @@ export async function createWish(caller: Caller, input: z.infer<typeof wishesCre
     seq: 1
   }
   try {
+    if (mobile) await recordConsent(caller.openid, 'contact', 'wishes.create')
     for (let attempt = 0; attempt < 5; attempt++) {
       const wish: WishRecord = { _id: newWishId(now), ...base }
       try {
-        await db().runTransaction(async (tx) => {
-          await tx.collection('wishes').add({ data: wish })
-          await tx.collection('wishEvents').add({ data: { _id: `${wish._id}:0001`, wishId: wish._id, seq: 1, kind: 'created', at: now, actorOpenid: caller.openid, actorName: wish.residentName, note: null } })
-          if (mobile) await recordConsent(caller.openid, 'contact', 'wishes.create', tx)
-        })
-        return one(wish, caller)
+        // No transaction: the history entry's `_id` (`<wishId>:0001`) claims the number (a duplicate
+        // key: taken, try another) and is written first, so every stored wish has its first entry.
+        await db().collection('wishEvents').add({ data: { _id: `${wish._id}:0001`, wishId: wish._id, seq: 1, kind: 'created', at: now, actorOpenid: caller.openid, actorName: wish.residentName, note: null } })
+        await db().collection('wishes').add({ data: wish })
+        return one(wish, caller, placeNames(place))
       } catch (error) {
         if (!isDuplicateKey(error)) throw error
       }
@@ -250,12 +310,19 @@ export async function listWishes(caller: Caller, input: z.infer<typeof wishesLis
   if (input.status && scope !== 'open' && scope !== 'review') where.status = statusWhere(input.status)
   const col = db().collection('wishes')
   // The review queue: oldest first, so nobody waits longest.
-  const order = scope === 'review' ? 'asc' : 'desc'
+  const dir = scope === 'review' ? 1 : -1
   const [count, page] = await Promise.all([
     col.where(where).count(),
-    col.where(where).orderBy('createdAt', order).orderBy('_id', order).skip((input.page - 1) * input.pageSize).limit(input.pageSize).get()
+    wishesWithNames(
+      col
+        .aggregate()
+        .match(where)
+        .sort({ createdAt: dir, _id: dir })
+        .skip((input.page - 1) * input.pageSize)
+        .limit(input.pageSize)
+    )
   ])
-  return { items: await views(page.data as WishRecord[], caller), total: count.total, page: input.page, pageSize: input.pageSize }
+  return { items: await views(page.wishes, caller, page.names), total: count.total, page: input.page, pageSize: input.pageSize }
 }
 
 /** Writes the member's service hours for a confirmed wish (idempotent) and remembers the record. */
@@ -281,10 +348,10 @@ async function ensureServiceRecord(w: WishRecord): Promise<WishRecord> {
 
 /** Reads never write: a confirmed wish whose hours are missing is completed by `confirm` again. */
 export async function getWish(caller: Caller, wishId: string): Promise<Wish> {
-  const w = await getById<WishRecord>('wishes', wishId, '心愿')
+  const { wish: w, names } = await loadWish(wishId)
   // Not yet published (or not approved): only its poster and the community's staff see it.
   if (!isPublished(w) && w.residentOpenid !== caller.openid && !canManageCommunity(caller, w.communityId)) throw notFound('心愿')
-  return one(w, caller)
+  return one(w, caller, names)
 }
 
 /** Approved at some point: not pending or rejected, and not cancelled before anyone reviewed it. */
@@ -297,7 +364,7 @@ const isPublished = (w: WishRecord) => w.status !== 'pending' && w.status !== 'r
  * Two reviewers at once: one wins, the other gets CONFLICT.
  */
 export async function reviewWish(caller: Caller, input: z.infer<typeof wishesReviewInput>): Promise<Wish> {
-  const current = await getById<WishRecord>('wishes', input.wishId, '心愿')
+  const { wish: current, names } = await loadWish(input.wishId)
   if (!canManageCommunity(caller, current.communityId)) throw forbidden('仅本社区工作人员可以审核')
   if (current.status !== 'pending') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[current.status]}”，无需审核`)
   const reject = input.decision === 'reject'
@@ -315,53 +382,53 @@ export async function reviewWish(caller: Caller, input: z.infer<typeof wishesRev
     return reject
       ? { set: { status: 'rejected', ...review, rejectReason: input.reason ?? null }, event: { kind: 'rejected', note: input.reason ?? null } }
       : { set: { status: 'open', ...review, rejectReason: null }, event: { kind: 'approved' } }
-  })
+  }, current)
   await notify(w.residentOpenid, w, reject ? '未通过' : '已发布', reject ? `原因：${input.reason}` : '心愿已通过审核，等待党员认领')
-  return one(w, caller)
+  return one(w, caller, names)
 }
 
 export async function claimWish(caller: Caller, wishId: string): Promise<Wish> {
-  const current = await getById<WishRecord>('wishes', wishId, '心愿')
+  const { wish: current, names } = await loadWish(wishId)
   if (!memberOf(caller, current.communityId)) throw forbidden('只有本社区报到的在职党员可以认领')
   if (current.residentOpenid === caller.openid) throw forbidden('不能认领自己发布的心愿')
   const w = await mutateWish(caller, wishId, (w) => {
     if (w.status !== 'open') throw conflict(w.status === 'claimed' ? '该心愿已被其他党员认领' : `该心愿当前为“${WISH_STATUS_LABELS[w.status]}”`)
     return { set: { status: 'claimed', memberOpenid: caller.openid, memberName: nameOf(caller), claimedAt: clock.date() }, event: { kind: 'claimed' } }
-  })
+  }, current)
   await notify(w.residentOpenid, w, '已认领', `党员${maskName(w.memberName ?? '')}认领了您的心愿，会尽快联系您`)
-  return one(w, caller)
+  return one(w, caller, names)
 }
 
 export async function releaseWish(caller: Caller, wishId: string, note?: string): Promise<Wish> {
-  const current = await getById<WishRecord>('wishes', wishId, '心愿')
+  const { wish: current, names } = await loadWish(wishId)
   if (current.memberOpenid !== caller.openid) throw forbidden('只有认领人可以放弃认领')
   await checkTexts(caller.openid, [['note', note]])
-  return one(await releaseClaim(caller, wishId, note ?? null), caller)
+  return one(await releaseClaim(caller, wishId, note ?? null, current), caller, names)
 }
 
 /**
  * The claim given up: the wish open again for another member (its history says so, with `note`).
  * The core of `releaseWish` and of an account's deletion; the caller must be the claiming member
- * (checked again inside the transaction).
+ * (checked again with the change).
  */
-export function releaseClaim(caller: Caller, wishId: string, note: string | null): Promise<WishRecord> {
+export function releaseClaim(caller: Caller, wishId: string, note: string | null, current?: WishRecord): Promise<WishRecord> {
   return mutateWish(caller, wishId, (w) => {
     if (w.status !== 'claimed' || w.memberOpenid !== caller.openid) throw conflict('该心愿当前不能放弃认领')
     return { set: { status: 'open', memberOpenid: null, memberName: null, claimedAt: null }, event: { kind: 'released', note } }
-  })
+  }, current)
 }
 
 export async function completeWish(caller: Caller, input: z.infer<typeof wishesCompleteInput>): Promise<Wish> {
-  const current = await getById<WishRecord>('wishes', input.wishId, '心愿')
+  const { wish: current, names } = await loadWish(input.wishId)
   if (current.memberOpenid !== caller.openid) throw forbidden('只有认领人可以标记完成')
   await checkTexts(caller.openid, [['note', input.note]])
   const photos = await checkPhotos(caller.openid, input.photos)
   const w = await mutateWish(caller, input.wishId, (w) => {
     if (w.status !== 'claimed' || w.memberOpenid !== caller.openid) throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能标记完成`)
     return { set: { status: 'completed', completedAt: clock.date(), minutes: input.minutes, completionNote: input.note || null, photos }, event: { kind: 'completed', note: input.note ?? null } }
-  })
+  }, current)
   await notify(w.residentOpenid, w, '待确认', '心愿已完成，请确认')
-  return one(w, caller)
+  return one(w, caller, names)
 }
 
 /**
@@ -370,11 +437,11 @@ export async function completeWish(caller: Caller, input: z.infer<typeof wishesC
  * Wishes never confirm themselves: hours must be verified by someone.
  */
 export async function confirmWish(caller: Caller, input: z.infer<typeof wishesConfirmInput>): Promise<Wish> {
-  const current = await getById<WishRecord>('wishes', input.wishId, '心愿')
+  const { wish: current, names } = await loadWish(input.wishId)
   const mine = current.residentOpenid === caller.openid
   if (!mine && !canManageCommunity(caller, current.communityId)) throw forbidden('只有发布人或社区工作人员可以确认')
   if (current.status === 'confirmed' && !current.serviceRecordId && (mine || canManageCommunity(caller, current.communityId)))
-    return one(await ensureServiceRecord(current), caller)
+    return one(await ensureServiceRecord(current), caller, names)
   await checkTexts(caller.openid, [['comment', input.comment]])
   const w = await mutateWish(caller, input.wishId, (w) => {
     if (w.status !== 'completed') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能确认`)
@@ -384,17 +451,17 @@ export async function confirmWish(caller: Caller, input: z.infer<typeof wishesCo
       event: { kind: 'confirmed', note: mine ? (input.comment ?? null) : `社区工作人员代为确认${input.comment ? `：${input.comment}` : ''}` },
       deed: wishDeed(w, maskName(w.memberName ?? ''), now, input.rating ?? null, w.minutes ?? 0)
     }
-  })
+  }, current)
   const done = await ensureServiceRecord(w)
   await notify(w.memberOpenid, w, '已完成', `居民已确认，${w.minutes}分钟计入志愿服务时长`)
-  return one(done, caller)
+  return one(done, caller, names)
 }
 
 export async function cancelWish(caller: Caller, input: z.infer<typeof wishesCancelInput>): Promise<Wish> {
-  const current = await getById<WishRecord>('wishes', input.wishId, '心愿')
+  const { wish: current, names } = await loadWish(input.wishId)
   if (current.residentOpenid !== caller.openid && !canManageCommunity(caller, current.communityId)) throw forbidden('只有发布人或社区工作人员可以取消')
   await checkTexts(caller.openid, [['note', input.note]])
-  return one(await cancelAs(caller, input.wishId, input.note ?? null), caller)
+  return one(await cancelAs(caller, input.wishId, input.note ?? null, CANCELLABLE, current), caller, names)
 }
 
 const CANCELLABLE: readonly WishStatus[] = ['pending', 'open', 'claimed']
@@ -404,11 +471,11 @@ const CANCELLABLE: readonly WishStatus[] = ['pending', 'open', 'claimed']
  * claiming member, if any, told. The core of `cancelWish` and of an account's deletion; access is
  * the caller's business.
  */
-export async function cancelAs(caller: Caller, wishId: string, note: string | null, from: readonly WishStatus[] = CANCELLABLE): Promise<WishRecord> {
+export async function cancelAs(caller: Caller, wishId: string, note: string | null, from: readonly WishStatus[] = CANCELLABLE, current?: WishRecord): Promise<WishRecord> {
   const w = await mutateWish(caller, wishId, (w) => {
     if (!from.includes(w.status)) throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能取消`)
     return { set: { status: 'cancelled', cancelledAt: clock.date() }, event: { kind: 'cancelled', note } }
-  })
+  }, current)
   await notify(w.memberOpenid, w, '已取消', note ?? '发布人取消了心愿')
   return w
 }
@@ -421,7 +488,7 @@ const DELETION_PAGE = 100
  * and has not completed go back to open (认领人已注销账号), so the resident's wish is not stuck with
  * a gone account; those they posted that no one has claimed yet (pending review or open) are
  * cancelled — no one could reach them about it any more. `actor` is the person as the history
- * entries should name them (已注销用户). Two reads, then one transaction per wish, in parallel
+ * entries should name them (已注销用户). Two reads, then one guarded change per wish, in parallel
  * (distinct wishes); a wish changed meanwhile (completed, claimed) is left as it is, and running it
  * again finds nothing more to do.
  */

@@ -2,9 +2,9 @@ import { TICKET_CATEGORY_LABELS, type TicketCategory } from '../../contracts/tic
 import type { Deed, DeedFigure, DeedFigures, DeedTotals } from '../../contracts/wishes'
 
 /**
- * 我为群众办实事: the ledger (`deeds`), one entry per thing done for residents, written in the same
- * transaction that closes a resolved ticket (confirmed by the reporter, or closed automatically 7 days
- * after resolution) or confirms a wish. `_id` is `ticket:<id>` / `wish:<id>`, so an entry can never
+ * 我为群众办实事: the ledger (`deeds`), one entry per thing done for residents, written by the change
+ * that closes a resolved ticket (confirmed by the reporter, or closed automatically 7 days after
+ * resolution) or confirms a wish, right after its guarded update. `_id` is `ticket:<id>` / `wish:<id>`, so an entry can never
  * be counted twice. Which entry counts as which figure (DEED_FIGURE_LABELS in contracts/wishes.ts):
  *   figure 'blockersSolved'  — a resolved ticket, not 邻里纠纷, that two or more of the three parties
  *                              worked on (hand-over, or an update by a party besides the lead):

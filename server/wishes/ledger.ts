@@ -2,7 +2,6 @@ import type { Page } from '../../contracts/common'
 import type { Deed, DeedTotals, wishesDeedsInput } from '../../contracts/wishes'
 import type { z } from '../../contracts/zod'
 import { db } from '../core/db'
-import { namesById } from '../core/records'
 import { deedView, emptyFigures, type DeedRecord } from './deeds'
 
 /** 我为群众办实事: the ledger, newest first; public (titles are the public form of the tickets/wishes). */
@@ -11,14 +10,22 @@ export async function listDeeds(input: z.infer<typeof wishesDeedsInput>): Promis
   if (input.communityId) where.communityId = input.communityId
   if (input.kind) where.kind = input.kind
   const col = db().collection('deeds')
+  // The page with its community and compound joined (their names).
   const [count, page] = await Promise.all([
     col.where(where).count(),
-    col.where(where).orderBy('doneAt', 'desc').skip((input.page - 1) * input.pageSize).limit(input.pageSize).get()
+    col
+      .aggregate()
+      .match(where)
+      .sort({ doneAt: -1 })
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: '_community' })
+      .lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: '_grid' })
+      .end()
   ])
-  const deeds = page.data as DeedRecord[]
-  const [communities, grids] = await Promise.all([namesById('communities', deeds.map((d) => d.communityId)), namesById('grids', deeds.map((d) => d.gridId))])
+  const rows = (page as { list: Array<DeedRecord & { _community: { name: string }[]; _grid: { name: string }[] }> }).list
   return {
-    items: deeds.map((d) => deedView(d, { communityName: communities.get(d.communityId) ?? '', gridName: grids.get(d.gridId) ?? '' })),
+    items: rows.map(({ _community, _grid, ...d }) => deedView(d, { communityName: _community[0]?.name ?? '', gridName: _grid[0]?.name ?? '' })),
     total: count.total,
     page: input.page,
     pageSize: input.pageSize

@@ -388,3 +388,29 @@ describe('photos, content check and the daily limit', () => {
     expect((await call('tickets', 'list', { scope: 'queue', page: 1, pageSize: 101 }, 'demo-staff')).error?.code).toBe('INVALID_INPUT')
   })
 })
+
+describe('round trips (issue #15)', () => {
+  /** Database round trips of one successful call (the shell's identity and rate-limit reads included). */
+  async function trips(action: string, input: object, openid: string): Promise<{ data: any; n: number }> {
+    const { reply, stats } = await cloud.callWithStats<any>('tickets', action, input, openid)
+    if (!reply.ok) throw new Error(`tickets.${action} failed: ${reply.error.code}`)
+    return { data: reply.data, n: stats.dbRequests }
+  }
+
+  test('the common actions read the ticket, its names and history at once, and change it with one guarded update', async () => {
+    const created = await trips('create', { category: 'drain', description: '3号楼后面雨水井盖松动', gridId: 'c1g1', buildingId: 'c1g1b1' }, 'resident-4')
+    // shell 3, place and rule 1, allowance 1, entry and ticket 2, the lead party's people 1, their messages (local outbox)
+    expect(created.n).toBeLessThanOrEqual(10)
+    const id = created.data._id
+    expect((await trips('get', { ticketId: id }, 'resident-4')).n).toBe(2)
+    expect((await trips('list', { scope: 'mine', page: 1, pageSize: 10 }, 'resident-4')).n).toBe(3)
+    // read 1, guarded update 1, history entry 1, the reporter's message 1
+    expect((await trips('transition', { ticketId: id, to: 'accepted' }, 'demo-property')).n).toBe(5)
+    expect((await trips('transition', { ticketId: id, to: 'resolved', note: '井盖已更换' }, 'demo-property')).n).toBe(5)
+    const confirmed = await trips('confirm', { ticketId: id, rating: 5 }, 'resident-4')
+    // + the ledger entry
+    expect(confirmed.n).toBeLessThanOrEqual(7)
+    expect(confirmed.data.events.map((e: any) => e.kind)).toEqual(['created', 'accepted', 'resolved', 'confirmed'])
+    expect(cloud.store.count('deeds', { _id: `ticket:${id}` })).toBe(1)
+  })
+})

@@ -291,3 +291,22 @@ test('the poster’s full number: only to the claiming member and community staf
   expect((await call('wishes', 'revealMobile', { wishId: wish._id }, 'member-2')).error?.code).toBe('FORBIDDEN')
   expect(audits()).toBe(2)
 })
+
+test('round trips (issue #15): one read with the names, one guarded update, one history entry', async () => {
+  const trips = async (action: string, input: object, openid: string) => {
+    const { reply, stats } = await cloud.callWithStats<any>('wishes', action, input, openid)
+    if (!reply.ok) throw new Error(`wishes.${action} failed: ${reply.error.code}`)
+    return { data: reply.data, n: stats.dbRequests }
+  }
+  cloud.store.insertMany('users', [user('elder-4', [], {}, { name: '冯秀英', communityId: 'c1', gridId: 'c1g2' })])
+  const created = await trips('create', { category: 'shopping', title: '帮忙取一下快递', description: '快递柜在小区门口' }, 'elder-4')
+  // shell 3, place 1, allowance 1, entry and wish 2
+  expect(created.n).toBeLessThanOrEqual(8)
+  const id = created.data._id
+  // read 1, guarded update 1, history entry 1, the poster's message 1
+  expect((await trips('review', { wishId: id, decision: 'approve' }, 'demo-staff')).n).toBe(5)
+  expect((await trips('get', { wishId: id }, 'elder-4')).n).toBe(2)
+  expect((await trips('list', { scope: 'mine', page: 1, pageSize: 10 }, 'elder-4')).n).toBe(3)
+  expect((await trips('claim', { wishId: id }, 'member-2')).n).toBeLessThanOrEqual(6)
+  expect((await trips('complete', { wishId: id, minutes: 30 }, 'member-2')).n).toBe(5)
+})
