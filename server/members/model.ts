@@ -88,20 +88,62 @@ interface CentralHouseholdDoc extends Named {
 }
 export type { BranchDoc, PartyGroupDoc, CentralHouseholdDoc }
 
-/** Documents by `_id` from one collection, in queries of 100. */
-export async function docsById<T extends { _id: string }>(collection: string, ids: (string | undefined)[]): Promise<Map<string, T>> {
+/** One get returns at most this many documents (the cloud server SDK's limit). */
+const READ_LIMIT = 1000
+
+/**
+ * Documents by `_id` from one collection, in queries of 1000. Those already in `known` are not read
+ * again; the ones read are added to it (a cache shared by the pages of an export).
+ */
+export async function docsById<T extends { _id: string }>(collection: string, ids: (string | undefined)[], known?: Map<string, T>): Promise<Map<string, T>> {
   const unique = [...new Set(ids.filter((id): id is string => !!id))]
   const out = new Map<string, T>()
+  const missing: string[] = []
+  for (const id of unique) {
+    const doc = known?.get(id)
+    if (doc) out.set(id, doc)
+    else missing.push(id)
+  }
   const _ = db().command
-  for (let i = 0; i < unique.length; i += 100) {
-    const res = await db()
-      .collection(collection)
-      .where({ _id: _.in(unique.slice(i, i + 100)) })
-      .limit(100)
-      .get()
-    for (const doc of res.data as T[]) out.set(doc._id, doc)
+  const pages: Promise<{ data: any[] }>[] = []
+  for (let i = 0; i < missing.length; i += READ_LIMIT) {
+    pages.push(
+      db()
+        .collection(collection)
+        .where({ _id: _.in(missing.slice(i, i + READ_LIMIT)) })
+        .limit(READ_LIMIT)
+        .get()
+    )
+  }
+  for (const res of await Promise.all(pages)) {
+    for (const doc of res.data as T[]) {
+      out.set(doc._id, doc)
+      known?.set(doc._id, doc)
+    }
   }
   return out
+}
+
+/** Places a view names, by collection: documents already read (a registration's grid, a placement's group …) are not read again. */
+export interface Known {
+  communities: Map<string, Named>
+  grids: Map<string, Named>
+  buildings: Map<string, Named>
+  branches: Map<string, BranchDoc>
+  partyGroups: Map<string, PartyGroupDoc>
+  centralHouseholds: Map<string, CentralHouseholdDoc>
+}
+
+export function knownOf(docs: { [K in keyof Known]?: (Parameters<Known[K]['set']>[1] | null | undefined)[] } = {}): Known {
+  const map = <T extends { _id: string }>(list?: (T | null | undefined)[]) => new Map((list ?? []).filter((d): d is T => !!d).map((d) => [d._id, d]))
+  return {
+    communities: map(docs.communities),
+    grids: map(docs.grids),
+    buildings: map(docs.buildings),
+    branches: map(docs.branches),
+    partyGroups: map(docs.partyGroups),
+    centralHouseholds: map(docs.centralHouseholds)
+  }
 }
 
 export interface ViewOptions {
@@ -111,19 +153,20 @@ export interface ViewOptions {
 }
 
 /** Registrations as the contract shows them, with names of every place they refer to (batched). */
-export async function toViews(records: RegistrationRecord[], options: ViewOptions = {}): Promise<Registration[]> {
+export async function toViews(records: RegistrationRecord[], options: ViewOptions = {}, known: Known = knownOf()): Promise<Registration[]> {
   if (records.length === 0) return []
   const [communities, grids, buildings, branches, groups, households] = await Promise.all([
-    docsById<Named>('communities', records.flatMap((r) => [r.communityId, r.transferFromCommunityId])),
-    docsById<Named>('grids', records.map((r) => r.gridId)),
-    docsById<Named>('buildings', records.flatMap((r) => [r.buildingId])),
-    docsById<BranchDoc>('branches', records.map((r) => r.placement?.branchId)),
-    docsById<PartyGroupDoc>('partyGroups', records.map((r) => r.placement?.partyGroupId)),
-    docsById<CentralHouseholdDoc>('centralHouseholds', records.map((r) => r.placement?.centralHouseholdId))
+    docsById<Named>('communities', records.flatMap((r) => [r.communityId, r.transferFromCommunityId]), known.communities),
+    docsById<Named>('grids', records.map((r) => r.gridId), known.grids),
+    // A household is usually in the member's own building or named after its building (`ch-<buildingId>`): read with the others.
+    docsById<Named>('buildings', records.flatMap((r) => [r.buildingId, householdBuilding(r.placement?.centralHouseholdId)]), known.buildings),
+    docsById<BranchDoc>('branches', records.map((r) => r.placement?.branchId), known.branches),
+    docsById<PartyGroupDoc>('partyGroups', records.map((r) => r.placement?.partyGroupId), known.partyGroups),
+    docsById<CentralHouseholdDoc>('centralHouseholds', records.map((r) => r.placement?.centralHouseholdId), known.centralHouseholds)
   ])
   // Buildings of the central households (a household may be in another building of the grid).
   const missingBuildings = [...households.values()].map((h) => h.buildingId).filter((id) => !buildings.has(id))
-  if (missingBuildings.length) for (const [id, b] of await docsById<Named>('buildings', missingBuildings)) buildings.set(id, b)
+  if (missingBuildings.length) for (const [id, b] of await docsById<Named>('buildings', missingBuildings, known.buildings)) buildings.set(id, b)
 
   return records.map((r) => {
     const branch = r.placement ? branches.get(r.placement.branchId) : undefined
@@ -177,6 +220,9 @@ export async function toViews(records: RegistrationRecord[], options: ViewOption
   })
 }
 
-export async function toView(record: RegistrationRecord, options: ViewOptions = {}): Promise<Registration> {
-  return (await toViews([record], options))[0]
+export async function toView(record: RegistrationRecord, options: ViewOptions = {}, known?: Known): Promise<Registration> {
+  return (await toViews([record], options, known))[0]
 }
+
+/** The building a central household id names (`ch-<buildingId>`, server/members/placement.ts). */
+const householdBuilding = (id: string | undefined) => (id?.startsWith('ch-') ? id.slice(3) : undefined)

@@ -10,7 +10,7 @@ import type { Caller } from '../core/identity'
 import { findById, getById } from '../core/records'
 import { TEMPLATES } from '../notify/templates'
 import { resolveScene } from '../qrcodes/codes'
-import { REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
+import { knownOf, REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
 
 type RegisterData = z.output<typeof registerInput>
 
@@ -95,6 +95,8 @@ export async function register(input: RegisterData, caller: Caller): Promise<Reg
   if (!grid || grid.communityId !== communityId) throw invalid('请选择本社区的小区（网格）', ['gridId'])
   if (!building || building.gridId !== grid._id) throw invalid('请选择所选小区的楼栋', ['buildingId'])
 
+  // The view names the grid and building just read (not read again).
+  const known = () => knownOf({ grids: [grid], buildings: [building] })
   const now = clock.date()
   const actorName = input.name
   const fields = {
@@ -142,9 +144,15 @@ export async function register(input: RegisterData, caller: Caller): Promise<Reg
         .where({ _id: pending._id, status: 'pending' })
         .update({ data: changes })
       if (updated.stats.updated === 0) continue // reviewed in the meantime: read again
-      // The consent given with this submission (policy version and time), alongside the read back.
-      const [record] = await Promise.all([getById<RegistrationRecord>(REGISTRATIONS, pending._id, '报到记录'), recordConsent(caller.openid, 'registration', 'members.register')])
-      return { registration: await toView(record, { withMobile: true }), created: false, transfer: record.isTransfer }
+      // The guarded update wrote every field the view shows: the record is the one read with them applied (no read back).
+      const record: RegistrationRecord = { ...pending, ...fields, ...transfer, history: [...(pending.history ?? []), entry] }
+      if (!approved) {
+        delete record.transferFrom
+        delete record.transferFromCommunityId
+      }
+      // The consent given with this submission (policy version and time), alongside the view's reads.
+      const [registration] = await Promise.all([toView(record, { withMobile: true }, known()), recordConsent(caller.openid, 'registration', 'members.register')])
+      return { registration, created: false, transfer: record.isTransfer }
     }
 
     const record: Omit<RegistrationRecord, '_id'> & { _id?: string } = {
@@ -160,7 +168,7 @@ export async function register(input: RegisterData, caller: Caller): Promise<Reg
       const added = await db().collection(REGISTRATIONS).add({ data: record })
       const saved = { ...record, _id: added._id } as RegistrationRecord
       // The consent given with this submission (policy version and time), alongside the view's reads.
-      const [registration] = await Promise.all([toView(saved, { withMobile: true }), recordConsent(caller.openid, 'registration', 'members.register')])
+      const [registration] = await Promise.all([toView(saved, { withMobile: true }, known()), recordConsent(caller.openid, 'registration', 'members.register')])
       return { registration, created: true, transfer: saved.isTransfer }
     } catch (error) {
       // The same person's other phone created the pending registration first (unique slot).

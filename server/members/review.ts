@@ -8,7 +8,7 @@ import { conflict } from '../core/errors'
 import { requireCommunityStaff } from '../core/guard'
 import { emptyScopes, type Caller, type UserRecord } from '../core/identity'
 import { findById, getById } from '../core/records'
-import { REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
+import { knownOf, REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
 import { notifyReviewed } from './notify'
 import { suggestPlacement, validatePlacement } from './placement'
 
@@ -18,6 +18,9 @@ const alreadyReviewed = () => conflict('该报到已被处理，请刷新后查�
 const changedAddress = () => conflict('报到人刚刚修改了报到信息，请刷新后重新审核')
 
 const sameAddress = (a: RegistrationRecord, b: RegistrationRecord) => a.communityId === b.communityId && a.gridId === b.gridId && a.buildingId === b.buildingId
+
+/** A guard that the registration is still as read (every submit sets updatedAt). */
+const unedited = (r: RegistrationRecord) => (r.updatedAt ? { updatedAt: r.updatedAt } : { updatedAt: db().command.exists(false) })
 
 /** Why a guarded review matched nothing: reviewed by someone else, or edited by the registrant. */
 async function changedMeanwhile(r: RegistrationRecord) {
@@ -43,31 +46,42 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
     await checkVisibleTexts(caller.openid, [['reason', reason]])
     const entry: HistoryRecord = { at: now, event: 'rejected', actor: caller.openid, actorName, note: reason }
     const _ = db().command
-    const res = await db()
-      .collection(REGISTRATIONS)
-      // Guarded by what the decision was taken on: still pending, still in this reviewer's community
-      // (the registrant may have moved it elsewhere meanwhile by submitting again).
-      .where({ _id: r._id, status: 'pending', communityId: r.communityId })
-      .update({
-        data: {
-          status: 'rejected',
-          slot: slotFor('rejected', r.openid, r._id),
-          rejectReason: reason,
-          reviewedAt: now,
-          reviewedBy: caller.openid,
-          reviewerName: actorName ?? '',
-          updatedAt: now,
-          history: _.push(entry)
-        }
-      })
-    if (res.stats.updated === 0) throw await changedMeanwhile(r)
-    const saved = await getById<RegistrationRecord>(REGISTRATIONS, r._id, '报到记录')
+    const rejection = {
+      status: 'rejected' as const,
+      slot: slotFor('rejected', r.openid, r._id),
+      rejectReason: reason,
+      reviewedAt: now,
+      reviewedBy: caller.openid,
+      reviewerName: actorName ?? '',
+      updatedAt: now
+    }
+    let current = r
+    let saved: RegistrationRecord | null = null
+    for (let attempt = 0; attempt < 3 && !saved; attempt++) {
+      const res = await db()
+        .collection(REGISTRATIONS)
+        // Guarded by what the decision was taken on: still pending, still in this reviewer's community
+        // (the registrant may have moved it elsewhere meanwhile by submitting again), and unedited since
+        // read, so the record rejected is the one read with the rejection (no read back).
+        .where({ _id: r._id, status: 'pending', communityId: r.communityId, ...unedited(current) })
+        .update({ data: { ...rejection, history: _.push(entry) } })
+      if (res.stats.updated > 0) saved = { ...current, ...rejection, history: [...(current.history ?? []), entry] }
+      else {
+        // Edited meanwhile but still pending here: reject the edited one.
+        const latest = await findById<RegistrationRecord>(REGISTRATIONS, r._id)
+        if (!latest || latest.status !== 'pending' || latest.communityId !== r.communityId) throw await changedMeanwhile(r)
+        current = latest
+      }
+    }
+    if (!saved) throw changedAddress()
     const view = await toView(saved, { withHistory: true })
     await notifyReviewed(saved, view)
     return { registration: view }
   }
 
-  const placement: PlacementInput = input.placement ? await validatePlacement(input.placement, r.communityId) : await suggestPlacement(r)
+  // The placement's documents read to check or suggest it are those the view names (not read again).
+  const known = knownOf()
+  const placement: PlacementInput = input.placement ? await validatePlacement(input.placement, r.communityId, known) : await suggestPlacement(r, known)
   const approvedEntry: HistoryRecord = { at: now, event: 'approved', actor: caller.openid, actorName }
   const approval = (current: RegistrationRecord) => ({
     status: 'approved' as const,
@@ -84,13 +98,14 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
     // reviewers matches nothing) and needs no transaction. The guard holds everything the decision
     // was taken on: pending, not (yet) a transfer, and the address the placement was chosen or
     // validated for — the registrant may submit again (edit, or move it to another community)
-    // while staff look at it. A transfer changes two documents: see below.
+    // while staff look at it; unedited since read, so the record approved is the one read plus the
+    // approval (no read back). A transfer changes two documents: see below.
     const _ = db().command
     const res = await db()
       .collection(REGISTRATIONS)
-      .where({ _id: r._id, status: 'pending', isTransfer: false, communityId: r.communityId, gridId: r.gridId, buildingId: r.buildingId })
+      .where({ _id: r._id, status: 'pending', isTransfer: false, communityId: r.communityId, gridId: r.gridId, buildingId: r.buildingId, ...unedited(r) })
       .update({ data: { ...approval(r), history: _.push(approvedEntry) } })
-    if (res.stats.updated > 0) saved = await getById<RegistrationRecord>(REGISTRATIONS, r._id, '报到记录')
+    if (res.stats.updated > 0) saved = { ...r, ...approval(r), history: [...(r.history ?? []), approvedEntry] }
     else {
       const latest = await getById<RegistrationRecord>(REGISTRATIONS, r._id, '报到记录')
       if (latest.status !== 'pending' || !sameAddress(latest, r)) throw await changedMeanwhile(r)
@@ -126,8 +141,7 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
     await tx.collection(REGISTRATIONS).doc(current._id).update({ data: changes })
     return { ...current, ...changes }
   })
-  await grantMember(saved)
-  const view = await toView(saved, { withHistory: true })
+  const [view] = await Promise.all([toView(saved, { withHistory: true }, known), grantMember(saved)])
   await notifyReviewed(saved, view)
   return { registration: view }
 }
@@ -146,7 +160,8 @@ export async function grantMember(r: RegistrationRecord): Promise<void> {
       .collection('users')
       .where({ _id: r.openid })
       .update({ data: { roles: _.addToSet('member'), profile: _.set(profile), updatedAt: now } })
-    if (res.stats.updated > 0 || (await findById<UserRecord>('users', r.openid))) return
+    if (res.stats.updated > 0) return
+    // No user document yet: create it (a duplicate means it was created meanwhile: update it).
     try {
       const user: UserRecord = { _id: r.openid, openid: r.openid, roles: ['member'], scopes: emptyScopes(), profile, createdAt: now, updatedAt: now }
       await db().collection('users').add({ data: user })

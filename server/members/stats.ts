@@ -87,18 +87,33 @@ export async function setCommunityTargets(input: z.output<typeof setCommunityTar
   const byId = new Map(communities.map((c) => [c._id, c]))
   const unknown = input.targets.findIndex((t) => !byId.has(t.communityId))
   if (unknown >= 0) throw invalid(`社区不存在：${input.targets[unknown].communityId}`, [`targets.${unknown}.communityId`])
-  // Which targets change is decided on the communities as the transaction reads them (retry-safe:
-  // each round reads afresh), so a change made meanwhile is neither written twice nor audited with
-  // a stale `from`.
+  // Only targets that differ from the ones just read can change (one equal when read is a no-op at
+  // that moment). Which of those do is decided on the communities as the transaction reads them
+  // (retry-safe: each round reads afresh), so a change made meanwhile is neither written twice nor
+  // audited with a stale `from`.
   const now = clock.date()
-  const changes = await transaction(async (tx) => {
+  const candidates = input.targets.map((t, i) => ({ t, i })).filter(({ t }) => targetOf(byId.get(t.communityId)!) !== t.target)
+  const write = (t: { communityId: string; target: number | null }) => ({ registrationTarget: t.target, targetUpdatedAt: now, targetUpdatedBy: caller.openid })
+  let changes: { communityId: string; from: number | null; to: number | null }[] = []
+  if (candidates.length === 1) {
+    // One community: a conditional update whose filter is the target read decides alone (no transaction).
+    const { t } = candidates[0]
+    const read = byId.get(t.communityId)!
+    const res = await db()
+      .collection(COMMUNITIES)
+      .where({ _id: t.communityId, registrationTarget: read.registrationTarget ?? null })
+      .update({ data: write(t) })
+    if (res.stats.updated > 0) changes = [{ communityId: t.communityId, from: targetOf(read), to: t.target }]
+    // else changed meanwhile: the transaction below decides on what it is now.
+  }
+  if (changes.length === 0 && candidates.length > 0) changes = await transaction(async (tx) => {
     const changed: { communityId: string; from: number | null; to: number | null }[] = []
-    for (const [i, t] of input.targets.entries()) {
+    for (const { t, i } of candidates) {
       const current = await txGet<CommunityTargetDoc>(tx, COMMUNITIES, t.communityId)
       if (!current) throw invalid(`社区不存在：${t.communityId}`, [`targets.${i}.communityId`])
       const from = targetOf(current)
       if (from === t.target) continue
-      await tx.collection(COMMUNITIES).doc(t.communityId).update({ data: { registrationTarget: t.target, targetUpdatedAt: now, targetUpdatedBy: caller.openid } })
+      await tx.collection(COMMUNITIES).doc(t.communityId).update({ data: write(t) })
       changed.push({ communityId: t.communityId, from, to: t.target })
     }
     return changed
@@ -144,26 +159,39 @@ export async function setTarget(input: { target: number }, caller: Caller): Prom
  * member in the middle of a transfer is approved in the old community and pending in the new one,
  * and counts once — against the target.
  *
- * Three `count()`s per community on the (communityId, status) index rather than one `$group`
- * aggregation: the emulator's aggregation clones every input document (~60 µs each: 0.3 s at
- * scale 1, seconds at scale 10) while an indexed count is well under a millisecond; on the cloud
- * both are cheap for the few dozen communities a district has.
+ * One `$group` aggregation on (community, status, isTransfer) for every community at once (three
+ * round trips in all, whatever the number of communities).
  */
 export async function stats(caller: Caller): Promise<StatsOutput> {
   const managed = managedCommunities(caller)
-  const [communities, target] = await Promise.all([communitiesWithTargets(managed), currentTarget()])
-  const count = async (where: Record<string, unknown>) => (await db().collection(REGISTRATIONS).where(where).count()).total
-  const rows = await Promise.all(
-    communities.map(async (c) => {
-      const [approved, pending, pendingTransfers] = await Promise.all([
-        count({ communityId: c._id, status: 'approved' }),
-        count({ communityId: c._id, status: 'pending' }),
-        count({ communityId: c._id, status: 'pending', isTransfer: true })
-      ])
-      const own = targetOf(c)
-      return { communityId: c._id, communityName: c.name, registered: approved + pending, approved, pending, pendingTransfers, target: own, percent: progressPercent(approved, own) }
-    })
-  )
+  const _ = db().command
+  const $ = db().command.aggregate
+  const [communities, target, groups] = await Promise.all([
+    communitiesWithTargets(managed),
+    currentTarget(),
+    db()
+      .collection(REGISTRATIONS)
+      .aggregate()
+      .match(managed ? { communityId: managed.length === 1 ? managed[0] : _.in(managed), status: _.in(['approved', 'pending']) } : { status: _.in(['approved', 'pending']) })
+      .group({ _id: { c: '$communityId', s: '$status', t: '$isTransfer' }, n: $.sum(1) })
+      .limit(100_000)
+      .end()
+  ])
+  const counted = new Map<string, { approved: number; pending: number; pendingTransfers: number }>()
+  for (const g of groups.list as { _id: { c: string; s: string; t?: boolean }; n: number }[]) {
+    const row = counted.get(g._id.c) ?? { approved: 0, pending: 0, pendingTransfers: 0 }
+    if (g._id.s === 'approved') row.approved += g.n
+    else {
+      row.pending += g.n
+      if (g._id.t === true) row.pendingTransfers += g.n
+    }
+    counted.set(g._id.c, row)
+  }
+  const rows = communities.map((c) => {
+    const { approved, pending, pendingTransfers } = counted.get(c._id) ?? { approved: 0, pending: 0, pendingTransfers: 0 }
+    const own = targetOf(c)
+    return { communityId: c._id, communityName: c.name, registered: approved + pending, approved, pending, pendingTransfers, target: own, percent: progressPercent(approved, own) }
+  })
   const sum = (key: 'approved' | 'pending' | 'pendingTransfers') => rows.reduce((total, row) => total + row[key], 0)
   const district = { approved: sum('approved'), pending: sum('pending'), pendingTransfers: sum('pendingTransfers'), registered: 0 }
   district.registered = district.approved + district.pending - district.pendingTransfers

@@ -1,11 +1,14 @@
 import { SECTION_LABELS, SECTIONS, type Comparison, type FigureValue, type Trend } from '../../contracts/reports'
+import type { Caller } from '../core/identity'
 import { COMPARE_KEYS, FIGURES, figureOf, TREND_KEYS, type Figure } from './figures'
+import { loadData, rowsOf, type Data, type PartKey } from './figures/data'
+import type { CommunityTargetDoc } from '../members/stats'
 import type { Period } from './period'
-import type { CommunityRef, Scope } from './scope'
+import { checkScope, communityRefs, DISTRICT_NAME, resolveScope, scopeFrom, scopeIdOf, type CommunityRef, type Scope } from './scope'
 
 /** A figure's value with everything it says about itself (the same on the dashboard, the figure page and in the workbook). */
-export async function valueOf(figure: Figure, scope: Scope, period: Period): Promise<FigureValue> {
-  const result = await figure.compute(scope, period)
+export function valueOf(figure: Figure, data: Data, scope: Scope, period: Period): FigureValue {
+  const result = figure.compute(data, scope, period)
   return {
     key: figure.key,
     label: figure.label,
@@ -24,43 +27,63 @@ export interface Sectioned {
 }
 
 /**
- * Runs `fn` over `items` with at most `limit` in flight, keeping their order. A dashboard issues
- * ~60 queries: a few at a time keep the cloud's latency low without holding every intermediate
- * result (and, on the emulator, every aggregation's working copy) in memory at once.
+ * The scope and what `figures` are summed from: each collection's part once, the small ones
+ * together (figures/data.ts), with the communities the caller may see as one more part when the
+ * scope's community is known without them (always, but for staff of several communities asking for
+ * none).
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i])
-    }
+export async function readReport(
+  caller: Caller,
+  communityId: string | undefined,
+  period: Period,
+  figures: readonly Figure[]
+): Promise<{ scope: Scope; communities: CommunityRef[]; data: Data }> {
+  const managed = checkScope(caller, communityId)
+  const keys = new Set<PartKey>(figures.flatMap((f) => f.parts))
+  const options = { communities: managed }
+  const known = scopeIdOf(managed, communityId)
+  if (known === undefined) {
+    const { scope, communities } = await resolveScope(caller, communityId)
+    return { scope, communities, data: await loadData(scope, period, keys, options) }
   }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return out
+  // Read before the scope is checked against them: a community that does not exist is refused below.
+  const provisional: Scope = { communityId: known, name: known ? '' : DISTRICT_NAME }
+  const data = await loadData(provisional, period, [...keys, 'communities'], options)
+  const communities = communityRefs(rowsOf(data, 'communities') as unknown as CommunityTargetDoc[])
+  return { scope: scopeFrom(managed, communityId, communities), communities, data }
 }
 
-const IN_FLIGHT = 6
-
 /** Every figure for the scope and period, grouped by the seed's four sections. */
-export async function allValues(scope: Scope, period: Period): Promise<Sectioned[]> {
-  const values = await mapLimit(FIGURES, IN_FLIGHT, (f) => valueOf(f, scope, period))
+export function allValues(data: Data, scope: Scope, period: Period): Sectioned[] {
+  const values = FIGURES.map((f) => valueOf(f, data, scope, period))
   return SECTIONS.map((key) => ({ key, label: SECTION_LABELS[key], figures: values.filter((v) => v.section === key) }))
 }
 
-export async function trends(scope: Scope, period: Period): Promise<Trend[]> {
-  return mapLimit(TREND_KEYS, IN_FLIGHT, async (key) => {
+export function trends(data: Data, period: Period): Trend[] {
+  return TREND_KEYS.map((key) => {
     const figure = figureOf(key)!
-    const months = await figure.monthly!(scope, period)
+    const months = figure.monthly!(data)
     return { key, label: figure.label, unit: figure.unit, points: period.months.map((month) => ({ month, value: months.get(month) ?? 0 })) }
   })
 }
 
-export async function comparisons(period: Period, communities: CommunityRef[]): Promise<Comparison[]> {
-  return mapLimit(COMPARE_KEYS, IN_FLIGHT, async (key) => {
+/** The communities side by side, from the district's data (its parts group by community). */
+export function comparisons(data: Data, communities: CommunityRef[]): Comparison[] {
+  return COMPARE_KEYS.map((key) => {
     const figure = figureOf(key)!
-    const per = await figure.byCommunity!(period, communities)
+    const per = figure.byCommunity!(data)
     return { key, label: figure.label, unit: figure.unit, rows: communities.map((c) => ({ communityId: c.id, communityName: c.name, value: per.get(c.id) ?? 0 })) }
   })
+}
+
+/** Everything a dashboard or workbook shows: every figure, the trends and (district) the communities side by side. */
+export async function fullReport(caller: Caller, communityId: string | undefined, period: Period) {
+  const { scope, communities, data } = await readReport(caller, communityId, period, FIGURES)
+  return {
+    scope,
+    communities,
+    sections: allValues(data, scope, period),
+    trends: trends(data, period),
+    comparisons: scope.communityId ? [] : comparisons(data, communities)
+  }
 }

@@ -3,24 +3,20 @@ import type { Dashboard, dashboardInput, figureInput, FigureOutput } from '../..
 import { clock } from '../core/clock'
 import { notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
-import { allValues, comparisons, trends, valueOf } from './compute'
+import { fullReport, readReport, valueOf } from './compute'
 import { figureOf } from './figures'
 import { periodOf } from './period'
 import { approvedPerCommunity, dashboardRegistration, registrationProgress } from './registration'
-import { resolveScope, scopeView } from './scope'
+import { scopeView } from './scope'
 
 /**
  * The dashboard: every figure for the district or one community, trends month by month, and (for the
- * district) the communities side by side. All of it counted in the database on each call.
+ * district) the communities side by side. All of it counted in the database on each call: one grouped
+ * read per collection (figures/data.ts), a handful of round trips whatever the scale.
  */
 export async function dashboard(input: z.output<typeof dashboardInput>, caller: Caller): Promise<Dashboard> {
-  const { scope, communities } = await resolveScope(caller, input.communityId)
   const period = periodOf(input)
-  const [sections, trendList, compared] = await Promise.all([
-    allValues(scope, period),
-    trends(scope, period),
-    scope.communityId ? Promise.resolve([]) : comparisons(period, communities)
-  ])
+  const { scope, communities, sections, trends: trendList, comparisons: compared } = await fullReport(caller, input.communityId, period)
   const approved = sections.flatMap((s) => s.figures).find((f) => f.key === 'membersApproved')!
   return {
     scope: scopeView(scope),
@@ -36,16 +32,14 @@ export async function dashboard(input: z.output<typeof dashboardInput>, caller: 
 
 /** One figure and the records behind it, paged. */
 export async function figure(input: z.output<typeof figureInput>, caller: Caller): Promise<FigureOutput> {
-  const { scope, communities } = await resolveScope(caller, input.communityId)
   const period = periodOf(input)
   const def = figureOf(input.key)
   if (!def) throw notFound('指标')
-  const [value, records, perCommunity] = await Promise.all([
-    valueOf(def, scope, period),
-    def.records(scope, period, input.page, input.pageSize),
-    // 报到: the progress against the targets, community by community (the drill-down of the dashboard's card).
-    def.key === 'membersApproved' ? approvedPerCommunity(scope) : Promise.resolve(null)
-  ])
+  const { scope, communities, data } = await readReport(caller, input.communityId, period, [def])
+  const records = await def.records(scope, period, input.page, input.pageSize)
+  const value = valueOf(def, data, scope, period)
+  // 报到: the progress against the targets, community by community (the drill-down of the dashboard's card).
+  const perCommunity = def.key === 'membersApproved' ? approvedPerCommunity(scope, data) : null
   const out: FigureOutput = { scope: scopeView(scope), period: { from: period.from, to: period.to }, figure: value, recordLabel: def.recordLabel, records }
   if (perCommunity) out.registration = registrationProgress(scope, communities, value, perCommunity)
   return out

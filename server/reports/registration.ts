@@ -1,6 +1,6 @@
 import { progressPercent } from '../../contracts/members'
 import type { Comparison, FigureValue, RegistrationProgress } from '../../contracts/reports'
-import { approvedByCommunity } from '../members/stats'
+import { rowsOf, totalsBy, type Data } from './figures/data'
 import type { CommunityRef, Scope } from './scope'
 
 /**
@@ -29,9 +29,9 @@ export function dashboardRegistration(scope: Scope, communities: CommunityRef[],
 }
 
 /**
- * The figure page's approved members per community: one grouped aggregation for the district; none
- * for a community (its row is the figure itself).
+ * The figure page's approved members per community: from the part the figure is summed from
+ * (approved registrations grouped by community); none for a community (its row is the figure itself).
  */
-export async function approvedPerCommunity(scope: Scope): Promise<Map<string, number>> {
-  return scope.communityId ? new Map() : approvedByCommunity(null)
+export function approvedPerCommunity(scope: Scope, data: Data): Map<string, number> {
+  return scope.communityId ? new Map() : totalsBy(rowsOf(data, 'approved'), 'c')
 }

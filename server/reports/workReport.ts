@@ -6,9 +6,9 @@ import { clock } from '../core/clock'
 import type { Caller } from '../core/identity'
 import { shanghai } from '../core/time'
 import { platform } from '../platform'
-import { allValues, comparisons, trends } from './compute'
+import { fullReport } from './compute'
 import { periodOf } from './period'
-import { resolveScope, scopeView } from './scope'
+import { scopeView } from './scope'
 import { buildWorkbook, WORKBOOK_TITLE } from './workbook'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -19,13 +19,8 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
  * community with `communityId`); staff: their community.
  */
 export async function workReport(input: z.output<typeof workReportInput>, caller: Caller): Promise<WorkReportOutput> {
-  const { scope, communities } = await resolveScope(caller, input.communityId)
   const period = periodOf(input)
-  const [sections, trendList, compared] = await Promise.all([
-    allValues(scope, period),
-    trends(scope, period),
-    scope.communityId ? Promise.resolve([]) : comparisons(period, communities)
-  ])
+  const { scope, sections, trends: trendList, comparisons: compared } = await fullReport(caller, input.communityId, period)
   const now = shanghai(clock.now())
   const buffer = await buildWorkbook({
     scope: scopeView(scope),

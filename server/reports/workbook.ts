@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs'
+import * as ExcelJS from '../xlsx'
 import { FIGURE_KIND_LABELS, type Comparison, type ReportScope, type Trend } from '../../contracts/reports'
 import type { Sectioned } from './compute'
 

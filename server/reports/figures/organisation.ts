@@ -8,6 +8,7 @@ import { db } from '../../core/db'
 import type { Period } from '../period'
 import type { Scope } from '../scope'
 import { collectionFigure } from './build'
+import { rowsOf, total } from './data'
 import { round, scoped, withNames, type RecordNames } from './query'
 import type { Figure } from './types'
 
@@ -47,6 +48,7 @@ const communityCommittees = collectionFigure<OrgDoc>({
   recordLabel: '社区"大党委"',
   collection: 'communityCommittees',
   where: byCommunity,
+  part: 'communityCommittees',
   order: ['communityId', 'asc'],
   record: (d, n) => ({ id: d._id, title: d.name ?? d._id, detail: d.secretary ? `书记：${d.secretary}` : undefined, communityName: n.community })
 })
@@ -61,6 +63,7 @@ const grids = collectionFigure<GridDoc>({
   recordLabel: '物业小区（网格）',
   collection: 'grids',
   where: byCommunity,
+  part: 'grids',
   order: ['communityId', 'asc'],
   compare: true,
   record: (d, n) => ({ id: d._id, title: d.name, detail: `${d.households}户`, communityName: n.community })
@@ -76,6 +79,7 @@ const branches = collectionFigure<OrgDoc>({
   recordLabel: '小区（网格）党支部',
   collection: 'branches',
   where: byCommunity,
+  part: 'branches',
   order: ['communityId', 'asc'],
   record: (d, n) => ({ id: d._id, title: d.name ?? d._id, detail: place(n, d.secretary ? `书记：${d.secretary}` : undefined), communityName: n.community })
 })
@@ -90,6 +94,7 @@ const partyGroups = collectionFigure<OrgDoc>({
   recordLabel: '楼栋党小组',
   collection: 'partyGroups',
   where: byCommunity,
+  part: 'partyGroups',
   order: ['communityId', 'asc'],
   compare: true,
   record: (d, n) => ({ id: d._id, title: d.name ?? d._id, detail: place(n, d.leader ? `组长：${d.leader}` : undefined), communityName: n.community })
@@ -105,6 +110,7 @@ const centralHouseholds = collectionFigure<OrgDoc>({
   recordLabel: '党员中心户',
   collection: 'centralHouseholds',
   where: byCommunity,
+  part: 'centralHouseholds',
   order: ['communityId', 'asc'],
   compare: true,
   record: (d, n) => ({ id: d._id, title: d.name ?? d._id, detail: place(n, d.room), communityName: n.community })
@@ -120,6 +126,7 @@ const ownersCommittees = collectionFigure<OrgDoc>({
   recordLabel: '业主委员会',
   collection: 'ownersCommittees',
   where: byCommunity,
+  part: 'ownersCommittees',
   order: ['communityId', 'asc'],
   record: (d, n) => ({ id: d._id, title: `${n.grid ?? d.gridId}业主委员会`, detail: `成员${d.members ?? 0}名，其中党员${d.partyMembers ?? 0}名`, communityName: n.community })
 })
@@ -134,6 +141,7 @@ const selfManagementCommittees = collectionFigure<OrgDoc>({
   recordLabel: '物业自管委员会',
   collection: 'selfManagementCommittees',
   where: byCommunity,
+  part: 'selfManagementCommittees',
   order: ['communityId', 'asc'],
   record: (d, n) => ({ id: d._id, title: `${n.grid ?? d.gridId}物业自管委员会`, detail: `成员${d.members ?? 0}名`, communityName: n.community })
 })
@@ -148,8 +156,9 @@ const ownersCommitteeMembers = collectionFigure<OrgDoc>({
   recordLabel: '业主委员会',
   collection: 'ownersCommittees',
   where: byCommunity,
+  part: 'ownersCommittees',
   order: ['communityId', 'asc'],
-  sumField: 'members',
+  field: 'members',
   record: (d, n) => ({ id: d._id, title: `${n.grid ?? d.gridId}业主委员会`, detail: `其中党员${d.partyMembers ?? 0}名`, communityName: n.community, amount: d.members ?? 0 })
 })
 
@@ -163,8 +172,9 @@ const ownersCommitteePartyMembers = collectionFigure<OrgDoc>({
   recordLabel: '业主委员会',
   collection: 'ownersCommittees',
   where: byCommunity,
+  part: 'ownersCommittees',
   order: ['communityId', 'asc'],
-  sumField: 'partyMembers',
+  field: 'party',
   record: (d, n) => ({ id: d._id, title: `${n.grid ?? d.gridId}业主委员会`, detail: `成员${d.members ?? 0}名`, communityName: n.community, amount: d.partyMembers ?? 0 })
 })
 
@@ -176,18 +186,13 @@ const ownersCommitteePartyShare: Figure = {
   kind: 'stock',
   definition: '截至当前，业委会成员中的党员人数 ÷ 业委会成员人数 × 100，保留一位小数；没有业委会时为 0。',
   recordLabel: '业主委员会',
-  async compute(scope) {
-    const $ = db().command.aggregate
-    const res = await db()
-      .collection('ownersCommittees')
-      .aggregate()
-      .match(scoped(scope))
-      .group({ _id: null, members: $.sum('$members'), party: $.sum('$partyMembers') })
-      .limit(1)
-      .end()
-    const row = res.list[0] as { members: number; party: number } | undefined
-    const value = row && row.members > 0 ? round((row.party / row.members) * 100, 1) : 0
-    return { value, note: row ? `${row.members}名成员中有党员${row.party}名` : undefined }
+  parts: ['ownersCommittees'],
+  compute(data) {
+    const rows = rowsOf(data, 'ownersCommittees')
+    const members = total(rows, undefined, 'members')
+    const party = total(rows, undefined, 'party')
+    const value = members > 0 ? round((party / members) * 100, 1) : 0
+    return { value, note: rows.length ? `${members}名成员中有党员${party}名` : undefined }
   },
   records: (scope, period, page, pageSize) => ownersCommitteeMembers.records(scope, period, page, pageSize)
 }
@@ -203,13 +208,17 @@ function gridsHaving(scope: Scope, froms: string[]) {
   return q.match(_.or(froms.map((from) => ({ [`${from}.0`]: _.exists(true) }))))
 }
 
-function gridsHavingFigure(meta: Omit<Figure, 'compute' | 'records'>, froms: string[], describe: (g: GridDoc & Record<string, unknown>) => string): Figure {
+function gridsHavingFigure(
+  meta: Omit<Figure, 'compute' | 'records' | 'parts'>,
+  froms: string[],
+  flag: 'hb' | 'hc',
+  describe: (g: GridDoc & Record<string, unknown>) => string
+): Figure {
   return {
     ...meta,
-    async compute(scope) {
-      const res = await gridsHaving(scope, froms).count('n').end()
-      return { value: (res.list[0]?.n as number | undefined) ?? 0 }
-    },
+    parts: ['grids'],
+    // The grids part flags each compound: hb (a branch), hc (a 业委会 or 自管委员会), joined the same way as the records.
+    compute: (data) => ({ value: total(rowsOf(data, 'grids'), (k) => k[flag] === true) }),
     async records(scope: Scope, _period: Period, page: number, pageSize: number) {
       const [res, total] = await Promise.all([
         gridsHaving(scope, froms)
@@ -220,7 +229,7 @@ function gridsHavingFigure(meta: Omit<Figure, 'compute' | 'records'>, froms: str
         gridsHaving(scope, froms).count('n').end()
       ])
       const docs = res.list as (GridDoc & Record<string, unknown>)[]
-      const items: FigureRecord[] = await withNames(docs, (g, n) => ({ id: g._id, title: g.name, detail: describe(g), communityName: n.community }))
+      const items: FigureRecord[] = await withNames(docs, (g, n) => ({ id: g._id, title: g.name, detail: describe(g), communityName: n.community }), scope.names)
       return { items, total: (total.list[0]?.n as number | undefined) ?? 0, page, pageSize }
     }
   }
@@ -237,6 +246,7 @@ const gridsWithBranch = gridsHavingFigure(
     recordLabel: '物业小区（网格）'
   },
   ['branches'],
+  'hb',
   (g) => ((g.branches as { name: string }[]) ?? []).map((b) => b.name).join('、')
 )
 
@@ -251,6 +261,7 @@ const gridsWithCommittee = gridsHavingFigure(
     recordLabel: '物业小区（网格）'
   },
   ['ownersCommittees', 'selfManagementCommittees'],
+  'hc',
   (g) => [(g.ownersCommittees as unknown[])?.length ? '业主委员会' : '', (g.selfManagementCommittees as unknown[])?.length ? '物业自管委员会' : ''].filter(Boolean).join('、')
 )
 

@@ -12,7 +12,8 @@ import type { FigureRecord } from '../../../contracts/reports'
 import { db } from '../../core/db'
 import type { Scope } from '../scope'
 import { collectionFigure } from './build'
-import { count, round, scoped, type Where } from './query'
+import { rowsOf, total, totalsBy, type Data } from './data'
+import { round, scoped, type Where } from './query'
 import type { Figure } from './types'
 
 interface GridDoc {
@@ -51,10 +52,12 @@ const gridsManaged = collectionFigure<GridDoc>({
   collection: 'grids',
   where: (scope) => scoped(scope, { management: db().command.in(Object.keys(MANAGEMENT_LABELS)) }),
   order: ['communityId', 'asc'],
-  breakdown: { field: 'management', labels: MANAGEMENT_LABELS },
-  note: async (scope, _period, value) => {
-    const total = await count('grids', scoped(scope))
-    return total > 0 ? `覆盖率 ${round((value / total) * 100, 1)}%（共${total}个小区）` : undefined
+  part: 'grids',
+  pick: (k) => Object.prototype.hasOwnProperty.call(MANAGEMENT_LABELS, String(k.m)),
+  breakdown: { dim: 'm', labels: MANAGEMENT_LABELS },
+  note: (data, _scope, value) => {
+    const all = total(rowsOf(data, 'grids'))
+    return all > 0 ? `覆盖率 ${round((value / all) * 100, 1)}%（共${all}个小区）` : undefined
   },
   record: (g, n) => ({ id: g._id, title: g.name, detail: MANAGEMENT_LABELS[g.management] ?? '未落实', communityName: n.community })
 })
@@ -70,6 +73,8 @@ const gridsProfessional = collectionFigure<GridDoc>({
   collection: 'grids',
   where: (scope) => scoped(scope, { management: 'professional' }),
   order: ['communityId', 'asc'],
+  part: 'grids',
+  pick: (k) => k.m === 'professional',
   record: (g, n) => ({ id: g._id, title: g.name, detail: `${g.households}户`, communityName: n.community })
 })
 
@@ -88,17 +93,19 @@ function companiesIn(scope: Scope, where: Where) {
     .match(where)
 }
 
-function companyFigure(meta: Omit<Figure, 'compute' | 'records'>, where: () => Where, options: { sumField?: keyof CompanyDoc; detail: (c: CompanyDoc) => string }): Figure {
+/** A company's groups in the companies part: k kind, b hasBranch, i partyInstructor. */
+type CompanyKey = { k?: string; b?: unknown; i?: unknown }
+
+function companyFigure(
+  meta: Omit<Figure, 'compute' | 'records' | 'parts'>,
+  where: () => Where,
+  pick: (k: CompanyKey) => boolean,
+  options: { sumField?: keyof CompanyDoc; detail: (c: CompanyDoc) => string }
+): Figure {
   return {
     ...meta,
-    async compute(scope) {
-      const $ = db().command.aggregate
-      const res = await companiesIn(scope, where())
-        .group({ _id: null, v: $.sum(options.sumField ? `$${options.sumField}` : 1) })
-        .limit(1)
-        .end()
-      return { value: (res.list[0]?.v as number | undefined) ?? 0 }
-    },
+    parts: ['companies'],
+    compute: (data) => ({ value: total(rowsOf(data, 'companies'), pick, options.sumField ? 'pm' : 'n') }),
     async records(scope, _period, page, pageSize) {
       const [res, total] = await Promise.all([
         companiesIn(scope, where())
@@ -135,6 +142,7 @@ const companies = companyFigure(
     recordLabel: '物业企业'
   },
   () => ({ kind: 'professional' }),
+  (k) => k.k === 'professional',
   { detail: partyLine }
 )
 
@@ -149,6 +157,7 @@ const publicInterestEntities = companyFigure(
     recordLabel: '公益性物业服务实体'
   },
   () => ({ kind: 'public_interest' }),
+  (k) => k.k === 'public_interest',
   { detail: () => COMPANY_KIND_LABELS.public_interest }
 )
 
@@ -163,6 +172,7 @@ const companyPartyMembers = companyFigure(
     recordLabel: '物业企业'
   },
   () => ({ kind: 'professional' }),
+  (k) => k.k === 'professional',
   { sumField: 'partyMembers', detail: partyLine }
 )
 
@@ -177,6 +187,7 @@ const companyBranches = companyFigure(
     recordLabel: '物业企业'
   },
   () => ({ kind: 'professional', hasBranch: true }),
+  (k) => k.k === 'professional' && k.b === true,
   { detail: partyLine }
 )
 
@@ -191,6 +202,7 @@ const partyInstructors = companyFigure(
     recordLabel: '物业企业'
   },
   () => ({ kind: 'professional', partyInstructor: db().command.nin([null, '']) }),
+  (k) => k.k === 'professional' && k.i !== undefined && k.i !== null && k.i !== '',
   { detail: (c) => `党建指导员：${c.partyInstructor}` }
 )
 
@@ -209,21 +221,28 @@ async function latestPublished(): Promise<RankingDoc | null> {
   return (res.data[0] as RankingDoc | undefined) ?? null
 }
 
-/** The ranked cards on the red or black list, limited to the companies serving the scope. */
-async function listedCards(scope: Scope, ranking: RankingDoc): Promise<Scorecard[]> {
+/** The ranked cards on the red or black list, limited to the companies serving the scope (`serving`: null for the district). */
+function listedCards(ranking: RankingDoc, serving: Set<string> | null): Scorecard[] {
   let cards = (ranking.cards ?? []).filter((c) => c.rank != null && (c.list === 'red' || c.list === 'black'))
-  if (scope.communityId) {
-    const res = await db()
-      .collection('grids')
-      .aggregate()
-      .match({ communityId: scope.communityId, companyId: db().command.exists(true) })
-      .group({ _id: '$companyId' })
-      .limit(10_000)
-      .end()
-    const serving = new Set((res.list as { _id: string }[]).map((r) => r._id))
-    cards = cards.filter((c) => serving.has(c.companyId))
-  }
+  if (serving) cards = cards.filter((c) => serving.has(c.companyId))
   return cards.sort((a, b) => (a.list === b.list ? (a.rank ?? 0) - (b.rank ?? 0) : a.list === 'red' ? -1 : 1))
+}
+
+/** Companies managing a compound of the community (the grids part's `co`). */
+const servingOf = (scope: Scope, data: Data): Set<string> | null =>
+  scope.communityId ? new Set([...totalsBy(rowsOf(data, 'grids'), 'co').keys()]) : null
+
+/** The same for the records page, read on its own. */
+async function servingCompanies(scope: Scope): Promise<Set<string> | null> {
+  if (!scope.communityId) return null
+  const res = await db()
+    .collection('grids')
+    .aggregate()
+    .match({ communityId: scope.communityId, companyId: db().command.exists(true) })
+    .group({ _id: '$companyId' })
+    .limit(10_000)
+    .end()
+  return new Set((res.list as { _id: string }[]).map((r) => String(r._id)))
 }
 
 const monthLabel = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`
@@ -237,10 +256,11 @@ const latestRanking: Figure = {
   definition:
     '截至当前最新一期已公示的物业企业红黑榜：数值为红榜（十佳红色物业企业）上的企业家数，并列出黑榜家数与"流动红旗"得主。按社区统计时，只计管理该社区小区的企业。尚无公示的榜单时为 0。',
   recordLabel: '上榜企业',
-  async compute(scope) {
-    const ranking = await latestPublished()
+  parts: ['ranking', 'grids'],
+  compute(data, scope) {
+    const ranking = (rowsOf(data, 'ranking')[0] as unknown as RankingDoc | undefined) ?? null
     if (!ranking) return { value: 0, note: '尚未公示红黑榜', breakdown: [{ key: 'red', label: '红榜', value: 0 }, { key: 'black', label: '黑榜', value: 0 }] }
-    const cards = await listedCards(scope, ranking)
+    const cards = listedCards(ranking, servingOf(scope, data))
     const red = cards.filter((c) => c.list === 'red').length
     const black = cards.filter((c) => c.list === 'black').length
     const banner = cards.find((c) => c.banner) ?? (ranking.cards ?? []).find((c) => c.banner)
@@ -254,9 +274,9 @@ const latestRanking: Figure = {
     }
   },
   async records(scope, _period, page, pageSize) {
-    const ranking = await latestPublished()
+    const [ranking, serving] = await Promise.all([latestPublished(), servingCompanies(scope)])
     // One published month's lists: at most the top ten and bottom three companies, held in one document.
-    const cards = ranking ? await listedCards(scope, ranking) : []
+    const cards = ranking ? listedCards(ranking, serving) : []
     const items: FigureRecord[] = cards.slice((page - 1) * pageSize, page * pageSize).map((c) => ({
       id: `${ranking!.month}:${c.companyId}`,
       title: `${c.list === 'red' ? '红榜' : '黑榜'} 第${c.rank}名 ${c.companyName}${c.banner ? '（流动红旗）' : ''}`,

@@ -3,19 +3,19 @@
  * verified hours (activities, serviceRecords, #4), 我为群众办实事 (the deeds ledger, #7) and
  * 政策宣讲进小区 (notices, noticeReads, #6).
  */
-import { ACTIVITY_CATEGORIES, VERIFIED_STATUSES } from '../../../contracts/activities'
+import { ACTIVITY_CATEGORIES } from '../../../contracts/activities'
+import { DEFAULT_REGISTRATION_TARGET } from '../../../contracts/members'
 import type { FigureRecord } from '../../../contracts/reports'
 import { NOTICE_CATEGORY_LABELS } from '../../../contracts/notices'
 import { TEAM_TYPE_LABELS, type TeamType } from '../../../contracts/teams'
 import { DEED_FIGURE_LABELS } from '../../../contracts/wishes'
-import { clock } from '../../core/clock'
 import { db } from '../../core/db'
 import { maskName } from '../../core/mask'
-import { currentTarget } from '../../members/stats'
 import type { Period } from '../period'
 import type { Scope } from '../scope'
 import { collectionFigure } from './build'
-import { all, communityNames, count, distinct, round, scoped, within, type Where } from './query'
+import { countOf, noticesWhere, readsWhere, rowsOf, total, verifiedIn, type Data } from './data'
+import { communityNames, round, scoped, within } from './query'
 import type { Figure } from './types'
 
 const _ = () => db().command
@@ -34,6 +34,9 @@ interface RegistrationDoc {
   submittedAt: Date
   reviewedAt?: Date
 }
+
+/** The district's 报到 target (settings; the seed document's 4,403 when never set). */
+const targetFrom = (data: Data): number => (rowsOf(data, 'target')[0]?.target as number | undefined) ?? DEFAULT_REGISTRATION_TARGET
 
 const registrationRecord = (r: RegistrationDoc, n: { community?: string; grid?: string }, at: Date | undefined): FigureRecord => ({
   id: r._id,
@@ -55,8 +58,10 @@ const membersApproved = collectionFigure<RegistrationDoc>({
   collection: 'registrations',
   where: (scope) => scoped(scope, { status: 'approved' }),
   order: ['reviewedAt', 'desc'],
+  part: 'approved',
   compare: true,
-  target: async (scope) => (scope.communityId ? (scope.target ?? undefined) : currentTarget()),
+  needs: ['target'],
+  target: (scope, data) => (scope.communityId ? (scope.target ?? undefined) : targetFrom(data)),
   record: (r, n) => registrationRecord(r, n, r.reviewedAt)
 })
 
@@ -71,6 +76,7 @@ const membersPending = collectionFigure<RegistrationDoc>({
   collection: 'registrations',
   where: (scope) => scoped(scope, { status: 'pending' }),
   order: ['submittedAt', 'desc'],
+  part: 'pending',
   record: (r, n) => registrationRecord(r, n, r.submittedAt)
 })
 
@@ -98,6 +104,8 @@ function teamFigure(type: TeamType, key: 'teamsLiaison' | 'teamsEmergency'): Fig
     collection: 'teams',
     where: (scope) => scoped(scope, { type, status: 'active' }),
     order: ['communityId', 'asc'],
+    part: 'teams',
+    pick: (k) => k.t === type,
     record: (t, n) => ({
       id: t._id,
       title: t.name,
@@ -129,9 +137,10 @@ const volunteerActivities = collectionFigure<ActivityDoc>({
   collection: 'activities',
   where: (scope, period) => scoped(scope, { kind: 'volunteer', status: 'published', start: within(period) }),
   order: ['start', 'desc'],
-  trendField: 'start',
+  part: 'activities',
+  trend: true,
   compare: true,
-  breakdown: { field: 'category', labels: categoryLabels, order: ACTIVITY_CATEGORIES },
+  breakdown: { dim: 'b', labels: categoryLabels, order: ACTIVITY_CATEGORIES },
   record: (a, n) => ({ id: a._id, title: a.title, detail: `${a.category} · 报名${a.confirmedCount ?? 0}人`, communityName: n.community ?? '全区', at: new Date(a.start).toISOString() })
 })
 
@@ -145,7 +154,6 @@ interface ServiceRecordDoc {
   verifiedMinutes: number
 }
 
-const verifiedIn = (scope: Scope, period: Period): Where => scoped(scope, { status: _().in([...VERIFIED_STATUSES]), serviceDate: within(period) })
 
 const serviceRecord = (r: ServiceRecordDoc, n: { community?: string }, amount?: number): FigureRecord => ({
   id: r._id,
@@ -167,6 +175,7 @@ const volunteerServices = collectionFigure<ServiceRecordDoc>({
   collection: 'serviceRecords',
   where: verifiedIn,
   order: ['serviceDate', 'desc'],
+  part: 'serviceRecords',
   record: (r, n) => serviceRecord(r, n)
 })
 
@@ -181,12 +190,13 @@ const volunteerHours = collectionFigure<ServiceRecordDoc>({
   collection: 'serviceRecords',
   where: verifiedIn,
   order: ['serviceDate', 'desc'],
-  sumField: 'verifiedMinutes',
+  part: 'serviceRecords',
+  field: 'v',
   divide: 60,
   digits: 1,
-  trendField: 'serviceDate',
+  trend: true,
   compare: true,
-  breakdown: { field: 'category', labels: categoryLabels, order: ACTIVITY_CATEGORIES },
+  breakdown: { dim: 'b', labels: categoryLabels, order: ACTIVITY_CATEGORIES },
   record: (r, n) => serviceRecord(r, n, hours(r.verifiedMinutes ?? 0))
 })
 
@@ -223,8 +233,9 @@ export function deedFigure(meta: { key: 'practicalDeeds' | 'blockersSolved' | 'd
     collection: 'deeds',
     where: (scope, period) => scoped(scope, { figure: meta.key, doneAt: within(period) }),
     order: ['doneAt', 'desc'],
-    trendField: 'doneAt',
-    monthField: 'month',
+    part: 'deeds',
+    pick: (k) => k.f === meta.key,
+    trend: true,
     compare: meta.compare,
     record: deedRecord
   })
@@ -248,10 +259,10 @@ const problemsSolved = collectionFigure<DeedDoc>({
   collection: 'deeds',
   where: (scope, period) => scoped(scope, { doneAt: within(period) }),
   order: ['doneAt', 'desc'],
-  trendField: 'doneAt',
-  monthField: 'month',
+  part: 'deeds',
+  trend: true,
   compare: true,
-  breakdown: { field: 'figure', labels: { practicalDeeds: '民生实事（微心愿）', blockersSolved: '三方联动"堵点"问题', disputesSettled: '矛盾纠纷' } },
+  breakdown: { dim: 'f', labels: { practicalDeeds: '民生实事（微心愿）', blockersSolved: '三方联动"堵点"问题', disputesSettled: '矛盾纠纷' } },
   record: deedRecord
 })
 
@@ -267,14 +278,6 @@ interface NoticeDoc {
   publisher?: { name?: string; orgName?: string }
 }
 
-/** Notices reaching the scope: for a community, those for it (in whole or part) and the district-wide ones. */
-function noticesWhere(scope: Scope, period: Period): Where {
-  const c = _()
-  const base: Where = { status: 'active', publishAt: c.gte(period.start).and(c.lt(period.end)).and(c.lte(clock.date())) }
-  if (!scope.communityId) return base
-  return all([base, c.or([{ communityIds: scope.communityId }, { communityIds: c.size(0) }])])
-}
-
 const notices = collectionFigure<NoticeDoc & { communityId?: string }>({
   key: 'notices',
   label: '发布政策宣讲与通知',
@@ -286,8 +289,9 @@ const notices = collectionFigure<NoticeDoc & { communityId?: string }>({
   collection: 'notices',
   where: noticesWhere,
   order: ['publishAt', 'desc'],
-  trendField: 'publishAt',
-  breakdown: { field: 'category', labels: NOTICE_CATEGORY_LABELS },
+  part: 'notices',
+  trend: true,
+  breakdown: { dim: 'b', labels: NOTICE_CATEGORY_LABELS },
   record: (d) => ({
     id: d._id,
     title: d.title,
@@ -305,7 +309,6 @@ interface ReadDoc {
   readAt: Date
 }
 
-const readsWhere = (scope: Scope, period: Period): Where => scoped(scope, { readAt: within(period) })
 
 const noticeReads = collectionFigure<ReadDoc>({
   key: 'noticeReads',
@@ -318,7 +321,8 @@ const noticeReads = collectionFigure<ReadDoc>({
   collection: 'noticeReads',
   where: readsWhere,
   order: ['readAt', 'desc'],
-  trendField: 'readAt',
+  part: 'noticeReads',
+  field: 'reads',
   record: (r, n) => ({ id: r._id, title: `通知 ${r.noticeId}`, detail: [n.grid, '已读'].filter(Boolean).join(' · '), communityName: n.community, at: new Date(r.readAt).toISOString() })
 })
 
@@ -332,10 +336,6 @@ function readers(scope: Scope, period: Period) {
     .group({ _id: '$openid', reads: $.sum(1), last: $.max('$readAt'), communityId: $.first('$communityId') })
 }
 
-/** People with a known residence (profile.buildingId) in the scope: the audience notices can reach. */
-const residentsWhere = (scope: Scope): Where =>
-  scope.communityId ? { 'profile.communityId': scope.communityId, 'profile.buildingId': _().exists(true) } : { 'profile.buildingId': _().exists(true) }
-
 const noticeReaders: Figure = {
   key: 'noticeReaders',
   label: '阅读通知的居民',
@@ -344,9 +344,10 @@ const noticeReaders: Figure = {
   kind: 'flow',
   definition: '统计期内至少读过一条通知的人数（去重）；阅读覆盖率 = 该人数 ÷ 登记了住址的用户数（截至当前）。按社区统计时为住在该社区的读者。',
   recordLabel: '读者',
-  async compute(scope, period) {
-    // Only the number of distinct readers here (no per-reader accumulators: those are for the records page).
-    const [value, residents] = await Promise.all([distinct('noticeReads', readsWhere(scope, period), 'openid'), count('users', residentsWhere(scope))])
+  parts: ['noticeReads', 'residents'],
+  compute(data) {
+    const value = total(rowsOf(data, 'noticeReads'), undefined, 'readers')
+    const residents = countOf(data, 'residents')
     return { value, note: residents > 0 ? `阅读覆盖率 ${round((value / residents) * 100, 1)}%（登记住址${residents}人）` : '尚无登记住址的居民' }
   },
   async records(scope, period, page, pageSize) {
@@ -364,7 +365,7 @@ const noticeReaders: Figure = {
       ? ((await db().collection('users').where({ _id: _().in(ids) }).field({ profile: true }).limit(100).get()).data as { _id: string; profile?: { name?: string } }[])
       : []
     const nameOf = new Map(users.map((u) => [u._id, u.profile?.name]))
-    const communities = await communityNames(rows)
+    const communities = await communityNames(rows, scope.names)
     const items: FigureRecord[] = rows.map((r) => ({
       id: r._id,
       title: maskName(nameOf.get(r._id)),

@@ -6,7 +6,8 @@ import { CENTER_STATUS_LABELS, FUND_TYPE_LABELS, type CenterStatus } from '../..
 import { TICKET_CATEGORY_LABELS, TICKET_STATUS_LABELS, type TicketCategory, type TicketStatus } from '../../../contracts/tickets'
 import { db } from '../../core/db'
 import { collectionFigure } from './build'
-import { average, pageRecords, round, scoped, within } from './query'
+import { rowsOf } from './data'
+import { pageRecords, round, scoped, within } from './query'
 import { deedFigure, deedRecord, type DeedDoc } from './service'
 import type { Figure } from './types'
 
@@ -42,7 +43,8 @@ const centersPlanned = collectionFigure<CenterDoc>({
   collection: 'centers',
   where: (scope) => scoped(scope),
   order: ['order', 'asc'],
-  breakdown: { field: 'status', labels: CENTER_STATUS_LABELS },
+  part: 'centers',
+  breakdown: { dim: 's', labels: CENTER_STATUS_LABELS },
   record: centerRecord
 })
 
@@ -57,6 +59,8 @@ const centersBuilt = collectionFigure<CenterDoc>({
   collection: 'centers',
   where: (scope) => scoped(scope, { status: _().in(['built', 'accepted']) }),
   order: ['order', 'asc'],
+  part: 'centers',
+  pick: (k) => k.s === 'built' || k.s === 'accepted',
   compare: true,
   record: centerRecord
 })
@@ -72,6 +76,8 @@ const centersAccepted = collectionFigure<CenterDoc>({
   collection: 'centers',
   where: (scope) => scoped(scope, { status: 'accepted' }),
   order: ['order', 'asc'],
+  part: 'centers',
+  pick: (k) => k.s === 'accepted',
   record: centerRecord
 })
 
@@ -97,12 +103,13 @@ const centerFunding = collectionFigure<FundDoc>({
   collection: 'centerFunds',
   where: (scope) => scoped(scope),
   order: ['date', 'desc'],
-  sumField: 'amountFen',
+  part: 'centerFunds',
+  field: 'v',
   divide: 100,
   digits: 2,
   compare: true,
-  breakdown: { field: 'type', labels: FUND_TYPE_LABELS },
-  note: async (_scope, _period, value) => (value >= 10_000 ? `约 ${round(value / 10_000, 1)} 万元` : undefined),
+  breakdown: { dim: 't', labels: FUND_TYPE_LABELS },
+  note: (_data, _scope, value) => (value >= 10_000 ? `约 ${round(value / 10_000, 1)} 万元` : undefined),
   record: (f, n) => ({
     id: f._id,
     title: `${f.centerName} · ${FUND_TYPE_LABELS[f.type] ?? f.type}`,
@@ -133,7 +140,7 @@ const roomBookingsUsed = collectionFigure<BookingDoc>({
   collection: 'bookings',
   where: (scope, period) => scoped(scope, { status: 'checked_in', start: within(period) }),
   order: ['start', 'desc'],
-  trendField: 'start',
+  part: 'bookings',
   record: (b, n) => ({
     id: b._id,
     title: `${b.centerName} ${b.roomName}`,
@@ -177,6 +184,7 @@ const ticketsReceived = collectionFigure<TicketDoc>({
   collection: 'tickets',
   where: (scope, period) => scoped(scope, { createdAt: within(period) }),
   order: ['createdAt', 'desc'],
+  part: 'tickets',
   record: (t, n) => ticketRecord(t, n, t.createdAt)
 })
 
@@ -210,12 +218,22 @@ const satisfaction: Figure = {
   definition:
     '统计期内办结的事项（三方联动报事与微心愿）中，居民确认时所作评价（1–5 星）的平均分，保留两位小数；未评价的（如 7 天未评价自动办结）不计；没有评价时为 0。',
   recordLabel: '已评价的办结事项',
-  async compute(scope, period) {
-    const { avg, n } = await average('deeds', ratedWhere(scope, period), 'rating')
-    return { value: avg === null ? 0 : round(avg, 2), note: n > 0 ? `共${n}次评价` : '统计期内暂无评价' }
+  parts: ['deeds'],
+  compute(data) {
+    // The deeds part groups on the rating (r) too: Σ r·n ÷ Σ n over the rated groups is the average rating.
+    const rated = (k: Record<string, unknown>) => typeof k.r === 'number' && k.r >= 1
+    let sum = 0
+    let n = 0
+    for (const row of rowsOf(data, 'deeds')) {
+      const k = row._id ?? {}
+      if (!rated(k)) continue
+      sum += (k.r as number) * row.n
+      n += row.n
+    }
+    return { value: n === 0 ? 0 : round(sum / n, 2), note: n > 0 ? `共${n}次评价` : '统计期内暂无评价' }
   },
   records(scope, period, page, pageSize) {
-    return pageRecords<DeedDoc>('deeds', ratedWhere(scope, period), ['doneAt', 'desc'], page, pageSize, (d, n) => ({ ...deedRecord(d, n), amount: d.rating ?? undefined }))
+    return pageRecords<DeedDoc>('deeds', ratedWhere(scope, period), ['doneAt', 'desc'], page, pageSize, (d, n) => ({ ...deedRecord(d, n), amount: d.rating ?? undefined }), scope.names)
   }
 }
 

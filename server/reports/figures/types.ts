@@ -1,7 +1,8 @@
 import type { FigureKey, FigureKind, FigureRecord, FigureValue, SectionKey } from '../../../contracts/reports'
 import type { Page } from '../../../contracts/common'
 import type { Period } from '../period'
-import type { CommunityRef, Scope } from '../scope'
+import type { Scope } from '../scope'
+import type { Data, PartKey } from './data'
 
 /** What every figure says about itself (shown on the dashboard, the figure page and in the workbook). */
 export interface FigureMeta {
@@ -21,15 +22,17 @@ export interface FigureMeta {
 export type FigureResult = Pick<FigureValue, 'value' | 'target' | 'note' | 'breakdown'>
 
 /**
- * One figure of the report. Every number is counted or aggregated in the database (`count()` /
- * `aggregate()`), never by fetching records and counting them here, so it is right at any scale.
+ * One figure of the report. Every number is counted or aggregated in the database (the grouped
+ * parts of ./data.ts), never by fetching records and counting them here, so it is right at any scale.
  */
 export interface Figure extends FigureMeta {
-  compute(scope: Scope, period: Period): Promise<FigureResult>
+  /** The parts (./data.ts) its value, trend and communities are summed from. */
+  parts: PartKey[]
+  compute(data: Data, scope: Scope, period: Period): FigureResult
   /** The records behind the figure, newest first, paged. */
   records(scope: Scope, period: Period, page: number, pageSize: number): Promise<Page<FigureRecord>>
   /** Month by month over the period (flow figures drawn as a trend). */
-  monthly?(scope: Scope, period: Period): Promise<Map<string, number>>
-  /** Per community for the district (figures drawn side by side). */
-  byCommunity?(period: Period, communities: CommunityRef[]): Promise<Map<string, number>>
+  monthly?(data: Data): Map<string, number>
+  /** Per community (figures drawn side by side): from the district's data. */
+  byCommunity?(data: Data): Map<string, number>
 }
