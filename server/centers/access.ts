@@ -1,6 +1,7 @@
 /** Loading a room or booking with its centre, and the scope checks on them. */
 import { OPEN_CENTER_STATUSES } from '../../contracts/centers'
-import { AppError } from '../core/errors'
+import { db } from '../core/db'
+import { AppError, notFound } from '../core/errors'
 import { canManageCommunity, requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { getById } from '../core/records'
@@ -10,10 +11,20 @@ export const getCenter = (centerId: string) => getById<CenterDoc>(COLL.centers, 
 export const getRoom = (roomId: string) => getById<RoomDoc>(COLL.rooms, roomId, '活动室')
 export const getBooking = (bookingId: string) => getById<BookingDoc>(COLL.bookings, bookingId, '预约')
 
+/** A room and its centre, joined in the database (one round trip). */
 export async function getRoomWithCenter(roomId: string): Promise<{ room: RoomDoc; center: CenterDoc }> {
-  const room = await getRoom(roomId)
-  const center = await getCenter(room.centerId)
-  return { room, center }
+  const res = await db()
+    .collection(COLL.rooms)
+    .aggregate()
+    .match({ _id: roomId })
+    .lookup({ from: COLL.centers, localField: 'centerId', foreignField: '_id', as: 'center' })
+    .limit(1)
+    .end()
+  const row = (res.list as (RoomDoc & { center: CenterDoc[] })[])[0]
+  if (!row) throw notFound('活动室')
+  const { center: [center], ...room } = row
+  if (!center) throw notFound('邻里中心')
+  return { room: room as RoomDoc, center }
 }
 
 export const isOpenCenter = (center: CenterDoc) => OPEN_CENTER_STATUSES.includes(center.status)

@@ -3,8 +3,9 @@
  * whether the caller can book it now (notice and ahead windows, weekly quota, suspension).
  * Who holds a slot is never shown; the caller's own bookings are marked `mine`.
  *
- * Cost: a handful of indexed reads (room, centre, due bookings for the lazy sweep, slot documents
- * by room and day, blackouts, quota counters, suspension); the grid itself is arithmetic.
+ * Cost: three reads at once (context.ts: room with centre, rules, suspension and blackouts; the
+ * caller's no-shows, quota use and the room's due bookings; and the days' slot documents); the
+ * grid is arithmetic. When the lazy sweep releases something, its changes are folded in.
  */
 import type { Availability, SlotView } from '../../contracts/centers'
 import type { z } from '../../contracts/zod'
@@ -14,17 +15,17 @@ import { db } from '../core/db'
 import { invalid } from '../core/errors'
 import type { Caller } from '../core/identity'
 import { parseLocal } from '../core/time'
-import { getRoomWithCenter, isOpenCenter, managesCenter } from './access'
+import { isOpenCenter, managesCenter } from './access'
+import { readRoomContext } from './context'
 import { addDays, dayOf, iso, MINUTE, startOfDay, weekKeyOf } from './calendar'
 import { dayGrid, hhmmOfMinute } from './grid'
-import { sweep } from './lifecycle'
-import { COLL, quotaIdOf, toRoomView, type BlackoutDoc, type QuotaDoc, type SlotDoc } from './model'
-import { suspensionOf } from './store'
+import { sweepReleasing } from './lifecycle'
+import { COLL, toRoomView, type BlackoutDoc, type SlotDoc } from './model'
+import { settleSuspension } from './store'
 
 type AvailabilityInput = z.infer<typeof availabilityInput>
 
 export async function availability(input: AvailabilityInput, caller: Caller): Promise<Availability> {
-  const { room, center } = await getRoomWithCenter(input.roomId)
   const now = clock.now()
   const today = dayOf(now)
   let first = today
@@ -36,30 +37,33 @@ export async function availability(input: AvailabilityInput, caller: Caller): Pr
   const days = Array.from({ length: input.days }, (_, i) => addDays(first, i))
   const rangeStart = startOfDay(days[0])
   const rangeEnd = startOfDay(addDays(days[days.length - 1], 1))
-  const _ = db().command
-
-  await sweep({ roomId: room._id })
-
   const weeks = [...new Set(days.map(weekKeyOf))]
-  const [slotDocs, blackouts, quotas, suspendedUntil] = await Promise.all([
-    readSlots(room._id, days),
-    // Rooms never closed (or closed only before this range) skip the query.
-    room.blackoutUntil && room.blackoutUntil.getTime() > rangeStart
-      ? db()
-          .collection(COLL.blackouts)
-          .where({ roomId: room._id, lifted: false, start: _.lt(new Date(rangeEnd)), end: _.gt(new Date(rangeStart)) })
-          .limit(100)
-          .get()
-          .then((r) => r.data as BlackoutDoc[])
-      : Promise.resolve([] as BlackoutDoc[]),
-    db()
-      .collection(COLL.quotas)
-      .where({ _id: _.in(weeks.map((w) => quotaIdOf(room._id, caller.openid, w))) })
-      .limit(100)
-      .get()
-      .then((r) => r.data as QuotaDoc[]),
-    suspensionOf(caller.openid)
+
+  // Room, centre, rules, the caller's standing and quota use, blackouts and the room's due
+  // bookings (context.ts), and the days' slot documents: three reads at once.
+  let [ctx, slotDocs] = await Promise.all([
+    readRoomContext(input.roomId, { openid: caller.openid, weeks, blackoutsIn: { from: rangeStart, to: rangeEnd }, due: true }),
+    readSlots(input.roomId, days)
   ])
+  const { room, center } = ctx
+  // The lazy sweep: only when something is due.
+  if (ctx.due.length) {
+    // What the sweep changed is folded into what was read: the slots it freed, the quota units
+    // expiries gave back, the caller's new no-shows.
+    const { ended } = await sweepReleasing({ roomId: room._id }, 1, { due: ctx.due, settings: ctx.settings })
+    if (ended.length) {
+      const endedIds = new Set(ended.map((b) => b._id))
+      const expiredIds = new Set(ended.filter((b) => b.status === 'expired').map((b) => b._id))
+      slotDocs = slotDocs.filter((s) => !s.bookingId || !endedIds.has(s.bookingId))
+      const mineNoShows = ended.filter((b) => b.status === 'no_show' && b.openid === caller.openid).map((b) => ({ start: b.start, updatedAt: b.updatedAt }))
+      ctx = { ...ctx, quotaBookings: ctx.quotaBookings.filter((b) => !expiredIds.has(b._id)), noShows: [...mineNoShows, ...ctx.noShows] }
+    }
+  }
+  const { until: suspendedUntil } = await settleSuspension(caller.openid, ctx.suspension, ctx.settings, ctx.noShows)
+  // The weekly quota's use: the caller's bookings of the room that hold a unit (what the counter counts).
+  const quotas = weeks.map((weekKey) => ({ weekKey, count: ctx.quotaBookings.filter((b) => b.weekKey === weekKey).length }))
+  // Blackouts only matter for rooms closed at some time in this range (blackoutUntil).
+  const blackouts: BlackoutDoc[] = room.blackoutUntil && new Date(room.blackoutUntil).getTime() > rangeStart ? ctx.blackouts : []
   const byId = new Map(slotDocs.map((s) => [s._id, s]))
   const quotaUsed: Record<string, number> = {}
   for (const w of weeks) quotaUsed[w] = 0
@@ -123,3 +127,4 @@ async function readSlots(roomId: string, days: string[]): Promise<SlotDoc[]> {
     if (res.data.length < 1000) return out
   }
 }
+

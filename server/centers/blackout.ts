@@ -1,10 +1,11 @@
 /**
  * Blackouts: staff of the centre's community close a room for a period (repairs, a community
  * meeting, a holiday). The blackout record is written first (so new bookings see it at once),
- * then it claims every grid slot it covers as a `blocked` slot document. A slot held by a booking
- * is taken over in one transaction that cancels the booking (freeing its other slots and quota)
- * and blocks the slot, so a booking racing the blackout either loses the slot or is displaced;
- * displaced residents are told, with the reason. Lifting a blackout frees the slots it blocked
+ * then it claims every grid slot it covers as a `blocked` slot document (one add each). Slots
+ * held by bookings are taken over together: one guarded update cancels the holders still active
+ * (`takeOver`), their other slots and quota are given back and the slots are blocked, so a booking
+ * racing the blackout either loses the slot or is displaced (a booking caught between claiming
+ * its slot and being written is waited for); displaced residents are told, with the reason. Lifting a blackout frees the slots it blocked
  * (bookings it cancelled stay cancelled; their owners may book again).
  */
 import type { BlackoutView } from '../../contracts/centers'
@@ -17,18 +18,21 @@ import { db, isDuplicateKey } from '../core/db'
 import { AppError, invalid } from '../core/errors'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { getById, txGet } from '../core/records'
+import { getById } from '../core/records'
 import { parseLocal } from '../core/time'
 import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
 import { addDays, DAY_MS, dayOf, iso, slotKeyOf } from './calendar'
 import { slotsOverlapping } from './grid'
-import { endBookingTx } from './lifecycle'
-import { callerName, COLL, newId, slotIdOf, type BlackoutDoc, type BookingDoc, type SlotDoc } from './model'
+import { releaseHeld } from './lifecycle'
+import { callerName, COLL, isActive, newId, slotIdOf, type BlackoutDoc, type BookingDoc, type SlotDoc } from './model'
 import { notifyCancelled } from './notify'
-import { inTransaction } from './store'
 
 /** The longest blackout one call may set; longer closures are several blackouts (or a status change). */
 export const MAX_BLACKOUT_DAYS = 92
+
+/** How long a blackout waits, at most, for bookings caught between claiming a slot and being written. */
+const IN_FLIGHT_WAIT_MS = 1200
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 export async function blackout(input: z.infer<typeof blackoutInput>, caller: Caller): Promise<BlackoutView> {
   const { room, center } = await getRoomWithCenter(input.roomId)
@@ -48,6 +52,22 @@ export async function blackout(input: z.infer<typeof blackoutInput>, caller: Cal
   if (end - start > MAX_BLACKOUT_DAYS * DAY_MS) throw invalid(`一次最多设置${MAX_BLACKOUT_DAYS}天`, ['end'])
 
   const blackoutId = newId('bo')
+  const wanted: SlotDoc[] = []
+  for (let day = dayOf(start); day <= dayOf(end - 1); day = addDays(day, 1)) {
+    for (const slot of slotsOverlapping(center.openingHours, room.slotMinutes, day, start, end)) {
+      wanted.push({
+        _id: slotIdOf(room._id, slotKeyOf(slot.start)),
+        roomId: room._id,
+        centerId: center._id,
+        day,
+        start: new Date(slot.start),
+        end: new Date(slot.end),
+        state: 'blocked',
+        blackoutId,
+        reason: input.reason
+      })
+    }
+  }
   const doc: BlackoutDoc = {
     _id: blackoutId,
     roomId: room._id,
@@ -57,72 +77,130 @@ export async function blackout(input: z.infer<typeof blackoutInput>, caller: Cal
     start: new Date(startAt.valueOf()),
     end: new Date(end),
     reason: input.reason,
-    slotIds: [],
+    // What it will claim; corrected below when some slot stays with another blackout or an event.
+    slotIds: wanted.map((s) => s._id),
     cancelledBookingIds: [],
     lifted: false,
     createdBy: caller.openid,
     createdByName: callerName(caller),
     createdAt: clock.date()
   }
-  await db().collection(COLL.blackouts).add({ data: doc })
-  await db()
-    .collection(COLL.rooms)
-    .doc(room._id)
-    .update({ data: { blackoutUntil: db().command.max(new Date(end)) } })
+  // The record first, so new bookings see it at once (and the room's `blackoutUntil` with it).
+  await Promise.all([
+    db().collection(COLL.blackouts).add({ data: doc }),
+    db()
+      .collection(COLL.rooms)
+      .doc(room._id)
+      .update({ data: { blackoutUntil: db().command.max(new Date(end)) } })
+  ])
 
   const reason = `暂停开放：${input.reason}`
-  const claimed: string[] = []
+  // Every free slot is claimed by adding its document (one add each: the SDK adds one document per call).
+  const results = await Promise.allSettled(wanted.map((slot) => db().collection(COLL.slots).add({ data: slot })))
+  const rejected = results.find((r) => r.status === 'rejected' && !isDuplicateKey(r.reason))
+  if (rejected && rejected.status === 'rejected') throw rejected.reason
+  let taken = wanted.filter((_s, i) => results[i].status === 'rejected')
   const displaced: BookingDoc[] = []
-  for (let day = dayOf(start); day <= dayOf(end - 1); day = addDays(day, 1)) {
-    for (const slot of slotsOverlapping(center.openingHours, room.slotMinutes, day, start, end)) {
-      const slotId = slotIdOf(room._id, slotKeyOf(slot.start))
-      const blocked: SlotDoc = {
-        _id: slotId,
-        roomId: room._id,
-        centerId: center._id,
-        day,
-        start: new Date(slot.start),
-        end: new Date(slot.end),
-        state: 'blocked',
-        blackoutId,
-        reason: input.reason
-      }
-      try {
-        await db().collection(COLL.slots).add({ data: blocked })
-        claimed.push(slotId)
-        continue
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error
-      }
-      // Taken: by a booking (displace it) or by another blackout (leave it to that one).
-      const outcome = await inTransaction(async (tx) => {
-        const current = await txGet<SlotDoc>(tx, COLL.slots, slotId)
-        // Another blackout, or a centre event (its staff move or cancel it): left alone.
-        if (current?.state === 'blocked' || current?.state === 'event') return { claimed: false as const }
-        let ended: BookingDoc | null = null
-        if (current?.bookingId) {
-          ended = await endBookingTx(tx, current.bookingId, {
-            status: 'cancelled',
-            action: 'displaced',
-            actor: caller.openid,
-            actorName: callerName(caller),
-            reason,
-            closedBy: 'blackout',
-            keepSlots: [slotId]
-          })
-        }
-        const { _id, ...rest } = blocked
-        await tx.collection(COLL.slots).doc(_id).set({ data: rest })
-        return { claimed: true as const, ended }
-      }, '操作冲突，请稍后重试')
-      if (outcome.claimed) claimed.push(slotId)
-      if (outcome.claimed && outcome.ended) displaced.push(outcome.ended)
-    }
+  const deadline = Date.now() + IN_FLIGHT_WAIT_MS
+  const rangeIds = new Set(wanted.map((s) => s._id))
+  for (let round = 0; taken.length && round < 40; round++) {
+    const giveUp = Date.now() >= deadline
+    const { retry, ended } = await takeOver(taken, rangeIds, blackoutId, input.reason, reason, caller, giveUp)
+    displaced.push(...ended)
+    if (retry.length === 0 || giveUp) break
+    // Slots freed meanwhile are claimed again; claims still waiting for their booking get a moment.
+    await sleep(40)
+    const again = await Promise.allSettled(retry.map((slot) => db().collection(COLL.slots).add({ data: slot })))
+    taken = retry.filter((_s, i) => again[i].status === 'rejected')
   }
+  let slotIds = doc.slotIds
   const cancelledBookingIds = displaced.map((b) => b._id)
-  await db().collection(COLL.blackouts).doc(blackoutId).update({ data: { slotIds: claimed, cancelledBookingIds } })
+  if (results.some((r) => r.status === 'rejected')) {
+    const _ = db().command
+    const mine = await db().collection(COLL.slots).where({ _id: _.in(slotIds), blackoutId }).field({ _id: true }).limit(slotIds.length).get()
+    const held = new Set((mine.data as { _id: string }[]).map((d) => d._id))
+    slotIds = slotIds.filter((id) => held.has(id))
+    await db().collection(COLL.blackouts).doc(blackoutId).update({ data: { slotIds, cancelledBookingIds } })
+  }
   for (const b of displaced) await notifyCancelled(b, reason)
-  return toView({ ...doc, slotIds: claimed, cancelledBookingIds })
+  return toView({ ...doc, slotIds, cancelledBookingIds })
+}
+
+/**
+ * The slots a blackout found taken: left with another blackout or a centre event; taken over from
+ * bookings — each holder still active is displaced (cancelled, one guarded update for all: a
+ * holder's own cancel or check-in racing it wins or loses as a whole), its other slots freed and
+ * its quota given back — and from holders that ended or whose claim was abandoned. A claim whose
+ * booking is still being written is waited for (`retry`), unless `giveUp`: then it is taken over.
+ */
+async function takeOver(
+  taken: SlotDoc[],
+  rangeIds: Set<string>,
+  blackoutId: string,
+  text: string,
+  reason: string,
+  caller: Caller,
+  giveUp: boolean
+): Promise<{ retry: SlotDoc[]; ended: BookingDoc[] }> {
+  const _ = db().command
+  const byId = new Map(taken.map((s) => [s._id, s]))
+  const current = (await db().collection(COLL.slots).where({ _id: _.in([...byId.keys()]) }).limit(taken.length).get()).data as SlotDoc[]
+  const present = new Set(current.map((s) => s._id))
+  // Gone meanwhile (released): claim again.
+  const retry = taken.filter((s) => !present.has(s._id))
+  const held = current.filter((s) => (s.state === 'booked' || s.state === 'pending') && s.bookingId)
+  if (held.length === 0) return { retry, ended: [] }
+  const bookingIds = [...new Set(held.map((s) => s.bookingId!))]
+  const owners = new Map(
+    ((await db().collection(COLL.bookings).where({ _id: _.in(bookingIds) }).limit(bookingIds.length).get()).data as BookingDoc[]).map((b) => [b._id, b])
+  )
+  const now = clock.now()
+  const waiting = held.filter((s) => !owners.has(s.bookingId!) && !giveUp && s.at && now - new Date(s.at).getTime() < 60_000)
+  const active = [...owners.values()].filter((b) => isActive(b.status))
+  const ended = await displace(active, caller, reason)
+  const endedIds = new Set(ended.map((b) => b._id))
+  // Slots to take over: held by what this displaced, by bookings that ended, or by abandoned claims.
+  const over = held.filter((s) => {
+    const owner = owners.get(s.bookingId!)
+    if (owner) return endedIds.has(owner._id) || !isActive(owner.status)
+    return !waiting.includes(s)
+  })
+  await Promise.all([
+    over.length
+      ? db()
+          .collection(COLL.slots)
+          .where({ _id: _.in(over.map((s) => s._id)), bookingId: _.in([...new Set(over.map((s) => s.bookingId!))]) })
+          .update({ data: { state: 'blocked', blackoutId, reason: text, bookingId: _.remove(), openid: _.remove(), at: _.remove() } })
+      : undefined,
+    // The displaced bookings' other slots are free again, and their quota comes back.
+    releaseHeld(
+      ended.map((b) => ({ ...b, slotIds: b.slotIds.filter((id) => !rangeIds.has(id)) })),
+      ended
+    )
+  ])
+  // Still held by an active booking someone else just confirmed, or waiting for its booking: look again.
+  const again = held.filter((s) => !over.includes(s)).map((s) => byId.get(s._id)!)
+  return { retry: [...retry, ...again], ended }
+}
+
+/** Cancels the active bookings a blackout displaces (one guarded update); returns those it ended. */
+async function displace(bookings: BookingDoc[], caller: Caller, reason: string): Promise<BookingDoc[]> {
+  if (bookings.length === 0) return []
+  const _ = db().command
+  const at = clock.date()
+  const mark = newId('bx')
+  const entry = { at, action: 'displaced' as const, actor: caller.openid, actorName: callerName(caller), note: reason }
+  const ids = bookings.map((b) => b._id)
+  const res = await db()
+    .collection(COLL.bookings)
+    .where({ _id: _.in(ids), status: _.in(['pending', 'confirmed']) })
+    .update({ data: { status: 'cancelled', reason, closedBy: 'blackout', sweptBy: mark, updatedAt: at, history: _.push([entry]) } })
+  const stamp = (b: BookingDoc): BookingDoc => ({ ...b, status: 'cancelled', reason, closedBy: 'blackout', updatedAt: at })
+  if (res.stats.updated === bookings.length) return bookings.map(stamp)
+  if (res.stats.updated === 0) return []
+  const mine = await db().collection(COLL.bookings).where({ _id: _.in(ids), sweptBy: mark }).field({ _id: true }).limit(ids.length).get()
+  const won = new Set((mine.data as { _id: string }[]).map((d) => d._id))
+  return bookings.filter((b) => won.has(b._id)).map(stamp)
 }
 
 export async function liftBlackout(input: z.infer<typeof liftBlackoutInput>, caller: Caller): Promise<BlackoutView> {

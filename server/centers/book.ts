@@ -4,29 +4,34 @@
  * Rules, in the order a resident would want to hear them: the room and centre are open; the
  * resident is not suspended; the start is on the room's slot grid and the slots fit in the day;
  * the notice and ahead windows hold; the number of slots and attendees fit the room; the purpose
- * passes the content check. Then one transaction claims every slot document (`${roomId}:${slot}`)
- * and the resident's weekly quota counter for the room, and writes the booking — all or nothing.
- * Two calls for the same slot: the transaction that runs second finds the slot document and fails
- * with CONFLICT; two calls by one resident over the quota: the second reads the incremented
- * counter (or conflicts and retries) and fails with RATE_LIMITED.
+ * passes the content check. Everything decided on is read in one round trip (context.ts).
+ *
+ * Then, without a transaction: each slot is claimed by adding its document with the deterministic
+ * `_id` `${roomId}:${slot}` — the database's unique `_id` lets exactly one of any number of
+ * concurrent claims win, so a second claim of a slot fails with CONFLICT; a booking that lost one
+ * of its slots removes the ones it claimed (all or nothing). Then the resident's weekly quota
+ * counter for the room is taken with one guarded update (`count < weeklyQuota` in the filter is
+ * the decision; a refusal gives the slots back: RATE_LIMITED), and the booking is written.
+ * A claim whose booking was never written (the instance died in between) holds its slot only for
+ * `STALE_CLAIM_MS`: the next claim of the slot finds it and takes the slot over.
  */
-import type { BookingView } from '../../contracts/centers'
+import type { BookingView, CenterSettings } from '../../contracts/centers'
 import type { z } from '../../contracts/zod'
 import type { bookInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { recordConsent } from '../core/consents'
-import { db } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { AppError, invalid } from '../core/errors'
 import type { Caller } from '../core/identity'
 import { parseLocal } from '../core/time'
 import { platform } from '../platform'
-import { getRoomWithCenter, isOpenCenter } from './access'
-import { addDays, dayOf, hhmmOf, MINUTE, monthKeyOf, slotKeyOf, weekKeyOf } from './calendar'
+import { isOpenCenter } from './access'
+import { addDays, DAY_MS, dayOf, hhmmOf, MINUTE, monthKeyOf, slotKeyOf, weekKeyOf } from './calendar'
+import { readRoomContext } from './context'
 import { consecutiveSlots } from './grid'
-import { sweep } from './lifecycle'
-import { callerName, COLL, newId, quotaIdOf, slotIdOf, toBookingView, type BookingDoc, type QuotaDoc, type SlotDoc } from './model'
-import { inTransaction, loadSettings, suspensionOf } from './store'
-import { txGet } from '../core/records'
+import { releaseHeld, sweep } from './lifecycle'
+import { callerName, COLL, isActive, newId, quotaIdOf, slotIdOf, toBookingView, type BookingDoc, type RoomDoc, type SlotDoc } from './model'
+import { settleSuspension } from './store'
 
 type BookInput = z.infer<typeof bookInput>
 
@@ -36,19 +41,27 @@ function noticeText(minutes: number): string {
   return `${minutes}分钟`
 }
 
+/** How long a slot claim may wait for its booking before another claim may take the slot over. */
+const STALE_CLAIM_MS = 60_000
+
 export async function book(input: BookInput, caller: Caller): Promise<BookingView> {
-  // The room, and at the same time the resident's standing: the suspension is judged from the
-  // record of no-shows on every booking (store.ts suspensionOf), not only when a sweep released one.
-  const settingsRead = loadSettings()
-  const [{ room, center }, suspendedUntil, settings] = await Promise.all([getRoomWithCenter(input.roomId), suspensionOf(caller.openid, settingsRead), settingsRead])
+  const startAt = parseLocal(input.start)
+  const start = startAt.isValid() ? startAt.valueOf() : NaN
+  // The room, its centre, the rules, the resident's standing (the suspension is judged from the
+  // record of no-shows on every booking, store.ts) and the room's due bookings: one read.
+  const ctx = await readRoomContext(input.roomId, {
+    openid: caller.openid,
+    blackoutsIn: Number.isFinite(start) ? { from: start, to: start + DAY_MS } : undefined,
+    weeks: Number.isFinite(start) ? [weekKeyOf(dayOf(start))] : undefined
+  })
+  const { room, center, settings } = ctx
   if (!isOpenCenter(center)) throw new AppError('CONFLICT', '该邻里中心尚未建成开放，暂不能预约')
   if (!room.active) throw new AppError('CONFLICT', '该活动室暂停预约')
 
+  const { until: suspendedUntil } = await settleSuspension(caller.openid, ctx.suspension, settings, ctx.noShows)
   if (suspendedUntil) throw new AppError('FORBIDDEN', `因多次预约后未签到，暂停预约至${dayOf(suspendedUntil.getTime())}`)
 
-  const startAt = parseLocal(input.start)
-  if (!startAt.isValid()) throw invalid('开始时间格式不正确', ['start'])
-  const start = startAt.valueOf()
+  if (!Number.isFinite(start)) throw invalid('开始时间格式不正确', ['start'])
   const grid = consecutiveSlots(center.openingHours, room.slotMinutes, start, input.slots)
   if ('error' in grid) throw invalid(grid.error, ['start'])
   if (input.slots > room.maxSlots) throw invalid(`一次最多预约${room.maxSlots}个连续时段`, ['slots'])
@@ -64,22 +77,12 @@ export async function book(input: BookInput, caller: Caller): Promise<BookingVie
   // A blackout covers it (slot documents are the race-proof lock; this also covers slots a
   // blackout did not claim because the opening hours changed after it was set).
   const end = grid.slots[grid.slots.length - 1].end
-  const _ = db().command
-  const blocked =
-    room.blackoutUntil && room.blackoutUntil.getTime() > start
-      ? await db()
-          .collection(COLL.blackouts)
-          .where({ roomId: room._id, lifted: false, start: _.lt(new Date(end)), end: _.gt(new Date(start)) })
-          .limit(1)
-          .get()
-      : { data: [] }
-  if (blocked.data.length) throw new AppError('CONFLICT', `该时段暂停开放：${(blocked.data[0] as { reason: string }).reason}`)
+  const blocked = ctx.blackouts.find((b) => new Date(b.start).getTime() < end && new Date(b.end).getTime() > start)
+  if (blocked) throw new AppError('CONFLICT', `该时段暂停开放：${blocked.reason}`)
 
   const check = await platform().contentCheck.text(input.purpose, caller.openid)
   if (!check.ok) throw invalid(check.reason ?? '用途含有违规内容，请修改', ['purpose'])
 
-  // Free what time has released before deciding (a no-show's slots can be taken again).
-  await sweep({ roomId: room._id })
 
   const weekKey = weekKeyOf(day)
   const quotaId = quotaIdOf(room._id, caller.openid, weekKey)
@@ -117,34 +120,138 @@ export async function book(input: BookInput, caller: Caller): Promise<BookingVie
     createdAt,
     updatedAt: createdAt
   }
+  const slots: SlotDoc[] = grid.slots.map((g, i) => ({
+    _id: slotIds[i],
+    roomId: room._id,
+    centerId: center._id,
+    day,
+    start: new Date(g.start),
+    end: new Date(g.end),
+    state: room.needsApproval ? 'pending' : 'booked',
+    bookingId,
+    openid: caller.openid,
+    at: createdAt
+  }))
 
-  await inTransaction(async (tx) => {
-    const quota = await txGet<QuotaDoc>(tx, COLL.quotas, quotaId)
-    const used = quota?.count ?? 0
-    if (used >= room.weeklyQuota) throw new AppError('RATE_LIMITED', `每人每周最多预约该活动室${room.weeklyQuota}次，本周已约满`)
-    for (const slotId of slotIds) {
-      const taken = await txGet<SlotDoc>(tx, COLL.slots, slotId)
-      if (taken) throw new AppError('CONFLICT', taken.state === 'blocked' ? `该时段暂停开放：${taken.reason ?? ''}` : taken.state === 'event' ? `该时段已安排社区活动「${taken.title ?? ''}」，请选择其他时段` : '该时段已被预约，请选择其他时段')
-    }
-    for (const [i, slotId] of slotIds.entries()) {
-      const slot: SlotDoc = {
-        _id: slotId,
-        roomId: room._id,
-        centerId: center._id,
-        day,
-        start: new Date(grid.slots[i].start),
-        end: new Date(grid.slots[i].end),
-        state: room.needsApproval ? 'pending' : 'booked',
-        bookingId,
-        openid: caller.openid
-      }
-      await tx.collection(COLL.slots).add({ data: slot })
-    }
-    if (quota) await tx.collection(COLL.quotas).doc(quotaId).update({ data: { count: used + 1 } })
-    else await tx.collection(COLL.quotas).add({ data: { _id: quotaId, roomId: room._id, openid: caller.openid, weekKey, count: 1 } })
-    await tx.collection(COLL.bookings).add({ data: booking })
-    if (mobile) await recordConsent(caller.openid, 'contact', 'centers.book', tx)
+  await claimSlots(slots, bookingId, settings)
+  // A unit may still be held by a pending booking whose start passed unreviewed: the sweep returns it.
+  // The caller's bookings of the room this week (read with the context) say whether the week's
+  // counter exists: then it is raised first, else created first (one round trip either way).
+  const counterExists = ctx.quotaBookings.length > 0
+  const quotaTaken =
+    (await takeQuota(quotaId, room, caller.openid, weekKey, counterExists)) ||
+    ((await sweep({ roomId: room._id, openid: caller.openid })).expired > 0 && (await takeQuota(quotaId, room, caller.openid, weekKey, true)))
+  if (!quotaTaken) {
+    await releaseSlots(slotIds, bookingId)
+    throw new AppError('RATE_LIMITED', `每人每周最多预约该活动室${room.weeklyQuota}次，本周已约满`)
+  }
+  const giveBack = () => Promise.all([releaseSlots(slotIds, bookingId), releaseHeld([], [booking])])
+  // The consent first: a number on a booking always has its consent on record (a consent
+  // recorded for a booking that then failed is still the booker's own act).
+  if (mobile) await recordConsent(caller.openid, 'contact', 'centers.book').catch(async (error) => {
+    await giveBack()
+    throw error
   })
+  try {
+    await db().collection(COLL.bookings).add({ data: booking })
+  } catch (error) {
+    // A write that failed on the way back may have been stored: only a booking that is not gives back.
+    const stored = await db().collection(COLL.bookings).where({ _id: bookingId }).limit(1).get().then((r) => r.data.length > 0, () => true)
+    if (!stored) await giveBack()
+    throw error
+  }
 
   return toBookingView(booking, caller, { checkInMinutes: settings.checkInMinutes })
+}
+
+const releaseSlots = (slotIds: string[], bookingId: string) =>
+  slotIds.length
+    ? db()
+        .collection(COLL.slots)
+        .where({ _id: db().command.in(slotIds), bookingId })
+        .remove()
+    : Promise.resolve()
+
+/**
+ * Claims every slot (one add each, at once); all or nothing: a lost slot gives back the others and
+ * fails with CONFLICT, naming what holds it. A slot still held by a booking that ended (its
+ * release was cut short) or by a claim whose booking never came is taken over, once.
+ */
+async function claimSlots(slots: SlotDoc[], bookingId: string, settings: CenterSettings, retry = true): Promise<void> {
+  const results = await Promise.allSettled(slots.map((slot) => db().collection(COLL.slots).add({ data: slot })))
+  const lost = slots.filter((_s, i) => results[i].status === 'rejected')
+  if (lost.length === 0) return
+  for (const r of results) if (r.status === 'rejected' && !isDuplicateKey(r.reason)) {
+    await releaseSlots(slots.map((s) => s._id), bookingId)
+    throw r.reason
+  }
+  const won = slots.filter((_s, i) => results[i].status === 'fulfilled').map((s) => s._id)
+  const _ = db().command
+  const [, held] = await Promise.all([
+    releaseSlots(won, bookingId),
+    db()
+      .collection(COLL.slots)
+      .where({ _id: _.in(lost.map((s) => s._id)) })
+      .limit(lost.length)
+      .get()
+      .then((r) => r.data as SlotDoc[])
+  ])
+  // Held by a booking time has released (the sweep frees it: no-shows and expiries are swept
+  // lazily, here, when they stand in the way), by a booking that ended, or by a claim old enough
+  // to be abandoned: taken over once.
+  const holders = held.filter((h) => (h.state === 'booked' || h.state === 'pending') && h.bookingId)
+  const owners = holders.length
+    ? new Map(
+        ((await db().collection(COLL.bookings).where({ _id: _.in(holders.map((h) => h.bookingId!)) }).field({ status: true, start: true }).limit(holders.length).get()).data as BookingDoc[]).map((b) => [b._id, b])
+      )
+    : new Map<string, BookingDoc>()
+  const now = clock.now()
+  const grace = settings.checkInMinutes * MINUTE
+  const due = holders.filter((h) => {
+    const owner = owners.get(h.bookingId!)
+    return owner && ((owner.status === 'pending' && owner.start.getTime() <= now) || (owner.status === 'confirmed' && owner.start.getTime() + grace <= now))
+  })
+  const stale = holders.filter((h) => {
+    const owner = owners.get(h.bookingId!)
+    return owner ? !isActive(owner.status) : !h.at || now - new Date(h.at).getTime() > STALE_CLAIM_MS
+  })
+  if (retry && held.length > 0 && due.length + stale.length === held.length) {
+    await Promise.all([
+      due.length ? sweep({ roomId: slots[0].roomId }, 1) : undefined,
+      ...stale.map((h) => db().collection(COLL.slots).where({ _id: h._id, bookingId: h.bookingId }).remove())
+    ])
+    return claimSlots(slots, bookingId, settings, false)
+  }
+  const taken = held.find((h) => !stale.includes(h)) ?? held[0]
+  if (!taken) throw new AppError('CONFLICT', '该时段刚刚被预约，请选择其他时段')
+  throw new AppError('CONFLICT', taken.state === 'blocked' ? `该时段暂停开放：${taken.reason ?? ''}` : taken.state === 'event' ? `该时段已安排社区活动「${taken.title ?? ''}」，请选择其他时段` : '该时段已被预约，请选择其他时段')
+}
+
+/**
+ * One unit of the resident's weekly quota for the room: the counter is raised with a guarded update
+ * whose filter (`count < weeklyQuota`) is the decision, so parallel calls never pass the limit; the
+ * week's first booking creates it (a duplicate `_id` means it exists after all). Which is tried
+ * first follows `counterExists`, so the usual case costs one round trip.
+ */
+async function takeQuota(quotaId: string, room: RoomDoc, openid: string, weekKey: string, counterExists: boolean): Promise<boolean> {
+  if (room.weeklyQuota < 1) return false
+  const _ = db().command
+  const raise = async () =>
+    (
+      await db()
+        .collection(COLL.quotas)
+        .where({ _id: quotaId, count: _.lt(room.weeklyQuota) })
+        .update({ data: { count: _.inc(1) } })
+    ).stats.updated === 1
+  const create = async () => {
+    try {
+      await db().collection(COLL.quotas).add({ data: { _id: quotaId, roomId: room._id, openid, weekKey, count: 1 } })
+      return true
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      return false
+    }
+  }
+  if (counterExists) return (await raise()) || ((await create()) || (await raise()))
+  return (await create()) || (await raise())
 }

@@ -2,7 +2,7 @@
  * Lists of bookings: the resident's own (`myBookings`) and the staff's (`bookings`: a centre's day,
  * the pending ones waiting for review, any status), both paged and counted in the database.
  */
-import type { BookingView } from '../../contracts/centers'
+import { DEFAULT_SETTINGS, type BookingView } from '../../contracts/centers'
 import type { Page } from '../../contracts/common'
 import type { z } from '../../contracts/zod'
 import type { bookingsInput, myBookingsInput } from '../../contracts/centers'
@@ -13,9 +13,10 @@ import { inCommunities, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
 import { iso, MINUTE } from './calendar'
-import { sweep } from './lifecycle'
+import { countWithRules, readOwnRecord } from './context'
+import { sweep, SWEEP_PAGE } from './lifecycle'
 import { COLL, toBookingView, type BookingDoc } from './model'
-import { loadSettings, suspensionOf } from './store'
+import { settleSuspension } from './store'
 
 /** Booking statuses that hold a slot or were used (the rest ended it: contracts/centers.ts BOOKING_STATUSES). */
 export const UPCOMING_BOOKING_STATUSES = ['pending', 'confirmed', 'checked_in'] as const
@@ -39,31 +40,40 @@ export function upcomingWhere(openid: string, now: Date, checkInMinutes: number)
 }
 
 export async function myBookings(input: z.infer<typeof myBookingsInput>, caller: Caller): Promise<Page<BookingView> & { suspendedUntil?: string }> {
-  const [, settings] = await Promise.all([sweep({ openid: caller.openid }), loadSettings()])
   const _ = db().command
   const now = clock.date()
-  // Past: ended, or closed without taking place (cancelled, rejected, expired, no-show).
-  const query =
+  // The upcoming filter needs the check-in grace; the rules come with the count, so it is built
+  // with the default grace first and again only if the district changed it.
+  const queryOf = (checkInMinutes: number) =>
     input.scope === 'upcoming'
-      ? upcomingWhere(caller.openid, now, settings.checkInMinutes)
+      ? upcomingWhere(caller.openid, now, checkInMinutes)
       : input.scope === 'past'
         ? _.and([{ openid: caller.openid }, _.or([{ end: _.lte(now) }, { status: _.in(['cancelled', 'rejected', 'expired', 'no_show']) }])])
         : { openid: caller.openid }
   const order: 'asc' | 'desc' = input.scope === 'upcoming' ? 'asc' : 'desc'
-  const [{ total }, res, suspendedUntil] = await Promise.all([
-    db().collection(COLL.bookings).where(query).count(),
+  const page = (query: object) =>
     db()
       .collection(COLL.bookings)
       .where(query)
       .orderBy('start', order)
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
-      .get(),
-    suspensionOf(caller.openid, settings)
-  ])
+      .get()
+      .then((r) => r.data as BookingDoc[])
+  // The caller's record (no-shows, bookings due to be swept), the total with the rules and the
+  // stored suspension, and the page: three reads at once.
+  const read = (checkInMinutes: number) => Promise.all([countWithRules(queryOf(checkInMinutes), caller.openid), page(queryOf(checkInMinutes))])
+  let [record, [counted, items]] = await Promise.all([readOwnRecord(caller.openid, true), read(DEFAULT_SETTINGS.checkInMinutes)])
+  const stale = counted.settings.checkInMinutes !== DEFAULT_SETTINGS.checkInMinutes && input.scope === 'upcoming'
+  if (record.due.length || stale) {
+    if (record.due.length) await sweep({ openid: caller.openid }, 1, { due: record.due, settings: counted.settings })
+    ;[record, [counted, items]] = await Promise.all([record.due.length ? readOwnRecord(caller.openid, false) : record, read(counted.settings.checkInMinutes)])
+  }
+  const { settings } = counted
+  const { until: suspendedUntil } = await settleSuspension(caller.openid, counted.suspension, settings, record.noShows)
   return {
-    items: (res.data as BookingDoc[]).map((b) => toBookingView(b, caller, { checkInMinutes: settings.checkInMinutes })),
-    total,
+    items: items.map((b) => toBookingView(b, caller, { checkInMinutes: settings.checkInMinutes })),
+    total: counted.total,
     page: input.page,
     pageSize: input.pageSize,
     suspendedUntil: suspendedUntil ? iso(suspendedUntil) : undefined
@@ -90,17 +100,19 @@ export function filtersWhere(input: Pick<BookingsInput, 'date' | 'status'>): Rec
 }
 
 export async function listBookings(input: BookingsInput, caller: Caller): Promise<Page<BookingView>> {
+  const _ = db().command
   const where: Record<string, unknown> = {}
+  let dueWhere: Record<string, unknown> | null = null
   if (input.roomId) {
     const { center } = await getRoomWithCenter(input.roomId)
     requireCenterStaff(caller, center)
     where.roomId = input.roomId
-    await sweep({ roomId: input.roomId })
+    dueWhere = { roomId: input.roomId }
   } else if (input.centerId) {
     const center = await getCenter(input.centerId)
     requireCenterStaff(caller, center)
     where.centerId = input.centerId
-    await sweep({ centerId: input.centerId })
+    dueWhere = { centerId: input.centerId }
   } else {
     const communities = managedCommunities(caller)
     if (communities && communities.length === 0) throw new AppError('FORBIDDEN', '仅社区工作人员可查看')
@@ -109,20 +121,35 @@ export async function listBookings(input: BookingsInput, caller: Caller): Promis
   Object.assign(where, filtersWhere(input))
   // A day's list reads in time order; the review queue oldest first; everything else newest first.
   const order: 'asc' | 'desc' = input.date || input.status === 'pending' || input.status === 'active' ? 'asc' : 'desc'
-  const [{ total }, res, settings] = await Promise.all([
-    db().collection(COLL.bookings).where(where).count(),
-    db()
-      .collection(COLL.bookings)
-      .where(where)
-      .orderBy('start', order)
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get(),
-    loadSettings()
-  ])
+  const read = () =>
+    Promise.all([
+      countWithRules(where),
+      db()
+        .collection(COLL.bookings)
+        .where(where)
+        .orderBy('start', order)
+        .skip((input.page - 1) * input.pageSize)
+        .limit(input.pageSize)
+        .get()
+        .then((r) => r.data as BookingDoc[])
+    ])
+  // A room's or centre's list is swept first (lazily: only when something is due, then read again).
+  const due = dueWhere
+    ? db()
+        .collection(COLL.bookings)
+        .where({ ...dueWhere, status: _.in(['pending', 'confirmed']), start: _.lte(clock.date()) })
+        .limit(SWEEP_PAGE)
+        .get()
+        .then((r) => r.data as BookingDoc[])
+    : Promise.resolve([] as BookingDoc[])
+  let [dueNow, [counted, items]] = await Promise.all([due, read()])
+  if (dueNow.length) {
+    const swept = await sweep(input.roomId ? { roomId: input.roomId } : { centerId: input.centerId }, 1, { due: dueNow, settings: counted.settings })
+    if (swept.expired + swept.noShows > 0) [counted, items] = await read()
+  }
   return {
-    items: (res.data as BookingDoc[]).map((b) => toBookingView(b, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })),
-    total,
+    items: items.map((b) => toBookingView(b, caller, { checkInMinutes: counted.settings.checkInMinutes, staffView: true })),
+    total: counted.total,
     page: input.page,
     pageSize: input.pageSize
   }

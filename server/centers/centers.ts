@@ -16,9 +16,9 @@ import type { z } from '../../contracts/zod'
 import type { getInput, listInput } from '../../contracts/centers'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
-import { namesById } from '../core/records'
+import { notFound } from '../core/errors'
 import { platform } from '../platform'
-import { getCenter, managesCenter } from './access'
+import { managesCenter } from './access'
 import { iso } from './calendar'
 import { COLL, toRoomView, type CenterDoc, type RoomDoc } from './model'
 
@@ -50,7 +50,7 @@ export async function listCenters(input: z.infer<typeof listInput>, caller: Call
   if (input.keyword) where.name = db().RegExp({ regexp: escapeRegExp(input.keyword), options: 'i' })
   const skip = (input.page - 1) * input.pageSize
   const own = caller.user?.profile.communityId
-  let docs: CenterDoc[]
+  let docs: NamedCenter[]
   let total: number
   const distances = new Map<string, number>()
 
@@ -64,57 +64,42 @@ export async function listCenters(input: z.infer<typeof listInput>, caller: Call
     total = ranked.length
     const pageIds = ranked.slice(skip, skip + input.pageSize)
     for (const r of pageIds) if (r.d !== Number.MAX_SAFE_INTEGER) distances.set(r.id, r.d)
-    const res = pageIds.length ? await db().collection(COLL.centers).where({ _id: _.in(pageIds.map((r) => r.id)) }).limit(100).get() : { data: [] }
-    const byId = new Map((res.data as CenterDoc[]).map((c) => [c._id, c]))
-    docs = pageIds.map((r) => byId.get(r.id)).filter((c): c is CenterDoc => Boolean(c))
-  } else if (own && !input.communityId) {
-    // The caller's community first, then the others in district order: two segments paged as one.
-    const ownWhere = { ...where, communityId: own }
-    const otherWhere = { ...where, communityId: _.neq(own) }
-    const [ownCount, otherCount] = await Promise.all([
-      db().collection(COLL.centers).where(ownWhere).count(),
-      db().collection(COLL.centers).where(otherWhere).count()
-    ])
-    total = ownCount.total + otherCount.total
-    docs = []
-    if (skip < ownCount.total) {
-      const res = await db().collection(COLL.centers).where(ownWhere).orderBy('order', 'asc').skip(skip).limit(input.pageSize).get()
-      docs.push(...(res.data as CenterDoc[]))
-    }
-    const rest = input.pageSize - docs.length
-    if (rest > 0) {
-      const res = await db()
-        .collection(COLL.centers)
-        .where(otherWhere)
-        .orderBy('order', 'asc')
-        .skip(Math.max(0, skip - ownCount.total))
-        .limit(rest)
-        .get()
-      docs.push(...(res.data as CenterDoc[]))
-    }
+    const res = pageIds.length ? await withNames(db().collection(COLL.centers).aggregate().match({ _id: _.in(pageIds.map((r) => r.id)) }).limit(100)) : []
+    const byId = new Map(res.map((c) => [c._id, c]))
+    docs = pageIds.map((r) => byId.get(r.id)).filter((c): c is NamedCenter => Boolean(c))
   } else {
-    const [count, res] = await Promise.all([
-      db().collection(COLL.centers).where(where).count(),
-      db().collection(COLL.centers).where(where).orderBy('order', 'asc').skip(skip).limit(input.pageSize).get()
-    ])
+    // The caller's community first (when it has one and no community is asked for), then the
+    // others in district order: one sorted page and one count.
+    const ownFirst = own && !input.communityId ? own : undefined
+    const $ = _.aggregate
+    let page = db().collection(COLL.centers).aggregate().match(where)
+    page = ownFirst ? page.addFields({ ownFirst: $.eq(['$communityId', ownFirst]) }).sort({ ownFirst: -1, order: 1 }) : page.sort({ order: 1 })
+    const [count, res] = await Promise.all([db().collection(COLL.centers).where(where).count(), withNames(page.skip(skip).limit(input.pageSize))])
     total = count.total
-    docs = res.data as CenterDoc[]
+    docs = res
   }
 
-  const [communities, grids] = await Promise.all([
-    namesById('communities', docs.map((c) => c.communityId)),
-    namesById('grids', docs.map((c) => c.gridId ?? ''))
-  ])
   const items = await Promise.all(
     docs.map(async (c): Promise<CenterSummary> => ({
       ...summaryOf(c, caller),
-      communityName: communities.get(c.communityId),
-      gridName: c.gridId ? grids.get(c.gridId) : undefined,
+      communityName: c.communityNames?.[0]?.name,
+      gridName: c.gridId ? c.gridNames?.[0]?.name : undefined,
       photo: await photoUrl(c.photos?.[0]),
       distance: distances.get(c._id)
     }))
   )
   return { items, total, page: input.page, pageSize: input.pageSize }
+}
+
+type NamedCenter = CenterDoc & { communityNames?: { name: string }[]; gridNames?: { name: string }[] }
+
+/** A page of centres with their community's and compound's names joined (the same round trip). */
+async function withNames(page: any): Promise<NamedCenter[]> {
+  const res = await page
+    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'communityNames' })
+    .lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: 'gridNames' })
+    .end()
+  return (res.list as NamedCenter[]).map(({ ownFirst: _o, ...c }: NamedCenter & { ownFirst?: boolean }) => c)
 }
 
 function summaryOf(c: CenterDoc, caller: Caller): CenterSummary {
@@ -134,16 +119,35 @@ function summaryOf(c: CenterDoc, caller: Caller): CenterSummary {
 }
 
 export async function centerDetail(centerId: string, caller: Caller): Promise<CenterDetail> {
-  const c = await getCenter(centerId)
+  // The centre with its rooms, names and funding by type, joined in one aggregate.
+  const $ = db().command.aggregate
+  const res = await db()
+    .collection(COLL.centers)
+    .aggregate()
+    .match({ _id: centerId })
+    .limit(1)
+    .lookup({ from: COLL.rooms, localField: '_id', foreignField: 'centerId', as: 'roomDocs' })
+    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'communityNames' })
+    .lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: 'gridNames' })
+    .lookup({
+      from: COLL.funds,
+      pipeline: $.pipeline()
+        .match({ centerId })
+        .group({ _id: '$type', fen: $.sum('$amountFen') })
+        .limit(FUND_TYPES.length)
+        .done(),
+      as: 'fundRows'
+    })
+    .end()
+  const row = (res.list as (NamedCenter & { roomDocs: RoomDoc[]; fundRows: { _id: string; fen: number }[] })[])[0]
+  if (!row) throw notFound('邻里中心')
+  const { roomDocs, fundRows, communityNames, gridNames, ...c } = row
   const canManage = managesCenter(caller, c)
-  const roomWhere: Record<string, unknown> = { centerId: c._id }
-  if (!canManage) roomWhere.active = true
-  const [rooms, communities, grids, funding] = await Promise.all([
-    db().collection(COLL.rooms).where(roomWhere).orderBy('order', 'asc').limit(100).get(),
-    namesById('communities', [c.communityId]),
-    namesById('grids', [c.gridId ?? '']),
-    canManage ? fundingOf(c._id) : Promise.resolve(undefined)
-  ])
+  const rooms = roomDocs
+    .filter((r) => canManage || r.active === true)
+    .sort((x, y) => (x.order ?? 0) - (y.order ?? 0))
+    .slice(0, 100)
+  const funding = canManage ? fundingOf(fundRows) : undefined
   // Detail: every photo through the platform's files seam (a temporary URL on WeChat, ≤ 6 photos).
   const photoFiles = await Promise.all(
     (c.photos ?? []).map(async (fileID) => ({ fileID, url: /^https?:\/\//.test(fileID) ? fileID : await platform().files.url(fileID) }))
@@ -151,15 +155,15 @@ export async function centerDetail(centerId: string, caller: Caller): Promise<Ce
   const photos = photoFiles.map((p) => p.url).filter(Boolean)
   return {
     ...summaryOf(c, caller),
-    communityName: communities.get(c.communityId),
-    gridName: c.gridId ? grids.get(c.gridId) : undefined,
+    communityName: communityNames?.[0]?.name,
+    gridName: c.gridId ? gridNames?.[0]?.name : undefined,
     photo: photos[0],
     openingHours: c.openingHours ?? [],
     photos,
     photoFiles: canManage ? photoFiles : undefined,
     description: c.description,
     phone: c.phone,
-    rooms: (rooms.data as RoomDoc[]).map((r) => toRoomView(r, canManage)),
+    rooms: rooms.map((r) => toRoomView(r, canManage)),
     canManage,
     statusHistory: canManage ? (c.statusHistory ?? []).map((h) => ({ status: h.status, at: iso(h.at), actorName: h.actorName, note: h.note })) : undefined,
     funding
@@ -168,19 +172,11 @@ export async function centerDetail(centerId: string, caller: Caller): Promise<Ce
 
 export const getCenterDetail = (input: z.infer<typeof getInput>, caller: Caller) => centerDetail(input.centerId, caller)
 
-/** A centre's funding in yuan, by type (one aggregation). */
-async function fundingOf(centerId: string): Promise<{ total: number; byType: Record<string, number> }> {
-  const $ = db().command.aggregate
-  const res = await db()
-    .collection(COLL.funds)
-    .aggregate()
-    .match({ centerId })
-    .group({ _id: '$type', fen: $.sum('$amountFen') })
-    .limit(FUND_TYPES.length)
-    .end()
+/** A centre's funding in yuan, by type (grouped in the database). */
+function fundingOf(rows: { _id: string; fen: number }[]): { total: number; byType: Record<string, number> } {
   const byType: Record<string, number> = {}
   let total = 0
-  for (const row of res.list as { _id: string; fen: number }[]) {
+  for (const row of rows) {
     byType[row._id] = row.fen / 100
     total += row.fen
   }

@@ -5,7 +5,7 @@
  * already checked in answers with it again (no error, nothing changes). After the window the
  * sweep releases the booking as a no-show.
  */
-import type { BookingView } from '../../contracts/centers'
+import type { BookingView, CenterSettings } from '../../contracts/centers'
 import type { z } from '../../contracts/zod'
 import type { checkInInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
@@ -15,9 +15,9 @@ import type { Caller } from '../core/identity'
 import { getBooking, requireCenterStaff } from './access'
 import { dayOf, hhmmOf, MINUTE } from './calendar'
 import { sweep } from './lifecycle'
+import { isDue, readBookingWithSettings } from './context'
 import { callerName, COLL, toBookingView, type BookingDoc, type HistoryEntry, type RoomDoc } from './model'
-import { inTransaction, loadSettings } from './store'
-import { txGet } from '../core/records'
+import { SETTINGS_DOC_ID, settingsOf } from './store'
 
 /** "k7m2 qx9p", "…?scene=K7M2QX9P", "K7M2QX9P" → "K7M2QX9P". */
 export function normaliseRoomCode(raw: string): string {
@@ -28,28 +28,41 @@ export function normaliseRoomCode(raw: string): string {
 }
 
 export async function checkIn(input: z.infer<typeof checkInInput>, caller: Caller): Promise<BookingView> {
-  const settings = await loadSettings()
-  const window = settings.checkInMinutes * MINUTE
   const now = clock.now()
   let booking: BookingDoc
+  let settings: CenterSettings
   if (input.bookingId) {
-    booking = await getBooking(input.bookingId)
+    ;({ booking, settings } = await readBookingWithSettings(input.bookingId))
     requireCenterStaff(caller, booking)
   } else {
     const code = normaliseRoomCode(input.roomCode ?? '')
-    const rooms = await db().collection(COLL.rooms).where({ code }).limit(1).get()
-    const room = rooms.data[0] as RoomDoc | undefined
-    if (!room) throw new AppError('NOT_FOUND', '签到码无效，请核对活动室门口的签到码')
-    await sweep({ roomId: room._id })
-    // The caller's bookings of this room today (a handful at most).
+    // The room by its code (with the rules) and the caller's bookings today: two reads at once.
+    const $ = db().command.aggregate
     const today = dayOf(now)
-    const res = await db()
-      .collection(COLL.bookings)
-      .where({ roomId: room._id, openid: caller.openid, day: today })
-      .orderBy('start', 'asc')
-      .limit(50)
-      .get()
-    const mine = (res.data as BookingDoc[]).filter((b) => b.status !== 'cancelled' && b.status !== 'rejected' && b.status !== 'expired')
+    const [rooms, todays] = await Promise.all([
+      db()
+        .collection(COLL.rooms)
+        .aggregate()
+        .match({ code })
+        .lookup({ from: COLL.settings, pipeline: $.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
+        .limit(1)
+        .end(),
+      db().collection(COLL.bookings).where({ openid: caller.openid, day: today }).limit(100).get()
+    ])
+    const row = (rooms.list as (RoomDoc & { settings: Partial<CenterSettings>[] })[])[0]
+    if (!row) throw new AppError('NOT_FOUND', '签到码无效，请核对活动室门口的签到码')
+    const room = row
+    settings = settingsOf(row.settings[0])
+    let ofRoom = (todays.data as BookingDoc[]).filter((b) => b.roomId === room._id)
+    // Time released some of them (the sweep had not run yet): release them first, then look again.
+    if (ofRoom.some((b) => isDue(b, settings, now))) {
+      await sweep({ roomId: room._id })
+      ofRoom = (await db().collection(COLL.bookings).where({ roomId: room._id, openid: caller.openid, day: today }).limit(50).get()).data as BookingDoc[]
+    }
+    const window = settings.checkInMinutes * MINUTE
+    const mine = ofRoom
+      .sort((a, b) => a.start.getTime() - b.start.getTime())
+      .filter((b) => b.status !== 'cancelled' && b.status !== 'rejected' && b.status !== 'expired')
     const inWindow = (b: BookingDoc) => now >= b.start.getTime() - window && now <= b.start.getTime() + window
     const candidate = mine.find((b) => inWindow(b) && (b.status === 'confirmed' || b.status === 'checked_in')) ?? mine.find(inWindow)
     if (!candidate) {
@@ -61,6 +74,7 @@ export async function checkIn(input: z.infer<typeof checkInInput>, caller: Calle
     }
     booking = candidate
   }
+  const window = settings.checkInMinutes * MINUTE
   if (booking.status === 'checked_in') return toBookingView(booking, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })
   if (booking.status === 'pending') throw new AppError('CONFLICT', '预约尚未通过审核，暂不能签到')
   if (booking.status === 'no_show') throw new AppError('EXPIRED', `已超过签到时间（开始后${settings.checkInMinutes}分钟），预约已释放`)
@@ -72,19 +86,19 @@ export async function checkIn(input: z.infer<typeof checkInInput>, caller: Calle
     throw new AppError('EXPIRED', `已超过签到时间（开始后${settings.checkInMinutes}分钟），预约已释放`)
   }
   const byStaff = Boolean(input.bookingId)
-  const updated = await inTransaction(async (tx) => {
-    const current = await txGet<BookingDoc>(tx, COLL.bookings, booking._id)
-    if (!current) return null
-    if (current.status !== 'confirmed') return current
-    const at = clock.date()
-    const entry: HistoryEntry = { at, action: 'checked_in', actor: caller.openid, actorName: callerName(caller), note: byStaff ? '工作人员代签到' : '扫码签到' }
-    await tx
-      .collection(COLL.bookings)
-      .doc(current._id)
-      .update({ data: { status: 'checked_in', checkedInAt: at, checkedInBy: byStaff ? 'staff' : 'code', updatedAt: at, history: db().command.push([entry]) } })
-    return { ...current, status: 'checked_in' as const, checkedInAt: at, history: [...current.history, entry] }
-  }, '操作冲突，请稍后重试')
-  if (!updated) throw new AppError('NOT_FOUND', '预约不存在')
-  if (updated.status !== 'checked_in') throw new AppError('CONFLICT', '该预约已取消或结束')
+  // One document decides (still confirmed): a guarded update instead of a transaction, so a
+  // cancel or the sweep racing it either wins or loses as a whole.
+  const at = clock.date()
+  const entry: HistoryEntry = { at, action: 'checked_in', actor: caller.openid, actorName: callerName(caller), note: byStaff ? '工作人员代签到' : '扫码签到' }
+  const res = await db()
+    .collection(COLL.bookings)
+    .where({ _id: booking._id, status: 'confirmed' })
+    .update({ data: { status: 'checked_in', checkedInAt: at, checkedInBy: byStaff ? 'staff' : 'code', updatedAt: at, history: db().command.push([entry]) } })
+  if (res.stats.updated !== 1) {
+    const current = await getBooking(booking._id)
+    if (current.status !== 'checked_in') throw new AppError('CONFLICT', '该预约已取消或结束')
+    return toBookingView(current, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })
+  }
+  const updated: BookingDoc = { ...booking, status: 'checked_in', checkedInAt: at, checkedInBy: byStaff ? 'staff' : 'code', updatedAt: at, history: [...booking.history, entry] }
   return toBookingView(updated, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })
 }

@@ -14,24 +14,21 @@ import { canManageCommunity } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { getBooking, requireCenterStaff, requireOwnerOrStaff } from './access'
 import { rangeLabel } from './calendar'
-import { endBooking, sweep } from './lifecycle'
-import { callerName, cancelDeadlineOf, COLL, isActive, toBookingView, type BookingDoc, type HistoryEntry, type SlotDoc } from './model'
+import { isDue, readBookingWithSettings } from './context'
+import { endBookingGuarded, sweep } from './lifecycle'
+import { callerName, cancelDeadlineOf, COLL, isActive, toBookingView, type BookingDoc, type HistoryEntry } from './model'
 import { notifyCancelled, notifyReviewed } from './notify'
-import { inTransaction, loadSettings } from './store'
-import { txGet } from '../core/records'
 
 const ENDED = '该预约已结束，无法操作'
 
-async function view(bookingId: string, caller: Caller): Promise<BookingView> {
-  const [booking, settings] = await Promise.all([getBooking(bookingId), loadSettings()])
-  return toBookingView(booking, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })
-}
-
 export async function cancel(input: z.infer<typeof cancelInput>, caller: Caller): Promise<BookingView> {
-  const booking = await getBooking(input.bookingId)
-  requireOwnerOrStaff(caller, booking)
-  await sweep({ roomId: booking.roomId })
-  const current = await getBooking(input.bookingId)
+  const { booking: current, settings } = await readBookingWithSettings(input.bookingId)
+  requireOwnerOrStaff(caller, current)
+  // Time released it already (the sweep just had not run): release it as the sweep would.
+  if (isDue(current, settings)) {
+    await sweep({ roomId: current.roomId })
+    throw new AppError('CONFLICT', ENDED)
+  }
   if (!isActive(current.status)) throw new AppError('CONFLICT', ENDED)
   const own = current.openid === caller.openid
   const manager = canManageCommunity(caller, current.communityId)
@@ -45,7 +42,7 @@ export async function cancel(input: z.infer<typeof cancelInput>, caller: Caller)
   // A typed reason is read by the other side (pushed to the resident when staff cancel).
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   const reason = input.reason ?? (byStaff ? '社区工作人员取消' : '本人取消')
-  const ended = await endBooking(current._id, {
+  const ended = await endBookingGuarded(current, {
     status: 'cancelled',
     action: 'cancelled',
     actor: caller.openid,
@@ -55,16 +52,21 @@ export async function cancel(input: z.infer<typeof cancelInput>, caller: Caller)
   })
   if (!ended) throw new AppError('CONFLICT', ENDED)
   if (byStaff) await notifyCancelled(ended, reason)
-  return view(current._id, caller)
+  return toBookingView(ended, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })
 }
 
 export async function review(input: z.infer<typeof reviewInput>, caller: Caller): Promise<BookingView> {
-  const booking = await getBooking(input.bookingId)
+  const { booking, settings } = await readBookingWithSettings(input.bookingId)
   requireCenterStaff(caller, booking)
   // The reason is pushed to the resident.
-  await Promise.all([sweep({ roomId: booking.roomId }), checkVisibleTexts(caller.openid, [['reason', input.reason]])])
+  await checkVisibleTexts(caller.openid, [['reason', input.reason]])
+  // Unreviewed until its start: it has expired (the sweep just had not run).
+  if (isDue(booking, settings)) {
+    await sweep({ roomId: booking.roomId })
+    throw new AppError('CONFLICT', await endedMessage(booking._id))
+  }
   if (input.decision === 'reject') {
-    const ended = await endBooking(booking._id, {
+    const ended = await endBookingGuarded(booking, {
       status: 'rejected',
       action: 'rejected',
       actor: caller.openid,
@@ -75,25 +77,27 @@ export async function review(input: z.infer<typeof reviewInput>, caller: Caller)
     })
     if (!ended) throw new AppError('CONFLICT', await endedMessage(booking._id))
     await notifyReviewed(ended, false, input.reason)
-    return view(booking._id, caller)
+    return toBookingView(ended, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })
   }
-  const approved = await inTransaction(async (tx) => {
-    const current = await txGet<BookingDoc>(tx, COLL.bookings, booking._id)
-    if (!current || current.status !== 'pending') return null
-    const entry: HistoryEntry = { at: clock.date(), action: 'approved', actor: caller.openid, actorName: callerName(caller), note: input.reason }
-    await tx
-      .collection(COLL.bookings)
-      .doc(current._id)
-      .update({ data: { status: 'confirmed', updatedAt: clock.date(), ...(input.reason ? { reason: input.reason } : {}), history: db().command.push([entry]) } })
-    for (const slotId of current.slotIds) {
-      const slot = await txGet<SlotDoc>(tx, COLL.slots, slotId)
-      if (slot && slot.bookingId === current._id) await tx.collection(COLL.slots).doc(slotId).update({ data: { state: 'booked' } })
-    }
-    return current
-  }, '操作冲突，请稍后重试')
-  if (!approved) throw new AppError('CONFLICT', await endedMessage(booking._id))
+  // One document decides (the booking is still pending): a guarded update, no transaction; then its
+  // slots (still naming it) turn from pending to booked.
+  const _ = db().command
+  const at = clock.date()
+  const entry: HistoryEntry = { at, action: 'approved', actor: caller.openid, actorName: callerName(caller), note: input.reason }
+  const res = await db()
+    .collection(COLL.bookings)
+    .where({ _id: booking._id, status: 'pending' })
+    .update({ data: { status: 'confirmed', updatedAt: at, ...(input.reason ? { reason: input.reason } : {}), history: _.push([entry]) } })
+  if (res.stats.updated !== 1) throw new AppError('CONFLICT', await endedMessage(booking._id))
+  if (booking.slotIds.length) {
+    await db()
+      .collection(COLL.slots)
+      .where({ _id: _.in(booking.slotIds), bookingId: booking._id })
+      .update({ data: { state: 'booked' } })
+  }
+  const approved: BookingDoc = { ...booking, status: 'confirmed', updatedAt: at, ...(input.reason ? { reason: input.reason } : {}), history: [...booking.history, entry] }
   await notifyReviewed(approved, true)
-  return view(booking._id, caller)
+  return toBookingView(approved, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })
 }
 
 async function endedMessage(bookingId: string): Promise<string> {

@@ -12,11 +12,17 @@ import { db } from '../core/db'
 import { AppError, invalid } from '../core/errors'
 import { managedCommunities, requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { namesById } from '../core/records'
 import { platform } from '../platform'
 import { getCenter, requireCenterStaff } from './access'
 import { dayOf } from './calendar'
-import { callerName, COLL, newId, type FundDoc } from './model'
+import { callerName, COLL, newId, type CenterDoc, type FundDoc } from './model'
+
+interface FundRow {
+  _id: { type: string; communityId: string; center: boolean }
+  fen: number
+  community: { name?: string }[]
+  statuses: { _id: string; n: number }[]
+}
 
 const toEntry = (f: FundDoc): FundEntry => ({
   id: f._id,
@@ -33,10 +39,12 @@ const toEntry = (f: FundDoc): FundEntry => ({
 
 export async function fund(input: z.infer<typeof fundInput>, caller: Caller): Promise<FundLedger> {
   let recorded: FundEntry | undefined
+  let viewed: CenterDoc | undefined
   if (input.entry) {
     const e = input.entry
     const center = await getCenter(e.centerId)
     requireCenterStaff(caller, center)
+    if (e.centerId === input.centerId) viewed = center
     if (AUTOMATIC_FUND_TYPES.includes(e.type)) throw invalid('建设补助和验收奖励在中心列入计划、验收合格时自动记账', ['entry.type'])
     if (e.date > dayOf(clock.now())) throw invalid('到账日期不能晚于今天', ['entry.date'])
     if (e.note) {
@@ -63,7 +71,7 @@ export async function fund(input: z.infer<typeof fundInput>, caller: Caller): Pr
   const _ = db().command
   const where: Record<string, unknown> = {}
   if (input.centerId) {
-    requireCenterStaff(caller, await getCenter(input.centerId))
+    requireCenterStaff(caller, viewed ?? (await getCenter(input.centerId)))
     where.centerId = input.centerId
   } else if (input.communityId) {
     requireCommunityStaff(caller, input.communityId)
@@ -75,8 +83,11 @@ export async function fund(input: z.infer<typeof fundInput>, caller: Caller): Pr
   }
   if (input.type) where.type = input.type
 
+  // The page and its total, and every figure in one aggregate: district sums grouped by type,
+  // community and whether the entry is the viewed centre's (folded into the three totals here),
+  // with the communities' names and the centres by status joined onto the rows.
   const $ = db().command.aggregate
-  const [count, page, byType, byCommunity, centerTotal, byStatus] = await Promise.all([
+  const [count, page, grouped] = await Promise.all([
     db().collection(COLL.funds).where(where).count(),
     db()
       .collection(COLL.funds)
@@ -85,22 +96,44 @@ export async function fund(input: z.infer<typeof fundInput>, caller: Caller): Pr
       .orderBy('createdAt', 'desc')
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
-      .get(),
-    db().collection(COLL.funds).aggregate().group({ _id: '$type', fen: $.sum('$amountFen') }).limit(100).end(),
-    db().collection(COLL.funds).aggregate().group({ _id: '$communityId', fen: $.sum('$amountFen') }).sort({ _id: 1 }).limit(1000).end(),
-    input.centerId
-      ? db().collection(COLL.funds).aggregate().match({ centerId: input.centerId }).group({ _id: null, fen: $.sum('$amountFen') }).limit(1).end()
-      : Promise.resolve(undefined),
-    db().collection(COLL.centers).aggregate().group({ _id: '$status', n: $.sum(1) }).limit(CENTER_STATUSES.length).end()
+      .get()
+      .then((r) => r.data as FundDoc[]),
+    db()
+      .collection(COLL.funds)
+      .aggregate()
+      .group({ _id: { type: '$type', communityId: '$communityId', center: $.eq(['$centerId', input.centerId ?? null]) }, fen: $.sum('$amountFen') })
+      .sort({ '_id.communityId': 1, '_id.type': 1, '_id.center': 1 })
+      .limit(1000)
+      .lookup({ from: 'communities', localField: '_id.communityId', foreignField: '_id', as: 'community' })
+      .lookup({ from: COLL.centers, pipeline: $.pipeline().group({ _id: '$status', n: $.sum(1) }).limit(CENTER_STATUSES.length).done(), as: 'statuses' })
+      .end()
+      .then((r: { list: FundRow[] }) => r.list)
   ])
+  const byTypeMap = new Map<string, number>()
+  const byCommunityMap = new Map<string, { fen: number; name?: string }>()
+  let centerFen = 0
+  for (const row of grouped) {
+    byTypeMap.set(row._id.type, (byTypeMap.get(row._id.type) ?? 0) + row.fen)
+    const c = byCommunityMap.get(row._id.communityId) ?? { fen: 0, name: row.community[0]?.name }
+    c.fen += row.fen
+    byCommunityMap.set(row._id.communityId, c)
+    if (row._id.center === true) centerFen += row.fen
+  }
+  const byType = { list: [...byTypeMap].map(([_id, fen]) => ({ _id, fen })) }
+  const communityRows = [...byCommunityMap].map(([_id, c]) => ({ _id, fen: c.fen }))
+  const names = new Map([...byCommunityMap].filter(([, c]) => c.name !== undefined).map(([id, c]) => [id, c.name!]))
+  const byStatus = {
+    list: grouped.length
+      ? grouped[0].statuses
+      : (await db().collection(COLL.centers).aggregate().group({ _id: '$status', n: $.sum(1) }).limit(CENTER_STATUSES.length).end()).list
+  }
+  const centerTotal = input.centerId ? { list: [{ fen: centerFen }] } : undefined
   const typeTotals: Record<string, number> = {}
   let district = 0
   for (const row of byType.list as { _id: string; fen: number }[]) {
     typeTotals[row._id] = row.fen / 100
     district += row.fen
   }
-  const communityRows = byCommunity.list as { _id: string; fen: number }[]
-  const names = await namesById('communities', communityRows.map((r) => r._id))
   const statusCounts: Record<string, number> = {}
   let centers = 0
   for (const row of byStatus.list as { _id: string; n: number }[]) {
@@ -108,7 +141,7 @@ export async function fund(input: z.infer<typeof fundInput>, caller: Caller): Pr
     centers += row.n
   }
   return {
-    items: (page.data as FundDoc[]).map(toEntry),
+    items: page.map(toEntry),
     total: count.total,
     page: input.page,
     pageSize: input.pageSize,

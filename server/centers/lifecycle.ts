@@ -2,22 +2,27 @@
  * Ending a booking (cancel, reject, blackout, expiry, no-show) and the sweep that releases
  * unclaimed bookings.
  *
- * Every ending runs in one transaction that re-reads the booking (it may have ended meanwhile:
- * then nothing happens), moves it to its final status with a history entry, removes the slot
- * documents it held (so the slots can be booked again) and gives its weekly quota back — except
- * for no-shows, which keep counting: the resident did take the slot.
+ * One document decides an ending — the booking's status — so an ending is a guarded update whose
+ * filter is that decision (`where({_id, status: <active>}).update()`: of any endings racing, exactly
+ * one matches), after which the winner removes the slot documents still naming the booking (so the
+ * slots can be booked again) and gives its weekly quota back — except for no-shows, which keep
+ * counting: the resident did take the slot. The sweep ends a whole page of bookings with one such
+ * update. An instance that dies between the two steps leaves slots naming an ended booking: the
+ * next claim of such a slot takes it over (book.ts), so no slot is lost; its quota unit stays
+ * counted for that week. (`endBooking`, a transaction, is kept for users.deleteAccount.)
  *
- * The sweep has no timer on the emulator: it runs lazily (on availability, booking, staff lists
- * and the resident's list, scoped to what is being read), from the staff's `sweep` action, and in
+ * The sweep has no timer on the emulator: it runs lazily (on availability, the staff lists and the
+ * resident's list, scoped to what is being read, and on a booking when something due stands in its
+ * way), from the staff's `sweep` action, and in
  * the cloud from the function's timer trigger (cloudfunctions/centers/config.json).
  */
 import type { BookingAction, BookingStatus, CenterSettings } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db, type TransactionRef } from '../core/db'
 import { dayOf, MINUTE } from './calendar'
-import { COLL, isActive, type BookingDoc, type HistoryEntry, type QuotaDoc, type SlotDoc } from './model'
+import { COLL, isActive, newId, type BookingDoc, type HistoryEntry, type QuotaDoc, type SlotDoc, type SuspensionDoc } from './model'
 import { notifyCancelled } from './notify'
-import { evaluateSuspension, inTransaction, loadSettings } from './store'
+import { inTransaction, loadSettings, NO_SHOW_READ, noShowsWhere, settleSuspension, type NoShowRecord } from './store'
 import { txGet } from '../core/records'
 
 export interface Ending {
@@ -71,41 +76,63 @@ export async function endBookingTx(tx: TransactionRef, bookingId: string, ending
   return booking
 }
 
+/**
+ * Ends one booking without a transaction: ONE document decides (the booking's status), so a
+ * guarded update whose filter is that decision (`status` still active, or in `from`) lets exactly
+ * one of any racing endings (a second cancel, a check-in, a review, the sweep) win. The winner then
+ * frees the slots still naming the booking and gives the quota back (one update each, at once).
+ * Returns the booking as it is now, or null when it had already ended (nothing written).
+ */
+export async function endBookingGuarded(booking: BookingDoc, ending: Ending): Promise<BookingDoc | null> {
+  const _ = db().command
+  const now = clock.date()
+  const entry: HistoryEntry = { at: now, action: ending.action, actor: ending.actor, actorName: ending.actorName, note: ending.reason }
+  const from = ending.from ?? ['pending', 'confirmed']
+  const res = await db()
+    .collection(COLL.bookings)
+    .where({ _id: booking._id, status: _.in([...from]) })
+    .update({
+      data: {
+        status: ending.status,
+        ...(ending.reason ? { reason: ending.reason } : {}),
+        ...(ending.closedBy ? { closedBy: ending.closedBy } : {}),
+        updatedAt: now,
+        history: _.push([entry])
+      }
+    })
+  if (res.stats.updated !== 1) return null
+  await releaseHeld([booking], ending.keepQuota ? [] : [booking])
+  return {
+    ...booking,
+    status: ending.status,
+    ...(ending.reason ? { reason: ending.reason } : {}),
+    ...(ending.closedBy ? { closedBy: ending.closedBy } : {}),
+    updatedAt: now,
+    history: [...booking.history, entry]
+  }
+}
+
 /** Ends one booking in its own transaction; null when it had already ended. */
 export function endBooking(bookingId: string, ending: Ending): Promise<BookingDoc | null> {
   return inTransaction((tx) => endBookingTx(tx, bookingId, ending), '操作冲突，请稍后重试')
 }
 
-/** Bookings a sweep ends at once (each its own transaction). */
-const SWEEP_CONCURRENCY = 32
-/** Wall time after which a multi-batch sweep starts no further batch (the function times out at 3 s). */
-const SWEEP_BUDGET_MS = 1800
+/** Messages and suspension writes a sweep has in flight at once. */
+const LANES = 32
 
-/**
- * Runs `work` over `items` with at most `limit` lanes in flight; items with the same key go in one
- * lane, one after another (they touch the same documents).
- */
-async function forEachLane<T>(items: readonly T[], keyOf: (item: T) => string, limit: number, work: (item: T) => Promise<void>, until?: () => boolean): Promise<void> {
-  const lanes = new Map<string, T[]>()
-  for (const item of items) {
-    const key = keyOf(item)
-    const lane = lanes.get(key)
-    if (lane) lane.push(item)
-    else lanes.set(key, [item])
-  }
-  const queue = [...lanes.values()]
+/** Runs `work` over `items`, at most LANES at a time. */
+async function inLanes<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0
   const worker = async () => {
-    while (next < queue.length) {
-      const lane = queue[next++]
-      for (const item of lane) {
-        if (until?.()) return
-        await work(item)
-      }
-    }
+    while (next < items.length) await work(items[next++])
   }
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker))
+  await Promise.all(Array.from({ length: Math.min(LANES, items.length) }, worker))
 }
+
+/** Bookings the sweep reads (and ends) per page. */
+export const SWEEP_PAGE = 100
+/** Wall time after which a multi-page sweep starts no further page (the function times out at 3 s). */
+const SWEEP_BUDGET_MS = 1800
 
 export interface SweepScope {
   roomId?: string
@@ -120,13 +147,30 @@ export interface SweepResult {
   suspended: number
 }
 
+/** What a caller already read for the sweep (context.ts): the first page of due bookings and the rules. */
+export interface SweepKnown {
+  due: BookingDoc[]
+  settings: CenterSettings
+}
+
 /**
  * Releases what time has ended: pending bookings whose start passed without a review expire
  * (quota returned), confirmed bookings not checked in within the grace period become no-shows
  * (slots freed, quota kept, the resident told, and suspended after repeated no-shows).
  * `maxBatches` bounds the work of a lazy sweep; the staff/timer sweep runs until done.
+ *
+ * Cost per page of (up to 100) due bookings, not per booking: one read, one guarded batch update
+ * per kind of ending (`where({_id: in(page), status}).update()`: the status in the filter is the
+ * decision, so a check-in, a review or another sweep racing it wins or loses per booking), one
+ * removal of the freed slots, one quota update per distinct give-back, and for no-shows one read
+ * of the residents' no-show records and suspensions. Messages are one per resident, as WeChat sends them.
  */
-export async function sweep(scope: SweepScope = {}, maxBatches = 1): Promise<SweepResult> {
+export async function sweep(scope: SweepScope = {}, maxBatches = 1, known?: SweepKnown): Promise<SweepResult> {
+  return (await sweepReleasing(scope, maxBatches, known)).result
+}
+
+/** `sweep`, and the bookings it ended as they are now (for a caller that folds them into what it read). */
+export async function sweepReleasing(scope: SweepScope = {}, maxBatches = 1, known?: SweepKnown): Promise<{ result: SweepResult; ended: BookingDoc[] }> {
   const _ = db().command
   const now = clock.now()
   const result: SweepResult = { noShows: 0, expired: 0, suspended: 0 }
@@ -135,80 +179,131 @@ export async function sweep(scope: SweepScope = {}, maxBatches = 1): Promise<Swe
   else if (scope.centerId) where.centerId = scope.centerId
   else if (scope.communityId) where.communityId = scope.communityId
   if (scope.openid) where.openid = scope.openid
-  let settings: Awaited<ReturnType<typeof loadSettings>> | undefined
-  const noShows: BookingDoc[] = []
+  let settings = known?.settings
+  const released: BookingDoc[] = []
   let skip = 0
   const started = performance.now()
-  // A long sweep (staff, timer, a backlog) stops ending bookings before the function's timeout;
-  // the rest is released by the next sweep (the timer runs every 5 minutes, reads sweep lazily).
+  // A long sweep (staff, timer, a backlog) stops before the function's timeout; the rest is
+  // released by the next sweep (the timer runs every 5 minutes, reads sweep lazily).
   const overBudget = () => performance.now() - started > SWEEP_BUDGET_MS
   for (let batch = 0; batch < maxBatches; batch++) {
     if (overBudget()) break
     // Natural (insertion) order is stable, so skipping the ones still waiting is safe without a sort.
-    const res = await db().collection(COLL.bookings).where(where).skip(skip).limit(100).get()
-    const due = res.data as BookingDoc[]
+    const due = batch === 0 && known ? known.due : ((await db().collection(COLL.bookings).where(where).skip(skip).limit(SWEEP_PAGE).get()).data as BookingDoc[])
     if (due.length === 0) break
     settings ??= await loadSettings()
-    const current = settings
-    const grace = current.checkInMinutes * MINUTE
-    let waiting = 0
-    const toEnd: BookingDoc[] = []
-    for (const b of due) {
-      if (b.status === 'pending' || b.start.getTime() + grace <= now) toEnd.push(b)
-      else waiting++ // confirmed, still inside its check-in window
-    }
-    // Each ending is its own transaction (~6–9 round trips): run them concurrently, except expiries
-    // of one resident's week, which all give back the same quota document.
-    const laneOf = (b: BookingDoc) => (b.status === 'pending' ? `quota:${b.quotaId}` : b._id)
-    await forEachLane(toEnd, laneOf, SWEEP_CONCURRENCY, async (b) => {
-      if (b.status === 'pending') {
-        const ended = await endBooking(b._id, { status: 'expired', action: 'expired', actor: 'system', closedBy: 'sweep', reason: '开始前未完成审核，预约已失效' })
-        if (ended) {
-          result.expired++
-          await notifyCancelled(ended, '开始前未完成审核，预约已失效')
-        }
-      } else {
-        const ended = await endBooking(b._id, {
-          status: 'no_show',
-          action: 'no_show',
-          actor: 'system',
-          closedBy: 'sweep',
-          keepQuota: true,
-          reason: `开始后${current.checkInMinutes}分钟内未签到，已释放`
-        })
-        if (ended) {
-          result.noShows++
-          noShows.push(ended)
-        }
-      }
-    }, overBudget)
-    if (due.length < 100 || overBudget()) break
+    const grace = settings.checkInMinutes * MINUTE
+    const pending = due.filter((b) => b.status === 'pending')
+    const missed = due.filter((b) => b.status === 'confirmed' && b.start.getTime() + grace <= now)
+    const waiting = due.length - pending.length - missed.length // confirmed, still inside its check-in window
+    const noShowNote = `开始后${settings.checkInMinutes}分钟内未签到，已释放`
+    const [expired, noShows] = await Promise.all([
+      endMany(pending, 'pending', { status: 'expired', action: 'expired', reason: '开始前未完成审核，预约已失效' }),
+      endMany(missed, 'confirmed', { status: 'no_show', action: 'no_show', reason: noShowNote })
+    ])
+    await releaseHeld([...expired, ...noShows], expired)
+    released.push(...expired, ...noShows)
+    result.expired += expired.length
+    result.noShows += noShows.length
+    // Suspensions first, so the no-show message can say so.
+    const suspendedUntil = await suspendAfterNoShows([...new Set(noShows.map((b) => b.openid))], settings)
+    result.suspended += suspendedUntil.size
+    await inLanes(expired, (b) => notifyCancelled(b, '开始前未完成审核，预约已失效'))
+    await inLanes(noShows, (b) => {
+      const until = suspendedUntil.get(b.openid)
+      return notifyCancelled(b, until ? `${noShowNote}；因多次未签到，暂停预约至${dayOf(until.getTime())}` : noShowNote)
+    })
+    if (due.length < SWEEP_PAGE || overBudget()) break
     skip += waiting // ended ones left the query; the ones still waiting stay in front
   }
-  // Suspensions first, so the no-show message can say so.
-  const suspendedUntil = new Map<string, Date>()
-  await forEachLane([...new Set(noShows.map((b) => b.openid))], (openid) => openid, SWEEP_CONCURRENCY, async (openid) => {
-    const until = await suspendIfDue(openid, settings)
-    if (until) {
-      suspendedUntil.set(openid, until)
-      result.suspended++
-    }
-  })
-  await forEachLane(noShows, (b) => b._id, SWEEP_CONCURRENCY, async (b) => {
-    const until = suspendedUntil.get(b.openid)
-    const note = `开始后${settings!.checkInMinutes}分钟内未签到，已释放`
-    await notifyCancelled(b, until ? `${note}；因多次未签到，暂停预约至${dayOf(until.getTime())}` : note)
-  })
-  return result
+  return { result, ended: released }
 }
 
 /**
- * After a no-show: suspends booking when the resident has `noShowLimit` no-shows within the
- * window — judged by the same rule as every booking and list (store.ts `evaluateSuspension`), so
- * no-shows before or inside an earlier suspension (stored or only derived) never count again.
- * Returns the end of a suspension this evaluation started, or null.
+ * Ends the bookings of a page that are still in `from` with one guarded update, marked with this
+ * sweep's id; returns the ones this sweep ended (all of them unless something raced it: then one
+ * read of the mark says which).
  */
-export async function suspendIfDue(openid: string, settings?: CenterSettings): Promise<Date | null> {
-  const { until, found } = await evaluateSuspension(openid, settings)
-  return found ? until : null
+async function endMany(bookings: BookingDoc[], from: BookingStatus, ending: { status: BookingStatus; action: BookingAction; reason: string }): Promise<BookingDoc[]> {
+  if (bookings.length === 0) return []
+  const _ = db().command
+  const at = clock.date()
+  const mark = newId('sw')
+  const entry: HistoryEntry = { at, action: ending.action, actor: 'system', note: ending.reason }
+  const ids = bookings.map((b) => b._id)
+  const res = await db()
+    .collection(COLL.bookings)
+    .where({ _id: _.in(ids), status: from })
+    .update({ data: { status: ending.status, reason: ending.reason, closedBy: 'sweep', sweptBy: mark, updatedAt: at, history: _.push([entry]) } })
+  const stamp = (b: BookingDoc): BookingDoc => ({ ...b, status: ending.status, reason: ending.reason, closedBy: 'sweep', updatedAt: at })
+  if (res.stats.updated === bookings.length) return bookings.map(stamp)
+  if (res.stats.updated === 0) return []
+  const mine = await db().collection(COLL.bookings).where({ _id: _.in(ids), sweptBy: mark }).field({ _id: true }).limit(SWEEP_PAGE).get()
+  const won = new Set((mine.data as { _id: string }[]).map((d) => d._id))
+  return bookings.filter((b) => won.has(b._id)).map(stamp)
+}
+
+/**
+ * Frees the slots of ended bookings (only documents still naming them) and gives the quota of
+ * `giveBack` back: one update per distinct number given back, never below zero.
+ */
+export async function releaseHeld(ended: BookingDoc[], giveBack: BookingDoc[]): Promise<void> {
+  const _ = db().command
+  const work: Promise<unknown>[] = []
+  const slotIds = ended.flatMap((b) => b.slotIds ?? [])
+  if (slotIds.length) {
+    work.push(
+      db()
+        .collection(COLL.slots)
+        .where({ _id: _.in(slotIds), bookingId: _.in(ended.map((b) => b._id)) })
+        .remove()
+    )
+  }
+  const perQuota = new Map<string, number>()
+  for (const b of giveBack) perQuota.set(b.quotaId, (perQuota.get(b.quotaId) ?? 0) + 1)
+  const byCount = new Map<number, string[]>()
+  for (const [quotaId, n] of perQuota) byCount.set(n, [...(byCount.get(n) ?? []), quotaId])
+  for (const [n, quotaIds] of byCount) {
+    work.push(
+      db()
+        .collection(COLL.quotas)
+        .where({ _id: _.in(quotaIds), count: _.gte(n) })
+        .update({ data: { count: _.inc(-n) } })
+    )
+  }
+  await Promise.all(work)
+}
+
+/**
+ * After no-shows: the residents' no-show records and stored suspensions in one read each, the
+ * one rule judged for each (store.ts `judgeSuspension`); a suspension found is stored. Returns
+ * the residents this started a suspension for.
+ */
+async function suspendAfterNoShows(openids: string[], settings: CenterSettings): Promise<Map<string, Date>> {
+  const started = new Map<string, Date>()
+  if (openids.length === 0) return started
+  const _ = db().command
+  const [records, docs] = await Promise.all([
+    db()
+      .collection(COLL.bookings)
+      .where(noShowsWhere({ in: openids }))
+      .orderBy('start', 'desc')
+      .field({ openid: true, start: true, updatedAt: true })
+      .limit(1000)
+      .get()
+      .then((r) => r.data as (NoShowRecord & { openid: string })[]),
+    db()
+      .collection(COLL.suspensions)
+      .where({ _id: _.in(openids) })
+      .limit(SWEEP_PAGE)
+      .get()
+      .then((r) => r.data as SuspensionDoc[])
+  ])
+  const docOf = new Map(docs.map((d) => [d._id, d]))
+  await inLanes(openids, async (openid) => {
+    const mine = records.filter((r) => r.openid === openid).slice(0, NO_SHOW_READ)
+    const { until, found } = await settleSuspension(openid, docOf.get(openid), settings, mine)
+    if (found && until) started.set(openid, until)
+  })
+  return started
 }

@@ -17,10 +17,9 @@ import type { z } from '../../contracts/zod'
 import { CENTER_PHOTO_LIMITS, type CenterPhoto, type centersUploadInput, type placesInput, type roomCodeInput, type saveCenterInput, type saveRoomInput, type setStatusInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
-import { AppError, invalid } from '../core/errors'
+import { AppError, invalid, notFound } from '../core/errors'
 import { isDistrictAdmin, managedCommunities, requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { findById } from '../core/records'
 import { takeDailyQuota } from '../core/quota'
 import { ownUpload, storeUploadedImage } from '../core/uploads'
 import { platform } from '../platform'
@@ -117,14 +116,27 @@ async function checkCenterPhotos(caller: Caller, photos: string[], existing: str
 
 export async function saveCenter(input: z.infer<typeof saveCenterInput>, caller: Caller): Promise<CenterDetail> {
   requireCommunityStaff(caller, input.communityId)
-  const community = await findById<{ _id: string; order: number }>('communities', input.communityId)
-  if (!community) throw invalid('社区不存在', ['communityId'])
+  // The community, the compound, the centre being edited and (for a new one) how many the
+  // community has: one aggregate on the community.
+  const $ = db().command.aggregate
+  let places = db()
+    .collection('communities')
+    .aggregate()
+    .match({ _id: input.communityId })
+    .limit(1)
+  if (input.gridId) places = places.lookup({ from: 'grids', pipeline: $.pipeline().match({ _id: input.gridId }).limit(1).done(), as: 'grid' })
+  places = input.centerId
+    ? places.lookup({ from: COLL.centers, pipeline: $.pipeline().match({ _id: input.centerId }).limit(1).done(), as: 'center' })
+    : places.lookup({ from: COLL.centers, pipeline: $.pipeline().match({ communityId: input.communityId }).count('n').done(), as: 'centers' })
+  const place = ((await places.end()).list as { order: number; grid?: { communityId: string }[]; center?: CenterDoc[]; centers?: { n: number }[] }[])[0]
+  if (!place) throw invalid('社区不存在', ['communityId'])
   if (input.gridId) {
-    const grid = await findById<{ communityId: string }>('grids', input.gridId)
+    const grid = place.grid?.[0]
     if (!grid || grid.communityId !== input.communityId) throw invalid('小区不属于该社区', ['gridId'])
   }
   await checkText(caller, input.name, input.description, input.address)
-  const existing = input.centerId ? await getCenter(input.centerId) : null
+  const existing = input.centerId ? (place.center?.[0] ?? null) : null
+  if (input.centerId && !existing) throw notFound('邻里中心')
   if (existing) requireCenterStaff(caller, existing)
   const photos = input.photos ? await checkCenterPhotos(caller, input.photos, existing?.photos ?? []) : (existing?.photos ?? [])
   const now = clock.date()
@@ -140,21 +152,20 @@ export async function saveCenter(input: z.infer<typeof saveCenterInput>, caller:
     photos,
     updatedAt: now
   }
-  if (input.centerId) {
-    const center = await getCenter(input.centerId)
-    requireCenterStaff(caller, center)
+  if (existing) {
+    const center = existing
     if (center.communityId !== input.communityId && !isDistrictAdmin(caller)) throw new AppError('FORBIDDEN', '仅区级管理员可调整中心所属社区')
     await db().collection(COLL.centers).doc(center._id).update({ data: fields })
     return centerDetail(center._id, caller)
   }
   if (!isDistrictAdmin(caller)) throw new AppError('FORBIDDEN', '新建邻里中心需由区级管理员列入建设计划')
-  const { total } = await db().collection(COLL.centers).where({ communityId: input.communityId }).count()
+  const total = place.centers?.[0]?.n ?? 0
   const center: CenterDoc = {
     _id: newId('ctr'),
     ...fields,
     status: 'planned',
     statusHistory: [{ status: 'planned', at: now, actor: caller.openid, actorName: callerName(caller), note: '列入建设计划' }],
-    order: community.order * 1000 + total + 1,
+    order: place.order * 1000 + total + 1,
     roomCount: 0,
     createdAt: now
   }
@@ -185,14 +196,37 @@ export async function setStatus(input: z.infer<typeof setStatusInput>, caller: C
   return centerDetail(center._id, caller)
 }
 
-async function refreshRoomCount(centerId: string): Promise<void> {
-  const { total } = await db().collection(COLL.rooms).where({ centerId, active: true }).count()
-  await db().collection(COLL.centers).doc(centerId).update({ data: { roomCount: total } })
+/**
+ * The centre's `roomCount` (its active rooms) is kept on write: each save that switches a room on
+ * or off — decided by a guarded update on the room's previous `active` — moves it by one.
+ */
+const moveRoomCount = (centerId: string, by: number) =>
+  db()
+    .collection(COLL.centers)
+    .doc(centerId)
+    .update({ data: { roomCount: db().command.inc(by) } })
+
+/** A centre and how many rooms it has (for the next room's order), in one aggregate. */
+async function centerWithRoomTotal(centerId: string): Promise<{ center: CenterDoc; rooms: number }> {
+  const $ = db().command.aggregate
+  const res = await db()
+    .collection(COLL.centers)
+    .aggregate()
+    .match({ _id: centerId })
+    .limit(1)
+    .lookup({ from: COLL.rooms, pipeline: $.pipeline().match({ centerId }).count('n').done(), as: 'rooms' })
+    .end()
+  const row = (res.list as (CenterDoc & { rooms: { n: number }[] })[])[0]
+  if (!row) throw notFound('邻里中心')
+  const { rooms, ...center } = row
+  return { center: center as CenterDoc, rooms: rooms[0]?.n ?? 0 }
 }
 
 export async function saveRoom(input: z.infer<typeof saveRoomInput>, caller: Caller): Promise<RoomView> {
-  const center = await getCenter(input.centerId)
+  const existing = input.roomId ? await getRoomWithCenter(input.roomId) : null
+  const { center, rooms: roomTotal } = existing ? { center: existing.center, rooms: 0 } : await centerWithRoomTotal(input.centerId)
   requireCenterStaff(caller, center)
+  if (existing && existing.room.centerId !== input.centerId) throw invalid('活动室不属于该中心', ['roomId'])
   await checkText(caller, input.name, input.description, input.facilities.join(' '))
   const now = clock.date()
   const fields = {
@@ -210,26 +244,38 @@ export async function saveRoom(input: z.infer<typeof saveRoomInput>, caller: Cal
     description: input.description,
     updatedAt: now
   }
-  if (input.roomId) {
-    const { room } = await getRoomWithCenter(input.roomId)
-    if (room.centerId !== center._id) throw invalid('活动室不属于该中心', ['roomId'])
+  if (existing) {
+    const { room } = existing
     if (room.slotMinutes !== input.slotMinutes) {
       // Slot documents are keyed by the grid; changing it under live bookings could double-book.
       const _ = db().command
-      const { total } = await db()
-        .collection(COLL.bookings)
-        .where({ roomId: room._id, status: _.in(['pending', 'confirmed']), end: _.gt(now) })
-        .count()
+      const [{ total }, eventSlots] = await Promise.all([
+        db()
+          .collection(COLL.bookings)
+          .where({ roomId: room._id, status: _.in(['pending', 'confirmed']), end: _.gt(now) })
+          .count(),
+        upcomingEventSlots(room._id)
+      ])
       if (total > 0) throw new AppError('CONFLICT', `该活动室还有${total}个未结束的预约，暂不能修改时段长度`)
-      const eventSlots = await upcomingEventSlots(room._id)
       if (eventSlots > 0) throw new AppError('CONFLICT', '该活动室还有未结束的社区活动，暂不能修改时段长度')
     }
-    const switched = room.active !== input.active ? { activeHistory: db().command.push([{ active: input.active, at: now, by: caller.openid }]) } : {}
-    await db().collection(COLL.rooms).doc(room._id).update({ data: { ...fields, ...switched } })
-    await refreshRoomCount(center._id)
-    return toRoomView({ ...room, ...fields }, true)
+    // Guarded on the state read, so two saves switching it at once move the count once (the
+    // loser reads the room again and saves over it).
+    for (let wasActive = room.active, attempt = 0; ; attempt++) {
+      const switched = wasActive !== input.active
+      const history = switched ? { activeHistory: db().command.push([{ active: input.active, at: now, by: caller.openid }]) } : {}
+      const res = await db()
+        .collection(COLL.rooms)
+        .where({ _id: room._id, active: wasActive })
+        .update({ data: { ...fields, ...history } })
+      if (res.stats.updated === 1) {
+        if (switched) await moveRoomCount(center._id, input.active ? 1 : -1)
+        return toRoomView({ ...room, ...fields }, true)
+      }
+      if (attempt >= 2) throw new AppError('CONFLICT', '活动室刚被他人修改，请刷新后重试')
+      wasActive = (await getRoomWithCenter(room._id)).room.active
+    }
   }
-  const { total } = await db().collection(COLL.rooms).where({ centerId: center._id }).count()
   for (let attempt = 0; ; attempt++) {
     const room: RoomDoc = {
       _id: newId('rm'),
@@ -237,13 +283,13 @@ export async function saveRoom(input: z.infer<typeof saveRoomInput>, caller: Cal
       communityId: center.communityId,
       ...fields,
       code: newRoomCode(),
-      order: total + 1,
+      order: roomTotal + 1,
       activeHistory: [{ active: input.active, at: now, by: caller.openid }],
       createdAt: now
     }
     try {
       await db().collection(COLL.rooms).add({ data: room })
-      await refreshRoomCount(center._id)
+      if (room.active) await moveRoomCount(center._id, 1)
       return toRoomView(room, true)
     } catch (error) {
       if (!isDuplicateKey(error) || attempt >= 4) throw error // a code collision: draw another

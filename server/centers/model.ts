@@ -2,11 +2,12 @@
  * The centres domain's stored documents, their collections, and the views the actions return.
  *
  * Exactly-one booking rests on `roomSlots`: one document per taken slot with the deterministic
- * `_id` `${roomId}:${YYYYMMDDHHmm}` (Shanghai wall clock of the slot start). A booking claims all of
- * its slots and its weekly quota counter in one transaction (all or nothing); a second claim of the
- * same slot finds the document and fails with CONFLICT. Pending and confirmed bookings hold their
- * slot documents; cancelling, rejecting, expiring or releasing a no-show removes them (so the slot
- * can be booked again), while the booking record keeps the whole history. Blackouts claim slots the
+ * `_id` `${roomId}:${YYYYMMDDHHmm}` (Shanghai wall clock of the slot start). A booking claims each of
+ * its slots by adding that document — the unique `_id` lets exactly one claim win — gives back the
+ * ones it claimed when it loses another (all or nothing), then takes its weekly quota unit with a
+ * guarded update and is written (book.ts). Pending and confirmed bookings hold their slot
+ * documents; cancelling, rejecting, expiring or releasing a no-show removes them (so the slot can
+ * be booked again), while the booking record keeps the whole history. Blackouts claim slots the
  * same way (state `blocked`), displacing the bookings that held them; centre events claim them as
  * state `event` (events.ts), so a booking and an event never hold one slot.
  */
@@ -112,6 +113,8 @@ export interface SlotDoc {
   /** State `event`: the centre event (an activity) holding the slot, and its title (events.ts). */
   activityId?: string
   title?: string
+  /** When a booking claimed it (book.ts: a claim whose booking never got written is stale after a while). */
+  at?: Date
 }
 
 export interface HistoryEntry {
@@ -153,6 +156,8 @@ export interface BookingDoc {
   hours: number
   checkedInAt?: Date
   checkedInBy?: 'code' | 'staff'
+  /** The sweep that ended it (lifecycle.ts: which bookings of a batch update were its own). */
+  sweptBy?: string
   history: HistoryEntry[]
   createdAt: Date
   updatedAt: Date

@@ -29,8 +29,14 @@ export async function inTransaction<T>(work: (tx: TransactionRef) => Promise<T>,
 
 const SETTINGS_ID = 'centers'
 
+export const SETTINGS_DOC_ID = SETTINGS_ID
+
 export async function loadSettings(): Promise<CenterSettings> {
-  const doc = await findById<Partial<CenterSettings>>(COLL.settings, SETTINGS_ID)
+  return settingsOf(await findById<Partial<CenterSettings>>(COLL.settings, SETTINGS_ID))
+}
+
+/** The district rules from the stored document (defaults where unset). */
+export function settingsOf(doc: Partial<CenterSettings> | null | undefined): CenterSettings {
   return {
     noShowLimit: doc?.noShowLimit ?? DEFAULT_SETTINGS.noShowLimit,
     noShowWindowDays: doc?.noShowWindowDays ?? DEFAULT_SETTINGS.noShowWindowDays,
@@ -50,7 +56,7 @@ export async function saveSettings(patch: Partial<CenterSettings>, actor: string
 }
 
 /** How far back no-shows can matter: the longest window plus the longest suspension (settingsSchema). */
-const NO_SHOW_LOOKBACK_MS = (365 + 365) * DAY_MS
+export const NO_SHOW_LOOKBACK_MS = (365 + 365) * DAY_MS
 /** No-shows read per evaluation (newest first): far more than any limit (≤ 20) needs. */
 const NO_SHOW_READ = 100
 
@@ -74,32 +80,58 @@ export async function suspensionOf(openid: string, known?: CenterSettings | Prom
 }
 
 /**
- * The one rule, for the lists and bookings (`suspensionOf`) and for the sweep after it released
- * no-shows (lifecycle.ts `suspendIfDue`): `until` is the end of the suspension in force, if any;
- * `found` says it was derived (and stored) by this evaluation rather than already stored.
+ * The one rule, for the lists and bookings (`suspensionOf`, context.ts) and for the sweep after it
+ * released no-shows (lifecycle.ts `suspendAfterNoShows`), all judged by `judgeSuspension`: `until`
+ * is the end of the suspension in force, if any; `found` says it was derived (and stored) by this
+ * evaluation rather than already stored.
  *
  * A no-show counts from when it was released: the sweep's release time (its `updatedAt`), never
  * earlier than its start + the check-in grace (imported no-shows carry no release).
  */
 export async function evaluateSuspension(openid: string, known?: CenterSettings | Promise<CenterSettings>): Promise<{ until: Date | null; found: boolean }> {
-  const now = clock.now()
-  const _ = db().command
   const [doc, settings, noShows] = await Promise.all([
     findById<SuspensionDoc>(COLL.suspensions, openid),
     known ?? loadSettings(),
     db()
       .collection(COLL.bookings)
-      .where({ openid, status: 'no_show', start: _.gt(new Date(now - NO_SHOW_LOOKBACK_MS)) })
+      .where(noShowsWhere(openid))
       .orderBy('start', 'desc')
       .field({ start: true, updatedAt: true })
       .limit(NO_SHOW_READ)
       .get()
-      .then((r) => r.data as { start: Date; updatedAt?: Date }[])
+      .then((r) => r.data as NoShowRecord[])
   ])
+  return settleSuspension(openid, doc, settings, noShows)
+}
+
+export type NoShowRecord = { start: Date; updatedAt?: Date }
+
+/** The resident's no-shows that can still matter (store.ts NO_SHOW_LOOKBACK_MS), for `judgeSuspension`. */
+export function noShowsWhere(openid: string | { in: string[] }): Record<string, unknown> {
+  const _ = db().command
+  return { openid: typeof openid === 'string' ? openid : _.in(openid.in), status: 'no_show', start: _.gt(new Date(clock.now() - NO_SHOW_LOOKBACK_MS)) }
+}
+export { NO_SHOW_READ }
+
+/** `judgeSuspension`, and the suspension it found stored (the only write, and a rare one). */
+export async function settleSuspension(openid: string, doc: SuspensionDoc | null | undefined, settings: CenterSettings, noShows: NoShowRecord[]): Promise<{ until: Date | null; found: boolean }> {
+  const judged = judgeSuspension(doc ?? null, settings, noShows)
+  if (judged.store) {
+    await db()
+      .collection(COLL.suspensions)
+      .doc(openid)
+      .set({ data: judged.store })
+  }
+  return { until: judged.until, found: judged.found }
+}
+
+/** The rule itself, on what was read (no database): see `suspensionOf`. */
+export function judgeSuspension(doc: SuspensionDoc | null, settings: CenterSettings, noShows: NoShowRecord[]): { until: Date | null; found: boolean; store?: { until: Date; noShows: number; since: Date } } {
+  const now = clock.now()
   const grace = settings.checkInMinutes * 60_000
   const window = settings.noShowWindowDays * DAY_MS
-  let since = doc ? doc.since.getTime() : -Infinity
-  let until = doc ? doc.until.getTime() : -Infinity
+  let since = doc ? new Date(doc.since).getTime() : -Infinity
+  let until = doc ? new Date(doc.until).getTime() : -Infinity
   let found: { since: number; until: number; noShows: number } | null = null
   const records = noShows
     .map((b) => {
@@ -118,11 +150,9 @@ export async function evaluateSuspension(openid: string, known?: CenterSettings 
     found = { since, until, noShows: counted }
   }
   if (until <= now) return { until: null, found: false }
-  if (found) {
-    await db()
-      .collection(COLL.suspensions)
-      .doc(openid)
-      .set({ data: { until: new Date(found.until), noShows: found.noShows, since: new Date(found.since) } })
+  return {
+    until: new Date(until),
+    found: found !== null,
+    store: found ? { until: new Date(found.until), noShows: found.noShows, since: new Date(found.since) } : undefined
   }
-  return { until: new Date(until), found: found !== null }
 }

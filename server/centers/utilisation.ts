@@ -14,27 +14,31 @@
  *   each counts the room's slot length, as open hours do, and a room's event hours on a day never
  *   exceed its open hours that day (a day it was closed, switched off or regridded since counts
  *   none beyond them).
- * Booked hours are summed in the database (an aggregation grouped by room, week or month, and
- * status over the booking's stored `weekKey` / `monthKey`); event slots are counted there too (one
- * aggregation per batch of centres, grouped by room and day, folded into weeks and months here);
- * open hours are calendar arithmetic.
+ * Booked hours are summed in the database: one aggregation of bookings per batch of centres,
+ * grouped by room, week, month, status and whether the check-in grace is still running (each row
+ * folds into its week and its month; a confirmed booking past the grace counts as the no-show the
+ * sweep will make it, so the figures do not wait for the sweep); event slots are counted there too
+ * (one aggregation grouped by room and day, folded into weeks and months here); the centres, their
+ * rooms, blackouts and the rules are one aggregate; open hours are calendar arithmetic.
  */
-import type ExcelJS from 'exceljs'
-import { OPEN_CENTER_STATUSES, type Usage, type Utilisation } from '../../contracts/centers'
+import * as ExcelJS from '../xlsx'
+import { OPEN_CENTER_STATUSES, type CenterSettings, type Usage, type Utilisation } from '../../contracts/centers'
 import type { z } from '../../contracts/zod'
 import type { utilisationInput } from '../../contracts/centers'
 import { audit } from '../core/audit'
 import { db } from '../core/db'
-import { AppError, invalid } from '../core/errors'
+import { AppError, invalid, notFound } from '../core/errors'
 import { managedCommunities, requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { platform } from '../platform'
-import { getCenter, requireCenterStaff } from './access'
+import { requireCenterStaff } from './access'
 import { parseLocal } from '../core/time'
 import { addDays, at, dayOf, daysBetween, monthKeyOf, slotKeyOf, weekKeyOf } from './calendar'
 import { dayGrid } from './grid'
-import { sweep } from './lifecycle'
-import { COLL, newId, type BlackoutDoc, type CenterDoc, type RoomDoc } from './model'
+import { sweep, SWEEP_PAGE } from './lifecycle'
+import { COLL, newId, type BlackoutDoc, type BookingDoc, type CenterDoc, type RoomDoc } from './model'
+import { SETTINGS_DOC_ID, settingsOf } from './store'
+import { clock } from '../core/clock'
 
 const MAX_DAYS = 366
 
@@ -87,12 +91,7 @@ export async function utilisation(raw: z.infer<typeof utilisationInput>, caller:
   let scopeLabel = '全区'
   let scopeCommunity: string | undefined
   if (input.centerId) {
-    const center = await getCenter(input.centerId)
-    requireCenterStaff(caller, center)
-    centerWhere._id = center._id
-    scopeLabel = center.name
-    scopeCommunity = center.communityId
-    await sweep({ centerId: center._id }, 5)
+    centerWhere._id = input.centerId
   } else if (input.communityId) {
     requireCommunityStaff(caller, input.communityId)
     centerWhere.communityId = input.communityId
@@ -108,18 +107,36 @@ export async function utilisation(raw: z.infer<typeof utilisationInput>, caller:
     }
   }
   if (!input.centerId) centerWhere.status = _.in(['built', 'accepted'])
-  const centers = (await db().collection(COLL.centers).where(centerWhere).orderBy('order', 'asc').limit(1000).get()).data as CenterDoc[]
-  const centerIds = centers.map((c) => c._id)
-  const rooms: RoomDoc[] = []
-  for (let i = 0; i < centerIds.length; i += 100) {
-    const res = await db().collection(COLL.rooms).where({ centerId: _.in(centerIds.slice(i, i + 100)) }).orderBy('order', 'asc').limit(1000).get()
-    rooms.push(...(res.data as RoomDoc[]))
-  }
-
-  const days = Array.from({ length: span }, (_x, i) => addDays(input.from, i))
   const rangeStart = at(input.from, '00:00')
   const rangeEnd = at(addDays(input.to, 1), '00:00')
-  const blackouts = rooms.length ? await readBlackouts(rooms.map((r) => r._id), rangeStart, rangeEnd) : []
+  // The centres with their rooms, blackouts and the rules (one aggregate), and for one centre the
+  // bookings of the period the sweep is due to release (released first: their slots are free again).
+  const [centersRead, due] = await Promise.all([
+    readCenters(centerWhere, rangeStart, rangeEnd),
+    input.centerId
+      ? db()
+          .collection(COLL.bookings)
+          .where({ centerId: input.centerId, day: _.gte(input.from).and(_.lte(input.to)), status: _.in(['pending', 'confirmed']), start: _.lte(new Date(clock.now())) })
+          .limit(SWEEP_PAGE)
+          .get()
+          .then((r) => r.data as BookingDoc[])
+      : Promise.resolve([] as BookingDoc[])
+  ])
+  const { centers, rooms, blackouts } = centersRead
+  if (input.centerId) {
+    const center = centers[0]
+    if (!center) throw notFound('邻里中心')
+    requireCenterStaff(caller, center)
+    scopeLabel = center.name
+    scopeCommunity = center.communityId
+    // One page, lazily: the figures below already count a booking time has released as the sweep
+    // will (a no-show), so a longer backlog is left to the timer.
+    if (due.length) await sweep({ centerId: center._id }, 1, { due, settings: centersRead.settings })
+  }
+  const centerIds = centers.map((c) => c._id)
+  const noShowBefore = new Date(clock.now() - centersRead.settings.checkInMinutes * 60_000)
+
+  const days = Array.from({ length: span }, (_x, i) => addDays(input.from, i))
 
   // Open hours per room per week / month, from the grid less blacked-out slots.
   const centerById = new Map(centers.map((c) => [c._id, c]))
@@ -147,7 +164,7 @@ export async function utilisation(raw: z.infer<typeof utilisationInput>, caller:
   }
 
   // Booked / used / no-show hours and event hours, summed in the database: per batch of centres,
-  // one aggregation of bookings per period and one of event slots (by room and day) for both.
+  // one aggregation of bookings (weeks and months from one grouping) and one of event slots.
   const held = { weekKey: new Map<string, Acc>(), monthKey: new Map<string, Acc>() }
   const roomById = new Map(rooms.map((r) => [r._id, r]))
   const addHeld = (period: Period, roomId: string, key: string, a: Partial<Acc>) => {
@@ -157,20 +174,18 @@ export async function utilisation(raw: z.infer<typeof utilisationInput>, caller:
   }
   for (let i = 0; i < centerIds.length; i += 100) {
     const batch = centerIds.slice(i, i + 100)
-    const [weeks, months, events] = await Promise.all([
-      aggregateHours(batch, input.from, input.to, 'weekKey'),
-      aggregateHours(batch, input.from, input.to, 'monthKey'),
-      aggregateEventSlots(batch, input.from, input.to)
-    ])
-    for (const [period, rows] of [['weekKey', weeks], ['monthKey', months]] as [Period, HoursRow[]][]) {
-      for (const row of rows) {
-        const status = row._id.status
-        addHeld(period, row._id.roomId, row._id.period, {
-          bookedHours: status === 'confirmed' || status === 'checked_in' ? row.hours : 0,
-          usedHours: status === 'checked_in' ? row.hours : 0,
-          noShowHours: status === 'no_show' ? row.hours : 0
-        })
+    const [hours, events] = await Promise.all([aggregateHours(batch, input.from, input.to, noShowBefore), aggregateEventSlots(batch, input.from, input.to)])
+    // One grouping by room, week, month and status: each row folds into its week and its month.
+    for (const row of hours) {
+      // Confirmed but not checked in within the grace: a no-show, whether or not the sweep has run.
+      const status = row._id.status === 'confirmed' && !row._id.inGrace ? 'no_show' : row._id.status
+      const a = {
+        bookedHours: status === 'confirmed' || status === 'checked_in' ? row.hours : 0,
+        usedHours: status === 'checked_in' ? row.hours : 0,
+        noShowHours: status === 'no_show' ? row.hours : 0
       }
+      addHeld('weekKey', row._id.roomId, row._id.weekKey, a)
+      addHeld('monthKey', row._id.roomId, row._id.monthKey, a)
     }
     for (const row of events) {
       const room = roomById.get(row._id.roomId)
@@ -294,27 +309,43 @@ function windowsOf(changes: { at: number; open: boolean }[], openBefore = true):
   return out
 }
 
-async function readBlackouts(roomIds: string[], from: number, to: number): Promise<BlackoutDoc[]> {
-  const _ = db().command
-  const out: BlackoutDoc[] = []
-  for (let i = 0; i < roomIds.length; i += 100) {
-    const res = await db()
-      .collection(COLL.blackouts)
-      .where({ roomId: _.in(roomIds.slice(i, i + 100)), lifted: false, start: _.lt(new Date(to)), end: _.gt(new Date(from)) })
-      .field({ roomId: true, slotIds: true })
-      .limit(1000)
-      .get()
-    out.push(...(res.data as BlackoutDoc[]))
+/**
+ * The centres in scope in district order, with their rooms and the blackouts overlapping the range
+ * (not lifted): one aggregate joining rooms and blackouts by centre.
+ */
+async function readCenters(where: Record<string, unknown>, from: number, to: number): Promise<{ centers: CenterDoc[]; rooms: RoomDoc[]; blackouts: BlackoutDoc[]; settings: CenterSettings }> {
+  const res = await db()
+    .collection(COLL.centers)
+    .aggregate()
+    .match(where)
+    .sort({ order: 1 })
+    .limit(1000)
+    .lookup({ from: COLL.rooms, localField: '_id', foreignField: 'centerId', as: 'rooms' })
+    .lookup({ from: COLL.blackouts, localField: '_id', foreignField: 'centerId', as: 'blackouts' })
+    .lookup({ from: COLL.settings, pipeline: db().command.aggregate.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
+    .end()
+  const centers: CenterDoc[] = []
+  let settings: Partial<CenterSettings> | undefined
+  const rooms: RoomDoc[] = []
+  const blackouts: BlackoutDoc[] = []
+  for (const row of res.list as (CenterDoc & { rooms: RoomDoc[]; blackouts: BlackoutDoc[]; settings: Partial<CenterSettings>[] })[]) {
+    const { rooms: r, blackouts: b, settings: s, ...center } = row
+    settings ??= s[0]
+    centers.push(center as CenterDoc)
+    rooms.push(...[...r].sort((x, y) => (x.order ?? 0) - (y.order ?? 0)))
+    blackouts.push(...b.filter((x) => !x.lifted && new Date(x.start).getTime() < to && new Date(x.end).getTime() > from))
   }
-  return out
+  // No centre in scope: nothing is counted, the rules only matter with bookings.
+  return { centers, rooms, blackouts, settings: res.list.length ? settingsOf(settings) : settingsOf(undefined) }
 }
 
 interface HoursRow {
-  _id: { roomId: string; period: string; status: string }
+  _id: { roomId: string; weekKey: string; monthKey: string; status: string; inGrace: boolean }
   hours: number
 }
 
-async function aggregateHours(centerIds: string[], from: string, to: string, period: Period): Promise<HoursRow[]> {
+/** Booked, used and no-show hours by room, week, month, status and whether it is still inside the check-in grace (started after `noShowBefore`). */
+async function aggregateHours(centerIds: string[], from: string, to: string, noShowBefore: Date): Promise<HoursRow[]> {
   const _ = db().command
   const $ = _.aggregate
   const rows: HoursRow[] = []
@@ -323,8 +354,8 @@ async function aggregateHours(centerIds: string[], from: string, to: string, per
       .collection(COLL.bookings)
       .aggregate()
       .match({ centerId: _.in(centerIds), day: _.gte(from).and(_.lte(to)), status: _.in(['confirmed', 'checked_in', 'no_show']) })
-      .group({ _id: { roomId: '$roomId', period: `$${period}`, status: '$status' }, hours: $.sum('$hours') })
-      .sort({ '_id.roomId': 1, '_id.period': 1, '_id.status': 1 })
+      .group({ _id: { roomId: '$roomId', weekKey: '$weekKey', monthKey: '$monthKey', status: '$status', inGrace: $.gt(['$start', noShowBefore]) }, hours: $.sum('$hours') })
+      .sort({ '_id.roomId': 1, '_id.weekKey': 1, '_id.monthKey': 1, '_id.status': 1, '_id.inGrace': 1 })
       .skip(skip)
       .limit(1000)
       .end()
@@ -359,9 +390,7 @@ async function aggregateEventSlots(centerIds: string[], from: string, to: string
 }
 
 async function workbook(u: Utilisation): Promise<Buffer> {
-  // Loaded on export only: the other actions' cold start stays small.
-  const { default: Excel } = await import('exceljs')
-  const wb = new Excel.Workbook()
+  const wb = new ExcelJS.Workbook()
   wb.creator = '红邻'
   const pct = (r: number) => Math.round(r * 1000) / 10
   const header = (ws: ExcelJS.Worksheet) => {

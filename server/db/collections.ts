@@ -174,7 +174,7 @@ export const collections = {
     ]
   },
   bookingQuotas: {
-    description: 'Active bookings per person, room and week (_id `${roomId}:${openid}:${monday}`), changed in booking transactions.',
+    description: 'Active bookings per person, room and week (_id `${roomId}:${openid}:${monday}`): raised by book with a guarded update (count < weeklyQuota), lowered when a booking that is not a no-show ends.',
     indexes: []
   },
   bookingSuspensions: {
@@ -215,11 +215,11 @@ export const collections = {
     indexes: []
   },
   noticeSubscriptions: {
-    description: 'One-time subscription grants for important notices (_id = openid): credits, place keys and roles when subscribing.',
+    description: 'One-time subscription grants for important notices (_id = openid): credits, place keys and roles when subscribing, and `pushed.<noticeId>` for each notice pushed to them (server/notices/push.ts).',
     indexes: [{ fields: ['placeKeys'] }]
   },
   noticePushes: {
-    description: 'One per pushed notice and person (_id `${noticeId}:${openid}`): no one is pushed the same notice twice.',
+    description: 'Earlier push records, one per pushed notice and person (_id `${noticeId}:${openid}`); no longer written: the subscription carries the mark (`pushed.<noticeId>`, server/notices/push.ts).',
     indexes: [{ fields: ['noticeId'] }]
   },
   // District structure read by notices (grids of a community, buildings of a community / grid).

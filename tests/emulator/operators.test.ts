@@ -10,7 +10,7 @@
  *
  * COVERED query: eq neq gt gte lt lte in nin and or exists size all elemMatch
  * COVERED update: set remove inc mul push pull addToSet max
- * COVERED aggregate: sum avg max min first add cond dateToString eq gt size concat dayOfMonth multiply week indexOfCP substrBytes push slice and in
+ * COVERED aggregate: sum avg max min first add cond dateToString eq gt size concat dayOfMonth multiply week indexOfCP substrBytes push slice and in pipeline
  * COVERED stages: match group project lookup unwind replaceRoot sort skip limit count addFields sortByCount
  * COVERED raw (seed, MongoDB syntax on the store): and or in ne
  * COVERED values (db.X): RegExp serverDate ObjectId
@@ -326,6 +326,38 @@ describe('aggregation', () => {
       { _id: 'g3', n: 0 },
       { _id: 'g4', n: 0 }
     ])
+  })
+
+  test('lookup with an uncorrelated sub-pipeline (pipeline … done; match with commands, sort, limit) joins a filtered read (server/centers/context.ts)', async () => {
+    // MongoDB 3.6+ $lookup { from, pipeline, as } without let: the sub-pipeline's result is joined to
+    // every input document; @cloudbase/database serialises the sub-pipeline's match like a query.
+    const _ = env._
+    const $ = env.$
+    const list = (
+      await env.db
+        .collection('op_grids')
+        .aggregate()
+        .match({ _id: 'g1' })
+        .lookup({ from: 'op_companies', localField: 'companyId', foreignField: '_id', as: 'company' })
+        .lookup({
+          from: 'op_tickets',
+          pipeline: $.pipeline()
+            .match({ companyId: 'c1', at: _.gt(new Date('2026-02-01T00:00:00Z')), reopenCount: _.in([1, 2]) })
+            .sort({ at: -1 })
+            .project({ _id: 1, at: 1 })
+            .limit(5)
+            .done(),
+          as: 'recent'
+        })
+        .lookup({ from: 'op_tickets', pipeline: $.pipeline().match({ _id: _.in(['t3', 'none']) }).limit(5).done(), as: 'picked' })
+        .end()
+    ).list
+    expect(list).toHaveLength(1)
+    expect(list[0].company).toEqual([{ _id: 'c1', name: 'One' }])
+    expect(list[0].recent).toEqual([{ _id: 't2', at: new Date('2026-02-10T00:00:00Z') }])
+    expect(list[0].picked.map((t: { _id: string }) => t._id)).toEqual(['t3'])
+    const none = (await env.db.collection('op_grids').aggregate().match({ _id: 'nope' }).lookup({ from: 'op_companies', pipeline: $.pipeline().match({}).limit(1).done(), as: 'c' }).end()).list
+    expect(none).toEqual([])
   })
 
   test('push per group in the sorted order, slice keeps the first n; and / in as expressions (server/users/overview.ts, server/notices/list.ts inbox)', async () => {

@@ -392,3 +392,45 @@ describe('centre events', () => {
     ])
   })
 })
+
+describe('issue #15: figures computed another way still equal a direct count', () => {
+  test("utilisation's weeks and months (one grouping by room, week, month and status) equal the bookings' hours summed directly", async () => {
+    const room = await newRoom({ maxSlots: 3 })
+    // A week across two months: Mon 28 Dec 2026 … Sun 3 Jan 2027 (bookable 7 days ahead from 27 Dec).
+    cloud.clock.set('2026-12-27T09:00:00+08:00')
+    expect((await book(room.id, '2026-12-28 09:00', 'sum-1', 2)).ok).toBe(true)
+    expect((await book(room.id, '2026-12-31 10:00', 'sum-2', 3)).ok).toBe(true)
+    expect((await book(room.id, '2027-01-02 10:00', 'sum-3')).ok).toBe(true)
+    cloud.clock.set('2026-12-27T10:00:00+08:00')
+    const u = await cloud.ok('centers', 'utilisation', { centerId: 'ctr-c1g1', from: '2026-12-28', to: '2027-01-03' }, 'demo-staff')
+    const row = u.centers[0].rooms.find((r: any) => r.roomId === room.id)
+    const direct = (match: (b: any) => boolean) =>
+      cloud.store
+        .find('bookings', { roomId: room.id, status: { $in: ['confirmed', 'checked_in'] } })
+        .filter(match)
+        .reduce((sum, b) => sum + b.hours, 0)
+    expect(row.weeks.map((w: any) => [w.key, w.bookedHours])).toEqual([['2026-12-28', direct((b) => b.weekKey === '2026-12-28')]])
+    expect(row.months.map((m: any) => [m.key, m.bookedHours])).toEqual([
+      ['2026-12', direct((b) => b.monthKey === '2026-12')],
+      ['2027-01', direct((b) => b.monthKey === '2027-01')]
+    ])
+    expect(row.bookedHours).toBe(6)
+  })
+
+  test("a centre's roomCount, kept on write, equals its active rooms counted directly", async () => {
+    const center = await cloud.ok('centers', 'saveCenter', { name: '房间计数党建+邻里中心', communityId: 'c1', address: '东风社区计数', openingHours: [{ weekday: 1, open: '09:00', close: '17:00' }] }, 'demo-admin')
+    const a = await newRoom({}, center.id)
+    const b = await newRoom({ active: false }, center.id)
+    await newRoom({}, center.id)
+    const direct = () => cloud.store.count('rooms', { centerId: center.id, active: true })
+    const stored = () => cloud.store.get('centers', center.id)!.roomCount
+    expect(stored()).toBe(direct())
+    const save = (room: RoomView, active: boolean) => cloud.call('centers', 'saveRoom', { centerId: center.id, roomId: room.id, name: room.name, capacity: 20, slotMinutes: 60, weeklyQuota: 5, active }, 'demo-staff')
+    // Switching a room off twice at once, and another on, moves the count once each.
+    await Promise.all([save(a, false), save(a, false), save(b, true)])
+    expect(stored()).toBe(direct())
+    expect(direct()).toBe(2)
+    await save(a, false)
+    expect(stored()).toBe(direct())
+  })
+})

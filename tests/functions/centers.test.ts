@@ -613,3 +613,79 @@ describe('one suspension rule for bookings and the sweep (K1); centres closed be
   })
 })
 
+
+describe('issue #15: round trips, and figures kept on write or folded in memory still equal a direct count', () => {
+  test('the common actions stay within their round trips', async () => {
+    const room = await newRoom()
+    const cost = async (action: string, input: object, openid: string) => {
+      const { reply, stats } = await cloud.callWithStats('centers', action, input, openid)
+      expect(reply.ok).toBe(true)
+      return stats.dbRequests
+    }
+    // The shell's identity read and rate-limit counter are counted too (book and cancel have a row).
+    expect(await cost('list', {}, 'demo-resident')).toBeLessThanOrEqual(3)
+    expect(await cost('get', { centerId: 'ctr-c1g1' }, 'demo-resident')).toBeLessThanOrEqual(2)
+    expect(await cost('availability', { roomId: room.id, days: 7 }, 'rt-resident')).toBeLessThanOrEqual(5)
+    expect(await cost('book', { roomId: room.id, start: `${MONDAY} 10:00`, slots: 1, purpose: '楼栋议事会', attendees: 8 }, 'rt-resident')).toBeLessThanOrEqual(7)
+    expect(await cost('myBookings', {}, 'rt-resident')).toBeLessThanOrEqual(4)
+    const mine = (await cloud.ok('centers', 'myBookings', {}, 'rt-resident')).items[0]
+    expect(await cost('cancel', { bookingId: mine.id }, 'rt-resident')).toBeLessThanOrEqual(7)
+  })
+
+  test("availability's weekly quota use equals the stored counter", async () => {
+    const room = await newRoom({ weeklyQuota: 3 })
+    const who = 'quota-compare'
+    const a = await okBook(room.id, `${MONDAY} 09:00`, who)
+    await okBook(room.id, `${MONDAY} 10:00`, who)
+    await okBook(room.id, '2026-12-07 10:00', who)
+    await cloud.ok('centers', 'cancel', { bookingId: a.id }, who)
+    const av = await cloud.ok('centers', 'availability', { roomId: room.id, from: MONDAY, days: 14 }, who)
+    for (const week of ['2026-11-30', '2026-12-07']) {
+      expect(av.quotaUsed[week]).toBe(cloud.store.get('bookingQuotas', `${room.id}:${who}:${week}`)!.count)
+    }
+    expect(av.quotaUsed['2026-11-30']).toBe(1)
+  })
+
+  test('a slot claim whose booking never came is taken over once it is old; a fresh one is not', async () => {
+    const room = await newRoom()
+    const orphan = (key: string, at: Date) =>
+      cloud.store.insertMany('roomSlots', [
+        { _id: `${room.id}:${key}`, roomId: room.id, centerId: 'ctr-c1g1', day: MONDAY, start: new Date(`${MONDAY}T${key.slice(8, 10)}:00:00+08:00`), end: new Date(Date.parse(`${MONDAY}T${key.slice(8, 10)}:00:00+08:00`) + 3600_000), state: 'booked', bookingId: `bk-never-${key}`, openid: 'gone', at }
+      ])
+    orphan('202611301100', new Date(Date.parse(START) - 10 * 60_000))
+    orphan('202611301200', new Date(Date.parse(START)))
+    const b = await okBook(room.id, `${MONDAY} 11:00`, 'orphan-taker')
+    expect(slotDoc(room.id, '202611301100')!.bookingId).toBe(b.id)
+    expect(codeOf(await book(room.id, `${MONDAY} 12:00`, 'orphan-taker-2'))).toBe('CONFLICT')
+  })
+
+  test('the district sweep costs round trips per page of bookings, not per booking (besides one message per booking and one write per suspension)', async () => {
+    const room = await newRoom({ weeklyQuota: 5 })
+    for (let i = 0; i < 5; i++) await okBook(room.id, `2026-12-0${i + 1} 10:00`, `sweep-cost-${i}`)
+    cloud.clock.set('2026-12-08T10:30:00+08:00')
+    const outbox = cloud.store.count('outbox')
+    const suspensions = cloud.store.count('bookingSuspensions')
+    // A long backlog may take more than one call (each stops before the function's timeout).
+    let ended = 0
+    let requests = 0
+    let calls = 0
+    for (;;) {
+      const { reply, stats } = await cloud.callWithStats<{ noShows: number; expired: number }>('centers', 'sweep', { centerId: 'ctr-c1g1' }, 'demo-staff')
+      if (!reply.ok) throw new Error(reply.error.message)
+      calls++
+      requests += stats.dbRequests
+      if (reply.data.noShows + reply.data.expired === 0) break
+      ended += reply.data.noShows + reply.data.expired
+    }
+    expect(ended).toBeGreaterThanOrEqual(5)
+    const messages = cloud.store.count('outbox') - outbox
+    expect(messages).toBe(ended)
+    const pages = Math.ceil(ended / 100) + calls
+    expect(requests - messages - (cloud.store.count('bookingSuspensions') - suspensions)).toBeLessThanOrEqual(2 * calls + 8 * pages)
+    // What it ended holds no slot any more.
+    for (const b of cloud.store.find('bookings', { roomId: room.id })) {
+      expect(b.status).toBe('no_show')
+      expect(cloud.store.count('roomSlots', { bookingId: b._id })).toBe(0)
+    }
+  })
+})
