@@ -108,11 +108,17 @@ async function issuerOf(issuerId: string): Promise<Issuer> {
       sealText: `${district}社区物业党建联建工作办公室`
     }
   }
-  const community = await findById<{ name: string }>('communities', issuerId)
+  // The community with its committee joined: one round trip.
+  const res = await db()
+    .collection('communities')
+    .aggregate()
+    .match({ _id: issuerId })
+    .limit(1)
+    .lookup({ from: 'communityCommittees', localField: '_id', foreignField: 'communityId', as: 'joinedCommittee' })
+    .end()
+  const community = res.list[0] as { name: string; joinedCommittee?: { secretary?: string }[] } | undefined
   if (!community) throw notFound('社区')
-  const committee = (await db().collection('communityCommittees').where({ communityId: issuerId }).limit(1).get()).data[0] as
-    | { secretary?: string }
-    | undefined
+  const committee = community.joinedCommittee?.[0]
   return {
     id: issuerId,
     name: `${community.name}居民委员会`,
@@ -121,10 +127,10 @@ async function issuerOf(issuerId: string): Promise<Issuer> {
   }
 }
 
-/** Every verified record of the volunteer issued by `issuerId`, oldest first. */
-async function verifiedRecords(openid: string, issuerId: string): Promise<RecordDoc[]> {
+/** Every verified record of the volunteer (all issuers), oldest first. */
+async function verifiedRecords(openid: string): Promise<RecordDoc[]> {
   const _ = db().command
-  const where = { openid, status: _.in([...VERIFIED_STATUSES]), communityId: issuerId === DISTRICT_ISSUER ? null : issuerId }
+  const where = { openid, status: _.in([...VERIFIED_STATUSES]) }
   const all: RecordDoc[] = []
   for (let skip = 0; ; skip += 1000) {
     const res = await db()
@@ -179,18 +185,14 @@ async function present(doc: CertificateDoc): Promise<Certificate> {
   }
 }
 
-/** Verified minutes per issuer for the volunteer (aggregate). */
-async function minutesByIssuer(openid: string): Promise<{ issuerId: string; minutes: number }[]> {
-  const _ = db().command
-  const res = await db()
-    .collection(RECORDS)
-    .aggregate()
-    .match({ openid, status: _.in([...VERIFIED_STATUSES]) })
-    .group({ _id: '$communityId', minutes: _.aggregate.sum('$verifiedMinutes') })
-    .sort({ minutes: -1 })
-    .limit(100)
-    .end()
-  return (res.list as { _id: string | null; minutes: number }[]).map((r) => ({ issuerId: r._id ?? DISTRICT_ISSUER, minutes: r.minutes }))
+/** Verified minutes per issuer, most first (from the volunteer's verified records). */
+function minutesByIssuer(records: RecordDoc[]): { issuerId: string; minutes: number }[] {
+  const minutes = new Map<string, number>()
+  for (const r of records) {
+    const issuerId = r.communityId ?? DISTRICT_ISSUER
+    minutes.set(issuerId, (minutes.get(issuerId) ?? 0) + (r.verifiedMinutes ?? 0))
+  }
+  return [...minutes.entries()].map(([issuerId, m]) => ({ issuerId, minutes: m })).sort((a, b) => b.minutes - a.minutes)
 }
 
 const issuerCommunity = (issuerId: string): string | null => (issuerId === DISTRICT_ISSUER ? null : issuerId)
@@ -260,7 +262,9 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
     subject = { openid: volunteer._id, name: user?.profile?.name || volunteer.name, communityId: user?.profile?.communityId ?? volunteer.communityId }
   } else subject = callerPerson(caller)
 
-  const issuers = (await minutesByIssuer(subject.openid)).filter((i) => i.minutes > 0)
+  // One read of every verified record: the issuers' minutes and the chosen issuer's records.
+  const verified = await verifiedRecords(subject.openid)
+  const issuers = minutesByIssuer(verified).filter((i) => i.minutes > 0)
   let issuerId = input.issuerId
   if (!issuerId) {
     const candidates = forVolunteer ? issuers.filter((i) => isOrganiser(caller, issuerCommunity(i.issuerId))) : issuers
@@ -271,11 +275,24 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
     throw conflict('暂无已认定的志愿服务时长，无法出具证明')
   }
 
-  const records = (await verifiedRecords(subject.openid, issuerId)).filter((r) => r.verifiedMinutes > 0)
+  const chosen = issuerCommunity(issuerId)
+  const records = verified.filter((r) => (r.communityId ?? null) === chosen && r.verifiedMinutes > 0)
   if (records.length === 0) throw conflict('暂无已认定的志愿服务时长，无法出具证明')
 
   // The identity document: given now (with consent), or the one the volunteer gave before.
-  const volunteer = (await ensureVolunteer(subject)) as VolunteerWithIdentity
+  // The volunteer record with the certificates already issued to them joined (one round trip);
+  // created (with its number) on first need.
+  const joined = (
+    await db()
+      .collection(VOLUNTEERS)
+      .aggregate()
+      .match({ _id: subject.openid })
+      .limit(1)
+      .lookup({ from: CERTIFICATES, localField: '_id', foreignField: 'openid', as: 'joinedCertificates' })
+      .end()
+  ).list[0] as (VolunteerWithIdentity & { joinedCertificates?: CertificateDoc[] }) | undefined
+  const issued = joined?.joinedCertificates ?? []
+  const volunteer = (joined ?? (await ensureVolunteer(subject))) as VolunteerWithIdentity
   let identity = volunteer.identity
   if (input.identity) {
     identity = { type: input.identity.idType, masked: maskIdNumber(input.identity.idNumber), consentAt: clock.date(), purpose: ID_CONSENT_PURPOSE }
@@ -297,8 +314,8 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
     .update(`${issuerId}|${identity.type}:${identity.masked}|${snapshot.map((r) => `${r.id}:${r.minutes}`).join(',')}`)
     .digest('hex')
     .slice(0, 32)
-  const existing = await db().collection(CERTIFICATES).where({ openid: subject.openid, fingerprint }).limit(1).get()
-  if (existing.data[0]) return present(existing.data[0] as CertificateDoc)
+  const existing = issued.find((c) => c.fingerprint === fingerprint)
+  if (existing) return present(existing)
 
   const handler = forVolunteer
     ? { openid: caller.openid, name: caller.user?.profile?.name || (isDistrictAdmin(caller) ? '区级管理员' : '社区工作人员') }

@@ -12,14 +12,22 @@
  * Walk-ins are recorded only by the organiser: `staffScan` of someone without a confirmed sign-up is
  * refused (CONFLICT, `fields: ['walkIn']`) until the organiser confirms with `walkIn: true`; the
  * person then takes a free place on the spot (no waiting list on site): the place is claimed on the
- * activity by an atomic guarded update before the transaction (signups.ts, `claimPlaceOnSite`; no
- * transaction writes the activity), and given back when the transaction did not use it. When none
- * is left the check-in is refused with CAPACITY_FULL.
+ * activity by an atomic guarded update (signups.ts, `claimPlaceOnSite`; no transaction writes the
+ * activity), and given back when the sign-up could not be written. When none is left the check-in
+ * is refused with CAPACITY_FULL.
+ *
+ * No transaction on the usual paths (issue #15, round trips): a check-in with a confirmed sign-up
+ * marks it with one update whose filter is the decision (`status: 'confirmed'`; `arrivedAt` for a
+ * volunteer activity, `checkedInAt` for an event), then adds the record; a withdrawal's update is
+ * guarded by that mark's absence and by `updatedAt` (signups.ts releaseSignUp), so a withdrawal and
+ * a check-in of one person cannot both succeed. A walk-in's sign-up is written by an add or by an
+ * update guarded by the status and `updatedAt` read. What is left (a sign-up that changed between
+ * the read and the write) goes through the transaction of `arrive`.
  *
  * Scanning twice never records twice: a volunteer activity's record has the deterministic `_id`
- * `${activityId}:${openid}` and is written in the check-in's transaction together with the
- * person's sign-up (so a withdrawal at the same instant conflicts with it), check-out is an update
- * guarded by `status: 'open'`, and an event's attendance is kept on the sign-up.
+ * `${activityId}:${openid}` (a second add fails as a duplicate and answers with the first), check-out
+ * is an update guarded by `status: 'open'`, and an event's attendance is kept on the sign-up (its
+ * check-in guarded by `checkedInAt` being absent).
  *
  * A check-out less than MIN_SERVICE_MINUTES (counted minutes) after the check-in is refused
  * (CONFLICT, `fields: ['confirmShort']`) unless confirmed; a confirmed one closes the record with
@@ -58,7 +66,7 @@ import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
 import { AppError, busy, conflict, forbidden, invalid, notFound } from '../core/errors'
-import { loadCaller, type Caller } from '../core/identity'
+import { emptyScopes, type Caller, type UserRecord } from '../core/identity'
 import { findById, getById, txGet } from '../core/records'
 import { shanghai } from '../core/time'
 import { callerName, requireOrganiser } from './access'
@@ -76,12 +84,13 @@ import {
   type ActivityDoc,
   type RecordDoc,
   type SignUpDoc,
-  type StoredHistory
+  type StoredHistory,
+  type VolunteerDoc,
+  VOLUNTEERS
 } from './model'
 import { checkAudience, claimPlaceOnSite, closePlaceClaim, ensurePlacesLeft, personOf, signUpDoc, type Person } from './signups'
 import { issueCheckinToken, readCheckinToken, readCheckinTokenAt, readSignedMemberCode } from './tokens'
 import { publicUrl, qrDataUrl } from './util'
-import { volunteerByCode } from './volunteers'
 
 type CheckInput = z.output<typeof checkInput>
 type StaffScanInput = z.output<typeof staffScanInput>
@@ -168,6 +177,8 @@ async function arrive(
   const by = staff?.openid ?? person.openid
   const action = method === 'staff' ? '工作人员代签到' : '扫码签到'
   const note = scannedAt === undefined ? {} : { note: QUEUED_NOTE }
+  const fast = await arriveConfirmed(activity, person, method, location, staff, scannedAt)
+  if (fast) return fast
   if (activity.placesLeft === undefined) await ensurePlacesLeft(activity)
   let outcome: { already: boolean; walkIn: boolean; at: Date } | undefined
   for (let attempt = 0; !outcome; attempt++) {
@@ -175,6 +186,8 @@ async function arrive(
     // before the transaction (an atomic guarded update: no transaction on the activity, which a
     // crowd may be writing), and the transaction checks the sign-up is still as seen.
     const seen = await findById<SignUpDoc>(SIGNUPS, sid)
+    // An event's second scan: the first check-in stands (nothing to write).
+    if (!volunteer && seen?.status === 'confirmed' && seen.checkedInAt) return result(activity, 'in', { already: true, walkIn: false, at: seen.checkedInAt, volunteerName: person.name })
     if (seen?.status !== 'confirmed') refuseWithoutSignUp(seen, person, method, walkInConfirmed)
     const place = seen?.status === 'confirmed' ? undefined : await claimPlaceOnSite(activity._id, person.openid, seen?.status === 'waiting')
     try {
@@ -200,7 +213,7 @@ async function arrive(
           await tx
             .collection(SIGNUPS)
             .doc(sid)
-            .update({ data: { updatedAt: now, ...(volunteer ? {} : { checkedInAt: at, history: [...(signUp.history ?? []), { at, by, action, ...note }] }) } })
+            .update({ data: { updatedAt: now, ...(volunteer ? { arrivedAt: at } : { checkedInAt: at, history: [...(signUp.history ?? []), { at, by, action, ...note }] }) } })
         } else {
           // Only the organiser records a walk-in (the status was seen, and checked above, as this
           // one): on site the waiting list no longer matters, whoever is there takes a free place.
@@ -210,6 +223,7 @@ async function arrive(
           const entry: StoredHistory = { at: now, by: staff.openid, byName: staff.user?.profile?.name, action: '工作人员确认现场报名', claim: place.token }
           const doc = signUpDoc(activity._id, person, signUp, { status: 'confirmed', walkIn: true, at: now, entry, claim: place.token, ...(volunteer ? {} : { checkedInAt: at }) })
           if (!volunteer) doc.history = [...doc.history, { at, by, action, ...note }]
+          else doc.arrivedAt = at
           await tx.collection(SIGNUPS).doc(sid).set({ data: doc })
           walkIn = true
         }
@@ -231,6 +245,53 @@ async function arrive(
     if (place) await closePlaceClaim(activity._id, place, outcome.walkIn)
   }
   return result(activity, 'in', { ...outcome, volunteerName: person.name, ...(volunteer ? { recordId: rid } : {}) })
+}
+
+/**
+ * Check-in of someone with a confirmed sign-up (nearly every scan), without a transaction: the
+ * sign-up is marked by one update whose filter is the decision (`status: 'confirmed'`; for an
+ * event also not yet checked in) — a withdrawal's update is guarded by that mark's absence and by
+ * `updatedAt`, so the two cannot both succeed — then a volunteer's record is added (deterministic
+ * `_id`: a second scan, or a make-up written at the same instant, finds it there). Undefined when
+ * the sign-up is not confirmed (or an event's is checked in already): the general path decides.
+ * Interrupted between the two, the sign-up is marked without a record: the next scan adds it.
+ */
+async function arriveConfirmed(
+  activity: ActivityDoc,
+  person: Person,
+  method: CheckMethod,
+  location: RecordDoc['checkInLocation'] | undefined,
+  staff: Caller | undefined,
+  scannedAt: number | undefined
+): Promise<CheckResult | undefined> {
+  const _ = db().command
+  const sid = signUpId(activity._id, person.openid)
+  const now = clock.date()
+  const at = scannedAt === undefined ? now : new Date(scannedAt)
+  if (activity.kind !== 'volunteer') {
+    const action = method === 'staff' ? '工作人员代签到' : '扫码签到'
+    const entry: StoredHistory = { at, by: staff?.openid ?? person.openid, action, ...(scannedAt === undefined ? {} : { note: QUEUED_NOTE }) }
+    const res = await db()
+      .collection(SIGNUPS)
+      .where({ _id: sid, status: 'confirmed', checkedInAt: _.exists(false) })
+      .update({ data: { checkedInAt: at, updatedAt: now, history: _.push([entry]) } })
+    return res.stats.updated > 0 ? result(activity, 'in', { already: false, walkIn: false, at, volunteerName: person.name }) : undefined
+  }
+  const marked = await db().collection(SIGNUPS).where({ _id: sid, status: 'confirmed' }).update({ data: { arrivedAt: at, updatedAt: now } })
+  // Nothing changed is counted as nothing updated (a second scan in the same millisecond): look.
+  if (marked.stats.updated === 0 && (await findById<SignUpDoc>(SIGNUPS, sid))?.status !== 'confirmed') return undefined
+  const rid = recordId(activity._id, person.openid)
+  try {
+    await db()
+      .collection(RECORDS)
+      .add({ data: serviceRecord(activity, person, rid, at, method, location, staff, scannedAt === undefined ? undefined : now) })
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+    const existing = await findById<RecordDoc>(RECORDS, rid)
+    if (!existing) throw error
+    return result(activity, 'in', { already: true, walkIn: false, at: existing.checkInAt ?? existing.createdAt, volunteerName: person.name, recordId: rid })
+  }
+  return result(activity, 'in', { already: false, walkIn: false, at, volunteerName: person.name, recordId: rid })
 }
 
 /**
@@ -399,11 +460,104 @@ export async function staffScan(
   const when = scanTime(input, clock.now())
   const scannedAt = when.queued ? when.at : undefined
   checkWindow(activity, input.direction, when.at)
-  readSignedMemberCode(input.memberCode)
-  const volunteer = await volunteerByCode(input.memberCode)
-  const who = await loadCaller(volunteer._id)
-  const person: Person = { ...personOf(who), name: who.user?.profile?.name || volunteer.name }
+  const volunteerNo = readSignedMemberCode(input.memberCode)
+  const { person, signUp, record } = await scannedPerson(volunteerNo, activity._id)
+  if (input.direction === 'in' && signUp?.status !== 'confirmed') {
+    refuseWithoutSignUp(signUp, person, 'staff', input.walkIn === true)
+    return walkIn(activity, person, caller, signUp, record, scannedAt)
+  }
   return input.direction === 'in'
     ? arrive(activity, person, 'staff', undefined, caller, input.walkIn === true, scannedAt)
     : leave(activity, person, 'staff', caller, input.confirmShort === true, scannedAt)
+}
+
+type ScannedRow = VolunteerDoc & { joinedUser?: UserRecord[]; joinedSignUp?: SignUpDoc[]; joinedRecord?: RecordDoc[] }
+
+/**
+ * The volunteer a scanned personal code stands for, with their users document (name, mobile,
+ * roles), their sign-up for the activity and its service record: one aggregate.
+ */
+async function scannedPerson(volunteerNo: string, activityId: string): Promise<{ person: Person; signUp: SignUpDoc | null; record: RecordDoc | null }> {
+  const $ = db().command.aggregate
+  const res = await db()
+    .collection(VOLUNTEERS)
+    .aggregate()
+    .match({ volunteerNo })
+    .limit(1)
+    .lookup({ from: 'users', localField: '_id', foreignField: '_id', as: 'joinedUser' })
+    .addFields({ joinedKey: $.concat([`${activityId}:`, '$_id']) })
+    .lookup({ from: SIGNUPS, localField: 'joinedKey', foreignField: '_id', as: 'joinedSignUp' })
+    .lookup({ from: RECORDS, localField: 'joinedKey', foreignField: '_id', as: 'joinedRecord' })
+    .end()
+  const row = res.list[0] as ScannedRow | undefined
+  // An unknown number is treated like a forged code: nothing to act on, and nothing learned.
+  if (!row) throw new AppError('FORBIDDEN', '无效的志愿者码，未找到该志愿者')
+  const user = row.joinedUser?.[0] ?? null
+  const who: Caller = { openid: row._id, roles: [...new Set<Caller['roles'][number]>(['resident', ...(user?.roles ?? [])])], scopes: user?.scopes ?? emptyScopes(), user }
+  return { person: { ...personOf(who), name: user?.profile?.name || row.name }, signUp: row.joinedSignUp?.[0] ?? null, record: row.joinedRecord?.[0] ?? null }
+}
+
+/**
+ * A walk-in the organiser confirmed (no confirmed sign-up): a free place claimed on site (atomic,
+ * guarded: signups.ts claimPlaceOnSite), the sign-up written confirmed by an add (none before) or
+ * an update guarded by the status and `updatedAt` read — the filter is the decision, no
+ * transaction — then a volunteer's record added (deterministic `_id`) and the claim settled.
+ * A sign-up that changed meanwhile gives the place back and goes the general way (`arrive`).
+ * A make-up record written at the same instant stands (the walk-in's sign-up stays confirmed).
+ */
+async function walkIn(activity: ActivityDoc, person: Person, staff: Caller, seen: SignUpDoc | null, record: RecordDoc | null, scannedAt: number | undefined): Promise<CheckResult> {
+  const _ = db().command
+  const volunteer = activity.kind === 'volunteer'
+  const sid = signUpId(activity._id, person.openid)
+  const rid = recordId(activity._id, person.openid)
+  checkAudience(activity, person)
+  if (volunteer && record) return result(activity, 'in', { already: true, walkIn: false, at: record.checkInAt ?? record.createdAt, volunteerName: person.name, recordId: rid })
+  if (activity.placesLeft === undefined) await ensurePlacesLeft(activity)
+  const place = await claimPlaceOnSite(activity._id, person.openid, seen?.status === 'waiting')
+  if (!place) throw new AppError('CAPACITY_FULL', seen?.status === 'waiting' ? '名额已满，该志愿者仍在候补名单中，无法为其签到' : '名额已满，无法为其签到')
+  const now = clock.date()
+  const at = scannedAt === undefined ? now : new Date(scannedAt)
+  const note = scannedAt === undefined ? {} : { note: QUEUED_NOTE }
+  const entry: StoredHistory = { at: now, by: staff.openid, byName: staff.user?.profile?.name, action: '工作人员确认现场报名', claim: place.token }
+  const doc = signUpDoc(activity._id, person, seen, { status: 'confirmed', walkIn: true, at: now, entry, claim: place.token, ...(volunteer ? {} : { checkedInAt: at }) })
+  const added: StoredHistory[] = [entry]
+  if (!volunteer) added.push({ at, by: staff.openid, action: '工作人员代签到', ...note })
+  if (volunteer) doc.arrivedAt = at
+  let written = false
+  if (!seen) {
+    try {
+      await db()
+        .collection(SIGNUPS)
+        .add({ data: { _id: sid, ...doc, history: added } })
+      written = true
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+    }
+  } else {
+    const { history, ...fields } = doc
+    void history
+    const res = await db()
+      .collection(SIGNUPS)
+      .where({ _id: sid, status: seen.status, updatedAt: seen.updatedAt })
+      .update({ data: { ...fields, history: _.push(added) } })
+    written = res.stats.updated > 0
+  }
+  if (!written) {
+    await closePlaceClaim(activity._id, place, false)
+    return arrive(activity, person, 'staff', undefined, staff, true, scannedAt)
+  }
+  if (volunteer) {
+    try {
+      await db()
+        .collection(RECORDS)
+        .add({ data: serviceRecord(activity, person, rid, at, 'staff', undefined, staff, scannedAt === undefined ? undefined : now) })
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      await closePlaceClaim(activity._id, place, true)
+      const existing = await findById<RecordDoc>(RECORDS, rid)
+      return result(activity, 'in', { already: true, walkIn: false, at: existing?.checkInAt ?? existing?.createdAt ?? at, volunteerName: person.name, recordId: rid })
+    }
+  }
+  await closePlaceClaim(activity._id, place, true)
+  return result(activity, 'in', { already: false, walkIn: true, at, volunteerName: person.name, ...(volunteer ? { recordId: rid } : {}) })
 }

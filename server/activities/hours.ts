@@ -14,17 +14,35 @@ import { db } from '../core/db'
 import type { Caller } from '../core/identity'
 import { findById, namesById } from '../core/records'
 import { hoursOf, RECORDS, VOLUNTEERS, type RecordDoc, type VolunteerDoc } from './model'
-import { DISTRICT_LABEL, recordsOut } from './present'
+import { DISTRICT_LABEL, recordOut } from './present'
 import { closeOpenRecordsOf } from './records'
 import { memberCodeFor } from './tokens'
 
 type MyHoursInput = z.output<typeof myHoursInput>
 
 interface Grouped {
-  _id: { status: RecordDoc['status']; year: number; category: string; communityId: string | null }
+  _id: { status: RecordDoc['status']; year: number; category: string; communityId: string | null; self: boolean }
   minutes: number
   verifiedMinutes: number
   records: number
+}
+
+/** The person's records grouped by status, year, category, issuer and whether they verified it themselves. */
+async function groupedHours(openid: string): Promise<Grouped[]> {
+  const $ = db().command.aggregate
+  const res = await db()
+    .collection(RECORDS)
+    .aggregate()
+    .match({ openid })
+    .group({
+      _id: { status: '$status', year: '$year', category: '$category', communityId: '$communityId', self: $.eq(['$verifiedBy', openid]) },
+      minutes: $.sum('$minutes'),
+      verifiedMinutes: $.sum('$verifiedMinutes'),
+      records: $.sum(1)
+    })
+    .limit(1000)
+    .end()
+  return res.list as Grouped[]
 }
 
 function add(map: Map<string, { minutes: number; records: number }>, key: string, minutes: number, records: number) {
@@ -35,25 +53,13 @@ function add(map: Map<string, { minutes: number; records: number }>, key: string
 }
 
 export async function myHours(caller: Caller, input: MyHoursInput): Promise<MyHours> {
-  await closeOpenRecordsOf(caller.openid)
-  const _ = db().command
-  const $ = _.aggregate
-  const grouped = (
-    await db()
-      .collection(RECORDS)
-      .aggregate()
-      // Nobody verifies their own hours: a record the volunteer approved themselves is left out
-      // (`neq` also keeps the records nobody verified yet).
-      .match({ openid: caller.openid, verifiedBy: _.neq(caller.openid) })
-      .group({
-        _id: { status: '$status', year: '$year', category: '$category', communityId: '$communityId' },
-        minutes: $.sum('$minutes'),
-        verifiedMinutes: $.sum('$verifiedMinutes'),
-        records: $.sum(1)
-      })
-      .limit(1000)
-      .end()
-  ).list as Grouped[]
+  let grouped = await groupedHours(caller.openid)
+  // Records left open after their activity ended are closed first (then grouped again): only when
+  // the grouping shows an open one.
+  if (grouped.some((row) => row._id.status === 'open') && (await closeOpenRecordsOf(caller.openid))) grouped = await groupedHours(caller.openid)
+  // Nobody verifies their own hours: a record the volunteer approved themselves is left out of
+  // every total (`self`); the list below shows it.
+  const counted = grouped.filter((row) => !row._id.self)
 
   let verifiedMinutes = 0
   let pendingMinutes = 0
@@ -61,7 +67,7 @@ export async function myHours(caller: Caller, input: MyHoursInput): Promise<MyHo
   const byYear = new Map<string, { minutes: number; records: number }>()
   const byCategory = new Map<string, { minutes: number; records: number }>()
   const byIssuer = new Map<string, { minutes: number; records: number }>()
-  for (const row of grouped) {
+  for (const row of counted) {
     if (VERIFIED_STATUSES.includes(row._id.status)) {
       verifiedMinutes += row.verifiedMinutes
       verifiedRecords += row.records
@@ -72,14 +78,17 @@ export async function myHours(caller: Caller, input: MyHoursInput): Promise<MyHo
       pendingMinutes += row.minutes
     }
   }
-  const issuerNames = await namesById('communities', [...byIssuer.keys()].filter((k) => k !== DISTRICT_ISSUER))
   const sorted = (map: Map<string, { minutes: number; records: number }>) =>
     [...map.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.minutes - a.minutes || a.key.localeCompare(b.key))
 
   const where: Record<string, unknown> = { openid: caller.openid }
   if (input.year) where.year = input.year
   if (input.status) where.status = input.status
-  const [page, count, volunteer] = await Promise.all([
+  // The list's total from the grouping (every record of the person, by status and year).
+  const total = grouped
+    .filter((row) => (!input.year || row._id.year === input.year) && (!input.status || row._id.status === input.status))
+    .reduce((sum, row) => sum + row.records, 0)
+  const [page, volunteer] = await Promise.all([
     db()
       .collection(RECORDS)
       .where(where)
@@ -88,9 +97,11 @@ export async function myHours(caller: Caller, input: MyHoursInput): Promise<MyHo
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
       .get(),
-    db().collection(RECORDS).where(where).count(),
     findById<VolunteerDoc>(VOLUNTEERS, caller.openid)
   ])
+  const records = page.data as RecordDoc[]
+  // The issuers' names of the totals and of the page, in one query.
+  const issuerNames = await namesById('communities', [...[...byIssuer.keys()].filter((k) => k !== DISTRICT_ISSUER), ...records.map((r) => r.communityId ?? '')])
   return {
     volunteerNo: volunteer?.volunteerNo,
     memberCode: volunteer ? memberCodeFor(volunteer.volunteerNo) : undefined,
@@ -103,6 +114,11 @@ export async function myHours(caller: Caller, input: MyHoursInput): Promise<MyHo
     byYear: [...byYear.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.key.localeCompare(a.key)),
     byCategory: sorted(byCategory),
     byIssuer: sorted(byIssuer).map((row) => ({ ...row, name: row.key === DISTRICT_ISSUER ? DISTRICT_LABEL : (issuerNames.get(row.key) ?? row.key) })),
-    records: { items: await recordsOut(page.data as RecordDoc[]), total: count.total, page: input.page, pageSize: input.pageSize }
+    records: {
+      items: records.map((r) => recordOut(r, r.communityId ? (issuerNames.get(r.communityId) ?? r.communityId) : DISTRICT_LABEL)),
+      total,
+      page: input.page,
+      pageSize: input.pageSize
+    }
   }
 }

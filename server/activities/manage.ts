@@ -14,8 +14,8 @@ import { platform } from '../platform'
 import { callerName, requireOrganiser } from './access'
 import { ACTIVITIES, phaseOf, SIGNUPS, type ActivityDoc, type SignUpDoc, type StoredHistory } from './model'
 import { notifyCancelled, notifyChanged, notifyReminder } from './notify'
-import { getActivity } from './queries'
-import { promoteWaiting } from './signups'
+import { activityDetailOf, getActivity, NO_STATS } from './queries'
+import { ensurePlacesLeft, promoteWaiting } from './signups'
 import { randomId } from './util'
 
 type CreateInput = z.output<typeof createInput>
@@ -56,11 +56,15 @@ async function checkText(caller: Caller, ...texts: (string | undefined)[]): Prom
 }
 
 /** A team may serve its own community's activities (or any district-wide one). */
-async function checkTeam(teamId: string, communityId: string | null): Promise<void> {
-  const team = await findById<{ communityId: string; status: string }>('teams', teamId)
+async function checkTeam(teamId: string, communityId: string | null): Promise<{ _id: string; name: string }> {
+  const team = await findById<{ _id: string; name: string; communityId: string; status: string }>('teams', teamId)
   if (!team || team.status === 'disbanded') throw notFound('队伍')
   if (communityId !== null && team.communityId !== communityId) throw invalid('只能指派本社区的队伍', ['teamId'])
+  return team
 }
+
+type Named = { _id: string; name: string }
+const namesOf = (...docs: (Named | null | undefined)[]) => new Map(docs.filter((d): d is Named => Boolean(d)).map((d) => [d._id, d.name]))
 
 const entry = (caller: Caller, action: string, note?: string): StoredHistory => ({
   at: clock.date(),
@@ -72,8 +76,9 @@ const entry = (caller: Caller, action: string, note?: string): StoredHistory => 
 
 export async function createActivity(caller: Caller, input: CreateInput): Promise<ActivityDetail> {
   let communityId: string | null = input.communityId ?? null
+  let center: (Named & { communityId?: string }) | null = null
   if (input.centerId) {
-    const center = await findById<{ communityId?: string }>('centers', input.centerId)
+    center = await findById<Named & { communityId?: string }>('centers', input.centerId)
     if (!center) throw notFound('邻里中心')
     if (communityId === null) communityId = center.communityId ?? null
     else if (center.communityId && center.communityId !== communityId) throw invalid('邻里中心不属于该社区', ['centerId'])
@@ -81,7 +86,8 @@ export async function createActivity(caller: Caller, input: CreateInput): Promis
   // Omitted: a staff member organises for their own community; a district admin for the district.
   if (communityId === null && !input.centerId && caller.roles.includes('staff') && caller.scopes.communityIds.length > 0)
     communityId = caller.scopes.communityIds[0]
-  if (communityId !== null && !(await findById('communities', communityId))) throw notFound('社区')
+  const community = communityId !== null ? await findById<Named>('communities', communityId) : null
+  if (communityId !== null && !community) throw notFound('社区')
   requireOrganiser(caller, communityId)
   const now = clock.now()
   const start = instant(input.start, 'start')
@@ -89,7 +95,7 @@ export async function createActivity(caller: Caller, input: CreateInput): Promis
   const deadline = input.signUpDeadline !== undefined ? instant(input.signUpDeadline, 'signUpDeadline') : start
   checkTimes(start, end, deadline, now, true)
   const place = normalisePlace(input.place)
-  if (input.teamId) await checkTeam(input.teamId, communityId)
+  const team = input.teamId ? await checkTeam(input.teamId, communityId) : null
   await checkText(caller, input.title, input.description, place.name)
   const activityId = randomId('a', 9)
   // An event at a centre takes a room: its slots, checked like a booking's (server/centers/events.ts).
@@ -128,7 +134,9 @@ export async function createActivity(caller: Caller, input: CreateInput): Promis
       await tx.collection(ACTIVITIES).add({ data: doc })
     }, SLOT_RACE)
   } else await db().collection(ACTIVITIES).add({ data: doc })
-  return getActivity(caller, doc._id)
+  // The detail from what was written and read above (nothing signed up or recorded yet).
+  const names = { communities: namesOf(community), centers: namesOf(center), teams: namesOf(team) }
+  return activityDetailOf(caller, { activity: doc, names, signUp: null, record: null }, NO_STATS)
 }
 
 /** Everyone signed up or waiting (openids), read page by page. */
@@ -195,8 +203,74 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
   // transaction the activity must still be as they were made from, or the edit is refused.
   const timeDecided = plan !== null || input.start !== undefined || input.end !== undefined || input.signUpDeadline !== undefined || input.roomId !== undefined
 
-  // Capacity is checked against the confirmed count inside a transaction that writes the activity:
-  // sign-ups (which write its counters) run in parallel, and one of the two runs again.
+  const note = input.note || (timeOrPlaceChanged ? '时间或地点有变更' : undefined)
+  if (plan || retitling) await updateWithSlots(caller, current, changes, { plan, retitling, title, timeDecided, capacity: input.capacity, note })
+  else await updateGuarded(caller, current, changes, { timeDecided, capacity: input.capacity, note })
+
+  if (input.capacity !== undefined && input.capacity > current.capacity) await promoteWaiting(current._id)
+  const detail = await getActivity(caller, current._id)
+  if (timeOrPlaceChanged) {
+    const updated = { ...current, ...detailTimes(detail) }
+    await notifyChanged(updated, await activeParticipants(current._id), input.note || '时间或地点有变更，请留意')
+  }
+  return detail
+}
+
+/** What a change notice shows, from the detail just read (no second read of the activity). */
+const detailTimes = (detail: ActivityDetail): Pick<ActivityDoc, 'title' | 'start' | 'place'> => ({ title: detail.title, start: new Date(detail.start), place: detail.place })
+
+interface EditPlan {
+  timeDecided: boolean
+  capacity?: number
+  note?: string
+}
+
+/**
+ * An edit without room slots: one update whose filter is the decision (no transaction) — still
+ * published, the times as they were decided from (when the edit decided on them), the capacity as
+ * read and never below the confirmed count. `placesLeft` moves by the capacity's change, atomically
+ * beside the sign-ups' own guarded updates of it. Refused by the filter: read once to say why.
+ */
+async function updateGuarded(caller: Caller, current: ActivityDoc, changes: Record<string, unknown>, edit: EditPlan): Promise<void> {
+  const _ = db().command
+  if (current.placesLeft === undefined) await ensurePlacesLeft(current)
+  let seen = current
+  for (let round = 0; round < 5; round++) {
+    const where: Record<string, unknown> = { _id: current._id, status: 'published', capacity: seen.capacity }
+    if (edit.timeDecided) Object.assign(where, { start: current.start, end: current.end, signUpDeadline: current.signUpDeadline })
+    const data: Record<string, unknown> = { ...changes, history: _.push([entry(caller, '修改', edit.note)]) }
+    if (edit.capacity !== undefined) {
+      where.confirmedCount = _.lte(edit.capacity)
+      data.capacity = edit.capacity
+      if (edit.capacity !== seen.capacity) data.placesLeft = _.inc(edit.capacity - seen.capacity)
+    }
+    const res = await db().collection(ACTIVITIES).where(where).update({ data })
+    if (res.stats.updated > 0) return
+    const fresh = await findById<ActivityDoc>(ACTIVITIES, current._id)
+    if (!fresh || fresh.status !== 'published') throw conflict('活动已取消，不能修改')
+    const moved = +fresh.start !== +current.start || +fresh.end !== +current.end || +fresh.signUpDeadline !== +current.signUpDeadline
+    if (edit.timeDecided && moved) throw conflict('活动刚被他人修改，请刷新后重试')
+    if (edit.capacity !== undefined && edit.capacity < fresh.confirmedCount)
+      throw new AppError('CONFLICT', `名额不能少于已报名人数（${fresh.confirmedCount}人）`, ['capacity'])
+    if (fresh.placesLeft === undefined) await ensurePlacesLeft(fresh)
+    seen = fresh
+  }
+  throw conflict('操作的人较多，请稍后重试')
+}
+
+/**
+ * An edit of a centre event's time, room or title: its room slots change with it, so the activity
+ * and the slots are written in one transaction (a booking racing it for a slot: one wins). Capacity
+ * is checked against the confirmed count inside it: sign-ups (which write the counters) run in
+ * parallel, and one of the two runs again.
+ */
+async function updateWithSlots(
+  caller: Caller,
+  current: ActivityDoc,
+  changes: Record<string, unknown>,
+  edit: EditPlan & { plan: Awaited<ReturnType<typeof planEventRoom>> | null; retitling: boolean; title: string }
+): Promise<void> {
+  const { plan } = edit
   await inTransaction(async (tx) => {
     const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, current._id)
     if (!fresh || fresh.status !== 'published') throw conflict('活动已取消，不能修改')
@@ -206,27 +280,19 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
       (fresh.roomId ?? null) !== (current.roomId ?? null) ||
       +fresh.signUpDeadline !== +current.signUpDeadline ||
       (plan !== null && +fresh.updatedAt !== +current.updatedAt)
-    if (timeDecided && stale) throw conflict('活动刚被他人修改，请刷新后重试')
+    if (edit.timeDecided && stale) throw conflict('活动刚被他人修改，请刷新后重试')
     const data: Record<string, unknown> = { ...changes }
     if (plan) Object.assign(data, { roomId: plan.room._id, roomName: plan.room.name, slotIds: await claimEventSlotsTx(tx, plan, current._id, fresh.slotIds ?? []) })
-    else if (retitling) await retitleEventSlotsTx(tx, current._id, fresh.slotIds ?? [], title)
-    if (input.capacity !== undefined) {
-      if (input.capacity < fresh.confirmedCount) throw new AppError('CONFLICT', `名额不能少于已报名人数（${fresh.confirmedCount}人）`, ['capacity'])
-      data.capacity = input.capacity
+    else if (edit.retitling) await retitleEventSlotsTx(tx, current._id, fresh.slotIds ?? [], edit.title)
+    if (edit.capacity !== undefined) {
+      if (edit.capacity < fresh.confirmedCount) throw new AppError('CONFLICT', `名额不能少于已报名人数（${fresh.confirmedCount}人）`, ['capacity'])
+      data.capacity = edit.capacity
     }
     // Kept with the counters (signups.ts): what is left of the new capacity.
-    data.placesLeft = (input.capacity ?? fresh.capacity) - fresh.confirmedCount
-    const note = input.note || (timeOrPlaceChanged ? '时间或地点有变更' : undefined)
-    data.history = [...(fresh.history ?? []), entry(caller, '修改', note)]
+    data.placesLeft = (edit.capacity ?? fresh.capacity) - fresh.confirmedCount
+    data.history = [...(fresh.history ?? []), entry(caller, '修改', edit.note)]
     await tx.collection(ACTIVITIES).doc(current._id).update({ data })
   }, plan ? SLOT_RACE : '操作的人较多，请稍后重试', { rounds: 12 })
-
-  if (input.capacity !== undefined && input.capacity > current.capacity) await promoteWaiting(current._id)
-  if (timeOrPlaceChanged) {
-    const updated = await getById<ActivityDoc>(ACTIVITIES, current._id, '活动')
-    await notifyChanged(updated, await activeParticipants(current._id), input.note || '时间或地点有变更，请留意')
-  }
-  return getActivity(caller, current._id)
 }
 
 export async function cancelActivity(caller: Caller, input: CancelInput): Promise<{ notified: number }> {
@@ -242,26 +308,21 @@ export async function cancelActivity(caller: Caller, input: CancelInput): Promis
   }
   if (phase === 'ended') throw conflict('活动已结束，不能取消')
   const _ = db().command
-  // The status and the freeing of its room slots in one transaction: a cancel cut short never
-  // leaves slots held by a cancelled event. Retry-safe: all read through `tx`.
-  await inTransaction(async (tx) => {
-    const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, activity._id)
-    if (!fresh || fresh.status !== 'published') throw conflict('活动已取消')
-    if (phaseOf(fresh, clock.now()) === 'ended') throw conflict('活动已结束，不能取消')
-    await tx
+  if (activity.slotIds?.length) await cancelWithSlots(caller, activity, input.reason)
+  else {
+    // No room slots: one update whose filter is the decision (still published, not yet ended).
+    const res = await db()
       .collection(ACTIVITIES)
-      .doc(activity._id)
-      .update({
-        data: {
-          status: 'cancelled',
-          cancelReason: input.reason,
-          cancelledAt: clock.date(),
-          updatedAt: clock.date(),
-          history: [...(fresh.history ?? []), entry(caller, '取消', input.reason)]
-        }
-      })
-    await releaseEventSlotsTx(tx, activity._id, fresh.slotIds ?? [])
-  }, '操作的人较多，请稍后重试', { rounds: 12 })
+      .where({ _id: activity._id, status: 'published', end: _.gt(clock.date()), slotIds: activity.slotIds ? _.size(0) : _.exists(false) })
+      .update({ data: { ...cancelledFields(input.reason), history: _.push([entry(caller, '取消', input.reason)]) } })
+    if (res.stats.updated === 0) {
+      const fresh = await findById<ActivityDoc>(ACTIVITIES, activity._id)
+      if (!fresh || fresh.status !== 'published') throw conflict('活动已取消')
+      if (phaseOf(fresh, clock.now()) === 'ended') throw conflict('活动已结束，不能取消')
+      // It took room slots meanwhile.
+      await cancelWithSlots(caller, fresh, input.reason)
+    }
+  }
   const openids = await activeParticipants(activity._id)
   await db()
     .collection(SIGNUPS)
@@ -275,6 +336,25 @@ export async function cancelActivity(caller: Caller, input: CancelInput): Promis
     })
   const notified = await notifyCancelled({ ...activity, status: 'cancelled' }, openids, input.reason)
   return { notified }
+}
+
+const cancelledFields = (reason: string) => ({ status: 'cancelled', cancelReason: reason, cancelledAt: clock.date(), updatedAt: clock.date() })
+
+/**
+ * The status and the freeing of its room slots in one transaction: a cancel cut short never
+ * leaves slots held by a cancelled event. Retry-safe: all read through `tx`.
+ */
+async function cancelWithSlots(caller: Caller, activity: ActivityDoc, reason: string): Promise<void> {
+  await inTransaction(async (tx) => {
+    const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, activity._id)
+    if (!fresh || fresh.status !== 'published') throw conflict('活动已取消')
+    if (phaseOf(fresh, clock.now()) === 'ended') throw conflict('活动已结束，不能取消')
+    await tx
+      .collection(ACTIVITIES)
+      .doc(activity._id)
+      .update({ data: { ...cancelledFields(reason), history: [...(fresh.history ?? []), entry(caller, '取消', reason)] } })
+    await releaseEventSlotsTx(tx, activity._id, fresh.slotIds ?? [])
+  }, '操作的人较多，请稍后重试', { rounds: 12 })
 }
 
 /** The organiser reminds everyone confirmed, once per activity, before it starts. */

@@ -114,6 +114,11 @@ export interface SignUpDoc {
   /** Events: attendance is kept here (volunteer activities keep it in the service record). */
   checkedInAt?: Date
   checkedOutAt?: Date
+  /**
+   * Volunteer activities: when the check-in marked the sign-up (the attendance itself is the
+   * service record); a withdrawal's update is guarded by its absence (signups.ts releaseSignUp).
+   */
+  arrivedAt?: Date
   updatedAt: Date
   history: StoredHistory[]
 }

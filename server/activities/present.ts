@@ -11,7 +11,6 @@ import {
   isoOf,
   phaseOf,
   SIGNUPS,
-  signUpId,
   type ActivityDoc,
   type RecordDoc,
   type SignUpDoc
@@ -19,17 +18,12 @@ import {
 
 export const DISTRICT_LABEL = '区级活动'
 
-/** Names of the communities, centres and teams the activities refer to (three queries at most). */
-export async function activityNames(activities: Pick<ActivityDoc, 'communityId' | 'centerId' | 'teamId'>[]) {
-  const [communities, centers, teams] = await Promise.all([
-    namesById('communities', activities.map((a) => a.communityId ?? '')),
-    namesById('centers', activities.map((a) => a.centerId ?? '')),
-    namesById('teams', activities.map((a) => a.teamId ?? ''))
-  ])
-  return { communities, centers, teams }
+/** Names of the communities, centres and teams activities refer to, by id (queries.ts joins them). */
+export interface Names {
+  communities: Map<string, string>
+  centers: Map<string, string>
+  teams: Map<string, string>
 }
-
-type Names = Awaited<ReturnType<typeof activityNames>>
 
 /**
  * Position in the waiting list, which is ordered by the time of joining it (`signedUpAt`), then
@@ -53,20 +47,6 @@ export async function mySignUpOf(signUp: SignUpDoc | undefined): Promise<MySignU
     checkedInAt: iso(signUp.checkedInAt),
     checkedOutAt: iso(signUp.checkedOutAt)
   }
-}
-
-/** The caller's sign-ups for these activities, in one query. */
-export async function signUpsOf(openid: string | undefined, activityIds: string[]): Promise<Map<string, SignUpDoc>> {
-  const found = new Map<string, SignUpDoc>()
-  if (!openid || activityIds.length === 0) return found
-  const _ = db().command
-  const res = await db()
-    .collection(SIGNUPS)
-    .where({ _id: _.in(activityIds.map((id) => signUpId(id, openid))) })
-    .limit(100)
-    .get()
-  for (const doc of res.data as SignUpDoc[]) found.set(doc.activityId, doc)
-  return found
 }
 
 export function summaryOf(a: ActivityDoc, names: Names, mySignUp?: MySignUp): ActivitySummary {

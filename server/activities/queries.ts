@@ -3,19 +3,21 @@ import { z } from '../../contracts/zod'
 import type { ActivityDetail, ActivitySummary, listInput, RosterEntry } from '../../contracts/activities'
 import type { Page } from '../../contracts/common'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, type Collection } from '../core/db'
+import { notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
 import { maskMobile } from '../core/mask'
 import { revealMobile } from '../core/reveal'
-import { findById, getById } from '../core/records'
+import { getById } from '../core/records'
 import { dayjs, ZONE } from '../core/time'
 import { isOrganiser, requireOrganiser } from './access'
 import { ACTIVITIES, iso, isoOf, RECORDS, recordId, SIGNUPS, signUpId, type ActivityDoc, type RecordDoc, type SignUpDoc } from './model'
-import { activityNames, detailOf, mySignUpOf, signUpsOf, summaryOf } from './present'
+import { detailOf, mySignUpOf, summaryOf, type Names } from './present'
 import { promoteWaiting, repairStaleClaims } from './signups'
 import { closeOpenRecordsOfActivity } from './records'
 
 type ListInput = z.output<typeof listInput>
+type Aggregate = ReturnType<Collection['aggregate']>
 
 /** Sign-ups that hold a place or a waiting-list entry: `list` with `mine` (我报名的), users.overview. */
 export const HELD_SIGNUP_STATUSES = ['confirmed', 'waiting'] as const
@@ -50,61 +52,134 @@ export async function listActivities(caller: Caller, input: ListInput): Promise<
   }
   const condition = and.length ? _.and([where, ...and]) : where
   const order: 'asc' | 'desc' = input.when === 'upcoming' ? 'asc' : 'desc'
+  // The page with its names and the caller's sign-ups joined (one aggregate), and the total.
   const [res, count] = await Promise.all([
-    db()
-      .collection(ACTIVITIES)
-      .where(condition)
-      .orderBy('start', order)
-      .orderBy('_id', 'asc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get(),
+    withJoins(
+      db()
+        .collection(ACTIVITIES)
+        .aggregate()
+        .match(condition)
+        .sort({ start: order === 'asc' ? 1 : -1, _id: 1 })
+        .skip((input.page - 1) * input.pageSize)
+        .limit(input.pageSize),
+      caller.openid
+    ).end(),
     db().collection(ACTIVITIES).where(condition).count()
   ])
-  const activities = res.data as ActivityDoc[]
-  const [names, signUps] = await Promise.all([activityNames(activities), signUpsOf(caller.openid, activities.map((a) => a._id))])
   const items: ActivitySummary[] = []
-  for (const a of activities) {
-    const signUp = signUps.get(a._id)
-    items.push(summaryOf(a, names, await mySignUpOf(signUp)))
+  for (const row of res.list as Joined[]) {
+    const view = viewOf(row)
+    items.push(summaryOf(view.activity, view.names, await mySignUpOf(view.signUp ?? undefined)))
   }
   return { items, total: count.total, page: input.page, pageSize: input.pageSize }
 }
 
-export async function getActivity(caller: Caller | null, activityId: string): Promise<ActivityDetail> {
-  let activity = await getById<ActivityDoc>(ACTIVITIES, activityId, '活动')
-  // Everyone opens the activity before signing up: claims of interrupted sign-ups are repaired here.
-  if (await repairStaleClaims(activity)) {
-    await promoteWaiting(activityId)
-    activity = await getById<ActivityDoc>(ACTIVITIES, activityId, '活动')
+type Joined = ActivityDoc & {
+  joinedCommunity?: { _id: string; name: string }[]
+  joinedCenter?: { _id: string; name: string }[]
+  joinedTeam?: { _id: string; name: string }[]
+  joinedSignUp?: SignUpDoc[]
+  joinedRecord?: RecordDoc[]
+  joinedKey?: string
+}
+
+interface ActivityView {
+  activity: ActivityDoc
+  names: Names
+  signUp: SignUpDoc | null
+  record: RecordDoc | null
+}
+
+/**
+ * One activity with everything its page shows, in one aggregate: the names of its community,
+ * centre and team, and the reader's own sign-up and service record (`_id` = `${activityId}:${openid}`).
+ */
+export async function readActivity(activityId: string, openid?: string): Promise<ActivityView | null> {
+  const query = db().collection(ACTIVITIES).aggregate().match({ _id: activityId }).limit(1)
+  const row = (await withJoins(query, openid).end()).list[0] as Joined | undefined
+  return row ? viewOf(row) : null
+}
+
+/** Adds the lookups of `readActivity` to an aggregate over activities. */
+function withJoins(query: Aggregate, openid: string | undefined): Aggregate {
+  const $ = db().command.aggregate
+  let q = query
+    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
+    .lookup({ from: 'centers', localField: 'centerId', foreignField: '_id', as: 'joinedCenter' })
+    .lookup({ from: 'teams', localField: 'teamId', foreignField: '_id', as: 'joinedTeam' })
+  if (openid)
+    q = q
+      .addFields({ joinedKey: $.concat(['$_id', `:${openid}`]) })
+      .lookup({ from: SIGNUPS, localField: 'joinedKey', foreignField: '_id', as: 'joinedSignUp' })
+      .lookup({ from: RECORDS, localField: 'joinedKey', foreignField: '_id', as: 'joinedRecord' })
+  return q
+}
+
+function viewOf(row: Joined): ActivityView {
+  const { joinedCommunity, joinedCenter, joinedTeam, joinedSignUp, joinedRecord, joinedKey, ...activity } = row
+  void joinedKey
+  const named = (docs: { _id: string; name: string }[] | undefined) => new Map((docs ?? []).map((d) => [d._id, d.name]))
+  return {
+    activity,
+    names: { communities: named(joinedCommunity), centers: named(joinedCenter), teams: named(joinedTeam) },
+    signUp: joinedSignUp?.[0] ?? null,
+    record: activity.kind === 'volunteer' ? (joinedRecord?.[0] ?? null) : null
   }
-  const canManage = isOrganiser(caller, activity.communityId)
-  const _ = db().command
-  let stats: ActivityDetail['stats']
-  if (canManage && activity.kind === 'volunteer') {
+}
+
+/**
+ * The organiser's figures of one activity. Volunteer activities: one aggregate of its records by
+ * (source, status) — each figure equals its direct count (tests/functions/activities-checkin.test.ts).
+ */
+async function activityStats(activity: ActivityDoc): Promise<ActivityDetail['stats']> {
+  const activityId = activity._id
+  if (activity.kind === 'volunteer') {
     await closeOpenRecordsOfActivity(activity)
-    const [checkedIn, open, pending] = await Promise.all([
-      db().collection(RECORDS).where({ activityId, source: 'checkin' }).count(),
-      db().collection(RECORDS).where({ activityId, status: 'open' }).count(),
-      db().collection(RECORDS).where({ activityId, status: 'pending' }).count()
-    ])
-    stats = { checkedIn: checkedIn.total, checkedOut: checkedIn.total - open.total, pendingRecords: pending.total, openRecords: open.total }
-  } else if (canManage) {
-    const [checkedIn, checkedOut] = await Promise.all([
-      db().collection(SIGNUPS).where({ activityId, checkedInAt: _.exists(true) }).count(),
-      db().collection(SIGNUPS).where({ activityId, checkedOutAt: _.exists(true) }).count()
-    ])
-    stats = { checkedIn: checkedIn.total, checkedOut: checkedOut.total, pendingRecords: 0, openRecords: checkedIn.total - checkedOut.total }
+    const $ = db().command.aggregate
+    const rows = (
+      await db()
+        .collection(RECORDS)
+        .aggregate()
+        .match({ activityId })
+        .group({ _id: { source: '$source', status: '$status' }, n: $.sum(1) })
+        .limit(100)
+        .end()
+    ).list as { _id: { source: string; status: string }; n: number }[]
+    const sum = (keep: (k: { source: string; status: string }) => boolean) => rows.filter((r) => keep(r._id)).reduce((t, r) => t + r.n, 0)
+    const checkedIn = sum((k) => k.source === 'checkin')
+    const open = sum((k) => k.status === 'open')
+    return { checkedIn, checkedOut: checkedIn - open, pendingRecords: sum((k) => k.status === 'pending'), openRecords: open }
   }
-  activity = (await findById<ActivityDoc>(ACTIVITIES, activityId)) ?? activity
-  const [names, signUp, record] = await Promise.all([
-    activityNames([activity]),
-    caller ? findById<SignUpDoc>(SIGNUPS, signUpId(activityId, caller.openid)) : null,
-    caller && activity.kind === 'volunteer' ? findById<RecordDoc>(RECORDS, recordId(activityId, caller.openid)) : null
+  const _ = db().command
+  const [checkedIn, checkedOut] = await Promise.all([
+    db().collection(SIGNUPS).where({ activityId, checkedInAt: _.exists(true) }).count(),
+    db().collection(SIGNUPS).where({ activityId, checkedOutAt: _.exists(true) }).count()
   ])
+  return { checkedIn: checkedIn.total, checkedOut: checkedOut.total, pendingRecords: 0, openRecords: checkedIn.total - checkedOut.total }
+}
+
+/** The stats a just-created activity has (nothing read). */
+export const NO_STATS: ActivityDetail['stats'] = { checkedIn: 0, checkedOut: 0, pendingRecords: 0, openRecords: 0 }
+
+export async function getActivity(caller: Caller | null, activityId: string): Promise<ActivityDetail> {
+  let view = await readActivity(activityId, caller?.openid)
+  if (!view) throw notFound('活动')
+  // Everyone opens the activity before signing up: claims of interrupted sign-ups are repaired here.
+  if (await repairStaleClaims(view.activity)) {
+    await promoteWaiting(activityId)
+    view = await readActivity(activityId, caller?.openid)
+    if (!view) throw notFound('活动')
+  }
+  return activityDetailOf(caller, view)
+}
+
+/** The detail of an activity already read (`readActivity`): the organiser's stats and the reader's waiting position added. */
+export async function activityDetailOf(caller: Caller | null, view: ActivityView, stats?: ActivityDetail['stats']): Promise<ActivityDetail> {
+  const { activity, names, signUp, record } = view
+  const canManage = isOrganiser(caller, activity.communityId)
   return detailOf(activity, names, {
     canManage,
-    stats,
+    stats: canManage ? (stats ?? (await activityStats(activity))) : undefined,
     mySignUp: await mySignUpOf(signUp ?? undefined),
     myRecord: record
       ? {

@@ -29,33 +29,51 @@ export async function ranking(caller: Caller, input: RankingInput): Promise<Rank
   if (input.year) match.year = input.year
   const base = () => db().collection(RECORDS).aggregate().match(match).group({ _id: '$openid', minutes: $.sum('$verifiedMinutes') })
 
+  // The volunteers (name, number, opt-in) joined to the page's rows and to the caller's own row.
+  const withVolunteer = { from: VOLUNTEERS, localField: '_id', foreignField: '_id', as: 'volunteer' }
   const [rows, totalRows, mineRows] = await Promise.all([
     base()
       .sort({ minutes: -1, _id: 1 })
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
+      .lookup(withVolunteer)
       .end(),
     base().count('n').limit(1).end(),
     db()
+      .collection(VOLUNTEERS)
+      .aggregate()
+      .match({ _id: caller.openid })
+      .limit(1)
+      .lookup({ from: RECORDS, localField: '_id', foreignField: 'openid', as: 'records' })
+      .project({ rankingOptIn: 1, 'records.communityId': 1, 'records.status': 1, 'records.year': 1, 'records.verifiedMinutes': 1 })
+      .end()
+  ])
+  const list = rows.list as { _id: string; minutes: number; volunteer?: VolunteerDoc[] }[]
+  const total = (totalRows.list[0] as { n?: number } | undefined)?.n ?? 0
+  // The caller's own minutes, summed from their records as `match` selects them.
+  const me = mineRows.list[0] as { rankingOptIn?: boolean; records?: { communityId?: string | null; status: string; year?: number; verifiedMinutes?: number }[] } | undefined
+  const verified = new Set<string>(VERIFIED_STATUSES)
+  let myMinutes = (me?.records ?? [])
+    .filter((r) => r.communityId === communityId && verified.has(r.status) && (!input.year || r.year === input.year))
+    .reduce((sum, r) => sum + (r.verifiedMinutes ?? 0), 0)
+  if (!me) {
+    // No volunteer record (its number was deferred): the minutes from the records themselves.
+    const mine = await db()
       .collection(RECORDS)
       .aggregate()
       .match({ ...match, openid: caller.openid })
       .group({ _id: '$openid', minutes: $.sum('$verifiedMinutes') })
       .limit(1)
       .end()
-  ])
-  const list = rows.list as { _id: string; minutes: number }[]
-  const total = (totalRows.list[0] as { n?: number } | undefined)?.n ?? 0
-  const myMinutes = (mineRows.list[0] as { minutes?: number } | undefined)?.minutes ?? 0
+    myMinutes = (mine.list[0] as { minutes?: number } | undefined)?.minutes ?? 0
+  }
   let myRank: number | undefined
   if (myMinutes > 0) {
     const ahead = await base().match({ minutes: _.gt(myMinutes) }).count('n').limit(1).end()
     myRank = ((ahead.list[0] as { n?: number } | undefined)?.n ?? 0) + 1
   }
   const volunteers = new Map<string, VolunteerDoc>()
-  const ids = [...list.map((r) => r._id), caller.openid]
-  const found = await db().collection(VOLUNTEERS).where({ _id: _.in(ids) }).limit(100).get()
-  for (const v of found.data as VolunteerDoc[]) volunteers.set(v._id, v)
+  for (const row of list) if (row.volunteer?.[0]) volunteers.set(row._id, row.volunteer[0])
 
   // Equal minutes share a rank (1, 2, 2, 4 …): the rank is 1 + those with more minutes.
   const items = []
@@ -85,7 +103,7 @@ export async function ranking(caller: Caller, input: RankingInput): Promise<Rank
     total,
     page: input.page,
     pageSize: input.pageSize,
-    me: { rank: myRank, minutes: myMinutes, optIn: volunteers.get(caller.openid)?.rankingOptIn === true }
+    me: { rank: myRank, minutes: myMinutes, optIn: me?.rankingOptIn === true }
   }
 }
 

@@ -13,11 +13,10 @@ import type { makeUpInput, ServiceRecord, verifyInput } from '../../contracts/ac
 import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
-import { transaction } from '../core/transaction'
 import { conflict, forbidden, invalid, isTransactionConflict, notFound } from '../core/errors'
 import { hasRole, inCommunities, isDistrictAdmin } from '../core/guard'
 import { loadCaller, type Caller } from '../core/identity'
-import { findById, getById, txGet } from '../core/records'
+import { findById, getById } from '../core/records'
 import { shanghai } from '../core/time'
 import { callerName, enteredByMessage, isOrganiser, OWN_HOURS_MESSAGE, requireOrganiser, requireVerifier } from './access'
 import {
@@ -29,10 +28,11 @@ import {
   wishRecordId,
   type ActivityDoc,
   type RecordDoc,
-  type StoredHistory
+  type StoredHistory,
+  VOLUNTEERS
 } from './model'
 import { notifyVerified } from './notify'
-import { recordsOut } from './present'
+import { DISTRICT_LABEL, recordOut, recordsOut } from './present'
 import { ensureVolunteer, volunteerByCode } from './volunteers'
 
 type VerifyInput = z.output<typeof verifyInput>
@@ -77,44 +77,109 @@ async function closeAtEnd(record: RecordDoc): Promise<boolean> {
   return res.stats.updated > 0
 }
 
-/** Closes every open record of an ended activity (page by page). */
+/**
+ * Closes every open record of an ended activity, a page at a time: the records of a page that
+ * earn the same minutes are closed by one update (most checked in before the start and earn the
+ * whole activity), so a page costs its read and a few updates, not one per record.
+ */
 export async function closeOpenRecordsOfActivity(activity: ActivityDoc): Promise<number> {
   if (clock.now() < +activity.end) return 0
+  const _ = db().command
   let closed = 0
   for (let round = 0; round < 1000; round++) {
-    const res = await db().collection(RECORDS).where({ activityId: activity._id, status: 'open' }).limit(100).get()
-    for (const record of res.data as RecordDoc[]) if (await closeAtEnd(record)) closed++
-    if (res.data.length < 100) break
+    const res = await db()
+      .collection(RECORDS)
+      .where({ activityId: activity._id, status: 'open' })
+      .field({ checkInAt: true, activityStart: true, activityEnd: true })
+      .limit(100)
+      .get()
+    const page = res.data as Pick<RecordDoc, '_id' | 'checkInAt' | 'activityStart' | 'activityEnd'>[]
+    // As closeAtEnd: each record's own copy of the activity's times (the time of its check-in).
+    const groups = new Map<string, { end: Date; minutes: number; ids: string[] }>()
+    for (const r of page) {
+      const end = r.activityEnd ?? activity.end
+      const minutes = servedMinutes({ start: r.activityStart ?? end, end }, r.checkInAt ?? end, end)
+      const key = `${+new Date(end)}|${minutes}`
+      const group = groups.get(key) ?? { end, minutes, ids: [] }
+      group.ids.push(r._id)
+      groups.set(key, group)
+    }
+    for (const { end, minutes, ids } of groups.values()) {
+      if (clock.now() < +new Date(end)) continue
+      const now = clock.date()
+      const done = await db()
+        .collection(RECORDS)
+        .where({ _id: _.in(ids), status: 'open' })
+        .update({
+          data: {
+            status: 'pending',
+            checkOutAt: end,
+            autoClosed: true,
+            minutes,
+            updatedAt: now,
+            history: _.push([{ at: now, by: 'system', action: '未签退，按活动结束时间自动签退', minutes }])
+          }
+        })
+      closed += done.stats.updated
+    }
+    if (page.length < 100) break
   }
   return closed
 }
 
 /** Closes the caller's open records whose activities have ended. */
-export async function closeOpenRecordsOf(openid: string): Promise<void> {
+export async function closeOpenRecordsOf(openid: string): Promise<boolean> {
   const res = await db().collection(RECORDS).where({ openid, status: 'open' }).limit(100).get()
-  for (const record of res.data as RecordDoc[]) await closeAtEnd(record)
+  let closed = false
+  for (const record of res.data as RecordDoc[]) if (await closeAtEnd(record)) closed = true
+  return closed
 }
 
+type JoinedRecord = RecordDoc & { joinedVolunteer?: { _id: string }[]; joinedCommunity?: { _id: string; name: string }[] }
+
+/** A record with its volunteer document and its issuer's name joined (one aggregate). */
+async function readRecord(recordId: string): Promise<{ record: RecordDoc; hasVolunteer: boolean; issuerName?: string } | null> {
+  const res = await db()
+    .collection(RECORDS)
+    .aggregate()
+    .match({ _id: recordId })
+    .limit(1)
+    .lookup({ from: VOLUNTEERS, localField: 'openid', foreignField: '_id', as: 'joinedVolunteer' })
+    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
+    .end()
+  const row = res.list[0] as JoinedRecord | undefined
+  if (!row) return null
+  const { joinedVolunteer, joinedCommunity, ...record } = row
+  return { record, hasVolunteer: (joinedVolunteer?.length ?? 0) > 0, issuerName: joinedCommunity?.[0]?.name }
+}
+
+/**
+ * The decision on a record, taken on the record as read and written by one update whose filter is
+ * that reading (status and `updatedAt`: every change of a record writes `updatedAt`) — no
+ * transaction: a late check-out or a second reviewer at the same instant makes the update find
+ * nothing, and the decision is taken again on the record as it is then (the minutes approved are
+ * always the minutes the record holds when it is approved).
+ */
 export async function verifyRecord(caller: Caller, input: VerifyInput): Promise<ServiceRecord> {
-  let record = await getById<RecordDoc>(RECORDS, input.recordId, '服务记录')
+  const _ = db().command
+  let read = await readRecord(input.recordId)
+  if (!read) throw notFound('服务记录')
+  const first = read.record
   // Whose record it is and who entered it never change, so they are checked once, here.
-  await requireVerifier(caller, { openid: record.openid, communityId: record.communityId, makeUp: record.makeUp === true, enteredBy: enteredByOf(record) }, async () =>
-    isOrganiser(await loadCaller(record.openid), record.communityId)
+  await requireVerifier(caller, { openid: first.openid, communityId: first.communityId, makeUp: first.makeUp === true, enteredBy: enteredByOf(first) }, async () =>
+    isOrganiser(await loadCaller(first.openid), first.communityId)
   )
   // The reason is pushed to the volunteer and shown with the record.
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])
-  if (record.status === 'open') {
-    await closeAtEnd(record)
-    record = await getById<RecordDoc>(RECORDS, input.recordId, '服务记录')
-    if (record.status === 'open') throw conflict('该志愿者尚未签退，活动结束后再审核')
-  }
-  // The decision is taken on the record as it is inside the transaction, which writes it: a late
-  // check-out or a second reviewer at the same instant makes one of them run again on the other's
-  // result (the minutes approved are always the minutes the record holds when it is approved).
-  const verified = await transaction(async (tx) => {
-    const current = await txGet<RecordDoc>(tx, RECORDS, input.recordId)
-    if (!current) throw notFound('服务记录')
-    if (current.status === 'open') throw conflict('该志愿者尚未签退，活动结束后再审核')
+  for (let round = 0; round < 8; round++) {
+    const current = read.record
+    if (current.status === 'open') {
+      if (!current.activityEnd || clock.now() < +current.activityEnd) throw conflict('该志愿者尚未签退，活动结束后再审核')
+      await closeAtEnd(current)
+      read = await readRecord(input.recordId)
+      if (!read) throw notFound('服务记录')
+      continue
+    }
     // A queued scan by the caller may have closed it since the check above (four eyes).
     if (enteredByOf(current) === caller.openid) throw forbidden(enteredByMessage(current.makeUp === true))
     const cap = current.activityStart && current.activityEnd ? activityMinutes({ start: current.activityStart, end: current.activityEnd }) : MAX_WISH_MINUTES
@@ -140,21 +205,28 @@ export async function verifyRecord(caller: Caller, input: VerifyInput): Promise<
       minutes: verifiedMinutes,
       ...(note ? { note } : {})
     }
-    const changes = { status, verifiedMinutes, verifiedBy: caller.openid, verifiedByName: callerName(caller) ?? '', verifiedAt: now, updatedAt: now, history: [...(current.history ?? []), entry] }
-    await tx.collection(RECORDS).doc(current._id).update({ data: changes })
-    return { ...current, ...changes } as RecordDoc
-  }, { rounds: 8 })
-  // After the commit: the volunteer number and the message (neither may run twice on a retry).
-  // The number is handed out on first need anyway (personal code, certificate): a crowd on the
-  // counter must not turn a verification that was saved into an error.
-  if (verified.verifiedMinutes > 0)
-    await ensureVolunteer({ openid: verified.openid, name: verified.name }).catch((error) => {
-      if (!isTransactionConflict(error)) throw error
-      console.warn('[activities] volunteer number deferred', verified.openid)
-    })
-  await notifyVerified(verified, input.decision, verified.verifiedMinutes, input.reason)
-  const [out] = await recordsOut([verified])
-  return out
+    const changes = { status, verifiedMinutes, verifiedBy: caller.openid, verifiedByName: callerName(caller) ?? '', verifiedAt: now, updatedAt: now }
+    const res = await db()
+      .collection(RECORDS)
+      .where({ _id: current._id, status: current.status, updatedAt: current.updatedAt })
+      .update({ data: { ...changes, history: _.push([entry]) } })
+    if (res.stats.updated === 0) {
+      read = await readRecord(input.recordId)
+      if (!read) throw notFound('服务记录')
+      continue
+    }
+    const verified = { ...current, ...changes, history: [...(current.history ?? []), entry] } as RecordDoc
+    // After the write: the volunteer number (on first need; a crowd on the numbers must not turn
+    // a verification that was saved into an error) and the message.
+    if (verified.verifiedMinutes > 0 && !read.hasVolunteer)
+      await ensureVolunteer({ openid: verified.openid, name: verified.name }).catch((error) => {
+        if (!isTransactionConflict(error)) throw error
+        console.warn('[activities] volunteer number deferred', verified.openid)
+      })
+    await notifyVerified(verified, input.decision, verified.verifiedMinutes, input.reason)
+    return recordOut(verified, verified.communityId ? (read.issuerName ?? verified.communityId) : DISTRICT_LABEL)
+  }
+  throw conflict('操作的人较多，请稍后重试')
 }
 
 /**

@@ -36,12 +36,17 @@
  * answered REGISTRATION_REQUIRED before anything is counted.
  *
  * Withdrawal (`releaseSignUp`: the person's own, the organiser's removal, the end of a volunteer
- * registration): (1) a `release` claim (no counter change yet); (2) a transaction on the sign-up
- * alone that reads the checks (not checked in, before the deadline and the start, not cancelled)
- * and marks it withdrawn, its history entry carrying the token and what was held — check-in writes
- * the same sign-up in its own transaction, so a withdrawal and a check-in of one person cannot both
- * succeed; (3) close the claim taking the count off. Counting off only after the sign-up is
- * written means a refused or interrupted withdrawal never frees a place it did not give up.
+ * registration): (0) one aggregate reads the sign-up, its activity, its service record and the
+ * first person waiting; (1) a `release` claim (no counter change yet; naming, for a confirmed
+ * place, the waiting person it goes to); (2) the sign-up marked withdrawn by an update whose filter
+ * is the decision — still in the status and `updatedAt` read, not marked checked in (`checkedInAt`,
+ * `arrivedAt`: check-in sets one of them with its own guarded update, so a withdrawal and a check-in
+ * of one person cannot both succeed); its history entry carries the token and what was held;
+ * (3) for a confirmed place with someone waiting, that person's sign-up confirmed guarded by
+ * `status: 'waiting'` (the place passes directly: no promotion round); (4) close the claim taking
+ * the count off (or, when the place passed, one off the waiting count). Counting off only after
+ * the sign-up is written means a refused or interrupted withdrawal never frees a place it did not
+ * give up.
  *
  * Promotion (`promoteWaiting`): while a place is free and someone waits, a `promote` claim moves
  * one from waiting to confirmed (guarded by `placesLeft > 0`, `waitingCount > 0`), then the first
@@ -59,7 +64,9 @@
  * promotion, a sign-up whose guards failed (`repairStaleClaims`): the sign-up tells whether the
  * interrupted step on it happened (it carries the token). Sign-up or promotion: written → just
  * close the claim; not written → close it giving the count back. Withdrawal: written → close it
- * taking the count off; not written → just close it. Freed places are then promoted.
+ * taking the count off (or, when another sign-up carries its token too — the place passed to the
+ * first waiting — one off the waiting count); not written → just close it. Freed places are then
+ * promoted.
  *
  * The waiting list has no counter shared by the crowd: a waiting person's position is 1 + a count
  * of those ahead in the order (present.ts). The position told at sign-up is that count at that
@@ -67,37 +74,33 @@
  *
  * Cost of a sign-up (database round trips besides the caller's identity): 3 when confirmed (claim,
  * add, settle); 5 when waiting (the confirmed guard that failed, the waiting claim, add, then the
- * settle and the position count sent together).
+ * settle and the position count sent together). Of a withdrawal: 4 (read, claim, sign-up, close),
+ * and 1 more when the place passes to the first waiting (plus the message to them); another
+ * withdrawal at the same instant that took that person costs one more update per person taken.
  */
 import type { SignUpResult } from '../../contracts/activities'
 import { audit } from '../core/audit'
 import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
-import { db, isDuplicateKey, type TransactionRef } from '../core/db'
-import { transaction } from '../core/transaction'
+import { db, isDuplicateKey } from '../core/db'
 import { AppError, busy, conflict, forbidden, notFound } from '../core/errors'
 import type { Caller } from '../core/identity'
-import { findById, getById, txGet } from '../core/records'
+import { findById } from '../core/records'
 import { callerName, requireOrganiser } from './access'
 import {
   ACTIVITIES,
   phaseOf,
   RECORDS,
-  recordId,
   SIGNUPS,
   signUpId,
   type ActivityDoc,
   type Claim,
-  type RecordDoc,
   type SignUpDoc,
   type StoredHistory
 } from './model'
 import { notifyChanged, notifyPromoted } from './notify'
 import { waitingPosition } from './present'
 import { randomId } from './util'
-
-/** A withdrawal's transaction writes only the person's sign-up (conflicts: that person's check-in). */
-const TX_ROUNDS = { rounds: 20, sdkRetries: 3 }
 
 /** A claim this old belongs to a call that is dead (the function timeout is 3 s): repair it. */
 export const STALE_CLAIM_MS = 30_000
@@ -272,7 +275,7 @@ export async function repairStaleClaims(activity: ActivityDoc): Promise<boolean>
   const now = clock.now()
   const stale = Object.entries(activity.claims ?? {})
     .filter(([, c]) => now - +new Date(c.at) > STALE_CLAIM_MS)
-    .slice(0, 100)
+    .slice(0, 50)
   if (stale.length === 0) return false
   const _ = db().command
   const ids = [...new Set(stale.map(([, c]) => signUpId(activity._id, c.openid)))]
@@ -284,7 +287,14 @@ export async function repairStaleClaims(activity: ActivityDoc): Promise<boolean>
     const written = doc !== undefined && (doc.claim === token || entry !== undefined)
     if (c.kind === 'confirmed' || c.kind === 'waiting') await closeClaim(activity._id, token, written ? {} : negated(held(c.kind)))
     else if (c.kind === 'promote') await closeClaim(activity._id, token, written ? {} : negated(PROMOTION))
-    else await closeClaim(activity._id, token, written && entry?.released ? negated(held(entry.released)) : {})
+    else if (!written || !entry?.released) await closeClaim(activity._id, token)
+    else {
+      // A confirmed place may have passed straight to someone waiting: their sign-up carries the token.
+      const passed =
+        entry.released === 'confirmed' &&
+        (await db().collection(SIGNUPS).where({ activityId: activity._id, 'history.claim': token }).count()).total > 1
+      await closeClaim(activity._id, token, passed ? { waitingCount: -1 } : negated(held(entry.released)))
+    }
   }
   return true
 }
@@ -416,77 +426,155 @@ export type Releaser =
 
 const RELEASE_ACTIONS: Record<Releaser['kind'], string> = { self: '取消报名', organiser: '组织者移除报名', registrationEnded: '登记结束（撤回同意或注销账号），报名取消' }
 
-/**
- * Gives the place (or waiting-list number) back, in three steps: (1) a `release` claim on the
- * activity (no counter changes yet); (2) a transaction on the sign-up alone, which reads the checks
- * that decide it — not checked in, before the deadline and the start, the activity not cancelled —
- * and marks it withdrawn (its history entry carries the claim's token and what was held): check-in
- * writes the same sign-up in its own transaction, so a withdrawal and a check-in of one person at
- * the same instant cannot both succeed; (3) the count is taken off and the claim closed in one
- * atomic update. No transaction writes the activity, so a crowd signing up meanwhile costs the
- * withdrawal no conflict. Interrupted after (2), the claim is stale and the repair finds the token
- * on the sign-up and takes the count off; interrupted before, it only removes the claim.
- */
+/** Gives the place (or waiting-list number) back: the steps of `releaseSignUp` (see the header). */
 export async function withdraw(caller: Caller, activityId: string): Promise<{ status: 'withdrawn'; promoted: number }> {
   const { promoted } = await releaseSignUp(activityId, caller.openid, { kind: 'self' })
   return { status: 'withdrawn', promoted }
 }
 
+/** Waiting people a confirmed withdrawal tries to hand its place to, in order, before promoting. */
+const HANDOFF_TRIES = 5
+
+/** What a release reads in one round trip: the sign-up, its activity and record, the first waiting. */
+interface ReleaseView {
+  signUp: SignUpDoc | null
+  activity: ActivityDoc | null
+  /** A volunteer activity's service record of the person (they checked in). */
+  checkedIn: boolean
+  /** The first few waiting (other than the releaser), in the waiting list's order. */
+  waiting: SignUpDoc[]
+}
+
+type Joined = SignUpDoc & { mine: number; activity?: ActivityDoc[]; record?: { _id: string }[] }
+
+/**
+ * One aggregate: the person's sign-up and the first one waiting (`mine` sorts the person's own
+ * first), each with its activity and service record joined (`$lookup` by `_id`).
+ */
+async function readRelease(activityId: string, openid: string): Promise<ReleaseView> {
+  const _ = db().command
+  const $ = _.aggregate
+  const sid = signUpId(activityId, openid)
+  const res = await db()
+    .collection(SIGNUPS)
+    .aggregate()
+    .match(_.or([{ _id: sid }, { activityId, status: 'waiting' }]))
+    .addFields({ mine: $.cond({ if: $.eq(['$_id', sid]), then: 0, else: 1 }) })
+    .sort({ mine: 1, signedUpAt: 1, _id: 1 })
+    .limit(1 + HANDOFF_TRIES)
+    .lookup({ from: ACTIVITIES, localField: 'activityId', foreignField: '_id', as: 'activity' })
+    .lookup({ from: RECORDS, localField: '_id', foreignField: '_id', as: 'record' })
+    .end()
+  const rows = res.list as Joined[]
+  const strip = (row: Joined | undefined): SignUpDoc | null => {
+    if (!row) return null
+    const { mine, activity, record, ...doc } = row
+    void mine, activity, record
+    return doc
+  }
+  const own = rows.find((r) => r._id === sid)
+  const waiting = rows.filter((r) => r._id !== sid && r.status === 'waiting').map((r) => strip(r) as SignUpDoc)
+  const activity = rows[0]?.activity?.[0] ?? (rows.length ? null : await findById<ActivityDoc>(ACTIVITIES, activityId))
+  return { signUp: strip(own), activity, checkedIn: (own?.record?.length ?? 0) > 0, waiting }
+}
+
 /**
  * The withdrawal's steps (see `withdraw`) for `openid`'s sign-up, by `releaser`. `released`: what
- * the sign-up held before (undefined when it was withdrawn already: nothing changed).
+ * the sign-up held before (undefined when it was withdrawn already: nothing changed). `check`
+ * runs on the activity before anything is written (the organiser's access).
+ *
+ * Round trips: the read (one aggregate), the `release` claim, the sign-up's conditional update and
+ * the claim's close; a confirmed place with someone waiting goes straight to the first of them
+ * (one more update, whose history entry carries the claim's token) and the claim's close moves
+ * one off the waiting count, the confirmed count unchanged (the place passes from one person to
+ * the other; the repair finds the token on both sign-ups).
  */
 export async function releaseSignUp(
   activityId: string,
   openid: string,
-  releaser: Releaser
-): Promise<{ released?: 'confirmed' | 'waiting'; promoted: number; name?: string }> {
+  releaser: Releaser,
+  check?: (activity: ActivityDoc) => void
+): Promise<{ released?: 'confirmed' | 'waiting'; promoted: number; name?: string; activity: ActivityDoc }> {
+  const _ = db().command
   const id = signUpId(activityId, openid)
-  const token = randomId('k', 12)
-  if (!(await openClaim(activityId, token, { openid, kind: 'release', at: clock.date() }))) throw notFound('活动')
   const self = releaser.kind === 'self'
-  let was: SignUpDoc['status']
-  let name: string | undefined
-  try {
-    was = await transaction(async (tx: TransactionRef): Promise<SignUpDoc['status']> => {
-      const activity = await txGet<ActivityDoc>(tx, ACTIVITIES, activityId)
-      if (!activity) throw notFound('活动')
-      const current = await txGet<SignUpDoc>(tx, SIGNUPS, id)
-      if (!current) throw notFound('报名记录')
-      name = current.name
-      if (current.status === 'withdrawn') return 'withdrawn'
-      if (current.status === 'cancelled' || activity.status !== 'published') throw conflict('活动已取消')
-      const now = clock.now()
-      if (self && current.status === 'confirmed' && now >= +activity.signUpDeadline) throw conflict('报名已截止，不能在线取消报名，请联系活动组织者')
-      if (now >= +activity.start) throw conflict(self ? '活动已开始，不能取消报名' : '活动已开始，不能移除报名')
-      if (current.checkedInAt || (activity.kind === 'volunteer' && (await txGet<RecordDoc>(tx, RECORDS, recordId(activityId, openid)))))
-        throw conflict(self ? '已签到，不能取消报名' : '已签到，不能移除报名')
-      const entry: StoredHistory = {
-        at: clock.date(),
-        by: releaser.kind === 'organiser' ? releaser.by : releaser.kind === 'self' ? openid : 'system',
-        byName: releaser.kind === 'organiser' ? releaser.byName : current.name,
-        action: RELEASE_ACTIONS[releaser.kind],
-        ...(releaser.kind === 'organiser' ? { note: releaser.reason } : {}),
-        claim: token,
-        released: current.status
+  for (let round = 0; round < 5; round++) {
+    const view = await readRelease(activityId, openid)
+    const { activity, signUp: current } = view
+    if (!activity) throw notFound('活动')
+    check?.(activity)
+    if (!current) throw notFound('报名记录')
+    const name = current.name
+    if (current.status === 'withdrawn') return { promoted: 0, name, activity }
+    if (current.status === 'cancelled' || activity.status !== 'published') throw conflict('活动已取消')
+    const now = clock.now()
+    if (self && current.status === 'confirmed' && now >= +activity.signUpDeadline) throw conflict('报名已截止，不能在线取消报名，请联系活动组织者')
+    if (now >= +activity.start) throw conflict(self ? '活动已开始，不能取消报名' : '活动已开始，不能移除报名')
+    if (current.checkedInAt || current.arrivedAt || view.checkedIn) throw conflict(self ? '已签到，不能取消报名' : '已签到，不能移除报名')
+    const was = current.status
+    const token = randomId('k', 12)
+    if (!(await openClaim(activityId, token, { openid, kind: 'release', at: clock.date() }))) throw notFound('活动')
+    const entry: StoredHistory = {
+      at: clock.date(),
+      by: releaser.kind === 'organiser' ? releaser.by : releaser.kind === 'self' ? openid : 'system',
+      byName: releaser.kind === 'organiser' ? releaser.byName : current.name,
+      action: RELEASE_ACTIONS[releaser.kind],
+      ...(releaser.kind === 'organiser' ? { note: releaser.reason } : {}),
+      claim: token,
+      released: was
+    }
+    // The filter is the decision (no transaction): the sign-up still as read — a check-in writes
+    // `updatedAt` and marks it (`checkedInAt`/`arrivedAt`), so a withdrawal and a check-in of one
+    // person cannot both succeed.
+    const res = await db()
+      .collection(SIGNUPS)
+      .where({ _id: id, status: was, updatedAt: current.updatedAt, checkedInAt: _.exists(false), arrivedAt: _.exists(false) })
+      .update({ data: { status: 'withdrawn', updatedAt: clock.date(), history: _.push([entry]) } })
+    if (res.stats.updated === 0) {
+      await closeClaim(activityId, token)
+      continue
+    }
+    if (was === 'waiting') {
+      await closeClaim(activityId, token, negated(held('waiting')))
+      return { released: was, promoted: 0, name, activity }
+    }
+    // The place goes to the first still waiting (another withdrawal at the same instant may have
+    // taken the first: then the next; when all those read were taken, the line is read again),
+    // confirmed unchanged and one fewer waiting.
+    let line = view.waiting
+    for (let reread = 0; line.length > 0 && reread < 3; reread++) {
+      for (const to of line) {
+        if (!(await moveUp(to, token))) continue
+        await closeClaim(activityId, token, { waitingCount: -1 })
+        await notifyPromoted(activity, to.openid)
+        return { released: was, promoted: 1, name, activity }
       }
-      await tx
-        .collection(SIGNUPS)
-        .doc(id)
-        .update({ data: { status: 'withdrawn', updatedAt: clock.date(), history: [...(current.history ?? []), entry] } })
-      return current.status
-    }, TX_ROUNDS)
-  } catch (error) {
-    await closeClaim(activityId, token)
-    throw error
+      if (line.length < HANDOFF_TRIES) break
+      line = await waitingLine(activityId, HANDOFF_TRIES)
+    }
+    // Nobody waiting (the common case): the place is freed in one update.
+    if (await closeClaim(activityId, token, negated(held('confirmed')), { waitingCount: 0 })) return { released: was, promoted: 0, name, activity }
+    await closeClaim(activityId, token, negated(held('confirmed')))
+    return { released: was, promoted: await promoteWaiting(activityId), name, activity }
   }
-  if (was !== 'confirmed' && was !== 'waiting') {
-    await closeClaim(activityId, token)
-    return { promoted: 0, name }
-  }
-  await closeClaim(activityId, token, negated(held(was)))
-  const promoted = was === 'confirmed' ? await promoteWaiting(activityId) : 0
-  return { released: was, promoted, name }
+  throw busy()
+}
+
+/** The first `n` waiting, in the waiting list's order. */
+async function waitingLine(activityId: string, n: number): Promise<SignUpDoc[]> {
+  const res = await db().collection(SIGNUPS).where({ activityId, status: 'waiting' }).orderBy('signedUpAt', 'asc').orderBy('_id', 'asc').limit(n).get()
+  return res.data as SignUpDoc[]
+}
+
+/** A waiting person's sign-up confirmed, guarded by its status; its entry carries the claim's token. */
+async function moveUp(candidate: SignUpDoc, token: string): Promise<boolean> {
+  const _ = db().command
+  const at = clock.date()
+  const moved = await db()
+    .collection(SIGNUPS)
+    .where({ _id: candidate._id, status: 'waiting' })
+    .update({ data: { status: 'confirmed', updatedAt: at, history: _.push([{ at, by: 'system', action: '候补转正', claim: token }]) } })
+  return moved.stats.updated > 0
 }
 
 /**
@@ -496,15 +584,17 @@ export async function releaseSignUp(
  * guarded), then the first waiting person's sign-up updated guarded by `status: 'waiting'` (its
  * history entry carries the token), then the claim closed. Two promoters choosing the same person:
  * one update wins, the other gives its claim back and takes the next person. Someone withdrawing
- * from the waiting list at that instant: their transaction conflicts with the update (or the update
- * finds them withdrawn and the claim goes back).
+ * from the waiting list at that instant: both updates are guarded by the status, one wins (the
+ * update finds them withdrawn and the claim goes back).
  */
 export async function promoteWaiting(activityId: string): Promise<number> {
   const _ = db().command
   let promoted = 0
   const waitUntil = Date.now() + WAIT_FOR_JOINERS_MS
   for (let round = 0; round < 200; round++) {
-    const activity = await findById<ActivityDoc>(ACTIVITIES, activityId)
+    // The first waiting with the activity joined: one read per round.
+    const { activity: joined, next: candidate } = await firstWaiting(activityId)
+    const activity = joined ?? (await findById<ActivityDoc>(ACTIVITIES, activityId))
     if (!activity || activity.status !== 'published' || clock.now() >= +activity.start) break
     if (await repairStaleClaims(activity)) continue
     if (activity.placesLeft === undefined) {
@@ -512,14 +602,6 @@ export async function promoteWaiting(activityId: string): Promise<number> {
       continue
     }
     if (activity.placesLeft <= 0 || activity.waitingCount <= 0) break
-    const next = await db()
-      .collection(SIGNUPS)
-      .where({ activityId, status: 'waiting' })
-      .orderBy('signedUpAt', 'asc')
-      .orderBy('_id', 'asc')
-      .limit(1)
-      .get()
-    const candidate = next.data[0] as SignUpDoc | undefined
     if (!candidate) {
       // Someone is joining the waiting list right now (counted, sign-up not yet written).
       const joining = Object.values(activity.claims ?? {}).some((c) => c.kind === 'waiting')
@@ -536,11 +618,7 @@ export async function promoteWaiting(activityId: string): Promise<number> {
       .where({ _id: activityId, status: 'published', placesLeft: _.gt(0), waitingCount: _.gt(0) })
       .update({ data: { ...incsOf(PROMOTION), [claimPath(token)]: _.set({ openid: candidate.openid, kind: 'promote', at }) } })
     if (claimed.stats.updated === 0) continue
-    const moved = await db()
-      .collection(SIGNUPS)
-      .where({ _id: candidate._id, status: 'waiting' })
-      .update({ data: { status: 'confirmed', updatedAt: at, history: _.push([{ at, by: 'system', action: '候补转正', claim: token }]) } })
-    if (moved.stats.updated === 0) {
+    if (!(await moveUp(candidate, token))) {
       await closeClaim(activityId, token, negated(PROMOTION))
       continue
     }
@@ -551,6 +629,22 @@ export async function promoteWaiting(activityId: string): Promise<number> {
   return promoted
 }
 
+/** The first sign-up waiting (`signedUpAt`, `_id`) with its activity joined; no activity when none waits. */
+async function firstWaiting(activityId: string): Promise<{ activity: ActivityDoc | null; next: SignUpDoc | null }> {
+  const res = await db()
+    .collection(SIGNUPS)
+    .aggregate()
+    .match({ activityId, status: 'waiting' })
+    .sort({ signedUpAt: 1, _id: 1 })
+    .limit(1)
+    .lookup({ from: ACTIVITIES, localField: 'activityId', foreignField: '_id', as: 'activity' })
+    .end()
+  const row = res.list[0] as (SignUpDoc & { activity?: ActivityDoc[] }) | undefined
+  if (!row) return { activity: null, next: null }
+  const { activity, ...next } = row
+  return { activity: activity?.[0] ?? null, next }
+}
+
 /**
  * The organiser takes someone's sign-up off the roster (a bogus or duplicate one): the same
  * release as a withdrawal (`releaseSignUp`, so the counters stay right and the freed place goes to
@@ -559,16 +653,15 @@ export async function promoteWaiting(activityId: string): Promise<number> {
  * withdrawn changes nothing (and is neither told nor audited again).
  */
 export async function removeSignUp(caller: Caller, input: { activityId: string; openid: string; reason: string }): Promise<{ status: 'withdrawn'; promoted: number }> {
-  // The person reads the reason in their message: checked alongside the read (one wave). The
-  // organiser check follows the read; a refused caller's text check had no effect.
-  const [activity] = await Promise.all([getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动'), checkVisibleTexts(caller.openid, [['reason', input.reason]])])
-  requireOrganiser(caller, activity.communityId)
-  const { released, promoted, name } = await releaseSignUp(activity._id, input.openid, {
-    kind: 'organiser',
-    by: caller.openid,
-    byName: callerName(caller),
-    reason: input.reason
-  })
+  // The person reads the reason in their message; the organiser check runs on the activity the
+  // release reads (before anything is written).
+  await checkVisibleTexts(caller.openid, [['reason', input.reason]])
+  const { released, promoted, name, activity } = await releaseSignUp(
+    input.activityId,
+    input.openid,
+    { kind: 'organiser', by: caller.openid, byName: callerName(caller), reason: input.reason },
+    (a) => requireOrganiser(caller, a.communityId)
+  )
   if (released) {
     await Promise.all([
       audit(caller, {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import QRCode from 'qrcode'
+import { pngDataUrl, qrPng } from '../platform/qr'
 
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789'
 
@@ -31,7 +31,7 @@ export function publicUrl(): string | undefined {
 }
 
 /** A QR code as a PNG data URL (an <Image> shows it on weapp and H5 alike). */
-export function qrDataUrl(text: string): Promise<string> {
+export async function qrDataUrl(text: string): Promise<string> {
   // 5 px per module: small to encode (it is drawn every minute) and sharp enough scaled up on a phone.
-  return QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 1, scale: 5 })
+  return pngDataUrl(qrPng(text, { errorCorrectionLevel: 'M', margin: 1, scale: 5 }))
 }

@@ -35,8 +35,10 @@ interface Person {
 
 /** The person's volunteer record, creating it (with the next number) on first need. */
 export async function ensureVolunteer(person: Person): Promise<VolunteerDoc> {
-  const [existing, highest] = await Promise.all([findById<VolunteerDoc>(VOLUNTEERS, person.openid), highestNumber()])
+  // Nearly always there already: the highest number is read only for a newcomer.
+  const existing = await findById<VolunteerDoc>(VOLUNTEERS, person.openid)
   if (existing) return existing
+  const highest = await highestNumber()
   let name = person.name
   let communityId = person.communityId
   if (!name) {

@@ -30,15 +30,16 @@ import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
 import { db, type TransactionRef } from '../core/db'
 import { transaction } from '../core/transaction'
-import { conflict, forbidden, invalid, notFound } from '../core/errors'
+import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors'
 import { canManageCommunity, requireCommunityStaff } from '../core/guard'
-import { loadCaller, type Caller } from '../core/identity'
+import { loadCaller, type Caller, type UserRecord } from '../core/identity'
 import { maskMobile } from '../core/mask'
 import { revealMobile } from '../core/reveal'
 import { findById, getById, namesById, txGet } from '../core/records'
 import { platform } from '../platform'
 import { randomId } from '../activities/util'
-import { volunteerByCode } from '../activities/volunteers'
+import { VOLUNTEERS, type VolunteerDoc } from '../activities/model'
+import { readMemberCode } from '../activities/tokens'
 
 export const TEAMS = 'teams'
 export const TEAM_MEMBERS = 'teamMembers'
@@ -147,26 +148,84 @@ async function teamMinutes(match: Record<string, unknown>): Promise<Map<string, 
   return new Map((res.list as { _id: string; minutes: number }[]).map((r) => [r._id, r.minutes]))
 }
 
+type JoinedTeam = TeamDoc & {
+  joinedCommunity?: { _id: string; name: string }[]
+  joinedMembership?: TeamMemberDoc[]
+  joinedActivities?: { status: string }[]
+  joinedRecords?: { status: string; verifiedMinutes?: number }[]
+}
+
+interface TeamView {
+  team: TeamDoc
+  communities: Map<string, string>
+  membership: TeamMemberDoc | null
+  /** The team's verified minutes and published activities. */
+  figures: { minutes: number; activities: number }
+}
+
+const TEAM_FIELDS = ['_id', 'name', 'type', 'communityId', 'unit', 'description', 'status', 'memberCount', 'leaderOpenid', 'leaderName', 'createdBy', 'createdAt', 'updatedAt', 'history']
+
+/**
+ * The team with everything its page shows, in one aggregate: its community's name, the reader's
+ * membership, and — joined by `teamId` and trimmed to the fields they need — its activities'
+ * statuses and its records' statuses and verified minutes, summed here. Each figure equals its
+ * direct count (tests/functions/teams.test.ts).
+ */
+async function readTeam(teamId: string, openid: string): Promise<TeamView | null> {
+  const $ = db().command.aggregate
+  const res = await db()
+    .collection(TEAMS)
+    .aggregate()
+    .match({ _id: teamId })
+    .limit(1)
+    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
+    .addFields({ joinedKey: $.concat(['$_id', `:${openid}`]) })
+    .lookup({ from: TEAM_MEMBERS, localField: 'joinedKey', foreignField: '_id', as: 'joinedMembership' })
+    .lookup({ from: 'activities', localField: '_id', foreignField: 'teamId', as: 'joinedActivities' })
+    .lookup({ from: 'serviceRecords', localField: '_id', foreignField: 'teamId', as: 'joinedRecords' })
+    .project({
+      ...Object.fromEntries(TEAM_FIELDS.map((f) => [f, 1])),
+      'joinedCommunity._id': 1,
+      'joinedCommunity.name': 1,
+      joinedMembership: 1,
+      'joinedActivities.status': 1,
+      'joinedRecords.status': 1,
+      'joinedRecords.verifiedMinutes': 1
+    })
+    .end()
+  const row = res.list[0] as JoinedTeam | undefined
+  if (!row) return null
+  const { joinedCommunity, joinedMembership, joinedActivities, joinedRecords, ...team } = row
+  const verified = new Set<string>(VERIFIED_STATUSES)
+  return {
+    team,
+    communities: new Map((joinedCommunity ?? []).map((c) => [c._id, c.name])),
+    membership: joinedMembership?.[0] ?? null,
+    figures: {
+      minutes: (joinedRecords ?? []).filter((r) => verified.has(r.status)).reduce((sum, r) => sum + (r.verifiedMinutes ?? 0), 0),
+      activities: (joinedActivities ?? []).filter((a) => a.status === 'published').length
+    }
+  }
+}
+
+async function getTeam(teamId: string, openid: string): Promise<TeamView> {
+  const view = await readTeam(teamId, openid)
+  if (!view) throw notFound('队伍')
+  return view
+}
+
 export async function teamDetail(caller: Caller, teamId: string): Promise<TeamDetail> {
-  const team = await getById<TeamDoc>(TEAMS, teamId, '队伍')
-  const _ = db().command
-  const [communities, hours, activities, membership] = await Promise.all([
-    namesById('communities', [team.communityId]),
-    db()
-      .collection('serviceRecords')
-      .aggregate()
-      .match({ teamId, status: _.in([...VERIFIED_STATUSES]) })
-      .group({ _id: null, minutes: _.aggregate.sum('$verifiedMinutes') })
-      .limit(1)
-      .end(),
-    db().collection('activities').where({ teamId, status: 'published' }).count(),
-    findById<TeamMemberDoc>(TEAM_MEMBERS, `${teamId}:${caller.openid}`)
-  ])
+  return detailOf(caller, await getTeam(teamId, caller.openid))
+}
+
+/** The detail of a team read (`readTeam`), or just written. */
+function detailOf(caller: Caller, view: TeamView): TeamDetail {
+  const { team, communities, membership } = view
   const canManage = canManageCommunity(caller, team.communityId)
   return {
     ...summaryOf(team, communities),
-    verifiedMinutes: (hours.list[0] as { minutes?: number } | undefined)?.minutes ?? 0,
-    activityCount: activities.total,
+    verifiedMinutes: view.figures.minutes,
+    activityCount: view.figures.activities,
     canManage,
     isMember: membership?.status === 'active',
     // Who acted, by openid: for the keepers only.
@@ -175,7 +234,8 @@ export async function teamDetail(caller: Caller, teamId: string): Promise<TeamDe
 }
 
 export async function createTeam(caller: Caller, input: z.output<typeof createTeamInput>): Promise<TeamDetail> {
-  if (!(await findById('communities', input.communityId))) throw notFound('社区')
+  const community = await findById<{ _id: string; name: string }>('communities', input.communityId)
+  if (!community) throw notFound('社区')
   requireCommunityStaff(caller, input.communityId)
   await checkText(caller, input.name, input.unit, input.description)
   const now = clock.date()
@@ -194,11 +254,12 @@ export async function createTeam(caller: Caller, input: z.output<typeof createTe
     history: [entry(caller, '组建')]
   }
   await db().collection(TEAMS).add({ data: doc })
-  return teamDetail(caller, doc._id)
+  return detailOf(caller, { team: doc, communities: new Map([[community._id, community.name]]), membership: null, figures: { minutes: 0, activities: 0 } })
 }
 
 export async function updateTeam(caller: Caller, input: z.output<typeof updateTeamInput>): Promise<TeamDetail> {
-  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+  const view = await getTeam(input.teamId, caller.openid)
+  const team = view.team
   requireCommunityStaff(caller, team.communityId)
   if (team.status === 'disbanded') throw conflict('队伍已撤销')
   await checkText(caller, input.name, input.unit, input.description)
@@ -210,20 +271,24 @@ export async function updateTeam(caller: Caller, input: z.output<typeof updateTe
   // Guarded: a disband at the same instant wins, and the edit is refused rather than applied to it.
   const res = await db().collection(TEAMS).where({ _id: team._id, status: 'active' }).update({ data })
   if (res.stats.updated === 0) throw conflict('队伍已撤销')
-  return teamDetail(caller, team._id)
+  const changed: Partial<TeamDoc> = { updatedAt: data.updatedAt as Date, history: [...(team.history ?? []), entry(caller, '修改')] }
+  for (const key of ['name', 'unit', 'description'] as const) if (input[key] !== undefined) changed[key] = input[key]
+  return detailOf(caller, { ...view, team: { ...team, ...changed } })
 }
 
 export async function disbandTeam(caller: Caller, input: { teamId: string; reason: string }): Promise<TeamDetail> {
-  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+  const view = await getTeam(input.teamId, caller.openid)
+  const team = view.team
   requireCommunityStaff(caller, team.communityId)
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   const _ = db().command
+  const done = entry(caller, '撤销', input.reason)
   const res = await db()
     .collection(TEAMS)
     .where({ _id: team._id, status: 'active' })
-    .update({ data: { status: 'disbanded', updatedAt: clock.date(), history: _.push([entry(caller, '撤销', input.reason)]) } })
+    .update({ data: { status: 'disbanded', updatedAt: done.at, history: _.push([done]) } })
   if (res.stats.updated === 0) throw conflict('队伍已撤销')
-  return teamDetail(caller, team._id)
+  return detailOf(caller, { ...view, team: { ...team, status: 'disbanded', updatedAt: done.at, history: [...(team.history ?? []), done] } })
 }
 
 export async function listTeams(_caller: Caller, input: z.output<typeof listTeamsInput>): Promise<Page<TeamSummary>> {
@@ -319,20 +384,55 @@ export async function revealMemberMobile(caller: Caller, input: { teamId: string
   })
 }
 
+type ScannedVolunteer = VolunteerDoc & { joinedTeam?: TeamDoc[]; joinedUser?: UserRecord[]; joinedMember?: TeamMemberDoc[]; joinedRecords?: { teamId?: string; status: string; verifiedMinutes?: number }[] }
+
+/**
+ * The volunteer a personal code stands for, with the team, their users document, their membership
+ * of it and their verified minutes in it (records joined by openid, trimmed): one aggregate. Null
+ * when the number or the team is unknown.
+ */
+async function scannedVolunteer(memberCode: string, teamId: string) {
+  const volunteerNo = readMemberCode(memberCode)
+  const $ = db().command.aggregate
+  const res = await db()
+    .collection(VOLUNTEERS)
+    .aggregate()
+    .match({ volunteerNo })
+    .limit(1)
+    .lookup({ from: 'users', localField: '_id', foreignField: '_id', as: 'joinedUser' })
+    .addFields({ joinedKey: $.concat([`${teamId}:`, '$_id']) })
+    .lookup({ from: TEAM_MEMBERS, localField: 'joinedKey', foreignField: '_id', as: 'joinedMember' })
+    .lookup({ from: 'serviceRecords', localField: '_id', foreignField: 'openid', as: 'joinedRecords' })
+    .addFields({ joinedTeamId: teamId })
+    .lookup({ from: TEAMS, localField: 'joinedTeamId', foreignField: '_id', as: 'joinedTeam' })
+    .project({ volunteerNo: 1, name: 1, joinedUser: 1, joinedMember: 1, joinedTeam: 1, 'joinedRecords.teamId': 1, 'joinedRecords.status': 1, 'joinedRecords.verifiedMinutes': 1 })
+    .end()
+  const row = res.list[0] as ScannedVolunteer | undefined
+  const team = row?.joinedTeam?.[0]
+  if (!row || !team) return null
+  const verified = new Set<string>(VERIFIED_STATUSES)
+  const minutes = (row.joinedRecords ?? []).filter((r) => r.teamId === teamId && verified.has(r.status)).reduce((sum, r) => sum + (r.verifiedMinutes ?? 0), 0)
+  return { volunteer: row, team, user: row.joinedUser?.[0] ?? null, member: row.joinedMember?.[0] ?? null, minutes }
+}
+
 /*
  * Membership changes are transactions on the team (its status, `memberCount` and leader) and the
  * member documents by `_id` (`${teamId}:${openid}`): each reads what it decides on inside and
  * writes the team, so a disband, another addition or removal, or a second leader appointment at
  * the same instant conflicts and runs again on the result (no member added to a disbanded team,
- * no lost count, never two leaders).
+ * no lost count, never two leaders). What is read before (one aggregate each) only answers early.
  */
 export async function addMember(caller: Caller, input: z.output<typeof addMemberInput>): Promise<TeamMember> {
-  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+  const scanned = await scannedVolunteer(input.memberCode, input.teamId)
+  // Without a volunteer the team is read for the answer (its own refusals come first).
+  const team = scanned?.team ?? (await getById<TeamDoc>(TEAMS, input.teamId, '队伍'))
   requireCommunityStaff(caller, team.communityId)
   if (team.status === 'disbanded') throw conflict('队伍已撤销')
-  const volunteer = await volunteerByCode(input.memberCode)
-  const person = await loadCaller(volunteer._id)
-  const name = person.user?.profile?.name || volunteer.name
+  // An unknown number is treated like a forged code: nothing to act on, and nothing learned.
+  if (!scanned) throw new AppError('FORBIDDEN', '无效的志愿者码，未找到该志愿者')
+  const { volunteer, user, member: seen, minutes } = scanned
+  if (seen?.status === 'active') throw conflict('已是本队队员')
+  const name = user?.profile?.name || volunteer.name
   const id = `${team._id}:${volunteer._id}`
   const joinedAt = await transaction(async (tx) => {
     const now = clock.date()
@@ -361,7 +461,7 @@ export async function addMember(caller: Caller, input: z.output<typeof addMember
       await tx.collection(TEAM_MEMBERS).add({ data: doc })
     }
     const data: Record<string, unknown> = { memberCount: fresh.memberCount + 1, updatedAt: now }
-    if (input.role === 'leader') Object.assign(data, await leaderChangeTx(tx, caller, fresh, volunteer._id, name, true))
+    if (input.role === 'leader') Object.assign(data, await leaderChangeTx(tx, caller, fresh, volunteer._id, name))
     await tx.collection(TEAMS).doc(team._id).update({ data })
     return now
   })
@@ -372,53 +472,48 @@ export async function addMember(caller: Caller, input: z.output<typeof addMember
     volunteerNo: volunteer.volunteerNo,
     role: input.role,
     joinedAt: iso(joinedAt),
-    verifiedMinutes: (await teamMinutes({ teamId: team._id, openid: volunteer._id })).get(volunteer._id) ?? 0,
-    mobile: maskMobile(person.user?.profile?.mobile)
+    verifiedMinutes: minutes,
+    mobile: maskMobile(user?.profile?.mobile)
   }
 }
 
 /**
  * Inside a transaction: one leader per team, the team's `leaderOpenid` being the truth — the
- * predecessor becomes a member again and the new one is made leader (`joining`: their member
- * document was just written with the role). Returns the team fields to write.
+ * predecessor becomes a member again (the new one's member document is written with the role by
+ * the caller). Returns the team fields to write. The predecessor is
+ * written without a read: the team names them leader, and a leader's removal clears it in the
+ * same transaction, so they are an active member with the role.
  */
-async function leaderChangeTx(tx: TransactionRef, caller: Caller, team: TeamDoc, openid: string, name: string, joining = false): Promise<Record<string, unknown>> {
-  if (team.leaderOpenid && team.leaderOpenid !== openid) {
-    const previousId = `${team._id}:${team.leaderOpenid}`
-    const previous = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, previousId)
-    if (previous && previous.status === 'active' && previous.role === 'leader')
-      await tx
-        .collection(TEAM_MEMBERS)
-        .doc(previousId)
-        .update({ data: { role: 'member', history: [...(previous.history ?? []), entry(caller, '卸任队长')] } })
-  }
-  if (!joining) {
-    const memberId = `${team._id}:${openid}`
-    const member = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, memberId)
-    if (!member || member.status !== 'active') throw notFound('该队员')
-    if (member.role !== 'leader')
-      await tx
-        .collection(TEAM_MEMBERS)
-        .doc(memberId)
-        .update({ data: { role: 'leader', history: [...(member.history ?? []), entry(caller, '任命为队长')] } })
-  }
+async function leaderChangeTx(tx: TransactionRef, caller: Caller, team: TeamDoc, openid: string, name: string): Promise<Record<string, unknown>> {
+  const _ = db().command
+  if (team.leaderOpenid && team.leaderOpenid !== openid)
+    await tx
+      .collection(TEAM_MEMBERS)
+      .doc(`${team._id}:${team.leaderOpenid}`)
+      .update({ data: { role: 'member', history: _.push([entry(caller, '卸任队长')]) } })
   return { leaderOpenid: openid, leaderName: name, history: [...(team.history ?? []), entry(caller, '任命队长', name)] }
 }
 
 export async function setLeader(caller: Caller, input: { teamId: string; openid: string }): Promise<TeamDetail> {
-  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
-  requireCommunityStaff(caller, team.communityId)
-  if (team.status === 'disbanded') throw conflict('队伍已撤销')
-  const member = await findById<TeamMemberDoc>(TEAM_MEMBERS, `${team._id}:${input.openid}`)
-  if (!member || member.status !== 'active') throw notFound('该队员')
-  await transaction(async (tx) => {
-    const fresh = await txGet<TeamDoc>(tx, TEAMS, team._id)
+  const view = await getTeam(input.teamId, caller.openid)
+  requireCommunityStaff(caller, view.team.communityId)
+  if (view.team.status === 'disbanded') throw conflict('队伍已撤销')
+  const team = await transaction(async (tx) => {
+    const fresh = await txGet<TeamDoc>(tx, TEAMS, view.team._id)
     if (!fresh) throw notFound('队伍')
     if (fresh.status === 'disbanded') throw conflict('队伍已撤销')
+    const member = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, `${fresh._id}:${input.openid}`)
+    if (!member || member.status !== 'active') throw notFound('该队员')
+    if (member.role !== 'leader')
+      await tx
+        .collection(TEAM_MEMBERS)
+        .doc(member._id)
+        .update({ data: { role: 'leader', history: db().command.push([entry(caller, '任命为队长')]) } })
     const data = await leaderChangeTx(tx, caller, fresh, member.openid, member.name)
-    await tx.collection(TEAMS).doc(team._id).update({ data })
+    await tx.collection(TEAMS).doc(fresh._id).update({ data })
+    return { ...fresh, ...data } as TeamDoc
   })
-  return teamDetail(caller, team._id)
+  return detailOf(caller, { ...view, team })
 }
 
 export async function removeMember(caller: Caller, input: { teamId: string; openid: string; reason: string }): Promise<{ removed: boolean }> {

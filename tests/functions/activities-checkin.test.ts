@@ -399,3 +399,50 @@ describe('staff scan a personal code (people without a phone)', () => {
     expect(cloud.store.get('serviceRecords', `${a._id}:demo-member`)!.status).toBe('open')
   })
 })
+
+describe('round trips (issue #15)', () => {
+  test('the organiser’s figures (one aggregate of the records) equal direct counts, before and after the automatic close', async () => {
+    const a = await activity()
+    const people = ['u-fig-0', 'u-fig-1', 'u-fig-2', 'u-fig-3']
+    people.forEach((p) => addUser(p))
+    await signUp(a._id, people)
+    at('2026-11-27T10:00:00')
+    const token = await code(a._id)
+    for (const p of people.slice(0, 3)) await cloud.ok('activities', 'checkIn', { token }, p)
+    at('2026-11-27T11:00:00')
+    await cloud.ok('activities', 'checkOut', { token: await code(a._id) }, people[0])
+    const direct = () => {
+      const count = (where: Record<string, unknown>) => cloud.store.count('serviceRecords', { activityId: a._id, ...where })
+      const checkedIn = count({ source: 'checkin' })
+      const open = count({ status: 'open' })
+      return { checkedIn, checkedOut: checkedIn - open, pendingRecords: count({ status: 'pending' }), openRecords: open }
+    }
+    const during = (await cloud.ok('activities', 'get', { activityId: a._id }, 'demo-staff')).stats
+    expect(during).toEqual(direct())
+    expect(during).toEqual({ checkedIn: 3, checkedOut: 1, pendingRecords: 1, openRecords: 2 })
+    // After the end the open records are closed (one update per group of equal minutes), then counted.
+    at('2026-11-27T13:00:00')
+    const after = (await cloud.ok('activities', 'get', { activityId: a._id }, 'demo-staff')).stats
+    expect(after).toEqual(direct())
+    expect(after).toEqual({ checkedIn: 3, checkedOut: 3, pendingRecords: 3, openRecords: 0 })
+    expect(cloud.store.find('serviceRecords', { activityId: a._id, autoClosed: true }).map((r) => r.minutes)).toEqual([120, 120])
+  })
+
+  test('a scan with a confirmed sign-up: the caller, the activity, the sign-up marked, the record added', async () => {
+    const a = await activity()
+    addUser('u-rt-1')
+    await signUp(a._id, ['u-rt-1'])
+    at('2026-11-27T10:00:00')
+    const token = await code(a._id)
+    const first = await cloud.callWithStats('activities', 'checkIn', { token }, 'u-rt-1')
+    expect(first.reply.ok).toBe(true)
+    expect(first.stats.dbRequests).toBeLessThanOrEqual(4)
+    // The sign-up carries the mark a withdrawal is guarded by.
+    expect(cloud.store.get('activitySignups', `${a._id}:u-rt-1`)?.arrivedAt).toBeDefined()
+    expect(await errorOf('activities', 'withdraw', { activityId: a._id }, 'u-rt-1')).toBe('CONFLICT')
+    const again = await cloud.callWithStats('activities', 'checkIn', { token }, 'u-rt-1')
+    expect(again.reply.ok && (again.reply.data as { already: boolean }).already).toBe(true)
+    // (The test clock stands still: the mark changes nothing and is looked at, one more read.)
+    expect(again.stats.dbRequests).toBeLessThanOrEqual(6)
+  })
+})

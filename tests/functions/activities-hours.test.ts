@@ -375,3 +375,23 @@ describe('hours from 微心愿 (recordServiceFromWish)', () => {
     expect(cloud.store.get('serviceRecords', 'wish:wish-test-2')).toBeNull()
   })
 })
+
+describe('figures from one grouping (issue #15)', () => {
+  test('我的时长’s list total and the ranking’s own minutes equal direct counts, for every volunteer with records', async () => {
+    const openids = [...new Set(cloud.store.find('serviceRecords', {}).map((r) => r.openid as string))].slice(0, 20)
+    expect(openids.length).toBeGreaterThan(0)
+    for (const openid of openids) {
+      const count = (where: Record<string, unknown>) => cloud.store.count('serviceRecords', { openid, ...where })
+      expect((await cloud.ok('activities', 'myHours', { pageSize: 5 }, openid)).records.total).toBe(count({}))
+      expect((await cloud.ok('activities', 'myHours', { status: 'pending', pageSize: 5 }, openid)).records.total).toBe(count({ status: 'pending' }))
+      const year = cloud.store.find('serviceRecords', { openid })[0].year as number
+      expect((await cloud.ok('activities', 'myHours', { year, pageSize: 5 }, openid)).records.total).toBe(count({ year }))
+      for (const communityId of ['c1', 'c2']) {
+        const minutes = cloud.store
+          .find('serviceRecords', { openid, communityId, status: { $in: ['approved', 'adjusted'] } })
+          .reduce((sum, r) => sum + ((r.verifiedMinutes as number) ?? 0), 0)
+        expect((await cloud.ok('activities', 'ranking', { communityId, pageSize: 5 }, openid)).me.minutes).toBe(minutes)
+      }
+    }
+  })
+})

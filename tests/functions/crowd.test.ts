@@ -204,3 +204,30 @@ test('a withdrawal or a promotion interrupted between its steps is repaired when
   expect(statusOf(a._id, p4)).toBe('confirmed')
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 2, waiting: 0 })
 })
+
+test('a confirmed withdrawal hands its place straight to the first waiting; interrupted after that, the repair sees both sign-ups carry its token', async () => {
+  const a = await activity(1)
+  const [p1, p2, p3] = Array.from({ length: 3 }, (_, i) => addUser(`hand-${i}`))
+  for (const p of [p1, p2, p3]) await cloud.ok('activities', 'signUp', { activityId: a._id }, p)
+  const { reply, stats } = await cloud.callWithStats<{ promoted: number }>('activities', 'withdraw', { activityId: a._id }, p1)
+  expect(reply.ok && reply.data.promoted).toBe(1)
+  expect([p1, p2, p3].map((p) => statusOf(a._id, p))).toEqual(['withdrawn', 'confirmed', 'waiting'])
+  expect(expectCountersAgree(a._id)).toEqual({ confirmed: 1, waiting: 1 })
+  // The shell (identity and the rate limit) and: the read (one aggregate), the claim, the
+  // sign-up, the first waiting's sign-up, the claim's close, the message to them.
+  expect(stats.dbRequests).toBeLessThanOrEqual(3 + 6)
+
+  // p2's withdrawal was written and its place passed to p3, but the claim was never closed.
+  const at = new Date(cloud.clock.now() - 60_000)
+  const history = (p: string) => cloud.store.get('activitySignups', `${a._id}:${p}`)!.history
+  cloud.store.updateOne('activitySignups', { _id: `${a._id}:${p2}` }, {
+    $set: { status: 'withdrawn', history: [...history(p2), { at, by: p2, action: '取消报名', claim: 'khand', released: 'confirmed' }] }
+  })
+  cloud.store.updateOne('activitySignups', { _id: `${a._id}:${p3}` }, {
+    $set: { status: 'confirmed', history: [...history(p3), { at, by: 'system', action: '候补转正', claim: 'khand' }] }
+  })
+  cloud.store.updateOne('activities', { _id: a._id }, { $set: { 'claims.khand': { openid: p2, kind: 'release', at } } })
+  await cloud.ok('activities', 'get', { activityId: a._id }, p3)
+  expect([p2, p3].map((p) => statusOf(a._id, p))).toEqual(['withdrawn', 'confirmed'])
+  expect(expectCountersAgree(a._id)).toEqual({ confirmed: 1, waiting: 0 })
+})

@@ -318,6 +318,27 @@ describe('centres', () => {
       expect(cloud.store.count('roomSlots', { bookingId: b.id })).toBe(cancelled.ok ? 0 : 1)
     }
   })
+
+  test('two cancels, a blackout and the resident racing on one booking (guarded updates, no transactions): one ending, the quota given back once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const room = (await newRoom()) as { id: string }
+      const resident = addUser('gx')
+      const b = (await book(room.id, `${MONDAY} 10:00`, resident)) as { ok: true; data: { id: string } }
+      const replies = await Promise.all([
+        cloud.call('centers', 'cancel', { bookingId: b.data.id }, resident),
+        cloud.call('centers', 'cancel', { bookingId: b.data.id, reason: '临时安排防汛会议' }, 'demo-staff'),
+        cloud.call('centers', 'blackout', { roomId: room.id, start: `${MONDAY} 09:00`, end: `${MONDAY} 12:00`, reason: '线路检修' }, 'demo-staff')
+      ])
+      expectStable(replies, ['CONFLICT'])
+      const stored = cloud.store.get('bookings', b.data.id)!
+      expect(stored.status).toBe('cancelled')
+      expect(stored.history.filter((h: { action: string }) => h.action === 'cancelled' || h.action === 'displaced')).toHaveLength(1)
+      expect(cloud.store.get('bookingQuotas', `${room.id}:${resident}:${MONDAY}`)!.count).toBe(0)
+      // The blackout holds every slot of its period, the booking none.
+      expect(cloud.store.count('roomSlots', { roomId: room.id, state: 'blocked' })).toBe(3)
+      expect(cloud.store.count('roomSlots', { bookingId: b.data.id })).toBe(0)
+    }
+  })
 })
 
 describe('微心愿', () => {

@@ -215,3 +215,22 @@ describe('who sees a team’s members (issue #16)', () => {
     expect(cloud.store.count('auditLogs', { action: 'teams.viewMobile' })).toBe(before + 1)
   })
 })
+
+test('a team’s figures, read with the team in one aggregate, equal direct counts (issue #15)', async () => {
+  const teams = (await cloud.ok('teams', 'list', { pageSize: 100, includeDisbanded: true }, 'demo-member')).items as { _id: string }[]
+  expect(teams.length).toBeGreaterThan(0)
+  let withFigures = 0
+  for (const { _id } of teams) {
+    const { reply, stats } = await cloud.callWithStats('teams', 'get', { teamId: _id }, 'demo-staff')
+    expect(reply.ok).toBe(true)
+    const detail = reply.ok ? (reply.data as { verifiedMinutes: number; activityCount: number }) : null
+    const minutes = cloud.store
+      .find('serviceRecords', { teamId: _id, status: { $in: ['approved', 'adjusted'] } })
+      .reduce((sum, r) => sum + ((r.verifiedMinutes as number) ?? 0), 0)
+    expect(detail).toMatchObject({ verifiedMinutes: minutes, activityCount: cloud.store.count('activities', { teamId: _id, status: 'published' }) })
+    if (minutes > 0 || detail!.activityCount > 0) withFigures++
+    // The caller, then the team with its names, the caller's membership and its figures.
+    expect(stats.dbRequests).toBeLessThanOrEqual(2)
+  }
+  expect(withFigures).toBeGreaterThan(0)
+})
