@@ -6,17 +6,20 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, type as osType, release } from 'node:os'
 import { join } from 'node:path'
 import { activitiesScenarios } from './activities'
+import { bundleScenarios } from './bundles'
 import { centersScenarios } from './centers'
 import { root, roundTrips, roundTripTable, type BenchResult, type Scenario } from './lib'
 import { membersScenarios } from './members'
 import { noticesScenarios } from './notices'
 import { reportsScenarios } from './reports'
 import { roundTripScenarios } from './roundtrips'
+import { suiteScenarios } from './suite'
+import { workbookScenarios } from './workbooks'
 import { ticketsScenarios } from './tickets'
 import { usersScenarios } from './users'
 import { weappSizeScenario } from './weapp-size'
 
-const scenarios: Scenario[] = [...usersScenarios, ...membersScenarios, ...activitiesScenarios, ...centersScenarios, ...ticketsScenarios, ...noticesScenarios, ...reportsScenarios, ...roundTripScenarios, weappSizeScenario]
+const scenarios: Scenario[] = [...usersScenarios, ...membersScenarios, ...activitiesScenarios, ...centersScenarios, ...ticketsScenarios, ...noticesScenarios, ...reportsScenarios, ...roundTripScenarios, weappSizeScenario, ...workbookScenarios, ...bundleScenarios, ...suiteScenarios]
 
 const ROUND_TRIP_HEADING = '## Database round trips per action'
 
