@@ -39,7 +39,8 @@ export async function namesOf(refs: NameRef[]): Promise<Map<string, string | nul
   if (cache.size + keys.length > MAX_NAMES) cache.clear()
   keys.forEach((key, i) => {
     const name = (found[`n${i}`][0]?.name as string | undefined) ?? null
-    cache.set(key, { name, until: now + NAME_TTL_MS })
+    // A place not found yet may be created in a moment: only names are remembered.
+    if (name !== null) cache.set(key, { name, until: now + NAME_TTL_MS })
     out.set(key, name)
   })
   return out

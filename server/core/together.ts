@@ -29,6 +29,11 @@ export interface Pipeline {
   replaceRoot(spec: object): Pipeline
 }
 
+/**
+ * One read of `collection`. A part that returns documents (not a `$count` or a small `$group`)
+ * must end in its own `limit`: inside a `$lookup` nothing bounds it, and in the fallback an
+ * aggregate without one answers 20 documents on the cloud.
+ */
 export interface Part {
   collection: string
   build: (pipeline: Pipeline) => Pipeline

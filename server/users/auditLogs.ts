@@ -88,7 +88,7 @@ export function auditEntryOf(record: AuditRecord & { _id: string }, communities:
 /** The names of the communities the caller may see entries of (all of them for the district admin), as a part. */
 function communityNamesPart(scope: string[] | null): Part {
   const _ = db().command
-  return { collection: 'communities', build: (p) => (scope ? p.match({ _id: _.in(scope) }) : p.match({})).limit(100).project({ name: true }) }
+  return { collection: 'communities', build: (p) => (scope ? p.match({ _id: _.in(scope) }) : p.match({})).limit(1000).project({ name: true }) }
 }
 
 export async function auditLogs(caller: Caller, input: AuditLogsInput): Promise<AuditLogsPage> {
