@@ -26,8 +26,8 @@ function newTicketId(now: Date): string {
 }
 
 export async function createTicket(caller: Caller, input: z.infer<typeof ticketsCreateInput>): Promise<TicketDetail> {
-  // The place and the category's routing rule in one read.
-  const { place, extra: ruleDoc } = await loadPlaceWith<Parameters<typeof ruleOf>[1]>(input.gridId, input.buildingId, { from: 'routingRules', id: input.category })
+  // The place, the category's routing rule and the people to tell, in one read.
+  const { place, extra: ruleDoc, people } = await loadPlaceWith<Parameters<typeof ruleOf>[1]>(input.gridId, input.buildingId, { from: 'routingRules', id: input.category }, true)
   await checkTexts(caller.openid, [['description', input.description]])
   const photos = await checkPhotos(caller.openid, input.photos)
   await takeDailyQuota('ticket', caller.openid, TICKET_LIMITS.perDay, `每人每天最多反映${TICKET_LIMITS.perDay}个问题，请明天再提交`)
@@ -92,7 +92,7 @@ export async function createTicket(caller: Caller, input: z.infer<typeof tickets
     await returnDailyQuota('ticket', caller.openid)
     throw error
   }
-  await notifyAssigned(ticket, gridName)
+  await notifyAssigned(ticket, gridName, people)
   const names = {
     grids: new Map([[place.grid._id, place.grid.name]]),
     buildings: new Map(place.building ? [[place.building._id, place.building.name]] : []),

@@ -11,15 +11,16 @@ import { mutateTicket } from './mutate'
 import { notifyLeadParty, notifyReporter } from './notify'
 import { afterChange, detailOf, loadTicket, type LoadedTicket } from './view'
 
-async function loadOrFail(ticketId: string): Promise<LoadedTicket> {
-  const loaded = await loadTicket(ticketId)
+async function loadOrFail(ticketId: string, people = false): Promise<LoadedTicket> {
+  const loaded = await loadTicket(ticketId, people)
   if (!loaded) throw notFound('问题反映')
   return loaded
 }
 
 /** Adds information or a progress update. Parties may mark a note internal (not for residents). */
 export async function commentTicket(caller: Caller, input: z.infer<typeof ticketsCommentInput>): Promise<TicketDetail> {
-  const loaded = await loadOrFail(input.ticketId)
+  // The lead party's people come with the read (a reporter's comment tells them).
+  const loaded = await loadOrFail(input.ticketId, true)
   const rel0 = relationOf(caller, loaded.ticket)
   if (!(rel0.reporter || rel0.parties.length > 0 || rel0.district)) throw forbidden('只有反映人和本小区三方人员可以补充说明')
   await checkTexts(caller.openid, [['text', input.text]])
@@ -40,7 +41,7 @@ export async function commentTicket(caller: Caller, input: z.infer<typeof ticket
   )
   const t = res!.after
   if (!rel0.reporter && !input.internal) await notifyReporter(t, input.text)
-  if (rel0.reporter) await notifyLeadParty(t, '反映人补充说明', input.text)
+  if (rel0.reporter) await notifyLeadParty(t, '反映人补充说明', input.text, loaded.people)
   return detailOf(t, caller, afterChange(loaded, res!))
 }
 
@@ -70,7 +71,7 @@ export async function confirmTicket(caller: Caller, input: z.infer<typeof ticket
 
 /** The reporter says it is not fixed: back to the same party with a fresh resolve deadline. */
 export async function reopenTicket(caller: Caller, input: z.infer<typeof ticketsReopenInput>): Promise<TicketDetail> {
-  const loaded = await loadOrFail(input.ticketId)
+  const loaded = await loadOrFail(input.ticketId, true)
   if (loaded.ticket.reporterOpenid !== caller.openid) throw forbidden('只有反映人可以重新打开')
   await checkTexts(caller.openid, [['note', input.note]])
   const photos = await checkPhotos(caller.openid, input.photos)
@@ -83,6 +84,6 @@ export async function reopenTicket(caller: Caller, input: z.infer<typeof tickets
     }
   }, loaded.ticket)
   const t = res!.after
-  await notifyLeadParty(t, '居民认为问题未解决', input.note ?? '已重新打开，请继续处理')
+  await notifyLeadParty(t, '居民认为问题未解决', input.note ?? '已重新打开，请继续处理', loaded.people)
   return detailOf(t, caller, afterChange(loaded, res!))
 }

@@ -7,7 +7,7 @@ import { AppError, forbidden, notFound } from '../core/errors'
 import { hasRole, isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { applyPending } from './deadlines'
-import { autoCloseMs, OPEN_STATUSES, pendingWork } from './model'
+import { autoCloseMs, OPEN_STATUSES, pendingWork, type TicketRecord } from './model'
 import { detailOf, loadTicket, pageWithNames, photoViews, summaryOf, type LoadedTicket } from './view'
 
 type Input = z.infer<typeof ticketsListInput>
@@ -72,12 +72,21 @@ export async function listTickets(caller: Caller, input: Input): Promise<Page<Ti
     db().collection('tickets').where(where).count(),
     pageWithNames(where, { field: urgent ? 'resolveBy' : 'createdAt', dir: urgent ? 1 : -1 }, (input.page - 1) * input.pageSize, input.pageSize)
   ])
-  let tickets = page.tickets
-  // Deadlines are evaluated lazily: what a read finds overdue is escalated (or auto-closed) now.
-  if (tickets.some((t) => Object.values(pendingWork(t, now.getTime())).some(Boolean)))
-    tickets = await Promise.all(tickets.map(async (t) => (await applyPending(t, page.names)).ticket))
+  const tickets = page.tickets.map((t) => asDue(t, now.getTime()))
   const covers = await Promise.all(tickets.map((t) => (t.photos.length ? photoViews([t.photos[0]]).then((p) => p[0]) : Promise.resolve(undefined))))
   return { items: tickets.map((t, i) => summaryOf(t, caller, page.names, covers[i])), total: countRes.total, page: input.page, pageSize: input.pageSize }
+}
+
+/**
+ * A ticket as its passed deadlines make it. A list never writes (a page of overdue tickets would
+ * cost writes per ticket): what it finds due is shown as the sweep (the timer, every 10 minutes)
+ * or the ticket's next detail read records it — escalated, or closed unanswered.
+ */
+export function asDue(t: TicketRecord, now: number): TicketRecord {
+  const work = pendingWork(t, now)
+  if (work.autoClose) return { ...t, status: 'closed', closeReason: 'auto', closedAt: new Date(new Date(t.resolvedAt!).getTime() + autoCloseMs()) }
+  if (work.escalateAccept || work.escalateResolve) return { ...t, escalated: true }
+  return t
 }
 
 /** The ticket, its names and history in one read; what the deadlines owe it is done first. */

@@ -75,8 +75,8 @@ async function sendAll(touser: string[], message: Omit<Parameters<ReturnType<typ
 }
 
 /** To the lead party: a ticket is waiting for them (new or handed over). */
-export async function notifyAssigned(t: TicketRecord, gridName: string): Promise<void> {
-  const to = await partyMembers(t, t.party)
+export async function notifyAssigned(t: TicketRecord, gridName: string, people?: Person[]): Promise<void> {
+  const to = people ? peopleOf(people, t, t.party) : await partyMembers(t, t.party)
   await sendAll(to, {
     templateId: TEMPLATES.ticketAssigned.id,
     page: `${TICKET_PAGE}?id=${t._id}`,
@@ -113,8 +113,8 @@ export async function notifyOverdue(t: TicketRecord, stage: 'accept' | 'resolve'
 }
 
 /** To the lead party: the reporter added information or reopened the ticket. */
-export async function notifyLeadParty(t: TicketRecord, headline: string, note: string): Promise<void> {
-  const to = await partyMembers(t, t.party)
+export async function notifyLeadParty(t: TicketRecord, headline: string, note: string, people?: Person[]): Promise<void> {
+  const to = people ? peopleOf(people, t, t.party) : await partyMembers(t, t.party)
   await sendAll(to, {
     templateId: TEMPLATES.ticketProgress.id,
     page: `${TICKET_PAGE}?id=${t._id}`,

@@ -47,11 +47,23 @@ export async function loadPlace(gridId: string, buildingId?: string | null): Pro
   return (await loadPlaceWith(gridId, buildingId)).place
 }
 
+/** A person who may be told about a ticket of the place (server/tickets/notify.ts peopleOf picks a party's). */
+export interface PlacePerson {
+  _id: string
+  roles?: string[]
+  scopes?: { communityIds?: string[]; companyIds?: string[]; gridIds?: string[] }
+}
+
+/**
+ * `people`: also the people of the compound's three parties (the community's staff, the company's
+ * staff, the owners' committee of the grid: those scoped to it), joined in the same read.
+ */
 export async function loadPlaceWith<X = never>(
   gridId: string,
   buildingId?: string | null,
-  extra?: { from: string; id: string }
-): Promise<{ place: Place; extra: X | null }> {
+  extra?: { from: string; id: string },
+  people = false
+): Promise<{ place: Place; extra: X | null; people?: PlacePerson[] }> {
   const $ = db().command.aggregate
   const one = (from: string, id: string, as: string) => ({ from, pipeline: $.pipeline().match({ _id: id }).limit(1).done(), as })
   let p = db()
@@ -64,14 +76,30 @@ export async function loadPlaceWith<X = never>(
     .lookup(one('ownersCommittees', `oc-${gridId}`, '_oc'))
   if (buildingId) p = p.lookup(one('buildings', buildingId, '_building'))
   if (extra) p = p.lookup({ from: extra.from, pipeline: $.pipeline().match({ _id: extra.id }).limit(1).done(), as: '_extra' })
+  if (people) {
+    // A grid without a company must join no one (a missing local field would match every user
+    // without company scopes), hence a key that no user carries.
+    p = p
+      .addFields({ _companyKey: $.cond({ if: '$companyId', then: '$companyId', else: '-' }) })
+      .lookup({ from: 'users', localField: 'communityId', foreignField: 'scopes.communityIds', as: '_communityPeople' })
+      .lookup({ from: 'users', localField: '_companyKey', foreignField: 'scopes.companyIds', as: '_companyPeople' })
+      .lookup({ from: 'users', pipeline: $.pipeline().match({ 'scopes.gridIds': gridId }).limit(50).done(), as: '_gridPeople' })
+  }
   const res = await p.end()
-  const row = (res as { list: Array<GridDoc & { _community: CommunityDoc[]; _company: CompanyDoc[]; _oc: unknown[]; _building?: BuildingDoc[]; _extra?: X[] }> }).list[0]
+  type Row = GridDoc & { _community: CommunityDoc[]; _company: CompanyDoc[]; _oc: unknown[]; _building?: BuildingDoc[]; _extra?: X[] }
+  type PeopleRow = { _companyKey?: string; _communityPeople?: PlacePerson[]; _companyPeople?: PlacePerson[]; _gridPeople?: PlacePerson[] }
+  const row = (res as { list: Array<Row & PeopleRow> }).list[0]
   if (!row) throw notFound('小区')
-  const { _community, _company, _oc, _building, _extra, ...grid } = row
+  const { _community, _company, _oc, _building, _extra, _companyKey, _communityPeople, _companyPeople, _gridPeople, ...grid } = row
   const community = _community[0]
   if (!community) throw notFound('社区')
   const building = _building?.[0] ?? null
   if (buildingId && (!building || building.gridId !== grid._id)) throw new AppError('INVALID_INPUT', '楼栋不属于该小区', ['buildingId'])
   const company = grid.companyId ? (_company[0] ?? null) : null
-  return { place: { grid, community, building, company, hasOwnersCommittee: _oc.length > 0 }, extra: _extra?.[0] ?? null }
+  const pick = (p: PlacePerson): PlacePerson => ({ _id: p._id, roles: p.roles, scopes: p.scopes })
+  return {
+    place: { grid, community, building, company, hasOwnersCommittee: _oc.length > 0 },
+    extra: _extra?.[0] ?? null,
+    people: people ? [...(_communityPeople ?? []), ...(_companyPeople ?? []), ...(_gridPeople ?? [])].map(pick) : undefined
+  }
 }

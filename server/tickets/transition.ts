@@ -73,7 +73,8 @@ function decide(caller: Caller, input: Input, photos: string[]) {
 }
 
 export async function transitionTicket(caller: Caller, input: Input): Promise<TicketDetail> {
-  const loaded = await loadTicket(input.ticketId)
+  // A handover tells the new lead party: their people come with the read.
+  const loaded = await loadTicket(input.ticketId, input.to === 'handover')
   if (!loaded) throw notFound('问题反映')
   const rel = relationOf(caller, loaded.ticket)
   if (!rel.parties.length && !rel.reporter) throw forbidden('只有本小区的三方人员可以办理')
@@ -85,7 +86,7 @@ export async function transitionTicket(caller: Caller, input: Input): Promise<Ti
   if (input.to === 'accepted') await notifyReporter(t, input.note ?? '您反映的问题已受理，正在处理')
   if (input.to === 'resolved') await notifyReporter(t, input.note ? `${input.note}（请确认并评价）` : '问题已办结，请确认并评价')
   if (input.to === 'handover') {
-    await notifyAssigned(t, gridName)
+    await notifyAssigned(t, gridName, loaded.people)
     await notifyReporter(t, `已转交${PARTY_LABELS[t.party]}办理`)
   }
   if (input.to === 'closed' && t.closeReason === 'invalid') await notifyReporter(t, input.note ?? '不予受理')

@@ -5,6 +5,7 @@ import type { Caller } from '../core/identity'
 import { maskMobile } from '../core/mask'
 import { namesById } from '../core/records'
 import { platform } from '../platform'
+import type { PlacePerson } from './places'
 import { availableParties, iso, OPEN_STATUSES, overdueOf, partyName, relationOf, type Relation, type TicketEventRecord, type TicketRecord } from './model'
 
 export interface Names {
@@ -22,7 +23,17 @@ const NAME_LOOKUPS = [
   { from: 'companies', localField: 'companyId', as: '_company' }
 ] as const
 
-type Joined = TicketRecord & { _grid?: Named[]; _building?: Named[]; _community?: Named[]; _company?: Named[]; _events?: TicketEventRecord[] }
+type Joined = TicketRecord & {
+  _grid?: Named[]
+  _building?: Named[]
+  _community?: Named[]
+  _company?: Named[]
+  _events?: TicketEventRecord[]
+  _companyKey?: string
+  _communityPeople?: PlacePerson[]
+  _companyPeople?: PlacePerson[]
+  _gridPeople?: PlacePerson[]
+}
 interface Named {
   _id: string
   name: string
@@ -35,7 +46,7 @@ function unjoin(rows: Joined[]): { tickets: TicketRecord[]; names: Names; events
   const names = emptyNames()
   const events = new Map<string, TicketEventRecord[]>()
   const tickets = rows.map((row) => {
-    const { _grid, _building, _community, _company, _events, ...t } = row
+    const { _grid, _building, _community, _company, _events, _companyKey, _communityPeople, _companyPeople, _gridPeople, ...t } = row
     for (const [list, map] of [
       [_grid, names.grids],
       [_building, names.buildings],
@@ -71,14 +82,38 @@ export interface LoadedTicket {
   ticket: TicketRecord
   names: Names
   events: TicketEventRecord[]
+  /** With `people`: those scoped to the ticket's community, company or compound (notify.ts peopleOf picks a party's). */
+  people?: PlacePerson[]
 }
 
-/** One ticket with its place names and its whole history, in one round trip; null when missing. */
-export async function loadTicket(ticketId: string): Promise<LoadedTicket | null> {
-  const res = await joinNames(db().collection('tickets').aggregate().match({ _id: ticketId }).limit(1), true).end()
-  const { tickets, names, events } = unjoin((res as { list: Joined[] }).list)
+/**
+ * One ticket with its place names and its whole history, in one round trip; null when missing.
+ * `people`: also the people of its three parties (for the messages a change sends), in the same read.
+ */
+export async function loadTicket(ticketId: string, people = false): Promise<LoadedTicket | null> {
+  let p = joinNames(db().collection('tickets').aggregate().match({ _id: ticketId }).limit(1), true)
+  if (people) {
+    const $ = db().command.aggregate
+    // A ticket without a company must join no one (a missing local field would match every user
+    // without company scopes), hence a key no user carries.
+    p = p
+      .addFields({ _companyKey: $.cond({ if: '$companyId', then: '$companyId', else: '-' }) })
+      .lookup({ from: 'users', localField: 'communityId', foreignField: 'scopes.communityIds', as: '_communityPeople' })
+      .lookup({ from: 'users', localField: '_companyKey', foreignField: 'scopes.companyIds', as: '_companyPeople' })
+      .lookup({ from: 'users', localField: 'gridId', foreignField: 'scopes.gridIds', as: '_gridPeople' })
+  }
+  const res = await p.end()
+  const rows = (res as { list: Joined[] }).list
+  const { tickets, names, events } = unjoin(rows)
   if (!tickets[0]) return null
-  return { ticket: tickets[0], names, events: events.get(ticketId) ?? [] }
+  const joined = rows[0]
+  const pick = (u: PlacePerson): PlacePerson => ({ _id: u._id, roles: u.roles, scopes: u.scopes })
+  return {
+    ticket: tickets[0],
+    names,
+    events: events.get(ticketId) ?? [],
+    people: people ? [...(joined._communityPeople ?? []), ...(joined._companyPeople ?? []), ...(joined._gridPeople ?? [])].map(pick) : undefined
+  }
 }
 
 /** A page of tickets with their place names, in one round trip. */

@@ -120,11 +120,18 @@ async function wishesWithNames(pipeline: any): Promise<{ wishes: WishRecord[]; n
   return { wishes, names }
 }
 
-/** One wish and its names (one round trip), or NOT_FOUND. */
-async function loadWish(wishId: string): Promise<{ wish: WishRecord; names: WishNames }> {
-  const { wishes, names } = await wishesWithNames(db().collection('wishes').aggregate().match({ _id: wishId }).limit(1))
-  if (!wishes[0]) throw notFound('心愿')
-  return { wish: wishes[0], names }
+/**
+ * One wish and its names (one round trip), or NOT_FOUND. `withVolunteer`: also whether its member
+ * already has a volunteer number, joined in the same read (confirm writes their hours).
+ */
+async function loadWish(wishId: string, withVolunteer = false): Promise<{ wish: WishRecord; names: WishNames; volunteer?: { name?: string } | null }> {
+  let p = db().collection('wishes').aggregate().match({ _id: wishId }).limit(1)
+  if (withVolunteer) p = p.lookup({ from: 'volunteers', localField: 'memberOpenid', foreignField: '_id', as: '_volunteer' })
+  const { wishes, names } = await wishesWithNames(p)
+  const first = wishes[0] as (WishRecord & { _volunteer?: { name?: string }[] }) | undefined
+  if (!first) throw notFound('心愿')
+  const { _volunteer, ...wish } = first
+  return { wish: wish as WishRecord, names, volunteer: withVolunteer ? (_volunteer?.[0] ?? null) : undefined }
 }
 
 async function notify(to: string | null, w: WishRecord, status: string, note: string): Promise<void> {
@@ -325,18 +332,42 @@ export async function listWishes(caller: Caller, input: z.infer<typeof wishesLis
   return { items: await views(page.wishes, caller, page.names), total: count.total, page: input.page, pageSize: input.pageSize }
 }
 
-/** Writes the member's service hours for a confirmed wish (idempotent) and remembers the record. */
-async function ensureServiceRecord(w: WishRecord): Promise<WishRecord> {
-  if (w.status !== 'confirmed' || w.serviceRecordId || !w.memberOpenid || !w.minutes) return w
+/** What recordServiceFromWish needs to skip its reads: names known, and whether the member is a volunteer. */
+interface ServiceHints {
+  verifierName?: string
+  volunteer?: { name?: string } | null
+}
+
+/**
+ * Writes the member's service hours of a wish (idempotent: the record's `_id` is fixed per wish);
+ * null when they could not be written (the wish is still confirmed; confirming again retries).
+ */
+async function writeServiceRecord(w: WishRecord, verifiedBy: string, hints: ServiceHints): Promise<string | null> {
+  if (!w.memberOpenid || !w.minutes) return null
   try {
-    const serviceRecordId = await recordServiceFromWish({
+    return await recordServiceFromWish({
       openid: w.memberOpenid,
       communityId: w.communityId,
       minutes: w.minutes,
       wishId: w._id,
       title: w.title,
-      verifiedBy: w.confirmedBy ?? w.residentOpenid
+      verifiedBy,
+      name: (w.memberName && w.memberName !== '居民' ? w.memberName : undefined) || hints.volunteer?.name,
+      verifierName: hints.verifierName,
+      isVolunteer: !!hints.volunteer
     })
+  } catch (error) {
+    console.error('[wishes] service record not written', error)
+    return null
+  }
+}
+
+/** Writes the member's service hours for a confirmed wish whose record is missing, and remembers the record. */
+async function ensureServiceRecord(w: WishRecord, hints: ServiceHints): Promise<WishRecord> {
+  if (w.status !== 'confirmed' || w.serviceRecordId || !w.memberOpenid || !w.minutes) return w
+  try {
+    const serviceRecordId = await writeServiceRecord(w, w.confirmedBy ?? w.residentOpenid, hints)
+    if (!serviceRecordId) return w
     await db().collection('wishes').doc(w._id).update({ data: { serviceRecordId } })
     return { ...w, serviceRecordId }
   } catch (error) {
@@ -437,22 +468,28 @@ export async function completeWish(caller: Caller, input: z.infer<typeof wishesC
  * Wishes never confirm themselves: hours must be verified by someone.
  */
 export async function confirmWish(caller: Caller, input: z.infer<typeof wishesConfirmInput>): Promise<Wish> {
-  const { wish: current, names } = await loadWish(input.wishId)
+  const { wish: current, names, volunteer } = await loadWish(input.wishId, true)
   const mine = current.residentOpenid === caller.openid
   if (!mine && !canManageCommunity(caller, current.communityId)) throw forbidden('只有发布人或社区工作人员可以确认')
   if (current.status === 'confirmed' && !current.serviceRecordId && (mine || canManageCommunity(caller, current.communityId)))
-    return one(await ensureServiceRecord(current), caller, names)
+    return one(await ensureServiceRecord(current, { volunteer, verifierName: current.confirmedBy === caller.openid ? (caller.user?.profile.name ?? '') : undefined }), caller, names)
   await checkTexts(caller.openid, [['comment', input.comment]])
+  // The hours are written before the confirmation, so the confirming update can carry their record id
+  // (one write fewer, and no confirmed wish without its hours after a crash in between). Safe: a
+  // completed wish can only become confirmed (the member's minutes are fixed), and the record's `_id`
+  // is fixed per wish, so a second confirmer's write is the same record.
+  const serviceRecordId = current.status === 'completed' ? await writeServiceRecord(current, caller.openid, { volunteer, verifierName: caller.user?.profile.name ?? '' }) : null
   const w = await mutateWish(caller, input.wishId, (w) => {
     if (w.status !== 'completed') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能确认`)
     const now = clock.date()
     return {
-      set: { status: 'confirmed', confirmedAt: now, confirmedBy: caller.openid, rating: input.rating ?? null, ratingComment: input.comment || null },
+      set: { status: 'confirmed', confirmedAt: now, confirmedBy: caller.openid, rating: input.rating ?? null, ratingComment: input.comment || null, ...(serviceRecordId ? { serviceRecordId } : {}) },
       event: { kind: 'confirmed', note: mine ? (input.comment ?? null) : `社区工作人员代为确认${input.comment ? `：${input.comment}` : ''}` },
       deed: wishDeed(w, maskName(w.memberName ?? ''), now, input.rating ?? null, w.minutes ?? 0)
     }
   }, current)
-  const done = await ensureServiceRecord(w)
+  // Written above unless that failed (then tried once more here; a later confirm retries too).
+  const done = serviceRecordId ? w : await ensureServiceRecord(w, { volunteer })
   await notify(w.memberOpenid, w, '已完成', `居民已确认，${w.minutes}分钟计入志愿服务时长`)
   return one(done, caller, names)
 }

@@ -309,4 +309,14 @@ test('round trips (issue #15): one read with the names, one guarded update, one 
   expect((await trips('list', { scope: 'mine', page: 1, pageSize: 10 }, 'elder-4')).n).toBe(3)
   expect((await trips('claim', { wishId: id }, 'member-2')).n).toBeLessThanOrEqual(6)
   expect((await trips('complete', { wishId: id, minutes: 30 }, 'member-2')).n).toBe(5)
+  // member-2 has a volunteer number by now (an earlier wish); the check rides on the wish's read
+  expect(cloud.store.get('volunteers', 'member-2')).toBeTruthy()
+  const confirmed = await trips('confirm', { wishId: id, rating: 5 }, 'elder-4')
+  // shell 2 (+1 for a new counter), read with the member's volunteer entry 1, service record 1,
+  // guarded update with the record's id 1, history entry 1, ledger entry 1
+  expect(confirmed.n).toBeLessThanOrEqual(8)
+  expect(confirmed.data).toMatchObject({ status: 'confirmed', serviceRecordId: expect.any(String) })
+  expect(cloud.store.get('wishes', id)).toMatchObject({ serviceRecordId: confirmed.data.serviceRecordId })
+  // the names come from what the call knows, as a read of the accounts would give them
+  expect(cloud.store.get('serviceRecords', confirmed.data.serviceRecordId)).toMatchObject({ openid: 'member-2', name: '刘志强', verifiedBy: 'elder-4', verifiedByName: '冯秀英', minutes: 30 })
 })
