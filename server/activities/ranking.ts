@@ -8,7 +8,7 @@ import { invalid } from '../core/errors'
 import type { Caller } from '../core/identity'
 import { findById } from '../core/records'
 import { RECORDS, VOLUNTEERS, type VolunteerDoc } from './model'
-import { callerPerson, ensureVolunteer } from './volunteers'
+import { addVolunteer, callerPerson } from './volunteers'
 
 type RankingInput = z.output<typeof rankingInput>
 
@@ -109,17 +109,27 @@ export async function ranking(caller: Caller, input: RankingInput): Promise<Rank
 
 /** Whether the caller appears by name in the ranking (off until they turn it on). */
 export async function setPreferences(caller: Caller, rankingOptIn: boolean): Promise<{ rankingOptIn: boolean }> {
-  const volunteer = await ensureVolunteer(callerPerson(caller))
+  // Turning it on is a consent, turning it off a withdrawal (no change, no record and no write).
+  // The consent is recorded before the name is shown: written together, a failed consent write
+  // would never be retried (the next call finds it on and records nothing). A withdrawal goes
+  // beside the change: if only it failed, the name is hidden anyway and users.withdrawConsent
+  // records it later.
+  let volunteer = await findById<VolunteerDoc>(VOLUNTEERS, caller.openid)
+  let consented = false
+  if (!volunteer) {
+    // A newcomer's document is written with the choice (no second write).
+    if (rankingOptIn) await recordConsent(caller.openid, 'ranking', 'activities.setPreferences')
+    consented = rankingOptIn
+    volunteer = await addVolunteer({ ...callerPerson(caller), rankingOptIn })
+    // Added meanwhile by another call of theirs, with another choice: changed below.
+    if ((volunteer.rankingOptIn === true) === rankingOptIn) return { rankingOptIn }
+  }
   const wasOn = volunteer.rankingOptIn === true
-  const update = () => db().collection(VOLUNTEERS).doc(volunteer._id).update({ data: { rankingOptIn } })
-  // Turning it on is a consent, turning it off a withdrawal (no change, no record). The consent is
-  // recorded before the name is shown: written together, a failed consent write would never be
-  // retried (the next call finds it on and records nothing). A withdrawal goes beside the change:
-  // if only it failed, the name is hidden anyway and users.withdrawConsent records it later.
-  if (rankingOptIn && !wasOn) {
-    await recordConsent(caller.openid, 'ranking', 'activities.setPreferences')
+  if (wasOn === rankingOptIn) return { rankingOptIn }
+  const update = () => db().collection(VOLUNTEERS).doc(caller.openid).update({ data: { rankingOptIn } })
+  if (rankingOptIn) {
+    if (!consented) await recordConsent(caller.openid, 'ranking', 'activities.setPreferences')
     await update()
-  } else if (!rankingOptIn && wasOn) await Promise.all([update(), recordWithdrawal(caller.openid, 'ranking', 'activities.setPreferences')])
-  else await update()
+  } else await Promise.all([update(), recordWithdrawal(caller.openid, 'ranking', 'activities.setPreferences')])
   return { rankingOptIn }
 }

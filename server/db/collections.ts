@@ -260,7 +260,7 @@ export const collections = {
     indexes: [{ fields: ['communityId'], unique: true }]
   },
   settings: {
-    description: 'District-wide settings, one document per topic (_id), e.g. `registration` {target}.',
+    description: 'District-wide settings, one document per topic (_id), e.g. `registration` {target}; `volunteerNumbers` {next, recent}: the volunteer number counter (server/activities/volunteers.ts).',
     indexes: []
   },
   consents: {

@@ -157,6 +157,23 @@ describe('update operators', () => {
     expect((await read('u5')).history).toEqual([{ at: 1 }, { at: 3 }])
   })
 
+  test('push with each and slice keeps the last n; neq on an array matches only when no element equals (server/activities/volunteers.ts)', async () => {
+    // MongoDB $push {$each, $slice: -n} appends then keeps the last n; {field: {$ne: v}} on an
+    // array field matches when no element equals v (a missing field matches too).
+    const _ = env._
+    await env.db.collection('op_updates').add({ data: { _id: 'u9slice', next: 0 } })
+    const claim = (key: string) =>
+      env.db
+        .collection('op_updates')
+        .where({ _id: 'u9slice', recent: _.neq(key) })
+        .update({ data: { next: _.inc(1), recent: _.push({ each: [key], slice: -2 }) } })
+    expect((await claim('a')).stats.updated).toBe(1)
+    expect((await claim('b')).stats.updated).toBe(1)
+    expect((await claim('a')).stats.updated).toBe(0)
+    expect((await claim('c')).stats.updated).toBe(1)
+    expect(await read('u9slice')).toEqual({ _id: 'u9slice', next: 3, recent: ['b', 'c'] })
+  })
+
   test('addToSet adds a value once', async () => {
     const _ = env._
     await env.db.collection('op_updates').add({ data: { _id: 'u6', roles: ['visitor'] } })
