@@ -291,21 +291,31 @@ export interface WishServiceInput {
   wishId: string
   title: string
   verifiedBy: string
+  /** The member's name, when the caller knows it (saves reading their account). */
+  name?: string
+  /** The verifier's name, when the caller knows it (saves reading their account). */
+  verifierName?: string
+  /** The member already has a volunteer number (saves ensureVolunteer's read). */
+  isVolunteer?: boolean
 }
 
 /**
  * For the 三方联动 issue (微心愿): a completed and confirmed wish counts as verified service hours
  * (category 邻里互助, source "wish", issued by the wish's community). Idempotent per wish: calling
- * it again returns the same record id and changes nothing. Returns the record id.
+ * it again returns the same record id and changes nothing (the deterministic `_id`'s duplicate key
+ * is the check). Returns the record id.
  */
 export async function recordServiceFromWish(input: WishServiceInput): Promise<string> {
   if (!Number.isInteger(input.minutes) || input.minutes < 1 || input.minutes > MAX_WISH_MINUTES)
     throw invalid(`心愿服务时长须为1至${MAX_WISH_MINUTES}分钟`, ['minutes'])
   if (!input.openid || !input.wishId || !input.communityId) throw invalid('心愿服务记录缺少必要信息', ['wishId'])
   const id = wishRecordId(input.wishId)
-  if (await findById<RecordDoc>(RECORDS, id)) return id
-  const [person, verifier] = await Promise.all([loadCaller(input.openid), loadCaller(input.verifiedBy)])
-  const name = person.user?.profile?.name || (await findById<{ name: string }>('volunteers', input.openid))?.name || '志愿者'
+  const [person, verifier] = await Promise.all([
+    input.name ? null : loadCaller(input.openid),
+    input.verifierName !== undefined ? null : loadCaller(input.verifiedBy)
+  ])
+  const name = input.name || person?.user?.profile?.name || (await findById<{ name: string }>('volunteers', input.openid))?.name || '志愿者'
+  const verifierName = input.verifierName ?? verifier?.user?.profile?.name
   const now = clock.date()
   const record: RecordDoc = {
     _id: id,
@@ -324,11 +334,11 @@ export async function recordServiceFromWish(input: WishServiceInput): Promise<st
     minutes: input.minutes,
     verifiedMinutes: input.minutes,
     verifiedBy: input.verifiedBy,
-    verifiedByName: verifier.user?.profile?.name ?? '',
+    verifiedByName: verifierName ?? '',
     verifiedAt: now,
     createdAt: now,
     updatedAt: now,
-    history: [{ at: now, by: input.verifiedBy, byName: verifier.user?.profile?.name, action: '微心愿完成确认', minutes: input.minutes }]
+    history: [{ at: now, by: input.verifiedBy, byName: verifierName, action: '微心愿完成确认', minutes: input.minutes }]
   }
   try {
     await db().collection(RECORDS).add({ data: record })
@@ -336,7 +346,7 @@ export async function recordServiceFromWish(input: WishServiceInput): Promise<st
     if (!isDuplicateKey(error)) throw error
     return id
   }
-  await ensureVolunteer({ openid: input.openid, name, communityId: input.communityId })
+  if (!input.isVolunteer) await ensureVolunteer({ openid: input.openid, name, communityId: input.communityId })
   return id
 }
 
