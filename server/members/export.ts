@@ -72,7 +72,7 @@ export async function exportMembers(input: ExportData, caller: Caller): Promise<
 
   let rows = 0
   // Pages of one wave are read concurrently, then named together: each place is read once per
-  // export (`known`, in queries of 1000), not once per page.
+  // export (`known`, in one combined read per wave), not once per page.
   const known = knownOf()
   const page = async (skip: number) => {
     const res = await db().collection(REGISTRATIONS).where(where).orderBy('submittedAt', 'asc').orderBy('_id', 'asc').skip(skip).limit(BATCH).get()

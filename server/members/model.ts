@@ -1,6 +1,7 @@
 import type { PlacementInput, Registration, RegistrationEvent, RegistrationStatus, ServiceKind } from '../../contracts/members'
 import { db } from '../core/db'
 import { maskMobile } from '../core/mask'
+import { readTogether, type Part } from '../core/together'
 
 export const REGISTRATIONS = 'registrations'
 export const SETTINGS = 'settings'
@@ -91,39 +92,6 @@ export type { BranchDoc, PartyGroupDoc, CentralHouseholdDoc }
 /** One get returns at most this many documents (the cloud server SDK's limit). */
 const READ_LIMIT = 1000
 
-/**
- * Documents by `_id` from one collection, in queries of 1000. Those already in `known` are not read
- * again; the ones read are added to it (a cache shared by the pages of an export).
- */
-export async function docsById<T extends { _id: string }>(collection: string, ids: (string | undefined)[], known?: Map<string, T>): Promise<Map<string, T>> {
-  const unique = [...new Set(ids.filter((id): id is string => !!id))]
-  const out = new Map<string, T>()
-  const missing: string[] = []
-  for (const id of unique) {
-    const doc = known?.get(id)
-    if (doc) out.set(id, doc)
-    else missing.push(id)
-  }
-  const _ = db().command
-  const pages: Promise<{ data: any[] }>[] = []
-  for (let i = 0; i < missing.length; i += READ_LIMIT) {
-    pages.push(
-      db()
-        .collection(collection)
-        .where({ _id: _.in(missing.slice(i, i + READ_LIMIT)) })
-        .limit(READ_LIMIT)
-        .get()
-    )
-  }
-  for (const res of await Promise.all(pages)) {
-    for (const doc of res.data as T[]) {
-      out.set(doc._id, doc)
-      known?.set(doc._id, doc)
-    }
-  }
-  return out
-}
-
 /** Places a view names, by collection: documents already read (a registration's grid, a placement's group …) are not read again. */
 export interface Known {
   communities: Map<string, Named>
@@ -152,21 +120,53 @@ export interface ViewOptions {
   withHistory?: boolean
 }
 
-/** Registrations as the contract shows them, with names of every place they refer to (batched). */
+/** The view's collections, by `Known` key. */
+const PLACE_COLLECTIONS: Record<keyof Known, string> = {
+  communities: 'communities',
+  grids: 'grids',
+  buildings: 'buildings',
+  branches: 'branches',
+  partyGroups: 'partyGroups',
+  centralHouseholds: 'centralHouseholds'
+}
+
+/**
+ * Reads the documents of `wanted` that `known` does not hold yet, every collection in one round trip
+ * (server/core/together.ts), and adds them to `known`.
+ */
+export async function readPlaces(known: Known, wanted: { [K in keyof Known]?: (string | undefined)[] }): Promise<void> {
+  const parts: Record<string, Part> = {}
+  for (const key of Object.keys(wanted) as (keyof Known)[]) {
+    const ids = [...new Set((wanted[key] ?? []).filter((id): id is string => !!id && !known[key].has(id)))]
+    // Parts of at most READ_LIMIT ids, as a get would read them (an export names thousands).
+    for (let i = 0; i < ids.length; i += READ_LIMIT) {
+      const chunk = ids.slice(i, i + READ_LIMIT)
+      parts[`${key}_${i}`] = { collection: PLACE_COLLECTIONS[key], build: (p) => p.match({ _id: chunk.length === 1 ? chunk[0] : db().command.in(chunk) }).limit(chunk.length) }
+    }
+  }
+  if (Object.keys(parts).length === 0) return
+  const found = await readTogether(parts)
+  for (const [name, docs] of Object.entries(found)) {
+    const map = known[name.split('_')[0] as keyof Known] as Map<string, unknown>
+    for (const doc of docs) map.set(doc._id, doc)
+  }
+}
+
+/** Registrations as the contract shows them, with names of every place they refer to (one round trip for those not known). */
 export async function toViews(records: RegistrationRecord[], options: ViewOptions = {}, known: Known = knownOf()): Promise<Registration[]> {
   if (records.length === 0) return []
-  const [communities, grids, buildings, branches, groups, households] = await Promise.all([
-    docsById<Named>('communities', records.flatMap((r) => [r.communityId, r.transferFromCommunityId]), known.communities),
-    docsById<Named>('grids', records.map((r) => r.gridId), known.grids),
+  await readPlaces(known, {
+    communities: records.flatMap((r) => [r.communityId, r.transferFromCommunityId]),
+    grids: records.map((r) => r.gridId),
     // A household is usually in the member's own building or named after its building (`ch-<buildingId>`): read with the others.
-    docsById<Named>('buildings', records.flatMap((r) => [r.buildingId, householdBuilding(r.placement?.centralHouseholdId)]), known.buildings),
-    docsById<BranchDoc>('branches', records.map((r) => r.placement?.branchId), known.branches),
-    docsById<PartyGroupDoc>('partyGroups', records.map((r) => r.placement?.partyGroupId), known.partyGroups),
-    docsById<CentralHouseholdDoc>('centralHouseholds', records.map((r) => r.placement?.centralHouseholdId), known.centralHouseholds)
-  ])
-  // Buildings of the central households (a household may be in another building of the grid).
-  const missingBuildings = [...households.values()].map((h) => h.buildingId).filter((id) => !buildings.has(id))
-  if (missingBuildings.length) for (const [id, b] of await docsById<Named>('buildings', missingBuildings, known.buildings)) buildings.set(id, b)
+    buildings: records.flatMap((r) => [r.buildingId, householdBuilding(r.placement?.centralHouseholdId)]),
+    branches: records.map((r) => r.placement?.branchId),
+    partyGroups: records.map((r) => r.placement?.partyGroupId),
+    centralHouseholds: records.map((r) => r.placement?.centralHouseholdId)
+  })
+  const { communities, grids, buildings, branches, partyGroups: groups, centralHouseholds: households } = known
+  // Buildings of the central households in another building of the grid (rare: a second round trip).
+  await readPlaces(known, { buildings: records.map((r) => (r.placement?.centralHouseholdId ? households.get(r.placement.centralHouseholdId)?.buildingId : undefined)) })
 
   return records.map((r) => {
     const branch = r.placement ? branches.get(r.placement.branchId) : undefined
@@ -225,4 +225,4 @@ export async function toView(record: RegistrationRecord, options: ViewOptions = 
 }
 
 /** The building a central household id names (`ch-<buildingId>`, server/members/placement.ts). */
-const householdBuilding = (id: string | undefined) => (id?.startsWith('ch-') ? id.slice(3) : undefined)
+export const householdBuilding = (id: string | undefined) => (id?.startsWith('ch-') ? id.slice(3) : undefined)

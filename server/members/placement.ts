@@ -1,10 +1,10 @@
 import type { PlacementInput, PlacementOptions } from '../../contracts/members'
 import { db } from '../core/db'
-import { invalid } from '../core/errors'
+import { invalid, notFound } from '../core/errors'
 import { requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { findById, getById } from '../core/records'
-import { docsById, REGISTRATIONS, type BranchDoc, type CentralHouseholdDoc, type Known, type PartyGroupDoc, type RegistrationRecord } from './model'
+import { readTogether } from '../core/together'
+import { householdBuilding, knownOf, readPlaces, REGISTRATIONS, type BranchDoc, type CentralHouseholdDoc, type Known, type PartyGroupDoc, type RegistrationRecord } from './model'
 
 /*
  * Placement in the four-level organisation: 社区大党委 (the community) → 网格党支部 (branch of a
@@ -23,37 +23,77 @@ interface BuildingDoc {
   order: number
 }
 
-/**
- * From the address: the grid's branch, the building's group, the building's household or the grid's
- * nearest. The documents read are added to `known` (the view of the placement names them).
- */
-export async function suggestPlacement(r: Pick<RegistrationRecord, 'gridId' | 'buildingId'>, known?: Known): Promise<PlacementInput> {
-  const [group, household] = await Promise.all([
-    findById<PartyGroupDoc>('partyGroups', `pg-${r.buildingId}`),
-    findById<CentralHouseholdDoc>('centralHouseholds', `ch-${r.buildingId}`)
-  ])
-  if (group) known?.partyGroups.set(group._id, group)
-  let centralHouseholdId = household?._id
-  if (household) known?.centralHouseholds.set(household._id, household)
-  else {
-    const [inGrid, building] = await Promise.all([gridHouseholds(r.gridId), findById<BuildingDoc>('buildings', r.buildingId)])
-    const chosen = nearest(inGrid, building?.order ?? 0)
-    centralHouseholdId = chosen?._id
-    if (chosen) known?.centralHouseholds.set(chosen._id, chosen)
-    if (building) known?.buildings.set(building._id, building)
-  }
-  return {
-    branchId: `br-${r.gridId}`,
-    partyGroupId: group?._id ?? '',
-    ...(centralHouseholdId ? { centralHouseholdId } : {})
-  }
+/** A registration with every document reviewing it names, read in one aggregate. */
+export interface RegistrationForReview {
+  record: RegistrationRecord
+  /** The view's places: its community (and the one it transfers from), grid, building, and those below. */
+  known: Known
+  /** The suggestion from the address (the rule of suggestPlacement, over the documents read). */
+  suggested: PlacementInput
+  /** The community's branches and the address grid's groups, households and buildings. */
+  options: GridOptions
+  /** Whether the registrant has a `users` document (grantMember then updates it, else adds it). */
+  userExists: boolean
 }
 
-async function gridHouseholds(gridId: string): Promise<(CentralHouseholdDoc & { order: number })[]> {
-  const res = await db().collection('centralHouseholds').where({ gridId }).limit(1000).get()
-  const households = res.data as CentralHouseholdDoc[]
-  const buildings = await docsById<BuildingDoc>('buildings', households.map((h) => h.buildingId))
-  return households.map((h) => ({ ...h, order: buildings.get(h.buildingId)?.order ?? 0 }))
+interface GridOptions {
+  branches: BranchDoc[]
+  groups: PartyGroupDoc[]
+  households: CentralHouseholdDoc[]
+  buildings: BuildingDoc[]
+}
+
+const JOINED = ['_community', '_fromCommunity', '_grid', '_building', '_gridBuildings', '_gridGroups', '_gridHouseholds', '_ownGroup', '_ownHousehold', '_branches', '_pg', '_ch', '_user'] as const
+
+/**
+ * One registration by `_id`, joined with what a review reads: its community's branches, its grid's
+ * groups, households and buildings, and its own building's group and household (`pg-`/`ch-<buildingId>`).
+ * One round trip; null when there is no such registration.
+ */
+export async function readForReview(registrationId: string): Promise<RegistrationForReview | null> {
+  const $ = db().command.aggregate
+  const res = await db()
+    .collection(REGISTRATIONS)
+    .aggregate()
+    .match({ _id: registrationId })
+    .limit(1)
+    .addFields({ _pg: $.concat(['pg-', '$buildingId']), _ch: $.concat(['ch-', '$buildingId']) })
+    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: '_community' })
+    .lookup({ from: 'communities', localField: 'transferFromCommunityId', foreignField: '_id', as: '_fromCommunity' })
+    .lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: '_grid' })
+    .lookup({ from: 'buildings', localField: 'buildingId', foreignField: '_id', as: '_building' })
+    .lookup({ from: 'buildings', localField: 'gridId', foreignField: 'gridId', as: '_gridBuildings' })
+    .lookup({ from: 'partyGroups', localField: 'gridId', foreignField: 'gridId', as: '_gridGroups' })
+    .lookup({ from: 'centralHouseholds', localField: 'gridId', foreignField: 'gridId', as: '_gridHouseholds' })
+    .lookup({ from: 'partyGroups', localField: '_pg', foreignField: '_id', as: '_ownGroup' })
+    .lookup({ from: 'centralHouseholds', localField: '_ch', foreignField: '_id', as: '_ownHousehold' })
+    .lookup({ from: 'branches', localField: 'communityId', foreignField: 'communityId', as: '_branches' })
+    .lookup({ from: 'users', localField: 'openid', foreignField: '_id', as: '_user' })
+    .end()
+  const doc = (res as { list: Record<string, any>[] }).list[0]
+  if (!doc) return null
+  const record = { ...doc } as RegistrationRecord
+  for (const key of JOINED) delete (record as unknown as Record<string, unknown>)[key]
+  const gridBuildings = doc._gridBuildings as BuildingDoc[]
+  const groups = doc._gridGroups as PartyGroupDoc[]
+  const households = doc._gridHouseholds as CentralHouseholdDoc[]
+  const known = knownOf({
+    communities: [...doc._community, ...doc._fromCommunity],
+    grids: doc._grid,
+    buildings: [...gridBuildings, ...doc._building],
+    branches: doc._branches,
+    partyGroups: [...groups, ...doc._ownGroup],
+    centralHouseholds: [...households, ...doc._ownHousehold]
+  })
+  const order = new Map([...gridBuildings, ...(doc._building as BuildingDoc[])].map((b) => [b._id, b.order]))
+  const group = (doc._ownGroup as PartyGroupDoc[])[0]
+  const household = (doc._ownHousehold as CentralHouseholdDoc[])[0] ?? nearest(households.map((h) => ({ ...h, order: order.get(h.buildingId) ?? 0 })), order.get(record.buildingId) ?? 0)
+  const suggested: PlacementInput = {
+    branchId: `br-${record.gridId}`,
+    partyGroupId: group?._id ?? '',
+    ...(household ? { centralHouseholdId: household._id } : {})
+  }
+  return { record, known, suggested, options: { branches: doc._branches, groups, households, buildings: gridBuildings }, userExists: doc._user.length > 0 }
 }
 
 /** The household in the building with the closest number (buildings are numbered along the compound). */
@@ -63,53 +103,38 @@ function nearest<T extends { order: number }>(households: T[], order: number): T
 
 /** What staff choose from when placing: the community's branches, and the groups and households of one grid. */
 export async function placementOptions(input: { registrationId: string; gridId?: string }, caller: Caller): Promise<PlacementOptions> {
-  const r = await getById<RegistrationRecord>(REGISTRATIONS, input.registrationId, '报到记录')
+  const read = await readForReview(input.registrationId)
+  if (!read) throw notFound('报到记录')
+  const r = read.record
   requireCommunityStaff(caller, r.communityId)
   const gridId = input.gridId ?? r.gridId
+  let { groups, households, buildings } = read.options
   if (gridId !== r.gridId) {
-    const grid = await findById<{ communityId: string }>('grids', gridId)
-    if (!grid || grid.communityId !== r.communityId) throw invalid('所选小区（网格）不属于该社区', ['gridId'])
+    // Options for another grid than the address's (one more round trip): the suggestion stays the address's own.
+    const other = await readTogether({
+      grid: { collection: 'grids', build: (p) => p.match({ _id: gridId }).limit(1) },
+      groups: { collection: 'partyGroups', build: (p) => p.match({ gridId }).limit(1000) },
+      households: { collection: 'centralHouseholds', build: (p) => p.match({ gridId }).limit(1000) },
+      buildings: { collection: 'buildings', build: (p) => p.match({ gridId }).limit(1000) }
+    })
+    if (other.grid[0]?.communityId !== r.communityId) throw invalid('所选小区（网格）不属于该社区', ['gridId'])
+    groups = other.groups as PartyGroupDoc[]
+    households = other.households as CentralHouseholdDoc[]
+    buildings = other.buildings as BuildingDoc[]
   }
-  const [branchesRes, groupsRes, householdsRes, buildingsRes, otherGrid] = await Promise.all([
-    db().collection('branches').where({ communityId: r.communityId }).limit(1000).get(),
-    db().collection('partyGroups').where({ gridId }).limit(1000).get(),
-    db().collection('centralHouseholds').where({ gridId }).limit(1000).get(),
-    db().collection('buildings').where({ gridId }).field({ name: true, order: true }).limit(1000).get(),
-    // Options for another grid than the address's: the suggestion is the address's own.
-    gridId === r.gridId ? null : suggestPlacement(r)
-  ])
-  const buildings = buildingsRes.data as BuildingDoc[]
   const buildingNames = new Map(buildings.map((b) => [b._id, b.name]))
   const order = new Map(buildings.map((b) => [b._id, b.order]))
-  const households = (householdsRes.data as CentralHouseholdDoc[]).map((h) => ({ ...h, order: order.get(h.buildingId) ?? 0 }))
-  // The address's grid: its groups, households and buildings are those just read (the same rule as suggestPlacement).
-  const suggested = otherGrid ?? suggestFrom(r, groupsRes.data as PartyGroupDoc[], households, order)
-  const branches = (branchesRes.data as BranchDoc[]).sort(byNumber)
-  const groups = (groupsRes.data as PartyGroupDoc[]).sort((a, b) => byNumber({ _id: a.buildingId }, { _id: b.buildingId }))
   return {
-    suggested,
+    suggested: read.suggested,
     gridId,
-    branches: branches.map((b) => ({ id: b._id, name: b.name, secretary: b.secretary, gridId: b.gridId })),
-    partyGroups: groups.map((g) => ({ id: g._id, name: g.name, leader: g.leader, buildingId: g.buildingId })),
+    branches: [...read.options.branches].sort(byNumber).map((b) => ({ id: b._id, name: b.name, secretary: b.secretary, gridId: b.gridId })),
+    partyGroups: [...groups]
+      .sort((a, b) => byNumber({ _id: a.buildingId }, { _id: b.buildingId }))
+      .map((g) => ({ id: g._id, name: g.name, leader: g.leader, buildingId: g.buildingId })),
     centralHouseholds: households
+      .map((h) => ({ ...h, order: order.get(h.buildingId) ?? 0 }))
       .sort((a, b) => a.order - b.order)
       .map((h) => ({ id: h._id, name: h.name, room: h.room, buildingId: h.buildingId, buildingName: buildingNames.get(h.buildingId) ?? '' }))
-  }
-}
-
-/** suggestPlacement over the documents of the address's grid already read. */
-function suggestFrom(
-  r: Pick<RegistrationRecord, 'gridId' | 'buildingId'>,
-  groups: PartyGroupDoc[],
-  households: (CentralHouseholdDoc & { order: number })[],
-  order: Map<string, number>
-): PlacementInput {
-  const group = groups.find((g) => g._id === `pg-${r.buildingId}`)
-  const household = households.find((h) => h._id === `ch-${r.buildingId}`) ?? nearest(households, order.get(r.buildingId) ?? 0)
-  return {
-    branchId: `br-${r.gridId}`,
-    partyGroupId: group?._id ?? '',
-    ...(household ? { centralHouseholdId: household._id } : {})
   }
 }
 
@@ -118,16 +143,21 @@ function byNumber(a: { _id: string }, b: { _id: string }): number {
   return a._id.localeCompare(b._id, 'en', { numeric: true })
 }
 
-/** Checks a placement chosen by staff against the registration's community; INVALID_INPUT names the field. */
-export async function validatePlacement(p: PlacementInput, communityId: string, known?: Known): Promise<PlacementInput> {
-  const [branch, group, household] = await Promise.all([
-    findById<BranchDoc>('branches', p.branchId),
-    findById<PartyGroupDoc>('partyGroups', p.partyGroupId),
-    p.centralHouseholdId ? findById<CentralHouseholdDoc>('centralHouseholds', p.centralHouseholdId) : null
-  ])
-  if (branch) known?.branches.set(branch._id, branch)
-  if (group) known?.partyGroups.set(group._id, group)
-  if (household) known?.centralHouseholds.set(household._id, household)
+/**
+ * Checks a placement chosen by staff against the registration's community; INVALID_INPUT names the
+ * field. Reads (in one round trip) only what `known` lacks, and adds it there for the view.
+ */
+export async function validatePlacement(p: PlacementInput, communityId: string, known: Known = knownOf()): Promise<PlacementInput> {
+  await readPlaces(known, {
+    branches: [p.branchId],
+    partyGroups: [p.partyGroupId],
+    centralHouseholds: [p.centralHouseholdId],
+    // The view names the household's building: usually the one it is named after.
+    buildings: [householdBuilding(p.centralHouseholdId)]
+  })
+  const branch = known.branches.get(p.branchId)
+  const group = known.partyGroups.get(p.partyGroupId)
+  const household = p.centralHouseholdId ? known.centralHouseholds.get(p.centralHouseholdId) : undefined
   if (!branch || branch.communityId !== communityId) throw invalid('所选党支部不属于该社区', ['placement.branchId'])
   if (!group || group.gridId !== branch.gridId) throw invalid('所选党小组不在该党支部所在小区', ['placement.partyGroupId'])
   if (p.centralHouseholdId && (!household || household.gridId !== branch.gridId))

@@ -4,12 +4,11 @@ import { clock } from '../core/clock'
 import { recordConsent } from '../core/consents'
 import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
-import { AppError, conflict, invalid } from '../core/errors'
+import { AppError, conflict, invalid, notFound } from '../core/errors'
 import { requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { findById, getById } from '../core/records'
+import { readTogether } from '../core/together'
 import { TEMPLATES } from '../notify/templates'
-import { resolveScene } from '../qrcodes/codes'
 import { knownOf, REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
 
 type RegisterData = z.output<typeof registerInput>
@@ -29,41 +28,51 @@ interface BuildingDoc {
   order: number
 }
 
-async function communityOfScene(scene: string): Promise<string> {
-  const code = await resolveScene(scene)
-  if (!code) throw invalid('报到码无效，请向社区工作人员索取新的报到码', ['scene'])
-  return code.communityId
-}
-
-/** The form's community, with its compounds (grids) and their buildings, for a scanned code. */
+/** The form's community, with its compounds (grids) and their buildings, for a scanned code: one round trip. */
 export async function sceneInfo(input: { scene: string }): Promise<SceneOutput> {
-  const communityId = await communityOfScene(input.scene)
+  const { code: codes } = await readTogether({
+    code: {
+      collection: 'communityCodes',
+      build: (p) =>
+        p
+          .match({ _id: input.scene })
+          .limit(1)
+          .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'community' })
+          .lookup({ from: 'grids', localField: 'communityId', foreignField: 'communityId', as: 'grids' })
+          .lookup({ from: 'buildings', localField: 'communityId', foreignField: 'communityId', as: 'buildings' })
+    }
+  })
+  const code = codes[0]
+  if (!code) throw invalid('报到码无效，请向社区工作人员索取新的报到码', ['scene'])
+  if (!code.community[0]) throw notFound('社区')
   const id = TEMPLATES.registrationReviewed.id
   return {
     scene: input.scene,
-    ...(await communityStructure(communityId)),
+    ...structureOf(code.communityId, code.community[0].name, code.grids, code.buildings),
     // Placeholder ids (no template configured for this deployment) are not worth a prompt.
     templateIds: id.startsWith('tpl-') ? [] : [id]
   }
 }
 
-/** Staff of the community: its compounds and buildings (the list's filters). */
+/** Staff of the community: its compounds and buildings (the list's filters), in one round trip. */
 export async function structure(input: { communityId: string }, caller: Caller): Promise<CommunityStructure> {
   requireCommunityStaff(caller, input.communityId)
-  return communityStructure(input.communityId)
+  const { communityId } = input
+  const read = await readTogether({
+    community: { collection: 'communities', build: (p) => p.match({ _id: communityId }).limit(1).project({ name: true }) },
+    grids: { collection: 'grids', build: (p) => p.match({ communityId }).project({ name: true, order: true }).limit(1000) },
+    buildings: { collection: 'buildings', build: (p) => p.match({ communityId }).project({ name: true, gridId: true, units: true, order: true }).limit(1000) }
+  })
+  if (!read.community[0]) throw notFound('社区')
+  return structureOf(communityId, read.community[0].name, read.grids as GridDoc[], read.buildings as BuildingDoc[])
 }
 
-async function communityStructure(communityId: string): Promise<CommunityStructure> {
-  const community = await getById<{ name: string }>('communities', communityId, '社区')
-  const [gridsRes, buildingsRes] = await Promise.all([
-    db().collection('grids').where({ communityId }).field({ name: true, order: true }).limit(1000).get(),
-    db().collection('buildings').where({ communityId }).field({ name: true, gridId: true, units: true, order: true }).limit(1000).get()
-  ])
-  const buildings = (buildingsRes.data as BuildingDoc[]).sort((a, b) => a.order - b.order)
-  const grids = (gridsRes.data as GridDoc[]).sort((a, b) => a.order - b.order)
+function structureOf(communityId: string, communityName: string, gridDocs: GridDoc[], buildingDocs: BuildingDoc[]): CommunityStructure {
+  const buildings = [...buildingDocs].sort((a, b) => a.order - b.order)
+  const grids = [...gridDocs].sort((a, b) => a.order - b.order)
   return {
     communityId,
-    communityName: community.name,
+    communityName,
     grids: grids.map((g) => ({
       id: g._id,
       name: g.name,
@@ -79,9 +88,18 @@ async function communityStructure(communityId: string): Promise<CommunityStructu
  * CONFLICT (changes go through staff).
  */
 export async function register(input: RegisterData, caller: Caller): Promise<RegisterOutput> {
-  // What staff (and, once placed, the member's branch) read: checked with the scene's lookup.
-  const [communityId] = await Promise.all([
-    communityOfScene(input.scene),
+  const _ = db().command
+  const activeWhere = { openid: caller.openid, status: _.in(['pending', 'approved']) }
+  // The scanned code with its community, the grid and building chosen, and the person's active
+  // registrations with their communities (a transfer names the one it leaves): one round trip. What
+  // staff (and, once placed, the member's branch) read is checked meanwhile.
+  const [read] = await Promise.all([
+    readTogether({
+      code: { collection: 'communityCodes', build: (p) => p.match({ _id: input.scene }).limit(1).lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'community' }) },
+      grid: { collection: 'grids', build: (p) => p.match({ _id: input.gridId }).limit(1) },
+      building: { collection: 'buildings', build: (p) => p.match({ _id: input.buildingId }).limit(1) },
+      active: { collection: REGISTRATIONS, build: (p) => p.match(activeWhere).limit(10).lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'community' }) }
+    }),
     checkVisibleTexts(caller.openid, [
       ['name', input.name],
       ['workUnit', input.workUnit],
@@ -91,12 +109,18 @@ export async function register(input: RegisterData, caller: Caller): Promise<Reg
       ['skills', input.skills]
     ])
   ])
-  const [grid, building] = await Promise.all([findById<GridDoc>('grids', input.gridId), findById<BuildingDoc>('buildings', input.buildingId)])
+  const code = read.code[0]
+  if (!code) throw invalid('报到码无效，请向社区工作人员索取新的报到码', ['scene'])
+  const communityId = code.communityId as string
+  const grid = read.grid[0] as GridDoc | undefined
+  const building = read.building[0] as BuildingDoc | undefined
   if (!grid || grid.communityId !== communityId) throw invalid('请选择本社区的小区（网格）', ['gridId'])
   if (!building || building.gridId !== grid._id) throw invalid('请选择所选小区的楼栋', ['buildingId'])
+  const communities = [...code.community, ...read.active.flatMap((r) => r.community)]
+  const firstActive = read.active.map(({ community: _community, ...r }) => r as RegistrationRecord)
 
-  // The view names the grid and building just read (not read again).
-  const known = () => knownOf({ grids: [grid], buildings: [building] })
+  // The view names the community, grid and building just read (not read again).
+  const known = () => knownOf({ communities, grids: [grid], buildings: [building] })
   const now = clock.date()
   const actorName = input.name
   const fields = {
@@ -115,17 +139,11 @@ export async function register(input: RegisterData, caller: Caller): Promise<Reg
     consentAt: now,
     updatedAt: now
   }
-  const _ = db().command
 
   // A few rounds: a concurrent submit from the same person, or a review landing between our read
   // and our write, sends us back to read the person's registrations again.
   for (let attempt = 0; attempt < 4; attempt++) {
-    const res = await db()
-      .collection(REGISTRATIONS)
-      .where({ openid: caller.openid, status: _.in(['pending', 'approved']) })
-      .limit(10)
-      .get()
-    const active = res.data as RegistrationRecord[]
+    const active = attempt === 0 ? firstActive : ((await db().collection(REGISTRATIONS).where(activeWhere).limit(10).get()).data as RegistrationRecord[])
     const pending = active.find((r) => r.status === 'pending')
     const approved = active.find((r) => r.status === 'approved')
     if (approved && approved.communityId === communityId)

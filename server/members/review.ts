@@ -4,13 +4,13 @@ import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
-import { conflict } from '../core/errors'
+import { conflict, notFound } from '../core/errors'
 import { requireCommunityStaff } from '../core/guard'
 import { emptyScopes, type Caller, type UserRecord } from '../core/identity'
 import { findById, getById } from '../core/records'
-import { knownOf, REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
+import { REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
 import { notifyReviewed } from './notify'
-import { suggestPlacement, validatePlacement } from './placement'
+import { readForReview, validatePlacement } from './placement'
 
 type ReviewData = z.output<typeof reviewInput>
 
@@ -34,7 +34,10 @@ async function changedMeanwhile(r: RegistrationRecord) {
  * reason. Exactly one review wins when two staff act at once; the member is told either way.
  */
 export async function review(input: ReviewData, caller: Caller): Promise<{ registration: Registration }> {
-  const r = await getById<RegistrationRecord>(REGISTRATIONS, input.registrationId, '报到记录')
+  // The registration with every place its review and view name (one round trip).
+  const read = await readForReview(input.registrationId)
+  if (!read) throw notFound('报到记录')
+  const { record: r, known } = read
   requireCommunityStaff(caller, r.communityId)
   if (r.status !== 'pending') throw alreadyReviewed()
   const now = clock.date()
@@ -74,14 +77,13 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
       }
     }
     if (!saved) throw changedAddress()
-    const view = await toView(saved, { withHistory: true })
+    const view = await toView(saved, { withHistory: true }, known)
     await notifyReviewed(saved, view)
     return { registration: view }
   }
 
-  // The placement's documents read to check or suggest it are those the view names (not read again).
-  const known = knownOf()
-  const placement: PlacementInput = input.placement ? await validatePlacement(input.placement, r.communityId, known) : await suggestPlacement(r, known)
+  // The placement's documents checked or suggested are those the view names (not read again).
+  const placement: PlacementInput = input.placement ? await validatePlacement(input.placement, r.communityId, known) : read.suggested
   const approvedEntry: HistoryRecord = { at: now, event: 'approved', actor: caller.openid, actorName }
   const approval = (current: RegistrationRecord) => ({
     status: 'approved' as const,
@@ -141,7 +143,7 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
     await tx.collection(REGISTRATIONS).doc(current._id).update({ data: changes })
     return { ...current, ...changes }
   })
-  const [view] = await Promise.all([toView(saved, { withHistory: true }, known), grantMember(saved)])
+  const [view] = await Promise.all([toView(saved, { withHistory: true }, known), grantMember(saved, read.userExists)])
   await notifyReviewed(saved, view)
   return { registration: view }
 }
@@ -150,11 +152,13 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
  * Gives the registrant the member role (no duplicates) and their residence as profile, upserting
  * their `users` document. Idempotent: `me` calls it again if an approval's follow-up was lost.
  */
-export async function grantMember(r: RegistrationRecord): Promise<void> {
+export async function grantMember(r: RegistrationRecord, userExists = true): Promise<void> {
   const _ = db().command
   const now = clock.date()
   const profile: UserRecord['profile'] = { name: r.name, mobile: r.mobile, communityId: r.communityId, gridId: r.gridId, buildingId: r.buildingId }
   for (let attempt = 0; attempt < 3; attempt++) {
+    // A registrant known to have no user document yet: the add is tried first (one round trip).
+    if (attempt === 0 && !userExists && (await addMember(r, profile, now))) return
     // updatedAt always changes, so an existing user always counts as updated.
     const res = await db()
       .collection('users')
@@ -162,12 +166,18 @@ export async function grantMember(r: RegistrationRecord): Promise<void> {
       .update({ data: { roles: _.addToSet('member'), profile: _.set(profile), updatedAt: now } })
     if (res.stats.updated > 0) return
     // No user document yet: create it (a duplicate means it was created meanwhile: update it).
-    try {
-      const user: UserRecord = { _id: r.openid, openid: r.openid, roles: ['member'], scopes: emptyScopes(), profile, createdAt: now, updatedAt: now }
-      await db().collection('users').add({ data: user })
-      return
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error // created meanwhile (e.g. a second approval path): update it
-    }
+    if (await addMember(r, profile, now)) return
+  }
+}
+
+/** Adds the registrant's user document as a member; false when it exists already (created meanwhile). */
+async function addMember(r: RegistrationRecord, profile: UserRecord['profile'], now: Date): Promise<boolean> {
+  try {
+    const user: UserRecord = { _id: r.openid, openid: r.openid, roles: ['member'], scopes: emptyScopes(), profile, createdAt: now, updatedAt: now }
+    await db().collection('users').add({ data: user })
+    return true
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+    return false
   }
 }

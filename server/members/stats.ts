@@ -74,8 +74,9 @@ export async function approvedByCommunity(ids?: string[] | null): Promise<Map<st
 
 /**
  * District admin sets the communities' own targets (null clears one: 未设目标). All or nothing:
- * a community named twice or unknown refuses the whole input before anything is written; the
- * changed ones are found and written in one transaction and the change is audit-logged.
+ * a community named twice or unknown refuses the whole input before anything is written; each
+ * changed one is written by a conditional update on the target read (a transaction decides again
+ * those changed meanwhile), and the change is audit-logged.
  */
 export async function setCommunityTargets(input: z.output<typeof setCommunityTargetsInput>, caller: Caller): Promise<SetCommunityTargetsOutput> {
   const seen = new Map<string, number>()
@@ -88,27 +89,31 @@ export async function setCommunityTargets(input: z.output<typeof setCommunityTar
   const unknown = input.targets.findIndex((t) => !byId.has(t.communityId))
   if (unknown >= 0) throw invalid(`社区不存在：${input.targets[unknown].communityId}`, [`targets.${unknown}.communityId`])
   // Only targets that differ from the ones just read can change (one equal when read is a no-op at
-  // that moment). Which of those do is decided on the communities as the transaction reads them
-  // (retry-safe: each round reads afresh), so a change made meanwhile is neither written twice nor
-  // audited with a stale `from`.
+  // that moment). A change made meanwhile makes the conditional update match nothing; the
+  // transaction then decides on the target as it reads it (retry-safe: each round reads afresh), so
+  // it is neither written twice nor audited with a stale `from`.
   const now = clock.date()
   const candidates = input.targets.map((t, i) => ({ t, i })).filter(({ t }) => targetOf(byId.get(t.communityId)!) !== t.target)
   const write = (t: { communityId: string; target: number | null }) => ({ registrationTarget: t.target, targetUpdatedAt: now, targetUpdatedBy: caller.openid })
-  let changes: { communityId: string; from: number | null; to: number | null }[] = []
-  if (candidates.length === 1) {
-    // One community: a conditional update whose filter is the target read decides alone (no transaction).
-    const { t } = candidates[0]
-    const read = byId.get(t.communityId)!
-    const res = await db()
-      .collection(COMMUNITIES)
-      .where({ _id: t.communityId, registrationTarget: read.registrationTarget ?? null })
-      .update({ data: write(t) })
-    if (res.stats.updated > 0) changes = [{ communityId: t.communityId, from: targetOf(read), to: t.target }]
-    // else changed meanwhile: the transaction below decides on what it is now.
-  }
-  if (changes.length === 0 && candidates.length > 0) changes = await transaction(async (tx) => {
-    const changed: { communityId: string; from: number | null; to: number | null }[] = []
-    for (const { t, i } of candidates) {
+  type Change = { communityId: string; from: number | null; to: number | null }
+  // Each community's target is its own document: a conditional update whose filter is the target
+  // read decides alone (no transaction), one round trip per community; those changed meanwhile are
+  // decided again in the transaction below, on the targets as it reads them.
+  const tried = await Promise.all(
+    candidates.map(async ({ t, i }) => {
+      const read = byId.get(t.communityId)!
+      const res = await db()
+        .collection(COMMUNITIES)
+        .where({ _id: t.communityId, registrationTarget: read.registrationTarget ?? null })
+        .update({ data: write(t) })
+      return res.stats.updated > 0 ? { done: { communityId: t.communityId, from: targetOf(read), to: t.target } as Change } : { again: { t, i } }
+    })
+  )
+  let changes: Change[] = tried.flatMap((r) => (r.done ? [r.done] : []))
+  const again = tried.flatMap((r) => (r.again ? [r.again] : []))
+  if (again.length > 0) changes = changes.concat(await transaction(async (tx) => {
+    const changed: Change[] = []
+    for (const { t, i } of again) {
       const current = await txGet<CommunityTargetDoc>(tx, COMMUNITIES, t.communityId)
       if (!current) throw invalid(`社区不存在：${t.communityId}`, [`targets.${i}.communityId`])
       const from = targetOf(current)
@@ -117,7 +122,7 @@ export async function setCommunityTargets(input: z.output<typeof setCommunityTar
       changed.push({ communityId: t.communityId, from, to: t.target })
     }
     return changed
-  })
+  }))
   for (const t of input.targets) byId.get(t.communityId)!.registrationTarget = t.target
   if (changes.length > 0)
     await audit(caller, {

@@ -657,6 +657,35 @@ describe('me', () => {
   })
 })
 
+describe('round trips (issue #15)', () => {
+  const trips = async (fn: string, action: string, input: object, openid: string) => {
+    const { reply, stats } = await cloud.callWithStats(fn, action, input, openid)
+    expect(reply.ok).toBe(true)
+    return stats.dbRequests
+  }
+
+  it('names every place of a registration in one read, and reviews in one read of it', async () => {
+    const p = person()
+    expect(await trips('members', 'scene', { scene: sceneC1 }, p.openid)).toBeLessThanOrEqual(2)
+    // identity, rate limit (a new counter: 2), code + grid + building + active registrations, add, consent
+    expect(await trips('members', 'register', form(sceneC1, p.mobile), p.openid)).toBeLessThanOrEqual(6)
+    expect(await trips('members', 'register', form(sceneC1, p.mobile, { room: '503' }), p.openid)).toBeLessThanOrEqual(5)
+    const id = (await cloud.ok('members', 'me', {}, p.openid)).pending.id as string
+    expect(await trips('members', 'me', {}, p.openid)).toBeLessThanOrEqual(3)
+    expect(await trips('members', 'detail', { registrationId: id }, 'demo-staff')).toBeLessThanOrEqual(3)
+    expect(await trips('members', 'placementOptions', { registrationId: id }, 'demo-staff')).toBeLessThanOrEqual(2)
+    expect(await trips('members', 'list', { status: 'pending', page: 1, pageSize: 20 }, 'demo-staff')).toBeLessThanOrEqual(4)
+    // identity, the registration with its places, the approval, the new user document, the message
+    expect(await trips('members', 'review', { registrationId: id, decision: 'approve' }, 'demo-staff')).toBeLessThanOrEqual(5)
+    const placed = await cloud.ok('members', 'me', {}, p.openid)
+    expect(placed.approved.placement.branch.id).toBe('br-c1g2')
+    expect(placed.approved.communityName).not.toBe('')
+    // A transfer changes two registrations in one transaction (start, two reads, two writes, commit).
+    const moved = await cloud.ok('members', 'register', form(sceneC2, p.mobile), p.openid)
+    expect(await trips('members', 'review', { registrationId: moved.registration.id, decision: 'approve' }, 'demo-staff-2')).toBeLessThanOrEqual(10)
+  })
+})
+
 describe('the scene of a scanned or pasted code', () => {
   it('reads a bare scene, the H5 link and the mini-program path, and refuses anything else', () => {
     expect(sceneFrom('r7k2m9x4p')).toBe('r7k2m9x4p')
