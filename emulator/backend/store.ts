@@ -408,11 +408,40 @@ export class Store implements TransactionalStore {
       docs = segment(at < 0 ? rest : rest.slice(0, at), docs)
       if (at < 0) return docs
       const as = (rest[at].$lookup as { as?: unknown }).as
+      const joined = this.indexedLookup(rest[at].$lookup as Doc, docs)
+      if (joined) {
+        docs = joined
+        rest = rest.slice(at + 1)
+        continue
+      }
       docs = run([rest[at]], docs, ProcessingMode.CLONE_OFF, readStored)
       // Each output document is a new object ({...input, [as]: joined}): only its joined list is replaced.
       if (typeof as === 'string') for (const doc of docs) if (Array.isArray(doc[as])) doc[as] = (doc[as] as Doc[]).map((joined) => cloneDoc(joined))
       rest = rest.slice(at + 1)
     }
+  }
+
+  /**
+   * A `$lookup` on `localField`/`foreignField` answered through the other collection's `_id` or a
+   * declared single-field index on `foreignField`, as the cloud database uses an index for it:
+   * each input document's scalar (or missing) local value is looked up with the same equality a
+   * query uses (`{[foreignField]: value}`: a null or missing value matches null or missing, an
+   * array foreign field matches by element), in natural order. Anything else (a dotted field, an
+   * array or object local value, no index) is left to mingo.
+   */
+  private indexedLookup(spec: Doc, docs: Doc[]): Doc[] | undefined {
+    const { from, localField, foreignField, as } = spec
+    if (spec.pipeline !== undefined || typeof from !== 'string' || typeof localField !== 'string' || typeof foreignField !== 'string' || typeof as !== 'string') return undefined
+    if (localField.includes('.') || as.includes('.') || as.startsWith('$')) return undefined
+    const other = this.states.get(from)
+    if (!other) return undefined
+    if (foreignField !== '_id' && !other.indexes.some((index) => index.fields.length === 1 && index.fields[0] === foreignField)) return undefined
+    const locals = docs.map((doc) => doc[localField])
+    if (!locals.every((value) => value === undefined || value === null || isScalar(value))) return undefined
+    return docs.map((doc, i) => {
+      const value = locals[i] === undefined ? null : locals[i]
+      return { ...doc, [as]: this.filter(other, { [foreignField]: value }).map((entry) => cloneDoc(entry.doc)) }
+    })
   }
 
   /**

@@ -87,6 +87,28 @@ test('lookup joins another collection', async () => {
   expect((await env.db.collection('customers').doc('u2').get()).data).toEqual({ _id: 'u2', name: 'Bob' })
 })
 
+test('a lookup through the other collection’s _id joins as MongoDB does: all matches in order, none for a missing or unknown value', async () => {
+  const { _ } = env
+  await env.db.collection('orders').add({ data: { _id: 'o9', city: 'sz', amount: 1, items: [] } })
+  try {
+    const res = await orders()
+      .match({ _id: _.in(['o1', 'o4', 'o9']) })
+      .lookup({ from: 'customers', localField: 'user', foreignField: '_id', as: 'customer' })
+      .lookup({ from: 'orders', localField: 'user', foreignField: 'user', as: 'sameUser' })
+      .project({ _id: 1, customer: 1, sameUser: '$sameUser._id' })
+      .sort({ _id: 1 })
+      .end()
+    expect(res.list).toEqual([
+      { _id: 'o1', customer: [{ _id: 'u1', name: 'Ann' }], sameUser: ['o1', 'o3'] },
+      { _id: 'o4', customer: [{ _id: 'u3', name: 'Cat' }], sameUser: ['o4'] },
+      // No `user`: matched as null, against documents whose foreign field is null or missing.
+      { _id: 'o9', customer: [], sameUser: ['o9'] }
+    ])
+  } finally {
+    await env.db.collection('orders').doc('o9').remove()
+  }
+})
+
 test('a lookup followed by stages that write into the joined documents leaves the stored ones untouched', async () => {
   const res = await orders()
     .match({ user: 'u1' })
