@@ -3,8 +3,8 @@
  * whether the caller can book it now (notice and ahead windows, weekly quota, suspension).
  * Who holds a slot is never shown; the caller's own bookings are marked `mine`.
  *
- * Cost: three reads at once (context.ts: room with centre, rules, suspension and blackouts; the
- * caller's no-shows, quota use and the room's due bookings; and the days' slot documents); the
+ * Cost: one read (context.ts: the room with its centre, the rules, the caller's suspension, no-shows
+ * and quota use, the blackouts, the room's due bookings and the days' slot documents, joined); the
  * grid is arithmetic. When the lazy sweep releases something, its changes are folded in.
  */
 import type { Availability, SlotView } from '../../contracts/centers'
@@ -16,7 +16,7 @@ import { invalid } from '../core/errors'
 import type { Caller } from '../core/identity'
 import { parseLocal } from '../core/time'
 import { isOpenCenter, managesCenter } from './access'
-import { readRoomContext } from './context'
+import { readRoomContext, SLOT_READ } from './context'
 import { addDays, dayOf, iso, MINUTE, startOfDay, weekKeyOf } from './calendar'
 import { dayGrid, hhmmOfMinute } from './grid'
 import { sweepReleasing } from './lifecycle'
@@ -39,12 +39,10 @@ export async function availability(input: AvailabilityInput, caller: Caller): Pr
   const rangeEnd = startOfDay(addDays(days[days.length - 1], 1))
   const weeks = [...new Set(days.map(weekKeyOf))]
 
-  // Room, centre, rules, the caller's standing and quota use, blackouts and the room's due
-  // bookings (context.ts), and the days' slot documents: three reads at once.
-  let [ctx, slotDocs] = await Promise.all([
-    readRoomContext(input.roomId, { openid: caller.openid, weeks, blackoutsIn: { from: rangeStart, to: rangeEnd }, due: true }),
-    readSlots(input.roomId, days)
-  ])
+  // Room, centre, rules, the caller's standing and quota use, blackouts, the room's due bookings
+  // and the days' slot documents (context.ts): one read.
+  let ctx = await readRoomContext(input.roomId, { openid: caller.openid, weeks, blackoutsIn: { from: rangeStart, to: rangeEnd }, due: true, slotDays: days })
+  let slotDocs = ctx.slots.length < SLOT_READ ? ctx.slots : await readSlots(input.roomId, days)
   const { room, center } = ctx
   // The lazy sweep: only when something is due.
   if (ctx.due.length) {

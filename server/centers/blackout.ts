@@ -100,25 +100,34 @@ export async function blackout(input: z.infer<typeof blackoutInput>, caller: Cal
   const rejected = results.find((r) => r.status === 'rejected' && !isDuplicateKey(r.reason))
   if (rejected && rejected.status === 'rejected') throw rejected.reason
   let taken = wanted.filter((_s, i) => results[i].status === 'rejected')
+  // The slots this blackout holds, known exactly while every take-over updated all it meant to.
+  const holds = new Set(wanted.filter((_s, i) => results[i].status === 'fulfilled').map((s) => s._id))
+  let exact = true
   const displaced: BookingDoc[] = []
   const deadline = Date.now() + IN_FLIGHT_WAIT_MS
   const rangeIds = new Set(wanted.map((s) => s._id))
   for (let round = 0; taken.length && round < 40; round++) {
     const giveUp = Date.now() >= deadline
-    const { retry, ended } = await takeOver(taken, rangeIds, blackoutId, input.reason, reason, caller, giveUp)
+    const { gone, waiting, ended, took } = await takeOver(taken, rangeIds, blackoutId, input.reason, reason, caller, giveUp)
     displaced.push(...ended)
-    if (retry.length === 0 || giveUp) break
-    // Slots freed meanwhile are claimed again; claims still waiting for their booking get a moment.
+    if (took) took.forEach((id) => holds.add(id))
+    else exact = false
+    if (gone.length + waiting.length === 0 || giveUp) break
+    // Slots freed meanwhile are claimed again; claims still waiting for their booking get a moment
+    // (still held: looked at again, not re-added).
     await sleep(40)
-    const again = await Promise.allSettled(retry.map((slot) => db().collection(COLL.slots).add({ data: slot })))
-    taken = retry.filter((_s, i) => again[i].status === 'rejected')
+    const again = await Promise.allSettled(gone.map((slot) => db().collection(COLL.slots).add({ data: slot })))
+    gone.forEach((slot, i) => again[i].status === 'fulfilled' && holds.add(slot._id))
+    taken = [...waiting, ...gone.filter((_s, i) => again[i].status === 'rejected')]
   }
   let slotIds = doc.slotIds
   const cancelledBookingIds = displaced.map((b) => b._id)
   if (results.some((r) => r.status === 'rejected')) {
     const _ = db().command
-    const mine = await db().collection(COLL.slots).where({ _id: _.in(slotIds), blackoutId }).field({ _id: true }).limit(slotIds.length).get()
-    const held = new Set((mine.data as { _id: string }[]).map((d) => d._id))
+    // Read back only when a take-over updated fewer slots than it meant to (something raced it).
+    const held = exact
+      ? holds
+      : new Set(((await db().collection(COLL.slots).where({ _id: _.in(slotIds), blackoutId }).field({ _id: true }).limit(slotIds.length).get()).data as { _id: string }[]).map((d) => d._id))
     slotIds = slotIds.filter((id) => held.has(id))
     await db().collection(COLL.blackouts).doc(blackoutId).update({ data: { slotIds, cancelledBookingIds } })
   }
@@ -131,7 +140,8 @@ export async function blackout(input: z.infer<typeof blackoutInput>, caller: Cal
  * bookings — each holder still active is displaced (cancelled, one guarded update for all: a
  * holder's own cancel or check-in racing it wins or loses as a whole), its other slots freed and
  * its quota given back — and from holders that ended or whose claim was abandoned. A claim whose
- * booking is still being written is waited for (`retry`), unless `giveUp`: then it is taken over.
+ * booking is still being written is waited for (`waiting`: looked at again, not re-added), unless
+ * `giveUp`: then it is taken over; slots released meanwhile (`gone`) are claimed again.
  */
 async function takeOver(
   taken: SlotDoc[],
@@ -141,19 +151,27 @@ async function takeOver(
   reason: string,
   caller: Caller,
   giveUp: boolean
-): Promise<{ retry: SlotDoc[]; ended: BookingDoc[] }> {
+): Promise<{ gone: SlotDoc[]; waiting: SlotDoc[]; ended: BookingDoc[]; took: string[] | null }> {
   const _ = db().command
   const byId = new Map(taken.map((s) => [s._id, s]))
-  const current = (await db().collection(COLL.slots).where({ _id: _.in([...byId.keys()]) }).limit(taken.length).get()).data as SlotDoc[]
+  // The slots with the bookings holding them joined: one read.
+  const rows = (
+    await db()
+      .collection(COLL.slots)
+      .aggregate()
+      .match({ _id: _.in([...byId.keys()]) })
+      .limit(taken.length)
+      .lookup({ from: COLL.bookings, localField: 'bookingId', foreignField: '_id', as: 'owner' })
+      .end()
+  ).list as (SlotDoc & { owner?: BookingDoc[] })[]
+  const current: SlotDoc[] = rows.map(({ owner: _o, ...slot }) => slot as SlotDoc)
   const present = new Set(current.map((s) => s._id))
   // Gone meanwhile (released): claim again.
-  const retry = taken.filter((s) => !present.has(s._id))
+  const gone = taken.filter((s) => !present.has(s._id))
   const held = current.filter((s) => (s.state === 'booked' || s.state === 'pending') && s.bookingId)
-  if (held.length === 0) return { retry, ended: [] }
-  const bookingIds = [...new Set(held.map((s) => s.bookingId!))]
-  const owners = new Map(
-    ((await db().collection(COLL.bookings).where({ _id: _.in(bookingIds) }).limit(bookingIds.length).get()).data as BookingDoc[]).map((b) => [b._id, b])
-  )
+  if (held.length === 0) return { gone, waiting: [], ended: [], took: [] }
+  const owners = new Map<string, BookingDoc>()
+  for (const row of rows) for (const b of row.owner ?? []) if (row.bookingId && b._id === row.bookingId) owners.set(b._id, b)
   const now = clock.now()
   const waiting = held.filter((s) => !owners.has(s.bookingId!) && !giveUp && s.at && now - new Date(s.at).getTime() < 60_000)
   const active = [...owners.values()].filter((b) => isActive(b.status))
@@ -165,7 +183,7 @@ async function takeOver(
     if (owner) return endedIds.has(owner._id) || !isActive(owner.status)
     return !waiting.includes(s)
   })
-  await Promise.all([
+  const [overRes] = await Promise.all([
     over.length
       ? db()
           .collection(COLL.slots)
@@ -180,7 +198,9 @@ async function takeOver(
   ])
   // Still held by an active booking someone else just confirmed, or waiting for its booking: look again.
   const again = held.filter((s) => !over.includes(s)).map((s) => byId.get(s._id)!)
-  return { retry: [...retry, ...again], ended }
+  // All it meant to take over, taken: the slots it now holds are known without reading them back.
+  const took = !over.length ? [] : overRes?.stats.updated === over.length ? over.map((s) => s._id) : null
+  return { gone, waiting: again, ended, took }
 }
 
 /** Cancels the active bookings a blackout displaces (one guarded update); returns those it ended. */

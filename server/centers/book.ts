@@ -30,7 +30,7 @@ import { addDays, DAY_MS, dayOf, hhmmOf, MINUTE, monthKeyOf, slotKeyOf, weekKeyO
 import { readRoomContext } from './context'
 import { consecutiveSlots } from './grid'
 import { releaseHeld, sweep } from './lifecycle'
-import { callerName, COLL, isActive, newId, quotaIdOf, slotIdOf, toBookingView, type BookingDoc, type RoomDoc, type SlotDoc } from './model'
+import { callerName, COLL, holdsSlots, newId, quotaIdOf, slotIdOf, toBookingView, type BookingDoc, type RoomDoc, type SlotDoc } from './model'
 import { settleSuspension } from './store'
 
 type BookInput = z.infer<typeof bookInput>
@@ -213,7 +213,7 @@ async function claimSlots(slots: SlotDoc[], bookingId: string, settings: CenterS
   })
   const stale = holders.filter((h) => {
     const owner = owners.get(h.bookingId!)
-    return owner ? !isActive(owner.status) : !h.at || now - new Date(h.at).getTime() > STALE_CLAIM_MS
+    return owner ? !holdsSlots(owner.status) : !h.at || now - new Date(h.at).getTime() > STALE_CLAIM_MS
   })
   if (retry && held.length > 0 && due.length + stale.length === held.length) {
     await Promise.all([

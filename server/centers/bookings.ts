@@ -2,7 +2,7 @@
  * Lists of bookings: the resident's own (`myBookings`) and the staff's (`bookings`: a centre's day,
  * the pending ones waiting for review, any status), both paged and counted in the database.
  */
-import { DEFAULT_SETTINGS, type BookingView } from '../../contracts/centers'
+import { DEFAULT_SETTINGS, type BookingView, type CenterSettings } from '../../contracts/centers'
 import type { Page } from '../../contracts/common'
 import type { z } from '../../contracts/zod'
 import type { bookingsInput, myBookingsInput } from '../../contracts/centers'
@@ -13,10 +13,11 @@ import { inCommunities, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
 import { iso, MINUTE } from './calendar'
-import { countWithRules, readOwnRecord } from './context'
+import { readOwnList } from './context'
+import { readTogether, type Part } from '../core/together'
 import { sweep, SWEEP_PAGE } from './lifecycle'
 import { COLL, toBookingView, type BookingDoc } from './model'
-import { settleSuspension } from './store'
+import { settingsOf, SETTINGS_DOC_ID, settleSuspension } from './store'
 
 /** Booking statuses that hold a slot or were used (the rest ended it: contracts/centers.ts BOOKING_STATUSES). */
 export const UPCOMING_BOOKING_STATUSES = ['pending', 'confirmed', 'checked_in'] as const
@@ -51,25 +52,17 @@ export async function myBookings(input: z.infer<typeof myBookingsInput>, caller:
         ? _.and([{ openid: caller.openid }, _.or([{ end: _.lte(now) }, { status: _.in(['cancelled', 'rejected', 'expired', 'no_show']) }])])
         : { openid: caller.openid }
   const order: 'asc' | 'desc' = input.scope === 'upcoming' ? 'asc' : 'desc'
-  const page = (query: object) =>
-    db()
-      .collection(COLL.bookings)
-      .where(query)
-      .orderBy('start', order)
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get()
-      .then((r) => r.data as BookingDoc[])
-  // The caller's record (no-shows, bookings due to be swept), the total with the rules and the
-  // stored suspension, and the page: three reads at once.
-  const read = (checkInMinutes: number) => Promise.all([countWithRules(queryOf(checkInMinutes), caller.openid), page(queryOf(checkInMinutes))])
-  let [record, [counted, items]] = await Promise.all([readOwnRecord(caller.openid, true), read(DEFAULT_SETTINGS.checkInMinutes)])
-  const stale = counted.settings.checkInMinutes !== DEFAULT_SETTINGS.checkInMinutes && input.scope === 'upcoming'
-  if (record.due.length || stale) {
-    if (record.due.length) await sweep({ openid: caller.openid }, 1, { due: record.due, settings: counted.settings })
-    ;[record, [counted, items]] = await Promise.all([record.due.length ? readOwnRecord(caller.openid, false) : record, read(counted.settings.checkInMinutes)])
+  const page = { order, skip: (input.page - 1) * input.pageSize, limit: input.pageSize }
+  // The caller's record (no-shows, bookings due to be swept), the total, the page, the rules and
+  // the stored suspension: one read.
+  let read = await readOwnList(caller.openid, true, queryOf(DEFAULT_SETTINGS.checkInMinutes), page)
+  const stale = read.settings.checkInMinutes !== DEFAULT_SETTINGS.checkInMinutes && input.scope === 'upcoming'
+  if (read.record.due.length || stale) {
+    if (read.record.due.length) await sweep({ openid: caller.openid }, 1, { due: read.record.due, settings: read.settings })
+    read = await readOwnList(caller.openid, false, queryOf(read.settings.checkInMinutes), page)
   }
-  const { settings } = counted
+  const { settings, record, items } = read
+  const counted = { total: read.total, suspension: read.suspension }
   const { until: suspendedUntil } = await settleSuspension(caller.openid, counted.suspension, settings, record.noShows)
   return {
     items: items.map((b) => toBookingView(b, caller, { checkInMinutes: settings.checkInMinutes })),
@@ -121,31 +114,24 @@ export async function listBookings(input: BookingsInput, caller: Caller): Promis
   Object.assign(where, filtersWhere(input))
   // A day's list reads in time order; the review queue oldest first; everything else newest first.
   const order: 'asc' | 'desc' = input.date || input.status === 'pending' || input.status === 'active' ? 'asc' : 'desc'
-  const read = () =>
-    Promise.all([
-      countWithRules(where),
-      db()
-        .collection(COLL.bookings)
-        .where(where)
-        .orderBy('start', order)
-        .skip((input.page - 1) * input.pageSize)
-        .limit(input.pageSize)
-        .get()
-        .then((r) => r.data as BookingDoc[])
-    ])
-  // A room's or centre's list is swept first (lazily: only when something is due, then read again).
-  const due = dueWhere
-    ? db()
-        .collection(COLL.bookings)
-        .where({ ...dueWhere, status: _.in(['pending', 'confirmed']), start: _.lte(clock.date()) })
-        .limit(SWEEP_PAGE)
-        .get()
-        .then((r) => r.data as BookingDoc[])
-    : Promise.resolve([] as BookingDoc[])
-  let [dueNow, [counted, items]] = await Promise.all([due, read()])
-  if (dueNow.length) {
-    const swept = await sweep(input.roomId ? { roomId: input.roomId } : { centerId: input.centerId }, 1, { due: dueNow, settings: counted.settings })
-    if (swept.expired + swept.noShows > 0) [counted, items] = await read()
+  // The total, the page, the rules and (a room's or centre's list) the bookings the sweep is due
+  // to release: one read. The list is swept first (lazily: only when something is due, then read again).
+  const read = async (withDue: boolean) => {
+    const parts: Record<'total' | 'items' | 'settings' | 'due', Part> = {
+      total: { collection: COLL.bookings, build: (p) => p.match(where).count('total') },
+      items: { collection: COLL.bookings, build: (p) => p.match(where).sort({ start: order === 'asc' ? 1 : -1 }).skip((input.page - 1) * input.pageSize).limit(input.pageSize) },
+      settings: { collection: COLL.settings, build: (p) => p.match({ _id: SETTINGS_DOC_ID }).limit(1) },
+      due: { collection: COLL.bookings, build: (p) => p.match({ ...dueWhere, status: _.in(['pending', 'confirmed']), start: _.lte(clock.date()) }).limit(SWEEP_PAGE) }
+    }
+    if (!withDue) delete (parts as Partial<typeof parts>).due
+    const got = await readTogether(parts)
+    const counted = { total: (got.total[0]?.total as number | undefined) ?? 0, settings: settingsOf(got.settings[0] as Partial<CenterSettings> | undefined) }
+    return { counted, items: got.items as BookingDoc[], due: (got.due ?? []) as BookingDoc[] }
+  }
+  let { counted, items, due } = await read(dueWhere !== null)
+  if (due.length) {
+    const swept = await sweep(input.roomId ? { roomId: input.roomId } : { centerId: input.centerId }, 1, { due, settings: counted.settings })
+    if (swept.expired + swept.noShows > 0) ({ counted, items } = await read(false))
   }
   return {
     items: items.map((b) => toBookingView(b, caller, { checkInMinutes: counted.settings.checkInMinutes, staffView: true })),

@@ -1,16 +1,18 @@
 /**
- * Everything a booking-side action decides on, in two round trips at once: the room, joined in the
- * database with its centre, the district booking rules, the caller's stored suspension and the
- * blackouts of a period (one aggregate with `$lookup`s on small collections; the cloud database
- * has no `$facet`), and one query of bookings for both the caller's no-shows and the room's
- * bookings the sweep is due to release (plus, for availability, the caller's bookings of the room
- * in some weeks: what the weekly quota counts).
+ * Everything a booking-side action decides on, in ONE round trip: the room, joined in the database
+ * with its centre, the district booking rules, the caller's stored suspension, the blackouts of a
+ * period, the caller's bookings that matter (no-shows, and the caller's bookings of the room in
+ * some weeks: what the weekly quota counts), the room's bookings the sweep is due to release and
+ * (for availability) the room's slot documents of some days — one aggregate with `$lookup`s (the
+ * uncorrelated sub-pipelines each run once, on an indexed leading `$match`; the cloud database
+ * has no `$facet`).
  */
 import type { CenterSettings } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { notFound } from '../core/errors'
-import { COLL, type BlackoutDoc, type BookingDoc, type CenterDoc, type RoomDoc, type SuspensionDoc } from './model'
+import { readTogether } from '../core/together'
+import { COLL, type BlackoutDoc, type BookingDoc, type CenterDoc, type RoomDoc, type SlotDoc, type SuspensionDoc } from './model'
 import { NO_SHOW_LOOKBACK_MS, NO_SHOW_READ, SETTINGS_DOC_ID, settingsOf, type NoShowRecord } from './store'
 import { SWEEP_PAGE } from './lifecycle'
 
@@ -25,6 +27,8 @@ export interface RoomContext {
   /** The caller's bookings of the room in `weeks` that use the weekly quota. */
   quotaBookings: BookingDoc[]
   blackouts: BlackoutDoc[]
+  /** With `slotDays`: the room's slot documents on those days (the first SLOT_READ). */
+  slots: SlotDoc[]
 }
 
 export interface ContextOptions {
@@ -34,9 +38,14 @@ export interface ContextOptions {
   weeks?: string[]
   /** Blackouts (not lifted) overlapping [from, to). */
   blackoutsIn?: { from: number; to: number }
-  /** The room's bookings the sweep is due to release (one more read). */
+  /** The room's bookings the sweep is due to release. */
   due?: boolean
+  /** The room's slot documents on these days (at most SLOT_READ: the caller pages on). */
+  slotDays?: string[]
 }
+
+/** Slot documents joined onto the room; a caller that gets this many reads the rest itself. */
+export const SLOT_READ = 1000
 
 /** Statuses that hold a unit of the weekly quota (no-shows keep theirs: lifecycle.ts). */
 export const QUOTA_STATUSES = ['pending', 'confirmed', 'checked_in', 'no_show'] as const
@@ -63,31 +72,45 @@ export async function readRoomContext(roomId: string, options: ContextOptions): 
       as: 'blackouts'
     })
   }
-  // The caller's no-shows and quota use: one query on the caller's bookings (indexed by openid).
+  // The caller's no-shows and quota use: one sub-pipeline on the caller's bookings (indexed by openid).
   const mine: object[] = [{ status: 'no_show', start: _.gt(new Date(clock.now() - NO_SHOW_LOOKBACK_MS)) }]
   if (options.weeks?.length) mine.push({ roomId, weekKey: _.in(options.weeks), status: _.in([...QUOTA_STATUSES]) })
-  const [res, related, due] = await Promise.all([
-    query.limit(1).end(),
-    db()
-      .collection(COLL.bookings)
-      .where(mine.length === 1 ? { openid: options.openid, ...mine[0] } : _.and([{ openid: options.openid }, _.or(mine)]))
+  query = query.lookup({
+    from: COLL.bookings,
+    pipeline: sub()
+      .match(mine.length === 1 ? { openid: options.openid, ...mine[0] } : _.and([{ openid: options.openid }, _.or(mine)]))
       .limit(1000)
-      .get()
-      .then((r) => r.data as BookingDoc[]),
-    options.due
-      ? db()
-          .collection(COLL.bookings)
-          .where({ roomId, status: _.in(['pending', 'confirmed']), start: _.lte(clock.date()) })
-          .limit(SWEEP_PAGE)
-          .get()
-          .then((r) => r.data as BookingDoc[])
-      : Promise.resolve([] as BookingDoc[])
-  ])
+      .done(),
+    as: 'related'
+  })
+  if (options.due) {
+    query = query.lookup({
+      from: COLL.bookings,
+      pipeline: sub()
+        .match({ roomId, status: _.in(['pending', 'confirmed']), start: _.lte(clock.date()) })
+        .limit(SWEEP_PAGE)
+        .done(),
+      as: 'due'
+    })
+  }
+  if (options.slotDays?.length) {
+    query = query.lookup({
+      from: COLL.slots,
+      pipeline: sub()
+        .match({ roomId, day: _.in(options.slotDays) })
+        .limit(SLOT_READ)
+        .done(),
+      as: 'slots'
+    })
+  }
+  // Everything above is joined onto the room: one round trip.
+  const res = await query.limit(1).end()
   const row = (res.list as Record<string, any>[])[0]
   if (!row) throw notFound('活动室')
   const center = (row.center as CenterDoc[])[0]
   if (!center) throw notFound('邻里中心')
-  const { center: _c, settings, suspension, blackouts, ...room } = row
+  const { center: _c, settings, suspension, blackouts, related: relatedRaw, due, slots, ...room } = row
+  const related = (relatedRaw ?? []) as BookingDoc[]
   const now = clock.now()
   const noShows = related
     .filter((b) => b.status === 'no_show' && new Date(b.start).getTime() > now - NO_SHOW_LOOKBACK_MS)
@@ -101,9 +124,10 @@ export async function readRoomContext(roomId: string, options: ContextOptions): 
     settings: settingsOf((settings as Partial<CenterSettings>[])[0]),
     suspension: ((suspension as SuspensionDoc[])[0] as SuspensionDoc | undefined) ?? null,
     noShows,
-    due,
+    due: (due ?? []) as BookingDoc[],
     quotaBookings,
-    blackouts: (blackouts ?? []) as BlackoutDoc[]
+    blackouts: (blackouts ?? []) as BlackoutDoc[],
+    slots: (slots ?? []) as SlotDoc[]
   }
 }
 
@@ -129,42 +153,47 @@ export function isDue(b: BookingDoc, settings: CenterSettings, now = clock.now()
   return (b.status === 'pending' && start <= now) || (b.status === 'confirmed' && start + settings.checkInMinutes * 60_000 <= now)
 }
 
-/**
- * A list's total with the district rules (and the caller's stored suspension) joined onto it: one
- * round trip while the list has anything; an empty list reads the rules (and suspension) apart.
- */
-export async function countWithRules(where: object, openid?: string): Promise<{ total: number; settings: CenterSettings; suspension: SuspensionDoc | null }> {
-  const _ = db().command
-  const $ = _.aggregate
-  let query = db()
-    .collection(COLL.bookings)
-    .aggregate()
-    .match(where)
-    .group({ _id: null, total: $.sum(1) })
-    .lookup({ from: COLL.settings, pipeline: $.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
-  if (openid) query = query.lookup({ from: COLL.suspensions, pipeline: $.pipeline().match({ _id: openid }).limit(1).done(), as: 'suspension' })
-  const row = ((await query.limit(1).end()).list as { total: number; settings: Partial<CenterSettings>[]; suspension?: SuspensionDoc[] }[])[0]
-  if (row) return { total: row.total, settings: settingsOf(row.settings[0]), suspension: row.suspension?.[0] ?? null }
-  const [settings, suspension] = await Promise.all([
-    db().collection(COLL.settings).where({ _id: SETTINGS_DOC_ID }).limit(1).get(),
-    openid ? db().collection(COLL.suspensions).where({ _id: openid }).limit(1).get() : Promise.resolve({ data: [] })
-  ])
-  return { total: 0, settings: settingsOf(settings.data[0] as Partial<CenterSettings> | undefined), suspension: (suspension.data[0] as SuspensionDoc | undefined) ?? null }
-}
-
-/** The caller's no-shows that can still matter, and (with `dueToo`) their bookings the sweep is due to release: one query. */
-export async function readOwnRecord(openid: string, dueToo: boolean): Promise<{ noShows: NoShowRecord[]; due: BookingDoc[] }> {
+/** The caller's no-shows that can still matter, and (with `dueToo`) their bookings the sweep is due to release. */
+function ownRecordWhere(openid: string, dueToo: boolean): object {
   const _ = db().command
   const now = clock.now()
   const noShowBranch = { status: 'no_show', start: _.gt(new Date(now - NO_SHOW_LOOKBACK_MS)) }
-  const where = dueToo ? _.and([{ openid }, _.or([noShowBranch, { status: _.in(['pending', 'confirmed']), start: _.lte(new Date(now)) }])]) : { openid, ...noShowBranch }
-  const res = await db().collection(COLL.bookings).where(where).limit(1000).get()
-  const docs = res.data as BookingDoc[]
+  return dueToo ? _.and([{ openid }, _.or([noShowBranch, { status: _.in(['pending', 'confirmed']), start: _.lte(new Date(now)) }])]) : { openid, ...noShowBranch }
+}
+
+function ownRecordOf(docs: BookingDoc[]): { noShows: NoShowRecord[]; due: BookingDoc[] } {
   return {
     noShows: docs
       .filter((b) => b.status === 'no_show')
       .sort((a, b) => new Date(b.start).getTime() - new Date(a.start).getTime())
       .slice(0, NO_SHOW_READ),
     due: docs.filter((b) => b.status === 'pending' || b.status === 'confirmed').slice(0, SWEEP_PAGE)
+  }
+}
+
+/**
+ * The resident's list in ONE round trip (core/together.ts): the caller's record (no-shows and,
+ * with `dueToo`, bookings due to be swept), the list's total and page, the rules and the stored
+ * suspension.
+ */
+export async function readOwnList(
+  openid: string,
+  dueToo: boolean,
+  where: object,
+  page: { order: 'asc' | 'desc'; skip: number; limit: number }
+): Promise<{ record: { noShows: NoShowRecord[]; due: BookingDoc[] }; total: number; items: BookingDoc[]; settings: CenterSettings; suspension: SuspensionDoc | null }> {
+  const got = await readTogether({
+    record: { collection: COLL.bookings, build: (p) => p.match(ownRecordWhere(openid, dueToo)).limit(1000) },
+    total: { collection: COLL.bookings, build: (p) => p.match(where).count('total') },
+    items: { collection: COLL.bookings, build: (p) => p.match(where).sort({ start: page.order === 'asc' ? 1 : -1 }).skip(page.skip).limit(page.limit) },
+    settings: { collection: COLL.settings, build: (p) => p.match({ _id: SETTINGS_DOC_ID }).limit(1) },
+    suspension: { collection: COLL.suspensions, build: (p) => p.match({ _id: openid }).limit(1) }
+  })
+  return {
+    record: ownRecordOf(got.record as BookingDoc[]),
+    total: (got.total[0]?.total as number | undefined) ?? 0,
+    items: got.items as BookingDoc[],
+    settings: settingsOf(got.settings[0] as Partial<CenterSettings> | undefined),
+    suspension: (got.suspension[0] as SuspensionDoc | undefined) ?? null
   }
 }

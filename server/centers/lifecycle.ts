@@ -9,7 +9,8 @@
  * counting: the resident did take the slot. The sweep ends a whole page of bookings with one such
  * update. An instance that dies between the two steps leaves slots naming an ended booking: the
  * next claim of such a slot takes it over (book.ts), so no slot is lost; its quota unit stays
- * counted for that week. (`endBooking`, a transaction, is kept for users.deleteAccount.)
+ * counted for that week. (`endBooking`, a transaction, is kept for callers that end a booking
+ * inside their own transaction.)
  *
  * The sweep has no timer on the emulator: it runs lazily (on availability, the staff lists and the
  * resident's list, scoped to what is being read, and on a booking when something due stands in its
@@ -110,6 +111,44 @@ export async function endBookingGuarded(booking: BookingDoc, ending: Ending): Pr
     updatedAt: now,
     history: [...booking.history, entry]
   }
+}
+
+/**
+ * `endBookingGuarded` for several bookings at once (users.deleteAccount): one guarded update whose
+ * filter is the decision (each still in `from`), marked so that, when something raced it, one read
+ * says which it ended; then their slots are freed and their quota given back (releaseHeld). Each
+ * booking needs `_id`, `slotIds` and `quotaId`. Returns the ids this call ended.
+ */
+export async function endBookingsGuarded(bookings: Pick<BookingDoc, '_id' | 'slotIds' | 'quotaId'>[], ending: Ending): Promise<string[]> {
+  if (bookings.length === 0) return []
+  const _ = db().command
+  const now = clock.date()
+  const mark = newId('bx')
+  const entry: HistoryEntry = { at: now, action: ending.action, actor: ending.actor, actorName: ending.actorName, note: ending.reason }
+  const ids = bookings.map((b) => b._id)
+  const res = await db()
+    .collection(COLL.bookings)
+    .where({ _id: _.in(ids), status: _.in([...(ending.from ?? ['pending', 'confirmed'])]) })
+    .update({
+      data: {
+        status: ending.status,
+        ...(ending.reason ? { reason: ending.reason } : {}),
+        ...(ending.closedBy ? { closedBy: ending.closedBy } : {}),
+        sweptBy: mark,
+        updatedAt: now,
+        history: _.push([entry])
+      }
+    })
+  let won = bookings
+  if (res.stats.updated === 0) return []
+  if (res.stats.updated !== bookings.length) {
+    const mine = await db().collection(COLL.bookings).where({ _id: _.in(ids), sweptBy: mark }).field({ _id: true }).limit(ids.length).get()
+    const ended = new Set((mine.data as { _id: string }[]).map((d) => d._id))
+    won = bookings.filter((b) => ended.has(b._id))
+  }
+  const held = won as BookingDoc[]
+  await releaseHeld(held, ending.keepQuota ? [] : held)
+  return won.map((b) => b._id)
 }
 
 /** Ends one booking in its own transaction; null when it had already ended. */

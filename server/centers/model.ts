@@ -255,6 +255,8 @@ export function toRoomView(room: RoomDoc, withCode: boolean): RoomView {
 }
 
 export const isActive = (status: BookingStatus) => ACTIVE_BOOKING_STATUSES.includes(status)
+/** A booking that still holds its slots: an active one, or one checked in (the room is in use). */
+export const holdsSlots = (status: BookingStatus) => isActive(status) || status === 'checked_in'
 
 /** The resident's own cancel deadline: the room's `cancelBeforeMinutes` before the start. */
 export const cancelDeadlineOf = (b: BookingDoc) => b.start.getTime() - (b.cancelBeforeMinutes ?? 0) * MINUTE

@@ -109,20 +109,10 @@ export async function utilisation(raw: z.infer<typeof utilisationInput>, caller:
   if (!input.centerId) centerWhere.status = _.in(['built', 'accepted'])
   const rangeStart = at(input.from, '00:00')
   const rangeEnd = at(addDays(input.to, 1), '00:00')
-  // The centres with their rooms, blackouts and the rules (one aggregate), and for one centre the
-  // bookings of the period the sweep is due to release (released first: their slots are free again).
-  const [centersRead, due] = await Promise.all([
-    readCenters(centerWhere, rangeStart, rangeEnd),
-    input.centerId
-      ? db()
-          .collection(COLL.bookings)
-          .where({ centerId: input.centerId, day: _.gte(input.from).and(_.lte(input.to)), status: _.in(['pending', 'confirmed']), start: _.lte(new Date(clock.now())) })
-          .limit(SWEEP_PAGE)
-          .get()
-          .then((r) => r.data as BookingDoc[])
-      : Promise.resolve([] as BookingDoc[])
-  ])
-  const { centers, rooms, blackouts } = centersRead
+  // The centres with their rooms, blackouts and the rules, and for one centre the bookings of the
+  // period the sweep is due to release (released first: their slots are free again): one aggregate.
+  const centersRead = await readCenters(centerWhere, rangeStart, rangeEnd, input.centerId ? { from: input.from, to: input.to } : undefined)
+  const { centers, rooms, blackouts, due } = centersRead
   if (input.centerId) {
     const center = centers[0]
     if (!center) throw notFound('邻里中心')
@@ -311,10 +301,17 @@ function windowsOf(changes: { at: number; open: boolean }[], openBefore = true):
 
 /**
  * The centres in scope in district order, with their rooms and the blackouts overlapping the range
- * (not lifted): one aggregate joining rooms and blackouts by centre.
+ * (not lifted), the rules and (with `dueIn`: one centre) the bookings of those days the sweep is due
+ * to release: one aggregate joining rooms and blackouts by centre.
  */
-async function readCenters(where: Record<string, unknown>, from: number, to: number): Promise<{ centers: CenterDoc[]; rooms: RoomDoc[]; blackouts: BlackoutDoc[]; settings: CenterSettings }> {
-  const res = await db()
+async function readCenters(
+  where: Record<string, unknown>,
+  from: number,
+  to: number,
+  dueIn?: { from: string; to: string }
+): Promise<{ centers: CenterDoc[]; rooms: RoomDoc[]; blackouts: BlackoutDoc[]; settings: CenterSettings; due: BookingDoc[] }> {
+  const _ = db().command
+  let query = db()
     .collection(COLL.centers)
     .aggregate()
     .match(where)
@@ -322,21 +319,34 @@ async function readCenters(where: Record<string, unknown>, from: number, to: num
     .limit(1000)
     .lookup({ from: COLL.rooms, localField: '_id', foreignField: 'centerId', as: 'rooms' })
     .lookup({ from: COLL.blackouts, localField: '_id', foreignField: 'centerId', as: 'blackouts' })
-    .lookup({ from: COLL.settings, pipeline: db().command.aggregate.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
-    .end()
+    .lookup({ from: COLL.settings, pipeline: _.aggregate.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
+  if (dueIn && typeof where._id === 'string') {
+    query = query.lookup({
+      from: COLL.bookings,
+      pipeline: _.aggregate
+        .pipeline()
+        .match({ centerId: where._id, day: _.gte(dueIn.from).and(_.lte(dueIn.to)), status: _.in(['pending', 'confirmed']), start: _.lte(new Date(clock.now())) })
+        .limit(SWEEP_PAGE)
+        .done(),
+      as: 'due'
+    })
+  }
+  const res = await query.end()
   const centers: CenterDoc[] = []
   let settings: Partial<CenterSettings> | undefined
   const rooms: RoomDoc[] = []
   const blackouts: BlackoutDoc[] = []
-  for (const row of res.list as (CenterDoc & { rooms: RoomDoc[]; blackouts: BlackoutDoc[]; settings: Partial<CenterSettings>[] })[]) {
-    const { rooms: r, blackouts: b, settings: s, ...center } = row
+  const due: BookingDoc[] = []
+  for (const row of res.list as (CenterDoc & { rooms: RoomDoc[]; blackouts: BlackoutDoc[]; settings: Partial<CenterSettings>[]; due?: BookingDoc[] })[]) {
+    const { rooms: r, blackouts: b, settings: s, due: d, ...center } = row
     settings ??= s[0]
     centers.push(center as CenterDoc)
     rooms.push(...[...r].sort((x, y) => (x.order ?? 0) - (y.order ?? 0)))
     blackouts.push(...b.filter((x) => !x.lifted && new Date(x.start).getTime() < to && new Date(x.end).getTime() > from))
+    due.push(...(d ?? []))
   }
   // No centre in scope: nothing is counted, the rules only matter with bookings.
-  return { centers, rooms, blackouts, settings: res.list.length ? settingsOf(settings) : settingsOf(undefined) }
+  return { centers, rooms, blackouts, settings: res.list.length ? settingsOf(settings) : settingsOf(undefined), due }
 }
 
 interface HoursRow {

@@ -2,7 +2,7 @@ import type { Role } from '../../contracts/roles'
 import type { DeleteAccountOutput } from '../../contracts/users'
 import { SIGNUPS } from '../activities/model'
 import { withdrawUpcoming } from '../activities/volunteerRegistration'
-import { endBooking } from '../centers/lifecycle'
+import { endBookingsGuarded } from '../centers/lifecycle'
 import type { BookingDoc } from '../centers/model'
 import { audit } from '../core/audit'
 import { clock } from '../core/clock'
@@ -37,7 +37,8 @@ const NOTHING = '没有'
  * 2. upcoming activity sign-ups withdrawn (their places go to the waiting list: the paging
  *    `withdrawUpcoming` of server/activities/volunteerRegistration.ts), and the copies of their data
  *    they exported (`users.exportMyData`, found by their audit entries' fileID) deleted from storage;
- * 3. upcoming room bookings cancelled (the centres' own ending: slots and quota freed in its transaction);
+ * 3. upcoming room bookings cancelled (the centres' own guarded ending: one update for all, then
+ *    their slots and quota freed);
  * 4. team memberships ended (server/teams `endMembership`, as a keeper's removal: status removed,
  *    the team's count and leader); wishes: those they claimed and have not completed opened again
  *    for other members, those they posted that no one has claimed (pending, open) cancelled
@@ -54,8 +55,9 @@ const NOTHING = '没有'
  * after they confirm what it will do, and the page tells them it takes a moment). Its own part is
  * one read (consents, exported copies, bookings and teams to end, what 证件/排行榜/联系方式 hold:
  * 8 parts, `readTogether`), then the two purposes whose data others keep (报到, 志愿者登记); the withdrawals recorded
- * and the sign-ups, bookings, teams and wishes ended in parallel (their domains' own transactions:
- * most of the count, one per booking, team or wish); the erasure, one update per collection (9,
+ * and the sign-ups, bookings, teams and wishes ended in parallel (their domains' own endings: most
+ * of the count, one transaction per team or wish; the bookings with one guarded update and the
+ * release of their slots and quota); the erasure, one update per collection (9,
  * in parallel, the 证件, 排行榜 and contact numbers with the names); the event logs (2 updates) and
  * the histories (3 reads at once, then one update per distinct set of positions); the account
  * and the audit entry. ~26 requests for a typical person, ~75 for a member with a year of
@@ -85,7 +87,7 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
     exports: { collection: 'auditLogs', build: (p) => p.match({ actor: openid, action: 'users.exportMyData' }).limit(PAGE).project({ detail: true }) },
     bookings: {
       collection: 'bookings',
-      build: (p) => p.match({ openid, status: _.in(['pending', 'confirmed']), start: _.gt(clock.date()) }).limit(PAGE).project({ _id: true })
+      build: (p) => p.match({ openid, status: _.in(['pending', 'confirmed']), start: _.gt(clock.date()) }).limit(PAGE).project({ _id: true, slotIds: true, quotaId: true })
     },
     teams: { collection: TEAM_MEMBERS, build: (p) => p.match({ openid, status: 'active' }).limit(PAGE).project({ teamId: true }) },
     volunteer: { collection: 'volunteers', build: (p) => p.match({ _id: openid }).limit(1).project({ identity: true, rankingOptIn: true }) },
@@ -112,7 +114,7 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
   const [, signUps, bookings, teams, wishes] = await Promise.all([
     Promise.all(active.map((s) => recordWithdrawal(openid, s.purpose, 'users.deleteAccount'))),
     withdrawUpcoming(openid),
-    cancelUpcomingBookings(caller, found.bookings as Pick<BookingDoc, '_id'>[]),
+    cancelUpcomingBookings(caller, found.bookings as Pick<BookingDoc, '_id' | 'slotIds' | 'quotaId'>[]),
     leaveTeams(caller, found.teams as Pick<TeamMemberDoc, 'teamId'>[]),
     settleWishesOfDeletedAccount(asDeleted),
     exports.length ? platform().files.remove(exports) : null
@@ -202,15 +204,15 @@ const CONTACT_COPIES = [
   { key: 'contactBookings', collection: 'bookings', where: (openid: string) => ({ openid, bookerMobile: db().command.neq(null) }) }
 ]
 
-/** Cancels the person's bookings that hold slots and have not started (read in step 1); returns how many. */
-async function cancelUpcomingBookings(caller: Caller, upcoming: Pick<BookingDoc, '_id'>[]): Promise<number> {
-  let cancelled = 0
-  // One after another: bookings of one room and week share a quota document.
-  for (const b of upcoming) {
-    const ended = await endBooking(b._id, { status: 'cancelled', action: 'cancelled', actor: caller.openid, reason: '预约人注销账号', from: ['pending', 'confirmed'] })
-    if (ended) cancelled++
-  }
-  return cancelled
+/**
+ * Cancels the person's bookings that hold slots and have not started (read in step 1); returns how
+ * many. One guarded update for all (lifecycle.ts `endBookingsGuarded`: the status in the filter is
+ * the decision, so a check-in or review racing it wins or loses per booking), then their slots and
+ * quota freed.
+ */
+async function cancelUpcomingBookings(caller: Caller, upcoming: Pick<BookingDoc, '_id' | 'slotIds' | 'quotaId'>[]): Promise<number> {
+  const ended = await endBookingsGuarded(upcoming, { status: 'cancelled', action: 'cancelled', actor: caller.openid, reason: '预约人注销账号', from: ['pending', 'confirmed'] })
+  return ended.length
 }
 
 /**

@@ -15,9 +15,12 @@ import { readTogether, type Part } from '../core/together'
  * interrupted halfway, or run again by `deleteAccount`, finishes the job. Returns the lines shown
  * to the person (Chinese); a line starting with 没有 says there was nothing of that kind.
  */
-export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose): Promise<string[]> {
+export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose, held?: Record<string, Record<string, unknown>[]>): Promise<string[]> {
   const openid = caller.openid
   const _ = db().command
+  // With `held` (holdsDataParts read just before), a collection found holding nothing is not updated.
+  const none = (key: string) => held !== undefined && !((held[key]?.[0]?.n as number | undefined) ?? 0)
+  const skipped = { stats: { updated: 0 } }
   switch (purpose) {
     case 'registration': {
       const { ended, memberRoleRemoved, erased, signUpMobiles, withdrawnSignUps } = await withdrawRegistration(caller)
@@ -38,22 +41,22 @@ export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose): 
     }
     case 'identity': {
       // Issued certificates keep their masked number (CERTIFICATES): it is how they are verified.
-      const res = await db().collection('volunteers').where({ _id: openid, identity: _.exists(true) }).update({ data: { identity: _.remove() } })
+      const res = none('volunteers') ? skipped : await db().collection('volunteers').where({ _id: openid, identity: _.exists(true) }).update({ data: { identity: _.remove() } })
       return [res.stats.updated > 0 ? '保存的证件信息已删除' : '没有保存的证件信息']
     }
     case 'contact': {
       // One update per collection: every document of the person, whatever its number.
       const [tickets, wishes, bookings] = await Promise.all([
-        db().collection('tickets').where({ reporterOpenid: openid, reporterMobile: _.neq(null) }).update({ data: { reporterMobile: null } }),
-        db().collection('wishes').where({ residentOpenid: openid, residentMobile: _.neq(null) }).update({ data: { residentMobile: null } }),
+        none('tickets') ? skipped : db().collection('tickets').where({ reporterOpenid: openid, reporterMobile: _.neq(null) }).update({ data: { reporterMobile: null } }),
+        none('wishes') ? skipped : db().collection('wishes').where({ residentOpenid: openid, residentMobile: _.neq(null) }).update({ data: { residentMobile: null } }),
         // neq(null): a booking may hold `bookerMobile: null` (exists, but no number): not counted.
-        db().collection('bookings').where({ openid, bookerMobile: _.neq(null) }).update({ data: { bookerMobile: _.remove() } })
+        none('bookings') ? skipped : db().collection('bookings').where({ openid, bookerMobile: _.neq(null) }).update({ data: { bookerMobile: _.remove() } })
       ])
       const [t, w, b] = [tickets.stats.updated, wishes.stats.updated, bookings.stats.updated]
       return [t + w + b > 0 ? `删除了 ${t} 条问题反映、${w} 个心愿和 ${b} 个预约中的手机号` : '没有需要删除的联系手机号']
     }
     case 'ranking': {
-      const res = await db().collection('volunteers').where({ _id: openid, rankingOptIn: true }).update({ data: { rankingOptIn: false } })
+      const res = none('volunteers') ? skipped : await db().collection('volunteers').where({ _id: openid, rankingOptIn: true }).update({ data: { rankingOptIn: false } })
       return [res.stats.updated > 0 ? '排行榜上将显示为匿名志愿者' : '没有在排行榜上显示姓名']
     }
   }
@@ -116,7 +119,7 @@ export async function withdrawConsent(caller: Caller, input: { purpose: ConsentP
     if (!state) throw conflict(`您没有同意过「${text.label}」，无需撤回`)
     throw conflict(`您已撤回「${text.label}」的同意，无需再次撤回`)
   }
-  const done = await applyWithdrawal(caller, purpose)
+  const done = await applyWithdrawal(caller, purpose, found)
   await recordWithdrawal(caller.openid, purpose, 'users.withdrawConsent')
   const now = clock.date().toISOString()
   const consent = state ? { ...state, active: false, withdrawnAt: now } : { purpose, active: false, policyVersion: PRIVACY_POLICY_VERSION, givenAt: now, withdrawnAt: now }

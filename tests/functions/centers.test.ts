@@ -404,6 +404,18 @@ describe('check-in and no-shows', () => {
     expect(cloud.store.get('bookings', b.id)!.history.filter((h: any) => h.action === 'checked_in')).toHaveLength(1)
   })
 
+  test('a checked-in booking keeps its later slots: nobody can book over the room in use', async () => {
+    const room = await newRoom({ maxSlots: 3 })
+    const staffRoom = (await cloud.ok('centers', 'get', { centerId: 'ctr-c1g1' }, 'demo-staff')).rooms.find((r: RoomView) => r.id === room.id)
+    const b = await okBook(room.id, `${MONDAY} 13:00`, 'in-use-resident', { slots: 3 })
+    cloud.clock.set('2026-11-30T13:05:00+08:00')
+    expect(await cloud.ok('centers', 'checkIn', { roomCode: staffRoom.code }, 'in-use-resident')).toMatchObject({ id: b.id, status: 'checked_in' })
+    const over = await book(room.id, `${MONDAY} 15:00`, 'demo-member')
+    expect(codeOf(over)).toBe('CONFLICT')
+    expect((over as any).error.message).toContain('已被预约')
+    expect(cloud.store.count('roomSlots', { roomId: room.id, bookingId: b.id })).toBe(3)
+  })
+
   test('an unclaimed booking is released 15 minutes after the start and counted as a no-show', async () => {
     const room = await newRoom({ maxSlots: 3 })
     const staffRoom = (await cloud.ok('centers', 'get', { centerId: 'ctr-c1g1' }, 'demo-staff')).rooms.find((r: RoomView) => r.id === room.id)
@@ -625,9 +637,15 @@ describe('issue #15: round trips, and figures kept on write or folded in memory 
     // The shell's identity read and rate-limit counter are counted too (book and cancel have a row).
     expect(await cost('list', {}, 'demo-resident')).toBeLessThanOrEqual(3)
     expect(await cost('get', { centerId: 'ctr-c1g1' }, 'demo-resident')).toBeLessThanOrEqual(2)
-    expect(await cost('availability', { roomId: room.id, days: 7 }, 'rt-resident')).toBeLessThanOrEqual(5)
+    // Availability: the room context with the days' slots joined (context.ts): identity + 1.
+    expect(await cost('availability', { roomId: room.id, days: 7 }, 'rt-resident')).toBeLessThanOrEqual(2)
+    // A first booking: identity, a new rate-limit counter (2), the context, the slot, the quota, the booking.
     expect(await cost('book', { roomId: room.id, start: `${MONDAY} 10:00`, slots: 1, purpose: '楼栋议事会', attendees: 8 }, 'rt-resident')).toBeLessThanOrEqual(7)
-    expect(await cost('myBookings', {}, 'rt-resident')).toBeLessThanOrEqual(4)
+    // Once the counter exists, one less.
+    expect(await cost('book', { roomId: room.id, start: `${MONDAY} 12:00`, slots: 1, purpose: '楼栋议事会', attendees: 8 }, 'rt-resident')).toBeLessThanOrEqual(6)
+    expect(await cost('myBookings', {}, 'rt-resident')).toBeLessThanOrEqual(2)
+    expect(await cost('bookings', { roomId: room.id }, 'demo-staff')).toBeLessThanOrEqual(3)
+    expect(await cost('utilisation', { centerId: 'ctr-c1g1', from: '2026-11-01', to: '2026-11-30' }, 'demo-staff')).toBeLessThanOrEqual(4)
     const mine = (await cloud.ok('centers', 'myBookings', {}, 'rt-resident')).items[0]
     expect(await cost('cancel', { bookingId: mine.id }, 'rt-resident')).toBeLessThanOrEqual(7)
   })
