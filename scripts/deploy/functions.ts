@@ -117,7 +117,7 @@ export const FUNCTIONS: Record<string, FunctionDeployment> = {
   notices: { ...TIMER_BATCH, env: [...templates], why: 'pushDueNotices timer sends up to several pages of subscription messages per run' },
   qrcodes: { ...INTERACTIVE, env: [...templates], why: 'interactive; one wxacode and one upload per call' },
   reports: { ...WORKBOOK, env: [...templates], why: 'workReport builds the district work-report workbook; dashboards run many aggregates' },
-  teams: { ...INTERACTIVE, env: [...volunteering, ...templates], why: 'interactive; verifies personal volunteer codes' },
+  teams: { ...INTERACTIVE, env: ['HONGLIN_TOKEN_SECRET', 'HONGLIN_PUBLIC_URL', ...templates], why: 'interactive; verifies personal volunteer codes (numbers them nowhere)' },
   tickets: { ...TIMER_BATCH, env: [...templates], why: "sweep timer checks every open ticket's deadlines every 10 minutes" },
   users: { ...INTERACTIVE, env: [...volunteering, ...templates], why: 'interactive' },
   wishes: { ...INTERACTIVE, env: [...volunteering, ...templates], why: 'interactive; records volunteer hours of fulfilled wishes' }
