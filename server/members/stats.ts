@@ -73,10 +73,11 @@ export async function approvedByCommunity(ids?: string[] | null): Promise<Map<st
 }
 
 /**
- * District admin sets the communities' own targets (null clears one: 未设目标). All or nothing:
- * a community named twice or unknown refuses the whole input before anything is written; each
- * changed one is written by a conditional update on the target read (a transaction decides again
- * those changed meanwhile), and the change is audit-logged.
+ * District admin sets the communities' own targets (null clears one: 未设目标). A community named
+ * twice or unknown refuses the whole input before anything is written; each changed one is then
+ * written by a conditional update on the target read (a transaction decides again those changed
+ * meanwhile). Not all or nothing past validation: a failure midway leaves some targets set, and
+ * what was set is audit-logged all the same (running it again finishes it).
  */
 export async function setCommunityTargets(input: z.output<typeof setCommunityTargetsInput>, caller: Caller): Promise<SetCommunityTargetsOutput> {
   const seen = new Map<string, number>()
@@ -111,6 +112,12 @@ export async function setCommunityTargets(input: z.output<typeof setCommunityTar
   )
   let changes: Change[] = tried.flatMap((r) => (r.done ? [r.done] : []))
   const again = tried.flatMap((r) => (r.again ? [r.again] : []))
+  const auditChanges = (list: Change[]) =>
+    audit(caller, {
+      action: 'members.setCommunityTargets',
+      target: { collection: COMMUNITIES, id: list.length === 1 ? list[0].communityId : 'district' },
+      detail: { changes: list }
+    })
   if (again.length > 0) changes = changes.concat(await transaction(async (tx) => {
     const changed: Change[] = []
     for (const { t, i } of again) {
@@ -122,14 +129,13 @@ export async function setCommunityTargets(input: z.output<typeof setCommunityTar
       changed.push({ communityId: t.communityId, from, to: t.target })
     }
     return changed
+  }).catch(async (error) => {
+    // The targets already written stay written: they are audited before the failure is answered.
+    if (changes.length > 0) await auditChanges(changes)
+    throw error
   }))
   for (const t of input.targets) byId.get(t.communityId)!.registrationTarget = t.target
-  if (changes.length > 0)
-    await audit(caller, {
-      action: 'members.setCommunityTargets',
-      target: { collection: COMMUNITIES, id: changes.length === 1 ? changes[0].communityId : 'district' },
-      detail: { changes }
-    })
+  if (changes.length > 0) await auditChanges(changes)
   return {
     communities: communities.map((c) => ({ communityId: c._id, communityName: c.name, target: targetOf(c) })),
     changed: changes.length
