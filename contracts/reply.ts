@@ -1,29 +1,9 @@
 import { z } from './zod'
+import { ERROR_CODES } from './envelope'
 
-/** Stable error codes shared by every function and the client. */
-export const ERROR_CODES = [
-  'INVALID_INPUT',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'CAPACITY_FULL',
-  'EXPIRED',
-  'RATE_LIMITED',
-  /** The action needs a registration first (e.g. 志愿者实名登记 before a first sign-up); the client opens it. */
-  'REGISTRATION_REQUIRED',
-  'INTERNAL'
-] as const
-export type ErrorCode = (typeof ERROR_CODES)[number]
-
-export interface ReplyError {
-  code: ErrorCode
-  message: string
-  /** For INVALID_INPUT: the offending fields, dotted paths. */
-  fields?: string[]
-}
-
-export type Reply<T> = { ok: true; data: T } | { ok: false; error: ReplyError }
+// The envelope's codes, types and helpers are defined once, without zod, in contracts/envelope.ts
+// (the app's main package reads replies with `readEnvelope`); the schemas below mean the same.
+export { ERROR_CODES, fail, ok, readEnvelope, type ErrorCode, type Reply, type ReplyError } from './envelope'
 
 export const replyErrorSchema = z.object({
   code: z.enum(ERROR_CODES),
@@ -36,11 +16,3 @@ export const replyEnvelopeSchema = z.union([
   z.object({ ok: z.literal(true), data: z.unknown() }),
   z.object({ ok: z.literal(false), error: replyErrorSchema })
 ])
-
-export function ok<T>(data: T): Reply<T> {
-  return { ok: true, data }
-}
-
-export function fail(code: ErrorCode, message: string, fields?: string[]): Reply<never> {
-  return { ok: false, error: fields ? { code, message, fields } : { code, message } }
-}
