@@ -140,7 +140,7 @@ export function postWithCost<T = any>(url: string, fn: string, body: object, ope
  * then starts `emulator/main.ts` on it in another process, so the emulator's memory figures are
  * those of serving, not of generating the demo data.
  */
-export async function startBenchCloud(options: { scale?: number; latencyMs?: number } = {}): Promise<BenchCloud> {
+export async function startBenchCloud(options: { scale?: number; latencyMs?: number; env?: Record<string, string> } = {}): Promise<BenchCloud> {
   const scale = options.scale ?? 1
   const dataDir = mkdtempSync(join(tmpdir(), `honglin-bench-s${scale}-`))
   const seeded = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/seed.ts'), '--scale', String(scale), '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
@@ -158,7 +158,8 @@ export async function startBenchCloud(options: { scale?: number; latencyMs?: num
       // The per-call log would cost the throughput scenarios; round trips come from x-db-requests.
       EMULATOR_LOG: 'off',
       // The cloud's network time per database round trip, where a scenario asks for it.
-      EMULATOR_DB_LATENCY_MS: options.latencyMs ? String(options.latencyMs) : ''
+      EMULATOR_DB_LATENCY_MS: options.latencyMs ? String(options.latencyMs) : '',
+      ...options.env
     },
     stdio: ['ignore', 'pipe', 'inherit']
   })

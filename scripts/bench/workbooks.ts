@@ -1,3 +1,4 @@
+import { FUNCTIONS } from '../deploy/functions'
 import { ms, startBenchCloud, type BenchResult, type Scenario } from './lib'
 
 const LATENCY_MS = 20
@@ -13,12 +14,14 @@ interface Probe {
 
 /**
  * Every export and report workbook at 10× the district, 20 ms a database round trip, against the
- * emulator's own timeout for its function (cloudfunctions/<fn>/config.json; the cloud default of
- * 3 s when none is set, stricter than the deployed timeouts in scripts/deploy/functions.ts).
+ * timeout its function is deployed with (scripts/deploy/functions.ts: 60 s for the functions that
+ * write workbooks). The emulator holds every function to its config.json timeout (3 s when none is
+ * set, stricter than those deployments, so that interactive actions sharing a function stay held to
+ * 3 s in the tests); here that is off and the wall time is compared with the deployed timeout.
  * `npm run bench -- workbooks`.
  */
 async function workbooksAtScale(): Promise<BenchResult> {
-  const cloud = await startBenchCloud({ scale: SCALE, latencyMs: LATENCY_MS })
+  const cloud = await startBenchCloud({ scale: SCALE, latencyMs: LATENCY_MS, env: { EMULATOR_TIMEOUTS: 'off' } })
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
   const year = { from: `${today.slice(0, 4)}-01-01`, to: today }
   const probes: Probe[] = [
@@ -35,13 +38,14 @@ async function workbooksAtScale(): Promise<BenchResult> {
       const started = process.hrtime.bigint()
       const { reply, status, dbRequests } = await cloud.callWithCost(probe.fn, probe.action, probe.input, probe.openid)
       const took = Number(process.hrtime.bigint() - started) / 1e6
-      const answered = reply?.ok ? 'ok' : status === 504 ? 'TIMEOUT (-504003)' : `${reply?.error?.code ?? status}`
-      rows.push({ metric: probe.label, value: `${ms(took)}, ${dbRequests} round trips, ${answered}`, target: 'inside its timeout', pass: reply?.ok === true })
+      const answered = reply?.ok ? 'ok' : `${reply?.error?.code ?? status}`
+      const timeoutMs = FUNCTIONS[probe.fn].timeout * 1000
+      rows.push({ metric: probe.label, value: `${ms(took)}, ${dbRequests} round trips, ${answered}`, target: `ok within the deployed ${timeoutMs / 1000} s`, pass: reply?.ok === true && took < timeoutMs })
     }
     return {
       title: `Workbooks at scale ${SCALE} and ${LATENCY_MS} ms per database round trip`,
       rows,
-      notes: ['Each workbook is built once, cold; a call past its function timeout is answered -504003 by the emulator as by the cloud.']
+      notes: ['Each workbook is built once, cold, with the emulator\'s timeouts off; its wall time is compared with the timeout the function is deployed with.']
     }
   } finally {
     await cloud.stop()
