@@ -23,7 +23,7 @@ import { parseLocal } from '../core/time'
 import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
 import { addDays, DAY_MS, dayOf, iso, slotKeyOf } from './calendar'
 import { slotsOverlapping } from './grid'
-import { releaseHeld } from './lifecycle'
+import { endGuarded, releaseHeld } from './lifecycle'
 import { callerName, COLL, isActive, newId, slotIdOf, type BlackoutDoc, type BookingDoc, type SlotDoc } from './model'
 import { notifyCancelled } from './notify'
 
@@ -204,23 +204,8 @@ async function takeOver(
 }
 
 /** Cancels the active bookings a blackout displaces (one guarded update); returns those it ended. */
-async function displace(bookings: BookingDoc[], caller: Caller, reason: string): Promise<BookingDoc[]> {
-  if (bookings.length === 0) return []
-  const _ = db().command
-  const at = clock.date()
-  const mark = newId('bx')
-  const entry = { at, action: 'displaced' as const, actor: caller.openid, actorName: callerName(caller), note: reason }
-  const ids = bookings.map((b) => b._id)
-  const res = await db()
-    .collection(COLL.bookings)
-    .where({ _id: _.in(ids), status: _.in(['pending', 'confirmed']) })
-    .update({ data: { status: 'cancelled', reason, closedBy: 'blackout', sweptBy: mark, updatedAt: at, history: _.push([entry]) } })
-  const stamp = (b: BookingDoc): BookingDoc => ({ ...b, status: 'cancelled', reason, closedBy: 'blackout', updatedAt: at })
-  if (res.stats.updated === bookings.length) return bookings.map(stamp)
-  if (res.stats.updated === 0) return []
-  const mine = await db().collection(COLL.bookings).where({ _id: _.in(ids), sweptBy: mark }).field({ _id: true }).limit(ids.length).get()
-  const won = new Set((mine.data as { _id: string }[]).map((d) => d._id))
-  return bookings.filter((b) => won.has(b._id)).map(stamp)
+function displace(bookings: BookingDoc[], caller: Caller, reason: string): Promise<BookingDoc[]> {
+  return endGuarded(bookings, { status: 'cancelled', action: 'displaced', actor: caller.openid, actorName: callerName(caller), reason, closedBy: 'blackout' })
 }
 
 export async function liftBlackout(input: z.infer<typeof liftBlackoutInput>, caller: Caller): Promise<BlackoutView> {

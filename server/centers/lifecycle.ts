@@ -9,8 +9,7 @@
  * counting: the resident did take the slot. The sweep ends a whole page of bookings with one such
  * update. An instance that dies between the two steps leaves slots naming an ended booking: the
  * next claim of such a slot takes it over (book.ts), so no slot is lost; its quota unit stays
- * counted for that week. (`endBooking`, a transaction, is kept for callers that end a booking
- * inside their own transaction.)
+ * counted for that week.
  *
  * The sweep has no timer on the emulator: it runs lazily (on availability, the staff lists and the
  * resident's list, scoped to what is being read, and on a booking when something due stands in its
@@ -19,12 +18,11 @@
  */
 import type { BookingAction, BookingStatus, CenterSettings } from '../../contracts/centers'
 import { clock } from '../core/clock'
-import { db, type TransactionRef } from '../core/db'
+import { db } from '../core/db'
 import { dayOf, MINUTE } from './calendar'
-import { COLL, isActive, newId, type BookingDoc, type HistoryEntry, type QuotaDoc, type SlotDoc, type SuspensionDoc } from './model'
+import { COLL, newId, type BookingDoc, type HistoryEntry, type SuspensionDoc } from './model'
 import { notifyCancelled } from './notify'
-import { inTransaction, loadSettings, NO_SHOW_READ, noShowsWhere, settleSuspension, type NoShowRecord } from './store'
-import { txGet } from '../core/records'
+import { loadSettings, NO_SHOW_READ, noShowsWhere, settleSuspension, type NoShowRecord } from './store'
 
 export interface Ending {
   status: BookingStatus
@@ -36,81 +34,48 @@ export interface Ending {
   closedBy?: string
   /** No-shows keep their quota. */
   keepQuota?: boolean
-  /** Slots to leave alone (a blackout takes them over in the same transaction). */
-  keepSlots?: string[]
   /** Only end it from these statuses (default: any active one). */
   from?: BookingStatus[]
 }
 
 /**
- * Inside a transaction: ends an active booking. Returns the booking as it was before, or null when
- * it no longer exists or had already ended (nothing written).
+ * Ends the bookings still in `ending.from` (default: an active status) with ONE guarded update: the
+ * status in the filter is the decision, so of any endings racing on a booking (a second cancel, a
+ * check-in, a review, the sweep, a blackout) exactly one wins. The update marks what it ended, so
+ * when it ended fewer than it was given, one read of the mark says which. Returns the bookings this
+ * call ended, as they are now. Frees nothing: the caller releases slots and quota (releaseHeld).
  */
-export async function endBookingTx(tx: TransactionRef, bookingId: string, ending: Ending): Promise<BookingDoc | null> {
-  const booking = await txGet<BookingDoc>(tx, COLL.bookings, bookingId)
-  if (!booking || !isActive(booking.status)) return null
-  if (ending.from && !ending.from.includes(booking.status)) return null
-  const now = clock.date()
+export async function endGuarded<B extends Pick<BookingDoc, '_id'> & { history?: HistoryEntry[] }>(bookings: B[], ending: Ending): Promise<(B & Pick<BookingDoc, 'status' | 'updatedAt'>)[]> {
+  if (bookings.length === 0) return []
   const _ = db().command
-  const entry: HistoryEntry = { at: now, action: ending.action, actor: ending.actor, actorName: ending.actorName, note: ending.reason }
-  await tx
+  const now = clock.date()
+  const mark = newId('bx')
+  const entry: HistoryEntry = { at: now, action: ending.action, actor: ending.actor, ...(ending.actorName ? { actorName: ending.actorName } : {}), note: ending.reason }
+  const outcome = { status: ending.status, ...(ending.reason ? { reason: ending.reason } : {}), ...(ending.closedBy ? { closedBy: ending.closedBy } : {}), updatedAt: now }
+  const ids = bookings.map((b) => b._id)
+  const res = await db()
     .collection(COLL.bookings)
-    .doc(bookingId)
-    .update({
-      data: {
-        status: ending.status,
-        ...(ending.reason ? { reason: ending.reason } : {}),
-        ...(ending.closedBy ? { closedBy: ending.closedBy } : {}),
-        updatedAt: now,
-        history: _.push([entry])
-      }
-    })
-  for (const slotId of booking.slotIds) {
-    if (ending.keepSlots?.includes(slotId)) continue
-    const slot = await txGet<SlotDoc>(tx, COLL.slots, slotId)
-    if (slot && slot.bookingId === bookingId) await tx.collection(COLL.slots).doc(slotId).remove()
+    .where({ _id: _.in(ids), status: _.in([...(ending.from ?? ['pending', 'confirmed'])]) })
+    .update({ data: { ...outcome, sweptBy: mark, history: _.push([entry]) } })
+  if (res.stats.updated === 0) return []
+  let won = bookings
+  if (res.stats.updated !== bookings.length) {
+    const mine = await db().collection(COLL.bookings).where({ _id: _.in(ids), sweptBy: mark }).field({ _id: true }).limit(ids.length).get()
+    const ended = new Set((mine.data as { _id: string }[]).map((d) => d._id))
+    won = bookings.filter((b) => ended.has(b._id))
   }
-  if (!ending.keepQuota) {
-    const quota = await txGet<QuotaDoc>(tx, COLL.quotas, booking.quotaId)
-    if (quota && quota.count > 0) await tx.collection(COLL.quotas).doc(booking.quotaId).update({ data: { count: quota.count - 1 } })
-  }
-  return booking
+  return won.map((b) => ({ ...b, ...outcome, ...(b.history ? { history: [...b.history, entry] } : {}) }))
 }
 
 /**
- * Ends one booking without a transaction: ONE document decides (the booking's status), so a
- * guarded update whose filter is that decision (`status` still active, or in `from`) lets exactly
- * one of any racing endings (a second cancel, a check-in, a review, the sweep) win. The winner then
- * frees the slots still naming the booking and gives the quota back (one update each, at once).
- * Returns the booking as it is now, or null when it had already ended (nothing written).
+ * Ends one booking without a transaction (endGuarded), then frees the slots still naming it and
+ * gives the quota back. Returns the booking as it is now, or null when it had already ended.
  */
 export async function endBookingGuarded(booking: BookingDoc, ending: Ending): Promise<BookingDoc | null> {
-  const _ = db().command
-  const now = clock.date()
-  const entry: HistoryEntry = { at: now, action: ending.action, actor: ending.actor, actorName: ending.actorName, note: ending.reason }
-  const from = ending.from ?? ['pending', 'confirmed']
-  const res = await db()
-    .collection(COLL.bookings)
-    .where({ _id: booking._id, status: _.in([...from]) })
-    .update({
-      data: {
-        status: ending.status,
-        ...(ending.reason ? { reason: ending.reason } : {}),
-        ...(ending.closedBy ? { closedBy: ending.closedBy } : {}),
-        updatedAt: now,
-        history: _.push([entry])
-      }
-    })
-  if (res.stats.updated !== 1) return null
-  await releaseHeld([booking], ending.keepQuota ? [] : [booking])
-  return {
-    ...booking,
-    status: ending.status,
-    ...(ending.reason ? { reason: ending.reason } : {}),
-    ...(ending.closedBy ? { closedBy: ending.closedBy } : {}),
-    updatedAt: now,
-    history: [...booking.history, entry]
-  }
+  const [ended] = await endGuarded([booking], ending)
+  if (!ended) return null
+  await releaseHeld([ended], ending.keepQuota ? [] : [ended])
+  return ended
 }
 
 /**
@@ -120,40 +85,9 @@ export async function endBookingGuarded(booking: BookingDoc, ending: Ending): Pr
  * booking needs `_id`, `slotIds` and `quotaId`. Returns the ids this call ended.
  */
 export async function endBookingsGuarded(bookings: Pick<BookingDoc, '_id' | 'slotIds' | 'quotaId'>[], ending: Ending): Promise<string[]> {
-  if (bookings.length === 0) return []
-  const _ = db().command
-  const now = clock.date()
-  const mark = newId('bx')
-  const entry: HistoryEntry = { at: now, action: ending.action, actor: ending.actor, actorName: ending.actorName, note: ending.reason }
-  const ids = bookings.map((b) => b._id)
-  const res = await db()
-    .collection(COLL.bookings)
-    .where({ _id: _.in(ids), status: _.in([...(ending.from ?? ['pending', 'confirmed'])]) })
-    .update({
-      data: {
-        status: ending.status,
-        ...(ending.reason ? { reason: ending.reason } : {}),
-        ...(ending.closedBy ? { closedBy: ending.closedBy } : {}),
-        sweptBy: mark,
-        updatedAt: now,
-        history: _.push([entry])
-      }
-    })
-  let won = bookings
-  if (res.stats.updated === 0) return []
-  if (res.stats.updated !== bookings.length) {
-    const mine = await db().collection(COLL.bookings).where({ _id: _.in(ids), sweptBy: mark }).field({ _id: true }).limit(ids.length).get()
-    const ended = new Set((mine.data as { _id: string }[]).map((d) => d._id))
-    won = bookings.filter((b) => ended.has(b._id))
-  }
-  const held = won as BookingDoc[]
-  await releaseHeld(held, ending.keepQuota ? [] : held)
+  const won = (await endGuarded(bookings, ending)) as BookingDoc[]
+  await releaseHeld(won, ending.keepQuota ? [] : won)
   return won.map((b) => b._id)
-}
-
-/** Ends one booking in its own transaction; null when it had already ended. */
-export function endBooking(bookingId: string, ending: Ending): Promise<BookingDoc | null> {
-  return inTransaction((tx) => endBookingTx(tx, bookingId, ending), '操作冲突，请稍后重试')
 }
 
 /** Messages and suspension writes a sweep has in flight at once. */
@@ -258,28 +192,9 @@ export async function sweepReleasing(scope: SweepScope = {}, maxBatches = 1, kno
   return { result, ended: released }
 }
 
-/**
- * Ends the bookings of a page that are still in `from` with one guarded update, marked with this
- * sweep's id; returns the ones this sweep ended (all of them unless something raced it: then one
- * read of the mark says which).
- */
-async function endMany(bookings: BookingDoc[], from: BookingStatus, ending: { status: BookingStatus; action: BookingAction; reason: string }): Promise<BookingDoc[]> {
-  if (bookings.length === 0) return []
-  const _ = db().command
-  const at = clock.date()
-  const mark = newId('sw')
-  const entry: HistoryEntry = { at, action: ending.action, actor: 'system', note: ending.reason }
-  const ids = bookings.map((b) => b._id)
-  const res = await db()
-    .collection(COLL.bookings)
-    .where({ _id: _.in(ids), status: from })
-    .update({ data: { status: ending.status, reason: ending.reason, closedBy: 'sweep', sweptBy: mark, updatedAt: at, history: _.push([entry]) } })
-  const stamp = (b: BookingDoc): BookingDoc => ({ ...b, status: ending.status, reason: ending.reason, closedBy: 'sweep', updatedAt: at })
-  if (res.stats.updated === bookings.length) return bookings.map(stamp)
-  if (res.stats.updated === 0) return []
-  const mine = await db().collection(COLL.bookings).where({ _id: _.in(ids), sweptBy: mark }).field({ _id: true }).limit(SWEEP_PAGE).get()
-  const won = new Set((mine.data as { _id: string }[]).map((d) => d._id))
-  return bookings.filter((b) => won.has(b._id)).map(stamp)
+/** Ends the bookings of a page that are still in `from` (endGuarded); returns those the sweep ended. */
+function endMany(bookings: BookingDoc[], from: BookingStatus, ending: { status: BookingStatus; action: BookingAction; reason: string }): Promise<BookingDoc[]> {
+  return endGuarded(bookings, { ...ending, actor: 'system', closedBy: 'sweep', from: [from] })
 }
 
 /**
