@@ -52,39 +52,51 @@ const MAX_WISH_MINUTES = 8 * 60
 
 const yearOf = (at: Date | number) => shanghai(at).year()
 
-/**
- * Closes a record still open after its activity ended: checked out at the end (so it earns up to
- * the end, never more), flagged `autoClosed` for staff to look at. Idempotent (guarded by status).
- */
-async function closeAtEnd(record: RecordDoc): Promise<boolean> {
-  if (record.status !== 'open' || !record.activityEnd || clock.now() < +record.activityEnd) return false
-  const end = record.activityEnd
-  const minutes = servedMinutes({ start: record.activityStart ?? end, end }, record.checkInAt ?? end, end)
-  const _ = db().command
-  const res = await db()
-    .collection(RECORDS)
-    .where({ _id: record._id, status: 'open' })
-    .update({
-      data: {
-        status: 'pending',
-        checkOutAt: end,
-        autoClosed: true,
-        minutes,
-        updatedAt: clock.date(),
-        history: _.push([{ at: clock.date(), by: 'system', action: '未签退，按活动结束时间自动签退', minutes }])
-      }
-    })
-  return res.stats.updated > 0
-}
+type OpenRecord = Pick<RecordDoc, '_id' | 'checkInAt' | 'activityStart' | 'activityEnd'>
 
 /**
- * Closes every open record of an ended activity, a page at a time: the records of a page that
- * earn the same minutes are closed by one update (most checked in before the start and earn the
- * whole activity), so a page costs its read and a few updates, not one per record.
+ * Closes open records whose activity has ended: checked out at the end (so each earns up to the
+ * end, never more), flagged `autoClosed` for staff to look at. Each record goes by its own copy of
+ * the activity's times (those of its check-in; `fallbackEnd` when it has none). Records that earn
+ * the same minutes are closed by one update guarded by status (idempotent), so a page costs a few
+ * updates, not one per record. Returns how many it closed.
  */
+async function closeAtEnd(records: OpenRecord[], fallbackEnd?: Date): Promise<number> {
+  const groups = new Map<string, { end: Date; minutes: number; ids: string[] }>()
+  for (const r of records) {
+    const end = r.activityEnd ?? fallbackEnd
+    if (!end || clock.now() < +new Date(end)) continue
+    const minutes = servedMinutes({ start: r.activityStart ?? end, end }, r.checkInAt ?? end, end)
+    const key = `${+new Date(end)}|${minutes}`
+    const group = groups.get(key) ?? { end, minutes, ids: [] }
+    group.ids.push(r._id)
+    groups.set(key, group)
+  }
+  const _ = db().command
+  let closed = 0
+  for (const { end, minutes, ids } of groups.values()) {
+    const now = clock.date()
+    const done = await db()
+      .collection(RECORDS)
+      .where({ _id: _.in(ids), status: 'open' })
+      .update({
+        data: {
+          status: 'pending',
+          checkOutAt: end,
+          autoClosed: true,
+          minutes,
+          updatedAt: now,
+          history: _.push([{ at: now, by: 'system', action: '未签退，按活动结束时间自动签退', minutes }])
+        }
+      })
+    closed += done.stats.updated
+  }
+  return closed
+}
+
+/** Closes every open record of an ended activity, a page at a time (closeAtEnd). */
 export async function closeOpenRecordsOfActivity(activity: ActivityDoc): Promise<number> {
   if (clock.now() < +activity.end) return 0
-  const _ = db().command
   let closed = 0
   for (let round = 0; round < 1000; round++) {
     const res = await db()
@@ -93,35 +105,8 @@ export async function closeOpenRecordsOfActivity(activity: ActivityDoc): Promise
       .field({ checkInAt: true, activityStart: true, activityEnd: true })
       .limit(100)
       .get()
-    const page = res.data as Pick<RecordDoc, '_id' | 'checkInAt' | 'activityStart' | 'activityEnd'>[]
-    // As closeAtEnd: each record's own copy of the activity's times (the time of its check-in).
-    const groups = new Map<string, { end: Date; minutes: number; ids: string[] }>()
-    for (const r of page) {
-      const end = r.activityEnd ?? activity.end
-      const minutes = servedMinutes({ start: r.activityStart ?? end, end }, r.checkInAt ?? end, end)
-      const key = `${+new Date(end)}|${minutes}`
-      const group = groups.get(key) ?? { end, minutes, ids: [] }
-      group.ids.push(r._id)
-      groups.set(key, group)
-    }
-    for (const { end, minutes, ids } of groups.values()) {
-      if (clock.now() < +new Date(end)) continue
-      const now = clock.date()
-      const done = await db()
-        .collection(RECORDS)
-        .where({ _id: _.in(ids), status: 'open' })
-        .update({
-          data: {
-            status: 'pending',
-            checkOutAt: end,
-            autoClosed: true,
-            minutes,
-            updatedAt: now,
-            history: _.push([{ at: now, by: 'system', action: '未签退，按活动结束时间自动签退', minutes }])
-          }
-        })
-      closed += done.stats.updated
-    }
+    const page = res.data as OpenRecord[]
+    closed += await closeAtEnd(page, activity.end)
     if (page.length < 100) break
   }
   return closed
@@ -130,9 +115,7 @@ export async function closeOpenRecordsOfActivity(activity: ActivityDoc): Promise
 /** Closes the caller's open records whose activities have ended. */
 export async function closeOpenRecordsOf(openid: string): Promise<boolean> {
   const res = await db().collection(RECORDS).where({ openid, status: 'open' }).limit(100).get()
-  let closed = false
-  for (const record of res.data as RecordDoc[]) if (await closeAtEnd(record)) closed = true
-  return closed
+  return (await closeAtEnd(res.data as RecordDoc[])) > 0
 }
 
 type JoinedRecord = RecordDoc & { joinedVolunteer?: { _id: string }[]; joinedCommunity?: { _id: string; name: string }[] }
@@ -175,7 +158,7 @@ export async function verifyRecord(caller: Caller, input: VerifyInput): Promise<
     const current = read.record
     if (current.status === 'open') {
       if (!current.activityEnd || clock.now() < +current.activityEnd) throw conflict('该志愿者尚未签退，活动结束后再审核')
-      await closeAtEnd(current)
+      await closeAtEnd([current])
       read = await readRecord(input.recordId)
       if (!read) throw notFound('服务记录')
       continue
