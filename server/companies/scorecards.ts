@@ -2,7 +2,7 @@ import type { Scorecard } from '../../contracts/companies'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import type { CompanyDoc, GridDoc } from '../tickets/places'
-import { buildCards, rankCards, type CardInputs } from './score'
+import { buildCards, rankCards, type CardInputs, type RawCounts } from './score'
 
 /** The district admin's monthly party-building entries (`companyMonths`, _id `<companyId>:<month>`). */
 export interface CompanyMonthRecord {
@@ -16,16 +16,8 @@ export interface CompanyMonthRecord {
   updatedBy: string
 }
 
-interface TicketRow {
-  _id: string | null
-  ticketCount: number
-  ratingCount: number
-  ratingSum: number
-  dueCount: number
-  onTimeCount: number
-  resolvedCount: number
-  reopenedCount: number
-}
+/** One company's tallies, grouped by company. */
+type TicketRow = RawCounts & { _id: string | null }
 
 type CompanyRow = CompanyDoc & { _grids: Pick<GridDoc, 'households'>[]; _entries: CompanyMonthRecord[] }
 
