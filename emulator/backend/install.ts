@@ -98,11 +98,6 @@ export function runWithCall<T>(context: CallContext, fn: () => T): T {
   return calls.run(context, fn)
 }
 
-/** The call the current async context belongs to (undefined outside any invocation). */
-export function currentCall(): CallContext | undefined {
-  return calls.getStore()
-}
-
 /**
  * `EMULATOR_DB_LATENCY_MS`: the network time of one database round trip (the cloud's is ~10–30 ms
  * within a region). Read on every request, so tests and tools can change it at run time.

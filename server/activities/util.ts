@@ -11,13 +11,6 @@ export function randomId(prefix: string, length: number): string {
   return out
 }
 
-/** Without `_id` (a `set`/`update` payload must not carry it). */
-export function withoutId<T extends { _id?: string }>(doc: T): Omit<T, '_id'> {
-  const { _id, ...rest } = doc
-  void _id
-  return rest
-}
-
 /**
  * Base URL of the H5 app, which the QR codes point at. The emulator sets HONGLIN_PUBLIC_URL; in
  * the cloud set it to the domain configured for 扫普通链接二维码打开小程序 (then WeChat's own

@@ -19,9 +19,6 @@ import { sweep, SWEEP_PAGE } from './lifecycle'
 import { COLL, toBookingView, type BookingDoc } from './model'
 import { settingsOf, SETTINGS_DOC_ID, settleSuspension } from './store'
 
-/** Booking statuses that hold a slot or were used (the rest ended it: contracts/centers.ts BOOKING_STATUSES). */
-export const UPCOMING_BOOKING_STATUSES = ['pending', 'confirmed', 'checked_in'] as const
-
 /**
  * 我的预约 即将开始 (`myBookings` scope 'upcoming'; users.overview counts it and shows its first):
  * not yet ended and still holding or used — as the sweep (lifecycle.ts) leaves them, decided by time

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
-import { findById } from '../core/records'
 
 /**
  * A community's registration code: a short random scene (`_id` of `communityCodes`) that stands
@@ -53,9 +52,4 @@ export async function ensureCommunityCode(communityId: string, actor: string, kn
     }
   }
   throw new Error(`could not create a code for ${communityId}`)
-}
-
-/** The community a scanned scene stands for, or null. */
-export async function resolveScene(scene: string): Promise<CommunityCodeRecord | null> {
-  return findById<CommunityCodeRecord>('communityCodes', scene)
 }
