@@ -53,6 +53,8 @@ export interface CallStats {
   errorCode?: string | number
   /** The function's configured timeout, ms. */
   timeoutMs: number
+  /** Each round trip, with EMULATOR_CALL_TRACE=1 (see CallContext.trace). */
+  dbTrace?: string[]
 }
 
 export interface InvokeResult {
@@ -298,7 +300,8 @@ function finish(invocation: Invocation, outcome: CallStats['outcome'], errorCode
     dbRequests: invocation.call.dbRequests,
     outcome,
     errorCode,
-    timeoutMs: invocation.timeoutMs
+    timeoutMs: invocation.timeoutMs,
+    dbTrace: invocation.call.trace && [...invocation.call.trace]
   }
   invocation.onCall?.(stats)
   return stats

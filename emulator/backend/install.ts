@@ -85,12 +85,14 @@ export interface CallContext {
    * AsyncLocalStorage scope: every scope costs a copy on every promise the call creates.
    */
   store?: Store
+  /** With EMULATOR_CALL_TRACE=1: each round trip as `<request> <collection>`, to profile a call. */
+  trace?: string[]
 }
 
 const calls = new AsyncLocalStorage<CallContext>()
 
 export function newCallContext(store?: Store): CallContext {
-  return { dbRequests: 0, expired: false, openTransactions: new Set(), store }
+  return { dbRequests: 0, expired: false, openTransactions: new Set(), store, trace: process.env.EMULATOR_CALL_TRACE === '1' ? [] : undefined }
 }
 
 /** Runs `fn` as one function call: its database round trips are counted in `context`. */
@@ -143,7 +145,10 @@ export class EmulatorRequester {
     // A timed-out call's requests never leave its frozen instance. (Aborting is let through: it
     // only releases what the call holds.)
     if (call?.expired && action !== 'database.abortTransaction') throw expiredCallError(call)
-    if (call) call.dbRequests++
+    if (call) {
+      call.dbRequests++
+      call.trace?.push(`${action.replace(/^database\./, '')} ${params?.collectionName ?? ''}`.trim())
+    }
     // A real call is a network round trip: let timers and I/O run before answering, so a loop of
     // database calls cannot starve the event loop (and concurrent calls interleave as they would).
     // With EMULATOR_DB_LATENCY_MS each round trip also waits that long; concurrent requests wait

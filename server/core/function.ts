@@ -5,9 +5,10 @@ import { fail, ok, type Reply } from '../../contracts/reply'
 import { sdk } from './db'
 import { AppError, BUSY_MESSAGE, isTransactionConflict } from './errors'
 import { checkAccess, type Access } from './guard'
-import { loadCaller, type Caller } from './identity'
+import { callerOf, callerPart, loadCaller, type Caller, type UserRecord } from './identity'
 import { takeRateUnit } from './quota'
 import { RATE_LIMITS, rateLimitOf, type RateLimit } from './rateLimits'
+import { readTogether, type Part } from './together'
 
 export interface ActionContext {
   /** The caller; null only for 'public' actions called without an openid. */
@@ -18,19 +19,59 @@ export interface SignedInContext {
   caller: Caller
 }
 
+/**
+ * The context of an action whose caller is read together with its first read (`identity:
+ * 'withFirstRead'`): the shell reads nothing before the handler, which must call `readWithCaller`
+ * before it writes or answers anything. That one round trip returns the caller (access already
+ * checked: it throws UNAUTHENTICATED/FORBIDDEN as the shell would) and the parts' documents, so
+ * the identity read costs no round trip of its own.
+ */
+export interface FirstReadContext {
+  readWithCaller<K extends string>(parts: Record<K, Part>): Promise<{ caller: Caller } & { docs: Record<K, Record<string, any>[]> }>
+}
+
 type Handler<I, O, C> = (input: I, ctx: C) => Promise<O>
 
 export interface ActionDef<I = any, O = any> {
   input: ZodType<I>
   access: Access
+  identity?: 'withFirstRead'
   handler: Handler<I, O, any>
 }
 
 /** Declares one action: its input schema (from contracts), who may call it, and the handler. */
 export function action<I, O>(def: { input: ZodType<I>; access: 'public'; handler: Handler<I, O, ActionContext> }): ActionDef<I, O>
+export function action<I, O>(def: {
+  input: ZodType<I>
+  access: Exclude<Access, 'public'>
+  identity: 'withFirstRead'
+  handler: Handler<I, O, FirstReadContext>
+}): ActionDef<I, O>
 export function action<I, O>(def: { input: ZodType<I>; access: Exclude<Access, 'public'>; handler: Handler<I, O, SignedInContext> }): ActionDef<I, O>
 export function action<I, O>(def: ActionDef<I, O>): ActionDef<I, O> {
   return def
+}
+
+const CALLER_PART = '__caller'
+
+/** Runs a `withFirstRead` handler: the caller comes with the handler's first read, or the call fails. */
+async function runWithFirstRead(def: ActionDef, input: unknown, openid: string | undefined): Promise<unknown> {
+  if (!openid) checkAccess(null, def.access)
+  let identified = false
+  const ctx: FirstReadContext = {
+    async readWithCaller<K extends string>(parts: Record<K, Part>) {
+      const all = await readTogether({ ...parts, [CALLER_PART]: callerPart(openid as string) } as Record<string, Part>)
+      const caller = callerOf(openid as string, (all[CALLER_PART][0] as UserRecord | undefined) ?? null)
+      checkAccess(caller, def.access)
+      identified = true
+      delete all[CALLER_PART]
+      return { caller, docs: all as Record<K, Record<string, any>[]> }
+    }
+  }
+  const data = await def.handler(input, ctx)
+  // A handler that answered without knowing who called is a bug, never an answer.
+  if (!identified) throw new Error('a withFirstRead handler answered without readWithCaller')
+  return data
 }
 
 function zodFields(error: { issues: { path: PropertyKey[] }[] }): string[] {
@@ -88,6 +129,11 @@ export function defineFunction(fn: string, actions: Record<string, ActionDef>): 
     if (key.startsWith(`${fn}.`) && !Object.prototype.hasOwnProperty.call(actions, key.slice(fn.length + 1)))
       throw new Error(`rate limit ${key}: function ${fn} has no such action`)
   }
+  for (const [name, def] of Object.entries(actions)) {
+    const limit = rateLimitOf(fn, name)
+    if (def.identity === 'withFirstRead' && (def.access === 'public' || limit?.perCommunity))
+      throw new Error(`${fn}.${name}: withFirstRead needs a signed-in access and no per-community limit`)
+  }
   return async function main(event: unknown): Promise<Reply<unknown>> {
     try {
       if (!event || typeof event !== 'object') return fail('INVALID_INPUT', '请求格式错误', ['action'])
@@ -104,6 +150,10 @@ export function defineFunction(fn: string, actions: Record<string, ActionDef>): 
       const openid = sdk().getWXContext().OPENID as string | undefined
       const limit = rateLimitOf(fn, name)
       const key = `${fn}.${name}`
+      if (def.identity === 'withFirstRead') {
+        if (limit) await takePersonalUnit(key, limit, openid, false)
+        return ok((await runWithFirstRead(def, parsed.data, openid)) ?? null)
+      }
       // The caller's own bucket is taken alongside the identity lookup (no added wait).
       const [caller] = await Promise.all([
         openid ? loadCaller(openid) : null,

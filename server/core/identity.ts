@@ -1,5 +1,6 @@
 import type { Role, Scopes } from '../../contracts/roles'
 import { db } from './db'
+import type { Part } from './together'
 
 /** A user as stored in `users` (`_id` is the openid). Residents need no record: any openid is one. */
 export interface UserRecord {
@@ -34,10 +35,17 @@ export interface Caller {
 
 export const emptyScopes = (): Scopes => ({ communityIds: [], companyIds: [], gridIds: [] })
 
-/** Loads the caller's roles and scopes; every openid is at least a resident. */
-export async function loadCaller(openid: string): Promise<Caller> {
-  const res = await db().collection('users').where({ _id: openid }).limit(1).get()
-  const user = (res.data[0] as UserRecord | undefined) ?? null
+/** The caller an openid is, given its users document (or none: a resident). */
+export function callerOf(openid: string, user: UserRecord | null): Caller {
   const roles = new Set<Role>(['resident', ...(user?.roles ?? [])])
   return { openid, roles: [...roles], scopes: user?.scopes ?? emptyScopes(), user }
 }
+
+/** Loads the caller's roles and scopes; every openid is at least a resident. */
+export async function loadCaller(openid: string): Promise<Caller> {
+  const res = await db().collection('users').where({ _id: openid }).limit(1).get()
+  return callerOf(openid, (res.data[0] as UserRecord | undefined) ?? null)
+}
+
+/** The caller's users document as a part of a combined read (server/core/together.ts). */
+export const callerPart = (openid: string): Part => ({ collection: 'users', build: (p) => p.match({ _id: openid }).limit(1) })
