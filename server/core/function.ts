@@ -6,7 +6,8 @@ import { sdk } from './db'
 import { AppError, BUSY_MESSAGE, isTransactionConflict } from './errors'
 import { checkAccess, type Access } from './guard'
 import { callerOf, callerPart, loadCaller, type Caller, type UserRecord } from './identity'
-import { takeRateUnit } from './quota'
+import { clock } from './clock'
+import { giveBackRateUnit, takeRateUnit, takeRateUnits, type RateUnit } from './quota'
 import { RATE_LIMITS, rateLimitOf, type RateLimit } from './rateLimits'
 import { readTogether, type Part } from './together'
 
@@ -27,6 +28,8 @@ export interface SignedInContext {
  * the identity read costs no round trip of its own.
  */
 export interface FirstReadContext {
+  /** The caller's openid (from getWXContext), for parts that read the caller's own documents. */
+  openid: string
   readWithCaller<K extends string>(parts: Record<K, Part>): Promise<{ caller: Caller } & { docs: Record<K, Record<string, any>[]> }>
 }
 
@@ -54,21 +57,39 @@ export function action<I, O>(def: ActionDef<I, O>): ActionDef<I, O> {
 
 const CALLER_PART = '__caller'
 
-/** Runs a `withFirstRead` handler: the caller comes with the handler's first read, or the call fails. */
-async function runWithFirstRead(def: ActionDef, input: unknown, openid: string | undefined): Promise<unknown> {
+/**
+ * Runs a `withFirstRead` handler: the caller comes with the handler's first read, or the call fails.
+ * A community bucket the input names was taken before the handler; one that only the caller's
+ * registered place names is taken as soon as the caller is known.
+ */
+async function runWithFirstRead(def: ActionDef, input: unknown, openid: string | undefined, callerUnits?: (caller: Caller) => Promise<RateUnit | undefined>): Promise<unknown> {
   if (!openid) checkAccess(null, def.access)
   let identified = false
+  let daily: { unit: RateUnit; at: number } | undefined
   const ctx: FirstReadContext = {
+    openid: openid as string,
     async readWithCaller<K extends string>(parts: Record<K, Part>) {
       const all = await readTogether({ ...parts, [CALLER_PART]: callerPart(openid as string) } as Record<string, Part>)
       const caller = callerOf(openid as string, (all[CALLER_PART][0] as UserRecord | undefined) ?? null)
       checkAccess(caller, def.access)
+      if (callerUnits && !identified) {
+        const at = clock.now()
+        const unit = await callerUnits(caller)
+        if (unit) daily = { unit, at }
+      }
       identified = true
       delete all[CALLER_PART]
       return { caller, docs: all as Record<K, Record<string, any>[]> }
     }
   }
-  const data = await def.handler(input, ctx)
+  let data: unknown
+  try {
+    data = await def.handler(input, ctx)
+  } catch (error) {
+    // A refused call spends none of the person's daily allowance.
+    if (daily) await giveBackRateUnit(daily.unit, daily.at)
+    throw error
+  }
   // A handler that answered without knowing who called is a bug, never an answer.
   if (!identified) throw new Error('a withFirstRead handler answered without readWithCaller')
   return data
@@ -116,6 +137,23 @@ async function takeCommunityUnit(key: string, limit: RateLimit, input: unknown, 
 }
 
 /**
+ * The caller's buckets of a `withFirstRead` action, once the caller is known: their own, their
+ * community's and their daily allowance, in one round trip when the instance knows the counters.
+ * Answers the daily unit taken (to give back if the handler refuses the call after all).
+ */
+async function takeCallerUnits(key: string, limit: RateLimit, input: unknown, caller: Caller): Promise<RateUnit | undefined> {
+  const communityId = limit.perCommunity ? limit.communityOf?.((input ?? {}) as Record<string, unknown>, caller) : undefined
+  const units: RateUnit[] = [{ key, subject: `p:${caller.openid}`, limit: limit.perPerson, window: limit.window }]
+  if (communityId && limit.perCommunity) units.push({ key, subject: `c:${communityId}`, limit: limit.perCommunity, window: limit.window })
+  const daily: RateUnit | undefined = limit.perDay && { key, subject: `d:${caller.openid}`, limit: limit.perDay.limit, window: 'day' }
+  if (daily) units.push(daily)
+  const full = await takeRateUnits(units, daily ? [daily] : [])
+  // The day's allowance's message only when it alone refused (the row's message covers the minute's).
+  if (full.length) throw new AppError('RATE_LIMITED', limit.perDay && full.length === 1 && full[0] === daily ? limit.perDay.message : limit.message)
+  return daily
+}
+
+/**
  * The whole shell of a cloud function: route on `event.action`, parse the input with the shared
  * contract, identify the caller from `getWXContext().OPENID` (never from the event), check access,
  * run the handler and wrap the result in the reply envelope. A transaction conflict that outlived
@@ -130,9 +168,8 @@ export function defineFunction(fn: string, actions: Record<string, ActionDef>): 
       throw new Error(`rate limit ${key}: function ${fn} has no such action`)
   }
   for (const [name, def] of Object.entries(actions)) {
-    const limit = rateLimitOf(fn, name)
-    if (def.identity === 'withFirstRead' && (def.access === 'public' || limit?.perCommunity))
-      throw new Error(`${fn}.${name}: withFirstRead needs a signed-in access and no per-community limit`)
+    if (def.identity === 'withFirstRead' && def.access === 'public') throw new Error(`${fn}.${name}: withFirstRead needs a signed-in access`)
+    if (rateLimitOf(fn, name)?.perDay && def.identity !== 'withFirstRead') throw new Error(`${fn}.${name}: a daily allowance needs withFirstRead`)
   }
   return async function main(event: unknown): Promise<Reply<unknown>> {
     try {
@@ -151,8 +188,11 @@ export function defineFunction(fn: string, actions: Record<string, ActionDef>): 
       const limit = rateLimitOf(fn, name)
       const key = `${fn}.${name}`
       if (def.identity === 'withFirstRead') {
-        if (limit) await takePersonalUnit(key, limit, openid, false)
-        return ok((await runWithFirstRead(def, parsed.data, openid)) ?? null)
+        // With a community bucket or a daily allowance, all are taken together once the caller is known.
+        const together = limit && (limit.perCommunity || limit.perDay)
+        if (limit && !together) await takePersonalUnit(key, limit, openid, false)
+        const later = limit && together ? (caller: Caller) => takeCallerUnits(key, limit, parsed.data, caller) : undefined
+        return ok((await runWithFirstRead(def, parsed.data, openid, later)) ?? null)
       }
       // The caller's own bucket is taken alongside the identity lookup (no added wait).
       const [caller] = await Promise.all([

@@ -16,6 +16,8 @@
  * The per-person figures are far above what one person does by hand (a crowd of 200 signing up
  * once each is 200 people, one unit each), and far below what a script does.
  */
+import { TICKET_LIMITS } from '../../contracts/tickets'
+import { WISH_LIMITS } from '../../contracts/wishes'
 import type { Caller } from './identity'
 import type { RateWindow } from './quota'
 
@@ -28,6 +30,12 @@ export interface RateLimit {
   communityOf?: (input: Record<string, unknown>, caller: Caller | null) => string | undefined
   /** Public actions: calls without an openid, all together, per minute. */
   anonymous?: number
+  /**
+   * A person's allowance per day (Asia/Shanghai) of calls that succeed: taken with the other
+   * buckets in one round trip, and given back when the handler refuses the call after all (a text
+   * that fails the content check, an unknown place…). Only for `withFirstRead` actions.
+   */
+  perDay?: { limit: number; message: string }
   window: RateWindow
   /** Chinese, shown to the person. */
   message: string
@@ -46,16 +54,30 @@ const placeOf = (input: Record<string, unknown>, caller: Caller | null): string 
 const TOO_FAST = '操作太频繁，请稍后再试'
 
 export const RATE_LIMITS: Record<string, RateLimit> = {
-  // 三方联动: reports and their conversation. The daily allowance of 5 reports stays in
-  // tickets/create.ts; the per-minute one bounds attempts (refused ones too: each costs a content check).
-  'tickets.create': { perPerson: 10, perCommunity: 200, communityOf: placeOf, window: 'minute', message: '提交太频繁，请稍后再试' },
+  // 三方联动: reports and their conversation. The per-minute bucket bounds attempts (refused ones
+  // too: each costs a content check); the daily allowance counts reports made.
+  'tickets.create': {
+    perPerson: 10,
+    perCommunity: 200,
+    communityOf: placeOf,
+    window: 'minute',
+    message: '提交太频繁，请稍后再试',
+    perDay: { limit: TICKET_LIMITS.perDay, message: `每人每天最多反映${TICKET_LIMITS.perDay}个问题，请明天再提交` }
+  },
   'tickets.comment': { perPerson: 20, window: 'minute', message: '留言太频繁，请稍后再试' },
   'tickets.confirm': { perPerson: 20, window: 'minute', message: TOO_FAST },
   'tickets.reopen': { perPerson: 10, window: 'minute', message: TOO_FAST },
   // 在职党员报到: submitting or editing one's registration.
   'members.register': { perPerson: 10, window: 'minute', message: '提交太频繁，请稍后再试' },
-  // 微心愿 (the daily allowance of 3 wishes stays in wishes/actions.ts).
-  'wishes.create': { perPerson: 10, perCommunity: 200, communityOf: placeOf, window: 'minute', message: '发布太频繁，请稍后再试' },
+  // 微心愿: three wishes a day.
+  'wishes.create': {
+    perPerson: 10,
+    perCommunity: 200,
+    communityOf: placeOf,
+    window: 'minute',
+    message: '发布太频繁，请稍后再试',
+    perDay: { limit: WISH_LIMITS.perDay, message: `每人每天最多发布${WISH_LIMITS.perDay}个心愿` }
+  },
   'wishes.claim': { perPerson: 20, window: 'minute', message: TOO_FAST },
   'wishes.confirm': { perPerson: 20, window: 'minute', message: TOO_FAST },
   'wishes.cancel': { perPerson: 20, window: 'minute', message: TOO_FAST },

@@ -30,8 +30,8 @@ import type { TicketRecord } from '../tickets/model'
 import type { WishRecord } from '../wishes/model'
 import type { RichNode } from '../../contracts/notices'
 import { clock } from '../core/clock'
-import { db, sdk } from '../core/db'
-import { MEDIA_CHECKS, type HiddenIn, type MediaCheckRecord, type MediaCheckStatus } from '../core/mediaChecks'
+import { db, isDuplicateKey, sdk } from '../core/db'
+import { checkOfTrace, MEDIA_CHECKS, traceWhere, type HiddenIn, type MediaCheckRecord, type MediaCheckStatus, type StoredMediaCheck } from '../core/mediaChecks'
 import { shanghai } from '../core/time'
 
 export const HIDDEN_NOTE = '图片未通过内容安全检测，已隐藏'
@@ -120,26 +120,33 @@ interface VerdictOutcome {
 /** Records the verdict; on `risky` hides the image everywhere it is shown and tells its author. */
 async function receiveMediaCheck(event: MediaCheckEvent): Promise<VerdictOutcome> {
   const traceId = event.trace_id
-  const res = await db().collection(MEDIA_CHECKS).where({ _id: traceId }).limit(1).get()
-  const check = res.data[0] as MediaCheckRecord | undefined
+  const res = await db().collection(MEDIA_CHECKS).where(traceWhere(traceId)).limit(2).get()
+  const check = checkOfTrace(res.data as StoredMediaCheck[], traceId)
   if (!check) return { traceId, known: false, hidden: [] }
   const verdict = statusOf(event)
   // A risky verdict is final: a later (repeated or forged) pass never clears it.
   const status: MediaCheckStatus = check.status === 'risky' ? 'risky' : verdict.status
   const hidden = status === 'risky' ? await hideEverywhere(check) : []
   const _ = db().command
-  await db()
-    .collection(MEDIA_CHECKS)
-    .where({ _id: traceId })
-    .update({
-      data: {
-        status,
-        decidedAt: clock.date(),
-        label: check.status === 'risky' ? check.label : verdict.label,
-        errcode: event.errcode ?? 0,
-        ...(hidden.length ? { hidden: _.push(hidden) } : {})
-      }
-    })
+  const decided = { status, decidedAt: clock.date(), label: check.status === 'risky' ? check.label : verdict.label, errcode: event.errcode ?? 0 }
+  const updateOwn = () =>
+    db()
+      .collection(MEDIA_CHECKS)
+      .where({ _id: traceId })
+      .update({ data: { ...decided, ...(hidden.length ? { hidden: _.push(hidden) } : {}) } })
+  const ownRecord = (res.data as Array<{ _id: string }>).some((doc) => doc._id === traceId)
+  if (ownRecord) await updateOwn()
+  else {
+    // A file of a batch gets its own record with the verdict (a verdict delivered twice at once updates it).
+    try {
+      await db()
+        .collection(MEDIA_CHECKS)
+        .add({ data: { ...check, ...decided, hidden } })
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      await updateOwn()
+    }
+  }
   return { traceId, known: true, status, hidden }
 }
 

@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, normalize } from 'node:path'
 import { db } from '../core/db'
 import { clock } from '../core/clock'
-import { checkImageOnce, type MediaCheckRecord } from '../core/mediaChecks'
+import { checkImageOnce, checkImagesOnce, type MediaCheckRecord } from '../core/mediaChecks'
 import { prepareMessage } from '../notify/templates'
 import { anyChunkFlagged, MSG_SEC_CHECK_MAX_CHARS, splitForCheck } from './chunks'
 import { qrPng as renderQrPng } from './qr'
@@ -96,9 +96,16 @@ export const localPlatform: Platform = {
      * comma-separated markers in HONGLIN_LOCAL_RISKY_MEDIA gets the verdict 'risky'.
      */
     async image(fileID, openid) {
-      return checkImageOnce(fileID, openid, async () => ({ traceId: `local-${randomBytes(8).toString('hex')}`, localVerdict: localVerdictOf(fileID) }))
+      return checkImageOnce(fileID, openid, submitLocalCheck)
+    },
+    async images(fileIDs, openid, known) {
+      return checkImagesOnce(fileIDs, openid, submitLocalCheck, known)
     }
   }
+}
+
+async function submitLocalCheck(fileID: string) {
+  return { traceId: `local-${randomBytes(8).toString('hex')}`, localVerdict: localVerdictOf(fileID) }
 }
 
 function localVerdictOf(fileID: string): 'pass' | 'risky' {

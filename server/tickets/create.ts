@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto'
-import { TICKET_LIMITS, type TicketDetail } from '../../contracts/tickets'
+import { type TicketDetail } from '../../contracts/tickets'
 import type { z } from '../../contracts/zod'
 import type { ticketsCreateInput } from '../../contracts/tickets'
 import { clock } from '../core/clock'
 import { recordConsent } from '../core/consents'
-import { db, isDuplicateKey } from '../core/db'
-import type { Caller } from '../core/identity'
+import { db, isDuplicateKey, sdk } from '../core/db'
+import type { FirstReadContext } from '../core/function'
+import type { Part } from '../core/together'
 import { shanghai } from '../core/time'
-import { checkPhotos, checkTexts } from './content'
+import { mediaChecksPart, type StoredMediaCheck } from '../core/mediaChecks'
+import { checkPhotos, checkTexts, consentInForce, latestConsentPart } from './content'
 import { newTicketRecord, partyName, type TicketEventRecord, type TicketRecord } from './model'
 import { eventRecord } from './mutate'
-import { notifyAssigned } from './notify'
-import { loadPlaceWith } from './places'
-import { returnDailyQuota, takeDailyQuota } from './quota'
+import { assignedMessages, send } from './notify'
+import { placeFrom, placePart } from './places'
 import { leadPartyFor, ruleOf } from './routing'
 import { detailOf } from './view'
 
@@ -25,74 +26,83 @@ function newTicketId(now: Date): string {
   return `T${shanghai(now).format('YYMMDD')}${tail}`
 }
 
-export async function createTicket(caller: Caller, input: z.infer<typeof ticketsCreateInput>): Promise<TicketDetail> {
-  // The place, the category's routing rule and the people to tell, in one read.
-  const { place, extra: ruleDoc, people } = await loadPlaceWith<Parameters<typeof ruleOf>[1]>(input.gridId, input.buildingId, { from: 'routingRules', id: input.category }, true)
+const callerOpenid = (): string => (sdk().getWXContext().OPENID as string | undefined) ?? ''
+
+/**
+ * A new report. ONE read first (`identity: 'withFirstRead'`): the caller, the place with its parties
+ * and the people to tell, the category's routing rule, the photos' earlier image checks and (sharing
+ * the number) the caller's latest contact consent. The day's allowance of reports is the rate-limit
+ * row's `perDay` (server/core/rateLimits.ts): taken by the shell with the minute's buckets, and given
+ * back when this handler refuses the report.
+ */
+export async function createTicket(ctx: FirstReadContext, input: z.infer<typeof ticketsCreateInput>): Promise<TicketDetail> {
+  const openid = callerOpenid()
+  const photosIn = input.photos ?? []
+  const parts: Record<string, Part> = {
+    place: placePart(input.gridId, input.buildingId, { from: 'routingRules', id: input.category }, true)
+  }
+  if (photosIn.length) parts.media = mediaChecksPart(photosIn)
+  if (input.shareMobile === true) parts.consent = latestConsentPart(openid, 'contact')
+  const { caller, docs } = await ctx.readWithCaller<string>(parts)
+  const { place, extra: ruleDoc, people } = placeFrom<Parameters<typeof ruleOf>[1]>(docs.place, input.buildingId, true)
   await checkTexts(caller.openid, [['description', input.description]])
-  const photos = await checkPhotos(caller.openid, input.photos)
-  await takeDailyQuota('ticket', caller.openid, TICKET_LIMITS.perDay, `每人每天最多反映${TICKET_LIMITS.perDay}个问题，请明天再提交`)
+  const photos = await checkPhotos(caller.openid, input.photos, 'photos', docs.media as StoredMediaCheck[] | undefined)
 
   let ticket: TicketRecord | null = null
   let created: TicketEventRecord | null = null
   const gridName = place.grid.name
   // The number goes onto the ticket only with the reporter's consent to be called (个人信息保护法 第十四条).
   const mobile = input.shareMobile === true ? caller.user?.profile.mobile || null : null
-  try {
-    const rule = ruleOf(input.category, ruleDoc)
-    const party = leadPartyFor(rule, place)
-    const now = clock.date()
-    const at = now.getTime()
-    const base: Omit<TicketRecord, '_id'> = {
-      ...newTicketRecord({
-        category: input.category,
-        description: input.description,
-        photos,
-        grid: place.grid,
-        buildingId: place.building?._id ?? null,
-        companyId: place.company?._id ?? null,
-        hasOwnersCommittee: place.hasOwnersCommittee,
-        reporter: { openid: caller.openid, name: caller.user?.profile.name || '居民', mobile },
-        showName: input.showName ?? false,
-        party,
-        rule,
-        createdAt: at
-      }),
-      seq: 1
-    }
-    const lead = partyName(party, { companyName: place.company?.name, gridName: place.grid.name, communityName: place.community.name })
-    const fallback = party !== rule.leadParty ? '（本小区无对应单位，由居委会牵头）' : ''
-    if (mobile) await recordConsent(caller.openid, 'contact', 'tickets.create')
-    for (let attempt = 0; attempt < 5 && !ticket; attempt++) {
-      const candidate: TicketRecord = { _id: newTicketId(now), ...base }
-      const event = eventRecord(candidate._id, 1, now, {
-        kind: 'created',
-        actor: 'reporter',
-        actorOpenid: caller.openid,
-        actorName: candidate.reporterName,
-        note: `已分派：由${lead}牵头办理${fallback}`,
-        photos,
-        to: 'submitted',
-        party
-      })
-      try {
-        // No transaction: the history entry is written first and its `_id` (`<ticketId>:0001`) claims
-        // the number (a duplicate key: taken, try another); the ticket follows, so every stored
-        // ticket has its first entry. A failure in between leaves only an entry no ticket shows.
-        await db().collection('ticketEvents').add({ data: event })
-        await db().collection('tickets').add({ data: candidate })
-        ticket = candidate
-        created = event
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error
-      }
-    }
-    if (!ticket) throw new Error('could not allocate a ticket id')
-  } catch (error) {
-    // Nothing was stored: the day's allowance is given back.
-    await returnDailyQuota('ticket', caller.openid)
-    throw error
+  const rule = ruleOf(input.category, ruleDoc)
+  const party = leadPartyFor(rule, place)
+  const now = clock.date()
+  const at = now.getTime()
+  const base: Omit<TicketRecord, '_id'> = {
+    ...newTicketRecord({
+      category: input.category,
+      description: input.description,
+      photos,
+      grid: place.grid,
+      buildingId: place.building?._id ?? null,
+      companyId: place.company?._id ?? null,
+      hasOwnersCommittee: place.hasOwnersCommittee,
+      reporter: { openid: caller.openid, name: caller.user?.profile.name || '居民', mobile },
+      showName: input.showName ?? false,
+      party,
+      rule,
+      createdAt: at
+    }),
+    seq: 1
   }
-  await notifyAssigned(ticket, gridName, people)
+  const lead = partyName(party, { companyName: place.company?.name, gridName: place.grid.name, communityName: place.community.name })
+  const fallback = party !== rule.leadParty ? '（本小区无对应单位，由居委会牵头）' : ''
+  if (mobile && !consentInForce(docs.consent, 'tickets.create')) await recordConsent(caller.openid, 'contact', 'tickets.create')
+  for (let attempt = 0; attempt < 5 && !ticket; attempt++) {
+    const candidate: TicketRecord = { _id: newTicketId(now), ...base }
+    const event = eventRecord(candidate._id, 1, now, {
+      kind: 'created',
+      actor: 'reporter',
+      actorOpenid: caller.openid,
+      actorName: candidate.reporterName,
+      note: `已分派：由${lead}牵头办理${fallback}`,
+      photos,
+      to: 'submitted',
+      party
+    })
+    try {
+      // No transaction: the history entry is written first and its `_id` (`<ticketId>:0001`) claims
+      // the number (a duplicate key: taken, try another); the ticket follows, so every stored
+      // ticket has its first entry. A failure in between leaves only an entry no ticket shows.
+      await db().collection('ticketEvents').add({ data: event })
+      await db().collection('tickets').add({ data: candidate })
+      ticket = candidate
+      created = event
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+    }
+  }
+  if (!ticket) throw new Error('could not allocate a ticket id')
+  await send(await assignedMessages(ticket, gridName, people))
   const names = {
     grids: new Map([[place.grid._id, place.grid.name]]),
     buildings: new Map(place.building ? [[place.building._id, place.building.name]] : []),

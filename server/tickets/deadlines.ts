@@ -5,9 +5,10 @@ import { ticketDeed } from '../wishes/deeds'
 import { namesById } from '../core/records'
 import { DAY, pendingWork, partyName, type TicketEventRecord, type TicketRecord } from './model'
 import { addOnce, eventRecord, mutateTicket, type Mutated } from './mutate'
-import { notifyOverdue, notifyReporter, partyPeople } from './notify'
+import { overdueMessages, partyPeople, reporterMessages, send, type PlacePersonLike } from './notify'
 import { pageWithNames, type Names } from './view'
 import { TICKET_LIMITS } from '../../contracts/tickets'
+import type { SubscriptionMessage } from '../platform'
 
 /*
  * Deadlines without timers: the emulator has none, and the cloud's timer trigger is only a nudge.
@@ -43,7 +44,7 @@ const ESCALATION_NOTES = {
 
 
 /** Escalates an overdue ticket once per stage; a resolve-stage escalation covers a pending accept one. */
-export async function escalate(ticketId: string, current?: TicketRecord, known?: Names): Promise<Done> {
+export async function escalate(ticketId: string, current?: TicketRecord, known?: Names, people?: PlacePersonLike[]): Promise<Done> {
   const res = await mutateTicket(
     ticketId,
     (t) => {
@@ -69,7 +70,7 @@ export async function escalate(ticketId: string, current?: TicketRecord, known?:
   const stage = res.after.resolveEscalatedAt && !res.before.resolveEscalatedAt ? 'resolve' : 'accept'
   // Only the grid's name goes into the message.
   const gridName = known?.grids.get(res.after.gridId) ?? (await namesById('grids', [res.after.gridId])).get(res.after.gridId) ?? ''
-  await notifyOverdue(res.after, stage, gridName)
+  await send(await overdueMessages(res.after, stage, gridName, people))
   return res
 }
 
@@ -99,18 +100,19 @@ export async function autoClose(ticketId: string, t0: TicketRecord, known?: Name
     t0
   )
   if (!res) return null
-  await notifyReporter(res.after, `办结后${TICKET_LIMITS.autoCloseDays}天未评价，已自动办结`)
+  await send(reporterMessages(res.after, `办结后${TICKET_LIMITS.autoCloseDays}天未评价，已自动办结`))
   return res
 }
 
 /**
  * Does whatever the deadlines owe this ticket now; returns the current record and the history
- * entry written (if any). `known`: the ticket's names, already read.
+ * entry written (if any). `known`: the ticket's names, already read; `people`: its parties' people,
+ * already read (else read when an escalation tells them).
  */
-export async function applyPending(t: TicketRecord, known?: Names): Promise<{ ticket: TicketRecord; event?: TicketEventRecord }> {
+export async function applyPending(t: TicketRecord, known?: Names, people?: PlacePersonLike[]): Promise<{ ticket: TicketRecord; event?: TicketEventRecord }> {
   const work = pendingWork(t, clock.now())
   if (!work.escalateAccept && !work.escalateResolve && !work.autoClose) return { ticket: t }
-  const res = work.autoClose ? await autoClose(t._id, t, known) : await escalate(t._id, t, known)
+  const res = work.autoClose ? await autoClose(t._id, t, known) : await escalate(t._id, t, known, people)
   if (res) return { ticket: res.after, event: res.event }
   // Someone else did it meanwhile: the ticket as it is now.
   const now = await db().collection('tickets').where({ _id: t._id }).limit(1).get()
@@ -192,6 +194,8 @@ async function sweepPage(kind: SweepKind, where: Record<string, unknown>, size: 
   if (changed.length === 0) return { found: tickets.length, done: 0 }
 
   const people = kind === 'close' ? [] : await partyPeople(changed.flatMap((t) => [{ t, party: 'residents_committee' as const }, { t, party: t.party }]))
+  // The page's messages, queued together (one write per 100).
+  const messages: SubscriptionMessage[][] = []
   await Promise.all(
     changed.map(async (t) => {
       if (kind === 'close') {
@@ -204,13 +208,14 @@ async function sweepPage(kind: SweepKind, where: Record<string, unknown>, size: 
           db().collection('ticketEvents').add({ data: eventRecord(t._id, t.seq, now, { kind: 'closed', actor: 'system', actorName: '系统', from: 'resolved', to: 'closed', note: `办结后${TICKET_LIMITS.autoCloseDays}天未评价，自动办结` }) }),
           addOnce('deeds', ticketDeed(t, doneBy, now, null))
         ])
-        await notifyReporter(t, `办结后${TICKET_LIMITS.autoCloseDays}天未评价，已自动办结`)
+        messages.push(reporterMessages(t, `办结后${TICKET_LIMITS.autoCloseDays}天未评价，已自动办结`))
       } else {
         const stage = kind === 'escalateResolve' ? 'resolve' : 'accept'
         await db().collection('ticketEvents').add({ data: eventRecord(t._id, t.seq, now, { kind: 'escalated', actor: 'system', actorName: '系统', note: ESCALATION_NOTES[stage] }) })
-        await notifyOverdue(t, stage, names.grids.get(t.gridId) ?? '', people)
+        messages.push(await overdueMessages(t, stage, names.grids.get(t.gridId) ?? '', people))
       }
     })
   )
+  await send(...messages)
   return { found: tickets.length, done: changed.length }
 }

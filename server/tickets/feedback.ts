@@ -2,25 +2,27 @@ import { TICKET_STATUS_LABELS, type TicketDetail, type ticketsCommentInput, type
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { conflict, forbidden, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
 import { monthKey } from '../core/time'
 import { ticketDeed } from '../wishes/deeds'
 import { checkPhotos, checkTexts } from './content'
 import { actorFor, HOUR, involve, partyName, relationOf } from './model'
 import { mutateTicket } from './mutate'
-import { notifyLeadParty, notifyReporter } from './notify'
-import { afterChange, detailOf, loadTicket, type LoadedTicket } from './view'
+import { leadPartyMessages, reporterMessages, send } from './notify'
+import { afterChange, detailOf, loadTicketWithCaller, type LoadedTicket } from './view'
 
-async function loadOrFail(ticketId: string, people = false): Promise<LoadedTicket> {
-  const loaded = await loadTicket(ticketId, people)
+/** The caller and the ticket, in one read (`identity: 'withFirstRead'`); NOT_FOUND when missing. */
+async function loadOrFail(ctx: FirstReadContext, ticketId: string, people = false): Promise<{ caller: Caller; loaded: LoadedTicket }> {
+  const { caller, loaded } = await loadTicketWithCaller(ctx, ticketId, people)
   if (!loaded) throw notFound('问题反映')
-  return loaded
+  return { caller, loaded }
 }
 
 /** Adds information or a progress update. Parties may mark a note internal (not for residents). */
-export async function commentTicket(caller: Caller, input: z.infer<typeof ticketsCommentInput>): Promise<TicketDetail> {
+export async function commentTicket(ctx: FirstReadContext, input: z.infer<typeof ticketsCommentInput>): Promise<TicketDetail> {
   // The lead party's people come with the read (a reporter's comment tells them).
-  const loaded = await loadOrFail(input.ticketId, true)
+  const { caller, loaded } = await loadOrFail(ctx, input.ticketId, true)
   const rel0 = relationOf(caller, loaded.ticket)
   if (!(rel0.reporter || rel0.parties.length > 0 || rel0.district)) throw forbidden('只有反映人和本小区三方人员可以补充说明')
   await checkTexts(caller.openid, [['text', input.text]])
@@ -40,14 +42,14 @@ export async function commentTicket(caller: Caller, input: z.infer<typeof ticket
     loaded.ticket
   )
   const t = res!.after
-  if (!rel0.reporter && !input.internal) await notifyReporter(t, input.text)
-  if (rel0.reporter) await notifyLeadParty(t, '反映人补充说明', input.text, loaded.people)
+  if (!rel0.reporter && !input.internal) await send(reporterMessages(t, input.text))
+  if (rel0.reporter) await send(await leadPartyMessages(t, '反映人补充说明', input.text, loaded.people))
   return detailOf(t, caller, afterChange(loaded, res!))
 }
 
 /** The reporter confirms the resolution with a 1–5 rating: one rating per ticket, ever. */
-export async function confirmTicket(caller: Caller, input: z.infer<typeof ticketsConfirmInput>): Promise<TicketDetail> {
-  const loaded = await loadOrFail(input.ticketId)
+export async function confirmTicket(ctx: FirstReadContext, input: z.infer<typeof ticketsConfirmInput>): Promise<TicketDetail> {
+  const { caller, loaded } = await loadOrFail(ctx, input.ticketId)
   if (loaded.ticket.reporterOpenid !== caller.openid) throw forbidden('只有反映人可以确认和评价')
   await checkTexts(caller.openid, [['comment', input.comment]])
   const { names } = loaded
@@ -70,8 +72,8 @@ export async function confirmTicket(caller: Caller, input: z.infer<typeof ticket
 }
 
 /** The reporter says it is not fixed: back to the same party with a fresh resolve deadline. */
-export async function reopenTicket(caller: Caller, input: z.infer<typeof ticketsReopenInput>): Promise<TicketDetail> {
-  const loaded = await loadOrFail(input.ticketId, true)
+export async function reopenTicket(ctx: FirstReadContext, input: z.infer<typeof ticketsReopenInput>): Promise<TicketDetail> {
+  const { caller, loaded } = await loadOrFail(ctx, input.ticketId, true)
   if (loaded.ticket.reporterOpenid !== caller.openid) throw forbidden('只有反映人可以重新打开')
   await checkTexts(caller.openid, [['note', input.note]])
   const photos = await checkPhotos(caller.openid, input.photos)
@@ -84,6 +86,6 @@ export async function reopenTicket(caller: Caller, input: z.infer<typeof tickets
     }
   }, loaded.ticket)
   const t = res!.after
-  await notifyLeadParty(t, '居民认为问题未解决', input.note ?? '已重新打开，请继续处理', loaded.people)
+  await send(await leadPartyMessages(t, '居民认为问题未解决', input.note ?? '已重新打开，请继续处理', loaded.people))
   return detailOf(t, caller, afterChange(loaded, res!))
 }

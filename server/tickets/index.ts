@@ -14,13 +14,13 @@ const c = ticketsContract
 
 /** 三方联动 tickets. Scope checks on the ticket acted on are in each handler (model.ts relationOf). */
 export const ticketsActions = {
-  create: action({ input: c.create.input, access: 'signedIn', handler: (input, { caller }) => createTicket(caller, input) }),
+  create: action({ input: c.create.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => createTicket(ctx, input) }),
   list: action({ input: c.list.input, access: 'signedIn', handler: (input, { caller }) => listTickets(caller, input) }),
-  get: action({ input: c.get.input, access: 'signedIn', handler: (input, { caller }) => getTicket(caller, input.ticketId) }),
-  transition: action({ input: c.transition.input, access: 'signedIn', handler: (input, { caller }) => transitionTicket(caller, input) }),
-  comment: action({ input: c.comment.input, access: 'signedIn', handler: (input, { caller }) => commentTicket(caller, input) }),
-  confirm: action({ input: c.confirm.input, access: 'signedIn', handler: (input, { caller }) => confirmTicket(caller, input) }),
-  reopen: action({ input: c.reopen.input, access: 'signedIn', handler: (input, { caller }) => reopenTicket(caller, input) }),
+  get: action({ input: c.get.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => getTicket(ctx, input.ticketId) }),
+  transition: action({ input: c.transition.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => transitionTicket(ctx, input) }),
+  comment: action({ input: c.comment.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => commentTicket(ctx, input) }),
+  confirm: action({ input: c.confirm.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => confirmTicket(ctx, input) }),
+  reopen: action({ input: c.reopen.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => reopenTicket(ctx, input) }),
   upload: action({ input: c.upload.input, access: 'signedIn', handler: (input, { caller }) => uploadPhoto(caller, input) }),
   sweep: action({ input: c.sweep.input, access: ['staff', 'district_admin'], handler: (_input, { caller }) => sweep(managedCommunities(caller)) }),
   rules: action({ input: c.rules.input, access: 'signedIn', handler: () => listRules() }),

@@ -5,10 +5,11 @@ import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError, forbidden, notFound } from '../core/errors'
 import { hasRole, isDistrictAdmin } from '../core/guard'
+import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
 import { applyPending } from './deadlines'
 import { autoCloseMs, OPEN_STATUSES, pendingWork, type TicketRecord } from './model'
-import { detailOf, loadTicket, pageWithNames, photoViews, summaryOf, type LoadedTicket } from './view'
+import { detailOf, loadTicketWithCaller, pageWithNames, photoViews, summaryOf } from './view'
 
 type Input = z.infer<typeof ticketsListInput>
 
@@ -89,15 +90,14 @@ export function asDue(t: TicketRecord, now: number): TicketRecord {
   return t
 }
 
-/** The ticket, its names and history in one read; what the deadlines owe it is done first. */
-export async function loadCurrent(ticketId: string): Promise<LoadedTicket> {
-  const loaded = await loadTicket(ticketId)
+/**
+ * The detail: the caller, the ticket, its names, history and its parties' people in ONE read
+ * (`identity: 'withFirstRead'`; the people are for the rare read that records a passed deadline
+ * and tells them, so that it needs no read of its own).
+ */
+export async function getTicket(ctx: FirstReadContext, ticketId: string): Promise<TicketDetail> {
+  const { caller, loaded } = await loadTicketWithCaller(ctx, ticketId, true)
   if (!loaded) throw notFound('问题反映')
-  const { ticket, event } = await applyPending(loaded.ticket, loaded.names)
-  return { ticket, names: loaded.names, events: event ? [...loaded.events, event] : loaded.events }
-}
-
-export async function getTicket(caller: Caller, ticketId: string): Promise<TicketDetail> {
-  const loaded = await loadCurrent(ticketId)
-  return detailOf(loaded.ticket, caller, loaded)
+  const { ticket, event } = await applyPending(loaded.ticket, loaded.names, loaded.people)
+  return detailOf(ticket, caller, { names: loaded.names, events: event ? [...loaded.events, event] : loaded.events })
 }

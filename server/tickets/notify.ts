@@ -2,7 +2,8 @@ import { TICKET_CATEGORY_LABELS, TICKET_STATUS_LABELS, type Party } from '../../
 import { db } from '../core/db'
 import { shanghai } from '../core/time'
 import { TEMPLATES, phrase, thing } from '../notify/templates'
-import { platform } from '../platform'
+import { queueMessages } from '../notify/queue'
+import type { SubscriptionMessage } from '../platform'
 import type { TicketRecord } from './model'
 
 export const TICKET_PAGE = 'packages/tickets/pages/detail/index'
@@ -23,6 +24,9 @@ export async function partyMembers(t: Pick<TicketRecord, 'companyId' | 'gridId' 
   const res = await db().collection('users').where(where).field({ _id: true }).limit(50 * wheres.length).get()
   return (res.data as { _id: string }[]).map((u) => u._id)
 }
+
+/** A person who may be told (their roles and scopes say for which party). */
+export type PlacePersonLike = Person
 
 interface Person {
   _id: string
@@ -63,21 +67,32 @@ export function peopleOf(people: Person[], t: Pick<TicketRecord, 'companyId' | '
     .map((p) => p._id)
 }
 
-async function sendAll(touser: string[], message: Omit<Parameters<ReturnType<typeof platform>['messages']['send']>[0], 'touser'>): Promise<void> {
-  for (const openid of [...new Set(touser)]) {
-    try {
-      await platform().messages.send({ ...message, touser: openid })
-    } catch (error) {
-      // A message that cannot be delivered never undoes the action that caused it.
-      console.error('[tickets] message not sent', error)
-    }
+type Message = Omit<SubscriptionMessage, 'touser'>
+
+/** One message per person (each once). */
+function toEach(touser: string[], message: Message): SubscriptionMessage[] {
+  return [...new Set(touser)].map((openid) => ({ ...message, touser: openid }))
+}
+
+/**
+ * Sends what an action has to say, off the waiting path: every message of the call goes into the
+ * message queue in ONE write (server/notify/queue.ts; delivered within a minute), however many
+ * people are told. A message that cannot be queued never undoes the action that caused it.
+ */
+export async function send(...lists: SubscriptionMessage[][]): Promise<void> {
+  const messages = lists.flat()
+  if (messages.length === 0) return
+  try {
+    await queueMessages(messages)
+  } catch (error) {
+    console.error('[tickets] messages not queued', error)
   }
 }
 
 /** To the lead party: a ticket is waiting for them (new or handed over). */
-export async function notifyAssigned(t: TicketRecord, gridName: string, people?: Person[]): Promise<void> {
+export async function assignedMessages(t: TicketRecord, gridName: string, people?: Person[]): Promise<SubscriptionMessage[]> {
   const to = people ? peopleOf(people, t, t.party) : await partyMembers(t, t.party)
-  await sendAll(to, {
+  return toEach(to, {
     templateId: TEMPLATES.ticketAssigned.id,
     page: `${TICKET_PAGE}?id=${t._id}`,
     data: { thing1: thing(TICKET_CATEGORY_LABELS[t.category]), thing2: thing(gridName), time3: { value: fmt(t.acceptBy) }, thing4: thing(t.description) },
@@ -86,8 +101,8 @@ export async function notifyAssigned(t: TicketRecord, gridName: string, people?:
 }
 
 /** To the reporter: the ticket moved on. */
-export async function notifyReporter(t: TicketRecord, note: string): Promise<void> {
-  await sendAll([t.reporterOpenid], {
+export function reporterMessages(t: TicketRecord, note: string): SubscriptionMessage[] {
+  return toEach([t.reporterOpenid], {
     templateId: TEMPLATES.ticketProgress.id,
     page: `${TICKET_PAGE}?id=${t._id}`,
     data: { thing1: thing(TICKET_CATEGORY_LABELS[t.category]), phrase2: phrase(TICKET_STATUS_LABELS[t.status]), thing3: thing(note), time4: { value: fmt(t.updatedAt) } },
@@ -96,10 +111,10 @@ export async function notifyReporter(t: TicketRecord, note: string): Promise<voi
 }
 
 /** A deadline passed: to the community staff (大党委) and the lead party. */
-export async function notifyOverdue(t: TicketRecord, stage: 'accept' | 'resolve', gridName: string, people?: Person[]): Promise<void> {
+export async function overdueMessages(t: TicketRecord, stage: 'accept' | 'resolve', gridName: string, people?: Person[]): Promise<SubscriptionMessage[]> {
   const to = people ? [...peopleOf(people, t, 'residents_committee'), ...peopleOf(people, t, t.party)] : await partyMembers(t, 'residents_committee', t.party)
   const deadline = stage === 'accept' ? t.acceptBy : t.resolveBy
-  await sendAll(to, {
+  return toEach(to, {
     templateId: TEMPLATES.ticketOverdue.id,
     page: `${TICKET_PAGE}?id=${t._id}`,
     data: {
@@ -113,9 +128,9 @@ export async function notifyOverdue(t: TicketRecord, stage: 'accept' | 'resolve'
 }
 
 /** To the lead party: the reporter added information or reopened the ticket. */
-export async function notifyLeadParty(t: TicketRecord, headline: string, note: string, people?: Person[]): Promise<void> {
+export async function leadPartyMessages(t: TicketRecord, headline: string, note: string, people?: Person[]): Promise<SubscriptionMessage[]> {
   const to = people ? peopleOf(people, t, t.party) : await partyMembers(t, t.party)
-  await sendAll(to, {
+  return toEach(to, {
     templateId: TEMPLATES.ticketProgress.id,
     page: `${TICKET_PAGE}?id=${t._id}`,
     data: { thing1: thing(headline), phrase2: phrase(TICKET_STATUS_LABELS[t.status]), thing3: thing(note), time4: { value: fmt(t.updatedAt) } },

@@ -1,5 +1,6 @@
 import { db } from '../core/db'
 import { AppError, notFound } from '../core/errors'
+import { aggregateOf, type Part, type Pipeline } from '../core/together'
 
 export interface GridDoc {
   _id: string
@@ -64,18 +65,26 @@ export async function loadPlaceWith<X = never>(
   extra?: { from: string; id: string },
   people = false
 ): Promise<{ place: Place; extra: X | null; people?: PlacePerson[] }> {
+  return placeFrom<X>(await aggregateOf(placePart(gridId, buildingId, extra, people)), buildingId, people)
+}
+
+/**
+ * The read of `loadPlaceWith` as a part of a combined read (server/core/together.ts: e.g. with the
+ * caller's users document, `identity: 'withFirstRead'`); `placeFrom` turns its rows into the place.
+ */
+export function placePart(gridId: string, buildingId?: string | null, extra?: { from: string; id: string }, people = false): Part {
+  return { collection: 'grids', build: (pipeline) => placeJoins(pipeline.match({ _id: gridId }).limit(1), gridId, buildingId, extra, people) }
+}
+
+function placeJoins(pipeline: Pipeline, gridId: string, buildingId?: string | null, extra?: { from: string; id: string }, people = false): Pipeline {
   const $ = db().command.aggregate
-  const one = (from: string, id: string, as: string) => ({ from, pipeline: $.pipeline().match({ _id: id }).limit(1).done(), as })
-  let p = db()
-    .collection('grids')
-    .aggregate()
-    .match({ _id: gridId })
-    .limit(1)
+  const one = (from: string, id: string, as: string) => ({ from, pipeline: ($.pipeline() as any).match({ _id: id }).limit(1).done(), as })
+  let p = pipeline
     .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: '_community' })
     .lookup({ from: 'companies', localField: 'companyId', foreignField: '_id', as: '_company' })
     .lookup(one('ownersCommittees', `oc-${gridId}`, '_oc'))
   if (buildingId) p = p.lookup(one('buildings', buildingId, '_building'))
-  if (extra) p = p.lookup({ from: extra.from, pipeline: $.pipeline().match({ _id: extra.id }).limit(1).done(), as: '_extra' })
+  if (extra) p = p.lookup(one(extra.from, extra.id, '_extra'))
   if (people) {
     // A grid without a company must join no one (a missing local field would match every user
     // without company scopes), hence a key that no user carries.
@@ -83,12 +92,16 @@ export async function loadPlaceWith<X = never>(
       .addFields({ _companyKey: $.cond({ if: '$companyId', then: '$companyId', else: '-' }) })
       .lookup({ from: 'users', localField: 'communityId', foreignField: 'scopes.communityIds', as: '_communityPeople' })
       .lookup({ from: 'users', localField: '_companyKey', foreignField: 'scopes.companyIds', as: '_companyPeople' })
-      .lookup({ from: 'users', pipeline: $.pipeline().match({ 'scopes.gridIds': gridId }).limit(50).done(), as: '_gridPeople' })
+      .lookup({ from: 'users', pipeline: ($.pipeline() as any).match({ 'scopes.gridIds': gridId }).limit(50).done(), as: '_gridPeople' })
   }
-  const res = await p.end()
+  return p
+}
+
+/** The place from the rows of `placePart` (NOT_FOUND without the grid or its community). */
+export function placeFrom<X = never>(rows: Record<string, any>[], buildingId?: string | null, people = false): { place: Place; extra: X | null; people?: PlacePerson[] } {
   type Row = GridDoc & { _community: CommunityDoc[]; _company: CompanyDoc[]; _oc: unknown[]; _building?: BuildingDoc[]; _extra?: X[] }
   type PeopleRow = { _companyKey?: string; _communityPeople?: PlacePerson[]; _companyPeople?: PlacePerson[]; _gridPeople?: PlacePerson[] }
-  const row = (res as { list: Array<Row & PeopleRow> }).list[0]
+  const row = rows[0] as (Row & PeopleRow) | undefined
   if (!row) throw notFound('小区')
   const { _community, _company, _oc, _building, _extra, _companyKey, _communityPeople, _companyPeople, _gridPeople, ...grid } = row
   const community = _community[0]

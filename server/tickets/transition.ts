@@ -2,13 +2,14 @@ import { PARTY_LABELS, TICKET_STATUS_LABELS, type TicketDetail, type ticketsTran
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { AppError, conflict, forbidden, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
 import { monthKey } from '../core/time'
 import { checkPhotos, checkTexts } from './content'
 import { actorFor, availableParties, HOUR, involve, OPEN_STATUSES, relationOf, type TicketRecord } from './model'
 import { mutateTicket, type TicketChange } from './mutate'
-import { notifyAssigned, notifyReporter } from './notify'
-import { afterChange, detailOf, loadTicket } from './view'
+import { assignedMessages, reporterMessages, send } from './notify'
+import { afterChange, detailOf, loadTicketWithCaller } from './view'
 
 type Input = z.infer<typeof ticketsTransitionInput>
 
@@ -72,9 +73,9 @@ function decide(caller: Caller, input: Input, photos: string[]) {
   }
 }
 
-export async function transitionTicket(caller: Caller, input: Input): Promise<TicketDetail> {
-  // A handover tells the new lead party: their people come with the read.
-  const loaded = await loadTicket(input.ticketId, input.to === 'handover')
+export async function transitionTicket(ctx: FirstReadContext, input: Input): Promise<TicketDetail> {
+  // The caller comes with the ticket's read; a handover tells the new lead party: their people too.
+  const { caller, loaded } = await loadTicketWithCaller(ctx, input.ticketId, input.to === 'handover')
   if (!loaded) throw notFound('问题反映')
   const rel = relationOf(caller, loaded.ticket)
   if (!rel.parties.length && !rel.reporter) throw forbidden('只有本小区的三方人员可以办理')
@@ -83,12 +84,10 @@ export async function transitionTicket(caller: Caller, input: Input): Promise<Ti
   const res = (await mutateTicket(input.ticketId, decide(caller, input, photos), loaded.ticket))!
   const t = res.after
   const gridName = loaded.names.grids.get(t.gridId) ?? ''
-  if (input.to === 'accepted') await notifyReporter(t, input.note ?? '您反映的问题已受理，正在处理')
-  if (input.to === 'resolved') await notifyReporter(t, input.note ? `${input.note}（请确认并评价）` : '问题已办结，请确认并评价')
-  if (input.to === 'handover') {
-    await notifyAssigned(t, gridName, loaded.people)
-    await notifyReporter(t, `已转交${PARTY_LABELS[t.party]}办理`)
-  }
-  if (input.to === 'closed' && t.closeReason === 'invalid') await notifyReporter(t, input.note ?? '不予受理')
+  // Every message of the move in one queue write.
+  if (input.to === 'accepted') await send(reporterMessages(t, input.note ?? '您反映的问题已受理，正在处理'))
+  if (input.to === 'resolved') await send(reporterMessages(t, input.note ? `${input.note}（请确认并评价）` : '问题已办结，请确认并评价'))
+  if (input.to === 'handover') await send(await assignedMessages(t, gridName, loaded.people), reporterMessages(t, `已转交${PARTY_LABELS[t.party]}办理`))
+  if (input.to === 'closed' && t.closeReason === 'invalid') await send(reporterMessages(t, input.note ?? '不予受理'))
   return detailOf(t, caller, afterChange(loaded, res))
 }

@@ -2,7 +2,7 @@ import { TICKET_LIMITS, type Photo, type ticketsUploadInput } from '../../contra
 import type { z } from '../../contracts/zod'
 import type { Caller } from '../core/identity'
 import { storeUploadedImage } from '../core/uploads'
-import { takeDailyQuota } from './quota'
+import { takeDailyQuota } from '../core/quota'
 
 const UPLOADS_PER_DAY = 60
 

@@ -1,7 +1,9 @@
 import type { Photo, TicketActions, TicketDetail, TicketEvent, TicketSummary } from '../../contracts/tickets'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
+import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
+import { aggregateOf, type Part } from '../core/together'
 import { maskMobile } from '../core/mask'
 import { namesById } from '../core/records'
 import { platform } from '../platform'
@@ -87,33 +89,56 @@ export interface LoadedTicket {
 }
 
 /**
- * One ticket with its place names and its whole history, in one round trip; null when missing.
- * `people`: also the people of its three parties (for the messages a change sends), in the same read.
+ * The read of one ticket with its place names and its whole history, as a part of a combined read
+ * (server/core/together.ts: with the caller's users document, `identity: 'withFirstRead'`) or on
+ * its own. `people`: also the people of its three parties (for the messages a change sends).
  */
-export async function loadTicket(ticketId: string, people = false): Promise<LoadedTicket | null> {
-  let p = joinNames(db().collection('tickets').aggregate().match({ _id: ticketId }).limit(1), true)
-  if (people) {
-    const $ = db().command.aggregate
-    // A ticket without a company must join no one (a missing local field would match every user
-    // without company scopes), hence a key no user carries.
-    p = p
-      .addFields({ _companyKey: $.cond({ if: '$companyId', then: '$companyId', else: '-' }) })
-      .lookup({ from: 'users', localField: 'communityId', foreignField: 'scopes.communityIds', as: '_communityPeople' })
-      .lookup({ from: 'users', localField: '_companyKey', foreignField: 'scopes.companyIds', as: '_companyPeople' })
-      .lookup({ from: 'users', localField: 'gridId', foreignField: 'scopes.gridIds', as: '_gridPeople' })
+export function ticketPart(ticketId: string, people = false): Part {
+  return {
+    collection: 'tickets',
+    build: (pipeline) => {
+      let p = joinNames(pipeline.match({ _id: ticketId }).limit(1), true)
+      if (people) {
+        const $ = db().command.aggregate
+        // A ticket without a company must join no one (a missing local field would match every user
+        // without company scopes), hence a key no user carries.
+        p = p
+          .addFields({ _companyKey: $.cond({ if: '$companyId', then: '$companyId', else: '-' }) })
+          .lookup({ from: 'users', localField: 'communityId', foreignField: 'scopes.communityIds', as: '_communityPeople' })
+          .lookup({ from: 'users', localField: '_companyKey', foreignField: 'scopes.companyIds', as: '_companyPeople' })
+          .lookup({ from: 'users', localField: 'gridId', foreignField: 'scopes.gridIds', as: '_gridPeople' })
+      }
+      return p
+    }
   }
-  const res = await p.end()
-  const rows = (res as { list: Joined[] }).list
-  const { tickets, names, events } = unjoin(rows)
+}
+
+/** The ticket of a `ticketPart` read; null when missing. */
+export function loadedOf(rows: Record<string, any>[], people = false): LoadedTicket | null {
+  const { tickets, names, events } = unjoin(rows as Joined[])
   if (!tickets[0]) return null
-  const joined = rows[0]
+  const joined = rows[0] as Joined
   const pick = (u: PlacePerson): PlacePerson => ({ _id: u._id, roles: u.roles, scopes: u.scopes })
   return {
     ticket: tickets[0],
     names,
-    events: events.get(ticketId) ?? [],
+    events: events.get(tickets[0]._id) ?? [],
     people: people ? [...(joined._communityPeople ?? []), ...(joined._companyPeople ?? []), ...(joined._gridPeople ?? [])].map(pick) : undefined
   }
+}
+
+/** One ticket with its names and history (and `people`), in one round trip; null when missing. */
+export async function loadTicket(ticketId: string, people = false): Promise<LoadedTicket | null> {
+  return loadedOf(await aggregateOf(ticketPart(ticketId, people)), people)
+}
+
+/**
+ * The caller and the ticket in ONE round trip (`identity: 'withFirstRead'`): access to the action
+ * is checked by the shell's rules on the caller read with it.
+ */
+export async function loadTicketWithCaller(ctx: FirstReadContext, ticketId: string, people = false): Promise<{ caller: Caller; loaded: LoadedTicket | null }> {
+  const { caller, docs } = await ctx.readWithCaller({ ticket: ticketPart(ticketId, people) })
+  return { caller, loaded: loadedOf(docs.ticket, people) }
 }
 
 /** A page of tickets with their place names, in one round trip. */

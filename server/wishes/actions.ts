@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import type { Page } from '../../contracts/common'
 import {
   UNFINISHED_WISH_STATUSES,
-  WISH_LIMITS,
   WISH_STATUS_LABELS,
   type Wish,
   type WishFilter,
@@ -16,20 +15,22 @@ import {
 } from '../../contracts/wishes'
 import type { z } from '../../contracts/zod'
 import { recordServiceFromWish } from '../activities/records'
+import { addVolunteer, priorOf, volunteerParts, type VolunteerPrior } from '../activities/volunteers'
 import { clock } from '../core/clock'
 import { recordConsent } from '../core/consents'
-import { db, isDuplicateKey } from '../core/db'
+import { db, isDuplicateKey, sdk } from '../core/db'
 import { AppError, busy, conflict, forbidden, notFound } from '../core/errors'
 import { canManageCommunity, hasRole, inCommunities, managedCommunities } from '../core/guard'
+import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
+import type { Part } from '../core/together'
 import { maskMobile, maskName } from '../core/mask'
 import { namesById } from '../core/records'
 import { shanghai } from '../core/time'
 import { TEMPLATES, phrase, thing } from '../notify/templates'
 import { platform } from '../platform'
-import { checkPhotos, checkTexts } from '../tickets/content'
-import { loadPlace, type Place } from '../tickets/places'
-import { returnDailyQuota, takeDailyQuota } from '../tickets/quota'
+import { checkPhotos, checkTexts, consentInForce, latestConsentPart } from '../tickets/content'
+import { loadPlace, placeFrom, placePart, type Place } from '../tickets/places'
 import { photoViews } from '../tickets/view'
 import { wishDeed, type DeedRecord } from './deeds'
 import type { WishEventRecord, WishRecord } from './model'
@@ -103,15 +104,17 @@ interface WishNames {
 
 type JoinedWish = WishRecord & { _community?: { _id: string; name: string }[]; _grid?: { _id: string; name: string }[]; _building?: { _id: string; name: string }[] }
 
-/** Wishes with their place names joined, in one round trip. */
-async function wishesWithNames(pipeline: any): Promise<{ wishes: WishRecord[]; names: WishNames }> {
-  const res = await pipeline
-    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: '_community' })
-    .lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: '_grid' })
-    .lookup({ from: 'buildings', localField: 'buildingId', foreignField: '_id', as: '_building' })
-    .end()
+const NAME_LOOKUPS = [
+  { from: 'communities', localField: 'communityId', foreignField: '_id', as: '_community' },
+  { from: 'grids', localField: 'gridId', foreignField: '_id', as: '_grid' },
+  { from: 'buildings', localField: 'buildingId', foreignField: '_id', as: '_building' }
+]
+
+const withNames = (pipeline: any): any => NAME_LOOKUPS.reduce((p, l) => p.lookup(l), pipeline)
+
+function unjoinWishes(list: JoinedWish[]): { wishes: WishRecord[]; names: WishNames } {
   const names: WishNames = { communities: new Map(), grids: new Map(), buildings: new Map() }
-  const wishes = (res as { list: JoinedWish[] }).list.map(({ _community, _grid, _building, ...w }) => {
+  const wishes = list.map(({ _community, _grid, _building, ...w }) => {
     for (const d of _community ?? []) names.communities.set(d._id, d.name)
     for (const d of _grid ?? []) names.grids.set(d._id, d.name)
     for (const d of _building ?? []) names.buildings.set(d._id, d.name)
@@ -120,18 +123,45 @@ async function wishesWithNames(pipeline: any): Promise<{ wishes: WishRecord[]; n
   return { wishes, names }
 }
 
+/** Wishes with their place names joined, in one round trip. */
+async function wishesWithNames(pipeline: any): Promise<{ wishes: WishRecord[]; names: WishNames }> {
+  const res = await withNames(pipeline).end()
+  return unjoinWishes((res as { list: JoinedWish[] }).list)
+}
+
+interface LoadedWish {
+  wish: WishRecord
+  names: WishNames
+  volunteer?: { name?: string } | null
+}
+
 /**
- * One wish and its names (one round trip), or NOT_FOUND. `withVolunteer`: also whether its member
- * already has a volunteer number, joined in the same read (confirm writes their hours).
+ * One wish and its names as a part of a combined read (server/core/together.ts). `withVolunteer`:
+ * also the member's volunteer document (confirm writes their hours).
  */
-async function loadWish(wishId: string, withVolunteer = false): Promise<{ wish: WishRecord; names: WishNames; volunteer?: { name?: string } | null }> {
-  let p = db().collection('wishes').aggregate().match({ _id: wishId }).limit(1)
-  if (withVolunteer) p = p.lookup({ from: 'volunteers', localField: 'memberOpenid', foreignField: '_id', as: '_volunteer' })
-  const { wishes, names } = await wishesWithNames(p)
+function wishPart(wishId: string, withVolunteer = false): Part {
+  return {
+    collection: 'wishes',
+    build: (p) => {
+      let q = p.match({ _id: wishId }).limit(1)
+      if (withVolunteer) q = q.lookup({ from: 'volunteers', localField: 'memberOpenid', foreignField: '_id', as: '_volunteer' })
+      return withNames(q)
+    }
+  }
+}
+
+function loadedWishOf(rows: Record<string, any>[], withVolunteer: boolean): LoadedWish {
+  const { wishes, names } = unjoinWishes(rows as JoinedWish[])
   const first = wishes[0] as (WishRecord & { _volunteer?: { name?: string }[] }) | undefined
   if (!first) throw notFound('心愿')
   const { _volunteer, ...wish } = first
   return { wish: wish as WishRecord, names, volunteer: withVolunteer ? (_volunteer?.[0] ?? null) : undefined }
+}
+
+/** The caller and the wish in ONE round trip (`identity: 'withFirstRead'`), or NOT_FOUND. */
+async function loadWishWithCaller(ctx: FirstReadContext, wishId: string): Promise<LoadedWish & { caller: Caller }> {
+  const { caller, docs } = await ctx.readWithCaller({ wish: wishPart(wishId) })
+  return { caller, ...loadedWishOf(docs.wish, false) }
 }
 
 async function notify(to: string | null, w: WishRecord, status: string, note: string): Promise<void> {
@@ -215,15 +245,61 @@ const placeNames = (place: Place): WishNames => ({
   buildings: new Map(place.building ? [[place.building._id, place.building.name]] : [])
 })
 
-export async function createWish(caller: Caller, input: z.infer<typeof wishesCreateInput>): Promise<Wish> {
+const callerOpenid = (): string => (sdk().getWXContext().OPENID as string | undefined) ?? ''
+
+/**
+ * The poster's own compound (and building) from their profile, as a part of the first read: the
+ * caller's users document with its grid, building and community joined (for a wish posted without
+ * naming a compound).
+ */
+function ownPlacePart(openid: string): Part {
+  return {
+    collection: 'users',
+    build: (p) =>
+      p
+        .match({ _id: openid })
+        .limit(1)
+        .project({ profile: true })
+        .lookup({ from: 'grids', localField: 'profile.gridId', foreignField: '_id', as: '_grid' })
+        .lookup({ from: 'buildings', localField: 'profile.buildingId', foreignField: '_id', as: '_building' })
+        .lookup({ from: 'communities', localField: 'profile.communityId', foreignField: '_id', as: '_community' })
+  }
+}
+
+/** The place from `ownPlacePart`, or null when it does not hold together (then read as loadPlace does). */
+function ownPlaceFrom(rows: Record<string, any>[] | undefined, gridId: string, buildingId: string | undefined): Place | null {
+  const row = rows?.[0]
+  const grid = row?._grid?.[0]
+  const community = row?._community?.[0]
+  const building = buildingId ? row?._building?.[0] : null
+  if (!grid || grid._id !== gridId || !community || community._id !== grid.communityId) return null
+  if (buildingId && (!building || building._id !== buildingId || building.gridId !== grid._id)) return null
+  return { grid, community, building: building ?? null, company: null, hasOwnersCommittee: false }
+}
+
+/**
+ * A new wish. ONE read first (`identity: 'withFirstRead'`): the caller, the compound (named, or the
+ * caller's own through their profile) and (sharing the number) the caller's latest contact consent.
+ * The day's allowance of wishes is the rate-limit row's `perDay` (server/core/rateLimits.ts): taken
+ * by the shell with the minute's buckets, and given back when this handler refuses the wish.
+ */
+export async function createWish(ctx: FirstReadContext, input: z.infer<typeof wishesCreateInput>): Promise<Wish> {
+  const openid = callerOpenid()
+  const parts: Record<string, Part> = {}
+  if (input.gridId) parts.place = placePart(input.gridId, input.buildingId)
+  else parts.own = ownPlacePart(openid)
+  if (input.shareMobile === true) parts.consent = latestConsentPart(openid, 'contact')
+  const { caller, docs } = await ctx.readWithCaller<string>(parts)
   const gridId = input.gridId ?? caller.user?.profile.gridId
   if (!gridId) throw new AppError('INVALID_INPUT', '请选择所在小区', ['gridId'])
-  const place = await loadPlace(gridId, input.buildingId ?? (input.gridId ? undefined : caller.user?.profile.buildingId))
+  const buildingId = input.buildingId ?? (input.gridId ? undefined : caller.user?.profile.buildingId)
+  const place = input.gridId
+    ? placeFrom(docs.place, input.buildingId).place
+    : (ownPlaceFrom(docs.own, gridId, buildingId ?? undefined) ?? (await loadPlace(gridId, buildingId)))
   await checkTexts(caller.openid, [
     ['title', input.title],
     ['description', input.description]
   ])
-  await takeDailyQuota('wish', caller.openid, WISH_LIMITS.perDay, `每人每天最多发布${WISH_LIMITS.perDay}个心愿`)
   const now = clock.date()
   // The number goes onto the wish only with the poster's consent to be called (个人信息保护法 第十四条).
   const mobile = input.shareMobile === true ? caller.user?.profile.mobile || null : null
@@ -261,25 +337,20 @@ export async function createWish(caller: Caller, input: z.infer<typeof wishesCre
     updatedAt: now,
     seq: 1
   }
-  try {
-    if (mobile) await recordConsent(caller.openid, 'contact', 'wishes.create')
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const wish: WishRecord = { _id: newWishId(now), ...base }
-      try {
-        // No transaction: the history entry's `_id` (`<wishId>:0001`) claims the number (a duplicate
-        // key: taken, try another) and is written first, so every stored wish has its first entry.
-        await db().collection('wishEvents').add({ data: { _id: `${wish._id}:0001`, wishId: wish._id, seq: 1, kind: 'created', at: now, actorOpenid: caller.openid, actorName: wish.residentName, note: null } })
-        await db().collection('wishes').add({ data: wish })
-        return one(wish, caller, placeNames(place))
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error
-      }
+  if (mobile && !consentInForce(docs.consent, 'wishes.create')) await recordConsent(caller.openid, 'contact', 'wishes.create')
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const wish: WishRecord = { _id: newWishId(now), ...base }
+    try {
+      // No transaction: the history entry's `_id` (`<wishId>:0001`) claims the number (a duplicate
+      // key: taken, try another) and is written first, so every stored wish has its first entry.
+      await db().collection('wishEvents').add({ data: { _id: `${wish._id}:0001`, wishId: wish._id, seq: 1, kind: 'created', at: now, actorOpenid: caller.openid, actorName: wish.residentName, note: null } })
+      await db().collection('wishes').add({ data: wish })
+      return one(wish, caller, placeNames(place))
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
     }
-    throw new Error('could not allocate a wish id')
-  } catch (error) {
-    await returnDailyQuota('wish', caller.openid)
-    throw error
   }
+  throw new Error('could not allocate a wish id')
 }
 
 /**
@@ -336,6 +407,8 @@ export async function listWishes(caller: Caller, input: z.infer<typeof wishesLis
 interface ServiceHints {
   verifierName?: string
   volunteer?: { name?: string } | null
+  /** The volunteer-number counter as read with the wish: a newcomer's number is claimed with it. */
+  prior?: VolunteerPrior
 }
 
 /**
@@ -345,17 +418,21 @@ interface ServiceHints {
 async function writeServiceRecord(w: WishRecord, verifiedBy: string, hints: ServiceHints): Promise<string | null> {
   if (!w.memberOpenid || !w.minutes) return null
   try {
-    return await recordServiceFromWish({
+    const name = (w.memberName && w.memberName !== '居民' ? w.memberName : undefined) || hints.volunteer?.name
+    const id = await recordServiceFromWish({
       openid: w.memberOpenid,
       communityId: w.communityId,
       minutes: w.minutes,
       wishId: w._id,
       title: w.title,
       verifiedBy,
-      name: (w.memberName && w.memberName !== '居民' ? w.memberName : undefined) || hints.volunteer?.name,
+      name,
       verifierName: hints.verifierName,
-      isVolunteer: !!hints.volunteer
+      // With the counter read already, the newcomer's number is claimed here (no re-read of it).
+      isVolunteer: !!hints.volunteer || !!hints.prior
     })
+    if (!hints.volunteer && hints.prior) await addVolunteer({ openid: w.memberOpenid, name, communityId: w.communityId, fromUser: true }, hints.prior, { assumeOwn: true })
+    return id
   } catch (error) {
     console.error('[wishes] service record not written', error)
     return null
@@ -378,8 +455,8 @@ async function ensureServiceRecord(w: WishRecord, hints: ServiceHints): Promise<
 }
 
 /** Reads never write: a confirmed wish whose hours are missing is completed by `confirm` again. */
-export async function getWish(caller: Caller, wishId: string): Promise<Wish> {
-  const { wish: w, names } = await loadWish(wishId)
+export async function getWish(ctx: FirstReadContext, wishId: string): Promise<Wish> {
+  const { caller, wish: w, names } = await loadWishWithCaller(ctx, wishId)
   // Not yet published (or not approved): only its poster and the community's staff see it.
   if (!isPublished(w) && w.residentOpenid !== caller.openid && !canManageCommunity(caller, w.communityId)) throw notFound('心愿')
   return one(w, caller, names)
@@ -394,8 +471,8 @@ const isPublished = (w: WishRecord) => w.status !== 'pending' && w.status !== 'r
  * text; the poster sees it on the wish). The poster is told either way, as for member registrations.
  * Two reviewers at once: one wins, the other gets CONFLICT.
  */
-export async function reviewWish(caller: Caller, input: z.infer<typeof wishesReviewInput>): Promise<Wish> {
-  const { wish: current, names } = await loadWish(input.wishId)
+export async function reviewWish(ctx: FirstReadContext, input: z.infer<typeof wishesReviewInput>): Promise<Wish> {
+  const { caller, wish: current, names } = await loadWishWithCaller(ctx, input.wishId)
   if (!canManageCommunity(caller, current.communityId)) throw forbidden('仅本社区工作人员可以审核')
   if (current.status !== 'pending') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[current.status]}”，无需审核`)
   const reject = input.decision === 'reject'
@@ -418,8 +495,14 @@ export async function reviewWish(caller: Caller, input: z.infer<typeof wishesRev
   return one(w, caller, names)
 }
 
-export async function claimWish(caller: Caller, wishId: string): Promise<Wish> {
-  const { wish: current, names } = await loadWish(wishId)
+/**
+ * A member claims an open wish. Their volunteer number (for the wish's hours) is given when they
+ * complete it (`complete`, their own call), not here: a claim given up needs none, and the claim
+ * stays 5 round trips for a first-timer too (issue #15: the rate limit, the read, the guarded
+ * update, the history entry, the resident's message).
+ */
+export async function claimWish(ctx: FirstReadContext, wishId: string): Promise<Wish> {
+  const { caller, wish: current, names } = await loadWishWithCaller(ctx, wishId)
   if (!memberOf(caller, current.communityId)) throw forbidden('只有本社区报到的在职党员可以认领')
   if (current.residentOpenid === caller.openid) throw forbidden('不能认领自己发布的心愿')
   const w = await mutateWish(caller, wishId, (w) => {
@@ -430,8 +513,8 @@ export async function claimWish(caller: Caller, wishId: string): Promise<Wish> {
   return one(w, caller, names)
 }
 
-export async function releaseWish(caller: Caller, wishId: string, note?: string): Promise<Wish> {
-  const { wish: current, names } = await loadWish(wishId)
+export async function releaseWish(ctx: FirstReadContext, wishId: string, note?: string): Promise<Wish> {
+  const { caller, wish: current, names } = await loadWishWithCaller(ctx, wishId)
   if (current.memberOpenid !== caller.openid) throw forbidden('只有认领人可以放弃认领')
   await checkTexts(caller.openid, [['note', note]])
   return one(await releaseClaim(caller, wishId, note ?? null, current), caller, names)
@@ -449,8 +532,17 @@ export function releaseClaim(caller: Caller, wishId: string, note: string | null
   }, current)
 }
 
-export async function completeWish(caller: Caller, input: z.infer<typeof wishesCompleteInput>): Promise<Wish> {
-  const { wish: current, names } = await loadWish(input.wishId)
+/**
+ * The member marks the wish done. A member without a volunteer number yet gets it here (the counter
+ * came with the first read, so the number takes one guarded update and one add: 6 round trips at
+ * most): the hours of the wish will need it, and `confirm` — the resident's call, which already
+ * writes the service record, the ledger entry and the member's message — then has no number to
+ * claim on top.
+ */
+export async function completeWish(ctx: FirstReadContext, input: z.infer<typeof wishesCompleteInput>): Promise<Wish> {
+  const { volunteer: ownVolunteer, counter, topNumber } = volunteerParts(callerOpenid())
+  const { caller, docs } = await ctx.readWithCaller({ wish: wishPart(input.wishId), volunteer: ownVolunteer, counter, topNumber })
+  const { wish: current, names } = loadedWishOf(docs.wish, false)
   if (current.memberOpenid !== caller.openid) throw forbidden('只有认领人可以标记完成')
   await checkTexts(caller.openid, [['note', input.note]])
   const photos = await checkPhotos(caller.openid, input.photos)
@@ -458,6 +550,15 @@ export async function completeWish(caller: Caller, input: z.infer<typeof wishesC
     if (w.status !== 'claimed' || w.memberOpenid !== caller.openid) throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能标记完成`)
     return { set: { status: 'completed', completedAt: clock.date(), minutes: input.minutes, completionNote: input.note || null, photos }, event: { kind: 'completed', note: input.note ?? null } }
   }, current)
+  const prior = priorOf({ volunteer: docs.volunteer, counter: docs.counter, topNumber: docs.topNumber })
+  if (!prior.volunteer) {
+    try {
+      await addVolunteer({ openid: caller.openid, name: caller.user?.profile.name, communityId: caller.user?.profile.communityId, fromUser: true }, prior, { assumeOwn: true })
+    } catch (error) {
+      // The completion stands; the number is given with the hours at the latest (confirm).
+      console.error('[wishes] volunteer number not given at completion', error)
+    }
+  }
   await notify(w.residentOpenid, w, '待确认', '心愿已完成，请确认')
   return one(w, caller, names)
 }
@@ -467,8 +568,13 @@ export async function completeWish(caller: Caller, input: z.infer<typeof wishesC
  * resident): the wish enters the ledger and the member's minutes become verified service hours.
  * Wishes never confirm themselves: hours must be verified by someone.
  */
-export async function confirmWish(caller: Caller, input: z.infer<typeof wishesConfirmInput>): Promise<Wish> {
-  const { wish: current, names, volunteer } = await loadWish(input.wishId, true)
+export async function confirmWish(ctx: FirstReadContext, input: z.infer<typeof wishesConfirmInput>): Promise<Wish> {
+  // The caller, the wish with its member's volunteer document, and the volunteer-number counter, in
+  // one read: a member's first hours then give them a number without further reads.
+  const { counter, topNumber } = volunteerParts('')
+  const { caller, docs } = await ctx.readWithCaller({ wish: wishPart(input.wishId, true), counter, topNumber })
+  const { wish: current, names, volunteer } = loadedWishOf(docs.wish, true)
+  const prior = priorOf({ volunteer: volunteer ? [volunteer] : [], counter: docs.counter, topNumber: docs.topNumber })
   const mine = current.residentOpenid === caller.openid
   if (!mine && !canManageCommunity(caller, current.communityId)) throw forbidden('只有发布人或社区工作人员可以确认')
   if (current.status === 'confirmed' && !current.serviceRecordId && (mine || canManageCommunity(caller, current.communityId)))
@@ -478,7 +584,7 @@ export async function confirmWish(caller: Caller, input: z.infer<typeof wishesCo
   // (one write fewer, and no confirmed wish without its hours after a crash in between). Safe: a
   // completed wish can only become confirmed (the member's minutes are fixed), and the record's `_id`
   // is fixed per wish, so a second confirmer's write is the same record.
-  const serviceRecordId = current.status === 'completed' ? await writeServiceRecord(current, caller.openid, { volunteer, verifierName: caller.user?.profile.name ?? '' }) : null
+  const serviceRecordId = current.status === 'completed' ? await writeServiceRecord(current, caller.openid, { volunteer, verifierName: caller.user?.profile.name ?? '', prior }) : null
   const w = await mutateWish(caller, input.wishId, (w) => {
     if (w.status !== 'completed') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能确认`)
     const now = clock.date()
@@ -494,8 +600,8 @@ export async function confirmWish(caller: Caller, input: z.infer<typeof wishesCo
   return one(done, caller, names)
 }
 
-export async function cancelWish(caller: Caller, input: z.infer<typeof wishesCancelInput>): Promise<Wish> {
-  const { wish: current, names } = await loadWish(input.wishId)
+export async function cancelWish(ctx: FirstReadContext, input: z.infer<typeof wishesCancelInput>): Promise<Wish> {
+  const { caller, wish: current, names } = await loadWishWithCaller(ctx, input.wishId)
   if (current.residentOpenid !== caller.openid && !canManageCommunity(caller, current.communityId)) throw forbidden('只有发布人或社区工作人员可以取消')
   await checkTexts(caller.openid, [['note', input.note]])
   return one(await cancelAs(caller, input.wishId, input.note ?? null, CANCELLABLE, current), caller, names)

@@ -2,6 +2,7 @@ import type { Page } from '../../contracts/common'
 import type { Deed, DeedTotals, wishesDeedsInput } from '../../contracts/wishes'
 import type { z } from '../../contracts/zod'
 import { db } from '../core/db'
+import { readTogether } from '../core/together'
 import { deedView, emptyFigures, type DeedRecord } from './deeds'
 
 /** 我为群众办实事: the ledger, newest first; public (titles are the public form of the tickets/wishes). */
@@ -39,15 +40,13 @@ export async function listDeeds(input: z.infer<typeof wishesDeedsInput>): Promis
  */
 export async function deedTotals(communityId?: string): Promise<DeedTotals> {
   const $ = db().command.aggregate
-  const res = await db()
-    .collection('deeds')
-    .aggregate()
-    .group({ _id: { communityId: '$communityId', figure: '$figure' }, n: $.sum(1), minutes: $.sum('$minutes') })
-    .limit(1000)
-    .end()
-  const rows = (res as { list: { _id: { communityId: string; figure: DeedRecord['figure'] }; n: number; minutes: number }[] }).list
-  const communitiesRes = await db().collection('communities').orderBy('order', 'asc').limit(1000).get()
-  const communities = communitiesRes.data as { _id: string; name: string }[]
+  // The ledger's groups and the communities, in one round trip (server/core/together.ts).
+  const read = await readTogether({
+    rows: { collection: 'deeds', build: (p) => p.group({ _id: { communityId: '$communityId', figure: '$figure' }, n: $.sum(1), minutes: $.sum('$minutes') }).limit(1000) },
+    communities: { collection: 'communities', build: (p) => p.sort({ order: 1 }).limit(1000).project({ name: true }) }
+  })
+  const rows = read.rows as { _id: { communityId: string; figure: DeedRecord['figure'] }; n: number; minutes: number }[]
+  const communities = read.communities as { _id: string; name: string }[]
   const by = new Map(communities.map((c) => [c._id, { communityId: c._id, communityName: c.name, ...emptyFigures() }]))
   const district = emptyFigures()
   let wishMinutes = 0

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { dateTimeSchema, dayStringSchema, stripInvisible, text } from '../../contracts/common'
 import { RATE_LIMITS } from '../../server/core/rateLimits'
+import { TICKET_LIMITS } from '../../contracts/tickets'
 import { BLOCKED_WORDS } from '../../server/platform/local'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 
@@ -112,11 +113,14 @@ describe('rate limits as data', () => {
     const limit = RATE_LIMITS['tickets.create'].perPerson
     for (let i = 0; i < limit; i++) await cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)
     const tickets = cloud.store.count('tickets', {})
-    const counters = cloud.store.count('dailyQuotas', {})
+    // The day's allowance of reports (the row's `perDay` bucket): a refused call spends none of it.
+    const allowance = () => cloud.store.find('rateLimits', { subject: `d:${openid}` }).reduce((n: number, q: any) => n + q.count, 0)
+    const spent = allowance()
+    expect(spent).toBe(TICKET_LIMITS.perDay)
     const reply = await cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)
     expect(codeOf(reply)).toBe('RATE_LIMITED')
     expect(cloud.store.count('tickets', {})).toBe(tickets)
-    expect(cloud.store.count('dailyQuotas', {})).toBe(counters)
+    expect(allowance()).toBe(spent)
   })
 
   it('a sign-up past the limit changes nothing', async () => {
@@ -156,6 +160,23 @@ describe('rate limits as data', () => {
     expect(cloud.store.count('tickets', {})).toBe(tickets)
     // Another compound is not affected.
     expect(codeOf(await cloud.call('tickets', 'create', { ...INPUTS['tickets.create'], gridId: 'c1g2', buildingId: undefined }, 'rl-fresh-openid-2'))).not.toBe('RATE_LIMITED')
+  })
+
+  it("a compound's limit refuses a report without spending the reporter's daily allowance", async () => {
+    // The compound's counter of this minute is full; the reporter has reported nothing today.
+    const row = RATE_LIMITS['tickets.create']
+    const now = new Date(cloud.clock.now() + 8 * 3_600_000).toISOString().slice(0, 16)
+    const id = `tickets.create:c:c1g1:${now}`
+    if (!cloud.store.get('rateLimits', id)) cloud.store.insertOne('rateLimits', { _id: id, key: 'tickets.create', subject: 'c:c1g1', window: now, count: row.perCommunity })
+    const openid = 'rl-daily-kept'
+    const before = await cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)
+    expect(codeOf(before)).toBe('RATE_LIMITED')
+    // Their own minute's and day's counters exist now (or not): whatever the update took, the day's is back at 0.
+    expect(cloud.store.find('rateLimits', { subject: `d:${openid}` }).reduce((n: number, q: any) => n + q.count, 0)).toBe(0)
+    // Once the compound is open again (next minute), the report goes through and spends one.
+    cloud.clock.advance(60_000)
+    expect((await cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)).ok).toBe(true)
+    expect(cloud.store.find('rateLimits', { subject: `d:${openid}` }).reduce((n: number, q: any) => n + q.count, 0)).toBe(1)
   })
 
   it('200 certificate guesses from one openid are cut off after the limit', async () => {
