@@ -12,6 +12,7 @@ import { createHost } from './host'
 import { createHttpServer } from './http'
 import { seedDemo } from './seed'
 import { PERSONA_LINES } from './seed/personas'
+import { declaredTimers, startTimers } from './timers'
 
 const root = resolve(__dirname, '..')
 const port = Number(process.env.PORT || 8080)
@@ -49,7 +50,15 @@ async function main() {
     console.log('  demo personas (pick one on the sign-in page):')
     for (const line of PERSONA_LINES) console.log(`    ${line}`)
   })
-  const stop = () => server.close(() => host.close().then(() => process.exit(0)))
+  // The timer triggers of cloudfunctions/*/config.json (message delivery, sweeps, pushes) on their
+  // schedule, as the cloud fires them; EMULATOR_TIMERS=off switches them off.
+  const timersOff = /^(off|0|false|no)$/i.test(process.env.EMULATOR_TIMERS ?? '')
+  const stopTimers = timersOff ? () => undefined : startTimers(declaredTimers(join(root, 'cloudfunctions')), (fn, event) => host.invoke(fn, event))
+  if (!timersOff) console.log('  timer triggers of cloudfunctions/*/config.json fire on schedule (EMULATOR_TIMERS=off: none)')
+  const stop = () => {
+    stopTimers()
+    server.close(() => host.close().then(() => process.exit(0)))
+  }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
 }

@@ -4,16 +4,31 @@ import type { ActivityDetail, cancelInput, createInput, Place, updateInput } fro
 import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
 import { db } from '../core/db'
-import { claimEventSlotsTx, planEventRoom, releaseEventSlots, releaseEventSlotsTx, retitleEventSlotsTx } from '../centers/events'
+import {
+  blackoutsComplete,
+  blackoutsPart,
+  claimEventSlots,
+  EDITED_MEANWHILE,
+  planEventRoom,
+  releaseEventSlots,
+  retitleEventSlots,
+  takenMessage,
+  type EventRoomDocs,
+  type EventRoomPlan
+} from '../centers/events'
+import { COLL as CENTER_COLL, type BlackoutDoc, type CenterDoc, type RoomDoc, type SlotDoc } from '../centers/model'
 import { inTransaction } from '../centers/store'
 import { AppError, conflict, invalid, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
-import { findById, getById, txGet } from '../core/records'
+import { namesOf } from '../core/names'
+import { findById, txGet } from '../core/records'
 import { parseLocal } from '../core/time'
+import type { Part } from '../core/together'
 import { platform } from '../platform'
-import { callerName, requireOrganiser } from './access'
-import { ACTIVITIES, phaseOf, SIGNUPS, type ActivityDoc, type SignUpDoc, type StoredHistory } from './model'
-import { notifyCancelled, notifyChanged, notifyReminder } from './notify'
+import { byIdPart, callerName, contextOpenid, requireOrganiser } from './access'
+import { ACTIVITIES, phaseOf, RECORDS, recordId, SIGNUPS, signUpId, type ActivityDoc, type RecordDoc, type SignUpDoc, type StoredHistory } from './model'
+import { notifyCancelled, notifyReminder, queueChanged } from './notify'
 import { activityDetailOf, getActivity, NO_STATS } from './queries'
 import { ensurePlacesLeft, promoteWaiting } from './signups'
 import { randomId } from './util'
@@ -21,6 +36,7 @@ import { randomId } from './util'
 type CreateInput = z.output<typeof createInput>
 type UpdateInput = z.output<typeof updateInput>
 type CancelInput = z.output<typeof cancelInput>
+type Doc = Record<string, any>
 
 /** A room slot taken between the checks and the commit (a booking or another event won it). */
 const SLOT_RACE = '该活动室此时段刚刚被预约，请选择其他时段'
@@ -28,10 +44,27 @@ const SLOT_RACE = '该活动室此时段刚刚被预约，请选择其他时段'
 /** The longest activity whose hours one record may carry (a long day of flood relief). */
 const MAX_DURATION_MS = 24 * 3600_000
 
+/** Participants read per page (signed up or waiting). */
+const PARTICIPANTS_PAGE = 1000
+
 function instant(value: string | number, field: string): Date {
   const parsed = parseLocal(value)
   if (!parsed.isValid()) throw invalid(`时间格式有误：${field}`, [field])
   return parsed.toDate()
+}
+
+/** A time read before the caller is known (for a part of the first read): null when it does not parse (refused after the read). */
+function instantOrNull(value: string | number | undefined): Date | null {
+  if (value === undefined) return null
+  const parsed = parseLocal(value)
+  return parsed.isValid() ? parsed.toDate() : null
+}
+
+/** The blackouts part of a first read, when the times are known from the input (else the plan reads them itself). */
+function blackoutsPartOf(roomId: string | undefined, start: string | number | undefined, end: string | number | undefined): Record<string, Part> {
+  const from = instantOrNull(start)
+  const to = instantOrNull(end)
+  return from && to && +to > +from ? { blackouts: blackoutsPart(roomId, from, to) } : {}
 }
 
 /** A geofence needs both coordinates and a radius; coordinates alone get a 200 m radius. */
@@ -55,16 +88,63 @@ async function checkText(caller: Caller, ...texts: (string | undefined)[]): Prom
   if (!verdict.ok) throw invalid(verdict.reason ?? '内容含有违规信息，请修改后再提交', ['title'])
 }
 
-/** A team may serve its own community's activities (or any district-wide one). */
-async function checkTeam(teamId: string, communityId: string | null): Promise<{ _id: string; name: string }> {
-  const team = await findById<{ _id: string; name: string; communityId: string; status: string }>('teams', teamId)
+type TeamDoc = { _id: string; name: string; communityId: string; status: string }
+
+/** A team may serve its own community's activities (or any district-wide one); `team` as read with the caller. */
+function checkTeam(team: TeamDoc | undefined, communityId: string | null): TeamDoc {
   if (!team || team.status === 'disbanded') throw notFound('队伍')
   if (communityId !== null && team.communityId !== communityId) throw invalid('只能指派本社区的队伍', ['teamId'])
   return team
 }
 
 type Named = { _id: string; name: string }
-const namesOf = (...docs: (Named | null | undefined)[]) => new Map(docs.filter((d): d is Named => Boolean(d)).map((d) => [d._id, d.name]))
+const namesOfDocs = (...docs: (Named | null | undefined)[]) => new Map(docs.filter((d): d is Named => Boolean(d)).map((d) => [d._id, d.name]))
+
+/** The openids of an activity's sign-ups in `statuses`, first page: a part of a combined read. */
+function participantsPart(activityId: string, statuses: readonly string[]): Part {
+  const _ = db().command
+  return {
+    collection: SIGNUPS,
+    build: (p) =>
+      p
+        .match({ activityId, status: _.in([...statuses]) })
+        .sort({ _id: 1 })
+        .project({ openid: true })
+        .limit(PARTICIPANTS_PAGE)
+  }
+}
+
+/** The openids of an activity's sign-ups in `statuses` from `skip` on, read page by page. */
+async function participants(activityId: string, statuses: readonly string[], skip = 0): Promise<string[]> {
+  const _ = db().command
+  const openids: string[] = []
+  for (; ; skip += PARTICIPANTS_PAGE) {
+    const res = await db()
+      .collection(SIGNUPS)
+      .where({ activityId, status: _.in([...statuses]) })
+      .field({ openid: true })
+      .orderBy('_id', 'asc')
+      .skip(skip)
+      .limit(PARTICIPANTS_PAGE)
+      .get()
+    openids.push(...(res.data as SignUpDoc[]).map((s) => s.openid))
+    if (res.data.length < PARTICIPANTS_PAGE) return openids
+  }
+}
+
+/** A first page read with the caller, completed when it was full. */
+async function allParticipants(activityId: string, statuses: readonly string[], firstPage: Doc[]): Promise<string[]> {
+  const openids = firstPage.map((s) => s.openid as string)
+  if (firstPage.length < PARTICIPANTS_PAGE) return openids
+  return [...openids, ...(await participants(activityId, statuses, PARTICIPANTS_PAGE))]
+}
+
+const ACTIVE = ['confirmed', 'waiting'] as const
+
+/** Everyone signed up or waiting (openids), read page by page. */
+export function activeParticipants(activityId: string): Promise<string[]> {
+  return participants(activityId, ACTIVE)
+}
 
 const entry = (caller: Caller, action: string, note?: string): StoredHistory => ({
   at: clock.date(),
@@ -74,11 +154,29 @@ const entry = (caller: Caller, action: string, note?: string): StoredHistory => 
   ...(note ? { note } : {})
 })
 
-export async function createActivity(caller: Caller, input: CreateInput): Promise<ActivityDetail> {
-  let communityId: string | null = input.communityId ?? null
-  let center: (Named & { communityId?: string }) | null = null
+/**
+ * Creating: the caller, the centre (with its community), the named community and the team — for
+ * an event at a centre also its room and the blackouts of its time — in one read
+ * (`withFirstRead`); a community found otherwise (the staff's own) by name (remembered); then one
+ * add — or, for an event at a centre, its room slots and the activity in one transaction.
+ */
+export async function createActivity(ctx: FirstReadContext, input: CreateInput): Promise<ActivityDetail> {
+  const parts: Record<string, Part> = {}
   if (input.centerId) {
-    center = await findById<Named & { communityId?: string }>('centers', input.centerId)
+    const centerId = input.centerId
+    parts.center = {
+      collection: 'centers',
+      build: (p) => p.match({ _id: centerId }).limit(1).lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
+    }
+  }
+  if (input.communityId) parts.community = byIdPart('communities', input.communityId)
+  if (input.teamId) parts.team = byIdPart('teams', input.teamId)
+  if (input.centerId && input.roomId) Object.assign(parts, { room: byIdPart(CENTER_COLL.rooms, input.roomId) }, blackoutsPartOf(input.roomId, input.start, input.end))
+  const { caller, docs } = await ctx.readWithCaller(parts)
+  let communityId: string | null = input.communityId ?? null
+  let center: (CenterDoc & { joinedCommunity?: Named[] }) | null = null
+  if (input.centerId) {
+    center = (docs.center?.[0] as (CenterDoc & { joinedCommunity?: Named[] }) | undefined) ?? null
     if (!center) throw notFound('邻里中心')
     if (communityId === null) communityId = center.communityId ?? null
     else if (center.communityId && center.communityId !== communityId) throw invalid('邻里中心不属于该社区', ['centerId'])
@@ -86,7 +184,13 @@ export async function createActivity(caller: Caller, input: CreateInput): Promis
   // Omitted: a staff member organises for their own community; a district admin for the district.
   if (communityId === null && !input.centerId && caller.roles.includes('staff') && caller.scopes.communityIds.length > 0)
     communityId = caller.scopes.communityIds[0]
-  const community = communityId !== null ? await findById<Named>('communities', communityId) : null
+  let community: Named | null = null
+  if (communityId !== null && communityId === input.communityId) community = (docs.community?.[0] as Named | undefined) ?? null
+  else if (communityId !== null && center && communityId === center.communityId) community = center.joinedCommunity?.find((c) => c._id === communityId) ?? null
+  else if (communityId !== null) {
+    const name = (await namesOf([{ collection: 'communities', id: communityId }])).get(`communities/${communityId}`)
+    community = name ? { _id: communityId, name } : null
+  }
   if (communityId !== null && !community) throw notFound('社区')
   requireOrganiser(caller, communityId)
   const now = clock.now()
@@ -95,11 +199,16 @@ export async function createActivity(caller: Caller, input: CreateInput): Promis
   const deadline = input.signUpDeadline !== undefined ? instant(input.signUpDeadline, 'signUpDeadline') : start
   checkTimes(start, end, deadline, now, true)
   const place = normalisePlace(input.place)
-  const team = input.teamId ? await checkTeam(input.teamId, communityId) : null
+  const team = input.teamId ? checkTeam(docs.team?.[0] as TeamDoc | undefined, communityId) : null
   await checkText(caller, input.title, input.description, place.name)
   const activityId = randomId('a', 9)
   // An event at a centre takes a room: its slots, checked like a booking's (server/centers/events.ts).
-  const plan = input.centerId && input.roomId ? await planEventRoom(input.centerId, input.roomId, start, end, { activityId, title: input.title }) : null
+  // The room and the blackouts came with the first read (when the times parsed there).
+  const { joinedCommunity: _joined, ...centerDoc } = center ?? {}
+  const known: EventRoomDocs | undefined = docs.blackouts
+    ? { room: docs.room?.[0] as RoomDoc | undefined, center: center ? (centerDoc as CenterDoc) : undefined, blackouts: docs.blackouts as BlackoutDoc[] }
+    : undefined
+  const plan = input.centerId && input.roomId ? await planEventRoom(input.centerId, input.roomId, start, end, { activityId, title: input.title }, known) : null
 
   const doc: ActivityDoc = {
     _id: activityId,
@@ -127,38 +236,103 @@ export async function createActivity(caller: Caller, input: CreateInput): Promis
     updatedAt: clock.date(),
     history: [entry(caller, '发布')]
   }
-  if (plan) {
-    // The activity and its room slots together, or nothing (a booking racing it for a slot: one wins).
-    await inTransaction(async (tx) => {
-      await claimEventSlotsTx(tx, plan, doc._id, [])
-      await tx.collection(ACTIVITIES).add({ data: doc })
-    }, SLOT_RACE)
-  } else await db().collection(ACTIVITIES).add({ data: doc })
+  if (plan) await addEventWithSlots(doc, plan)
+  else await db().collection(ACTIVITIES).add({ data: doc })
   // The detail from what was written and read above (nothing signed up or recorded yet).
-  const names = { communities: namesOf(community), centers: namesOf(center), teams: namesOf(team) }
+  const names = { communities: namesOfDocs(community), centers: namesOfDocs(center), teams: namesOfDocs(team) }
   return activityDetailOf(caller, { activity: doc, names, signUp: null, record: null }, NO_STATS)
 }
 
-/** Everyone signed up or waiting (openids), read page by page. */
-export async function activeParticipants(activityId: string): Promise<string[]> {
-  const _ = db().command
-  const openids: string[] = []
-  for (let skip = 0; ; skip += 1000) {
-    const res = await db()
-      .collection(SIGNUPS)
-      .where({ activityId, status: _.in(['confirmed', 'waiting']) })
-      .field({ openid: true })
-      .orderBy('_id', 'asc')
-      .skip(skip)
-      .limit(1000)
+/**
+ * A new event and its room slots together, or nothing (a booking racing it for a slot: one wins).
+ * The activity's id is new, so no slot can be its own yet: each slot is added without reading it
+ * first — a slot someone holds fails the add on its unique `_id` and the whole transaction with
+ * it; only then are the slots read, to say which one is taken.
+ */
+async function addEventWithSlots(doc: ActivityDoc, plan: EventRoomPlan): Promise<void> {
+  try {
+    await inTransaction(async (tx) => {
+      for (const slot of plan.slots) await tx.collection(CENTER_COLL.slots).add({ data: slot })
+      await tx.collection(ACTIVITIES).add({ data: doc })
+    }, SLOT_RACE)
+  } catch (error) {
+    if (!(error instanceof AppError) || error.message !== SLOT_RACE) throw error
+    const _ = db().command
+    const held = await db()
+      .collection(CENTER_COLL.slots)
+      .where({ _id: _.in(plan.slots.map((x) => x._id)) })
+      .limit(100)
       .get()
-    openids.push(...(res.data as SignUpDoc[]).map((s) => s.openid))
-    if (res.data.length < 1000) return openids
+    const other = (held.data as SlotDoc[]).find((t) => t.activityId !== doc._id)
+    if (other) throw new AppError('CONFLICT', takenMessage(other), ['start'])
+    throw error
   }
 }
 
-export async function updateActivity(caller: Caller, input: UpdateInput): Promise<ActivityDetail> {
-  const current = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+/** The organiser's figures of an activity not yet started, as parts of the first read (one per kind). */
+function statsParts(activityId: string): Record<string, Part> {
+  const _ = db().command
+  const $ = _.aggregate
+  return {
+    recordStats: { collection: RECORDS, build: (p) => p.match({ activityId }).group({ _id: { source: '$source', status: '$status' }, n: $.sum(1) }) },
+    checkedIn: { collection: SIGNUPS, build: (p) => p.match({ activityId, checkedInAt: _.exists(true) }).count('n') },
+    checkedOut: { collection: SIGNUPS, build: (p) => p.match({ activityId, checkedOutAt: _.exists(true) }).count('n') }
+  }
+}
+
+/** The figures `activities.get` shows the organiser (queries.ts activityStats), from `statsParts`. */
+function statsOf(activity: ActivityDoc, docs: Record<string, Doc[]>): ActivityDetail['stats'] {
+  if (activity.kind === 'volunteer') {
+    const rows = (docs.recordStats ?? []) as { _id: { source: string; status: string }; n: number }[]
+    const sum = (keep: (k: { source: string; status: string }) => boolean) => rows.filter((r) => keep(r._id)).reduce((t, r) => t + r.n, 0)
+    const checkedIn = sum((k) => k.source === 'checkin')
+    const open = sum((k) => k.status === 'open')
+    return { checkedIn, checkedOut: checkedIn - open, pendingRecords: sum((k) => k.status === 'pending'), openRecords: open }
+  }
+  const checkedIn = (docs.checkedIn?.[0]?.n as number | undefined) ?? 0
+  const checkedOut = (docs.checkedOut?.[0]?.n as number | undefined) ?? 0
+  return { checkedIn, checkedOut, pendingRecords: 0, openRecords: checkedIn - checkedOut }
+}
+
+/**
+ * Editing, before the start. The first read brings the caller, the activity, the team named, the
+ * caller's own sign-up and record and the organiser's figures (`withFirstRead`); the reply is built
+ * from it and from what was written (nothing re-read), unless waiting people were promoted into a
+ * larger capacity. A change of time or place is told to everyone signed up or waiting, read after
+ * the edit (so nobody who signs up meanwhile is missed) and queued (server/notify/queue.ts).
+ */
+export async function updateActivity(ctx: FirstReadContext, input: UpdateInput): Promise<ActivityDetail> {
+  const openid = contextOpenid()
+  // The activity with the names its detail shows and, for an event that may move, its centre and
+  // room (the room named by the input instead, and the blackouts of the new time when the input
+  // gives it): everything the slot plan checks comes with the first read.
+  const mayMove = input.start !== undefined || input.end !== undefined || input.roomId !== undefined
+  const parts: Record<string, Part> = {
+    activity: {
+      collection: ACTIVITIES,
+      build: (p) => {
+        let q = p
+          .match({ _id: input.activityId })
+          .limit(1)
+          .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
+          .lookup({ from: 'centers', localField: 'centerId', foreignField: '_id', as: 'joinedCenter' })
+        if (!input.teamId) q = q.lookup({ from: 'teams', localField: 'teamId', foreignField: '_id', as: 'joinedTeam' })
+        if (mayMove && !input.roomId) q = q.lookup({ from: CENTER_COLL.rooms, localField: 'roomId', foreignField: '_id', as: 'joinedRoom' })
+        return q
+      }
+    },
+    signUp: byIdPart(SIGNUPS, signUpId(input.activityId, openid)),
+    record: byIdPart(RECORDS, recordId(input.activityId, openid)),
+    ...statsParts(input.activityId)
+  }
+  if (input.teamId) parts.team = byIdPart('teams', input.teamId)
+  if (input.roomId) parts.room = byIdPart(CENTER_COLL.rooms, input.roomId)
+  if (input.start !== undefined && input.end !== undefined) Object.assign(parts, blackoutsPartOf(input.roomId, input.start, input.end))
+  const { caller, docs } = await ctx.readWithCaller(parts)
+  const row = docs.activity[0] as (ActivityDoc & Joined) | undefined
+  if (!row) throw notFound('活动')
+  const { joinedCommunity = [], joinedCenter = [], joinedTeam = [], joinedRoom = [], ...currentDoc } = row
+  const current = currentDoc as ActivityDoc
   requireOrganiser(caller, current.communityId)
   const now = clock.now()
   const phase = phaseOf(current, now)
@@ -172,7 +346,7 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
   checkTimes(start, end, deadline, now, false)
   if (+start <= now && +start !== +current.start) throw invalid('开始时间已过', ['start'])
   const place = input.place ? normalisePlace(input.place) : current.place
-  if (input.teamId) await checkTeam(input.teamId, current.communityId)
+  if (input.teamId) checkTeam(docs.team?.[0] as TeamDoc | undefined, current.communityId)
   await checkText(caller, input.title, input.description, input.place?.name, input.note)
   // A centre event's room slots follow its time, room and title (claimed and freed in the transaction below).
   if (input.roomId && !current.centerId) throw invalid('该活动不在邻里中心，不能选择活动室', ['roomId'])
@@ -181,48 +355,82 @@ export async function updateActivity(caller: Caller, input: UpdateInput): Promis
   // Only a change of time or room re-plans the slots (and re-runs the room's checks); a new title
   // alone is written onto the slots the event holds (in the transaction below).
   const moving = Boolean(roomId) && (roomId !== current.roomId || +start !== +current.start || +end !== +current.end)
-  const plan = moving && roomId && current.centerId ? await planEventRoom(current.centerId, roomId, start, end, { activityId: current._id, title }) : null
+  let plan: EventRoomPlan | null = null
+  if (moving && roomId && current.centerId) {
+    const room = (input.roomId ? docs.room?.[0] : joinedRoom[0]) as RoomDoc | undefined
+    const blackouts = docs.blackouts as BlackoutDoc[] | undefined
+    // Read with the caller when the input gave the times (else, or on a full page of other rooms' blackouts, read here).
+    const known = room && blackouts && blackoutsComplete(input.roomId, roomId, blackouts) ? { room, center: joinedCenter[0] as CenterDoc | undefined, blackouts } : undefined
+    plan = await planEventRoom(current.centerId, roomId, start, end, { activityId: current._id, title }, known)
+  }
   const retitling = !plan && input.title !== undefined && input.title !== current.title && Boolean(current.slotIds?.length)
 
-  const _ = db().command
-  // Only what the input changes: fields copied from `current` (read before the transaction) would
-  // write a stale time back over an edit that committed meanwhile.
-  const changes: Record<string, unknown> = { updatedAt: clock.date() }
-  if (input.start !== undefined) changes.start = start
-  if (input.end !== undefined) changes.end = end
-  if (input.signUpDeadline !== undefined || (input.start !== undefined && +deadline !== +current.signUpDeadline)) changes.signUpDeadline = deadline
-  if (input.place !== undefined) changes.place = place
-  if (input.title !== undefined) changes.title = input.title
-  if (input.category !== undefined) changes.category = input.category
-  if (input.description !== undefined) changes.description = input.description
-  if (input.audience !== undefined) changes.audience = input.audience
-  if (input.teamId !== undefined) changes.teamId = input.teamId === null ? _.remove() : input.teamId
+  // Only what the input changes: fields copied from `current` (read before the write) would
+  // write a stale time back over an edit that committed meanwhile. `set` holds the plain values
+  // (for the reply); `unset` the fields removed.
+  const set: Record<string, unknown> = { updatedAt: clock.date() }
+  const unset: string[] = []
+  if (input.start !== undefined) set.start = start
+  if (input.end !== undefined) set.end = end
+  if (input.signUpDeadline !== undefined || (input.start !== undefined && +deadline !== +current.signUpDeadline)) set.signUpDeadline = deadline
+  if (input.place !== undefined) set.place = place
+  if (input.title !== undefined) set.title = input.title
+  if (input.category !== undefined) set.category = input.category
+  if (input.description !== undefined) set.description = input.description
+  if (input.audience !== undefined) set.audience = input.audience
+  if (input.teamId !== undefined) {
+    if (input.teamId === null) unset.push('teamId')
+    else set.teamId = input.teamId
+  }
   const timeOrPlaceChanged =
     +start !== +current.start || +end !== +current.end || JSON.stringify(place) !== JSON.stringify(current.place) || (plan !== null && plan.room._id !== current.roomId)
-  // Decided from `current`: the time checks, the deadline and the slot plan. Inside the
-  // transaction the activity must still be as they were made from, or the edit is refused.
+  // Decided from `current`: the time checks, the deadline and the slot plan. When written the
+  // activity must still be as they were made from, or the edit is refused.
   const timeDecided = plan !== null || input.start !== undefined || input.end !== undefined || input.signUpDeadline !== undefined || input.roomId !== undefined
 
   const note = input.note || (timeOrPlaceChanged ? '时间或地点有变更' : undefined)
-  if (plan || retitling) await updateWithSlots(caller, current, changes, { plan, retitling, title, timeDecided, capacity: input.capacity, note })
-  else await updateGuarded(caller, current, changes, { timeDecided, capacity: input.capacity, note })
+  const edit = { set, unset, timeDecided, capacity: input.capacity, note }
+  const written = plan ? await moveEvent(caller, current, edit, plan, title) : await updateGuarded(caller, current, edit)
+  // The slots follow the new title once the activity carries it (a slot's title is only what availability shows).
+  if (retitling) await retitleEventSlots(current._id, current.slotIds ?? [], title)
 
-  if (input.capacity !== undefined && input.capacity > current.capacity) await promoteWaiting(current._id)
-  const detail = await getActivity(caller, current._id)
-  if (timeOrPlaceChanged) {
-    const updated = { ...current, ...detailTimes(detail) }
-    await notifyChanged(updated, await activeParticipants(current._id), input.note || '时间或地点有变更，请留意')
-  }
-  return detail
+  const promoted = input.capacity !== undefined && input.capacity > current.capacity ? await promoteWaiting(current._id) : 0
+  if (timeOrPlaceChanged) await queueChanged(written, await activeParticipants(current._id), input.note || '时间或地点有变更，请留意')
+  const signUp = (docs.signUp[0] as SignUpDoc | undefined) ?? null
+  // Promoted into the larger capacity: the counters moved by as many (known); the caller's own
+  // waiting sign-up may have moved too (then read as `get` does).
+  if (promoted > 0 && signUp?.status === 'waiting') return getActivity(caller, current._id)
+  if (promoted > 0)
+    Object.assign(written, {
+      confirmedCount: written.confirmedCount + promoted,
+      waitingCount: Math.max(0, written.waitingCount - promoted),
+      ...(written.placesLeft !== undefined ? { placesLeft: written.placesLeft - promoted } : {})
+    })
+  // The names as read with the activity (a team the edit names: read with it too).
+  const team = input.teamId ? (docs.team?.[0] as Named | undefined) : input.teamId === null ? undefined : (joinedTeam[0] as Named | undefined)
+  const names = { communities: namesOfDocs(joinedCommunity[0] as Named | undefined), centers: namesOfDocs(joinedCenter[0] as Named | undefined), teams: namesOfDocs(team) }
+  const view = { activity: written, names, signUp, record: (docs.record[0] as RecordDoc | undefined) ?? null }
+  return activityDetailOf(caller, view, statsOf(written, docs))
 }
 
-/** What a change notice shows, from the detail just read (no second read of the activity). */
-const detailTimes = (detail: ActivityDetail): Pick<ActivityDoc, 'title' | 'start' | 'place'> => ({ title: detail.title, start: new Date(detail.start), place: detail.place })
+/** What the update's first read joins onto the activity. */
+type Joined = { joinedCommunity?: Doc[]; joinedCenter?: Doc[]; joinedTeam?: Doc[]; joinedRoom?: Doc[] }
 
 interface EditPlan {
+  set: Record<string, unknown>
+  unset: string[]
   timeDecided: boolean
   capacity?: number
   note?: string
+  /** A move: the room and `updatedAt` as read are part of the filter too (the slot plan was made from them). */
+  moving?: boolean
+}
+
+/** The activity as an edit leaves it: `base` with the edit's values, without the fields it removes. */
+function edited(base: ActivityDoc, values: Record<string, unknown>, unset: string[]): ActivityDoc {
+  const out = { ...base, ...values } as Record<string, unknown>
+  for (const field of unset) delete out[field]
+  return out as unknown as ActivityDoc
 }
 
 /**
@@ -230,26 +438,35 @@ interface EditPlan {
  * published, the times as they were decided from (when the edit decided on them), the capacity as
  * read and never below the confirmed count. `placesLeft` moves by the capacity's change, atomically
  * beside the sign-ups' own guarded updates of it. Refused by the filter: read once to say why.
+ * Returns the activity as written (from the last read and the edit; nothing re-read).
  */
-async function updateGuarded(caller: Caller, current: ActivityDoc, changes: Record<string, unknown>, edit: EditPlan): Promise<void> {
+async function updateGuarded(caller: Caller, current: ActivityDoc, edit: EditPlan): Promise<ActivityDoc> {
   const _ = db().command
   if (current.placesLeft === undefined) await ensurePlacesLeft(current)
   let seen = current
   for (let round = 0; round < 5; round++) {
     const where: Record<string, unknown> = { _id: current._id, status: 'published', capacity: seen.capacity }
     if (edit.timeDecided) Object.assign(where, { start: current.start, end: current.end, signUpDeadline: current.signUpDeadline })
-    const data: Record<string, unknown> = { ...changes, history: _.push([entry(caller, '修改', edit.note)]) }
+    if (edit.moving) Object.assign(where, { roomId: current.roomId ?? _.exists(false), updatedAt: current.updatedAt })
+    const note = entry(caller, '修改', edit.note)
+    const data: Record<string, unknown> = { ...edit.set, history: _.push([note]) }
+    for (const field of edit.unset) data[field] = _.remove()
+    const values: Record<string, unknown> = { ...edit.set, history: [...(seen.history ?? []), note] }
     if (edit.capacity !== undefined) {
       where.confirmedCount = _.lte(edit.capacity)
-      data.capacity = edit.capacity
-      if (edit.capacity !== seen.capacity) data.placesLeft = _.inc(edit.capacity - seen.capacity)
+      data.capacity = values.capacity = edit.capacity
+      if (edit.capacity !== seen.capacity) {
+        data.placesLeft = _.inc(edit.capacity - seen.capacity)
+        values.placesLeft = (seen.placesLeft ?? seen.capacity - seen.confirmedCount) + edit.capacity - seen.capacity
+      }
     }
     const res = await db().collection(ACTIVITIES).where(where).update({ data })
-    if (res.stats.updated > 0) return
+    if (res.stats.updated > 0) return edited(seen, values, edit.unset)
     const fresh = await findById<ActivityDoc>(ACTIVITIES, current._id)
     if (!fresh || fresh.status !== 'published') throw conflict('活动已取消，不能修改')
     const moved = +fresh.start !== +current.start || +fresh.end !== +current.end || +fresh.signUpDeadline !== +current.signUpDeadline
-    if (edit.timeDecided && moved) throw conflict('活动刚被他人修改，请刷新后重试')
+    if (edit.timeDecided && moved) throw conflict(EDITED_MEANWHILE)
+    if (edit.moving && ((fresh.roomId ?? null) !== (current.roomId ?? null) || +fresh.updatedAt !== +current.updatedAt)) throw conflict(EDITED_MEANWHILE)
     if (edit.capacity !== undefined && edit.capacity < fresh.confirmedCount)
       throw new AppError('CONFLICT', `名额不能少于已报名人数（${fresh.confirmedCount}人）`, ['capacity'])
     if (fresh.placesLeft === undefined) await ensurePlacesLeft(fresh)
@@ -259,44 +476,50 @@ async function updateGuarded(caller: Caller, current: ActivityDoc, changes: Reco
 }
 
 /**
- * An edit of a centre event's time, room or title: its room slots change with it, so the activity
- * and the slots are written in one transaction (a booking racing it for a slot: one wins). Capacity
- * is checked against the confirmed count inside it: sign-ups (which write the counters) run in
- * parallel, and one of the two runs again.
+ * A move of a centre event (time or room), without a transaction, like a booking: the new slots
+ * are claimed first (unique adds: a booking or another event racing for one, one wins), then the
+ * activity is written by `updateGuarded` with the room and `updatedAt` the plan was made from in
+ * its filter (a refusal gives the new slots back), then the slots left behind are freed. Cut short
+ * anywhere, a slot can only stay held one too many, never one too few (no double booking).
  */
-async function updateWithSlots(
-  caller: Caller,
-  current: ActivityDoc,
-  changes: Record<string, unknown>,
-  edit: EditPlan & { plan: Awaited<ReturnType<typeof planEventRoom>> | null; retitling: boolean; title: string }
-): Promise<void> {
-  const { plan } = edit
-  await inTransaction(async (tx) => {
-    const fresh = await txGet<ActivityDoc>(tx, ACTIVITIES, current._id)
-    if (!fresh || fresh.status !== 'published') throw conflict('活动已取消，不能修改')
-    const stale =
-      +fresh.start !== +current.start ||
-      +fresh.end !== +current.end ||
-      (fresh.roomId ?? null) !== (current.roomId ?? null) ||
-      +fresh.signUpDeadline !== +current.signUpDeadline ||
-      (plan !== null && +fresh.updatedAt !== +current.updatedAt)
-    if (edit.timeDecided && stale) throw conflict('活动刚被他人修改，请刷新后重试')
-    const data: Record<string, unknown> = { ...changes }
-    if (plan) Object.assign(data, { roomId: plan.room._id, roomName: plan.room.name, slotIds: await claimEventSlotsTx(tx, plan, current._id, fresh.slotIds ?? []) })
-    else if (edit.retitling) await retitleEventSlotsTx(tx, current._id, fresh.slotIds ?? [], edit.title)
-    if (edit.capacity !== undefined) {
-      if (edit.capacity < fresh.confirmedCount) throw new AppError('CONFLICT', `名额不能少于已报名人数（${fresh.confirmedCount}人）`, ['capacity'])
-      data.capacity = edit.capacity
-    }
-    // Kept with the counters (signups.ts): what is left of the new capacity.
-    data.placesLeft = (edit.capacity ?? fresh.capacity) - fresh.confirmedCount
-    data.history = [...(fresh.history ?? []), entry(caller, '修改', edit.note)]
-    await tx.collection(ACTIVITIES).doc(current._id).update({ data })
-  }, plan ? SLOT_RACE : '操作的人较多，请稍后重试', { rounds: 12 })
+async function moveEvent(caller: Caller, current: ActivityDoc, edit: EditPlan, plan: EventRoomPlan, title: string): Promise<ActivityDoc> {
+  const held = current.slotIds ?? []
+  const wanted = plan.slots.map((x) => x._id)
+  const added = plan.slots.filter((x) => !held.includes(x._id))
+  await claimEventSlots(added, current._id)
+  let written: ActivityDoc
+  try {
+    written = await updateGuarded(caller, current, {
+      ...edit,
+      set: { ...edit.set, roomId: plan.room._id, roomName: plan.room.name, slotIds: wanted },
+      timeDecided: true,
+      moving: true
+    })
+  } catch (error) {
+    await releaseEventSlots(current._id, added.map((x) => x._id))
+    throw error
+  }
+  const kept = wanted.filter((id) => held.includes(id))
+  await Promise.all([
+    releaseEventSlots(
+      current._id,
+      held.filter((id) => !wanted.includes(id))
+    ),
+    title !== current.title ? retitleEventSlots(current._id, kept, title) : undefined
+  ])
+  return written
 }
 
-export async function cancelActivity(caller: Caller, input: CancelInput): Promise<{ notified: number }> {
-  const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+/**
+ * Cancelling: the caller, the activity and the first page of everyone signed up or waiting in one
+ * read; the status by one update whose filter is the decision (an event: with its room slots in
+ * one transaction); then the sign-ups (one batch update) and the messages (queued: delivered
+ * within a minute).
+ */
+export async function cancelActivity(ctx: FirstReadContext, input: CancelInput): Promise<{ notified: number }> {
+  const { caller, docs } = await ctx.readWithCaller({ activity: byIdPart(ACTIVITIES, input.activityId), participants: participantsPart(input.activityId, ACTIVE) })
+  const activity = docs.activity[0] as ActivityDoc | undefined
+  if (!activity) throw notFound('活动')
   requireOrganiser(caller, activity.communityId)
   // The reason is pushed to everyone signed up.
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])
@@ -323,10 +546,10 @@ export async function cancelActivity(caller: Caller, input: CancelInput): Promis
       await cancelWithSlots(caller, fresh, input.reason)
     }
   }
-  const openids = await activeParticipants(activity._id)
-  await db()
+  let openids = await allParticipants(activity._id, ACTIVE, docs.participants)
+  const res = await db()
     .collection(SIGNUPS)
-    .where({ activityId: activity._id, status: _.in(['confirmed', 'waiting']) })
+    .where({ activityId: activity._id, status: _.in([...ACTIVE]) })
     .update({
       data: {
         status: 'cancelled',
@@ -334,6 +557,8 @@ export async function cancelActivity(caller: Caller, input: CancelInput): Promis
         history: _.push([{ at: clock.date(), by: caller.openid, byName: callerName(caller), action: '活动取消', note: input.reason }])
       }
     })
+  // Someone signed up or left between the first read and the cancel: those cancelled now are told.
+  if (res.stats.updated !== openids.length) openids = await participants(activity._id, ['cancelled'])
   const notified = await notifyCancelled({ ...activity, status: 'cancelled' }, openids, input.reason)
   return { notified }
 }
@@ -342,7 +567,10 @@ const cancelledFields = (reason: string) => ({ status: 'cancelled', cancelReason
 
 /**
  * The status and the freeing of its room slots in one transaction: a cancel cut short never
- * leaves slots held by a cancelled event. Retry-safe: all read through `tx`.
+ * leaves slots held by a cancelled event. Retry-safe: the activity is read through `tx`, and the
+ * slots removed are the ones its `slotIds` (read there) lists — only the event's own transactions
+ * write that list with the slots, and bookings never take an event's slot — so they are removed
+ * by id without reading each first (removing one already gone changes nothing).
  */
 async function cancelWithSlots(caller: Caller, activity: ActivityDoc, reason: string): Promise<void> {
   await inTransaction(async (tx) => {
@@ -353,13 +581,18 @@ async function cancelWithSlots(caller: Caller, activity: ActivityDoc, reason: st
       .collection(ACTIVITIES)
       .doc(activity._id)
       .update({ data: { ...cancelledFields(reason), history: [...(fresh.history ?? []), entry(caller, '取消', reason)] } })
-    await releaseEventSlotsTx(tx, activity._id, fresh.slotIds ?? [])
+    for (const slotId of fresh.slotIds ?? []) await tx.collection(CENTER_COLL.slots).doc(slotId).remove()
   }, '操作的人较多，请稍后重试', { rounds: 12 })
 }
 
-/** The organiser reminds everyone confirmed, once per activity, before it starts. */
-export async function remindParticipants(caller: Caller, activityId: string): Promise<{ sent: number; already: boolean }> {
-  const activity = await getById<ActivityDoc>(ACTIVITIES, activityId, '活动')
+/**
+ * The organiser reminds everyone confirmed, once per activity, before it starts: the caller, the
+ * activity and those confirmed in one read, one guarded update, the reminders queued.
+ */
+export async function remindParticipants(ctx: FirstReadContext, activityId: string): Promise<{ sent: number; already: boolean }> {
+  const { caller, docs } = await ctx.readWithCaller({ activity: byIdPart(ACTIVITIES, activityId), confirmed: participantsPart(activityId, ['confirmed']) })
+  const activity = docs.activity[0] as ActivityDoc | undefined
+  if (!activity) throw notFound('活动')
   requireOrganiser(caller, activity.communityId)
   const phase = phaseOf(activity, clock.now())
   if (phase === 'cancelled' || phase === 'ongoing' || phase === 'ended') throw conflict('活动已开始或已取消，无需提醒')
@@ -369,18 +602,6 @@ export async function remindParticipants(caller: Caller, activityId: string): Pr
     .where({ _id: activityId, remindedAt: _.exists(false) })
     .update({ data: { remindedAt: clock.date(), history: _.push([entry(caller, '发送提醒')]) } })
   if (res.stats.updated === 0) return { sent: 0, already: true }
-  const confirmed: string[] = []
-  for (let skip = 0; ; skip += 1000) {
-    const page = await db()
-      .collection(SIGNUPS)
-      .where({ activityId, status: 'confirmed' })
-      .field({ openid: true })
-      .orderBy('_id', 'asc')
-      .skip(skip)
-      .limit(1000)
-      .get()
-    confirmed.push(...(page.data as SignUpDoc[]).map((s) => s.openid))
-    if (page.data.length < 1000) break
-  }
+  const confirmed = await allParticipants(activityId, ['confirmed'], docs.confirmed)
   return { sent: await notifyReminder(activity, confirmed), already: false }
 }

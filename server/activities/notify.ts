@@ -2,9 +2,14 @@
  * What volunteers are told: subscription messages on WeChat, the `outbox` collection on the
  * emulator. A message that cannot be delivered never undoes the action that caused it (the user
  * who did not subscribe simply gets none; the app shows the same state).
+ *
+ * One message to one person is sent during the call. A message to everyone of an activity
+ * (cancelled, changed, reminder) is queued (server/notify/queue.ts: one write per 100 people) and
+ * sent by the next drain, within a minute: the organiser does not wait for one send per person.
  */
 import { DECISION_LABELS, type Decision } from '../../contracts/activities'
 import { shanghai } from '../core/time'
+import { queueMessages } from '../notify/queue'
 import { phrase, TEMPLATES, thing } from '../notify/templates'
 import { platform, type SubscriptionMessage } from '../platform'
 import { hoursOf, type ActivityDoc } from './model'
@@ -36,24 +41,45 @@ async function sendEach(openids: string[], build: (openid: string) => Subscripti
   return sent
 }
 
-export function notifyCancelled(activity: ActivityDoc, openids: string[], reason: string): Promise<number> {
-  return sendEach(openids, (touser) => ({
-    touser,
-    templateId: TEMPLATES.activityCancelled.id,
-    page: `${ACTIVITY_PAGE}?id=${activity._id}`,
-    data: { thing1: thing(activity.title), time2: { value: when(activity.start) }, thing3: thing(reason) },
-    summary: `您报名的活动“${activity.title}”（${day(activity.start)}）已取消：${reason}`
-  }))
+/** One message per openid (each once), built for the queue. */
+const eachOf = (openids: string[], build: (openid: string) => SubscriptionMessage): SubscriptionMessage[] => [...new Set(openids)].map(build)
+
+/** Queues one message per openid; returns how many were queued. */
+async function queueEach(openids: string[], build: (openid: string) => SubscriptionMessage): Promise<number> {
+  const messages = eachOf(openids, build)
+  await queueMessages(messages)
+  return messages.length
 }
 
+const cancelledMessage = (activity: ActivityDoc, reason: string) => (touser: string): SubscriptionMessage => ({
+  touser,
+  templateId: TEMPLATES.activityCancelled.id,
+  page: `${ACTIVITY_PAGE}?id=${activity._id}`,
+  data: { thing1: thing(activity.title), time2: { value: when(activity.start) }, thing3: thing(reason) },
+  summary: `您报名的活动“${activity.title}”（${day(activity.start)}）已取消：${reason}`
+})
+
+const changedMessage = (activity: Pick<ActivityDoc, '_id' | 'title' | 'start' | 'place'>, note: string) => (touser: string): SubscriptionMessage => ({
+  touser,
+  templateId: TEMPLATES.activityChanged.id,
+  page: `${ACTIVITY_PAGE}?id=${activity._id}`,
+  data: { thing1: thing(activity.title), time2: { value: when(activity.start) }, thing3: thing(activity.place.name), thing4: thing(note) },
+  summary: `您报名的活动“${activity.title}”有变更：${day(activity.start)}，${activity.place.name}。${note}`
+})
+
+/** Everyone signed up or waiting is told of the cancellation (queued); returns how many. */
+export function notifyCancelled(activity: ActivityDoc, openids: string[], reason: string): Promise<number> {
+  return queueEach(openids, cancelledMessage(activity, reason))
+}
+
+/** A change told to a few people now (sent during the call); returns how many were handed over. */
 export function notifyChanged(activity: ActivityDoc, openids: string[], note: string): Promise<number> {
-  return sendEach(openids, (touser) => ({
-    touser,
-    templateId: TEMPLATES.activityChanged.id,
-    page: `${ACTIVITY_PAGE}?id=${activity._id}`,
-    data: { thing1: thing(activity.title), time2: { value: when(activity.start) }, thing3: thing(activity.place.name), thing4: thing(note) },
-    summary: `您报名的活动“${activity.title}”有变更：${day(activity.start)}，${activity.place.name}。${note}`
-  }))
+  return sendEach(openids, changedMessage(activity, note))
+}
+
+/** A change of time or place told to everyone signed up or waiting (queued); returns how many. */
+export function queueChanged(activity: Pick<ActivityDoc, '_id' | 'title' | 'start' | 'place'>, openids: string[], note: string): Promise<number> {
+  return queueEach(openids, changedMessage(activity, note))
 }
 
 export function notifyPromoted(activity: ActivityDoc, openid: string): Promise<boolean> {
@@ -66,8 +92,9 @@ export function notifyPromoted(activity: ActivityDoc, openid: string): Promise<b
   })
 }
 
+/** The organiser's reminder to everyone confirmed (queued); returns how many. */
 export function notifyReminder(activity: ActivityDoc, openids: string[]): Promise<number> {
-  return sendEach(openids, (touser) => ({
+  return queueEach(openids, (touser) => ({
     touser,
     templateId: TEMPLATES.activityReminder.id,
     page: `${ACTIVITY_PAGE}?id=${activity._id}`,

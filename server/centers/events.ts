@@ -7,17 +7,20 @@
  * slot the event holds cannot be booked (book.ts finds the document; a booking and an event
  * adding the same `_id` at once: one of the two commits fails on the unique `_id`).
  *
- * The claim runs inside the activity's own transaction (server/activities/manage.ts): the
- * activity and its slot documents are written together, or nothing is. Moving the event (time or
- * room) claims the new slots and frees the old ones in the same transaction; renaming it retitles
- * them there; cancelling it frees them in the transaction that marks it cancelled. A blackout leaves an event's slots alone (staff who close the room move or cancel the
- * event themselves).
+ * Creating the event claims its slots inside the activity's own transaction
+ * (server/activities/manage.ts): the activity and its slot documents are written together, or
+ * nothing is. Moving it (time or room) needs no transaction, like a booking: the new slots are
+ * claimed by unique adds first, then the activity is written by one update whose filter is what
+ * the plan was made from, then the old slots are freed — so a move cut short can only leave a slot
+ * held too many (never one too few: no double booking). Renaming it retitles its slots; cancelling
+ * it frees them in the transaction that marks it cancelled. A blackout leaves an event's slots
+ * alone (staff who close the room move or cancel the event themselves).
  */
 import { clock } from '../core/clock'
-import { db, type TransactionRef } from '../core/db'
-import { AppError, invalid } from '../core/errors'
-import { txGet } from '../core/records'
-import { getCenter, getRoom, isOpenCenter } from './access'
+import { db, isDuplicateKey } from '../core/db'
+import { AppError, invalid, notFound } from '../core/errors'
+import type { Part } from '../core/together'
+import { isOpenCenter } from './access'
 import { addDays, dayOf, hhmmOf, slotKeyOf } from './calendar'
 import { slotsOverlapping } from './grid'
 import { COLL, slotIdOf, type BlackoutDoc, type CenterDoc, type RoomDoc, type SlotDoc } from './model'
@@ -28,17 +31,72 @@ export interface EventRoomPlan {
   slots: SlotDoc[]
 }
 
+/** What a plan is made from: the room, its centre and the blackouts read for the time (any room's: filtered here). */
+export interface EventRoomDocs {
+  room: RoomDoc | undefined
+  center: CenterDoc | undefined
+  blackouts: BlackoutDoc[]
+}
+
 /** The longest event (24 h) spans two days at most; a guard against runaway loops. */
 const MAX_DAYS = 3
 
+/** Blackouts read with a caller's first read when the room is not known yet (filtered by room here). */
+export const BLACKOUTS_PAGE = 50
+
+/**
+ * The blackouts covering `start`–`end` (of `roomId`, or of any room when not known yet), as a part
+ * of a combined read (server/core/together.ts). `planEventRoomFrom` picks the room's; a full page
+ * without it is not trusted (`blackoutsComplete`).
+ */
+export function blackoutsPart(roomId: string | undefined, start: Date, end: Date): Part {
+  const _ = db().command
+  return {
+    collection: COLL.blackouts,
+    build: (p) =>
+      p
+        .match({ ...(roomId ? { roomId } : {}), lifted: false, start: _.lt(new Date(+end)), end: _.gt(new Date(+start)) })
+        .limit(roomId ? 1 : BLACKOUTS_PAGE)
+  }
+}
+
+/** Whether blackouts read by `blackoutsPart` answer for `roomId`: read for that room, or a page not full. */
+export const blackoutsComplete = (readFor: string | undefined, roomId: string, list: readonly BlackoutDoc[]) =>
+  readFor === roomId || list.length < BLACKOUTS_PAGE || list.some((b) => b.roomId === roomId)
+
+/** The room, the centre and a blackout covering the time, if any: one read of their own. */
+export async function readEventRoom(centerId: string, roomId: string, start: Date, end: Date): Promise<EventRoomDocs> {
+  const _ = db().command
+  const $ = _.aggregate
+  const res = await db()
+    .collection(COLL.rooms)
+    .aggregate()
+    .match({ _id: roomId })
+    .limit(1)
+    .lookup({ from: COLL.centers, pipeline: $.pipeline().match({ _id: centerId }).limit(1).done(), as: 'center' })
+    .lookup({ from: COLL.blackouts, pipeline: $.pipeline().match({ roomId, lifted: false, start: _.lt(new Date(+end)), end: _.gt(new Date(+start)) }).limit(1).done(), as: 'blocked' })
+    .end()
+  const row = (res.list as (RoomDoc & { center: CenterDoc[]; blocked: BlackoutDoc[] })[])[0]
+  if (!row) return { room: undefined, center: undefined, blackouts: [] }
+  const { center: [center], blocked, ...room } = row
+  return { room: room as RoomDoc, center, blackouts: blocked }
+}
+
 /**
  * What an event at `roomId` from `start` to `end` would claim, after the checks a booking also
- * passes outside its transaction: the room is the centre's and switched on, the centre is open,
- * the time overlaps the room's opening hours, and no blackout covers it. The slot documents
- * themselves are checked inside the transaction (`claimEventSlotsTx`).
+ * passes: the room is the centre's and switched on, the centre is open, the time overlaps the
+ * room's opening hours, and no blackout covers it (the blackout records hold their slots). The
+ * documents come from the caller's first read (`docs`) or, without them, from one read here.
+ * The slot documents themselves are claimed by unique adds (`claimEventSlots`, or the create's transaction).
  */
-export async function planEventRoom(centerId: string, roomId: string, start: Date, end: Date, event: { activityId: string; title: string }): Promise<EventRoomPlan> {
-  const [room, center] = await Promise.all([getRoom(roomId), getCenter(centerId)])
+export async function planEventRoom(centerId: string, roomId: string, start: Date, end: Date, event: { activityId: string; title: string }, docs?: EventRoomDocs): Promise<EventRoomPlan> {
+  return planEventRoomFrom(docs ?? (await readEventRoom(centerId, roomId, start, end)), centerId, roomId, start, end, event)
+}
+
+function planEventRoomFrom(docs: EventRoomDocs, centerId: string, roomId: string, start: Date, end: Date, event: { activityId: string; title: string }): EventRoomPlan {
+  const { room, center } = docs
+  if (!room || room._id !== roomId) throw notFound('活动室')
+  if (!center || center._id !== centerId) throw notFound('邻里中心')
   if (room.centerId !== center._id) throw invalid('活动室不属于该邻里中心', ['roomId'])
   if (!isOpenCenter(center)) throw new AppError('CONFLICT', '该邻里中心尚未建成开放，暂不能安排活动', ['centerId'])
   if (!room.active) throw new AppError('CONFLICT', '该活动室暂停使用，请选择其他活动室', ['roomId'])
@@ -61,15 +119,8 @@ export async function planEventRoom(centerId: string, roomId: string, start: Dat
     }
   }
   if (slots.length === 0) throw invalid(`活动时间不在${room.name}的开放时段内`, ['start'])
-  if (room.blackoutUntil && room.blackoutUntil.getTime() > from) {
-    const _ = db().command
-    const blocked = await db()
-      .collection(COLL.blackouts)
-      .where({ roomId: room._id, lifted: false, start: _.lt(new Date(to)), end: _.gt(new Date(from)) })
-      .limit(1)
-      .get()
-    if (blocked.data.length) throw new AppError('CONFLICT', `该活动室此时段暂停开放：${(blocked.data[0] as BlackoutDoc).reason}`, ['start'])
-  }
+  const blocked = docs.blackouts.find((b) => b.roomId === roomId && !b.lifted && +b.start < to && +b.end > from)
+  if (blocked) throw new AppError('CONFLICT', `该活动室此时段暂停开放：${blocked.reason}`, ['start'])
   return { room, center, slots }
 }
 
@@ -80,54 +131,51 @@ export function takenMessage(taken: SlotDoc): string {
   return `${hhmmOf(taken.start.getTime())}的时段已被预约，请选择其他时段或活动室`
 }
 
+/** The event's own edit raced another edit of it (a slot it adds is already its own). */
+export const EDITED_MEANWHILE = '活动刚被他人修改，请刷新后重试'
+
 /**
- * Inside the activity's transaction (retry-safe: everything is read through `tx`): claims the
- * plan's slots for the event, keeping those it already holds, and frees the ones in `held` it no
- * longer needs. Throws CONFLICT naming the first slot someone else holds. Returns the slot ids held.
+ * Claims `slots` for the event: one unique add each (at once), all or nothing. A slot someone
+ * holds fails its add on the `_id`: the slots this call added are given back and the taken ones
+ * read (only then) to say which — CONFLICT. A slot already the event's own was added by an edit
+ * racing this one: refused likewise (never shared, so the other edit's removal cannot take it from
+ * under this one).
  */
-export async function claimEventSlotsTx(tx: TransactionRef, plan: EventRoomPlan | null, activityId: string, held: readonly string[]): Promise<string[]> {
-  const slots = plan?.slots ?? []
-  const wanted = new Set(slots.map((s) => s._id))
-  const dropped = held.filter((id) => !wanted.has(id))
-  // Every slot read at once (one round trip's wait, not one per slot); the writes follow.
-  const [taken, old] = await Promise.all([
-    Promise.all(slots.map((s) => txGet<SlotDoc>(tx, COLL.slots, s._id))),
-    Promise.all(dropped.map((id) => txGet<SlotDoc>(tx, COLL.slots, id)))
+export async function claimEventSlots(slots: readonly SlotDoc[], activityId: string): Promise<void> {
+  if (slots.length === 0) return
+  const results = await Promise.allSettled(slots.map((slot) => db().collection(COLL.slots).add({ data: slot })))
+  const lost = slots.filter((_s, i) => results[i].status === 'rejected')
+  if (lost.length === 0) return
+  const won = slots.filter((_s, i) => results[i].status === 'fulfilled').map((s) => s._id)
+  const _ = db().command
+  const [, held] = await Promise.all([
+    releaseEventSlots(activityId, won),
+    db()
+      .collection(COLL.slots)
+      .where({ _id: _.in(lost.map((s) => s._id)) })
+      .limit(lost.length)
+      .get()
+      .then((r: { data: unknown[] }) => r.data as SlotDoc[])
   ])
-  const other = taken.find((t) => t && t.activityId !== activityId)
+  for (const r of results) if (r.status === 'rejected' && !isDuplicateKey(r.reason)) throw r.reason
+  const other = held.find((t) => t.activityId !== activityId)
   if (other) throw new AppError('CONFLICT', takenMessage(other), ['start'])
-  for (const [i, slot] of slots.entries()) {
-    const have = taken[i]
-    if (!have) await tx.collection(COLL.slots).add({ data: slot })
-    else if (have.title !== slot.title) await tx.collection(COLL.slots).doc(slot._id).update({ data: { title: slot.title } })
-  }
-  for (const [i, slotId] of dropped.entries()) {
-    if (old[i]?.activityId === activityId) await tx.collection(COLL.slots).doc(slotId).remove()
-  }
-  return [...wanted]
+  throw new AppError('CONFLICT', held.length ? EDITED_MEANWHILE : '该活动室此时段刚刚被预约，请选择其他时段')
 }
 
-/**
- * Inside the activity's transaction: writes a new title onto the slots the event holds (a rename
- * keeps its time and room, so nothing is re-planned or re-checked). Retry-safe.
- */
-export async function retitleEventSlotsTx(tx: TransactionRef, activityId: string, held: readonly string[], title: string): Promise<void> {
-  const slots = await Promise.all(held.map((id) => txGet<SlotDoc>(tx, COLL.slots, id)))
-  for (const [i, slot] of slots.entries()) {
-    if (slot && slot.activityId === activityId && slot.title !== title) await tx.collection(COLL.slots).doc(held[i]).update({ data: { title } })
-  }
-}
-
-/** Inside the cancel's transaction: frees the slots the event holds (only its own). Retry-safe. */
-export async function releaseEventSlotsTx(tx: TransactionRef, activityId: string, held: readonly string[]): Promise<void> {
-  const slots = await Promise.all(held.map((id) => txGet<SlotDoc>(tx, COLL.slots, id)))
-  for (const [i, slot] of slots.entries()) {
-    if (slot && slot.activityId === activityId) await tx.collection(COLL.slots).doc(held[i]).remove()
-  }
+/** Writes a new title onto the slots the event holds (only its own): one round trip. */
+export async function retitleEventSlots(activityId: string, slotIds: readonly string[], title: string): Promise<void> {
+  if (slotIds.length === 0) return
+  const _ = db().command
+  await db()
+    .collection(COLL.slots)
+    .where({ _id: _.in([...slotIds]), activityId })
+    .update({ data: { title } })
 }
 
 /** Frees the slots a cancelled event held (only its own; safe to run again). One round trip per 100. */
 export async function releaseEventSlots(activityId: string, slotIds: readonly string[]): Promise<void> {
+  if (slotIds.length === 0) return
   const _ = db().command
   for (let i = 0; i < slotIds.length; i += 100) {
     await db()

@@ -127,9 +127,11 @@ describe('an event at a centre takes a room', () => {
   test('a blackout leaves an event’s hours to the event', async () => {
     const room = await newRoom()
     const e = ((await createEvent(room.id, '2026-12-04 10:00', '2026-12-04 11:00')) as any).data
-    await cloud.ok('centers', 'blackout', { roomId: room.id, start: '2026-12-04 09:00', end: '2026-12-04 12:00', reason: '设备检修' }, 'demo-staff')
+    const bo = await cloud.ok('centers', 'blackout', { roomId: room.id, start: '2026-12-04 09:00', end: '2026-12-04 12:00', reason: '设备检修' }, 'demo-staff')
     expect(slot(room.id, '202612041000')).toMatchObject({ state: 'event', activityId: e._id })
-    expect(slot(room.id, '202612040900')).toMatchObject({ state: 'blocked' })
+    // The blackout's record holds 09:00 and 11:00 (no document per slot), the event keeps 10:00.
+    expect(cloud.store.get('roomBlackouts', bo.id)!.slotIds).toEqual([`${room.id}:202612040900`, `${room.id}:202612041100`])
+    expect(codeOf(await book(room.id, '2026-12-04 09:00', 'demo-member'))).toBe('CONFLICT')
     expect(cloud.store.get('activities', e._id)!.status).toBe('published')
   })
 })
@@ -321,6 +323,39 @@ describe('edits and cancels racing or cut short keep the event and its slots tog
     expect([a.status, held]).toEqual(['cancelled', 0])
     expect(codeOf(reply)).toBe('OK')
     expect(codeOf(await book(room.id, '2026-12-09 14:00'))).toBe('OK')
+  })
+
+  test('two moves of one event at once: one stands, its slots are exactly its hours, the other gives back what it added', async () => {
+    const room = await newRoom()
+    const e = ((await createEvent(room.id, '2026-12-11 10:00', '2026-12-11 11:00')) as any).data
+    const [m1, m2] = await Promise.all([
+      cloud.call('activities', 'update', { activityId: e._id, start: '2026-12-11 14:00', end: '2026-12-11 16:00' }, 'demo-staff'),
+      cloud.call('activities', 'update', { activityId: e._id, start: '2026-12-11 15:00', end: '2026-12-11 17:00' }, 'demo-staff')
+    ])
+    expect([m1, m2].filter((r) => r.ok).length).toBeGreaterThanOrEqual(1)
+    for (const r of [m1, m2]) expect(['OK', 'CONFLICT']).toContain(codeOf(r))
+    expectSlotsMatch(e._id)
+    expect(slot(room.id, '202612111000')).toBeFalsy()
+  })
+
+  test('round trips: a 2-hour event is created in 6, moved in ≤ 6, renamed in 3, cancelled in 8', async () => {
+    const room = await newRoom()
+    const created = await cloud.callWithStats('activities', 'create', eventInput(room.id, '2026-12-14 10:00', '2026-12-14 12:00'), 'demo-staff')
+    expect(created.reply.ok).toBe(true)
+    expect(created.stats.dbRequests).toBeLessThanOrEqual(6)
+    const id = (created.reply as any).data._id
+    // Caller, activity, room, centre and blackouts in one read; 2 slot adds; the guarded write; the old slots freed; those signed up read.
+    const moved = await cloud.callWithStats('activities', 'update', { activityId: id, start: '2026-12-14 14:00', end: '2026-12-14 16:00' }, 'demo-staff')
+    expect(moved.reply.ok).toBe(true)
+    expect(moved.stats.dbRequests).toBeLessThanOrEqual(6)
+    expectSlotsMatch(id)
+    const renamed = await cloud.callWithStats('activities', 'update', { activityId: id, title: '冬季读书会' }, 'demo-staff')
+    expect(renamed.stats.dbRequests).toBeLessThanOrEqual(3)
+    expect(slot(room.id, '202612141500')).toMatchObject({ title: '冬季读书会' })
+    const cancelled = await cloud.callWithStats('activities', 'cancel', { activityId: id, reason: '场地另有安排' }, 'demo-staff')
+    expect(cancelled.reply.ok).toBe(true)
+    expect(cancelled.stats.dbRequests).toBeLessThanOrEqual(8)
+    expect(cloud.store.count('roomSlots', { activityId: id })).toBe(0)
   })
 
   test('K3: renaming an event whose room was since switched off or blacked out only retitles its slots', async () => {

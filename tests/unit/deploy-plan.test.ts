@@ -163,9 +163,15 @@ describe('deploy plan', () => {
     const tickets = readFileSync(join(ROOT, 'server', 'tickets', 'index.ts'), 'utf8')
     const jobs = /export const ticketsTimer = \{([^}]*)\}/.exec(tickets)![1]
     expect(byFn.tickets.map((t) => t.name).sort()).toEqual([...jobs.matchAll(/(\w+)\s*:/g)].map((m) => m[1]).sort())
-    // notices runs its push on any timer event: one trigger is enough, and every 5 minutes.
-    expect(byFn.notices).toEqual([{ name: 'pushDueNotices', type: 'timer', config: '0 */5 * * * * *' }])
-    expect(Object.keys(FUNCTIONS).filter((fn) => byFn[fn].length > 0).sort()).toEqual(['centers', 'notices', 'tickets'])
+    // notices runs its push on any timer event: one trigger is enough, every minute (an important
+    // notice is pushed by it, not while the publisher waits).
+    expect(byFn.notices).toEqual([{ name: 'pushDueNotices', type: 'timer', config: '0 * * * * * *' }])
+    // activities drains the message queue (server/notify/queue.ts) every minute, by its withTimer job.
+    const activities = readFileSync(join(FUNCTIONS_DIR, 'activities', 'index.ts'), 'utf8')
+    const activityJobs = /withTimer\([^{]*\{([^}]*)\}/.exec(activities)![1]
+    expect(byFn.activities.map((t) => t.name)).toEqual([...activityJobs.matchAll(/(\w+)\s*:/g)].map((m) => m[1]))
+    expect(byFn.activities).toEqual([{ name: 'deliverMessages', type: 'timer', config: '0 * * * * * *' }])
+    expect(Object.keys(FUNCTIONS).filter((fn) => byFn[fn].length > 0).sort()).toEqual(['activities', 'centers', 'notices', 'tickets'])
   })
 })
 
