@@ -1,6 +1,8 @@
-import { forbidden } from '../core/errors'
+import { sdk } from '../core/db'
+import { AppError, forbidden } from '../core/errors'
 import { hasRole, isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
+import type { Part } from '../core/together'
 
 /**
  * The organiser of an activity records and certifies its hours (志愿服务记录与证明出具办法:
@@ -51,3 +53,18 @@ export async function requireVerifier(
   if (record.communityId !== null && isDistrictAdmin(caller) && (record.makeUp || record.enteredBy !== undefined || (await volunteerIsOrganiser()))) return
   requireOrganiser(caller, record.communityId)
 }
+
+/**
+ * The caller's openid as the shell reads it (`getWXContext().OPENID`, never the event), for the
+ * parts of a `withFirstRead` action's first read that are the caller's own (their sign-up, their
+ * records): the shell has already refused a call without one, and `readWithCaller` checks access on
+ * the users document of this same openid.
+ */
+export function contextOpenid(): string {
+  const openid = sdk().getWXContext().OPENID as string | undefined
+  if (!openid) throw new AppError('UNAUTHENTICATED', '请先登录')
+  return openid
+}
+
+/** One document by `_id` as a part of a combined read (server/core/together.ts). */
+export const byIdPart = (collection: string, id: string): Part => ({ collection, build: (p) => p.match({ _id: id }).limit(1) })

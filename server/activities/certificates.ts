@@ -34,16 +34,17 @@ import { clock } from '../core/clock'
 import { recordConsent } from '../core/consents'
 import { db } from '../core/db'
 import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import { hasRole, isDistrictAdmin } from '../core/guard'
-import { emptyScopes, loadCaller, type Caller, type UserRecord } from '../core/identity'
+import { callerPart, emptyScopes, type Caller, type UserRecord } from '../core/identity'
 import { maskName } from '../core/mask'
-import { findById } from '../core/records'
 import { shanghai } from '../core/time'
+import { aggregateOf, readTogether, type Part, type Pipeline } from '../core/together'
 import { platform } from '../platform'
 import { isOrganiser } from './access'
 import { CERTIFICATES, isoOf, RECORDS, VOLUNTEERS, type RecordDoc, type VolunteerDoc } from './model'
-import { publicUrl } from './util'
-import { callerPerson, ensureVolunteer } from './volunteers'
+import { publicUrl, readOwnWithCaller } from './util'
+import { addVolunteer, callerPerson, priorOf, volunteerParts } from './volunteers'
 
 type CertificateInput = z.output<typeof certificateInput>
 
@@ -95,12 +96,30 @@ interface Issuer {
   sealText: string
 }
 
-async function issuerOf(issuerId: string): Promise<Issuer> {
+/** The parts of a combined read that `issuerFrom` turns into the issuer. */
+function issuerParts(issuerId: string): Record<string, Part> {
+  if (issuerId === DISTRICT_ISSUER)
+    return {
+      firstAdmin: { collection: 'users', build: (p) => p.match({ roles: 'district_admin' }).sort({ _id: 1 }).limit(1).project({ profile: 1 }) },
+      anyCommunity: { collection: 'communities', build: (p) => p.limit(1).project({ district: 1 }) }
+    }
+  // The community with its committee joined.
+  return {
+    community: {
+      collection: 'communities',
+      build: (p) =>
+        p
+          .match({ _id: issuerId })
+          .limit(1)
+          .lookup({ from: 'communityCommittees', localField: '_id', foreignField: 'communityId', as: 'joinedCommittee' })
+    }
+  }
+}
+
+function issuerFrom(issuerId: string, docs: Record<string, Record<string, any>[]>): Issuer {
   if (issuerId === DISTRICT_ISSUER) {
-    const admins = await db().collection('users').where({ roles: 'district_admin' }).orderBy('_id', 'asc').limit(1).get()
-    const first = admins.data[0] as { profile?: { name?: string } } | undefined
-    const community = (await db().collection('communities').limit(1).get()).data[0] as { district?: string } | undefined
-    const district = community?.district ?? '本区'
+    const first = docs.firstAdmin[0] as { profile?: { name?: string } } | undefined
+    const district = (docs.anyCommunity[0] as { district?: string } | undefined)?.district ?? '本区'
     return {
       id: issuerId,
       name: `${district}社区物业党建联建工作办公室`,
@@ -108,15 +127,7 @@ async function issuerOf(issuerId: string): Promise<Issuer> {
       sealText: `${district}社区物业党建联建工作办公室`
     }
   }
-  // The community with its committee joined: one round trip.
-  const res = await db()
-    .collection('communities')
-    .aggregate()
-    .match({ _id: issuerId })
-    .limit(1)
-    .lookup({ from: 'communityCommittees', localField: '_id', foreignField: 'communityId', as: 'joinedCommittee' })
-    .end()
-  const community = res.list[0] as { name: string; joinedCommittee?: { secretary?: string }[] } | undefined
+  const community = docs.community[0] as { name: string; joinedCommittee?: { secretary?: string }[] } | undefined
   if (!community) throw notFound('社区')
   const committee = community.joinedCommittee?.[0]
   return {
@@ -127,25 +138,37 @@ async function issuerOf(issuerId: string): Promise<Issuer> {
   }
 }
 
-/** Every verified record of the volunteer (all issuers), oldest first. */
-async function verifiedRecords(openid: string): Promise<RecordDoc[]> {
+/** Verified records read per round trip. */
+const RECORDS_PAGE = 1000
+
+/** The volunteer's verified records (all issuers), oldest first: one page, as a part of a combined read. */
+function verifiedPart(openid: string, skip = 0): Part {
   const _ = db().command
-  const where = { openid, status: _.in([...VERIFIED_STATUSES]) }
-  const all: RecordDoc[] = []
-  for (let skip = 0; ; skip += 1000) {
-    const res = await db()
-      .collection(RECORDS)
-      .where(where)
-      .field({ history: false })
-      .orderBy('serviceDate', 'asc')
-      .orderBy('_id', 'asc')
-      .skip(skip)
-      .limit(1000)
-      .get()
-    all.push(...(res.data as RecordDoc[]))
-    if (res.data.length < 1000) return all
+  return {
+    collection: RECORDS,
+    build: (p) =>
+      p
+        .match({ openid, status: _.in([...VERIFIED_STATUSES]) })
+        .sort({ serviceDate: 1, _id: 1 })
+        .skip(skip)
+        .limit(RECORDS_PAGE)
+        .project({ history: 0 })
   }
 }
+
+/** Every verified record of the volunteer, the first page given (read with something else). */
+async function allVerified(openid: string, firstPage: RecordDoc[]): Promise<RecordDoc[]> {
+  const all = [...firstPage]
+  while (all.length % RECORDS_PAGE === 0 && all.length > 0) {
+    const page = (await aggregateOf(verifiedPart(openid, all.length))) as RecordDoc[]
+    all.push(...page)
+    if (page.length === 0) break
+  }
+  return all
+}
+
+/** The volunteer record with the certificates already issued to them joined. */
+const withCertificates = (p: Pipeline) => p.limit(1).lookup({ from: CERTIFICATES, localField: '_id', foreignField: 'openid', as: 'joinedCertificates' })
 
 function newCertificateNo(now: number): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
@@ -204,26 +227,29 @@ const notFoundHere = () => new AppError('NOT_FOUND', '未找到本社区该志�
 const MAX_VERIFIERS = 100
 
 /**
- * The handler among the records' verifiers: the latest one who is (still) staff of the issuer.
- * Verifiers who are not — a resident who confirmed a 微心愿, staff since moved elsewhere — are
- * skipped, and so is the volunteer: a staff member's own hours verified by themself never make
- * them the handler of their own certificate. The verifiers are read with one query.
+ * The records' verifiers, latest first, without the volunteer: the handler is the first of them who
+ * is (still) staff of the issuer (`staffVerifier`). Verifiers who are not — a resident who confirmed
+ * a 微心愿, staff since moved elsewhere — are skipped, and so is the volunteer: a staff member's own
+ * hours verified by themself never make them the handler of their own certificate.
  */
-async function staffVerifier(records: RecordDoc[], issuerId: string, volunteer: string): Promise<{ openid: string; name: string } | null> {
+function latestVerifiers(records: RecordDoc[], volunteer: string): Map<string, string | undefined> {
   const byLatest = [...records].filter((r) => r.verifiedBy && r.verifiedBy !== volunteer).sort((a, b) => +(b.verifiedAt ?? 0) - +(a.verifiedAt ?? 0))
   const latestName = new Map<string, string | undefined>()
   for (const r of byLatest) {
     if (!latestName.has(r.verifiedBy!)) latestName.set(r.verifiedBy!, r.verifiedByName)
     if (latestName.size >= MAX_VERIFIERS) break
   }
-  if (latestName.size === 0) return null
+  return latestName
+}
+
+/** The verifiers' users documents, as a part of a combined read (one query). */
+function verifiersPart(latestName: Map<string, string | undefined>): Part {
   const _ = db().command
-  const res = await db()
-    .collection('users')
-    .where({ _id: _.in([...latestName.keys()]) })
-    .limit(MAX_VERIFIERS)
-    .get()
-  const users = new Map((res.data as UserRecord[]).map((u) => [u._id, u]))
+  return { collection: 'users', build: (p) => p.match({ _id: _.in([...latestName.keys()]) }).limit(MAX_VERIFIERS) }
+}
+
+function staffVerifier(latestName: Map<string, string | undefined>, found: UserRecord[], issuerId: string): { openid: string; name: string } | null {
+  const users = new Map(found.map((u) => [u._id, u]))
   for (const [openid, verifiedByName] of latestName) {
     const user = users.get(openid)
     if (!user) continue
@@ -241,8 +267,20 @@ async function staffVerifier(records: RecordDoc[], issuerId: string, volunteer: 
  * - Staff issue one for a volunteer (`volunteerNo`): they must be the issuer's staff, and become
  *   its handler. The identity document is the volunteer's own (staff cannot enter it for them).
  */
-export async function issueCertificate(caller: Caller, input: CertificateInput): Promise<Certificate> {
+export async function issueCertificate(ctx: FirstReadContext, input: CertificateInput): Promise<Certificate> {
   const forVolunteer = input.volunteerNo !== undefined
+  // The caller with what the request names first: their own records and volunteer record (with the
+  // certificates already issued to them and, should it be missing, the number counter) — or, staff
+  // issuing for someone, the volunteer record of that number.
+  const { caller, docs } = await readOwnWithCaller(ctx, (openid): Record<string, Part> =>
+    forVolunteer
+      ? { subject: { collection: VOLUNTEERS, build: (p) => withCertificates(p.match({ volunteerNo: input.volunteerNo })) } }
+      : {
+          records: verifiedPart(openid),
+          ...volunteerParts(openid),
+          volunteer: { collection: VOLUNTEERS, build: (p) => withCertificates(p.match({ _id: openid })) }
+        }
+  )
   if (forVolunteer && !hasRole(caller, 'staff') && !isDistrictAdmin(caller)) throw forbidden('仅出具单位的工作人员可以为志愿者出具证明')
   if (forVolunteer && input.identity) throw invalid('证件信息须由志愿者本人填写并同意', ['identity'])
   // Scope before anything about the volunteer is told: only the issuer's staff issue for someone.
@@ -250,20 +288,27 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
     throw forbidden(input.issuerId === DISTRICT_ISSUER ? '仅区级管理员可以出具区级志愿服务证明' : '仅本社区工作人员可以出具本社区的志愿服务证明')
 
   let subject: { openid: string; name?: string; communityId?: string }
+  let joined: (VolunteerWithIdentity & { joinedCertificates?: CertificateDoc[] }) | undefined
+  let firstPage: RecordDoc[]
   if (forVolunteer) {
-    const res = await db().collection(VOLUNTEERS).where({ volunteerNo: input.volunteerNo }).limit(1).get()
-    const volunteer = res.data[0] as VolunteerWithIdentity | undefined
+    joined = docs.subject[0] as typeof joined
     // The same reply whether the number does not exist or has no hours the caller may certify:
     // staff cannot probe which numbers exist or where their hours were served.
-    if (!volunteer) throw notFoundHere()
+    if (!joined) throw notFoundHere()
     // Nobody is the handler of their own certificate (their own number is no secret to them).
-    if (volunteer._id === caller.openid) throw forbidden('不能为自己出具证明，请由本社区其他工作人员出具')
-    const user = (await loadCaller(volunteer._id)).user
-    subject = { openid: volunteer._id, name: user?.profile?.name || volunteer.name, communityId: user?.profile?.communityId ?? volunteer.communityId }
-  } else subject = callerPerson(caller)
+    if (joined._id === caller.openid) throw forbidden('不能为自己出具证明，请由本社区其他工作人员出具')
+    const theirs = await readTogether({ user: callerPart(joined._id), records: verifiedPart(joined._id) })
+    const user = theirs.user[0] as UserRecord | undefined
+    subject = { openid: joined._id, name: user?.profile?.name || joined.name, communityId: user?.profile?.communityId ?? joined.communityId }
+    firstPage = theirs.records as RecordDoc[]
+  } else {
+    subject = callerPerson(caller)
+    joined = docs.volunteer[0] as typeof joined
+    firstPage = docs.records as RecordDoc[]
+  }
 
-  // One read of every verified record: the issuers' minutes and the chosen issuer's records.
-  const verified = await verifiedRecords(subject.openid)
+  // Every verified record: the issuers' minutes and the chosen issuer's records.
+  const verified = await allVerified(subject.openid, firstPage)
   const issuers = minutesByIssuer(verified).filter((i) => i.minutes > 0)
   let issuerId = input.issuerId
   if (!issuerId) {
@@ -280,19 +325,10 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
   if (records.length === 0) throw conflict('暂无已认定的志愿服务时长，无法出具证明')
 
   // The identity document: given now (with consent), or the one the volunteer gave before.
-  // The volunteer record with the certificates already issued to them joined (one round trip);
+  // The volunteer record came with the first read, with the certificates already issued to them;
   // created (with its number) on first need.
-  const joined = (
-    await db()
-      .collection(VOLUNTEERS)
-      .aggregate()
-      .match({ _id: subject.openid })
-      .limit(1)
-      .lookup({ from: CERTIFICATES, localField: '_id', foreignField: 'openid', as: 'joinedCertificates' })
-      .end()
-  ).list[0] as (VolunteerWithIdentity & { joinedCertificates?: CertificateDoc[] }) | undefined
   const issued = joined?.joinedCertificates ?? []
-  const volunteer = (joined ?? (await ensureVolunteer(subject))) as VolunteerWithIdentity
+  const volunteer = (joined ?? (await addVolunteer(subject, priorOf(docs as Parameters<typeof priorOf>[0])))) as VolunteerWithIdentity
   let identity = volunteer.identity
   if (input.identity) {
     identity = { type: input.identity.idType, masked: maskIdNumber(input.identity.idNumber), consentAt: clock.date(), purpose: ID_CONSENT_PURPOSE }
@@ -317,10 +353,14 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
   const existing = issued.find((c) => c.fingerprint === fingerprint)
   if (existing) return present(existing)
 
+  // The issuer and (the volunteer asking) the records' verifiers: one read.
+  const verifiers = forVolunteer ? new Map<string, string | undefined>() : latestVerifiers(records, subject.openid)
+  const aboutParts: Record<string, Part> = { ...issuerParts(issuerId), ...(verifiers.size > 0 ? { verifiers: verifiersPart(verifiers) } : {}) }
+  const about = await readTogether(aboutParts)
+  const issuer = issuerFrom(issuerId, about)
   const handler = forVolunteer
     ? { openid: caller.openid, name: caller.user?.profile?.name || (isDistrictAdmin(caller) ? '区级管理员' : '社区工作人员') }
-    : await staffVerifier(records, issuerId, subject.openid)
-  const issuer = await issuerOf(issuerId)
+    : staffVerifier(verifiers, (about.verifiers ?? []) as UserRecord[], issuerId)
   if (!handler)
     throw conflict(`这些服务时长尚无${issuer.name}工作人员审核，证件信息已保存，请联系社区工作人员为您出具证明（提供志愿者编号 ${volunteer.volunteerNo}）`)
 
@@ -369,20 +409,19 @@ export async function issueCertificate(caller: Caller, input: CertificateInput):
 
 /** Anyone may check a certificate number: what it certified, and whether the records still say so. */
 export async function verifyCertificate(certificateNo: string): Promise<CertificateCheck> {
-  const doc = await findById<CertificateDoc>(CERTIFICATES, certificateNo.trim().toUpperCase())
+  // The certificate with the records behind it as they are now (status and minutes): one read.
+  const res = await db()
+    .collection(CERTIFICATES)
+    .aggregate()
+    .match({ _id: certificateNo.trim().toUpperCase() })
+    .limit(1)
+    .lookup({ from: RECORDS, localField: 'records.id', foreignField: '_id', as: 'joinedRecords' })
+    .end()
+  const doc = res.list[0] as (CertificateDoc & { joinedRecords?: RecordDoc[] }) | undefined
   if (!doc) throw notFound('该证明编号')
-  const _ = db().command
   const current = new Map<string, number>()
-  for (let i = 0; i < doc.records.length; i += 100) {
-    const ids = doc.records.slice(i, i + 100).map((r) => r.id)
-    const res = await db()
-      .collection(RECORDS)
-      .where({ _id: _.in(ids) })
-      .field({ status: true, verifiedMinutes: true })
-      .limit(100)
-      .get()
-    for (const r of res.data as RecordDoc[]) current.set(r._id, VERIFIED_STATUSES.includes(r.status) ? r.verifiedMinutes : 0)
-  }
+  // (A record gone since counts nothing; an empty entry for it is skipped.)
+  for (const r of doc.joinedRecords ?? []) if (r) current.set(r._id, VERIFIED_STATUSES.includes(r.status) ? r.verifiedMinutes : 0)
   const unchanged = doc.records.every((r) => current.get(r.id) === r.minutes)
   const currentMinutes = doc.records.reduce((sum, r) => sum + (current.get(r.id) ?? 0), 0)
   return {

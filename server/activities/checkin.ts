@@ -66,10 +66,12 @@ import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import { transaction } from '../core/transaction'
 import { AppError, busy, conflict, forbidden, invalid, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import { emptyScopes, type Caller, type UserRecord } from '../core/identity'
+import type { Part } from '../core/together'
 import { findById, getById, txGet } from '../core/records'
 import { shanghai } from '../core/time'
-import { callerName, requireOrganiser } from './access'
+import { byIdPart, callerName, contextOpenid, requireOrganiser } from './access'
 import { checkGeofence } from './geo'
 import {
   ACTIVITIES,
@@ -169,7 +171,8 @@ async function arrive(
   location?: RecordDoc['checkInLocation'],
   staff?: Caller,
   walkInConfirmed = false,
-  scannedAt?: number
+  scannedAt?: number,
+  known?: Known
 ): Promise<CheckResult> {
   const sid = signUpId(activity._id, person.openid)
   const rid = recordId(activity._id, person.openid)
@@ -177,7 +180,7 @@ async function arrive(
   const by = staff?.openid ?? person.openid
   const action = method === 'staff' ? '工作人员代签到' : '扫码签到'
   const note = scannedAt === undefined ? {} : { note: QUEUED_NOTE }
-  const fast = await arriveConfirmed(activity, person, method, location, staff, scannedAt)
+  const fast = await arriveConfirmed(activity, person, method, location, staff, scannedAt, known)
   if (fast) return fast
   if (activity.placesLeft === undefined) await ensurePlacesLeft(activity)
   let outcome: { already: boolean; walkIn: boolean; at: Date } | undefined
@@ -185,7 +188,8 @@ async function arrive(
     // Whether a place is needed is decided on the sign-up as it is now; a free place is claimed
     // before the transaction (an atomic guarded update: no transaction on the activity, which a
     // crowd may be writing), and the transaction checks the sign-up is still as seen.
-    const seen = await findById<SignUpDoc>(SIGNUPS, sid)
+    // The first round goes by the sign-up the first read brought (when the fast path wrote nothing).
+    const seen = attempt === 0 && known?.signUpUnchanged ? known.signUp : await findById<SignUpDoc>(SIGNUPS, sid)
     // An event's second scan: the first check-in stands (nothing to write).
     if (!volunteer && seen?.status === 'confirmed' && seen.checkedInAt) return result(activity, 'in', { already: true, walkIn: false, at: seen.checkedInAt, volunteerName: person.name })
     if (seen?.status !== 'confirmed') refuseWithoutSignUp(seen, person, method, walkInConfirmed)
@@ -262,12 +266,26 @@ async function arriveConfirmed(
   method: CheckMethod,
   location: RecordDoc['checkInLocation'] | undefined,
   staff: Caller | undefined,
-  scannedAt: number | undefined
+  scannedAt: number | undefined,
+  known?: Known
 ): Promise<CheckResult | undefined> {
   const _ = db().command
   const sid = signUpId(activity._id, person.openid)
+  const rid = recordId(activity._id, person.openid)
   const now = clock.date()
   const at = scannedAt === undefined ? now : new Date(scannedAt)
+  if (known) {
+    // Decided on the sign-up and record the first read brought: not confirmed goes the general way
+    // (which refuses a scan, or takes a walk-in's place); a second scan answers with the first.
+    if (known.signUp?.status !== 'confirmed') {
+      known.signUpUnchanged = true
+      return undefined
+    }
+    if (activity.kind !== 'volunteer' && known.signUp.checkedInAt)
+      return result(activity, 'in', { already: true, walkIn: false, at: known.signUp.checkedInAt, volunteerName: person.name })
+    if (activity.kind === 'volunteer' && known.record && known.signUp.arrivedAt)
+      return result(activity, 'in', { already: true, walkIn: false, at: known.record.checkInAt ?? known.record.createdAt, volunteerName: person.name, recordId: rid })
+  }
   if (activity.kind !== 'volunteer') {
     const action = method === 'staff' ? '工作人员代签到' : '扫码签到'
     const entry: StoredHistory = { at, by: staff?.openid ?? person.openid, action, ...(scannedAt === undefined ? {} : { note: QUEUED_NOTE }) }
@@ -280,7 +298,8 @@ async function arriveConfirmed(
   const marked = await db().collection(SIGNUPS).where({ _id: sid, status: 'confirmed' }).update({ data: { arrivedAt: at, updatedAt: now } })
   // Nothing changed is counted as nothing updated (a second scan in the same millisecond): look.
   if (marked.stats.updated === 0 && (await findById<SignUpDoc>(SIGNUPS, sid))?.status !== 'confirmed') return undefined
-  const rid = recordId(activity._id, person.openid)
+  // A record made up by staff before the scan (the sign-up is marked now): it stands.
+  if (known?.record) return result(activity, 'in', { already: true, walkIn: false, at: known.record.checkInAt ?? known.record.createdAt, volunteerName: person.name, recordId: rid })
   try {
     await db()
       .collection(RECORDS)
@@ -365,7 +384,7 @@ function enteredBy(staff: Caller | undefined): Pick<RecordDoc, 'enteredBy' | 'en
   return staff ? { enteredBy: staff.openid, enteredByName: callerName(staff) ?? '' } : {}
 }
 
-async function leave(activity: ActivityDoc, person: Person, method: CheckMethod, staff?: Caller, confirmShort = false, scannedAt?: number): Promise<CheckResult> {
+async function leave(activity: ActivityDoc, person: Person, method: CheckMethod, staff?: Caller, confirmShort = false, scannedAt?: number, known?: Known): Promise<CheckResult> {
   const now = clock.date()
   const at = scannedAt === undefined ? now : new Date(scannedAt)
   const queued = scannedAt === undefined ? {} : { note: QUEUED_NOTE }
@@ -375,11 +394,19 @@ async function leave(activity: ActivityDoc, person: Person, method: CheckMethod,
 
   if (activity.kind === 'event') {
     const sid = signUpId(activity._id, person.openid)
+    if (known) {
+      // Decided on the sign-up as read; the update's filter decides again (a scan at the same instant).
+      const seen = known.signUp
+      if (!seen?.checkedInAt) throw conflict('尚未签到，请先签到')
+      if (seen.checkedOutAt) return result(activity, 'out', { already: true, at: seen.checkedOutAt, volunteerName: person.name })
+      if (+seen.checkedInAt > +at) throw conflict(EARLIER_THAN_CHECK_IN)
+    }
     // `lte`: a queued check-out never ends before the check-in (as for a volunteer's record below).
     const res = await db()
       .collection(SIGNUPS)
       .where({ _id: sid, checkedInAt: _.lte(at), checkedOutAt: _.exists(false) })
       .update({ data: { checkedOutAt: at, updatedAt: now, history: _.push([{ at, by, action, ...queued }]) } })
+    if (known && res.stats.updated > 0) return result(activity, 'out', { already: false, at, volunteerName: person.name })
     const signUp = await findById<SignUpDoc>(SIGNUPS, sid)
     if (!signUp?.checkedInAt) throw conflict('尚未签到，请先签到')
     if (res.stats.updated === 0 && !signUp.checkedOutAt && +signUp.checkedInAt > +at) throw conflict(EARLIER_THAN_CHECK_IN)
@@ -387,7 +414,7 @@ async function leave(activity: ActivityDoc, person: Person, method: CheckMethod,
   }
 
   const id = recordId(activity._id, person.openid)
-  const record = await findById<RecordDoc>(RECORDS, id)
+  const record = known ? known.record : await findById<RecordDoc>(RECORDS, id)
   if (!record || !record.checkInAt) throw conflict('尚未签到，请先签到')
   // A queued organiser's scan that closes the record enters it (the first such organiser stays).
   const queuedFields = scannedAt === undefined ? {} : { queued: true, uploadedAt: now, ...(record.enteredBy ? {} : enteredBy(staff)) }
@@ -427,24 +454,46 @@ async function leave(activity: ActivityDoc, person: Person, method: CheckMethod,
   return result(activity, 'out', { already: true, at: latest.checkOutAt ?? at, recordId: id, minutes: latest.minutes, volunteerName: person.name })
 }
 
-/** The volunteer scanned the organiser's code. */
-export async function scanCheck(caller: Caller, input: CheckInput, direction: 'in' | 'out'): Promise<CheckResult> {
+/**
+ * What the first read brought about the scanned person (their sign-up and service record), so that
+ * a usual scan decides without reading them again; every write's filter still decides.
+ * `signUpUnchanged`: nothing was written since, the general path may start from it.
+ */
+interface Known {
+  signUp: SignUpDoc | null
+  record: RecordDoc | null
+  signUpUnchanged?: boolean
+}
+
+/**
+ * The volunteer scanned the organiser's code. Round trips: one read (the caller, the activity,
+ * their sign-up and record), then the usual check-in is the sign-up's mark and the record's add,
+ * a check-out one update; a second scan reads only.
+ */
+export async function scanCheck(ctx: FirstReadContext, input: CheckInput, direction: 'in' | 'out'): Promise<CheckResult> {
   const now = clock.now()
   const when = scanTime(input, now)
   const scannedAt = when.queued ? when.at : undefined
   const { activityId } = when.queued ? readCheckinTokenAt(input.token, when.at, QUEUED_SCAN_CLOCK_SKEW_MS) : readCheckinToken(input.token, now)
   if (input.activityId && input.activityId !== activityId) throw forbidden('这不是本活动的签到码')
-  const activity = await findById<ActivityDoc>(ACTIVITIES, activityId)
+  const key = signUpId(activityId, contextOpenid())
+  const { caller, docs } = await ctx.readWithCaller({
+    activity: byIdPart(ACTIVITIES, activityId),
+    signUp: byIdPart(SIGNUPS, key),
+    record: byIdPart(RECORDS, recordId(activityId, contextOpenid()))
+  })
+  const activity = docs.activity[0] as ActivityDoc | undefined
   if (!activity) throw notFound('活动')
   checkWindow(activity, direction, when.at)
   const person = personOf(caller)
-  if (direction === 'out') return leave(activity, person, 'scan', undefined, input.confirmShort === true, scannedAt)
+  const known: Known = { signUp: (docs.signUp[0] as SignUpDoc | undefined) ?? null, record: (docs.record[0] as RecordDoc | undefined) ?? null }
+  if (direction === 'out') return leave(activity, person, 'scan', undefined, input.confirmShort === true, scannedAt, known)
   // Only a place saved without coordinates has no geofence (the organiser chose 不限制签到位置);
   // coordinates without a radius (older activities) get the default radius.
   const place = activity.place.coordinates && !activity.place.radius ? { ...activity.place, radius: DEFAULT_RADIUS_METERS } : activity.place
   const distance = checkGeofence(place, input.location)
   const location = input.location ? { ...input.location, ...(distance !== undefined ? { distance } : {}) } : undefined
-  return arrive(activity, person, 'scan', location, undefined, false, scannedAt)
+  return arrive(activity, person, 'scan', location, undefined, false, scannedAt, known)
 }
 
 /**
@@ -452,44 +501,61 @@ export async function scanCheck(caller: Caller, input: CheckInput, direction: 'i
  * refused). Someone without a confirmed sign-up is checked in only with `walkIn: true`.
  */
 export async function staffScan(
-  caller: Caller,
+  ctx: FirstReadContext,
   input: Pick<StaffScanInput, 'activityId' | 'memberCode' | 'direction'> & { walkIn?: boolean; confirmShort?: boolean; scannedAt?: number; sentAt?: number }
 ): Promise<CheckResult> {
-  const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+  // The code is read before anything is fetched (it names whom to fetch); a bad one is refused
+  // only after the organiser check, as before.
+  let volunteerNo: string | undefined
+  let badCode: unknown
+  try {
+    volunteerNo = readSignedMemberCode(input.memberCode)
+  } catch (error) {
+    badCode = error
+  }
+  const parts: Record<string, Part> = { activity: byIdPart(ACTIVITIES, input.activityId) }
+  if (volunteerNo) parts.volunteer = scannedPersonPart(volunteerNo, input.activityId)
+  const { caller, docs } = await ctx.readWithCaller(parts)
+  const activity = docs.activity[0] as ActivityDoc | undefined
+  if (!activity) throw notFound('活动')
   requireOrganiser(caller, activity.communityId)
   const when = scanTime(input, clock.now())
   const scannedAt = when.queued ? when.at : undefined
   checkWindow(activity, input.direction, when.at)
-  const volunteerNo = readSignedMemberCode(input.memberCode)
-  const { person, signUp, record } = await scannedPerson(volunteerNo, activity._id)
+  if (badCode !== undefined || !volunteerNo) throw badCode
+  const { person, signUp, record } = scannedPersonOf(docs.volunteer[0] as ScannedRow | undefined)
   if (input.direction === 'in' && signUp?.status !== 'confirmed') {
     refuseWithoutSignUp(signUp, person, 'staff', input.walkIn === true)
     return walkIn(activity, person, caller, signUp, record, scannedAt)
   }
+  const known: Known = { signUp, record }
   return input.direction === 'in'
-    ? arrive(activity, person, 'staff', undefined, caller, input.walkIn === true, scannedAt)
-    : leave(activity, person, 'staff', caller, input.confirmShort === true, scannedAt)
+    ? arrive(activity, person, 'staff', undefined, caller, input.walkIn === true, scannedAt, known)
+    : leave(activity, person, 'staff', caller, input.confirmShort === true, scannedAt, known)
 }
 
 type ScannedRow = VolunteerDoc & { joinedUser?: UserRecord[]; joinedSignUp?: SignUpDoc[]; joinedRecord?: RecordDoc[] }
 
 /**
  * The volunteer a scanned personal code stands for, with their users document (name, mobile,
- * roles), their sign-up for the activity and its service record: one aggregate.
+ * roles), their sign-up for the activity and its service record: one part of the first read.
  */
-async function scannedPerson(volunteerNo: string, activityId: string): Promise<{ person: Person; signUp: SignUpDoc | null; record: RecordDoc | null }> {
+function scannedPersonPart(volunteerNo: string, activityId: string): Part {
   const $ = db().command.aggregate
-  const res = await db()
-    .collection(VOLUNTEERS)
-    .aggregate()
-    .match({ volunteerNo })
-    .limit(1)
-    .lookup({ from: 'users', localField: '_id', foreignField: '_id', as: 'joinedUser' })
-    .addFields({ joinedKey: $.concat([`${activityId}:`, '$_id']) })
-    .lookup({ from: SIGNUPS, localField: 'joinedKey', foreignField: '_id', as: 'joinedSignUp' })
-    .lookup({ from: RECORDS, localField: 'joinedKey', foreignField: '_id', as: 'joinedRecord' })
-    .end()
-  const row = res.list[0] as ScannedRow | undefined
+  return {
+    collection: VOLUNTEERS,
+    build: (p) =>
+      p
+        .match({ volunteerNo })
+        .limit(1)
+        .lookup({ from: 'users', localField: '_id', foreignField: '_id', as: 'joinedUser' })
+        .addFields({ joinedKey: $.concat([`${activityId}:`, '$_id']) })
+        .lookup({ from: SIGNUPS, localField: 'joinedKey', foreignField: '_id', as: 'joinedSignUp' })
+        .lookup({ from: RECORDS, localField: 'joinedKey', foreignField: '_id', as: 'joinedRecord' })
+  }
+}
+
+function scannedPersonOf(row: ScannedRow | undefined): { person: Person; signUp: SignUpDoc | null; record: RecordDoc | null } {
   // An unknown number is treated like a forged code: nothing to act on, and nothing learned.
   if (!row) throw new AppError('FORBIDDEN', '无效的志愿者码，未找到该志愿者')
   const user = row.joinedUser?.[0] ?? null

@@ -11,11 +11,13 @@ import { z } from '../../contracts/zod'
 import type { MyHours, myHoursInput } from '../../contracts/activities'
 import { DISTRICT_ISSUER, VERIFIED_STATUSES } from '../../contracts/activities'
 import { db } from '../core/db'
-import type { Caller } from '../core/identity'
-import { findById, namesById } from '../core/records'
+import type { FirstReadContext } from '../core/function'
+import { namesById } from '../core/records'
+import { readTogether, type Part } from '../core/together'
+import { byIdPart, contextOpenid } from './access'
 import { hoursOf, RECORDS, VOLUNTEERS, type RecordDoc, type VolunteerDoc } from './model'
 import { DISTRICT_LABEL, recordOut } from './present'
-import { closeOpenRecordsOf } from './records'
+import { closeEndedRecords, type OpenRecord } from './records'
 import { memberCodeFor } from './tokens'
 
 type MyHoursInput = z.output<typeof myHoursInput>
@@ -28,22 +30,46 @@ interface Grouped {
 }
 
 /** The person's records grouped by status, year, category, issuer and whether they verified it themselves. */
-async function groupedHours(openid: string): Promise<Grouped[]> {
+function groupedPart(openid: string): Part {
   const $ = db().command.aggregate
-  const res = await db()
-    .collection(RECORDS)
-    .aggregate()
-    .match({ openid })
-    .group({
-      _id: { status: '$status', year: '$year', category: '$category', communityId: '$communityId', self: $.eq(['$verifiedBy', openid]) },
-      minutes: $.sum('$minutes'),
-      verifiedMinutes: $.sum('$verifiedMinutes'),
-      records: $.sum(1)
-    })
-    .limit(1000)
-    .end()
-  return res.list as Grouped[]
+  return {
+    collection: RECORDS,
+    build: (p) =>
+      p
+        .match({ openid })
+        .group({
+          _id: { status: '$status', year: '$year', category: '$category', communityId: '$communityId', self: $.eq(['$verifiedBy', openid]) },
+          minutes: $.sum('$minutes'),
+          verifiedMinutes: $.sum('$verifiedMinutes'),
+          records: $.sum(1)
+        })
+        .limit(1000)
+  }
 }
+
+/** The page of the person's records the list shows. */
+function pagePart(where: Record<string, unknown>, input: MyHoursInput): Part {
+  return {
+    collection: RECORDS,
+    build: (p) =>
+      p
+        .match(where)
+        .sort({ serviceDate: -1, _id: 1 })
+        .skip((input.page - 1) * input.pageSize)
+        .limit(input.pageSize)
+  }
+}
+
+/** The names of every issuer of the person's records (those of the totals and of any page). */
+const issuersPart = (openid: string): Part => ({
+  collection: RECORDS,
+  build: (p) =>
+    p
+      .match({ openid })
+      .group({ _id: '$communityId' })
+      .lookup({ from: 'communities', localField: '_id', foreignField: '_id', as: 'community' })
+      .limit(1000)
+})
 
 function add(map: Map<string, { minutes: number; records: number }>, key: string, minutes: number, records: number) {
   const row = map.get(key) ?? { minutes: 0, records: 0 }
@@ -52,11 +78,32 @@ function add(map: Map<string, { minutes: number; records: number }>, key: string
   map.set(key, row)
 }
 
-export async function myHours(caller: Caller, input: MyHoursInput): Promise<MyHours> {
-  let grouped = await groupedHours(caller.openid)
+/**
+ * Round trips: one read (the caller, the grouping, the page, the volunteer document, the issuers'
+ * names and the open records); when an open record's activity has ended, it is closed and the
+ * grouping and the page are read again.
+ */
+export async function myHours(ctx: FirstReadContext, input: MyHoursInput): Promise<MyHours> {
+  const openid = contextOpenid()
+  const where: Record<string, unknown> = { openid }
+  if (input.year) where.year = input.year
+  if (input.status) where.status = input.status
+  const { caller, docs } = await ctx.readWithCaller({
+    grouped: groupedPart(openid),
+    page: pagePart(where, input),
+    volunteer: byIdPart(VOLUNTEERS, openid),
+    issuers: issuersPart(openid),
+    open: { collection: RECORDS, build: (p) => p.match({ openid, status: 'open' }).project({ checkInAt: true, activityStart: true, activityEnd: true }).limit(100) }
+  })
+  let grouped = docs.grouped as Grouped[]
+  let pageRows = docs.page as RecordDoc[]
   // Records left open after their activity ended are closed first (then grouped again): only when
-  // the grouping shows an open one.
-  if (grouped.some((row) => row._id.status === 'open') && (await closeOpenRecordsOf(caller.openid))) grouped = await groupedHours(caller.openid)
+  // one is open.
+  if (docs.open.length && (await closeEndedRecords(docs.open as OpenRecord[])) > 0) {
+    const again = await readTogether({ grouped: groupedPart(openid), page: pagePart(where, input) })
+    grouped = again.grouped as Grouped[]
+    pageRows = again.page as RecordDoc[]
+  }
   // Nobody verifies their own hours: a record the volunteer approved themselves is left out of
   // every total (`self`); the list below shows it.
   const counted = grouped.filter((row) => !row._id.self)
@@ -81,27 +128,18 @@ export async function myHours(caller: Caller, input: MyHoursInput): Promise<MyHo
   const sorted = (map: Map<string, { minutes: number; records: number }>) =>
     [...map.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.minutes - a.minutes || a.key.localeCompare(b.key))
 
-  const where: Record<string, unknown> = { openid: caller.openid }
-  if (input.year) where.year = input.year
-  if (input.status) where.status = input.status
   // The list's total from the grouping (every record of the person, by status and year).
   const total = grouped
     .filter((row) => (!input.year || row._id.year === input.year) && (!input.status || row._id.status === input.status))
     .reduce((sum, row) => sum + row.records, 0)
-  const [page, volunteer] = await Promise.all([
-    db()
-      .collection(RECORDS)
-      .where(where)
-      .orderBy('serviceDate', 'desc')
-      .orderBy('_id', 'asc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get(),
-    findById<VolunteerDoc>(VOLUNTEERS, caller.openid)
-  ])
-  const records = page.data as RecordDoc[]
-  // The issuers' names of the totals and of the page, in one query.
-  const issuerNames = await namesById('communities', [...[...byIssuer.keys()].filter((k) => k !== DISTRICT_ISSUER), ...records.map((r) => r.communityId ?? '')])
+  const volunteer = docs.volunteer[0] as VolunteerDoc | undefined
+  const records = pageRows
+  // The issuers' names of the totals and of the page, from the first read (read apart only when one is missing).
+  const issuerNames = new Map<string, string>()
+  for (const row of docs.issuers as { _id: string | null; community?: { name: string }[] }[])
+    if (row._id && row.community?.[0]) issuerNames.set(row._id, row.community[0].name)
+  const missing = [...[...byIssuer.keys()].filter((k) => k !== DISTRICT_ISSUER), ...records.map((r) => r.communityId ?? '')].filter((id) => id && !issuerNames.has(id))
+  if (missing.length) for (const [id, name] of await namesById('communities', missing)) issuerNames.set(id, name)
   return {
     volunteerNo: volunteer?.volunteerNo,
     memberCode: volunteer ? memberCodeFor(volunteer.volunteerNo) : undefined,

@@ -6,7 +6,7 @@
  * Staff see the records of their communities' activities; the district admin sees all of them
  * (district-wide activities included), optionally one community. Never the caller's own entries
  * nor the caller's own hours (they may decide neither). Decisions go through `verify`.
- * One count, one page and the community names, in parallel.
+ * Round trips: the caller, then one read (the count, and the page with its communities' names).
  */
 import type { z } from '../../contracts/zod'
 import type { activitiesContract } from '../../contracts/activities'
@@ -15,6 +15,7 @@ import { forbidden } from '../core/errors'
 import { hasRole, inCommunities, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { namesById } from '../core/records'
+import { readTogether } from '../core/together'
 import { isoOf, RECORDS, type RecordDoc } from './model'
 import { DISTRICT_LABEL } from './present'
 import { enteredByOf } from './records'
@@ -23,13 +24,7 @@ type Contract = (typeof activitiesContract)['pendingMakeUps']
 type PendingMakeUpsInput = z.output<Contract['input']>
 type PendingMakeUps = z.output<Contract['output']>
 
-type MakeUpDoc = RecordDoc & { enteredBy?: string; enteredByName?: string }
-
-async function communityNames(scope: string[] | null): Promise<Map<string, string>> {
-  if (scope) return namesById('communities', scope)
-  const res = await db().collection('communities').field({ name: true }).limit(100).get()
-  return new Map((res.data as { _id: string; name: string }[]).map((c) => [c._id, c.name]))
-}
+type MakeUpDoc = RecordDoc & { enteredBy?: string; enteredByName?: string; joinedCommunity?: { _id: string; name: string }[] }
 
 /**
  * Make-ups waiting for a second person that this person may decide, in these communities (null:
@@ -59,19 +54,25 @@ export async function pendingMakeUps(caller: Caller, input: PendingMakeUpsInput)
   }
   const where = pendingMakeUpsWhere(caller.openid, input.communityId ? [input.communityId] : scope)
 
-  const [count, res, names] = await Promise.all([
-    db().collection(RECORDS).where(where).count(),
-    db()
-      .collection(RECORDS)
-      .where(where)
-      .orderBy('createdAt', 'desc')
-      .orderBy('_id', 'desc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get(),
-    communityNames(input.communityId ? [input.communityId] : scope)
-  ])
-  const items = (res.data as MakeUpDoc[]).map((r) => {
+  const found = await readTogether({
+    count: { collection: RECORDS, build: (p) => p.match(where).count('n') },
+    page: {
+      collection: RECORDS,
+      build: (p) =>
+        p
+          .match(where)
+          .sort({ createdAt: -1, _id: -1 })
+          .skip((input.page - 1) * input.pageSize)
+          .limit(input.pageSize)
+          .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
+    }
+  })
+  const rows = found.page as MakeUpDoc[]
+  const names = new Map<string, string>()
+  for (const r of rows) if (r.communityId && r.joinedCommunity?.[0]) names.set(r.communityId, r.joinedCommunity[0].name)
+  const missing = rows.map((r) => r.communityId ?? '').filter((id) => id && !names.has(id))
+  if (missing.length) for (const [id, name] of await namesById('communities', missing)) names.set(id, name)
+  const items = rows.map((r) => {
     const entry = r.history?.find((h) => h.action === '补录时长') ?? r.history?.[0]
     return {
       recordId: r._id,
@@ -88,5 +89,5 @@ export async function pendingMakeUps(caller: Caller, input: PendingMakeUpsInput)
       enteredAt: isoOf(r.createdAt)
     }
   })
-  return { items, total: count.total, page: input.page, pageSize: input.pageSize }
+  return { items, total: (found.count[0]?.n as number | undefined) ?? 0, page: input.page, pageSize: input.pageSize }
 }

@@ -26,24 +26,27 @@ export interface Names {
 }
 
 /**
- * Position in the waiting list, which is ordered by the time of joining it (`signedUpAt`), then
- * `_id`: 1 + those waiting ahead (one count, no counter shared by the crowd).
+ * Those waiting ahead of a sign-up in the waiting list, which is ordered by the time of joining it
+ * (`signedUpAt`), then `_id`: the filter of the count (or of a `$count` part of a first read).
  */
-export async function waitingPosition(signUp: Pick<SignUpDoc, '_id' | 'activityId' | 'signedUpAt'>): Promise<number> {
+export function waitingAhead(signUp: Pick<SignUpDoc, '_id' | 'activityId' | 'signedUpAt'>): Record<string, unknown> {
   const _ = db().command
   const at = new Date(signUp.signedUpAt)
-  const res = await db()
-    .collection(SIGNUPS)
-    .where(_.and([{ activityId: signUp.activityId, status: 'waiting' }, _.or([{ signedUpAt: _.lt(at) }, { signedUpAt: at, _id: _.lt(signUp._id) }])]))
-    .count()
+  return _.and([{ activityId: signUp.activityId, status: 'waiting' }, _.or([{ signedUpAt: _.lt(at) }, { signedUpAt: at, _id: _.lt(signUp._id) }])]) as unknown as Record<string, unknown>
+}
+
+/** Position in the waiting list: 1 + those waiting ahead (one count, no counter shared by the crowd). */
+export async function waitingPosition(signUp: Pick<SignUpDoc, '_id' | 'activityId' | 'signedUpAt'>): Promise<number> {
+  const res = await db().collection(SIGNUPS).where(waitingAhead(signUp)).count()
   return res.total + 1
 }
 
-export async function mySignUpOf(signUp: SignUpDoc | undefined): Promise<MySignUp | undefined> {
+/** The reader's own sign-up as shown; `position`, when the caller read it already (queries.ts), spares the count. */
+export async function mySignUpOf(signUp: SignUpDoc | undefined, position?: number): Promise<MySignUp | undefined> {
   if (!signUp) return undefined
   return {
     status: signUp.status,
-    position: signUp.status === 'waiting' ? await waitingPosition(signUp) : undefined,
+    position: signUp.status === 'waiting' ? (position ?? (await waitingPosition(signUp))) : undefined,
     checkedInAt: iso(signUp.checkedInAt),
     checkedOutAt: iso(signUp.checkedOutAt)
   }

@@ -5,10 +5,11 @@ import { VERIFIED_STATUSES } from '../../contracts/activities'
 import { recordConsent, recordWithdrawal } from '../core/consents'
 import { db } from '../core/db'
 import { invalid } from '../core/errors'
-import type { Caller } from '../core/identity'
-import { findById } from '../core/records'
+import type { FirstReadContext } from '../core/function'
+import { readTogether, type Part, type Pipeline } from '../core/together'
 import { RECORDS, VOLUNTEERS, type VolunteerDoc } from './model'
-import { addVolunteer, callerPerson } from './volunteers'
+import { readOwnWithCaller } from './util'
+import { addVolunteer, callerPerson, priorOf, volunteerParts } from './volunteers'
 
 type RankingInput = z.output<typeof rankingInput>
 
@@ -17,85 +18,69 @@ type RankingInput = z.output<typeof rankingInput>
  * Appearing by name is opt-in (个人信息保护法, minimisation): a volunteer is shown by name and
  * number only after turning it on (`setPreferences { rankingOptIn: true }`); everyone else is
  * 匿名志愿者 with no number (their place in the ranking stays, so the ranks stay true).
+ *
+ * One read with the caller (two when the community is not given: the caller's own community is
+ * known only then): the page's rows with their volunteers, the caller's own minutes per community
+ * and their choice, and how many volunteers have each total of minutes — from which the total and
+ * every rank (1 + those with more minutes) follow without a count of their own.
  */
-export async function ranking(caller: Caller, input: RankingInput): Promise<Ranking> {
-  const communityId = input.communityId ?? caller.user?.profile?.communityId ?? caller.scopes.communityIds[0]
-  if (!communityId) throw invalid('请选择社区', ['communityId'])
-  const community = await findById<{ name: string }>('communities', communityId)
-  if (!community) throw invalid('社区不存在', ['communityId'])
+export async function ranking(ctx: FirstReadContext, input: RankingInput): Promise<Ranking> {
   const _ = db().command
   const $ = _.aggregate
-  const match: Record<string, unknown> = { communityId, status: _.in([...VERIFIED_STATUSES]) }
-  if (input.year) match.year = input.year
-  const base = () => db().collection(RECORDS).aggregate().match(match).group({ _id: '$openid', minutes: $.sum('$verifiedMinutes') })
+  const verified: Record<string, unknown> = { status: _.in([...VERIFIED_STATUSES]) }
+  if (input.year) verified.year = input.year
+  const perVolunteer = (p: Pipeline, communityId: string) =>
+    p.match({ communityId, ...verified }).group({ _id: '$openid', minutes: $.sum('$verifiedMinutes') })
+  const board = (communityId: string) => ({
+    community: { collection: 'communities', build: (p: Pipeline) => p.match({ _id: communityId }).limit(1).project({ name: 1 }) },
+    // The volunteers (name, number, opt-in) joined to the page's rows.
+    rows: {
+      collection: RECORDS,
+      build: (p: Pipeline) =>
+        perVolunteer(p, communityId)
+          .sort({ minutes: -1, _id: 1 })
+          .skip((input.page - 1) * input.pageSize)
+          .limit(input.pageSize)
+          .lookup({ from: VOLUNTEERS, localField: '_id', foreignField: '_id', as: 'volunteer' })
+    },
+    // How many volunteers have each total (one row per distinct total).
+    totals: { collection: RECORDS, build: (p: Pipeline) => perVolunteer(p, communityId).group({ _id: '$minutes', n: $.sum(1) }) }
+  })
+  const own = (openid: string) => ({
+    me: { collection: VOLUNTEERS, build: (p: Pipeline) => p.match({ _id: openid }).limit(1).project({ rankingOptIn: 1 }) },
+    // The caller's own minutes per community (from their records: with or without a volunteer number).
+    mine: { collection: RECORDS, build: (p: Pipeline) => p.match({ openid, ...verified }).group({ _id: '$communityId', minutes: $.sum('$verifiedMinutes') }) }
+  })
+  const given = input.communityId
+  const first = await readOwnWithCaller(ctx, (openid): Record<string, Part> => ({ ...own(openid), ...(given ? board(given) : {}) }))
+  const { caller } = first
+  const communityId = given ?? caller.user?.profile?.communityId ?? caller.scopes.communityIds[0]
+  if (!communityId) throw invalid('请选择社区', ['communityId'])
+  const docs = (given ? first.docs : { ...first.docs, ...(await readTogether(board(communityId))) }) as Record<string, Record<string, any>[]>
+  const community = docs.community[0] as { name: string } | undefined
+  if (!community) throw invalid('社区不存在', ['communityId'])
 
-  // The volunteers (name, number, opt-in) joined to the page's rows and to the caller's own row.
-  const withVolunteer = { from: VOLUNTEERS, localField: '_id', foreignField: '_id', as: 'volunteer' }
-  const [rows, totalRows, mineRows] = await Promise.all([
-    base()
-      .sort({ minutes: -1, _id: 1 })
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .lookup(withVolunteer)
-      .end(),
-    base().count('n').limit(1).end(),
-    db()
-      .collection(VOLUNTEERS)
-      .aggregate()
-      .match({ _id: caller.openid })
-      .limit(1)
-      .lookup({ from: RECORDS, localField: '_id', foreignField: 'openid', as: 'records' })
-      .project({ rankingOptIn: 1, 'records.communityId': 1, 'records.status': 1, 'records.year': 1, 'records.verifiedMinutes': 1 })
-      .end()
-  ])
-  const list = rows.list as { _id: string; minutes: number; volunteer?: VolunteerDoc[] }[]
-  const total = (totalRows.list[0] as { n?: number } | undefined)?.n ?? 0
-  // The caller's own minutes, summed from their records as `match` selects them.
-  const me = mineRows.list[0] as { rankingOptIn?: boolean; records?: { communityId?: string | null; status: string; year?: number; verifiedMinutes?: number }[] } | undefined
-  const verified = new Set<string>(VERIFIED_STATUSES)
-  let myMinutes = (me?.records ?? [])
-    .filter((r) => r.communityId === communityId && verified.has(r.status) && (!input.year || r.year === input.year))
-    .reduce((sum, r) => sum + (r.verifiedMinutes ?? 0), 0)
-  if (!me) {
-    // No volunteer record (its number was deferred): the minutes from the records themselves.
-    const mine = await db()
-      .collection(RECORDS)
-      .aggregate()
-      .match({ ...match, openid: caller.openid })
-      .group({ _id: '$openid', minutes: $.sum('$verifiedMinutes') })
-      .limit(1)
-      .end()
-    myMinutes = (mine.list[0] as { minutes?: number } | undefined)?.minutes ?? 0
-  }
-  let myRank: number | undefined
-  if (myMinutes > 0) {
-    const ahead = await base().match({ minutes: _.gt(myMinutes) }).count('n').limit(1).end()
-    myRank = ((ahead.list[0] as { n?: number } | undefined)?.n ?? 0) + 1
-  }
-  const volunteers = new Map<string, VolunteerDoc>()
-  for (const row of list) if (row.volunteer?.[0]) volunteers.set(row._id, row.volunteer[0])
-
+  const list = docs.rows as { _id: string; minutes: number; volunteer?: VolunteerDoc[] }[]
+  const totals = docs.totals as { _id: number; n: number }[]
+  const total = totals.reduce((sum, t) => sum + t.n, 0)
   // Equal minutes share a rank (1, 2, 2, 4 …): the rank is 1 + those with more minutes.
-  const items = []
-  for (let i = 0; i < list.length; i++) {
-    const row = list[i]
-    let rank = (input.page - 1) * input.pageSize + i + 1
-    if (i > 0 && list[i - 1].minutes === row.minutes) rank = items[i - 1].rank
-    else if (i === 0 && input.page > 1) {
-      const ahead = await base().match({ minutes: _.gt(row.minutes) }).count('n').limit(1).end()
-      rank = ((ahead.list[0] as { n?: number } | undefined)?.n ?? 0) + 1
-    }
-    const v = volunteers.get(row._id)
+  const rankOf = (minutes: number) => 1 + totals.reduce((sum, t) => (t._id > minutes ? sum + t.n : sum), 0)
+  const me = docs.me[0] as { rankingOptIn?: boolean } | undefined
+  const myMinutes = (docs.mine as { _id: string | null; minutes: number }[]).find((m) => m._id === communityId)?.minutes ?? 0
+  const myRank = myMinutes > 0 ? rankOf(myMinutes) : undefined
+
+  const items = list.map((row) => {
+    const v = row.volunteer?.[0]
     const anonymous = v?.rankingOptIn !== true
-    items.push({
-      rank,
+    return {
+      rank: rankOf(row.minutes),
       name: anonymous ? '匿名志愿者' : (v?.name ?? '志愿者'),
       anonymous,
       volunteerNo: anonymous ? undefined : v?.volunteerNo,
       minutes: row.minutes,
       isMe: row._id === caller.openid
-    })
-  }
+    }
+  })
   return {
     communityId,
     communityName: community.name,
@@ -107,22 +92,30 @@ export async function ranking(caller: Caller, input: RankingInput): Promise<Rank
   }
 }
 
-/** Whether the caller appears by name in the ranking (off until they turn it on). */
-export async function setPreferences(caller: Caller, rankingOptIn: boolean): Promise<{ rankingOptIn: boolean }> {
+/**
+ * Whether the caller appears by name in the ranking (off until they turn it on). The caller comes
+ * with the read of their volunteer record: no change costs that one round trip; a change, its
+ * consent (or withdrawal) record and the write.
+ */
+export async function setPreferences(ctx: FirstReadContext, rankingOptIn: boolean): Promise<{ rankingOptIn: boolean }> {
   // Turning it on is a consent, turning it off a withdrawal (no change, no record and no write).
   // The consent is recorded before the name is shown: written together, a failed consent write
   // would never be retried (the next call finds it on and records nothing). A withdrawal goes
   // beside the change: if only it failed, the name is hidden anyway and users.withdrawConsent
   // records it later.
-  let volunteer = await findById<VolunteerDoc>(VOLUNTEERS, caller.openid)
+  const { caller, docs } = await readOwnWithCaller(ctx, volunteerParts)
+  const prior = priorOf(docs)
+  let volunteer = prior.volunteer
   let consented = false
   if (!volunteer) {
+    // Off is where everyone starts: a newcomer turning it off changes nothing (and needs no number yet).
+    if (!rankingOptIn) return { rankingOptIn }
     // A newcomer's document is written with the choice (no second write).
-    if (rankingOptIn) await recordConsent(caller.openid, 'ranking', 'activities.setPreferences')
-    consented = rankingOptIn
-    volunteer = await addVolunteer({ ...callerPerson(caller), rankingOptIn })
+    await recordConsent(caller.openid, 'ranking', 'activities.setPreferences')
+    consented = true
+    volunteer = await addVolunteer({ ...callerPerson(caller), rankingOptIn }, prior)
     // Added meanwhile by another call of theirs, with another choice: changed below.
-    if ((volunteer.rankingOptIn === true) === rankingOptIn) return { rankingOptIn }
+    if (volunteer.rankingOptIn === true) return { rankingOptIn }
   }
   const wasOn = volunteer.rankingOptIn === true
   if (wasOn === rankingOptIn) return { rankingOptIn }

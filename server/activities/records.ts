@@ -10,13 +10,16 @@
  */
 import { z } from '../../contracts/zod'
 import type { makeUpInput, ServiceRecord, verifyInput } from '../../contracts/activities'
+import { VERIFIED_STATUSES } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
-import { conflict, forbidden, invalid, isTransactionConflict, notFound } from '../core/errors'
+import { AppError, conflict, forbidden, invalid, isTransactionConflict, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import { hasRole, inCommunities, isDistrictAdmin } from '../core/guard'
-import { loadCaller, type Caller } from '../core/identity'
-import { findById, getById } from '../core/records'
+import { callerOf, loadCaller, type Caller, type UserRecord } from '../core/identity'
+import { findById, namesById } from '../core/records'
+import { aggregateOf, readTogether, type Part } from '../core/together'
 import { shanghai } from '../core/time'
 import { callerName, enteredByMessage, isOrganiser, OWN_HOURS_MESSAGE, requireOrganiser, requireVerifier } from './access'
 import {
@@ -29,11 +32,13 @@ import {
   type ActivityDoc,
   type RecordDoc,
   type StoredHistory,
+  type VolunteerDoc,
   VOLUNTEERS
 } from './model'
 import { notifyVerified } from './notify'
-import { DISTRICT_LABEL, recordOut, recordsOut } from './present'
-import { ensureVolunteer, volunteerByCode } from './volunteers'
+import { DISTRICT_LABEL, recordOut } from './present'
+import { addVolunteer, ensureVolunteer, priorOf, volunteerParts } from './volunteers'
+import { readMemberCode } from './tokens'
 
 type VerifyInput = z.output<typeof verifyInput>
 type MakeUpInput = z.output<typeof makeUpInput>
@@ -52,7 +57,7 @@ const MAX_WISH_MINUTES = 8 * 60
 
 const yearOf = (at: Date | number) => shanghai(at).year()
 
-type OpenRecord = Pick<RecordDoc, '_id' | 'checkInAt' | 'activityStart' | 'activityEnd'>
+export type OpenRecord = Pick<RecordDoc, '_id' | 'checkInAt' | 'activityStart' | 'activityEnd'>
 
 /**
  * Closes open records whose activity has ended: checked out at the end (so each earns up to the
@@ -61,7 +66,9 @@ type OpenRecord = Pick<RecordDoc, '_id' | 'checkInAt' | 'activityStart' | 'activ
  * the same minutes are closed by one update guarded by status (idempotent), so a page costs a few
  * updates, not one per record. Returns how many it closed.
  */
-async function closeAtEnd(records: OpenRecord[], fallbackEnd?: Date): Promise<number> {
+const AUTO_CLOSE_ACTION = '未签退，按活动结束时间自动签退'
+
+async function closeAtEnd(records: OpenRecord[], fallbackEnd?: Date, at?: Date): Promise<number> {
   const groups = new Map<string, { end: Date; minutes: number; ids: string[] }>()
   for (const r of records) {
     const end = r.activityEnd ?? fallbackEnd
@@ -75,7 +82,7 @@ async function closeAtEnd(records: OpenRecord[], fallbackEnd?: Date): Promise<nu
   const _ = db().command
   let closed = 0
   for (const { end, minutes, ids } of groups.values()) {
-    const now = clock.date()
+    const now = at ?? clock.date()
     const done = await db()
       .collection(RECORDS)
       .where({ _id: _.in(ids), status: 'open' })
@@ -86,7 +93,7 @@ async function closeAtEnd(records: OpenRecord[], fallbackEnd?: Date): Promise<nu
           autoClosed: true,
           minutes,
           updatedAt: now,
-          history: _.push([{ at: now, by: 'system', action: '未签退，按活动结束时间自动签退', minutes }])
+          history: _.push([{ at: now, by: 'system', action: AUTO_CLOSE_ACTION, minutes }])
         }
       })
     closed += done.stats.updated
@@ -112,28 +119,33 @@ export async function closeOpenRecordsOfActivity(activity: ActivityDoc): Promise
   return closed
 }
 
-/** Closes the caller's open records whose activities have ended. */
-export async function closeOpenRecordsOf(openid: string): Promise<boolean> {
-  const res = await db().collection(RECORDS).where({ openid, status: 'open' }).limit(100).get()
-  return (await closeAtEnd(res.data as RecordDoc[])) > 0
+/** Closes those of these open records (`_id`, `checkInAt`, the activity's times) whose activity has ended; how many. */
+export const closeEndedRecords = (records: OpenRecord[]): Promise<number> => closeAtEnd(records)
+
+type JoinedRecord = RecordDoc & { joinedVolunteer?: { _id: string }[]; joinedCommunity?: { _id: string; name: string }[]; joinedUser?: UserRecord[] }
+
+type ReadRecord = { record: RecordDoc; hasVolunteer: boolean; issuerName?: string; user: UserRecord | null }
+
+/** A record with its volunteer document, the volunteer's account and its issuer's name joined (one read). */
+const recordPart = (recordId: string): Part => ({
+  collection: RECORDS,
+  build: (p) =>
+    p
+      .match({ _id: recordId })
+      .limit(1)
+      .lookup({ from: VOLUNTEERS, localField: 'openid', foreignField: '_id', as: 'joinedVolunteer' })
+      .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
+      .lookup({ from: 'users', localField: 'openid', foreignField: '_id', as: 'joinedUser' })
+})
+
+function readRecordOf(row: JoinedRecord | undefined): ReadRecord | null {
+  if (!row) return null
+  const { joinedVolunteer, joinedCommunity, joinedUser, ...record } = row
+  return { record, hasVolunteer: (joinedVolunteer?.length ?? 0) > 0, issuerName: joinedCommunity?.[0]?.name, user: joinedUser?.[0] ?? null }
 }
 
-type JoinedRecord = RecordDoc & { joinedVolunteer?: { _id: string }[]; joinedCommunity?: { _id: string; name: string }[] }
-
-/** A record with its volunteer document and its issuer's name joined (one aggregate). */
-async function readRecord(recordId: string): Promise<{ record: RecordDoc; hasVolunteer: boolean; issuerName?: string } | null> {
-  const res = await db()
-    .collection(RECORDS)
-    .aggregate()
-    .match({ _id: recordId })
-    .limit(1)
-    .lookup({ from: VOLUNTEERS, localField: 'openid', foreignField: '_id', as: 'joinedVolunteer' })
-    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
-    .end()
-  const row = res.list[0] as JoinedRecord | undefined
-  if (!row) return null
-  const { joinedVolunteer, joinedCommunity, ...record } = row
-  return { record, hasVolunteer: (joinedVolunteer?.length ?? 0) > 0, issuerName: joinedCommunity?.[0]?.name }
+async function readRecord(recordId: string): Promise<ReadRecord | null> {
+  return readRecordOf((await aggregateOf(recordPart(recordId)))[0] as JoinedRecord | undefined)
 }
 
 /**
@@ -142,23 +154,41 @@ async function readRecord(recordId: string): Promise<{ record: RecordDoc; hasVol
  * transaction: a late check-out or a second reviewer at the same instant makes the update find
  * nothing, and the decision is taken again on the record as it is then (the minutes approved are
  * always the minutes the record holds when it is approved).
+ * Round trips: one read (the caller with the record, its volunteer's account and number and its
+ * issuer's name, and the volunteer-number counter), the decision, the message; a first-timer's
+ * volunteer number two more (volunteers.ts addVolunteer: the claim guarded by the counter as read,
+ * and the volunteer document; two more when the counter moved meanwhile), given once even when two
+ * reviewers decide at once.
  */
-export async function verifyRecord(caller: Caller, input: VerifyInput): Promise<ServiceRecord> {
+export async function verifyRecord(ctx: FirstReadContext, input: VerifyInput): Promise<ServiceRecord> {
   const _ = db().command
-  let read = await readRecord(input.recordId)
+  // The caller, the record, its volunteer's account and number and its issuer, and the number
+  // counter (a first-timer's number is then one guarded claim: volunteers.ts claimWithPrior): one read.
+  const { counter, topNumber } = volunteerParts('')
+  const { caller, docs } = await ctx.readWithCaller({ record: recordPart(input.recordId), counter, topNumber })
+  let read = readRecordOf(docs.record[0] as JoinedRecord | undefined)
   if (!read) throw notFound('服务记录')
   const first = read.record
+  const volunteerUser = read.user
   // Whose record it is and who entered it never change, so they are checked once, here.
   await requireVerifier(caller, { openid: first.openid, communityId: first.communityId, makeUp: first.makeUp === true, enteredBy: enteredByOf(first) }, async () =>
-    isOrganiser(await loadCaller(first.openid), first.communityId)
+    isOrganiser(callerOf(first.openid, volunteerUser), first.communityId)
   )
   // The reason is pushed to the volunteer and shown with the record.
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   for (let round = 0; round < 8; round++) {
-    const current = read.record
+    const current: RecordDoc = read.record
     if (current.status === 'open') {
       if (!current.activityEnd || clock.now() < +current.activityEnd) throw conflict('该志愿者尚未签退，活动结束后再审核')
-      await closeAtEnd([current])
+      const closedAt = clock.date()
+      if ((await closeAtEnd([current], undefined, closedAt)) === 1) {
+        // Closed by this call: the record is known as written (closeAtEnd's fields), nothing to read again.
+        const end = current.activityEnd
+        const minutes = servedMinutes({ start: current.activityStart ?? end, end }, current.checkInAt ?? end, end)
+        const entry: StoredHistory = { at: closedAt, by: 'system', action: AUTO_CLOSE_ACTION, minutes }
+        read = { ...read, record: { ...current, status: 'pending', checkOutAt: end, autoClosed: true, minutes, updatedAt: closedAt, history: [...(current.history ?? []), entry] } }
+        continue
+      }
       read = await readRecord(input.recordId)
       if (!read) throw notFound('服务记录')
       continue
@@ -199,11 +229,19 @@ export async function verifyRecord(caller: Caller, input: VerifyInput): Promise<
       continue
     }
     const verified = { ...current, ...changes, history: [...(current.history ?? []), entry] } as RecordDoc
-    // After the write: the volunteer number (on first need; a crowd on the numbers must not turn
-    // a verification that was saved into an error) and the message.
-    if (verified.verifiedMinutes > 0 && !read.hasVolunteer)
-      await ensureVolunteer({ openid: verified.openid, name: verified.name }).catch((error) => {
-        if (!isTransactionConflict(error)) throw error
+    // After the write: the volunteer number (on first need — the read showed none; a crowd on the
+    // numbers must not turn a verification that was saved into an error) and the message. A record
+    // that already counted hours had its number given by that decision (two reviewers at once: one
+    // number, not a second claim); one deferred is given when the person next needs it (their 志愿者码,
+    // a certificate: volunteers.ts ensureVolunteer).
+    const counted = VERIFIED_STATUSES.includes(current.status) && (current.verifiedMinutes ?? 0) > 0
+    if (verified.verifiedMinutes > 0 && !read.hasVolunteer && !counted)
+      await addVolunteer(
+        { openid: verified.openid, name: verified.name || volunteerUser?.profile?.name, communityId: volunteerUser?.profile?.communityId, fromUser: true },
+        priorOf({ volunteer: [], counter: docs.counter, topNumber: docs.topNumber }),
+        { assumeOwn: true }
+      ).catch((error) => {
+        if (!isTransactionConflict(error) && !(error instanceof AppError && error.code === 'CONFLICT')) throw error
         console.warn('[activities] volunteer number deferred', verified.openid)
       })
     await notifyVerified(verified, input.decision, verified.verifiedMinutes, input.reason)
@@ -218,20 +256,42 @@ export async function verifyRecord(caller: Caller, input: VerifyInput): Promise<
  * approves it (`verify`: another staff member of the community or the district admin, never the
  * one who entered it). Nobody makes up their own hours.
  */
-export async function addMakeUp(caller: Caller, input: MakeUpInput): Promise<ServiceRecord> {
-  const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+export async function addMakeUp(ctx: FirstReadContext, input: MakeUpInput): Promise<ServiceRecord> {
+  // The code names whom to read; a bad one is refused where it was before (after the activity's checks).
+  let volunteerNo: string | undefined
+  let badCode: unknown
+  try {
+    volunteerNo = readMemberCode(input.memberCode)
+  } catch (error) {
+    badCode = error
+  }
+  // The caller, the activity with its community's name, the volunteer with their account: one read.
+  const parts: Record<string, Part> = { activity: activityPart(input.activityId) }
+  if (volunteerNo)
+    parts.volunteer = {
+      collection: VOLUNTEERS,
+      build: (p) => p.match({ volunteerNo }).limit(1).lookup({ from: 'users', localField: '_id', foreignField: '_id', as: 'joinedUser' })
+    }
+  const { caller, docs } = await ctx.readWithCaller(parts)
+  const found = activityOf(docs.activity[0])
+  if (!found) throw notFound('活动')
+  const { activity, communityName } = found
   requireOrganiser(caller, activity.communityId)
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   if (activity.kind !== 'volunteer') throw conflict('邻里活动不计志愿服务时长')
   if (activity.status === 'cancelled') throw conflict('活动已取消')
   if (clock.now() < +activity.start) throw conflict('活动开始后才能补录时长')
-  const volunteer = await volunteerByCode(input.memberCode)
+  if (badCode !== undefined) throw badCode
+  const row = docs.volunteer?.[0] as (VolunteerDoc & { joinedUser?: UserRecord[] }) | undefined
+  // An unknown number is treated like a forged code: nothing to act on, and nothing learned.
+  if (!row) throw new AppError('FORBIDDEN', '无效的志愿者码，未找到该志愿者')
+  const { joinedUser, ...volunteer } = row
   if (volunteer._id === caller.openid) throw forbidden(OWN_HOURS_MESSAGE)
   const cap = activityMinutes(activity)
   const minutes = Math.min(input.minutes, cap)
   const now = clock.date()
   const note = minutes < input.minutes ? `${input.reason}（超过活动时长，按${cap}分钟计）` : input.reason
-  const user = (await loadCaller(volunteer._id)).user
+  const user = joinedUser?.[0] ?? null
   const record: MakeUpDoc = {
     _id: recordId(activity._id, volunteer._id),
     source: 'makeup',
@@ -263,8 +323,21 @@ export async function addMakeUp(caller: Caller, input: MakeUpInput): Promise<Ser
     if (isDuplicateKey(error)) throw conflict('该志愿者已有本活动的服务记录，请在审核时调整时长')
     throw error
   }
-  const [out] = await recordsOut([record])
-  return out
+  return recordOut(record, activity.communityId ? (communityName ?? activity.communityId) : DISTRICT_LABEL)
+}
+
+type JoinedActivity = ActivityDoc & { joinedCommunity?: { _id: string; name: string }[] }
+
+/** An activity with its community's name joined, as a part of a first read. */
+const activityPart = (activityId: string): Part => ({
+  collection: ACTIVITIES,
+  build: (p) => p.match({ _id: activityId }).limit(1).lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
+})
+
+function activityOf(row: Record<string, any> | undefined): { activity: ActivityDoc; communityName?: string } | null {
+  if (!row) return null
+  const { joinedCommunity, ...activity } = row as JoinedActivity
+  return { activity: activity as ActivityDoc, communityName: joinedCommunity?.[0]?.name }
 }
 
 export interface WishServiceInput {
@@ -356,12 +429,14 @@ export function pendingRecordsWhere(caller: Caller, organisers?: Map<string, str
   return _.and([{ status: 'pending', makeUp: false, openid: _.neq(caller.openid), enteredBy: _.neq(caller.openid) }, scopes.length === 1 ? scopes[0] : _.or(scopes)])
 }
 
-/** The staff of each community (for the district admin's share of pendingRecordsWhere): one query. */
-export async function organisersByCommunity(): Promise<Map<string, string[]>> {
-  // A district has far fewer than 1,000 community staff accounts.
-  const res = await db().collection('users').where({ roles: 'staff' }).field({ _id: true, scopes: true }).limit(1000).get()
+/** The community staff accounts (for the district admin's share of pendingRecordsWhere), as a part of a read. */
+// A district has far fewer than 1,000 community staff accounts.
+const organisersPart: Part = { collection: 'users', build: (p) => p.match({ roles: 'staff' }).project({ _id: true, scopes: true }).limit(1000) }
+
+/** The staff of each community, from the staff accounts. */
+function organisersOf(users: Record<string, any>[]): Map<string, string[]> {
   const map = new Map<string, string[]>()
-  for (const u of res.data as { _id: string; scopes?: { communityIds?: string[] } }[])
+  for (const u of users as { _id: string; scopes?: { communityIds?: string[] } }[])
     for (const c of u.scopes?.communityIds ?? []) map.set(c, [...(map.get(c) ?? []), u._id])
   return map
 }
@@ -374,43 +449,83 @@ type RecordsPage = { items: ServiceRecord[]; total: number; page: number; pageSi
  * oldest service first and grouped by activity (`_id` starts with the activity's).
  */
 export async function listRecords(
-  caller: Caller,
+  ctx: FirstReadContext,
   input: { activityId?: string; status?: RecordDoc['status']; page: number; pageSize: number }
 ): Promise<RecordsPage> {
-  if (!input.activityId) return listPendingRecords(caller, input)
-  const activity = await getById<ActivityDoc>(ACTIVITIES, input.activityId, '活动')
+  if (!input.activityId) return listPendingRecords(ctx, input)
+  const activityId = input.activityId
+  const where: Record<string, unknown> = { activityId }
+  if (input.status) where.status = input.status
+  // One read: the caller, the activity with its community's name, the page and its count, and the
+  // open records (closed first once the activity ended; then the page is read again). Nothing
+  // read here leaves the function before the organiser check.
+  const { caller, docs } = await ctx.readWithCaller({
+    activity: activityPart(activityId),
+    open: { collection: RECORDS, build: (p) => p.match({ activityId, status: 'open' }).project({ checkInAt: true, activityStart: true, activityEnd: true }).limit(100) },
+    ...pageParts(where, input, 'createdAt')
+  })
+  const found = activityOf(docs.activity[0])
+  if (!found) throw notFound('活动')
+  const { activity, communityName } = found
   requireOrganiser(caller, activity.communityId)
   if (activity.kind !== 'volunteer') throw conflict('邻里活动不计志愿服务时长')
-  await closeOpenRecordsOfActivity(activity)
-  const where: Record<string, unknown> = { activityId: activity._id }
-  if (input.status) where.status = input.status
-  return pageOf(where, input, 'createdAt')
+  let page: Record<string, Record<string, any>[]> = docs
+  if (docs.open.length && clock.now() >= +activity.end) {
+    let closed = await closeAtEnd(docs.open as OpenRecord[], activity.end)
+    if (docs.open.length === 100) closed += await closeOpenRecordsOfActivity(activity)
+    if (closed > 0) page = await readTogether(pageParts(where, input, 'createdAt'))
+  }
+  const names = new Map<string, string>(activity.communityId && communityName ? [[activity.communityId, communityName]] : [])
+  return pageOut(page, input, names)
 }
 
 /**
- * Round trips: count and page in one wave, then the community names; the district admin first
- * reads the community staff. Open records are not closed here (unlike an activity's list): they are
- * not pending, the 首页 count does not close them either, and closing is one write per record. An
- * ended activity's missing check-outs join this list once its own page (or the volunteer's 我的时长)
- * closes them.
+ * Round trips: the caller with the community staff (for the district admin's share), then the page,
+ * its count and the community names in one read. Open records are not closed here (unlike an
+ * activity's list): they are not pending, the 首页 count does not close them either, and closing is
+ * one write per record. An ended activity's missing check-outs join this list once its own page (or
+ * the volunteer's 我的时长) closes them.
  */
-async function listPendingRecords(caller: Caller, input: { page: number; pageSize: number }): Promise<RecordsPage> {
-  const where = pendingRecordsWhere(caller, isDistrictAdmin(caller) ? await organisersByCommunity() : undefined)
+async function listPendingRecords(ctx: FirstReadContext, input: { page: number; pageSize: number }): Promise<RecordsPage> {
+  // The staff list is read for everyone (who is the district admin is known only with the caller).
+  const { caller, docs } = await ctx.readWithCaller({ staff: organisersPart })
+  const where = pendingRecordsWhere(caller, isDistrictAdmin(caller) ? organisersOf(docs.staff) : undefined)
   if (!where) throw forbidden('仅社区工作人员和区级管理员可认定服务时长')
-  return pageOf(where, input, 'serviceDate')
+  return pageOut(await readTogether(pageParts(where, input, 'serviceDate', true)), input)
 }
 
-async function pageOf(where: object, input: { page: number; pageSize: number }, oldestFirst: 'createdAt' | 'serviceDate'): Promise<RecordsPage> {
-  const [res, count] = await Promise.all([
-    db()
-      .collection(RECORDS)
-      .where(where)
-      .orderBy(oldestFirst, 'asc')
-      .orderBy('_id', 'asc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get(),
-    db().collection(RECORDS).where(where).count()
-  ])
-  return { items: await recordsOut(res.data as RecordDoc[]), total: count.total, page: input.page, pageSize: input.pageSize }
+/** A page of records (with their communities' names when `withNames`) and its count, as parts of one read. */
+function pageParts(where: object, input: { page: number; pageSize: number }, oldestFirst: 'createdAt' | 'serviceDate', withNames = false): Record<'page' | 'count', Part> {
+  return {
+    page: {
+      collection: RECORDS,
+      build: (p) => {
+        const page = p
+          .match(where)
+          .sort({ [oldestFirst]: 1, _id: 1 })
+          .skip((input.page - 1) * input.pageSize)
+          .limit(input.pageSize)
+        return withNames ? page.lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' }) : page
+      }
+    },
+    count: { collection: RECORDS, build: (p) => p.match(where).count('n') }
+  }
+}
+
+/** The page as the contract has it; a community's name from `names` or the page's joins (read apart only when missing). */
+async function pageOut(read: Record<string, Record<string, any>[]>, input: { page: number; pageSize: number }, names = new Map<string, string>()): Promise<RecordsPage> {
+  const rows = read.page as (RecordDoc & { joinedCommunity?: { _id: string; name: string }[] })[]
+  const records = rows.map(({ joinedCommunity, ...r }) => {
+    const name = joinedCommunity?.[0]?.name
+    if (r.communityId && name) names.set(r.communityId, name)
+    return r as RecordDoc
+  })
+  const missing = records.map((r) => r.communityId ?? '').filter((id) => id && !names.has(id))
+  if (missing.length) for (const [id, name] of await namesById('communities', missing)) names.set(id, name)
+  return {
+    items: records.map((r) => recordOut(r, r.communityId ? (names.get(r.communityId) ?? r.communityId) : DISTRICT_LABEL)),
+    total: (read.count[0]?.n as number | undefined) ?? 0,
+    page: input.page,
+    pageSize: input.pageSize
+  }
 }

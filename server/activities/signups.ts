@@ -32,7 +32,7 @@
  *    the sign-up undoes itself (document first, then the claim) and answers 活动已取消.
  *
  * Who may sign up: a party member or a registered volunteer (志愿者实名登记, `requireRegistered`,
- * read from the caller's users document the function shell loaded: no round trip); anyone else is
+ * read from the caller's users document, which comes with the sign-up's first read); anyone else is
  * answered REGISTRATION_REQUIRED before anything is counted.
  *
  * Withdrawal (`releaseSignUp`: the person's own, the organiser's removal, the end of a volunteer
@@ -69,14 +69,23 @@
  * promoted.
  *
  * The waiting list has no counter shared by the crowd: a waiting person's position is 1 + a count
- * of those ahead in the order (present.ts). The position told at sign-up is that count at that
- * moment (someone ahead may still be writing their sign-up); `get` always shows the current one.
+ * of those ahead in the order (present.ts). The position told at sign-up is that count as of the
+ * sign-up's first read, ahead of its stamp (`signedUpAt` is taken before that read, so everyone
+ * counted stays ahead; someone ahead may still be writing their sign-up); `get` always shows the
+ * current one (its place in the head of the line read with the activity, or a count beyond it).
  *
- * Cost of a sign-up (database round trips besides the caller's identity): 3 when confirmed (claim,
- * add, settle); 5 when waiting (the confirmed guard that failed, the waiting claim, add, then the
- * settle and the position count sent together). Of a withdrawal: 4 (read, claim, sign-up, close),
- * and 1 more when the place passes to the first waiting (plus the message to them); another
- * withdrawal at the same instant that took that person costs one more update per person taken.
+ * Cost (database round trips; the caller's users document comes with the first read,
+ * `withFirstRead`, and the rate limit is the shell's 1). A sign-up: 4, confirmed or waiting (the
+ * read of the activity, the person's own sign-up and those waiting ahead; the claim the read says
+ * will hold; add; settle); 5 when the counters changed since the read (a crowd taking the last
+ * places: the confirmed guard fails first); a sign-up already holding a place or a number is
+ * answered from the read (1). A withdrawal: 4 (read, claim, sign-up, close), and 2 more when the
+ * place passes to the first waiting (their sign-up, the message to them). Withdrawals at the same
+ * instant do not each try the people the others took: one that saw another's claim open at its
+ * read, or whose first try found that person taken, reads the open claims and the waiting line
+ * once (`handOff`) and tries the person at its rank among the withdrawals written and not yet
+ * passed on (one read and one try more; a rank that is off costs a try, never a double hand-off). The repair of
+ * stale claims: one read of the sign-ups concerned and one update closing them all.
  */
 import type { SignUpResult } from '../../contracts/activities'
 import { audit } from '../core/audit'
@@ -84,8 +93,10 @@ import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, busy, conflict, forbidden, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
 import { findById } from '../core/records'
+import { readTogether, type Part } from '../core/together'
 import { callerName, requireOrganiser } from './access'
 import {
   ACTIVITIES,
@@ -99,11 +110,14 @@ import {
   type StoredHistory
 } from './model'
 import { notifyChanged, notifyPromoted } from './notify'
-import { waitingPosition } from './present'
-import { randomId } from './util'
+import { waitingAhead, waitingPosition } from './present'
+import { randomId, readOwnWithCaller } from './util'
 
 /** A claim this old belongs to a call that is dead (the function timeout is 3 s): repair it. */
 export const STALE_CLAIM_MS = 30_000
+
+/** An activity read without its open claims and its history (a sign-up's or a release's first read). */
+const LEAN = { claims: false, history: false }
 
 /** Rounds of re-reading the activity when both claim guards fail (its settings changed). */
 const CLAIM_ROUNDS = 5
@@ -147,8 +161,9 @@ const claimPath = (token: string) => `claims.${token}`
  * the guards need nothing read beforehand (`placesLeft` is kept with `confirmedCount`). Both fail
  * only when the activity is not open to this person, does not exist, predates `placesLeft`, or
  * changed between the two tries: then it is read, and the reason answered, or the claim retried.
+ * `first`: the guard tried first (the one the activity as last read says will hold).
  */
-async function claim(activityId: string, person: Person, token: string): Promise<Kind> {
+async function claim(activityId: string, person: Person, token: string, first: Kind = 'confirmed'): Promise<Kind> {
   const _ = db().command
   for (let round = 0; round < CLAIM_ROUNDS; round++) {
     const now = clock.date()
@@ -163,7 +178,7 @@ async function claim(activityId: string, person: Person, token: string): Promise
       confirmed: { ...base, waitingCount: 0, placesLeft: _.gt(0) },
       waiting: _.and([base, _.or([{ placesLeft: _.lte(0) }, { waitingCount: _.gt(0) }])])
     }
-    for (const kind of ['confirmed', 'waiting'] as Kind[]) {
+    for (const kind of (first === 'confirmed' ? ['confirmed', 'waiting'] : ['waiting', 'confirmed']) as Kind[]) {
       const res = await db()
         .collection(ACTIVITIES)
         .where(guards[kind] as Record<string, unknown>)
@@ -266,37 +281,59 @@ export async function claimPlaceOnSite(activityId: string, openid: string, waiti
 export const closePlaceClaim = (activityId: string, place: PlaceClaim, used: boolean) => closeClaim(activityId, place.token, used ? {} : negated(place.deltas))
 
 /**
- * Repairs the claims of calls that died between their steps (see the header). Returns true when
- * it changed the activity (read it again); places it freed are promoted by the caller's loop or by
- * `promoteWaiting`. Whether the interrupted call wrote its sign-up is read on the sign-up: the
- * claim's token is on it (`claim`, or its history entry).
+ * Repairs the claims of calls that died between their steps (see the header). Returns what it
+ * changed on the counters (undefined when there was no stale claim; `{}` when another repairer
+ * closed them first); places it freed are promoted by the caller's loop or by `promoteWaiting`. Whether the
+ * interrupted call wrote its sign-up is read on the sign-up: the claim's token is on it (`claim`,
+ * or its history entry). Two round trips whatever the number of claims: one read of the sign-ups
+ * concerned (theirs, and any carrying a withdrawal's token: a place passed on), and one update
+ * closing them all, guarded by each still being there (else each is closed on its own, once).
  */
-export async function repairStaleClaims(activity: ActivityDoc): Promise<boolean> {
+export async function repairStaleClaims(activity: ActivityDoc): Promise<Deltas | undefined> {
   const now = clock.now()
   const stale = Object.entries(activity.claims ?? {})
     .filter(([, c]) => now - +new Date(c.at) > STALE_CLAIM_MS)
     .slice(0, 50)
-  if (stale.length === 0) return false
+  if (stale.length === 0) return undefined
   const _ = db().command
   const ids = [...new Set(stale.map(([, c]) => signUpId(activity._id, c.openid)))]
-  const found = await db().collection(SIGNUPS).where({ _id: _.in(ids) }).limit(100).get()
-  const docs = new Map((found.data as SignUpDoc[]).map((d) => [d.openid, d]))
-  for (const [token, c] of stale) {
+  const releases = stale.filter(([, c]) => c.kind === 'release').map(([token]) => token)
+  const found = await db()
+    .collection(SIGNUPS)
+    .where(releases.length ? _.or([{ _id: _.in(ids) }, { activityId: activity._id, 'history.claim': _.in(releases) }]) : { _id: _.in(ids) })
+    .limit(200)
+    .get()
+  const all = found.data as SignUpDoc[]
+  const docs = new Map(all.filter((d) => ids.includes(d._id)).map((d) => [d.openid, d]))
+  const closes: [string, Deltas][] = stale.map(([token, c]) => {
     const doc = docs.get(c.openid)
     const entry = (doc?.history ?? []).find((h) => h.claim === token)
     const written = doc !== undefined && (doc.claim === token || entry !== undefined)
-    if (c.kind === 'confirmed' || c.kind === 'waiting') await closeClaim(activity._id, token, written ? {} : negated(held(c.kind)))
-    else if (c.kind === 'promote') await closeClaim(activity._id, token, written ? {} : negated(PROMOTION))
-    else if (!written || !entry?.released) await closeClaim(activity._id, token)
-    else {
-      // A confirmed place may have passed straight to someone waiting: their sign-up carries the token.
-      const passed =
-        entry.released === 'confirmed' &&
-        (await db().collection(SIGNUPS).where({ activityId: activity._id, 'history.claim': token }).count()).total > 1
-      await closeClaim(activity._id, token, passed ? { waitingCount: -1 } : negated(held(entry.released)))
-    }
+    if (c.kind === 'confirmed' || c.kind === 'waiting') return [token, written ? {} : negated(held(c.kind))]
+    if (c.kind === 'promote') return [token, written ? {} : negated(PROMOTION)]
+    if (!written || !entry?.released) return [token, {}]
+    // A confirmed place may have passed straight to someone waiting: their sign-up carries the token.
+    const passed = entry.released === 'confirmed' && all.filter((d) => (d.history ?? []).some((h) => h.claim === token)).length > 1
+    return [token, passed ? { waitingCount: -1 } : negated(held(entry.released))]
+  })
+  const total: Deltas = {}
+  for (const [, d] of closes) for (const [k, v] of Object.entries(d) as [keyof Deltas, number][]) total[k] = (total[k] ?? 0) + v
+  for (const k of Object.keys(total) as (keyof Deltas)[]) if (total[k] === 0) delete total[k]
+  const res = await db()
+    .collection(ACTIVITIES)
+    .where({ _id: activity._id, ...Object.fromEntries(closes.map(([token]) => [claimPath(token), _.exists(true)])) })
+    .update({ data: { ...incsOf(total), ...Object.fromEntries(closes.map(([token]) => [claimPath(token), _.remove()])) } })
+  if (res.stats.updated > 0) return total
+  // Another repairer closed some of them meanwhile: each of the rest once, on its own.
+  const applied: Deltas = {}
+  let any = false
+  for (const [token, d] of closes) {
+    if (!(await closeClaim(activity._id, token, d))) continue
+    any = true
+    for (const [k, v] of Object.entries(d) as [keyof Deltas, number][]) applied[k] = (applied[k] ?? 0) + v
   }
-  return true
+  // Nothing left to close by this call (another repairer was first): still, the activity changed.
+  return any ? applied : {}
 }
 
 /** The sign-up document a person gets when they take a place (a fresh one, or over a withdrawn one). */
@@ -327,20 +364,30 @@ export function signUpDoc(
  * Step 3: writes the sign-up. 'added' (a new document), 'retaken' (over a withdrawn or cancelled
  * one), or the person's sign-up that already holds a place or a number.
  */
-async function writeSignUp(activityId: string, person: Person, kind: Kind, token: string, at: Date): Promise<'added' | 'retaken' | SignUpDoc> {
+async function writeSignUp(
+  activityId: string,
+  person: Person,
+  kind: Kind,
+  token: string,
+  at: Date,
+  read?: SignUpDoc
+): Promise<'added' | 'retaken' | SignUpDoc> {
   const _ = db().command
   const sid = signUpId(activityId, person.openid)
   const entry: StoredHistory = { at, by: person.openid, byName: person.name, action: kind === 'confirmed' ? '报名' : '候补', claim: token }
   for (let round = 0; round < 3; round++) {
-    try {
-      await db()
-        .collection(SIGNUPS)
-        .add({ data: { _id: sid, ...signUpDoc(activityId, person, null, { status: kind, walkIn: false, at, entry, claim: token }) } })
-      return 'added'
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error
+    // A withdrawn (or cancelled) sign-up the first read found is taken again straight away.
+    if (!(round === 0 && read)) {
+      try {
+        await db()
+          .collection(SIGNUPS)
+          .add({ data: { _id: sid, ...signUpDoc(activityId, person, null, { status: kind, walkIn: false, at, entry, claim: token }) } })
+        return 'added'
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error
+      }
     }
-    const existing = await findById<SignUpDoc>(SIGNUPS, sid)
+    const existing = round === 0 && read ? read : await findById<SignUpDoc>(SIGNUPS, sid)
     if (!existing) continue // an undone sign-up was removed meanwhile: add again
     if (existing.status === 'confirmed' || existing.status === 'waiting') return existing
     const { history, ...fields } = signUpDoc(activityId, person, existing, { status: kind, walkIn: false, at, entry, claim: token })
@@ -354,17 +401,36 @@ async function writeSignUp(activityId: string, person: Person, kind: Kind, token
   throw busy()
 }
 
+/**
+ * What the sign-up's first read (with the caller) knew: the activity (which guard to try first),
+ * the time the sign-up is stamped with (`signedUpAt`, taken before that read) and how many were
+ * waiting ahead of that stamp then (the position told, with no count of its own).
+ */
+interface Known {
+  activity: ActivityDoc
+  at: Date
+  ahead: number
+  /** The person's sign-up as read, withdrawn or cancelled (one holding a place was answered already). */
+  mine?: SignUpDoc
+}
+
 /** Signs `person` up: the steps of the header. */
-export async function takePlace(activityId: string, person: Person): Promise<SignUpResult> {
+export async function takePlace(activityId: string, person: Person, known?: Known): Promise<SignUpResult> {
   const sid = signUpId(activityId, person.openid)
   const token = randomId('k', 12)
-  const kind = await claim(activityId, person, token)
-  const at = clock.date()
-  const written = await writeSignUp(activityId, person, kind, token, at)
+  // The guard the activity as read says will hold is tried first (a full one: the waiting claim).
+  const full = known?.activity.placesLeft !== undefined && (known.activity.placesLeft <= 0 || known.activity.waitingCount > 0)
+  const kind = await claim(activityId, person, token, full ? 'waiting' : 'confirmed')
+  const at = known?.at ?? clock.date()
+  const written = await writeSignUp(activityId, person, kind, token, at, known?.mine)
   if (typeof written !== 'string') {
-    // Already signed up (a second tap): the claim goes back, and with it any place it held.
-    await revertClaim(activityId, token, kind)
-    if (kind === 'confirmed') await promoteWaiting(activityId)
+    // Already signed up (a second tap): the claim goes back, and with it any place it held; that
+    // place may have sent someone to the waiting list meanwhile (promoted), unless nobody waits.
+    if (kind === 'waiting') await revertClaim(activityId, token, kind)
+    else if (!(await closeClaim(activityId, token, negated(held(kind)), { waitingCount: 0 }))) {
+      await revertClaim(activityId, token, kind)
+      await promoteWaiting(activityId)
+    }
     return {
       status: written.status as 'confirmed' | 'waiting',
       position: written.status === 'waiting' ? await waitingPosition(written) : undefined,
@@ -373,7 +439,7 @@ export async function takePlace(activityId: string, person: Person): Promise<Sig
   }
   const [settled, position] = await Promise.all([
     settleClaim(activityId, token),
-    kind === 'waiting' ? waitingPosition({ _id: sid, activityId: activityId, signedUpAt: at }) : Promise.resolve(undefined)
+    kind === 'confirmed' ? undefined : known ? known.ahead + 1 : waitingPosition({ _id: sid, activityId: activityId, signedUpAt: at })
   ])
   if (!settled) {
     const current = await findById<ActivityDoc>(ACTIVITIES, activityId)
@@ -401,16 +467,47 @@ export const REGISTRATION_REQUIRED_MESSAGE = '请先完成志愿者实名登记'
 /**
  * A place is held only by a known, real-name person (《志愿服务条例》第七条): a party member (their
  * approved 报到 registration) or someone who did the 志愿者实名登记 (volunteerRegistration.ts).
- * Read from the caller's users document, which the function shell has loaded already: no round trip.
+ * Read from the caller's users document (read with the sign-up's first read: no round trip of its own).
  */
 export function requireRegistered(caller: Caller): void {
   if (caller.roles.includes('member') || caller.user?.volunteerSince) return
   throw new AppError('REGISTRATION_REQUIRED', REGISTRATION_REQUIRED_MESSAGE)
 }
 
-export async function signUp(caller: Caller, activityId: string): Promise<SignUpResult> {
+/**
+ * The sign-up's first read, with the caller (`withFirstRead`): the activity, the person's own
+ * sign-up and how many wait ahead of the stamp `at` (present.ts `waitingAhead`).
+ */
+function signUpParts(activityId: string, openid: string, at: Date): Record<'activity' | 'mine' | 'ahead', Part> {
+  const sid = signUpId(activityId, openid)
+  return {
+    // Without its claims and history (a crowd's claims make them long): nothing here needs them.
+    activity: { collection: ACTIVITIES, build: (p) => p.match({ _id: activityId }).project(LEAN).limit(1) },
+    mine: { collection: SIGNUPS, build: (p) => p.match({ _id: sid }).limit(1) },
+    ahead: { collection: SIGNUPS, build: (p) => p.match(waitingAhead({ _id: sid, activityId, signedUpAt: at })).count('n') }
+  }
+}
+
+/**
+ * The person's sign-up. One read brings the caller, the activity, their own sign-up and the
+ * waiting ahead: a closed or members-only activity, or a sign-up already holding a place or a
+ * number, is answered from it with nothing written; otherwise the claim tries first the guard the
+ * activity as read says will hold. Round trips besides the rate limit: 4 (read, claim, add,
+ * settle), confirmed or waiting; one more when the counters changed since the read (a crowd).
+ */
+export async function signUp(ctx: FirstReadContext, activityId: string): Promise<SignUpResult> {
+  // The stamp comes before the read, so that everyone the read sees waiting ahead of it stays ahead.
+  const at = clock.date()
+  const { caller, docs } = await readOwnWithCaller(ctx, (openid) => signUpParts(activityId, openid, at))
   requireRegistered(caller)
-  return takePlace(activityId, personOf(caller))
+  const person = personOf(caller)
+  const activity = docs.activity[0] as ActivityDoc | undefined
+  if (!activity) throw notFound('活动')
+  checkOpen(activity, person)
+  const mine = docs.mine[0] as SignUpDoc | undefined
+  if (mine && (mine.status === 'confirmed' || mine.status === 'waiting'))
+    return { status: mine.status, position: mine.status === 'waiting' ? await waitingPosition(mine) : undefined, already: true }
+  return takePlace(activityId, person, { activity, at, ahead: (docs.ahead[0]?.n as number | undefined) ?? 0, mine })
 }
 
 /**
@@ -427,55 +524,80 @@ export type Releaser =
 const RELEASE_ACTIONS: Record<Releaser['kind'], string> = { self: '取消报名', organiser: '组织者移除报名', registrationEnded: '登记结束（撤回同意或注销账号），报名取消' }
 
 /** Gives the place (or waiting-list number) back: the steps of `releaseSignUp` (see the header). */
-export async function withdraw(caller: Caller, activityId: string): Promise<{ status: 'withdrawn'; promoted: number }> {
-  const { promoted } = await releaseSignUp(activityId, caller.openid, { kind: 'self' })
+export async function withdraw(ctx: FirstReadContext, activityId: string): Promise<{ status: 'withdrawn'; promoted: number }> {
+  const { caller, docs } = await readOwnWithCaller(ctx, (openid) => releaseParts(activityId, openid))
+  const view = releaseViewOf(docs, signUpId(activityId, caller.openid))
+  const { promoted } = await releaseSignUp(activityId, caller.openid, { kind: 'self' }, undefined, view)
   return { status: 'withdrawn', promoted }
 }
 
-/** Waiting people a confirmed withdrawal tries to hand its place to, in order, before promoting. */
-const HANDOFF_TRIES = 5
 
 /** What a release reads in one round trip: the sign-up, its activity and record, the first waiting. */
-interface ReleaseView {
+export interface ReleaseView {
   signUp: SignUpDoc | null
   activity: ActivityDoc | null
   /** A volunteer activity's service record of the person (they checked in). */
   checkedIn: boolean
-  /** The first few waiting (other than the releaser), in the waiting list's order. */
+  /** The first waiting (other than the releaser), if any: whether a confirmed place passes on. */
   waiting: SignUpDoc[]
+  /** Another confirmed withdrawal's claim was open at the read (its hand-off may take the first waiting). */
+  contended?: boolean
 }
 
-type Joined = SignUpDoc & { mine: number; activity?: ActivityDoc[]; record?: { _id: string }[] }
+type Joined = SignUpDoc & { mine: number; record?: { _id: string }[] }
 
 /**
- * One aggregate: the person's sign-up and the first one waiting (`mine` sorts the person's own
- * first), each with its activity and service record joined (`$lookup` by `_id`).
+ * What a release reads, in one round trip (`readTogether`, or with the caller as a `withFirstRead`
+ * action's first read): the activity, and the person's sign-up and the first waiting (`mine`
+ * sorts the person's own first), each with its service record joined (`$lookup` by `_id`).
  */
-async function readRelease(activityId: string, openid: string): Promise<ReleaseView> {
+function releaseParts(activityId: string, openid: string): Record<'rows' | 'activity', Part> {
   const _ = db().command
   const $ = _.aggregate
   const sid = signUpId(activityId, openid)
-  const res = await db()
-    .collection(SIGNUPS)
-    .aggregate()
-    .match(_.or([{ _id: sid }, { activityId, status: 'waiting' }]))
-    .addFields({ mine: $.cond({ if: $.eq(['$_id', sid]), then: 0, else: 1 }) })
-    .sort({ mine: 1, signedUpAt: 1, _id: 1 })
-    .limit(1 + HANDOFF_TRIES)
-    .lookup({ from: ACTIVITIES, localField: 'activityId', foreignField: '_id', as: 'activity' })
-    .lookup({ from: RECORDS, localField: '_id', foreignField: '_id', as: 'record' })
-    .end()
-  const rows = res.list as Joined[]
+  return {
+    rows: {
+      collection: SIGNUPS,
+      build: (p) =>
+        p
+          .match(_.or([{ _id: sid }, { activityId, status: 'waiting' }]))
+          .addFields({ mine: $.cond({ if: $.eq(['$_id', sid]), then: 0, else: 1 }) })
+          .sort({ mine: 1, signedUpAt: 1, _id: 1 })
+          .limit(2)
+          .lookup({ from: RECORDS, localField: '_id', foreignField: '_id', as: 'record' })
+    },
+    // With its open claims (not its history): another withdrawal under way makes this one's hand-off rank itself.
+    activity: { collection: ACTIVITIES, build: (p) => p.match({ _id: activityId }).project({ history: false }).limit(1) }
+  }
+}
+
+function releaseViewOf(docs: Record<'rows' | 'activity', Record<string, any>[]>, sid: string): ReleaseView {
+  const rows = docs.rows as Joined[]
   const strip = (row: Joined | undefined): SignUpDoc | null => {
     if (!row) return null
-    const { mine, activity, record, ...doc } = row
-    void mine, activity, record
+    const { mine, record, ...doc } = row
+    void mine, record
     return doc
   }
   const own = rows.find((r) => r._id === sid)
   const waiting = rows.filter((r) => r._id !== sid && r.status === 'waiting').map((r) => strip(r) as SignUpDoc)
-  const activity = rows[0]?.activity?.[0] ?? (rows.length ? null : await findById<ActivityDoc>(ACTIVITIES, activityId))
-  return { signUp: strip(own), activity, checkedIn: (own?.record?.length ?? 0) > 0, waiting }
+  const activity = (docs.activity[0] as ActivityDoc | undefined) ?? null
+  const contended = Object.values(activity?.claims ?? {}).some((c) => c.kind === 'release' && (c as Claim & { held?: string }).held === 'confirmed')
+  return { signUp: strip(own), activity, checkedIn: (own?.record?.length ?? 0) > 0, waiting, contended }
+}
+
+/**
+ * A release's view from a read made elsewhere (users.withdrawConsent's first read): the person's
+ * sign-up with its activity and service record joined (`$lookup`s `activity` and `record`). The
+ * waiting line was not read: a confirmed place passes on by `handOff`'s own read when anyone waits.
+ */
+export function releaseViewOfJoined(row: SignUpDoc & { activity?: ActivityDoc[]; record?: { _id: string }[] }): ReleaseView {
+  const { activity, record, ...signUp } = row
+  return { signUp: signUp as SignUpDoc, activity: activity?.[0] ?? null, checkedIn: (record?.length ?? 0) > 0, waiting: [] }
+}
+
+async function readRelease(activityId: string, openid: string): Promise<ReleaseView> {
+  return releaseViewOf(await readTogether(releaseParts(activityId, openid)), signUpId(activityId, openid))
 }
 
 /**
@@ -493,13 +615,17 @@ export async function releaseSignUp(
   activityId: string,
   openid: string,
   releaser: Releaser,
-  check?: (activity: ActivityDoc) => void
+  check?: (activity: ActivityDoc) => void,
+  read?: ReleaseView,
+  /** More fields the sign-up's withdrawal writes (the end of a registration erases its number there). */
+  extra?: Record<string, unknown>
 ): Promise<{ released?: 'confirmed' | 'waiting'; promoted: number; name?: string; activity: ActivityDoc }> {
   const _ = db().command
   const id = signUpId(activityId, openid)
   const self = releaser.kind === 'self'
   for (let round = 0; round < 5; round++) {
-    const view = await readRelease(activityId, openid)
+    // The first round may use what the action's first read brought (`read`); a retry reads again.
+    const view = round === 0 && read ? read : await readRelease(activityId, openid)
     const { activity, signUp: current } = view
     if (!activity) throw notFound('活动')
     check?.(activity)
@@ -513,7 +639,8 @@ export async function releaseSignUp(
     if (current.checkedInAt || current.arrivedAt || view.checkedIn) throw conflict(self ? '已签到，不能取消报名' : '已签到，不能移除报名')
     const was = current.status
     const token = randomId('k', 12)
-    if (!(await openClaim(activityId, token, { openid, kind: 'release', at: clock.date() }))) throw notFound('活动')
+    // `held`: what the sign-up held (a confirmed one passes its place on: `handOff` ranks these).
+    if (!(await openClaim(activityId, token, { openid, kind: 'release', at: clock.date(), held: was } as Claim))) throw notFound('活动')
     const entry: StoredHistory = {
       at: clock.date(),
       by: releaser.kind === 'organiser' ? releaser.by : releaser.kind === 'self' ? openid : 'system',
@@ -529,7 +656,7 @@ export async function releaseSignUp(
     const res = await db()
       .collection(SIGNUPS)
       .where({ _id: id, status: was, updatedAt: current.updatedAt, checkedInAt: _.exists(false), arrivedAt: _.exists(false) })
-      .update({ data: { status: 'withdrawn', updatedAt: clock.date(), history: _.push([entry]) } })
+      .update({ data: { status: 'withdrawn', updatedAt: clock.date(), history: _.push([entry]), ...(extra ?? {}), ...(was === 'confirmed' ? { releasedBy: token } : {}) } })
     if (res.stats.updated === 0) {
       await closeClaim(activityId, token)
       continue
@@ -538,19 +665,20 @@ export async function releaseSignUp(
       await closeClaim(activityId, token, negated(held('waiting')))
       return { released: was, promoted: 0, name, activity }
     }
-    // The place goes to the first still waiting (another withdrawal at the same instant may have
-    // taken the first: then the next; when all those read were taken, the line is read again),
-    // confirmed unchanged and one fewer waiting.
-    let line = view.waiting
-    for (let reread = 0; line.length > 0 && reread < 3; reread++) {
-      for (const to of line) {
-        if (!(await moveUp(to, token))) continue
+    // The place goes to the first still waiting. Withdrawals at the same instant would all try the
+    // same person, the k-th failing k−1 times: so, when anyone waits, one read after this sign-up
+    // is written ranks the confirmed withdrawals written and not yet passed on (`handOff`), and
+    // this one tries the person at its rank first.
+    if (activity.waitingCount > 0 || view.waiting.length > 0) {
+      // As far as the read saw, no other confirmed withdrawal under way: the first waiting straight
+      // away (one try); else, or when that one was taken meanwhile, by rank (`handOff`).
+      const first = view.contended ? undefined : view.waiting[0]
+      const to = first && (await moveUp(first, token, true)) ? first : await handOff(activityId, token)
+      if (to) {
         await closeClaim(activityId, token, { waitingCount: -1 })
         await notifyPromoted(activity, to.openid)
         return { released: was, promoted: 1, name, activity }
       }
-      if (line.length < HANDOFF_TRIES) break
-      line = await waitingLine(activityId, HANDOFF_TRIES)
     }
     // Nobody waiting (the common case): the place is freed in one update.
     if (await closeClaim(activityId, token, negated(held('confirmed')), { waitingCount: 0 })) return { released: was, promoted: 0, name, activity }
@@ -560,20 +688,59 @@ export async function releaseSignUp(
   throw busy()
 }
 
-/** The first `n` waiting, in the waiting list's order. */
-async function waitingLine(activityId: string, n: number): Promise<SignUpDoc[]> {
-  const res = await db().collection(SIGNUPS).where({ activityId, status: 'waiting' }).orderBy('signedUpAt', 'asc').orderBy('_id', 'asc').limit(n).get()
-  return res.data as SignUpDoc[]
+/** How far down the waiting line a hand-off reads (its rank among simultaneous withdrawals, and beyond). */
+const HANDOFF_LINE = 30
+
+type Marked = SignUpDoc & { releasedBy?: string; promotedBy?: string }
+
+/**
+ * Passes the place of the confirmed withdrawal `token` (its sign-up already written, marked
+ * `releasedBy: token`) to someone waiting; the one moved up, or undefined when nobody could be.
+ * One read (the activity's open claims, the waiting line, and the sign-ups marked by recent
+ * withdrawals and hand-offs) ranks the confirmed withdrawals written and not yet passed on, in
+ * claim order (`at`, token): the r-th of them tries the r-th waiting first, so simultaneous
+ * withdrawals take different people (no tries wasted on one already taken), then the next ones,
+ * then those before. Every try is still guarded by `status: 'waiting'` (moveUp): a rank that is
+ * off (a withdrawal written after this read) costs a try, never a double hand-off, and the order
+ * holds: the places passed at once go to the first that many waiting.
+ */
+async function handOff(activityId: string, token: string): Promise<SignUpDoc | undefined> {
+  const _ = db().command
+  const since = new Date(clock.now() - STALE_CLAIM_MS)
+  const docs = await readTogether({
+    activity: { collection: ACTIVITIES, build: (p) => p.match({ _id: activityId }).project({ claims: true }).limit(1) },
+    line: { collection: SIGNUPS, build: (p) => p.match({ activityId, status: 'waiting' }).sort({ signedUpAt: 1, _id: 1 }).limit(HANDOFF_LINE) },
+    marks: {
+      collection: SIGNUPS,
+      build: (p) =>
+        p
+          .match(_.and([{ activityId, updatedAt: _.gte(since) }, _.or([{ releasedBy: _.exists(true) }, { promotedBy: _.exists(true) }])]))
+          .project({ releasedBy: true, promotedBy: true })
+          .limit(200)
+    }
+  })
+  const claims = ((docs.activity[0] as ActivityDoc | undefined)?.claims ?? {}) as Record<string, Claim & { held?: string }>
+  const marks = docs.marks as Marked[]
+  const written = new Set(marks.map((m) => m.releasedBy).filter(Boolean))
+  const passed = new Set(marks.map((m) => m.promotedBy).filter(Boolean))
+  const pending = Object.entries(claims)
+    .filter(([t, c]) => t === token || (c.kind === 'release' && c.held === 'confirmed' && written.has(t) && !passed.has(t)))
+    .sort(([ta, a], [tb, b]) => +new Date(a.at) - +new Date(b.at) || (ta < tb ? -1 : ta > tb ? 1 : 0))
+    .map(([t]) => t)
+  const line = docs.line as SignUpDoc[]
+  const rank = Math.max(0, Math.min(pending.indexOf(token), line.length - 1))
+  for (const to of [...line.slice(rank), ...line.slice(0, rank)]) if (await moveUp(to, token, true)) return to
+  return undefined
 }
 
 /** A waiting person's sign-up confirmed, guarded by its status; its entry carries the claim's token. */
-async function moveUp(candidate: SignUpDoc, token: string): Promise<boolean> {
+async function moveUp(candidate: SignUpDoc, token: string, handed = false): Promise<boolean> {
   const _ = db().command
   const at = clock.date()
   const moved = await db()
     .collection(SIGNUPS)
     .where({ _id: candidate._id, status: 'waiting' })
-    .update({ data: { status: 'confirmed', updatedAt: at, history: _.push([{ at, by: 'system', action: '候补转正', claim: token }]) } })
+    .update({ data: { status: 'confirmed', updatedAt: at, history: _.push([{ at, by: 'system', action: '候补转正', claim: token }]), ...(handed ? { promotedBy: token } : {}) } })
   return moved.stats.updated > 0
 }
 
@@ -587,14 +754,14 @@ async function moveUp(candidate: SignUpDoc, token: string): Promise<boolean> {
  * from the waiting list at that instant: both updates are guarded by the status, one wins (the
  * update finds them withdrawn and the claim goes back).
  */
-export async function promoteWaiting(activityId: string): Promise<number> {
+export async function promoteWaiting(activityId: string, known?: { activity: ActivityDoc; next: SignUpDoc | null }): Promise<number> {
   const _ = db().command
   let promoted = 0
   const waitUntil = Date.now() + WAIT_FOR_JOINERS_MS
   for (let round = 0; round < 200; round++) {
-    // The first waiting with the activity joined: one read per round.
-    const { activity: joined, next: candidate } = await firstWaiting(activityId)
-    const activity = joined ?? (await findById<ActivityDoc>(ACTIVITIES, activityId))
+    // The activity and the first waiting: one read per round (the first round may use what the
+    // caller has just read and repaired, `known`: every step below is guarded all the same).
+    const { activity, next: candidate } = round === 0 && known ? known : await firstWaiting(activityId)
     if (!activity || activity.status !== 'published' || clock.now() >= +activity.start) break
     if (await repairStaleClaims(activity)) continue
     if (activity.placesLeft === undefined) {
@@ -625,24 +792,20 @@ export async function promoteWaiting(activityId: string): Promise<number> {
     await closeClaim(activityId, token)
     promoted++
     await notifyPromoted(activity, candidate.openid)
+    // No place left or nobody else waiting as of this round's read: done, without reading again
+    // (a place freed since is promoted by whoever freed it).
+    if (activity.placesLeft <= 1 || activity.waitingCount <= 1) break
   }
   return promoted
 }
 
-/** The first sign-up waiting (`signedUpAt`, `_id`) with its activity joined; no activity when none waits. */
+/** The activity and its first sign-up waiting (`signedUpAt`, `_id`), in one read. */
 async function firstWaiting(activityId: string): Promise<{ activity: ActivityDoc | null; next: SignUpDoc | null }> {
-  const res = await db()
-    .collection(SIGNUPS)
-    .aggregate()
-    .match({ activityId, status: 'waiting' })
-    .sort({ signedUpAt: 1, _id: 1 })
-    .limit(1)
-    .lookup({ from: ACTIVITIES, localField: 'activityId', foreignField: '_id', as: 'activity' })
-    .end()
-  const row = res.list[0] as (SignUpDoc & { activity?: ActivityDoc[] }) | undefined
-  if (!row) return { activity: null, next: null }
-  const { activity, ...next } = row
-  return { activity: activity?.[0] ?? null, next }
+  const docs = await readTogether({
+    activity: { collection: ACTIVITIES, build: (p) => p.match({ _id: activityId }).limit(1) },
+    next: { collection: SIGNUPS, build: (p) => p.match({ activityId, status: 'waiting' }).sort({ signedUpAt: 1, _id: 1 }).limit(1) }
+  })
+  return { activity: (docs.activity[0] as ActivityDoc | undefined) ?? null, next: (docs.next[0] as SignUpDoc | undefined) ?? null }
 }
 
 /**
@@ -652,15 +815,18 @@ async function firstWaiting(activityId: string): Promise<{ activity: ActivityDoc
  * told why; the removal is audited (`activities.removeSignUp`). Removing a sign-up already
  * withdrawn changes nothing (and is neither told nor audited again).
  */
-export async function removeSignUp(caller: Caller, input: { activityId: string; openid: string; reason: string }): Promise<{ status: 'withdrawn'; promoted: number }> {
-  // The person reads the reason in their message; the organiser check runs on the activity the
-  // release reads (before anything is written).
+export async function removeSignUp(ctx: FirstReadContext, input: { activityId: string; openid: string; reason: string }): Promise<{ status: 'withdrawn'; promoted: number }> {
+  // The release's read comes with the caller (one round trip). The person reads the reason in
+  // their message; the organiser check runs on the activity read (before anything is written).
+  const { caller, docs } = await ctx.readWithCaller(releaseParts(input.activityId, input.openid))
+  const view = releaseViewOf(docs, signUpId(input.activityId, input.openid))
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])
   const { released, promoted, name, activity } = await releaseSignUp(
     input.activityId,
     input.openid,
     { kind: 'organiser', by: caller.openid, byName: callerName(caller), reason: input.reason },
-    (a) => requireOrganiser(caller, a.communityId)
+    (a) => requireOrganiser(caller, a.communityId),
+    view
   )
   if (released) {
     await Promise.all([

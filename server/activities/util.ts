@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import type { FirstReadContext } from '../core/function'
+import type { Caller } from '../core/identity'
+import type { Part } from '../core/together'
 import { pngDataUrl, qrPng } from '../platform/qr'
 
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789'
@@ -27,4 +30,15 @@ export function publicUrl(): string | undefined {
 export async function qrDataUrl(text: string): Promise<string> {
   // 5 px per module: small to encode (it is drawn every minute) and sharp enough scaled up on a phone.
   return pngDataUrl(qrPng(text, { errorCorrectionLevel: 'M', margin: 1, scale: 5 }))
+}
+
+/**
+ * A `withFirstRead` handler's first read when its parts depend on who calls (their own volunteer
+ * record, their own records): built for the openid the shell identifies the caller by.
+ */
+export function readOwnWithCaller<K extends string>(
+  ctx: FirstReadContext,
+  parts: (openid: string) => Record<K, Part>
+): Promise<{ caller: Caller; docs: Record<K, Record<string, any>[]> }> {
+  return ctx.readWithCaller(parts(ctx.openid))
 }

@@ -20,10 +20,12 @@ import { recordConsent } from '../core/consents'
 import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { invalid } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import { emptyScopes, type Caller } from '../core/identity'
 import { ACTIVITIES, SIGNUPS, VOLUNTEERS, type ActivityDoc, type SignUpDoc } from './model'
 import { releaseSignUp } from './signups'
-import { ensureVolunteer } from './volunteers'
+import { readOwnWithCaller } from './util'
+import { addVolunteer, priorOf, volunteerParts } from './volunteers'
 
 type JoinInput = z.output<typeof joinVolunteersInput>
 
@@ -40,12 +42,21 @@ const USERS = 'users'
  * reading the consents on the `already` branch would cost a read on every later call; a consent
  * recorded before a data write that then failed is harmless (the person did consent; the retry
  * records another).
+ *
+ * Round trips: the caller comes with their volunteer record and the number counter (one read);
+ * already registered, that is all. A first join: the consent, the users write, and — without a
+ * number yet — one guarded claim on the counter and the volunteer document.
  */
-export async function joinVolunteers(caller: Caller, input: JoinInput): Promise<{ volunteerNo: string; already: boolean }> {
+export async function joinVolunteers(ctx: FirstReadContext, input: JoinInput): Promise<{ volunteerNo: string; already: boolean }> {
+  const { caller, docs } = await readOwnWithCaller(ctx, volunteerParts)
+  const prior = priorOf(docs)
   const profile = caller.user?.profile ?? {}
   const communityId = profile.communityId
+  // The number claimed for a newcomer (a call of theirs that added it meanwhile got the same one).
+  const numbered = async (name: string, recheck = false) =>
+    prior.volunteer ?? addVolunteer({ openid: caller.openid, name, communityId }, prior, { assumeOwn: true, recheck })
   if (caller.user?.volunteerSince) {
-    const volunteer = await ensureVolunteer({ openid: caller.openid, name: profile.name || input.name, communityId })
+    const volunteer = await numbered(profile.name || input.name)
     return { volunteerNo: volunteer.volunteerNo, already: true }
   }
   const name = profile.name || input.name
@@ -61,20 +72,20 @@ export async function joinVolunteers(caller: Caller, input: JoinInput): Promise<
     fields.volunteerMobile = mobile
   }
   await recordConsent(caller.openid, 'volunteer', 'activities.joinVolunteers')
-  const [, volunteer] = await Promise.all([
-    writeUser(caller, fields, {
-      _id: caller.openid,
-      openid: caller.openid,
-      roles: [],
-      scopes: emptyScopes(),
-      profile: { name, mobile },
-      volunteerSince: now,
-      volunteerMobile: mobile,
-      createdAt: now,
-      updatedAt: now
-    }),
-    ensureVolunteer({ openid: caller.openid, name, communityId })
-  ])
+  // The users write first: when another call of the person's created the document meanwhile (a
+  // second tap), that call is claiming their number too, and the counter is read again first.
+  const contended = await writeUser(caller, fields, {
+    _id: caller.openid,
+    openid: caller.openid,
+    roles: [],
+    scopes: emptyScopes(),
+    profile: { name, mobile },
+    volunteerSince: now,
+    volunteerMobile: mobile,
+    createdAt: now,
+    updatedAt: now
+  })
+  const volunteer = await numbered(name, contended)
   // A number handed out before the person had a name (their personal code opened earlier) gets it now.
   if (volunteer.name !== name && !profile.name) await db().collection(VOLUNTEERS).where({ _id: caller.openid }).update({ data: { name } })
   return { volunteerNo: volunteer.volunteerNo, already: false }
@@ -83,19 +94,21 @@ export async function joinVolunteers(caller: Caller, input: JoinInput): Promise<
 /**
  * One write of the caller's users document: an update of `fields` when they have one, else the
  * new document (`created`); each falls back to the other when the document appeared or vanished
- * meanwhile (as server/notices/residence.ts does).
+ * meanwhile (as server/notices/residence.ts does). True when it appeared meanwhile.
  */
-async function writeUser(caller: Caller, fields: Record<string, unknown>, created: Record<string, unknown>): Promise<void> {
+async function writeUser(caller: Caller, fields: Record<string, unknown>, created: Record<string, unknown>): Promise<boolean> {
   const users = db().collection(USERS)
   if (caller.user) {
     const res = await users.where({ _id: caller.openid }).update({ data: fields })
-    if (res.stats.updated > 0) return
+    if (res.stats.updated > 0) return false
   }
   try {
     await users.add({ data: created })
+    return false
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
     await users.where({ _id: caller.openid }).update({ data: fields })
+    return true
   }
 }
 
@@ -112,7 +125,12 @@ const PAGE = 100
  * promoted); past sign-ups and service records stay. A party member keeps their sign-ups: they
  * rest on the 报到 registration, not on this one. Returns how many sign-ups were withdrawn.
  */
-export async function endVolunteerRegistration(caller: Caller): Promise<{ withdrawnSignUps: number; mobileErased: boolean }> {
+export async function endVolunteerRegistration(
+  caller: Caller,
+  // users.withdrawConsent reads these with the caller: the numbers the person's sign-ups carry, and
+  // their upcoming sign-ups (released without reading them again).
+  known?: { signUpMobiles?: string[]; releaseUpcoming?: () => Promise<number> }
+): Promise<{ withdrawnSignUps: number; mobileErased: boolean }> {
   const _ = db().command
   const member = caller.roles.includes('member')
   const given = volunteerMobileOf(caller)
@@ -121,14 +139,14 @@ export async function endVolunteerRegistration(caller: Caller): Promise<{ withdr
   if (given && profileMobile === given) unset['profile.mobile'] = _.remove()
   const [, erased, withdrawnSignUps] = await Promise.all([
     caller.user ? db().collection(USERS).where({ _id: caller.openid }).update({ data: unset }) : null,
-    given
+    given && (!known?.signUpMobiles || known.signUpMobiles.includes(given))
       ? db()
           .collection(SIGNUPS)
           .where({ openid: caller.openid, mobile: given })
           .update({ data: { mobile: _.remove() } })
           .then((r) => r.stats.updated)
       : 0,
-    member ? 0 : withdrawUpcoming(caller.openid)
+    member ? 0 : known?.releaseUpcoming ? known.releaseUpcoming() : withdrawUpcoming(caller.openid)
   ])
   return { withdrawnSignUps, mobileErased: Boolean(unset['profile.mobile']) || erased > 0 }
 }

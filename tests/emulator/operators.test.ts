@@ -410,6 +410,23 @@ describe('aggregation', () => {
     ])
   })
 
+  test('lookup with localField a path into an array of subdocuments matches any element (MongoDB $lookup: an array localField matches its elements; server/activities/certificates.ts verifyCertificate)', async () => {
+    const list = (
+      await env.db
+        .collection('op_grids')
+        .aggregate()
+        .match({ _id: 'g1' })
+        .limit(1)
+        .project({ _id: 1 })
+        .addFields({ refs: [{ id: 'c1' }, { id: 'c2' }, { id: 'none' }] })
+        .lookup({ from: 'op_companies', localField: 'refs.id', foreignField: '_id', as: 'joined' })
+        .end()
+    ).list as { joined: { _id: string }[] }[]
+    // The matching documents, once each. (The emulator also leaves a null for the element that
+    // matches nothing, where MongoDB leaves nothing: the server skips empty entries.)
+    expect(list[0].joined.filter(Boolean).map((c) => c._id).sort()).toEqual(['c1', 'c2'])
+  })
+
   test('project includes fields and computes new ones', async () => {
     const $ = env.$
     const list = (await env.db.collection('op_grids').aggregate().match({ companyId: 'c1' }).project({ _id: 0, communityId: 1, twice: $.multiply(['$households', 2]) }).limit(10).end()).list

@@ -225,6 +225,26 @@ describe('a volunteer’s hours', () => {
     expect(pendingOnly.records.items.every((r: { status: string }) => r.status === 'pending')).toBe(true)
   })
 
+  test('round trips (issue #15): a first-timer’s approval gives the next number with one guarded claim (5), a later one 3', async () => {
+    addUser('u-rt-1', '孙一')
+    addUser('u-rt-2', '孙二')
+    const a = await served(['u-rt-1', 'u-rt-2'])
+    at('2026-11-27T13:00:00')
+    const highest = () => Math.max(0, ...cloud.store.find('volunteers', {}).map((v) => Number(String(v.volunteerNo).slice(3))))
+    const before = highest()
+    for (const [i, p] of ['u-rt-1', 'u-rt-2'].entries()) {
+      expect(cloud.store.get('volunteers', p)).toBeFalsy()
+      const { reply, stats } = await cloud.callWithStats('activities', 'verify', { recordId: `${a._id}:${p}`, decision: 'approve' }, 'demo-staff')
+      expect(reply.ok).toBe(true)
+      // the caller with the record, its volunteer and the counter 1, the decision 1, the claim 1, the volunteer 1, the message 1
+      expect(stats.dbRequests).toBeLessThanOrEqual(5)
+      expect(Number(String(cloud.store.get('volunteers', p)?.volunteerNo).slice(3))).toBe(before + 1 + i)
+    }
+    const { stats } = await cloud.callWithStats('activities', 'verify', { recordId: `${a._id}:u-rt-1`, decision: 'adjust', minutes: 60, reason: '核实后按实际时长' }, 'demo-staff')
+    expect(stats.dbRequests).toBe(3)
+    expect(highest()).toBe(before + 2)
+  })
+
   test('a volunteer number is handed out once and never changes; parallel first requests get distinct numbers', async () => {
     const people = Array.from({ length: 12 }, (_, i) => `u-no-${i}`)
     people.forEach((p, i) => addUser(p, `编号${i}`))
@@ -340,6 +360,10 @@ describe('ranking', () => {
     const page2 = await cloud.ok('activities', 'ranking', { communityId: 'c1', page: 2, pageSize: 10 }, 'demo-member')
     expect(page2.items.map((i: { minutes: number }) => i.minutes)).toEqual(minutes.slice(10, 20))
     expect(page2.items[0].rank).toBe(ranking.items[10].rank)
+    // Ranks come from one grouping of the totals (issue #15): each equals 1 + a direct count of those with more minutes.
+    const ahead = (m: number) => 1 + [...perPerson.values()].filter((x) => x > m).length
+    expect(ranking.me.rank).toBe(ahead(perPerson.get('demo-member')!))
+    for (const item of [...ranking.items, ...page2.items]) expect(item.rank).toBe(ahead(item.minutes))
   })
 })
 

@@ -7,6 +7,7 @@
 import { startTestCloud, type TestCloud } from '../support/cloud'
 import { createActivity } from '../support/activities'
 import { addVolunteer } from '../support/volunteers'
+import { deliverMessages } from '../support/messages'
 
 let cloud: TestCloud
 
@@ -127,6 +128,8 @@ describe('update', () => {
     const updated = await cloud.ok('activities', 'update', { activityId: a._id, start: '2026-11-29 14:00', end: '2026-11-29 16:00', note: '上午有雨，改到下午' }, 'demo-staff')
     expect(new Date(updated.start).toISOString()).toBe('2026-11-29T06:00:00.000Z')
     expect(updated.history.map((h: { action: string }) => h.action)).toEqual(['发布', '修改'])
+    // Queued by the edit, sent by the next drain (the activities timer, every minute).
+    await deliverMessages(cloud)
     expect(cloud.store.count('outbox', { touser: 'demo-member' })).toBe(before + 1)
     const message = cloud.store.find('outbox', { touser: 'demo-member' }).pop()!
     expect(message.summary).toContain('上午有雨')
@@ -322,6 +325,7 @@ describe('cancel and remind', () => {
     expect(await codeOf('activities', 'cancel', { activityId: a._id, reason: '天气原因' }, 'demo-member')).toBe('FORBIDDEN')
     const before = cloud.store.count('outbox', { templateId: 'tpl-activity-cancelled' })
     expect(await cloud.ok('activities', 'cancel', { activityId: a._id, reason: '暴雨预警，活动取消' }, 'demo-staff')).toEqual({ notified: 2 })
+    await deliverMessages(cloud)
     const told = cloud.store.find('outbox', { templateId: 'tpl-activity-cancelled' }).slice(before)
     expect(told.map((m) => m.touser).sort()).toEqual(['demo-member', 'u-cx-1'])
     expect(told[0].summary).toContain('暴雨预警')
@@ -343,6 +347,7 @@ describe('cancel and remind', () => {
     expect(await codeOf('activities', 'remind', { activityId: a._id }, 'demo-member')).toBe('FORBIDDEN')
     expect(await cloud.ok('activities', 'remind', { activityId: a._id }, 'demo-staff')).toEqual({ sent: 1, already: false })
     expect(await cloud.ok('activities', 'remind', { activityId: a._id }, 'demo-staff')).toEqual({ sent: 0, already: true })
+    await deliverMessages(cloud)
     expect(cloud.store.find('outbox', { templateId: 'tpl-activity-reminder' }).map((m) => m.touser)).toEqual(['demo-member'])
   })
 })

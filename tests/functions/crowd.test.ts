@@ -75,9 +75,9 @@ const statusOf = (activityId: string, openid: string) => cloud.store.get('activi
 test('200 people sign up at the same instant for 50 places: all answered in time, 50 confirmed, 150 waiting in order; withdrawals promote in order', async () => {
   const a = await activity(50)
   const crowd = Array.from({ length: 200 }, (_, i) => addUser(`crowd-${String(i).padStart(3, '0')}`))
-  // What the function shell costs every call — it reads the caller's users document and, alongside,
-  // takes one unit of the sign-up's per-person rate limit (server/core/rateLimits.ts) — so that the
-  // sign-up's own round trips are counted.
+  // What every sign-up costs before it writes: one unit of its per-person rate limit
+  // (server/core/rateLimits.ts) and its first read, which brings the caller's users document with
+  // the activity (`withFirstRead`) — so that the sign-up's own writes are counted.
   const baseline = 2
 
   const started = Date.now()
@@ -97,10 +97,11 @@ test('200 people sign up at the same instant for 50 places: all answered in time
   const slowest = Math.max(...calls.map(({ stats }) => stats.ms))
   if (process.env.CROWD_DEBUG)
     console.log({ baseline, wall, slowest, confirmedTrips: [Math.min(...confirmedTrips), Math.max(...confirmedTrips)], waitingTrips: [Math.min(...waitingTrips), Math.max(...waitingTrips)] })
-  // Confirmed: claim, add, settle. Waiting: the confirmed guard that failed, the waiting claim, add,
-  // settle and the position count.
+  // Confirmed: claim, add, settle. Waiting: the confirmed guard that failed (the activity read had
+  // places left: the crowd took them meanwhile), the waiting claim, add, settle; the position comes
+  // from the first read.
   expect(Math.max(...confirmedTrips) - baseline).toBeLessThanOrEqual(3)
-  expect(Math.max(...waitingTrips) - baseline).toBeLessThanOrEqual(5)
+  expect(Math.max(...waitingTrips) - baseline).toBeLessThanOrEqual(4)
   // How fast is the benchmark's to say (a timed assertion here fails on a loaded machine); this test
   // holds what decides it on the cloud: every call inside its function's timeout (expectInTime) and
   // a bounded number of round trips each.
@@ -213,9 +214,9 @@ test('a confirmed withdrawal hands its place straight to the first waiting; inte
   expect(reply.ok && reply.data.promoted).toBe(1)
   expect([p1, p2, p3].map((p) => statusOf(a._id, p))).toEqual(['withdrawn', 'confirmed', 'waiting'])
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 1, waiting: 1 })
-  // The shell (identity and the rate limit) and: the read (one aggregate), the claim, the
-  // sign-up, the first waiting's sign-up, the claim's close, the message to them.
-  expect(stats.dbRequests).toBeLessThanOrEqual(3 + 6)
+  // The rate limit and: the read (one aggregate, with the caller), the claim, the sign-up, the
+  // first waiting's sign-up, the claim's close, the message to them.
+  expect(stats.dbRequests).toBeLessThanOrEqual(1 + 6)
 
   // p2's withdrawal was written and its place passed to p3, but the claim was never closed.
   const at = new Date(cloud.clock.now() - 60_000)
