@@ -1,6 +1,6 @@
 /** Loading a room or booking with its centre, and the scope checks on them. */
 import { OPEN_CENTER_STATUSES } from '../../contracts/centers'
-import { db } from '../core/db'
+import { aggregateOf, type Part } from '../core/together'
 import { AppError, notFound } from '../core/errors'
 import { canManageCommunity, requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
@@ -13,14 +13,21 @@ export const getBooking = (bookingId: string) => getById<BookingDoc>(COLL.bookin
 
 /** A room and its centre, joined in the database (one round trip). */
 export async function getRoomWithCenter(roomId: string): Promise<{ room: RoomDoc; center: CenterDoc }> {
-  const res = await db()
-    .collection(COLL.rooms)
-    .aggregate()
-    .match({ _id: roomId })
-    .lookup({ from: COLL.centers, localField: 'centerId', foreignField: '_id', as: 'center' })
-    .limit(1)
-    .end()
-  const row = (res.list as (RoomDoc & { center: CenterDoc[] })[])[0]
+  return roomWithCenterOf(await aggregateOf(roomWithCenterPart(roomId)))
+}
+
+/** A room with its centre joined: one part (core/together.ts). */
+export const roomWithCenterPart = (roomId: string): Part => ({
+  collection: COLL.rooms,
+  build: (p) => p.match({ _id: roomId }).limit(1).lookup({ from: COLL.centers, localField: 'centerId', foreignField: '_id', as: 'center' }).limit(1)
+})
+
+/** One document by `_id`: one part. */
+export const byIdPart = (collection: string, id: string): Part => ({ collection, build: (p) => p.match({ _id: id }).limit(1) })
+
+/** The room and centre of a `roomWithCenterPart` read; NOT_FOUND when either is missing. */
+export function roomWithCenterOf(rows: Record<string, any>[]): { room: RoomDoc; center: CenterDoc } {
+  const row = rows[0] as (RoomDoc & { center: CenterDoc[] }) | undefined
   if (!row) throw notFound('活动室')
   const { center: [center], ...room } = row
   if (!center) throw notFound('邻里中心')

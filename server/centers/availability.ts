@@ -3,7 +3,7 @@
  * whether the caller can book it now (notice and ahead windows, weekly quota, suspension).
  * Who holds a slot is never shown; the caller's own bookings are marked `mine`.
  *
- * Cost: one read (context.ts: the room with its centre, the rules, the caller's suspension, no-shows
+ * Cost: one read (with the caller; context.ts: the room with its centre, the rules, the caller's suspension, no-shows
  * and quota use, the blackouts, the room's due bookings and the days' slot documents, joined); the
  * grid is arithmetic. When the lazy sweep releases something, its changes are folded in.
  */
@@ -13,10 +13,10 @@ import type { availabilityInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { invalid } from '../core/errors'
-import type { Caller } from '../core/identity'
+import type { FirstReadContext } from '../core/function'
 import { parseLocal } from '../core/time'
 import { isOpenCenter, managesCenter } from './access'
-import { readRoomContext, SLOT_READ } from './context'
+import { readRoomContextWithCaller, SLOT_READ } from './context'
 import { addDays, dayOf, iso, MINUTE, startOfDay, weekKeyOf } from './calendar'
 import { dayGrid, hhmmOfMinute } from './grid'
 import { sweepReleasing } from './lifecycle'
@@ -25,13 +25,17 @@ import { settleSuspension } from './store'
 
 type AvailabilityInput = z.infer<typeof availabilityInput>
 
-export async function availability(input: AvailabilityInput, caller: Caller): Promise<Availability> {
+export async function availability(input: AvailabilityInput, firstRead: FirstReadContext): Promise<Availability> {
   const now = clock.now()
   const today = dayOf(now)
   let first = today
   if (input.from !== undefined) {
     const from = parseLocal(input.from)
-    if (!from.isValid()) throw invalid('日期格式不正确', ['from'])
+    if (!from.isValid()) {
+      // Who calls is still checked first.
+      await firstRead.readWithCaller({})
+      throw invalid('日期格式不正确', ['from'])
+    }
     first = dayOf(from.valueOf())
   }
   const days = Array.from({ length: input.days }, (_, i) => addDays(first, i))
@@ -41,7 +45,9 @@ export async function availability(input: AvailabilityInput, caller: Caller): Pr
 
   // Room, centre, rules, the caller's standing and quota use, blackouts, the room's due bookings
   // and the days' slot documents (context.ts): one read.
-  let ctx = await readRoomContext(input.roomId, { openid: caller.openid, weeks, blackoutsIn: { from: rangeStart, to: rangeEnd }, due: true, slotDays: days })
+  const read = await readRoomContextWithCaller(firstRead, input.roomId, { weeks, blackoutsIn: { from: rangeStart, to: rangeEnd }, due: true, slotDays: days })
+  const caller = read.caller
+  let ctx = read.context
   let slotDocs = ctx.slots.length < SLOT_READ ? ctx.slots : await readSlots(input.roomId, days)
   const { room, center } = ctx
   // The lazy sweep: only when something is due.
@@ -61,7 +67,8 @@ export async function availability(input: AvailabilityInput, caller: Caller): Pr
   // The weekly quota's use: the caller's bookings of the room that hold a unit (what the counter counts).
   const quotas = weeks.map((weekKey) => ({ weekKey, count: ctx.quotaBookings.filter((b) => b.weekKey === weekKey).length }))
   // Blackouts only matter for rooms closed at some time in this range (blackoutUntil).
-  const blackouts: BlackoutDoc[] = room.blackoutUntil && new Date(room.blackoutUntil).getTime() > rangeStart ? ctx.blackouts : []
+  // The blackouts overlapping the range (read with the context): their records hold their slots.
+  const blackouts: BlackoutDoc[] = ctx.blackouts
   const byId = new Map(slotDocs.map((s) => [s._id, s]))
   const quotaUsed: Record<string, number> = {}
   for (const w of weeks) quotaUsed[w] = 0

@@ -1,12 +1,21 @@
 /**
  * Blackouts: staff of the centre's community close a room for a period (repairs, a community
- * meeting, a holiday). The blackout record is written first (so new bookings see it at once),
- * then it claims every grid slot it covers as a `blocked` slot document (one add each). Slots
- * held by bookings are taken over together: one guarded update cancels the holders still active
- * (`takeOver`), their other slots and quota are given back and the slots are blocked, so a booking
- * racing the blackout either loses the slot or is displaced (a booking caught between claiming
- * its slot and being written is waited for); displaced residents are told, with the reason. Lifting a blackout frees the slots it blocked
- * (bookings it cancelled stay cancelled; their owners may book again).
+ * meeting, a holiday). The blackout record itself holds the period's slots (`slotIds`, from the
+ * room's grid): bookings, availability and events read the blackouts overlapping what they look
+ * at, so closing a room costs the same few round trips however long the period (no document per
+ * slot). Lifting it reopens them (bookings it cancelled stay cancelled; their owners may book again).
+ *
+ * Bookings already holding slots of the period are displaced: after the record is written, one
+ * read of the period's slot documents with their bookings, one guarded update cancels the holders
+ * still active (a holder's own cancel or check-in racing it wins or loses as a whole), one removal
+ * frees every slot they held (and the claims of bookings that ended or never came), their quota
+ * comes back, and the displaced residents are told, with the reason, through the message queue.
+ *
+ * A booking racing the blackout: one that read its context after the record was written sees the
+ * blackout and is refused. One that read it before is fenced by time: the blackout reads the slots
+ * only BOOKING_FENCE_MS (+ a margin) after writing its record, and a booking writes its booking
+ * within BOOKING_FENCE_MS of starting its read — or, slower, looks for blackouts once more after
+ * writing and withdraws (book.ts). So every such booking is either seen here or sees the record.
  */
 import type { BlackoutView } from '../../contracts/centers'
 import type { z } from '../../contracts/zod'
@@ -14,28 +23,34 @@ import type { blackoutInput, blackoutsInput, liftBlackoutInput } from '../../con
 import type { Page } from '../../contracts/common'
 import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
-import { db, isDuplicateKey } from '../core/db'
-import { AppError, invalid } from '../core/errors'
+import { db } from '../core/db'
+import { AppError, invalid, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { getById } from '../core/records'
 import { parseLocal } from '../core/time'
-import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
+import { readTogether, type Part } from '../core/together'
+import { byIdPart, requireCenterStaff, roomWithCenterOf, roomWithCenterPart } from './access'
 import { addDays, DAY_MS, dayOf, iso, slotKeyOf } from './calendar'
 import { slotsOverlapping } from './grid'
-import { endGuarded, releaseHeld } from './lifecycle'
-import { callerName, COLL, isActive, newId, slotIdOf, type BlackoutDoc, type BookingDoc, type SlotDoc } from './model'
-import { notifyCancelled } from './notify'
+import { BOOKING_FENCE_MS, endGuarded, releaseHeld } from './lifecycle'
+import { callerName, COLL, isActive, newId, slotIdOf, type BlackoutDoc, type BookingDoc, type CenterDoc, type SlotDoc } from './model'
+import { notifyCancelledQueued } from './notify'
 
 /** The longest blackout one call may set; longer closures are several blackouts (or a status change). */
 export const MAX_BLACKOUT_DAYS = 92
 
-/** How long a blackout waits, at most, for bookings caught between claiming a slot and being written. */
-const IN_FLIGHT_WAIT_MS = 1200
+/** Beyond the fence: how long a booking's last write may take to reach the database. */
+const FENCE_MARGIN_MS = 250
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-export async function blackout(input: z.infer<typeof blackoutInput>, caller: Caller): Promise<BlackoutView> {
-  const { room, center } = await getRoomWithCenter(input.roomId)
+/** Slot documents a blackout reads at once (a room's grid over 92 days is far less). */
+const SLOTS_READ = 1000
+
+export async function blackout(input: z.infer<typeof blackoutInput>, first: FirstReadContext): Promise<BlackoutView> {
+  // The caller with the room and its centre: one read.
+  const { caller, docs } = await first.readWithCaller({ room: roomWithCenterPart(input.roomId) })
+  const { room, center } = roomWithCenterOf(docs.room)
   requireCenterStaff(caller, center)
   // The reason is shown on the calendar and pushed to the residents whose bookings it cancels.
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])
@@ -52,21 +67,9 @@ export async function blackout(input: z.infer<typeof blackoutInput>, caller: Cal
   if (end - start > MAX_BLACKOUT_DAYS * DAY_MS) throw invalid(`一次最多设置${MAX_BLACKOUT_DAYS}天`, ['end'])
 
   const blackoutId = newId('bo')
-  const wanted: SlotDoc[] = []
+  const wanted: string[] = []
   for (let day = dayOf(start); day <= dayOf(end - 1); day = addDays(day, 1)) {
-    for (const slot of slotsOverlapping(center.openingHours, room.slotMinutes, day, start, end)) {
-      wanted.push({
-        _id: slotIdOf(room._id, slotKeyOf(slot.start)),
-        roomId: room._id,
-        centerId: center._id,
-        day,
-        start: new Date(slot.start),
-        end: new Date(slot.end),
-        state: 'blocked',
-        blackoutId,
-        reason: input.reason
-      })
-    }
+    for (const slot of slotsOverlapping(center.openingHours, room.slotMinutes, day, start, end)) wanted.push(slotIdOf(room._id, slotKeyOf(slot.start)))
   }
   const doc: BlackoutDoc = {
     _id: blackoutId,
@@ -77,186 +80,125 @@ export async function blackout(input: z.infer<typeof blackoutInput>, caller: Cal
     start: new Date(startAt.valueOf()),
     end: new Date(end),
     reason: input.reason,
-    // What it will claim; corrected below when some slot stays with another blackout or an event.
-    slotIds: wanted.map((s) => s._id),
+    // The period's slots; corrected below when some stay with a centre event or another blackout.
+    slotIds: wanted,
     cancelledBookingIds: [],
     lifted: false,
+    slotDocs: false,
     createdBy: caller.openid,
     createdByName: callerName(caller),
     createdAt: clock.date()
   }
-  // The record first, so new bookings see it at once (and the room's `blackoutUntil` with it).
-  await Promise.all([
-    db().collection(COLL.blackouts).add({ data: doc }),
-    db()
-      .collection(COLL.rooms)
-      .doc(room._id)
-      .update({ data: { blackoutUntil: db().command.max(new Date(end)) } })
-  ])
+  // The record first: from here on new bookings see it.
+  await db().collection(COLL.blackouts).add({ data: doc })
+  // The fence (see above): bookings that read before the record have written theirs by now.
+  await sleep(BOOKING_FENCE_MS + FENCE_MARGIN_MS)
 
   const reason = `暂停开放：${input.reason}`
-  // Every free slot is claimed by adding its document (one add each: the SDK adds one document per call).
-  const results = await Promise.allSettled(wanted.map((slot) => db().collection(COLL.slots).add({ data: slot })))
-  const rejected = results.find((r) => r.status === 'rejected' && !isDuplicateKey(r.reason))
-  if (rejected && rejected.status === 'rejected') throw rejected.reason
-  let taken = wanted.filter((_s, i) => results[i].status === 'rejected')
-  // The slots this blackout holds, known exactly while every take-over updated all it meant to.
-  const holds = new Set(wanted.filter((_s, i) => results[i].status === 'fulfilled').map((s) => s._id))
-  let exact = true
-  const displaced: BookingDoc[] = []
-  const deadline = Date.now() + IN_FLIGHT_WAIT_MS
-  const rangeIds = new Set(wanted.map((s) => s._id))
-  for (let round = 0; taken.length && round < 40; round++) {
-    const giveUp = Date.now() >= deadline
-    const { gone, waiting, ended, took } = await takeOver(taken, rangeIds, blackoutId, input.reason, reason, caller, giveUp)
-    displaced.push(...ended)
-    if (took) took.forEach((id) => holds.add(id))
-    else exact = false
-    if (gone.length + waiting.length === 0 || giveUp) break
-    // Slots freed meanwhile are claimed again; claims still waiting for their booking get a moment
-    // (still held: looked at again, not re-added).
-    await sleep(40)
-    const again = await Promise.allSettled(gone.map((slot) => db().collection(COLL.slots).add({ data: slot })))
-    gone.forEach((slot, i) => again[i].status === 'fulfilled' && holds.add(slot._id))
-    taken = [...waiting, ...gone.filter((_s, i) => again[i].status === 'rejected')]
-  }
-  let slotIds = doc.slotIds
+  const { displaced, kept } = await displaceHolders(room._id, start, end, reason, caller)
+  const slotIds = kept.size ? wanted.filter((id) => !kept.has(id)) : wanted
   const cancelledBookingIds = displaced.map((b) => b._id)
-  if (results.some((r) => r.status === 'rejected')) {
-    const _ = db().command
-    // Read back only when a take-over updated fewer slots than it meant to (something raced it).
-    const held = exact
-      ? holds
-      : new Set(((await db().collection(COLL.slots).where({ _id: _.in(slotIds), blackoutId }).field({ _id: true }).limit(slotIds.length).get()).data as { _id: string }[]).map((d) => d._id))
-    slotIds = slotIds.filter((id) => held.has(id))
-    await db().collection(COLL.blackouts).doc(blackoutId).update({ data: { slotIds, cancelledBookingIds } })
-  }
-  for (const b of displaced) await notifyCancelled(b, reason)
+  if (displaced.length || kept.size) await db().collection(COLL.blackouts).doc(blackoutId).update({ data: { slotIds, cancelledBookingIds } })
+  await notifyCancelledQueued(displaced, reason)
   return toView({ ...doc, slotIds, cancelledBookingIds })
 }
 
 /**
- * The slots a blackout found taken: left with another blackout or a centre event; taken over from
- * bookings — each holder still active is displaced (cancelled, one guarded update for all: a
- * holder's own cancel or check-in racing it wins or loses as a whole), its other slots freed and
- * its quota given back — and from holders that ended or whose claim was abandoned. A claim whose
- * booking is still being written is waited for (`waiting`: looked at again, not re-added), unless
- * `giveUp`: then it is taken over; slots released meanwhile (`gone`) are claimed again.
+ * The period's slot documents with the bookings holding them (one read): active holders are
+ * displaced (one guarded update), the slots of what this displaced, of bookings that ended or
+ * are checked in, and of claims whose booking never came (past the fence) are freed with the
+ * displaced bookings' other slots and their quota (releaseHeld). Slots of a centre event or of an
+ * older blackout's documents stay theirs (`kept`).
  */
-async function takeOver(
-  taken: SlotDoc[],
-  rangeIds: Set<string>,
-  blackoutId: string,
-  text: string,
+async function displaceHolders(
+  roomId: string,
+  start: number,
+  end: number,
   reason: string,
-  caller: Caller,
-  giveUp: boolean
-): Promise<{ gone: SlotDoc[]; waiting: SlotDoc[]; ended: BookingDoc[]; took: string[] | null }> {
+  caller: Caller
+): Promise<{ displaced: BookingDoc[]; kept: Set<string> }> {
   const _ = db().command
-  const byId = new Map(taken.map((s) => [s._id, s]))
-  // The slots with the bookings holding them joined: one read.
   const rows = (
     await db()
       .collection(COLL.slots)
       .aggregate()
-      .match({ _id: _.in([...byId.keys()]) })
-      .limit(taken.length)
+      .match({ roomId, day: _.gte(dayOf(start)).and(_.lte(dayOf(end - 1))), start: _.lt(new Date(end)), end: _.gt(new Date(start)) })
+      .limit(SLOTS_READ)
       .lookup({ from: COLL.bookings, localField: 'bookingId', foreignField: '_id', as: 'owner' })
       .end()
   ).list as (SlotDoc & { owner?: BookingDoc[] })[]
-  const current: SlotDoc[] = rows.map(({ owner: _o, ...slot }) => slot as SlotDoc)
-  const present = new Set(current.map((s) => s._id))
-  // Gone meanwhile (released): claim again.
-  const gone = taken.filter((s) => !present.has(s._id))
-  const held = current.filter((s) => (s.state === 'booked' || s.state === 'pending') && s.bookingId)
-  if (held.length === 0) return { gone, waiting: [], ended: [], took: [] }
+  const kept = new Set(rows.filter((s) => s.state === 'event' || s.state === 'blocked').map((s) => s._id))
+  const held = rows.filter((s) => (s.state === 'booked' || s.state === 'pending') && s.bookingId)
+  if (held.length === 0) return { displaced: [], kept }
   const owners = new Map<string, BookingDoc>()
-  for (const row of rows) for (const b of row.owner ?? []) if (row.bookingId && b._id === row.bookingId) owners.set(b._id, b)
-  const now = clock.now()
-  const waiting = held.filter((s) => !owners.has(s.bookingId!) && !giveUp && s.at && now - new Date(s.at).getTime() < 60_000)
+  for (const row of held) for (const b of row.owner ?? []) if (b._id === row.bookingId) owners.set(b._id, b)
   const active = [...owners.values()].filter((b) => isActive(b.status))
-  const ended = await displace(active, caller, reason)
-  const endedIds = new Set(ended.map((b) => b._id))
-  // Slots to take over: held by what this displaced, by bookings that ended, or by abandoned claims.
-  const over = held.filter((s) => {
+  const displaced = (await endGuarded(active, { status: 'cancelled', action: 'displaced', actor: caller.openid, actorName: callerName(caller), reason, closedBy: 'blackout' })) as BookingDoc[]
+  const ended = new Set(displaced.map((b) => b._id))
+  // Active holders that were not displaced here were ended by someone else meanwhile (who frees
+  // their slots); every other holder's slots in the period are freed with the displaced ones'.
+  const others = new Map<string, string[]>()
+  for (const s of held) {
     const owner = owners.get(s.bookingId!)
-    if (owner) return endedIds.has(owner._id) || !isActive(owner.status)
-    return !waiting.includes(s)
-  })
-  const [overRes] = await Promise.all([
-    over.length
-      ? db()
-          .collection(COLL.slots)
-          .where({ _id: _.in(over.map((s) => s._id)), bookingId: _.in([...new Set(over.map((s) => s.bookingId!))]) })
-          .update({ data: { state: 'blocked', blackoutId, reason: text, bookingId: _.remove(), openid: _.remove(), at: _.remove() } })
-      : undefined,
-    // The displaced bookings' other slots are free again, and their quota comes back.
-    releaseHeld(
-      ended.map((b) => ({ ...b, slotIds: b.slotIds.filter((id) => !rangeIds.has(id)) })),
-      ended
-    )
-  ])
-  // Still held by an active booking someone else just confirmed, or waiting for its booking: look again.
-  const again = held.filter((s) => !over.includes(s)).map((s) => byId.get(s._id)!)
-  // All it meant to take over, taken: the slots it now holds are known without reading them back.
-  const took = !over.length ? [] : overRes?.stats.updated === over.length ? over.map((s) => s._id) : null
-  return { gone, waiting: again, ended, took }
+    if (owner && (ended.has(owner._id) || isActive(owner.status))) continue
+    others.set(s.bookingId!, [...(others.get(s.bookingId!) ?? []), s._id])
+  }
+  const freed = [...others].map(([bookingId, slotIds]) => ({ _id: bookingId, slotIds }) as BookingDoc)
+  await releaseHeld([...displaced, ...freed], displaced)
+  return { displaced, kept }
 }
 
-/** Cancels the active bookings a blackout displaces (one guarded update); returns those it ended. */
-function displace(bookings: BookingDoc[], caller: Caller, reason: string): Promise<BookingDoc[]> {
-  return endGuarded(bookings, { status: 'cancelled', action: 'displaced', actor: caller.openid, actorName: callerName(caller), reason, closedBy: 'blackout' })
-}
-
-export async function liftBlackout(input: z.infer<typeof liftBlackoutInput>, caller: Caller): Promise<BlackoutView> {
-  const doc = await getById<BlackoutDoc>(COLL.blackouts, input.blackoutId, '暂停开放记录')
+export async function liftBlackout(input: z.infer<typeof liftBlackoutInput>, first: FirstReadContext): Promise<BlackoutView> {
+  const { caller, docs } = await first.readWithCaller({ blackout: byIdPart(COLL.blackouts, input.blackoutId) })
+  const doc = docs.blackout[0] as BlackoutDoc | undefined
+  if (!doc) throw notFound('暂停开放记录')
   requireCenterStaff(caller, doc)
   if (doc.lifted) return toView(doc)
-  const _ = db().command
   const liftedAt = clock.date()
   const res = await db()
     .collection(COLL.blackouts)
     .where({ _id: doc._id, lifted: false })
     .update({ data: { lifted: true, liftedAt, liftedBy: caller.openid } })
-  if (res.stats.updated === 1) {
-    for (let i = 0; i < doc.slotIds.length; i += 100) {
-      await db()
-        .collection(COLL.slots)
-        .where({ _id: _.in(doc.slotIds.slice(i, i + 100)), blackoutId: doc._id })
-        .remove()
-    }
+  // A blackout set before its record held the slots claimed a document per slot: freed in one removal.
+  if (res.stats.updated === 1 && doc.slotDocs !== false && doc.slotIds.length) {
+    await db()
+      .collection(COLL.slots)
+      .where({ roomId: doc.roomId, blackoutId: doc._id })
+      .remove()
   }
   return toView({ ...doc, lifted: true, liftedAt })
 }
 
-export async function listBlackouts(input: z.infer<typeof blackoutsInput>, caller: Caller): Promise<Page<BlackoutView>> {
-  const where: Record<string, unknown> = { lifted: false }
+export async function listBlackouts(input: z.infer<typeof blackoutsInput>, first: FirstReadContext): Promise<Page<BlackoutView>> {
   const _ = db().command
-  if (input.roomId) {
-    const { center } = await getRoomWithCenter(input.roomId)
-    requireCenterStaff(caller, center)
-    where.roomId = input.roomId
-  } else if (input.centerId) {
-    requireCenterStaff(caller, await getCenter(input.centerId))
-    where.centerId = input.centerId
+  const where: Record<string, unknown> = { lifted: false }
+  if (!input.includePast) where.end = _.gt(clock.date())
+  if (input.roomId) where.roomId = input.roomId
+  else if (input.centerId) where.centerId = input.centerId
+  const pageParts = (w: object): Record<'total' | 'items', Part> => ({
+    total: { collection: COLL.blackouts, build: (p) => p.match(w).count('n') },
+    items: { collection: COLL.blackouts, build: (p) => p.match(w).sort({ start: 1 }).skip((input.page - 1) * input.pageSize).limit(input.pageSize) }
+  })
+  let got: Record<string, Record<string, any>[]>
+  if (input.roomId || input.centerId) {
+    // The caller, the room (or centre) to check access on, the total and the page: one read.
+    const scope: Part = input.roomId ? roomWithCenterPart(input.roomId) : byIdPart(COLL.centers, input.centerId!)
+    const { caller, docs } = await first.readWithCaller({ scope, ...pageParts(where) })
+    if (input.roomId) requireCenterStaff(caller, roomWithCenterOf(docs.scope).center)
+    else {
+      const center = docs.scope[0] as CenterDoc | undefined
+      if (!center) throw notFound('邻里中心')
+      requireCenterStaff(caller, center)
+    }
+    got = docs
   } else {
+    const { caller } = await first.readWithCaller({})
     const communities = managedCommunities(caller)
     if (communities && communities.length === 0) throw new AppError('FORBIDDEN', '仅社区工作人员可查看')
     if (communities) where.communityId = _.in(communities)
+    got = await readTogether(pageParts(where))
   }
-  if (!input.includePast) where.end = _.gt(clock.date())
-  const query = db().collection(COLL.blackouts).where(where)
-  const [{ total }, res] = await Promise.all([
-    query.count(),
-    db()
-      .collection(COLL.blackouts)
-      .where(where)
-      .orderBy('start', 'asc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get()
-  ])
-  return { items: (res.data as BlackoutDoc[]).map(toView), total, page: input.page, pageSize: input.pageSize }
+  return { items: (got.items as BlackoutDoc[]).map(toView), total: (got.total[0]?.n as number | undefined) ?? 0, page: input.page, pageSize: input.pageSize }
 }
 
 function toView(doc: BlackoutDoc): BlackoutView {

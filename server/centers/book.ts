@@ -22,15 +22,15 @@ import { clock } from '../core/clock'
 import { recordConsent } from '../core/consents'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, invalid } from '../core/errors'
-import type { Caller } from '../core/identity'
+import type { FirstReadContext } from '../core/function'
 import { parseLocal } from '../core/time'
 import { platform } from '../platform'
 import { isOpenCenter } from './access'
 import { addDays, DAY_MS, dayOf, hhmmOf, MINUTE, monthKeyOf, slotKeyOf, weekKeyOf } from './calendar'
-import { readRoomContext } from './context'
+import { readRoomContextWithCaller } from './context'
 import { consecutiveSlots } from './grid'
-import { releaseHeld, sweep } from './lifecycle'
-import { callerName, COLL, holdsSlots, newId, quotaIdOf, slotIdOf, toBookingView, type BookingDoc, type RoomDoc, type SlotDoc } from './model'
+import { BOOKING_FENCE_MS, endBookingGuarded, releaseHeld, sweep } from './lifecycle'
+import { callerName, COLL, holdsSlots, newId, quotaIdOf, slotIdOf, toBookingView, type BlackoutDoc, type BookingDoc, type RoomDoc, type SlotDoc } from './model'
 import { settleSuspension } from './store'
 
 type BookInput = z.infer<typeof bookInput>
@@ -44,13 +44,14 @@ function noticeText(minutes: number): string {
 /** How long a slot claim may wait for its booking before another claim may take the slot over. */
 const STALE_CLAIM_MS = 60_000
 
-export async function book(input: BookInput, caller: Caller): Promise<BookingView> {
+export async function book(input: BookInput, first: FirstReadContext): Promise<BookingView> {
   const startAt = parseLocal(input.start)
   const start = startAt.isValid() ? startAt.valueOf() : NaN
-  // The room, its centre, the rules, the resident's standing (the suspension is judged from the
-  // record of no-shows on every booking, store.ts) and the room's due bookings: one read.
-  const ctx = await readRoomContext(input.roomId, {
-    openid: caller.openid,
+  // Real time since the first read began: the fence with a blackout set meanwhile (blackout.ts).
+  const began = performance.now()
+  // The caller, the room, its centre, the rules, the resident's standing (the suspension is judged
+  // from the record of no-shows on every booking, store.ts) and the week's quota use: one read.
+  const { caller, context: ctx } = await readRoomContextWithCaller(first, input.roomId, {
     blackoutsIn: Number.isFinite(start) ? { from: start, to: start + DAY_MS } : undefined,
     weeks: Number.isFinite(start) ? [weekKeyOf(dayOf(start))] : undefined
   })
@@ -74,8 +75,8 @@ export async function book(input: BookInput, caller: Caller): Promise<BookingVie
   if (start < now + room.minNoticeMinutes * MINUTE) throw new AppError('EXPIRED', `需至少提前${noticeText(room.minNoticeMinutes)}预约`)
   if (day >= addDays(today, room.bookAheadDays)) throw invalid(`仅可预约${room.bookAheadDays}天内的时段`, ['start'])
 
-  // A blackout covers it (slot documents are the race-proof lock; this also covers slots a
-  // blackout did not claim because the opening hours changed after it was set).
+  // A blackout covers it: its record holds its slots (a blackout set while this booking is under
+  // way is fenced by time: blackout.ts, and the look below after writing).
   const end = grid.slots[grid.slots.length - 1].end
   const blocked = ctx.blackouts.find((b) => new Date(b.start).getTime() < end && new Date(b.end).getTime() > start)
   if (blocked) throw new AppError('CONFLICT', `该时段暂停开放：${blocked.reason}`)
@@ -152,6 +153,7 @@ export async function book(input: BookInput, caller: Caller): Promise<BookingVie
     await giveBack()
     throw error
   })
+  const late = performance.now() - began > BOOKING_FENCE_MS
   try {
     await db().collection(COLL.bookings).add({ data: booking })
   } catch (error) {
@@ -159,6 +161,17 @@ export async function book(input: BookInput, caller: Caller): Promise<BookingVie
     const stored = await db().collection(COLL.bookings).where({ _id: bookingId }).limit(1).get().then((r) => r.data.length > 0, () => true)
     if (!stored) await giveBack()
     throw error
+  }
+  // Past the fence, a blackout set meanwhile may not have seen this booking: look once more, and
+  // withdraw it as the blackout would have (rare: a slow content check or a loaded database).
+  if (late) {
+    const _ = db().command
+    const found = (await db().collection(COLL.blackouts).where({ roomId: room._id, lifted: false, start: _.lt(new Date(end)), end: _.gt(new Date(start)) }).limit(1).get()).data as BlackoutDoc[]
+    if (found.length) {
+      const reason = `暂停开放：${found[0].reason}`
+      await endBookingGuarded(booking, { status: 'cancelled', action: 'displaced', actor: 'system', reason, closedBy: 'blackout' })
+      throw new AppError('CONFLICT', `该时段暂停开放：${found[0].reason}`)
+    }
   }
 
   return toBookingView(booking, caller, { checkInMinutes: settings.checkInMinutes })
@@ -187,24 +200,25 @@ async function claimSlots(slots: SlotDoc[], bookingId: string, settings: CenterS
   }
   const won = slots.filter((_s, i) => results[i].status === 'fulfilled').map((s) => s._id)
   const _ = db().command
-  const [, held] = await Promise.all([
+  // The lost slots with the bookings holding them joined: one read (beside giving back the won ones).
+  const [, rows] = await Promise.all([
     releaseSlots(won, bookingId),
     db()
       .collection(COLL.slots)
-      .where({ _id: _.in(lost.map((s) => s._id)) })
+      .aggregate()
+      .match({ _id: _.in(lost.map((s) => s._id)) })
       .limit(lost.length)
-      .get()
-      .then((r) => r.data as SlotDoc[])
+      .lookup({ from: COLL.bookings, localField: 'bookingId', foreignField: '_id', as: 'owner' })
+      .end()
+      .then((r: { list: unknown[] }) => r.list as (SlotDoc & { owner?: BookingDoc[] })[])
   ])
+  const held: SlotDoc[] = rows.map(({ owner: _o, ...slot }: SlotDoc & { owner?: BookingDoc[] }) => slot as SlotDoc)
   // Held by a booking time has released (the sweep frees it: no-shows and expiries are swept
   // lazily, here, when they stand in the way), by a booking that ended, or by a claim old enough
   // to be abandoned: taken over once.
   const holders = held.filter((h) => (h.state === 'booked' || h.state === 'pending') && h.bookingId)
-  const owners = holders.length
-    ? new Map(
-        ((await db().collection(COLL.bookings).where({ _id: _.in(holders.map((h) => h.bookingId!)) }).field({ status: true, start: true }).limit(holders.length).get()).data as BookingDoc[]).map((b) => [b._id, b])
-      )
-    : new Map<string, BookingDoc>()
+  const owners = new Map<string, BookingDoc>()
+  for (const row of rows) for (const b of row.owner ?? []) if (row.bookingId && b._id === row.bookingId) owners.set(b._id, b)
   const now = clock.now()
   const grace = settings.checkInMinutes * MINUTE
   const due = holders.filter((h) => {

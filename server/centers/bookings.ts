@@ -7,16 +7,17 @@ import type { Page } from '../../contracts/common'
 import type { z } from '../../contracts/zod'
 import type { bookingsInput, myBookingsInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
-import { AppError } from '../core/errors'
+import { db, sdk } from '../core/db'
+import { AppError, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import { inCommunities, managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
+import { byIdPart, requireCenterStaff, roomWithCenterOf, roomWithCenterPart } from './access'
 import { iso, MINUTE } from './calendar'
 import { readOwnList } from './context'
 import { readTogether, type Part } from '../core/together'
 import { sweep, SWEEP_PAGE } from './lifecycle'
-import { COLL, toBookingView, type BookingDoc } from './model'
+import { COLL, toBookingView, type BookingDoc, type CenterDoc } from './model'
 import { settingsOf, SETTINGS_DOC_ID, settleSuspension } from './store'
 
 /**
@@ -37,22 +38,25 @@ export function upcomingWhere(openid: string, now: Date, checkInMinutes: number)
   ])
 }
 
-export async function myBookings(input: z.infer<typeof myBookingsInput>, caller: Caller): Promise<Page<BookingView> & { suspendedUntil?: string }> {
+export async function myBookings(input: z.infer<typeof myBookingsInput>, first: FirstReadContext): Promise<Page<BookingView> & { suspendedUntil?: string }> {
   const _ = db().command
+  // The caller is the one the shell identifies (getWXContext), read with the list below.
+  const openid = sdk().getWXContext().OPENID as string
   const now = clock.date()
   // The upcoming filter needs the check-in grace; the rules come with the count, so it is built
   // with the default grace first and again only if the district changed it.
   const queryOf = (checkInMinutes: number) =>
     input.scope === 'upcoming'
-      ? upcomingWhere(caller.openid, now, checkInMinutes)
+      ? upcomingWhere(openid, now, checkInMinutes)
       : input.scope === 'past'
-        ? _.and([{ openid: caller.openid }, _.or([{ end: _.lte(now) }, { status: _.in(['cancelled', 'rejected', 'expired', 'no_show']) }])])
-        : { openid: caller.openid }
+        ? _.and([{ openid }, _.or([{ end: _.lte(now) }, { status: _.in(['cancelled', 'rejected', 'expired', 'no_show']) }])])
+        : { openid }
   const order: 'asc' | 'desc' = input.scope === 'upcoming' ? 'asc' : 'desc'
   const page = { order, skip: (input.page - 1) * input.pageSize, limit: input.pageSize }
   // The caller's record (no-shows, bookings due to be swept), the total, the page, the rules and
   // the stored suspension: one read.
-  let read = await readOwnList(caller.openid, true, queryOf(DEFAULT_SETTINGS.checkInMinutes), page)
+  let read = await readOwnList(openid, true, queryOf(DEFAULT_SETTINGS.checkInMinutes), page, first)
+  const caller = read.caller!
   const stale = read.settings.checkInMinutes !== DEFAULT_SETTINGS.checkInMinutes && input.scope === 'upcoming'
   if (read.record.due.length || stale) {
     if (read.record.due.length) await sweep({ openid: caller.openid }, 1, { due: read.record.due, settings: read.settings })
@@ -89,21 +93,24 @@ export function filtersWhere(input: Pick<BookingsInput, 'date' | 'status'>): Rec
   return where
 }
 
-export async function listBookings(input: BookingsInput, caller: Caller): Promise<Page<BookingView>> {
+export async function listBookings(input: BookingsInput, first: FirstReadContext): Promise<Page<BookingView>> {
   const _ = db().command
   const where: Record<string, unknown> = {}
   let dueWhere: Record<string, unknown> | null = null
+  // A room's or centre's list: the room (or centre) to check access on is read with the caller and
+  // the list itself (one read); otherwise the caller's communities decide what is listed.
+  let scope: Part | null = null
+  let caller: Caller | null = null
   if (input.roomId) {
-    const { center } = await getRoomWithCenter(input.roomId)
-    requireCenterStaff(caller, center)
+    scope = roomWithCenterPart(input.roomId)
     where.roomId = input.roomId
     dueWhere = { roomId: input.roomId }
   } else if (input.centerId) {
-    const center = await getCenter(input.centerId)
-    requireCenterStaff(caller, center)
+    scope = byIdPart(COLL.centers, input.centerId)
     where.centerId = input.centerId
     dueWhere = { centerId: input.centerId }
   } else {
+    caller = (await first.readWithCaller({})).caller
     const communities = managedCommunities(caller)
     if (communities && communities.length === 0) throw new AppError('FORBIDDEN', '仅社区工作人员可查看')
     Object.assign(where, communitiesWhere(communities))
@@ -121,7 +128,18 @@ export async function listBookings(input: BookingsInput, caller: Caller): Promis
       due: { collection: COLL.bookings, build: (p) => p.match({ ...dueWhere, status: _.in(['pending', 'confirmed']), start: _.lte(clock.date()) }).limit(SWEEP_PAGE) }
     }
     if (!withDue) delete (parts as Partial<typeof parts>).due
-    const got = await readTogether(parts)
+    let got: Record<string, Record<string, any>[]>
+    if (scope && !caller) {
+      const read = await first.readWithCaller({ ...parts, scope })
+      caller = read.caller
+      got = read.docs
+      if (input.roomId) requireCenterStaff(caller, roomWithCenterOf(got.scope).center)
+      else {
+        const center = got.scope[0] as CenterDoc | undefined
+        if (!center) throw notFound('邻里中心')
+        requireCenterStaff(caller, center)
+      }
+    } else got = await readTogether(parts)
     const counted = { total: (got.total[0]?.total as number | undefined) ?? 0, settings: settingsOf(got.settings[0] as Partial<CenterSettings> | undefined) }
     return { counted, items: got.items as BookingDoc[], due: (got.due ?? []) as BookingDoc[] }
   }
@@ -131,7 +149,7 @@ export async function listBookings(input: BookingsInput, caller: Caller): Promis
     if (swept.expired + swept.noShows > 0) ({ counted, items } = await read(false))
   }
   return {
-    items: items.map((b) => toBookingView(b, caller, { checkInMinutes: counted.settings.checkInMinutes, staffView: true })),
+    items: items.map((b) => toBookingView(b, caller!, { checkInMinutes: counted.settings.checkInMinutes, staffView: true })),
     total: counted.total,
     page: input.page,
     pageSize: input.pageSize

@@ -16,6 +16,8 @@ import type { z } from '../../contracts/zod'
 import type { getInput, listInput } from '../../contracts/centers'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
+import type { FirstReadContext } from '../core/function'
+import { aggregateOf, type Part } from '../core/together'
 import { notFound } from '../core/errors'
 import { platform } from '../platform'
 import { managesCenter } from './access'
@@ -118,29 +120,43 @@ function summaryOf(c: CenterDoc, caller: Caller): CenterSummary {
   }
 }
 
+/** The centre with its rooms, names and funding by type, joined: one part. */
+export function centerDetailPart(centerId: string): Part {
+  const $ = db().command.aggregate
+  return {
+    collection: COLL.centers,
+    build: (p) =>
+      p
+        .match({ _id: centerId })
+        .limit(1)
+        .lookup({ from: COLL.rooms, localField: '_id', foreignField: 'centerId', as: 'roomDocs' })
+        .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'communityNames' })
+        .lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: 'gridNames' })
+        .lookup({
+          from: COLL.funds,
+          pipeline: $.pipeline()
+            .match({ centerId })
+            .group({ _id: '$type', fen: $.sum('$amountFen') })
+            .limit(FUND_TYPES.length)
+            .done(),
+          as: 'fundRows'
+        })
+        .limit(1)
+  }
+}
+
+/** A row of `centerDetailPart`: the centre and what is joined onto it. */
+export type CenterDetailRow = NamedCenter & { roomDocs: RoomDoc[]; fundRows: { _id: string; fen: number }[] }
+
 export async function centerDetail(centerId: string, caller: Caller): Promise<CenterDetail> {
   // The centre with its rooms, names and funding by type, joined in one aggregate.
-  const $ = db().command.aggregate
-  const res = await db()
-    .collection(COLL.centers)
-    .aggregate()
-    .match({ _id: centerId })
-    .limit(1)
-    .lookup({ from: COLL.rooms, localField: '_id', foreignField: 'centerId', as: 'roomDocs' })
-    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'communityNames' })
-    .lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: 'gridNames' })
-    .lookup({
-      from: COLL.funds,
-      pipeline: $.pipeline()
-        .match({ centerId })
-        .group({ _id: '$type', fen: $.sum('$amountFen') })
-        .limit(FUND_TYPES.length)
-        .done(),
-      as: 'fundRows'
-    })
-    .end()
-  const row = (res.list as (NamedCenter & { roomDocs: RoomDoc[]; fundRows: { _id: string; fen: number }[] })[])[0]
+  const row = (await aggregateOf(centerDetailPart(centerId)))[0] as CenterDetailRow | undefined
   if (!row) throw notFound('邻里中心')
+  return detailOf(row, caller)
+}
+
+/** The detail view of a read (or a read patched with what the caller just wrote). */
+export async function detailOf(row: CenterDetailRow, caller: Caller): Promise<CenterDetail> {
   const { roomDocs, fundRows, communityNames, gridNames, ...c } = row
   const canManage = managesCenter(caller, c)
   const rooms = roomDocs
@@ -170,7 +186,13 @@ export async function centerDetail(centerId: string, caller: Caller): Promise<Ce
   }
 }
 
-export const getCenterDetail = (input: z.infer<typeof getInput>, caller: Caller) => centerDetail(input.centerId, caller)
+/** `get`: the caller and the centre's detail in one round trip (`identity: 'withFirstRead'`). */
+export async function getCenterDetail(input: z.infer<typeof getInput>, first: FirstReadContext): Promise<CenterDetail> {
+  const { caller, docs } = await first.readWithCaller({ center: centerDetailPart(input.centerId) })
+  const row = docs.center[0] as CenterDetailRow | undefined
+  if (!row) throw notFound('邻里中心')
+  return detailOf(row, caller)
+}
 
 /** A centre's funding in yuan, by type (grouped in the database). */
 function fundingOf(rows: { _id: string; fen: number }[]): { total: number; byType: Record<string, number> } {

@@ -12,10 +12,11 @@ import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { AppError } from '../core/errors'
 import type { Caller } from '../core/identity'
+import type { FirstReadContext } from '../core/function'
 import { getBooking, requireCenterStaff } from './access'
 import { dayOf, hhmmOf, MINUTE } from './calendar'
 import { sweep } from './lifecycle'
-import { isDue, readBookingWithSettings } from './context'
+import { isDue, readBookingWithCaller, readMineWithCaller } from './context'
 import { callerName, COLL, toBookingView, type BookingDoc, type HistoryEntry, type RoomDoc } from './model'
 import { SETTINGS_DOC_ID, settingsOf } from './store'
 
@@ -27,28 +28,34 @@ export function normaliseRoomCode(raw: string): string {
   return code.replace(/[\s-]/g, '').toUpperCase()
 }
 
-export async function checkIn(input: z.infer<typeof checkInInput>, caller: Caller): Promise<BookingView> {
+export async function checkIn(input: z.infer<typeof checkInInput>, first: FirstReadContext): Promise<BookingView> {
   const now = clock.now()
   let booking: BookingDoc
   let settings: CenterSettings
+  let caller: Caller
   if (input.bookingId) {
-    ;({ booking, settings } = await readBookingWithSettings(input.bookingId))
+    ;({ caller, booking, settings } = await readBookingWithCaller(first, input.bookingId))
     requireCenterStaff(caller, booking)
   } else {
     const code = normaliseRoomCode(input.roomCode ?? '')
-    // The room by its code (with the rules) and the caller's bookings today: two reads at once.
+    // The caller, the room by its code (with the rules) and the caller's bookings today: one read.
     const $ = db().command.aggregate
     const today = dayOf(now)
-    const [rooms, todays] = await Promise.all([
-      db()
-        .collection(COLL.rooms)
-        .aggregate()
-        .match({ code })
-        .lookup({ from: COLL.settings, pipeline: $.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
-        .limit(1)
-        .end(),
-      db().collection(COLL.bookings).where({ openid: caller.openid, day: today }).limit(100).get()
-    ])
+    const read = await readMineWithCaller(first, (openid) => ({
+      room: {
+        collection: COLL.rooms,
+        build: (p) =>
+          p
+            .match({ code })
+            .limit(1)
+            .lookup({ from: COLL.settings, pipeline: $.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
+            .limit(1)
+      },
+      todays: { collection: COLL.bookings, build: (p) => p.match({ openid, day: today }).limit(100) }
+    }))
+    caller = read.caller
+    const rooms = { list: read.docs.room }
+    const todays = { data: read.docs.todays }
     const row = (rooms.list as (RoomDoc & { settings: Partial<CenterSettings>[] })[])[0]
     if (!row) throw new AppError('NOT_FOUND', '签到码无效，请核对活动室门口的签到码')
     const room = row

@@ -9,9 +9,11 @@
  */
 import type { CenterSettings } from '../../contracts/centers'
 import { clock } from '../core/clock'
-import { db } from '../core/db'
+import { db, sdk } from '../core/db'
+import type { FirstReadContext } from '../core/function'
+import type { Caller } from '../core/identity'
 import { notFound } from '../core/errors'
-import { readTogether } from '../core/together'
+import { aggregateOf, readTogether, type Part } from '../core/together'
 import { COLL, type BlackoutDoc, type BookingDoc, type CenterDoc, type RoomDoc, type SlotDoc, type SuspensionDoc } from './model'
 import { NO_SHOW_LOOKBACK_MS, NO_SHOW_READ, SETTINGS_DOC_ID, settingsOf, type NoShowRecord } from './store'
 import { SWEEP_PAGE } from './lifecycle'
@@ -51,61 +53,97 @@ export const SLOT_READ = 1000
 export const QUOTA_STATUSES = ['pending', 'confirmed', 'checked_in', 'no_show'] as const
 
 export async function readRoomContext(roomId: string, options: ContextOptions): Promise<RoomContext> {
-  const _ = db().command
-  const $ = _.aggregate
-  const sub = () => $.pipeline()
-  let query = db()
-    .collection(COLL.rooms)
-    .aggregate()
-    .match({ _id: roomId })
-    .lookup({ from: COLL.centers, localField: 'centerId', foreignField: '_id', as: 'center' })
-    .lookup({ from: COLL.settings, pipeline: sub().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
-    .lookup({ from: COLL.suspensions, pipeline: sub().match({ _id: options.openid }).limit(1).done(), as: 'suspension' })
-  if (options.blackoutsIn) {
-    const { from, to } = options.blackoutsIn
-    query = query.lookup({
-      from: COLL.blackouts,
-      pipeline: sub()
-        .match({ roomId, lifted: false, start: _.lt(new Date(to)), end: _.gt(new Date(from)) })
-        .limit(100)
-        .done(),
-      as: 'blackouts'
-    })
+  return roomContextOf((await aggregateOf(roomContextPart(roomId, options)))[0], roomId, options)
+}
+
+/**
+ * `readRoomContext` with the caller in the same round trip (`identity: 'withFirstRead'`): the
+ * caller's openid (the shell's, from `getWXContext()`) builds the parts that depend on who calls.
+ */
+export async function readRoomContextWithCaller(ctx: FirstReadContext, roomId: string, options: Omit<ContextOptions, 'openid'>): Promise<{ caller: Caller; context: RoomContext }> {
+  const { caller, docs } = await readMineWithCaller(ctx, (openid) => ({ room: roomContextPart(roomId, { ...options, openid }) }))
+  return { caller, context: roomContextOf(docs.room[0], roomId, { ...options, openid: caller.openid }) }
+}
+
+/**
+ * A `withFirstRead` handler's first read when its parts depend on who calls: the openid is the one
+ * the shell identifies the caller by (`getWXContext().OPENID`, never the event), and the caller
+ * read with the parts must be that one.
+ */
+export async function readMineWithCaller<K extends string>(
+  ctx: FirstReadContext,
+  parts: (openid: string) => Record<K, Part>
+): Promise<{ caller: Caller; docs: Record<K, Record<string, any>[]> }> {
+  const openid = sdk().getWXContext().OPENID as string | undefined
+  // No openid: the shell refuses before the handler runs; an empty part list still checks access.
+  const read = await ctx.readWithCaller(openid ? parts(openid) : ({} as Record<K, Part>))
+  if (read.caller.openid !== openid) throw new Error('the caller read is not the one the parts were built for')
+  return read
+}
+
+/** The room joined with everything `readRoomContext` returns: one part (core/together.ts). */
+export function roomContextPart(roomId: string, options: ContextOptions): Part {
+  return {
+    collection: COLL.rooms,
+    build: (pipeline) => {
+      const _ = db().command
+      const $ = _.aggregate
+      const sub = () => $.pipeline()
+      let query = pipeline
+        .match({ _id: roomId })
+        .limit(1)
+        .lookup({ from: COLL.centers, localField: 'centerId', foreignField: '_id', as: 'center' })
+        .lookup({ from: COLL.settings, pipeline: sub().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
+        .lookup({ from: COLL.suspensions, pipeline: sub().match({ _id: options.openid }).limit(1).done(), as: 'suspension' })
+      if (options.blackoutsIn) {
+        const { from, to } = options.blackoutsIn
+        query = query.lookup({
+          from: COLL.blackouts,
+          pipeline: sub()
+            .match({ roomId, lifted: false, start: _.lt(new Date(to)), end: _.gt(new Date(from)) })
+            .limit(100)
+            .done(),
+          as: 'blackouts'
+        })
+      }
+      // The caller's no-shows and quota use: one sub-pipeline on the caller's bookings (indexed by openid).
+      const mine: object[] = [{ status: 'no_show', start: _.gt(new Date(clock.now() - NO_SHOW_LOOKBACK_MS)) }]
+      if (options.weeks?.length) mine.push({ roomId, weekKey: _.in(options.weeks), status: _.in([...QUOTA_STATUSES]) })
+      query = query.lookup({
+        from: COLL.bookings,
+        pipeline: sub()
+          .match(mine.length === 1 ? { openid: options.openid, ...mine[0] } : _.and([{ openid: options.openid }, _.or(mine)]))
+          .limit(1000)
+          .done(),
+        as: 'related'
+      })
+      if (options.due) {
+        query = query.lookup({
+          from: COLL.bookings,
+          pipeline: sub()
+            .match({ roomId, status: _.in(['pending', 'confirmed']), start: _.lte(clock.date()) })
+            .limit(SWEEP_PAGE)
+            .done(),
+          as: 'due'
+        })
+      }
+      if (options.slotDays?.length) {
+        query = query.lookup({
+          from: COLL.slots,
+          pipeline: sub()
+            .match({ roomId, day: _.in(options.slotDays) })
+            .limit(SLOT_READ)
+            .done(),
+          as: 'slots'
+        })
+      }
+      // Everything above is joined onto the room: one round trip.
+      return query.limit(1)
+    }
   }
-  // The caller's no-shows and quota use: one sub-pipeline on the caller's bookings (indexed by openid).
-  const mine: object[] = [{ status: 'no_show', start: _.gt(new Date(clock.now() - NO_SHOW_LOOKBACK_MS)) }]
-  if (options.weeks?.length) mine.push({ roomId, weekKey: _.in(options.weeks), status: _.in([...QUOTA_STATUSES]) })
-  query = query.lookup({
-    from: COLL.bookings,
-    pipeline: sub()
-      .match(mine.length === 1 ? { openid: options.openid, ...mine[0] } : _.and([{ openid: options.openid }, _.or(mine)]))
-      .limit(1000)
-      .done(),
-    as: 'related'
-  })
-  if (options.due) {
-    query = query.lookup({
-      from: COLL.bookings,
-      pipeline: sub()
-        .match({ roomId, status: _.in(['pending', 'confirmed']), start: _.lte(clock.date()) })
-        .limit(SWEEP_PAGE)
-        .done(),
-      as: 'due'
-    })
-  }
-  if (options.slotDays?.length) {
-    query = query.lookup({
-      from: COLL.slots,
-      pipeline: sub()
-        .match({ roomId, day: _.in(options.slotDays) })
-        .limit(SLOT_READ)
-        .done(),
-      as: 'slots'
-    })
-  }
-  // Everything above is joined onto the room: one round trip.
-  const res = await query.limit(1).end()
-  const row = (res.list as Record<string, any>[])[0]
+}
+
+function roomContextOf(row: Record<string, any> | undefined, roomId: string, options: ContextOptions): RoomContext {
   if (!row) throw notFound('活动室')
   const center = (row.center as CenterDoc[])[0]
   if (!center) throw notFound('邻里中心')
@@ -131,20 +169,35 @@ export async function readRoomContext(roomId: string, options: ContextOptions): 
   }
 }
 
-/** A booking and the district rules (its view needs `checkInMinutes`): one round trip. */
-export async function readBookingWithSettings(bookingId: string): Promise<{ booking: BookingDoc; settings: CenterSettings }> {
-  const $ = db().command.aggregate
-  const res = await db()
-    .collection(COLL.bookings)
-    .aggregate()
-    .match({ _id: bookingId })
-    .lookup({ from: COLL.settings, pipeline: $.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
-    .limit(1)
-    .end()
-  const row = (res.list as Record<string, any>[])[0]
+/** A booking and the district rules (its view needs `checkInMinutes`): one part. */
+export function bookingWithSettingsPart(bookingId: string): Part {
+  return {
+    collection: COLL.bookings,
+    build: (p) =>
+      p
+        .match({ _id: bookingId })
+        .limit(1)
+        .lookup({ from: COLL.settings, pipeline: db().command.aggregate.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
+        .limit(1)
+  }
+}
+
+function bookingWithSettingsOf(rows: Record<string, any>[]): { booking: BookingDoc; settings: CenterSettings } {
+  const row = rows[0]
   if (!row) throw notFound('预约')
   const { settings, ...booking } = row
   return { booking: booking as BookingDoc, settings: settingsOf((settings as Partial<CenterSettings>[])[0]) }
+}
+
+/** A booking and the district rules: one round trip. */
+export async function readBookingWithSettings(bookingId: string): Promise<{ booking: BookingDoc; settings: CenterSettings }> {
+  return bookingWithSettingsOf(await aggregateOf(bookingWithSettingsPart(bookingId)))
+}
+
+/** A booking and the district rules with the caller (`identity: 'withFirstRead'`): one round trip. */
+export async function readBookingWithCaller(ctx: FirstReadContext, bookingId: string): Promise<{ caller: Caller; booking: BookingDoc; settings: CenterSettings }> {
+  const { caller, docs } = await ctx.readWithCaller({ booking: bookingWithSettingsPart(bookingId) })
+  return { caller, ...bookingWithSettingsOf(docs.booking) }
 }
 
 /** Time has released it: a pending booking past its start, a confirmed one past the check-in grace. */
@@ -180,16 +233,27 @@ export async function readOwnList(
   openid: string,
   dueToo: boolean,
   where: object,
-  page: { order: 'asc' | 'desc'; skip: number; limit: number }
-): Promise<{ record: { noShows: NoShowRecord[]; due: BookingDoc[] }; total: number; items: BookingDoc[]; settings: CenterSettings; suspension: SuspensionDoc | null }> {
-  const got = await readTogether({
+  page: { order: 'asc' | 'desc'; skip: number; limit: number },
+  /** The first read of a `withFirstRead` action: the caller comes with it. */
+  first?: FirstReadContext
+): Promise<{ record: { noShows: NoShowRecord[]; due: BookingDoc[] }; total: number; items: BookingDoc[]; settings: CenterSettings; suspension: SuspensionDoc | null; caller?: Caller }> {
+  const parts = {
     record: { collection: COLL.bookings, build: (p) => p.match(ownRecordWhere(openid, dueToo)).limit(1000) },
     total: { collection: COLL.bookings, build: (p) => p.match(where).count('total') },
     items: { collection: COLL.bookings, build: (p) => p.match(where).sort({ start: page.order === 'asc' ? 1 : -1 }).skip(page.skip).limit(page.limit) },
     settings: { collection: COLL.settings, build: (p) => p.match({ _id: SETTINGS_DOC_ID }).limit(1) },
     suspension: { collection: COLL.suspensions, build: (p) => p.match({ _id: openid }).limit(1) }
-  })
+  } satisfies Record<string, Part>
+  let got: Record<keyof typeof parts, Record<string, any>[]>
+  let caller: Caller | undefined
+  if (first) {
+    const read = await first.readWithCaller(parts)
+    if (read.caller.openid !== openid) throw new Error('the caller read is not the one the parts were built for')
+    got = read.docs
+    caller = read.caller
+  } else got = await readTogether(parts)
   return {
+    caller,
     record: ownRecordOf(got.record as BookingDoc[]),
     total: (got.total[0]?.total as number | undefined) ?? 0,
     items: got.items as BookingDoc[],

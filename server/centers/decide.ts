@@ -11,18 +11,19 @@ import { checkVisibleTexts } from '../core/content'
 import { db } from '../core/db'
 import { AppError } from '../core/errors'
 import { canManageCommunity } from '../core/guard'
-import type { Caller } from '../core/identity'
+import type { FirstReadContext } from '../core/function'
 import { getBooking, requireCenterStaff, requireOwnerOrStaff } from './access'
 import { rangeLabel } from './calendar'
-import { isDue, readBookingWithSettings } from './context'
+import { isDue, readBookingWithCaller } from './context'
 import { endBookingGuarded, sweep } from './lifecycle'
 import { callerName, cancelDeadlineOf, COLL, isActive, toBookingView, type BookingDoc, type HistoryEntry } from './model'
 import { notifyCancelled, notifyReviewed } from './notify'
 
 const ENDED = '该预约已结束，无法操作'
 
-export async function cancel(input: z.infer<typeof cancelInput>, caller: Caller): Promise<BookingView> {
-  const { booking: current, settings } = await readBookingWithSettings(input.bookingId)
+export async function cancel(input: z.infer<typeof cancelInput>, first: FirstReadContext): Promise<BookingView> {
+  // The caller, the booking and the rules: one read.
+  const { caller, booking: current, settings } = await readBookingWithCaller(first, input.bookingId)
   requireOwnerOrStaff(caller, current)
   // Time released it already (the sweep just had not run): release it as the sweep would.
   if (isDue(current, settings)) {
@@ -55,8 +56,8 @@ export async function cancel(input: z.infer<typeof cancelInput>, caller: Caller)
   return toBookingView(ended, caller, { checkInMinutes: settings.checkInMinutes, staffView: true })
 }
 
-export async function review(input: z.infer<typeof reviewInput>, caller: Caller): Promise<BookingView> {
-  const { booking, settings } = await readBookingWithSettings(input.bookingId)
+export async function review(input: z.infer<typeof reviewInput>, first: FirstReadContext): Promise<BookingView> {
+  const { caller, booking, settings } = await readBookingWithCaller(first, input.bookingId)
   requireCenterStaff(caller, booking)
   // The reason is pushed to the resident.
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])

@@ -9,11 +9,12 @@ import type { z } from '../../contracts/zod'
 import type { fundInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
-import { AppError, invalid } from '../core/errors'
+import { AppError, invalid, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
+import { readTogether, type Part } from '../core/together'
 import { managedCommunities, requireCommunityStaff } from '../core/guard'
-import type { Caller } from '../core/identity'
 import { platform } from '../platform'
-import { getCenter, requireCenterStaff } from './access'
+import { byIdPart, requireCenterStaff } from './access'
 import { dayOf } from './calendar'
 import { callerName, COLL, newId, type CenterDoc, type FundDoc } from './model'
 
@@ -37,14 +38,50 @@ const toEntry = (f: FundDoc): FundEntry => ({
   recordedByName: f.recordedByName
 })
 
-export async function fund(input: z.infer<typeof fundInput>, caller: Caller): Promise<FundLedger> {
+export async function fund(input: z.infer<typeof fundInput>, first: FirstReadContext): Promise<FundLedger> {
   let recorded: FundEntry | undefined
-  let viewed: CenterDoc | undefined
+  const _ = db().command
+  const $ = db().command.aggregate
+  const where: Record<string, unknown> = {}
+  if (input.centerId) where.centerId = input.centerId
+  else if (input.communityId) where.communityId = input.communityId
+  if (input.type) where.type = input.type
+  // The page and its total, and every figure in one aggregate: district sums grouped by type,
+  // community and whether the entry is the viewed centre's (folded into the three totals here),
+  // with the communities' names and the centres by status joined onto the rows.
+  const listParts = (w: object): Record<'count' | 'page' | 'grouped', Part> => ({
+    count: { collection: COLL.funds, build: (p) => p.match(w).count('n') },
+    page: { collection: COLL.funds, build: (p) => p.match(w).sort({ date: -1, createdAt: -1 }).skip((input.page - 1) * input.pageSize).limit(input.pageSize) },
+    grouped: {
+      collection: COLL.funds,
+      build: (p) =>
+        p
+          .group({ _id: { type: '$type', communityId: '$communityId', center: $.eq(['$centerId', input.centerId ?? null]) }, fen: $.sum('$amountFen') })
+          .sort({ '_id.communityId': 1, '_id.type': 1, '_id.center': 1 })
+          .limit(1000)
+          .lookup({ from: 'communities', localField: '_id.communityId', foreignField: '_id', as: 'community' })
+          .lookup({ from: COLL.centers, pipeline: $.pipeline().group({ _id: '$status', n: $.sum(1) }).limit(CENTER_STATUSES.length).done(), as: 'statuses' })
+          .limit(1000)
+    }
+  })
+  // The caller with what decides access (the centres named) and, when nothing is recorded first
+  // and the scope is known, the ledger itself: one read.
+  const scoped = Boolean(input.centerId || input.communityId)
+  const readList = scoped && !input.entry
+  const { caller, docs } = await first.readWithCaller({
+    ...(input.entry ? { entryCenter: byIdPart(COLL.centers, input.entry.centerId) } : {}),
+    ...(input.centerId && input.centerId !== input.entry?.centerId ? { viewed: byIdPart(COLL.centers, input.centerId) } : {}),
+    ...(readList ? listParts(where) : {})
+  } as Record<'entryCenter' | 'viewed' | 'count' | 'page' | 'grouped', Part>)
+  const centerOf = (rows: Record<string, any>[] | undefined): CenterDoc => {
+    const c = rows?.[0] as CenterDoc | undefined
+    if (!c) throw notFound('邻里中心')
+    return c
+  }
   if (input.entry) {
     const e = input.entry
-    const center = await getCenter(e.centerId)
+    const center = centerOf(docs.entryCenter)
     requireCenterStaff(caller, center)
-    if (e.centerId === input.centerId) viewed = center
     if (AUTOMATIC_FUND_TYPES.includes(e.type)) throw invalid('建设补助和验收奖励在中心列入计划、验收合格时自动记账', ['entry.type'])
     if (e.date > dayOf(clock.now())) throw invalid('到账日期不能晚于今天', ['entry.date'])
     if (e.note) {
@@ -64,51 +101,22 @@ export async function fund(input: z.infer<typeof fundInput>, caller: Caller): Pr
       recordedByName: callerName(caller),
       createdAt: clock.date()
     }
+    // Access to the viewed scope is checked before anything is written.
+    if (input.centerId) requireCenterStaff(caller, input.centerId === e.centerId ? center : centerOf(docs.viewed))
+    else if (input.communityId) requireCommunityStaff(caller, input.communityId)
     await db().collection(COLL.funds).add({ data: doc })
     recorded = toEntry(doc)
-  }
-
-  const _ = db().command
-  const where: Record<string, unknown> = {}
-  if (input.centerId) {
-    requireCenterStaff(caller, viewed ?? (await getCenter(input.centerId)))
-    where.centerId = input.centerId
-  } else if (input.communityId) {
-    requireCommunityStaff(caller, input.communityId)
-    where.communityId = input.communityId
-  } else {
+  } else if (input.centerId) requireCenterStaff(caller, centerOf(docs.viewed))
+  else if (input.communityId) requireCommunityStaff(caller, input.communityId)
+  if (!scoped) {
     const communities = managedCommunities(caller)
     if (communities && communities.length === 0) throw new AppError('FORBIDDEN', '仅社区工作人员和区级管理员可查看')
     if (communities) where.communityId = _.in(communities)
   }
-  if (input.type) where.type = input.type
-
-  // The page and its total, and every figure in one aggregate: district sums grouped by type,
-  // community and whether the entry is the viewed centre's (folded into the three totals here),
-  // with the communities' names and the centres by status joined onto the rows.
-  const $ = db().command.aggregate
-  const [count, page, grouped] = await Promise.all([
-    db().collection(COLL.funds).where(where).count(),
-    db()
-      .collection(COLL.funds)
-      .where(where)
-      .orderBy('date', 'desc')
-      .orderBy('createdAt', 'desc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get()
-      .then((r) => r.data as FundDoc[]),
-    db()
-      .collection(COLL.funds)
-      .aggregate()
-      .group({ _id: { type: '$type', communityId: '$communityId', center: $.eq(['$centerId', input.centerId ?? null]) }, fen: $.sum('$amountFen') })
-      .sort({ '_id.communityId': 1, '_id.type': 1, '_id.center': 1 })
-      .limit(1000)
-      .lookup({ from: 'communities', localField: '_id.communityId', foreignField: '_id', as: 'community' })
-      .lookup({ from: COLL.centers, pipeline: $.pipeline().group({ _id: '$status', n: $.sum(1) }).limit(CENTER_STATUSES.length).done(), as: 'statuses' })
-      .end()
-      .then((r: { list: FundRow[] }) => r.list)
-  ])
+  const got = readList ? docs : await readTogether(listParts(where))
+  const count = { total: (got.count[0]?.n as number | undefined) ?? 0 }
+  const page = got.page as FundDoc[]
+  const grouped = got.grouped as unknown as FundRow[]
   const byTypeMap = new Map<string, number>()
   const byCommunityMap = new Map<string, { fen: number; name?: string }>()
   let centerFen = 0

@@ -18,36 +18,38 @@ import { fund } from './fund'
 import { sweep } from './lifecycle'
 import { places, roomCode, saveCenter, saveRoom, setStatus, uploadCenterPhoto } from './manage'
 import { revealBookerMobile } from './reveal'
-import { loadSettings, saveSettings } from './store'
-import { getCenter } from './access'
+import { saveSettings, SETTINGS_DOC_ID, settingsOf } from './store'
+import { byIdPart, getCenter } from './access'
+import { COLL } from './model'
+import type { CenterSettings } from '../../contracts/centers'
 import { utilisation } from './utilisation'
 
 const STAFF = ['staff', 'district_admin'] as const
 
 export const centersActions = {
   list: action({ input: C.list.input, access: 'signedIn', handler: (input, { caller }) => listCenters(input, caller) }),
-  get: action({ input: C.get.input, access: 'signedIn', handler: (input, { caller }) => getCenterDetail(input, caller) }),
-  availability: action({ input: C.availability.input, access: 'signedIn', handler: (input, { caller }) => availability(input, caller) }),
-  book: action({ input: C.book.input, access: 'signedIn', handler: (input, { caller }) => book(input, caller) }),
-  cancel: action({ input: C.cancel.input, access: 'signedIn', handler: (input, { caller }) => cancel(input, caller) }),
-  review: action({ input: C.review.input, access: STAFF, handler: (input, { caller }) => review(input, caller) }),
-  myBookings: action({ input: C.myBookings.input, access: 'signedIn', handler: (input, { caller }) => myBookings(input, caller) }),
-  checkIn: action({ input: C.checkIn.input, access: 'signedIn', handler: (input, { caller }) => checkIn(input, caller) }),
-  blackout: action({ input: C.blackout.input, access: STAFF, handler: (input, { caller }) => blackout(input, caller) }),
-  utilisation: action({ input: C.utilisation.input, access: STAFF, handler: (input, { caller }) => utilisation(input, caller) }),
-  fund: action({ input: C.fund.input, access: STAFF, handler: (input, { caller }) => fund(input, caller) }),
+  get: action({ input: C.get.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => getCenterDetail(input, ctx) }),
+  availability: action({ input: C.availability.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => availability(input, ctx) }),
+  book: action({ input: C.book.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => book(input, ctx) }),
+  cancel: action({ input: C.cancel.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => cancel(input, ctx) }),
+  review: action({ input: C.review.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => review(input, ctx) }),
+  myBookings: action({ input: C.myBookings.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => myBookings(input, ctx) }),
+  checkIn: action({ input: C.checkIn.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => checkIn(input, ctx) }),
+  blackout: action({ input: C.blackout.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => blackout(input, ctx) }),
+  utilisation: action({ input: C.utilisation.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => utilisation(input, ctx) }),
+  fund: action({ input: C.fund.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => fund(input, ctx) }),
 
-  bookings: action({ input: C.bookings.input, access: STAFF, handler: (input, { caller }) => listBookings(input, caller) }),
-  saveCenter: action({ input: C.saveCenter.input, access: STAFF, handler: (input, { caller }) => saveCenter(input, caller) }),
-  setStatus: action({ input: C.setStatus.input, access: STAFF, handler: (input, { caller }) => setStatus(input, caller) }),
+  bookings: action({ input: C.bookings.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => listBookings(input, ctx) }),
+  saveCenter: action({ input: C.saveCenter.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => saveCenter(input, ctx) }),
+  setStatus: action({ input: C.setStatus.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => setStatus(input, ctx) }),
   upload: action({ input: C.upload.input, access: STAFF, handler: (input, { caller }) => uploadCenterPhoto(input, caller) }),
-  places: action({ input: C.places.input, access: STAFF, handler: (input, { caller }) => places(input, caller) }),
-  saveRoom: action({ input: C.saveRoom.input, access: STAFF, handler: (input, { caller }) => saveRoom(input, caller) }),
-  roomCode: action({ input: C.roomCode.input, access: STAFF, handler: (input, { caller }) => roomCode(input, caller) }),
-  blackouts: action({ input: C.blackouts.input, access: STAFF, handler: (input, { caller }) => listBlackouts(input, caller) }),
-  liftBlackout: action({ input: C.liftBlackout.input, access: STAFF, handler: (input, { caller }) => liftBlackout(input, caller) }),
+  places: action({ input: C.places.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => places(input, ctx) }),
+  saveRoom: action({ input: C.saveRoom.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => saveRoom(input, ctx) }),
+  roomCode: action({ input: C.roomCode.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => roomCode(input, ctx) }),
+  blackouts: action({ input: C.blackouts.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => listBlackouts(input, ctx) }),
+  liftBlackout: action({ input: C.liftBlackout.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => liftBlackout(input, ctx) }),
   /** The centre's managers: the booker's full number, to call them (audited). */
-  revealMobile: action({ input: C.revealMobile.input, access: STAFF, handler: (input, { caller }) => revealBookerMobile(caller, input.bookingId) }),
+  revealMobile: action({ input: C.revealMobile.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => revealBookerMobile(ctx, input.bookingId) }),
   /** Staff trigger the no-show sweep by hand (the cloud also runs it on a timer). */
   sweep: action({
     input: C.sweep.input,
@@ -74,11 +76,15 @@ export const centersActions = {
   settings: action({
     input: C.settings.input,
     access: STAFF,
-    handler: async (input, { caller }) => {
+    identity: 'withFirstRead',
+    handler: async (input, first) => {
+      // The caller and the rules: one read.
+      const { caller, docs } = await first.readWithCaller({ settings: byIdPart(COLL.settings, SETTINGS_DOC_ID) })
+      const current = settingsOf(docs.settings[0] as Partial<CenterSettings> | undefined)
       const changing = Object.values(input).some((v) => v !== undefined)
-      if (!changing) return loadSettings()
+      if (!changing) return current
       if (!caller.roles.includes('district_admin')) throw new AppError('FORBIDDEN', '仅区级管理员可修改预约规则')
-      return saveSettings(input, caller.openid)
+      return saveSettings(input, caller.openid, current)
     }
   })
 }

@@ -90,6 +90,12 @@ export async function endBookingsGuarded(bookings: Pick<BookingDoc, '_id' | 'slo
   return won.map((b) => b._id)
 }
 
+/**
+ * The fence between a booking and a blackout set at the same time (blackout.ts): a booking that
+ * writes its booking later than this after starting its first read looks for blackouts once more.
+ */
+export const BOOKING_FENCE_MS = 800
+
 /** Messages and suspension writes a sweep has in flight at once. */
 const LANES = 32
 

@@ -20,12 +20,15 @@ import { db, isDuplicateKey } from '../core/db'
 import { AppError, invalid, notFound } from '../core/errors'
 import { isDistrictAdmin, managedCommunities, requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
+import type { FirstReadContext } from '../core/function'
+import { mediaChecksPart, type StoredMediaCheck } from '../core/mediaChecks'
+import type { Part } from '../core/together'
 import { takeDailyQuota } from '../core/quota'
 import { ownUpload, storeUploadedImage } from '../core/uploads'
 import { platform } from '../platform'
-import { getCenter, getRoomWithCenter, requireCenterStaff } from './access'
+import { getRoomWithCenter, requireCenterStaff, roomWithCenterOf, roomWithCenterPart } from './access'
 import { dayOf } from './calendar'
-import { centerDetail } from './centers'
+import { centerDetailPart, detailOf, type CenterDetailRow } from './centers'
 import { upcomingEventSlots } from './events'
 import { callerName, COLL, newId, newRoomCode, toRoomView, type CenterDoc, type FundDoc, type RoomDoc, type StatusChange } from './model'
 
@@ -40,7 +43,7 @@ async function checkText(caller: Caller, ...texts: (string | undefined)[]): Prom
  * The automatic ledger entries (subsidy on entering the plan, reward on acceptance) have
  * deterministic ids, so each centre gets each one once however often its status moves.
  */
-export async function recordAutomaticFund(center: CenterDoc, type: 'subsidy' | 'reward', caller: Caller): Promise<void> {
+export async function recordAutomaticFund(center: CenterDoc, type: 'subsidy' | 'reward', caller: Caller): Promise<boolean> {
   const entry: FundDoc = {
     _id: `fund-${type}-${center._id}`,
     centerId: center._id,
@@ -56,8 +59,10 @@ export async function recordAutomaticFund(center: CenterDoc, type: 'subsidy' | '
   }
   try {
     await db().collection(COLL.funds).add({ data: entry })
+    return true
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
+    return false
   }
 }
 
@@ -65,20 +70,18 @@ export async function recordAutomaticFund(center: CenterDoc, type: 'subsidy' | '
  * Choices for the centre edit page: the communities the caller keeps (all for the district admin)
  * and the compounds (grids) of one of them. Both are small (≤ 100 each).
  */
-export async function places(input: z.infer<typeof placesInput>, caller: Caller) {
-  const managed = managedCommunities(caller)
-  const _ = db().command
-  const communityWhere = managed === null ? {} : { _id: _.in(managed) }
+export async function places(input: z.infer<typeof placesInput>, first: FirstReadContext) {
+  // The caller, the district's communities (kept to the caller's below) and the compounds: one read.
+  const { caller, docs } = await first.readWithCaller({
+    communities: { collection: 'communities', build: (p) => p.match({}).sort({ order: 1 }).limit(1000) },
+    ...(input.communityId ? { grids: { collection: 'grids', build: (p) => p.match({ communityId: input.communityId }).sort({ order: 1 }).limit(100) } } : {})
+  } as Record<'communities' | 'grids', Part>)
   if (input.communityId) requireCommunityStaff(caller, input.communityId)
-  const [communities, grids] = await Promise.all([
-    db().collection('communities').where(communityWhere).orderBy('order', 'asc').limit(100).get(),
-    input.communityId
-      ? db().collection('grids').where({ communityId: input.communityId }).orderBy('order', 'asc').limit(100).get()
-      : Promise.resolve({ data: [] as unknown[] })
-  ])
+  const managed = managedCommunities(caller)
+  const communities = (docs.communities as { _id: string; name: string }[]).filter((c) => managed === null || managed.includes(c._id)).slice(0, 100)
   return {
-    communities: (communities.data as { _id: string; name: string }[]).map((c) => ({ id: c._id, name: c.name })),
-    grids: (grids.data as { _id: string; name: string; address?: string }[]).map((g) => ({ id: g._id, name: g.name, address: g.address }))
+    communities: communities.map((c) => ({ id: c._id, name: c.name })),
+    grids: ((docs.grids ?? []) as { _id: string; name: string; address?: string }[]).map((g) => ({ id: g._id, name: g.name, address: g.address }))
   }
 }
 
@@ -99,46 +102,52 @@ export async function uploadCenterPhoto(input: z.infer<typeof centersUploadInput
 /**
  * A centre's photos: each one already on this centre (kept when someone else edits it), or the
  * caller's own upload on this platform (`local://uploads/<openid>/…` on the emulator,
- * `cloud://…/uploads/<openid>/…` on WeChat); new ones pass the image check.
+ * `cloud://…/uploads/<openid>/…` on WeChat); new ones pass the image check, decided on `known`,
+ * the photos' checks read with the first read (core/mediaChecks.ts `checkImagesOnce`).
  */
-async function checkCenterPhotos(caller: Caller, photos: string[], existing: string[]): Promise<string[]> {
+async function checkCenterPhotos(caller: Caller, photos: string[], existing: string[], known: StoredMediaCheck[]): Promise<string[]> {
   const kept = new Set(existing)
   const fresh = photos.filter((p) => !kept.has(p))
   for (const fileID of fresh) {
     if (!ownUpload(fileID, caller.openid)) throw invalid('只能使用自己上传的照片', ['photos'])
   }
-  for (const fileID of fresh) {
-    const res = await platform().contentCheck.image(fileID, caller.openid)
-    if (!res.ok) throw invalid(res.reason ?? '图片含有违规内容', ['photos'])
-  }
+  const res = await platform().contentCheck.images(fresh, caller.openid, known)
+  if (!res.ok) throw invalid(res.reason ?? '图片含有违规内容', ['photos'])
   return photos
 }
 
-export async function saveCenter(input: z.infer<typeof saveCenterInput>, caller: Caller): Promise<CenterDetail> {
-  requireCommunityStaff(caller, input.communityId)
-  // The community, the compound, the centre being edited and (for a new one) how many the
-  // community has: one aggregate on the community.
+/** Drops the keys an update would not write (the SDK leaves a field it is given as undefined alone). */
+const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+
+export async function saveCenter(input: z.infer<typeof saveCenterInput>, first: FirstReadContext): Promise<CenterDetail> {
+  // The caller, the community, the compound, the centre being edited with what its detail shows
+  // (or, for a new one, how many the community has) and the photos' image checks: one read.
   const $ = db().command.aggregate
-  let places = db()
-    .collection('communities')
-    .aggregate()
-    .match({ _id: input.communityId })
-    .limit(1)
-  if (input.gridId) places = places.lookup({ from: 'grids', pipeline: $.pipeline().match({ _id: input.gridId }).limit(1).done(), as: 'grid' })
-  places = input.centerId
-    ? places.lookup({ from: COLL.centers, pipeline: $.pipeline().match({ _id: input.centerId }).limit(1).done(), as: 'center' })
-    : places.lookup({ from: COLL.centers, pipeline: $.pipeline().match({ communityId: input.communityId }).count('n').done(), as: 'centers' })
-  const place = ((await places.end()).list as { order: number; grid?: { communityId: string }[]; center?: CenterDoc[]; centers?: { n: number }[] }[])[0]
+  const { caller, docs } = await first.readWithCaller({
+    place: {
+      collection: 'communities',
+      build: (p) => {
+        let q = p.match({ _id: input.communityId }).limit(1)
+        if (input.gridId) q = q.lookup({ from: 'grids', pipeline: $.pipeline().match({ _id: input.gridId }).limit(1).done(), as: 'grid' })
+        if (!input.centerId) q = q.lookup({ from: COLL.centers, pipeline: $.pipeline().match({ communityId: input.communityId }).count('n').done(), as: 'centers' })
+        return q.limit(1)
+      }
+    },
+    ...(input.centerId ? { center: centerDetailPart(input.centerId) } : {}),
+    ...(input.photos?.length ? { media: mediaChecksPart(input.photos) } : {})
+  } as Record<'place' | 'center' | 'media', Part>)
+  requireCommunityStaff(caller, input.communityId)
+  const place = docs.place[0] as { name?: string; order: number; grid?: { communityId: string; name?: string }[]; centers?: { n: number }[] } | undefined
   if (!place) throw invalid('社区不存在', ['communityId'])
+  const grid = place.grid?.[0]
   if (input.gridId) {
-    const grid = place.grid?.[0]
     if (!grid || grid.communityId !== input.communityId) throw invalid('小区不属于该社区', ['gridId'])
   }
   await checkText(caller, input.name, input.description, input.address)
-  const existing = input.centerId ? (place.center?.[0] ?? null) : null
-  if (input.centerId && !existing) throw notFound('邻里中心')
-  if (existing) requireCenterStaff(caller, existing)
-  const photos = input.photos ? await checkCenterPhotos(caller, input.photos, existing?.photos ?? []) : (existing?.photos ?? [])
+  const row = input.centerId ? ((docs.center?.[0] as CenterDetailRow | undefined) ?? null) : null
+  if (input.centerId && !row) throw notFound('邻里中心')
+  if (row) requireCenterStaff(caller, row)
+  const photos = input.photos ? await checkCenterPhotos(caller, input.photos, row?.photos ?? [], (docs.media ?? []) as StoredMediaCheck[]) : (row?.photos ?? [])
   const now = clock.date()
   const fields = {
     name: input.name,
@@ -152,11 +161,13 @@ export async function saveCenter(input: z.infer<typeof saveCenterInput>, caller:
     photos,
     updatedAt: now
   }
-  if (existing) {
-    const center = existing
-    if (center.communityId !== input.communityId && !isDistrictAdmin(caller)) throw new AppError('FORBIDDEN', '仅区级管理员可调整中心所属社区')
-    await db().collection(COLL.centers).doc(center._id).update({ data: fields })
-    return centerDetail(center._id, caller)
+  const communityNames = [{ name: place.name ?? input.communityId }]
+  if (row) {
+    if (row.communityId !== input.communityId && !isDistrictAdmin(caller)) throw new AppError('FORBIDDEN', '仅区级管理员可调整中心所属社区')
+    await db().collection(COLL.centers).doc(row._id).update({ data: fields })
+    // What was just written, over what was read: no second read.
+    const saved = { ...row, ...defined(fields) } as CenterDetailRow
+    return detailOf({ ...saved, communityNames, gridNames: saved.gridId === input.gridId && grid ? [grid as { name: string }] : row.gridNames }, caller)
   }
   if (!isDistrictAdmin(caller)) throw new AppError('FORBIDDEN', '新建邻里中心需由区级管理员列入建设计划')
   const total = place.centers?.[0]?.n ?? 0
@@ -170,30 +181,50 @@ export async function saveCenter(input: z.infer<typeof saveCenterInput>, caller:
     createdAt: now
   }
   await db().collection(COLL.centers).add({ data: center })
-  await recordAutomaticFund(center, 'subsidy', caller)
-  return centerDetail(center._id, caller)
+  const subsidy = await recordAutomaticFund(center, 'subsidy', caller)
+  // A new centre: no rooms yet, its subsidy the only funding.
+  return detailOf(
+    {
+      ...(defined(center) as CenterDoc),
+      roomDocs: [],
+      fundRows: subsidy ? [{ _id: 'subsidy', fen: FUND_AMOUNTS.subsidy * 100 }] : [],
+      communityNames,
+      gridNames: input.gridId && grid ? [grid as { name: string }] : []
+    },
+    caller
+  )
 }
 
-export async function setStatus(input: z.infer<typeof setStatusInput>, caller: Caller): Promise<CenterDetail> {
-  const center = await getCenter(input.centerId)
+export async function setStatus(input: z.infer<typeof setStatusInput>, first: FirstReadContext): Promise<CenterDetail> {
+  // The caller and the centre with what its detail shows: one read.
+  const { caller, docs } = await first.readWithCaller({ center: centerDetailPart(input.centerId) })
+  const row = docs.center[0] as CenterDetailRow | undefined
+  if (!row) throw notFound('邻里中心')
+  const center = row
   requireCenterStaff(caller, center)
   const from = CENTER_STATUSES.indexOf(center.status)
   const to = CENTER_STATUSES.indexOf(input.status)
-  if (to === from) return centerDetail(center._id, caller)
+  if (to === from) return detailOf(row, caller)
   const admin = isDistrictAdmin(caller)
   // Staff move a centre one step forward; acceptance and corrections (steps back) are the district's.
   if (input.status === 'accepted' && !admin) throw new AppError('FORBIDDEN', '验收由区级管理员确认')
   if (to < from && !admin) throw new AppError('FORBIDDEN', '状态回退需由区级管理员操作')
   if (to > from + 1 && !admin) throw new AppError('CONFLICT', `请先将状态改为"${CENTER_STATUS_LABELS[CENTER_STATUSES[from + 1] as CenterStatus]}"`)
   const _ = db().command
-  const change: StatusChange = { status: input.status, at: clock.date(), actor: caller.openid, actorName: callerName(caller), note: input.note }
+  const at = clock.date()
+  const change: StatusChange = { status: input.status, at, actor: caller.openid, actorName: callerName(caller), note: input.note }
   const res = await db()
     .collection(COLL.centers)
     .where({ _id: center._id, status: center.status })
-    .update({ data: { status: input.status, updatedAt: clock.date(), statusHistory: _.push([change]) } })
+    .update({ data: { status: input.status, updatedAt: at, statusHistory: _.push([change]) } })
   if (res.stats.updated !== 1) throw new AppError('CONFLICT', '状态已被他人修改，请刷新后重试')
-  if (input.status === 'accepted') await recordAutomaticFund({ ...center, status: 'accepted' }, 'reward', caller)
-  return centerDetail(center._id, caller)
+  // The guarded update matched the status read, so the centre is what was read plus this change.
+  let fundRows = row.fundRows
+  if (input.status === 'accepted' && (await recordAutomaticFund({ ...center, status: 'accepted' }, 'reward', caller))) {
+    const fen = FUND_AMOUNTS.reward * 100
+    fundRows = fundRows.some((r) => r._id === 'reward') ? fundRows.map((r) => (r._id === 'reward' ? { ...r, fen: r.fen + fen } : r)) : [...fundRows, { _id: 'reward', fen }]
+  }
+  return detailOf({ ...row, status: input.status, updatedAt: at, statusHistory: [...(row.statusHistory ?? []), change], fundRows }, caller)
 }
 
 /**
@@ -206,25 +237,31 @@ const moveRoomCount = (centerId: string, by: number) =>
     .doc(centerId)
     .update({ data: { roomCount: db().command.inc(by) } })
 
-/** A centre and how many rooms it has (for the next room's order), in one aggregate. */
-async function centerWithRoomTotal(centerId: string): Promise<{ center: CenterDoc; rooms: number }> {
-  const $ = db().command.aggregate
-  const res = await db()
-    .collection(COLL.centers)
-    .aggregate()
-    .match({ _id: centerId })
-    .limit(1)
-    .lookup({ from: COLL.rooms, pipeline: $.pipeline().match({ centerId }).count('n').done(), as: 'rooms' })
-    .end()
-  const row = (res.list as (CenterDoc & { rooms: { n: number }[] })[])[0]
-  if (!row) throw notFound('邻里中心')
-  const { rooms, ...center } = row
-  return { center: center as CenterDoc, rooms: rooms[0]?.n ?? 0 }
-}
+/** A centre and how many rooms it has (for the next room's order): one part. */
+const centerWithRoomTotalPart = (centerId: string): Part => ({
+  collection: COLL.centers,
+  build: (p) =>
+    p
+      .match({ _id: centerId })
+      .limit(1)
+      .lookup({ from: COLL.rooms, pipeline: db().command.aggregate.pipeline().match({ centerId }).count('n').done(), as: 'rooms' })
+      .limit(1)
+})
 
-export async function saveRoom(input: z.infer<typeof saveRoomInput>, caller: Caller): Promise<RoomView> {
-  const existing = input.roomId ? await getRoomWithCenter(input.roomId) : null
-  const { center, rooms: roomTotal } = existing ? { center: existing.center, rooms: 0 } : await centerWithRoomTotal(input.centerId)
+export async function saveRoom(input: z.infer<typeof saveRoomInput>, first: FirstReadContext): Promise<RoomView> {
+  // The caller with the room and its centre (or, for a new room, the centre and its room count): one read.
+  const { caller, docs } = await first.readWithCaller((input.roomId ? { room: roomWithCenterPart(input.roomId) } : { center: centerWithRoomTotalPart(input.centerId) }) as unknown as Record<'room' | 'center', Part>)
+  const existing = input.roomId ? roomWithCenterOf(docs.room!) : null
+  let center: CenterDoc
+  let roomTotal = 0
+  if (existing) center = existing.center
+  else {
+    const row = docs.center?.[0] as (CenterDoc & { rooms: { n: number }[] }) | undefined
+    if (!row) throw notFound('邻里中心')
+    const { rooms, ...rest } = row
+    center = rest as CenterDoc
+    roomTotal = rooms[0]?.n ?? 0
+  }
   requireCenterStaff(caller, center)
   if (existing && existing.room.centerId !== input.centerId) throw invalid('活动室不属于该中心', ['roomId'])
   await checkText(caller, input.name, input.description, input.facilities.join(' '))
@@ -297,8 +334,9 @@ export async function saveRoom(input: z.infer<typeof saveRoomInput>, caller: Cal
   }
 }
 
-export async function roomCode(input: z.infer<typeof roomCodeInput>, caller: Caller) {
-  const { room, center } = await getRoomWithCenter(input.roomId)
+export async function roomCode(input: z.infer<typeof roomCodeInput>, first: FirstReadContext) {
+  const { caller, docs } = await first.readWithCaller({ room: roomWithCenterPart(input.roomId) })
+  const { room, center } = roomWithCenterOf(docs.room)
   requireCenterStaff(caller, center)
   const file = await platform().codes.create({ scene: room.code, page: CHECK_IN_PAGE, path: `centers/room-codes/${room._id}-${room.code}.png` })
   return { roomId: room._id, roomName: room.name, centerName: center.name, code: room.code, qrUrl: file.url, page: CHECK_IN_PAGE }

@@ -7,9 +7,10 @@
  * ones it claimed when it loses another (all or nothing), then takes its weekly quota unit with a
  * guarded update and is written (book.ts). Pending and confirmed bookings hold their slot
  * documents; cancelling, rejecting, expiring or releasing a no-show removes them (so the slot can
- * be booked again), while the booking record keeps the whole history. Blackouts claim slots the
- * same way (state `blocked`), displacing the bookings that held them; centre events claim them as
- * state `event` (events.ts), so a booking and an event never hold one slot.
+ * be booked again), while the booking record keeps the whole history. A blackout's record holds
+ * its slots (bookings, availability and events read the blackouts overlapping them; blackout.ts),
+ * displacing the bookings that held them; centre events claim slots as state `event` (events.ts),
+ * so a booking and an event never hold one slot.
  */
 import type {
   BookingAction,
@@ -189,6 +190,8 @@ export interface BlackoutDoc {
   reason: string
   slotIds: string[]
   cancelledBookingIds: string[]
+  /** False: the record itself holds its slots (no `blocked` slot documents); older records claimed a document per slot. */
+  slotDocs?: boolean
   lifted: boolean
   liftedAt?: Date
   liftedBy?: string

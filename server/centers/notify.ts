@@ -3,7 +3,8 @@
  * collection on the emulator. Sending never fails an action: the state change is already stored
  * (a resident who did not subscribe simply gets no message; the booking list shows the outcome).
  */
-import { platform } from '../platform'
+import { platform, type SubscriptionMessage } from '../platform'
+import { queueMessages } from '../notify/queue'
 import { phrase, TEMPLATES, thing } from '../notify/templates'
 import { rangeLabel, wallTime } from './calendar'
 import type { BookingDoc } from './model'
@@ -38,8 +39,26 @@ export function notifyReviewed(b: BookingDoc, approved: boolean, reason?: string
 }
 
 export function notifyCancelled(b: BookingDoc, reason: string): Promise<void> {
+  return send(cancelledMessage(b, reason))
+}
+
+/**
+ * Many residents told of their bookings' cancellation (a blackout displacing them): queued for
+ * the message drain (server/notify/queue.ts), one write per up to 100 messages, never one per
+ * resident while staff wait. Queueing never fails the action (the cancellations are stored).
+ */
+export async function notifyCancelledQueued(bookings: BookingDoc[], reason: string): Promise<void> {
+  if (!bookings.length) return
+  try {
+    await queueMessages(bookings.map((b) => cancelledMessage(b, reason)))
+  } catch (error) {
+    console.warn('[centers] messages not queued', (error as Error)?.message ?? error)
+  }
+}
+
+function cancelledMessage(b: BookingDoc, reason: string): SubscriptionMessage {
   const when = rangeLabel(b.start.getTime(), b.end.getTime())
-  return send({
+  return {
     touser: b.openid,
     templateId: TEMPLATES.bookingCancelled.id,
     page: `${MY_BOOKINGS_PAGE}?id=${b._id}`,
@@ -49,5 +68,5 @@ export function notifyCancelled(b: BookingDoc, reason: string): Promise<void> {
       thing3: thing(reason)
     },
     summary: `您预约的${placeOf(b)}（${when}）已取消：${reason}`
-  })
+  }
 }

@@ -45,8 +45,8 @@ export function settingsOf(doc: Partial<CenterSettings> | null | undefined): Cen
   }
 }
 
-export async function saveSettings(patch: Partial<CenterSettings>, actor: string): Promise<CenterSettings> {
-  const current = await loadSettings()
+export async function saveSettings(patch: Partial<CenterSettings>, actor: string, known?: CenterSettings): Promise<CenterSettings> {
+  const current = known ?? (await loadSettings())
   const next = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) }
   await db()
     .collection(COLL.settings)

@@ -22,21 +22,21 @@
  * rooms, blackouts and the rules are one aggregate; open hours are calendar arithmetic.
  */
 import * as ExcelJS from '../xlsx'
-import { OPEN_CENTER_STATUSES, type CenterSettings, type Usage, type Utilisation } from '../../contracts/centers'
+import { DEFAULT_SETTINGS, OPEN_CENTER_STATUSES, type CenterSettings, type Usage, type Utilisation } from '../../contracts/centers'
 import type { z } from '../../contracts/zod'
 import type { utilisationInput } from '../../contracts/centers'
 import { audit } from '../core/audit'
 import { db } from '../core/db'
 import { AppError, invalid, notFound } from '../core/errors'
 import { managedCommunities, requireCommunityStaff } from '../core/guard'
-import type { Caller } from '../core/identity'
+import type { FirstReadContext } from '../core/function'
+import { aggregateOf, type Part } from '../core/together'
 import { platform } from '../platform'
 import { requireCenterStaff } from './access'
 import { parseLocal } from '../core/time'
 import { addDays, at, dayOf, daysBetween, monthKeyOf, slotKeyOf, weekKeyOf } from './calendar'
 import { dayGrid } from './grid'
-import { sweep, SWEEP_PAGE } from './lifecycle'
-import { COLL, newId, type BlackoutDoc, type BookingDoc, type CenterDoc, type RoomDoc } from './model'
+import { COLL, newId, type BlackoutDoc, type CenterDoc, type RoomDoc } from './model'
 import { SETTINGS_DOC_ID, settingsOf } from './store'
 import { clock } from '../core/clock'
 
@@ -79,52 +79,65 @@ function dayInput(value: string | number, field: string): string {
   return dayOf(parsed.valueOf())
 }
 
-export async function utilisation(raw: z.infer<typeof utilisationInput>, caller: Caller): Promise<Utilisation> {
-  const input = { ...raw, from: dayInput(raw.from, 'from'), to: dayInput(raw.to, 'to') }
-  if (input.to < input.from) throw invalid('结束日期须不早于开始日期', ['to'])
-  const span = daysBetween(input.from, input.to) + 1
-  if (span > MAX_DAYS) throw invalid(`统计区间最长${MAX_DAYS}天`, ['to'])
+export async function utilisation(raw: z.infer<typeof utilisationInput>, first: FirstReadContext): Promise<Utilisation> {
+  let input: z.infer<typeof utilisationInput> & { from: string; to: string }
+  let span: number
+  try {
+    input = { ...raw, from: dayInput(raw.from, 'from'), to: dayInput(raw.to, 'to') }
+    if (input.to < input.from) throw invalid('结束日期须不早于开始日期', ['to'])
+    span = daysBetween(input.from, input.to) + 1
+    if (span > MAX_DAYS) throw invalid(`统计区间最长${MAX_DAYS}天`, ['to'])
+  } catch (error) {
+    // Who calls is still checked first (a refusal of access outranks a mistake in the input).
+    await first.readWithCaller({})
+    throw error
+  }
   const _ = db().command
 
-  // Scope: one centre, one community, or what the caller manages.
+  // Scope: one centre, one community, or what the caller manages (the open centres are read with
+  // the caller and kept to those it manages).
   const centerWhere: Record<string, unknown> = {}
+  if (input.centerId) centerWhere._id = input.centerId
+  else if (input.communityId) centerWhere.communityId = input.communityId
+  if (!input.centerId) centerWhere.status = _.in(['built', 'accepted'])
+  const rangeStart = at(input.from, '00:00')
+  const rangeEnd = at(addDays(input.to, 1), '00:00')
+  // The caller, the centres with their rooms, blackouts and the rules, and for one centre its
+  // booked hours and event slots (counted with the default check-in grace; again only if the
+  // district changed it): one read. No sweep: the figures count a booking time has released as
+  // the sweep will (a confirmed one past the grace is a no-show; an unreviewed one never counted).
+  const nowMs = clock.now()
+  const defaultNoShowBefore = new Date(nowMs - DEFAULT_SETTINGS.checkInMinutes * 60_000)
+  const one = input.centerId ? [input.centerId] : null
+  const { caller, docs } = await first.readWithCaller({
+    centers: centersPart(centerWhere),
+    ...(one ? { hours: hoursPart(one, input.from, input.to, defaultNoShowBefore), events: eventSlotsPart(one, input.from, input.to) } : {})
+  } as Record<'centers' | 'hours' | 'events', Part>)
+  const centersRead = centersOf(docs.centers, rangeStart, rangeEnd)
   let scopeLabel = '全区'
   let scopeCommunity: string | undefined
   if (input.centerId) {
-    centerWhere._id = input.centerId
+    const center = centersRead.centers[0]
+    if (!center) throw notFound('邻里中心')
+    requireCenterStaff(caller, center)
+    scopeLabel = center.name
+    scopeCommunity = center.communityId
   } else if (input.communityId) {
     requireCommunityStaff(caller, input.communityId)
-    centerWhere.communityId = input.communityId
     scopeCommunity = input.communityId
     scopeLabel = input.communityId
   } else {
     const communities = managedCommunities(caller)
     if (communities && communities.length === 0) throw new AppError('FORBIDDEN', '仅社区工作人员和区级管理员可查看')
     if (communities) {
-      centerWhere.communityId = _.in(communities)
       scopeCommunity = communities[0]
       scopeLabel = communities.join('、')
+      keepCommunities(centersRead, new Set(communities))
     }
   }
-  if (!input.centerId) centerWhere.status = _.in(['built', 'accepted'])
-  const rangeStart = at(input.from, '00:00')
-  const rangeEnd = at(addDays(input.to, 1), '00:00')
-  // The centres with their rooms, blackouts and the rules, and for one centre the bookings of the
-  // period the sweep is due to release (released first: their slots are free again): one aggregate.
-  const centersRead = await readCenters(centerWhere, rangeStart, rangeEnd, input.centerId ? { from: input.from, to: input.to } : undefined)
-  const { centers, rooms, blackouts, due } = centersRead
-  if (input.centerId) {
-    const center = centers[0]
-    if (!center) throw notFound('邻里中心')
-    requireCenterStaff(caller, center)
-    scopeLabel = center.name
-    scopeCommunity = center.communityId
-    // One page, lazily: the figures below already count a booking time has released as the sweep
-    // will (a no-show), so a longer backlog is left to the timer.
-    if (due.length) await sweep({ centerId: center._id }, 1, { due, settings: centersRead.settings })
-  }
+  const { centers, rooms, blackouts } = centersRead
   const centerIds = centers.map((c) => c._id)
-  const noShowBefore = new Date(clock.now() - centersRead.settings.checkInMinutes * 60_000)
+  const noShowBefore = new Date(nowMs - centersRead.settings.checkInMinutes * 60_000)
 
   const days = Array.from({ length: span }, (_x, i) => addDays(input.from, i))
 
@@ -162,9 +175,16 @@ export async function utilisation(raw: z.infer<typeof utilisationInput>, caller:
     add(acc, a)
     held[period].set(`${roomId}|${key}`, acc)
   }
+  const sameGrace = centersRead.settings.checkInMinutes === DEFAULT_SETTINGS.checkInMinutes
   for (let i = 0; i < centerIds.length; i += 100) {
     const batch = centerIds.slice(i, i + 100)
-    const [hours, events] = await Promise.all([aggregateHours(batch, input.from, input.to, noShowBefore), aggregateEventSlots(batch, input.from, input.to)])
+    // One centre: what the first read brought (its further pages, or a regrouping under the
+    // district's own grace, read here).
+    const preread = one && i === 0 ? { hours: docs.hours as unknown as HoursRow[], events: docs.events as unknown as EventSlotsRow[] } : null
+    const [hours, events] = await Promise.all([
+      preread && sameGrace ? restOf(preread.hours, (skip) => aggregateHours(batch, input.from, input.to, noShowBefore, skip)) : aggregateHours(batch, input.from, input.to, noShowBefore),
+      preread ? restOf(preread.events, (skip) => aggregateEventSlots(batch, input.from, input.to, skip)) : aggregateEventSlots(batch, input.from, input.to)
+    ])
     // One grouping by room, week, month and status: each row folds into its week and its month.
     for (const row of hours) {
       // Confirmed but not checked in within the grace: a no-show, whether or not the sweep has run.
@@ -300,54 +320,61 @@ function windowsOf(changes: { at: number; open: boolean }[], openBefore = true):
 }
 
 /**
- * The centres in scope in district order, with their rooms and the blackouts overlapping the range
- * (not lifted), the rules and (with `dueIn`: one centre) the bookings of those days the sweep is due
- * to release: one aggregate joining rooms and blackouts by centre.
+ * The centres in scope in district order, with their rooms and blackouts and the rules: one part
+ * joining rooms and blackouts by centre (`centersOf` keeps the blackouts overlapping the range).
  */
-async function readCenters(
-  where: Record<string, unknown>,
-  from: number,
-  to: number,
-  dueIn?: { from: string; to: string }
-): Promise<{ centers: CenterDoc[]; rooms: RoomDoc[]; blackouts: BlackoutDoc[]; settings: CenterSettings; due: BookingDoc[] }> {
-  const _ = db().command
-  let query = db()
-    .collection(COLL.centers)
-    .aggregate()
-    .match(where)
-    .sort({ order: 1 })
-    .limit(1000)
-    .lookup({ from: COLL.rooms, localField: '_id', foreignField: 'centerId', as: 'rooms' })
-    .lookup({ from: COLL.blackouts, localField: '_id', foreignField: 'centerId', as: 'blackouts' })
-    .lookup({ from: COLL.settings, pipeline: _.aggregate.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
-  if (dueIn && typeof where._id === 'string') {
-    query = query.lookup({
-      from: COLL.bookings,
-      pipeline: _.aggregate
-        .pipeline()
-        .match({ centerId: where._id, day: _.gte(dueIn.from).and(_.lte(dueIn.to)), status: _.in(['pending', 'confirmed']), start: _.lte(new Date(clock.now())) })
-        .limit(SWEEP_PAGE)
-        .done(),
-      as: 'due'
-    })
+function centersPart(where: Record<string, unknown>): Part {
+  return {
+    collection: COLL.centers,
+    build: (p) =>
+      p
+        .match(where)
+        .sort({ order: 1 })
+        .limit(1000)
+        .lookup({ from: COLL.rooms, localField: '_id', foreignField: 'centerId', as: 'rooms' })
+        .lookup({ from: COLL.blackouts, localField: '_id', foreignField: 'centerId', as: 'blackouts' })
+        .lookup({ from: COLL.settings, pipeline: db().command.aggregate.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
+        .limit(1000)
   }
-  const res = await query.end()
+}
+
+interface CentersRead {
+  centers: CenterDoc[]
+  rooms: RoomDoc[]
+  blackouts: BlackoutDoc[]
+  settings: CenterSettings
+}
+
+function centersOf(list: Record<string, any>[], from: number, to: number): CentersRead {
   const centers: CenterDoc[] = []
   let settings: Partial<CenterSettings> | undefined
   const rooms: RoomDoc[] = []
   const blackouts: BlackoutDoc[] = []
-  const due: BookingDoc[] = []
-  for (const row of res.list as (CenterDoc & { rooms: RoomDoc[]; blackouts: BlackoutDoc[]; settings: Partial<CenterSettings>[]; due?: BookingDoc[] })[]) {
-    const { rooms: r, blackouts: b, settings: s, due: d, ...center } = row
+  for (const row of list as (CenterDoc & { rooms: RoomDoc[]; blackouts: BlackoutDoc[]; settings: Partial<CenterSettings>[] })[]) {
+    const { rooms: r, blackouts: b, settings: s, ...center } = row
     settings ??= s[0]
     centers.push(center as CenterDoc)
     rooms.push(...[...r].sort((x, y) => (x.order ?? 0) - (y.order ?? 0)))
     blackouts.push(...b.filter((x) => !x.lifted && new Date(x.start).getTime() < to && new Date(x.end).getTime() > from))
-    due.push(...(d ?? []))
   }
   // No centre in scope: nothing is counted, the rules only matter with bookings.
-  return { centers, rooms, blackouts, settings: res.list.length ? settingsOf(settings) : settingsOf(undefined), due }
+  return { centers, rooms, blackouts, settings: list.length ? settingsOf(settings) : settingsOf(undefined) }
 }
+
+/** Only the centres of these communities (and their rooms and blackouts). */
+function keepCommunities(read: CentersRead, communities: Set<string>): void {
+  const kept = new Set(read.centers.filter((c) => communities.has(c.communityId)).map((c) => c._id))
+  read.centers = read.centers.filter((c) => kept.has(c._id))
+  read.rooms = read.rooms.filter((r) => kept.has(r.centerId))
+  read.blackouts = read.blackouts.filter((b) => kept.has(b.centerId))
+}
+
+/** A first page read with the caller, and the pages after it when it was full. */
+async function restOf<T>(firstPage: T[], more: (skip: number) => Promise<T[]>): Promise<T[]> {
+  return firstPage.length < GROUP_PAGE ? firstPage : [...firstPage, ...(await more(GROUP_PAGE))]
+}
+
+const GROUP_PAGE = 1000
 
 interface HoursRow {
   _id: { roomId: string; weekKey: string; monthKey: string; status: string; inGrace: boolean }
@@ -355,22 +382,27 @@ interface HoursRow {
 }
 
 /** Booked, used and no-show hours by room, week, month, status and whether it is still inside the check-in grace (started after `noShowBefore`). */
-async function aggregateHours(centerIds: string[], from: string, to: string, noShowBefore: Date): Promise<HoursRow[]> {
+function hoursPart(centerIds: string[], from: string, to: string, noShowBefore: Date, skip = 0): Part {
   const _ = db().command
   const $ = _.aggregate
+  return {
+    collection: COLL.bookings,
+    build: (p) => {
+      const grouped = p
+        .match({ centerId: _.in(centerIds), day: _.gte(from).and(_.lte(to)), status: _.in(['confirmed', 'checked_in', 'no_show']) })
+        .group({ _id: { roomId: '$roomId', weekKey: '$weekKey', monthKey: '$monthKey', status: '$status', inGrace: $.gt(['$start', noShowBefore]) }, hours: $.sum('$hours') })
+        .sort({ '_id.roomId': 1, '_id.weekKey': 1, '_id.monthKey': 1, '_id.status': 1, '_id.inGrace': 1 })
+      return (skip ? grouped.skip(skip) : grouped).limit(GROUP_PAGE)
+    }
+  }
+}
+
+async function aggregateHours(centerIds: string[], from: string, to: string, noShowBefore: Date, startAt = 0): Promise<HoursRow[]> {
   const rows: HoursRow[] = []
-  for (let skip = 0; ; skip += 1000) {
-    const res = await db()
-      .collection(COLL.bookings)
-      .aggregate()
-      .match({ centerId: _.in(centerIds), day: _.gte(from).and(_.lte(to)), status: _.in(['confirmed', 'checked_in', 'no_show']) })
-      .group({ _id: { roomId: '$roomId', weekKey: '$weekKey', monthKey: '$monthKey', status: '$status', inGrace: $.gt(['$start', noShowBefore]) }, hours: $.sum('$hours') })
-      .sort({ '_id.roomId': 1, '_id.weekKey': 1, '_id.monthKey': 1, '_id.status': 1, '_id.inGrace': 1 })
-      .skip(skip)
-      .limit(1000)
-      .end()
-    rows.push(...(res.list as HoursRow[]))
-    if (res.list.length < 1000) return rows
+  for (let skip = startAt; ; skip += GROUP_PAGE) {
+    const list = (await aggregateOf(hoursPart(centerIds, from, to, noShowBefore, skip))) as HoursRow[]
+    rows.push(...list)
+    if (list.length < GROUP_PAGE) return rows
   }
 }
 
@@ -380,22 +412,27 @@ interface EventSlotsRow {
 }
 
 /** Slots held by centre events of these centres, by room and day (`day` is the slot's Shanghai day). */
-async function aggregateEventSlots(centerIds: string[], from: string, to: string): Promise<EventSlotsRow[]> {
+function eventSlotsPart(centerIds: string[], from: string, to: string, skip = 0): Part {
   const _ = db().command
   const $ = _.aggregate
+  return {
+    collection: COLL.slots,
+    build: (p) => {
+      const grouped = p
+        .match({ centerId: _.in(centerIds), state: 'event', day: _.gte(from).and(_.lte(to)) })
+        .group({ _id: { roomId: '$roomId', day: '$day' }, slots: $.sum(1) })
+        .sort({ '_id.roomId': 1, '_id.day': 1 })
+      return (skip ? grouped.skip(skip) : grouped).limit(GROUP_PAGE)
+    }
+  }
+}
+
+async function aggregateEventSlots(centerIds: string[], from: string, to: string, startAt = 0): Promise<EventSlotsRow[]> {
   const rows: EventSlotsRow[] = []
-  for (let skip = 0; ; skip += 1000) {
-    const res = await db()
-      .collection(COLL.slots)
-      .aggregate()
-      .match({ centerId: _.in(centerIds), state: 'event', day: _.gte(from).and(_.lte(to)) })
-      .group({ _id: { roomId: '$roomId', day: '$day' }, slots: $.sum(1) })
-      .sort({ '_id.roomId': 1, '_id.day': 1 })
-      .skip(skip)
-      .limit(1000)
-      .end()
-    rows.push(...(res.list as EventSlotsRow[]))
-    if (res.list.length < 1000) return rows
+  for (let skip = startAt; ; skip += GROUP_PAGE) {
+    const list = (await aggregateOf(eventSlotsPart(centerIds, from, to, skip))) as EventSlotsRow[]
+    rows.push(...list)
+    if (list.length < GROUP_PAGE) return rows
   }
 }
 

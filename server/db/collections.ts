@@ -157,7 +157,7 @@ export const collections = {
     indexes: [{ fields: ['centerId'] }, { fields: ['code'], unique: true }]
   },
   roomSlots: {
-    description: 'One per taken slot (_id `${roomId}:${YYYYMMDDHHmm}`): pending | booked (a booking), blocked (a blackout) or event (a centre event: activityId, title). Removed when freed; the booking keeps the history.',
+    description: 'One per taken slot (_id `${roomId}:${YYYYMMDDHHmm}`): pending | booked (a booking) or event (a centre event: activityId, title); blocked only from blackouts set before their record held their slots. Removed when freed; the booking keeps the history.',
     indexes: [{ fields: ['roomId', 'day'] }, { fields: ['centerId', 'state', 'day'] }]
   },
   bookings: {
@@ -182,7 +182,7 @@ export const collections = {
     indexes: []
   },
   roomBlackouts: {
-    description: 'Periods a room is closed (with the reason, the slots claimed and the bookings displaced); lifted, never deleted.',
+    description: 'Periods a room is closed (with the reason, the slots it holds — the record is their lock, read by bookings, availability and events — and the bookings displaced); lifted, never deleted.',
     indexes: [{ fields: ['roomId'] }, { fields: ['centerId'] }, { fields: ['communityId'] }]
   },
   centerFunds: {
@@ -289,8 +289,15 @@ export const collections = {
   // ---- the platform's asynchronous image check (server/core/mediaChecks.ts, server/media/verdicts.ts)
   mediaChecks: {
     description:
-      'One per image submitted to mediaCheckAsync (_id = trace_id): fileID, uploader openid, source (photo | notice), status pending → pass | review | risky | error, and where a risky image was hidden.',
-    indexes: [{ fields: ['fileID'] }]
+      'One per image submitted to mediaCheckAsync (_id = trace_id): fileID, uploader openid, source (photo | notice), status pending → pass | review | risky | error, and where a risky image was hidden. Several images submitted by one call are one batch (_id batch:<first trace_id>, items: trace_id + fileID each) until each verdict writes its own record.',
+    indexes: [{ fields: ['fileID'] }, { fields: ['items.fileID'] }, { fields: ['items.traceId'] }]
+  },
+
+  // ---- the message queue (server/notify/queue.ts): fan-out sent by the activities timer `deliverMessages`
+  messageQueue: {
+    description:
+      'Up to 100 subscription messages per document, queued by an action and sent by the next drain (every minute): status pending → sending (claimed until `dueAt`) → done (messages dropped, counts kept) | failed.',
+    indexes: [{ fields: ['status', 'dueAt'] }]
   },
 
   // ---- the emulator's platform seam only (server/platform/local.ts)

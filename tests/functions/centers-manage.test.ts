@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import type { BookingView, RoomView } from '../../contracts/centers'
 import { startTestCloud, type TestCloud } from '../support/cloud'
+import { deliverMessages } from '../support/messages'
 
 let cloud: TestCloud
 const START = '2026-11-27T09:00:00+08:00'
@@ -42,10 +43,13 @@ describe('blackouts', () => {
     const displaced = cloud.store.get('bookings', a.data.id)!
     expect(displaced).toMatchObject({ status: 'cancelled', reason: '暂停开放：墙面维修', closedBy: 'blackout' })
     expect(cloud.store.get('bookings', b.data.id)!.status).toBe('confirmed')
-    // 11:00, 12:00 and 13:00 are blocked; 09:00 and 10:00 (the displaced booking's others) are free.
-    expect(cloud.store.get('roomSlots', `${room.id}:202612011100`)).toMatchObject({ state: 'blocked' })
-    expect(cloud.store.get('roomSlots', `${room.id}:202612011300`)).toMatchObject({ state: 'blocked' })
-    expect(cloud.store.get('roomSlots', `${room.id}:202612010900`)).toBeNull()
+    // 11:00, 12:00 and 13:00 are blocked (the blackout's record holds them: no document per slot);
+    // the displaced booking's slots, 09:00 and 10:00 too, are free.
+    expect(cloud.store.get('roomBlackouts', bo.id)!.slotIds).toEqual(['1100', '1200', '1300'].map((t) => `${room.id}:20261201${t}`))
+    for (const t of ['0900', '1000', '1100', '1200', '1300']) expect(cloud.store.get('roomSlots', `${room.id}:20261201${t}`)).toBeNull()
+    // The message is queued (one write for every displaced resident) and sent by the drain.
+    expect(cloud.store.count('outbox', { touser: 'bo-a' })).toBe(0)
+    await deliverMessages(cloud)
     const msg = cloud.store.findOne('outbox', { touser: 'bo-a', templateId: 'tpl-booking-cancelled' })
     expect(msg!.data.thing3.value).toBe('暂停开放：墙面维修')
     // The displaced resident's quota came back; blocked slots cannot be booked; free ones can.
@@ -78,7 +82,10 @@ describe('blackouts', () => {
       .find('bookings', { roomId: room.id, status: { $in: ['pending', 'confirmed'] } })
       .filter((b) => b.start.getTime() < Date.parse('2026-12-02T15:00:00+08:00') && b.end.getTime() > Date.parse('2026-12-02T10:00:00+08:00'))
     expect(inside).toHaveLength(0)
-    expect(cloud.store.count('roomSlots', { roomId: room.id, state: 'blocked' })).toBe(5)
+    // The blackout's record holds its five slots; no booking holds a slot document inside it.
+    const bo = cloud.store.findOne('roomBlackouts', { roomId: room.id })!
+    expect(bo.slotIds).toHaveLength(5)
+    expect(cloud.store.find('roomSlots', { roomId: room.id }).filter((s) => bo.slotIds.includes(s._id))).toHaveLength(0)
     // Outside the blackout each slot has exactly one booking.
     for (const key of ['202612020900', '202612021500', '202612021600']) expect(cloud.store.get('roomSlots', `${room.id}:${key}`)!.state).toBe('booked')
   })
@@ -315,7 +322,9 @@ describe('utilisation', () => {
     expect(codeOf(await cloud.call('centers', 'utilisation', { centerId: center.id, from: '2026-12-06', to: '2026-11-30' }, 'demo-staff'))).toBe('INVALID_INPUT')
 
     const u = await cloud.ok('centers', 'utilisation', { centerId: center.id, from: '2026-11-30', to: '2026-12-06', export: true }, 'demo-staff')
-    expect(cloud.store.get('bookings', noShow.data.id)!.status).toBe('no_show')
+    // The read does not sweep (issue #15): the booking is still stored confirmed, yet counted as
+    // the no-show the sweep will make it.
+    expect(cloud.store.get('bookings', noShow.data.id)!.status).toBe('confirmed')
     expect(u.centers).toHaveLength(1)
     const c = u.centers[0]
     const byRoom = Object.fromEntries(c.rooms.map((r: any) => [r.roomId, r]))
@@ -329,6 +338,12 @@ describe('utilisation', () => {
       ['2026-12', 60, 3]
     ])
     expect(u.total).toMatchObject({ openHours: 76, bookedHours: 6 })
+    // The sweep then stores the no-show; the figures do not move.
+    await cloud.ok('centers', 'sweep', { centerId: center.id }, 'demo-staff')
+    expect(cloud.store.get('bookings', noShow.data.id)!.status).toBe('no_show')
+    const swept = await cloud.ok('centers', 'utilisation', { centerId: center.id, from: '2026-11-30', to: '2026-12-06' }, 'demo-staff')
+    expect(swept.centers).toEqual(u.centers)
+    expect(swept.total).toEqual(u.total)
 
     expect(u.file.name).toBe('邻里中心使用率_2026-11-30_2026-12-06.xlsx')
     const path = join(cloud.dataDir, 'files', u.file.fileID.replace('local://', ''))
