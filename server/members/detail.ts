@@ -1,22 +1,35 @@
 import type { Registration } from '../../contracts/members'
-import { forbidden } from '../core/errors'
+import { forbidden, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import { canManageCommunity, requireCommunityStaff } from '../core/guard'
-import type { Caller } from '../core/identity'
-import { getById } from '../core/records'
 import { revealMobile as revealAudited } from '../core/reveal'
 import { REGISTRATIONS, toView, type RegistrationRecord } from './model'
+import { registrationPart, viewsOf } from './parts'
 
-/** One registration with its history: to its registrant (full number) or the community's staff (masked). */
-export async function detail(input: { registrationId: string }, caller: Caller): Promise<{ registration: Registration }> {
-  const r = await getById<RegistrationRecord>(REGISTRATIONS, input.registrationId, '报到记录')
+/**
+ * One registration with its history: to its registrant (full number) or the community's staff
+ * (masked). The caller, the registration and every place it names: one round trip.
+ */
+export async function detail(input: { registrationId: string }, ctx: FirstReadContext): Promise<{ registration: Registration }> {
+  const { caller, docs } = await ctx.readWithCaller({ registration: registrationPart(input.registrationId) })
+  const { records, known } = viewsOf(docs.registration)
+  const r = records[0]
+  if (!r) throw notFound('报到记录')
   const own = r.openid === caller.openid
   if (!own && !canManageCommunity(caller, r.communityId)) throw forbidden('无权查看该报到记录')
-  return { registration: await toView(r, { withHistory: true, withMobile: own }) }
+  return { registration: await toView(r, { withHistory: true, withMobile: own }, known) }
 }
 
-/** A full mobile number for staff of the registration's community; every view is audited. */
-export async function revealMobile(input: { registrationId: string }, caller: Caller): Promise<{ mobile: string }> {
-  const r = await getById<RegistrationRecord>(REGISTRATIONS, input.registrationId, '报到记录')
+/** A full mobile number for staff of the registration's community; every view is audited. The caller and the registration: one round trip. */
+export async function revealMobile(input: { registrationId: string }, ctx: FirstReadContext): Promise<{ mobile: string }> {
+  const { caller, docs } = await ctx.readWithCaller({
+    registration: {
+      collection: REGISTRATIONS,
+      build: (p) => p.match({ _id: input.registrationId }).limit(1).project({ openid: true, communityId: true, name: true, mobile: true })
+    }
+  })
+  const r = docs.registration[0] as Pick<RegistrationRecord, '_id' | 'openid' | 'communityId' | 'name' | 'mobile'> | undefined
+  if (!r) throw notFound('报到记录')
   requireCommunityStaff(caller, r.communityId)
   // Audited as every domain's reveal (server/core/reveal.ts): whose number, and why — written before
   // the number leaves the function.

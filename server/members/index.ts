@@ -17,19 +17,25 @@ const STAFF = ['staff', 'district_admin'] as const
  */
 export const membersActions = {
   /** Any signed-in person (a member-to-be has no role yet) submits or edits their registration. */
-  register: action({ input: c.register.input, access: 'signedIn', handler: (input, { caller }) => register(input, caller) }),
-  me: action({ input: c.me.input, access: 'signedIn', handler: (_input, { caller }) => me(caller) }),
+  register: action({ input: c.register.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => register(input, ctx) }),
+  me: action({ input: c.me.input, access: 'signedIn', identity: 'withFirstRead', handler: (_input, ctx) => me(ctx) }),
   /** The form's community and compounds for a scanned code. */
   scene: action({ input: c.scene.input, access: 'signedIn', handler: (input) => sceneInfo(input) }),
   structure: action({ input: c.structure.input, access: STAFF, handler: (input, { caller }) => structure(input, caller) }),
-  detail: action({ input: c.detail.input, access: 'signedIn', handler: (input, { caller }) => detail(input, caller) }),
-  review: action({ input: c.review.input, access: STAFF, handler: (input, { caller }) => review(input, caller) }),
+  detail: action({ input: c.detail.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => detail(input, ctx) }),
+  /** `withFirstRead`: the caller is read with the action's first read (server/core/function.ts). */
+  review: action({ input: c.review.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => review(input, ctx) }),
   placementOptions: action({ input: c.placementOptions.input, access: STAFF, handler: (input, { caller }) => placementOptions(input, caller) }),
-  list: action({ input: c.list.input, access: STAFF, handler: (input, { caller }) => list(input, caller) }),
-  revealMobile: action({ input: c.revealMobile.input, access: STAFF, handler: (input, { caller }) => revealMobile(input, caller) }),
+  list: action({ input: c.list.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => list(input, ctx) }),
+  revealMobile: action({ input: c.revealMobile.input, access: STAFF, identity: 'withFirstRead', handler: (input, ctx) => revealMobile(input, ctx) }),
   export: action({ input: c.export.input, access: STAFF, handler: (input, { caller }) => exportMembers(input, caller) }),
-  stats: action({ input: c.stats.input, access: STAFF, handler: (_input, { caller }) => stats(caller) }),
+  stats: action({ input: c.stats.input, access: STAFF, identity: 'withFirstRead', handler: (_input, ctx) => stats(ctx) }),
   setTarget: action({ input: c.setTarget.input, access: ['district_admin'], handler: (input, { caller }) => setTarget(input, caller) }),
   /** The communities' own targets: the district admin only (staff see theirs in `stats`). */
-  setCommunityTargets: action({ input: c.setCommunityTargets.input, access: ['district_admin'], handler: (input, { caller }) => setCommunityTargets(input, caller) })
+  setCommunityTargets: action({
+    input: c.setCommunityTargets.input,
+    access: ['district_admin'],
+    identity: 'withFirstRead',
+    handler: (input, ctx) => setCommunityTargets(input, ctx)
+  })
 }

@@ -3,7 +3,7 @@ import { db } from '../core/db'
 import { invalid, notFound } from '../core/errors'
 import { requireCommunityStaff } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { readTogether } from '../core/together'
+import { aggregateOf, readTogether, type Part } from '../core/together'
 import { householdBuilding, knownOf, readPlaces, REGISTRATIONS, type BranchDoc, type CentralHouseholdDoc, type Known, type PartyGroupDoc, type RegistrationRecord } from './model'
 
 /*
@@ -34,6 +34,8 @@ export interface RegistrationForReview {
   options: GridOptions
   /** Whether the registrant has a `users` document (grantMember then updates it, else adds it). */
   userExists: boolean
+  /** A transfer's registration in the community it leaves, as read (null for a first registration). */
+  transferredFrom: RegistrationRecord | null
 }
 
 interface GridOptions {
@@ -43,7 +45,7 @@ interface GridOptions {
   buildings: BuildingDoc[]
 }
 
-const JOINED = ['_community', '_fromCommunity', '_grid', '_building', '_gridBuildings', '_gridGroups', '_gridHouseholds', '_ownGroup', '_ownHousehold', '_branches', '_pg', '_ch', '_user'] as const
+const JOINED = ['_old', '_community', '_fromCommunity', '_grid', '_building', '_gridBuildings', '_gridGroups', '_gridHouseholds', '_ownGroup', '_ownHousehold', '_branches', '_pg', '_ch', '_user'] as const
 
 /**
  * One registration by `_id`, joined with what a review reads: its community's branches, its grid's
@@ -51,26 +53,39 @@ const JOINED = ['_community', '_fromCommunity', '_grid', '_building', '_gridBuil
  * One round trip; null when there is no such registration.
  */
 export async function readForReview(registrationId: string): Promise<RegistrationForReview | null> {
+  return reviewOf(await aggregateOf(reviewPart(registrationId)))
+}
+
+/** `readForReview` as a part of a combined read (server/core/together.ts): e.g. read with the caller. */
+export function reviewPart(registrationId: string): Part {
   const $ = db().command.aggregate
-  const res = await db()
-    .collection(REGISTRATIONS)
-    .aggregate()
-    .match({ _id: registrationId })
-    .limit(1)
-    .addFields({ _pg: $.concat(['pg-', '$buildingId']), _ch: $.concat(['ch-', '$buildingId']) })
-    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: '_community' })
-    .lookup({ from: 'communities', localField: 'transferFromCommunityId', foreignField: '_id', as: '_fromCommunity' })
-    .lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: '_grid' })
-    .lookup({ from: 'buildings', localField: 'buildingId', foreignField: '_id', as: '_building' })
-    .lookup({ from: 'buildings', localField: 'gridId', foreignField: 'gridId', as: '_gridBuildings' })
-    .lookup({ from: 'partyGroups', localField: 'gridId', foreignField: 'gridId', as: '_gridGroups' })
-    .lookup({ from: 'centralHouseholds', localField: 'gridId', foreignField: 'gridId', as: '_gridHouseholds' })
-    .lookup({ from: 'partyGroups', localField: '_pg', foreignField: '_id', as: '_ownGroup' })
-    .lookup({ from: 'centralHouseholds', localField: '_ch', foreignField: '_id', as: '_ownHousehold' })
-    .lookup({ from: 'branches', localField: 'communityId', foreignField: 'communityId', as: '_branches' })
-    .lookup({ from: 'users', localField: 'openid', foreignField: '_id', as: '_user' })
-    .end()
-  const doc = (res as { list: Record<string, any>[] }).list[0]
+  return {
+    collection: REGISTRATIONS,
+    build: (p) =>
+      p
+        .match({ _id: registrationId })
+        .limit(1)
+        .addFields({ _pg: $.concat(['pg-', '$buildingId']), _ch: $.concat(['ch-', '$buildingId']) })
+        .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: '_community' })
+        .lookup({ from: 'communities', localField: 'transferFromCommunityId', foreignField: '_id', as: '_fromCommunity' })
+        .lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: '_grid' })
+        .lookup({ from: 'buildings', localField: 'buildingId', foreignField: '_id', as: '_building' })
+        .lookup({ from: 'buildings', localField: 'gridId', foreignField: 'gridId', as: '_gridBuildings' })
+        .lookup({ from: 'partyGroups', localField: 'gridId', foreignField: 'gridId', as: '_gridGroups' })
+        .lookup({ from: 'centralHouseholds', localField: 'gridId', foreignField: 'gridId', as: '_gridHouseholds' })
+        .lookup({ from: 'partyGroups', localField: '_pg', foreignField: '_id', as: '_ownGroup' })
+        .lookup({ from: 'centralHouseholds', localField: '_ch', foreignField: '_id', as: '_ownHousehold' })
+        .lookup({ from: 'branches', localField: 'communityId', foreignField: 'communityId', as: '_branches' })
+        .lookup({ from: 'users', localField: 'openid', foreignField: '_id', as: '_user' })
+        // A transfer's approved registration in the community it leaves (released by its approval).
+        .lookup({ from: REGISTRATIONS, localField: 'transferFrom', foreignField: '_id', as: '_old' })
+        .limit(1)
+  }
+}
+
+/** The review's read of one registration (the part's documents): null when there is none. */
+export function reviewOf(list: Record<string, any>[]): RegistrationForReview | null {
+  const doc = list[0]
   if (!doc) return null
   const record = { ...doc } as RegistrationRecord
   for (const key of JOINED) delete (record as unknown as Record<string, unknown>)[key]
@@ -93,7 +108,14 @@ export async function readForReview(registrationId: string): Promise<Registratio
     partyGroupId: group?._id ?? '',
     ...(household ? { centralHouseholdId: household._id } : {})
   }
-  return { record, known, suggested, options: { branches: doc._branches, groups, households, buildings: gridBuildings }, userExists: doc._user.length > 0 }
+  return {
+    record,
+    known,
+    suggested,
+    options: { branches: doc._branches, groups, households, buildings: gridBuildings },
+    userExists: doc._user.length > 0,
+    transferredFrom: (doc._old?.[0] as RegistrationRecord | undefined) ?? null
+  }
 }
 
 /** The household in the building with the closest number (buildings are numbered along the compound). */

@@ -6,9 +6,11 @@ import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
 import { AppError, conflict, invalid, notFound } from '../core/errors'
 import { requireCommunityStaff } from '../core/guard'
+import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
 import { readTogether } from '../core/together'
 import { TEMPLATES } from '../notify/templates'
+import { byIdPart, contextOpenid, readMineWithCaller } from './parts'
 import { knownOf, REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
 
 type RegisterData = z.output<typeof registerInput>
@@ -87,20 +89,20 @@ function structureOf(communityId: string, communityName: string, gridDocs: GridD
  * old community keeps the member until this one is approved. Approved in this community already →
  * CONFLICT (changes go through staff).
  */
-export async function register(input: RegisterData, caller: Caller): Promise<RegisterOutput> {
+export async function register(input: RegisterData, ctx: FirstReadContext): Promise<RegisterOutput> {
   const _ = db().command
-  const activeWhere = { openid: caller.openid, status: _.in(['pending', 'approved']) }
-  // The scanned code with its community, the grid and building chosen, and the person's active
-  // registrations with their communities (a transfer names the one it leaves): one round trip. What
-  // staff (and, once placed, the member's branch) read is checked meanwhile.
-  const [read] = await Promise.all([
-    readTogether({
+  const activeOf = (openid: string) => ({ openid, status: _.in(['pending', 'approved']) })
+  // The caller, the scanned code with its community, the grid and building chosen, and the person's
+  // active registrations with their communities (a transfer names the one it leaves): one round trip.
+  // What staff (and, once placed, the member's branch) read is checked meanwhile.
+  const [{ caller, docs: read }] = await Promise.all([
+    readMineWithCaller(ctx, (openid) => ({
       code: { collection: 'communityCodes', build: (p) => p.match({ _id: input.scene }).limit(1).lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'community' }) },
-      grid: { collection: 'grids', build: (p) => p.match({ _id: input.gridId }).limit(1) },
-      building: { collection: 'buildings', build: (p) => p.match({ _id: input.buildingId }).limit(1) },
-      active: { collection: REGISTRATIONS, build: (p) => p.match(activeWhere).limit(10).lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'community' }) }
-    }),
-    checkVisibleTexts(caller.openid, [
+      grid: byIdPart('grids', input.gridId),
+      building: byIdPart('buildings', input.buildingId),
+      active: { collection: REGISTRATIONS, build: (p) => p.match(activeOf(openid)).limit(10).lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'community' }) }
+    })),
+    checkVisibleTexts(contextOpenid(), [
       ['name', input.name],
       ['workUnit', input.workUnit],
       ['partyOrg', input.partyOrg],
@@ -109,6 +111,7 @@ export async function register(input: RegisterData, caller: Caller): Promise<Reg
       ['skills', input.skills]
     ])
   ])
+  const activeWhere = activeOf(caller.openid)
   const code = read.code[0]
   if (!code) throw invalid('报到码无效，请向社区工作人员索取新的报到码', ['scene'])
   const communityId = code.communityId as string

@@ -3,14 +3,14 @@ import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
 import { db, isDuplicateKey } from '../core/db'
-import { transaction } from '../core/transaction'
+import type { FirstReadContext } from '../core/function'
 import { conflict, notFound } from '../core/errors'
 import { requireCommunityStaff } from '../core/guard'
-import { emptyScopes, type Caller, type UserRecord } from '../core/identity'
+import { emptyScopes, type UserRecord } from '../core/identity'
 import { findById, getById } from '../core/records'
 import { REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
 import { notifyReviewed } from './notify'
-import { readForReview, validatePlacement } from './placement'
+import { reviewOf, reviewPart, validatePlacement } from './placement'
 
 type ReviewData = z.output<typeof reviewInput>
 
@@ -33,9 +33,10 @@ async function changedMeanwhile(r: RegistrationRecord) {
  * branch, group and household (suggested from the address unless given) — or reject with a
  * reason. Exactly one review wins when two staff act at once; the member is told either way.
  */
-export async function review(input: ReviewData, caller: Caller): Promise<{ registration: Registration }> {
-  // The registration with every place its review and view name (one round trip).
-  const read = await readForReview(input.registrationId)
+export async function review(input: ReviewData, ctx: FirstReadContext): Promise<{ registration: Registration }> {
+  // The caller, and the registration with every place its review and view name (one round trip).
+  const { caller, docs } = await ctx.readWithCaller({ registration: reviewPart(input.registrationId) })
+  const read = reviewOf(docs.registration)
   if (!read) throw notFound('报到记录')
   const { record: r, known } = read
   requireCommunityStaff(caller, r.communityId)
@@ -95,6 +96,7 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
     updatedAt: now
   })
   let saved: RegistrationRecord | null = null
+  let current = r
   if (!r.isTransfer) {
     // A first registration changes one document: a guarded update is atomic (the second of two
     // reviewers matches nothing) and needs no transaction. The guard holds everything the decision
@@ -111,38 +113,53 @@ export async function review(input: ReviewData, caller: Caller): Promise<{ regis
     else {
       const latest = await getById<RegistrationRecord>(REGISTRATIONS, r._id, '报到记录')
       if (latest.status !== 'pending' || !sameAddress(latest, r)) throw await changedMeanwhile(r)
+      // Edited at the same address: approved as it is now, below.
+      current = latest
     }
   }
-  saved ??= await transaction(async (tx): Promise<RegistrationRecord> => {
-    // Read again inside the transaction: the callback may be retried, and only a pending
-    // registration can be approved (a second reviewer gets CONFLICT).
-    const current = (await tx.collection(REGISTRATIONS).doc(r._id).get()).data as RegistrationRecord | null
-    if (!current || current.status !== 'pending') throw alreadyReviewed()
-    // The placement was chosen for the address read before the transaction.
-    if (!sameAddress(current, r)) throw changedAddress()
-    // Release the old community first, so the member's approved slot is free for the new one.
-    if (current.transferFrom) {
-      const old = (await tx.collection(REGISTRATIONS).doc(current.transferFrom).get()).data as RegistrationRecord | null
-      if (old && old.status === 'approved') {
-        const released: HistoryRecord = { at: now, event: 'transferred', actor: caller.openid, actorName, note: '已转至新居住地社区' }
-        await tx
-          .collection(REGISTRATIONS)
-          .doc(old._id)
-          .update({
-            data: {
-              status: 'transferred',
-              slot: slotFor('transferred', old.openid, old._id),
-              transferredTo: current._id,
-              updatedAt: now,
-              history: [...(old.history ?? []), released]
-            }
-          })
-      }
+  if (!saved) {
+    // A transfer changes two documents, without a transaction: the registration it leaves is
+    // released first (its approved slot freed: guarded by its being approved and unchanged since
+    // read, so of two reviewers one releases it), then this one approved by the same guarded update
+    // as a first registration. When that matches nothing (rejected or edited meanwhile) the old one
+    // is put back exactly as read; an approval by another reviewer who found it released already
+    // (the unique approved slot lets only one approved registration stand) is the one that stays.
+    const _ = db().command
+    const old = current.transferFrom && read.transferredFrom?._id === current.transferFrom ? read.transferredFrom : null
+    let released = false
+    if (old && old.status === 'approved') {
+      const entry: HistoryRecord = { at: now, event: 'transferred', actor: caller.openid, actorName, note: '已转至新居住地社区' }
+      const res = await db()
+        .collection(REGISTRATIONS)
+        .where({ _id: old._id, status: 'approved', ...unedited(old) })
+        .update({ data: { status: 'transferred', slot: slotFor('transferred', old.openid, old._id), transferredTo: r._id, updatedAt: now, history: _.push(entry) } })
+      released = res.stats.updated > 0
     }
-    const changes = { ...approval(current), history: [...(current.history ?? []), approvedEntry] }
-    await tx.collection(REGISTRATIONS).doc(current._id).update({ data: changes })
-    return { ...current, ...changes }
-  })
+    let approved = false
+    try {
+      const res = await db()
+        .collection(REGISTRATIONS)
+        .where({ _id: r._id, status: 'pending', communityId: r.communityId, gridId: r.gridId, buildingId: r.buildingId, ...unedited(current) })
+        .update({ data: { ...approval(current), history: _.push(approvedEntry) } })
+      approved = res.stats.updated > 0
+    } catch (error) {
+      // The old registration still holds the approved slot (changed since read): not approved.
+      if (!isDuplicateKey(error)) throw error
+    }
+    if (!approved) {
+      if (released && old)
+        await db()
+          .collection(REGISTRATIONS)
+          .where({ _id: old._id, status: 'transferred', transferredTo: r._id })
+          .update({ data: { status: 'approved', slot: old.slot, transferredTo: _.remove(), updatedAt: old.updatedAt, history: old.history ?? [] } })
+          .catch((error: unknown) => {
+            // Approved meanwhile by another reviewer (the approved slot is theirs): it stays released.
+            if (!isDuplicateKey(error)) throw error
+          })
+      throw await changedMeanwhile(r)
+    }
+    saved = { ...current, ...approval(current), history: [...(current.history ?? []), approvedEntry] }
+  }
   const [view] = await Promise.all([toView(saved, { withHistory: true }, known), grantMember(saved, read.userExists)])
   await notifyReviewed(saved, view)
   return { registration: view }

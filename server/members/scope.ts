@@ -23,6 +23,15 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
  * staff cannot read c1's members by naming c1's grid.
  */
 export async function resolveScope(caller: Caller, filters: Filters): Promise<string[] | null> {
+  const [grid, building] = await Promise.all([
+    filters.gridId ? findById<{ communityId: string }>('grids', filters.gridId) : null,
+    filters.buildingId ? findById<{ communityId: string }>('buildings', filters.buildingId) : null
+  ])
+  return scopeOf(caller, filters, grid, building)
+}
+
+/** `resolveScope` on the grid and building the filters name, as read (null: none, or not found). */
+export function scopeOf(caller: Caller, filters: Filters, grid: { communityId: string } | null | undefined, building: { communityId: string } | null | undefined): string[] | null {
   const managed = managedCommunities(caller)
   let communities: string[] | null
   if (filters.communityId) {
@@ -33,14 +42,8 @@ export async function resolveScope(caller: Caller, filters: Filters): Promise<st
   }
   if (communities && communities.length === 0) throw forbidden('仅社区工作人员可查看')
   const inScope = (communityId: string | undefined) => !!communityId && (communities === null || communities.includes(communityId))
-  if (filters.gridId) {
-    const grid = await findById<{ communityId: string }>('grids', filters.gridId)
-    if (!grid || !inScope(grid.communityId)) throw forbidden('仅本社区工作人员可查看')
-  }
-  if (filters.buildingId) {
-    const building = await findById<{ communityId: string }>('buildings', filters.buildingId)
-    if (!building || !inScope(building.communityId)) throw forbidden('仅本社区工作人员可查看')
-  }
+  if (filters.gridId && (!grid || !inScope(grid.communityId))) throw forbidden('仅本社区工作人员可查看')
+  if (filters.buildingId && (!building || !inScope(building.communityId))) throw forbidden('仅本社区工作人员可查看')
   return communities
 }
 

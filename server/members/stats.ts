@@ -9,12 +9,13 @@ import {
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
-import { invalid } from '../core/errors'
+import { busy, invalid } from '../core/errors'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
+import type { FirstReadContext } from '../core/function'
 import { audit } from '../core/audit'
-import { findById, txGet } from '../core/records'
-import { transaction } from '../core/transaction'
+import { findById } from '../core/records'
+import type { Part } from '../core/together'
 import { REGISTRATIONS, SETTINGS, TARGET_SETTING_ID } from './model'
 
 /** A community as the targets need it: `registrationTarget` is set by the district admin (null or absent: 未设目标). */
@@ -26,6 +27,12 @@ export interface CommunityTargetDoc {
 }
 
 const COMMUNITIES = 'communities'
+
+/** Every community with its target, in the district's order, as a part of a combined read. */
+export const communitiesPart = (): Part => ({
+  collection: COMMUNITIES,
+  build: (p) => p.match({}).sort({ order: 1 }).project({ name: true, order: true, registrationTarget: true }).limit(1000)
+})
 
 /** The communities (all, or those listed) with their targets, in the district's order: one query. */
 export async function communitiesWithTargets(ids?: string[] | null): Promise<CommunityTargetDoc[]> {
@@ -75,65 +82,73 @@ export async function approvedByCommunity(ids?: string[] | null): Promise<Map<st
 /**
  * District admin sets the communities' own targets (null clears one: 未设目标). A community named
  * twice or unknown refuses the whole input before anything is written; each changed one is then
- * written by a conditional update on the target read (a transaction decides again those changed
- * meanwhile). Not all or nothing past validation: a failure midway leaves some targets set, and
- * what was set is audit-logged all the same (running it again finishes it).
+ * written by a conditional update on the target read. Not all or nothing past validation: a failure
+ * midway leaves some targets set, and what was set is audit-logged all the same (running it again
+ * finishes it).
+ *
+ * Round trips: the caller with the communities (one read), one update per changed target, the audit
+ * entry; a target changed meanwhile costs a read of it and its update again.
  */
-export async function setCommunityTargets(input: z.output<typeof setCommunityTargetsInput>, caller: Caller): Promise<SetCommunityTargetsOutput> {
+export async function setCommunityTargets(input: z.output<typeof setCommunityTargetsInput>, ctx: FirstReadContext): Promise<SetCommunityTargetsOutput> {
+  const { caller, docs } = await ctx.readWithCaller({ communities: communitiesPart() })
   const seen = new Map<string, number>()
   input.targets.forEach((t, i) => {
     if (seen.has(t.communityId)) throw invalid(`同一社区填写了两次（第${seen.get(t.communityId)! + 1}项和第${i + 1}项）`, [`targets.${i}.communityId`])
     seen.set(t.communityId, i)
   })
-  const communities = await communitiesWithTargets()
+  const communities = docs.communities as CommunityTargetDoc[]
   const byId = new Map(communities.map((c) => [c._id, c]))
   const unknown = input.targets.findIndex((t) => !byId.has(t.communityId))
   if (unknown >= 0) throw invalid(`社区不存在：${input.targets[unknown].communityId}`, [`targets.${unknown}.communityId`])
-  // Only targets that differ from the ones just read can change (one equal when read is a no-op at
-  // that moment). A change made meanwhile makes the conditional update match nothing; the
-  // transaction then decides on the target as it reads it (retry-safe: each round reads afresh), so
-  // it is neither written twice nor audited with a stale `from`.
   const now = clock.date()
-  const candidates = input.targets.map((t, i) => ({ t, i })).filter(({ t }) => targetOf(byId.get(t.communityId)!) !== t.target)
   const write = (t: { communityId: string; target: number | null }) => ({ registrationTarget: t.target, targetUpdatedAt: now, targetUpdatedBy: caller.openid })
   type Change = { communityId: string; from: number | null; to: number | null }
+  type Pending = { t: { communityId: string; target: number | null }; i: number; read: CommunityTargetDoc }
   // Each community's target is its own document: a conditional update whose filter is the target
-  // read decides alone (no transaction), one round trip per community; those changed meanwhile are
-  // decided again in the transaction below, on the targets as it reads them.
-  const tried = await Promise.all(
-    candidates.map(async ({ t, i }) => {
-      const read = byId.get(t.communityId)!
-      const res = await db()
-        .collection(COMMUNITIES)
-        .where({ _id: t.communityId, registrationTarget: read.registrationTarget ?? null })
-        .update({ data: write(t) })
-      return res.stats.updated > 0 ? { done: { communityId: t.communityId, from: targetOf(read), to: t.target } as Change } : { again: { t, i } }
-    })
-  )
-  let changes: Change[] = tried.flatMap((r) => (r.done ? [r.done] : []))
-  const again = tried.flatMap((r) => (r.again ? [r.again] : []))
+  // read decides alone (no transaction needed: of two admins sending the same change, one update
+  // matches; the other re-reads, finds it equal and writes nothing), so a target is never written
+  // twice nor audited with a stale `from`. Only targets that differ from the ones read can change.
+  let pending: Pending[] = input.targets.map((t, i) => ({ t, i, read: byId.get(t.communityId)! }))
+  let changes: Change[] = []
   const auditChanges = (list: Change[]) =>
     audit(caller, {
       action: 'members.setCommunityTargets',
       target: { collection: COMMUNITIES, id: list.length === 1 ? list[0].communityId : 'district' },
       detail: { changes: list }
     })
-  if (again.length > 0) changes = changes.concat(await transaction(async (tx) => {
-    const changed: Change[] = []
-    for (const { t, i } of again) {
-      const current = await txGet<CommunityTargetDoc>(tx, COMMUNITIES, t.communityId)
-      if (!current) throw invalid(`社区不存在：${t.communityId}`, [`targets.${i}.communityId`])
-      const from = targetOf(current)
-      if (from === t.target) continue
-      await tx.collection(COMMUNITIES).doc(t.communityId).update({ data: write(t) })
-      changed.push({ communityId: t.communityId, from, to: t.target })
+  try {
+    for (let round = 0; ; round++) {
+      const candidates = pending.filter(({ t, read }) => targetOf(read) !== t.target)
+      if (candidates.length === 0) break
+      if (round === 4) throw busy()
+      const tried = await Promise.all(
+        candidates.map(async (c) => {
+          const res = await db()
+            .collection(COMMUNITIES)
+            .where({ _id: c.t.communityId, registrationTarget: c.read.registrationTarget ?? null })
+            .update({ data: write(c.t) })
+          return { c, done: res.stats.updated > 0 }
+        })
+      )
+      changes = changes.concat(tried.filter((x) => x.done).map(({ c }) => ({ communityId: c.t.communityId, from: targetOf(c.read), to: c.t.target })))
+      pending = tried.filter((x) => !x.done).map(({ c }) => c)
+      if (pending.length === 0) break
+      // Changed meanwhile: decided again on the targets as they are now.
+      const _ = db().command
+      const ids = pending.map((c) => c.t.communityId)
+      const fresh = (await db().collection(COMMUNITIES).where({ _id: _.in(ids) }).field({ name: true, order: true, registrationTarget: true }).limit(ids.length).get()).data as CommunityTargetDoc[]
+      const current = new Map(fresh.map((c) => [c._id, c]))
+      pending = pending.map((c) => {
+        const read = current.get(c.t.communityId)
+        if (!read) throw invalid(`社区不存在：${c.t.communityId}`, [`targets.${c.i}.communityId`])
+        return { ...c, read }
+      })
     }
-    return changed
-  }).catch(async (error) => {
+  } catch (error) {
     // The targets already written stay written: they are audited before the failure is answered.
     if (changes.length > 0) await auditChanges(changes)
     throw error
-  }))
+  }
   for (const t of input.targets) byId.get(t.communityId)!.registrationTarget = t.target
   if (changes.length > 0) await auditChanges(changes)
   return {
@@ -170,24 +185,31 @@ export async function setTarget(input: { target: number }, caller: Caller): Prom
  * member in the middle of a transfer is approved in the old community and pending in the new one,
  * and counts once — against the target.
  *
- * One `$group` aggregation on (community, status, isTransfer) for every community at once (three
- * round trips in all, whatever the number of communities).
+ * One `$group` aggregation on (community, status, isTransfer) for every community at once, read
+ * with the caller, the communities and the district's target: one round trip, whatever the number
+ * of communities.
  */
-export async function stats(caller: Caller): Promise<StatsOutput> {
-  const managed = managedCommunities(caller)
+export async function stats(ctx: FirstReadContext): Promise<StatsOutput> {
   const _ = db().command
   const $ = db().command.aggregate
-  const [communities, target, groups] = await Promise.all([
-    communitiesWithTargets(managed),
-    currentTarget(),
-    db()
-      .collection(REGISTRATIONS)
-      .aggregate()
-      .match(managed ? { communityId: managed.length === 1 ? managed[0] : _.in(managed), status: _.in(['approved', 'pending']) } : { status: _.in(['approved', 'pending']) })
-      .group({ _id: { c: '$communityId', s: '$status', t: '$isTransfer' }, n: $.sum(1) })
-      .limit(100_000)
-      .end()
-  ])
+  // The caller, the communities with their targets, the district's target and the counts (for every
+  // community: the caller's own are taken from them) in one round trip.
+  const { caller, docs } = await ctx.readWithCaller({
+    communities: communitiesPart(),
+    target: { collection: SETTINGS, build: (p) => p.match({ _id: TARGET_SETTING_ID }).limit(1) },
+    groups: {
+      collection: REGISTRATIONS,
+      build: (p) =>
+        p
+          .match({ status: _.in(['approved', 'pending']) })
+          .group({ _id: { c: '$communityId', s: '$status', t: '$isTransfer' }, n: $.sum(1) })
+          .limit(100_000)
+    }
+  })
+  const managed = managedCommunities(caller)
+  const communities = (docs.communities as CommunityTargetDoc[]).filter((c) => !managed || managed.includes(c._id))
+  const target = (docs.target[0] as TargetSetting | undefined)?.target ?? DEFAULT_REGISTRATION_TARGET
+  const groups = { list: docs.groups }
   const counted = new Map<string, { approved: number; pending: number; pendingTransfers: number }>()
   for (const g of groups.list as { _id: { c: string; s: string; t?: boolean }; n: number }[]) {
     const row = counted.get(g._id.c) ?? { approved: 0, pending: 0, pendingTransfers: 0 }

@@ -1,4 +1,5 @@
 import { SIGNUPS } from '../activities/model'
+import { releaseSignUp, type ReleaseView } from '../activities/signups'
 import { withdrawUpcoming } from '../activities/volunteerRegistration'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
@@ -16,6 +17,39 @@ export interface RegistrationWithdrawal {
   signUpMobiles: number
   /** Upcoming sign-ups withdrawn (they rested on the 报到; not when the person is a registered volunteer). */
   withdrawnSignUps: number
+}
+
+/**
+ * What the withdrawal reads, when the caller already read it with their own document (users.withdrawConsent,
+ * one combined read): their registrations, the activities of their upcoming sign-ups (null: more
+ * than a page, read them page by page) and the numbers their sign-ups carry.
+ */
+export interface KnownReads {
+  registrations?: RegistrationRecord[]
+  upcoming?: string[] | null
+  signUpMobiles?: string[]
+  /** The upcoming sign-ups as read with the caller (each with its activity): released without reading them again. */
+  views?: Record<string, ReleaseView>
+}
+
+/**
+ * Withdraws the person's sign-ups of the activities `upcoming` (read with the caller: not started,
+ * still published) through the withdrawal's own steps (signups.ts `releaseSignUp`), as
+ * `withdrawUpcoming` does after reading them; returns how many.
+ */
+export async function releaseUpcoming(openid: string, upcoming: string[], views?: Record<string, ReleaseView>, extra?: Record<string, unknown>): Promise<number> {
+  let withdrawn = 0
+  for (let i = 0; i < upcoming.length; i += 10) {
+    const results = await Promise.allSettled(
+      upcoming.slice(i, i + 10).map((activityId) => releaseSignUp(activityId, openid, { kind: 'registrationEnded' }, undefined, views?.[activityId], extra))
+    )
+    for (const r of results) {
+      if (r.status === 'fulfilled' && r.value.released) withdrawn++
+      // A sign-up checked in meanwhile (or an activity cancelled) stays as it is.
+      else if (r.status === 'rejected') console.warn('[users] sign-up not withdrawn at the end of a registration', (r.reason as Error)?.message ?? r.reason)
+    }
+  }
+  return withdrawn
 }
 
 /** A person's registrations read at once: far above what anyone has (one per community moved to). */
@@ -47,31 +81,48 @@ const MAX_REGISTRATIONS = 100
  * leaves the numbers on the registrations for a re-run to find; the steps converge.
  * Withdrawn registrations have the `closed:<_id>` slot, so the person may register again later.
  *
- * Round trips: 1 read (all registrations), ≤ 2 guarded updates, the profile, then one parallel
- * wave (registrations, sign-up mobiles, the upcoming sign-ups' reads and releases).
+ * Steps 1 and 3 are one guarded update for an active registration (ended and erased at once; the
+ * others are erased in step 3): a re-run after an interruption finds the member role, which marks
+ * the profile's number as the approval's, and erases it and its copies on sign-ups.
+ *
+ * Round trips: 1 read (all registrations; none with `known`, read with the caller), one guarded
+ * update per active registration, the profile, then one parallel wave (the other registrations,
+ * sign-up mobiles, the upcoming sign-ups' releases — their reads too without `known`).
  */
-export async function withdrawRegistration(caller: Caller): Promise<RegistrationWithdrawal> {
+export async function withdrawRegistration(caller: Caller, known?: KnownReads): Promise<RegistrationWithdrawal> {
   const _ = db().command
   const openid = caller.openid
   let ended = 0
   let all: RegistrationRecord[] = []
   let settled = false
+  // Registrations whose mobile, work unit and skills are already erased here (with their ending).
+  const erasedNow = new Set<string>()
   for (let attempt = 0; attempt < 3; attempt++) {
-    const res = await db().collection(REGISTRATIONS).where({ openid }).limit(MAX_REGISTRATIONS).get()
-    all = res.data as RegistrationRecord[]
-    const active = all.filter((r) => r.status === 'pending' || r.status === 'approved')
+    // The first attempt's read may come with the caller's (`known`, one combined read).
+    const fresh = attempt === 0 && known?.registrations ? known.registrations : ((await db().collection(REGISTRATIONS).where({ openid }).limit(MAX_REGISTRATIONS).get()).data as RegistrationRecord[])
+    // Every registration as first read: one ended (and erased) by an earlier attempt keeps its numbers here.
+    const before = new Map(all.map((r) => [r._id, r]))
+    all = fresh.map((r) => (erasedNow.has(r._id) ? (before.get(r._id) ?? r) : r))
+    const active = fresh.filter((r) => r.status === 'pending' || r.status === 'approved')
     if (active.length === 0) {
       settled = true
       break
     }
     const now = clock.date()
+    // Ending and erasing in one guarded update per registration (the mobile, work unit and skills
+    // would be erased from every registration below anyway): a re-run after an interruption still
+    // finds the role (the member role is what marks the profile's number as the approval's).
     const results = await Promise.all(
       active.map((r) => {
         const entry: HistoryRecord = { at: now, event: 'withdrawn', actor: openid, actorName: r.name, note: '本人撤回个人信息处理同意' }
         return db()
           .collection(REGISTRATIONS)
           .where({ _id: r._id, status: r.status })
-          .update({ data: { status: 'withdrawn', slot: slotFor('withdrawn', r.openid, r._id), updatedAt: now, history: _.push(entry) } })
+          .update({ data: { status: 'withdrawn', slot: slotFor('withdrawn', r.openid, r._id), updatedAt: now, history: _.push(entry), mobile: '', workUnit: '', skills: [] } })
+          .then((res) => {
+            if (res.stats.updated > 0) erasedNow.add(r._id)
+            return res
+          })
       })
     )
     const changed = results.reduce((n, r) => n + r.stats.updated, 0)
@@ -97,26 +148,32 @@ export async function withdrawRegistration(caller: Caller): Promise<Registration
   const userData: Record<string, unknown> = { updatedAt: clock.date() }
   if (removeRole) userData.roles = _.pull('member')
   if (settled && profileFromApproval) userData['profile.mobile'] = _.remove()
+  // The approval's number on the profile is one they registered: its copies on sign-ups go too
+  // (a re-run after an interruption finds the registrations erased, the role still there).
+  if (settled && profileFromApproval && !mobiles.includes(profileMobile!)) mobiles.push(profileMobile!)
   const hadRegistration = all.length > 0 || member
-  // The account first: the numbers are erased from the registrations only once the profile no
-  // longer needs them to be found, so a re-run after an interruption still finds them.
+  // The account before the other registrations are erased (see above for the ended ones).
   if (Object.keys(userData).length > 1) await db().collection('users').where({ _id: openid }).update({ data: userData })
-  const [erased, signUpMobiles, withdrawnSignUps] = await Promise.all([
-    all.some((r) => r.mobile || r.workUnit || r.skills?.length)
+  // Mobiles on sign-ups (`known.signUpMobiles`: the numbers the person's sign-ups carry, read with the caller).
+  const onSignUps = known?.signUpMobiles ? mobiles.filter((m) => known.signUpMobiles!.includes(m)) : mobiles
+  const rest = all.filter((r) => !erasedNow.has(r._id) && (r.mobile || r.workUnit || r.skills?.length))
+  const [erasedRest, signUpMobiles, withdrawnSignUps] = await Promise.all([
+    rest.length
       ? db()
           .collection(REGISTRATIONS)
-          .where({ openid })
+          .where({ openid, _id: _.in(rest.map((r) => r._id)) })
           .update({ data: { mobile: '', workUnit: '', skills: [] } })
           .then((r) => r.stats.updated)
       : 0,
-    mobiles.length
+    onSignUps.length
       ? db()
           .collection(SIGNUPS)
-          .where({ openid, mobile: _.in(mobiles) })
+          .where({ openid, mobile: _.in(onSignUps) })
           .update({ data: { mobile: _.remove() } })
           .then((r) => r.stats.updated)
       : 0,
-    hadRegistration && !caller.user?.volunteerSince ? withdrawUpcoming(openid) : 0
+    hadRegistration && !caller.user?.volunteerSince ? (known?.upcoming ? releaseUpcoming(openid, known.upcoming, known.views) : withdrawUpcoming(openid)) : 0
   ])
+  const erased = erasedRest + all.filter((r) => erasedNow.has(r._id) && (r.mobile || r.workUnit || r.skills?.length)).length
   return { ended, memberRoleRemoved: removeRole, erased, signUpMobiles, withdrawnSignUps }
 }

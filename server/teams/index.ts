@@ -5,18 +5,22 @@ import { addMember, createTeam, disbandTeam, listTeams, myTeams, removeMember, r
 
 const KEEPERS = ['staff', 'district_admin'] as const
 
+/**
+ * Every action reads its caller with its first read (`withFirstRead`: the users document is one
+ * more part of that read, no round trip of its own).
+ */
 export const teamsActions = {
-  create: action({ input: c.create.input, access: KEEPERS, handler: (input, { caller }) => createTeam(caller, input) }),
-  update: action({ input: c.update.input, access: KEEPERS, handler: (input, { caller }) => updateTeam(caller, input) }),
-  disband: action({ input: c.disband.input, access: KEEPERS, handler: (input, { caller }) => disbandTeam(caller, input) }),
-  list: action({ input: c.list.input, access: 'signedIn', handler: (input, { caller }) => listTeams(caller, input) }),
-  get: action({ input: c.get.input, access: 'signedIn', handler: (input, { caller }) => teamDetail(caller, input.teamId) }),
+  create: action({ input: c.create.input, access: KEEPERS, identity: 'withFirstRead', handler: (input, ctx) => createTeam(ctx, input) }),
+  update: action({ input: c.update.input, access: KEEPERS, identity: 'withFirstRead', handler: (input, ctx) => updateTeam(ctx, input) }),
+  disband: action({ input: c.disband.input, access: KEEPERS, identity: 'withFirstRead', handler: (input, ctx) => disbandTeam(ctx, input) }),
+  list: action({ input: c.list.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => listTeams(ctx, input) }),
+  get: action({ input: c.get.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => teamDetail(ctx, input.teamId) }),
   /** The team's members and its keepers only (checked in the handler). */
-  members: action({ input: c.members.input, access: 'signedIn', handler: (input, { caller }) => teamMembers(caller, input) }),
-  addMember: action({ input: c.addMember.input, access: KEEPERS, handler: (input, { caller }) => addMember(caller, input) }),
-  removeMember: action({ input: c.removeMember.input, access: KEEPERS, handler: (input, { caller }) => removeMember(caller, input) }),
-  setLeader: action({ input: c.setLeader.input, access: KEEPERS, handler: (input, { caller }) => setLeader(caller, input) }),
-  myTeams: action({ input: c.myTeams.input, access: 'signedIn', handler: (_input, { caller }) => myTeams(caller) }),
+  members: action({ input: c.members.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => teamMembers(ctx, input) }),
+  addMember: action({ input: c.addMember.input, access: KEEPERS, identity: 'withFirstRead', handler: (input, ctx) => addMember(ctx, input) }),
+  removeMember: action({ input: c.removeMember.input, access: KEEPERS, identity: 'withFirstRead', handler: (input, ctx) => removeMember(ctx, input) }),
+  setLeader: action({ input: c.setLeader.input, access: KEEPERS, identity: 'withFirstRead', handler: (input, ctx) => setLeader(ctx, input) }),
+  myTeams: action({ input: c.myTeams.input, access: 'signedIn', identity: 'withFirstRead', handler: (_input, ctx) => myTeams(ctx) }),
   /** The team's leader or keepers: one member's full number (audited). */
-  revealMobile: action({ input: c.revealMobile.input, access: 'signedIn', handler: (input, { caller }) => revealMemberMobile(caller, input) })
+  revealMobile: action({ input: c.revealMobile.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => revealMemberMobile(ctx, input) })
 }

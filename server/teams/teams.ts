@@ -10,6 +10,22 @@
  * Collections: `teams` (never deleted: disbanded with a reason) and `teamMembers`
  * (`_id` = `${teamId}:${openid}`, active or removed, with history). `memberCount` moves by atomic
  * `_.inc` guarded by the membership's status change, so parallel adds cannot double-count.
+ *
+ * Membership changes are conditional single-document updates, no transactions (issue #15):
+ *  - joining / leaving: the membership's status flips by a guarded update (`status: 'removed'` →
+ *    'active' and back) or by adding its fixed `_id` (a duplicate means it exists): only one of two
+ *    phones flips it, and only the one that flipped moves `memberCount` (one `_.inc` on the team).
+ *  - the leader: the team's `leaderOpenid` is the truth, and `leaderSeq` numbers each change of it.
+ *    An appointment is one update of the team guarded by the `leaderSeq` it read (two at once: one
+ *    wins, the other reads again). The member documents follow with that number: the appointed one
+ *    becomes leader and the predecessor a member, each guarded by `roleSeq` < the number, so
+ *    whatever order the writes of several appointments land in, every document ends with the role
+ *    of the latest appointment that touched it (exactly one leader, the team's). An appointment
+ *    whose member left meanwhile (the promotion finds no active membership) takes itself back; a
+ *    leader's removal clears the team's leader by an update guarded by `leaderOpenid`.
+ *  - what this gives up: an instance that dies between a membership's flip and the team's `_.inc`
+ *    leaves `memberCount` one off (the list shows the members themselves); between an appointment
+ *    and its member documents, the roles shown lag behind the team's leader until the next change.
  */
 import { createHash } from 'node:crypto'
 import { z } from '../../contracts/zod'
@@ -28,14 +44,14 @@ import type {
 import type { Page } from '../../contracts/common'
 import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
-import { db, type TransactionRef } from '../core/db'
-import { transaction } from '../core/transaction'
-import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors'
+import { db, isDuplicateKey, sdk } from '../core/db'
+import { AppError, busy, conflict, forbidden, invalid, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import { canManageCommunity, requireCommunityStaff } from '../core/guard'
 import { loadCaller, type Caller, type UserRecord } from '../core/identity'
 import { maskMobile } from '../core/mask'
 import { revealMobile } from '../core/reveal'
-import { findById, getById, namesById, txGet } from '../core/records'
+import { readTogether, type Part } from '../core/together'
 import { platform } from '../platform'
 import { randomId } from '../activities/util'
 import { VOLUNTEERS, type VolunteerDoc } from '../activities/model'
@@ -63,6 +79,8 @@ export interface TeamDoc {
   memberCount: number
   leaderOpenid?: string
   leaderName?: string
+  /** Numbers the changes of the leader (absent on teams from before it: 0). */
+  leaderSeq?: number
   createdBy: string
   createdAt: Date
   updatedAt: Date
@@ -76,6 +94,8 @@ export interface TeamMemberDoc {
   name: string
   volunteerNo?: string
   role: 'leader' | 'member'
+  /** The team's `leaderSeq` of the appointment that last set `role` (absent: 0). */
+  roleSeq?: number
   status: 'active' | 'removed'
   joinedAt: Date
   history: History[]
@@ -96,23 +116,6 @@ const iso = (d: Date) => new Date(d).toISOString()
  * the openid (the same member has another key in another team).
  */
 export const memberKeyOf = (teamId: string, openid: string) => createHash('sha256').update(`team-member:${teamId}:${openid}`).digest('hex').slice(0, 16)
-
-/** What the caller may see of a team's members: keeper (staff of its community, district admin), its leader, a member, or nothing. */
-async function viewerOf(caller: Caller, team: TeamDoc): Promise<'keeper' | 'leader' | 'member' | null> {
-  if (canManageCommunity(caller, team.communityId)) return 'keeper'
-  const own = await findById<TeamMemberDoc>(TEAM_MEMBERS, `${team._id}:${caller.openid}`)
-  if (own?.status !== 'active') return null
-  return own.role === 'leader' ? 'leader' : 'member'
-}
-
-async function mobilesOf(openids: string[]): Promise<Map<string, string>> {
-  const mobiles = new Map<string, string>()
-  if (openids.length === 0) return mobiles
-  const _ = db().command
-  const users = await db().collection('users').where({ _id: _.in(openids) }).field({ profile: true }).limit(100).get()
-  for (const u of users.data as { _id: string; profile?: { mobile?: string } }[]) if (u.profile?.mobile) mobiles.set(u._id, u.profile.mobile)
-  return mobiles
-}
 
 function summaryOf(t: TeamDoc, communities: Map<string, string>): TeamSummary {
   return {
@@ -136,18 +139,6 @@ async function checkText(caller: Caller, ...texts: (string | undefined)[]): Prom
   if (!verdict.ok) throw invalid(verdict.reason ?? '内容含有违规信息，请修改后再提交', ['name'])
 }
 
-async function teamMinutes(match: Record<string, unknown>): Promise<Map<string, number>> {
-  const _ = db().command
-  const res = await db()
-    .collection('serviceRecords')
-    .aggregate()
-    .match({ ...match, status: _.in([...VERIFIED_STATUSES]) })
-    .group({ _id: '$openid', minutes: _.aggregate.sum('$verifiedMinutes') })
-    .limit(1000)
-    .end()
-  return new Map((res.list as { _id: string; minutes: number }[]).map((r) => [r._id, r.minutes]))
-}
-
 type JoinedTeam = TeamDoc & {
   joinedCommunity?: { _id: string; name: string }[]
   joinedMembership?: TeamMemberDoc[]
@@ -163,39 +154,54 @@ interface TeamView {
   figures: { minutes: number; activities: number }
 }
 
-const TEAM_FIELDS = ['_id', 'name', 'type', 'communityId', 'unit', 'description', 'status', 'memberCount', 'leaderOpenid', 'leaderName', 'createdBy', 'createdAt', 'updatedAt', 'history']
+const TEAM_FIELDS = ['_id', 'name', 'type', 'communityId', 'unit', 'description', 'status', 'memberCount', 'leaderOpenid', 'leaderName', 'leaderSeq', 'createdBy', 'createdAt', 'updatedAt', 'history']
 
 /**
- * The team with everything its page shows, in one aggregate: its community's name, the reader's
- * membership, and — joined by `teamId` and trimmed to the fields they need — its activities'
- * statuses and its records' statuses and verified minutes, summed here. Each figure equals its
- * direct count (tests/functions/teams.test.ts).
+ * The caller's openid, as the shell identifies them (the cloud's context, never the input), for a
+ * part read together with the caller (`withFirstRead`: the caller's own membership).
  */
-async function readTeam(teamId: string, openid: string): Promise<TeamView | null> {
+const callerOpenid = (): string => (sdk().getWXContext().OPENID as string | undefined) ?? ''
+
+const memberId = (teamId: string, openid: string) => `${teamId}:${openid}`
+
+const one = (filter: Record<string, unknown>, collection: string): Part => ({ collection, build: (p) => p.match(filter).limit(1) })
+
+/**
+ * The team with everything its page shows, as one part of a combined read: its community's name,
+ * the reader's membership, and — joined by `teamId` and trimmed to the fields they need — its
+ * activities' statuses and its records' statuses and verified minutes, summed here. Each figure
+ * equals its direct count (tests/functions/teams.test.ts).
+ */
+function teamPart(teamId: string, openid: string): Part {
   const $ = db().command.aggregate
-  const res = await db()
-    .collection(TEAMS)
-    .aggregate()
-    .match({ _id: teamId })
-    .limit(1)
-    .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
-    .addFields({ joinedKey: $.concat(['$_id', `:${openid}`]) })
-    .lookup({ from: TEAM_MEMBERS, localField: 'joinedKey', foreignField: '_id', as: 'joinedMembership' })
-    .lookup({ from: 'activities', localField: '_id', foreignField: 'teamId', as: 'joinedActivities' })
-    .lookup({ from: 'serviceRecords', localField: '_id', foreignField: 'teamId', as: 'joinedRecords' })
-    .project({
-      ...Object.fromEntries(TEAM_FIELDS.map((f) => [f, 1])),
-      'joinedCommunity._id': 1,
-      'joinedCommunity.name': 1,
-      joinedMembership: 1,
-      'joinedActivities.status': 1,
-      'joinedRecords.status': 1,
-      'joinedRecords.verifiedMinutes': 1
-    })
-    .end()
-  const row = res.list[0] as JoinedTeam | undefined
-  if (!row) return null
+  return {
+    collection: TEAMS,
+    build: (p) =>
+      p
+        .match({ _id: teamId })
+        .limit(1)
+        .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
+        .addFields({ joinedKey: $.concat(['$_id', `:${openid}`]) })
+        .lookup({ from: TEAM_MEMBERS, localField: 'joinedKey', foreignField: '_id', as: 'joinedMembership' })
+        .lookup({ from: 'activities', localField: '_id', foreignField: 'teamId', as: 'joinedActivities' })
+        .lookup({ from: 'serviceRecords', localField: '_id', foreignField: 'teamId', as: 'joinedRecords' })
+        .project({
+          ...Object.fromEntries(TEAM_FIELDS.map((f) => [f, 1])),
+          'joinedCommunity._id': 1,
+          'joinedCommunity.name': 1,
+          joinedMembership: 1,
+          'joinedActivities.status': 1,
+          'joinedRecords.status': 1,
+          'joinedRecords.verifiedMinutes': 1
+        })
+        .limit(1)
+  }
+}
+
+function viewOf(row: JoinedTeam | undefined): TeamView {
+  if (!row) throw notFound('队伍')
   const { joinedCommunity, joinedMembership, joinedActivities, joinedRecords, ...team } = row
+  delete (team as { joinedKey?: unknown }).joinedKey
   const verified = new Set<string>(VERIFIED_STATUSES)
   return {
     team,
@@ -208,17 +214,18 @@ async function readTeam(teamId: string, openid: string): Promise<TeamView | null
   }
 }
 
-async function getTeam(teamId: string, openid: string): Promise<TeamView> {
-  const view = await readTeam(teamId, openid)
-  if (!view) throw notFound('队伍')
-  return view
+/** The caller and the team's page, in one round trip. */
+async function readTeamWithCaller(ctx: FirstReadContext, teamId: string, more: Record<string, Part> = {}) {
+  const { caller, docs } = await ctx.readWithCaller<string>({ ...more, team: teamPart(teamId, callerOpenid()) })
+  return { caller, view: viewOf(docs.team[0] as JoinedTeam | undefined), docs }
 }
 
-export async function teamDetail(caller: Caller, teamId: string): Promise<TeamDetail> {
-  return detailOf(caller, await getTeam(teamId, caller.openid))
+export async function teamDetail(ctx: FirstReadContext, teamId: string): Promise<TeamDetail> {
+  const { caller, view } = await readTeamWithCaller(ctx, teamId)
+  return detailOf(caller, view)
 }
 
-/** The detail of a team read (`readTeam`), or just written. */
+/** The detail of a team read (`teamPart`), or just written. */
 function detailOf(caller: Caller, view: TeamView): TeamDetail {
   const { team, communities, membership } = view
   const canManage = canManageCommunity(caller, team.communityId)
@@ -233,8 +240,9 @@ function detailOf(caller: Caller, view: TeamView): TeamDetail {
   }
 }
 
-export async function createTeam(caller: Caller, input: z.output<typeof createTeamInput>): Promise<TeamDetail> {
-  const community = await findById<{ _id: string; name: string }>('communities', input.communityId)
+export async function createTeam(ctx: FirstReadContext, input: z.output<typeof createTeamInput>): Promise<TeamDetail> {
+  const { caller, docs } = await ctx.readWithCaller({ community: one({ _id: input.communityId }, 'communities') })
+  const community = docs.community[0] as { _id: string; name: string } | undefined
   if (!community) throw notFound('社区')
   requireCommunityStaff(caller, input.communityId)
   await checkText(caller, input.name, input.unit, input.description)
@@ -248,6 +256,7 @@ export async function createTeam(caller: Caller, input: z.output<typeof createTe
     description: input.description,
     status: 'active',
     memberCount: 0,
+    leaderSeq: 0,
     createdBy: caller.openid,
     createdAt: now,
     updatedAt: now,
@@ -257,8 +266,8 @@ export async function createTeam(caller: Caller, input: z.output<typeof createTe
   return detailOf(caller, { team: doc, communities: new Map([[community._id, community.name]]), membership: null, figures: { minutes: 0, activities: 0 } })
 }
 
-export async function updateTeam(caller: Caller, input: z.output<typeof updateTeamInput>): Promise<TeamDetail> {
-  const view = await getTeam(input.teamId, caller.openid)
+export async function updateTeam(ctx: FirstReadContext, input: z.output<typeof updateTeamInput>): Promise<TeamDetail> {
+  const { caller, view } = await readTeamWithCaller(ctx, input.teamId)
   const team = view.team
   requireCommunityStaff(caller, team.communityId)
   if (team.status === 'disbanded') throw conflict('队伍已撤销')
@@ -276,8 +285,8 @@ export async function updateTeam(caller: Caller, input: z.output<typeof updateTe
   return detailOf(caller, { ...view, team: { ...team, ...changed } })
 }
 
-export async function disbandTeam(caller: Caller, input: { teamId: string; reason: string }): Promise<TeamDetail> {
-  const view = await getTeam(input.teamId, caller.openid)
+export async function disbandTeam(ctx: FirstReadContext, input: { teamId: string; reason: string }): Promise<TeamDetail> {
+  const { caller, view } = await readTeamWithCaller(ctx, input.teamId)
   const team = view.team
   requireCommunityStaff(caller, team.communityId)
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])
@@ -291,57 +300,96 @@ export async function disbandTeam(caller: Caller, input: { teamId: string; reaso
   return detailOf(caller, { ...view, team: { ...team, status: 'disbanded', updatedAt: done.at, history: [...(team.history ?? []), done] } })
 }
 
-export async function listTeams(_caller: Caller, input: z.output<typeof listTeamsInput>): Promise<Page<TeamSummary>> {
+const SUMMARY_FIELDS = { name: 1, type: 1, communityId: 1, unit: 1, description: 1, status: 1, memberCount: 1, leaderName: 1, 'joinedCommunity.name': 1 }
+
+/** Community names of teams joined by `joinedCommunity`. */
+const communitiesOf = (rows: { communityId: string; joinedCommunity?: { name: string }[] }[]) =>
+  new Map(rows.flatMap((t) => (t.joinedCommunity?.[0] ? [[t.communityId, t.joinedCommunity[0].name] as [string, string]] : [])))
+
+/** A page of teams with their community names and the total, read with the caller (one round trip). */
+export async function listTeams(ctx: FirstReadContext, input: z.output<typeof listTeamsInput>): Promise<Page<TeamSummary>> {
   const where: Record<string, unknown> = {}
   if (input.communityId) where.communityId = input.communityId
   if (input.type) where.type = input.type
   if (!input.includeDisbanded) where.status = 'active'
-  const [res, count] = await Promise.all([
-    db()
-      .collection(TEAMS)
-      .where(where)
-      .orderBy('communityId', 'asc')
-      .orderBy('type', 'desc')
-      .orderBy('_id', 'asc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get(),
-    db().collection(TEAMS).where(where).count()
-  ])
-  const teams = res.data as TeamDoc[]
-  const communities = await namesById('communities', teams.map((t) => t.communityId))
-  return { items: teams.map((t) => summaryOf(t, communities)), total: count.total, page: input.page, pageSize: input.pageSize }
+  const { docs } = await ctx.readWithCaller({
+    page: {
+      collection: TEAMS,
+      build: (p) =>
+        p
+          .match(where)
+          .sort({ communityId: 1, type: -1, _id: 1 })
+          .skip((input.page - 1) * input.pageSize)
+          .limit(input.pageSize)
+          .lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'joinedCommunity' })
+          .project(SUMMARY_FIELDS)
+          .limit(input.pageSize)
+    },
+    total: { collection: TEAMS, build: (p) => p.match(where).count('n') }
+  })
+  const teams = docs.page as (TeamDoc & { joinedCommunity?: { name: string }[] })[]
+  const communities = communitiesOf(teams)
+  return { items: teams.map((t) => summaryOf(t, communities)), total: (docs.total[0]?.n as number | undefined) ?? 0, page: input.page, pageSize: input.pageSize }
 }
 
-export async function teamMembers(caller: Caller, input: z.output<typeof teamMembersInput>): Promise<Page<TeamMember>> {
-  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
-  const viewer = await viewerOf(caller, team)
-  if (!viewer) throw forbidden('仅本队队员和本社区工作人员可查看队员名单')
-  const where = { teamId: team._id, status: 'active' }
-  const [res, count] = await Promise.all([
-    db()
-      .collection(TEAM_MEMBERS)
-      .where(where)
-      .orderBy('role', 'asc')
-      .orderBy('joinedAt', 'asc')
-      .orderBy('_id', 'asc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get(),
-    db().collection(TEAM_MEMBERS).where(where).count()
-  ])
-  const members = res.data as TeamMemberDoc[]
+/** What the caller may see of a team's members: keeper (staff of its community, district admin), its leader, a member, or nothing. */
+function viewerOf(caller: Caller, team: TeamDoc, own: TeamMemberDoc | undefined): 'keeper' | 'leader' | 'member' | null {
+  if (canManageCommunity(caller, team.communityId)) return 'keeper'
+  if (own?.status !== 'active') return null
+  return own.role === 'leader' ? 'leader' : 'member'
+}
+
+type ListedMember = TeamMemberDoc & { joinedUser?: { profile?: { mobile?: string } }[] }
+
+/**
+ * The team's members, one page, with their verified minutes in it, read with the caller in one
+ * round trip: the team, the caller's own membership, the page (each with the mobile of their users
+ * document, shown masked to keepers and the leader only), the total and the team's verified
+ * minutes per member (one `$group`).
+ */
+export async function teamMembers(ctx: FirstReadContext, input: z.output<typeof teamMembersInput>): Promise<Page<TeamMember>> {
   const _ = db().command
-  const openids = members.map((m) => m.openid)
-  const minutes = openids.length ? await teamMinutes({ teamId: team._id, openid: _.in(openids) }) : new Map<string, number>()
+  const $ = db().command.aggregate
+  const where = { teamId: input.teamId, status: 'active' }
+  const { caller, docs } = await ctx.readWithCaller({
+    team: { collection: TEAMS, build: (p) => p.match({ _id: input.teamId }).limit(1).project({ communityId: 1, status: 1 }) },
+    own: one({ _id: memberId(input.teamId, callerOpenid()) }, TEAM_MEMBERS),
+    page: {
+      collection: TEAM_MEMBERS,
+      build: (p) =>
+        p
+          .match(where)
+          .sort({ role: 1, joinedAt: 1, _id: 1 })
+          .skip((input.page - 1) * input.pageSize)
+          .limit(input.pageSize)
+          .lookup({ from: 'users', localField: 'openid', foreignField: '_id', as: 'joinedUser' })
+          .project({ openid: 1, name: 1, volunteerNo: 1, role: 1, joinedAt: 1, 'joinedUser.profile.mobile': 1 })
+          .limit(input.pageSize)
+    },
+    total: { collection: TEAM_MEMBERS, build: (p) => p.match(where).count('n') },
+    minutes: {
+      collection: 'serviceRecords',
+      build: (p) =>
+        p
+          .match({ teamId: input.teamId, status: _.in([...VERIFIED_STATUSES]) })
+          .group({ _id: '$openid', minutes: $.sum('$verifiedMinutes') })
+          .limit(10_000)
+    }
+  })
+  const team = docs.team[0] as TeamDoc | undefined
+  if (!team) throw notFound('队伍')
+  const viewer = viewerOf(caller, team, docs.own[0] as TeamMemberDoc | undefined)
+  if (!viewer) throw forbidden('仅本队队员和本社区工作人员可查看队员名单')
+  const members = docs.page as ListedMember[]
+  const minutes = new Map((docs.minutes as { _id: string; minutes: number }[]).map((r) => [r._id, r.minutes]))
   const keeper = viewer === 'keeper'
   // Masked numbers for those who may call the members (and reveal the number, audited).
-  const mobiles = keeper || viewer === 'leader' ? await mobilesOf(openids) : new Map<string, string>()
+  const withMobiles = keeper || viewer === 'leader'
   return {
     items: members.map((m) => {
-      const mobile = maskMobile(mobiles.get(m.openid))
+      const mobile = withMobiles ? maskMobile(m.joinedUser?.[0]?.profile?.mobile) : undefined
       return {
-        memberKey: memberKeyOf(team._id, m.openid),
+        memberKey: memberKeyOf(input.teamId, m.openid),
         ...(keeper ? { openid: m.openid } : {}),
         name: m.name,
         ...(keeper && m.volunteerNo ? { volunteerNo: m.volunteerNo } : {}),
@@ -351,27 +399,35 @@ export async function teamMembers(caller: Caller, input: z.output<typeof teamMem
         ...(mobile ? { mobile } : {})
       }
     }),
-    total: count.total,
+    total: (docs.total[0]?.n as number | undefined) ?? 0,
     page: input.page,
     pageSize: input.pageSize
   }
 }
 
+/** The most members a team's reveal looks through for a member key. */
+const REVEAL_SCAN = 2000
+
 /**
  * The full mobile number of one active member, for the team's keepers and (while the team is
- * active) its leader, to call them; audited (`teams.viewMobile`).
+ * active) its leader, to call them; audited (`teams.viewMobile`). The caller, the team, their own
+ * membership and the team's active members (ids and names) are one read; then the member's number,
+ * then the audit entry.
  */
-export async function revealMemberMobile(caller: Caller, input: { teamId: string; memberKey: string }): Promise<{ mobile: string }> {
-  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
-  const viewer = await viewerOf(caller, team)
+export async function revealMemberMobile(ctx: FirstReadContext, input: { teamId: string; memberKey: string }): Promise<{ mobile: string }> {
+  const { caller, docs } = await ctx.readWithCaller({
+    team: { collection: TEAMS, build: (p) => p.match({ _id: input.teamId }).limit(1).project({ communityId: 1, status: 1 }) },
+    own: one({ _id: memberId(input.teamId, callerOpenid()) }, TEAM_MEMBERS),
+    members: {
+      collection: TEAM_MEMBERS,
+      build: (p) => p.match({ teamId: input.teamId, status: 'active' }).sort({ _id: 1 }).limit(REVEAL_SCAN).project({ openid: 1, name: 1 }).limit(REVEAL_SCAN)
+    }
+  })
+  const team = docs.team[0] as TeamDoc | undefined
+  if (!team) throw notFound('队伍')
+  const viewer = viewerOf(caller, team, docs.own[0] as TeamMemberDoc | undefined)
   if (!(viewer === 'keeper' || (viewer === 'leader' && team.status === 'active'))) throw forbidden('仅本队队长和本社区工作人员可查看队员手机号')
-  let member: TeamMemberDoc | undefined
-  for (let skip = 0; !member && skip < 2000; skip += 100) {
-    const res = await db().collection(TEAM_MEMBERS).where({ teamId: team._id, status: 'active' }).orderBy('_id', 'asc').skip(skip).limit(100).get()
-    const page = res.data as TeamMemberDoc[]
-    member = page.find((m) => memberKeyOf(team._id, m.openid) === input.memberKey)
-    if (page.length < 100) break
-  }
+  const member = (docs.members as TeamMemberDoc[]).find((m) => memberKeyOf(input.teamId, m.openid) === input.memberKey)
   if (!member) throw notFound('该队员')
   const person = await loadCaller(member.openid)
   return revealMobile(caller, {
@@ -384,87 +440,184 @@ export async function revealMemberMobile(caller: Caller, input: { teamId: string
   })
 }
 
-type ScannedVolunteer = VolunteerDoc & { joinedTeam?: TeamDoc[]; joinedUser?: UserRecord[]; joinedMember?: TeamMemberDoc[]; joinedRecords?: { teamId?: string; status: string; verifiedMinutes?: number }[] }
+type ScannedVolunteer = VolunteerDoc & { joinedUser?: UserRecord[]; joinedMember?: TeamMemberDoc[]; joinedRecords?: { teamId?: string; status: string; verifiedMinutes?: number }[] }
 
 /**
- * The volunteer a personal code stands for, with the team, their users document, their membership
- * of it and their verified minutes in it (records joined by openid, trimmed): one aggregate. Null
- * when the number or the team is unknown.
+ * The volunteer a personal code stands for, with their users document, their membership of the
+ * team and their verified minutes in it (records joined by openid, trimmed): one part.
  */
-async function scannedVolunteer(memberCode: string, teamId: string) {
-  const volunteerNo = readMemberCode(memberCode)
+function volunteerPart(volunteerNo: string, teamId: string): Part {
   const $ = db().command.aggregate
-  const res = await db()
-    .collection(VOLUNTEERS)
-    .aggregate()
-    .match({ volunteerNo })
-    .limit(1)
-    .lookup({ from: 'users', localField: '_id', foreignField: '_id', as: 'joinedUser' })
-    .addFields({ joinedKey: $.concat([`${teamId}:`, '$_id']) })
-    .lookup({ from: TEAM_MEMBERS, localField: 'joinedKey', foreignField: '_id', as: 'joinedMember' })
-    .lookup({ from: 'serviceRecords', localField: '_id', foreignField: 'openid', as: 'joinedRecords' })
-    .addFields({ joinedTeamId: teamId })
-    .lookup({ from: TEAMS, localField: 'joinedTeamId', foreignField: '_id', as: 'joinedTeam' })
-    .project({ volunteerNo: 1, name: 1, joinedUser: 1, joinedMember: 1, joinedTeam: 1, 'joinedRecords.teamId': 1, 'joinedRecords.status': 1, 'joinedRecords.verifiedMinutes': 1 })
-    .end()
-  const row = res.list[0] as ScannedVolunteer | undefined
-  const team = row?.joinedTeam?.[0]
-  if (!row || !team) return null
-  const verified = new Set<string>(VERIFIED_STATUSES)
-  const minutes = (row.joinedRecords ?? []).filter((r) => r.teamId === teamId && verified.has(r.status)).reduce((sum, r) => sum + (r.verifiedMinutes ?? 0), 0)
-  return { volunteer: row, team, user: row.joinedUser?.[0] ?? null, member: row.joinedMember?.[0] ?? null, minutes }
+  return {
+    collection: VOLUNTEERS,
+    build: (p) =>
+      p
+        .match({ volunteerNo })
+        .limit(1)
+        .lookup({ from: 'users', localField: '_id', foreignField: '_id', as: 'joinedUser' })
+        .addFields({ joinedKey: $.concat([`${teamId}:`, '$_id']) })
+        .lookup({ from: TEAM_MEMBERS, localField: 'joinedKey', foreignField: '_id', as: 'joinedMember' })
+        .lookup({ from: 'serviceRecords', localField: '_id', foreignField: 'openid', as: 'joinedRecords' })
+        .project({ volunteerNo: 1, name: 1, joinedUser: 1, joinedMember: 1, 'joinedRecords.teamId': 1, 'joinedRecords.status': 1, 'joinedRecords.verifiedMinutes': 1 })
+        .limit(1)
+  }
 }
 
-/*
- * Membership changes are transactions on the team (its status, `memberCount` and leader) and the
- * member documents by `_id` (`${teamId}:${openid}`): each reads what it decides on inside and
- * writes the team, so a disband, another addition or removal, or a second leader appointment at
- * the same instant conflicts and runs again on the result (no member added to a disbanded team,
- * no lost count, never two leaders). What is read before (one aggregate each) only answers early.
+/** Rounds of an appointment whose guarded team update found `leaderSeq` moved (each reads again). */
+const APPOINT_ROUNDS = 3
+
+/** A guard on the `leaderSeq` read (teams from before it have none). */
+const seqIs = (seq: number | undefined) => (seq === undefined ? db().command.exists(false) : seq)
+
+/** A member document whose role was last set before appointment `seq`. */
+const roleBefore = (id: string, seq: number, extra: Record<string, unknown> = {}) => {
+  const _ = db().command
+  return _.and([{ _id: id, ...extra }, _.or([{ roleSeq: _.lt(seq) }, { roleSeq: _.exists(false) }])])
+}
+
+/**
+ * Appoints `openid` (an active member, or one just added) leader: the team's update guarded by the
+ * `leaderSeq` read decides (a disbanded team or a moved number matches nothing: the team and the
+ * member are read again, and the appointment tried again on them); `extra` (e.g. the count of a
+ * member just added) goes with the update that wins. Then the member documents follow, numbered:
+ * the appointed one becomes leader, the predecessor a member. When the appointed one left
+ * meanwhile, the appointment is taken back (NOT_FOUND). Returns the team as written.
  */
-export async function addMember(caller: Caller, input: z.output<typeof addMemberInput>): Promise<TeamMember> {
-  const scanned = await scannedVolunteer(input.memberCode, input.teamId)
-  // Without a volunteer the team is read for the answer (its own refusals come first).
-  const team = scanned?.team ?? (await getById<TeamDoc>(TEAMS, input.teamId, '队伍'))
+async function appoint(
+  caller: Caller,
+  read: TeamDoc,
+  openid: string,
+  name: string,
+  options: { extra?: Record<string, unknown>; rounds?: number; promotedNote?: string; won?: () => void }
+): Promise<TeamDoc> {
+  const _ = db().command
+  let team = read
+  const rounds = options.rounds ?? APPOINT_ROUNDS
+  for (let round = 0; ; round++) {
+    if (team.status === 'disbanded') throw conflict('队伍已撤销')
+    const seq = (team.leaderSeq ?? 0) + 1
+    const note = entry(caller, '任命队长', name)
+    const data = { leaderOpenid: openid, leaderName: name, leaderSeq: seq, updatedAt: note.at, history: _.push([note]), ...options.extra }
+    const res = await db().collection(TEAMS).where({ _id: team._id, status: 'active', leaderSeq: seqIs(team.leaderSeq) }).update({ data })
+    if (res.stats.updated > 0) {
+      options.won?.()
+      const previous = team.leaderOpenid && team.leaderOpenid !== openid ? team.leaderOpenid : null
+      const [promoted] = await Promise.all([
+        db()
+          .collection(TEAM_MEMBERS)
+          .where(roleBefore(memberId(team._id, openid), seq, { status: 'active' }))
+          .update({ data: { role: 'leader', roleSeq: seq, ...(options.promotedNote ? { history: _.push([entry(caller, options.promotedNote)]) } : {}) } }),
+        previous
+          ? db()
+              .collection(TEAM_MEMBERS)
+              .where(roleBefore(memberId(team._id, previous), seq))
+              .update({ data: { role: 'member', roleSeq: seq, history: _.push([entry(caller, '卸任队长')]) } })
+          : null
+      ])
+      if (promoted.stats.updated === 0) {
+        // Not promoted: they left meanwhile (a later appointment would have moved leaderSeq past
+        // seq). Take the appointment back while it is still the latest.
+        const back = await db()
+          .collection(TEAMS)
+          .where({ _id: team._id, leaderSeq: seq, leaderOpenid: openid })
+          .update({ data: { leaderOpenid: _.remove(), leaderName: _.remove(), leaderSeq: seq + 1 } })
+        if (back.stats.updated > 0) throw notFound('该队员')
+      }
+      return { ...team, leaderOpenid: openid, leaderName: name, leaderSeq: seq, updatedAt: note.at, history: [...(team.history ?? []), note] }
+    }
+    if (round + 1 >= rounds) throw busy()
+    const again = await readTogether({ team: one({ _id: team._id }, TEAMS), member: one({ _id: memberId(team._id, openid) }, TEAM_MEMBERS) })
+    const fresh = again.team[0] as TeamDoc | undefined
+    if (!fresh) throw notFound('队伍')
+    if ((again.member[0] as TeamMemberDoc | undefined)?.status !== 'active') throw notFound('该队员')
+    team = fresh
+  }
+}
+
+/**
+ * Adds a volunteer by their personal code: the caller, the team and the volunteer (with their
+ * users document, membership and minutes) in one read; the membership's flip (a fixed `_id`: a
+ * second phone finds it there); the team's count. A leader is appointed on the team's update
+ * (`appoint`). 3 round trips for a member, 4–5 for a leader.
+ */
+export async function addMember(ctx: FirstReadContext, input: z.output<typeof addMemberInput>): Promise<TeamMember> {
+  let volunteerNo: string | null = null
+  let codeError: unknown = null
+  try {
+    volunteerNo = readMemberCode(input.memberCode)
+  } catch (error) {
+    codeError = error
+  }
+  const parts: Record<string, Part> = { team: one({ _id: input.teamId }, TEAMS) }
+  if (volunteerNo) parts.volunteer = volunteerPart(volunteerNo, input.teamId)
+  const { caller, docs } = await ctx.readWithCaller(parts)
+  if (codeError) throw codeError
+  const team = docs.team[0] as TeamDoc | undefined
+  if (!team) throw notFound('队伍')
   requireCommunityStaff(caller, team.communityId)
   if (team.status === 'disbanded') throw conflict('队伍已撤销')
+  const volunteer = docs.volunteer?.[0] as ScannedVolunteer | undefined
   // An unknown number is treated like a forged code: nothing to act on, and nothing learned.
-  if (!scanned) throw new AppError('FORBIDDEN', '无效的志愿者码，未找到该志愿者')
-  const { volunteer, user, member: seen, minutes } = scanned
+  if (!volunteer) throw new AppError('FORBIDDEN', '无效的志愿者码，未找到该志愿者')
+  const user = volunteer.joinedUser?.[0] ?? null
+  const seen = volunteer.joinedMember?.[0] ?? null
+  const verified = new Set<string>(VERIFIED_STATUSES)
+  const minutes = (volunteer.joinedRecords ?? []).filter((r) => r.teamId === team._id && verified.has(r.status)).reduce((sum, r) => sum + (r.verifiedMinutes ?? 0), 0)
   if (seen?.status === 'active') throw conflict('已是本队队员')
   const name = user?.profile?.name || volunteer.name
-  const id = `${team._id}:${volunteer._id}`
-  const joinedAt = await transaction(async (tx) => {
-    const now = clock.date()
-    const fresh = await txGet<TeamDoc>(tx, TEAMS, team._id)
-    if (!fresh) throw notFound('队伍')
-    if (fresh.status === 'disbanded') throw conflict('队伍已撤销')
-    const member = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, id)
-    if (member?.status === 'active') throw conflict('已是本队队员')
-    if (member) {
-      await tx
-        .collection(TEAM_MEMBERS)
-        .doc(id)
-        .update({ data: { status: 'active', role: input.role, joinedAt: now, history: [...(member.history ?? []), entry(caller, '重新加入')] } })
-    } else {
-      const doc: TeamMemberDoc = {
-        _id: id,
-        teamId: team._id,
-        openid: volunteer._id,
-        name,
-        volunteerNo: volunteer.volunteerNo,
-        role: input.role,
-        status: 'active',
-        joinedAt: now,
-        history: [entry(caller, '加入')]
-      }
-      await tx.collection(TEAM_MEMBERS).add({ data: doc })
+  const id = memberId(team._id, volunteer._id)
+  const _ = db().command
+  const joinedAt = clock.date()
+  // The flip: only one of two phones makes the membership active (role member: a leader is
+  // promoted by the appointment below, numbered).
+  if (seen) {
+    const res = await db()
+      .collection(TEAM_MEMBERS)
+      .where({ _id: id, status: 'removed' })
+      .update({ data: { status: 'active', role: 'member', joinedAt, history: _.push([entry(caller, '重新加入')]) } })
+    if (res.stats.updated === 0) throw conflict('已是本队队员')
+  } else {
+    const doc: TeamMemberDoc = {
+      _id: id,
+      teamId: team._id,
+      openid: volunteer._id,
+      name,
+      volunteerNo: volunteer.volunteerNo,
+      role: 'member',
+      roleSeq: 0,
+      status: 'active',
+      joinedAt,
+      history: [entry(caller, '加入')]
     }
-    const data: Record<string, unknown> = { memberCount: fresh.memberCount + 1, updatedAt: now }
-    if (input.role === 'leader') Object.assign(data, await leaderChangeTx(tx, caller, fresh, volunteer._id, name))
-    await tx.collection(TEAMS).doc(team._id).update({ data })
-    return now
-  })
+    try {
+      await db().collection(TEAM_MEMBERS).add({ data: doc })
+    } catch (error) {
+      if (isDuplicateKey(error)) throw conflict('已是本队队员')
+      throw error
+    }
+  }
+  const counted = { memberCount: _.inc(1), updatedAt: joinedAt }
+  if (input.role === 'leader') {
+    let countedWith = false
+    try {
+      // The count goes with the appointment's update (one round trip for both).
+      await appoint(caller, team, volunteer._id, name, { extra: counted, rounds: 2, won: () => (countedWith = true) })
+    } catch (error) {
+      // Not appointed (disbanded, or too many changes at once): the addition is taken back, so what
+      // stands is what was answered. Removed meanwhile by a keeper (who counted them out) before it
+      // was counted in: counted in now.
+      if (!countedWith) {
+        const back = await db()
+          .collection(TEAM_MEMBERS)
+          .where({ _id: id, status: 'active' })
+          .update({ data: { status: 'removed', history: _.push([entry(caller, '撤回加入')]) } })
+        if (back.stats.updated === 0) await db().collection(TEAMS).doc(team._id).update({ data: counted })
+      }
+      throw error
+    }
+  } else {
+    await db().collection(TEAMS).doc(team._id).update({ data: counted })
+  }
   return {
     memberKey: memberKeyOf(team._id, volunteer._id),
     openid: volunteer._id,
@@ -477,47 +630,20 @@ export async function addMember(caller: Caller, input: z.output<typeof addMember
   }
 }
 
-/**
- * Inside a transaction: one leader per team, the team's `leaderOpenid` being the truth — the
- * predecessor becomes a member again (the new one's member document is written with the role by
- * the caller). Returns the team fields to write. The predecessor is
- * written without a read: the team names them leader, and a leader's removal clears it in the
- * same transaction, so they are an active member with the role.
- */
-async function leaderChangeTx(tx: TransactionRef, caller: Caller, team: TeamDoc, openid: string, name: string): Promise<Record<string, unknown>> {
-  const _ = db().command
-  if (team.leaderOpenid && team.leaderOpenid !== openid)
-    await tx
-      .collection(TEAM_MEMBERS)
-      .doc(`${team._id}:${team.leaderOpenid}`)
-      .update({ data: { role: 'member', history: _.push([entry(caller, '卸任队长')]) } })
-  return { leaderOpenid: openid, leaderName: name, history: [...(team.history ?? []), entry(caller, '任命队长', name)] }
-}
-
-export async function setLeader(caller: Caller, input: { teamId: string; openid: string }): Promise<TeamDetail> {
-  const view = await getTeam(input.teamId, caller.openid)
+export async function setLeader(ctx: FirstReadContext, input: { teamId: string; openid: string }): Promise<TeamDetail> {
+  const { caller, view, docs } = await readTeamWithCaller(ctx, input.teamId, { member: one({ _id: memberId(input.teamId, input.openid) }, TEAM_MEMBERS) })
   requireCommunityStaff(caller, view.team.communityId)
   if (view.team.status === 'disbanded') throw conflict('队伍已撤销')
-  const team = await transaction(async (tx) => {
-    const fresh = await txGet<TeamDoc>(tx, TEAMS, view.team._id)
-    if (!fresh) throw notFound('队伍')
-    if (fresh.status === 'disbanded') throw conflict('队伍已撤销')
-    const member = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, `${fresh._id}:${input.openid}`)
-    if (!member || member.status !== 'active') throw notFound('该队员')
-    if (member.role !== 'leader')
-      await tx
-        .collection(TEAM_MEMBERS)
-        .doc(member._id)
-        .update({ data: { role: 'leader', history: db().command.push([entry(caller, '任命为队长')]) } })
-    const data = await leaderChangeTx(tx, caller, fresh, member.openid, member.name)
-    await tx.collection(TEAMS).doc(fresh._id).update({ data })
-    return { ...fresh, ...data } as TeamDoc
-  })
+  const member = docs.member[0] as TeamMemberDoc | undefined
+  if (!member || member.status !== 'active') throw notFound('该队员')
+  const team = await appoint(caller, view.team, member.openid, member.name, { promotedNote: member.role === 'leader' ? undefined : '任命为队长' })
   return detailOf(caller, { ...view, team })
 }
 
-export async function removeMember(caller: Caller, input: { teamId: string; openid: string; reason: string }): Promise<{ removed: boolean }> {
-  const team = await getById<TeamDoc>(TEAMS, input.teamId, '队伍')
+export async function removeMember(ctx: FirstReadContext, input: { teamId: string; openid: string; reason: string }): Promise<{ removed: boolean }> {
+  const { caller, docs } = await ctx.readWithCaller({ team: one({ _id: input.teamId }, TEAMS) })
+  const team = docs.team[0] as TeamDoc | undefined
+  if (!team) throw notFound('队伍')
   requireCommunityStaff(caller, team.communityId)
   // The reason stays in the member's history, which they and the team's keepers read.
   await checkVisibleTexts(caller.openid, [['reason', input.reason]])
@@ -529,40 +655,55 @@ export async function removeMember(caller: Caller, input: { teamId: string; open
 /**
  * Ends one active membership — the one way a membership ends, whoever ends it (a keeper's
  * `removeMember`, which checks its caller first; an account's deletion, server/users/deleteAccount.ts):
- * in one transaction, the membership `removed` with `by` appended to its history, the team's count
- * down and its leader cleared when it was them. False when there was no active membership (already
- * ended: running it again changes nothing). Access is the caller's business.
+ * the membership `removed` with `by` appended to its history (guarded by its being active: of two
+ * at once, one ends it), then the team's count down by one — and its leader cleared when it is them,
+ * by an update guarded by `leaderOpenid` (an appointment of them landing after the flip finds them
+ * gone and takes itself back). False when there was no active membership (already ended: running it
+ * again changes nothing). Access is the caller's business. 2 round trips (3 when the leader changed
+ * under it).
  */
 export async function endMembership(teamId: string, openid: string, by: History): Promise<boolean> {
-  const id = `${teamId}:${openid}`
-  return transaction(async (tx) => {
-    const member = await txGet<TeamMemberDoc>(tx, TEAM_MEMBERS, id)
-    if (!member || member.status !== 'active') return false
-    const fresh = await txGet<TeamDoc>(tx, TEAMS, teamId)
-    await tx
-      .collection(TEAM_MEMBERS)
-      .doc(id)
-      .update({ data: { status: 'removed', history: [...(member.history ?? []), by] } })
-    if (fresh) {
-      const _ = db().command
-      const data: Record<string, unknown> = { memberCount: Math.max(0, (fresh.memberCount ?? 1) - 1), updatedAt: clock.date() }
-      if (fresh.leaderOpenid === openid) {
-        data.leaderOpenid = _.remove()
-        data.leaderName = _.remove()
-      }
-      await tx.collection(TEAMS).doc(teamId).update({ data })
-    }
-    return true
-  })
+  const _ = db().command
+  const flipped = await db()
+    .collection(TEAM_MEMBERS)
+    .where({ _id: memberId(teamId, openid), status: 'active' })
+    .update({ data: { status: 'removed', history: _.push([by]) } })
+  if (flipped.stats.updated === 0) return false
+  const now = clock.date()
+  for (let round = 0; round < 4; round++) {
+    const other = await db()
+      .collection(TEAMS)
+      .where({ _id: teamId, leaderOpenid: _.neq(openid) })
+      .update({ data: { memberCount: _.inc(-1), updatedAt: now } })
+    if (other.stats.updated > 0) return true
+    const theirs = await db()
+      .collection(TEAMS)
+      .where({ _id: teamId, leaderOpenid: openid })
+      .update({ data: { memberCount: _.inc(-1), updatedAt: now, leaderOpenid: _.remove(), leaderName: _.remove(), leaderSeq: _.inc(1) } })
+    if (theirs.stats.updated > 0) return true
+    // Neither: the team is gone, or its leader changed between the two (try again).
+    if (!(await readTogether({ team: one({ _id: teamId }, TEAMS) })).team[0]) return true
+  }
+  throw busy()
 }
 
-export async function myTeams(caller: Caller): Promise<{ items: TeamSummary[] }> {
-  const _ = db().command
-  const memberships = await db().collection(TEAM_MEMBERS).where({ openid: caller.openid, status: 'active' }).limit(100).get()
-  const ids = (memberships.data as TeamMemberDoc[]).map((m) => m.teamId)
-  if (ids.length === 0) return { items: [] }
-  const teams = await db().collection(TEAMS).where({ _id: _.in(ids) }).limit(100).get()
-  const docs = teams.data as TeamDoc[]
-  const communities = await namesById('communities', docs.map((t) => t.communityId))
-  return { items: docs.map((t) => summaryOf(t, communities)) }
+/** The caller's active memberships with their teams and the teams' community names, read with the caller (one round trip). */
+export async function myTeams(ctx: FirstReadContext): Promise<{ items: TeamSummary[] }> {
+  const { docs } = await ctx.readWithCaller({
+    memberships: {
+      collection: TEAM_MEMBERS,
+      build: (p) =>
+        p
+          .match({ openid: callerOpenid(), status: 'active' })
+          .limit(100)
+          .lookup({ from: TEAMS, localField: 'teamId', foreignField: '_id', as: 'joinedTeam' })
+          .lookup({ from: 'communities', localField: 'joinedTeam.communityId', foreignField: '_id', as: 'joinedCommunity' })
+          .project({ joinedTeam: 1, 'joinedCommunity._id': 1, 'joinedCommunity.name': 1 })
+          .limit(100)
+    }
+  })
+  const rows = docs.memberships as { joinedTeam?: TeamDoc[]; joinedCommunity?: { _id: string; name: string }[] }[]
+  const communities = new Map(rows.flatMap((r) => (r.joinedCommunity ?? []).map((c) => [c._id, c.name] as [string, string])))
+  const teams = rows.flatMap((r) => r.joinedTeam ?? [])
+  return { items: teams.map((t) => summaryOf(t, communities)) }
 }
