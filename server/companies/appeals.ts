@@ -3,7 +3,9 @@ import type { Page } from '../../contracts/common'
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
-import { db, isDuplicateKey } from '../core/db'
+import { db, isDuplicateKey, sdk } from '../core/db'
+import type { FirstReadContext } from '../core/function'
+import type { Part } from '../core/together'
 import { AppError, conflict, forbidden, notFound } from '../core/errors'
 import { hasRole, isDistrictAdmin, requireCompanyStaff } from '../core/guard'
 import { findById } from '../core/records'
@@ -82,7 +84,12 @@ async function requireMonthTickets(companyId: string, month: string, ticketIds: 
   )
     .limit(ticketIds.length)
     .get()
-  const found = new Map((res.data as MonthTicket[]).map((t) => [t._id, t]))
+  return checkMonthTickets(companyId, month, ticketIds, field, res.data as MonthTicket[])
+}
+
+/** The check of requireMonthTickets on the tickets as read (`docs`: those of `ticketIds` that exist). */
+function checkMonthTickets(companyId: string, month: string, ticketIds: string[], field: string, docs: MonthTicket[]): Map<string, TicketRecord> {
+  const found = new Map(docs.map((t) => [t._id, t]))
   const missing = ticketIds.filter((id) => !found.has(id))
   const foreign = ticketIds.filter((id) => found.has(id) && found.get(id)!.companyId !== companyId)
   const otherMonth = ticketIds.filter((id) => found.has(id) && found.get(id)!.companyId === companyId && !countedInMonth(found.get(id)!, month))
@@ -150,28 +157,39 @@ const CLAIM_MS = 60_000
  * `pending` until the tickets an upheld appeal takes out of the score are marked; first it is
  * claimed (a guarded update), so that two admins answering at once cannot both act on it.
  */
-export async function answerAppeal(caller: Caller, input: z.infer<typeof companiesAnswerAppealInput>): Promise<Appeal> {
+export async function answerAppeal(ctx: FirstReadContext, input: z.infer<typeof companiesAnswerAppealInput>): Promise<Appeal> {
   const id = `${input.month}:${input.companyId}`
   const $ = db().command.aggregate
-  // The appeal and its month's ranking, in one read.
-  const [found] = await Promise.all([
-    db()
-      .collection('rankingAppeals')
-      .aggregate()
-      .match({ _id: id })
-      .limit(1)
-      .lookup({ from: 'rankings', pipeline: $.pipeline().match({ _id: input.month }).limit(1).done(), as: '_ranking' })
-      .end(),
-    checkVisibleTexts(caller.openid, [['reply', input.reply]])
+  const exclude = input.decision === 'upheld' ? [...new Set(input.excludeTicketIds ?? [])] : []
+  // The caller, the appeal with its month's ranking, and the tickets it takes out (whole, for the
+  // change that follows), in one read.
+  const parts: Record<string, Part> = {
+    appeal: {
+      collection: 'rankingAppeals',
+      build: (p) =>
+        p
+          .match({ _id: id })
+          .limit(1)
+          .lookup({ from: 'rankings', pipeline: $.pipeline().match({ _id: input.month }).limit(1).done(), as: '_ranking' })
+    }
+  }
+  if (exclude.length) parts.tickets = { collection: 'tickets', build: (p) => p.match({ _id: db().command.in(exclude) }).limit(exclude.length) }
+  // The reply's content check runs alongside; its refusal counts only once the caller may answer.
+  const [{ caller, docs }, refused] = await Promise.all([
+    ctx.readWithCaller(parts),
+    checkVisibleTexts(sdk().getWXContext().OPENID as string, [['reply', input.reply]]).then(
+      () => null,
+      (error: unknown) => error
+    )
   ])
-  const row = (found as { list: Array<AppealRecord & { _ranking: RankingRecord[] }> }).list[0]
+  if (refused) throw refused
+  const row = docs.appeal[0] as (AppealRecord & { _ranking: RankingRecord[] }) | undefined
   if (!row) throw notFound('申诉')
   const { _ranking, ...appeal } = row
   if (appeal.status !== 'pending') throw conflict('该申诉已处理')
   const rec = _ranking[0]
   if (rec?.status === 'published') throw conflict('该月红黑榜已公示')
-  const exclude = input.decision === 'upheld' ? [...new Set(input.excludeTicketIds ?? [])] : []
-  const tickets = await requireMonthTickets(input.companyId, input.month, exclude, 'excludeTicketIds', true)
+  const tickets = checkMonthTickets(input.companyId, input.month, exclude, 'excludeTicketIds', (docs.tickets ?? []) as MonthTicket[])
   const _ = db().command
   const now = clock.date()
   const claim = await db()

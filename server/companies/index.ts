@@ -12,11 +12,11 @@ export const companiesActions = {
   get: action({ input: c.get.input, access: 'signedIn', handler: (input) => getCompany(input.companyId) }),
   scorecard: action({ input: c.scorecard.input, access: 'signedIn', handler: (input, { caller }) => getScorecard(caller, input.companyId, input.month) }),
   ranking: action({ input: c.ranking.input, access: 'signedIn', handler: (input, { caller }) => getRanking(caller, input.month) }),
-  publishRanking: action({ input: c.publishRanking.input, access: ['district_admin'], handler: (input, { caller }) => publishRanking(caller, input.month) }),
-  openAppeals: action({ input: c.openAppeals.input, access: ['district_admin'], handler: (input, { caller }) => openAppeals(caller, input.month, input.days) }),
+  publishRanking: action({ input: c.publishRanking.input, access: ['district_admin'], identity: 'withFirstRead', handler: (input, ctx) => publishRanking(ctx, input.month) }),
+  openAppeals: action({ input: c.openAppeals.input, access: ['district_admin'], identity: 'withFirstRead', handler: (input, ctx) => openAppeals(ctx, input.month, input.days) }),
   appeal: action({ input: c.appeal.input, access: ['property_staff'], handler: (input, { caller }) => lodgeAppeal(caller, input) }),
-  answerAppeal: action({ input: c.answerAppeal.input, access: ['district_admin'], handler: (input, { caller }) => answerAppeal(caller, input) }),
+  answerAppeal: action({ input: c.answerAppeal.input, access: ['district_admin'], identity: 'withFirstRead', handler: (input, ctx) => answerAppeal(ctx, input) }),
   appeals: action({ input: c.appeals.input, access: ['district_admin', 'property_staff'], handler: (input, { caller }) => listAppeals(caller, input) }),
-  setPartyBuilding: action({ input: c.setPartyBuilding.input, access: ['district_admin'], handler: (input, { caller }) => setPartyBuilding(caller, input) }),
+  setPartyBuilding: action({ input: c.setPartyBuilding.input, access: ['district_admin'], identity: 'withFirstRead', handler: (input, ctx) => setPartyBuilding(ctx, input) }),
   updateProfile: action({ input: c.updateProfile.input, access: ['district_admin'], handler: (input) => updateProfile(input) })
 }

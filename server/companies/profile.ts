@@ -13,7 +13,8 @@ import { db } from '../core/db'
 import { conflict, forbidden, notFound } from '../core/errors'
 import { hasRole, isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
-import { findById, getById, namesById } from '../core/records'
+import type { FirstReadContext } from '../core/function'
+import { namesById } from '../core/records'
 import type { CompanyDoc, GridDoc } from '../tickets/places'
 import { requireMonthNotFuture, type RankingRecord } from './ranking'
 import { partyBuildingScore } from './score'
@@ -105,10 +106,16 @@ export async function updateProfile(input: z.infer<typeof companiesUpdateProfile
   return getCompany(input.companyId)
 }
 
-export async function setPartyBuilding(caller: Caller, input: z.infer<typeof companiesSetPartyBuildingInput>) {
+export async function setPartyBuilding(ctx: FirstReadContext, input: z.infer<typeof companiesSetPartyBuildingInput>) {
+  // The caller, the company and the month's ranking, in one read.
+  const { caller, docs } = await ctx.readWithCaller({
+    company: { collection: 'companies', build: (p) => p.match({ _id: input.companyId }).limit(1) },
+    ranking: { collection: 'rankings', build: (p) => p.match({ _id: input.month }).limit(1).project({ status: true }) }
+  })
   requireMonthNotFuture(input.month)
-  const company = await getById<CompanyDoc>('companies', input.companyId, '物业企业')
-  const rec = await findById<RankingRecord>('rankings', input.month)
+  const company = docs.company[0] as CompanyDoc | undefined
+  if (!company) throw notFound('物业企业')
+  const rec = docs.ranking[0] as Pick<RankingRecord, 'status'> | undefined
   if (rec?.status === 'published') throw conflict('该月红黑榜已公示，不能再修改')
   const doc: Omit<CompanyMonthRecord, '_id'> = {
     companyId: input.companyId,

@@ -7,7 +7,10 @@ import type { Caller } from '../core/identity'
 import { findById } from '../core/records'
 import { dayjs, monthKey, shanghai, ZONE } from '../core/time'
 import { TEMPLATES, thing } from '../notify/templates'
-import { platform } from '../platform'
+import type { SubscriptionMessage } from '../platform'
+import { queueMessages } from '../notify/queue'
+import type { FirstReadContext } from '../core/function'
+import type { Part } from '../core/together'
 import { computeScorecards } from './scorecards'
 
 /** A reviewed (appeal window) or published month, `_id` = month. The cards are frozen in it. */
@@ -111,31 +114,44 @@ async function rankingsOf(month: string | undefined, known?: RankingRecord): Pro
   return { latest, rec }
 }
 
-async function notifyCompanies(cards: Scorecard[], text: (card: Scorecard) => string, deadline: Date | null, title: string): Promise<void> {
+/** The property companies' staff (whom the month's results are sent to), as a part of a combined read. */
+export const staffPart = (): Part => ({ collection: 'users', build: (p) => p.match({ roles: 'property_staff' }).project({ _id: true, scopes: true }).limit(1000) })
+
+/** The latest published month, as a part of a combined read. */
+const latestPart = (): Part => ({ collection: 'rankings', build: (p) => p.match({ status: 'published' }).sort({ month: -1 }).limit(1) })
+
+/**
+ * Tells each company's staff (`staff`: read with the caller) its result: the messages are queued
+ * (server/notify/queue.ts, one write per hundred) and sent within a minute, not while the admin waits.
+ */
+async function notifyCompanies(staff: Record<string, any>[], cards: Scorecard[], text: (card: Scorecard) => string, deadline: Date | null, title: string): Promise<void> {
   const byCompany = new Map(cards.map((c) => [c.companyId, c]))
-  const res = await db().collection('users').where({ roles: 'property_staff' }).field({ _id: true, scopes: true }).limit(1000).get()
-  for (const user of res.data as { _id: string; scopes?: { companyIds?: string[] } }[]) {
+  const messages: SubscriptionMessage[] = []
+  for (const user of staff as { _id: string; scopes?: { companyIds?: string[] } }[]) {
     for (const companyId of user.scopes?.companyIds ?? []) {
       const card = byCompany.get(companyId)
       if (!card) continue
-      await platform()
-        .messages.send({
-          touser: user._id,
-          templateId: TEMPLATES.rankingNotice.id,
-          page: 'packages/tickets/pages/ranking/index',
-          data: { thing1: thing(title), thing2: thing(text(card)), time3: { value: deadline ? fmt(deadline) : fmt(clock.date()) } },
-          summary: `${title}：${text(card)}`
-        })
-        .catch((error) => console.error('[companies] message not sent', error))
+      messages.push({
+        touser: user._id,
+        templateId: TEMPLATES.rankingNotice.id,
+        page: 'packages/tickets/pages/ranking/index',
+        data: { thing1: thing(title), thing2: thing(text(card)), time3: { value: deadline ? fmt(deadline) : fmt(clock.date()) } },
+        summary: `${title}：${text(card)}`
+      })
     }
   }
+  await queueMessages(messages).catch((error) => console.error('[companies] messages not queued', error))
 }
 
 /** The admin has reviewed the month: freeze the cards and open the appeal window. */
-export async function openAppeals(caller: Caller, month: string, days = APPEAL_DAYS_DEFAULT): Promise<Ranking> {
-  if (!monthEnded(month)) throw conflict('该月尚未结束，不能开始考评')
+export async function openAppeals(ctx: FirstReadContext, month: string, days = APPEAL_DAYS_DEFAULT): Promise<Ranking> {
+  if (!monthEnded(month)) {
+    await ctx.readWithCaller({})
+    throw conflict('该月尚未结束，不能开始考评')
+  }
   const now = clock.date()
-  const cards = await computeScorecards(month)
+  // The caller with the companies' staff and the latest published month; the cards (two grouped reads) alongside.
+  const [{ caller, docs }, cards] = await Promise.all([ctx.readWithCaller({ staff: staffPart(), latest: latestPart() }), computeScorecards(month)])
   const rec: RankingRecord = {
     _id: month,
     month,
@@ -154,26 +170,31 @@ export async function openAppeals(caller: Caller, month: string, days = APPEAL_D
     throw error
   }
   const title = `${month}物业考评结果（申诉期）`
-  await notifyCompanies(rec.cards, (c) => (c.rank ? `得分${c.score}，排名第${c.rank}` : `得分${c.score}`), rec.appealUntil, title)
+  await notifyCompanies(docs.staff, rec.cards, (c) => (c.rank ? `得分${c.score}，排名第${c.rank}` : `得分${c.score}`), rec.appealUntil, title)
   // A month just opened has no appeals yet.
-  return getRanking(caller, month, rec, { pending: 0, answered: 0 })
+  return getRanking(caller, month, rec, { pending: 0, answered: 0 }, (docs.latest[0] as RankingRecord | undefined) ?? null)
 }
 
 /** After the appeal window and every appeal answered: recompute and publish the 红黑榜. */
-export async function publishRanking(caller: Caller, month: string): Promise<Ranking> {
-  // The month's record with its appeals' statuses and the latest published month, in one read.
+export async function publishRanking(ctx: FirstReadContext, month: string): Promise<Ranking> {
+  // The caller, the month's record with its appeals' statuses and the latest published month, and
+  // the companies' staff, in one read.
   const $ = db().command.aggregate
-  const found = await db()
-    .collection('rankings')
-    .aggregate()
-    .match({ _id: month })
-    .limit(1)
-    .lookup({ from: 'rankingAppeals', pipeline: $.pipeline().match({ month }).project({ _id: 0, status: 1 }).limit(1000).done(), as: '_appeals' })
-    .lookup({ from: 'rankings', pipeline: $.pipeline().match({ status: 'published' }).sort({ month: -1 }).limit(1).done(), as: '_latest' })
-    .end()
-  const row = (found as { list: Array<RankingRecord & { _appeals: { status: string }[]; _latest: RankingRecord[] }> }).list[0]
+  const { caller, docs } = await ctx.readWithCaller({
+    month: {
+      collection: 'rankings',
+      build: (p) =>
+        p
+          .match({ _id: month })
+          .limit(1)
+          .lookup({ from: 'rankingAppeals', pipeline: $.pipeline().match({ month }).project({ _id: 0, status: 1 }).limit(1000).done(), as: '_appeals' })
+    },
+    latest: latestPart(),
+    staff: staffPart()
+  })
+  const row = docs.month[0] as (RankingRecord & { _appeals: { status: string }[] }) | undefined
   if (!row) throw conflict('请先审核该月排名并开启申诉期')
-  const { _appeals, _latest, ...rec } = row
+  const { _appeals, ...rec } = row
   if (rec.status === 'published') throw conflict('该月红黑榜已公示')
   if (clock.now() < new Date(rec.appealUntil).getTime()) throw conflict(`申诉期至${fmt(new Date(rec.appealUntil))}，届满后方可公示`)
   const pending = _appeals.filter((a) => a.status === 'pending').length
@@ -186,9 +207,9 @@ export async function publishRanking(caller: Caller, month: string): Promise<Ran
   const res = await db().collection('rankings').where({ _id: month, status: 'appeal' }).update({ data: published })
   if (res.stats.updated !== 1) throw conflict('该月红黑榜已公示')
   const label = (c: Scorecard) => (c.banner ? `获得流动红旗，排名第1` : c.list === 'red' ? `入选红榜，排名第${c.rank}` : c.list === 'black' ? `列入黑榜，排名第${c.rank}` : c.rank ? `排名第${c.rank}` : `得分${c.score}`)
-  await notifyCompanies(cards, label, null, `${month}物业红黑榜已公示`)
+  await notifyCompanies(docs.staff, cards, label, null, `${month}物业红黑榜已公示`)
   const stored = { ...rec, ...published }
-  const before = _latest[0]
+  const before = docs.latest[0] as RankingRecord | undefined
   return getRanking(caller, month, stored, counts, before && before.month > month ? before : stored)
 }
 

@@ -81,6 +81,17 @@ const isLocal = (fileID: string) => fileID.startsWith('local://')
 export async function checkFiles(attachments: AttachmentInput[], images: string[], caller: Caller, keep: StoredAttachment[] = [], keptImages: string[] = []): Promise<StoredAttachment[]> {
   // Files already on the notice (possibly uploaded by a colleague) stay without a new check.
   const kept = new Set([...keep.map((a) => a.fileID), ...keptImages])
+  // Every new local upload's record in one read (not one per file).
+  const locals = [...new Set([...attachments.map((a) => a.fileID), ...images])].filter((id) => isLocal(id) && !kept.has(id))
+  const records = new Map<string, FileRecord>()
+  if (locals.length) {
+    const res = await db()
+      .collection(FILES)
+      .where({ _id: db().command.in(locals.map(fileRecordId)) })
+      .limit(locals.length)
+      .get()
+    for (const r of res.data as FileRecord[]) records.set(r._id, r)
+  }
   const out: StoredAttachment[] = []
   const seen = new Set<string>()
   for (const [i, a] of attachments.entries()) {
@@ -92,20 +103,19 @@ export async function checkFiles(attachments: AttachmentInput[], images: string[
       out.push({ ...old, name: a.name })
       continue
     }
-    out.push(await checkFile(a.fileID, caller, `attachments.${i}`, a))
+    out.push(await checkFile(a.fileID, caller, `attachments.${i}`, records, a))
   }
   for (const fileID of images) {
     if (kept.has(fileID)) continue
-    await checkFile(fileID, caller, 'body')
+    await checkFile(fileID, caller, 'body', records)
   }
   return out
 }
 
-async function checkFile(fileID: string, caller: Caller, field: string, claimed?: AttachmentInput): Promise<StoredAttachment> {
+async function checkFile(fileID: string, caller: Caller, field: string, records: Map<string, FileRecord>, claimed?: AttachmentInput): Promise<StoredAttachment> {
   let file: StoredAttachment
   if (isLocal(fileID)) {
-    const res = await db().collection(FILES).where({ _id: fileRecordId(fileID) }).limit(1).get()
-    const record = res.data[0] as FileRecord | undefined
+    const record = records.get(fileRecordId(fileID))
     if (!record || record.fileID !== fileID) throw new AppError('INVALID_INPUT', '附件不存在，请重新上传', [field])
     if (record.openid !== caller.openid) throw new AppError('INVALID_INPUT', '只能使用自己上传的文件', [field])
     file = { fileID, name: claimed?.name ?? record.name, contentType: record.contentType, size: record.size }

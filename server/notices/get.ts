@@ -1,9 +1,9 @@
 import type { NoticeDetail } from '../../contracts/notices'
 import { clock } from '../core/clock'
-import { db, isDuplicateKey } from '../core/db'
-import { notFound } from '../core/errors'
+import { db, isDuplicateKey, sdk } from '../core/db'
+import { AppError, notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
-import { aggregateOf } from '../core/together'
 import { canEdit, canViewStats, isVisibleTo, NOTICES, READS, readId, readIdExpression, type NoticeRecord, type ReadRecord } from './model'
 import { toDetail } from './view'
 
@@ -14,18 +14,23 @@ import { toDetail } from './view'
  * its audience unless they also live there). Anyone else gets NOT_FOUND, exactly as for a notice
  * that does not exist.
  */
-export async function get(noticeId: string, caller: Caller): Promise<NoticeDetail> {
+export async function get(noticeId: string, ctx: FirstReadContext): Promise<NoticeDetail> {
   const now = clock.date()
-  // The notice with the caller's read, in one read (the read's _id is the notice's and the reader's).
-  const [found] = await aggregateOf({
-    collection: NOTICES,
-    build: (p) =>
-      p
-        .match({ _id: noticeId })
-        .limit(1)
-        .addFields({ readKey: readIdExpression(caller.openid) })
-        .lookup({ from: READS, localField: 'readKey', foreignField: '_id', as: 'reads' })
+  // The caller, and the notice with the caller's read (the read's _id is the notice's and the
+  // reader's: the openid as the shell reads it, whose users document readWithCaller checks), in one read.
+  const openid = contextOpenid()
+  const { caller, docs } = await ctx.readWithCaller({
+    notice: {
+      collection: NOTICES,
+      build: (p) =>
+        p
+          .match({ _id: noticeId })
+          .limit(1)
+          .addFields({ readKey: readIdExpression(openid) })
+          .lookup({ from: READS, localField: 'readKey', foreignField: '_id', as: 'reads' })
+    }
   })
+  const [found] = docs.notice
   if (!found) throw notFound('通知')
   const { readKey: _key, reads, ...notice } = found as NoticeRecord & { readKey: string; reads: ReadRecord[] }
   const visible = isVisibleTo(notice, caller, now)
@@ -33,6 +38,13 @@ export async function get(noticeId: string, caller: Caller): Promise<NoticeDetai
   const existing = reads[0] ?? null
   const read = visible && !existing ? await markRead(notice, caller, now) : existing
   return toDetail(notice, caller, now, read)
+}
+
+/** The caller's openid as the shell reads it (`getWXContext().OPENID`, never the event). */
+function contextOpenid(): string {
+  const openid = sdk().getWXContext().OPENID as string | undefined
+  if (!openid) throw new AppError('UNAUTHENTICATED', '请先登录')
+  return openid
 }
 
 async function findRead(noticeId: string, openid: string): Promise<ReadRecord | null> {

@@ -8,7 +8,6 @@ import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { aggregateOf, readTogether, type Part } from '../core/together'
 import { escapeRegExp, NOTICES, READS, readIdExpression, visibleWhere, type NoticeRecord } from './model'
-import { dispatchDuePushes, duePushesPart } from './push'
 import { toSummary } from './view'
 
 type ListInput = z.output<typeof noticesListInput>
@@ -46,19 +45,10 @@ function searchConditions(input: ListInput): object[] {
   return extra
 }
 
-/** Sends scheduled pushes that came due (the emulator has no timer trigger; see push.ts). */
-async function sendDuePushes(due: NoticeRecord[]): Promise<void> {
-  try {
-    await dispatchDuePushes({ due })
-  } catch (error) {
-    console.error('[notices] dispatch failed', error)
-  }
-}
-
 /**
  * The reader's list: one combined read (server/core/together.ts) of the page (with each notice's
- * read looked up by its readId, as the inbox does), its total (on later pages or a full first one)
- * and whether a push came due; only then the due pushes are sent.
+ * read looked up by its readId, as the inbox does) and its total. (Due pushes are the notices
+ * timer's, push.ts: a reader never waits for them.)
  */
 export async function list(input: ListInput, caller: Caller): Promise<Page<NoticeSummary>> {
   if (input.view === 'manage') return manageList(input, caller)
@@ -78,13 +68,11 @@ export async function list(input: ListInput, caller: Caller): Promise<Page<Notic
           .lookup({ from: READS, localField: 'readKey', foreignField: '_id', as: 'reads' })
           .project({ ...SUMMARY_FIELDS, opened: db().command.aggregate.size('$reads') })
     },
-    total: { collection: NOTICES, build: (p) => p.match(where).count('n') },
-    due: duePushesPart(now)
+    total: { collection: NOTICES, build: (p) => p.match(where).count('n') }
   }
   const found = await readTogether(parts)
   const notices = found.page as (NoticeRecord & { opened: number })[]
   const total = (found.total[0]?.n as number | undefined) ?? 0
-  if (found.due.length) await sendDuePushes(found.due as NoticeRecord[])
   return {
     items: notices.map(({ opened, ...n }) => toSummary(n as NoticeRecord, now, opened > 0)),
     total,
@@ -175,8 +163,5 @@ export function inboxOf(docs: Record<string, any>[], shown = 0): { unread: numbe
 
 /** How many notices meant for me and visible now I have not opened (the newest 1,000 are considered). */
 export async function unreadCount(caller: Caller): Promise<{ count: number }> {
-  const now = clock.date()
-  const found = await readTogether({ inbox: inboxPart(caller, now), due: duePushesPart(now) })
-  if (found.due.length) await sendDuePushes(found.due as NoticeRecord[])
-  return { count: inboxOf(found.inbox).unread }
+  return { count: (await inbox(caller, clock.date())).unread }
 }

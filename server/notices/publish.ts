@@ -15,8 +15,7 @@ import { parseLocal } from '../core/time'
 import { platform } from '../platform'
 import { docsByIds, resolveAudience, type CommunityDoc, type ResolvedAudience } from './audience'
 import { checkFiles, imagesOf } from './files'
-import { canEdit, canViewStats, NEVER, NOTICES, statusOf, type NoticeHistoryEntry, type NoticeRecord, type StoredAttachment } from './model'
-import { dispatchDuePushes } from './push'
+import { canEdit, canViewStats, NEVER, NOTICES, type NoticeHistoryEntry, type NoticeRecord, type StoredAttachment } from './model'
 import { sanitizeBody, type SanitizedBody } from './sanitize'
 import { toDetail } from './view'
 
@@ -107,8 +106,7 @@ export async function publish(input: PublishInput, caller: Caller): Promise<Noti
   }
   const { _id } = await db().collection(NOTICES).add({ data: record })
   const saved = { ...record, _id } as NoticeRecord
-  // The push changes only its own fields (state, cursor, count), which the detail does not show.
-  if (important && publishAt.getTime() <= now.getTime()) await dispatchDuePushes({ due: [saved] })
+  // An important notice is pushed by the notices timer (every minute: push.ts), not while the publisher waits.
   return toDetail(saved, caller, now, null)
 }
 
@@ -220,8 +218,10 @@ export async function update(input: UpdateInput, caller: Caller): Promise<Notice
     .where({ _id: notice._id, status: 'active' })
     .update({ data: { ...set, updatedAt: now, ...(published ? { editedAt: now } : {}), history: _.push([entry]) } })
   if (res.stats.updated === 0) throw new AppError('CONFLICT', '通知已撤回，不能再修改')
-  if (set.pushState === 'pending' && publishAt.getTime() <= now.getTime()) await dispatchDuePushes({ noticeId: notice._id })
-  return toDetail(await loadNotice(notice._id), caller, now, null)
+  // The notice as just written (the guarded update matched the one read; a push changes only its
+  // own fields, which the detail does not show): no read back.
+  const saved: NoticeRecord = { ...notice, ...set, updatedAt: now, ...(published ? { editedAt: now } : {}), history: [...(notice.history ?? []), entry] }
+  return toDetail(saved, caller, now, null)
 }
 
 export async function withdraw(input: WithdrawInput, caller: Caller): Promise<NoticeDetail> {
@@ -245,7 +245,15 @@ export async function withdraw(input: WithdrawInput, caller: Caller): Promise<No
     })
   // Two withdrawals at once: one wins, the other is told it is already done.
   if (res.stats.updated === 0) throw new AppError('CONFLICT', '通知已撤回')
-  const saved = await loadNotice(notice._id)
-  if (statusOf(saved, now) !== 'withdrawn') throw new AppError('INTERNAL', '撤回失败，请重试')
+  // The notice as just written (the guarded update matched the active one read): no read back.
+  const saved: NoticeRecord = {
+    ...notice,
+    status: 'withdrawn',
+    withdrawnAt: now,
+    withdrawnReason: input.reason ?? '',
+    updatedAt: now,
+    pushState: notice.pushState === 'pending' ? 'cancelled' : notice.pushState,
+    history: [...(notice.history ?? []), entry]
+  }
   return toDetail(saved, caller, now, null)
 }

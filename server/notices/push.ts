@@ -15,16 +15,15 @@
  * page is claimed with one guarded batch update of the subscriptions (a credit spent and the notice
  * marked, `pushed.<noticeId>`), so no one gets the same notice twice even with two dispatchers and
  * a page costs 2 round trips whatever its size (`pushPage`).
- * Dispatchers run: right after publishing (or turning "important" on), on the function's timer
- * trigger (cloudfunctions/notices/config.json, every 5 minutes on the cloud), and — so the emulator,
- * which has no timers, still delivers scheduled ones — after `list` and `unreadCount` when a due
- * push is waiting (looked for in the same combined read as the list: no round trip of its own).
+ * The dispatcher is the function's timer trigger (cloudfunctions/notices/config.json, every minute;
+ * `npm start` fires it too): publishing (or turning "important" on) only marks the notice pending,
+ * so neither the publisher nor a reader waits for the pushes (issue #15) — an important notice
+ * reaches its subscribers within a minute, as every queued message of the app does.
  */
 import { randomBytes } from 'node:crypto'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
 import type { Caller } from '../core/identity'
-import type { Part } from '../core/together'
 import { shanghai } from '../core/time'
 import { platform } from '../platform'
 import { TEMPLATES, thing } from '../notify/templates'
@@ -72,21 +71,15 @@ export async function subscribe(caller: Caller): Promise<{ credits: number }> {
   return { credits: (res.data[0] as SubscriptionRecord | undefined)?.credits ?? 0 }
 }
 
-/** Whether any important notice is waiting to be pushed, as a part of a combined read (one `_id` or none). */
-export function duePushesPart(now = clock.date()): Part {
-  return { collection: NOTICES, build: (p) => p.match({ pushState: 'pending', publishAt: db().command.lte(now) }).sort({ publishAt: 1 }).limit(DUE_PER_RUN) }
-}
-
 /**
- * Sends due pushes: for one notice (right after publishing) or for every due notice. Bounded per
+ * Sends due pushes: for one notice or for every due notice (the timer). Bounded per
  * run; what is left is picked up by the next run. Returns how many messages were sent.
  */
-export async function dispatchDuePushes(options: { noticeId?: string; due?: NoticeRecord[] } = {}): Promise<{ sent: number; more: boolean }> {
+export async function dispatchDuePushes(options: { noticeId?: string } = {}): Promise<{ sent: number; more: boolean }> {
   const _ = db().command
   const now = clock.date()
   const where = options.noticeId ? { _id: options.noticeId, pushState: 'pending', publishAt: _.lte(now) } : { pushState: 'pending', publishAt: _.lte(now) }
-  // `due`: the due notices a caller already read (duePushesPart).
-  const due = options.due ?? ((await db().collection(NOTICES).where(where).orderBy('publishAt', 'asc').limit(DUE_PER_RUN).get()).data as NoticeRecord[])
+  const due = (await db().collection(NOTICES).where(where).orderBy('publishAt', 'asc').limit(DUE_PER_RUN).get()).data as NoticeRecord[]
   let sent = 0
   let more = false
   for (const notice of due) {

@@ -17,6 +17,7 @@ import type { CoverageRow, noticesReadStatsInput, ReadStats, UnreadPerson } from
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { notFound } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import { managedCommunities } from '../core/guard'
 import type { Caller } from '../core/identity'
 import { maskMobile } from '../core/mask'
@@ -53,12 +54,12 @@ const named = <T extends { _id: string }>(docs: Record<string, any>[] | undefine
  * Round trips (server/core/together.ts): one combined read of the notice and the places the input
  * names (with the district's communities), one of every count of the level (audience and reads by
  * building, the readers outside the audience, the level's buildings and compounds, and for a
- * building the people who have not read it) — 2 with the caller's 3. The district level reads its
+ * building the people who have not read it) — 2, the caller read with the first. The district level reads its
  * kept audience count instead, and when that is stale counts it again (one aggregate) and keeps it
  * (one write). A later page of a building's unread people whose members ran out on an earlier page
  * reads its residents after the count (one more).
  */
-export async function readStats(input: StatsInput, caller: Caller): Promise<ReadStats> {
+export async function readStats(input: StatsInput, ctx: FirstReadContext): Promise<ReadStats> {
   const now = clock.date()
   const first: Record<string, Part> = {
     notice: { collection: NOTICES, build: (p) => p.match({ _id: input.noticeId }).limit(1) },
@@ -70,7 +71,8 @@ export async function readStats(input: StatsInput, caller: Caller): Promise<Read
       build: (p) => p.match({ _id: input.buildingId }).limit(1).lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: 'grids' })
     }
   else if (input.gridId) first.grid = { collection: 'grids', build: (p) => p.match({ _id: input.gridId }).limit(1) }
-  const one = await readTogether(first)
+  // The caller comes with it (`identity: 'withFirstRead'`).
+  const { caller, docs: one } = await ctx.readWithCaller(first)
   const notice = (one.notice[0] as NoticeRecord | undefined) ?? null
   if (!notice || !canViewStats(notice, caller)) throw notFound('通知')
   const communityDocs = named<CommunityDoc>(one.communities)

@@ -1,6 +1,7 @@
 import { reportsContract as c } from '../../contracts/reports'
 import { action } from '../core/function'
-import { dashboard, figure } from './dashboard'
+import { dashboard } from './dashboard'
+import { figure } from './figures/drill'
 import { workReport } from './workReport'
 
 const VIEWERS = ['staff', 'district_admin'] as const
@@ -11,6 +12,6 @@ const VIEWERS = ['staff', 'district_admin'] as const
  */
 export const reportsActions = {
   dashboard: action({ input: c.dashboard.input, access: VIEWERS, handler: (input, { caller }) => dashboard(input, caller) }),
-  figure: action({ input: c.figure.input, access: VIEWERS, handler: (input, { caller }) => figure(input, caller) }),
+  figure: action({ input: c.figure.input, access: VIEWERS, identity: 'withFirstRead', handler: (input, ctx) => figure(input, ctx) }),
   workReport: action({ input: c.workReport.input, access: VIEWERS, handler: (input, { caller }) => workReport(input, caller) })
 }

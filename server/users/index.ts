@@ -23,7 +23,7 @@ export const usersActions = {
   /** A machine-readable copy (JSON) of every document about me; audited. */
   exportMyData: action({ input: usersContract.exportMyData.input, access: 'signedIn', handler: (_input, { caller }) => exportMyData(caller) }),
   /** Withdraws one consent in force and stops what it covered. */
-  withdrawConsent: action({ input: usersContract.withdrawConsent.input, access: 'signedIn', handler: (input, { caller }) => withdrawConsent(caller, input) }),
+  withdrawConsent: action({ input: usersContract.withdrawConsent.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => withdrawConsent(ctx, input) }),
   /** 注销: refused to staff roles; otherwise erases and deletes (kept: verified service records, case records, consents). */
   deleteAccount: action({ input: usersContract.deleteAccount.input, access: 'signedIn', handler: (_input, { caller }) => deleteAccount(caller) }),
   /** 个人信息访问记录: the district admin reads all of it, community staff their communities' entries. */

@@ -3,11 +3,15 @@ import type { WithdrawConsentOutput } from '../../contracts/users'
 import { endVolunteerRegistration } from '../activities/volunteerRegistration'
 import { clock } from '../core/clock'
 import { consentEventsPart, recordWithdrawal, statesOf, type ConsentEvent } from '../core/consents'
-import { db } from '../core/db'
-import { conflict } from '../core/errors'
+import { db, sdk } from '../core/db'
+import { AppError, conflict } from '../core/errors'
+import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
-import { withdrawRegistration } from '../members/withdraw'
-import { readTogether, type Part } from '../core/together'
+import { releaseUpcoming, withdrawRegistration, type KnownReads } from '../members/withdraw'
+import { REGISTRATIONS, type RegistrationRecord } from '../members/model'
+import { ACTIVITIES, RECORDS, SIGNUPS, type ActivityDoc, type SignUpDoc } from '../activities/model'
+import { releaseViewOfJoined, type ReleaseView } from '../activities/signups'
+import type { Part } from '../core/together'
 
 /**
  * What withdrawing one purpose stops (CONSENT_PURPOSE_TEXT[purpose].stops), applied now. Every
@@ -15,7 +19,7 @@ import { readTogether, type Part } from '../core/together'
  * interrupted halfway, or run again by `deleteAccount`, finishes the job. Returns the lines shown
  * to the person (Chinese); a line starting with 没有 says there was nothing of that kind.
  */
-export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose, held?: Record<string, Record<string, unknown>[]>): Promise<string[]> {
+export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose, held?: Record<string, Record<string, unknown>[]>, known?: KnownReads): Promise<string[]> {
   const openid = caller.openid
   const _ = db().command
   // With `held` (holdsDataParts read just before), a collection found holding nothing is not updated.
@@ -23,7 +27,7 @@ export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose, h
   const skipped = { stats: { updated: 0 } }
   switch (purpose) {
     case 'registration': {
-      const { ended, memberRoleRemoved, erased, signUpMobiles, withdrawnSignUps } = await withdrawRegistration(caller)
+      const { ended, memberRoleRemoved, erased, signUpMobiles, withdrawnSignUps } = await withdrawRegistration(caller, known)
       const done = [ended > 0 ? `结束了 ${ended} 条报到` : '没有进行中的报到']
       if (erased > 0) done.push(`删除了 ${erased} 条报到登记中的手机号、工作单位和特长`)
       if (memberRoleRemoved) done.push('已取消在职党员身份')
@@ -33,7 +37,10 @@ export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose, h
     }
     case 'volunteer': {
       const registered = Boolean(caller.user?.volunteerSince)
-      const { withdrawnSignUps, mobileErased } = await endVolunteerRegistration(caller)
+      const { withdrawnSignUps, mobileErased } = await endVolunteerRegistration(caller, known && {
+        signUpMobiles: known.signUpMobiles,
+        releaseUpcoming: known.upcoming ? () => releaseUpcoming(caller.openid, known.upcoming!, known.views) : undefined
+      })
       return [
         registered ? (mobileErased ? '志愿者登记已结束，登记的手机号已删除' : '志愿者登记已结束') : '没有志愿者登记',
         withdrawnSignUps > 0 ? `取消了 ${withdrawnSignUps} 个尚未开始的活动报名` : '没有需要取消的活动报名'
@@ -68,14 +75,13 @@ export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose, h
  * counts it needs, as parts of one combined read (the registration's and the volunteer's are read
  * from the caller); `holdsData` decides from their results.
  */
-export function holdsDataParts(caller: Caller, purpose: ConsentPurpose): Record<string, Part> {
-  const openid = caller.openid
+export function holdsDataParts(openid: string, purpose: ConsentPurpose): Record<string, Part> {
   const _ = db().command
   const some = (collection: string, where: Record<string, unknown>): Part => ({ collection, build: (p) => p.match(where).limit(1).count('n') })
   switch (purpose) {
     case 'registration':
-      // The role, an active registration, or any registration still carrying a number.
-      return caller.roles.includes('member') ? {} : { registrations: some('registrations', { openid, mobile: _.nin(['', null]) }) }
+      // The role (holdsData), an active registration, or any registration still carrying a number.
+      return { registrations: some('registrations', { openid, mobile: _.nin(['', null]) }) }
     case 'volunteer':
       return {}
     case 'identity':
@@ -107,21 +113,74 @@ function holdsData(caller: Caller, purpose: ConsentPurpose, found: Record<string
  * records it. Without a recorded consent the reply's `givenAt` is the withdrawal's time (there is
  * no record of when it was given).
  */
-export async function withdrawConsent(caller: Caller, input: { purpose: ConsentPurpose }): Promise<WithdrawConsentOutput> {
+export async function withdrawConsent(ctx: FirstReadContext, input: { purpose: ConsentPurpose }): Promise<WithdrawConsentOutput> {
   const { purpose } = input
   const text = CONSENT_PURPOSE_TEXT[purpose]
-  // The consent events and what the person holds, in one combined read (the holdings are only
-  // looked at without an active consent).
-  const holds = holdsDataParts(caller, purpose)
-  const found = await readTogether({ ...holds, consents: consentEventsPart(caller.openid) })
+  // The caller, their consent events, what they hold and what the withdrawal will change, in one
+  // combined read (the holdings are only looked at without an active consent).
+  const openid = contextOpenid()
+  const holds = holdsDataParts(openid, purpose)
+  const { caller, docs: found } = await ctx.readWithCaller({ ...holds, ...withdrawalParts(openid, purpose), consents: consentEventsPart(openid) })
   const state = statesOf(found.consents as ConsentEvent[]).find((s) => s.purpose === purpose)
   if (!state?.active && !holdsData(caller, purpose, found, Object.keys(holds))) {
     if (!state) throw conflict(`您没有同意过「${text.label}」，无需撤回`)
     throw conflict(`您已撤回「${text.label}」的同意，无需再次撤回`)
   }
-  const done = await applyWithdrawal(caller, purpose, found)
+  const done = await applyWithdrawal(caller, purpose, found, knownReads(purpose, found))
   await recordWithdrawal(caller.openid, purpose, 'users.withdrawConsent')
   const now = clock.date().toISOString()
   const consent = state ? { ...state, active: false, withdrawnAt: now } : { purpose, active: false, policyVersion: PRIVACY_POLICY_VERSION, givenAt: now, withdrawnAt: now }
   return { purpose, done, consent }
+}
+
+/** The caller's openid as the shell reads it (`getWXContext().OPENID`, never the event), for the parts that are their own. */
+function contextOpenid(): string {
+  const openid = sdk().getWXContext().OPENID as string | undefined
+  if (!openid) throw new AppError('UNAUTHENTICATED', '请先登录')
+  return openid
+}
+
+/** Upcoming sign-ups read with the caller; a full page is read again page by page (withdrawUpcoming). */
+const UPCOMING_PAGE = 100
+const MAX_REGISTRATIONS = 100
+
+/**
+ * What ending a registration reads (members/withdraw.ts, volunteerRegistration.ts), as parts of the
+ * first read: the registrations, the sign-ups still held with their activities, and the numbers
+ * the sign-ups carry.
+ */
+function withdrawalParts(openid: string, purpose: ConsentPurpose): Record<string, Part> {
+  if (purpose !== 'registration' && purpose !== 'volunteer') return {}
+  const _ = db().command
+  const parts: Record<string, Part> = {
+    held: {
+      collection: SIGNUPS,
+      build: (p) =>
+        p
+          .match({ openid, status: _.in(['confirmed', 'waiting']) })
+          .limit(UPCOMING_PAGE)
+          // The whole sign-up, its activity and its service record: what its release reads (releaseViewOfJoined).
+          .lookup({ from: ACTIVITIES, localField: 'activityId', foreignField: '_id', as: 'activity' })
+          .lookup({ from: RECORDS, localField: '_id', foreignField: '_id', as: 'record' })
+    },
+    signUpMobiles: { collection: SIGNUPS, build: (p) => p.match({ openid, mobile: _.nin(['', null]) }).group({ _id: '$mobile' }).limit(1000) }
+  }
+  if (purpose === 'registration') parts.ownRegistrations = { collection: REGISTRATIONS, build: (p) => p.match({ openid }).limit(MAX_REGISTRATIONS) }
+  return parts
+}
+
+function knownReads(purpose: ConsentPurpose, found: Record<string, Record<string, any>[]>): KnownReads | undefined {
+  if (purpose !== 'registration' && purpose !== 'volunteer') return undefined
+  const now = clock.now()
+  const held = found.held as (SignUpDoc & { activity: ActivityDoc[]; record?: { _id: string }[] })[]
+  // As withdrawUpcoming: the activity still published and not started.
+  const rows = held.filter((s) => s.activity[0]?.status === 'published' && new Date(s.activity[0].start).getTime() > now)
+  const upcoming = held.length >= UPCOMING_PAGE ? null : rows.map((s) => s.activityId)
+  const views: Record<string, ReleaseView> = Object.fromEntries(rows.map((s) => [s.activityId, releaseViewOfJoined(s)]))
+  return {
+    views,
+    registrations: purpose === 'registration' ? (found.ownRegistrations as RegistrationRecord[]) : undefined,
+    upcoming,
+    signUpMobiles: (found.signUpMobiles as { _id: string }[]).map((g) => String(g._id))
+  }
 }

@@ -4,6 +4,7 @@
  */
 import { buildDistrict } from '../../emulator/seed/district'
 import { startTestCloud, type TestCloud } from '../support/cloud'
+import { deliverMessages } from '../support/messages'
 import { clearTicketDomain } from './tickets-support'
 
 const HOUR = 3600 * 1000
@@ -153,6 +154,9 @@ describe('review, appeal window, publication', () => {
     const review: any = a.ok ? a.data : (b as any).data
     expect(review).toMatchObject({ status: 'appeal', visible: true })
     expect(Date.parse(review.appealUntil)).toBe(cloud.clock.now() + 3 * DAY)
+    // The companies are told within a minute (the message queue's drain), not while the admin waits.
+    expect(cloud.store.find('outbox', { touser: 'demo-property', templateId: 'tpl-ranking-notice' })).toHaveLength(0)
+    await deliverMessages(cloud)
     expect(cloud.store.find('outbox', { touser: 'demo-property', templateId: 'tpl-ranking-notice' })).toHaveLength(1)
 
     // companies see the frozen cards now

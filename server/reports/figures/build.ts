@@ -2,7 +2,7 @@ import type { FigureRecord } from '../../../contracts/reports'
 import type { Period } from '../period'
 import type { Scope } from '../scope'
 import { rowsOf, total, totalsBy, type Data, type Doc, type PartKey } from './data'
-import { pageRecords, round, type PlaceDoc, type RecordNames, type Where } from './query'
+import { namedRecords, pagePart, pageRecords, round, type PlaceDoc, type RecordNames, type Where } from './query'
 import type { Figure, FigureMeta, FigureResult } from './types'
 
 export interface CollectionFigureSpec<T> extends FigureMeta {
@@ -70,6 +70,14 @@ export function collectionFigure<T extends PlaceDoc>(spec: CollectionFigureSpec<
     },
     records(scope, period, page, pageSize) {
       return pageRecords<T>(spec.collection, spec.where(scope, period), spec.order, page, pageSize, spec.record, scope.names)
+    },
+    recordParts(scope, period, page, pageSize) {
+      const where = spec.where(scope, period)
+      return {
+        page: pagePart(spec.collection, where, spec.order, page, pageSize),
+        total: { collection: spec.collection, build: (p) => p.match(where).count('n') },
+        items: (docs, named) => namedRecords<T>(docs, named, spec.record)
+      }
     }
   }
   if (spec.trend) figure.monthly = (data) => finishAll(totalsBy(rowsOf(data, spec.part), 'm', pick, field))

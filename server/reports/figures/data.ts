@@ -57,7 +57,7 @@ const $ = () => db().command.aggregate
 const monthOf = (field: string) => $().dateToString({ date: $().add([`$${field}`, SHANGHAI_OFFSET_MS]), format: '%Y-%m' })
 
 /** A part grouped on one field only: its rows' `_id` is that field's value, read back as `{ [dim]: value }`. */
-type DimPart = Part & { dim?: string }
+export type DimPart = Part & { dim?: string }
 
 /**
  * Groups on a composite key, or on a plain field path when the key has one dimension (much cheaper
@@ -211,7 +211,7 @@ export function partOf(key: PartKey, scope: Scope, period: Period, communities?:
  * Parts over the large collections (tens of thousands of documents at scale): each its own
  * aggregate, matched on its indexes, rather than a sub-pipeline of the one read together.
  */
-const OWN = new Set<PartKey>(['approved', 'pending', 'residents', 'bookings', 'noticeReads', 'deeds', 'tickets', 'serviceRecords'])
+export const OWN = new Set<PartKey>(['approved', 'pending', 'residents', 'bookings', 'noticeReads', 'deeds', 'tickets', 'serviceRecords'])
 
 /**
  * The parts `keys` for the scope and period: the OWN ones each in one round trip, the others together
@@ -231,11 +231,25 @@ export async function loadData(scope: Scope, period: Period, keys: Iterable<Part
         : readTogether(parts),
     ...own.map((k) => aggregateOf(part(k)))
   ])
-  const data: Data = { ...(shared as Data) }
-  own.forEach((k, i) => (data[k] = lists[i]))
-  for (const k of wanted) {
-    const dim = (k in parts ? parts[k] : part(k)).dim
-    if (dim) data[k] = (data[k] ?? []).map((r) => ({ ...r, _id: { [dim]: r._id } }))
+  const found: Record<string, Doc[]> = { ...(shared as Data) }
+  own.forEach((k, i) => (found[k] = lists[i]))
+  return dataOf(Object.fromEntries(wanted.map((k) => [k, k in parts ? parts[k] : part(k)])) as Partial<Record<PartKey, DimPart>>, found)
+}
+
+/**
+ * The parts `keys` as parts of ONE combined read (reports.figure: a figure needs a few, read with
+ * the caller and its records in a single round trip); `dataOf` turns what they found into Data.
+ */
+export function partsOf(scope: Scope, period: Period, keys: Iterable<PartKey>, communities?: string[] | null): Partial<Record<PartKey, DimPart>> {
+  return Object.fromEntries([...new Set(keys)].map((k) => [k, partOf(k, scope, period, communities)])) as Partial<Record<PartKey, DimPart>>
+}
+
+/** The Data of parts read (`found`: each part's documents by its key): single-field groups read back as `{ [dim]: value }`. */
+export function dataOf(parts: Partial<Record<PartKey, DimPart>>, found: Record<string, Doc[]>): Data {
+  const data: Data = {}
+  for (const [k, part] of Object.entries(parts) as [PartKey, DimPart][]) {
+    const list = found[k] ?? []
+    data[k] = part.dim ? list.map((r) => ({ ...r, _id: { [part.dim as string]: r._id } })) : list
   }
   for (const [k, list] of Object.entries(data)) {
     if ((list?.length ?? 0) > GROUP_LIMIT) throw new Error(`reports: ${k} has more than ${GROUP_LIMIT} groups`)

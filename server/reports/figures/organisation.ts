@@ -5,6 +5,7 @@
  */
 import type { FigureRecord } from '../../../contracts/reports'
 import { db } from '../../core/db'
+import { aggregateOf, type Pipeline } from '../../core/together'
 import type { Period } from '../period'
 import type { Scope } from '../scope'
 import { collectionFigure } from './build'
@@ -194,16 +195,18 @@ const ownersCommitteePartyShare: Figure = {
     const value = members > 0 ? round((party / members) * 100, 1) : 0
     return { value, note: rows.length ? `${members}名成员中有党员${party}名` : undefined }
   },
-  records: (scope, period, page, pageSize) => ownersCommitteeMembers.records(scope, period, page, pageSize)
+  records: (scope, period, page, pageSize) => ownersCommitteeMembers.records(scope, period, page, pageSize),
+  recordParts: (scope, period, page, pageSize) => ownersCommitteeMembers.recordParts!(scope, period, page, pageSize)
 }
 
 /**
  * Compounds that have a document in `from` (their party branch, their 业委会 or 自管委员会),
- * counted and listed by the database: grids ⋈ from on gridId.
+ * counted and listed by the database: grids ⋈ from on gridId. On an aggregate builder: its own
+ * read or a part of a combined one.
  */
-function gridsHaving(scope: Scope, froms: string[]) {
+function havingOn(p: Pipeline, scope: Scope, froms: string[]): Pipeline {
   const _ = db().command
-  let q = db().collection('grids').aggregate().match(scoped(scope))
+  let q = p.match(scoped(scope))
   for (const from of froms) q = q.lookup({ from, localField: '_id', foreignField: 'gridId', as: from })
   return q.match(_.or(froms.map((from) => ({ [`${from}.0`]: _.exists(true) }))))
 }
@@ -220,17 +223,19 @@ function gridsHavingFigure(
     // The grids part flags each compound: hb (a branch), hc (a 业委会 or 自管委员会), joined the same way as the records.
     compute: (data) => ({ value: total(rowsOf(data, 'grids'), (k) => k[flag] === true) }),
     async records(scope: Scope, _period: Period, page: number, pageSize: number) {
-      const [res, total] = await Promise.all([
-        gridsHaving(scope, froms)
-          .sort({ communityId: 1, order: 1, _id: 1 })
-          .skip((page - 1) * pageSize)
-          .limit(pageSize)
-          .end(),
-        gridsHaving(scope, froms).count('n').end()
-      ])
-      const docs = res.list as (GridDoc & Record<string, unknown>)[]
+      const parts = this.recordParts!(scope, _period, page, pageSize)
+      const [list, total] = await Promise.all([aggregateOf(parts.page), aggregateOf(parts.total)])
+      const docs = list as (GridDoc & Record<string, unknown>)[]
       const items: FigureRecord[] = await withNames(docs, (g, n) => ({ id: g._id, title: g.name, detail: describe(g), communityName: n.community }), scope.names)
-      return { items, total: (total.list[0]?.n as number | undefined) ?? 0, page, pageSize }
+      return { items, total: (total[0]?.n as number | undefined) ?? 0, page, pageSize }
+    },
+    recordParts(scope: Scope, _period: Period, page: number, pageSize: number) {
+      return {
+        page: { collection: 'grids', build: (p) => havingOn(p, scope, froms).sort({ communityId: 1, order: 1, _id: 1 }).skip((page - 1) * pageSize).limit(pageSize) },
+        total: { collection: 'grids', build: (p) => havingOn(p, scope, froms).count('n') },
+        items: (docs, named) =>
+          (docs as (GridDoc & Record<string, unknown>)[]).map((g) => ({ id: g._id, title: g.name, detail: describe(g), communityName: g.communityId ? named.names?.get(g.communityId) : undefined }))
+      }
     }
   }
 }

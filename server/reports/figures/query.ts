@@ -6,6 +6,7 @@ import type { FigureRecord } from '../../../contracts/reports'
 import type { Page } from '../../../contracts/common'
 import { db } from '../../core/db'
 import { namesById } from '../../core/records'
+import type { Part, Pipeline } from '../../core/together'
 import type { Period } from '../period'
 import type { Scope } from '../scope'
 
@@ -87,4 +88,26 @@ export const iso = (d: Date | string | number | null | undefined): string | unde
 export const round = (n: number, digits: number) => {
   const f = 10 ** digits
   return Math.round(n * f) / f
+}
+
+/** A page of documents as a part: ordered with `_id` last (as pageOf), each with its compound joined as `_grid`. */
+export function pagePart(collection: string, where: Where, order: [string, 'asc' | 'desc'], page: number, pageSize: number): Part {
+  return { collection, build: (p) => withGridName(p.match(where).sort({ [order[0]]: order[1] === 'asc' ? 1 : -1, _id: 1 }).skip((page - 1) * pageSize).limit(pageSize)) }
+}
+
+/** Joins each document's compound (`gridId` → grids) as `_grid` (none or one), for its name. */
+export function withGridName(p: Pipeline): Pipeline {
+  return p.lookup({ from: 'grids', localField: 'gridId', foreignField: '_id', as: '_grid' })
+}
+
+/**
+ * Records from a page read by `pagePart`: the community's name from the scope's (every record of a
+ * scope is in one of the communities the caller may see), the compound's from the join.
+ */
+export function namedRecords<T extends PlaceDoc>(docs: Record<string, any>[], scope: Scope, toRecord: (doc: T, names: RecordNames) => FigureRecord): FigureRecord[] {
+  return docs.map(({ _grid, ...d }) => {
+    const grid = Array.isArray(_grid) ? (_grid[0]?.name as string | undefined) : undefined
+    const doc = d as T
+    return toRecord(doc, { community: doc.communityId ? scope.names?.get(doc.communityId) : undefined, grid: doc.gridId ? grid : undefined })
+  })
 }

@@ -10,6 +10,7 @@ import { NOTICE_CATEGORY_LABELS } from '../../../contracts/notices'
 import { TEAM_TYPE_LABELS, type TeamType } from '../../../contracts/teams'
 import { DEED_FIGURE_LABELS } from '../../../contracts/wishes'
 import { db } from '../../core/db'
+import type { Pipeline } from '../../core/together'
 import { maskName } from '../../core/mask'
 import type { Period } from '../period'
 import type { Scope } from '../scope'
@@ -349,6 +350,32 @@ const noticeReaders: Figure = {
     const value = total(rowsOf(data, 'noticeReads'), undefined, 'readers')
     const residents = countOf(data, 'residents')
     return { value, note: residents > 0 ? `阅读覆盖率 ${round((value / residents) * 100, 1)}%（登记住址${residents}人）` : '尚无登记住址的居民' }
+  },
+  recordParts(scope, period, page, pageSize) {
+    const $ = _().aggregate
+    const grouped = (p: Pipeline) => p.match(readsWhere(scope, period)).group({ _id: '$openid', reads: $.sum(1), last: $.max('$readAt'), communityId: $.first('$communityId') })
+    return {
+      // Each reader's users document joined for the name (one per openid).
+      page: {
+        collection: 'noticeReads',
+        build: (p) =>
+          grouped(p)
+            .sort({ last: -1, _id: 1 })
+            .skip((page - 1) * pageSize)
+            .limit(pageSize)
+            .lookup({ from: 'users', localField: '_id', foreignField: '_id', as: 'user' })
+      },
+      total: { collection: 'noticeReads', build: (p) => grouped(p).count('n') },
+      items: (docs, named) =>
+        (docs as { _id: string; reads: number; last: Date; communityId: string | null; user: { profile?: { name?: string } }[] }[]).map((r) => ({
+          id: r._id,
+          title: maskName(r.user[0]?.profile?.name),
+          detail: `读了${r.reads}条通知`,
+          communityName: r.communityId ? named.names?.get(r.communityId) : undefined,
+          at: new Date(r.last).toISOString(),
+          amount: r.reads
+        }))
+    }
   },
   async records(scope, period, page, pageSize) {
     const [res, total] = await Promise.all([

@@ -7,7 +7,7 @@ import { TICKET_CATEGORY_LABELS, TICKET_STATUS_LABELS, type TicketCategory, type
 import { db } from '../../core/db'
 import { collectionFigure } from './build'
 import { rowsOf } from './data'
-import { pageRecords, round, scoped, within } from './query'
+import { namedRecords, pagePart, pageRecords, round, scoped, within, type RecordNames } from './query'
 import { deedFigure, deedRecord, type DeedDoc } from './service'
 import type { Figure } from './types'
 
@@ -204,6 +204,9 @@ const disputesSettled = deedFigure({
 const ratedWhere = (scope: Parameters<typeof scoped>[0], period: Parameters<typeof within>[0]) =>
   scoped(scope, { rating: _().gte(1), doneAt: within(period) })
 
+/** A rated deed as a record, its rating as the amount. */
+const ratedRecord = (d: DeedDoc, n: RecordNames) => ({ ...deedRecord(d, n), amount: d.rating ?? undefined })
+
 /**
  * Satisfaction is read from the deeds ledger: each entry keeps the rating the resident gave when
  * confirming (tickets and wishes alike), and its entries are small — the whole-district average
@@ -233,7 +236,15 @@ const satisfaction: Figure = {
     return { value: n === 0 ? 0 : round(sum / n, 2), note: n > 0 ? `共${n}次评价` : '统计期内暂无评价' }
   },
   records(scope, period, page, pageSize) {
-    return pageRecords<DeedDoc>('deeds', ratedWhere(scope, period), ['doneAt', 'desc'], page, pageSize, (d, n) => ({ ...deedRecord(d, n), amount: d.rating ?? undefined }), scope.names)
+    return pageRecords<DeedDoc>('deeds', ratedWhere(scope, period), ['doneAt', 'desc'], page, pageSize, ratedRecord, scope.names)
+  },
+  recordParts(scope, period, page, pageSize) {
+    const where = ratedWhere(scope, period)
+    return {
+      page: pagePart('deeds', where, ['doneAt', 'desc'], page, pageSize),
+      total: { collection: 'deeds', build: (p) => p.match(where).count('n') },
+      items: (docs, named) => namedRecords<DeedDoc>(docs, named, ratedRecord)
+    }
   }
 }
 

@@ -2,7 +2,8 @@ import type { FigureKey, FigureKind, FigureRecord, FigureValue, SectionKey } fro
 import type { Page } from '../../../contracts/common'
 import type { Period } from '../period'
 import type { Scope } from '../scope'
-import type { Data, PartKey } from './data'
+import type { Part } from '../../core/together'
+import type { Data, Doc, PartKey } from './data'
 
 /** What every figure says about itself (shown on the dashboard, the figure page and in the workbook). */
 export interface FigureMeta {
@@ -31,8 +32,20 @@ export interface Figure extends FigureMeta {
   compute(data: Data, scope: Scope, period: Period): FigureResult
   /** The records behind the figure, newest first, paged. */
   records(scope: Scope, period: Period, page: number, pageSize: number): Promise<Page<FigureRecord>>
+  /**
+   * The same records as two parts of a combined read (reports.figure reads them with the caller and
+   * the figure's groups in one round trip): the page (its names joined) and the total (a `count('n')`);
+   * `items` makes the page's documents into records. Without it, `records` reads them.
+   */
+  recordParts?(scope: Scope, period: Period, page: number, pageSize: number): RecordParts
   /** Month by month over the period (flow figures drawn as a trend). */
   monthly?(data: Data): Map<string, number>
   /** Per community (figures drawn side by side): from the district's data. */
   byCommunity?(data: Data): Map<string, number>
+}
+
+export interface RecordParts {
+  page: Part
+  total: Part
+  items(docs: Doc[], scope: Scope): FigureRecord[]
 }
