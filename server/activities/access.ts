@@ -1,5 +1,4 @@
-import { sdk } from '../core/db'
-import { AppError, forbidden } from '../core/errors'
+import { forbidden } from '../core/errors'
 import { hasRole, isDistrictAdmin } from '../core/guard'
 import type { Caller } from '../core/identity'
 import type { Part } from '../core/together'
@@ -52,18 +51,6 @@ export async function requireVerifier(
   if (isOrganiser(caller, record.communityId)) return
   if (record.communityId !== null && isDistrictAdmin(caller) && (record.makeUp || record.enteredBy !== undefined || (await volunteerIsOrganiser()))) return
   requireOrganiser(caller, record.communityId)
-}
-
-/**
- * The caller's openid as the shell reads it (`getWXContext().OPENID`, never the event), for the
- * parts of a `withFirstRead` action's first read that are the caller's own (their sign-up, their
- * records): the shell has already refused a call without one, and `readWithCaller` checks access on
- * the users document of this same openid.
- */
-export function contextOpenid(): string {
-  const openid = sdk().getWXContext().OPENID as string | undefined
-  if (!openid) throw new AppError('UNAUTHENTICATED', '请先登录')
-  return openid
 }
 
 /** One document by `_id` as a part of a combined read (server/core/together.ts). */

@@ -43,7 +43,7 @@ import { aggregateOf, readTogether, type Part, type Pipeline } from '../core/tog
 import { platform } from '../platform'
 import { isOrganiser } from './access'
 import { CERTIFICATES, isoOf, RECORDS, VOLUNTEERS, type RecordDoc, type VolunteerDoc } from './model'
-import { publicUrl, readOwnWithCaller } from './util'
+import { publicUrl } from './util'
 import { addVolunteer, callerPerson, priorOf, volunteerParts } from './volunteers'
 
 type CertificateInput = z.output<typeof certificateInput>
@@ -272,15 +272,14 @@ export async function issueCertificate(ctx: FirstReadContext, input: Certificate
   // The caller with what the request names first: their own records and volunteer record (with the
   // certificates already issued to them and, should it be missing, the number counter) — or, staff
   // issuing for someone, the volunteer record of that number.
-  const { caller, docs } = await readOwnWithCaller(ctx, (openid): Record<string, Part> =>
-    forVolunteer
-      ? { subject: { collection: VOLUNTEERS, build: (p) => withCertificates(p.match({ volunteerNo: input.volunteerNo })) } }
-      : {
-          records: verifiedPart(openid),
-          ...volunteerParts(openid),
-          volunteer: { collection: VOLUNTEERS, build: (p) => withCertificates(p.match({ _id: openid })) }
-        }
-  )
+  const parts: Record<string, Part> = forVolunteer
+    ? { subject: { collection: VOLUNTEERS, build: (p) => withCertificates(p.match({ volunteerNo: input.volunteerNo })) } }
+    : {
+        records: verifiedPart(ctx.openid),
+        ...volunteerParts(ctx.openid),
+        volunteer: { collection: VOLUNTEERS, build: (p) => withCertificates(p.match({ _id: ctx.openid })) }
+      }
+  const { caller, docs } = await ctx.readWithCaller(parts)
   if (forVolunteer && !hasRole(caller, 'staff') && !isDistrictAdmin(caller)) throw forbidden('仅出具单位的工作人员可以为志愿者出具证明')
   if (forVolunteer && input.identity) throw invalid('证件信息须由志愿者本人填写并同意', ['identity'])
   // Scope before anything about the volunteer is told: only the issuer's staff issue for someone.

@@ -71,7 +71,7 @@ import { emptyScopes, type Caller, type UserRecord } from '../core/identity'
 import type { Part } from '../core/together'
 import { findById, getById, txGet } from '../core/records'
 import { shanghai } from '../core/time'
-import { byIdPart, callerName, contextOpenid, requireOrganiser } from './access'
+import { byIdPart, callerName, requireOrganiser } from './access'
 import { checkGeofence } from './geo'
 import {
   ACTIVITIES,
@@ -476,11 +476,11 @@ export async function scanCheck(ctx: FirstReadContext, input: CheckInput, direct
   const scannedAt = when.queued ? when.at : undefined
   const { activityId } = when.queued ? readCheckinTokenAt(input.token, when.at, QUEUED_SCAN_CLOCK_SKEW_MS) : readCheckinToken(input.token, now)
   if (input.activityId && input.activityId !== activityId) throw forbidden('这不是本活动的签到码')
-  const key = signUpId(activityId, contextOpenid())
+  const key = signUpId(activityId, ctx.openid)
   const { caller, docs } = await ctx.readWithCaller({
     activity: byIdPart(ACTIVITIES, activityId),
     signUp: byIdPart(SIGNUPS, key),
-    record: byIdPart(RECORDS, recordId(activityId, contextOpenid()))
+    record: byIdPart(RECORDS, recordId(activityId, ctx.openid))
   })
   const activity = docs.activity[0] as ActivityDoc | undefined
   if (!activity) throw notFound('活动')

@@ -14,7 +14,7 @@ import { db } from '../core/db'
 import type { FirstReadContext } from '../core/function'
 import { namesById } from '../core/records'
 import { readTogether, type Part } from '../core/together'
-import { byIdPart, contextOpenid } from './access'
+import { byIdPart } from './access'
 import { hoursOf, RECORDS, VOLUNTEERS, type RecordDoc, type VolunteerDoc } from './model'
 import { DISTRICT_LABEL, recordOut } from './present'
 import { closeEndedRecords, type OpenRecord } from './records'
@@ -84,7 +84,7 @@ function add(map: Map<string, { minutes: number; records: number }>, key: string
  * grouping and the page are read again.
  */
 export async function myHours(ctx: FirstReadContext, input: MyHoursInput): Promise<MyHours> {
-  const openid = contextOpenid()
+  const openid = ctx.openid
   const where: Record<string, unknown> = { openid }
   if (input.year) where.year = input.year
   if (input.status) where.status = input.status

@@ -26,7 +26,7 @@ import { findById, txGet } from '../core/records'
 import { parseLocal } from '../core/time'
 import type { Part } from '../core/together'
 import { platform } from '../platform'
-import { byIdPart, callerName, contextOpenid, requireOrganiser } from './access'
+import { byIdPart, callerName, requireOrganiser } from './access'
 import { ACTIVITIES, phaseOf, RECORDS, recordId, SIGNUPS, signUpId, type ActivityDoc, type RecordDoc, type SignUpDoc, type StoredHistory } from './model'
 import { notifyCancelled, notifyReminder, queueChanged } from './notify'
 import { activityDetailOf, getActivity, NO_STATS } from './queries'
@@ -302,7 +302,7 @@ function statsOf(activity: ActivityDoc, docs: Record<string, Doc[]>): ActivityDe
  * the edit (so nobody who signs up meanwhile is missed) and queued (server/notify/queue.ts).
  */
 export async function updateActivity(ctx: FirstReadContext, input: UpdateInput): Promise<ActivityDetail> {
-  const openid = contextOpenid()
+  const openid = ctx.openid
   // The activity with the names its detail shows and, for an event that may move, its centre and
   // room (the room named by the input instead, and the blackouts of the new time when the input
   // gives it): everything the slot plan checks comes with the first read.

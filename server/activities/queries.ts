@@ -14,7 +14,6 @@ import { ACTIVITIES, iso, RECORDS, SIGNUPS, type ActivityDoc, type RecordDoc, ty
 import { detailOf, mySignUpOf, summaryOf, type Names } from './present'
 import { closeOpenRecordsOfActivity } from './records'
 import { promoteWaiting, repairStaleClaims, STALE_CLAIM_MS } from './signups'
-import { readOwnWithCaller } from './util'
 
 type ListInput = z.output<typeof listInput>
 /** An aggregate builder ended by `end()` (a collection's own, not a sub-pipeline). */
@@ -68,12 +67,12 @@ export async function listActivities(ctx: FirstReadContext, input: ListInput): P
   let docs: Record<'page' | 'total', Record<string, any>[]>
   if (input.mine) {
     // The caller's sign-ups first (confirmed or waiting), then the activities among them.
-    const first = await readOwnWithCaller(ctx, (openid) => ({
-      mine: { collection: SIGNUPS, build: (p) => p.match({ openid, status: _.in([...HELD_SIGNUP_STATUSES]) }).project({ activityId: true }).limit(1000) }
-    }))
+    const first = await ctx.readWithCaller({
+      mine: { collection: SIGNUPS, build: (p) => p.match({ openid: ctx.openid, status: _.in([...HELD_SIGNUP_STATUSES]) }).project({ activityId: true }).limit(1000) }
+    })
     where._id = _.in((first.docs.mine as SignUpDoc[]).map((s) => s.activityId))
     docs = await readTogether(pageParts(first.caller.openid))
-  } else docs = (await readOwnWithCaller(ctx, pageParts)).docs
+  } else docs = (await ctx.readWithCaller(pageParts(ctx.openid))).docs
   const items: ActivitySummary[] = []
   for (const row of docs.page as Joined[]) {
     const view = viewOf(row)
@@ -213,7 +212,7 @@ function openParts(activityId: string, openid: string): Record<'activity' | 'lin
  * interrupted calls found stale are repaired here (everyone opens the activity before signing up).
  */
 export async function openActivity(ctx: FirstReadContext, activityId: string): Promise<ActivityDetail> {
-  const { caller, docs } = await readOwnWithCaller(ctx, (openid) => openParts(activityId, openid))
+  const { caller, docs } = await ctx.readWithCaller(openParts(activityId, ctx.openid))
   const row = docs.activity[0] as Joined | undefined
   if (!row) throw notFound('活动')
   const view = viewOf(row)

@@ -6,9 +6,8 @@ import { recordConsent, recordWithdrawal } from '../core/consents'
 import { db } from '../core/db'
 import { invalid } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
-import { readTogether, type Part, type Pipeline } from '../core/together'
+import { readTogether, type Pipeline } from '../core/together'
 import { RECORDS, VOLUNTEERS, type VolunteerDoc } from './model'
-import { readOwnWithCaller } from './util'
 import { addVolunteer, callerPerson, priorOf, volunteerParts } from './volunteers'
 
 type RankingInput = z.output<typeof rankingInput>
@@ -52,7 +51,7 @@ export async function ranking(ctx: FirstReadContext, input: RankingInput): Promi
     mine: { collection: RECORDS, build: (p: Pipeline) => p.match({ openid, ...verified }).group({ _id: '$communityId', minutes: $.sum('$verifiedMinutes') }) }
   })
   const given = input.communityId
-  const first = await readOwnWithCaller(ctx, (openid): Record<string, Part> => ({ ...own(openid), ...(given ? board(given) : {}) }))
+  const first = await ctx.readWithCaller<string>({ ...own(ctx.openid), ...(given ? board(given) : {}) })
   const { caller } = first
   const communityId = given ?? caller.user?.profile?.communityId ?? caller.scopes.communityIds[0]
   if (!communityId) throw invalid('请选择社区', ['communityId'])
@@ -103,7 +102,7 @@ export async function setPreferences(ctx: FirstReadContext, rankingOptIn: boolea
   // would never be retried (the next call finds it on and records nothing). A withdrawal goes
   // beside the change: if only it failed, the name is hidden anyway and users.withdrawConsent
   // records it later.
-  const { caller, docs } = await readOwnWithCaller(ctx, volunteerParts)
+  const { caller, docs } = await ctx.readWithCaller(volunteerParts(ctx.openid))
   const prior = priorOf(docs)
   let volunteer = prior.volunteer
   let consented = false

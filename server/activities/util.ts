@@ -33,8 +33,9 @@ export async function qrDataUrl(text: string): Promise<string> {
 }
 
 /**
- * A `withFirstRead` handler's first read when its parts depend on who calls (their own volunteer
- * record, their own records): built for the openid the shell identifies the caller by.
+ * A `withFirstRead` handler's first read when its parts depend on who calls. Only
+ * server/activities/signups.ts still calls it; everywhere else the one line
+ * `ctx.readWithCaller(parts(ctx.openid))` is written inline — delete this once signups.ts does too.
  */
 export function readOwnWithCaller<K extends string>(
   ctx: FirstReadContext,

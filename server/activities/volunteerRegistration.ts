@@ -24,7 +24,6 @@ import type { FirstReadContext } from '../core/function'
 import { emptyScopes, type Caller } from '../core/identity'
 import { ACTIVITIES, SIGNUPS, VOLUNTEERS, type ActivityDoc, type SignUpDoc } from './model'
 import { releaseSignUp } from './signups'
-import { readOwnWithCaller } from './util'
 import { addVolunteer, priorOf, volunteerParts } from './volunteers'
 
 type JoinInput = z.output<typeof joinVolunteersInput>
@@ -48,7 +47,7 @@ const USERS = 'users'
  * number yet — one guarded claim on the counter and the volunteer document.
  */
 export async function joinVolunteers(ctx: FirstReadContext, input: JoinInput): Promise<{ volunteerNo: string; already: boolean }> {
-  const { caller, docs } = await readOwnWithCaller(ctx, volunteerParts)
+  const { caller, docs } = await ctx.readWithCaller(volunteerParts(ctx.openid))
   const prior = priorOf(docs)
   const profile = caller.user?.profile ?? {}
   const communityId = profile.communityId

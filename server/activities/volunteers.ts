@@ -33,7 +33,7 @@ import { findById } from '../core/records'
 import { readTogether, type Part } from '../core/together'
 import { VOLUNTEERS, type VolunteerDoc } from './model'
 import { memberCodeFor, readMemberCode } from './tokens'
-import { qrDataUrl, readOwnWithCaller } from './util'
+import { qrDataUrl } from './util'
 
 export const volunteerPrefix = () => (process.env.HONGLIN_VOLUNTEER_PREFIX || 'SFQ').toUpperCase()
 export const formatVolunteerNo = (sequence: number) => `${volunteerPrefix()}${String(sequence).padStart(6, '0')}`
@@ -251,7 +251,7 @@ export async function volunteerByCode(memberCode: string): Promise<VolunteerDoc>
  * for a newcomer, the counter): 1 round trip, a newcomer's 3 (read, claim, add).
  */
 export async function myMemberCode(ctx: FirstReadContext): Promise<MemberCode> {
-  const { caller, docs } = await readOwnWithCaller(ctx, volunteerParts)
+  const { caller, docs } = await ctx.readWithCaller(volunteerParts(ctx.openid))
   const prior = priorOf(docs as Parameters<typeof priorOf>[0])
   const volunteer = prior.volunteer ?? (await addVolunteer(callerPerson(caller), prior, { assumeOwn: true }))
   const memberCode = memberCodeFor(volunteer.volunteerNo)

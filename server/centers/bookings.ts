@@ -7,7 +7,7 @@ import type { Page } from '../../contracts/common'
 import type { z } from '../../contracts/zod'
 import type { bookingsInput, myBookingsInput } from '../../contracts/centers'
 import { clock } from '../core/clock'
-import { db, sdk } from '../core/db'
+import { db } from '../core/db'
 import { AppError, notFound } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
 import { inCommunities, managedCommunities } from '../core/guard'
@@ -40,8 +40,8 @@ export function upcomingWhere(openid: string, now: Date, checkInMinutes: number)
 
 export async function myBookings(input: z.infer<typeof myBookingsInput>, first: FirstReadContext): Promise<Page<BookingView> & { suspendedUntil?: string }> {
   const _ = db().command
-  // The caller is the one the shell identifies (getWXContext), read with the list below.
-  const openid = sdk().getWXContext().OPENID as string
+  // The caller is the one the shell identifies, read with the list below.
+  const openid = first.openid
   const now = clock.date()
   // The upcoming filter needs the check-in grace; the rules come with the count, so it is built
   // with the default grace first and again only if the district changed it.

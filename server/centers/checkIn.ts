@@ -16,7 +16,7 @@ import type { FirstReadContext } from '../core/function'
 import { getBooking, requireCenterStaff } from './access'
 import { dayOf, hhmmOf, MINUTE } from './calendar'
 import { sweep } from './lifecycle'
-import { isDue, readBookingWithCaller, readMineWithCaller } from './context'
+import { isDue, readBookingWithCaller } from './context'
 import { callerName, COLL, toBookingView, type BookingDoc, type HistoryEntry, type RoomDoc } from './model'
 import { SETTINGS_DOC_ID, settingsOf } from './store'
 
@@ -41,7 +41,7 @@ export async function checkIn(input: z.infer<typeof checkInInput>, first: FirstR
     // The caller, the room by its code (with the rules) and the caller's bookings today: one read.
     const $ = db().command.aggregate
     const today = dayOf(now)
-    const read = await readMineWithCaller(first, (openid) => ({
+    const read = await first.readWithCaller({
       room: {
         collection: COLL.rooms,
         build: (p) =>
@@ -51,8 +51,8 @@ export async function checkIn(input: z.infer<typeof checkInInput>, first: FirstR
             .lookup({ from: COLL.settings, pipeline: $.pipeline().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
             .limit(1)
       },
-      todays: { collection: COLL.bookings, build: (p) => p.match({ openid, day: today }).limit(100) }
-    }))
+      todays: { collection: COLL.bookings, build: (p) => p.match({ openid: first.openid, day: today }).limit(100) }
+    })
     caller = read.caller
     const rooms = { list: read.docs.room }
     const todays = { data: read.docs.todays }

@@ -9,7 +9,7 @@
  */
 import type { CenterSettings } from '../../contracts/centers'
 import { clock } from '../core/clock'
-import { db, sdk } from '../core/db'
+import { db } from '../core/db'
 import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
 import { notFound } from '../core/errors'
@@ -58,27 +58,11 @@ export async function readRoomContext(roomId: string, options: ContextOptions): 
 
 /**
  * `readRoomContext` with the caller in the same round trip (`identity: 'withFirstRead'`): the
- * caller's openid (the shell's, from `getWXContext()`) builds the parts that depend on who calls.
+ * caller's openid (`ctx.openid`, the one the shell identifies them by) builds the parts that depend on who calls.
  */
 export async function readRoomContextWithCaller(ctx: FirstReadContext, roomId: string, options: Omit<ContextOptions, 'openid'>): Promise<{ caller: Caller; context: RoomContext }> {
-  const { caller, docs } = await readMineWithCaller(ctx, (openid) => ({ room: roomContextPart(roomId, { ...options, openid }) }))
+  const { caller, docs } = await ctx.readWithCaller({ room: roomContextPart(roomId, { ...options, openid: ctx.openid }) })
   return { caller, context: roomContextOf(docs.room[0], roomId, { ...options, openid: caller.openid }) }
-}
-
-/**
- * A `withFirstRead` handler's first read when its parts depend on who calls: the openid is the one
- * the shell identifies the caller by (`getWXContext().OPENID`, never the event), and the caller
- * read with the parts must be that one.
- */
-export async function readMineWithCaller<K extends string>(
-  ctx: FirstReadContext,
-  parts: (openid: string) => Record<K, Part>
-): Promise<{ caller: Caller; docs: Record<K, Record<string, any>[]> }> {
-  const openid = sdk().getWXContext().OPENID as string | undefined
-  // No openid: the shell refuses before the handler runs; an empty part list still checks access.
-  const read = await ctx.readWithCaller(openid ? parts(openid) : ({} as Record<K, Part>))
-  if (read.caller.openid !== openid) throw new Error('the caller read is not the one the parts were built for')
-  return read
 }
 
 /** The room joined with everything `readRoomContext` returns: one part (core/together.ts). */

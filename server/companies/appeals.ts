@@ -3,7 +3,7 @@ import type { Page } from '../../contracts/common'
 import type { z } from '../../contracts/zod'
 import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
-import { db, isDuplicateKey, sdk } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import type { FirstReadContext } from '../core/function'
 import type { Part } from '../core/together'
 import { AppError, conflict, forbidden, notFound } from '../core/errors'
@@ -177,7 +177,7 @@ export async function answerAppeal(ctx: FirstReadContext, input: z.infer<typeof 
   // The reply's content check runs alongside; its refusal counts only once the caller may answer.
   const [{ caller, docs }, refused] = await Promise.all([
     ctx.readWithCaller(parts),
-    checkVisibleTexts(sdk().getWXContext().OPENID as string, [['reply', input.reply]]).then(
+    checkVisibleTexts(ctx.openid, [['reply', input.reply]]).then(
       () => null,
       (error: unknown) => error
     )

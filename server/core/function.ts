@@ -59,8 +59,8 @@ const CALLER_PART = '__caller'
 
 /**
  * Runs a `withFirstRead` handler: the caller comes with the handler's first read, or the call fails.
- * A community bucket the input names was taken before the handler; one that only the caller's
- * registered place names is taken as soon as the caller is known.
+ * Buckets that need the caller (a community's, a daily allowance: `callerUnits`) are taken as soon
+ * as the caller is known; a daily unit goes back when the handler then refuses the call.
  */
 async function runWithFirstRead(def: ActionDef, input: unknown, openid: string | undefined, callerUnits?: (caller: Caller) => Promise<RateUnit | undefined>): Promise<unknown> {
   if (!openid) checkAccess(null, def.access)

@@ -1,7 +1,7 @@
 import type { MeOutput } from '../../contracts/members'
 import type { FirstReadContext } from '../core/function'
 import { REGISTRATIONS, toViews, type RegistrationRecord } from './model'
-import { readMineWithCaller, viewsOf, withPlaces } from './parts'
+import { viewsOf, withPlaces } from './parts'
 import { grantMember } from './review'
 
 /**
@@ -9,9 +9,9 @@ import { grantMember } from './review'
  * rejection. The caller and their registrations with every place the views name: one round trip.
  */
 export async function me(ctx: FirstReadContext): Promise<MeOutput> {
-  const { caller, docs } = await readMineWithCaller(ctx, (openid) => ({
-    mine: { collection: REGISTRATIONS, build: (p) => withPlaces(p.match({ openid }).sort({ submittedAt: -1 }).limit(20)) }
-  }))
+  const { caller, docs } = await ctx.readWithCaller({
+    mine: { collection: REGISTRATIONS, build: (p) => withPlaces(p.match({ openid: ctx.openid }).sort({ submittedAt: -1 }).limit(20)) }
+  })
   const { records, known } = viewsOf(docs.mine ?? [])
   const approved = records.find((r) => r.status === 'approved') ?? null
   const pending = records.find((r) => r.status === 'pending') ?? null

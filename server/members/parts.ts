@@ -1,35 +1,5 @@
-import { sdk } from '../core/db'
-import { AppError } from '../core/errors'
-import type { FirstReadContext } from '../core/function'
-import type { Caller } from '../core/identity'
 import type { Part, Pipeline } from '../core/together'
 import { knownOf, REGISTRATIONS, type Known, type RegistrationRecord } from './model'
-
-/**
- * The caller's openid as the shell reads it (`getWXContext().OPENID`, never the event), for what
- * runs alongside the first read (the shell has already refused a call without one).
- */
-export function contextOpenid(): string {
-  const openid = sdk().getWXContext().OPENID as string | undefined
-  if (!openid) throw new AppError('UNAUTHENTICATED', '请先登录')
-  return openid
-}
-
-/**
- * A `withFirstRead` handler's first read when its parts depend on who calls (their own
- * registrations): the openid is the one the shell identifies the caller by (`getWXContext().OPENID`,
- * never the event), and the caller read with the parts must be that one.
- */
-export async function readMineWithCaller<K extends string>(
-  ctx: FirstReadContext,
-  parts: (openid: string) => Record<K, Part>
-): Promise<{ caller: Caller; docs: Record<K, Record<string, any>[]> }> {
-  const openid = sdk().getWXContext().OPENID as string | undefined
-  // No openid: the shell refuses before the handler runs; an empty part list still checks access.
-  const read = await ctx.readWithCaller(openid ? parts(openid) : ({} as Record<K, Part>))
-  if (read.caller.openid !== openid) throw new Error('the caller read is not the one the parts were built for')
-  return read
-}
 
 /** One document by `_id` as a part of a combined read. */
 export const byIdPart = (collection: string, id: string): Part => ({ collection, build: (p) => p.match({ _id: id }).limit(1) })

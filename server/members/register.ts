@@ -10,7 +10,7 @@ import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
 import { readTogether } from '../core/together'
 import { TEMPLATES } from '../notify/templates'
-import { byIdPart, contextOpenid, readMineWithCaller } from './parts'
+import { byIdPart } from './parts'
 import { knownOf, REGISTRATIONS, slotFor, toView, type HistoryRecord, type RegistrationRecord } from './model'
 
 type RegisterData = z.output<typeof registerInput>
@@ -96,13 +96,13 @@ export async function register(input: RegisterData, ctx: FirstReadContext): Prom
   // active registrations with their communities (a transfer names the one it leaves): one round trip.
   // What staff (and, once placed, the member's branch) read is checked meanwhile.
   const [{ caller, docs: read }] = await Promise.all([
-    readMineWithCaller(ctx, (openid) => ({
+    ctx.readWithCaller({
       code: { collection: 'communityCodes', build: (p) => p.match({ _id: input.scene }).limit(1).lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'community' }) },
       grid: byIdPart('grids', input.gridId),
       building: byIdPart('buildings', input.buildingId),
-      active: { collection: REGISTRATIONS, build: (p) => p.match(activeOf(openid)).limit(10).lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'community' }) }
-    })),
-    checkVisibleTexts(contextOpenid(), [
+      active: { collection: REGISTRATIONS, build: (p) => p.match(activeOf(ctx.openid)).limit(10).lookup({ from: 'communities', localField: 'communityId', foreignField: '_id', as: 'community' }) }
+    }),
+    checkVisibleTexts(ctx.openid, [
       ['name', input.name],
       ['workUnit', input.workUnit],
       ['partyOrg', input.partyOrg],

@@ -1,7 +1,7 @@
 import type { NoticeDetail } from '../../contracts/notices'
 import { clock } from '../core/clock'
-import { db, isDuplicateKey, sdk } from '../core/db'
-import { AppError, notFound } from '../core/errors'
+import { db, isDuplicateKey } from '../core/db'
+import { notFound } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
 import { canEdit, canViewStats, isVisibleTo, NOTICES, READS, readId, readIdExpression, type NoticeRecord, type ReadRecord } from './model'
@@ -17,8 +17,8 @@ import { toDetail } from './view'
 export async function get(noticeId: string, ctx: FirstReadContext): Promise<NoticeDetail> {
   const now = clock.date()
   // The caller, and the notice with the caller's read (the read's _id is the notice's and the
-  // reader's: the openid as the shell reads it, whose users document readWithCaller checks), in one read.
-  const openid = contextOpenid()
+  // reader's: the openid the shell identifies them by, whose users document readWithCaller checks), in one read.
+  const openid = ctx.openid
   const { caller, docs } = await ctx.readWithCaller({
     notice: {
       collection: NOTICES,
@@ -38,13 +38,6 @@ export async function get(noticeId: string, ctx: FirstReadContext): Promise<Noti
   const existing = reads[0] ?? null
   const read = visible && !existing ? await markRead(notice, caller, now) : existing
   return toDetail(notice, caller, now, read)
-}
-
-/** The caller's openid as the shell reads it (`getWXContext().OPENID`, never the event). */
-function contextOpenid(): string {
-  const openid = sdk().getWXContext().OPENID as string | undefined
-  if (!openid) throw new AppError('UNAUTHENTICATED', '请先登录')
-  return openid
 }
 
 async function findRead(noticeId: string, openid: string): Promise<ReadRecord | null> {

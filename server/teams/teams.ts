@@ -44,7 +44,7 @@ import type {
 import type { Page } from '../../contracts/common'
 import { clock } from '../core/clock'
 import { checkVisibleTexts } from '../core/content'
-import { db, isDuplicateKey, sdk } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { AppError, busy, conflict, forbidden, invalid, notFound } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
 import { canManageCommunity, requireCommunityStaff } from '../core/guard'
@@ -156,12 +156,6 @@ interface TeamView {
 
 const TEAM_FIELDS = ['_id', 'name', 'type', 'communityId', 'unit', 'description', 'status', 'memberCount', 'leaderOpenid', 'leaderName', 'leaderSeq', 'createdBy', 'createdAt', 'updatedAt', 'history']
 
-/**
- * The caller's openid, as the shell identifies them (the cloud's context, never the input), for a
- * part read together with the caller (`withFirstRead`: the caller's own membership).
- */
-const callerOpenid = (): string => (sdk().getWXContext().OPENID as string | undefined) ?? ''
-
 const memberId = (teamId: string, openid: string) => `${teamId}:${openid}`
 
 const one = (filter: Record<string, unknown>, collection: string): Part => ({ collection, build: (p) => p.match(filter).limit(1) })
@@ -216,7 +210,7 @@ function viewOf(row: JoinedTeam | undefined): TeamView {
 
 /** The caller and the team's page, in one round trip. */
 async function readTeamWithCaller(ctx: FirstReadContext, teamId: string, more: Record<string, Part> = {}) {
-  const { caller, docs } = await ctx.readWithCaller<string>({ ...more, team: teamPart(teamId, callerOpenid()) })
+  const { caller, docs } = await ctx.readWithCaller<string>({ ...more, team: teamPart(teamId, ctx.openid) })
   return { caller, view: viewOf(docs.team[0] as JoinedTeam | undefined), docs }
 }
 
@@ -353,7 +347,7 @@ export async function teamMembers(ctx: FirstReadContext, input: z.output<typeof 
   const where = { teamId: input.teamId, status: 'active' }
   const { caller, docs } = await ctx.readWithCaller({
     team: { collection: TEAMS, build: (p) => p.match({ _id: input.teamId }).limit(1).project({ communityId: 1, status: 1 }) },
-    own: one({ _id: memberId(input.teamId, callerOpenid()) }, TEAM_MEMBERS),
+    own: one({ _id: memberId(input.teamId, ctx.openid) }, TEAM_MEMBERS),
     page: {
       collection: TEAM_MEMBERS,
       build: (p) =>
@@ -417,7 +411,7 @@ const REVEAL_SCAN = 2000
 export async function revealMemberMobile(ctx: FirstReadContext, input: { teamId: string; memberKey: string }): Promise<{ mobile: string }> {
   const { caller, docs } = await ctx.readWithCaller({
     team: { collection: TEAMS, build: (p) => p.match({ _id: input.teamId }).limit(1).project({ communityId: 1, status: 1 }) },
-    own: one({ _id: memberId(input.teamId, callerOpenid()) }, TEAM_MEMBERS),
+    own: one({ _id: memberId(input.teamId, ctx.openid) }, TEAM_MEMBERS),
     members: {
       collection: TEAM_MEMBERS,
       build: (p) => p.match({ teamId: input.teamId, status: 'active' }).sort({ _id: 1 }).limit(REVEAL_SCAN).project({ openid: 1, name: 1 }).limit(REVEAL_SCAN)
@@ -694,7 +688,7 @@ export async function myTeams(ctx: FirstReadContext): Promise<{ items: TeamSumma
       collection: TEAM_MEMBERS,
       build: (p) =>
         p
-          .match({ openid: callerOpenid(), status: 'active' })
+          .match({ openid: ctx.openid, status: 'active' })
           .limit(100)
           .lookup({ from: TEAMS, localField: 'teamId', foreignField: '_id', as: 'joinedTeam' })
           .lookup({ from: 'communities', localField: 'joinedTeam.communityId', foreignField: '_id', as: 'joinedCommunity' })

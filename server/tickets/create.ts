@@ -4,7 +4,7 @@ import type { z } from '../../contracts/zod'
 import type { ticketsCreateInput } from '../../contracts/tickets'
 import { clock } from '../core/clock'
 import { recordConsent } from '../core/consents'
-import { db, isDuplicateKey, sdk } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import type { FirstReadContext } from '../core/function'
 import type { Part } from '../core/together'
 import { shanghai } from '../core/time'
@@ -26,8 +26,6 @@ function newTicketId(now: Date): string {
   return `T${shanghai(now).format('YYMMDD')}${tail}`
 }
 
-const callerOpenid = (): string => (sdk().getWXContext().OPENID as string | undefined) ?? ''
-
 /**
  * A new report. ONE read first (`identity: 'withFirstRead'`): the caller, the place with its parties
  * and the people to tell, the category's routing rule, the photos' earlier image checks and (sharing
@@ -36,7 +34,7 @@ const callerOpenid = (): string => (sdk().getWXContext().OPENID as string | unde
  * back when this handler refuses the report.
  */
 export async function createTicket(ctx: FirstReadContext, input: z.infer<typeof ticketsCreateInput>): Promise<TicketDetail> {
-  const openid = callerOpenid()
+  const openid = ctx.openid
   const photosIn = input.photos ?? []
   const parts: Record<string, Part> = {
     place: placePart(input.gridId, input.buildingId, { from: 'routingRules', id: input.category }, true)

@@ -18,7 +18,7 @@ import { recordServiceFromWish } from '../activities/records'
 import { addVolunteer, priorOf, volunteerParts, type VolunteerPrior } from '../activities/volunteers'
 import { clock } from '../core/clock'
 import { recordConsent } from '../core/consents'
-import { db, isDuplicateKey, sdk } from '../core/db'
+import { db, isDuplicateKey } from '../core/db'
 import { AppError, busy, conflict, forbidden, notFound } from '../core/errors'
 import { canManageCommunity, hasRole, inCommunities, managedCommunities } from '../core/guard'
 import type { FirstReadContext } from '../core/function'
@@ -245,8 +245,6 @@ const placeNames = (place: Place): WishNames => ({
   buildings: new Map(place.building ? [[place.building._id, place.building.name]] : [])
 })
 
-const callerOpenid = (): string => (sdk().getWXContext().OPENID as string | undefined) ?? ''
-
 /**
  * The poster's own compound (and building) from their profile, as a part of the first read: the
  * caller's users document with its grid, building and community joined (for a wish posted without
@@ -284,7 +282,7 @@ function ownPlaceFrom(rows: Record<string, any>[] | undefined, gridId: string, b
  * by the shell with the minute's buckets, and given back when this handler refuses the wish.
  */
 export async function createWish(ctx: FirstReadContext, input: z.infer<typeof wishesCreateInput>): Promise<Wish> {
-  const openid = callerOpenid()
+  const openid = ctx.openid
   const parts: Record<string, Part> = {}
   if (input.gridId) parts.place = placePart(input.gridId, input.buildingId)
   else parts.own = ownPlacePart(openid)
@@ -540,7 +538,7 @@ export function releaseClaim(caller: Caller, wishId: string, note: string | null
  * claim on top.
  */
 export async function completeWish(ctx: FirstReadContext, input: z.infer<typeof wishesCompleteInput>): Promise<Wish> {
-  const { volunteer: ownVolunteer, counter, topNumber } = volunteerParts(callerOpenid())
+  const { volunteer: ownVolunteer, counter, topNumber } = volunteerParts(ctx.openid)
   const { caller, docs } = await ctx.readWithCaller({ wish: wishPart(input.wishId), volunteer: ownVolunteer, counter, topNumber })
   const { wish: current, names } = loadedWishOf(docs.wish, false)
   if (current.memberOpenid !== caller.openid) throw forbidden('只有认领人可以标记完成')
