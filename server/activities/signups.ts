@@ -111,7 +111,7 @@ import {
 } from './model'
 import { notifyChanged, notifyPromoted } from './notify'
 import { waitingAhead, waitingPosition } from './present'
-import { randomId, readOwnWithCaller } from './util'
+import { randomId } from './util'
 
 /** A claim this old belongs to a call that is dead (the function timeout is 3 s): repair it. */
 export const STALE_CLAIM_MS = 30_000
@@ -498,7 +498,7 @@ function signUpParts(activityId: string, openid: string, at: Date): Record<'acti
 export async function signUp(ctx: FirstReadContext, activityId: string): Promise<SignUpResult> {
   // The stamp comes before the read, so that everyone the read sees waiting ahead of it stays ahead.
   const at = clock.date()
-  const { caller, docs } = await readOwnWithCaller(ctx, (openid) => signUpParts(activityId, openid, at))
+  const { caller, docs } = await ctx.readWithCaller(signUpParts(activityId, ctx.openid, at))
   requireRegistered(caller)
   const person = personOf(caller)
   const activity = docs.activity[0] as ActivityDoc | undefined
@@ -525,7 +525,7 @@ const RELEASE_ACTIONS: Record<Releaser['kind'], string> = { self: '取消报名'
 
 /** Gives the place (or waiting-list number) back: the steps of `releaseSignUp` (see the header). */
 export async function withdraw(ctx: FirstReadContext, activityId: string): Promise<{ status: 'withdrawn'; promoted: number }> {
-  const { caller, docs } = await readOwnWithCaller(ctx, (openid) => releaseParts(activityId, openid))
+  const { caller, docs } = await ctx.readWithCaller(releaseParts(activityId, ctx.openid))
   const view = releaseViewOf(docs, signUpId(activityId, caller.openid))
   const { promoted } = await releaseSignUp(activityId, caller.openid, { kind: 'self' }, undefined, view)
   return { status: 'withdrawn', promoted }

@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import type { FirstReadContext } from '../core/function'
-import type { Caller } from '../core/identity'
-import type { Part } from '../core/together'
 import { pngDataUrl, qrPng } from '../platform/qr'
 
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789'
@@ -30,16 +27,4 @@ export function publicUrl(): string | undefined {
 export async function qrDataUrl(text: string): Promise<string> {
   // 5 px per module: small to encode (it is drawn every minute) and sharp enough scaled up on a phone.
   return pngDataUrl(qrPng(text, { errorCorrectionLevel: 'M', margin: 1, scale: 5 }))
-}
-
-/**
- * A `withFirstRead` handler's first read when its parts depend on who calls. Only
- * server/activities/signups.ts still calls it; everywhere else the one line
- * `ctx.readWithCaller(parts(ctx.openid))` is written inline — delete this once signups.ts does too.
- */
-export function readOwnWithCaller<K extends string>(
-  ctx: FirstReadContext,
-  parts: (openid: string) => Record<K, Part>
-): Promise<{ caller: Caller; docs: Record<K, Record<string, any>[]> }> {
-  return ctx.readWithCaller(parts(ctx.openid))
 }

@@ -3,8 +3,8 @@ import type { WithdrawConsentOutput } from '../../contracts/users'
 import { endVolunteerRegistration } from '../activities/volunteerRegistration'
 import { clock } from '../core/clock'
 import { consentEventsPart, recordWithdrawal, statesOf, type ConsentEvent } from '../core/consents'
-import { db, sdk } from '../core/db'
-import { AppError, conflict } from '../core/errors'
+import { db } from '../core/db'
+import { conflict } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
 import { releaseUpcoming, withdrawRegistration, type KnownReads } from '../members/withdraw'
@@ -118,7 +118,7 @@ export async function withdrawConsent(ctx: FirstReadContext, input: { purpose: C
   const text = CONSENT_PURPOSE_TEXT[purpose]
   // The caller, their consent events, what they hold and what the withdrawal will change, in one
   // combined read (the holdings are only looked at without an active consent).
-  const openid = contextOpenid()
+  const openid = ctx.openid
   const holds = holdsDataParts(openid, purpose)
   const { caller, docs: found } = await ctx.readWithCaller({ ...holds, ...withdrawalParts(openid, purpose), consents: consentEventsPart(openid) })
   const state = statesOf(found.consents as ConsentEvent[]).find((s) => s.purpose === purpose)
@@ -131,13 +131,6 @@ export async function withdrawConsent(ctx: FirstReadContext, input: { purpose: C
   const now = clock.date().toISOString()
   const consent = state ? { ...state, active: false, withdrawnAt: now } : { purpose, active: false, policyVersion: PRIVACY_POLICY_VERSION, givenAt: now, withdrawnAt: now }
   return { purpose, done, consent }
-}
-
-/** The caller's openid as the shell reads it (`getWXContext().OPENID`, never the event), for the parts that are their own. */
-function contextOpenid(): string {
-  const openid = sdk().getWXContext().OPENID as string | undefined
-  if (!openid) throw new AppError('UNAUTHENTICATED', '请先登录')
-  return openid
 }
 
 /** Upcoming sign-ups read with the caller; a full page is read again page by page (withdrawUpcoming). */
