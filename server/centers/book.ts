@@ -153,7 +153,6 @@ export async function book(input: BookInput, first: FirstReadContext): Promise<B
     await giveBack()
     throw error
   })
-  const late = performance.now() - began > BOOKING_FENCE_MS
   try {
     await db().collection(COLL.bookings).add({ data: booking })
   } catch (error) {
@@ -162,8 +161,10 @@ export async function book(input: BookInput, first: FirstReadContext): Promise<B
     if (!stored) await giveBack()
     throw error
   }
-  // Past the fence, a blackout set meanwhile may not have seen this booking: look once more, and
-  // withdraw it as the blackout would have (rare: a slow content check or a loaded database).
+  // Measured once the write is acknowledged (it landed no later): past the fence, a blackout set
+  // meanwhile may not have seen this booking, so look once more and withdraw it as the blackout
+  // would have (rare: a slow content check or a loaded database).
+  const late = performance.now() - began > BOOKING_FENCE_MS
   if (late) {
     const _ = db().command
     const found = (await db().collection(COLL.blackouts).where({ roomId: room._id, lifted: false, start: _.lt(new Date(end)), end: _.gt(new Date(start)) }).limit(1).get()).data as BlackoutDoc[]

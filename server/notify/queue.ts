@@ -114,8 +114,11 @@ export async function deliverQueuedMessages(): Promise<DeliveryReport> {
       skipped.add(doc._id)
       const claimedAt = clock.date()
       if ((doc.attempts ?? 0) >= MAX_ATTEMPTS) {
-        // Claimed MAX_ATTEMPTS times and never finished: given up, not retried forever.
-        const given = await queue.where({ _id: doc._id, status: doc.status, dueAt: doc.dueAt }).update({ data: { status: 'failed', doneAt: claimedAt } })
+        // Claimed MAX_ATTEMPTS times and never finished: given up, not retried forever; its messages
+        // (openids, names) go, as a done document's do.
+        const given = await queue
+          .where({ _id: doc._id, status: doc.status, dueAt: doc.dueAt })
+          .update({ data: { status: 'failed', doneAt: claimedAt, messages: [] } })
         if (given.stats.updated > 0) {
           report.abandoned++
           console.error('[messageQueue] document given up after', MAX_ATTEMPTS, 'attempts', doc._id)

@@ -1,5 +1,5 @@
 import { sdk } from '../core/db'
-import { checkImageOnce, checkImagesOnce } from '../core/mediaChecks'
+import { checkImageOnce, checkImagesOnce, type StoredMediaCheck } from '../core/mediaChecks'
 import { TEMPLATES, prepareMessage } from '../notify/templates'
 import { anyChunkFlagged, splitForCheck } from './chunks'
 import { TEMP_URL_SECONDS, type Platform, type SubscriptionMessage } from './types'
@@ -120,7 +120,7 @@ export const cloudPlatform: Platform = {
       return checkImageOnce(fileID, openid, async () => ({ traceId: await submitImageCheck(fileID, openid) }))
     },
     async images(fileIDs, openid, known) {
-      return checkImagesOnce(fileIDs, openid, async (fileID) => ({ traceId: await submitImageCheck(fileID, openid) }), known)
+      return checkImagesOnce(fileIDs, openid, async (fileID) => ({ traceId: await submitImageCheck(fileID, openid) }), known as StoredMediaCheck[] | undefined)
     }
   }
 }

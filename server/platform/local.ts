@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, normalize } from 'node:path'
 import { db } from '../core/db'
 import { clock } from '../core/clock'
-import { checkImageOnce, checkImagesOnce, type MediaCheckRecord } from '../core/mediaChecks'
+import { checkImageOnce, checkImagesOnce, type MediaCheckRecord, type StoredMediaCheck } from '../core/mediaChecks'
 import { prepareMessage } from '../notify/templates'
 import { anyChunkFlagged, MSG_SEC_CHECK_MAX_CHARS, splitForCheck } from './chunks'
 import { qrPng as renderQrPng } from './qr'
@@ -99,7 +99,7 @@ export const localPlatform: Platform = {
       return checkImageOnce(fileID, openid, submitLocalCheck)
     },
     async images(fileIDs, openid, known) {
-      return checkImagesOnce(fileIDs, openid, submitLocalCheck, known)
+      return checkImagesOnce(fileIDs, openid, submitLocalCheck, known as StoredMediaCheck[] | undefined)
     }
   }
 }

@@ -2,8 +2,6 @@
  * The platform seams: each has a WeChat-cloud implementation and a local one for the emulator
  * and tests. Nothing else in server/ knows where it runs.
  */
-import type { StoredMediaCheck } from '../core/mediaChecks'
-
 export interface StoredFile {
   /** Cloud storage fileID on WeChat (cloud://…); `local://<path>` on the emulator. */
   fileID: string
@@ -46,9 +44,10 @@ export interface ContentCheck {
   image(fileID: string, openid: string): Promise<ContentCheckResult>
   /**
    * Several images of one action: one read of their earlier checks, or none when `known` (the
-   * records `mediaChecksPart` read with the action's first read). Refused when any is risky.
+   * `mediaChecks` documents `mediaChecksPart` read with the action's first read; typed there, in
+   * server/core/mediaChecks.ts, which this seam does not import). Refused when any is risky.
    */
-  images(fileIDs: string[], openid: string, known?: StoredMediaCheck[]): Promise<ContentCheckResult>
+  images(fileIDs: string[], openid: string, known?: readonly object[]): Promise<ContentCheckResult>
 }
 
 export interface Platform {

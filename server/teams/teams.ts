@@ -326,11 +326,15 @@ export async function listTeams(ctx: FirstReadContext, input: z.output<typeof li
   return { items: teams.map((t) => summaryOf(t, communities)), total: (docs.total[0]?.n as number | undefined) ?? 0, page: input.page, pageSize: input.pageSize }
 }
 
-/** What the caller may see of a team's members: keeper (staff of its community, district admin), its leader, a member, or nothing. */
+/**
+ * What the caller may see of a team's members: keeper (staff of its community, district admin), its
+ * leader, a member, or nothing. The leader is the team's `leaderOpenid` (the truth; a member
+ * document's `role` follows it and may lag behind an appointment).
+ */
 function viewerOf(caller: Caller, team: TeamDoc, own: TeamMemberDoc | undefined): 'keeper' | 'leader' | 'member' | null {
   if (canManageCommunity(caller, team.communityId)) return 'keeper'
   if (own?.status !== 'active') return null
-  return own.role === 'leader' ? 'leader' : 'member'
+  return team.leaderOpenid === caller.openid ? 'leader' : 'member'
 }
 
 type ListedMember = TeamMemberDoc & { joinedUser?: { profile?: { mobile?: string } }[] }
@@ -346,7 +350,7 @@ export async function teamMembers(ctx: FirstReadContext, input: z.output<typeof 
   const $ = db().command.aggregate
   const where = { teamId: input.teamId, status: 'active' }
   const { caller, docs } = await ctx.readWithCaller({
-    team: { collection: TEAMS, build: (p) => p.match({ _id: input.teamId }).limit(1).project({ communityId: 1, status: 1 }) },
+    team: { collection: TEAMS, build: (p) => p.match({ _id: input.teamId }).limit(1).project({ communityId: 1, status: 1, leaderOpenid: 1 }) },
     own: one({ _id: memberId(input.teamId, ctx.openid) }, TEAM_MEMBERS),
     page: {
       collection: TEAM_MEMBERS,
@@ -410,7 +414,7 @@ const REVEAL_SCAN = 2000
  */
 export async function revealMemberMobile(ctx: FirstReadContext, input: { teamId: string; memberKey: string }): Promise<{ mobile: string }> {
   const { caller, docs } = await ctx.readWithCaller({
-    team: { collection: TEAMS, build: (p) => p.match({ _id: input.teamId }).limit(1).project({ communityId: 1, status: 1 }) },
+    team: { collection: TEAMS, build: (p) => p.match({ _id: input.teamId }).limit(1).project({ communityId: 1, status: 1, leaderOpenid: 1 }) },
     own: one({ _id: memberId(input.teamId, ctx.openid) }, TEAM_MEMBERS),
     members: {
       collection: TEAM_MEMBERS,
@@ -610,7 +614,15 @@ export async function addMember(ctx: FirstReadContext, input: z.output<typeof ad
       throw error
     }
   } else {
-    await db().collection(TEAMS).doc(team._id).update({ data: counted })
+    // Counted only on a team still active; disbanded meanwhile, the addition is taken back.
+    const res = await db().collection(TEAMS).where({ _id: team._id, status: 'active' }).update({ data: counted })
+    if (res.stats.updated === 0) {
+      await db()
+        .collection(TEAM_MEMBERS)
+        .where({ _id: id, status: 'active' })
+        .update({ data: { status: 'removed', history: _.push([entry(caller, '撤回加入')]) } })
+      throw conflict('队伍已撤销')
+    }
   }
   return {
     memberKey: memberKeyOf(team._id, volunteer._id),
@@ -664,19 +676,31 @@ export async function endMembership(teamId: string, openid: string, by: History)
     .update({ data: { status: 'removed', history: _.push([by]) } })
   if (flipped.stats.updated === 0) return false
   const now = clock.date()
+  const clearLeader = { leaderOpenid: _.remove(), leaderName: _.remove(), leaderSeq: _.inc(1) }
   for (let round = 0; round < 4; round++) {
+    // The count never goes below 0 (it can only have drifted there by a call that died between a
+    // membership and its count).
     const other = await db()
       .collection(TEAMS)
-      .where({ _id: teamId, leaderOpenid: _.neq(openid) })
+      .where({ _id: teamId, leaderOpenid: _.neq(openid), memberCount: _.gt(0) })
       .update({ data: { memberCount: _.inc(-1), updatedAt: now } })
     if (other.stats.updated > 0) return true
     const theirs = await db()
       .collection(TEAMS)
-      .where({ _id: teamId, leaderOpenid: openid })
-      .update({ data: { memberCount: _.inc(-1), updatedAt: now, leaderOpenid: _.remove(), leaderName: _.remove(), leaderSeq: _.inc(1) } })
+      .where({ _id: teamId, leaderOpenid: openid, memberCount: _.gt(0) })
+      .update({ data: { memberCount: _.inc(-1), updatedAt: now, ...clearLeader } })
     if (theirs.stats.updated > 0) return true
-    // Neither: the team is gone, or its leader changed between the two (try again).
-    if (!(await readTogether({ team: one({ _id: teamId }, TEAMS) })).team[0]) return true
+    // Neither: the team is gone, its count is at 0, or its leader changed between the two (try again).
+    const team = (await readTogether({ team: one({ _id: teamId }, TEAMS) })).team[0] as TeamDoc | undefined
+    if (!team) return true
+    if ((team.memberCount ?? 0) <= 0) {
+      if (team.leaderOpenid === openid)
+        await db()
+          .collection(TEAMS)
+          .where({ _id: teamId, leaderOpenid: openid })
+          .update({ data: { updatedAt: now, ...clearLeader } })
+      return true
+    }
   }
   throw busy()
 }

@@ -114,6 +114,19 @@ test('removing needs a reason and the keeper; disbanding keeps the team on recor
   expect(cloud.store.get('teams', team._id)).not.toBeNull()
 })
 
+test('a count that drifted to 0 (a call that died between a membership and its count) never goes below 0', async () => {
+  const team = await cloud.ok('teams', 'create', { name: '计数修正测试队', type: 'emergency', communityId: 'c1' }, 'demo-staff')
+  const member = await cloud.ok('activities', 'memberCode', {}, 'demo-member')
+  await cloud.ok('teams', 'addMember', { teamId: team._id, memberCode: member.memberCode, role: 'leader' }, 'demo-staff')
+  cloud.store.updateOne('teams', { _id: team._id }, { $set: { memberCount: 0 } })
+  await cloud.ok('teams', 'removeMember', { teamId: team._id, openid: 'demo-member', reason: '工作调动' }, 'demo-staff')
+  const stored = cloud.store.get('teams', team._id) as any
+  expect(stored.memberCount).toBe(0)
+  // The leader who left is no longer the team's leader.
+  expect(stored.leaderOpenid).toBeUndefined()
+  expect(cloud.store.get('teamMembers', `${team._id}:demo-member`)).toMatchObject({ status: 'removed' })
+})
+
 test('team hours are the verified hours of the team’s activities, per member too', async () => {
   const team = await cloud.ok('teams', 'create', { name: '文明创建工作队', type: 'liaison', communityId: 'c1' }, 'demo-staff')
   const member = await cloud.ok('activities', 'memberCode', {}, 'demo-member')
@@ -192,6 +205,20 @@ describe('who sees a team’s members (issue #16)', () => {
     const entry = cloud.store.findOne('auditLogs', { action: 'teams.viewMobile', actor: 'demo-resident' })!
     expect(entry).toMatchObject({ target: { collection: 'teamMembers', id: `${teamId}:demo-member`, label: '李明' }, communityId: 'c1', detail: { whose: 'demo-member', reason: '队长联系队员' } })
     expect(cloud.store.count('auditLogs', { action: 'teams.viewMobile' })).toBe(before + 1)
+  })
+
+  test("a leader's rights come from the team's leader, not a member document left behind by a change of leader", async () => {
+    // An appointment cut short after the team changed: the previous leader's document still says leader.
+    cloud.store.updateOne('teams', { _id: teamId }, { $set: { leaderOpenid: 'demo-member' } })
+    try {
+      const seen = await cloud.ok('teams', 'members', { teamId }, 'demo-resident')
+      expect(JSON.stringify(seen)).not.toMatch(/\d{3}\*{4}\d{4}/)
+      expect(await errorOf('teams', 'revealMobile', { teamId, memberKey: seen.items[0].memberKey }, 'demo-resident')).toBe('FORBIDDEN')
+      // The team's leader has the rights, whatever their own document says.
+      expect((await cloud.ok('teams', 'members', { teamId }, 'demo-member')).items.some((m: { mobile?: string }) => m.mobile === '139****0001')).toBe(true)
+    } finally {
+      cloud.store.updateOne('teams', { _id: teamId }, { $set: { leaderOpenid: 'demo-resident' } })
+    }
   })
 
   test('staff of the community and the district admin see everything but full mobiles; others cannot reveal', async () => {
