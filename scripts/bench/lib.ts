@@ -157,6 +157,8 @@ export async function startBenchCloud(options: { scale?: number; latencyMs?: num
       HONGLIN_TOKEN_SECRET: 'bench-secret',
       // The per-call log would cost the throughput scenarios; round trips come from x-db-requests.
       EMULATOR_LOG: 'off',
+      // A scenario measures its own calls: timer triggers firing meanwhile would add load it does not count.
+      EMULATOR_TIMERS: 'off',
       // The cloud's network time per database round trip, where a scenario asks for it.
       EMULATOR_DB_LATENCY_MS: options.latencyMs ? String(options.latencyMs) : '',
       ...options.env
