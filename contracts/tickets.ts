@@ -1,4 +1,5 @@
 import { z } from './zod'
+import { TICKET_LIMITS } from './limits'
 import { idSchema, pageInputSchema } from './common'
 
 /*
@@ -78,19 +79,7 @@ export const CLOSE_REASON_LABELS: Record<CloseReason, string> = {
 export const TICKET_FILTERS = [...TICKET_STATUSES, 'open', 'overdue', 'unfinished'] as const
 export type TicketFilter = (typeof TICKET_FILTERS)[number]
 
-/** Rules a resident meets; the server enforces the same numbers. */
-export const TICKET_LIMITS = {
-  /** Tickets one resident may open per calendar day (Asia/Shanghai). */
-  perDay: 5,
-  photos: 6,
-  descriptionMin: 5,
-  descriptionMax: 500,
-  noteMax: 500,
-  /** A resolved ticket without the reporter's answer closes itself after this many days. */
-  autoCloseDays: 7,
-  /** Largest photo the H5 upload action accepts (decoded bytes). */
-  uploadBytes: 1024 * 1024
-} as const
+export { TICKET_LIMITS } from './limits'
 
 /**
  * A stored file: `cloud://…` (WeChat cloud storage, uploaded by the mini-program with

@@ -1,4 +1,5 @@
 import { z } from './zod'
+import { WISH_LIMITS } from './limits'
 import { idSchema, pageInputSchema } from './common'
 import { pageOf, photoSchema, photosInputSchema, ticketCategorySchema } from './tickets'
 
@@ -49,8 +50,7 @@ export const UNFINISHED_WISH_STATUSES: readonly WishStatus[] = ['pending', 'open
 export const WISH_FILTERS = [...WISH_STATUSES, 'unfinished'] as const
 export type WishFilter = (typeof WISH_FILTERS)[number]
 
-/** minutesMax matches the volunteer capability's cap on hours from one wish (8 h). */
-export const WISH_LIMITS = { perDay: 3, titleMax: 40, descriptionMax: 300, minutesMin: 10, minutesMax: 480 } as const
+export { WISH_LIMITS } from './limits'
 
 export const wishesCreateInput = z.object({
   category: z.enum(WISH_CATEGORIES).default('other'),

@@ -128,14 +128,6 @@ async function takePersonalUnit(key: string, limit: RateLimit, openid: string | 
   if (!taken) throw new AppError('RATE_LIMITED', limit.message)
 }
 
-/** The community's bucket, when the row has one and the call names a community. */
-async function takeCommunityUnit(key: string, limit: RateLimit, input: unknown, caller: Caller | null): Promise<void> {
-  if (!limit.perCommunity || !limit.communityOf) return
-  const communityId = limit.communityOf((input ?? {}) as Record<string, unknown>, caller)
-  if (!communityId) return
-  if (!(await takeRateUnit(key, `c:${communityId}`, limit.perCommunity, limit.window))) throw new AppError('RATE_LIMITED', limit.message)
-}
-
 /**
  * The caller's buckets of a `withFirstRead` action, once the caller is known: their own, their
  * community's and their daily allowance, in one round trip when the instance knows the counters.
@@ -169,7 +161,10 @@ export function defineFunction(fn: string, actions: Record<string, ActionDef>): 
   }
   for (const [name, def] of Object.entries(actions)) {
     if (def.identity === 'withFirstRead' && def.access === 'public') throw new Error(`${fn}.${name}: withFirstRead needs a signed-in access`)
-    if (rateLimitOf(fn, name)?.perDay && def.identity !== 'withFirstRead') throw new Error(`${fn}.${name}: a daily allowance needs withFirstRead`)
+    const limit = rateLimitOf(fn, name)
+    // Buckets that need the caller are taken as soon as the caller is known: with the first read.
+    if ((limit?.perDay || limit?.perCommunity) && def.identity !== 'withFirstRead')
+      throw new Error(`${fn}.${name}: a daily allowance or a community bucket needs withFirstRead`)
   }
   return async function main(event: unknown): Promise<Reply<unknown>> {
     try {
@@ -200,7 +195,6 @@ export function defineFunction(fn: string, actions: Record<string, ActionDef>): 
         limit ? takePersonalUnit(key, limit, openid, def.access === 'public') : undefined
       ])
       checkAccess(caller, def.access)
-      if (limit) await takeCommunityUnit(key, limit, parsed.data, caller)
       const data = await def.handler(parsed.data, { caller })
       return ok(data ?? null)
     } catch (error) {

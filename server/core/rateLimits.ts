@@ -11,13 +11,13 @@
  *   functions no IP) shares one global bucket of `anonymous` per minute instead.
  * - `perCommunity`: all callers of one community together, per window (a crowd of fresh openids
  *   cannot flood one community). The community comes from `communityOf` (the input, else the
- *   caller's registered one); without one, only the person's bucket applies.
+ *   caller's registered one); without one, only the person's bucket applies. Like `perDay`, only
+ *   on `withFirstRead` actions: all the call's buckets are taken in one write once the caller is known.
  *
  * The per-person figures are far above what one person does by hand (a crowd of 200 signing up
  * once each is 200 people, one unit each), and far below what a script does.
  */
-import { TICKET_LIMITS } from '../../contracts/tickets'
-import { WISH_LIMITS } from '../../contracts/wishes'
+import { TICKET_LIMITS, WISH_LIMITS } from '../../contracts/limits'
 import type { Caller } from './identity'
 import type { RateWindow } from './quota'
 

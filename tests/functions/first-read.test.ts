@@ -6,6 +6,7 @@
 import { newCallContext, runWithCall } from '../../emulator/backend/install'
 import { runWithIdentity } from '../../emulator/identity'
 import { action, defineFunction } from '../../server/core/function'
+import { ticketsActions } from '../../server/tickets'
 import { z } from '../../contracts/zod'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 
@@ -73,5 +74,12 @@ describe("withFirstRead: the caller comes with the handler's first read", () => 
         open: action({ input: z.object({}), access: 'public', identity: 'withFirstRead', handler: async () => null } as never)
       })
     ).toThrow(/withFirstRead needs a signed-in access/)
+  })
+
+  test('a row with a community bucket or a daily allowance is refused on an action that reads its caller first in the shell', () => {
+    // tickets.create has both (server/core/rateLimits.ts): its buckets are taken once the caller is known.
+    expect(() =>
+      defineFunction('tickets', { ...ticketsActions, create: action({ input: z.object({}), access: 'signedIn', handler: async () => null }) })
+    ).toThrow(/tickets.create: a daily allowance or a community bucket needs withFirstRead/)
   })
 })
