@@ -1,7 +1,7 @@
 import { defineFunction } from '../../server/core/function'
 import { activitiesActions } from '../../server/activities'
 import { deliverQueuedMessages } from '../../server/notify/queue'
-import { withTimer } from '../../server/tickets/timer'
+import { withTimer } from '../../server/core/timer'
 
 /**
  * The actions, plus the timer trigger in config.json: `deliverMessages` (every minute) sends the

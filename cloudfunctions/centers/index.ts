@@ -1,20 +1,10 @@
 import { defineFunction } from '../../server/core/function'
-import { sdk } from '../../server/core/db'
+import { withTimer } from '../../server/core/timer'
 import { centersActions, sweepAll } from '../../server/centers'
 
-const handle = defineFunction('centers', centersActions)
-
 /**
- * Calls from the app go through the action shell. The timer trigger in config.json (every 5
- * minutes) arrives as `{ Type: 'Timer', TriggerName: 'sweepNoShows' }` with no user: it releases
- * no-shows and expires unreviewed bookings across the district (the emulator has no timers; there
- * the sweep runs lazily on reads and from the staff's `sweep` action).
+ * The actions, plus the timer trigger declared in config.json: `sweepNoShows` (every 5 minutes)
+ * releases no-shows and expires unreviewed bookings across the district (the staff's `sweep`
+ * action and the reads do the same lazily).
  */
-export async function main(event: unknown, context?: unknown) {
-  const e = event as { Type?: string; TriggerName?: string } | undefined
-  if (e?.Type === 'Timer' && e.TriggerName === 'sweepNoShows' && !sdk().getWXContext().OPENID) {
-    return { ok: true, data: await sweepAll() }
-  }
-  void context
-  return handle(event)
-}
+export const main = withTimer(defineFunction('centers', centersActions), { sweepNoShows: sweepAll })

@@ -1,6 +1,6 @@
 import { defineFunction } from '../../server/core/function'
 import { withMediaVerdicts } from '../../server/media/verdicts'
 import { ticketsActions, ticketsTimer } from '../../server/tickets'
-import { withTimer } from '../../server/tickets/timer'
+import { withTimer } from '../../server/core/timer'
 
 export const main = withMediaVerdicts(withTimer(defineFunction('tickets', ticketsActions), ticketsTimer))

@@ -6,6 +6,7 @@
  */
 import { buildDistrict } from '../../emulator/seed/district'
 import { startTestCloud, type TestCloud } from '../support/cloud'
+import { deliverMessages } from '../support/messages'
 import { clearTicketDomain } from './tickets-support'
 
 const HOUR = 3600 * 1000
@@ -21,7 +22,6 @@ let cloud: TestCloud
 /** Replies typed loosely, so a test reads `.error?.code` directly. */
 const call = (fn: string, action: string | undefined, input?: object, openid?: string): Promise<any> => cloud.call(fn, action as string, input, openid)
 /** Ticket messages are queued (server/notify/queue.ts): the drain (the activities timer) puts them in the local outbox. */
-const deliver = async () => expect((await call('activities', undefined, { Type: 'Timer', TriggerName: 'deliverMessages', Time: new Date().toISOString() })).ok).toBe(true)
 
 function user(openid: string, roles: string[], scopes: Partial<Record<'communityIds' | 'companyIds' | 'gridIds', string[]>>, profile: Record<string, string> = {}) {
   return { _id: openid, openid, roles, scopes: { communityIds: [], companyIds: [], gridIds: [], ...scopes }, profile: { name: openid, ...profile } }
@@ -76,15 +76,15 @@ describe('routing', () => {
     ]
     const sentSince = (templateId: string, before: number) => cloud.store.find('outbox', { templateId }).slice(before).map((m: any) => m.touser).sort()
     for (const [input, where] of cases) {
-      await deliver()
+      await deliverMessages(cloud)
       const before = cloud.store.count('outbox', { templateId: 'tpl-ticket-assigned' })
       const t = await report('resident-5', input)
-      await deliver()
+      await deliverMessages(cloud)
       expect(sentSince('tpl-ticket-assigned', before)).toEqual(direct(where))
       // the reporter's comment tells the lead party too (their people read with the ticket)
       const progress = cloud.store.count('outbox', { templateId: 'tpl-ticket-progress' })
       await cloud.ok('tickets', 'comment', { ticketId: t._id, text: '补充：晚上更严重' }, 'resident-5')
-      await deliver()
+      await deliverMessages(cloud)
       expect(sentSince('tpl-ticket-progress', progress)).toEqual(direct(where))
     }
     // not vacuous: the company's and the community's people exist
@@ -299,7 +299,7 @@ describe('lifecycle, permissions and ratings', () => {
 describe('deadlines and escalation', () => {
   test('an unaccepted drain escalates once after 12 h, again once after 48 h; staff and the lead party are told', async () => {
     const t = await report('resident-4')
-    await deliver()
+    await deliverMessages(cloud)
     const outboxBefore = cloud.store.count('outbox', { templateId: 'tpl-ticket-overdue' })
     cloud.clock.advance(11 * HOUR)
     expect((await cloud.ok('tickets', 'get', { ticketId: t._id }, 'resident-4')).overdue).toBeNull()
@@ -308,7 +308,7 @@ describe('deadlines and escalation', () => {
     const late = await cloud.ok('tickets', 'get', { ticketId: t._id }, 'resident-4')
     expect(late).toMatchObject({ overdue: 'accept', escalated: true })
     expect(late.events.at(-1)).toMatchObject({ kind: 'escalated', actor: 'system' })
-    await deliver()
+    await deliverMessages(cloud)
     const sent = cloud.store.find('outbox', { templateId: 'tpl-ticket-overdue' }).slice(outboxBefore)
     expect(sent.map((m: any) => m.touser).sort()).toEqual(['demo-property', 'demo-staff', 'prop-co1-b'])
     expect(sent[0].summary).toContain('超时未受理')

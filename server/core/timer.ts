@@ -1,10 +1,11 @@
 import { fail, ok, type Reply } from '../../contracts/reply'
-import { sdk } from '../core/db'
+import { sdk } from './db'
 
 /**
  * Cloud timer triggers call the function with `{ Type: 'Timer', TriggerName, Time }` and no user.
- * This routes such an event to the named job; everything else goes to the normal function shell.
- * A client cannot fake a timer: a call from the mini-program always carries an OPENID.
+ * This routes such an event to the named job of `jobs` (the triggers of the function's
+ * config.json); everything else goes to the normal function shell. A client cannot fake a timer:
+ * a call from the mini-program always carries an OPENID, and such an event is refused.
  */
 export function withTimer(main: (event: unknown) => Promise<Reply<unknown>>, jobs: Record<string, () => Promise<unknown>>) {
   return async (event: unknown): Promise<Reply<unknown>> => {
