@@ -30,17 +30,6 @@ async function send(message: SubscriptionMessage): Promise<boolean> {
   }
 }
 
-/** Sends one message per openid, a few at a time; returns how many were handed to the platform. */
-async function sendEach(openids: string[], build: (openid: string) => SubscriptionMessage): Promise<number> {
-  let sent = 0
-  const unique = [...new Set(openids)]
-  for (let i = 0; i < unique.length; i += 10) {
-    const results = await Promise.all(unique.slice(i, i + 10).map((openid) => send(build(openid))))
-    sent += results.filter(Boolean).length
-  }
-  return sent
-}
-
 /** One message per openid (each once), built for the queue. */
 const eachOf = (openids: string[], build: (openid: string) => SubscriptionMessage): SubscriptionMessage[] => [...new Set(openids)].map(build)
 
@@ -72,9 +61,9 @@ export function notifyCancelled(activity: ActivityDoc, openids: string[], reason
   return queueEach(openids, cancelledMessage(activity, reason))
 }
 
-/** A change told to a few people now (sent during the call); returns how many were handed over. */
-export function notifyChanged(activity: ActivityDoc, openids: string[], note: string): Promise<number> {
-  return sendEach(openids, changedMessage(activity, note))
+/** A change told to one person now (sent during the call, as one message costs no more queued). */
+export function notifyChanged(activity: ActivityDoc, openid: string, note: string): Promise<boolean> {
+  return send(changedMessage(activity, note)(openid))
 }
 
 /** A change of time or place told to everyone signed up or waiting (queued); returns how many. */

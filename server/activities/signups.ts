@@ -836,7 +836,7 @@ export async function removeSignUp(ctx: FirstReadContext, input: { activityId: s
         ...(activity.communityId ? { communityId: activity.communityId } : {}),
         detail: { activityId: activity._id, openid: input.openid, released, reason: input.reason }
       }),
-      notifyChanged(activity, [input.openid], `组织者取消了您的报名：${input.reason}`)
+      notifyChanged(activity, input.openid, `组织者取消了您的报名：${input.reason}`)
     ])
   }
   return { status: 'withdrawn', promoted }

@@ -35,7 +35,7 @@ import { addDays, DAY_MS, dayOf, iso, slotKeyOf } from './calendar'
 import { slotsOverlapping } from './grid'
 import { BOOKING_FENCE_MS, endGuarded, releaseHeld } from './lifecycle'
 import { callerName, COLL, isActive, newId, slotIdOf, type BlackoutDoc, type BookingDoc, type CenterDoc, type SlotDoc } from './model'
-import { notifyCancelledQueued } from './notify'
+import { queueCancellations } from './notify'
 
 /** The longest blackout one call may set; longer closures are several blackouts (or a status change). */
 export const MAX_BLACKOUT_DAYS = 92
@@ -99,7 +99,7 @@ export async function blackout(input: z.infer<typeof blackoutInput>, first: Firs
   const slotIds = kept.size ? wanted.filter((id) => !kept.has(id)) : wanted
   const cancelledBookingIds = displaced.map((b) => b._id)
   if (displaced.length || kept.size) await db().collection(COLL.blackouts).doc(blackoutId).update({ data: { slotIds, cancelledBookingIds } })
-  await notifyCancelledQueued(displaced, reason)
+  await queueCancellations(displaced.map((booking) => ({ booking, reason })))
   return toView({ ...doc, slotIds, cancelledBookingIds })
 }
 

@@ -21,7 +21,7 @@ import { clock } from '../core/clock'
 import { db } from '../core/db'
 import { dayOf, MINUTE } from './calendar'
 import { COLL, newId, type BookingDoc, type HistoryEntry, type SuspensionDoc } from './model'
-import { notifyCancelled } from './notify'
+import { queueCancellations } from './notify'
 import { loadSettings, NO_SHOW_READ, noShowsWhere, settleSuspension, type NoShowRecord } from './store'
 
 export interface Ending {
@@ -187,11 +187,14 @@ export async function sweepReleasing(scope: SweepScope = {}, maxBatches = 1, kno
     // Suspensions first, so the no-show message can say so.
     const suspendedUntil = await suspendAfterNoShows([...new Set(noShows.map((b) => b.openid))], settings)
     result.suspended += suspendedUntil.size
-    await inLanes(expired, (b) => notifyCancelled(b, '开始前未完成审核，预约已失效'))
-    await inLanes(noShows, (b) => {
-      const until = suspendedUntil.get(b.openid)
-      return notifyCancelled(b, until ? `${noShowNote}；因多次未签到，暂停预约至${dayOf(until.getTime())}` : noShowNote)
-    })
+    // The page's messages in one queued write (O(pages), not one per booking).
+    await queueCancellations([
+      ...expired.map((booking) => ({ booking, reason: '开始前未完成审核，预约已失效' })),
+      ...noShows.map((booking) => {
+        const until = suspendedUntil.get(booking.openid)
+        return { booking, reason: until ? `${noShowNote}；因多次未签到，暂停预约至${dayOf(until.getTime())}` : noShowNote }
+      })
+    ])
     if (due.length < SWEEP_PAGE || overBudget()) break
     skip += waiting // ended ones left the query; the ones still waiting stay in front
   }

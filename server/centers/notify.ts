@@ -43,14 +43,15 @@ export function notifyCancelled(b: BookingDoc, reason: string): Promise<void> {
 }
 
 /**
- * Many residents told of their bookings' cancellation (a blackout displacing them): queued for
- * the message drain (server/notify/queue.ts), one write per up to 100 messages, never one per
- * resident while staff wait. Queueing never fails the action (the cancellations are stored).
+ * Residents told of their bookings' cancellation in bulk (a blackout displacing them, the sweep's
+ * expired bookings and no-shows): queued for the message drain (server/notify/queue.ts), one write
+ * per up to 100 messages, never one per resident. Queueing never fails the action (the
+ * cancellations are stored).
  */
-export async function notifyCancelledQueued(bookings: BookingDoc[], reason: string): Promise<void> {
-  if (!bookings.length) return
+export async function queueCancellations(items: Array<{ booking: BookingDoc; reason: string }>): Promise<void> {
+  if (!items.length) return
   try {
-    await queueMessages(bookings.map((b) => cancelledMessage(b, reason)))
+    await queueMessages(items.map(({ booking, reason }) => cancelledMessage(booking, reason)))
   } catch (error) {
     console.warn('[centers] messages not queued', (error as Error)?.message ?? error)
   }
