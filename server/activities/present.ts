@@ -2,7 +2,6 @@
 import type { ActivityDetail, ActivitySummary, MySignUp, ServiceRecord } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
-import { namesById } from '../core/records'
 import {
   CHECKIN_OPENS_BEFORE_MS,
   CHECKOUT_GRACE_MS,
@@ -127,8 +126,3 @@ export function recordOut(r: RecordDoc, issuerName: string): ServiceRecord {
   }
 }
 
-/** Records with their issuers' names (one query for the communities). */
-export async function recordsOut(records: RecordDoc[]): Promise<ServiceRecord[]> {
-  const communities = await namesById('communities', records.map((r) => r.communityId ?? ''))
-  return records.map((r) => recordOut(r, r.communityId ? (communities.get(r.communityId) ?? r.communityId) : DISTRICT_LABEL))
-}

@@ -26,13 +26,13 @@
 import type { MemberCode } from '../../contracts/activities'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey } from '../core/db'
-import { AppError, conflict, errorText } from '../core/errors'
+import { conflict, errorText } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
 import { loadCaller, type Caller } from '../core/identity'
 import { findById } from '../core/records'
 import { readTogether, type Part } from '../core/together'
 import { VOLUNTEERS, type VolunteerDoc } from './model'
-import { memberCodeFor, readMemberCode } from './tokens'
+import { memberCodeFor } from './tokens'
 import { qrDataUrl } from './util'
 
 export const volunteerPrefix = () => (process.env.HONGLIN_VOLUNTEER_PREFIX || 'SFQ').toUpperCase()
@@ -235,16 +235,6 @@ export const callerPerson = (caller: Caller): Person => ({
   communityId: caller.user?.profile?.communityId,
   fromUser: true
 })
-
-/** The volunteer a scanned personal code (or typed volunteer number) stands for. */
-export async function volunteerByCode(memberCode: string): Promise<VolunteerDoc> {
-  const volunteerNo = readMemberCode(memberCode)
-  const res = await db().collection(VOLUNTEERS).where({ volunteerNo }).limit(1).get()
-  const volunteer = res.data[0] as VolunteerDoc | undefined
-  // An unknown number is treated like a forged code: nothing to act on, and nothing learned.
-  if (!volunteer) throw new AppError('FORBIDDEN', '无效的志愿者码，未找到该志愿者')
-  return volunteer
-}
 
 /**
  * The caller's personal code. The caller comes with the one read of their volunteer record (and,

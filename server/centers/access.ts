@@ -8,7 +8,6 @@ import { getById } from '../core/records'
 import { COLL, type BookingDoc, type CenterDoc, type RoomDoc } from './model'
 
 export const getCenter = (centerId: string) => getById<CenterDoc>(COLL.centers, centerId, '邻里中心')
-export const getRoom = (roomId: string) => getById<RoomDoc>(COLL.rooms, roomId, '活动室')
 export const getBooking = (bookingId: string) => getById<BookingDoc>(COLL.bookings, bookingId, '预约')
 
 /** A room and its centre, joined in the database (one round trip). */

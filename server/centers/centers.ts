@@ -17,7 +17,7 @@ import type { getInput, listInput } from '../../contracts/centers'
 import { db } from '../core/db'
 import type { Caller } from '../core/identity'
 import type { FirstReadContext } from '../core/function'
-import { aggregateOf, type Part } from '../core/together'
+import type { Part } from '../core/together'
 import { notFound } from '../core/errors'
 import { platform } from '../platform'
 import { managesCenter } from './access'
@@ -147,13 +147,6 @@ export function centerDetailPart(centerId: string): Part {
 
 /** A row of `centerDetailPart`: the centre and what is joined onto it. */
 export type CenterDetailRow = NamedCenter & { roomDocs: RoomDoc[]; fundRows: { _id: string; fen: number }[] }
-
-export async function centerDetail(centerId: string, caller: Caller): Promise<CenterDetail> {
-  // The centre with its rooms, names and funding by type, joined in one aggregate.
-  const row = (await aggregateOf(centerDetailPart(centerId)))[0] as CenterDetailRow | undefined
-  if (!row) throw notFound('邻里中心')
-  return detailOf(row, caller)
-}
 
 /** The detail view of a read (or a read patched with what the caller just wrote). */
 export async function detailOf(row: CenterDetailRow, caller: Caller): Promise<CenterDetail> {

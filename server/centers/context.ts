@@ -13,7 +13,7 @@ import { db } from '../core/db'
 import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
 import { notFound } from '../core/errors'
-import { aggregateOf, readTogether, type Part } from '../core/together'
+import { readTogether, type Part } from '../core/together'
 import { COLL, type BlackoutDoc, type BookingDoc, type CenterDoc, type RoomDoc, type SlotDoc, type SuspensionDoc } from './model'
 import { NO_SHOW_LOOKBACK_MS, NO_SHOW_READ, SETTINGS_DOC_ID, settingsOf, type NoShowRecord } from './store'
 import { SWEEP_PAGE } from './lifecycle'
@@ -52,12 +52,8 @@ export const SLOT_READ = 1000
 /** Statuses that hold a unit of the weekly quota (no-shows keep theirs: lifecycle.ts). */
 export const QUOTA_STATUSES = ['pending', 'confirmed', 'checked_in', 'no_show'] as const
 
-export async function readRoomContext(roomId: string, options: ContextOptions): Promise<RoomContext> {
-  return roomContextOf((await aggregateOf(roomContextPart(roomId, options)))[0], roomId, options)
-}
-
 /**
- * `readRoomContext` with the caller in the same round trip (`identity: 'withFirstRead'`): the
+ * A room's context with the caller in the same round trip (`identity: 'withFirstRead'`): the
  * caller's openid (`ctx.openid`, the one the shell identifies them by) builds the parts that depend on who calls.
  */
 export async function readRoomContextWithCaller(ctx: FirstReadContext, roomId: string, options: Omit<ContextOptions, 'openid'>): Promise<{ caller: Caller; context: RoomContext }> {
@@ -65,7 +61,7 @@ export async function readRoomContextWithCaller(ctx: FirstReadContext, roomId: s
   return { caller, context: roomContextOf(docs.room[0], roomId, { ...options, openid: caller.openid }) }
 }
 
-/** The room joined with everything `readRoomContext` returns: one part (core/together.ts). */
+/** The room joined with everything its context holds: one part (core/together.ts). */
 export function roomContextPart(roomId: string, options: ContextOptions): Part {
   return {
     collection: COLL.rooms,
@@ -171,11 +167,6 @@ function bookingWithSettingsOf(rows: Record<string, any>[]): { booking: BookingD
   if (!row) throw notFound('预约')
   const { settings, ...booking } = row
   return { booking: booking as BookingDoc, settings: settingsOf((settings as Partial<CenterSettings>[])[0]) }
-}
-
-/** A booking and the district rules: one round trip. */
-export async function readBookingWithSettings(bookingId: string): Promise<{ booking: BookingDoc; settings: CenterSettings }> {
-  return bookingWithSettingsOf(await aggregateOf(bookingWithSettingsPart(bookingId)))
 }
 
 /** A booking and the district rules with the caller (`identity: 'withFirstRead'`): one round trip. */

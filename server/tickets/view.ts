@@ -3,7 +3,7 @@ import { clock } from '../core/clock'
 import { db } from '../core/db'
 import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
-import { aggregateOf, type Part } from '../core/together'
+import type { Part } from '../core/together'
 import { maskMobile } from '../core/mask'
 import { namesById } from '../core/records'
 import { platform } from '../platform'
@@ -127,11 +127,6 @@ export function loadedOf(rows: Record<string, any>[], people = false): LoadedTic
   }
 }
 
-/** One ticket with its names and history (and `people`), in one round trip; null when missing. */
-export async function loadTicket(ticketId: string, people = false): Promise<LoadedTicket | null> {
-  return loadedOf(await aggregateOf(ticketPart(ticketId, people)), people)
-}
-
 /**
  * The caller and the ticket in ONE round trip (`identity: 'withFirstRead'`): access to the action
  * is checked by the shell's rules on the caller read with it.
@@ -239,7 +234,7 @@ function publicEvent(e: TicketEventRecord): boolean {
 }
 
 /**
- * The detail view. `known`: names and history already read (loadTicket, plus any event just
+ * The detail view. `known`: names and history already read (loadTicketWithCaller, plus any event just
  * written), so the view costs no further round trip.
  */
 export async function detailOf(t: TicketRecord, caller: Caller, known?: { names: Names; events?: TicketEventRecord[] }): Promise<TicketDetail> {
