@@ -11,6 +11,7 @@
 import { Aggregator, ProcessingMode, Query } from 'mingo'
 import { collections as declaredCollections, type CollectionDef } from '../../server/db/collections'
 import { duplicateKeyError, invalidParam, requestFailed } from './errors'
+import { foldGroup } from './grouping'
 import { HashIndex } from './indexes'
 import { openSqlite, type Persistence, type SyncMode } from './persistence'
 import { applyUpdate, compileQuery, DEFER, isScalar, MINGO_OPTIONS, mingoCall, replacement, upsertSeed, valueAt } from './semantics'
@@ -365,7 +366,16 @@ export class Store implements TransactionalStore {
     let input: Doc[]
     if (matches.length > 0) {
       const query = matches.length === 1 ? matches[0] : { $and: matches }
-      input = state ? this.filter(state, query).map((entry) => entry.doc) : []
+      const countAs = stages.length > 0 ? countField(stages[0]) : undefined
+      if (state && countAs !== undefined) {
+        // A `$count` right after the match: counted through the plan (the size of an index bucket
+        // where it answers exactly), without a list of the matching documents.
+        const n = this.count(coll, query)
+        input = n === 0 ? [] : [{ [countAs]: n }]
+        stages = stages.slice(1)
+      } else {
+        input = state ? this.filterDocs(state, query) : []
+      }
     } else {
       input = state ? Array.from(state.docs.values(), (entry) => entry.doc) : []
     }
@@ -379,6 +389,23 @@ export class Store implements TransactionalStore {
       }
     }
     const run = (list: readonly Doc[], docs: Doc[], mode: ProcessingMode, resolve = options.collectionResolver): Doc[] => {
+      if (list.length === 0) return docs
+      const countAs = countField(list[0])
+      if (countAs !== undefined) return run(list.slice(1), docs.length === 0 ? [] : [{ [countAs]: docs.length }], mode, resolve)
+      // A `$group` of the common shape is folded here (grouping.ts: no per-document garbage); the
+      // stages around it, and any `$group` it does not take, run in mingo as before.
+      if (mode === ProcessingMode.CLONE_OFF) {
+        const at = list.findIndex((stage) => Object.keys(stage).length === 1 && '$group' in stage)
+        if (at >= 0) {
+          const before = run(list.slice(0, at), docs, mode, resolve)
+          const folded = foldGroup(before, list[at].$group, { ...options, processingMode: mode, collectionResolver: resolve })
+          const grouped = folded ?? runMingo([list[at]], before, mode, resolve)
+          return run(list.slice(at + 1), grouped, mode, resolve)
+        }
+      }
+      return runMingo(list, docs, mode, resolve)
+    }
+    const runMingo = (list: readonly Doc[], docs: Doc[], mode: ProcessingMode, resolve = options.collectionResolver): Doc[] => {
       if (list.length === 0) return docs
       const aggregator = mingoCall(() => new Aggregator([...list], { ...options, processingMode: mode, collectionResolver: resolve }))
       return mingoCall(() => aggregator.run(docs) as Doc[])
@@ -590,6 +617,19 @@ export class Store implements TransactionalStore {
         }
       })
     }
+  }
+
+  /** Documents matching a query, in natural order (by reference: never mutate them). */
+  private filterDocs(state: CollectionState, query: Doc): Doc[] {
+    const plan = this.plan(state, query)
+    const out: Doc[] = []
+    if (plan.exact) {
+      for (const entry of plan.entries()) out.push(entry.doc)
+      return out
+    }
+    const test = compileQuery(query)
+    for (const entry of plan.entries()) if (test(entry.doc)) out.push(entry.doc)
+    return out
   }
 
   /** Entries matching a query, in natural order, stopping after `max`. */
@@ -809,6 +849,18 @@ function compareScalars(a: unknown, b: unknown): number {
   const x = a instanceof Date ? a.getTime() : (a as number | string | boolean)
   const y = b instanceof Date ? b.getTime() : (b as number | string | boolean)
   return x === y ? 0 : x < y ? -1 : 1
+}
+
+/**
+ * The output field of a `$count` stage the store counts itself (as semantics.ts `countStage`
+ * does: the number of documents, none when there are none), or undefined for any other stage or
+ * an invalid name (mingo then refuses it with countStage's error).
+ */
+function countField(stage: Doc): string | undefined {
+  if (Object.keys(stage).length !== 1 || !('$count' in stage)) return undefined
+  const name = stage.$count
+  if (typeof name !== 'string' || name.length === 0 || name.includes('.') || name.trim().startsWith('$')) return undefined
+  return name
 }
 
 function isMatchStage(stage: Doc | undefined): stage is { $match: Doc } {

@@ -29,7 +29,7 @@ async function dashboardScale10(): Promise<BenchResult> {
         { metric: 'emulator peak memory', value: mb(peak), target: '< 1536 MB', pass: peak < 1536 }
       ],
       notes: [
-        'Each dashboard is 10 database round trips (issue #15): the caller, one aggregate with $lookup sub-pipelines for the small collections (and the communities), and one grouped aggregate for each large one (registrations approved and pending, users, bookings, notice reads, deeds, tickets, service records); the 41 figures, 3 trends and 5 figures for each of the 70 communities are sums over those groups. The emulator runs the aggregates one after another in one process, so two dashboards at once take about twice as long each; most of the time is the $group stages over the deeds ledger and notice reads, and the copies the emulator makes of each collection a sub-pipeline reads.'
+        'Each dashboard is 10 database round trips (issue #15): the caller, one aggregate with $lookup sub-pipelines for the small collections (and the communities), and one grouped aggregate for each large one (registrations approved and pending, users, bookings, notice reads, deeds, tickets, service records); the 41 figures, 3 trends and 5 figures for each of the 70 communities are sums over those groups. The emulator runs the aggregates one after another in one process, so two dashboards at once take about twice as long each. Its store folds the $group stages itself (emulator/backend/grouping.ts: one pass, a running sum per group, no list of documents per group nor per-document key objects) and counts a $match + $count through its plan; mingo grouped the same ~400 MB of short-lived objects per dashboard that pushed the peak memory up (now about 100 MB).'
       ]
     }
   } finally {
