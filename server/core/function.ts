@@ -6,8 +6,7 @@ import { sdk } from './db'
 import { AppError, BUSY_MESSAGE, isTransactionConflict } from './errors'
 import { checkAccess, type Access } from './guard'
 import { callerOf, callerPart, loadCaller, type Caller, type UserRecord } from './identity'
-import { clock } from './clock'
-import { giveBackRateUnit, takeRateUnit, takeRateUnits, type RateUnit } from './quota'
+import { giveBackRateUnit, rateDocId, rateDocPart, takeRateUnit, takeRateUnits, type KnownRateDocs, type RateTaking, type RateUnit } from './quota'
 import { RATE_LIMITS, rateLimitOf, type RateLimit } from './rateLimits'
 import { readTogether, type Part } from './together'
 
@@ -56,27 +55,42 @@ export function action<I, O>(def: ActionDef<I, O>): ActionDef<I, O> {
 }
 
 const CALLER_PART = '__caller'
+const RATE_PART = '__rate'
+
+/**
+ * The rate buckets of a `withFirstRead` call: either the person's own alone, taken alongside the
+ * first read (`alongside`), or several — the counter documents to read with the caller
+ * (`docIds`) and what takes the units then (`take`).
+ */
+interface CallerRate {
+  alongside?: () => Promise<void>
+  docIds: string[]
+  take?: (caller: Caller, known: KnownRateDocs) => Promise<{ unit: RateUnit; taking: RateTaking } | undefined>
+}
 
 /**
  * Runs a `withFirstRead` handler: the caller comes with the handler's first read, or the call fails.
- * Buckets that need the caller (a community's, a daily allowance: `callerUnits`) are taken as soon
- * as the caller is known; a daily unit goes back when the handler then refuses the call.
+ * The call's rate buckets (`rate`) are taken as soon as the caller is known; their counter
+ * documents come with that same read. A daily unit goes back when the handler then refuses the call.
  */
-async function runWithFirstRead(def: ActionDef, input: unknown, openid: string | undefined, callerUnits?: (caller: Caller) => Promise<RateUnit | undefined>): Promise<unknown> {
+async function runWithFirstRead(def: ActionDef, input: unknown, openid: string | undefined, rate?: CallerRate): Promise<unknown> {
   if (!openid) checkAccess(null, def.access)
   let identified = false
-  let daily: { unit: RateUnit; at: number } | undefined
+  let daily: { unit: RateUnit; taking: RateTaking } | undefined
   const ctx: FirstReadContext = {
     openid: openid as string,
     async readWithCaller<K extends string>(parts: Record<K, Part>) {
-      const all = await readTogether({ ...parts, [CALLER_PART]: callerPart(openid as string) } as Record<string, Part>)
+      const rateParts = !identified && rate ? Object.fromEntries(rate.docIds.map((id, i) => [`${RATE_PART}${i}`, rateDocPart(id)])) : {}
+      const [all] = await Promise.all([
+        readTogether({ ...parts, ...rateParts, [CALLER_PART]: callerPart(openid as string) } as Record<string, Part>),
+        !identified && rate?.alongside ? rate.alongside() : undefined
+      ])
       const caller = callerOf(openid as string, (all[CALLER_PART][0] as UserRecord | undefined) ?? null)
+      const known: KnownRateDocs = new Map(Object.keys(rateParts).map((name, i) => [rate!.docIds[i], all[name][0] ?? null]))
+      for (const name of Object.keys(rateParts)) delete all[name]
+      // The buckets first, as the shell does for other actions: a caller refused either way hears RATE_LIMITED once over the limit.
+      if (rate?.take && !identified) daily = await rate.take(caller, known)
       checkAccess(caller, def.access)
-      if (callerUnits && !identified) {
-        const at = clock.now()
-        const unit = await callerUnits(caller)
-        if (unit) daily = { unit, at }
-      }
       identified = true
       delete all[CALLER_PART]
       return { caller, docs: all as Record<K, Record<string, any>[]> }
@@ -87,7 +101,7 @@ async function runWithFirstRead(def: ActionDef, input: unknown, openid: string |
     data = await def.handler(input, ctx)
   } catch (error) {
     // A refused call spends none of the person's daily allowance.
-    if (daily) await giveBackRateUnit(daily.unit, daily.at)
+    if (daily) await giveBackRateUnit(daily.unit, daily.taking)
     throw error
   }
   // A handler that answered without knowing who called is a bug, never an answer.
@@ -118,8 +132,10 @@ const unknownActionMessage = (name: unknown): string =>
   typeof name === 'string' && ECHOABLE_ACTION.test(name) ? `未知操作：${name}` : '未知操作'
 
 /**
- * The caller's own bucket of a rate-limited action (server/core/rateLimits.ts): per openid, or —
- * for a public action called without one — the global anonymous bucket. Throws RATE_LIMITED.
+ * The caller's own bucket of a rate-limited action (server/core/rateLimits.ts) when it is the
+ * call's only one: per openid, or — for a public action called without one — the global anonymous
+ * bucket. Taken alongside the identity (or first) read, so it adds no wait: one write (an add for a
+ * person new to this instance, else the guarded update; see takeRateUnits). Throws RATE_LIMITED.
  */
 async function takePersonalUnit(key: string, limit: RateLimit, openid: string | undefined, isPublic: boolean): Promise<void> {
   let taken = true
@@ -129,20 +145,33 @@ async function takePersonalUnit(key: string, limit: RateLimit, openid: string | 
 }
 
 /**
- * The caller's buckets of a `withFirstRead` action, once the caller is known: their own, their
- * community's and their daily allowance, in one round trip when the instance knows the counters.
- * Answers the daily unit taken (to give back if the handler refuses the call after all).
+ * The buckets of a `withFirstRead` action: the caller's own, their community's and their daily
+ * allowance (the person's minute and day share one counter document). Their documents are read
+ * with the first read (`docIds`: the community's only when the input names it; one found from the
+ * caller's profile is guided by the instance's hint), then taken in one write once the caller is
+ * known. With the person's bucket alone, it is taken alongside the first read instead. `take`
+ * answers the daily unit taken (to give back if the handler refuses the call after all).
  */
-async function takeCallerUnits(key: string, limit: RateLimit, input: unknown, caller: Caller): Promise<RateUnit | undefined> {
-  const communityId = limit.perCommunity ? limit.communityOf?.((input ?? {}) as Record<string, unknown>, caller) : undefined
-  const units: RateUnit[] = [{ key, subject: `p:${caller.openid}`, limit: limit.perPerson, window: limit.window }]
-  if (communityId && limit.perCommunity) units.push({ key, subject: `c:${communityId}`, limit: limit.perCommunity, window: limit.window })
-  const daily: RateUnit | undefined = limit.perDay && { key, subject: `d:${caller.openid}`, limit: limit.perDay.limit, window: 'day' }
-  if (daily) units.push(daily)
-  const full = await takeRateUnits(units, daily ? [daily] : [])
-  // The day's allowance's message only when it alone refused (the row's message covers the minute's).
-  if (full.length) throw new AppError('RATE_LIMITED', limit.perDay && full.length === 1 && full[0] === daily ? limit.perDay.message : limit.message)
-  return daily
+function callerRate(key: string, limit: RateLimit, input: unknown, openid: string): CallerRate {
+  if (!limit.perCommunity && !limit.perDay) return { alongside: () => takePersonalUnit(key, limit, openid, false), docIds: [] }
+  const communityOf = (caller: Caller | null) => (limit.perCommunity ? limit.communityOf?.((input ?? {}) as Record<string, unknown>, caller) : undefined)
+  const early = communityOf(null)
+  const docIds = [rateDocId({ key, subject: `p:${openid}` }), ...(early ? [rateDocId({ key, subject: `c:${early}` })] : [])]
+  return {
+    docIds,
+    async take(caller, known) {
+      const communityId = communityOf(caller)
+      const units: RateUnit[] = [{ key, subject: `p:${caller.openid}`, limit: limit.perPerson, window: limit.window }]
+      if (communityId && limit.perCommunity) units.push({ key, subject: `c:${communityId}`, limit: limit.perCommunity, window: limit.window })
+      const daily: RateUnit | undefined = limit.perDay && { key, subject: `p:${caller.openid}`, limit: limit.perDay.limit, window: 'day' }
+      if (daily) units.push(daily)
+      const taking = await takeRateUnits(units, { spare: daily ? [daily] : [], known })
+      const { full } = taking
+      // The day's allowance's message only when it alone refused (the row's message covers the minute's).
+      if (full.length) throw new AppError('RATE_LIMITED', limit.perDay && full.length === 1 && full[0] === daily ? limit.perDay.message : limit.message)
+      return daily && { unit: daily, taking }
+    }
+  }
 }
 
 /**
@@ -183,11 +212,9 @@ export function defineFunction(fn: string, actions: Record<string, ActionDef>): 
       const limit = rateLimitOf(fn, name)
       const key = `${fn}.${name}`
       if (def.identity === 'withFirstRead') {
-        // With a community bucket or a daily allowance, all are taken together once the caller is known.
-        const together = limit && (limit.perCommunity || limit.perDay)
-        if (limit && !together) await takePersonalUnit(key, limit, openid, false)
-        const later = limit && together ? (caller: Caller) => takeCallerUnits(key, limit, parsed.data, caller) : undefined
-        return ok((await runWithFirstRead(def, parsed.data, openid, later)) ?? null)
+        // All the call's buckets are taken in one write once the caller is known (read with the first read).
+        const rate = limit && openid ? callerRate(key, limit, parsed.data, openid) : undefined
+        return ok((await runWithFirstRead(def, parsed.data, openid, rate)) ?? null)
       }
       // The caller's own bucket is taken alongside the identity lookup (no added wait).
       const [caller] = await Promise.all([

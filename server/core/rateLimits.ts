@@ -5,7 +5,8 @@
  * message and the handler never runs (nothing changes). Actions not in the table (staff work such
  * as notices, reviews, reports) are not limited.
  *
- * Buckets (guarded counters in `rateLimits`, server/core/quota.ts — 1 round trip each in the common case):
+ * Buckets (guarded units in `rateLimits`, server/core/quota.ts — all of one call in 1 round trip,
+ * a new minute or day included; the person's first call of an action adds their document):
  * - `perPerson`: per caller openid and window. A public lookup without an openid (only the H5
  *   emulator calls without identity; the mini-program always has one, and the cloud gives
  *   functions no IP) shares one global bucket of `anonymous` per minute instead.
@@ -33,7 +34,9 @@ export interface RateLimit {
   /**
    * A person's allowance per day (Asia/Shanghai) of calls that succeed: taken with the other
    * buckets in one round trip, and given back when the handler refuses the call after all (a text
-   * that fails the content check, an unknown place…). Only for `withFirstRead` actions.
+   * that fails the content check, an unknown place…). Only for `withFirstRead` actions. It shares
+   * the person's counter document with `perPerson`: a call refused by either spends neither (the
+   * per-window bucket bounds the attempts that reach the handler).
    */
   perDay?: { limit: number; message: string }
   window: RateWindow
@@ -93,7 +96,10 @@ export const RATE_LIMITS: Record<string, RateLimit> = {
   'centers.cancel': { perPerson: 20, window: 'minute', message: TOO_FAST },
   // 个人信息与隐私: each export writes a file of everything held about the person.
   'users.exportMyData': { perPerson: 5, window: 'hour', message: '导出太频繁，请一小时后再试' },
-  'users.withdrawConsent': { perPerson: 10, window: 'minute', message: TOO_FAST },
+  // Not `users.withdrawConsent`: withdrawing a consent is never refused for being too frequent
+  // (个人信息保护法 第十五条: a convenient way to withdraw). It acts only on the caller's own data, and a
+  // withdrawal of nothing in force (and no data held) is a CONFLICT after one read, so every
+  // withdrawal that writes follows a grant by the person's own action (most of them limited here).
   'users.deleteAccount': { perPerson: 5, window: 'minute', message: TOO_FAST },
   // Public lookups: guessing certificate numbers, scraping figures.
   'activities.verifyCertificate': { perPerson: 20, anonymous: 60, window: 'minute', message: '查询太频繁，请稍后再试' },

@@ -192,6 +192,29 @@ describe('update operators', () => {
     await docRef('u7').update({ data: { until: _.max(new Date('2026-03-01T00:00:00Z')), other: _.max(early) } })
     expect(await read('u7')).toEqual({ _id: 'u7', until: new Date('2026-03-01T00:00:00Z'), other: early })
   })
+
+  test('a rate counter: index paths (arr.0, arr.N exists false) with string lt, guarded by or / and across documents; push slice creates the array; pull a string (server/core/quota.ts)', async () => {
+    // MongoDB: `{'a.0': {$lt: s}}` compares the array's first element (strings by code point, a
+    // prefix sorts first); `{'a.2': {$exists: false}}` matches an array shorter than 3 or no field;
+    // $push {$each, $slice: -n} on a missing field creates it; $pull removes the equal elements.
+    const _ = env._
+    const col = env.db.collection('op_updates')
+    await col.add({ data: { _id: 'rl1', m: ['2026-11-27T09:29~a', '2026-11-27T09:30~b'] } })
+    await col.add({ data: { _id: 'rl2', m: ['2026-11-27T09:30~c', '2026-11-27T09:30~d'] } })
+    const open = (id: string, wk: string, limit: number) => _.and([{ _id: id }, _.or([{ [`m.${limit - 1}`]: _.exists(false) }, { 'm.0': _.lt(wk) }])])
+    const take = (mark: string) =>
+      col.where(_.or([open('rl1', '2026-11-27T09:30', 2), open('rl2', '2026-11-27T09:30', 2), open('rl3', '2026-11-27T09:30', 2)])).update({
+        data: { m: _.push({ each: [`2026-11-27T09:30~${mark}`], slice: -2 }), d: _.push({ each: [`2026-11-27~${mark}`], slice: -3 }) }
+      })
+    expect((await take('e')).stats.updated).toBe(1)
+    expect(await read('rl1')).toEqual({ _id: 'rl1', m: ['2026-11-27T09:30~b', '2026-11-27T09:30~e'], d: ['2026-11-27~e'] })
+    expect((await take('f')).stats.updated).toBe(0)
+    await col.add({ data: { _id: 'rl3', m: ['2026-11-27T09:30~g'] } })
+    expect((await take('h')).stats.updated).toBe(1)
+    expect((await read('rl3')).m).toEqual(['2026-11-27T09:30~g', '2026-11-27T09:30~h'])
+    await docRef('rl1').update({ data: { d: _.pull('2026-11-27~e'), m: _.pull('no such') } })
+    expect(await read('rl1')).toEqual({ _id: 'rl1', m: ['2026-11-27T09:30~b', '2026-11-27T09:30~e'], d: [] })
+  })
 })
 
 describe('aggregation', () => {

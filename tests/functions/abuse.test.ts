@@ -73,6 +73,18 @@ const INPUTS: Record<string, object> = {
 
 const codeOf = (reply: { ok: boolean; error?: { code: string; message: string } }) => (reply.ok ? 'ok' : reply.error!.code)
 
+/** The current window's key, Asia/Shanghai (`2026-11-27T09:30`, `2026-11-27`), as server/core/quota.ts names it. */
+const windowNow = (window: 'minute' | 'day') => new Date(cloud.clock.now() + 8 * 3_600_000).toISOString().slice(0, window === 'minute' ? 16 : 10)
+/** The daily units `openid` holds today of the limit `key` (its `perDay`): the elements of today in the person's `p_day`. */
+const dayUnits = (key: string, openid: string): number =>
+  ((cloud.store.get('rateLimits', `${key}:p:${openid}`)?.p_day as string[] | undefined) ?? []).filter((e) => e.startsWith(`${windowNow('day')}~`)).length
+/** The compound's counter of `key`, full for the current minute. */
+function fillCompound(key: string, compound: string, limit: number): void {
+  const id = `${key}:c:${compound}`
+  cloud.store.deleteOne('rateLimits', { _id: id })
+  cloud.store.insertOne('rateLimits', { _id: id, key, subject: `c:${compound}`, c_minute: Array.from({ length: limit }, (_, i) => `${windowNow('minute')}~x${i}`) })
+}
+
 describe('rate limits as data', () => {
   it('the table names the user-generated actions and public lookups the issue asks for, and no staff action', () => {
     for (const key of ['tickets.create', 'tickets.comment', 'members.register', 'wishes.create', 'activities.signUp', 'centers.book', 'activities.verifyCertificate'])
@@ -90,13 +102,17 @@ describe('rate limits as data', () => {
 
   it.each(Object.entries(RATE_LIMITS))('%s: one person past the limit answers RATE_LIMITED with its message', async (key, row) => {
     const [fn, action] = key.split('.')
-    const input = INPUTS[key]
-    expect(input).toBeDefined()
+    expect(INPUTS[key]).toBeDefined()
     const openid = `rl-${key}`
+    // A daily allowance smaller than the minute's ends first (a call it refuses spends no minute
+    // unit): then calls the handler refuses, one after the other (each gives its day's unit back),
+    // reach the minute's limit.
+    const daily = row.perDay && row.perDay.limit < row.perPerson
+    const input = daily ? { ...INPUTS[key], gridId: 'nowhere' } : INPUTS[key]
     // Ten at a time at the same instant: exactly `perPerson` pass the gate (whatever the handler answers them).
     const first = []
-    for (let i = 0; i < row.perPerson; i += 10)
-      first.push(...(await Promise.all(Array.from({ length: Math.min(10, row.perPerson - i) }, () => cloud.call(fn, action, input, openid)))))
+    for (let i = 0; i < row.perPerson; i += daily ? 1 : 10)
+      first.push(...(await Promise.all(Array.from({ length: daily ? 1 : Math.min(10, row.perPerson - i) }, () => cloud.call(fn, action, input, openid)))))
     expect(first.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED' && r.error.message === row.message)).toEqual([])
     const over = await cloud.call(fn, action, input, openid)
     expect(over).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: row.message } })
@@ -114,7 +130,7 @@ describe('rate limits as data', () => {
     for (let i = 0; i < limit; i++) await cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)
     const tickets = cloud.store.count('tickets', {})
     // The day's allowance of reports (the row's `perDay` bucket): a refused call spends none of it.
-    const allowance = () => cloud.store.find('rateLimits', { subject: `d:${openid}` }).reduce((n: number, q: any) => n + q.count, 0)
+    const allowance = () => dayUnits('tickets.create', openid)
     const spent = allowance()
     expect(spent).toBe(TICKET_LIMITS.perDay)
     const reply = await cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)
@@ -150,10 +166,8 @@ describe('rate limits as data', () => {
 
   it('a compound flooded by many fresh openids is cut off as a whole', async () => {
     const row = RATE_LIMITS['tickets.create']
-    const window = '2026-11-27T' // the counter of the current minute, filled up to the limit
-    const now = new Date(cloud.clock.now() + 8 * 3_600_000).toISOString().slice(0, 16)
-    expect(now.startsWith(window.slice(0, 8))).toBe(true)
-    cloud.store.insertOne('rateLimits', { _id: `tickets.create:c:c1g1:${now}`, key: 'tickets.create', subject: 'c:c1g1', window: now, count: row.perCommunity })
+    // The compound's units of the current minute, filled up to the limit.
+    fillCompound('tickets.create', 'c1g1', row.perCommunity!)
     const tickets = cloud.store.count('tickets', {})
     const reply = await cloud.call('tickets', 'create', INPUTS['tickets.create'], 'rl-fresh-openid')
     expect(reply).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: row.message } })
@@ -165,18 +179,58 @@ describe('rate limits as data', () => {
   it("a compound's limit refuses a report without spending the reporter's daily allowance", async () => {
     // The compound's counter of this minute is full; the reporter has reported nothing today.
     const row = RATE_LIMITS['tickets.create']
-    const now = new Date(cloud.clock.now() + 8 * 3_600_000).toISOString().slice(0, 16)
-    const id = `tickets.create:c:c1g1:${now}`
-    if (!cloud.store.get('rateLimits', id)) cloud.store.insertOne('rateLimits', { _id: id, key: 'tickets.create', subject: 'c:c1g1', window: now, count: row.perCommunity })
+    fillCompound('tickets.create', 'c1g1', row.perCommunity!)
     const openid = 'rl-daily-kept'
-    const before = await cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)
-    expect(codeOf(before)).toBe('RATE_LIMITED')
-    // Their own minute's and day's counters exist now (or not): whatever the update took, the day's is back at 0.
-    expect(cloud.store.find('rateLimits', { subject: `d:${openid}` }).reduce((n: number, q: any) => n + q.count, 0)).toBe(0)
+    // Once with the person's document missing (added), once with it there (updated with the compound's).
+    for (let i = 0; i < 2; i++) {
+      const before = await cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)
+      expect(before).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: row.message } })
+      // Whatever the person's document took, the day's unit is back.
+      expect(dayUnits('tickets.create', openid)).toBe(0)
+    }
     // Once the compound is open again (next minute), the report goes through and spends one.
     cloud.clock.advance(60_000)
     expect((await cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)).ok).toBe(true)
-    expect(cloud.store.find('rateLimits', { subject: `d:${openid}` }).reduce((n: number, q: any) => n + q.count, 0)).toBe(1)
+    expect(dayUnits('tickets.create', openid)).toBe(1)
+  })
+
+  it("a person's units cost one write, a new minute or day included, and their counter stays bounded (issue #15)", async () => {
+    // A withFirstRead action the handler then refuses (no such ticket): the first read, the units' write, nothing else.
+    const trips = async (openid: string) => (await cloud.callWithStats('tickets', 'comment', INPUTS['tickets.comment'], openid)).stats.dbRequests
+    const first = await trips('rl-trips')
+    expect(await trips('rl-trips')).toBe(first)
+    cloud.clock.advance(60_000)
+    expect(await trips('rl-trips')).toBe(first)
+    cloud.clock.advance(86_400_000)
+    expect(await trips('rl-trips')).toBe(first)
+    // A public lookup with an openid (not withFirstRead): the identity read carries the counter.
+    const lookup = async () => (await cloud.callWithStats('wishes', 'deedTotals', INPUTS['wishes.deedTotals'], 'rl-trips')).stats.dbRequests
+    const firstLookup = await lookup()
+    cloud.clock.advance(60_000)
+    expect(await lookup()).toBe(firstLookup)
+    // Many windows later the person's document holds at most `limit` elements per unit.
+    const row = RATE_LIMITS['tickets.comment']
+    for (let i = 0; i < 3 * row.perPerson; i++) {
+      if (i % 7 === 0) cloud.clock.advance(60_000)
+      await cloud.call('tickets', 'comment', INPUTS['tickets.comment'], 'rl-trips')
+    }
+    const doc = cloud.store.get('rateLimits', 'tickets.comment:p:rl-trips')!
+    expect((doc.p_minute as string[]).length).toBe(row.perPerson)
+    expect((doc.p_minute as string[]).filter((e) => e.startsWith(`${windowNow('minute')}~`)).length).toBeLessThanOrEqual(row.perPerson)
+  })
+
+  it('fresh openids flooding a nearly full compound at once: exactly the units left pass, each day allowance spent only by them', async () => {
+    const row = RATE_LIMITS['tickets.create']
+    fillCompound('tickets.create', 'c1g1', row.perCommunity! - 3)
+    const openids = Array.from({ length: 12 }, (_, i) => `rl-flood-${i}`)
+    const replies = await Promise.all(openids.map((openid) => cloud.call('tickets', 'create', INPUTS['tickets.create'], openid)))
+    const limited = replies.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED')
+    expect(limited.length).toBe(9)
+    expect(limited.every((r) => !r.ok && r.error.message === row.message)).toBe(true)
+    // The figure equals a direct count: the compound's units of this minute, the reports made, the day units held.
+    const compound = cloud.store.get('rateLimits', 'tickets.create:c:c1g1')!.c_minute as string[]
+    expect(compound.filter((e) => e.startsWith(`${windowNow('minute')}~`)).length).toBe(row.perCommunity)
+    expect(openids.reduce((n, openid) => n + dayUnits('tickets.create', openid), 0)).toBe(replies.filter((r) => r.ok).length)
   })
 
   it('200 certificate guesses from one openid are cut off after the limit', async () => {
