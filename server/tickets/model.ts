@@ -64,6 +64,13 @@ export interface TicketRecord {
   scoreExcluded: boolean
   /** Number of events written (events are `${ticketId}:${seq}`, in order). */
   seq: number
+  /**
+   * The first history entry (提交反映), carried by the ticket itself since issue #15 (one write
+   * fewer for a report): what of it the ticket does not already hold. Everything else of the entry
+   * is the ticket's (reporter, createdAt, photos): `historyOf` shows it. Older tickets have it as
+   * `ticketEvents` `<ticketId>:0001` instead.
+   */
+  firstEntry?: { note: string | null; party: Party }
 }
 
 /** One entry of a ticket's history in `ticketEvents` (`_id` = `${ticketId}:${seq padded}`). Never changed. */
@@ -90,6 +97,41 @@ export const HOUR = 3600 * 1000
 export const DAY = 24 * HOUR
 
 export const eventId = (ticketId: string, seq: number) => `${ticketId}:${String(seq).padStart(4, '0')}`
+
+/**
+ * The ticket's first entry (提交反映) as it would have been stored: the reporter as the ticket names
+ * them (erased with their account like the ticket's own name), its photos the ticket's (a photo
+ * hidden by a media verdict leaves both).
+ */
+export function firstEventOf(t: TicketRecord & { firstEntry: NonNullable<TicketRecord['firstEntry']> }): TicketEventRecord {
+  return {
+    _id: eventId(t._id, 1),
+    ticketId: t._id,
+    seq: 1,
+    kind: 'created',
+    at: t.createdAt,
+    actor: 'reporter',
+    actorOpenid: t.reporterOpenid,
+    actorName: t.reporterName,
+    note: t.firstEntry.note,
+    photos: t.photos ?? [],
+    from: null,
+    to: 'submitted',
+    party: t.firstEntry.party,
+    internal: false,
+    rating: null
+  }
+}
+
+/**
+ * A ticket's whole history, in order: its entries in `ticketEvents` and, for a ticket that carries
+ * its first entry itself (`firstEntry`), that one first. The one way every reader gets a history.
+ */
+export function historyOf(t: TicketRecord, stored: TicketEventRecord[]): TicketEventRecord[] {
+  const events = [...stored].sort((a, b) => a.seq - b.seq)
+  if (!t.firstEntry || events.some((e) => e.seq === 1)) return events
+  return [firstEventOf(t as TicketRecord & { firstEntry: NonNullable<TicketRecord['firstEntry']> }), ...events]
+}
 
 /** The parties a compound has: the company if any, the owners' committee if any, always the 居委会. */
 export function availableParties(t: Pick<TicketRecord, 'companyId' | 'hasOwnersCommittee'>): Party[] {

@@ -8,7 +8,7 @@ import { maskMobile } from '../core/mask'
 import { namesById } from '../core/records'
 import { platform } from '../platform'
 import type { PlacePerson } from './places'
-import { availableParties, iso, OPEN_STATUSES, overdueOf, partyName, relationOf, type Relation, type TicketEventRecord, type TicketRecord } from './model'
+import { availableParties, historyOf, iso, OPEN_STATUSES, overdueOf, partyName, relationOf, type Relation, type TicketEventRecord, type TicketRecord } from './model'
 
 export interface Names {
   grids: Map<string, string>
@@ -56,7 +56,7 @@ function unjoin(rows: Joined[]): { tickets: TicketRecord[]; names: Names; events
       [_company, names.companies]
     ] as const)
       for (const doc of list ?? []) map.set(doc._id, doc.name)
-    if (_events) events.set(t._id, [..._events].sort((a, b) => a.seq - b.seq))
+    if (_events) events.set(t._id, historyOf(t as TicketRecord, _events))
     return t as TicketRecord
   })
   return { tickets, names, events }
@@ -216,14 +216,15 @@ export function summaryOf(t: TicketRecord, caller: Caller, names: Names, cover?:
   }
 }
 
-export async function loadEvents(ticketId: string): Promise<TicketEventRecord[]> {
+/** The ticket's whole history (`historyOf`: with the first entry the ticket carries). */
+export async function loadEvents(t: TicketRecord): Promise<TicketEventRecord[]> {
   const out: TicketEventRecord[] = []
   for (let skip = 0; skip < 500; skip += 100) {
-    const res = await db().collection('ticketEvents').where({ ticketId }).orderBy('seq', 'asc').skip(skip).limit(100).get()
+    const res = await db().collection('ticketEvents').where({ ticketId: t._id }).orderBy('seq', 'asc').skip(skip).limit(100).get()
     out.push(...(res.data as TicketEventRecord[]))
     if (res.data.length < 100) break
   }
-  return out
+  return historyOf(t, out)
 }
 
 /** Public form: the parties' progress; never the reporter's own notes, internal notes or staff names. */
@@ -239,7 +240,7 @@ function publicEvent(e: TicketEventRecord): boolean {
  */
 export async function detailOf(t: TicketRecord, caller: Caller, known?: { names: Names; events?: TicketEventRecord[] }): Promise<TicketDetail> {
   const rel = relationOf(caller, t)
-  const [names, events, photos] = await Promise.all([known ? known.names : namesFor([t]), known?.events ?? loadEvents(t._id), photoViews(t.photos)])
+  const [names, events, photos] = await Promise.all([known ? known.names : namesFor([t]), known?.events ?? loadEvents(t), photoViews(t.photos)])
   const pn = partyNames(t, names)
   const shown = rel.full ? events : events.filter(publicEvent)
   const reporterShown = rel.full || t.showName ? t.reporterName : '居民'

@@ -33,7 +33,7 @@ import { checkPhotos, checkTexts, consentInForce, latestConsentPart } from '../t
 import { loadPlace, placeFrom, placePart, type Place } from '../tickets/places'
 import { photoViews } from '../tickets/view'
 import { wishDeed, type DeedRecord } from './deeds'
-import type { WishEventRecord, WishRecord } from './model'
+import { wishEventId, type WishEventRecord, type WishRecord } from './model'
 import { mayCallResident } from './reveal'
 
 const WISH_PAGE = 'packages/tickets/pages/wish/index'
@@ -54,6 +54,11 @@ interface WishChange {
   set: Partial<WishRecord>
   event: Pick<WishEventRecord, 'kind'> & { note?: string | null }
   deed?: DeedRecord
+  /**
+   * The history entry carried by the wish itself (written with the guarded update, no `wishEvents`
+   * document; `wishHistoryOf` shows it): the fields to set for the entry numbered `seq`.
+   */
+  carry?: (seq: number) => Partial<WishRecord>
 }
 
 /**
@@ -76,11 +81,11 @@ async function mutateWish(caller: Caller, wishId: string, decide: (w: WishRecord
     const change = decide(w)
     const now = clock.date()
     const seq = (w.seq ?? 0) + 1
-    const set = { ...change.set, seq, updatedAt: now }
+    const set = { ...change.set, ...change.carry?.(seq), seq, updatedAt: now }
     const res = await col.where({ _id: wishId, seq: w.seq == null ? _.exists(false) : w.seq }).update({ data: set })
     if (res.stats.updated === 1) {
-      const event: WishEventRecord = { _id: `${wishId}:${String(seq).padStart(4, '0')}`, wishId, seq, kind: change.event.kind, at: now, actorOpenid: caller.openid, actorName: nameOf(caller), note: change.event.note ?? null }
-      await Promise.all([db().collection('wishEvents').add({ data: event }), change.deed ? addOnce('deeds', change.deed) : undefined])
+      const event: WishEventRecord = { _id: wishEventId(wishId, seq), wishId, seq, kind: change.event.kind, at: now, actorOpenid: caller.openid, actorName: nameOf(caller), note: change.event.note ?? null }
+      await Promise.all([change.carry ? undefined : db().collection('wishEvents').add({ data: event }), change.deed ? addOnce('deeds', change.deed) : undefined])
       return { ...w, ...set } as WishRecord
     }
     w = null
@@ -339,9 +344,8 @@ export async function createWish(ctx: FirstReadContext, input: z.infer<typeof wi
   for (let attempt = 0; attempt < 5; attempt++) {
     const wish: WishRecord = { _id: newWishId(now), ...base }
     try {
-      // No transaction: the history entry's `_id` (`<wishId>:0001`) claims the number (a duplicate
-      // key: taken, try another) and is written first, so every stored wish has its first entry.
-      await db().collection('wishEvents').add({ data: { _id: `${wish._id}:0001`, wishId: wish._id, seq: 1, kind: 'created', at: now, actorOpenid: caller.openid, actorName: wish.residentName, note: null } })
+      // ONE add: the unique `_id` claims the number (a duplicate key: taken, try another), and the
+      // wish is its own first history entry (the poster at `createdAt`: `wishHistoryOf`).
       await db().collection('wishes').add({ data: wish })
       return one(wish, caller, placeNames(place))
     } catch (error) {
@@ -546,7 +550,12 @@ export async function completeWish(ctx: FirstReadContext, input: z.infer<typeof 
   const photos = await checkPhotos(caller.openid, input.photos)
   const w = await mutateWish(caller, input.wishId, (w) => {
     if (w.status !== 'claimed' || w.memberOpenid !== caller.openid) throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能标记完成`)
-    return { set: { status: 'completed', completedAt: clock.date(), minutes: input.minutes, completionNote: input.note || null, photos }, event: { kind: 'completed', note: input.note ?? null } }
+    return {
+      set: { status: 'completed', completedAt: clock.date(), minutes: input.minutes, completionNote: input.note || null, photos },
+      event: { kind: 'completed', note: input.note || null },
+      // The entry goes with the completing update: the member, `completedAt` and the note are the wish's.
+      carry: (seq) => ({ completeEntry: { seq } })
+    }
   }, current)
   const prior = priorOf({ volunteer: docs.volunteer, counter: docs.counter, topNumber: docs.topNumber })
   if (!prior.volunteer) {
@@ -586,9 +595,12 @@ export async function confirmWish(ctx: FirstReadContext, input: z.infer<typeof w
   const w = await mutateWish(caller, input.wishId, (w) => {
     if (w.status !== 'completed') throw conflict(`该心愿当前为“${WISH_STATUS_LABELS[w.status]}”，不能确认`)
     const now = clock.date()
+    const note = mine ? (input.comment ?? null) : `社区工作人员代为确认${input.comment ? `：${input.comment}` : ''}`
     return {
       set: { status: 'confirmed', confirmedAt: now, confirmedBy: caller.openid, rating: input.rating ?? null, ratingComment: input.comment || null, ...(serviceRecordId ? { serviceRecordId } : {}) },
-      event: { kind: 'confirmed', note: mine ? (input.comment ?? null) : `社区工作人员代为确认${input.comment ? `：${input.comment}` : ''}` },
+      event: { kind: 'confirmed', note },
+      // The confirmation's history entry goes with the confirming update (a wish is confirmed once).
+      carry: (seq) => ({ confirmEntry: { seq, note, actorName: mine ? null : nameOf(caller) } }),
       deed: wishDeed(w, maskName(w.memberName ?? ''), now, input.rating ?? null, w.minutes ?? 0)
     }
   }, current)

@@ -37,6 +37,17 @@ export interface WishRecord {
   createdAt: Date
   updatedAt: Date
   seq: number
+  /**
+   * The confirmation's history entry, written with the confirming update itself (issue #15: one
+   * write fewer; `wishHistoryOf` shows it). `actorName`: the staff member who confirmed on the
+   * resident's behalf; null when the resident did (their name is the wish's `residentName`).
+   */
+  confirmEntry?: { seq: number; note: string | null; actorName: string | null }
+  /**
+   * The completion's history entry, written with the completing update (the member at
+   * `completedAt`, their `completionNote`): only its number is stored.
+   */
+  completeEntry?: { seq: number }
 }
 
 export interface WishEventRecord {
@@ -48,4 +59,43 @@ export interface WishEventRecord {
   actorOpenid: string
   actorName: string
   note: string | null
+}
+
+export const wishEventId = (wishId: string, seq: number) => `${wishId}:${String(seq).padStart(4, '0')}`
+
+/**
+ * A wish's whole history, in order: its entries in `wishEvents`, and those the wish carries itself
+ * since issue #15 — its creation (the poster, `createdAt`: written as the wish, nothing stored), its
+ * completion (`completeEntry`) and its confirmation (`confirmEntry`). The one way to read a wish's history. Older wishes have those
+ * two as `wishEvents` documents (then those are shown).
+ */
+export function wishHistoryOf(w: WishRecord, stored: WishEventRecord[]): WishEventRecord[] {
+  const events = [...stored]
+  const has = (seq: number) => events.some((e) => e.seq === seq)
+  if (!has(1)) events.push({ _id: wishEventId(w._id, 1), wishId: w._id, seq: 1, kind: 'created', at: w.createdAt, actorOpenid: w.residentOpenid, actorName: w.residentName, note: null })
+  const done = w.completeEntry
+  if (done && !has(done.seq))
+    events.push({
+      _id: wishEventId(w._id, done.seq),
+      wishId: w._id,
+      seq: done.seq,
+      kind: 'completed',
+      at: w.completedAt ?? w.updatedAt,
+      actorOpenid: w.memberOpenid ?? '',
+      actorName: w.memberName ?? '居民',
+      note: w.completionNote ?? null
+    })
+  const c = w.confirmEntry
+  if (c && !has(c.seq))
+    events.push({
+      _id: wishEventId(w._id, c.seq),
+      wishId: w._id,
+      seq: c.seq,
+      kind: 'confirmed',
+      at: w.confirmedAt ?? w.updatedAt,
+      actorOpenid: w.confirmedBy ?? w.residentOpenid,
+      actorName: c.actorName ?? w.residentName,
+      note: c.note
+    })
+  return events.sort((a, b) => a.seq - b.seq)
 }

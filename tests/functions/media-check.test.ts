@@ -69,22 +69,18 @@ describe('ticket photos', () => {
 
   test('a risky verdict hides the photo and leaves a note in the ticket’s history', async () => {
     const reply = await deliver(localMediaCheckEvent(checkOf(risky)))
-    // The photo is on the ticket and on its first history entry (提交反映).
+    // The photo is on the ticket, which carries its first history entry (提交反映: the ticket's photos).
     expect(reply).toMatchObject({ ok: true, data: { known: true, status: 'risky' } })
-    expect(reply.data.hidden).toEqual(
-      expect.arrayContaining([
-        { collection: 'tickets', id: ticketId },
-        { collection: 'ticketEvents', id: `${ticketId}:0001` }
-      ])
-    )
-    expect(cloud.store.findOne('ticketEvents', { _id: `${ticketId}:0001` })!.photos).toEqual([clean])
+    expect(reply.data.hidden).toEqual([{ collection: 'tickets', id: ticketId }])
     const stored = cloud.store.findOne('tickets', { _id: ticketId }) as any
     expect(stored.photos).toEqual([clean])
     expect(stored.hiddenPhotos).toEqual([risky])
     expect(checkOf(risky)).toMatchObject({ status: 'risky', label: 20002 })
-    expect(checkOf(risky).hidden).toHaveLength(2)
+    expect(checkOf(risky).hidden).toHaveLength(1)
     const detail = await cloud.ok('tickets', 'get', { ticketId }, RESIDENT)
     expect(detail.photos.map((p: any) => p.fileID)).toEqual([clean])
+    expect(detail.events[0]).toMatchObject({ _id: `${ticketId}:0001`, kind: 'created' })
+    expect(detail.events[0].photos.map((p: any) => p.fileID)).toEqual([clean])
     expect(detail.events).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'comment', actor: 'system', note: HIDDEN_NOTE })]))
     // Anyone may read the public form of the ticket: the photo is gone there too.
     const other = await cloud.ok('tickets', 'get', { ticketId }, 'demo-member')
@@ -132,7 +128,9 @@ describe('photos in history entries, wishes and centres', () => {
   test('a photo on a ticket’s history entry is removed from it, with a note on the ticket', async () => {
     const t = await report('demo-committee', [], '垃圾桶满了没人清理')
     const fileID = photo('demo-property', 'risky-reply')
-    const eventId = `${t._id}:0001`
+    // The first entry is the ticket's own; a later one (a comment) is a ticketEvents document.
+    await cloud.ok('tickets', 'comment', { ticketId: t._id, text: '已安排清运' }, 'demo-property')
+    const eventId = `${t._id}:0002`
     cloud.store.updateOne('ticketEvents', { _id: eventId }, { $set: { photos: [fileID] } })
     pending(fileID, 'demo-property', 'trace-event')
     const reply = await deliver(localMediaCheckEvent({ _id: 'trace-event' }, 'risky'))

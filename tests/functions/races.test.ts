@@ -19,7 +19,7 @@
 import type { Reply } from '../../contracts/reply'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 import { addVolunteer } from '../support/volunteers'
-import { clearTicketDomain } from './tickets-support'
+import { clearTicketDomain, ticketHistory, wishHistory } from './tickets-support'
 
 let cloud: TestCloud
 
@@ -360,7 +360,7 @@ describe('微心愿', () => {
       expect(codes[5]).toBe('OK')
       const stored = cloud.store.get('wishes', wish._id)!
       expect(stored.status).toBe('cancelled')
-      const events = cloud.store.find('wishEvents', { wishId: wish._id }).sort((x, y) => x.seq - y.seq)
+      const events = wishHistory(cloud, wish._id)
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1))
       expect(stored.seq).toBe(events.length)
       expect(events.map((e) => e.kind)).toEqual(claims ? ['created', 'approved', 'claimed', 'cancelled'] : ['created', 'approved', 'cancelled'])
@@ -386,7 +386,7 @@ describe('tickets', () => {
       expect(codes.slice(0, 3).filter((c) => c === 'OK')).toHaveLength(1)
       expect(codes[3]).toBe('OK')
       const stored = cloud.store.get('tickets', t._id)!
-      const events = cloud.store.find('ticketEvents', { ticketId: t._id }).sort((x, y) => x.seq - y.seq)
+      const events = ticketHistory(cloud, t._id)
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1))
       expect(stored.seq).toBe(events.length)
       const moves = events.filter((e) => e.kind === 'resolved' || e.kind === 'closed')

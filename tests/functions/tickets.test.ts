@@ -7,7 +7,7 @@
 import { buildDistrict } from '../../emulator/seed/district'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 import { deliverMessages } from '../support/messages'
-import { clearTicketDomain } from './tickets-support'
+import { clearTicketDomain, ticketHistory } from './tickets-support'
 
 const HOUR = 3600 * 1000
 const DAY = 24 * HOUR
@@ -397,7 +397,7 @@ describe('photos, content check and the daily limit', () => {
   test('text that fails the content check, or bad input, stores nothing and costs no allowance', async () => {
     const before = cloud.store.count('tickets', {})
     // The day's allowance of reports: the rate limit's `perDay` bucket of the person.
-    const allowance = () => cloud.store.find('rateLimits', { subject: 'd:limited' }).reduce((n: number, q: any) => n + q.count, 0)
+    const allowance = (openid = 'limited') => ((cloud.store.get('rateLimits', `tickets.create:p:${openid}`)?.p_day as string[] | undefined) ?? []).length
     expect(allowance()).toBe(0)
     const blocked = await call('tickets', 'create', { category: 'other', description: '小区里有人组织赌博活动', gridId: 'c1g1' }, 'limited')
     expect(blocked).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: ['description'] } })
@@ -414,6 +414,9 @@ describe('photos, content check and the daily limit', () => {
     expect(allowance()).toBe(0)
     const comment = await call('tickets', 'comment', { ticketId: 'T000000XXXX', text: '办证刻章' }, 'limited')
     expect(comment.error?.code).toBe('NOT_FOUND')
+    // A report that is made spends one unit of the day's allowance (the counter read above is the real one).
+    expect((await call('tickets', 'create', { category: 'drain', description: '单元门口的下水道堵了', gridId: 'c1g1' }, 'limited-2')).ok).toBe(true)
+    expect(allowance('limited-2')).toBe(1)
   })
 
   test('at most 5 reports per person per day, even when sent in parallel; the next day is fresh', async () => {
@@ -449,9 +452,12 @@ describe('round trips (issue #15)', () => {
 
   test('the common actions read the ticket, its names and history at once, and change it with one guarded update', async () => {
     const created = await trips('create', { category: 'drain', description: '3号楼后面雨水井盖松动', gridId: 'c1g1', buildingId: 'c1g1b1' }, 'resident-4')
-    // shell 3, place with rule and the lead party's people 1, allowance 1, entry and ticket 2;
-    // their messages, however many people, 1 (queued)
-    expect(created.n).toBeLessThanOrEqual(8)
+    // the caller with the place, its rule and the lead party's people 1 (identity 'withFirstRead'),
+    // rate limits with today's allowance (≤ 3 counters, each added in a new window), the ticket
+    // carrying its first history entry 1; their messages, however many people, 1 (queued)
+    expect(created.n).toBeLessThanOrEqual(6)
+    expect(cloud.store.count('ticketEvents', { ticketId: created.data._id })).toBe(0)
+    expect(created.data.events).toEqual([expect.objectContaining({ _id: `${created.data._id}:0001`, kind: 'created', to: 'submitted', note: expect.stringContaining('已分派') })])
     const id = created.data._id
     // the caller comes with the ticket's read (identity 'withFirstRead')
     expect((await trips('get', { ticketId: id }, 'resident-4')).n).toBe(1)
@@ -463,6 +469,9 @@ describe('round trips (issue #15)', () => {
     // rate limit 1, caller and ticket 1, update 1, history entry 1, ledger entry 1
     expect(confirmed.n).toBeLessThanOrEqual(5)
     expect(confirmed.data.events.map((e: any) => e.kind)).toEqual(['created', 'accepted', 'resolved', 'confirmed'])
+    // the history as stored (the first entry carried by the ticket) is what the detail shows
+    expect(ticketHistory(cloud, id).map((e) => e._id)).toEqual(confirmed.data.events.map((e: any) => e._id))
+    expect((await trips('get', { ticketId: id }, 'resident-4')).data.events).toEqual(confirmed.data.events)
     expect(cloud.store.count('deeds', { _id: `ticket:${id}` })).toBe(1)
   })
 })
