@@ -396,7 +396,11 @@ export const joinVolunteersInput = z.object({
   consent: z.literal(true, { message: '请阅读并同意志愿者登记的个人信息使用说明' })
 })
 export type JoinVolunteersInput = z.input<typeof joinVolunteersInput>
-export const joinVolunteersOutput = z.object({ volunteerNo: z.string(), already: z.boolean() })
+/**
+ * `volunteerNo`: the person's number when they have one; null until it is handed out at first need
+ * (their personal code, their first verified service record: server/activities/volunteers.ts).
+ */
+export const joinVolunteersOutput = z.object({ volunteerNo: z.string().nullable(), already: z.boolean() })
 
 /**
  * One activity's records (its organiser); without `activityId`, 待认定时长: the records waiting for

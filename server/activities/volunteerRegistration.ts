@@ -22,9 +22,8 @@ import { db, isDuplicateKey } from '../core/db'
 import { invalid } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
 import { emptyScopes, type Caller } from '../core/identity'
-import { ACTIVITIES, SIGNUPS, VOLUNTEERS, type ActivityDoc, type SignUpDoc } from './model'
+import { ACTIVITIES, SIGNUPS, VOLUNTEERS, type ActivityDoc, type SignUpDoc, type VolunteerDoc } from './model'
 import { releaseSignUp } from './signups'
-import { addVolunteer, priorOf, volunteerParts } from './volunteers'
 
 type JoinInput = z.output<typeof joinVolunteersInput>
 
@@ -32,8 +31,7 @@ const USERS = 'users'
 
 /**
  * Registers the caller as a volunteer: the consent recorded first, then one write of their users
- * document (created when they have none) with their volunteer number ensured alongside. Already
- * registered: nothing is written (`already: true`).
+ * document (created when they have none). Already registered: nothing is written (`already: true`).
  *
  * The consent goes first so that a registration is never held without it: were the two written
  * together and only the consent failed, the retry would find the person registered and never
@@ -42,22 +40,26 @@ const USERS = 'users'
  * recorded before a data write that then failed is harmless (the person did consent; the retry
  * records another).
  *
- * Round trips: the caller comes with their volunteer record and the number counter (one read);
- * already registered, that is all. A first join: the consent, the users write, and — without a
- * number yet — one guarded claim on the counter and the volunteer document.
+ * The volunteer number is not handed out here: it comes at first need (the personal code, the
+ * first verified service record: volunteers.ts), as for everyone else; the answer carries it when
+ * the person has one already (else null). Claiming it here cost every first join two more round
+ * trips (the counter and the volunteer document) for a number the join page does not show and
+ * the hours page promises only after the first verified hours.
+ *
+ * Round trips: the caller with their volunteer record (one read); already registered, that is
+ * all; a first join adds the consent and the users write (and, for a number given before the
+ * person had a name, that name on the volunteer record). No counter is touched, so a crowd of
+ * newcomers joining at once shares no document; two taps of one person both write the same
+ * registration (the second add finds the document and updates it).
  */
-export async function joinVolunteers(ctx: FirstReadContext, input: JoinInput): Promise<{ volunteerNo: string; already: boolean }> {
-  const { caller, docs } = await ctx.readWithCaller(volunteerParts(ctx.openid))
-  const prior = priorOf(docs)
+export async function joinVolunteers(ctx: FirstReadContext, input: JoinInput): Promise<{ volunteerNo: string | null; already: boolean }> {
+  const { caller, docs } = await ctx.readWithCaller({
+    volunteer: { collection: VOLUNTEERS, build: (p) => p.match({ _id: ctx.openid }).project({ volunteerNo: 1, name: 1 }).limit(1) }
+  })
+  const volunteer = docs.volunteer[0] as Pick<VolunteerDoc, 'volunteerNo' | 'name'> | undefined
+  const volunteerNo = volunteer?.volunteerNo ?? null
+  if (caller.user?.volunteerSince) return { volunteerNo, already: true }
   const profile = caller.user?.profile ?? {}
-  const communityId = profile.communityId
-  // The number claimed for a newcomer (a call of theirs that added it meanwhile got the same one).
-  const numbered = async (name: string, recheck = false) =>
-    prior.volunteer ?? addVolunteer({ openid: caller.openid, name, communityId }, prior, { assumeOwn: true, recheck })
-  if (caller.user?.volunteerSince) {
-    const volunteer = await numbered(profile.name || input.name)
-    return { volunteerNo: volunteer.volunteerNo, already: true }
-  }
   const name = profile.name || input.name
   const mobile = profile.mobile || input.mobile
   if (!mobile) throw invalid('请填写手机号', ['mobile'])
@@ -71,9 +73,7 @@ export async function joinVolunteers(ctx: FirstReadContext, input: JoinInput): P
     fields.volunteerMobile = mobile
   }
   await recordConsent(caller.openid, 'volunteer', 'activities.joinVolunteers')
-  // The users write first: when another call of the person's created the document meanwhile (a
-  // second tap), that call is claiming their number too, and the counter is read again first.
-  const contended = await writeUser(caller, fields, {
+  await writeUser(caller, fields, {
     _id: caller.openid,
     openid: caller.openid,
     roles: [],
@@ -84,30 +84,27 @@ export async function joinVolunteers(ctx: FirstReadContext, input: JoinInput): P
     createdAt: now,
     updatedAt: now
   })
-  const volunteer = await numbered(name, contended)
   // A number handed out before the person had a name (their personal code opened earlier) gets it now.
-  if (volunteer.name !== name && !profile.name) await db().collection(VOLUNTEERS).where({ _id: caller.openid }).update({ data: { name } })
-  return { volunteerNo: volunteer.volunteerNo, already: false }
+  if (volunteer && volunteer.name !== name && !profile.name) await db().collection(VOLUNTEERS).where({ _id: caller.openid }).update({ data: { name } })
+  return { volunteerNo, already: false }
 }
 
 /**
  * One write of the caller's users document: an update of `fields` when they have one, else the
  * new document (`created`); each falls back to the other when the document appeared or vanished
- * meanwhile (as server/notices/residence.ts does). True when it appeared meanwhile.
+ * meanwhile (as server/notices/residence.ts does).
  */
-async function writeUser(caller: Caller, fields: Record<string, unknown>, created: Record<string, unknown>): Promise<boolean> {
+async function writeUser(caller: Caller, fields: Record<string, unknown>, created: Record<string, unknown>): Promise<void> {
   const users = db().collection(USERS)
   if (caller.user) {
     const res = await users.where({ _id: caller.openid }).update({ data: fields })
-    if (res.stats.updated > 0) return false
+    if (res.stats.updated > 0) return
   }
   try {
     await users.add({ data: created })
-    return false
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
     await users.where({ _id: caller.openid }).update({ data: fields })
-    return true
   }
 }
 

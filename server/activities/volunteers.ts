@@ -109,9 +109,8 @@ export async function ensureVolunteer(person: Person): Promise<VolunteerDoc> {
  * the number usually takes one round trip. `assumeOwn`: when another call of the person's added the
  * document meanwhile, it carries the same number (claimed under the same key), so it is not read
  * again — for a caller that needs only the number (its name or ranking choice may differ).
- * `recheck`: another call of the person's is known to be at work (see claimWithPrior).
  */
-export async function addVolunteer(person: Person, prior?: VolunteerPrior, options: { assumeOwn?: boolean; recheck?: boolean } = {}): Promise<VolunteerDoc> {
+export async function addVolunteer(person: Person, prior?: VolunteerPrior, options: { assumeOwn?: boolean } = {}): Promise<VolunteerDoc> {
   let name = person.name
   let communityId = person.communityId
   if (!name && !person.fromUser) {
@@ -122,7 +121,7 @@ export async function addVolunteer(person: Person, prior?: VolunteerPrior, optio
   for (let round = 0; round < MAX_CLAIMS; round++) {
     // A further round's claim needs a key of its own (the first is still in `recent`).
     const key = round === 0 ? person.openid : `${person.openid}#${round}`
-    const sequence = round === 0 && prior ? await claimWithPrior(key, prior, options.recheck === true) : await claimNumber(key)
+    const sequence = round === 0 && prior ? await claimWithPrior(key, prior) : await claimNumber(key)
     const doc: VolunteerDoc = {
       _id: person.openid,
       volunteerNo: formatVolunteerNo(sequence),
@@ -155,14 +154,12 @@ export async function addVolunteer(person: Person, prior?: VolunteerPrior, optio
  * one update guarded by `next` being what was read (an update applies to one document at a time:
  * only one claimant of `next + 1` finds its update applied). A counter that moved meanwhile: the
  * claim that always succeeds (claimNumber: it also finds a claim another call of the person's made
- * meanwhile). No counter yet: started at the highest number read. `recheck`: the caller knows
- * another call of the person's is claiming right now — the counter is read again first, where that
- * claim is usually found (one round trip instead of a guarded update that fails and a claim).
+ * meanwhile). No counter yet: started at the highest number read.
  */
-async function claimWithPrior(key: string, prior: VolunteerPrior, recheck: boolean): Promise<number> {
+async function claimWithPrior(key: string, prior: VolunteerPrior): Promise<number> {
   const _ = db().command
   const counters = db().collection(SETTINGS)
-  const counter = recheck ? await findById<CounterDoc>(SETTINGS, COUNTER_ID) : prior.counter
+  const counter = prior.counter
   if (!counter) {
     const start: CounterDoc = { _id: COUNTER_ID, next: prior.top + 1, recent: [key] }
     try {

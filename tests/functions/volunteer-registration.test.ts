@@ -79,7 +79,8 @@ describe('sign-up needs a member or a registered volunteer', () => {
     const a = await create()
     expect(codeOf(await cloud.call('activities', 'signUp', { activityId: a._id }, 'vr-new-2'))).toBe('REGISTRATION_REQUIRED')
     const joined = await cloud.ok('activities', 'joinVolunteers', { name: '  刘桂芳 ', mobile: '13812345678', consent: true }, 'vr-new-2')
-    expect(joined).toEqual({ volunteerNo: expect.stringMatching(/^SFQ\d{6}$/), already: false })
+    // No volunteer number yet: it is handed out at first need (here the personal code).
+    expect(joined).toEqual({ volunteerNo: null, already: false })
     expect(cloud.store.get('users', 'vr-new-2')).toMatchObject({
       openid: 'vr-new-2',
       roles: [],
@@ -90,7 +91,11 @@ describe('sign-up needs a member or a registered volunteer', () => {
     const consents = cloud.store.find('consents', { openid: 'vr-new-2' })
     expect(consents).toHaveLength(1)
     expect(consents[0]).toMatchObject({ purpose: 'volunteer', event: 'given', source: 'activities.joinVolunteers', policyVersion: expect.any(String) })
-    expect(cloud.store.get('volunteers', 'vr-new-2')).toMatchObject({ volunteerNo: joined.volunteerNo, name: '刘桂芳' })
+    expect(cloud.store.get('volunteers', 'vr-new-2')).toBeNull()
+    const card = await cloud.ok('activities', 'memberCode', {}, 'vr-new-2')
+    expect(card.volunteerNo).toMatch(/^SFQ\d{6}$/)
+    expect(cloud.store.get('volunteers', 'vr-new-2')).toMatchObject({ volunteerNo: card.volunteerNo, name: '刘桂芳' })
+    expect(await cloud.ok('activities', 'joinVolunteers', { name: '刘桂芳', mobile: '13812345678', consent: true }, 'vr-new-2')).toEqual({ volunteerNo: card.volunteerNo, already: true })
 
     expect(await cloud.ok('activities', 'signUp', { activityId: a._id }, 'vr-new-2')).toEqual({ status: 'confirmed', already: false })
     expect(cloud.store.get('activitySignups', `${a._id}:vr-new-2`)).toMatchObject({ name: '刘桂芳', mobile: '13812345678', status: 'confirmed' })
@@ -134,8 +139,49 @@ describe('joinVolunteers', () => {
     expect(user.volunteerSince).toEqual(expect.any(Date))
     expect(user.volunteerMobile).toBeUndefined()
     expect(cloud.store.count('consents', { openid: 'vr-member-1', purpose: 'volunteer' })).toBe(1)
-    expect(cloud.store.count('volunteers', { _id: 'vr-member-1' })).toBe(1)
-    expect(cloud.store.get('volunteers', 'vr-member-1')!.name).toBe('孙立新')
+    expect(cloud.store.count('volunteers', { _id: 'vr-member-1' })).toBe(0)
+  })
+
+  test('round trips (issue #15): a first join is the read, the rate unit, the consent and the users write; again, the read and the rate unit', async () => {
+    // No users document yet (the users document is added).
+    const fresh = await cloud.callWithStats('activities', 'joinVolunteers', { name: '许文华', mobile: '13811110001', consent: true }, 'vr-rt-1')
+    expect(fresh.reply).toEqual({ ok: true, data: { volunteerNo: null, already: false } })
+    expect(fresh.stats.dbRequests).toBeLessThanOrEqual(4)
+    // A users document already there (an address set first: the users document is updated).
+    cloud.store.insertOne('users', { _id: 'vr-rt-2', openid: 'vr-rt-2', roles: [], scopes: { communityIds: [], companyIds: [], gridIds: [] }, profile: { communityId: 'c1', gridId: 'c1g1' } })
+    const known = await cloud.callWithStats('activities', 'joinVolunteers', { name: '许文丽', mobile: '13811110002', consent: true }, 'vr-rt-2')
+    expect(known.reply.ok).toBe(true)
+    expect(known.stats.dbRequests).toBeLessThanOrEqual(4)
+    const again = await cloud.callWithStats('activities', 'joinVolunteers', { name: '许文丽', mobile: '13811110002', consent: true }, 'vr-rt-2')
+    expect(again.reply).toEqual({ ok: true, data: { volunteerNo: null, already: true } })
+    expect(again.stats.dbRequests).toBeLessThanOrEqual(2)
+    expect(cloud.store.get('users', 'vr-rt-2')).toMatchObject({ profile: { name: '许文丽', mobile: '13811110002', communityId: 'c1', gridId: 'c1g1' }, volunteerSince: expect.any(Date) })
+  })
+
+  test('two phones of one person at once: both answered, one registration', async () => {
+    const input = { name: '何志明', mobile: '13811110003', consent: true }
+    const both = await Promise.all([1, 2].map(() => cloud.callWithStats('activities', 'joinVolunteers', input, 'vr-twice-1')))
+    for (const { reply, stats } of both) {
+      expect(reply).toMatchObject({ ok: true, data: { volunteerNo: null } })
+      // The read, the consent, the users write (the second finds the document added: its update) and
+      // the rate unit (two at the same instant in a new window: one insert and one update today).
+      expect(stats.dbRequests).toBeLessThanOrEqual(6)
+    }
+    expect(cloud.store.find('users', { _id: 'vr-twice-1' })).toHaveLength(1)
+    expect(cloud.store.get('users', 'vr-twice-1')).toMatchObject({ profile: { name: '何志明', mobile: '13811110003' }, volunteerSince: expect.any(Date), volunteerMobile: '13811110003' })
+    expect(cloud.store.count('consents', { openid: 'vr-twice-1', purpose: 'volunteer', event: 'given' })).toBeGreaterThanOrEqual(1)
+    expect(cloud.store.get('volunteers', 'vr-twice-1')).toBeNull()
+  })
+
+  test('a number handed out before joining (the personal code opened first) is kept, gets the name, and stays after the registration ends and starts again', async () => {
+    const card = await cloud.ok('activities', 'memberCode', {}, 'vr-code-first')
+    expect(cloud.store.get('volunteers', 'vr-code-first')).toMatchObject({ volunteerNo: card.volunteerNo, name: '志愿者' })
+    const joined = await cloud.ok('activities', 'joinVolunteers', { name: '邓丽君', mobile: '13811110004', consent: true }, 'vr-code-first')
+    expect(joined).toEqual({ volunteerNo: card.volunteerNo, already: false })
+    expect(cloud.store.get('volunteers', 'vr-code-first')).toMatchObject({ volunteerNo: card.volunteerNo, name: '邓丽君' })
+    await endVolunteerRegistration(await loadCaller('vr-code-first'))
+    expect(await cloud.ok('activities', 'joinVolunteers', { name: '邓丽君', mobile: '13811110005', consent: true }, 'vr-code-first')).toEqual({ volunteerNo: card.volunteerNo, already: false })
+    expect(cloud.store.count('volunteers', { _id: 'vr-code-first' })).toBe(1)
   })
 
   test('a profile without a mobile needs one; a profile with one keeps it and needs none', async () => {
