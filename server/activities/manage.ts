@@ -12,11 +12,10 @@ import {
   planEventRoom,
   releaseEventSlots,
   retitleEventSlots,
-  takenMessage,
   type EventRoomDocs,
   type EventRoomPlan
 } from '../centers/events'
-import { COLL as CENTER_COLL, type BlackoutDoc, type CenterDoc, type RoomDoc, type SlotDoc } from '../centers/model'
+import { COLL as CENTER_COLL, type BlackoutDoc, type CenterDoc, type RoomDoc } from '../centers/model'
 import { inTransaction } from '../centers/store'
 import { AppError, conflict, invalid, notFound } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
@@ -37,9 +36,6 @@ type CreateInput = z.output<typeof createInput>
 type UpdateInput = z.output<typeof updateInput>
 type CancelInput = z.output<typeof cancelInput>
 type Doc = Record<string, any>
-
-/** A room slot taken between the checks and the commit (a booking or another event won it). */
-const SLOT_RACE = '该活动室此时段刚刚被预约，请选择其他时段'
 
 /** The longest activity whose hours one record may carry (a long day of flood relief). */
 const MAX_DURATION_MS = 24 * 3600_000
@@ -158,7 +154,7 @@ const entry = (caller: Caller, action: string, note?: string): StoredHistory => 
  * Creating: the caller, the centre (with its community), the named community and the team — for
  * an event at a centre also its room and the blackouts of its time — in one read
  * (`withFirstRead`); a community found otherwise (the staff's own) by name (remembered); then one
- * add — or, for an event at a centre, its room slots and the activity in one transaction.
+ * add — for an event at a centre after its room slots (one unique add each: `addEventWithSlots`).
  */
 export async function createActivity(ctx: FirstReadContext, input: CreateInput): Promise<ActivityDetail> {
   const parts: Record<string, Part> = {}
@@ -244,27 +240,25 @@ export async function createActivity(ctx: FirstReadContext, input: CreateInput):
 }
 
 /**
- * A new event and its room slots together, or nothing (a booking racing it for a slot: one wins).
- * The activity's id is new, so no slot can be its own yet: each slot is added without reading it
- * first — a slot someone holds fails the add on its unique `_id` and the whole transaction with
- * it; only then are the slots read, to say which one is taken.
+ * A new event and its room slots, all or nothing, without a transaction (like a booking, book.ts):
+ * the slots are claimed first by unique adds (`claimEventSlots`: a booking or another event racing
+ * for one, exactly one wins on the `_id`; a lost slot gives back the others and says which is
+ * taken), then the activity is added; a failed add gives the slots back. Cut short between the
+ * two, the slots are held by an activity that never came: never one too few (no double booking),
+ * and their `at` lets a booking take them over after a minute (book.ts `claimSlots`).
  */
 async function addEventWithSlots(doc: ActivityDoc, plan: EventRoomPlan): Promise<void> {
+  const at = clock.date()
+  await claimEventSlots(
+    plan.slots.map((slot) => ({ ...slot, at })),
+    doc._id
+  )
   try {
-    await inTransaction(async (tx) => {
-      for (const slot of plan.slots) await tx.collection(CENTER_COLL.slots).add({ data: slot })
-      await tx.collection(ACTIVITIES).add({ data: doc })
-    }, SLOT_RACE)
+    await db().collection(ACTIVITIES).add({ data: doc })
   } catch (error) {
-    if (!(error instanceof AppError) || error.message !== SLOT_RACE) throw error
-    const _ = db().command
-    const held = await db()
-      .collection(CENTER_COLL.slots)
-      .where({ _id: _.in(plan.slots.map((x) => x._id)) })
-      .limit(100)
-      .get()
-    const other = (held.data as SlotDoc[]).find((t) => t.activityId !== doc._id)
-    if (other) throw new AppError('CONFLICT', takenMessage(other), ['start'])
+    // A write that failed on the way back may have been stored: only an activity that is not gives back.
+    const stored = await findById<ActivityDoc>(ACTIVITIES, doc._id).then(Boolean, () => true)
+    if (!stored) await releaseEventSlots(doc._id, plan.slots.map((x) => x._id))
     throw error
   }
 }
@@ -348,12 +342,12 @@ export async function updateActivity(ctx: FirstReadContext, input: UpdateInput):
   const place = input.place ? normalisePlace(input.place) : current.place
   if (input.teamId) checkTeam(docs.team?.[0] as TeamDoc | undefined, current.communityId)
   await checkText(caller, input.title, input.description, input.place?.name, input.note)
-  // A centre event's room slots follow its time, room and title (claimed and freed in the transaction below).
+  // A centre event's room slots follow its time, room and title (claimed and freed below).
   if (input.roomId && !current.centerId) throw invalid('该活动不在邻里中心，不能选择活动室', ['roomId'])
   const roomId = input.roomId ?? current.roomId
   const title = input.title ?? current.title
   // Only a change of time or room re-plans the slots (and re-runs the room's checks); a new title
-  // alone is written onto the slots the event holds (in the transaction below).
+  // alone is written onto the slots the event holds (below).
   const moving = Boolean(roomId) && (roomId !== current.roomId || +start !== +current.start || +end !== +current.end)
   let plan: EventRoomPlan | null = null
   if (moving && roomId && current.centerId) {
@@ -568,9 +562,11 @@ const cancelledFields = (reason: string) => ({ status: 'cancelled', cancelReason
 /**
  * The status and the freeing of its room slots in one transaction: a cancel cut short never
  * leaves slots held by a cancelled event. Retry-safe: the activity is read through `tx`, and the
- * slots removed are the ones its `slotIds` (read there) lists — only the event's own transactions
- * write that list with the slots, and bookings never take an event's slot — so they are removed
- * by id without reading each first (removing one already gone changes nothing).
+ * slots removed are the ones its `slotIds` (read there) lists — only the event's own writes set
+ * that list, after claiming the slots, and bookings never take an event's slot (only a claim whose
+ * activity does not exist a minute on, far past any function's timeout) — so they are removed by
+ * id without reading each first (removing one already gone changes nothing). Not cut to a guarded
+ * update: the status and the freeing must stay one act (test C2), so this costs 4 + one per slot.
  */
 async function cancelWithSlots(caller: Caller, activity: ActivityDoc, reason: string): Promise<void> {
   await inTransaction(async (tx) => {

@@ -53,7 +53,8 @@ export async function book(input: BookInput, first: FirstReadContext): Promise<B
   // from the record of no-shows on every booking, store.ts) and the week's quota use: one read.
   const { caller, context: ctx } = await readRoomContextWithCaller(first, input.roomId, {
     blackoutsIn: Number.isFinite(start) ? { from: start, to: start + DAY_MS } : undefined,
-    weeks: Number.isFinite(start) ? [weekKeyOf(dayOf(start))] : undefined
+    weeks: Number.isFinite(start) ? [weekKeyOf(dayOf(start))] : undefined,
+    quotaId: Number.isFinite(start) ? quotaIdOf(input.roomId, first.openid, weekKeyOf(dayOf(start))) : undefined
   })
   const { room, center, settings } = ctx
   if (!isOpenCenter(center)) throw new AppError('CONFLICT', '该邻里中心尚未建成开放，暂不能预约')
@@ -136,9 +137,9 @@ export async function book(input: BookInput, first: FirstReadContext): Promise<B
 
   await claimSlots(slots, bookingId, settings)
   // A unit may still be held by a pending booking whose start passed unreviewed: the sweep returns it.
-  // The caller's bookings of the room this week (read with the context) say whether the week's
-  // counter exists: then it is raised first, else created first (one round trip either way).
-  const counterExists = ctx.quotaBookings.length > 0
+  // The week's counter, looked up with the context, says whether it exists: then it is raised
+  // first, else created first (one round trip either way).
+  const counterExists = ctx.quotaCounterExists ?? ctx.quotaBookings.length > 0
   const quotaTaken =
     (await takeQuota(quotaId, room, caller.openid, weekKey, counterExists)) ||
     ((await sweep({ roomId: room._id, openid: caller.openid })).expired > 0 && (await takeQuota(quotaId, room, caller.openid, weekKey, true)))
@@ -189,7 +190,8 @@ const releaseSlots = (slotIds: string[], bookingId: string) =>
 /**
  * Claims every slot (one add each, at once); all or nothing: a lost slot gives back the others and
  * fails with CONFLICT, naming what holds it. A slot still held by a booking that ended (its
- * release was cut short) or by a claim whose booking never came is taken over, once.
+ * release was cut short), by a claim whose booking never came, or by an event's claim whose
+ * activity never came (its create was cut short) is taken over, once.
  */
 async function claimSlots(slots: SlotDoc[], bookingId: string, settings: CenterSettings, retry = true): Promise<void> {
   const results = await Promise.allSettled(slots.map((slot) => db().collection(COLL.slots).add({ data: slot })))
@@ -210,17 +212,23 @@ async function claimSlots(slots: SlotDoc[], bookingId: string, settings: CenterS
       .match({ _id: _.in(lost.map((s) => s._id)) })
       .limit(lost.length)
       .lookup({ from: COLL.bookings, localField: 'bookingId', foreignField: '_id', as: 'owner' })
+      .lookup({ from: 'activities', localField: 'activityId', foreignField: '_id', as: 'event' })
       .end()
-      .then((r: { list: unknown[] }) => r.list as (SlotDoc & { owner?: BookingDoc[] })[])
+      .then((r: { list: unknown[] }) => r.list as (SlotDoc & { owner?: BookingDoc[]; event?: { _id: string }[] })[])
   ])
-  const held: SlotDoc[] = rows.map(({ owner: _o, ...slot }: SlotDoc & { owner?: BookingDoc[] }) => slot as SlotDoc)
+  const held: SlotDoc[] = rows.map(({ owner: _o, event: _e, ...slot }: SlotDoc & { owner?: BookingDoc[]; event?: unknown[] }) => slot as SlotDoc)
+  // An event's claim whose activity never got written (its create was cut short: activities/manage.ts).
+  const now = clock.now()
+  type Row = SlotDoc & { owner?: BookingDoc[]; event?: { _id: string }[] }
+  const orphans = (rows as Row[])
+    .filter((r: Row) => r.state === 'event' && r.activityId && !(r.event ?? []).some((a: { _id: string }) => a._id === r.activityId) && r.at && now - new Date(r.at).getTime() > STALE_CLAIM_MS)
+    .map((r: Row) => held.find((h) => h._id === r._id)!)
   // Held by a booking time has released (the sweep frees it: no-shows and expiries are swept
   // lazily, here, when they stand in the way), by a booking that ended, or by a claim old enough
   // to be abandoned: taken over once.
   const holders = held.filter((h) => (h.state === 'booked' || h.state === 'pending') && h.bookingId)
   const owners = new Map<string, BookingDoc>()
   for (const row of rows) for (const b of row.owner ?? []) if (row.bookingId && b._id === row.bookingId) owners.set(b._id, b)
-  const now = clock.now()
   const grace = settings.checkInMinutes * MINUTE
   const due = holders.filter((h) => {
     const owner = owners.get(h.bookingId!)
@@ -230,14 +238,15 @@ async function claimSlots(slots: SlotDoc[], bookingId: string, settings: CenterS
     const owner = owners.get(h.bookingId!)
     return owner ? !holdsSlots(owner.status) : !h.at || now - new Date(h.at).getTime() > STALE_CLAIM_MS
   })
-  if (retry && held.length > 0 && due.length + stale.length === held.length) {
+  if (retry && held.length > 0 && due.length + stale.length + orphans.length === held.length) {
     await Promise.all([
       due.length ? sweep({ roomId: slots[0].roomId }, 1) : undefined,
-      ...stale.map((h) => db().collection(COLL.slots).where({ _id: h._id, bookingId: h.bookingId }).remove())
+      ...stale.map((h) => db().collection(COLL.slots).where({ _id: h._id, bookingId: h.bookingId }).remove()),
+      ...orphans.map((h) => db().collection(COLL.slots).where({ _id: h._id, activityId: h.activityId, state: 'event' }).remove())
     ])
     return claimSlots(slots, bookingId, settings, false)
   }
-  const taken = held.find((h) => !stale.includes(h)) ?? held[0]
+  const taken = held.find((h) => !stale.includes(h) && !orphans.includes(h)) ?? held[0]
   if (!taken) throw new AppError('CONFLICT', '该时段刚刚被预约，请选择其他时段')
   throw new AppError('CONFLICT', taken.state === 'blocked' ? `该时段暂停开放：${taken.reason ?? ''}` : taken.state === 'event' ? `该时段已安排社区活动「${taken.title ?? ''}」，请选择其他时段` : '该时段已被预约，请选择其他时段')
 }

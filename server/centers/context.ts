@@ -31,6 +31,8 @@ export interface RoomContext {
   blackouts: BlackoutDoc[]
   /** With `slotDays`: the room's slot documents on those days (the first SLOT_READ). */
   slots: SlotDoc[]
+  /** With `quotaId`: whether the caller's weekly quota counter exists (undefined: not asked). */
+  quotaCounterExists?: boolean
 }
 
 export interface ContextOptions {
@@ -38,6 +40,8 @@ export interface ContextOptions {
   openid: string
   /** Weeks (Monday keys) whose quota use is wanted. */
   weeks?: string[]
+  /** The weekly quota counter (`bookingQuotas`) whose existence is wanted (book.ts: raise it or add it). */
+  quotaId?: string
   /** Blackouts (not lifted) overlapping [from, to). */
   blackoutsIn?: { from: number; to: number }
   /** The room's bookings the sweep is due to release. */
@@ -75,6 +79,9 @@ export function roomContextPart(roomId: string, options: ContextOptions): Part {
         .lookup({ from: COLL.centers, localField: 'centerId', foreignField: '_id', as: 'center' })
         .lookup({ from: COLL.settings, pipeline: sub().match({ _id: SETTINGS_DOC_ID }).limit(1).done(), as: 'settings' })
         .lookup({ from: COLL.suspensions, pipeline: sub().match({ _id: options.openid }).limit(1).done(), as: 'suspension' })
+      if (options.quotaId) {
+        query = query.lookup({ from: COLL.quotas, pipeline: sub().match({ _id: options.quotaId }).limit(1).done(), as: 'quota' })
+      }
       if (options.blackoutsIn) {
         const { from, to } = options.blackoutsIn
         query = query.lookup({
@@ -127,7 +134,7 @@ function roomContextOf(row: Record<string, any> | undefined, roomId: string, opt
   if (!row) throw notFound('活动室')
   const center = (row.center as CenterDoc[])[0]
   if (!center) throw notFound('邻里中心')
-  const { center: _c, settings, suspension, blackouts, related: relatedRaw, due, slots, ...room } = row
+  const { center: _c, settings, suspension, blackouts, related: relatedRaw, due, slots, quota, ...room } = row
   const related = (relatedRaw ?? []) as BookingDoc[]
   const now = clock.now()
   const noShows = related
@@ -145,7 +152,8 @@ function roomContextOf(row: Record<string, any> | undefined, roomId: string, opt
     due: (due ?? []) as BookingDoc[],
     quotaBookings,
     blackouts: (blackouts ?? []) as BlackoutDoc[],
-    slots: (slots ?? []) as SlotDoc[]
+    slots: (slots ?? []) as SlotDoc[],
+    ...(options.quotaId ? { quotaCounterExists: ((quota ?? []) as unknown[]).length > 0 } : {})
   }
 }
 

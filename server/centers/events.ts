@@ -7,9 +7,10 @@
  * slot the event holds cannot be booked (book.ts finds the document; a booking and an event
  * adding the same `_id` at once: one of the two commits fails on the unique `_id`).
  *
- * Creating the event claims its slots inside the activity's own transaction
- * (server/activities/manage.ts): the activity and its slot documents are written together, or
- * nothing is. Moving it (time or room) needs no transaction, like a booking: the new slots are
+ * Creating the event needs no transaction, like a booking (server/activities/manage.ts): its
+ * slots are claimed by unique adds, then the activity is added (a failed add gives them back; a
+ * create cut short in between leaves claims with no activity, which a booking takes over once a
+ * minute old: book.ts). Moving it (time or room) needs no transaction either: the new slots are
  * claimed by unique adds first, then the activity is written by one update whose filter is what
  * the plan was made from, then the old slots are freed — so a move cut short can only leave a slot
  * held too many (never one too few: no double booking). Renaming it retitles its slots; cancelling
@@ -87,7 +88,7 @@ export async function readEventRoom(centerId: string, roomId: string, start: Dat
  * passes: the room is the centre's and switched on, the centre is open, the time overlaps the
  * room's opening hours, and no blackout covers it (the blackout records hold their slots). The
  * documents come from the caller's first read (`docs`) or, without them, from one read here.
- * The slot documents themselves are claimed by unique adds (`claimEventSlots`, or the create's transaction).
+ * The slot documents themselves are claimed by unique adds (`claimEventSlots`).
  */
 export async function planEventRoom(centerId: string, roomId: string, start: Date, end: Date, event: { activityId: string; title: string }, docs?: EventRoomDocs): Promise<EventRoomPlan> {
   return planEventRoomFrom(docs ?? (await readEventRoom(centerId, roomId, start, end)), centerId, roomId, start, end, event)
