@@ -50,6 +50,8 @@ export function declaredTimers(functionsDir: string): TimerTrigger[] {
     const file = join(functionsDir, entry.name, 'config.json')
     if (!entry.isDirectory() || !existsSync(file)) continue
     const config = JSON.parse(readFileSync(file, 'utf8')) as { triggers?: { name: string; type: string; config: string }[] }
+    // WeChat's rule (config.json `triggers`: "目前仅支持一个触发器"): the emulator is never kinder than the cloud.
+    if ((config.triggers ?? []).length > 1) throw new Error(`cloudfunctions/${entry.name}/config.json: a cloud function has at most ONE trigger (WeChat), found ${config.triggers!.length}`)
     for (const t of config.triggers ?? []) if (t.type === 'timer') out.push({ fn: entry.name, name: t.name, config: t.config })
   }
   return out

@@ -80,11 +80,16 @@
  * will hold; add; settle); 5 when the counters changed since the read (a crowd taking the last
  * places: the confirmed guard fails first); a sign-up already holding a place or a number is
  * answered from the read (1). A withdrawal: 4 (read, claim, sign-up, close), and 2 more when the
- * place passes to the first waiting (their sign-up, the message to them). Withdrawals at the same
- * instant do not each try the people the others took: one that saw another's claim open at its
- * read, or whose first try found that person taken, reads the open claims and the waiting line
- * once (`handOff`) and tries the person at its rank among the withdrawals written and not yet
- * passed on (one read and one try more; a rank that is off costs a try, never a double hand-off). The repair of
+ * place passes to the first waiting (their sign-up, the message to them): 7 with the rate limit.
+ * Withdrawals at the same instant do not each try the people the others took: one that saw
+ * another's claim open at its read, or whose first try found that person taken, reads the open
+ * claims and the waiting line once (`handOff`) and tries the person at its rank among the
+ * withdrawals written and not yet passed on (a rank that is off costs a try, never a double
+ * hand-off); after a try that found its person taken, the message to the one moved up is marked
+ * on their sign-up (`tellPromoted`, in the same update) and sent by the drain within a minute, so
+ * such a withdrawal is 8 with the rate limit, not 9. A withdrawal ranked beyond the line (more
+ * withdrawals under way than people waiting) tries nobody: it frees its place and reads once for
+ * someone waiting that no other withdrawal is passing a place to (8 at most). The repair of
  * stale claims: one read of the sign-ups concerned and one update closing them all.
  */
 import type { SignUpResult } from '../../contracts/activities'
@@ -96,7 +101,7 @@ import { AppError, busy, conflict, forbidden, notFound } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
 import { findById } from '../core/records'
-import { readTogether, type Part } from '../core/together'
+import { aggregateOf, readTogether, type Part } from '../core/together'
 import { callerName, requireOrganiser } from './access'
 import {
   ACTIVITIES,
@@ -609,7 +614,8 @@ async function readRelease(activityId: string, openid: string): Promise<ReleaseV
  * the claim's close; a confirmed place with someone waiting goes straight to the first of them
  * (one more update, whose history entry carries the claim's token) and the claim's close moves
  * one off the waiting count, the confirmed count unchanged (the place passes from one person to
- * the other; the repair finds the token on both sign-ups).
+ * the other; the repair finds the token on both sign-ups). Simultaneous withdrawals: `handOff`
+ * and the header's Cost.
  */
 export async function releaseSignUp(
   activityId: string,
@@ -673,11 +679,19 @@ export async function releaseSignUp(
       // As far as the read saw, no other confirmed withdrawal under way: the first waiting straight
       // away (one try); else, or when that one was taken meanwhile, by rank (`handOff`).
       const first = view.contended ? undefined : view.waiting[0]
-      const to = first && (await moveUp(first, token, true)) ? first : await handOff(activityId, token)
-      if (to) {
+      const passed = first && (await moveUp(first, token, true)) ? { to: first, waitingCount: 0, covered: [], later: false } : await handOff(activityId, token, first ? 1 : 0)
+      if (passed.to) {
         await closeClaim(activityId, token, { waitingCount: -1 })
-        await notifyPromoted(activity, to.openid)
+        // After a try that found its person taken, the message goes with the drain (`tellPromoted`).
+        if (!passed.later) await notifyPromoted(activity, passed.to.openid)
         return { released: was, promoted: 1, name, activity }
+      }
+      if (passed.waitingCount > 0) {
+        // Still counted as waiting: those the other withdrawals under way are passing their places
+        // to (`covered`), or someone joining. The place is freed, and promoted to the first waiting
+        // that no other withdrawal is about to take (read after the place is free).
+        await closeClaim(activityId, token, negated(held('confirmed')))
+        return { released: was, promoted: await promoteWaiting(activityId, undefined, passed.covered), name, activity }
       }
     }
     // Nobody waiting (the common case): the place is freed in one update.
@@ -695,20 +709,23 @@ type Marked = SignUpDoc & { releasedBy?: string; promotedBy?: string }
 
 /**
  * Passes the place of the confirmed withdrawal `token` (its sign-up already written, marked
- * `releasedBy: token`) to someone waiting; the one moved up, or undefined when nobody could be.
- * One read (the activity's open claims, the waiting line, and the sign-ups marked by recent
- * withdrawals and hand-offs) ranks the confirmed withdrawals written and not yet passed on, in
- * claim order (`at`, token): the r-th of them tries the r-th waiting first, so simultaneous
- * withdrawals take different people (no tries wasted on one already taken), then the next ones,
- * then those before. Every try is still guarded by `status: 'waiting'` (moveUp): a rank that is
- * off (a withdrawal written after this read) costs a try, never a double hand-off, and the order
- * holds: the places passed at once go to the first that many waiting.
+ * `releasedBy: token`) to someone waiting. One read (the activity's open claims and waiting count,
+ * the waiting line, and the sign-ups marked by recent withdrawals and hand-offs) ranks the
+ * confirmed withdrawals written and not yet passed on, in claim order (`at`, token): the r-th of
+ * them tries the r-th waiting, so simultaneous withdrawals take different people, then (a rank
+ * that is off: that person was taken) the first waiting that no withdrawal ranks for: two tries
+ * at most. Every try is still guarded by `status: 'waiting'` (moveUp): a rank that is off costs a
+ * try, never a double hand-off, and the order holds: the places passed at once go to the first
+ * that many waiting. `failed`: tries that already found their person taken; from then on, the one
+ * moved up is told by the drain (`tellPromoted`). Answers the one moved up, or the waiting count
+ * as read and the waiting that the other withdrawals under way try first (`covered`: left to them
+ * when this one frees its place instead).
  */
-async function handOff(activityId: string, token: string): Promise<SignUpDoc | undefined> {
+async function handOff(activityId: string, token: string, failed = 0): Promise<{ to?: SignUpDoc; waitingCount: number; covered: string[]; later: boolean }> {
   const _ = db().command
   const since = new Date(clock.now() - STALE_CLAIM_MS)
   const docs = await readTogether({
-    activity: { collection: ACTIVITIES, build: (p) => p.match({ _id: activityId }).project({ claims: true }).limit(1) },
+    activity: { collection: ACTIVITIES, build: (p) => p.match({ _id: activityId }).project({ claims: true, waitingCount: true }).limit(1) },
     line: { collection: SIGNUPS, build: (p) => p.match({ activityId, status: 'waiting' }).sort({ signedUpAt: 1, _id: 1 }).limit(HANDOFF_LINE) },
     marks: {
       collection: SIGNUPS,
@@ -719,7 +736,8 @@ async function handOff(activityId: string, token: string): Promise<SignUpDoc | u
           .limit(200)
     }
   })
-  const claims = ((docs.activity[0] as ActivityDoc | undefined)?.claims ?? {}) as Record<string, Claim & { held?: string }>
+  const read = docs.activity[0] as ActivityDoc | undefined
+  const claims = (read?.claims ?? {}) as Record<string, Claim & { held?: string }>
   const marks = docs.marks as Marked[]
   const written = new Set(marks.map((m) => m.releasedBy).filter(Boolean))
   const passed = new Set(marks.map((m) => m.promotedBy).filter(Boolean))
@@ -728,20 +746,73 @@ async function handOff(activityId: string, token: string): Promise<SignUpDoc | u
     .sort(([ta, a], [tb, b]) => +new Date(a.at) - +new Date(b.at) || (ta < tb ? -1 : ta > tb ? 1 : 0))
     .map(([t]) => t)
   const line = docs.line as SignUpDoc[]
-  const rank = Math.max(0, Math.min(pending.indexOf(token), line.length - 1))
-  for (const to of [...line.slice(rank), ...line.slice(0, rank)]) if (await moveUp(to, token, true)) return to
-  return undefined
+  const rank = Math.max(0, pending.indexOf(token))
+  // The person at this withdrawal's rank, then the first no other one ranks for (a rank that is
+  // off: another took that person). Two tries at most; a rank beyond the line tries nobody (the
+  // withdrawals ahead take everyone waiting).
+  const tries = [line[rank], line[pending.length]].filter((s): s is SignUpDoc => Boolean(s))
+  for (const to of tries) {
+    // After a try that failed, the one moved up is told by the drain (marked on their sign-up).
+    if (await moveUp(to, token, true, failed > 0)) return { to, waitingCount: read?.waitingCount ?? 0, covered: [], later: failed > 0 }
+    failed++
+  }
+  // Those the other withdrawals under way try first: left to them.
+  const covered = line.slice(0, pending.length).filter((_s, i) => i !== rank).map((s) => s._id)
+  return { waitingCount: read?.waitingCount ?? 0, covered, later: false }
 }
 
 /** A waiting person's sign-up confirmed, guarded by its status; its entry carries the claim's token. */
-async function moveUp(candidate: SignUpDoc, token: string, handed = false): Promise<boolean> {
+async function moveUp(candidate: SignUpDoc, token: string, handed = false, tellLater = false): Promise<boolean> {
   const _ = db().command
   const at = clock.date()
   const moved = await db()
     .collection(SIGNUPS)
     .where({ _id: candidate._id, status: 'waiting' })
-    .update({ data: { status: 'confirmed', updatedAt: at, history: _.push([{ at, by: 'system', action: '候补转正', claim: token }]), ...(handed ? { promotedBy: token } : {}) } })
+    .update({
+      data: {
+        status: 'confirmed',
+        updatedAt: at,
+        history: _.push([{ at, by: 'system', action: '候补转正', claim: token }]),
+        ...(handed ? { promotedBy: token } : {}),
+        ...(tellLater ? { tellPromoted: at } : {})
+      }
+    })
   return moved.stats.updated > 0
+}
+
+/** Sign-ups whose promotion message one drain run sends at most. */
+const TELL_PAGE = 100
+
+/** The page `tellPromoted` works on (marked sign-ups, each with its activity): a part of the timer's one combined read. */
+export function promotedPart(): Part {
+  const _ = db().command
+  return {
+    collection: SIGNUPS,
+    build: (p) => p.match({ tellPromoted: _.exists(true) }).limit(TELL_PAGE).lookup({ from: ACTIVITIES, localField: 'activityId', foreignField: '_id', as: 'activity' })
+  }
+}
+
+/**
+ * The messages of hand-offs that waited for the drain (`tellPromoted` on the sign-up: a hand-off
+ * whose first try found its person taken, so that the person withdrawing pays no round trip more):
+ * run with the message queue's drain (the activities timer `deliverMessages`, every minute). Each
+ * mark is taken by a guarded update (the mark as read), so two runs never send one twice; the
+ * message is sent only while the sign-up is still confirmed. Returns how many were sent.
+ */
+export async function tellPromoted(rows?: Record<string, unknown>[]): Promise<number> {
+  const _ = db().command
+  // `rows`: the page as read by the timer's combined read (cloudfunctions/activities/index.ts).
+  const page = rows ?? (await aggregateOf(promotedPart()))
+  let told = 0
+  for (const row of page as (SignUpDoc & { tellPromoted: Date; activity: ActivityDoc[] })[]) {
+    const taken = await db()
+      .collection(SIGNUPS)
+      .where({ _id: row._id, tellPromoted: row.tellPromoted })
+      .update({ data: { tellPromoted: _.remove() } })
+    if (taken.stats.updated === 0 || row.status !== 'confirmed' || !row.activity[0]) continue
+    if (await notifyPromoted(row.activity[0], row.openid)) told++
+  }
+  return told
 }
 
 /**
@@ -754,14 +825,19 @@ async function moveUp(candidate: SignUpDoc, token: string, handed = false): Prom
  * from the waiting list at that instant: both updates are guarded by the status, one wins (the
  * update finds them withdrawn and the claim goes back).
  */
-export async function promoteWaiting(activityId: string, known?: { activity: ActivityDoc; next: SignUpDoc | null }): Promise<number> {
+export async function promoteWaiting(
+  activityId: string,
+  known?: { activity: ActivityDoc; next: SignUpDoc | null },
+  /** Waiting sign-ups left to withdrawals under way, which pass their places to them (handOff). */
+  covered: string[] = []
+): Promise<number> {
   const _ = db().command
   let promoted = 0
   const waitUntil = Date.now() + WAIT_FOR_JOINERS_MS
   for (let round = 0; round < 200; round++) {
     // The activity and the first waiting: one read per round (the first round may use what the
     // caller has just read and repaired, `known`: every step below is guarded all the same).
-    const { activity, next: candidate } = round === 0 && known ? known : await firstWaiting(activityId)
+    const { activity, next: candidate } = round === 0 && known ? known : await firstWaiting(activityId, covered)
     if (!activity || activity.status !== 'published' || clock.now() >= +activity.start) break
     if (await repairStaleClaims(activity)) continue
     if (activity.placesLeft === undefined) {
@@ -800,10 +876,14 @@ export async function promoteWaiting(activityId: string, known?: { activity: Act
 }
 
 /** The activity and its first sign-up waiting (`signedUpAt`, `_id`), in one read. */
-async function firstWaiting(activityId: string): Promise<{ activity: ActivityDoc | null; next: SignUpDoc | null }> {
+async function firstWaiting(activityId: string, covered: string[] = []): Promise<{ activity: ActivityDoc | null; next: SignUpDoc | null }> {
+  const _ = db().command
   const docs = await readTogether({
     activity: { collection: ACTIVITIES, build: (p) => p.match({ _id: activityId }).limit(1) },
-    next: { collection: SIGNUPS, build: (p) => p.match({ activityId, status: 'waiting' }).sort({ signedUpAt: 1, _id: 1 }).limit(1) }
+    next: {
+      collection: SIGNUPS,
+      build: (p) => p.match({ activityId, status: 'waiting', ...(covered.length ? { _id: _.nin(covered) } : {}) }).sort({ signedUpAt: 1, _id: 1 }).limit(1)
+    }
   })
   return { activity: (docs.activity[0] as ActivityDoc | undefined) ?? null, next: (docs.next[0] as SignUpDoc | undefined) ?? null }
 }

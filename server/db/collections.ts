@@ -33,7 +33,14 @@ export const collections = {
   },
   activitySignups: {
     description: 'One per person and activity (_id `${activityId}:${openid}`): confirmed, waiting (in `signedUpAt`, `_id` order), withdrawn, cancelled.',
-    indexes: [{ fields: ['activityId'] }, { fields: ['activityId', 'status'] }, { fields: ['activityId', 'status', 'signedUpAt'] }, { fields: ['openid', 'status'] }]
+    indexes: [
+      { fields: ['activityId'] },
+      { fields: ['activityId', 'status'] },
+      { fields: ['activityId', 'status', 'signedUpAt'] },
+      { fields: ['openid', 'status'] },
+      // signups.ts tellPromoted (the activities timer `deliverMessages`): hand-offs whose message waits for the drain
+      { fields: ['tellPromoted'] }
+    ]
   },
   serviceRecords: {
     description: 'Volunteer hours (_id `${activityId}:${openid}` or `wish:${wishId}`): open → pending → approved | adjusted | declined; never deleted.',
@@ -80,12 +87,14 @@ export const collections = {
       { fields: ['profile.gridId'] },
       { fields: ['profile.buildingId'] },
       // multikey: the staff of every community (district admin's 待认定时长, server/activities/records.ts)
-      { fields: ['roles'] }
+      { fields: ['roles'] },
+      // members/withdraw.ts erasePendingCopies (the activities timer `deliverMessages`): erasures a withdrawal left
+      { fields: ['pendingErasure.at'] }
     ]
   },
   // ---- 三方联动 tickets, property companies, wishes and the deeds ledger (issue #7)
   tickets: {
-    description: 'Residents\' problem reports (三方联动), _id a short readable number. Never deleted.',
+    description: 'Residents\' problem reports (三方联动), _id a short readable number; carries its first history entry (`firstEntry`, the rest are ticketEvents). Never deleted.',
     indexes: [
       { fields: ['reporterOpenid'] },
       { fields: ['gridId'] },
@@ -102,7 +111,7 @@ export const collections = {
     ]
   },
   ticketEvents: {
-    description: 'Every change and comment of a ticket (actor, time, note), _id `<ticketId>:<seq>`. Append-only (but for the actor\'s name, erased when they delete their account).',
+    description: 'Every change and comment of a ticket (actor, time, note) but the first (carried by the ticket since issue #15), _id `<ticketId>:<seq>`. Append-only (but for the actor\'s name, erased when they delete their account).',
     // actorOpenid: users.deleteAccount erases the name on the entries of the person (server/users/deleteAccount.ts)
     // photos (multikey): the media verdict receiver (server/media/verdicts.ts)
     indexes: [{ fields: ['ticketId'] }, { fields: ['actorOpenid'] }, { fields: ['photos'] }]
@@ -117,7 +126,7 @@ export const collections = {
   },
   rateLimits: {
     description:
-      'The function shell\'s rate-limit counters (server/core/rateLimits.ts), _id `<function>.<action>:<p:openid | c:communityId | anon>:<window>`; `expireAt` for a TTL index (cloud console).',
+      'The function shell\'s rate-limit counters (server/core/rateLimits.ts, server/core/quota.ts), one per limit and subject, _id `<function>.<action>:<p:openid | c:communityId | anon>`, each unit an array of its last `limit` calls (`p_minute`, `p_day`, `c_minute` …); `expireAt` (a day after the last use) for a TTL index (cloud console).',
     indexes: []
   },
   companyMonths: {
@@ -133,12 +142,12 @@ export const collections = {
     indexes: [{ fields: ['month'] }, { fields: ['companyId'] }]
   },
   wishes: {
-    description: '微心愿 posted by residents (pending until the community\'s staff approve or reject them) and fulfilled by party members. Never deleted.',
+    description: '微心愿 posted by residents (pending until the community\'s staff approve or reject them) and fulfilled by party members; carries its created, completed and confirmed history entries (the others are wishEvents). Never deleted.',
     // photos (multikey): the media verdict receiver (server/media/verdicts.ts)
-    indexes: [{ fields: ['communityId'] }, { fields: ['residentOpenid'] }, { fields: ['memberOpenid'] }, { fields: ['status'] }, { fields: ['photos'] }]
+    indexes: [{ fields: ['communityId'] }, { fields: ['residentOpenid'] }, { fields: ['memberOpenid'] }, { fields: ['confirmedBy'] }, { fields: ['status'] }, { fields: ['photos'] }]
   },
   wishEvents: {
-    description: 'History of a wish (actor, time, note), _id `<wishId>:<seq>`. Append-only (but for the actor\'s name, erased when they delete their account).',
+    description: 'History of a wish (actor, time, note) but the entries the wish carries (created, completed, confirmed; server/wishes/model.ts wishHistoryOf), _id `<wishId>:<seq>`. Append-only (but for the actor\'s name, erased when they delete their account).',
     // actorOpenid: users.deleteAccount erases the name on the entries of the person (server/users/deleteAccount.ts)
     indexes: [{ fields: ['wishId'] }, { fields: ['actorOpenid'] }]
   },

@@ -3,7 +3,8 @@ import { releaseSignUp, type ReleaseView } from '../activities/signups'
 import { withdrawUpcoming } from '../activities/volunteerRegistration'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
-import type { Caller } from '../core/identity'
+import type { Caller, UserRecord } from '../core/identity'
+import { aggregateOf, type Part } from '../core/together'
 import { REGISTRATIONS, slotFor, type HistoryRecord, type RegistrationRecord } from './model'
 
 export interface RegistrationWithdrawal {
@@ -17,6 +18,27 @@ export interface RegistrationWithdrawal {
   signUpMobiles: number
   /** Upcoming sign-ups withdrawn (they rested on the 报到; not when the person is a registered volunteer). */
   withdrawnSignUps: number
+  /** Other registrations whose mobile, work unit and skills the activities timer erases within a minute (`pendingErasure`). */
+  erasing: number
+  /** Sign-ups whose copy of the number the activities timer erases within a minute (as counted by the first read). */
+  signUpMobilesErasing: number
+}
+
+/**
+ * What is left to erase after a withdrawal, on the person's `users` document: the copies on their
+ * OTHER (closed) registrations and the numbers on past sign-ups. Written by the update that takes
+ * the member role back (a write that happens anyway), erased by the activities timer
+ * `deliverMessages` within a minute (`erasePendingCopies`), then cleared (guarded by `at`).
+ */
+export interface PendingErasure {
+  registrations: string[]
+  mobiles: string[]
+  at: Date
+}
+
+export interface WithdrawOptions {
+  /** Erase every copy during the call (users.deleteAccount: the users document carrying `pendingErasure` is deleted). */
+  eraseNow?: boolean
 }
 
 /**
@@ -28,6 +50,8 @@ export interface KnownReads {
   registrations?: RegistrationRecord[]
   upcoming?: string[] | null
   signUpMobiles?: string[]
+  /** How many of the person's sign-ups carry each of those numbers (read with them). */
+  signUpMobileCounts?: Record<string, number>
   /** The upcoming sign-ups as read with the caller (each with its activity): released without reading them again. */
   views?: Record<string, ReleaseView>
 }
@@ -38,18 +62,46 @@ export interface KnownReads {
  * `withdrawUpcoming` does after reading them; returns how many.
  */
 export async function releaseUpcoming(openid: string, upcoming: string[], views?: Record<string, ReleaseView>, extra?: Record<string, unknown>): Promise<number> {
-  let withdrawn = 0
+  return (await releaseEach(openid, upcoming, views, () => extra)).size
+}
+
+/**
+ * `releaseUpcoming`, with the fields each sign-up's withdrawal writes besides (`extraOf`: the
+ * erasure of its number); answers the activities whose sign-up it withdrew.
+ */
+async function releaseEach(
+  openid: string,
+  upcoming: string[],
+  views: Record<string, ReleaseView> | undefined,
+  extraOf: (activityId: string) => Record<string, unknown> | undefined
+): Promise<Set<string>> {
+  const released = new Set<string>()
   for (let i = 0; i < upcoming.length; i += 10) {
+    const batch = upcoming.slice(i, i + 10)
     const results = await Promise.allSettled(
-      upcoming.slice(i, i + 10).map((activityId) => releaseSignUp(activityId, openid, { kind: 'registrationEnded' }, undefined, views?.[activityId], extra))
+      batch.map((activityId) => releaseSignUp(activityId, openid, { kind: 'registrationEnded' }, undefined, views?.[activityId], extraOf(activityId)))
     )
-    for (const r of results) {
-      if (r.status === 'fulfilled' && r.value.released) withdrawn++
+    for (const [k, r] of results.entries()) {
+      if (r.status === 'fulfilled' && r.value.released) released.add(batch[k])
       // A sign-up checked in meanwhile (or an activity cancelled) stays as it is.
       else if (r.status === 'rejected') console.warn('[users] sign-up not withdrawn at the end of a registration', (r.reason as Error)?.message ?? r.reason)
     }
   }
-  return withdrawn
+  return released
+}
+
+/**
+ * The activities whose upcoming sign-up carries one of `mobiles`, when those are ALL the person's
+ * sign-ups carrying them (as read with the caller); undefined otherwise (or when none do).
+ */
+function carriedBy(known: KnownReads, upcoming: string[], mobiles: string[]): Set<string> | undefined {
+  if (!mobiles.length || !known.signUpMobileCounts || !known.views) return undefined
+  const carrying = upcoming.filter((id) => {
+    const m = known.views![id]?.signUp?.mobile
+    return m !== undefined && mobiles.includes(m)
+  })
+  const on = (m: string) => carrying.filter((id) => known.views![id]!.signUp!.mobile === m).length
+  return mobiles.every((m) => on(m) === (known.signUpMobileCounts![m] ?? 0)) && carrying.length ? new Set(carrying) : undefined
 }
 
 /** A person's registrations read at once: far above what anyone has (one per community moved to). */
@@ -67,7 +119,12 @@ const MAX_REGISTRATIONS = 100
  *    (rejected and transferred ones too: one `where({openid}).update()`); the copies of those
  *    numbers on their activity sign-ups are erased; and their upcoming sign-ups are withdrawn
  *    (signups.ts `releaseSignUp`), unless they are a registered volunteer (`volunteerSince`: those
- *    sign-ups, and the number given at that registration, rest on it).
+ *    sign-ups, and the number given at that registration, rest on it). The COPIES — the other
+ *    registrations and the numbers on sign-ups not withdrawn now — are erased within a minute
+ *    instead when step 2 writes the account anyway: that write carries them (`pendingErasure`) and
+ *    the activities timer erases them (`erasePendingCopies`); an upcoming sign-up withdrawn now
+ *    loses its number in its own withdrawal. `eraseNow` (users.deleteAccount, which deletes the
+ *    account) and a withdrawal that does not write the account erase everything during the call.
  *
  * Name, community, grid, building, unit, room and party organisation stay on the registrations for
  * the community's history of 报到 work (CONSENT_PURPOSE_TEXT.registration.kept); name and residence
@@ -86,10 +143,15 @@ const MAX_REGISTRATIONS = 100
  * the profile's number as the approval's, and erases it and its copies on sign-ups.
  *
  * Round trips: 1 read (all registrations; none with `known`, read with the caller), one guarded
- * update per active registration, the profile, then one parallel wave (the other registrations,
- * sign-up mobiles, the upcoming sign-ups' releases — their reads too without `known`).
+ * update per active registration, the profile (with what is left to the timer), then one parallel
+ * wave (the upcoming sign-ups' releases — their reads too without `known` — and, when not left to
+ * the timer, the other registrations and the sign-up mobiles). When the only sign-ups carrying the
+ * numbers are upcoming ones withdrawn now (`known.signUpMobileCounts`), each one's withdrawal
+ * erases its number in the same update: no update of the numbers apart (one follows only for a
+ * sign-up not withdrawn after all). So users.withdrawConsent of a member: read, registration,
+ * account, the releases (3 each, in parallel), the consent record — 7 with one upcoming sign-up.
  */
-export async function withdrawRegistration(caller: Caller, known?: KnownReads): Promise<RegistrationWithdrawal> {
+export async function withdrawRegistration(caller: Caller, known?: KnownReads, options: WithdrawOptions = {}): Promise<RegistrationWithdrawal> {
   const _ = db().command
   const openid = caller.openid
   let ended = 0
@@ -135,9 +197,11 @@ export async function withdrawRegistration(caller: Caller, known?: KnownReads): 
   }
 
   // The numbers they registered (the erasure below has not run yet, or was interrupted) — except
-  // the one a volunteer registration still in force rests on (volunteerRegistration.ts).
+  // the one a volunteer registration still in force rests on (volunteerRegistration.ts) — and those
+  // an earlier withdrawal left to the timer (`pendingErasure`: carried on, never dropped).
   const volunteerMobile = caller.user?.volunteerSince ? caller.user?.volunteerMobile : undefined
-  const mobiles = [...new Set(all.map((r) => r.mobile).filter((m): m is string => Boolean(m) && m !== volunteerMobile))]
+  const earlier = (caller.user as { pendingErasure?: PendingErasure } | null)?.pendingErasure
+  const mobiles = [...new Set([...all.map((r) => r.mobile), ...(earlier?.mobiles ?? [])].filter((m): m is string => Boolean(m) && m !== volunteerMobile))]
   const member = caller.roles.includes('member')
   const profileMobile = caller.user?.profile?.mobile
   const removeRole = settled && member
@@ -152,28 +216,128 @@ export async function withdrawRegistration(caller: Caller, known?: KnownReads): 
   // (a re-run after an interruption finds the registrations erased, the role still there).
   if (settled && profileFromApproval && !mobiles.includes(profileMobile!)) mobiles.push(profileMobile!)
   const hadRegistration = all.length > 0 || member
-  // The account before the other registrations are erased (see above for the ended ones).
-  if (Object.keys(userData).length > 1) await db().collection('users').where({ _id: openid }).update({ data: userData })
   // Mobiles on sign-ups (`known.signUpMobiles`: the numbers the person's sign-ups carry, read with the caller).
   const onSignUps = known?.signUpMobiles ? mobiles.filter((m) => known.signUpMobiles!.includes(m)) : mobiles
   const rest = all.filter((r) => !erasedNow.has(r._id) && (r.mobile || r.workUnit || r.skills?.length))
-  const [erasedRest, signUpMobiles, withdrawnSignUps] = await Promise.all([
-    rest.length
-      ? db()
-          .collection(REGISTRATIONS)
-          .where({ openid, _id: _.in(rest.map((r) => r._id)) })
-          .update({ data: { mobile: '', workUnit: '', skills: [] } })
-          .then((r) => r.stats.updated)
-      : 0,
-    onSignUps.length
-      ? db()
-          .collection(SIGNUPS)
-          .where({ openid, mobile: _.in(onSignUps) })
-          .update({ data: { mobile: _.remove() } })
-          .then((r) => r.stats.updated)
-      : 0,
-    hadRegistration && !caller.user?.volunteerSince ? (known?.upcoming ? releaseUpcoming(openid, known.upcoming, known.views) : withdrawUpcoming(openid)) : 0
+  const releasing = hadRegistration && !caller.user?.volunteerSince
+  // The numbers' copies on sign-ups, when every sign-up carrying them is one withdrawn now (read
+  // with the caller: `signUpMobileCounts`): erased by each one's withdrawal, no update of their own.
+  const carried = releasing && known?.upcoming ? carriedBy(known, known.upcoming, onSignUps) : undefined
+  // The COPIES (the other registrations, the numbers on past sign-ups) leave the waiting path when
+  // the account is written anyway (the role): that write carries what is left, and the activities
+  // timer erases it within a minute. Otherwise (or eraseNow) writing the field would cost what the
+  // erasure costs: erased now.
+  const counts = known?.signUpMobileCounts
+  const defer = !options.eraseNow && Object.keys(userData).length > 1
+  const deferRegistrations = defer && rest.length > 0
+  const deferMobiles = defer && !carried && onSignUps.length > 0 && counts !== undefined
+  // Deferred or not, an upcoming sign-up withdrawn now that carries one of the numbers loses it in its withdrawal.
+  const carrying = carried ?? (deferMobiles && releasing && known?.upcoming && known.views ? new Set(known.upcoming.filter((id) => onSignUps.includes(known.views![id]?.signUp?.mobile ?? ''))) : undefined)
+  if (deferRegistrations || deferMobiles) {
+    const pending: PendingErasure = { registrations: deferRegistrations ? rest.map((r) => r._id) : [], mobiles: deferMobiles ? onSignUps : [], at: clock.date() }
+    userData.pendingErasure = _.set(pending)
+  }
+  // The account before the other registrations are erased (see above for the ended ones).
+  if (Object.keys(userData).length > 1) await db().collection('users').where({ _id: openid }).update({ data: userData })
+  const eraseOnSignUps = () =>
+    db()
+      .collection(SIGNUPS)
+      .where({ openid, mobile: _.in(onSignUps) })
+      .update({ data: { mobile: _.remove() } })
+      .then((r) => r.stats.updated)
+  const [erasedRest, erasedApart, withdrawn] = await Promise.all([
+    rest.length && !deferRegistrations ? eraseRegistrations(openid, rest.map((r) => r._id)) : 0,
+    onSignUps.length && !carried && !deferMobiles ? eraseOnSignUps() : 0,
+    releasing
+      ? known?.upcoming
+        ? releaseEach(openid, known.upcoming, known.views, (id) => (carrying?.has(id) ? { mobile: _.remove() } : undefined))
+        : withdrawUpcoming(openid)
+      : 0
   ])
+  const withdrawnSignUps = typeof withdrawn === 'number' ? withdrawn : withdrawn.size
+  const erasedWith = carrying && typeof withdrawn !== 'number' ? [...carrying].filter((id) => withdrawn.has(id)).length : 0
+  let signUpMobiles = erasedApart + erasedWith
+  let signUpMobilesErasing = 0
+  if (carried && erasedWith < carried.size) {
+    // A sign-up not withdrawn after all (checked in, cancelled meanwhile): its number the usual way.
+    signUpMobiles += await eraseOnSignUps()
+  } else if (deferMobiles) {
+    // What the first read counted, less those erased by their withdrawal now: the timer's part.
+    signUpMobilesErasing = Math.max(0, onSignUps.reduce((n, m) => n + (counts![m] ?? 0), 0) - erasedWith)
+  }
   const erased = erasedRest + all.filter((r) => erasedNow.has(r._id) && (r.mobile || r.workUnit || r.skills?.length)).length
-  return { ended, memberRoleRemoved: removeRole, erased, signUpMobiles, withdrawnSignUps }
+  return { ended, memberRoleRemoved: removeRole, erased, signUpMobiles, withdrawnSignUps, erasing: deferRegistrations ? rest.length : 0, signUpMobilesErasing }
+}
+
+/** The mobile, work unit and skills of the person's registrations `ids`, erased (one update); answers how many. */
+function eraseRegistrations(openid: string, ids: string[]): Promise<number> {
+  const _ = db().command
+  return db()
+    .collection(REGISTRATIONS)
+    .where({ openid, _id: _.in(ids) })
+    .update({ data: { mobile: '', workUnit: '', skills: [] } })
+    .then((r) => r.stats.updated)
+}
+
+/** Accounts whose left-over erasure one timer run takes at most. */
+const ERASURE_PAGE = 50
+
+/**
+ * The timer's page of accounts carrying a `pendingErasure` (a part of the activities timer's one
+ * combined read, with the promotions page): the field, and the numbers the person holds NOW (a
+ * number given again since — a volunteer registration, an approval — is not erased from sign-ups).
+ */
+export function pendingErasurePart(): Part {
+  const _ = db().command
+  return {
+    collection: 'users',
+    build: (p) => p.match({ 'pendingErasure.at': _.exists(true) }).limit(ERASURE_PAGE).project({ _id: true, pendingErasure: true, volunteerSince: true, volunteerMobile: true, profile: true })
+  }
+}
+
+export interface ErasureReport {
+  /** Accounts whose left-over erasure was finished (and the field cleared). */
+  people: number
+  registrations: number
+  signUps: number
+}
+
+/**
+ * Finishes the erasures withdrawals left (`pendingErasure`, see above), for the accounts read by
+ * `pendingErasurePart` (read here without `rows`): per person, the registrations' and the sign-ups'
+ * bulk updates (idempotent: two timer runs at once erase the same), then the field cleared, guarded
+ * by its `at` (a later withdrawal's field stays for the next run). A run that dies before the clear
+ * leaves the field: the next run repeats the erasure.
+ */
+export async function erasePendingCopies(rows?: Record<string, unknown>[]): Promise<ErasureReport> {
+  const _ = db().command
+  const page = (rows ?? (await aggregateOf(pendingErasurePart()))) as (UserRecord & { pendingErasure: PendingErasure })[]
+  const report: ErasureReport = { people: 0, registrations: 0, signUps: 0 }
+  for (let i = 0; i < page.length; i += 10) {
+    await Promise.all(
+      page.slice(i, i + 10).map(async (user) => {
+        const p = user.pendingErasure
+        const held = new Set([user.volunteerSince ? user.volunteerMobile : undefined, user.profile?.mobile].filter(Boolean))
+        const mobiles = (p.mobiles ?? []).filter((m) => !held.has(m))
+        const [registrations, signUps] = await Promise.all([
+          p.registrations?.length ? eraseRegistrations(user._id, p.registrations) : 0,
+          mobiles.length
+            ? db()
+                .collection(SIGNUPS)
+                .where({ openid: user._id, mobile: _.in(mobiles) })
+                .update({ data: { mobile: _.remove() } })
+                .then((r) => r.stats.updated)
+            : 0
+        ])
+        const cleared = await db()
+          .collection('users')
+          .where({ _id: user._id, 'pendingErasure.at': p.at })
+          .update({ data: { pendingErasure: _.remove() } })
+        report.registrations += registrations
+        report.signUps += signUps
+        if (cleared.stats.updated > 0) report.people++
+      })
+    )
+  }
+  return report
 }

@@ -100,7 +100,8 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
 
   // The effects of the two purposes whose data lives elsewhere (registrations, the volunteer
   // registration), at once; 证件, 排行榜 and the contact numbers are erased with the names below.
-  const effects = await Promise.all((['registration', 'volunteer'] as const).map((purpose) => applyWithdrawal(caller, purpose)))
+  // eraseNow: nothing is left to the timer (`pendingErasure` lives on the users document deleted below).
+  const effects = await Promise.all((['registration', 'volunteer'] as const).map((purpose) => applyWithdrawal(caller, purpose, undefined, undefined, { eraseNow: true })))
   effects.push(
     [volunteerDoc?.identity !== undefined ? '保存的证件信息已删除' : '没有保存的证件信息'],
     [contacts.some((n) => n > 0) ? `删除了 ${contacts[0]} 条问题反映、${contacts[1]} 个心愿和 ${contacts[2]} 个预约中的手机号` : '没有需要删除的联系手机号'],
@@ -145,6 +146,8 @@ export async function deleteAccount(caller: Caller): Promise<DeleteAccountOutput
     // The event logs: every entry they acted in, one update each (indexed by actorOpenid).
     db().collection('ticketEvents').where({ actorOpenid: openid, actorName: _.neq(DELETED_NAME) }).update({ data: { actorName: DELETED_NAME } }).then((r) => r.stats.updated),
     db().collection('wishEvents').where({ actorOpenid: openid, actorName: _.neq(DELETED_NAME) }).update({ data: { actorName: DELETED_NAME } }).then((r) => r.stats.updated),
+    // A confirmation carried by the wish itself (staff confirming for the resident: their name is on it).
+    db().collection('wishes').where({ confirmedBy: openid, 'confirmEntry.actorName': _.nin([null, DELETED_NAME]) }).update({ data: { 'confirmEntry.actorName': DELETED_NAME } }).then((r) => r.stats.updated),
     eraseHistoryNames(openid)
   ])
   const historyEntries = erasedEntries.flat().reduce((n: number, k: number) => n + k, 0)

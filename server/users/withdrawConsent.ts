@@ -7,7 +7,7 @@ import { db } from '../core/db'
 import { conflict } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
-import { releaseUpcoming, withdrawRegistration, type KnownReads } from '../members/withdraw'
+import { releaseUpcoming, withdrawRegistration, type KnownReads, type WithdrawOptions } from '../members/withdraw'
 import { REGISTRATIONS, type RegistrationRecord } from '../members/model'
 import { ACTIVITIES, RECORDS, SIGNUPS, type ActivityDoc, type SignUpDoc } from '../activities/model'
 import { releaseViewOfJoined, type ReleaseView } from '../activities/signups'
@@ -19,7 +19,14 @@ import type { Part } from '../core/together'
  * interrupted halfway, or run again by `deleteAccount`, finishes the job. Returns the lines shown
  * to the person (Chinese); a line starting with 没有 says there was nothing of that kind.
  */
-export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose, held?: Record<string, Record<string, unknown>[]>, known?: KnownReads): Promise<string[]> {
+export async function applyWithdrawal(
+  caller: Caller,
+  purpose: ConsentPurpose,
+  held?: Record<string, Record<string, unknown>[]>,
+  known?: KnownReads,
+  /** eraseNow: every copy erased during the call (users.deleteAccount), none left to the activities timer. */
+  options: WithdrawOptions = {}
+): Promise<string[]> {
   const openid = caller.openid
   const _ = db().command
   // With `held` (holdsDataParts read just before), a collection found holding nothing is not updated.
@@ -27,11 +34,14 @@ export async function applyWithdrawal(caller: Caller, purpose: ConsentPurpose, h
   const skipped = { stats: { updated: 0 } }
   switch (purpose) {
     case 'registration': {
-      const { ended, memberRoleRemoved, erased, signUpMobiles, withdrawnSignUps } = await withdrawRegistration(caller, known)
+      const { ended, memberRoleRemoved, erased, signUpMobiles, withdrawnSignUps, erasing, signUpMobilesErasing } = await withdrawRegistration(caller, known, options)
       const done = [ended > 0 ? `结束了 ${ended} 条报到` : '没有进行中的报到']
       if (erased > 0) done.push(`删除了 ${erased} 条报到登记中的手机号、工作单位和特长`)
+      // The copies left to the activities timer (members/withdraw.ts `pendingErasure`), counted by the first read.
+      if (erasing > 0) done.push(`${erased > 0 ? '另有 ' : ''}${erasing} 条报到登记中的手机号、工作单位和特长将在一分钟内删除`)
       if (memberRoleRemoved) done.push('已取消在职党员身份')
       if (signUpMobiles > 0) done.push(`删除了 ${signUpMobiles} 个活动报名中的手机号`)
+      if (signUpMobilesErasing > 0) done.push(`${signUpMobilesErasing} 个活动报名中的手机号将在一分钟内删除`)
       if (withdrawnSignUps > 0) done.push(`取消了 ${withdrawnSignUps} 个尚未开始的活动报名`)
       return done
     }
@@ -112,6 +122,13 @@ function holdsData(caller: Caller, purpose: ConsentPurpose, found: Record<string
  * still there) and the person (or a retry) withdraws again, which repeats the idempotent steps and
  * records it. Without a recorded consent the reply's `givenAt` is the withdrawal's time (there is
  * no record of when it was given).
+ *
+ * Round trips (no rate limit: PIPL art. 15, withdrawal must be convenient; it acts only on the
+ * caller's own data): ONE combined read (the caller, consents, holdings, registrations, held
+ * sign-ups), what the purpose stops (registration, a member: the registration, the account, the
+ * upcoming sign-ups' withdrawals — the older registrations' and past sign-ups' copies are left to
+ * the activities timer, members/withdraw.ts `pendingErasure`, and the reply says so), the record:
+ * at most 7 in the tests; nothing in force is CONFLICT after the read.
  */
 export async function withdrawConsent(ctx: FirstReadContext, input: { purpose: ConsentPurpose }): Promise<WithdrawConsentOutput> {
   const { purpose } = input
@@ -156,7 +173,8 @@ function withdrawalParts(openid: string, purpose: ConsentPurpose): Record<string
           .lookup({ from: ACTIVITIES, localField: 'activityId', foreignField: '_id', as: 'activity' })
           .lookup({ from: RECORDS, localField: '_id', foreignField: '_id', as: 'record' })
     },
-    signUpMobiles: { collection: SIGNUPS, build: (p) => p.match({ openid, mobile: _.nin(['', null]) }).group({ _id: '$mobile' }).limit(1000) }
+    // Each number with how many sign-ups carry it (all of them on sign-ups withdrawn now: erased by those withdrawals).
+    signUpMobiles: { collection: SIGNUPS, build: (p) => p.match({ openid, mobile: _.nin(['', null]) }).group({ _id: '$mobile', n: _.aggregate.sum(1) }).limit(1000) }
   }
   if (purpose === 'registration') parts.ownRegistrations = { collection: REGISTRATIONS, build: (p) => p.match({ openid }).limit(MAX_REGISTRATIONS) }
   return parts
@@ -174,6 +192,7 @@ function knownReads(purpose: ConsentPurpose, found: Record<string, Record<string
     views,
     registrations: purpose === 'registration' ? (found.ownRegistrations as RegistrationRecord[]) : undefined,
     upcoming,
-    signUpMobiles: (found.signUpMobiles as { _id: string }[]).map((g) => String(g._id))
+    signUpMobiles: (found.signUpMobiles as { _id: string }[]).map((g) => String(g._id)),
+    signUpMobileCounts: Object.fromEntries((found.signUpMobiles as { _id: string; n: number }[]).map((g) => [String(g._id), g.n]))
   }
 }

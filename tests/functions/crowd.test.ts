@@ -9,6 +9,7 @@ import type { Reply } from '../../contracts/reply'
 import type { CallStats } from '../../emulator/host'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 import { addVolunteer } from '../support/volunteers'
+import { deliverMessages } from '../support/messages'
 
 process.env.EMULATOR_DB_LATENCY_MS = '20'
 
@@ -117,9 +118,23 @@ test('200 people sign up at the same instant for 50 places: all answered in time
   // Ten confirmed people withdraw at the same instant: the first ten waiting take their places.
   const confirmed = crowd.filter((p) => statusOf(a._id, p) === 'confirmed')
   const leaving = confirmed.slice(0, 10)
+  const outboxBefore = cloud.store.count('outbox')
   const withdrawals = await Promise.all(leaving.map((p) => cloud.callWithStats('activities', 'withdraw', { activityId: a._id }, p)))
   expectInTime(withdrawals)
+  // The rate limit and at most: the read, the claim, the sign-up, a try that found the first waiting
+  // taken, the hand-off's read, the try at its rank, the claim's close (the message then waits for
+  // the drain: `tellPromoted`).
+  for (const { stats } of withdrawals) expect(stats.dbRequests).toBeLessThanOrEqual(1 + 7)
   expect(line.slice(0, 10).map((p) => statusOf(a._id, p))).toEqual(Array(10).fill('confirmed'))
+  // Each of the ten is told once: during the withdrawal, or by the drain.
+  // The activities function's one timer job (`deliverMessages`) sends them: what is tested is the wiring.
+  const promotedBy = async () => ((await deliverMessages(cloud)) as { promoted?: number }).promoted
+  const marked = cloud.store.count('activitySignups', { activityId: a._id, tellPromoted: { $exists: true } })
+  expect(await promotedBy()).toBe(marked)
+  expect(cloud.store.count('activitySignups', { activityId: a._id, tellPromoted: { $exists: true } })).toBe(0)
+  expect(await promotedBy()).toBe(0)
+  const told = (cloud.store.find('outbox').slice(outboxBefore) as { touser: string; page: string }[]).filter((m) => m.page.endsWith(`?id=${a._id}`))
+  expect(told.map((m) => m.touser).sort()).toEqual(line.slice(0, 10).sort())
   expect(waitingLine(a._id)).toEqual(line.slice(10))
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 50, waiting: 140 })
   expect((await cloud.ok('activities', 'get', { activityId: a._id }, line[10])).mySignUp).toEqual({ status: 'waiting', position: 1 })
@@ -231,4 +246,23 @@ test('a confirmed withdrawal hands its place straight to the first waiting; inte
   await cloud.ok('activities', 'get', { activityId: a._id }, p3)
   expect([p2, p3].map((p) => statusOf(a._id, p))).toEqual(['withdrawn', 'confirmed'])
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 1, waiting: 0 })
+})
+
+test('30 confirmed withdraw at the same instant with 5 waiting: the five take places in order, the others free theirs; none above 1 + 7', async () => {
+  const a = await activity(30)
+  const leaving = Array.from({ length: 30 }, (_, i) => addUser(`out-${String(i).padStart(3, '0')}`))
+  const waiting = Array.from({ length: 5 }, (_, i) => addUser(`wait-${String(i).padStart(3, '0')}`))
+  for (const p of [...leaving, ...waiting]) await cloud.ok('activities', 'signUp', { activityId: a._id }, p)
+  const outboxBefore = cloud.store.count('outbox')
+  const calls = await Promise.all(leaving.map((p) => cloud.callWithStats('activities', 'withdraw', { activityId: a._id }, p)))
+  expectInTime(calls)
+  // A withdrawal ranked beyond the line tries nobody: the place is freed and the first waiting that
+  // no other withdrawal is passing a place to is promoted (nobody here): read, claim, sign-up,
+  // [a try that found the first waiting taken], the hand-off's read, the close, that read.
+  for (const { stats } of calls) expect(stats.dbRequests).toBeLessThanOrEqual(1 + 7)
+  expect(waiting.map((p) => statusOf(a._id, p))).toEqual(Array(5).fill('confirmed'))
+  expect(expectCountersAgree(a._id)).toEqual({ confirmed: 5, waiting: 0 })
+  await deliverMessages(cloud)
+  const told = (cloud.store.find('outbox').slice(outboxBefore) as { touser: string; page: string }[]).filter((m) => m.page.endsWith(`?id=${a._id}`))
+  expect(told.map((m) => m.touser).sort()).toEqual([...waiting].sort())
 })

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { PRIVACY_POLICY_VERSION, type ConsentPurpose } from '../../contracts/privacy'
 import { myDataOutput } from '../../contracts/users'
 import { startTestCloud, type TestCloud } from '../support/cloud'
+import { deliverMessages } from '../support/messages'
 
 let cloud: TestCloud
 
@@ -201,18 +202,51 @@ describe('users.withdrawConsent', () => {
     const stats = async () => (await cloud.ok('members', 'stats', {}, 'demo-staff')).communities.find((c: any) => c.communityId === 'c1')
     const approvedBefore = (await stats()).approved
 
-    const out = await cloud.ok('users', 'withdrawConsent', { purpose: 'registration' }, openid)
+    // Past sign-ups carrying the number (besides the upcoming one), as the first read counts them.
+    const pastCarrying = cloud.store.count('activitySignups', { openid, mobile: reg.mobile }) - 1
+    expect(pastCarrying).toBeGreaterThan(0)
+    const { reply, stats: cost } = await cloud.callWithStats<any>('users', 'withdrawConsent', { purpose: 'registration' }, openid)
+    if (!reply.ok) throw new Error(reply.error.message)
+    const out = reply.data
+    // The read, the registration ended and erased, the account (role, number, what is left to
+    // erase), the upcoming sign-up's withdrawal (claim, sign-up and its number, close), the record:
+    // the older registration and the past sign-ups' numbers are the timer's.
+    expect(cost.dbRequests).toBeLessThanOrEqual(7)
     expect(out.consent).toMatchObject({ purpose: 'registration', active: false })
     const after = cloud.store.findOne('registrations', { _id: reg._id }) as any
     expect(after).toMatchObject({ status: 'withdrawn', slot: `closed:${reg._id}`, mobile: '', workUnit: '', skills: [], name: reg.name, communityId: reg.communityId })
     expect(after.history.at(-1)).toMatchObject({ event: 'withdrawn', actor: openid })
-    for (const r of cloud.store.select('registrations', { openid }) as any[]) expect(r).toMatchObject({ mobile: '', workUnit: '', skills: [] })
-    expect(cloud.store.findOne('registrations', { _id: `${reg._id}-old` })).toMatchObject({ status: 'rejected', name: reg.name, room: reg.room })
     // The sign-up: the number erased, the place given back (not a registered volunteer).
     const signUp = cloud.store.findOne('activitySignups', { _id: `${upcoming._id}:${openid}` }) as any
     expect(signUp.mobile).toBeUndefined()
     expect(signUp.status).toBe('withdrawn')
-    expect(out.done).toEqual(expect.arrayContaining(['结束了 1 条报到', '已取消在职党员身份', '取消了 1 个尚未开始的活动报名']))
+    expect(out.done).toEqual(
+      expect.arrayContaining([
+        '结束了 1 条报到',
+        '已取消在职党员身份',
+        '取消了 1 个尚未开始的活动报名',
+        '另有 1 条报到登记中的手机号、工作单位和特长将在一分钟内删除',
+        `${pastCarrying} 个活动报名中的手机号将在一分钟内删除`
+      ])
+    )
+    // The copies are left on the account for the activities timer: the older registration still
+    // carries them until it runs.
+    expect((cloud.store.findOne('users', { _id: openid }) as any).pendingErasure).toMatchObject({ registrations: [`${reg._id}-old`], mobiles: [reg.mobile] })
+    expect(cloud.store.findOne('registrations', { _id: `${reg._id}-old` })).toMatchObject({ mobile: reg.mobile, workUnit: '旧单位' })
+    // The timer (the activities function's one trigger) erases them within a minute; the figures it
+    // reports equal a direct count.
+    const run = (await deliverMessages(cloud)) as unknown as { erasures: { people: number; registrations: number; signUps: number } }
+    expect(run.erasures).toEqual({ people: 1, registrations: 1, signUps: pastCarrying })
+    for (const r of cloud.store.select('registrations', { openid }) as any[]) expect(r).toMatchObject({ mobile: '', workUnit: '', skills: [] })
+    expect(cloud.store.findOne('registrations', { _id: `${reg._id}-old` })).toMatchObject({ status: 'rejected', name: reg.name, room: reg.room })
+    expect(cloud.store.count('activitySignups', { openid, mobile: reg.mobile })).toBe(0)
+    expect((cloud.store.findOne('users', { _id: openid }) as any).pendingErasure).toBeUndefined()
+    // A second run changes nothing.
+    const registrationsNow = JSON.stringify(cloud.store.select('registrations', { openid }))
+    const signUpsNow = JSON.stringify(cloud.store.select('activitySignups', { openid }))
+    expect(((await deliverMessages(cloud)) as unknown as { erasures: object }).erasures).toEqual({ people: 0, registrations: 0, signUps: 0 })
+    expect(JSON.stringify(cloud.store.select('registrations', { openid }))).toBe(registrationsNow)
+    expect(JSON.stringify(cloud.store.select('activitySignups', { openid }))).toBe(signUpsNow)
     const user = cloud.store.findOne('users', { _id: openid }) as any
     expect(user.roles).not.toContain('member')
     expect(user.profile.mobile).toBeUndefined()
@@ -237,6 +271,36 @@ describe('users.withdrawConsent', () => {
       openid
     )
     expect(again).toMatchObject({ created: true, transfer: false })
+  })
+
+  test('registration: a number carried only by upcoming sign-ups is erased by their withdrawal (no update of its own)', async () => {
+    const regs = (cloud.store.select('registrations', { status: 'approved', communityId: 'c1' }) as any[]).filter((r) => r.openid.startsWith('seed-member-'))
+    const reg = regs[regs.length - 1]
+    const openid: string = reg.openid
+    cloud.store.updateOne('users', { _id: openid }, { $set: { 'profile.mobile': reg.mobile } })
+    give(openid, 'registration')
+    // Their earlier sign-ups carry no number; one upcoming sign-up carries the registered one.
+    for (const s of cloud.store.select('activitySignups', { openid }) as any[]) cloud.store.updateOne('activitySignups', { _id: s._id }, { $unset: { mobile: '' } })
+    const upcoming = await cloud.ok(
+      'activities',
+      'create',
+      { title: '社区清扫', category: '文明创建', start: '2026-11-30 14:00', end: '2026-11-30 16:00', place: { name: '锦绣花园' }, capacity: 5 },
+      'demo-staff'
+    )
+    await cloud.ok('activities', 'signUp', { activityId: upcoming._id }, openid)
+    expect(cloud.store.findOne('activitySignups', { _id: `${upcoming._id}:${openid}` })).toMatchObject({ mobile: reg.mobile, status: 'confirmed' })
+    const { reply, stats } = await cloud.callWithStats<{ done: string[] }>('users', 'withdrawConsent', { purpose: 'registration' }, openid)
+    expect(reply.ok).toBe(true)
+    const done = reply.ok ? reply.data.done : []
+    // The figure told equals a direct count: the sign-ups that carried the number and carry none now.
+    expect(done).toEqual(expect.arrayContaining(['删除了 1 个活动报名中的手机号', '取消了 1 个尚未开始的活动报名']))
+    expect(cloud.store.count('activitySignups', { openid, mobile: reg.mobile })).toBe(0)
+    expect(cloud.store.findOne('activitySignups', { _id: `${upcoming._id}:${openid}` })).toMatchObject({ status: 'withdrawn' })
+    expect((cloud.store.findOne('activitySignups', { _id: `${upcoming._id}:${openid}` }) as any).mobile).toBeUndefined()
+    // The read, the registration, the account, the withdrawal (claim, sign-up and its number,
+    // close), the record: no update of the sign-ups' numbers apart, nothing left to the timer.
+    expect(stats.dbRequests).toBeLessThanOrEqual(7)
+    expect((cloud.store.findOne('users', { _id: openid }) as any).pendingErasure).toBeUndefined()
   })
 
   test('volunteer: the registration ends, its mobile goes, upcoming sign-ups are withdrawn', async () => {
@@ -442,6 +506,9 @@ describe('users.deleteAccount', () => {
       )
     expect(namedOwnEntries()).toContain('李明')
     expect(cloud.store.count('wishEvents', { actorOpenid: openid, actorName: '李明' })).toBeGreaterThan(0)
+    // A confirmation he made for a resident is carried by the wish itself (confirmEntry), with his name.
+    const confirmedFor = { ...(cloud.store.findOne('wishes', {}) as any), _id: 'w-confirmed-by-him', status: 'confirmed', residentOpenid: 'resident-x', memberOpenid: 'member-x', confirmedBy: openid, confirmEntry: { seq: 4, note: null, actorName: '李明' } }
+    cloud.store.insertOne('wishes', confirmedFor)
     // Others' entries in his documents keep their names (system entries name the holder: him).
     const othersEntries = () =>
       JSON.stringify(HISTORIES.flatMap(([c, by]) => (cloud.store.select(c, { openid }) as any[]).flatMap((d) => (d.history ?? []).filter((h: any) => h[by] !== openid && h[by] !== 'system'))))
@@ -515,6 +582,7 @@ describe('users.deleteAccount', () => {
     // Histories: no entry of his keeps his name; the others' entries are untouched.
     expect(cloud.store.count('wishEvents', { actorOpenid: openid })).toBe(cloud.store.count('wishEvents', { actorOpenid: openid, actorName: '已注销用户' }))
     expect(cloud.store.findOne('ticketEvents', { _id: `${ticket._id}:9999` })).toMatchObject({ actorName: '已注销用户', note: '补充说明' })
+    expect((cloud.store.findOne('wishes', { _id: 'w-confirmed-by-him' }) as any).confirmEntry).toEqual({ seq: 4, note: null, actorName: '已注销用户' })
     expect(namedOwnEntries().length).toBeGreaterThan(0)
     expect(new Set(namedOwnEntries())).toEqual(new Set(['已注销用户']))
     expect(othersEntries()).toBe(othersBefore)

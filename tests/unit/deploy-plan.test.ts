@@ -4,7 +4,7 @@
  * in-memory stand-in of the manager-node methods it calls, changes everything once and nothing the
  * second time.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import type { CommonService } from '@cloudbase/manager-node/types/common'
@@ -18,6 +18,7 @@ import { applyPlan, DeployError, type DeployManager } from '../../scripts/deploy
 import { DeployConfigError, loadSettings, parseDotEnv, resolveCredentials } from '../../scripts/deploy/env'
 import { EMULATOR_ONLY_ENV, ENV_VARS, FUNCTIONS, FUNCTIONS_DIR, TEMPLATE_ENV, functionFolders } from '../../scripts/deploy/functions'
 import { main } from '../../scripts/deploy/index'
+import { declaredTimers } from '../../emulator/timers'
 import { buildPlan, formatPlan } from '../../scripts/deploy/plan'
 
 const ROOT = join(__dirname, '..', '..')
@@ -171,6 +172,24 @@ describe('deploy plan', () => {
     expect(byFn.activities).toEqual([{ name: 'deliverMessages', type: 'timer', config: '0 * * * * * *' }])
     expect(byFn.activities).toEqual([{ name: 'deliverMessages', type: 'timer', config: '0 * * * * * *' }])
     expect(Object.keys(FUNCTIONS).filter((fn) => byFn[fn].length > 0).sort()).toEqual(['activities', 'centers', 'notices', 'tickets'])
+  })
+
+  it('declares at most ONE trigger per function (WeChat: "triggers 字段是触发器数组，目前仅支持一个触发器"), as the local timers insist too', () => {
+    const dirs = readdirSync(FUNCTIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(FUNCTIONS_DIR, d.name, 'config.json')))
+    expect(dirs.length).toBeGreaterThan(0)
+    for (const d of dirs) {
+      const config = JSON.parse(readFileSync(join(FUNCTIONS_DIR, d.name, 'config.json'), 'utf8')) as { triggers?: unknown[] }
+      expect({ fn: d.name, atMostOne: (config.triggers?.length ?? 0) <= 1 }).toEqual({ fn: d.name, atMostOne: true })
+    }
+    // The emulator's timer runner refuses a second trigger (emulator/timers.ts declaredTimers).
+    const dir = mkdtempSync(join(tmpdir(), 'triggers-'))
+    mkdirSync(join(dir, 'two'))
+    const timer = (name: string) => ({ name, type: 'timer', config: '0 * * * * * *' })
+    writeFileSync(join(dir, 'two', 'config.json'), JSON.stringify({ triggers: [timer('a'), timer('b')] }))
+    expect(() => declaredTimers(dir)).toThrow(/at most ONE trigger/)
+    writeFileSync(join(dir, 'two', 'config.json'), JSON.stringify({ triggers: [timer('a')] }))
+    expect(declaredTimers(dir)).toEqual([{ fn: 'two', name: 'a', config: '0 * * * * * *' }])
+    rmSync(dir, { recursive: true, force: true })
   })
 })
 
