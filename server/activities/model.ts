@@ -76,9 +76,15 @@ export interface ActivityDoc {
   placesLeft?: number
   /**
    * Sign-ups under way (signups.ts): a place or a waiting-list entry counted in the counters whose
-   * sign-up document may not be written yet, by claim token. Removed when the sign-up settles.
+   * sign-up document may not be written yet, by claim token. Removed when the sign-up settles
+   * (a waiting-list entry's: by the timer once stale, see `waitingClaimAt`).
    */
   claims?: Record<string, Claim>
+  /**
+   * When the latest waiting claim was made: waiting claims are left open by their sign-ups and
+   * closed by the activities timer once stale (signups.ts `closeWaitingClaims`), which finds them by this.
+   */
+  waitingClaimAt?: Date
   remindedAt?: Date
   createdBy: string
   createdByName?: string

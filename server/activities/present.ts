@@ -40,9 +40,15 @@ export async function waitingPosition(signUp: Pick<SignUpDoc, '_id' | 'activityI
   return res.total + 1
 }
 
-/** The reader's own sign-up as shown; `position`, when the caller read it already (queries.ts), spares the count. */
-export async function mySignUpOf(signUp: SignUpDoc | undefined, position?: number): Promise<MySignUp | undefined> {
+/**
+ * The reader's own sign-up as shown; `position`, when the caller read it already (queries.ts), spares the count.
+ * On a cancelled activity a sign-up still active (written after the cancel's bulk update, cancelled
+ * by the timer within a minute or two: signups.ts step 3) shows as cancelled already.
+ */
+export async function mySignUpOf(signUp: SignUpDoc | undefined, position?: number, activity?: Pick<ActivityDoc, 'status'>): Promise<MySignUp | undefined> {
   if (!signUp) return undefined
+  if (activity?.status === 'cancelled' && (signUp.status === 'confirmed' || signUp.status === 'waiting'))
+    return { status: 'cancelled', position: undefined, checkedInAt: iso(signUp.checkedInAt), checkedOutAt: iso(signUp.checkedOutAt) }
   return {
     status: signUp.status,
     position: signUp.status === 'waiting' ? (position ?? (await waitingPosition(signUp))) : undefined,

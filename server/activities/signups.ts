@@ -26,10 +26,24 @@
  *    fails on a duplicate, so a second tap finds the first one and gives its own claim back (then
  *    promotes, since the place it held for a moment may have sent someone to the waiting list); a
  *    withdrawn one is taken again by an update guarded by its status.
- * 3. Settle: close the claim, guarded by `status: 'published'`. Cancelling is a guarded update of
- *    the status followed by a bulk update of the sign-ups: if the settle succeeds, the sign-up was
- *    written before the cancel, whose bulk update catches it; if it finds the activity cancelled,
- *    the sign-up undoes itself (document first, then the claim) and answers 活动已取消.
+ * 3. Settle (a confirmed place only): close the claim, guarded by `status: 'published'`.
+ *    Cancelling is a guarded update of the status followed by a bulk update of the sign-ups: if the
+ *    settle succeeds, the sign-up was written before the cancel, whose bulk update catches it; if
+ *    it finds the activity cancelled, the sign-up undoes itself (document first, then the claim)
+ *    and answers 活动已取消.
+ *    A waiting-list entry is NOT settled by the call (a crowd's losers would each pay it): its
+ *    claim stays open — it changes no counter more, holds no place — and the claim update stamps
+ *    `waitingClaimAt` on the activity. The activities timer (every minute, `closeWaitingClaims`)
+ *    takes the activities whose `waitingClaimAt` is stale and closes their claims by the repair
+ *    below (written: just closed; a dead call's: its count given back). What the settle did
+ *    against a cancel is done there too: on a cancelled activity, a waiting sign-up written after
+ *    the cancel's bulk update (its claim came before the cancel) is cancelled, guarded by its
+ *    status, and the person told. Trade-off: that sign-up's reply said 候补 on an activity
+ *    cancelled at that instant, and it shows as waiting for a minute or two, until the timer.
+ *    Readers repair stale waiting claims only along with a stale claim of another kind (the same
+ *    two round trips), so `get` and promotions do not pay for the claims every crowd leaves; a
+ *    promoter tells a joiner (counted, not written) from those claims by counting: more counted
+ *    waiting than sign-ups waiting, beyond one per withdrawal under way (`promoteWaiting`).
  *
  * Who may sign up: a party member or a registered volunteer (志愿者实名登记, `requireRegistered`,
  * read from the caller's users document, which comes with the sign-up's first read); anyone else is
@@ -55,13 +69,15 @@
  * another promoter, checked in on site) the claim is closed giving the move back, and the next
  * person is taken. A freed place therefore goes to the first person waiting, in order, and never
  * twice. A waiting claim counted but not yet written makes the promoter wait for it briefly rather
- * than leave a place free while someone waits. Walk-ins at check-in claim a free place the same way
+ * than leave a place free while someone waits (told by counting, as waiting claims stay open after
+ * their sign-up is written: see step 3). Walk-ins at check-in claim a free place the same way
  * (checkin.ts, `claimPlaceOnSite`).
  *
  * Interrupted calls (the 3 s timeout, a dead instance) leave their claim open. A claim older than
  * STALE_CLAIM_MS (far beyond the timeout, after which the cloud refuses the dead call's database
  * requests) is repaired by whoever next reads the activity for this purpose — opening it (`get`),
- * promotion, a sign-up whose guards failed (`repairStaleClaims`): the sign-up tells whether the
+ * promotion, a sign-up whose guards failed (`repairStaleClaims`; stale waiting claims: the timer,
+ * see step 3): the sign-up tells whether the
  * interrupted step on it happened (it carries the token). Sign-up or promotion: written → just
  * close the claim; not written → close it giving the count back. Withdrawal: written → close it
  * taking the count off (or, when another sign-up carries its token too — the place passed to the
@@ -75,11 +91,11 @@
  * current one (its place in the head of the line read with the activity, or a count beyond it).
  *
  * Cost (database round trips; the caller's users document comes with the first read,
- * `withFirstRead`, and the rate limit is the shell's 1). A sign-up: 4, confirmed or waiting (the
- * read of the activity, the person's own sign-up and those waiting ahead; the claim the read says
- * will hold; add; settle); 5 when the counters changed since the read (a crowd taking the last
- * places: the confirmed guard fails first); a sign-up already holding a place or a number is
- * answered from the read (1). A withdrawal: 4 (read, claim, sign-up, close), and 2 more when the
+ * `withFirstRead`, and the rate limit is the shell's 1). A sign-up: confirmed 4 (the read of the
+ * activity, the person's own sign-up and those waiting ahead; the claim the read says will hold;
+ * add; settle), waiting 3 (no settle); one more when the counters changed since the read (a crowd
+ * taking the last places: the confirmed guard fails first), so a crowd's loser is 4, 5 with the
+ * rate limit; a sign-up already holding a place or a number is answered from the read (1). A withdrawal: 4 (read, claim, sign-up, close), and 2 more when the
  * place passes to the first waiting (their sign-up, the message to them): 7 with the rate limit.
  * Withdrawals at the same instant do not each try the people the others took: one that saw
  * another's claim open at its read, or whose first try found that person taken, reads the open
@@ -114,7 +130,7 @@ import {
   type SignUpDoc,
   type StoredHistory
 } from './model'
-import { notifyChanged, notifyPromoted } from './notify'
+import { notifyCancelled, notifyChanged, notifyPromoted } from './notify'
 import { waitingAhead, waitingPosition } from './present'
 import { randomId } from './util'
 
@@ -187,7 +203,14 @@ async function claim(activityId: string, person: Person, token: string, first: K
       const res = await db()
         .collection(ACTIVITIES)
         .where(guards[kind] as Record<string, unknown>)
-        .update({ data: { ...incsOf(held(kind)), [claimPath(token)]: _.set({ openid: person.openid, kind, at: now }) } })
+        .update({
+          data: {
+            ...incsOf(held(kind)),
+            [claimPath(token)]: _.set({ openid: person.openid, kind, at: now }),
+            // A waiting claim stays open (no settle): the timer closes it once stale (`closeWaitingClaims`).
+            ...(kind === 'waiting' ? { waitingClaimAt: now } : {})
+          }
+        })
       if (res.stats.updated > 0) return kind
     }
     const activity = await findById<ActivityDoc>(ACTIVITIES, activityId)
@@ -294,11 +317,14 @@ export const closePlaceClaim = (activityId: string, place: PlaceClaim, used: boo
  * concerned (theirs, and any carrying a withdrawal's token: a place passed on), and one update
  * closing them all, guarded by each still being there (else each is closed on its own, once).
  */
-export async function repairStaleClaims(activity: ActivityDoc): Promise<Deltas | undefined> {
+export async function repairStaleClaims(activity: ActivityDoc, waitingToo = false): Promise<Deltas | undefined> {
   const now = clock.now()
-  const stale = Object.entries(activity.claims ?? {})
-    .filter(([, c]) => now - +new Date(c.at) > STALE_CLAIM_MS)
-    .slice(0, 50)
+  const old = Object.entries(activity.claims ?? {}).filter(([, c]) => now - +new Date(c.at) > STALE_CLAIM_MS)
+  // Waiting claims are left open by every waiting sign-up (no settle) and hold no place: a reader
+  // repairs them only along with a stale claim of another kind (the same two round trips), or when
+  // asked (`waitingToo`: the timer, or a promoter that found someone counted waiting not written).
+  if (!waitingToo && !old.some(([, c]) => c.kind !== 'waiting')) return undefined
+  const stale = [...old.filter(([, c]) => c.kind !== 'waiting'), ...old.filter(([, c]) => c.kind === 'waiting')].slice(0, 50)
   if (stale.length === 0) return undefined
   const _ = db().command
   const ids = [...new Set(stale.map(([, c]) => signUpId(activity._id, c.openid)))]
@@ -442,11 +468,13 @@ export async function takePlace(activityId: string, person: Person, known?: Know
       already: true
     }
   }
-  const [settled, position] = await Promise.all([
-    settleClaim(activityId, token),
-    kind === 'confirmed' ? undefined : known ? known.ahead + 1 : waitingPosition({ _id: sid, activityId: activityId, signedUpAt: at })
-  ])
-  if (!settled) {
+  if (kind === 'waiting') {
+    // A waiting-list entry is not settled by the call: its claim stays open, changes no counter
+    // more, and is closed by the timer once stale (`closeWaitingClaims`), which also cancels it if
+    // the activity was cancelled between the claim and the add (see the header).
+    return { status: kind, position: known ? known.ahead + 1 : await waitingPosition({ _id: sid, activityId: activityId, signedUpAt: at }), already: false }
+  }
+  if (!(await settleClaim(activityId, token))) {
     const current = await findById<ActivityDoc>(ACTIVITIES, activityId)
     if (!current || current.status !== 'published') {
       // Cancelled between the claim and the settle: this sign-up does not stand. The document
@@ -463,7 +491,7 @@ export async function takePlace(activityId: string, person: Person, known?: Know
     }
     // Otherwise a repairer already removed the claim, having seen this sign-up carry its token.
   }
-  return { status: kind, position, already: false }
+  return { status: kind, position: undefined, already: false }
 }
 
 /** The refusal of a sign-up by someone neither a party member nor a registered volunteer. */
@@ -497,8 +525,8 @@ function signUpParts(activityId: string, openid: string, at: Date): Record<'acti
  * The person's sign-up. One read brings the caller, the activity, their own sign-up and the
  * waiting ahead: a closed or members-only activity, or a sign-up already holding a place or a
  * number, is answered from it with nothing written; otherwise the claim tries first the guard the
- * activity as read says will hold. Round trips besides the rate limit: 4 (read, claim, add,
- * settle), confirmed or waiting; one more when the counters changed since the read (a crowd).
+ * activity as read says will hold. Round trips besides the rate limit: 4 confirmed (read, claim,
+ * add, settle), 3 waiting (no settle); one more when the counters changed since the read (a crowd).
  */
 export async function signUp(ctx: FirstReadContext, activityId: string): Promise<SignUpResult> {
   // The stamp comes before the read, so that everyone the read sees waiting ahead of it stays ahead.
@@ -780,6 +808,81 @@ async function moveUp(candidate: SignUpDoc, token: string, handed = false, tellL
   return moved.stats.updated > 0
 }
 
+/** Activities whose stale waiting claims one timer run closes at most. */
+const CLOSE_PAGE = 20
+
+/**
+ * The page `closeWaitingClaims` works on: activities whose latest waiting claim (`waitingClaimAt`)
+ * is stale — every waiting claim on them is, and so is done or dead. A part of the timer's one
+ * combined read.
+ */
+export function waitingClaimsPart(): Part {
+  const _ = db().command
+  return {
+    collection: ACTIVITIES,
+    build: (p) => p.match({ waitingClaimAt: _.lte(new Date(clock.now() - STALE_CLAIM_MS)) }).project({ history: false }).limit(CLOSE_PAGE)
+  }
+}
+
+/**
+ * The waiting claims sign-ups leave open (no settle: see the header), closed by the activities
+ * timer (`deliverMessages`, every minute) once stale: `repairStaleClaims` (a written sign-up: just
+ * closed; a dead call's: its count given back, and the place promoted). On a cancelled activity,
+ * a waiting sign-up written after the cancel's bulk update (its claim came before the cancel) is
+ * cancelled here, guarded by its status, and the person told, as the cancel would have. Then the
+ * mark is removed, guarded by its value (a newer waiting claim keeps it for the next run).
+ * Returns how many claims were closed and how many late sign-ups cancelled.
+ */
+export async function closeWaitingClaims(rows?: Record<string, unknown>[]): Promise<{ closed: number; cancelled: number }> {
+  const _ = db().command
+  const page = (rows ?? (await aggregateOf(waitingClaimsPart()))) as (ActivityDoc & { waitingClaimAt: Date })[]
+  let closed = 0
+  let cancelled = 0
+  for (const row of page) {
+    let activity: ActivityDoc | null = row
+    for (let round = 0; activity && round < 20; round++) {
+      const before = Object.keys(activity.claims ?? {}).length
+      const repaired = await repairStaleClaims(activity, true)
+      if (!repaired) break
+      if (Object.keys(repaired).length) await promoteWaiting(activity._id)
+      activity = await findById<ActivityDoc>(ACTIVITIES, row._id)
+      closed += Math.max(0, before - Object.keys(activity?.claims ?? {}).length)
+    }
+    if (!activity) continue
+    if (activity.status === 'cancelled') cancelled += await cancelLate(activity)
+    const now = clock.now()
+    if (Object.values(activity.claims ?? {}).some((c) => c.kind === 'waiting' && now - +new Date(c.at) > STALE_CLAIM_MS)) continue
+    await db()
+      .collection(ACTIVITIES)
+      .where({ _id: row._id, waitingClaimAt: row.waitingClaimAt })
+      .update({ data: { waitingClaimAt: _.remove() } })
+  }
+  return { closed, cancelled }
+}
+
+/** Sign-ups still active on a cancelled activity (written after the cancel's bulk update): cancelled, each told. */
+async function cancelLate(activity: ActivityDoc): Promise<number> {
+  const _ = db().command
+  const late = (
+    await db()
+      .collection(SIGNUPS)
+      .where({ activityId: activity._id, status: _.in(['confirmed', 'waiting']) })
+      .limit(100)
+      .get()
+  ).data as SignUpDoc[]
+  const told: string[] = []
+  for (const s of late) {
+    const at = clock.date()
+    const res = await db()
+      .collection(SIGNUPS)
+      .where({ _id: s._id, status: _.in(['confirmed', 'waiting']) })
+      .update({ data: { status: 'cancelled', updatedAt: at, history: _.push([{ at, by: 'system', action: '活动取消', ...(activity.cancelReason ? { note: activity.cancelReason } : {}) }]) } })
+    if (res.stats.updated > 0) told.push(s.openid)
+  }
+  if (told.length) await notifyCancelled(activity, told, activity.cancelReason ?? '活动取消')
+  return told.length
+}
+
 /** Sign-ups whose promotion message one drain run sends at most. */
 const TELL_PAGE = 100
 
@@ -827,17 +930,18 @@ export async function tellPromoted(rows?: Record<string, unknown>[]): Promise<nu
  */
 export async function promoteWaiting(
   activityId: string,
-  known?: { activity: ActivityDoc; next: SignUpDoc | null },
+  known?: { activity: ActivityDoc; next: SignUpDoc | null; waitingSignUps?: number },
   /** Waiting sign-ups left to withdrawals under way, which pass their places to them (handOff). */
   covered: string[] = []
 ): Promise<number> {
   const _ = db().command
   let promoted = 0
+  let repairedWaiting = false
   const waitUntil = Date.now() + WAIT_FOR_JOINERS_MS
   for (let round = 0; round < 200; round++) {
     // The activity and the first waiting: one read per round (the first round may use what the
     // caller has just read and repaired, `known`: every step below is guarded all the same).
-    const { activity, next: candidate } = round === 0 && known ? known : await firstWaiting(activityId, covered)
+    const { activity, next: candidate, waitingSignUps } = round === 0 && known ? known : await firstWaiting(activityId, covered)
     if (!activity || activity.status !== 'published' || clock.now() >= +activity.start) break
     if (await repairStaleClaims(activity)) continue
     if (activity.placesLeft === undefined) {
@@ -846,12 +950,27 @@ export async function promoteWaiting(
     }
     if (activity.placesLeft <= 0 || activity.waitingCount <= 0) break
     if (!candidate) {
-      // Someone is joining the waiting list right now (counted, sign-up not yet written).
-      const joining = Object.values(activity.claims ?? {}).some((c) => c.kind === 'waiting')
-      if (joining && Date.now() < waitUntil) {
+      // Someone counted as waiting whose sign-up is not written: joining right now (a young waiting
+      // claim), or a dead call's claim. Waiting claims stay open after their sign-up is written (no
+      // settle), so an open one proves nothing: the count decides — more counted waiting than
+      // sign-ups waiting, beyond what the withdrawals under way may still owe (one each).
+      const claims = Object.values(activity.claims ?? {})
+      const now = clock.now()
+      const waitingClaims = claims.filter((c) => c.kind === 'waiting')
+      if (waitingClaims.length === 0) break
+      // (`known`: no count read with it; read again, with the count.)
+      if (waitingSignUps === undefined) continue
+      const releases = claims.filter((c) => c.kind === 'release').length
+      if (activity.waitingCount - waitingSignUps - releases <= 0) break
+      if (waitingClaims.some((c) => now - +new Date(c.at) <= STALE_CLAIM_MS)) {
+        if (Date.now() >= waitUntil) break
         await sleep(30)
         continue
       }
+      // Only stale ones: a dead call's, given back by the repair (once).
+      if (repairedWaiting) break
+      repairedWaiting = true
+      if (await repairStaleClaims(activity, true)) continue
       break
     }
     const token = randomId('k', 12)
@@ -875,17 +994,25 @@ export async function promoteWaiting(
   return promoted
 }
 
-/** The activity and its first sign-up waiting (`signedUpAt`, `_id`), in one read. */
-async function firstWaiting(activityId: string, covered: string[] = []): Promise<{ activity: ActivityDoc | null; next: SignUpDoc | null }> {
+/**
+ * The activity, its first sign-up waiting (`signedUpAt`, `_id`) and how many sign-ups wait (to
+ * tell someone counted but not written from the waiting claims left open), in one read.
+ */
+async function firstWaiting(activityId: string, covered: string[] = []): Promise<{ activity: ActivityDoc | null; next: SignUpDoc | null; waitingSignUps: number }> {
   const _ = db().command
   const docs = await readTogether({
-    activity: { collection: ACTIVITIES, build: (p) => p.match({ _id: activityId }).limit(1) },
+    activity: { collection: ACTIVITIES, build: (p) => p.match({ _id: activityId }).project({ history: false }).limit(1) },
     next: {
       collection: SIGNUPS,
       build: (p) => p.match({ activityId, status: 'waiting', ...(covered.length ? { _id: _.nin(covered) } : {}) }).sort({ signedUpAt: 1, _id: 1 }).limit(1)
-    }
+    },
+    waiting: { collection: SIGNUPS, build: (p) => p.match({ activityId, status: 'waiting' }).count('n') }
   })
-  return { activity: (docs.activity[0] as ActivityDoc | undefined) ?? null, next: (docs.next[0] as SignUpDoc | undefined) ?? null }
+  return {
+    activity: (docs.activity[0] as ActivityDoc | undefined) ?? null,
+    next: (docs.next[0] as SignUpDoc | undefined) ?? null,
+    waitingSignUps: (docs.waiting[0]?.n as number | undefined) ?? 0
+  }
 }
 
 /**

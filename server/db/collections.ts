@@ -29,7 +29,13 @@ export const collections = {
   // ---- 志愿服务 / 邻里活动 and teams (issue #4: server/activities, server/teams)
   activities: {
     description: 'Volunteer activities and centre events (kind volunteer | event); never deleted, cancelled with a reason.',
-    indexes: [{ fields: ['communityId'] }, { fields: ['centerId'] }, { fields: ['teamId'] }]
+    indexes: [
+      { fields: ['communityId'] },
+      { fields: ['centerId'] },
+      { fields: ['teamId'] },
+      // signups.ts closeWaitingClaims (the activities timer `deliverMessages`): waiting claims left open, once stale
+      { fields: ['waitingClaimAt'] }
+    ]
   },
   activitySignups: {
     description: 'One per person and activity (_id `${activityId}:${openid}`): confirmed, waiting (in `signedUpAt`, `_id` order), withdrawn, cancelled.',

@@ -9,7 +9,7 @@ import type { Reply } from '../../contracts/reply'
 import type { CallStats } from '../../emulator/host'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 import { addVolunteer } from '../support/volunteers'
-import { deliverMessages } from '../support/messages'
+import { closeWaitingClaims, deliverMessages } from '../support/messages'
 
 process.env.EMULATOR_DB_LATENCY_MS = '20'
 
@@ -67,6 +67,7 @@ function expectCountersAgree(activityId: string) {
   return { confirmed, waiting }
 }
 
+
 /** The waiting list in its order, (signedUpAt, _id). */
 const waitingLine = (activityId: string) =>
   cloud.store.find('activitySignups', { activityId, status: 'waiting' }, { sort: { signedUpAt: 1, _id: 1 } }).map((s) => s.openid as string)
@@ -89,6 +90,7 @@ test('200 people sign up at the same instant for 50 places: all answered in time
   expect(results.filter((r) => r.status === 'confirmed')).toHaveLength(50)
   expect(results.filter((r) => r.status === 'waiting')).toHaveLength(150)
   expect(results.every((r) => !r.already)).toBe(true)
+  await closeWaitingClaims(cloud, a._id)
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 50, waiting: 150 })
 
   // Round trips: the identity lookup every call makes is `baseline`; the sign-up's own on top.
@@ -99,10 +101,10 @@ test('200 people sign up at the same instant for 50 places: all answered in time
   if (process.env.CROWD_DEBUG)
     console.log({ baseline, wall, slowest, confirmedTrips: [Math.min(...confirmedTrips), Math.max(...confirmedTrips)], waitingTrips: [Math.min(...waitingTrips), Math.max(...waitingTrips)] })
   // Confirmed: claim, add, settle. Waiting: the confirmed guard that failed (the activity read had
-  // places left: the crowd took them meanwhile), the waiting claim, add, settle; the position comes
-  // from the first read.
+  // places left: the crowd took them meanwhile), the waiting claim, add — no settle (the timer
+  // closes the claim); the position comes from the first read. A loser: 5 with the rate limit.
   expect(Math.max(...confirmedTrips) - baseline).toBeLessThanOrEqual(3)
-  expect(Math.max(...waitingTrips) - baseline).toBeLessThanOrEqual(4)
+  expect(Math.max(...waitingTrips) - baseline).toBeLessThanOrEqual(3)
   // How fast is the benchmark's to say (a timed assertion here fails on a loaded machine); this test
   // holds what decides it on the cloud: every call inside its function's timeout (expectInTime) and
   // a bounded number of round trips each.
@@ -136,6 +138,7 @@ test('200 people sign up at the same instant for 50 places: all answered in time
   const told = (cloud.store.find('outbox').slice(outboxBefore) as { touser: string; page: string }[]).filter((m) => m.page.endsWith(`?id=${a._id}`))
   expect(told.map((m) => m.touser).sort()).toEqual(line.slice(0, 10).sort())
   expect(waitingLine(a._id)).toEqual(line.slice(10))
+  await closeWaitingClaims(cloud, a._id)
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 50, waiting: 140 })
   expect((await cloud.ok('activities', 'get', { activityId: a._id }, line[10])).mySignUp).toEqual({ status: 'waiting', position: 1 })
 
@@ -153,6 +156,7 @@ test('200 people sign up at the same instant for 50 places: all answered in time
   const after = waitingLine(a._id)
   expect(after.slice(0, 135)).toEqual(line.slice(15))
   expect([...after.slice(135)].sort()).toEqual([...second].sort())
+  await closeWaitingClaims(cloud, a._id)
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 50, waiting: 195 })
 })
 
@@ -185,9 +189,11 @@ test('a sign-up interrupted between its steps is repaired by the next one: count
   expect((await cloud.ok('activities', 'get', { activityId: a._id }, people[1])).confirmedCount).toBe(3)
   expect(statusOf(a._id, people[3])).toBe('confirmed')
   expect(statusOf(a._id, people[1])).toBeUndefined()
+  await closeWaitingClaims(cloud, a._id)
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 3, waiting: 0 })
   // The one whose claim was lost signs up again and waits.
   expect(await cloud.ok<SignUp>('activities', 'signUp', { activityId: a._id }, people[1])).toEqual({ status: 'waiting', position: 1, already: false })
+  await closeWaitingClaims(cloud, a._id)
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 3, waiting: 1 })
 })
 
@@ -208,6 +214,7 @@ test('a withdrawal or a promotion interrupted between its steps is repaired when
   cloud.store.updateOne('activities', { _id: a._id }, { $set: { 'claims.knot': { openid: p2, kind: 'release', at } } })
   await cloud.ok('activities', 'get', { activityId: a._id }, p2)
   expect([p1, p2, p3].map((p) => statusOf(a._id, p))).toEqual(['withdrawn', 'confirmed', 'confirmed'])
+  await closeWaitingClaims(cloud, a._id)
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 2, waiting: 0 })
 
   // A promotion counted (p4 moved to confirmed on the counters) whose sign-up was never updated.
@@ -218,6 +225,7 @@ test('a withdrawal or a promotion interrupted between its steps is repaired when
   // (p2 left for real: confirmed 1 + the promotion's 1 = 2 counted; waiting 1 - 1 = 0.)
   await cloud.ok('activities', 'get', { activityId: a._id }, p4)
   expect(statusOf(a._id, p4)).toBe('confirmed')
+  await closeWaitingClaims(cloud, a._id)
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 2, waiting: 0 })
 })
 
@@ -228,6 +236,7 @@ test('a confirmed withdrawal hands its place straight to the first waiting; inte
   const { reply, stats } = await cloud.callWithStats<{ promoted: number }>('activities', 'withdraw', { activityId: a._id }, p1)
   expect(reply.ok && reply.data.promoted).toBe(1)
   expect([p1, p2, p3].map((p) => statusOf(a._id, p))).toEqual(['withdrawn', 'confirmed', 'waiting'])
+  await closeWaitingClaims(cloud, a._id)
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 1, waiting: 1 })
   // The rate limit and: the read (one aggregate, with the caller), the claim, the sign-up, the
   // first waiting's sign-up, the claim's close, the message to them.
@@ -245,6 +254,7 @@ test('a confirmed withdrawal hands its place straight to the first waiting; inte
   cloud.store.updateOne('activities', { _id: a._id }, { $set: { 'claims.khand': { openid: p2, kind: 'release', at } } })
   await cloud.ok('activities', 'get', { activityId: a._id }, p3)
   expect([p2, p3].map((p) => statusOf(a._id, p))).toEqual(['withdrawn', 'confirmed'])
+  await closeWaitingClaims(cloud, a._id)
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 1, waiting: 0 })
 })
 
@@ -261,8 +271,96 @@ test('30 confirmed withdraw at the same instant with 5 waiting: the five take pl
   // [a try that found the first waiting taken], the hand-off's read, the close, that read.
   for (const { stats } of calls) expect(stats.dbRequests).toBeLessThanOrEqual(1 + 7)
   expect(waiting.map((p) => statusOf(a._id, p))).toEqual(Array(5).fill('confirmed'))
+  await closeWaitingClaims(cloud, a._id)
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 5, waiting: 0 })
   await deliverMessages(cloud)
   const told = (cloud.store.find('outbox').slice(outboxBefore) as { touser: string; page: string }[]).filter((m) => m.page.endsWith(`?id=${a._id}`))
   expect(told.map((m) => m.touser).sort()).toEqual([...waiting].sort())
+})
+
+test('a sign-up onto a full list costs 4 with the rate limit; the claims waiting sign-ups leave open are closed by the timer once stale, counters unchanged', async () => {
+  const a = await activity(2)
+  const people = Array.from({ length: 12 }, (_, i) => addUser(`open-${String(i).padStart(2, '0')}`))
+  const calls = await Promise.all(people.slice(0, 10).map((p) => cloud.callWithStats<SignUp>('activities', 'signUp', { activityId: a._id }, p)))
+  expectInTime(calls)
+  // The rate limit, the read, [a confirmed guard that failed], the waiting claim, the add.
+  for (const { reply, stats } of calls) if (reply.ok && reply.data.status === 'waiting') expect(stats.dbRequests).toBeLessThanOrEqual(5)
+  // Onto a list the read says is full: the rate limit, the read, the waiting claim, the add.
+  const full = await cloud.callWithStats<SignUp>('activities', 'signUp', { activityId: a._id }, people[10])
+  expect(full.reply).toEqual({ ok: true, data: { status: 'waiting', position: 9, already: false } })
+  expect(full.stats.dbRequests).toBeLessThanOrEqual(4)
+
+  // Nine waiting claims open (each sign-up written), accounting for no difference: the counters
+  // already equal the sign-ups.
+  const stored = () => cloud.store.get('activities', a._id)!
+  const open = Object.values(stored().claims ?? {}) as { kind: string; openid: string }[]
+  expect(open.map((c) => c.kind)).toEqual(Array(9).fill('waiting'))
+  const counts = () => ({
+    confirmedCount: cloud.store.count('activitySignups', { activityId: a._id, status: 'confirmed' }),
+    waitingCount: cloud.store.count('activitySignups', { activityId: a._id, status: 'waiting' })
+  })
+  expect(counts()).toEqual({ confirmedCount: 2, waitingCount: 9 })
+  expect({ confirmedCount: stored().confirmedCount, waitingCount: stored().waitingCount, placesLeft: stored().placesLeft }).toEqual({ ...counts(), placesLeft: 0 })
+  // Opening the activity leaves them (no repair round trips for claims that hold nothing).
+  const opened = await cloud.callWithStats('activities', 'get', { activityId: a._id }, people[11])
+  expect(opened.reply.ok).toBe(true)
+  expect(Object.keys(stored().claims ?? {})).toHaveLength(9)
+
+  // A dead call's waiting claim (counted, never written), a minute old.
+  const at = new Date(cloud.clock.now() - 60_000)
+  cloud.store.updateOne('activities', { _id: a._id }, { $inc: { waitingCount: 1 }, $set: { 'claims.kdead': { openid: people[11], kind: 'waiting', at } } })
+  // The latest waiting claim is not stale yet: the timer leaves the activity alone.
+  await deliverMessages(cloud)
+  expect(Object.keys(stored().claims ?? {})).toHaveLength(10)
+  await closeWaitingClaims(cloud, a._id)
+  expect(stored().waitingClaimAt).toBeUndefined()
+  expect(expectCountersAgree(a._id)).toEqual({ confirmed: 2, waiting: 9 })
+  expect(waitingLine(a._id)).toHaveLength(9)
+  // The positions are unchanged: the line as it was.
+  const line = waitingLine(a._id)
+  const seen = await Promise.all(line.map(async (p) => (await cloud.ok('activities', 'get', { activityId: a._id }, p)).mySignUp))
+  expect(seen).toEqual(line.map((_, i) => ({ status: 'waiting', position: i + 1 })))
+})
+
+test('a waiting sign-up written after the cancel (its claim came first) is cancelled by the timer, and the person told; it shows as cancelled before that', async () => {
+  const a = await activity(1)
+  const [p1, p2, p3] = Array.from({ length: 3 }, (_, i) => addUser(`late-${i}`))
+  await cloud.ok('activities', 'signUp', { activityId: a._id }, p1)
+  expect((await cloud.ok<SignUp>('activities', 'signUp', { activityId: a._id }, p2)).status).toBe('waiting')
+  // p3's waiting claim lands just before the cancel; its add just after the cancel's bulk update
+  // (what a loser of the crowd does in that ~20 ms window: it answers 候补).
+  const at = cloud.clock.now()
+  cloud.store.updateOne('activities', { _id: a._id }, { $inc: { waitingCount: 1 }, $set: { 'claims.klate': { openid: p3, kind: 'waiting', at: new Date(at) }, waitingClaimAt: new Date(at) } })
+  const outboxBefore = cloud.store.count('outbox')
+  await cloud.ok('activities', 'cancel', { activityId: a._id, reason: '暴雨预警，活动取消' }, 'demo-staff')
+  cloud.store.insertOne('activitySignups', {
+    _id: `${a._id}:${p3}`,
+    activityId: a._id,
+    openid: p3,
+    name: '居民',
+    status: 'waiting',
+    claim: 'klate',
+    walkIn: false,
+    signedUpAt: new Date(at),
+    updatedAt: new Date(at),
+    history: [{ at: new Date(at), by: p3, action: '候补', claim: 'klate' }]
+  })
+  expect([p1, p2, p3].map((p) => statusOf(a._id, p))).toEqual(['cancelled', 'cancelled', 'waiting'])
+  // Shown as cancelled already (the activity is).
+  expect((await cloud.ok('activities', 'get', { activityId: a._id }, p3)).mySignUp).toMatchObject({ status: 'cancelled' })
+
+  await closeWaitingClaims(cloud, a._id)
+  expect([p1, p2, p3].map((p) => statusOf(a._id, p))).toEqual(['cancelled', 'cancelled', 'cancelled'])
+  const stored = cloud.store.get('activities', a._id)!
+  expect(Object.keys(stored.claims ?? {})).toEqual([])
+  expect(stored.waitingClaimAt).toBeUndefined()
+  // The counters as the cancel left them, p3 counted among the waiting like p2: they equal the
+  // sign-ups as they stood (one confirmed, two waiting), all now cancelled with the activity.
+  expect({ confirmedCount: stored.confirmedCount, waitingCount: stored.waitingCount, placesLeft: stored.placesLeft }).toEqual({ confirmedCount: 1, waitingCount: 2, placesLeft: 0 })
+  expect(cloud.store.count('activitySignups', { activityId: a._id, status: 'cancelled' })).toBe(3)
+  // Everyone told once: p1 and p2 by the cancel, p3 by the timer.
+  await deliverMessages(cloud)
+  const told = (cloud.store.find('outbox').slice(outboxBefore) as { touser: string; page: string }[]).filter((m) => m.page.endsWith(`?id=${a._id}`))
+  expect(told.map((m) => m.touser).sort()).toEqual([p1, p2, p3].sort())
+  expect(cloud.store.get('activitySignups', `${a._id}:${p3}`)!.history.slice(-1)[0]).toMatchObject({ by: 'system', action: '活动取消', note: '暴雨预警，活动取消' })
 })

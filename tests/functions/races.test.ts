@@ -20,6 +20,7 @@ import type { Reply } from '../../contracts/reply'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 import { addVolunteer } from '../support/volunteers'
 import { clearTicketDomain, ticketHistory, wishHistory } from './tickets-support'
+import { closeWaitingClaims } from '../support/messages'
 
 let cloud: TestCloud
 
@@ -73,6 +74,7 @@ async function activity(fields: Record<string, unknown> = {}) {
   }, 'demo-staff')
 }
 
+
 /** The activity's counters agree with its sign-ups, and never exceed the capacity. */
 function expectCountersAgree(activityId: string) {
   const a = cloud.store.get('activities', activityId)!
@@ -121,6 +123,7 @@ describe('activities', () => {
     // Every service record belongs to a confirmed sign-up, and the counters agree.
     for (const r of cloud.store.find('serviceRecords', { activityId: a._id }))
       expect(cloud.store.get('activitySignups', `${a._id}:${r.openid}`)!.status).toBe('confirmed')
+    await closeWaitingClaims(cloud, a._id)
     const { confirmed } = expectCountersAgree(a._id)
     // Each of the waiting was promoted at most once, in order; the freed places went to them.
     const promoted = waiting.filter((p) => cloud.store.get('activitySignups', `${a._id}:${p}`)!.status === 'confirmed')
@@ -138,6 +141,7 @@ describe('activities', () => {
     expectStable(replies, [])
     const statuses = replies.map((r) => (r.ok ? (r.data as { status: string }).status : ''))
     expect(statuses.filter((s) => s === 'confirmed')).toHaveLength(2)
+    await closeWaitingClaims(cloud, a._id)
     const { confirmed, waiting } = expectCountersAgree(a._id)
     expect({ confirmed, waiting }).toEqual({ confirmed: 5, waiting: 38 })
     // The waiting list is ordered by (signedUpAt, _id): positions 1…38, each person's their place.
@@ -159,6 +163,9 @@ describe('activities', () => {
     expectStable(replies, ['CONFLICT'])
     expect(replies[replies.length - 1].ok).toBe(true)
     expect(cloud.store.get('activities', a._id)!.status).toBe('cancelled')
+    // A waiting sign-up whose claim came before the cancel and its add after the cancel's bulk
+    // update is cancelled by the timer (signups.ts step 3).
+    await closeWaitingClaims(cloud, a._id)
     expect(cloud.store.count('activitySignups', { activityId: a._id, status: { $in: ['confirmed', 'waiting'] } })).toBe(0)
     // A sign-up that was answered ok was recorded (and then cancelled with the activity).
     for (const [i, p] of late.entries()) {
@@ -178,6 +185,7 @@ describe('activities', () => {
     ])
     const codes = expectStable(replies, ['CONFLICT'])
     expect(codes.slice(0, 10).every((c) => c === 'OK')).toBe(true)
+    await closeWaitingClaims(cloud, a._id)
     const { confirmed, waiting, activity: stored } = expectCountersAgree(a._id)
     // Lowered: 7 places (taken by those confirmed before); or refused because more held places by then.
     if (codes[10] === 'OK') expect(stored.capacity).toBe(7)

@@ -12,6 +12,7 @@ import { loadCaller } from '../../server/core/identity'
 import { startTestCloud, type TestCloud } from '../support/cloud'
 import { createActivity } from '../support/activities'
 import { addVolunteer, joinVolunteers } from '../support/volunteers'
+import { closeWaitingClaims } from '../support/messages'
 
 let cloud: TestCloud
 
@@ -38,6 +39,7 @@ function state(activityId: string) {
     signUps: cloud.store.count('activitySignups', { activityId })
   }
 }
+
 
 /** Counters equal the sign-ups, no claim is left open. */
 function expectCountersAgree(activityId: string) {
@@ -298,6 +300,7 @@ describe('endVolunteerRegistration', () => {
     expect(statusOf(closing._id, person)).toBe('withdrawn')
     expect(statusOf(tiny._id, person)).toBe('withdrawn')
     expect(statusOf(past._id, person)).toBe('confirmed')
+    await closeWaitingClaims(cloud, full._id, closing._id, tiny._id, past._id)
     for (const a of [full, closing, tiny, past]) expectCountersAgree(a._id)
     expect(cloud.store.get('activities', full._id)).toMatchObject({ confirmedCount: 2, waitingCount: 0 })
     expect(cloud.store.get('activities', tiny._id)).toMatchObject({ confirmedCount: 1, waitingCount: 0 })
@@ -351,6 +354,7 @@ describe('removeSignUp (the organiser against bogus sign-ups)', () => {
     expect(await cloud.ok('activities', 'removeSignUp', input, 'demo-staff')).toEqual({ status: 'withdrawn', promoted: 1 })
     expect(statusOf(a._id, bogus)).toBe('withdrawn')
     expect(statusOf(a._id, waiting)).toBe('confirmed')
+    await closeWaitingClaims(cloud, a._id)
     expectCountersAgree(a._id)
     expect(cloud.store.get('activitySignups', `${a._id}:${bogus}`)!.history.at(-1)).toMatchObject({
       by: 'demo-staff',

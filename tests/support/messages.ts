@@ -1,4 +1,5 @@
 import type { TestCloud } from './cloud'
+import { STALE_CLAIM_MS } from '../../server/activities/signups'
 
 /**
  * Runs the activities function's one timer as the cloud would (its `deliverMessages` trigger, no
@@ -9,4 +10,15 @@ export async function deliverMessages(cloud: TestCloud): Promise<{ documents: nu
   const reply = await cloud.call('activities', undefined as unknown as string, { Type: 'Timer', TriggerName: 'deliverMessages' })
   if (!reply.ok) throw new Error(`deliverMessages failed: ${reply.error.code} ${reply.error.message}`)
   return reply.data as never
+}
+
+/**
+ * Waiting sign-ups leave their claims open (no settle: server/activities/signups.ts step 3); the
+ * activities timer closes them once stale (and cancels a waiting sign-up written onto an activity
+ * cancelled meanwhile). Lets them go stale and runs the timer until these activities' are closed.
+ */
+export async function closeWaitingClaims(cloud: TestCloud, ...activityIds: string[]): Promise<void> {
+  cloud.clock.advance(STALE_CLAIM_MS + 1)
+  const open = () => activityIds.some((id) => Object.keys((cloud.store.get('activities', id)?.claims as object | undefined) ?? {}).length > 0)
+  for (let run = 0; run < 10 && open(); run++) await deliverMessages(cloud)
 }
