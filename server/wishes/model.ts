@@ -71,31 +71,14 @@ export const wishEventId = (wishId: string, seq: number) => `${wishId}:${String(
  */
 export function wishHistoryOf(w: WishRecord, stored: WishEventRecord[]): WishEventRecord[] {
   const events = [...stored]
-  const has = (seq: number) => events.some((e) => e.seq === seq)
-  if (!has(1)) events.push({ _id: wishEventId(w._id, 1), wishId: w._id, seq: 1, kind: 'created', at: w.createdAt, actorOpenid: w.residentOpenid, actorName: w.residentName, note: null })
+  const carry = (seq: number, entry: Omit<WishEventRecord, '_id' | 'wishId' | 'seq'>) => {
+    if (!events.some((e) => e.seq === seq)) events.push({ _id: wishEventId(w._id, seq), wishId: w._id, seq, ...entry })
+  }
+  carry(1, { kind: 'created', at: w.createdAt, actorOpenid: w.residentOpenid, actorName: w.residentName, note: null })
   const done = w.completeEntry
-  if (done && !has(done.seq))
-    events.push({
-      _id: wishEventId(w._id, done.seq),
-      wishId: w._id,
-      seq: done.seq,
-      kind: 'completed',
-      at: w.completedAt ?? w.updatedAt,
-      actorOpenid: w.memberOpenid ?? '',
-      actorName: w.memberName ?? '居民',
-      note: w.completionNote ?? null
-    })
+  if (done)
+    carry(done.seq, { kind: 'completed', at: w.completedAt ?? w.updatedAt, actorOpenid: w.memberOpenid ?? '', actorName: w.memberName ?? '居民', note: w.completionNote ?? null })
   const c = w.confirmEntry
-  if (c && !has(c.seq))
-    events.push({
-      _id: wishEventId(w._id, c.seq),
-      wishId: w._id,
-      seq: c.seq,
-      kind: 'confirmed',
-      at: w.confirmedAt ?? w.updatedAt,
-      actorOpenid: w.confirmedBy ?? w.residentOpenid,
-      actorName: c.actorName ?? w.residentName,
-      note: c.note
-    })
+  if (c) carry(c.seq, { kind: 'confirmed', at: w.confirmedAt ?? w.updatedAt, actorOpenid: w.confirmedBy ?? w.residentOpenid, actorName: c.actorName ?? w.residentName, note: c.note })
   return events.sort((a, b) => a.seq - b.seq)
 }
