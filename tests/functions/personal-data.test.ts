@@ -19,7 +19,8 @@ const codeOf = async (fn: string, action: string, input: object, openid?: string
   const reply = await cloud.call(fn, action, input, openid)
   return reply.ok ? 'ok' : reply.error.code
 }
-const FULL_MOBILE = /1[3-9]\d{9}/
+// A full mobile as its own token: a generated hex _id can hold 11 digits in a row, which is no number.
+const FULL_MOBILE = /(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])/
 
 const newActivity = (fields: Record<string, unknown> = {}) =>
   cloud.ok('activities', 'create', { title: '楼道清理', category: '文明创建', start: '2026-11-29 09:00', end: '2026-11-29 11:00', place: { name: '锦绣花园' }, capacity: 5, ...fields }, 'demo-staff')
