@@ -82,10 +82,13 @@ function pushAccumulator(collection: Doc[], expr: unknown, options: Options): un
   })
 }
 
+/** A `$count` stage's output field, as the cloud accepts it: a non-empty name, no `.`, not starting with `$`. */
+export function isCountName(expr: unknown): expr is string {
+  return typeof expr === 'string' && expr.length > 0 && !expr.includes('.') && !expr.trim().startsWith('$')
+}
+
 function countStage(collection: MingoIterator, expr: unknown): MingoIterator {
-  if (typeof expr !== 'string' || expr.length === 0 || expr.includes('.') || expr.trim().startsWith('$')) {
-    exprError('Invalid expression value for $count')
-  }
+  if (!isCountName(expr)) exprError('Invalid expression value for $count')
   const n = collection.size()
   return Lazy(n === 0 ? [] : [{ [expr as string]: n }])
 }

@@ -14,7 +14,7 @@ import { duplicateKeyError, invalidParam, requestFailed } from './errors'
 import { foldGroup } from './grouping'
 import { HashIndex } from './indexes'
 import { openSqlite, type Persistence, type SyncMode } from './persistence'
-import { applyUpdate, compileQuery, DEFER, isScalar, MINGO_OPTIONS, mingoCall, replacement, upsertSeed, valueAt } from './semantics'
+import { applyUpdate, compileQuery, DEFER, isCountName, isScalar, MINGO_OPTIONS, mingoCall, replacement, upsertSeed, valueAt } from './semantics'
 import type { AppliedChange, Change, CollectionState, Entry, ModifyResult, TransactionalStore, WriteGuard } from './types'
 import { cloneDoc, idKey, newDocId, parseEJSON, scalarKey, toEJSON, type Doc, type DocId } from './values'
 
@@ -374,7 +374,7 @@ export class Store implements TransactionalStore {
         input = n === 0 ? [] : [{ [countAs]: n }]
         stages = stages.slice(1)
       } else {
-        input = state ? this.filterDocs(state, query) : []
+        input = state ? this.filter(state, query).map((entry) => entry.doc) : []
       }
     } else {
       input = state ? Array.from(state.docs.values(), (entry) => entry.doc) : []
@@ -619,19 +619,6 @@ export class Store implements TransactionalStore {
     }
   }
 
-  /** Documents matching a query, in natural order (by reference: never mutate them). */
-  private filterDocs(state: CollectionState, query: Doc): Doc[] {
-    const plan = this.plan(state, query)
-    const out: Doc[] = []
-    if (plan.exact) {
-      for (const entry of plan.entries()) out.push(entry.doc)
-      return out
-    }
-    const test = compileQuery(query)
-    for (const entry of plan.entries()) if (test(entry.doc)) out.push(entry.doc)
-    return out
-  }
-
   /** Entries matching a query, in natural order, stopping after `max`. */
   private filter(state: CollectionState, query: Doc, max = Infinity): Entry[] {
     return this.filterPlan(this.plan(state, query), query, max)
@@ -858,9 +845,7 @@ function compareScalars(a: unknown, b: unknown): number {
  */
 function countField(stage: Doc): string | undefined {
   if (Object.keys(stage).length !== 1 || !('$count' in stage)) return undefined
-  const name = stage.$count
-  if (typeof name !== 'string' || name.length === 0 || name.includes('.') || name.trim().startsWith('$')) return undefined
-  return name
+  return isCountName(stage.$count) ? stage.$count : undefined
 }
 
 function isMatchStage(stage: Doc | undefined): stage is { $match: Doc } {

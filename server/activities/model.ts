@@ -103,6 +103,8 @@ export interface Claim {
   openid: string
   kind: 'confirmed' | 'waiting' | 'promote' | 'release'
   at: Date
+  /** A release's: what the sign-up held (a confirmed one passes its place on: signups.ts handOff). */
+  held?: 'confirmed' | 'waiting'
 }
 
 export interface SignUpDoc {
@@ -127,6 +129,12 @@ export interface SignUpDoc {
   arrivedAt?: Date
   updatedAt: Date
   history: StoredHistory[]
+  /** The token of the confirmed withdrawal that wrote this sign-up withdrawn (signups.ts handOff ranks these). */
+  releasedBy?: string
+  /** The token of the withdrawal whose place this sign-up was moved up to. */
+  promotedBy?: string
+  /** Moved up by a contested hand-off: its message waits for the activities timer (signups.ts tellPromoted). */
+  tellPromoted?: Date
 }
 
 export interface RecordDoc {

@@ -71,14 +71,23 @@ export function queueChanged(activity: Pick<ActivityDoc, '_id' | 'title' | 'star
   return queueEach(openids, changedMessage(activity, note))
 }
 
+const promotedMessage = (activity: ActivityDoc) => (touser: string): SubscriptionMessage => ({
+  touser,
+  templateId: TEMPLATES.activityPromoted.id,
+  page: `${ACTIVITY_PAGE}?id=${activity._id}`,
+  data: { thing1: thing(activity.title), time2: { value: when(activity.start) }, thing3: thing(activity.place.name), thing4: thing('候补成功，请按时参加') },
+  summary: `候补成功：您已获得“${activity.title}”（${day(activity.start)}，${activity.place.name}）的名额`
+})
+
+/** A place passed to someone waiting, told now (one message costs no more queued). */
 export function notifyPromoted(activity: ActivityDoc, openid: string): Promise<boolean> {
-  return send({
-    touser: openid,
-    templateId: TEMPLATES.activityPromoted.id,
-    page: `${ACTIVITY_PAGE}?id=${activity._id}`,
-    data: { thing1: thing(activity.title), time2: { value: when(activity.start) }, thing3: thing(activity.place.name), thing4: thing('候补成功，请按时参加') },
-    summary: `候补成功：您已获得“${activity.title}”（${day(activity.start)}，${activity.place.name}）的名额`
-  })
+  return send(promotedMessage(activity)(openid))
+}
+
+/** Places passed on whose messages were left for the timer (signups.ts `tellPromoted`): queued together. */
+export async function queuePromoted(promotions: { activity: ActivityDoc; openid: string }[]): Promise<number> {
+  await queueMessages(promotions.map(({ activity, openid }) => promotedMessage(activity)(openid)))
+  return promotions.length
 }
 
 /** The organiser's reminder to everyone confirmed (queued); returns how many. */

@@ -45,9 +45,9 @@ export async function waitingPosition(signUp: Pick<SignUpDoc, '_id' | 'activityI
  * On a cancelled activity a sign-up still active (written after the cancel's bulk update, cancelled
  * by the timer within a minute or two: signups.ts step 3) shows as cancelled already.
  */
-export async function mySignUpOf(signUp: SignUpDoc | undefined, position?: number, activity?: Pick<ActivityDoc, 'status'>): Promise<MySignUp | undefined> {
+export async function mySignUpOf(signUp: SignUpDoc | undefined, activity: Pick<ActivityDoc, 'status'>, position?: number): Promise<MySignUp | undefined> {
   if (!signUp) return undefined
-  if (activity?.status === 'cancelled' && (signUp.status === 'confirmed' || signUp.status === 'waiting'))
+  if (activity.status === 'cancelled' && (signUp.status === 'confirmed' || signUp.status === 'waiting'))
     return { status: 'cancelled', position: undefined, checkedInAt: iso(signUp.checkedInAt), checkedOutAt: iso(signUp.checkedOutAt) }
   return {
     status: signUp.status,

@@ -76,7 +76,7 @@ export async function listActivities(ctx: FirstReadContext, input: ListInput): P
   const items: ActivitySummary[] = []
   for (const row of docs.page as Joined[]) {
     const view = viewOf(row)
-    items.push(summaryOf(view.activity, view.names, await mySignUpOf(view.signUp ?? undefined, undefined, view.activity)))
+    items.push(summaryOf(view.activity, view.names, await mySignUpOf(view.signUp ?? undefined, view.activity)))
   }
   return { items, total: (docs.total[0]?.n as number | undefined) ?? 0, page: input.page, pageSize: input.pageSize }
 }
@@ -262,7 +262,7 @@ export async function activityDetailOf(caller: Caller | null, view: ActivityView
   return detailOf(activity, names, {
     canManage,
     stats: canManage ? (stats ?? (await activityStats(activity, pre))) : undefined,
-    mySignUp: await mySignUpOf(signUp ?? undefined, pre ? positionIn(pre.line, signUp) : undefined, activity),
+    mySignUp: await mySignUpOf(signUp ?? undefined, activity, pre ? positionIn(pre.line, signUp) : undefined),
     myRecord: record
       ? {
           _id: record._id,

@@ -102,11 +102,17 @@
  * claims and the waiting line once (`handOff`) and tries the person at its rank among the
  * withdrawals written and not yet passed on (a rank that is off costs a try, never a double
  * hand-off); after a try that found its person taken, the message to the one moved up is marked
- * on their sign-up (`tellPromoted`, in the same update) and sent by the drain within a minute, so
- * such a withdrawal is 8 with the rate limit, not 9. A withdrawal ranked beyond the line (more
+ * on their sign-up (`tellPromoted`, in the same update) and queued by the timer within a minute,
+ * so such a withdrawal is 8 with the rate limit, not 9. A withdrawal ranked beyond the line (more
  * withdrawals under way than people waiting) tries nobody: it frees its place and reads once for
- * someone waiting that no other withdrawal is passing a place to (8 at most). The repair of
- * stale claims: one read of the sign-ups concerned and one update closing them all.
+ * someone waiting that no other withdrawal is passing a place to (8). These are the paths the
+ * crowd and race tests take (none above 8); the worst case is longer and not bounded by a test: a
+ * first try and both ranked tries all finding their person taken (others moved them up meanwhile)
+ * end in `promoteWaiting` — its read, claim, the sign-up, the close and the message — about 13.
+ * A waiting claim of a call that died keeps `waitingCount` one high until the timer repairs it
+ * (a minute or two): meanwhile a newcomer is put on the waiting list even with a place free, and
+ * the repair promotes them. The repair of stale claims: one read of the sign-ups concerned and one
+ * update closing them all.
  */
 import type { SignUpResult } from '../../contracts/activities'
 import { audit } from '../core/audit'
@@ -130,7 +136,7 @@ import {
   type SignUpDoc,
   type StoredHistory
 } from './model'
-import { notifyCancelled, notifyChanged, notifyPromoted } from './notify'
+import { notifyCancelled, notifyChanged, notifyPromoted, queuePromoted } from './notify'
 import { waitingAhead, waitingPosition } from './present'
 import { randomId } from './util'
 
@@ -308,9 +314,16 @@ export async function claimPlaceOnSite(activityId: string, openid: string, waiti
 
 export const closePlaceClaim = (activityId: string, place: PlaceClaim, used: boolean) => closeClaim(activityId, place.token, used ? {} : negated(place.deltas))
 
+/** Stale claims one repair closes at most (one read of their sign-ups, one update). */
+const REPAIR_BATCH = 50
+
+/** The activity's claims older than STALE_CLAIM_MS. */
+const staleClaimsOf = (activity: ActivityDoc, now: number) => Object.entries(activity.claims ?? {}).filter(([, c]) => now - +new Date(c.at) > STALE_CLAIM_MS)
+
 /**
  * Repairs the claims of calls that died between their steps (see the header). Returns what it
- * changed on the counters (undefined when there was no stale claim; `{}` when another repairer
+ * changed on the counters (undefined when there was no stale claim — without `waitingToo`, none
+ * but waiting ones; `{}` when another repairer
  * closed them first); places it freed are promoted by the caller's loop or by `promoteWaiting`. Whether the
  * interrupted call wrote its sign-up is read on the sign-up: the claim's token is on it (`claim`,
  * or its history entry). Two round trips whatever the number of claims: one read of the sign-ups
@@ -318,13 +331,12 @@ export const closePlaceClaim = (activityId: string, place: PlaceClaim, used: boo
  * closing them all, guarded by each still being there (else each is closed on its own, once).
  */
 export async function repairStaleClaims(activity: ActivityDoc, waitingToo = false): Promise<Deltas | undefined> {
-  const now = clock.now()
-  const old = Object.entries(activity.claims ?? {}).filter(([, c]) => now - +new Date(c.at) > STALE_CLAIM_MS)
+  const old = staleClaimsOf(activity, clock.now())
   // Waiting claims are left open by every waiting sign-up (no settle) and hold no place: a reader
   // repairs them only along with a stale claim of another kind (the same two round trips), or when
   // asked (`waitingToo`: the timer, or a promoter that found someone counted waiting not written).
   if (!waitingToo && !old.some(([, c]) => c.kind !== 'waiting')) return undefined
-  const stale = [...old.filter(([, c]) => c.kind !== 'waiting'), ...old.filter(([, c]) => c.kind === 'waiting')].slice(0, 50)
+  const stale = [...old.filter(([, c]) => c.kind !== 'waiting'), ...old.filter(([, c]) => c.kind === 'waiting')].slice(0, REPAIR_BATCH)
   if (stale.length === 0) return undefined
   const _ = db().command
   const ids = [...new Set(stale.map(([, c]) => signUpId(activity._id, c.openid)))]
@@ -615,7 +627,7 @@ function releaseViewOf(docs: Record<'rows' | 'activity', Record<string, any>[]>,
   const own = rows.find((r) => r._id === sid)
   const waiting = rows.filter((r) => r._id !== sid && r.status === 'waiting').map((r) => strip(r) as SignUpDoc)
   const activity = (docs.activity[0] as ActivityDoc | undefined) ?? null
-  const contended = Object.values(activity?.claims ?? {}).some((c) => c.kind === 'release' && (c as Claim & { held?: string }).held === 'confirmed')
+  const contended = Object.values(activity?.claims ?? {}).some((c) => c.kind === 'release' && c.held === 'confirmed')
   return { signUp: strip(own), activity, checkedIn: (own?.record?.length ?? 0) > 0, waiting, contended }
 }
 
@@ -674,7 +686,7 @@ export async function releaseSignUp(
     const was = current.status
     const token = randomId('k', 12)
     // `held`: what the sign-up held (a confirmed one passes its place on: `handOff` ranks these).
-    if (!(await openClaim(activityId, token, { openid, kind: 'release', at: clock.date(), held: was } as Claim))) throw notFound('活动')
+    if (!(await openClaim(activityId, token, { openid, kind: 'release', at: clock.date(), held: was }))) throw notFound('活动')
     const entry: StoredHistory = {
       at: clock.date(),
       by: releaser.kind === 'organiser' ? releaser.by : releaser.kind === 'self' ? openid : 'system',
@@ -733,7 +745,6 @@ export async function releaseSignUp(
 /** How far down the waiting line a hand-off reads (its rank among simultaneous withdrawals, and beyond). */
 const HANDOFF_LINE = 30
 
-type Marked = SignUpDoc & { releasedBy?: string; promotedBy?: string }
 
 /**
  * Passes the place of the confirmed withdrawal `token` (its sign-up already written, marked
@@ -765,8 +776,8 @@ async function handOff(activityId: string, token: string, failed = 0): Promise<{
     }
   })
   const read = docs.activity[0] as ActivityDoc | undefined
-  const claims = (read?.claims ?? {}) as Record<string, Claim & { held?: string }>
-  const marks = docs.marks as Marked[]
+  const claims = read?.claims ?? {}
+  const marks = docs.marks as SignUpDoc[]
   const written = new Set(marks.map((m) => m.releasedBy).filter(Boolean))
   const passed = new Set(marks.map((m) => m.promotedBy).filter(Boolean))
   const pending = Object.entries(claims)
@@ -833,31 +844,41 @@ export function waitingClaimsPart(): Part {
  * mark is removed, guarded by its value (a newer waiting claim keeps it for the next run).
  * Returns how many claims were closed and how many late sign-ups cancelled.
  */
-export async function closeWaitingClaims(rows?: Record<string, unknown>[]): Promise<{ closed: number; cancelled: number }> {
-  const _ = db().command
+export async function closeWaitingClaims(rows?: Record<string, unknown>[]): Promise<{ activities: number; cancelled: number }> {
   const page = (rows ?? (await aggregateOf(waitingClaimsPart()))) as (ActivityDoc & { waitingClaimAt: Date })[]
-  let closed = 0
   let cancelled = 0
-  for (const row of page) {
-    let activity: ActivityDoc | null = row
-    for (let round = 0; activity && round < 20; round++) {
-      const before = Object.keys(activity.claims ?? {}).length
-      const repaired = await repairStaleClaims(activity, true)
-      if (!repaired) break
-      if (Object.keys(repaired).length) await promoteWaiting(activity._id)
-      activity = await findById<ActivityDoc>(ACTIVITIES, row._id)
-      closed += Math.max(0, before - Object.keys(activity?.claims ?? {}).length)
-    }
-    if (!activity) continue
-    if (activity.status === 'cancelled') cancelled += await cancelLate(activity)
-    const now = clock.now()
-    if (Object.values(activity.claims ?? {}).some((c) => c.kind === 'waiting' && now - +new Date(c.at) > STALE_CLAIM_MS)) continue
-    await db()
-      .collection(ACTIVITIES)
-      .where({ _id: row._id, waitingClaimAt: row.waitingClaimAt })
-      .update({ data: { waitingClaimAt: _.remove() } })
+  // The activities are independent of each other: a few at a time.
+  for (let i = 0; i < page.length; i += CLOSE_LANES) {
+    const counts = await Promise.all(page.slice(i, i + CLOSE_LANES).map(closeClaimsOf))
+    cancelled += counts.reduce((n, k) => n + k, 0)
   }
-  return { closed, cancelled }
+  return { activities: page.length, cancelled }
+}
+
+/** Activities whose claims `closeWaitingClaims` closes at once. */
+const CLOSE_LANES = 5
+
+/** One activity's part of `closeWaitingClaims`; answers how many late sign-ups it cancelled. */
+async function closeClaimsOf(row: ActivityDoc & { waitingClaimAt: Date }): Promise<number> {
+  const _ = db().command
+  let activity: ActivityDoc | null = row
+  let staleLeft = true
+  for (let round = 0; activity && round < 20; round++) {
+    const stale = staleClaimsOf(activity, clock.now()).length
+    const repaired = await repairStaleClaims(activity, true)
+    if (repaired && Object.keys(repaired).length) await promoteWaiting(activity._id)
+    // Nothing stale, or every stale claim was in that one repair: none left, nothing to read again.
+    if (!repaired || stale <= REPAIR_BATCH) {
+      staleLeft = false
+      break
+    }
+    activity = await findById<ActivityDoc>(ACTIVITIES, row._id)
+  }
+  if (!activity) return 0
+  const cancelled = activity.status === 'cancelled' ? await cancelLate(activity) : 0
+  // A newer waiting claim keeps the mark for the next run (guarded by the mark as read).
+  if (!staleLeft) await db().collection(ACTIVITIES).where({ _id: row._id, waitingClaimAt: row.waitingClaimAt }).update({ data: { waitingClaimAt: _.remove() } })
+  return cancelled
 }
 
 /** Sign-ups still active on a cancelled activity (written after the cancel's bulk update): cancelled, each told. */
@@ -896,25 +917,25 @@ export function promotedPart(): Part {
 }
 
 /**
- * The messages of hand-offs that waited for the drain (`tellPromoted` on the sign-up: a hand-off
+ * The messages of hand-offs that waited for the timer (`tellPromoted` on the sign-up: a hand-off
  * whose first try found its person taken, so that the person withdrawing pays no round trip more):
- * run with the message queue's drain (the activities timer `deliverMessages`, every minute). Each
- * mark is taken by a guarded update (the mark as read), so two runs never send one twice; the
- * message is sent only while the sign-up is still confirmed. Returns how many were sent.
+ * the activities timer `deliverMessages` queues the page's messages in one write, ahead of its
+ * drain (so they go out in the same run), then removes the marks it read in one update (a mark
+ * set after the read is newer and stays). A sign-up no longer confirmed is not told. A run cut
+ * short between the two writes queues them again next time: a message may arrive twice, never not
+ * at all. Returns how many were queued.
  */
 export async function tellPromoted(rows?: Record<string, unknown>[]): Promise<number> {
   const _ = db().command
   // `rows`: the page as read by the timer's combined read (cloudfunctions/activities/index.ts).
-  const page = rows ?? (await aggregateOf(promotedPart()))
-  let told = 0
-  for (const row of page as (SignUpDoc & { tellPromoted: Date; activity: ActivityDoc[] })[]) {
-    const taken = await db()
-      .collection(SIGNUPS)
-      .where({ _id: row._id, tellPromoted: row.tellPromoted })
-      .update({ data: { tellPromoted: _.remove() } })
-    if (taken.stats.updated === 0 || row.status !== 'confirmed' || !row.activity[0]) continue
-    if (await notifyPromoted(row.activity[0], row.openid)) told++
-  }
+  const page = (rows ?? (await aggregateOf(promotedPart()))) as (SignUpDoc & { tellPromoted: Date; activity: ActivityDoc[] })[]
+  if (page.length === 0) return 0
+  const told = await queuePromoted(page.filter((row) => row.status === 'confirmed' && row.activity[0]).map((row) => ({ activity: row.activity[0], openid: row.openid })))
+  const newest = new Date(Math.max(...page.map((row) => +new Date(row.tellPromoted))))
+  await db()
+    .collection(SIGNUPS)
+    .where({ _id: _.in(page.map((row) => row._id)), tellPromoted: _.lte(newest) })
+    .update({ data: { tellPromoted: _.remove() } })
   return told
 }
 

@@ -23,7 +23,7 @@ import { invalid } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
 import { emptyScopes, type Caller } from '../core/identity'
 import { ACTIVITIES, SIGNUPS, VOLUNTEERS, type ActivityDoc, type SignUpDoc, type VolunteerDoc } from './model'
-import { releaseSignUp } from './signups'
+import { releaseSignUp, type ReleaseView } from './signups'
 
 type JoinInput = z.output<typeof joinVolunteersInput>
 
@@ -123,9 +123,9 @@ const PAGE = 100
  */
 export async function endVolunteerRegistration(
   caller: Caller,
-  // users.withdrawConsent reads these with the caller: the numbers the person's sign-ups carry, and
-  // their upcoming sign-ups (released without reading them again).
-  known?: { signUpMobiles?: string[]; releaseUpcoming?: () => Promise<number> }
+  // users.withdrawConsent reads these with the caller (members/withdraw.ts `KnownReads`): how many
+  // sign-ups carry each number, and their upcoming sign-ups (released without reading them again).
+  known?: { signUpMobileCounts?: Record<string, number>; upcoming?: string[] | null; views?: Record<string, ReleaseView> }
 ): Promise<{ withdrawnSignUps: number; mobileErased: boolean }> {
   const _ = db().command
   const member = caller.roles.includes('member')
@@ -133,18 +133,13 @@ export async function endVolunteerRegistration(
   const profileMobile = caller.user?.profile?.mobile
   const unset: Record<string, unknown> = { volunteerSince: _.remove(), volunteerMobile: _.remove(), updatedAt: clock.date() }
   if (given && profileMobile === given) unset['profile.mobile'] = _.remove()
-  const [, erased, withdrawnSignUps] = await Promise.all([
+  const counts = known?.signUpMobileCounts
+  const [, erased, withdrawn] = await Promise.all([
     caller.user ? db().collection(USERS).where({ _id: caller.openid }).update({ data: unset }) : null,
-    given && (!known?.signUpMobiles || known.signUpMobiles.includes(given))
-      ? db()
-          .collection(SIGNUPS)
-          .where({ openid: caller.openid, mobile: given })
-          .update({ data: { mobile: _.remove() } })
-          .then((r) => r.stats.updated)
-      : 0,
-    member ? 0 : known?.releaseUpcoming ? known.releaseUpcoming() : withdrawUpcoming(caller.openid)
+    given && (!counts || given in counts) ? eraseSignUpMobiles(caller.openid, [given]) : 0,
+    member ? null : releaseUpcoming(caller.openid, known?.upcoming, known?.views)
   ])
-  return { withdrawnSignUps, mobileErased: Boolean(unset['profile.mobile']) || erased > 0 }
+  return { withdrawnSignUps: withdrawn?.size ?? 0, mobileErased: Boolean(unset['profile.mobile']) || erased > 0 }
 }
 
 /**
@@ -156,11 +151,65 @@ function volunteerMobileOf(caller: Caller): string | undefined {
 }
 
 /**
+ * The person's copies of `mobiles` on their activity sign-ups, erased (one update; none for no
+ * number): at the end of a volunteer or 报到 registration, and by the activities timer for what a
+ * withdrawal left to it (members/withdraw.ts `erasePendingCopies`). Answers how many.
+ */
+export function eraseSignUpMobiles(openid: string, mobiles: string[]): Promise<number> {
+  if (!mobiles.length) return Promise.resolve(0)
+  const _ = db().command
+  return db()
+    .collection(SIGNUPS)
+    .where({ openid, mobile: _.in(mobiles) })
+    .update({ data: { mobile: _.remove() } })
+    .then((r) => r.stats.updated)
+}
+
+/**
  * Withdraws the person's sign-ups of activities not started yet (any kind), page by page, through
  * the withdrawal's own steps (signups.ts `releaseSignUp`); returns how many. Used when a volunteer
  * or 报到 registration ends and when an account is deleted.
  */
 export async function withdrawUpcoming(openid: string): Promise<number> {
+  return (await releaseUpcoming(openid)).size
+}
+
+/**
+ * Withdraws the person's sign-ups of the activities `upcoming` (not started, still published: read
+ * with the caller, their sign-ups as `views`, released without reading them again; without them,
+ * read here page by page) through the withdrawal's own steps (signups.ts `releaseSignUp`). The
+ * sign-ups of `withNumber` lose their number in their withdrawal's own update. Answers the
+ * activities whose sign-up it withdrew.
+ */
+export async function releaseUpcoming(
+  openid: string,
+  upcoming?: string[] | null,
+  views?: Record<string, ReleaseView>,
+  withNumber?: Set<string>
+): Promise<Set<string>> {
+  const _ = db().command
+  const ids = upcoming ?? (await upcomingOf(openid))
+  const read = upcoming ? views : undefined
+  const released = new Set<string>()
+  // A few at a time: each is its own activity, so they do not conflict with one another.
+  for (let i = 0; i < ids.length; i += 10) {
+    const batch = ids.slice(i, i + 10)
+    const results = await Promise.allSettled(
+      batch.map((activityId) =>
+        releaseSignUp(activityId, openid, { kind: 'registrationEnded' }, undefined, read?.[activityId], withNumber?.has(activityId) ? { mobile: _.remove() } : undefined)
+      )
+    )
+    for (const [k, r] of results.entries()) {
+      if (r.status === 'fulfilled' && r.value.released) released.add(batch[k])
+      // A sign-up checked in meanwhile (or an activity cancelled) stays as it is.
+      else if (r.status === 'rejected') console.warn('[activities] sign-up not withdrawn at the end of a registration', (r.reason as Error)?.message ?? r.reason)
+    }
+  }
+  return released
+}
+
+/** The activities (not started, still published) of the person's held sign-ups, read page by page. */
+async function upcomingOf(openid: string): Promise<string[]> {
   const _ = db().command
   const active: string[] = []
   for (let page = 0; ; page++) {
@@ -176,7 +225,6 @@ export async function withdrawUpcoming(openid: string): Promise<number> {
     active.push(...found.map((s) => s.activityId))
     if (found.length < PAGE) break
   }
-  if (active.length === 0) return 0
   const upcoming: string[] = []
   for (let i = 0; i < active.length; i += PAGE) {
     const res = await db()
@@ -187,15 +235,5 @@ export async function withdrawUpcoming(openid: string): Promise<number> {
       .get()
     upcoming.push(...(res.data as Pick<ActivityDoc, '_id'>[]).map((a) => a._id))
   }
-  // A few at a time: each is its own activity, so they do not conflict with one another.
-  let withdrawn = 0
-  for (let i = 0; i < upcoming.length; i += 10) {
-    const results = await Promise.allSettled(upcoming.slice(i, i + 10).map((activityId) => releaseSignUp(activityId, openid, { kind: 'registrationEnded' })))
-    for (const r of results) {
-      if (r.status === 'fulfilled' && r.value.released) withdrawn++
-      // A sign-up checked in meanwhile (or an activity cancelled) stays as it is.
-      else if (r.status === 'rejected') console.warn('[activities] sign-up not withdrawn at the end of a volunteer registration', (r.reason as Error)?.message ?? r.reason)
-    }
-  }
-  return withdrawn
+  return upcoming
 }

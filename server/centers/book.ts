@@ -28,6 +28,7 @@ import { platform } from '../platform'
 import { isOpenCenter } from './access'
 import { addDays, DAY_MS, dayOf, hhmmOf, MINUTE, monthKeyOf, slotKeyOf, weekKeyOf } from './calendar'
 import { readRoomContextWithCaller } from './context'
+import { isOrphanedEventClaim, readHeldSlots, removeOrphanedEventClaims } from './events'
 import { consecutiveSlots } from './grid'
 import { BOOKING_FENCE_MS, endBookingGuarded, releaseHeld, sweep } from './lifecycle'
 import { callerName, COLL, holdsSlots, newId, quotaIdOf, slotIdOf, toBookingView, type BlackoutDoc, type BookingDoc, type RoomDoc, type SlotDoc } from './model'
@@ -49,12 +50,14 @@ export async function book(input: BookInput, first: FirstReadContext): Promise<B
   const start = startAt.isValid() ? startAt.valueOf() : NaN
   // Real time since the first read began: the fence with a blackout set meanwhile (blackout.ts).
   const began = performance.now()
+  const weekKey = Number.isFinite(start) ? weekKeyOf(dayOf(start)) : undefined
+  const quotaId = weekKey ? quotaIdOf(input.roomId, first.openid, weekKey) : undefined
   // The caller, the room, its centre, the rules, the resident's standing (the suspension is judged
-  // from the record of no-shows on every booking, store.ts) and the week's quota use: one read.
+  // from the record of no-shows on every booking, store.ts) and whether the week's quota counter
+  // exists: one read.
   const { caller, context: ctx } = await readRoomContextWithCaller(first, input.roomId, {
     blackoutsIn: Number.isFinite(start) ? { from: start, to: start + DAY_MS } : undefined,
-    weeks: Number.isFinite(start) ? [weekKeyOf(dayOf(start))] : undefined,
-    quotaId: Number.isFinite(start) ? quotaIdOf(input.roomId, first.openid, weekKeyOf(dayOf(start))) : undefined
+    quotaId
   })
   const { room, center, settings } = ctx
   if (!isOpenCenter(center)) throw new AppError('CONFLICT', '该邻里中心尚未建成开放，暂不能预约')
@@ -63,7 +66,7 @@ export async function book(input: BookInput, first: FirstReadContext): Promise<B
   const { until: suspendedUntil } = await settleSuspension(caller.openid, ctx.suspension, settings, ctx.noShows)
   if (suspendedUntil) throw new AppError('FORBIDDEN', `因多次预约后未签到，暂停预约至${dayOf(suspendedUntil.getTime())}`)
 
-  if (!Number.isFinite(start)) throw invalid('开始时间格式不正确', ['start'])
+  if (!weekKey || !quotaId) throw invalid('开始时间格式不正确', ['start'])
   const grid = consecutiveSlots(center.openingHours, room.slotMinutes, start, input.slots)
   if ('error' in grid) throw invalid(grid.error, ['start'])
   if (input.slots > room.maxSlots) throw invalid(`一次最多预约${room.maxSlots}个连续时段`, ['slots'])
@@ -86,8 +89,6 @@ export async function book(input: BookInput, first: FirstReadContext): Promise<B
   if (!check.ok) throw invalid(check.reason ?? '用途含有违规内容，请修改', ['purpose'])
 
 
-  const weekKey = weekKeyOf(day)
-  const quotaId = quotaIdOf(room._id, caller.openid, weekKey)
   const bookingId = newId('bk')
   const slotIds = grid.slots.map((s) => slotIdOf(room._id, slotKeyOf(s.start)))
   const createdAt = clock.date()
@@ -139,7 +140,7 @@ export async function book(input: BookInput, first: FirstReadContext): Promise<B
   // A unit may still be held by a pending booking whose start passed unreviewed: the sweep returns it.
   // The week's counter, looked up with the context, says whether it exists: then it is raised
   // first, else created first (one round trip either way).
-  const counterExists = ctx.quotaCounterExists ?? ctx.quotaBookings.length > 0
+  const counterExists = ctx.quotaCounterExists === true
   const quotaTaken =
     (await takeQuota(quotaId, room, caller.openid, weekKey, counterExists)) ||
     ((await sweep({ roomId: room._id, openid: caller.openid })).expired > 0 && (await takeQuota(quotaId, room, caller.openid, weekKey, true)))
@@ -202,33 +203,16 @@ async function claimSlots(slots: SlotDoc[], bookingId: string, settings: CenterS
     throw r.reason
   }
   const won = slots.filter((_s, i) => results[i].status === 'fulfilled').map((s) => s._id)
-  const _ = db().command
-  // The lost slots with the bookings holding them joined: one read (beside giving back the won ones).
-  const [, rows] = await Promise.all([
-    releaseSlots(won, bookingId),
-    db()
-      .collection(COLL.slots)
-      .aggregate()
-      .match({ _id: _.in(lost.map((s) => s._id)) })
-      .limit(lost.length)
-      .lookup({ from: COLL.bookings, localField: 'bookingId', foreignField: '_id', as: 'owner' })
-      .lookup({ from: 'activities', localField: 'activityId', foreignField: '_id', as: 'event' })
-      .end()
-      .then((r: { list: unknown[] }) => r.list as (SlotDoc & { owner?: BookingDoc[]; event?: { _id: string }[] })[])
-  ])
-  const held: SlotDoc[] = rows.map(({ owner: _o, event: _e, ...slot }: SlotDoc & { owner?: BookingDoc[]; event?: unknown[] }) => slot as SlotDoc)
-  // An event's claim whose activity never got written (its create was cut short: activities/manage.ts).
+  // The lost slots with their holders joined: one read (beside giving back the won ones).
+  const [, held] = await Promise.all([releaseSlots(won, bookingId), readHeldSlots(lost.map((s) => s._id))])
   const now = clock.now()
-  type Row = SlotDoc & { owner?: BookingDoc[]; event?: { _id: string }[] }
-  const orphans = (rows as Row[])
-    .filter((r: Row) => r.state === 'event' && r.activityId && !(r.event ?? []).some((a: { _id: string }) => a._id === r.activityId) && r.at && now - new Date(r.at).getTime() > STALE_CLAIM_MS)
-    .map((r: Row) => held.find((h) => h._id === r._id)!)
+  const orphans = held.filter((h) => isOrphanedEventClaim(h, now))
   // Held by a booking time has released (the sweep frees it: no-shows and expiries are swept
   // lazily, here, when they stand in the way), by a booking that ended, or by a claim old enough
   // to be abandoned: taken over once.
   const holders = held.filter((h) => (h.state === 'booked' || h.state === 'pending') && h.bookingId)
   const owners = new Map<string, BookingDoc>()
-  for (const row of rows) for (const b of row.owner ?? []) if (row.bookingId && b._id === row.bookingId) owners.set(b._id, b)
+  for (const row of held) for (const b of row.owner ?? []) if (row.bookingId && b._id === row.bookingId) owners.set(b._id, b)
   const grace = settings.checkInMinutes * MINUTE
   const due = holders.filter((h) => {
     const owner = owners.get(h.bookingId!)
@@ -242,7 +226,7 @@ async function claimSlots(slots: SlotDoc[], bookingId: string, settings: CenterS
     await Promise.all([
       due.length ? sweep({ roomId: slots[0].roomId }, 1) : undefined,
       ...stale.map((h) => db().collection(COLL.slots).where({ _id: h._id, bookingId: h.bookingId }).remove()),
-      ...orphans.map((h) => db().collection(COLL.slots).where({ _id: h._id, activityId: h.activityId, state: 'event' }).remove())
+      removeOrphanedEventClaims(orphans)
     ])
     return claimSlots(slots, bookingId, settings, false)
   }

@@ -24,7 +24,7 @@ import type { Part } from '../core/together'
 import { isOpenCenter } from './access'
 import { addDays, dayOf, hhmmOf, slotKeyOf } from './calendar'
 import { slotsOverlapping } from './grid'
-import { COLL, slotIdOf, type BlackoutDoc, type CenterDoc, type RoomDoc, type SlotDoc } from './model'
+import { COLL, slotIdOf, type BlackoutDoc, type BookingDoc, type CenterDoc, type RoomDoc, type SlotDoc } from './model'
 
 export interface EventRoomPlan {
   room: RoomDoc
@@ -140,28 +140,60 @@ export const EDITED_MEANWHILE = '活动刚被他人修改，请刷新后重试'
  * holds fails its add on the `_id`: the slots this call added are given back and the taken ones
  * read (only then) to say which — CONFLICT. A slot already the event's own was added by an edit
  * racing this one: refused likewise (never shared, so the other edit's removal cannot take it from
- * under this one).
+ * under this one). Slots held only by orphaned event claims (`isOrphanedEventClaim`) are taken
+ * over once.
  */
-export async function claimEventSlots(slots: readonly SlotDoc[], activityId: string): Promise<void> {
+export async function claimEventSlots(slots: readonly SlotDoc[], activityId: string, retry = true): Promise<void> {
   if (slots.length === 0) return
   const results = await Promise.allSettled(slots.map((slot) => db().collection(COLL.slots).add({ data: slot })))
   const lost = slots.filter((_s, i) => results[i].status === 'rejected')
   if (lost.length === 0) return
   const won = slots.filter((_s, i) => results[i].status === 'fulfilled').map((s) => s._id)
-  const _ = db().command
-  const [, held] = await Promise.all([
-    releaseEventSlots(activityId, won),
-    db()
-      .collection(COLL.slots)
-      .where({ _id: _.in(lost.map((s) => s._id)) })
-      .limit(lost.length)
-      .get()
-      .then((r: { data: unknown[] }) => r.data as SlotDoc[])
-  ])
+  const [, held] = await Promise.all([releaseEventSlots(activityId, won), readHeldSlots(lost.map((s) => s._id))])
   for (const r of results) if (r.status === 'rejected' && !isDuplicateKey(r.reason)) throw r.reason
-  const other = held.find((t) => t.activityId !== activityId)
+  const others = held.filter((t) => t.activityId !== activityId)
+  // Held only by claims of events that never came (a create cut short): taken over once.
+  const orphans = others.filter((t) => isOrphanedEventClaim(t, clock.now()))
+  if (retry && others.length > 0 && orphans.length === others.length && others.length === held.length) {
+    await removeOrphanedEventClaims(orphans)
+    return claimEventSlots(slots, activityId, false)
+  }
+  const other = others.find((t) => !orphans.includes(t)) ?? others[0]
   if (other) throw new AppError('CONFLICT', takenMessage(other), ['start'])
   throw new AppError('CONFLICT', held.length ? EDITED_MEANWHILE : '该活动室此时段刚刚被预约，请选择其他时段')
+}
+
+/** How long an event's slot claim may wait for its activity before a claim may take the slot over. */
+export const EVENT_CLAIM_STALE_MS = 60_000
+
+/** A slot document as a claim that lost it reads it: with the booking holding it and the event's activity joined. */
+export type HeldSlot = SlotDoc & { owner?: BookingDoc[]; event?: { _id: string }[] }
+
+/** The slot documents a claim lost, with their holders joined: one round trip. */
+export async function readHeldSlots(ids: readonly string[]): Promise<HeldSlot[]> {
+  const _ = db().command
+  const res = await db()
+    .collection(COLL.slots)
+    .aggregate()
+    .match({ _id: _.in([...ids]) })
+    .limit(ids.length)
+    .lookup({ from: COLL.bookings, localField: 'bookingId', foreignField: '_id', as: 'owner' })
+    .lookup({ from: 'activities', localField: 'activityId', foreignField: '_id', as: 'event' })
+    .end()
+  return res.list as HeldSlot[]
+}
+
+/**
+ * An event's claim whose activity never got written (its create was cut short between its slot
+ * claims and its activity: activities/manage.ts), once older than any call: a booking or another
+ * event takes it over (`removeOrphanedEventClaims`, then claims again).
+ */
+export const isOrphanedEventClaim = (slot: HeldSlot, now: number): boolean =>
+  slot.state === 'event' && Boolean(slot.activityId) && (slot.event ?? []).length === 0 && Boolean(slot.at) && now - new Date(slot.at!).getTime() > EVENT_CLAIM_STALE_MS
+
+/** Removes orphaned event claims, each guarded by still being that claim. */
+export async function removeOrphanedEventClaims(slots: readonly HeldSlot[]): Promise<void> {
+  await Promise.all(slots.map((h) => db().collection(COLL.slots).where({ _id: h._id, activityId: h.activityId, state: 'event' }).remove()))
 }
 
 /** Writes a new title onto the slots the event holds (only its own): one round trip. */

@@ -212,7 +212,8 @@ export function defineFunction(fn: string, actions: Record<string, ActionDef>): 
       const limit = rateLimitOf(fn, name)
       const key = `${fn}.${name}`
       if (def.identity === 'withFirstRead') {
-        // All the call's buckets are taken in one write once the caller is known (read with the first read).
+        // The person's bucket alone: taken alongside the first read; with a compound's or a daily
+        // bucket: all in one write once the caller is known (their documents read with the first read).
         const rate = limit && openid ? callerRate(key, limit, parsed.data, openid) : undefined
         return ok((await runWithFirstRead(def, parsed.data, openid, rate)) ?? null)
       }

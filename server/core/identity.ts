@@ -22,6 +22,11 @@ export interface UserRecord {
   volunteerSince?: Date
   /** The mobile given at the volunteer registration (erased where it still stands when it ends). */
   volunteerMobile?: string
+  /**
+   * What a withdrawal of 报到 left for the activities timer to erase (server/members/withdraw.ts
+   * `erasePendingCopies`): the person's other registrations and the numbers on their sign-ups.
+   */
+  pendingErasure?: { registrations: string[]; mobiles: string[]; at: Date }
   createdAt?: Date
   updatedAt?: Date
 }

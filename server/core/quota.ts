@@ -84,8 +84,8 @@ function remember(key: string): void {
  * One unit of the rate limit `key` (`<function>.<action>`) for `subject` (`p:<openid>`,
  * `c:<communityId>`, `anon`) in the current `window` (a single unit: see takeRateUnits).
  */
-export async function takeRateUnit(key: string, subject: string, limit: number, window: RateWindow, known?: KnownRateDocs): Promise<boolean> {
-  return (await takeRateUnits([{ key, subject, limit, window }], { known })).full.length === 0
+export async function takeRateUnit(key: string, subject: string, limit: number, window: RateWindow): Promise<boolean> {
+  return (await takeRateUnits([{ key, subject, limit, window }])).full.length === 0
 }
 
 export interface RateUnit {

@@ -12,7 +12,8 @@ export function withTimer(main: (event: unknown) => Promise<Reply<unknown>>, job
     const e = event as { Type?: unknown; TriggerName?: unknown } | null
     if (e && e.Type === 'Timer' && typeof e.TriggerName === 'string') {
       if (sdk().getWXContext().OPENID) return fail('FORBIDDEN', '无权进行此操作')
-      const job = jobs[e.TriggerName]
+      // Own jobs only: `constructor`, `toString` … are not jobs.
+      const job = Object.prototype.hasOwnProperty.call(jobs, e.TriggerName) ? jobs[e.TriggerName] : undefined
       if (!job) return fail('INVALID_INPUT', `未知定时任务：${e.TriggerName}`)
       try {
         return ok(await job())

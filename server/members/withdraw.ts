@@ -1,6 +1,5 @@
-import { SIGNUPS } from '../activities/model'
-import { releaseSignUp, type ReleaseView } from '../activities/signups'
-import { withdrawUpcoming } from '../activities/volunteerRegistration'
+import type { ReleaseView } from '../activities/signups'
+import { eraseSignUpMobiles, releaseUpcoming } from '../activities/volunteerRegistration'
 import { clock } from '../core/clock'
 import { db } from '../core/db'
 import type { Caller, UserRecord } from '../core/identity'
@@ -30,11 +29,7 @@ export interface RegistrationWithdrawal {
  * the member role back (a write that happens anyway), erased by the activities timer
  * `deliverMessages` within a minute (`erasePendingCopies`), then cleared (guarded by `at`).
  */
-export interface PendingErasure {
-  registrations: string[]
-  mobiles: string[]
-  at: Date
-}
+export type PendingErasure = NonNullable<UserRecord['pendingErasure']>
 
 export interface WithdrawOptions {
   /** Erase every copy during the call (users.deleteAccount: the users document carrying `pendingErasure` is deleted). */
@@ -49,59 +44,10 @@ export interface WithdrawOptions {
 export interface KnownReads {
   registrations?: RegistrationRecord[]
   upcoming?: string[] | null
-  signUpMobiles?: string[]
-  /** How many of the person's sign-ups carry each of those numbers (read with them). */
+  /** The numbers the person's sign-ups carry (the keys), each with how many sign-ups carry it. */
   signUpMobileCounts?: Record<string, number>
   /** The upcoming sign-ups as read with the caller (each with its activity): released without reading them again. */
   views?: Record<string, ReleaseView>
-}
-
-/**
- * Withdraws the person's sign-ups of the activities `upcoming` (read with the caller: not started,
- * still published) through the withdrawal's own steps (signups.ts `releaseSignUp`), as
- * `withdrawUpcoming` does after reading them; returns how many.
- */
-export async function releaseUpcoming(openid: string, upcoming: string[], views?: Record<string, ReleaseView>, extra?: Record<string, unknown>): Promise<number> {
-  return (await releaseEach(openid, upcoming, views, () => extra)).size
-}
-
-/**
- * `releaseUpcoming`, with the fields each sign-up's withdrawal writes besides (`extraOf`: the
- * erasure of its number); answers the activities whose sign-up it withdrew.
- */
-async function releaseEach(
-  openid: string,
-  upcoming: string[],
-  views: Record<string, ReleaseView> | undefined,
-  extraOf: (activityId: string) => Record<string, unknown> | undefined
-): Promise<Set<string>> {
-  const released = new Set<string>()
-  for (let i = 0; i < upcoming.length; i += 10) {
-    const batch = upcoming.slice(i, i + 10)
-    const results = await Promise.allSettled(
-      batch.map((activityId) => releaseSignUp(activityId, openid, { kind: 'registrationEnded' }, undefined, views?.[activityId], extraOf(activityId)))
-    )
-    for (const [k, r] of results.entries()) {
-      if (r.status === 'fulfilled' && r.value.released) released.add(batch[k])
-      // A sign-up checked in meanwhile (or an activity cancelled) stays as it is.
-      else if (r.status === 'rejected') console.warn('[users] sign-up not withdrawn at the end of a registration', (r.reason as Error)?.message ?? r.reason)
-    }
-  }
-  return released
-}
-
-/**
- * The activities whose upcoming sign-up carries one of `mobiles`, when those are ALL the person's
- * sign-ups carrying them (as read with the caller); undefined otherwise (or when none do).
- */
-function carriedBy(known: KnownReads, upcoming: string[], mobiles: string[]): Set<string> | undefined {
-  if (!mobiles.length || !known.signUpMobileCounts || !known.views) return undefined
-  const carrying = upcoming.filter((id) => {
-    const m = known.views![id]?.signUp?.mobile
-    return m !== undefined && mobiles.includes(m)
-  })
-  const on = (m: string) => carrying.filter((id) => known.views![id]!.signUp!.mobile === m).length
-  return mobiles.every((m) => on(m) === (known.signUpMobileCounts![m] ?? 0)) && carrying.length ? new Set(carrying) : undefined
 }
 
 /** A person's registrations read at once: far above what anyone has (one per community moved to). */
@@ -200,7 +146,7 @@ export async function withdrawRegistration(caller: Caller, known?: KnownReads, o
   // the one a volunteer registration still in force rests on (volunteerRegistration.ts) — and those
   // an earlier withdrawal left to the timer (`pendingErasure`: carried on, never dropped).
   const volunteerMobile = caller.user?.volunteerSince ? caller.user?.volunteerMobile : undefined
-  const earlier = (caller.user as { pendingErasure?: PendingErasure } | null)?.pendingErasure
+  const earlier = caller.user?.pendingErasure
   const mobiles = [...new Set([...all.map((r) => r.mobile), ...(earlier?.mobiles ?? [])].filter((m): m is string => Boolean(m) && m !== volunteerMobile))]
   const member = caller.roles.includes('member')
   const profileMobile = caller.user?.profile?.mobile
@@ -216,57 +162,48 @@ export async function withdrawRegistration(caller: Caller, known?: KnownReads, o
   // (a re-run after an interruption finds the registrations erased, the role still there).
   if (settled && profileFromApproval && !mobiles.includes(profileMobile!)) mobiles.push(profileMobile!)
   const hadRegistration = all.length > 0 || member
-  // Mobiles on sign-ups (`known.signUpMobiles`: the numbers the person's sign-ups carry, read with the caller).
-  const onSignUps = known?.signUpMobiles ? mobiles.filter((m) => known.signUpMobiles!.includes(m)) : mobiles
+  // The numbers on sign-ups (`known.signUpMobileCounts`: the numbers the person's sign-ups carry, read with the caller).
+  const counts = known?.signUpMobileCounts
+  const onSignUps = counts ? mobiles.filter((m) => m in counts) : mobiles
   const rest = all.filter((r) => !erasedNow.has(r._id) && (r.mobile || r.workUnit || r.skills?.length))
   const releasing = hadRegistration && !caller.user?.volunteerSince
-  // The numbers' copies on sign-ups, when every sign-up carrying them is one withdrawn now (read
-  // with the caller: `signUpMobileCounts`): erased by each one's withdrawal, no update of their own.
-  const carried = releasing && known?.upcoming ? carriedBy(known, known.upcoming, onSignUps) : undefined
+  // The upcoming sign-ups withdrawn now (read with the caller) that carry one of the numbers, and
+  // how many copies lie elsewhere — on sign-ups not withdrawn now (unknown without the counts).
+  const carrying = new Set(releasing && known?.upcoming && known.views ? known.upcoming.filter((id) => onSignUps.includes(known.views![id]?.signUp?.mobile ?? '')) : [])
+  const elsewhere = counts ? onSignUps.reduce((n, m) => n + counts[m], 0) - carrying.size : undefined
   // The COPIES (the other registrations, the numbers on past sign-ups) leave the waiting path when
   // the account is written anyway (the role): that write carries what is left, and the activities
   // timer erases it within a minute. Otherwise (or eraseNow) writing the field would cost what the
   // erasure costs: erased now.
-  const counts = known?.signUpMobileCounts
   const defer = !options.eraseNow && Object.keys(userData).length > 1
   const deferRegistrations = defer && rest.length > 0
-  const deferMobiles = defer && !carried && onSignUps.length > 0 && counts !== undefined
-  // Deferred or not, an upcoming sign-up withdrawn now that carries one of the numbers loses it in its withdrawal.
-  const carrying = carried ?? (deferMobiles && releasing && known?.upcoming && known.views ? new Set(known.upcoming.filter((id) => onSignUps.includes(known.views![id]?.signUp?.mobile ?? ''))) : undefined)
+  const deferMobiles = defer && elsewhere !== undefined && elsewhere > 0
+  // Not deferred, the numbers are erased apart unless every copy is on a sign-up withdrawn now.
+  const eraseApart = !deferMobiles && elsewhere !== 0
+  // Otherwise an upcoming sign-up withdrawn now that carries one of the numbers loses it in its withdrawal.
+  const withNumber = eraseApart ? new Set<string>() : carrying
   if (deferRegistrations || deferMobiles) {
     const pending: PendingErasure = { registrations: deferRegistrations ? rest.map((r) => r._id) : [], mobiles: deferMobiles ? onSignUps : [], at: clock.date() }
     userData.pendingErasure = _.set(pending)
   }
   // The account before the other registrations are erased (see above for the ended ones).
   if (Object.keys(userData).length > 1) await db().collection('users').where({ _id: openid }).update({ data: userData })
-  const eraseOnSignUps = () =>
-    db()
-      .collection(SIGNUPS)
-      .where({ openid, mobile: _.in(onSignUps) })
-      .update({ data: { mobile: _.remove() } })
-      .then((r) => r.stats.updated)
   const [erasedRest, erasedApart, withdrawn] = await Promise.all([
     rest.length && !deferRegistrations ? eraseRegistrations(openid, rest.map((r) => r._id)) : 0,
-    onSignUps.length && !carried && !deferMobiles ? eraseOnSignUps() : 0,
-    releasing
-      ? known?.upcoming
-        ? releaseEach(openid, known.upcoming, known.views, (id) => (carrying?.has(id) ? { mobile: _.remove() } : undefined))
-        : withdrawUpcoming(openid)
-      : 0
+    eraseApart ? eraseSignUpMobiles(openid, onSignUps) : 0,
+    releasing ? releaseUpcoming(openid, known?.upcoming, known?.views, withNumber) : new Set<string>()
   ])
-  const withdrawnSignUps = typeof withdrawn === 'number' ? withdrawn : withdrawn.size
-  const erasedWith = carrying && typeof withdrawn !== 'number' ? [...carrying].filter((id) => withdrawn.has(id)).length : 0
+  const erasedWith = [...withNumber].filter((id) => withdrawn.has(id)).length
+  // Sign-ups carrying a number that were not withdrawn after all (checked in, cancelled meanwhile).
+  const missed = withNumber.size - erasedWith
   let signUpMobiles = erasedApart + erasedWith
   let signUpMobilesErasing = 0
-  if (carried && erasedWith < carried.size) {
-    // A sign-up not withdrawn after all (checked in, cancelled meanwhile): its number the usual way.
-    signUpMobiles += await eraseOnSignUps()
-  } else if (deferMobiles) {
-    // What the first read counted, less those erased by their withdrawal now: the timer's part.
-    signUpMobilesErasing = Math.max(0, onSignUps.reduce((n, m) => n + (counts![m] ?? 0), 0) - erasedWith)
-  }
+  // What the first read counted, less those erased by their withdrawal now: the timer's part.
+  if (deferMobiles) signUpMobilesErasing = elsewhere! + missed
+  // Their numbers the usual way.
+  else if (missed > 0) signUpMobiles += await eraseSignUpMobiles(openid, onSignUps)
   const erased = erasedRest + all.filter((r) => erasedNow.has(r._id) && (r.mobile || r.workUnit || r.skills?.length)).length
-  return { ended, memberRoleRemoved: removeRole, erased, signUpMobiles, withdrawnSignUps, erasing: deferRegistrations ? rest.length : 0, signUpMobilesErasing }
+  return { ended, memberRoleRemoved: removeRole, erased, signUpMobiles, withdrawnSignUps: withdrawn.size, erasing: deferRegistrations ? rest.length : 0, signUpMobilesErasing }
 }
 
 /** The mobile, work unit and skills of the person's registrations `ids`, erased (one update); answers how many. */
@@ -284,7 +221,7 @@ const ERASURE_PAGE = 50
 
 /**
  * The timer's page of accounts carrying a `pendingErasure` (a part of the activities timer's one
- * combined read, with the promotions page): the field, and the numbers the person holds NOW (a
+ * combined read, beside the promotions page and the stale waiting claims): the field, and the numbers the person holds NOW (a
  * number given again since — a volunteer registration, an approval — is not erased from sign-ups).
  */
 export function pendingErasurePart(): Part {
@@ -319,16 +256,7 @@ export async function erasePendingCopies(rows?: Record<string, unknown>[]): Prom
         const p = user.pendingErasure
         const held = new Set([user.volunteerSince ? user.volunteerMobile : undefined, user.profile?.mobile].filter(Boolean))
         const mobiles = (p.mobiles ?? []).filter((m) => !held.has(m))
-        const [registrations, signUps] = await Promise.all([
-          p.registrations?.length ? eraseRegistrations(user._id, p.registrations) : 0,
-          mobiles.length
-            ? db()
-                .collection(SIGNUPS)
-                .where({ openid: user._id, mobile: _.in(mobiles) })
-                .update({ data: { mobile: _.remove() } })
-                .then((r) => r.stats.updated)
-            : 0
-        ])
+        const [registrations, signUps] = await Promise.all([p.registrations?.length ? eraseRegistrations(user._id, p.registrations) : 0, eraseSignUpMobiles(user._id, mobiles)])
         const cleared = await db()
           .collection('users')
           .where({ _id: user._id, 'pendingErasure.at': p.at })

@@ -80,11 +80,11 @@ export async function createTicket(ctx: FirstReadContext, input: z.infer<typeof 
   // taken, try another).
   const firstEntry = { note: `已分派：由${lead}牵头办理${fallback}`, party }
   for (let attempt = 0; attempt < 5 && !ticket; attempt++) {
-    const candidate: TicketRecord = { _id: newTicketId(now), ...base, firstEntry }
+    const candidate: TicketRecord & { firstEntry: typeof firstEntry } = { _id: newTicketId(now), ...base, firstEntry }
     try {
       await db().collection('tickets').add({ data: candidate })
       ticket = candidate
-      created = firstEventOf({ ...candidate, firstEntry })
+      created = firstEventOf(candidate)
     } catch (error) {
       if (!isDuplicateKey(error)) throw error
     }

@@ -7,7 +7,7 @@ import { db } from '../core/db'
 import { conflict } from '../core/errors'
 import type { FirstReadContext } from '../core/function'
 import type { Caller } from '../core/identity'
-import { releaseUpcoming, withdrawRegistration, type KnownReads, type WithdrawOptions } from '../members/withdraw'
+import { withdrawRegistration, type KnownReads, type WithdrawOptions } from '../members/withdraw'
 import { REGISTRATIONS, type RegistrationRecord } from '../members/model'
 import { ACTIVITIES, RECORDS, SIGNUPS, type ActivityDoc, type SignUpDoc } from '../activities/model'
 import { releaseViewOfJoined, type ReleaseView } from '../activities/signups'
@@ -47,10 +47,7 @@ export async function applyWithdrawal(
     }
     case 'volunteer': {
       const registered = Boolean(caller.user?.volunteerSince)
-      const { withdrawnSignUps, mobileErased } = await endVolunteerRegistration(caller, known && {
-        signUpMobiles: known.signUpMobiles,
-        releaseUpcoming: known.upcoming ? () => releaseUpcoming(caller.openid, known.upcoming!, known.views) : undefined
-      })
+      const { withdrawnSignUps, mobileErased } = await endVolunteerRegistration(caller, known)
       return [
         registered ? (mobileErased ? '志愿者登记已结束，登记的手机号已删除' : '志愿者登记已结束') : '没有志愿者登记',
         withdrawnSignUps > 0 ? `取消了 ${withdrawnSignUps} 个尚未开始的活动报名` : '没有需要取消的活动报名'
@@ -192,7 +189,6 @@ function knownReads(purpose: ConsentPurpose, found: Record<string, Record<string
     views,
     registrations: purpose === 'registration' ? (found.ownRegistrations as RegistrationRecord[]) : undefined,
     upcoming,
-    signUpMobiles: (found.signUpMobiles as { _id: string }[]).map((g) => String(g._id)),
     signUpMobileCounts: Object.fromEntries((found.signUpMobiles as { _id: string; n: number }[]).map((g) => [String(g._id), g.n]))
   }
 }

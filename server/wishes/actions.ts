@@ -84,8 +84,9 @@ async function mutateWish(caller: Caller, wishId: string, decide: (w: WishRecord
     const set = { ...change.set, ...change.carry?.(seq), seq, updatedAt: now }
     const res = await col.where({ _id: wishId, seq: w.seq == null ? _.exists(false) : w.seq }).update({ data: set })
     if (res.stats.updated === 1) {
-      const event: WishEventRecord = { _id: wishEventId(wishId, seq), wishId, seq, kind: change.event.kind, at: now, actorOpenid: caller.openid, actorName: nameOf(caller), note: change.event.note ?? null }
-      await Promise.all([change.carry ? undefined : db().collection('wishEvents').add({ data: event }), change.deed ? addOnce('deeds', change.deed) : undefined])
+      // The entry is its own document unless the wish carries it (`carry`).
+      const event = (): WishEventRecord => ({ _id: wishEventId(wishId, seq), wishId, seq, kind: change.event.kind, at: now, actorOpenid: caller.openid, actorName: nameOf(caller), note: change.event.note ?? null })
+      await Promise.all([change.carry ? undefined : db().collection('wishEvents').add({ data: event() }), change.deed ? addOnce('deeds', change.deed) : undefined])
       return { ...w, ...set } as WishRecord
     }
     w = null

@@ -66,8 +66,9 @@ export const wishEventId = (wishId: string, seq: number) => `${wishId}:${String(
 /**
  * A wish's whole history, in order: its entries in `wishEvents`, and those the wish carries itself
  * since issue #15 — its creation (the poster, `createdAt`: written as the wish, nothing stored), its
- * completion (`completeEntry`) and its confirmation (`confirmEntry`). The one way to read a wish's history. Older wishes have those
- * two as `wishEvents` documents (then those are shown).
+ * completion (`completeEntry`) and its confirmation (`confirmEntry`); older wishes have those two
+ * as `wishEvents` documents (then those are used). No page shows a wish's history yet: this is how
+ * an audit, an export or a future timeline must read it, and how the tests check it is whole.
  */
 export function wishHistoryOf(w: WishRecord, stored: WishEventRecord[]): WishEventRecord[] {
   const events = [...stored]

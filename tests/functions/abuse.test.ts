@@ -296,6 +296,12 @@ describe('the notices timer', () => {
     const reply = await cloud.call('notices', undefined as unknown as string, { Type: 'Timer', TriggerName: 'pushDueNotices' })
     expect(reply.ok).toBe(true)
   })
+
+  it('a trigger name that is no job of the function runs nothing, prototype names included', async () => {
+    for (const name of ['nope', 'constructor', 'toString', '__proto__', 'hasOwnProperty'])
+      for (const fn of ['notices', 'activities', 'centers', 'tickets'])
+        expect(await cloud.call(fn, undefined as unknown as string, { Type: 'Timer', TriggerName: name })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+  })
 })
 
 describe('invisible characters', () => {

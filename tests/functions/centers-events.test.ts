@@ -356,6 +356,11 @@ describe('edits and cancels racing or cut short keep the event and its slots tog
     expect(slot(room.id, '202612031000')!.activityId).toBeUndefined()
     expect(codeOf(await book(room.id, '2026-12-03 11:00', 'orphan-event-2'))).toBe('CONFLICT')
     expect(slot(room.id, '202612031100')).toMatchObject({ state: 'event', activityId: 'a-never-202612031100' })
+    // Another event takes an old orphaned claim over the same way (events.ts isOrphanedEventClaim).
+    orphan('202612031400', new Date(Date.parse(START) - 10 * 60_000))
+    const taken = await createEvent(room.id, '2026-12-03 14:00', '2026-12-03 15:00', { title: '接手时段的活动' })
+    expect(codeOf(taken)).toBe('OK')
+    expect(slot(room.id, '202612031400')).toMatchObject({ state: 'event', activityId: (taken as any).data._id })
   })
 
   test('two moves of one event at once: one stands, its slots are exactly its hours, the other gives back what it added', async () => {

@@ -67,6 +67,9 @@ function expectCountersAgree(activityId: string) {
   return { confirmed, waiting }
 }
 
+/** The messages about an activity sent since the outbox held `since` of them. */
+const toldAbout = (activityId: string, since: number) =>
+  (cloud.store.find('outbox').slice(since) as { touser: string; page: string }[]).filter((m) => m.page.endsWith(`?id=${activityId}`))
 
 /** The waiting list in its order, (signedUpAt, _id). */
 const waitingLine = (activityId: string) =>
@@ -130,12 +133,12 @@ test('200 people sign up at the same instant for 50 places: all answered in time
   expect(line.slice(0, 10).map((p) => statusOf(a._id, p))).toEqual(Array(10).fill('confirmed'))
   // Each of the ten is told once: during the withdrawal, or by the drain.
   // The activities function's one timer job (`deliverMessages`) sends them: what is tested is the wiring.
-  const promotedBy = async () => ((await deliverMessages(cloud)) as { promoted?: number }).promoted
+  const promotedBy = async () => (await deliverMessages(cloud)).promoted
   const marked = cloud.store.count('activitySignups', { activityId: a._id, tellPromoted: { $exists: true } })
   expect(await promotedBy()).toBe(marked)
   expect(cloud.store.count('activitySignups', { activityId: a._id, tellPromoted: { $exists: true } })).toBe(0)
   expect(await promotedBy()).toBe(0)
-  const told = (cloud.store.find('outbox').slice(outboxBefore) as { touser: string; page: string }[]).filter((m) => m.page.endsWith(`?id=${a._id}`))
+  const told = toldAbout(a._id, outboxBefore)
   expect(told.map((m) => m.touser).sort()).toEqual(line.slice(0, 10).sort())
   expect(waitingLine(a._id)).toEqual(line.slice(10))
   await closeWaitingClaims(cloud, a._id)
@@ -274,7 +277,7 @@ test('30 confirmed withdraw at the same instant with 5 waiting: the five take pl
   await closeWaitingClaims(cloud, a._id)
   expect(expectCountersAgree(a._id)).toEqual({ confirmed: 5, waiting: 0 })
   await deliverMessages(cloud)
-  const told = (cloud.store.find('outbox').slice(outboxBefore) as { touser: string; page: string }[]).filter((m) => m.page.endsWith(`?id=${a._id}`))
+  const told = toldAbout(a._id, outboxBefore)
   expect(told.map((m) => m.touser).sort()).toEqual([...waiting].sort())
 })
 
@@ -360,7 +363,7 @@ test('a waiting sign-up written after the cancel (its claim came first) is cance
   expect(cloud.store.count('activitySignups', { activityId: a._id, status: 'cancelled' })).toBe(3)
   // Everyone told once: p1 and p2 by the cancel, p3 by the timer.
   await deliverMessages(cloud)
-  const told = (cloud.store.find('outbox').slice(outboxBefore) as { touser: string; page: string }[]).filter((m) => m.page.endsWith(`?id=${a._id}`))
+  const told = toldAbout(a._id, outboxBefore)
   expect(told.map((m) => m.touser).sort()).toEqual([p1, p2, p3].sort())
   expect(cloud.store.get('activitySignups', `${a._id}:${p3}`)!.history.slice(-1)[0]).toMatchObject({ by: 'system', action: '活动取消', note: '暴雨预警，活动取消' })
 })

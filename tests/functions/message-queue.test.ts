@@ -92,17 +92,18 @@ describe('cancelling an activity of 150 people', () => {
     })
     expect(reply).toMatchObject({ ok: true, data: { documents: 1, sent: 60 } })
     // The outbox is the emulator's stand-in for the platform's send (one write per message there);
-    // the queue itself: one page read, one claim, one done. The same timer job then reads the
-    // contested hand-offs' messages (`tellPromoted`) and the erasures withdrawals left
-    // (`pendingErasure`) as ONE combined read (an aggregate over the driver, `communities`), and,
-    // both pages empty, writes nothing: 3 + 60 + 1, exactly.
+    // the queue itself: one page read, one claim, one done. The same timer job first reads the
+    // contested hand-offs' messages (`tellPromoted`), the erasures withdrawals left
+    // (`pendingErasure`) and the activities with stale waiting claims (`waitingClaimAt`) as ONE
+    // combined read (an aggregate over the driver, `communities`), and, all pages empty, writes
+    // nothing: 3 + 60 + 1, exactly.
     const trace: string[] = stats.dbTrace ?? []
     expect(trace.filter((t) => t.endsWith(' messageQueue'))).toHaveLength(3)
     expect(trace.filter((t) => t.endsWith(' outbox'))).toHaveLength(60)
     expect(trace.filter((t) => t === 'aggregateDocuments communities')).toHaveLength(1)
     expect(trace).toHaveLength(stats.dbRequests)
     expect(stats.dbRequests).toBe(3 + 60 + 1)
-    expect(reply).toMatchObject({ ok: true, data: { promoted: 0, erasures: { people: 0, registrations: 0, signUps: 0 } } })
+    expect(reply).toMatchObject({ ok: true, data: { promoted: 0, erasures: { people: 0, registrations: 0, signUps: 0 }, waitingClaims: { activities: 0, cancelled: 0 } } })
   })
 })
 

@@ -37,6 +37,20 @@ function give(openid: string, purpose: ConsentPurpose) {
   })
 }
 
+/**
+ * The seed member of `reg` (an approved registration) with its number on their profile, the consent
+ * given, and a confirmed sign-up of a new upcoming activity carrying that number.
+ */
+async function memberWithUpcomingSignUp(reg: any, activity: { title: string; start: string; end: string }) {
+  const openid: string = reg.openid
+  cloud.store.updateOne('users', { _id: openid }, { $set: { 'profile.mobile': reg.mobile } })
+  give(openid, 'registration')
+  const upcoming = await cloud.ok('activities', 'create', { ...activity, category: '文明创建', place: { name: '锦绣花园' }, capacity: 5 }, 'demo-staff')
+  await cloud.ok('activities', 'signUp', { activityId: upcoming._id }, openid)
+  expect(cloud.store.findOne('activitySignups', { _id: `${upcoming._id}:${openid}` })).toMatchObject({ mobile: reg.mobile, status: 'confirmed' })
+  return { openid, upcoming }
+}
+
 const VERIFIED = ['approved', 'adjusted']
 /** Verified hours as 我的服务时长 counts them, computed from the store. */
 function verifiedOf(openid: string) {
@@ -185,20 +199,10 @@ describe('users.withdrawConsent', () => {
 
   test('registration: the registration ends, its mobile, work unit and skills go, and so does the member role', async () => {
     const reg = (cloud.store.select('registrations', { status: 'approved', communityId: 'c1' }) as any[]).find((r) => r.openid.startsWith('seed-member-'))
-    const openid: string = reg.openid
-    cloud.store.updateOne('users', { _id: openid }, { $set: { 'profile.mobile': reg.mobile } })
-    give(openid, 'registration')
     // An older, rejected registration still carries the numbers (all go).
     cloud.store.insertOne('registrations', { ...reg, _id: `${reg._id}-old`, status: 'rejected', slot: `closed:${reg._id}-old`, workUnit: '旧单位', skills: ['书法'] })
     // A sign-up of an upcoming activity, with the registered number copied on it.
-    const upcoming = await cloud.ok(
-      'activities',
-      'create',
-      { title: '敬老探访', category: '文明创建', start: '2026-11-30 09:00', end: '2026-11-30 11:00', place: { name: '锦绣花园' }, capacity: 5 },
-      'demo-staff'
-    )
-    await cloud.ok('activities', 'signUp', { activityId: upcoming._id }, openid)
-    expect(cloud.store.findOne('activitySignups', { _id: `${upcoming._id}:${openid}` })).toMatchObject({ mobile: reg.mobile, status: 'confirmed' })
+    const { openid, upcoming } = await memberWithUpcomingSignUp(reg, { title: '敬老探访', start: '2026-11-30 09:00', end: '2026-11-30 11:00' })
     const stats = async () => (await cloud.ok('members', 'stats', {}, 'demo-staff')).communities.find((c: any) => c.communityId === 'c1')
     const approvedBefore = (await stats()).approved
 
@@ -276,19 +280,9 @@ describe('users.withdrawConsent', () => {
   test('registration: a number carried only by upcoming sign-ups is erased by their withdrawal (no update of its own)', async () => {
     const regs = (cloud.store.select('registrations', { status: 'approved', communityId: 'c1' }) as any[]).filter((r) => r.openid.startsWith('seed-member-'))
     const reg = regs[regs.length - 1]
-    const openid: string = reg.openid
-    cloud.store.updateOne('users', { _id: openid }, { $set: { 'profile.mobile': reg.mobile } })
-    give(openid, 'registration')
     // Their earlier sign-ups carry no number; one upcoming sign-up carries the registered one.
-    for (const s of cloud.store.select('activitySignups', { openid }) as any[]) cloud.store.updateOne('activitySignups', { _id: s._id }, { $unset: { mobile: '' } })
-    const upcoming = await cloud.ok(
-      'activities',
-      'create',
-      { title: '社区清扫', category: '文明创建', start: '2026-11-30 14:00', end: '2026-11-30 16:00', place: { name: '锦绣花园' }, capacity: 5 },
-      'demo-staff'
-    )
-    await cloud.ok('activities', 'signUp', { activityId: upcoming._id }, openid)
-    expect(cloud.store.findOne('activitySignups', { _id: `${upcoming._id}:${openid}` })).toMatchObject({ mobile: reg.mobile, status: 'confirmed' })
+    for (const s of cloud.store.select('activitySignups', { openid: reg.openid }) as any[]) cloud.store.updateOne('activitySignups', { _id: s._id }, { $unset: { mobile: '' } })
+    const { openid, upcoming } = await memberWithUpcomingSignUp(reg, { title: '社区清扫', start: '2026-11-30 14:00', end: '2026-11-30 16:00' })
     const { reply, stats } = await cloud.callWithStats<{ done: string[] }>('users', 'withdrawConsent', { purpose: 'registration' }, openid)
     expect(reply.ok).toBe(true)
     const done = reply.ok ? reply.data.done : []

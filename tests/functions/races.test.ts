@@ -74,7 +74,6 @@ async function activity(fields: Record<string, unknown> = {}) {
   }, 'demo-staff')
 }
 
-
 /** The activity's counters agree with its sign-ups, and never exceed the capacity. */
 function expectCountersAgree(activityId: string) {
   const a = cloud.store.get('activities', activityId)!

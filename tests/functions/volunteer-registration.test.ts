@@ -40,7 +40,6 @@ function state(activityId: string) {
   }
 }
 
-
 /** Counters equal the sign-ups, no claim is left open. */
 function expectCountersAgree(activityId: string) {
   const a = cloud.store.get('activities', activityId)!

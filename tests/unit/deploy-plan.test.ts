@@ -170,7 +170,6 @@ describe('deploy plan', () => {
     // by these timers, not while the person who acted waits.
     expect(byFn.notices).toEqual([{ name: 'pushDueNotices', type: 'timer', config: '0 * * * * * *' }])
     expect(byFn.activities).toEqual([{ name: 'deliverMessages', type: 'timer', config: '0 * * * * * *' }])
-    expect(byFn.activities).toEqual([{ name: 'deliverMessages', type: 'timer', config: '0 * * * * * *' }])
     expect(Object.keys(FUNCTIONS).filter((fn) => byFn[fn].length > 0).sort()).toEqual(['activities', 'centers', 'notices', 'tickets'])
   })
 
