@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path'
 import { abortOpenTransactions, applyCloudEnv, installBackend, LOCAL_ENV_ID, newCallContext, runWithCall, type CallContext } from './backend/install'
 import { Store } from './backend/store'
 import type { CollectionDef } from '../server/db/collections'
-import { installIdentityEnv, runWithIdentity } from './identity'
+import { installIdentityEnv, runWithIdentity, type CallIdentity, type WebIdentity } from './identity'
 
 export interface HostOptions {
   /** Folder of the durable store (SQLite file `db.sqlite`). Default: <repo>/.data */
@@ -62,14 +62,20 @@ export interface InvokeResult {
   stats: CallStats
 }
 
+/**
+ * Who calls: an openid (a mini-program user), a web page signed in to CloudBase (`{ web }`: the
+ * back office, docs/back-office.md §2), or nobody (a timer, another function).
+ */
+export type Invoker = string | { web: WebIdentity; clientIp?: string } | undefined
+
 export interface Host {
-  /** Calls function `name` with `data` as `event`, as the user `openid` (none: no user). */
-  invoke(name: string, data: unknown, openid?: string): Promise<unknown>
+  /** Calls function `name` with `data` as `event`, as `invoker` (an openid; none: no user). */
+  invoke(name: string, data: unknown, invoker?: Invoker): Promise<unknown>
   /**
    * Like `invoke`, and also returns what the call cost. A rejection (the function threw, or timed
    * out: FunctionTimeoutError) carries the same figures as `error.stats`.
    */
-  invokeWithStats(name: string, data: unknown, openid?: string): Promise<InvokeResult>
+  invokeWithStats(name: string, data: unknown, invoker?: Invoker): Promise<InvokeResult>
   /** The timeout of function `name` in ms (its config.json `timeout`, default 3 s). */
   timeoutOf(name: string): number
   /** The store behind the SDK, for seeding and assertions. */
@@ -192,8 +198,9 @@ export function createHost(options: HostOptions = {}): Host {
   }
   const enforceTimeouts = options.enforceTimeouts ?? !/^(off|0|false|no)$/i.test(process.env.EMULATOR_TIMEOUTS ?? '')
 
-  const invokeWithStats = async (name: string, data: unknown, openid?: string): Promise<InvokeResult> => {
+  const invokeWithStats = async (name: string, data: unknown, invoker?: Invoker): Promise<InvokeResult> => {
     if (closed) throw new Error('the host is closed')
+    const openid = typeof invoker === 'string' && invoker ? invoker : undefined
     const main = load(name)
     const timeoutSeconds = timeoutSecondsOf(name)
     const timeoutMs = Math.round(timeoutSeconds * 1000)
@@ -209,7 +216,9 @@ export function createHost(options: HostOptions = {}): Host {
       request_id: requestId,
       tencentcloud_region: 'ap-shanghai'
     }
-    const identity = { openid, appid, source: openid ? 'wx_client' : undefined }
+    // A web caller has no openid and no appid: the cloud gives it only its CloudBase user.
+    const identity: CallIdentity =
+      typeof invoker === 'object' ? { web: invoker.web, clientIp: invoker.clientIp, source: 'web' } : { openid, appid, source: openid ? 'wx_client' : undefined }
     const call = newCallContext(store)
     const action = isPlainObject(data) && typeof data.action === 'string' ? data.action : undefined
     const invocation: Invocation = { name, action, openid, requestId, started: process.hrtime.bigint(), call, timeoutMs, timeoutSeconds, store, onCall: options.onCall }
@@ -253,8 +262,8 @@ export function createHost(options: HostOptions = {}): Host {
       return readdirSync(functionsDir).filter((name) => entryOf(name) !== undefined)
     },
     timeoutOf: (name) => timeoutSecondsOf(name) * 1000,
-    async invoke(name, data, openid) {
-      return (await invokeWithStats(name, data, openid)).result
+    async invoke(name, data, invoker) {
+      return (await invokeWithStats(name, data, invoker)).result
     },
     invokeWithStats,
     async close() {

@@ -18,12 +18,40 @@ export interface CallIdentity {
   clientIp?: string
   /** TCB_SOURCE as the cloud sets it (e.g. 'wx_client'); getWXContext reports it as SOURCE. */
   source?: string
+  /**
+   * A call from a web page signed in to CloudBase (js-sdk; emulator/cloudbaseAuth.ts): its
+   * CloudBase user. It has no openid; node-sdk's `getCloudbaseContext()` reads these through
+   * TCB_CONTEXT_KEYS as on the cloud.
+   */
+  web?: WebIdentity
+}
+
+export interface WebIdentity {
+  /** TCB_UUID: the CloudBase user id (stable per customUserId; random per anonymous sign-in). */
+  uid: string
+  /** TCB_CUSTOM_USER_ID: the custom-login ticket's uid; absent for an anonymous user. */
+  customUserId?: string
+  /** TCB_ISANONYMOUS_USER. */
+  anonymous: boolean
 }
 
 /** The keys whose values are per call. */
-export const IDENTITY_KEYS = ['WX_CONTEXT_KEYS', 'WX_OPENID', 'WX_APPID', 'WX_UNIONID', 'WX_CLIENTIP', 'WX_CLIENTIPV6', 'TCB_SOURCE'] as const
+export const IDENTITY_KEYS = [
+  'WX_CONTEXT_KEYS',
+  'WX_OPENID',
+  'WX_APPID',
+  'WX_UNIONID',
+  'WX_CLIENTIP',
+  'WX_CLIENTIPV6',
+  'TCB_SOURCE',
+  'TCB_CONTEXT_KEYS',
+  'TCB_UUID',
+  'TCB_CUSTOM_USER_ID',
+  'TCB_ISANONYMOUS_USER'
+] as const
 
 const CONTEXT_KEYS = 'WX_OPENID,WX_APPID,WX_UNIONID,WX_CLIENTIP,WX_CLIENTIPV6'
+const TCB_CONTEXT_KEYS = 'TCB_UUID,TCB_CUSTOM_USER_ID,TCB_ISANONYMOUS_USER'
 const scoped = new Set<string | symbol>(IDENTITY_KEYS)
 const PROXY_MARK = Symbol.for('honglin.emulator.identityEnv')
 
@@ -39,7 +67,12 @@ function scopeOf(identity: CallIdentity): Scope {
     WX_UNIONID: identity.unionid || undefined,
     WX_CLIENTIP: identity.clientIp || undefined,
     WX_CLIENTIPV6: undefined,
-    TCB_SOURCE: identity.source || undefined
+    TCB_SOURCE: identity.source || undefined,
+    // A web caller: no openid, the CloudBase user instead.
+    TCB_CONTEXT_KEYS: identity.web ? TCB_CONTEXT_KEYS : undefined,
+    TCB_UUID: identity.web?.uid,
+    TCB_CUSTOM_USER_ID: identity.web?.customUserId || undefined,
+    TCB_ISANONYMOUS_USER: identity.web ? String(identity.web.anonymous) : undefined
   }
 }
 
@@ -122,6 +155,9 @@ export function currentIdentity(): CallIdentity | undefined {
     appid: scope.WX_APPID,
     unionid: scope.WX_UNIONID,
     clientIp: scope.WX_CLIENTIP,
-    source: scope.TCB_SOURCE
+    source: scope.TCB_SOURCE,
+    web: scope.TCB_UUID
+      ? { uid: scope.TCB_UUID, customUserId: scope.TCB_CUSTOM_USER_ID, anonymous: scope.TCB_ISANONYMOUS_USER === 'true' }
+      : undefined
   }
 }
