@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path'
 import { abortOpenTransactions, applyCloudEnv, installBackend, LOCAL_ENV_ID, newCallContext, runWithCall, type CallContext } from './backend/install'
 import { Store } from './backend/store'
 import type { CollectionDef } from '../server/db/collections'
-import { installIdentityEnv, runWithIdentity, type CallIdentity, type WebIdentity } from './identity'
+import { identityEnvironment, installIdentityEnv, runWithIdentity, type CallIdentity, type WebIdentity } from './identity'
+import { CloudbaseAuth, installCustomLoginKeyEnv, loadCustomLoginKey } from './cloudbaseAuth'
 
 export interface HostOptions {
   /** Folder of the durable store (SQLite file `db.sqlite`). Default: <repo>/.data */
@@ -80,6 +81,12 @@ export interface Host {
   timeoutOf(name: string): number
   /** The store behind the SDK, for seeding and assertions. */
   store: Store
+  /**
+   * CloudBase auth as the emulator plays it (emulator/cloudbaseAuth.ts): web sign-in (anonymous,
+   * custom ticket) and the access tokens of `{ web }` callers. Its key is in the functions'
+   * HONGLIN_CUSTOM_LOGIN_KEY.
+   */
+  auth: CloudbaseAuth
   hasFunction(name: string): boolean
   /** Function names found under functionsDir. */
   listFunctions(): string[]
@@ -142,8 +149,14 @@ export function createHost(options: HostOptions = {}): Host {
   installIdentityEnv()
   const functionsDir = resolve(options.functionsDir ?? join(REPO_ROOT, 'cloudfunctions'))
   const appid = options.appid ?? DEFAULT_APPID
-  const file = options.inMemory ? undefined : join(resolve(options.dataDir ?? join(REPO_ROOT, '.data')), 'db.sqlite')
+  const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? join(REPO_ROOT, '.data'))
+  const file = dataDir ? join(dataDir, 'db.sqlite') : undefined
   const store = new Store({ file, now: options.now, collections: options.collections })
+  // The custom-login key (<dataDir>/custom-login-key.json, or one per process in memory), given to
+  // the functions as deploy gives it to `auth`.
+  const customLoginKey = loadCustomLoginKey(dataDir)
+  installCustomLoginKeyEnv(customLoginKey)
+  const auth = new CloudbaseAuth({ key: customLoginKey, now: store.now })
   const uninstall = installBackend(store)
   const loaded = new Map<string, Main>()
   let closed = false
@@ -206,6 +219,9 @@ export function createHost(options: HostOptions = {}): Host {
     const timeoutMs = Math.round(timeoutSeconds * 1000)
     const requestId = newInvocationId()
     const event = openid && isPlainObject(data) ? { ...data, userInfo: { appId: appid, openId: openid } } : (data ?? {})
+    // A web caller has no openid and no appid: the cloud gives it only its CloudBase user.
+    const identity: CallIdentity =
+      typeof invoker === 'object' ? { web: invoker.web, clientIp: invoker.clientIp, source: 'web' } : { openid, appid, source: openid ? 'wx_client' : undefined }
     const context = {
       callbackWaitsForEmptyEventLoop: false,
       function_name: name,
@@ -214,11 +230,10 @@ export function createHost(options: HostOptions = {}): Host {
       memory_limit_in_mb: 256,
       time_limit_in_ms: timeoutMs,
       request_id: requestId,
-      tencentcloud_region: 'ap-shanghai'
+      tencentcloud_region: 'ap-shanghai',
+      // The invocation's own variables as JSON, as SCF passes them (node-sdk's getCloudbaseContext(context) reads them first).
+      environment: JSON.stringify(identityEnvironment(identity))
     }
-    // A web caller has no openid and no appid: the cloud gives it only its CloudBase user.
-    const identity: CallIdentity =
-      typeof invoker === 'object' ? { web: invoker.web, clientIp: invoker.clientIp, source: 'web' } : { openid, appid, source: openid ? 'wx_client' : undefined }
     const call = newCallContext(store)
     const action = isPlainObject(data) && typeof data.action === 'string' ? data.action : undefined
     const invocation: Invocation = { name, action, openid, requestId, started: process.hrtime.bigint(), call, timeoutMs, timeoutSeconds, store, onCall: options.onCall }
@@ -256,6 +271,7 @@ export function createHost(options: HostOptions = {}): Host {
 
   return {
     store,
+    auth,
     hasFunction: (name) => entryOf(name) !== undefined,
     listFunctions() {
       if (!existsSync(functionsDir)) return []

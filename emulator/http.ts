@@ -4,14 +4,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve } from 'node:path'
 
 import { Admission, type AdmissionLimits } from './admission'
-import type { CallStats, InvokeResult } from './host'
+import { AUTH_ERRORS, CloudbaseAuthError, type CloudbaseAuth } from './cloudbaseAuth'
+import type { CallStats, InvokeResult, Invoker } from './host'
 
 /** What the HTTP layer needs from the function host. */
 export interface FunctionInvoker {
   hasFunction(name: string): boolean
-  invoke(name: string, data: unknown, openid?: string): Promise<unknown>
+  invoke(name: string, data: unknown, invoker?: Invoker): Promise<unknown>
   /** When present, replies carry `x-db-requests` and calls are logged with their cost. */
-  invokeWithStats?(name: string, data: unknown, openid?: string): Promise<InvokeResult>
+  invokeWithStats?(name: string, data: unknown, invoker?: Invoker): Promise<InvokeResult>
+  /**
+   * CloudBase auth (emulator/cloudbaseAuth.ts): serves `/api/auth/*` and the `Authorization: Bearer`
+   * of function calls. Without it those endpoints answer 404 and every bearer 401.
+   */
+  auth?: Pick<CloudbaseAuth, 'signInAnonymously' | 'signInWithTicket' | 'refresh' | 'signOut' | 'identityOf'>
 }
 
 export interface HttpOptions {
@@ -196,6 +202,19 @@ async function callFunction(req: IncomingMessage, res: ServerResponse, options: 
   }
   const header = req.headers['x-openid']
   const openid = typeof header === 'string' && header ? header : undefined
+  let invoker: Invoker = openid
+  const bearer = bearerOf(req)
+  if (bearer !== undefined) {
+    // A web page signed in to CloudBase: who it is comes from its access token, and only from it.
+    if (req.headers['x-openid'] !== undefined) return sendAuthError(res, new CloudbaseAuthError('MALFORMED_REQUEST', 'a request carries either a bearer token or x-openid, not both'))
+    try {
+      if (!options.host.auth || bearer === '') throw new CloudbaseAuthError('INVALID_ACCESS_TOKEN', 'invalid access token')
+      invoker = { web: options.host.auth.identityOf(bearer), clientIp: clientIpOf(req) }
+    } catch (error) {
+      if (error instanceof CloudbaseAuthError) return sendAuthError(res, error)
+      throw error
+    }
+  }
   if (admission) {
     const entry = admission.enter()
     const admitted = entry === true || (entry !== 'full' && (await entry) === true)
@@ -205,17 +224,17 @@ async function callFunction(req: IncomingMessage, res: ServerResponse, options: 
     }
   }
   try {
-    await invokeAndAnswer(res, options, name, data, openid)
+    await invokeAndAnswer(res, options, name, data, invoker)
   } finally {
     admission?.leave()
   }
 }
 
-async function invokeAndAnswer(res: ServerResponse, options: HttpOptions, name: string, data: unknown, openid: string | undefined): Promise<void> {
+async function invokeAndAnswer(res: ServerResponse, options: HttpOptions, name: string, data: unknown, invoker: Invoker): Promise<void> {
   const host = options.host
-  if (!host.invokeWithStats) return sendJson(res, 200, await host.invoke(name, data, openid))
+  if (!host.invokeWithStats) return sendJson(res, 200, await host.invoke(name, data, invoker))
   try {
-    const { result, stats } = await host.invokeWithStats(name, data, openid)
+    const { result, stats } = await host.invokeWithStats(name, data, invoker)
     options.log?.(formatCallLine(stats))
     sendJson(res, 200, result, { 'x-db-requests': String(stats.dbRequests) })
   } catch (error) {
@@ -234,10 +253,81 @@ async function invokeAndAnswer(res: ServerResponse, options: HttpOptions, name: 
   }
 }
 
+/** `Authorization: Bearer <token>` → the token ('' for an empty or malformed one); no such header → undefined. */
+function bearerOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization
+  if (header === undefined) return undefined
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)
+  return match ? match[1] : ''
+}
+
+/** The caller's address as the cloud reports it (WX_CLIENTIP): IPv4 without the `::ffff:` prefix. */
+function clientIpOf(req: IncomingMessage): string | undefined {
+  const address = req.socket.remoteAddress
+  return address?.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address
+}
+
+function sendAuthError(res: ServerResponse, error: CloudbaseAuthError): void {
+  sendJson(res, error.status, { errCode: error.errCode, errMsg: error.errMsg })
+}
+
+const malformed = (errMsg: string) => new CloudbaseAuthError('MALFORMED_REQUEST', errMsg)
+
+/**
+ * CloudBase's auth HTTP API as the emulator's web client uses it (docs/back-office.md §2):
+ * `POST /api/auth/anonymous`, `/api/auth/signin/custom {ticket}`, `/api/auth/refresh
+ * {refresh_token}` → `{access_token, refresh_token, expires_in}`; `/api/auth/signout` (bearer) → `{}`.
+ * A refusal is 401 (bad, expired or used ticket or token) or 400 (malformed) with `{errCode, errMsg}`.
+ */
+async function authEndpoint(req: IncomingMessage, res: ServerResponse, options: HttpOptions, what: string): Promise<void> {
+  const auth = options.host.auth
+  if (!auth || !AUTH_ENDPOINTS.has(what)) return sendJson(res, 404, failure('NOT_FOUND', '接口不存在'))
+  if (req.method !== 'POST') return sendAuthError(res, malformed('only POST is supported'))
+  let body: Record<string, unknown>
+  try {
+    const text = await readBody(req, options.maxBodyBytes ?? 2 * 1024 * 1024)
+    const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text)
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return sendAuthError(res, malformed('the body must be a JSON object'))
+    body = parsed as Record<string, unknown>
+  } catch (error) {
+    const { status, drained } = error as { status?: number; drained?: boolean }
+    if (status === 413) {
+      if (!drained) res.on('finish', () => req.destroy())
+      return sendJson(res, 413, { errCode: AUTH_ERRORS.MALFORMED_REQUEST.errCode, errMsg: 'request body too large' }, drained ? {} : { connection: 'close' })
+    }
+    return sendAuthError(res, malformed('the body is not valid JSON'))
+  }
+  try {
+    switch (what) {
+      case 'anonymous':
+        return sendJson(res, 200, auth.signInAnonymously())
+      case 'signin/custom':
+        if (typeof body.ticket !== 'string' || body.ticket === '') return sendAuthError(res, malformed('ticket is required'))
+        return sendJson(res, 200, auth.signInWithTicket(body.ticket))
+      case 'refresh':
+        if (typeof body.refresh_token !== 'string' || body.refresh_token === '') return sendAuthError(res, malformed('refresh_token is required'))
+        return sendJson(res, 200, auth.refresh(body.refresh_token))
+      case 'signout': {
+        const bearer = bearerOf(req)
+        if (bearer === undefined || bearer === '') return sendAuthError(res, malformed('Authorization: Bearer <access_token> is required'))
+        auth.signOut(bearer)
+        return sendJson(res, 200, {})
+      }
+    }
+  } catch (error) {
+    if (error instanceof CloudbaseAuthError) return sendAuthError(res, error)
+    throw error
+  }
+}
+
+const AUTH_PREFIX = '/api/auth/'
+const AUTH_ENDPOINTS = new Set(['anonymous', 'signin/custom', 'refresh', 'signout'])
+
 /**
  * The emulator's HTTP face: `POST /api/functions/<name>` with the `data` that
- * `wx.cloud.callFunction` would send and the caller's openid in `x-openid`; the H5 build at `/`;
- * local cloud storage at `/files/`.
+ * `wx.cloud.callFunction` would send and the caller's openid in `x-openid` (a mini-program user)
+ * or `Authorization: Bearer <access_token>` (a web page signed in through `/api/auth/*`); the H5
+ * build at `/`; local cloud storage at `/files/`.
  */
 export function createHttpServer(options: HttpOptions): Server & { admission?: Admission } {
   const admission = options.admission === false ? undefined : new Admission(options.admission)
@@ -254,6 +344,7 @@ export function createHttpServer(options: HttpOptions): Server & { admission?: A
       const url = new URL(raw, 'http://localhost')
       const fn = FUNCTION_PATH.exec(url.pathname)
       if (fn) return await callFunction(req, res, options, fn[1], admission, refusals)
+      if (url.pathname.startsWith(AUTH_PREFIX)) return await authEndpoint(req, res, options, url.pathname.slice(AUTH_PREFIX.length).replace(/\/$/, ''))
       if (url.pathname.startsWith('/api/')) return sendJson(res, 404, failure('NOT_FOUND', '接口不存在'))
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, failure('INVALID_INPUT', '不支持的请求方法'))
       if (url.pathname.startsWith('/files/') && options.filesDir) {

@@ -140,6 +140,12 @@ export function installIdentityEnv(): void {
   process.env = new Proxy(target, handler)
 }
 
+/** The identity's variables that are set, as a call's `context.environment` carries them. */
+export function identityEnvironment(identity: CallIdentity): Record<string, string> {
+  const scope = scopeOf(identity)
+  return Object.fromEntries(Object.entries(scope).filter((entry): entry is [string, string] => entry[1] !== undefined))
+}
+
 /** Runs `fn` (and everything it starts asynchronously) as a call with this identity. */
 export function runWithIdentity<T>(identity: CallIdentity, fn: () => T): T {
   installIdentityEnv()

@@ -41,7 +41,9 @@ async function main() {
   server.listen(port, bind, () => {
     console.log(`\n红邻 local cloud: ${publicUrl}`)
     console.log(`  data: ${dataDir}`)
-    console.log(`  functions: POST ${publicUrl}/api/functions/<name>  (header x-openid: <openid>)`)
+    console.log(`  functions: POST ${publicUrl}/api/functions/<name>  (header x-openid: <openid>, or Authorization: Bearer <access_token>)`)
+    console.log(`  web sign-in (CloudBase auth, emulator/cloudbaseAuth.ts): POST ${publicUrl}/api/auth/anonymous | /api/auth/signin/custom {ticket} | /api/auth/refresh {refresh_token} | /api/auth/signout (bearer)`)
+    console.log(`  custom-login key: ${join(dataDir, 'custom-login-key.json')} (given to functions as HONGLIN_CUSTOM_LOGIN_KEY; tokens live until the emulator stops)`)
     const latency = process.env.EMULATOR_DB_LATENCY_MS
     if (latency) console.log(`  database round trip latency: ${latency} ms (EMULATOR_DB_LATENCY_MS)`)
     const limits = server.admission?.limits

@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
+import type { Invoker } from '../../../emulator/host'
 import { createHttpServer } from '../../../emulator/http'
 import { startTestCloud, type TestCloud } from '../../support/cloud'
 import { launchBrowser } from '../browser'
@@ -82,7 +83,12 @@ export async function startApp(): Promise<TestApp> {
   try {
     cloud = await startTestCloud()
     const testCloud = cloud
-    const host = { hasFunction: (name: string) => existsSync(join(root, 'cloudfunctions', name, 'index.ts')), invoke: (name: string, data: unknown, openid?: string) => testCloud.call(name, (data as { action: string }).action, data as object, openid) }
+    // The emulator's CloudBase auth too: the back office's PC signs in with it (tests/e2e-h5/desk.test.ts).
+    const host = {
+      hasFunction: (name: string) => existsSync(join(root, 'cloudfunctions', name, 'index.ts')),
+      invoke: (name: string, data: unknown, invoker?: Invoker) => testCloud.call(name, (data as { action: string }).action, data as object, invoker),
+      auth: testCloud.auth
+    }
     server = createHttpServer({ host, staticDir, filesDir: join(cloud.dataDir, 'files') })
     await listen(server)
     context = await launchBrowser()
