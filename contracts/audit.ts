@@ -29,7 +29,10 @@ export const AUDIT_ACTIONS = [
   'centers.exportUtilisation',
   'reports.workReport',
   'users.exportMyData',
-  'users.deleteAccount'
+  'users.deleteAccount',
+  'auth.deskSignIn',
+  'auth.deskSignOut',
+  'auth.deskRevoke'
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 export const auditActionSchema = z.enum(AUDIT_ACTIONS)
@@ -50,17 +53,21 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'centers.exportUtilisation': '导出邻里中心使用率',
   'reports.workReport': '导出工作报告',
   'users.exportMyData': '导出本人个人信息',
-  'users.deleteAccount': '注销账号'
+  'users.deleteAccount': '注销账号',
+  'auth.deskSignIn': '扫码登录管理后台',
+  'auth.deskSignOut': '退出管理后台',
+  'auth.deskRevoke': '移除登录设备'
 }
 
 /** The kinds the page filters by (one chip each). */
-export const AUDIT_KINDS = ['mobile', 'export', 'account', 'manage'] as const
+export const AUDIT_KINDS = ['mobile', 'export', 'account', 'manage', 'desk'] as const
 export type AuditKind = (typeof AUDIT_KINDS)[number]
 export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   mobile: '查看手机号',
   export: '导出数据',
   account: '本人数据与注销',
-  manage: '管理操作'
+  manage: '管理操作',
+  desk: '电脑登录'
 }
 export const AUDIT_ACTION_KINDS: Record<AuditAction, AuditKind> = {
   'members.viewMobile': 'mobile',
@@ -77,7 +84,10 @@ export const AUDIT_ACTION_KINDS: Record<AuditAction, AuditKind> = {
   'centers.exportUtilisation': 'export',
   'reports.workReport': 'export',
   'users.exportMyData': 'account',
-  'users.deleteAccount': 'account'
+  'users.deleteAccount': 'account',
+  'auth.deskSignIn': 'desk',
+  'auth.deskSignOut': 'desk',
+  'auth.deskRevoke': 'desk'
 }
 export const auditActionsOfKind = (kind: AuditKind): AuditAction[] => AUDIT_ACTIONS.filter((a) => AUDIT_ACTION_KINDS[a] === kind)
 
@@ -93,7 +103,8 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   reports: '工作报告',
   settings: '设置',
   communities: '社区',
-  users: '用户账号'
+  users: '用户账号',
+  deskSessions: '管理后台登录'
 }
 
 /**
@@ -144,7 +155,10 @@ export const auditEntrySchema = z.object({
   /** Why, in the acting person's words or the action's fixed reason (联系反映人 …). */
   reason: z.string().optional(),
   /** Further facts in Chinese (导出 35 行; 统计期 …; masked number searched …). */
-  note: z.string().optional()
+  note: z.string().optional(),
+  /** Done from a PC signed in by scan (the record's `via`), and that PC's desk session. */
+  via: z.literal('desk').optional(),
+  sessionId: z.string().optional()
 })
 export type AuditEntryView = z.infer<typeof auditEntrySchema>
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles each cloud function's TypeScript (cloudfunctions/<name>/index.ts and the server/ code it
 // imports) into the deployable cloudfunctions/<name>/index.js that WeChat DevTools uploads.
-// wx-server-sdk stays external: the cloud installs it from the function's own package.json.
+// wx-server-sdk and @cloudbase/node-sdk stay external: the cloud installs them from the function's own package.json.
 //
 //   node scripts/build-functions.mjs [names…]              every function (or the named ones)
 //   node scripts/build-functions.mjs --out <dir> [names…]  into <dir>/<name>/index.js instead, with
@@ -82,7 +82,10 @@ for (const name of names) {
     platform: 'node',
     target: 'node16',
     format: 'cjs',
-    external: ['wx-server-sdk'],
+    // @cloudbase/node-sdk too: wx-server-sdk requires the same version (3.17.2) itself, so it is
+    // loaded anyway; every function's package.json names it (the shell's identify reads the
+    // CloudBase user of a web call with its getCloudbaseContext; `auth` signs tickets with it).
+    external: ['wx-server-sdk', '@cloudbase/node-sdk'],
     // Whitespace and syntax only: identifiers stay, so a stack trace in the cloud's log still names
     // the function it came from.
     minifyWhitespace: true,

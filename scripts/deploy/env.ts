@@ -4,7 +4,7 @@
  * Everything here is local: a missing setting is reported before anything is contacted.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import { ENV_VARS } from './functions'
 
 export class DeployConfigError extends Error {}
@@ -51,7 +51,33 @@ export function parseDotEnv(text: string): Record<string, string> {
 }
 
 /** Keys that are secrets: never in the committed .env, never printed. */
-const SECRET_KEYS = ['TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY', 'TENCENTCLOUD_SESSIONTOKEN', 'HONGLIN_TOKEN_SECRET']
+const SECRET_KEYS = ['TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY', 'TENCENTCLOUD_SESSIONTOKEN', 'HONGLIN_TOKEN_SECRET', 'HONGLIN_CUSTOM_LOGIN_KEY', 'HONGLIN_CUSTOM_LOGIN_KEY_FILE']
+
+/**
+ * The CloudBase custom-login private key (docs/back-office.md §1.1): `.env.local` names the key file
+ * downloaded from the console (HONGLIN_CUSTOM_LOGIN_KEY_FILE, a path from the project root); the
+ * deploy reads it and gives function `auth` its JSON base64-encoded as HONGLIN_CUSTOM_LOGIN_KEY.
+ */
+export const CUSTOM_LOGIN_KEY = 'HONGLIN_CUSTOM_LOGIN_KEY'
+export const CUSTOM_LOGIN_KEY_FILE = 'HONGLIN_CUSTOM_LOGIN_KEY_FILE'
+/** SCF allows 4 KB of environment variables per function; the key must leave room for the rest. */
+export const CUSTOM_LOGIN_KEY_MAX_BYTES = 3.5 * 1024
+
+/** The key file's JSON, checked and base64-encoded. */
+export function encodeCustomLoginKey(root: string, file: string): string {
+  const path = isAbsolute(file) ? file : join(root, file)
+  if (!existsSync(path)) throw new DeployConfigError(`${CUSTOM_LOGIN_KEY_FILE}=${file}: no such file (download it: CloudBase console → 身份认证 → 登录方式 → 自定义登录 → 私钥下载)`)
+  const text = readFileSync(path, 'utf8')
+  let parsed: Record<string, unknown>
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>
+  } catch {
+    throw new DeployConfigError(`${CUSTOM_LOGIN_KEY_FILE}=${file} is not JSON: use the key file downloaded from the CloudBase console as it is`)
+  }
+  const missing = ['private_key_id', 'private_key', 'env_id'].filter((key) => typeof parsed[key] !== 'string' || !parsed[key])
+  if (missing.length) throw new DeployConfigError(`${CUSTOM_LOGIN_KEY_FILE}=${file} lacks ${missing.join(', ')}: download a new key file from the CloudBase console`)
+  return Buffer.from(JSON.stringify(parsed), 'utf8').toString('base64')
+}
 
 /**
  * Settings from `.env` then `.env.local` (later wins), then the shell (wins over both). `.env` is
@@ -67,6 +93,8 @@ export function loadSettings(root: string, shell: Readonly<Record<string, string
   }
   const vars: Record<string, string> = { ...committed, ...read('.env.local') }
   for (const [key, value] of Object.entries(shell)) if (value !== undefined) vars[key] = value
+  // The key file, read and encoded (a value given directly wins).
+  if (vars[CUSTOM_LOGIN_KEY_FILE] && !vars[CUSTOM_LOGIN_KEY]) vars[CUSTOM_LOGIN_KEY] = encodeCustomLoginKey(root, vars[CUSTOM_LOGIN_KEY_FILE])
   return { vars, warnings }
 }
 
@@ -105,5 +133,10 @@ export function functionEnvValues(vars: Record<string, string | undefined>): Rec
     const value = vars[name]
     if (value) out[name] = value
   }
+  const key = out[CUSTOM_LOGIN_KEY]
+  if (key && Buffer.byteLength(key) > CUSTOM_LOGIN_KEY_MAX_BYTES)
+    throw new DeployConfigError(
+      `${CUSTOM_LOGIN_KEY} is ${(Buffer.byteLength(key) / 1024).toFixed(1)} KB; it may be at most 3.5 KB (SCF allows 4 KB of environment variables per function, and function auth needs the rest): use the 2048-bit key file the CloudBase console gives, unchanged`
+    )
   return out
 }

@@ -60,6 +60,11 @@ export const ENV_VARS: Record<string, EnvVarDef> = {
     required: false,
     description: 'Base URL of the H5 app that check-in QR codes point at (the domain of 扫普通链接二维码打开小程序); unset: codes carry the bare token.'
   },
+  HONGLIN_CUSTOM_LOGIN_KEY: {
+    required: true,
+    description:
+      'The CloudBase custom-login private key file (console → 身份认证 → 登录方式 → 自定义登录 → 私钥下载), its JSON base64-encoded; function auth only. Set HONGLIN_CUSTOM_LOGIN_KEY_FILE=<path> in .env.local and the deploy encodes it (at most 3.5 KB).'
+  },
   HONGLIN_VOLUNTEER_PREFIX: {
     required: false,
     description: 'Prefix of volunteer numbers (default SFQ); must be the same wherever volunteers are numbered.'
@@ -107,6 +112,12 @@ const volunteering = ['HONGLIN_TOKEN_SECRET', 'HONGLIN_PUBLIC_URL', 'HONGLIN_VOL
 
 export const FUNCTIONS: Record<string, FunctionDeployment> = {
   activities: { ...INTERACTIVE, env: [...volunteering, ...templates], why: 'interactive; signs check-in codes, numbers volunteers' },
+  auth: {
+    ...INTERACTIVE,
+    // No TPL_* ids: auth sends no message, and the key needs most of the 4 KB SCF allows.
+    env: ['HONGLIN_CUSTOM_LOGIN_KEY'],
+    why: 'interactive (desk sign-in by scan: one wxacode per QR code, tickets signed locally); hosts the hourly sweep of expired desk sessions; the key is ~2.5 KB of the 4 KB SCF allows'
+  },
   centers: {
     ...WORKBOOK,
     env: [...templates],

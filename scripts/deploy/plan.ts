@@ -77,6 +77,7 @@ export const MANUAL_STEPS = [
   'Storage lifecycle rule (云开发 → 存储 → 设置): delete files under exports/ and centers/exports/ one day after upload. Exports (workbooks with full mobiles, personal-data copies) are handed out by 2-hour links and must not outlive them; an account deletion removes the person\'s own copies at once.',
   'downloadFile 合法域名 (mp admin → 开发管理 → 服务器域名): the cloud storage domain (….tcb.qcloud.la). The app downloads function-written files through their temporary https links, since the private storage rule lets it read by fileID only its own uploads.',
   'Subscription message templates (订阅消息 → 公共模板库): pick one per entry of server/notify/templates.ts and put the ids in .env.local (TPL_*, then deploy again) and .env.production (TARO_APP_TPL_*).',
+  'Back office sign-in by scan (function auth, docs/back-office.md §8): CloudBase console → 身份认证 → 登录方式: enable 自定义登录 (download the private key; HONGLIN_CUSTOM_LOGIN_KEY_FILE in .env.local) and 匿名登录; add the back-office origin to WEB 安全域名; upload auth once from WeChat DevTools (wxacode.getUnlimited); publish the mini-program page packages/mine/pages/desk/index.',
   'The mini-program itself: AppID in project.config.json, request/upload domains, npm run build:weapp and upload (WeChat DevTools or miniprogram-ci).'
 ]
 

@@ -24,6 +24,10 @@ export interface AuditRecord extends AuditEntry {
   actorName?: string
   actorRoles: string[]
   at: Date
+  /** Done from a PC signed in by scan (docs/back-office.md §2.6): 访问记录 shows it. */
+  via?: 'desk'
+  /** That PC's desk session. */
+  sessionId?: string
 }
 
 export async function audit(caller: Caller, entry: AuditEntry): Promise<void> {
@@ -35,6 +39,7 @@ export async function audit(caller: Caller, entry: AuditEntry): Promise<void> {
     target: entry.target,
     ...(entry.communityId ? { communityId: entry.communityId } : {}),
     ...(entry.detail ? { detail: entry.detail } : {}),
+    ...(caller.via?.kind === 'desk' ? { via: 'desk' as const, sessionId: caller.via.sid } : {}),
     at: clock.date()
   }
   await db().collection('auditLogs').add({ data: record })

@@ -2,17 +2,36 @@ import type { ZodType } from 'zod'
 import { stripInvisibleDeep } from '../../contracts/common'
 import { inputErrorMessage, markDefaults, type IssueLike } from '../../contracts/messages'
 import { fail, ok, type Reply } from '../../contracts/reply'
-import { sdk } from './db'
+import { clock } from './clock'
+import { db } from './db'
+import { isPhoneOnly, PHONE_ONLY_MESSAGE } from './deskPolicy'
 import { AppError, BUSY_MESSAGE, isTransactionConflict } from './errors'
 import { checkAccess, type Access } from './guard'
-import { callerOf, callerPart, loadCaller, type Caller, type UserRecord } from './identity'
+import {
+  DESK_SIGNED_OUT,
+  callerOf,
+  callerPart,
+  deskCallerOf,
+  deskSessionPart,
+  identify,
+  knownDeskOpenid,
+  loadCaller,
+  readDeskSession,
+  rememberDeskOpenid,
+  touchDeskSession,
+  type Caller,
+  type DeskSessionRecord,
+  type UserRecord
+} from './identity'
 import { giveBackRateUnit, rateDocId, rateDocPart, takeRateUnit, takeRateUnits, type KnownRateDocs, type RateTaking, type RateUnit } from './quota'
 import { RATE_LIMITS, rateLimitOf, type RateLimit } from './rateLimits'
 import { readTogether, type Part } from './together'
 
 export interface ActionContext {
-  /** The caller; null only for 'public' actions called without an openid. */
+  /** The caller; null only for 'public' actions called without an openid (or a valid desk session). */
   caller: Caller | null
+  /** The client's IP address, when the platform gives one (public actions limit machines by it). */
+  ip?: string
 }
 
 export interface SignedInContext {
@@ -27,7 +46,7 @@ export interface SignedInContext {
  * the identity read costs no round trip of its own.
  */
 export interface FirstReadContext {
-  /** The caller's openid (from getWXContext), for parts that read the caller's own documents. */
+  /** The caller's openid (from getWXContext, or a desk session's person), for parts that read the caller's own documents. */
   openid: string
   readWithCaller<K extends string>(parts: Record<K, Part>): Promise<{ caller: Caller } & { docs: Record<K, Record<string, any>[]> }>
 }
@@ -55,7 +74,27 @@ export function action<I, O>(def: ActionDef<I, O>): ActionDef<I, O> {
 }
 
 const CALLER_PART = '__caller'
+const DESK_PART = '__desk'
 const RATE_PART = '__rate'
+
+/**
+ * The person behind a desk session before a `withFirstRead` call's first read: the instance knows
+ * it (sid → openid never changes), or one read of the session finds it (a cold instance only). A
+ * session that is plainly over is refused here; the first read checks it again in full.
+ */
+async function deskOpenid(sid: string): Promise<string> {
+  const known = knownDeskOpenid(sid)
+  if (known) return known
+  const res = await db().collection('deskSessions').where({ _id: sid }).limit(1).get()
+  const session = res.data[0] as DeskSessionRecord | undefined
+  if (!session || session.status !== 'active' || !session.openid) throw new AppError('UNAUTHENTICATED', DESK_SIGNED_OUT)
+  rememberDeskOpenid(sid, session.openid)
+  return session.openid
+}
+
+/** lastSeenAt written beside the handler, awaited before the reply; its failure never fails the call. */
+const touchBeside = (sid: string, now: number): Promise<void> =>
+  touchDeskSession(sid, now).catch((error) => console.warn('[desk] lastSeenAt not written', sid, error))
 
 /**
  * The rate buckets of a `withFirstRead` call: either the person's own alone, taken alongside the
@@ -73,19 +112,31 @@ interface CallerRate {
  * The call's rate buckets (`rate`) are taken as soon as the caller is known; their counter
  * documents come with that same read. A daily unit goes back when the handler then refuses the call.
  */
-async function runWithFirstRead(def: ActionDef, input: unknown, openid: string | undefined, rate?: CallerRate): Promise<unknown> {
+async function runWithFirstRead(def: ActionDef, input: unknown, openid: string | undefined, rate?: CallerRate, sid?: string): Promise<unknown> {
   if (!openid) checkAccess(null, def.access)
   let identified = false
   let daily: { unit: RateUnit; taking: RateTaking } | undefined
+  let touching: Promise<void> | undefined
   const ctx: FirstReadContext = {
     openid: openid as string,
     async readWithCaller<K extends string>(parts: Record<K, Part>) {
       const rateParts = !identified && rate ? Object.fromEntries(rate.docIds.map((id, i) => [`${RATE_PART}${i}`, rateDocPart(id)])) : {}
+      // A desk caller: its session comes with the same read, and is checked as the shell checks it.
+      const deskParts = sid ? { [DESK_PART]: deskSessionPart(sid) } : {}
       const [all] = await Promise.all([
-        readTogether({ ...parts, ...rateParts, [CALLER_PART]: callerPart(openid as string) } as Record<string, Part>),
+        readTogether({ ...parts, ...rateParts, ...deskParts, [CALLER_PART]: callerPart(openid as string) } as Record<string, Part>),
         !identified && rate?.alongside ? rate.alongside() : undefined
       ])
-      const caller = callerOf(openid as string, (all[CALLER_PART][0] as UserRecord | undefined) ?? null)
+      const user = (all[CALLER_PART][0] as UserRecord | undefined) ?? null
+      let caller: Caller
+      if (sid) {
+        const now = clock.now()
+        const session = all[DESK_PART][0] as DeskSessionRecord | undefined
+        const desk = deskCallerOf(sid, session?.openid === openid ? session : null, user, now)
+        caller = desk.caller
+        if (desk.touch && !touching) touching = touchBeside(sid, now)
+        delete all[DESK_PART]
+      } else caller = callerOf(openid as string, user)
       const known: KnownRateDocs = new Map(Object.keys(rateParts).map((name, i) => [rate!.docIds[i], all[name][0] ?? null]))
       for (const name of Object.keys(rateParts)) delete all[name]
       // The buckets first, as the shell does for other actions: a caller refused either way hears RATE_LIMITED once over the limit.
@@ -103,6 +154,8 @@ async function runWithFirstRead(def: ActionDef, input: unknown, openid: string |
     // A refused call spends none of the person's daily allowance.
     if (daily) await giveBackRateUnit(daily.unit, daily.taking)
     throw error
+  } finally {
+    await touching
   }
   // A handler that answered without knowing who called is a bug, never an answer.
   if (!identified) throw new Error('a withFirstRead handler answered without readWithCaller')
@@ -137,9 +190,12 @@ const unknownActionMessage = (name: unknown): string =>
  * bucket. Taken alongside the identity (or first) read, so it adds no wait: one write (an add for a
  * person new to this instance, else the guarded update; see takeRateUnits). Throws RATE_LIMITED.
  */
-async function takePersonalUnit(key: string, limit: RateLimit, openid: string | undefined, isPublic: boolean): Promise<void> {
+async function takePersonalUnit(key: string, limit: RateLimit, openid: string | undefined, isPublic: boolean, keyed?: { input: unknown; ip?: string }): Promise<void> {
   let taken = true
-  if (openid) taken = await takeRateUnit(key, `p:${openid}`, limit.perPerson, limit.window)
+  // A row keyed by the machine (the PC's sign-in): its IP or its desk session, never the person.
+  const subject = limit.keyedBy && keyed ? limit.keyedBy((keyed.input ?? {}) as Record<string, unknown>, { ip: keyed.ip }) : undefined
+  if (subject) taken = await takeRateUnit(key, subject, limit.perPerson, limit.window)
+  else if (openid && !limit.keyedBy) taken = await takeRateUnit(key, `p:${openid}`, limit.perPerson, limit.window)
   else if (isPublic) taken = await takeRateUnit(key, 'anon', limit.anonymous ?? limit.perPerson, 'minute')
   if (!taken) throw new AppError('RATE_LIMITED', limit.message)
 }
@@ -182,7 +238,7 @@ function callerRate(key: string, limit: RateLimit, input: unknown, openid: strin
  * `fn` is the function's name (cloudfunctions/<fn>): its rate limits are the rows `<fn>.<action>` of
  * server/core/rateLimits.ts, the only place they are declared.
  */
-export function defineFunction(fn: string, actions: Record<string, ActionDef>): (event: unknown) => Promise<Reply<unknown>> {
+export function defineFunction(fn: string, actions: Record<string, ActionDef>): (event: unknown, context?: unknown) => Promise<Reply<unknown>> {
   // A row naming an action the function does not have is a typo that would limit nothing.
   for (const key of Object.keys(RATE_LIMITS)) {
     if (key.startsWith(`${fn}.`) && !Object.prototype.hasOwnProperty.call(actions, key.slice(fn.length + 1)))
@@ -194,8 +250,13 @@ export function defineFunction(fn: string, actions: Record<string, ActionDef>): 
     // Buckets that need the caller are taken as soon as the caller is known: with the first read.
     if ((limit?.perDay || limit?.perCommunity) && def.identity !== 'withFirstRead')
       throw new Error(`${fn}.${name}: a daily allowance or a community bucket needs withFirstRead`)
+    if (limit?.keyedBy && (def.access !== 'public' || def.identity === 'withFirstRead')) throw new Error(`${fn}.${name}: a bucket keyed by the machine is for public actions`)
   }
-  return async function main(event: unknown): Promise<Reply<unknown>> {
+  /**
+   * `context`: the entry's second argument (`main(event, context)`), passed on to identify (node-sdk
+   * reads the CloudBase user of a web call from it).
+   */
+  return async function main(event: unknown, context?: unknown): Promise<Reply<unknown>> {
     try {
       if (!event || typeof event !== 'object') return fail('INVALID_INPUT', '请求格式错误', ['action'])
       const { action: name, ...rest } = event as Record<string, unknown>
@@ -206,25 +267,54 @@ export function defineFunction(fn: string, actions: Record<string, ActionDef>): 
       if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(actions, name))
         return fail('INVALID_INPUT', unknownActionMessage(name), ['action'])
       const def = actions[name]
+      const who = identify(context)
+      // A PC may not do what needs the person's phone in hand (server/core/deskPolicy.ts): refused
+      // before its input is looked at or anything is read.
+      if (who.kind === 'desk' && isPhoneOnly(fn, name)) return fail('FORBIDDEN', PHONE_ONLY_MESSAGE)
       const parsed = parseInput(def.input, rest)
       if (!parsed.ok) return fail('INVALID_INPUT', parsed.message, parsed.fields)
-      const openid = sdk().getWXContext().OPENID as string | undefined
       const limit = rateLimitOf(fn, name)
       const key = `${fn}.${name}`
+      const isPublic = def.access === 'public'
+      const keyed = { input: parsed.data, ip: who.ip }
       if (def.identity === 'withFirstRead') {
+        const sid = who.kind === 'desk' ? who.sid : undefined
+        const openid = who.kind === 'wechat' ? who.openid : sid ? await deskOpenid(sid) : undefined
         // The person's bucket alone: taken alongside the first read; with a compound's or a daily
         // bucket: all in one write once the caller is known (their documents read with the first read).
         const rate = limit && openid ? callerRate(key, limit, parsed.data, openid) : undefined
-        return ok((await runWithFirstRead(def, parsed.data, openid, rate)) ?? null)
+        return ok((await runWithFirstRead(def, parsed.data, openid, rate, sid)) ?? null)
       }
-      // The caller's own bucket is taken alongside the identity lookup (no added wait).
-      const [caller] = await Promise.all([
-        openid ? loadCaller(openid) : null,
-        limit ? takePersonalUnit(key, limit, openid, def.access === 'public') : undefined
-      ])
-      checkAccess(caller, def.access)
-      const data = await def.handler(parsed.data, { caller })
-      return ok(data ?? null)
+      let caller: Caller | null = null
+      let touching: Promise<void> | undefined
+      if (who.kind === 'desk') {
+        // The session and its person in one read; the person's bucket beside it when the instance
+        // knows who the session is, else right after (a cold instance only).
+        const known = knownDeskOpenid(who.sid)
+        const [desk] = await Promise.all([readDeskSession(who.sid), limit && known ? takePersonalUnit(key, limit, known, isPublic, keyed) : undefined])
+        const now = clock.now()
+        try {
+          const checked = deskCallerOf(who.sid, desk.session, desk.user, now)
+          caller = checked.caller
+          rememberDeskOpenid(who.sid, caller.openid)
+          if (checked.touch) touching = touchBeside(who.sid, now)
+        } catch (error) {
+          // A public action answers a PC whose session is over as it answers anyone.
+          if (!isPublic) throw error
+        }
+        if (limit && !known) await takePersonalUnit(key, limit, caller?.openid, isPublic, keyed)
+      } else {
+        const openid = who.kind === 'wechat' ? who.openid : undefined
+        // The caller's own bucket is taken alongside the identity lookup (no added wait).
+        ;[caller] = await Promise.all([openid ? loadCaller(openid) : null, limit ? takePersonalUnit(key, limit, openid, isPublic, keyed) : undefined])
+      }
+      try {
+        checkAccess(caller, def.access)
+        const data = await def.handler(parsed.data, { caller, ip: who.ip })
+        return ok(data ?? null)
+      } finally {
+        await touching
+      }
     } catch (error) {
       if (error instanceof AppError) return fail(error.code, error.message, error.fields)
       // A transaction that still conflicted after the SDK's retries: many people acted at once.

@@ -39,6 +39,12 @@ export interface RateLimit {
    * per-window bucket bounds the attempts that reach the handler).
    */
   perDay?: { limit: number; message: string }
+  /**
+   * Public actions a machine calls before anyone signed in (the PC's desk sign-in): the bucket a
+   * call counts against instead of the caller's, `ip:<address>` or `sid:<desk session>`
+   * (`perPerson` per window). Undefined (no IP known): the global bucket of `anonymous` per minute.
+   */
+  keyedBy?: (input: Record<string, unknown>, client: { ip?: string }) => string | undefined
   window: RateWindow
   /** Chinese, shown to the person. */
   message: string
@@ -103,7 +109,11 @@ export const RATE_LIMITS: Record<string, RateLimit> = {
   'users.deleteAccount': { perPerson: 5, window: 'minute', message: TOO_FAST },
   // Public lookups: guessing certificate numbers, scraping figures.
   'activities.verifyCertificate': { perPerson: 20, anonymous: 60, window: 'minute', message: '查询太频繁，请稍后再试' },
-  'wishes.deedTotals': { perPerson: 60, anonymous: 120, window: 'minute', message: '查询太频繁，请稍后再试' }
+  'wishes.deedTotals': { perPerson: 60, anonymous: 120, window: 'minute', message: '查询太频繁，请稍后再试' },
+  // 管理后台扫码登录 (server/auth): a new QR code per IP (a PC asks for one every 3 min at most;
+  // without a known IP all PCs share one bucket), and the PC's polls per session (one every 2 s).
+  'auth.deskStart': { perPerson: 10, anonymous: 60, keyedBy: (_input, { ip }) => (ip ? `ip:${ip}` : undefined), window: 'minute', message: '二维码刷新太频繁，请稍后再试' },
+  'auth.deskPoll': { perPerson: 40, keyedBy: (input) => (typeof input.sid === 'string' ? `sid:${input.sid}` : undefined), window: 'minute', message: TOO_FAST }
 }
 
 /** The row of `<function>.<action>`, if it is limited. */

@@ -1,5 +1,6 @@
 import { fail, ok, type Reply } from '../../contracts/reply'
 import { sdk } from './db'
+import { identify } from './identity'
 
 /**
  * Cloud timer triggers call the function with `{ Type: 'Timer', TriggerName, Time }` and no user.
@@ -7,11 +8,13 @@ import { sdk } from './db'
  * config.json); everything else goes to the normal function shell. A client cannot fake a timer:
  * a call from the mini-program always carries an OPENID, and such an event is refused.
  */
-export function withTimer(main: (event: unknown) => Promise<Reply<unknown>>, jobs: Record<string, () => Promise<unknown>>) {
-  return async (event: unknown): Promise<Reply<unknown>> => {
+export function withTimer(main: (event: unknown, context?: unknown) => Promise<Reply<unknown>>, jobs: Record<string, () => Promise<unknown>>) {
+  return async (event: unknown, context?: unknown): Promise<Reply<unknown>> => {
     const e = event as { Type?: unknown; TriggerName?: unknown } | null
     if (e && e.Type === 'Timer' && typeof e.TriggerName === 'string') {
-      if (sdk().getWXContext().OPENID) return fail('FORBIDDEN', '无权进行此操作')
+      // A person's call (an OPENID) or any web page's (a CloudBase user, signed in or anonymous) is never the timer.
+      const who = identify(context)
+      if (sdk().getWXContext().OPENID || who.kind !== 'none' || who.web) return fail('FORBIDDEN', '无权进行此操作')
       // Own jobs only: `constructor`, `toString` … are not jobs.
       const job = Object.prototype.hasOwnProperty.call(jobs, e.TriggerName) ? jobs[e.TriggerName] : undefined
       if (!job) return fail('INVALID_INPUT', `未知定时任务：${e.TriggerName}`)
@@ -22,6 +25,6 @@ export function withTimer(main: (event: unknown) => Promise<Reply<unknown>>, job
         return fail('INTERNAL', '定时任务失败')
       }
     }
-    return main(event)
+    return main(event, context)
   }
 }

@@ -283,6 +283,18 @@ export const collections = {
     // consentStates sorts a person's events by time (server/core/consents.ts)
     indexes: [{ fields: ['openid'] }, { fields: ['openid', 'at'] }]
   },
+  deskSessions: {
+    description:
+      'PC back-office sign-ins by scan (server/auth, docs/back-office.md §3.1), _id the sid (`ds_…`, the CloudBase customUserId): pending → scanned → confirmed → active → ended | cancelled | expired | revoked; `scene` of the QR code, `pollKeyHash` (SHA-256 of the PC\'s poll secret), `openid` once scanned, `expiresAt`, `lastSeenAt`.',
+    indexes: [
+      // deskScan / deskConfirm / deskCancel find the session by its QR code's scene
+      { fields: ['scene'], unique: true },
+      // auth.mySessions (我的 → 登录设备): a person's signed-in PCs
+      { fields: ['openid', 'status'] },
+      // the hourly sweep: sessions past their end
+      { fields: ['expiresAt'] }
+    ]
+  },
   auditLogs: {
     description: 'Who did what to personal data (exports, views of full mobile numbers): actor, action, target, time. Append-only.',
     indexes: [

@@ -31,6 +31,7 @@ import type { WishRecord } from '../wishes/model'
 import type { RichNode } from '../../contracts/notices'
 import { clock } from '../core/clock'
 import { db, isDuplicateKey, sdk } from '../core/db'
+import { identify } from '../core/identity'
 import { checkOfTrace, MEDIA_CHECKS, traceWhere, type HiddenIn, type MediaCheckRecord, type MediaCheckStatus, type StoredMediaCheck } from '../core/mediaChecks'
 import { shanghai } from '../core/time'
 
@@ -76,11 +77,15 @@ function isUserCall(context: { OPENID?: unknown; SOURCE?: unknown }, event: { Fr
  * Routes WeChat's `wxa_media_check` push (no action) to the verdict receiver; everything else goes
  * to the function shell.
  */
-export function withMediaVerdicts(main: (event: unknown) => Promise<Reply<unknown>>) {
-  return async (event: unknown): Promise<Reply<unknown>> => {
+export function withMediaVerdicts(main: (event: unknown, context?: unknown) => Promise<Reply<unknown>>) {
+  return async (event: unknown, context?: unknown): Promise<Reply<unknown>> => {
     const e = event as { action?: unknown } | null
-    if (e && (e.action === undefined || e.action === null) && isMediaCheckEvent(event)) return mediaCheckEventReply(event)
-    return main(event)
+    if (e && (e.action === undefined || e.action === null) && isMediaCheckEvent(event)) {
+      // A web page (a CloudBase user, signed in or anonymous: it has no OPENID) is never WeChat's push.
+      if (identify(context).web) return fail('FORBIDDEN', '无权进行此操作')
+      return mediaCheckEventReply(event)
+    }
+    return main(event, context)
   }
 }
 

@@ -98,6 +98,10 @@ export const cloudPlatform: Platform = {
       const res = await sdk().openapi.wxacode.getUnlimited({ scene, page, checkPath: false, width: 430 })
       const uploaded = await sdk().uploadFile({ cloudPath: path, fileContent: res.buffer as Buffer })
       return { fileID: uploaded.fileID, url: await tempUrl(uploaded.fileID) }
+    },
+    async image({ scene, page }) {
+      const res = await sdk().openapi.wxacode.getUnlimited({ scene, page, checkPath: false, width: 430 })
+      return res.buffer as Buffer
     }
   },
   messages: {

@@ -65,6 +65,10 @@ export const localPlatform: Platform = {
     async create({ scene, page, path }) {
       const target = `${publicUrl()}/#/${page}?scene=${encodeURIComponent(scene)}`
       return localPlatform.files.put(path, qrPng(target), 'image/png')
+    },
+    async image({ scene, page }) {
+      // A code used once (a desk sign-in's scene): rendered, never cached.
+      return renderQrPng(`${publicUrl()}/#/${page}?scene=${encodeURIComponent(scene)}`, { width: 430, margin: 2, errorCorrectionLevel: 'M' })
     }
   },
   messages: {

@@ -19,6 +19,11 @@ export interface Files {
 export interface MiniProgramCodes {
   /** A mini-program code (WeChat) or a QR PNG (emulator) that opens `page` with `scene`. */
   create(input: { scene: string; page: string; path: string }): Promise<StoredFile>
+  /**
+   * The same code as a PNG, not stored (a code used once: the back office's sign-in QR). WeChat:
+   * wxacode.getUnlimited (check_path false: the page may be unpublished while developing).
+   */
+  image(input: { scene: string; page: string }): Promise<Buffer>
 }
 
 export interface SubscriptionMessage {

@@ -81,7 +81,8 @@ export function auditEntryOf(record: AuditRecord & { _id: string }, communities:
     ...(record.communityId ? { communityId: record.communityId, communityName: communities.get(record.communityId) ?? record.communityId } : {}),
     ...(whose ? { whose } : {}),
     ...(reason ? { reason } : {}),
-    ...(note ? { note } : {})
+    ...(note ? { note } : {}),
+    ...(record.via ? { via: record.via, ...(record.sessionId ? { sessionId: record.sessionId } : {}) } : {})
   }
 }
 

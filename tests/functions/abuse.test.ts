@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { dateTimeSchema, dayStringSchema, stripInvisible, text } from '../../contracts/common'
-import { RATE_LIMITS } from '../../server/core/rateLimits'
+import { RATE_LIMITS, type RateLimit } from '../../server/core/rateLimits'
 import { TICKET_LIMITS } from '../../contracts/tickets'
 import { BLOCKED_WORDS } from '../../server/platform/local'
-import { startTestCloud, type TestCloud } from '../support/cloud'
+import { anonymousWeb, startTestCloud, type Caller, type TestCloud } from '../support/cloud'
 
 let cloud: TestCloud
 let sceneC1: string
@@ -68,7 +68,18 @@ const INPUTS: Record<string, object> = {
   'centers.book': { roomId: 'no-such-room', start: '2026-12-01 10:00', purpose: '党小组学习', attendees: 5 },
   'centers.cancel': { bookingId: 'no-such-booking' },
   'activities.verifyCertificate': { certificateNo: 'HL-000000' },
-  'wishes.deedTotals': { communityId: 'c1' }
+  'wishes.deedTotals': { communityId: 'c1' },
+  'auth.deskStart': { ua: 'rate-limit test' },
+  'auth.deskPoll': { sid: 'ds_RateLimitTestSession00', pollSecret: 'x'.repeat(32) }
+}
+
+/**
+ * Rows keyed by the machine (`keyedBy`: the PC's sign-in before anyone signed in), not the person:
+ * who "one caller" and "someone else" are for them — a PC by its IP, a desk session by its sid.
+ */
+const MACHINES: Record<string, (other: boolean) => { input: object; invoker: Caller }> = {
+  'auth.deskStart': (other) => ({ input: INPUTS['auth.deskStart'], invoker: anonymousWeb(other ? '203.0.113.2' : '203.0.113.1') }),
+  'auth.deskPoll': (other) => ({ input: { ...INPUTS['auth.deskPoll'], sid: other ? 'ds_RateLimitTestSession01' : 'ds_RateLimitTestSession00' }, invoker: anonymousWeb('203.0.113.3') })
 }
 
 const codeOf = (reply: { ok: boolean; error?: { code: string; message: string } }) => (reply.ok ? 'ok' : reply.error!.code)
@@ -103,6 +114,8 @@ describe('rate limits as data', () => {
   it.each(Object.entries(RATE_LIMITS))('%s: one person past the limit answers RATE_LIMITED with its message', async (key, row) => {
     const [fn, action] = key.split('.')
     expect(INPUTS[key]).toBeDefined()
+    expect(!!row.keyedBy).toBe(!!MACHINES[key])
+    if (row.keyedBy) return machinePastTheLimit(key, row)
     const openid = `rl-${key}`
     // A daily allowance smaller than the minute's ends first (a call it refuses spends no minute
     // unit): then calls the handler refuses, one after the other (each gives its day's unit back),
@@ -123,6 +136,26 @@ describe('rate limits as data', () => {
     cloud.clock.advance(row.window === 'day' ? 86_400_000 : row.window === 'hour' ? 3_600_000 : 60_000)
     expect(notThisLimit(await cloud.call(fn, action, input, openid))).toBe(true)
   })
+
+  /** A row keyed by the machine: the same, with the PC (or its session) as the one caller. */
+  async function machinePastTheLimit(key: string, row: RateLimit) {
+    const [fn, action] = key.split('.')
+    const one = MACHINES[key](false)
+    const first = []
+    for (let i = 0; i < row.perPerson; i += 10)
+      first.push(...(await Promise.all(Array.from({ length: Math.min(10, row.perPerson - i) }, () => cloud.call(fn, action, one.input, one.invoker)))))
+    expect(first.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED')).toEqual([])
+    // The calls reached the gate with a valid input (whatever the handler then answered).
+    expect(first.filter((r) => !r.ok && r.error.code === 'INVALID_INPUT')).toEqual([])
+    expect(await cloud.call(fn, action, one.input, one.invoker)).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: row.message } })
+    // Another machine is not affected (a new QR code from another IP; another session's polls);
+    // a QR code asked for from elsewhere (a phone: no IP here) counts in the shared bucket, not this IP's.
+    const other = MACHINES[key](true)
+    expect(codeOf(await cloud.call(fn, action, other.input, other.invoker))).not.toBe('RATE_LIMITED')
+    if (key === 'auth.deskStart') expect(codeOf(await cloud.call(fn, action, one.input, 'rl-phone'))).not.toBe('RATE_LIMITED')
+    cloud.clock.advance(60_000)
+    expect(codeOf(await cloud.call(fn, action, one.input, one.invoker))).not.toBe('RATE_LIMITED')
+  }
 
   it('a ticket past the limit changes nothing', async () => {
     const openid = 'rl-ticket-nothing'

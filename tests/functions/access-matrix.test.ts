@@ -15,8 +15,9 @@
  */
 import { PRIVACY_POLICY_VERSION } from '../../contracts/privacy'
 import type { Reply } from '../../contracts/reply'
+import { PHONE_ONLY } from '../../server/core/deskPolicy'
 import { ROUTERS } from '../support/routers'
-import { startTestCloud, type TestCloud } from '../support/cloud'
+import { anonymousWeb, asDesk, startTestCloud, type TestCloud } from '../support/cloud'
 
 
 // ---------------------------------------------------------------------------------------------
@@ -35,6 +36,14 @@ const OPENID: Record<Exclude<Persona, 'anon' | 'newcomer'>, string> = {
   property: 'demo-property',
   committee: 'demo-committee'
 }
+/**
+ * The 10th caller: demo-staff through an active desk session (a PC signed in by scan,
+ * docs/back-office.md §7). Same outcome as `staff` on every row, except the phone-only actions
+ * (server/core/deskPolicy.ts PHONE_ONLY: denied) and a row's own `desk`. Rows' setup and input see
+ * it as `staff`.
+ */
+const CALLERS = [...PERSONAS, 'staffDesk'] as const
+type Who = (typeof CALLERS)[number]
 let newcomers = 0
 /** The openid a call is made as: none, a brand-new WeChat user (no users document), or a persona. */
 const openidOf = (who: Persona): string | undefined => (who === 'anon' ? undefined : who === 'newcomer' ? `matrix-newcomer-${++newcomers}` : OPENID[who])
@@ -82,6 +91,10 @@ interface Row {
    * account): a twin made in `setup`, with the persona's roles and scopes. Default: `openidOf(who)`.
    */
   caller?: (s: Setup, who: Persona) => string | undefined
+  /** The outcome of `staffDesk` when it is not `staff`'s (PHONE_ONLY aside). */
+  desk?: Outcome
+  /** `staffDesk` calls through a desk session of its own (an action that ends it). */
+  freshDesk?: boolean
 }
 
 const at = (iso: string) => new Date(iso)
@@ -93,6 +106,24 @@ const once = <T>(make: () => Promise<T>) => {
 }
 
 // -- helpers building fresh records ---------------------------------------------------------------
+
+let deskIps = 0
+/** A new desk session (QR code) as the PC before sign-in would start it. */
+async function deskStarted(ctx: Ctx): Promise<{ sid: string; pollSecret: string; scene: string }> {
+  return ctx.cloud.ok('auth', 'deskStart', { ua: 'matrix' }, anonymousWeb(`198.51.100.${++deskIps % 250}`))
+}
+
+/** A PC signed in by scan as `openid`: start → scan → confirm → poll (the ticket); returns the sid. */
+async function deskSignedIn(ctx: Ctx, openid = 'demo-staff'): Promise<string> {
+  const s = await deskStarted(ctx)
+  await ctx.ok('auth', 'deskScan', { scene: s.scene }, openid)
+  await ctx.ok('auth', 'deskConfirm', { scene: s.scene }, openid)
+  await ctx.cloud.ok('auth', 'deskPoll', { sid: s.sid, pollSecret: s.pollSecret }, anonymousWeb())
+  return s.sid
+}
+
+/** Staff-class roles (DESK_ROLES): who may sign in to the back office. */
+const DESK = only('staff', 'staff2', 'admin', 'property', 'committee')
 
 let slotDay = 0
 /** A fresh published c1 volunteer activity created by c1's staff (a different future day each time). */
@@ -620,7 +651,44 @@ const MATRIX: Record<string, Row> = {
     note: 'audited; the member who claimed it and c1’s staff'
   },
   'wishes.deeds': { input: () => ({ communityId: 'c1' }), expect: SIGNED_IN },
-  'wishes.deedTotals': { input: () => ({ communityId: 'c1' }), expect: PUBLIC }
+  'wishes.deedTotals': { input: () => ({ communityId: 'c1' }), expect: PUBLIC },
+  // ---- auth (管理后台扫码登录) ----------------------------------------------------------------------
+  'auth.deskStart': { input: () => ({ ua: 'matrix' }), expect: PUBLIC, note: 'the PC before sign-in (anonymous); limited per IP' },
+  'auth.deskPoll': {
+    setup: async (ctx) => deskStarted(ctx),
+    input: (_c, s) => ({ sid: s.sid, pollSecret: s.pollSecret }),
+    expect: PUBLIC,
+    note: 'whoever holds the poll secret'
+  },
+  'auth.deskScan': { setup: async (ctx) => deskStarted(ctx), input: (_c, s) => ({ scene: s.scene }), expect: DESK, note: 'staff-class roles, on the phone' },
+  'auth.deskConfirm': {
+    setup: async (ctx, who) => {
+      const s = await deskStarted(ctx)
+      // Scanned by the persona where it may scan, else by demo-staff (then only that phone may confirm).
+      const scanner = DESK[who] === 'ok' ? OPENID[who as keyof typeof OPENID] : 'demo-staff'
+      await ctx.ok('auth', 'deskScan', { scene: s.scene }, scanner)
+      return s
+    },
+    input: (_c, s) => ({ scene: s.scene }),
+    expect: DESK,
+    note: 'the phone that scanned, holding a staff-class role; audited'
+  },
+  'auth.deskCancel': { setup: async (ctx) => deskStarted(ctx), input: (_c, s) => ({ scene: s.scene }), expect: SIGNED_IN, note: 'a code not yet scanned: anyone signed in who has it' },
+  'auth.deskSignOut': {
+    input: () => ({}),
+    expect: only(),
+    desk: 'ok',
+    freshDesk: true,
+    note: 'a desk caller ends its own session; no phone has one'
+  },
+  'auth.mySessions': { input: () => ({}), expect: SIGNED_IN },
+  'auth.deskRevoke': {
+    setup: async (ctx) => ({ sid: await deskSignedIn(ctx) }),
+    input: (_c, s) => ({ sid: s.sid }),
+    expect: only('staff', 'admin'),
+    hides: true,
+    note: 'demo-staff’s PC: its owner, or the district admin; to anyone else it does not exist'
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -642,7 +710,7 @@ function classify(reply: Reply<unknown>, row: Row): string {
 
 interface Cell {
   key: string
-  who: Persona
+  who: Who
   expected: Outcome
   actual: string
   code: string
@@ -727,6 +795,8 @@ beforeAll(async () => {
     ok: (fn, action, input, openid) => cloud.ok(fn, action, input, openid)
   }
   ctx.ids = await lookupIds(cloud)
+  // staffDesk's PC, signed in by scan as demo-staff.
+  ctx.ids.deskSid = await deskSignedIn(ctx)
   // A notice for c1's residents only, published by c1's staff.
   ctx.ids.c1Notice = await newNotice(ctx)
   // One ongoing c1 activity for check-in (demo-member signed up) and one for check-out (demo-member checked in).
@@ -765,16 +835,20 @@ describe.each(FUNCTIONS)('%s', (fn) => {
     const rows = Object.entries(MATRIX).filter(([key]) => key.startsWith(`${fn}.`))
     const mine: Cell[] = []
     for (const [key, row] of rows) {
-      for (const who of PERSONAS) {
+      for (const who of CALLERS) {
         cloud.clock.set(NOW)
         let cell: Cell
+        const expected = expectedOf(key, row, who)
         try {
-          const s = row.setup ? await row.setup(ctx, who) : {}
+          // staffDesk: the row as staff's, called from demo-staff's PC.
+          const as: Persona = who === 'staffDesk' ? 'staff' : who
+          const s = row.setup ? await row.setup(ctx, as) : {}
           const [, action] = baseKey(key).split('.')
-          const reply = await cloud.call(fn, action, row.input(ctx, s, who), row.caller ? row.caller(s, who) : openidOf(who))
-          cell = { key, who, expected: row.expect[who], actual: classify(reply, row), code: reply.ok ? 'ok' : reply.error.code, message: reply.ok ? undefined : reply.error.message }
+          const invoker = who === 'staffDesk' ? asDesk(row.freshDesk ? await deskSignedIn(ctx) : ctx.ids.deskSid) : row.caller ? row.caller(s, as) : openidOf(as)
+          const reply = await cloud.call(fn, action, row.input(ctx, s, as), invoker)
+          cell = { key, who, expected, actual: classify(reply, row), code: reply.ok ? 'ok' : reply.error.code, message: reply.ok ? undefined : reply.error.message }
         } catch (error) {
-          cell = { key, who, expected: row.expect[who], actual: 'SETUP', code: 'SETUP', message: String((error as Error).message ?? error) }
+          cell = { key, who, expected, actual: 'SETUP', code: 'SETUP', message: String((error as Error).message ?? error) }
         }
         mine.push(cell)
       }
@@ -786,12 +860,25 @@ describe.each(FUNCTIONS)('%s', (fn) => {
   })
 })
 
+/** What a caller should get on a row: its own column, or for staffDesk staff's (PHONE_ONLY: denied). */
+function expectedOf(key: string, row: Row, who: Who): Outcome {
+  if (who !== 'staffDesk') return row.expect[who]
+  if (PHONE_ONLY.has(baseKey(key))) return 'denied'
+  return row.desk ?? row.expect.staff
+}
+
+test('staffDesk is staff on every row but the phone-only ones and the desk sign-out', () => {
+  const differs = Object.keys(MATRIX).filter((key) => expectedOf(key, MATRIX[key], 'staffDesk') !== MATRIX[key].expect.staff)
+  expect(differs.every((key) => PHONE_ONLY.has(baseKey(key)) || key === 'auth.deskSignOut')).toBe(true)
+  expect(differs.length).toBeGreaterThan(10)
+})
+
 afterAll(() => {
   const holes = cells.filter((c) => c.expected === 'denied' && c.actual === 'ok')
   if (holes.length) console.log('access-matrix: unexpected access (a caller who should be denied was let through):\n' + holes.map(describeCell).join('\n'))
 })
 
-const SHORT: Record<Persona, string> = { anon: 'anon', newcomer: 'new', resident: 'resid', member: 'membr', staff: 'staff', staff2: 'staf2', admin: 'admin', property: 'prop', committee: 'comm' }
+const SHORT: Record<Who, string> = { anon: 'anon', newcomer: 'new', resident: 'resid', member: 'membr', staff: 'staff', staff2: 'staf2', admin: 'admin', property: 'prop', committee: 'comm', staffDesk: 'desk' }
 
 function describeCell(c: Cell): string {
   const hole = c.expected === 'denied' && c.actual === 'ok' ? '  <-- ACCESS HOLE?' : ''
@@ -802,10 +889,10 @@ function describeCell(c: Cell): string {
 function render(fn: string, list: Cell[]): string {
   const keys = [...new Set(list.map((c) => c.key))]
   const width = Math.max(...keys.map((k) => k.length)) + 1
-  const head = ''.padEnd(width) + PERSONAS.map((p) => SHORT[p].padEnd(11)).join('')
+  const head = ''.padEnd(width) + CALLERS.map((p) => SHORT[p].padEnd(11)).join('')
   const lines = keys.map((key) => {
     const row = MATRIX[key]
-    const cellsOf = PERSONAS.map((p) => {
+    const cellsOf = CALLERS.map((p) => {
       const c = list.find((x) => x.key === key && x.who === p)!
       const text = c.actual === 'ok' ? (c.code === 'ok' ? 'ok' : `ok:${c.code.slice(0, 6)}`) : c.actual === 'denied' ? (c.code === 'NOT_FOUND' ? 'den:404' : c.code === 'FORBIDDEN' ? 'den:403' : 'den:401') : c.code
       return `${c.actual === c.expected ? ' ' : '!'}${text}`.padEnd(11)

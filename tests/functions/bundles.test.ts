@@ -32,6 +32,8 @@ const FORBIDDEN: [string, RegExp][] = [
   ['exceljs (server/xlsx writes the workbooks)', /node_modules\/exceljs\//],
   ["qrcode's PNG renderer (server/platform/qr.ts writes the PNG)", /node_modules\/(pngjs\/|qrcode\/lib\/(?!core\/))/],
   ['the emulator', /^emulator\//],
+  // External like wx-server-sdk (which requires the same version itself): each package.json names it.
+  ['@cloudbase/node-sdk', /node_modules\/@cloudbase\//],
   ["the emulator's platform", /^server\/platform\/local\.ts$/]
 ]
 
@@ -44,6 +46,7 @@ const metafileOf = (name: string): Metafile => JSON.parse(readFileSync(join(bund
 /** One action per function (reads, except notices.publish: it runs the htmlparser2 sanitiser), and who may call it. */
 const probes: Record<string, { action: string; input?: object; openid: string }> = {
   activities: { action: 'list', openid: 'demo-member' },
+  auth: { action: 'mySessions', openid: 'demo-staff' },
   centers: { action: 'list', openid: 'demo-resident' },
   companies: { action: 'list', openid: 'demo-admin' },
   members: { action: 'stats', openid: 'demo-staff' },
@@ -104,6 +107,30 @@ test.each(names)('the %s bundle holds no exceljs, no QR renderer and no emulator
   for (const [what, pattern] of FORBIDDEN) expect({ what, found: inputs.filter((input) => pattern.test(input)) }).toEqual({ what, found: [] })
   const text = readFileSync(join(bundleDir, name, 'index.js'), 'utf8')
   expect(text).not.toContain('HONGLIN_LOCAL_RISKY_MEDIA')
+})
+
+test('every function declares @cloudbase/node-sdk next to wx-server-sdk (kept out of the bundles, installed by the cloud)', () => {
+  const wxServerSdk = JSON.parse(readFileSync(join(root, 'node_modules', 'wx-server-sdk', 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+  for (const name of names) {
+    const pkg = JSON.parse(readFileSync(join(functionsDir, name, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+    // The version wx-server-sdk requires, so the cloud's npm keeps one copy.
+    expect({ name, nodeSdk: pkg.dependencies['@cloudbase/node-sdk'] }).toEqual({ name, nodeSdk: wxServerSdk.dependencies['@cloudbase/node-sdk'] })
+  }
+})
+
+test('the auth bundle signs a PC in by scan, and the PC is then the staff member in another bundle', async () => {
+  const pc = { web: { uid: 'tcbu-bundle', anonymous: true }, clientIp: '198.51.100.9' }
+  type R = { ok: boolean; data: any; error?: unknown }
+  const started = (await host.invoke('auth', { action: 'deskStart', ua: 'bundle test' }, pc)) as R
+  expect(started.error).toBeUndefined()
+  const { sid, pollSecret, scene } = started.data
+  expect(((await host.invoke('auth', { action: 'deskScan', scene }, 'demo-staff')) as R).ok).toBe(true)
+  expect(((await host.invoke('auth', { action: 'deskConfirm', scene }, 'demo-staff')) as R).ok).toBe(true)
+  const polled = (await host.invoke('auth', { action: 'deskPoll', sid, pollSecret }, pc)) as R
+  expect(polled.error).toBeUndefined()
+  expect(polled.data.ticket.split('/@@/')).toHaveLength(2)
+  const me = (await host.invoke('users', { action: 'me' }, { web: { uid: 'tcbu-bundle-2', customUserId: sid, anonymous: false } })) as R
+  expect(me.data.openid).toBe('demo-staff')
 })
 
 test('the workbook functions bundle the xlsx writer, and only they do', () => {

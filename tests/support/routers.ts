@@ -1,6 +1,7 @@
 /** Every cloud function's router (`server/<fn>/index.ts`), by function name: the tests that must cover every action start here. */
 import type { ActionDef } from '../../server/core/function'
 import { activitiesActions } from '../../server/activities'
+import { authActions } from '../../server/auth'
 import { centersActions } from '../../server/centers'
 import { companiesActions } from '../../server/companies'
 import { membersActions } from '../../server/members'
@@ -14,6 +15,7 @@ import { wishesActions } from '../../server/wishes'
 
 export const ROUTERS: Record<string, Record<string, ActionDef>> = {
   activities: activitiesActions,
+  auth: authActions,
   centers: centersActions,
   companies: companiesActions,
   members: membersActions,

@@ -15,7 +15,7 @@ import type { ICloudFunction, ICloudFunctionTrigger, IndexInfo, IResponseInfo } 
 import type { AclType, IStorageAclRule } from '@cloudbase/manager-node/types/storage'
 import { collections, indexName, type CollectionDef } from '../../server/db/collections'
 import { applyPlan, DeployError, type DeployManager } from '../../scripts/deploy/apply'
-import { DeployConfigError, loadSettings, parseDotEnv, resolveCredentials } from '../../scripts/deploy/env'
+import { DeployConfigError, functionEnvValues, loadSettings, parseDotEnv, resolveCredentials } from '../../scripts/deploy/env'
 import { EMULATOR_ONLY_ENV, ENV_VARS, FUNCTIONS, FUNCTIONS_DIR, TEMPLATE_ENV, functionFolders } from '../../scripts/deploy/functions'
 import { main } from '../../scripts/deploy/index'
 import { declaredTimers } from '../../emulator/timers'
@@ -162,15 +162,17 @@ describe('deploy plan', () => {
     const jobsOf = (fn: string) => {
       const entry = readFileSync(join(FUNCTIONS_DIR, fn, 'index.ts'), 'utf8')
       const literal = /withTimer\([^{]*\{([^}]*)\}/.exec(entry)
-      const body = literal ? literal[1] : /export const ticketsTimer = \{([^}]*)\}/.exec(readFileSync(join(ROOT, 'server', fn, 'index.ts'), 'utf8'))![1]
+      const body = literal ? literal[1] : new RegExp(`export const ${fn}Timer = \\{([^}]*)\\}`).exec(readFileSync(join(ROOT, 'server', fn, 'index.ts'), 'utf8'))![1]
       return [...body.matchAll(/(\w+)\s*:/g)].map((m) => m[1]).sort()
     }
-    for (const fn of ['activities', 'centers', 'notices', 'tickets']) expect(byFn[fn].map((t) => t.name).sort()).toEqual(jobsOf(fn))
+    for (const fn of ['activities', 'auth', 'centers', 'notices', 'tickets']) expect(byFn[fn].map((t) => t.name).sort()).toEqual(jobsOf(fn))
     // Every minute: queued messages (server/notify/queue.ts) and important notices' pushes are sent
     // by these timers, not while the person who acted waits.
     expect(byFn.notices).toEqual([{ name: 'pushDueNotices', type: 'timer', config: '0 * * * * * *' }])
     expect(byFn.activities).toEqual([{ name: 'deliverMessages', type: 'timer', config: '0 * * * * * *' }])
-    expect(Object.keys(FUNCTIONS).filter((fn) => byFn[fn].length > 0).sort()).toEqual(['activities', 'centers', 'notices', 'tickets'])
+    // Hourly: desk sessions past their limits are recorded as expired (the shell checks the times itself).
+    expect(byFn.auth).toEqual([{ name: 'sweep', type: 'timer', config: '0 0 * * * * *' }])
+    expect(Object.keys(FUNCTIONS).filter((fn) => byFn[fn].length > 0).sort()).toEqual(['activities', 'auth', 'centers', 'notices', 'tickets'])
   })
 
   it('declares at most ONE trigger per function (WeChat: "triggers 字段是触发器数组，目前仅支持一个触发器"), as the local timers insist too', () => {
@@ -245,6 +247,31 @@ describe('npm run deploy settings', () => {
       const { vars, warnings } = loadSettings(dir, { TENCENTCLOUD_SECRETID: 'shell' })
       expect(vars).toMatchObject({ TCB_ENV_ID: 'from-local', TENCENTCLOUD_SECRETKEY: 'in-env', TENCENTCLOUD_SECRETID: 'shell', HONGLIN_TOKEN_SECRET: 'abc' })
       expect(warnings.join('\n')).toContain('TENCENTCLOUD_SECRETKEY is set in .env')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('reads the custom-login key file named in .env.local, base64-encodes it for auth, and refuses one over 3.5 KB', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-key-'))
+    try {
+      const key = { private_key_id: 'kid-1', private_key: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n', env_id: 'env-9' }
+      mkdirSync(join(dir, 'keys'))
+      writeFileSync(join(dir, 'keys', 'tcb_custom_login.json'), JSON.stringify(key))
+      writeFileSync(join(dir, '.env.local'), 'HONGLIN_CUSTOM_LOGIN_KEY_FILE=keys/tcb_custom_login.json\n')
+      const { vars } = loadSettings(dir, {})
+      expect(JSON.parse(Buffer.from(vars.HONGLIN_CUSTOM_LOGIN_KEY, 'base64').toString('utf8'))).toEqual(key)
+      expect(functionEnvValues(vars).HONGLIN_CUSTOM_LOGIN_KEY).toBe(vars.HONGLIN_CUSTOM_LOGIN_KEY)
+      // A missing file, or one that is not the console's key file, stops the deploy with its name.
+      writeFileSync(join(dir, '.env.local'), 'HONGLIN_CUSTOM_LOGIN_KEY_FILE=keys/none.json\n')
+      expect(() => loadSettings(dir, {})).toThrow(/HONGLIN_CUSTOM_LOGIN_KEY_FILE=keys\/none.json: no such file/)
+      writeFileSync(join(dir, 'keys', 'bad.json'), JSON.stringify({ private_key: 'x' }))
+      writeFileSync(join(dir, '.env.local'), 'HONGLIN_CUSTOM_LOGIN_KEY_FILE=keys/bad.json\n')
+      expect(() => loadSettings(dir, {})).toThrow(/lacks private_key_id, env_id/)
+      // SCF allows 4 KB of variables per function.
+      expect(() => functionEnvValues({ HONGLIN_CUSTOM_LOGIN_KEY: 'A'.repeat(3585) })).toThrow(DeployConfigError)
+      expect(() => functionEnvValues({ HONGLIN_CUSTOM_LOGIN_KEY: 'A'.repeat(3585) })).toThrow(/at most 3.5 KB/)
+      expect(() => functionEnvValues({ HONGLIN_CUSTOM_LOGIN_KEY: 'A'.repeat(3584) })).not.toThrow()
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -439,7 +466,7 @@ describe('deploy executor (fake manager)', () => {
   })
   afterAll(() => rmSync(functionsDir, { recursive: true, force: true }))
 
-  const run = (fake: FakeManager, values: Record<string, string> = { HONGLIN_TOKEN_SECRET: 's3cret', TPL_NOTICE_PUBLISHED: 'tpl-1' }) =>
+  const run = (fake: FakeManager, values: Record<string, string> = { HONGLIN_TOKEN_SECRET: 's3cret', HONGLIN_CUSTOM_LOGIN_KEY: 'a2V5', TPL_NOTICE_PUBLISHED: 'tpl-1' }) =>
     applyPlan(plan, fake, { envId: 'env-test', values, functionsDir, log: () => {} })
 
   it('sets up an empty environment once, and a second run changes nothing', async () => {
@@ -470,6 +497,9 @@ describe('deploy executor (fake manager)', () => {
     expect(fake.fns.get('activities')!.env).toEqual({ HONGLIN_TOKEN_SECRET: 's3cret', TPL_NOTICE_PUBLISHED: 'tpl-1' })
     expect(fake.fns.get('teams')!.env).toEqual({ HONGLIN_TOKEN_SECRET: 's3cret', TPL_NOTICE_PUBLISHED: 'tpl-1' })
     expect(fake.fns.get('reports')!.env).toEqual({ TPL_NOTICE_PUBLISHED: 'tpl-1' })
+    // The custom-login key goes to auth alone.
+    expect(fake.fns.get('auth')!.env).toEqual({ HONGLIN_CUSTOM_LOGIN_KEY: 'a2V5' })
+    expect([...fake.fns.entries()].filter(([, f]) => 'HONGLIN_CUSTOM_LOGIN_KEY' in f.env).map(([name]) => name)).toEqual(['auth'])
 
     fake.writes = []
     const second = await run(fake)
@@ -547,7 +577,7 @@ describe('deploy executor (fake manager)', () => {
     const build = jest.fn()
     const out: string[] = []
     const code = await main(['--env', 'env-9'], {
-      vars: { TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'KEY-VALUE-42', HONGLIN_TOKEN_SECRET: 'TOKEN-VALUE-42' },
+      vars: { TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'KEY-VALUE-42', HONGLIN_TOKEN_SECRET: 'TOKEN-VALUE-42', HONGLIN_CUSTOM_LOGIN_KEY: 'LOGIN-KEY-42' },
       createManager: (credentials) => {
         expect(credentials).toMatchObject({ envId: 'env-9', secretId: 'id', secretKey: 'KEY-VALUE-42' })
         return fake
@@ -560,7 +590,7 @@ describe('deploy executor (fake manager)', () => {
     expect(code).toBe(0)
     expect(build).toHaveBeenCalledTimes(1)
     expect(fake.fns.size).toBe(plan.functions.length)
-    expect(out.join('\n')).not.toMatch(/KEY-VALUE-42|TOKEN-VALUE-42/)
+    expect(out.join('\n')).not.toMatch(/KEY-VALUE-42|TOKEN-VALUE-42|LOGIN-KEY-42/)
   })
 })
 
