@@ -3,6 +3,8 @@
  * Adding a page to a domain = one line in that domain's `pages` below (plus its entry in
  * src/services/routes.ts). Subpackages without pages are left out (Taro rejects empty ones).
  */
+const isH5 = process.env.TARO_ENV === 'h5'
+
 const subPackages: { root: string; pages: string[] }[] = [
   // 在职党员报到 (registration)
   { root: 'packages/register', pages: ['pages/form/index', 'pages/mine/index', 'pages/review/index', 'pages/detail/index', 'pages/poster/index', 'pages/progress/index'] },
@@ -45,12 +47,11 @@ const subPackages: { root: string; pages: string[] }[] = [
   { root: 'packages/district', pages: ['pages/dashboard/index', 'pages/figure/index', 'pages/report/index'] },
   // 个人信息与隐私 (PIPL rights) and the audit log
   { root: 'packages/privacy', pages: ['pages/mydata/index', 'pages/audit/index'] },
-  // 我的: 消息设置 and 帮助
-  { root: 'packages/mine', pages: ['pages/settings/index', 'pages/help/index'] },
-
+  // 我的: 消息设置, 帮助, and signing a PC in to the back office (the scan landing; 登录设备)
+  { root: 'packages/mine', pages: ['pages/settings/index', 'pages/help/index', 'pages/desk/index', 'pages/devices/index'] },
+  // The PC back office (issue #19): H5 only, like dev-login; the mini-program never sees it.
+  { root: 'packages/desk', pages: isH5 ? ['pages/signin/index', 'pages/home/index'] : [] }
 ]
-
-const isH5 = process.env.TARO_ENV === 'h5'
 
 /**
  * What WeChat needs declared before it lets the mini-program call its private APIs (weapp only;

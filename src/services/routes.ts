@@ -86,6 +86,11 @@ export const routes = {
   mineSettings: '/packages/mine/pages/settings/index',
   /** 帮助: how to do the everyday things, whom to call. */
   mineHelp: '/packages/mine/pages/help/index',
+  /** Signing a PC in to the back office: the landing of the PC's QR code (`?scene=`). */
+  mineDesk: '/packages/mine/pages/desk/index',
+  /** 登录设备: the PCs signed in to the back office as me, each can be signed out. */
+  mineDevices: '/packages/mine/pages/devices/index',
+  // (The PC back office's own pages, H5 only, are not here: see src/features/desk/session.ts.)
   // 红黑榜: built with the property companies' scorecards in the tickets subpackage (issue #7).
   districtRanking: '/packages/tickets/pages/ranking/index',
 } as const
@@ -155,6 +160,8 @@ export const BUILT: Readonly<Record<RouteName, boolean>> = {
   privacyAudit: true,
   mineSettings: true,
   mineHelp: true,
+  mineDesk: true,
+  mineDevices: true,
   districtRanking: true
 }
 

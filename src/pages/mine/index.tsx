@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import { ErrorState, LoadingState, PageContainer, Section } from '@/components'
 import { PersonaSwitch, roleLabels, scopeLines, useMe } from '@/features/session'
 import { CareSwitch, Rows, WorkQueues, mineRows, useOverview, workQueues, type Row } from '@/features/overview'
+import { canUseDesk } from '@/features/desk/tab'
 import './index.scss'
 
 const SETTINGS: Row[] = [
@@ -9,6 +10,9 @@ const SETTINGS: Row[] = [
   { key: 'privacy', title: '个人信息与隐私', desc: '查看、下载我的数据，撤回同意，注销账号', target: { route: 'privacyMyData' } },
   { key: 'help', title: '帮助', desc: '怎么报事、预约、报名签到，找谁', target: { route: 'mineHelp' } }
 ]
+
+/** Staff-class roles only (the back office's DESK_ROLES): the PCs signed in as me. */
+const DEVICES: Row = { key: 'devices', title: '登录设备', desc: '在电脑上登录的管理后台，可让电脑退出', target: { route: 'mineDevices' } }
 
 /** 我的: who I am, my own things with counts, my work queues (staff and the other parties), settings. */
 export default function MinePage() {
@@ -66,7 +70,7 @@ export default function MinePage() {
       </Section>
       <Section title='设置与帮助'>
         <CareSwitch />
-        <Rows rows={SETTINGS} />
+        <Rows rows={canUseDesk(me) ? [...SETTINGS.slice(0, 2), DEVICES, ...SETTINGS.slice(2)] : SETTINGS} />
       </Section>
       <PersonaSwitch />
     </PageContainer>

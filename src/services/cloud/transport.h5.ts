@@ -2,12 +2,26 @@ import type { Transport } from './types'
 import { getDevOpenid } from './devOpenid'
 
 /**
+ * The PC back office (H5 only, issue #19): while a desk page holds a CloudBase web login (anonymous
+ * before the scan, the desk session after), every call goes through it instead (its DeskCloud,
+ * src/features/desk/cloud.ts, which registers here: services never import a feature). Unset, calls
+ * take today's path below, unchanged.
+ */
+let deskTransport: Transport | null = null
+
+/** Routes every call through `next` (a desk login), or back to today's path (no argument). */
+export function setDeskTransport(next?: Transport): void {
+  deskTransport = next ?? null
+}
+
+/**
  * H5: `POST /api/functions/<name>` with the function's `data` as the JSON body. In an emulator build
  * (HONGLIN_DEV_SIGNIN, config/index.ts) the caller is `x-openid`, the dev persona picked on the
  * sign-in page, which only the local emulator trusts. Any other H5 build sends no identity and never
  * reads the stored one: a deployed H5 needs a real sign-in the deployment provides (none yet).
  */
 export const transport: Transport = async (name, data) => {
+  if (deskTransport) return deskTransport(name, data)
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (HONGLIN_DEV_SIGNIN) {
     const openid = getDevOpenid()

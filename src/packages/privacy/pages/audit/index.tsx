@@ -149,7 +149,7 @@ function EntryCard({ entry }: { entry: AuditEntryView }) {
       <Text className='au-card__title'>{entry.actionLabel}</Text>
       <Text className='au-card__line'>
         <Text className='au-card__label'>操作人　</Text>
-        {`${entry.actorName}（${entry.actorRoleLabel}）`}
+        {`${entry.actorName}（${entry.actorRoleLabel}）${entry.via === 'desk' ? '，在电脑上' : ''}`}
       </Text>
       <Text className='au-card__line'>
         <Text className='au-card__label'>涉及　　</Text>
