@@ -81,6 +81,9 @@ export const codeDescription = (hash: string) => `honglin code sha256:${hash}`
 
 export class DeployError extends Error {}
 
+/** What SCF allows of environment variables on one function (names and values). */
+export const SCF_ENV_MAX_BYTES = 4 * 1024
+
 function withTimeout<T>(label: string, ms: number, work: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const limit = new Promise<never>((_, reject) => {
@@ -207,6 +210,16 @@ export async function applyPlan(plan: DeployPlan, manager: DeployManager, option
   }
   if (missing.length > 0) {
     throw new DeployError(`required function variables have no value: ${missing.join(', ')}. Set them in .env.local (see .env.example).`)
+  }
+
+  // SCF refuses more than 4 KB of variables on a function (auth's custom-login key alone is ~2.5 KB):
+  // found here, before anything changes, with the function named.
+  for (const fn of plan.functions) {
+    const vars = { ...Object.fromEntries((details.get(fn.name)?.Environment?.Variables ?? []).map((v) => [v.Key, v.Value])) }
+    for (const env of fn.env) if (options.values[env.name]) vars[env.name] = options.values[env.name]
+    const bytes = Object.entries(vars).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v ?? '')), 0)
+    if (bytes > SCF_ENV_MAX_BYTES)
+      throw new DeployError(`function ${fn.name}: its environment variables take ${(bytes / 1024).toFixed(1)} KB; SCF allows 4 KB. Leave out unused TPL_* ids or use the console's 2048-bit key file unchanged.`)
   }
 
   for (const fn of plan.functions) await syncFunction(fn, details.get(fn.name))

@@ -114,8 +114,7 @@ export const FUNCTIONS: Record<string, FunctionDeployment> = {
   activities: { ...INTERACTIVE, env: [...volunteering, ...templates], why: 'interactive; signs check-in codes, numbers volunteers' },
   auth: {
     ...INTERACTIVE,
-    // No TPL_* ids: auth sends no message, and the key needs most of the 4 KB SCF allows.
-    env: ['HONGLIN_CUSTOM_LOGIN_KEY'],
+    env: ['HONGLIN_CUSTOM_LOGIN_KEY', ...templates],
     why: 'interactive (desk sign-in by scan: one wxacode per QR code, tickets signed locally); hosts the hourly sweep of expired desk sessions; the key is ~2.5 KB of the 4 KB SCF allows'
   },
   centers: {
@@ -124,7 +123,7 @@ export const FUNCTIONS: Record<string, FunctionDeployment> = {
     why: 'utilisation {export: true} writes an .xlsx workbook; also hosts the 5-minute no-show sweep timer'
   },
   companies: { ...INTERACTIVE, env: [...templates], why: 'interactive' },
-  members: { ...WORKBOOK, env: [...templates], why: 'export writes the members .xlsx workbook' },
+  members: { ...WORKBOOK, env: ['HONGLIN_TOKEN_SECRET', ...templates], why: 'export writes the members .xlsx workbook; roster imports read an .xlsx and sign their preview tokens' },
   notices: { ...TIMER_BATCH, env: [...templates], why: 'pushDueNotices timer sends up to several pages of subscription messages per run' },
   qrcodes: { ...INTERACTIVE, env: [...templates], why: 'interactive; one wxacode and one upload per call' },
   reports: { ...WORKBOOK, env: [...templates], why: 'workReport builds the district work-report workbook; dashboards run many aggregates' },

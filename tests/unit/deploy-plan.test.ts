@@ -498,7 +498,7 @@ describe('deploy executor (fake manager)', () => {
     expect(fake.fns.get('teams')!.env).toEqual({ HONGLIN_TOKEN_SECRET: 's3cret', TPL_NOTICE_PUBLISHED: 'tpl-1' })
     expect(fake.fns.get('reports')!.env).toEqual({ TPL_NOTICE_PUBLISHED: 'tpl-1' })
     // The custom-login key goes to auth alone.
-    expect(fake.fns.get('auth')!.env).toEqual({ HONGLIN_CUSTOM_LOGIN_KEY: 'a2V5' })
+    expect(fake.fns.get('auth')!.env).toEqual({ HONGLIN_CUSTOM_LOGIN_KEY: 'a2V5', TPL_NOTICE_PUBLISHED: 'tpl-1' })
     expect([...fake.fns.entries()].filter(([, f]) => 'HONGLIN_CUSTOM_LOGIN_KEY' in f.env).map(([name]) => name)).toEqual(['auth'])
 
     fake.writes = []
@@ -562,6 +562,16 @@ describe('deploy executor (fake manager)', () => {
     await expect(run(empty, {})).rejects.toThrow(DeployError)
     await expect(run(new FakeManager(), {})).rejects.toThrow(/HONGLIN_TOKEN_SECRET \(function activities\).*HONGLIN_TOKEN_SECRET \(function teams\).*\.env\.example/)
     expect(empty.writes.filter((w) => /Function|Trigger/.test(w))).toEqual([])
+  })
+
+  it("stops before any function change when a function's variables would pass SCF's 4 KB (the key and every template id on auth)", async () => {
+    const fake = new FakeManager()
+    const templateIds = Object.fromEntries(TEMPLATE_ENV.map((name) => [name, 'x'.repeat(43)]))
+    const key = 'k'.repeat(3.4 * 1024)
+    await expect(run(fake, { HONGLIN_TOKEN_SECRET: 's3cret', HONGLIN_CUSTOM_LOGIN_KEY: key, ...templateIds })).rejects.toThrow(/function auth: its environment variables take 4\.\d KB; SCF allows 4 KB/)
+    expect(fake.writes.filter((w) => /Function|Trigger/.test(w))).toEqual([])
+    // A real 2048-bit key (~2.4 KB encoded) with every template id fits.
+    await expect(run(new FakeManager(), { HONGLIN_TOKEN_SECRET: 's3cret', HONGLIN_CUSTOM_LOGIN_KEY: 'k'.repeat(2400), ...templateIds })).resolves.toBeDefined()
   })
 
   it('fails with a clear message instead of hanging when the cloud does not answer', async () => {
