@@ -11,7 +11,9 @@
  * outputs are ISO strings (UTC) that the client shows in Asia/Shanghai.
  */
 import { dateTimeSchema, idSchema, mobileSchema, pageInputSchema, text } from './common'
+import { sortSchema } from './sort'
 import { z } from './zod'
+import { BATCH_MAX, batchReplySchema } from './batch'
 import {
   ACTIVITY_KINDS,
   AUDIENCES,
@@ -353,7 +355,9 @@ export type MemberCode = z.infer<typeof memberCodeOutput>
 
 export const rosterInput = pageInputSchema.extend({
   activityId: idSchema,
-  status: z.enum(SIGNUP_STATUSES).optional()
+  status: z.enum(SIGNUP_STATUSES).optional(),
+  /** The back office: by the time of signing up, in the order asked (default: first come first). */
+  sort: sortSchema(['signedUpAt'], ['报名时间']).optional()
 })
 
 export const rosterEntrySchema = z.object({
@@ -458,6 +462,26 @@ export const verifyInput = z
   .refine((v) => v.decision !== 'adjust' || v.minutes !== undefined, { message: '调整认定需填写时长', path: ['minutes'] })
   // Adjusting needs a reason; declining should give one (the app asks), but is not refused without.
   .refine((v) => v.decision !== 'adjust' || (v.reason ?? '').length >= 2, { message: '请填写调整理由', path: ['reason'] })
+
+/**
+ * The back office's 批量认定 (docs/back-office.md §4): one decision for up to 20 records, each
+ * decided by `verify` itself (its four-eyes guards, history and message), per-id outcomes; one
+ * refusal never stops the others. Record ids may be longer than other ids (`verify`'s 140).
+ */
+export const verifyManyInput = z
+  .object({
+    recordIds: z
+      .array(idSchema.max(140))
+      .min(1, '请至少选择一条服务记录')
+      .max(BATCH_MAX, `一次最多处理 ${BATCH_MAX} 条服务记录`)
+      .refine((ids) => new Set(ids).size === ids.length, '服务记录有重复'),
+    decision: z.enum(DECISIONS),
+    minutes: z.number().int().min(0).max(24 * 60).optional(),
+    reason: z.string().trim().max(200, '理由不能超过200个字').optional()
+  })
+  .refine((v) => v.decision !== 'adjust' || v.minutes !== undefined, { message: '调整认定需填写时长', path: ['minutes'] })
+  .refine((v) => v.decision !== 'adjust' || (v.reason ?? '').length >= 2, { message: '请填写调整理由', path: ['reason'] })
+export type VerifyManyInput = z.input<typeof verifyManyInput>
 
 /**
  * Make-up hours: recorded `pending` (they count only once another staff member of the community or
@@ -708,6 +732,8 @@ export const activitiesContract = {
   checkOut: { input: checkInput, output: checkResultSchema },
   staffScan: { input: staffScanInput, output: checkResultSchema },
   verify: { input: verifyInput, output: serviceRecordSchema },
+  /** The back office: `verify` for up to 20 records, per-id outcomes. */
+  verifyMany: { input: verifyManyInput, output: batchReplySchema },
   myHours: { input: myHoursInput, output: myHoursOutput },
   certificate: { input: certificateInput, output: certificateSchema },
   verifyCertificate: { input: verifyCertificateInput, output: certificateCheckSchema },

@@ -5,6 +5,7 @@
  * certificates, ~14 KB) into every start of the app; contracts/activities.ts composes this back in.
  */
 import { dayStringSchema, idSchema, pageInputSchema } from './common'
+import { sortSchema } from './sort'
 import { z } from './zod'
 import { ACTIVITY_CATEGORIES, ACTIVITY_KINDS, ACTIVITY_PHASES, ACTIVITY_STATUSES, AUDIENCES, GEOFENCE, SIGNUP_STATUSES } from './activityLabels'
 
@@ -48,7 +49,9 @@ export const listInput = pageInputSchema.extend({
   /** Cancelled activities are left out unless asked for (staff lists). */
   includeCancelled: z.boolean().default(false),
   /** Only those the caller signed up for (confirmed or waiting). */
-  mine: z.boolean().default(false)
+  mine: z.boolean().default(false),
+  /** The back office: by start, in the order asked (default: as `when` says). */
+  sort: sortSchema(['start'], ['开始时间']).optional()
 })
 export type ListInput = z.input<typeof listInput>
 

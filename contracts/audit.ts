@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = [
   'members.export',
   'members.setTarget',
   'members.setCommunityTargets',
+  'members.reviewMany',
+  'activities.verifyMany',
   'tickets.viewMobile',
   'wishes.viewMobile',
   'teams.viewMobile',
@@ -32,7 +34,11 @@ export const AUDIT_ACTIONS = [
   'users.deleteAccount',
   'auth.deskSignIn',
   'auth.deskSignOut',
-  'auth.deskRevoke'
+  'auth.deskRevoke',
+  'auth.grantRole',
+  'auth.revokeRole',
+  'members.import',
+  'teams.import'
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 export const auditActionSchema = z.enum(AUDIT_ACTIONS)
@@ -44,6 +50,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'members.export': '导出报到名单',
   'members.setTarget': '修改全区报到目标',
   'members.setCommunityTargets': '修改社区报到目标',
+  'members.reviewMany': '批量审核报到',
+  'activities.verifyMany': '批量认定服务时长',
   'tickets.viewMobile': '查看问题反映人手机号',
   'wishes.viewMobile': '查看心愿居民手机号',
   'teams.viewMobile': '查看队员手机号',
@@ -56,7 +64,11 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'users.deleteAccount': '注销账号',
   'auth.deskSignIn': '扫码登录管理后台',
   'auth.deskSignOut': '退出管理后台',
-  'auth.deskRevoke': '移除登录设备'
+  'auth.deskRevoke': '移除登录设备',
+  'auth.grantRole': '授予角色',
+  'auth.revokeRole': '撤销角色',
+  'members.import': '导入名册',
+  'teams.import': '导入名册'
 }
 
 /** The kinds the page filters by (one chip each). */
@@ -75,6 +87,8 @@ export const AUDIT_ACTION_KINDS: Record<AuditAction, AuditKind> = {
   'members.export': 'export',
   'members.setTarget': 'manage',
   'members.setCommunityTargets': 'manage',
+  'members.reviewMany': 'manage',
+  'activities.verifyMany': 'manage',
   'tickets.viewMobile': 'mobile',
   'wishes.viewMobile': 'mobile',
   'teams.viewMobile': 'mobile',
@@ -87,7 +101,11 @@ export const AUDIT_ACTION_KINDS: Record<AuditAction, AuditKind> = {
   'users.deleteAccount': 'account',
   'auth.deskSignIn': 'desk',
   'auth.deskSignOut': 'desk',
-  'auth.deskRevoke': 'desk'
+  'auth.deskRevoke': 'desk',
+  'auth.grantRole': 'manage',
+  'auth.revokeRole': 'manage',
+  'members.import': 'manage',
+  'teams.import': 'manage'
 }
 export const auditActionsOfKind = (kind: AuditKind): AuditAction[] => AUDIT_ACTIONS.filter((a) => AUDIT_ACTION_KINDS[a] === kind)
 
@@ -104,7 +122,9 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   settings: '设置',
   communities: '社区',
   users: '用户账号',
-  deskSessions: '管理后台登录'
+  deskSessions: '管理后台登录',
+  imports: '导入的名册文件',
+  serviceRecords: '服务记录'
 }
 
 /**

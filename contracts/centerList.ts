@@ -5,6 +5,7 @@
  * the room, slot, funding and utilisation schemas of the centers subpackage (~10 KB) into every
  * start of the app; contracts/centers.ts composes this back in.
  */
+import { sortSchema } from './sort'
 import { z } from './zod'
 import { dayStringSchema, idSchema, pageInputSchema } from './common'
 import { BOOKING_STATUSES, CENTER_STATUSES } from './centerLabels'
@@ -104,7 +105,9 @@ export const bookingsInput = pageInputSchema.extend({
   /** One day (Shanghai). */
   date: daySchema.optional(),
   /** A status, or `active` (pending + confirmed). */
-  status: z.enum([...BOOKING_STATUSES, 'active'] as const).optional()
+  status: z.enum([...BOOKING_STATUSES, 'active'] as const).optional(),
+  /** The back office: by start, in the order asked (default: a day's list and the review queue oldest first, else newest first). */
+  sort: sortSchema(['start'], ['预约时间']).optional()
 })
 
 export const centerListContract = {

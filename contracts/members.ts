@@ -1,5 +1,7 @@
 import { z } from './zod'
 import { idSchema, mobileSchema, pageInputSchema, type Page } from './common'
+import { importConfirmInputOf, importConfirmOutput, importPreviewInputOf, importPreviewOutput } from './imports'
+import { batchIdsSchema, batchReplySchema } from './batch'
 
 /*
  * 在职党员到居住地报到 (registration): a party member scans their residence community's code,
@@ -213,6 +215,24 @@ export const reviewInput = z
 export type ReviewInput = z.input<typeof reviewInput>
 export const reviewOutput = z.object({ registration: registrationSchema })
 
+/**
+ * The back office's review in batch (docs/back-office.md §4): one decision for up to 20
+ * registrations, each reviewed by `review` itself (its guards, history and message), per-id
+ * outcomes; one refusal never stops the others. One reason for all when rejecting.
+ */
+export const reviewManyInput = z
+  .object({
+    registrationIds: batchIdsSchema('报到记录'),
+    decision: z.enum(REVIEW_DECISIONS),
+    reason: z.string().trim().max(200, '原因不能超过200个字').optional(),
+    placement: placementInputSchema.optional()
+  })
+  .superRefine((value, ctx) => {
+    if (value.decision === 'reject' && !value.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '请填写未通过的原因' })
+  })
+export type ReviewManyInput = z.input<typeof reviewManyInput>
+export const reviewManyOutput = batchReplySchema
+
 /** A search that is a whole mobile number (spaces and dashes allowed): 13812345678, 138 1234 5678. */
 export const fullMobileOf = (q: string): string | null => {
   const digits = q.replace(/[\s-]/g, '')
@@ -240,7 +260,18 @@ const filterShape = {
     .refine((q) => !/^[\d\s-]+$/.test(q) || isFullMobileQuery(q), '按手机号查找请输入完整的11位手机号')
     .optional()
 }
-export const listInput = pageInputSchema.extend(filterShape)
+/**
+ * The orders the back office's table offers (each served by an index in server/db/collections.ts:
+ * communityId + status + the field). Without `sort`: the review queue oldest first, every other
+ * view newest first (by submittedAt).
+ */
+export const LIST_SORT_FIELDS = ['submittedAt', 'reviewedAt'] as const
+export type ListSortField = (typeof LIST_SORT_FIELDS)[number]
+export const listSortSchema = z.object({
+  field: z.enum(LIST_SORT_FIELDS, { message: '排序字段无效' }),
+  order: z.enum(['asc', 'desc'], { message: '排序方向无效' })
+})
+export const listInput = pageInputSchema.extend({ ...filterShape, sort: listSortSchema.optional() })
 export type ListInput = z.input<typeof listInput>
 export const listItemSchema = registrationSchema.omit({ history: true, mobile: true })
 export type ListItem = z.infer<typeof listItemSchema>
@@ -358,10 +389,40 @@ export const setCommunityTargetsOutput = z.object({
 })
 export type SetCommunityTargetsOutput = z.infer<typeof setCommunityTargetsOutput>
 
+// ------------------------------------------------------------------ roster imports (docs/back-office.md §5)
+
+/** One row of 在职党员名册 (kind `members`): the registration form's own fields and messages. */
+export const memberRosterRowSchema = z.object({
+  name: registerInput.shape.name,
+  mobile: registerInput.shape.mobile,
+  workUnit: z.string().trim().max(60, '工作单位不能超过60个字'),
+  partyOrg: z.string().trim().max(60, '所在党组织不能超过60个字'),
+  grid: z.string().trim().max(40, '小区名称不能超过40个字'),
+  building: z.string().trim().max(20, '楼栋不能超过20个字'),
+  unit: registerInput.shape.unit,
+  room: z.string().trim().max(20, '门牌号不能超过20个字')
+})
+export type MemberRosterRow = z.output<typeof memberRosterRowSchema>
+/** One row of 楼栋住户 (kind `residents`): a household member at a room of a building. */
+export const residentRosterRowSchema = z.object({
+  grid: z.string().trim().max(40, '小区名称不能超过40个字'),
+  building: z.string().trim().min(1, '请填写楼栋').max(20, '楼栋不能超过20个字'),
+  unit: registerInput.shape.unit,
+  room: registerInput.shape.room,
+  name: registerInput.shape.name,
+  mobile: z.union([z.literal(''), registerInput.shape.mobile])
+})
+export type ResidentRosterRow = z.output<typeof residentRosterRowSchema>
+export const membersImportPreviewInput = importPreviewInputOf(['members', 'residents'])
+export const membersImportConfirmInput = importConfirmInputOf(['members', 'residents'])
+
 export const membersContract = {
+  importPreview: { input: membersImportPreviewInput, output: importPreviewOutput },
+  importConfirm: { input: membersImportConfirmInput, output: importConfirmOutput },
   register: { input: registerInput, output: registerOutput },
   me: { input: meInput, output: meOutput },
   review: { input: reviewInput, output: reviewOutput },
+  reviewMany: { input: reviewManyInput, output: reviewManyOutput },
   list: { input: listInput, output: listOutput },
   stats: { input: statsInput, output: statsOutput },
   export: { input: exportInput, output: exportOutput },

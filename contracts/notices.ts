@@ -1,3 +1,4 @@
+import { sortSchema } from './sort'
 import { z } from './zod'
 import { noticeBadgeContract } from './noticeBadge'
 import { dateTimeSchema, idSchema, pageInputSchema } from './common'
@@ -172,7 +173,9 @@ export const noticesListInput = pageInputSchema.extend({
    */
   view: z.enum(['inbox', 'manage']).optional(),
   /** manage only: one state. */
-  status: z.enum(['scheduled', 'published', 'expired', 'withdrawn']).optional()
+  status: z.enum(['scheduled', 'published', 'expired', 'withdrawn']).optional(),
+  /** manage only (the back office): by publish time, in the order asked (default newest first). */
+  sort: sortSchema(['publishAt'], ['发布时间']).optional()
 })
 export type NoticesListInput = z.input<typeof noticesListInput>
 

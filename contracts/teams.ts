@@ -5,6 +5,7 @@
  */
 import { idSchema, pageInputSchema } from './common'
 import { z } from './zod'
+import { importConfirmInputOf, importConfirmOutput, importPreviewInputOf, importPreviewOutput } from './imports'
 
 export const TEAM_TYPES = ['liaison', 'emergency'] as const
 export type TeamType = (typeof TEAM_TYPES)[number]
@@ -109,9 +110,27 @@ export const teamMemberSchema = z.object({
 })
 export type TeamMember = z.infer<typeof teamMemberSchema>
 
+/** One row of 志愿队成员 (kind `teamMembers`): a volunteer by number, the name checked against it when given. */
+export const teamRosterRowSchema = z.object({
+  volunteerNo: z
+    .string()
+    .trim()
+    .min(1, '请填写志愿者编号')
+    .max(32, '志愿者编号不正确')
+    .regex(/^[A-Za-z0-9]+$/, '志愿者编号不正确')
+    .transform((s) => s.toUpperCase()),
+  name: z.string().trim().max(30, '姓名不能超过30个字')
+})
+export type TeamRosterRow = z.output<typeof teamRosterRowSchema>
+export const teamsImportPreviewInput = importPreviewInputOf(['teamMembers'])
+export const teamsImportConfirmInput = importConfirmInputOf(['teamMembers'])
+
 const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number(), page: z.number(), pageSize: z.number() })
 
 export const teamsContract = {
+  /** 志愿队成员 from Excel (docs/back-office.md §5): the team's community staff and the district admin. */
+  importPreview: { input: teamsImportPreviewInput, output: importPreviewOutput },
+  importConfirm: { input: teamsImportConfirmInput, output: importConfirmOutput },
   create: { input: createTeamInput, output: teamDetailSchema },
   update: { input: updateTeamInput, output: teamDetailSchema },
   disband: { input: disbandTeamInput, output: teamDetailSchema },

@@ -1,3 +1,4 @@
+import { sortSchema } from './sort'
 import { z } from './zod'
 import { TICKET_LIMITS } from './limits'
 import { idSchema, pageInputSchema } from './common'
@@ -117,7 +118,9 @@ export const ticketsListInput = pageInputSchema.extend({
   communityId: idSchema.optional(),
   category: ticketCategorySchema.optional(),
   /** queue only: just the tickets where my party leads. */
-  leadOnly: z.boolean().optional()
+  leadOnly: z.boolean().optional(),
+  /** The back office: by report time or by the resolve deadline, in the order asked (default: open work by deadline, the rest newest first). */
+  sort: sortSchema(['createdAt', 'resolveBy'], ['反映时间', '办结时限']).optional()
 })
 
 export const ticketsGetInput = z.object({ ticketId: idSchema })

@@ -127,7 +127,7 @@ export const FUNCTIONS: Record<string, FunctionDeployment> = {
   notices: { ...TIMER_BATCH, env: [...templates], why: 'pushDueNotices timer sends up to several pages of subscription messages per run' },
   qrcodes: { ...INTERACTIVE, env: [...templates], why: 'interactive; one wxacode and one upload per call' },
   reports: { ...WORKBOOK, env: [...templates], why: 'workReport builds the district work-report workbook; dashboards run many aggregates' },
-  teams: { ...INTERACTIVE, env: ['HONGLIN_TOKEN_SECRET', 'HONGLIN_PUBLIC_URL', ...templates], why: 'interactive; verifies personal volunteer codes (numbers them nowhere)' },
+  teams: { ...INTERACTIVE, timeout: 30, env: ['HONGLIN_TOKEN_SECRET', 'HONGLIN_PUBLIC_URL', ...templates], why: 'interactive; verifies personal volunteer codes (numbers them nowhere); 30 s: importConfirm adds up to 2,000 members through the guarded addMember path, 10 at a time' },
   tickets: { ...TIMER_BATCH, env: [...templates], why: "sweep timer checks every open ticket's deadlines every 10 minutes" },
   users: { ...INTERACTIVE, env: [...volunteering, ...templates], why: 'interactive' },
   wishes: { ...INTERACTIVE, env: [...volunteering, ...templates], why: 'interactive; records volunteer hours of fulfilled wishes' }

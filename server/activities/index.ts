@@ -14,6 +14,7 @@ import { listActivities, openActivity } from './queries'
 import { revealRosterMobile, roster } from './roster'
 import { ranking, setPreferences } from './ranking'
 import { addMakeUp, listRecords, verifyRecord } from './records'
+import { verifyMany } from './verifyMany'
 import { removeSignUp, signUp, withdraw } from './signups'
 import { joinVolunteers } from './volunteerRegistration'
 import { myMemberCode } from './volunteers'
@@ -33,6 +34,8 @@ export const activitiesActions = {
   checkOut: action({ input: c.checkOut.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => scanCheck(ctx, input, 'out') }),
   staffScan: action({ input: c.staffScan.input, access: ORGANISERS, identity: 'withFirstRead', handler: (input, ctx) => staffScan(ctx, input) }),
   verify: action({ input: c.verify.input, access: ORGANISERS, identity: 'withFirstRead', handler: (input, ctx) => verifyRecord(ctx, input) }),
+  /** The back office's 批量认定: `verify` for up to 20 records, per-id outcomes (./verifyMany.ts). */
+  verifyMany: action({ input: c.verifyMany.input, access: ORGANISERS, identity: 'withFirstRead', handler: (input, ctx) => verifyMany(input, ctx) }),
   myHours: action({ input: c.myHours.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => myHours(ctx, input) }),
   certificate: action({ input: c.certificate.input, access: 'signedIn', identity: 'withFirstRead', handler: (input, ctx) => issueCertificate(ctx, input) }),
   verifyCertificate: action({ input: c.verifyCertificate.input, access: 'public', handler: (input) => verifyCertificate(input.certificateNo) }),

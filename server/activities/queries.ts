@@ -44,7 +44,8 @@ export async function listActivities(ctx: FirstReadContext, input: ListInput): P
   }
   if (input.when === 'upcoming') and.push({ end: _.gt(now) })
   if (input.when === 'past') and.push({ end: _.lte(now) })
-  const order: 'asc' | 'desc' = input.when === 'upcoming' ? 'asc' : 'desc'
+  // The back office's sort by start (index `start`), else as `when` says.
+  const order: 'asc' | 'desc' = input.sort?.order ?? (input.when === 'upcoming' ? 'asc' : 'desc')
   // The page with its names and the caller's sign-ups joined, and the total.
   const pageParts = (openid: string): Record<'page' | 'total', Part> => {
     const condition = and.length ? _.and([where, ...and]) : where

@@ -21,8 +21,10 @@ type RosterRow = SignUpDoc & { joinedRecord?: Pick<RecordDoc, 'checkInAt' | 'che
  */
 export async function roster(
   ctx: FirstReadContext,
-  input: { activityId: string; status?: SignUpDoc['status']; page: number; pageSize: number }
+  input: { activityId: string; status?: SignUpDoc['status']; page: number; pageSize: number; sort?: { field: 'signedUpAt'; order: 'asc' | 'desc' } }
 ): Promise<Page<RosterEntry>> {
+  // The back office's `sort` may turn the order (indexes activityId+signedUpAt, activityId+status+signedUpAt).
+  const dir = input.sort?.order === 'desc' ? -1 : 1
   const where: Record<string, unknown> = { activityId: input.activityId }
   if (input.status) where.status = input.status
   const { caller, docs } = await ctx.readWithCaller({
@@ -33,7 +35,7 @@ export async function roster(
       build: (p) =>
         p
           .match(where)
-          .sort({ signedUpAt: 1, _id: 1 })
+          .sort({ signedUpAt: dir, _id: dir })
           .skip((input.page - 1) * input.pageSize)
           .limit(input.pageSize)
           .lookup({ from: RECORDS, localField: '_id', foreignField: '_id', as: 'joinedRecord' })
@@ -44,24 +46,25 @@ export async function roster(
   if (!activity) throw notFound('活动')
   requireOrganiser(caller, activity.communityId)
   const volunteer = activity.kind === 'volunteer'
-  let position = 0
-  const waitingBefore = input.status === 'waiting' ? (input.page - 1) * input.pageSize : 0
-  const items = (docs.page as RosterRow[]).map((s) => {
+  const total = (docs.count[0]?.n as number | undefined) ?? 0
+  // The waiting list's place of each row (the waiting filter only: every row is then waiting), either way round.
+  const skipped = (input.page - 1) * input.pageSize
+  const placeOf = (i: number) => (dir === 1 ? skipped + i + 1 : total - skipped - i)
+  const items = (docs.page as RosterRow[]).map((s, i) => {
     const r = volunteer ? s.joinedRecord?.[0] : undefined
-    if (s.status === 'waiting') position++
     return {
       openid: s.openid,
       name: s.name,
       mobile: maskMobile(s.mobile),
       status: s.status,
-      position: s.status === 'waiting' && input.status === 'waiting' ? waitingBefore + position : undefined,
+      position: s.status === 'waiting' && input.status === 'waiting' ? placeOf(i) : undefined,
       signedUpAt: isoOf(s.signedUpAt),
       walkIn: s.walkIn === true,
       checkedInAt: iso(r?.checkInAt ?? s.checkedInAt),
       checkedOutAt: iso(r?.checkOutAt ?? s.checkedOutAt)
     }
   })
-  return { items, total: (docs.count[0]?.n as number | undefined) ?? 0, page: input.page, pageSize: input.pageSize }
+  return { items, total, page: input.page, pageSize: input.pageSize }
 }
 
 /** The full number of one person on the roster, for the organiser to call them; audited. One read, then the audit entry. */

@@ -117,7 +117,8 @@ export async function listBookings(input: BookingsInput, first: FirstReadContext
   }
   Object.assign(where, filtersWhere(input))
   // A day's list reads in time order; the review queue oldest first; everything else newest first.
-  const order: 'asc' | 'desc' = input.date || input.status === 'pending' || input.status === 'active' ? 'asc' : 'desc'
+  // The back office's `sort` (index `start`) asks for either order.
+  const order: 'asc' | 'desc' = input.sort?.order ?? (input.date || input.status === 'pending' || input.status === 'active' ? 'asc' : 'desc')
   // The total, the page, the rules and (a room's or centre's list) the bookings the sweep is due
   // to release: one read. The list is swept first (lazily: only when something is due, then read again).
   const read = async (withDue: boolean) => {

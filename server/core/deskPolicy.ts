@@ -25,7 +25,8 @@ export const PHONE_ONLY: ReadonlySet<string> = new Set([
   'auth.deskScan',
   'auth.deskConfirm',
   'auth.deskCancel',
-  'auth.deskRevoke'
+  'auth.deskRevoke',
+  'auth.acceptRole'
 ])
 
 export const PHONE_ONLY_MESSAGE = '请在手机上操作'

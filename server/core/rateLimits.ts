@@ -62,6 +62,8 @@ const placeOf = (input: Record<string, unknown>, caller: Caller | null): string 
 
 const TOO_FAST = '操作太频繁，请稍后再试'
 
+const IMPORT_TOO_FAST = '导入太频繁，请稍后再试'
+
 export const RATE_LIMITS: Record<string, RateLimit> = {
   // 三方联动: reports and their conversation. The per-minute bucket bounds attempts (refused ones
   // too: each costs a content check); the daily allowance counts reports made.
@@ -113,7 +115,15 @@ export const RATE_LIMITS: Record<string, RateLimit> = {
   // 管理后台扫码登录 (server/auth): a new QR code per IP (a PC asks for one every 3 min at most;
   // without a known IP all PCs share one bucket), and the PC's polls per session (one every 2 s).
   'auth.deskStart': { perPerson: 10, anonymous: 60, keyedBy: (_input, { ip }) => (ip ? `ip:${ip}` : undefined), window: 'minute', message: '二维码刷新太频繁，请稍后再试' },
-  'auth.deskPoll': { perPerson: 40, keyedBy: (input) => (typeof input.sid === 'string' ? `sid:${input.sid}` : undefined), window: 'minute', message: TOO_FAST }
+  'auth.deskPoll': { perPerson: 40, keyedBy: (input) => (typeof input.sid === 'string' ? `sid:${input.sid}` : undefined), window: 'minute', message: TOO_FAST },
+  // 角色邀请 (server/auth/roles.ts): looking up and accepting invitation codes (a script guessing codes).
+  'auth.roleInvite': { perPerson: 20, window: 'minute', message: '查询太频繁，请稍后再试' },
+  'auth.acceptRole': { perPerson: 10, window: 'minute', message: TOO_FAST },
+  // 批量导入 (server/core/imports.ts): each call reads and checks a whole workbook (up to 2,000 rows).
+  'members.importPreview': { perPerson: 20, window: 'minute', message: IMPORT_TOO_FAST },
+  'members.importConfirm': { perPerson: 20, window: 'minute', message: IMPORT_TOO_FAST },
+  'teams.importPreview': { perPerson: 20, window: 'minute', message: IMPORT_TOO_FAST },
+  'teams.importConfirm': { perPerson: 20, window: 'minute', message: IMPORT_TOO_FAST }
 }
 
 /** The row of `<function>.<action>`, if it is limited. */

@@ -33,6 +33,8 @@ export const collections = {
       { fields: ['communityId'] },
       { fields: ['centerId'] },
       { fields: ['teamId'] },
+      // activities.list's order (by start, either way; the back office's `sort`, server/activities/queries.ts)
+      { fields: ['start'] },
       // signups.ts closeWaitingClaims (the activities timer `deliverMessages`): waiting claims left open, once stale
       { fields: ['waitingClaimAt'] }
     ]
@@ -43,6 +45,8 @@ export const collections = {
       { fields: ['activityId'] },
       { fields: ['activityId', 'status'] },
       { fields: ['activityId', 'status', 'signedUpAt'] },
+      // activities.roster without a status filter, by the time of signing up either way (server/activities/roster.ts)
+      { fields: ['activityId', 'signedUpAt'] },
       { fields: ['openid', 'status'] },
       // signups.ts tellPromoted (the activities timer `deliverMessages`): hand-offs whose message waits for the drain
       { fields: ['tellPromoted'] }
@@ -112,6 +116,9 @@ export const collections = {
       { fields: ['dueMonth'] },
       { fields: ['firstResolvedMonth'] },
       { fields: ['createdMonth'] },
+      // tickets.list's orders (newest first; open work by deadline; the back office's `sort`, server/tickets/list.ts)
+      { fields: ['createdAt'] },
+      { fields: ['resolveBy'] },
       // multikey: the media verdict receiver finds the ticket holding a risky photo (server/media/verdicts.ts)
       { fields: ['photos'] }
     ]
@@ -185,7 +192,9 @@ export const collections = {
       { fields: ['centerId', 'status'] },
       { fields: ['centerId', 'day'] },
       { fields: ['communityId', 'status'] },
-      { fields: ['status'] }
+      { fields: ['status'] },
+      // centers.bookings' order (by start, either way; the back office's `sort`, server/centers/bookings.ts)
+      { fields: ['start'] }
     ]
   },
   bookingQuotas: {
@@ -208,7 +217,8 @@ export const collections = {
   notices: {
     description: 'Notices: audienceKeys (place keys) and audienceRoles matched with _.in; withdrawn, never deleted; history inside.',
     // attachments.fileID (multikey): the media verdict receiver (server/media/verdicts.ts)
-    indexes: [{ fields: ['audienceKeys'] }, { fields: ['manageKeys'] }, { fields: ['pushState'] }, { fields: ['attachments.fileID'] }]
+    // publishAt: the manage list's order (newest first; the back office's `sort`, server/notices/list.ts)
+    indexes: [{ fields: ['audienceKeys'] }, { fields: ['manageKeys'] }, { fields: ['pushState'] }, { fields: ['attachments.fileID'] }, { fields: ['publishAt'] }]
   },
   noticeReads: {
     description: 'One per reader and notice (_id `${noticeId}:${openid}`) with the reader\'s community/grid/building at the time.',
@@ -256,6 +266,19 @@ export const collections = {
   ownersCommittees: { description: 'Owners\' committees (业委会) of compounds, _id `oc-<gridId>`: members, partyMembers.', indexes: [{ fields: ['communityId'] }, { fields: ['gridId'] }] },
   selfManagementCommittees: { description: '物业自管委员会 of compounds, _id `smc-<gridId>`.', indexes: [{ fields: ['communityId'] }, { fields: ['gridId'] }] },
   companies: { description: 'Property companies (kind professional | public_interest): partyMembers, hasBranch, partyInstructor.', indexes: [{ fields: ['kind'] }] },
+  // ---- roster imports (docs/back-office.md §5: server/core/imports.ts, server/members/imports.ts, server/teams/imports.ts)
+  memberRoster: {
+    description: '在职党员名册 imported by staff from Excel, _id `<communityId>:<mobile>`: name, mobile, workUnit, partyOrg, grid, building, unit, room; importId of the last import that wrote it.',
+    indexes: [{ fields: ['communityId'] }, { fields: ['mobile'] }]
+  },
+  residentRoster: {
+    description: '楼栋住户 imported by staff from Excel, _id `<buildingId>:<unit>:<room>:<name>`: the households of each building (mobile optional).',
+    indexes: [{ fields: ['communityId'] }, { fields: ['buildingId'] }]
+  },
+  imports: {
+    description: 'One per imported file, _id sha256(kind:scope:fileHash): status applying → done, counts, file name and hash, who. A duplicate _id is 此文件已导入.',
+    indexes: []
+  },
   // ---- 在职党员报到 (issue #3: server/members, server/qrcodes)
   registrations: {
     description: 'Members\' registrations at their residence community: pending → approved | rejected; approved → transferred. Never deleted. `slot` (unique) keeps one pending and one approved per person.',
@@ -265,6 +288,9 @@ export const collections = {
       { fields: ['openid', 'status'] },
       { fields: ['communityId'] },
       { fields: ['communityId', 'status'] },
+      // members.list: the review queue and the roll in their order (the desk's sortable table: `sort`)
+      { fields: ['communityId', 'status', 'submittedAt'] },
+      { fields: ['communityId', 'status', 'reviewedAt'] },
       { fields: ['status'] },
       { fields: ['gridId'] },
       { fields: ['buildingId'] }
@@ -293,6 +319,14 @@ export const collections = {
       { fields: ['openid', 'status'] },
       // the hourly sweep: sessions past their end
       { fields: ['expiresAt'] }
+    ]
+  },
+  roleInvites: {
+    description:
+      'Invitations to a staff-class role (server/auth/roles.ts, docs/back-office.md §6), _id the 8-character code: open → used | cancelled (72 h, one use); `role`, `scopeField`, `places`, `invitedBy`, `usedBy`.',
+    indexes: [
+      // auth.invites (角色管理): the open invitations, newest first
+      { fields: ['status', 'createdAt'] }
     ]
   },
   auditLogs: {

@@ -24,10 +24,12 @@ export async function list(input: ListData, ctx: FirstReadContext): Promise<List
   const filtered: Record<string, Part> = {}
   if (input.gridId) filtered.grid = byIdPart('grids', input.gridId)
   if (input.buildingId) filtered.building = byIdPart('buildings', input.buildingId)
-  const order = input.status === 'pending' ? 1 : -1
+  // The table's order when it asks for one; else the review queue oldest first, the rest newest first.
+  const sortField = input.sort?.field ?? 'submittedAt'
+  const order = input.sort ? (input.sort.order === 'asc' ? 1 : -1) : input.status === 'pending' ? 1 : -1
   const skip = (input.page - 1) * input.pageSize
   const pageParts = (where: Record<string, unknown>): Record<string, Part> => ({
-    page: { collection: REGISTRATIONS, build: (p) => withPlaces(p.match(where).sort({ submittedAt: order, _id: order }).skip(skip).limit(input.pageSize)) },
+    page: { collection: REGISTRATIONS, build: (p) => withPlaces(p.match(where).sort({ [sortField]: order, _id: order }).skip(skip).limit(input.pageSize)) },
     total: { collection: REGISTRATIONS, build: (p) => p.match(where).count('total') }
   })
   // A named community is the whole scope (scopeOf), so the page can be read before the caller is known.

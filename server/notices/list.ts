@@ -52,6 +52,7 @@ function searchConditions(input: ListInput): object[] {
  */
 export async function list(input: ListInput, caller: Caller): Promise<Page<NoticeSummary>> {
   if (input.view === 'manage') return manageList(input, caller)
+  if (input.sort) throw new AppError('INVALID_INPUT', '只有通知管理列表可以排序', ['sort'])
   const now = clock.date()
   const where = visibleWhere(caller, now, searchConditions(input))
   const parts: Record<string, Part> = {
@@ -99,7 +100,7 @@ async function manageList(input: ListInput, caller: Caller): Promise<Page<Notice
     ref.where(where).count(),
     ref
       .where(where)
-      .orderBy('publishAt', 'desc')
+      .orderBy('publishAt', input.sort?.order ?? 'desc')
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
       .field({ ...SUMMARY_FIELDS, manageKeys: true, readCount: true })

@@ -1,6 +1,7 @@
 /** Function `teams`: 联系社区工作队 and 党员应急突击队, their members and hours. */
 import { teamsContract as c } from '../../contracts/teams'
 import { action } from '../core/function'
+import { importConfirm, importPreview } from './imports'
 import { addMember, createTeam, disbandTeam, listTeams, myTeams, removeMember, revealMemberMobile, setLeader, teamDetail, teamMembers, updateTeam } from './teams'
 
 const KEEPERS = ['staff', 'district_admin'] as const
@@ -10,6 +11,9 @@ const KEEPERS = ['staff', 'district_admin'] as const
  * more part of that read, no round trip of its own).
  */
 export const teamsActions = {
+  /** 志愿队成员 from Excel (docs/back-office.md §5): the team's community staff or the district admin (checked in the handler). */
+  importPreview: action({ input: c.importPreview.input, access: KEEPERS, handler: (input, { caller }) => importPreview(input, caller) }),
+  importConfirm: action({ input: c.importConfirm.input, access: KEEPERS, handler: (input, { caller }) => importConfirm(input, caller) }),
   create: action({ input: c.create.input, access: KEEPERS, identity: 'withFirstRead', handler: (input, ctx) => createTeam(ctx, input) }),
   update: action({ input: c.update.input, access: KEEPERS, identity: 'withFirstRead', handler: (input, ctx) => updateTeam(ctx, input) }),
   disband: action({ input: c.disband.input, access: KEEPERS, identity: 'withFirstRead', handler: (input, ctx) => disbandTeam(ctx, input) }),

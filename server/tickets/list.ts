@@ -68,10 +68,12 @@ export async function listTickets(caller: Caller, input: Input): Promise<Page<Ti
   const where = parts.length === 1 ? parts[0] : _.and(parts)
 
   // Open work is ordered by urgency (the resident's deadline); everything else newest first.
+  // The back office's `sort` asks for a field and an order (indexes `createdAt`, `resolveBy`).
   const urgent = input.status === 'open' || input.status === 'overdue'
+  const order: { field: string; dir: 1 | -1 } = input.sort ? { field: input.sort.field, dir: input.sort.order === 'asc' ? 1 : -1 } : { field: urgent ? 'resolveBy' : 'createdAt', dir: urgent ? 1 : -1 }
   const [countRes, page] = await Promise.all([
     db().collection('tickets').where(where).count(),
-    pageWithNames(where, { field: urgent ? 'resolveBy' : 'createdAt', dir: urgent ? 1 : -1 }, (input.page - 1) * input.pageSize, input.pageSize)
+    pageWithNames(where, order, (input.page - 1) * input.pageSize, input.pageSize)
   ])
   const tickets = page.tickets.map((t) => asDue(t, now.getTime()))
   const covers = await Promise.all(tickets.map((t) => (t.photos.length ? photoViews([t.photos[0]]).then((p) => p[0]) : Promise.resolve(undefined))))

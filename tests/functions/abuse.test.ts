@@ -70,7 +70,13 @@ const INPUTS: Record<string, object> = {
   'activities.verifyCertificate': { certificateNo: 'HL-000000' },
   'wishes.deedTotals': { communityId: 'c1' },
   'auth.deskStart': { ua: 'rate-limit test' },
-  'auth.deskPoll': { sid: 'ds_RateLimitTestSession00', pollSecret: 'x'.repeat(32) }
+  'auth.deskPoll': { sid: 'ds_RateLimitTestSession00', pollSecret: 'x'.repeat(32) },
+  'auth.roleInvite': { code: 'ABCDEFGH' },
+  'auth.acceptRole': { code: 'ABCDEFGH' },
+  'members.importPreview': { kind: 'members', scope: 'c1', fileName: '名册.xlsx', file: 'AAAA' },
+  'members.importConfirm': { kind: 'members', scope: 'c1', fileName: '名册.xlsx', file: 'AAAA', previewToken: 'stale' },
+  'teams.importPreview': { kind: 'teamMembers', scope: 'no-such-team', fileName: '队员.xlsx', file: 'AAAA' },
+  'teams.importConfirm': { kind: 'teamMembers', scope: 'no-such-team', fileName: '队员.xlsx', file: 'AAAA', previewToken: 'stale' }
 }
 
 /**

@@ -17,6 +17,7 @@ import { PRIVACY_POLICY_VERSION } from '../../contracts/privacy'
 import type { Reply } from '../../contracts/reply'
 import { PHONE_ONLY } from '../../server/core/deskPolicy'
 import { ROUTERS } from '../support/routers'
+import { MEMBER_HEADER, workbookOf } from '../support/importFixtures'
 import { anonymousWeb, asDesk, startTestCloud, type TestCloud } from '../support/cloud'
 
 
@@ -124,6 +125,17 @@ async function deskSignedIn(ctx: Ctx, openid = 'demo-staff'): Promise<string> {
 
 /** Staff-class roles (DESK_ROLES): who may sign in to the back office. */
 const DESK = only('staff', 'staff2', 'admin', 'property', 'committee')
+
+/** A one-row 在职党员名册 of c1 (base64), a new person each time. */
+async function matrixRoster(ctx: Ctx): Promise<string> {
+  const n = ctx.fresh('r').replace(/\D/g, '').slice(-4).padStart(4, '0')
+  return (await workbookOf([MEMBER_HEADER, [`矩阵${n}`, `1360000${n}`, '区财政局', '区财政局党支部']])).toString('base64')
+}
+
+/** A one-row 志愿队成员 file (base64), different bytes each time. */
+async function matrixTeamRoster(ctx: Ctx): Promise<string> {
+  return (await workbookOf([['志愿者编号', '备注'], ['SFQ000010', ctx.fresh('t')]])).toString('base64')
+}
 
 let slotDay = 0
 /** A fresh published c1 volunteer activity created by c1's staff (a different future day each time). */
@@ -269,6 +281,12 @@ const MATRIX: Record<string, Row> = {
     setup: async (ctx) => ({ id: ctx.clone('serviceRecords', { _id: ctx.ids.pendingRecord }, { openid: `matrix-volunteer-${ctx.fresh('v')}` }) }),
     input: (_c, s) => ({ recordId: s.id, decision: 'approve' }),
     expect: C1_ORGANISER
+  },
+  'activities.verifyMany': {
+    setup: async (ctx) => ({ id: ctx.clone('serviceRecords', { _id: ctx.ids.pendingRecord }, { openid: `matrix-volunteer-${ctx.fresh('v')}` }) }),
+    input: (_c, s) => ({ recordIds: [s.id], decision: 'approve' }),
+    expect: ANY_STAFF,
+    note: 'the role gate of verify; each record is then refused or decided on its own (desk-batch.test.ts)'
   },
   'activities.myHours': { input: () => ({}), expect: SIGNED_IN },
   'activities.certificate': { input: () => ({}), expect: SIGNED_IN, note: 'one’s own certificate; nothing to certify is a business answer' },
@@ -445,13 +463,38 @@ const MATRIX: Record<string, Row> = {
     expect: C1_STAFF,
     hides: true
   },
+  'members.reviewMany': {
+    setup: async (ctx) => {
+      const openid = `matrix-applicant-${ctx.fresh('a')}`
+      return { id: ctx.clone('registrations', { _id: ctx.ids.pendingRegistration }, { openid, slot: `pending:${openid}` }) }
+    },
+    input: (_c, s) => ({ registrationIds: [s.id], decision: 'reject', reason: '矩阵测试：信息不全' }),
+    expect: ANY_STAFF,
+    note: 'the role gate of review; each registration is then refused or decided on its own (staff2: FORBIDDEN for that id inside an ok reply, desk-batch.test.ts)'
+  },
   'members.placementOptions': { input: (ctx) => ({ registrationId: ctx.ids.pendingRegistration }), expect: C1_STAFF, hides: true },
   'members.list': { input: () => ({ communityId: 'c1' }), expect: C1_STAFF },
+  'members.list#sort': { input: () => ({ communityId: 'c1', status: 'approved', sort: { field: 'reviewedAt', order: 'desc' }, pageSize: 100 }), expect: C1_STAFF },
   'members.revealMobile': { input: (ctx) => ({ registrationId: ctx.ids.memberRegistration }), expect: C1_STAFF, hides: true, note: 'audited; staff of the registration’s community' },
   'members.export': { input: () => ({ communityId: 'c1' }), expect: C1_STAFF },
   'members.stats': { input: () => ({}), expect: ANY_STAFF, note: 'each sees their own communities' },
   'members.setTarget': { input: () => ({ target: 3000 }), expect: ADMIN },
   'members.setCommunityTargets': { input: () => ({ targets: [{ communityId: 'c1', target: 300 }] }), expect: ADMIN },
+  // Roster imports (docs/back-office.md §5): a fresh file per caller; confirm with the token the admin's preview gave.
+  'members.importPreview': {
+    setup: async (ctx) => ({ file: await matrixRoster(ctx) }),
+    input: (_c, s) => ({ kind: 'members', scope: 'c1', fileName: 'matrix.xlsx', file: s.file }),
+    expect: C1_STAFF
+  },
+  'members.importConfirm': {
+    setup: async (ctx) => {
+      const file = await matrixRoster(ctx)
+      const p = await ctx.ok<{ previewToken: string }>('members', 'importPreview', { kind: 'members', scope: 'c1', fileName: 'matrix.xlsx', file }, 'demo-admin')
+      return { file, token: p.previewToken }
+    },
+    input: (_c, s) => ({ kind: 'members', scope: 'c1', fileName: 'matrix.xlsx', file: s.file, previewToken: s.token }),
+    expect: C1_STAFF
+  },
 
   // ---- notices ------------------------------------------------------------------------------
   'notices.publish': {
@@ -547,6 +590,21 @@ const MATRIX: Record<string, Row> = {
     note: 'audited; the team’s leader and the keepers (c1 staff, district admin) — members see masked numbers only'
   },
   'teams.myTeams': { input: () => ({}), expect: SIGNED_IN },
+  // 志愿队成员 imports into c1's team tm0001 (a fresh file per caller: the ignored 备注 column differs).
+  'teams.importPreview': {
+    setup: async (ctx) => ({ file: await matrixTeamRoster(ctx) }),
+    input: (_c, s) => ({ kind: 'teamMembers', scope: 'tm0001', fileName: 'matrix.xlsx', file: s.file }),
+    expect: C1_STAFF
+  },
+  'teams.importConfirm': {
+    setup: async (ctx) => {
+      const file = await matrixTeamRoster(ctx)
+      const p = await ctx.ok<{ previewToken: string }>('teams', 'importPreview', { kind: 'teamMembers', scope: 'tm0001', fileName: 'matrix.xlsx', file }, 'demo-admin')
+      return { file, token: p.previewToken }
+    },
+    input: (_c, s) => ({ kind: 'teamMembers', scope: 'tm0001', fileName: 'matrix.xlsx', file: s.file, previewToken: s.token }),
+    expect: C1_STAFF
+  },
 
   // ---- tickets ------------------------------------------------------------------------------
   'tickets.create': { input: () => ({ category: 'repair', description: '矩阵测试：单元门禁损坏，无法关闭', gridId: 'c1g1' }), expect: SIGNED_IN },
@@ -688,7 +746,32 @@ const MATRIX: Record<string, Row> = {
     expect: only('staff', 'admin'),
     hides: true,
     note: 'demo-staff’s PC: its owner, or the district admin; to anyone else it does not exist'
-  }
+  },
+  // 角色管理 (server/auth/roles.ts): the district admin's; accepting is anyone's, on the phone, as a twin (the personas keep their roles)
+  'auth.inviteRole': { input: () => ({ role: 'staff', scope: { communityIds: ['c1'] } }), expect: ADMIN },
+  'auth.roleInvite': { setup: async (ctx) => roleInvited(ctx), input: (_c, s) => ({ code: s.code }), expect: SIGNED_IN, note: 'whoever holds the code' },
+  'auth.acceptRole': {
+    setup: async (ctx, who) => ({ ...(await roleInvited(ctx)), as: twinOf(ctx, who) }),
+    caller: (s) => s.as,
+    input: (_c, s) => ({ code: s.code }),
+    expect: SIGNED_IN,
+    note: 'whoever holds the code (a twin of the persona); phone only'
+  },
+  'auth.cancelInvite': { setup: async (ctx) => roleInvited(ctx), input: (_c, s) => ({ code: s.code }), expect: ADMIN },
+  'auth.invites': { input: () => ({}), expect: ADMIN },
+  'auth.roleHolders': { input: () => ({ communityId: 'c1' }), expect: ADMIN },
+  'auth.revokeRole': {
+    setup: async (ctx) => ({ openid: twinOf(ctx, 'staff') }),
+    input: (_c, s) => ({ openid: s.openid, role: 'staff', scopeId: 'c1', reason: '矩阵测试撤销' }),
+    expect: ADMIN,
+    note: 'audited; a twin of demo-staff loses the role'
+  },
+  'auth.roleScopes': { input: () => ({}), expect: ADMIN }
+}
+
+/** A fresh invitation to c1's staff, made by the district admin. */
+async function roleInvited(ctx: Ctx): Promise<{ code: string }> {
+  return ctx.ok('auth', 'inviteRole', { role: 'staff', scope: { communityIds: ['c1'] } }, 'demo-admin')
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { overviewContract } from '@contracts/overview'
 import { activityListContract } from '@contracts/activityList'
 import { centerListContract } from '@contracts/centerList'
 import { teamsContract } from '@contracts/teams'
+import { authContract } from '@contracts/auth'
 import { ticketsContract } from '@contracts/tickets'
 import { usersContract } from '@contracts/users'
 import { wishesContract } from '@contracts/wishes'
@@ -26,6 +27,7 @@ import { noticesApi } from '@/features/notices/api'
 import { membersApi, qrcodesApi } from '@/features/register/api'
 import { companiesApi, ticketsApi, wishesApi } from '@/features/tickets/api'
 import { activitiesApi, teamsApi } from '@/features/volunteer/api'
+import { authApi } from '@/features/desk/api'
 import { meApi } from '@/features/session/api'
 import { overviewApi } from '@/features/overview/api'
 import { activitiesApi as activitiesTabApi } from '@/features/volunteer/tab'
@@ -42,6 +44,7 @@ const callMock = call as unknown as jest.Mock
 const CLIENTS: [fn: string, client: object, contract: FunctionContract][] = [
   ['activities', activitiesApi, activitiesContract],
   ['teams', teamsApi, teamsContract],
+  ['auth', authApi, authContract],
   ['centers', centersApi, centersContract],
   ['notices', noticesApi, noticesContract],
   ['members', membersApi, membersContract],
@@ -154,6 +157,7 @@ type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] ext
 
 const routersMatchContracts: {
   activities: SameKeys<typeof import('../../server/activities').activitiesActions, typeof activitiesContract>
+  auth: SameKeys<typeof import('../../server/auth').authActions, typeof authContract>
   centers: SameKeys<typeof import('../../server/centers').centersActions, typeof centersContract>
   companies: SameKeys<typeof import('../../server/companies').companiesActions, typeof companiesContract>
   members: SameKeys<typeof import('../../server/members').membersActions, typeof membersContract>
@@ -164,7 +168,7 @@ const routersMatchContracts: {
   tickets: SameKeys<typeof import('../../server/tickets').ticketsActions, typeof ticketsContract>
   users: SameKeys<typeof import('../../server/users').usersActions, typeof usersContract>
   wishes: SameKeys<typeof import('../../server/wishes').wishesActions, typeof wishesContract>
-} = { activities: true, centers: true, companies: true, members: true, notices: true, qrcodes: true, reports: true, teams: true, tickets: true, users: true, wishes: true }
+} = { activities: true, auth: true, centers: true, companies: true, members: true, notices: true, qrcodes: true, reports: true, teams: true, tickets: true, users: true, wishes: true }
 void routersMatchContracts
 
 const typedAsTheContract: [
