@@ -48,9 +48,9 @@ const subPackages: { root: string; pages: string[] }[] = [
   // 个人信息与隐私 (PIPL rights) and the audit log
   { root: 'packages/privacy', pages: ['pages/mydata/index', 'pages/audit/index'] },
   // 我的: 消息设置, 帮助, and signing a PC in to the back office (the scan landing; 登录设备)
-  { root: 'packages/mine', pages: ['pages/settings/index', 'pages/help/index', 'pages/desk/index', 'pages/devices/index'] },
+  { root: 'packages/mine', pages: ['pages/settings/index', 'pages/help/index', 'pages/desk/index', 'pages/devices/index', 'pages/role-invite/index'] },
   // The PC back office (issue #19): H5 only, like dev-login; the mini-program never sees it.
-  { root: 'packages/desk', pages: isH5 ? ['pages/signin/index', 'pages/home/index'] : [] }
+  { root: 'packages/desk', pages: isH5 ? ['pages/signin/index', 'pages/home/index', 'pages/activities/index', 'pages/bookings/index', 'pages/tickets/index', 'pages/notices/index', 'pages/downloads/index', 'pages/audit/index', 'pages/registrations/index', 'pages/members/index', 'pages/records/index', 'pages/roles/index', 'pages/imports/index'] : [] }
 ]
 
 /**

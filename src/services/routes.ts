@@ -90,6 +90,8 @@ export const routes = {
   mineDesk: '/packages/mine/pages/desk/index',
   /** 登录设备: the PCs signed in to the back office as me, each can be signed out. */
   mineDevices: '/packages/mine/pages/devices/index',
+  /** 接受角色邀请: the district admin's invitation to a staff-class role (`?scene=<code>`, or the code typed). */
+  mineRoleInvite: '/packages/mine/pages/role-invite/index',
   // (The PC back office's own pages, H5 only, are not here: see src/features/desk/session.ts.)
   // 红黑榜: built with the property companies' scorecards in the tickets subpackage (issue #7).
   districtRanking: '/packages/tickets/pages/ranking/index',
@@ -162,6 +164,7 @@ export const BUILT: Readonly<Record<RouteName, boolean>> = {
   mineHelp: true,
   mineDesk: true,
   mineDevices: true,
+  mineRoleInvite: true,
   districtRanking: true
 }
 

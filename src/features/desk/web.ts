@@ -10,5 +10,6 @@ export { deskSession, deskTransport, DESK_SIGNIN_URL, DESK_HOME_URL, DESK_ENDED_
 export { deskCloud, type DeskCloud } from './cloud'
 export { DataTable, PAGE_SIZES, type Column, type DataTableProps, type SortOrder, type SortState } from './DataTable'
 export { BatchBar } from './BatchBar'
+export { ImportWizard, readAsBase64, type ImportKindOption, type ImportInputShape } from './ImportWizard'
 export { runBatch } from './batch'
 export { DESK_NAV, navFor, deskPageUrl, DESK_STAFF_ROLES, type DeskNavItem, type DeskNavKey } from './nav'
