@@ -16,7 +16,15 @@ export const BATCH_ACTIONS: Record<string, string> = {
   'reports.workReport': 'workbook',
   'users.exportMyData': 'workbook',
   // Once per person, after they confirm; one update per collection it erases (server/users/deleteAccount.ts).
-  'users.deleteAccount': 'job'
+  'users.deleteAccount': 'job',
+  // The back office's batches (#19): the singles' round trips for up to 20 ids, four at a time (server/core/batch.ts).
+  'members.reviewMany': 'batch',
+  'activities.verifyMany': 'batch',
+  // A whole workbook read and checked (up to 2,000 rows), then written 10 rows at a time (server/core/imports.ts).
+  'members.importPreview': 'import',
+  'members.importConfirm': 'import',
+  'teams.importPreview': 'import',
+  'teams.importConfirm': 'import'
 }
 const DASHBOARD = 'reports.dashboard'
 
