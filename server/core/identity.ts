@@ -114,8 +114,16 @@ export function identify(context?: unknown): Identity {
   if (wx.OPENID) return { kind: 'wechat', openid: wx.OPENID, ip }
   const custom = webCustomUserId(ctx)
   if (custom && DESK_SID.test(custom)) return { kind: 'desk', sid: custom, ip, web }
+  // A signed-in (not anonymous) CloudBase user without a customUserId: the deploy smoke check of
+  // docs/back-office.md §8 (then every PC call is "nobody" and the back office cannot sign in).
+  if (web && !custom && ctx.TCB_ISANONYMOUS_USER !== 'true' && !warnedNoCustomUserId) {
+    warnedNoCustomUserId = true
+    console.warn('[identity] a CloudBase web user arrived without TCB_CUSTOM_USER_ID: add the getEndUserInfo fallback in webCustomUserId (server/core/identity.ts)')
+  }
   return { kind: 'none', ip, web }
 }
+
+let warnedNoCustomUserId = false
 
 /** A desk session as stored (`deskSessions/<sid>`, server/auth/sessions.ts). */
 export interface DeskSessionRecord {

@@ -305,6 +305,19 @@ describe('the desk caller', () => {
     expect((await cloud.call('auth', 'deskStart', { ua: '' }, anonymousWeb(nextIp()))).ok).toBe(true)
   })
 
+  it('says in the log, once, when a signed-in web user arrives without a customUserId (the deploy smoke check)', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const noCustom = { web: { uid: 'tcbu-nocustom', anonymous: false } }
+      for (let i = 0; i < 2; i++) expect(errorOf(await cloud.call('users', 'me', {}, noCustom))).toMatch(/^UNAUTHENTICATED /)
+      await cloud.call('users', 'me', {}, anonymousWeb())
+      const told = warn.mock.calls.filter((args) => String(args[0]).includes('without TCB_CUSTOM_USER_ID'))
+      expect(told).toHaveLength(1)
+    } finally {
+      warn.mockRestore()
+    }
+  })
+
   it('ignores identity smuggled in the event', async () => {
     const smuggled = { userInfo: { openId: 'demo-admin', appId: 'wx0000000000000000' }, tcbContext: { customUserId: 'ds_' + 'Z'.repeat(22) } }
     expect(errorOf(await cloud.call('users', 'me', smuggled, anonymousWeb()))).toMatch(/^UNAUTHENTICATED /)

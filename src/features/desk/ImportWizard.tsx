@@ -177,9 +177,18 @@ export function ImportWizard({ options }: { options: ImportKindOption[] }) {
             ))}
           </select>
         </label>
+        {/* The browser's own file button speaks the browser's language: ours, with the input hidden behind it. */}
         <label className='desk-field'>
           Excel 文件（.xlsx，不超过1.4MB）
-          <input type='file' accept='.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' data-testid='desk-import-file' onChange={(e) => void pick(e.target.files?.[0])} />
+          <span className='desk-button desk-button--plain'>选择文件</span>
+          <span className='desk-import__file'>{file ? file.name : '未选择文件'}</span>
+          <input
+            type='file'
+            className='desk-import__input'
+            accept='.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+            data-testid='desk-import-file'
+            onChange={(e) => void pick(e.target.files?.[0])}
+          />
         </label>
         <button type='button' className='desk-button' disabled={!file || !scopeId || !!busy} onClick={() => void runPreview()}>
           {busy === 'preview' ? '正在检查…' : '预览'}

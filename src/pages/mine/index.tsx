@@ -8,7 +8,9 @@ import './index.scss'
 const SETTINGS: Row[] = [
   { key: 'settings', title: '消息设置', desc: '通知提醒、排行榜公开', target: { route: 'mineSettings' } },
   { key: 'privacy', title: '个人信息与隐私', desc: '查看、下载我的数据，撤回同意，注销账号', target: { route: 'privacyMyData' } },
-  { key: 'help', title: '帮助', desc: '怎么报事、预约、报名签到，找谁', target: { route: 'mineHelp' } }
+  { key: 'help', title: '帮助', desc: '怎么报事、预约、报名签到，找谁', target: { route: 'mineHelp' } },
+  // For a code received as text (the invitation's QR code opens the same page).
+  { key: 'roleInvite', title: '接受角色邀请', desc: '社区、物业或业委会工作人员输入邀请码', target: { route: 'mineRoleInvite' } }
 ]
 
 /** Staff-class roles only (the back office's DESK_ROLES): the PCs signed in as me. */
