@@ -14,7 +14,7 @@ import MinePage from '@/pages/mine'
 import { sessionStore } from '@/features/session'
 import { ME_FIXTURES } from '../support/me-fixtures'
 import { setTransport } from '@/services/cloud/call'
-import { DESK_ROLE_LIST, browserName, canUseDesk, deskSession, deskTransport, DESK_SIGNIN_URL, DESK_STATE_KEY, scanErrorText } from '@/features/desk'
+import { DESK_ROLE_LIST, browserName, canUseDesk, deskSession, deskTransport, DESK_SIGNIN_URL, DESK_STATE_KEY, navFor, scanErrorText } from '@/features/desk'
 import { emulatorCloud, DESK_TOKENS_KEY } from '@/features/desk/cloudEmulator'
 import { isLoginRefusal, sdkCloud, setSdkLoader, type SdkApp } from '@/features/desk/cloudSdk'
 
@@ -101,6 +101,15 @@ describe('我的 → 登录设备', () => {
 })
 
 describe('desk roles and words', () => {
+  it('shows each role the side navigation its work needs', () => {
+    const keys = (roles: Parameters<typeof navFor>[0]) => navFor(roles).map((item) => item.key)
+    expect(keys(['resident', 'property_staff'])).toEqual(['home', 'tickets'])
+    expect(keys(['resident', 'committee'])).toEqual(['home', 'tickets'])
+    expect(keys(['resident', 'staff'])).not.toContain('roles')
+    expect(keys(['resident', 'staff'])).toEqual(expect.arrayContaining(['registrations', 'records', 'imports', 'audit']))
+    expect(keys(['resident', 'district_admin'])).toContain('roles')
+  })
+
   it('spells DESK_ROLES out for the main package exactly as the contract does', () => {
     expect([...DESK_ROLE_LIST].sort()).toEqual([...DESK_ROLES].sort())
     expect(canUseDesk({ roles: ['resident', 'staff'] })).toBe(true)
