@@ -180,12 +180,6 @@ if (missing.length) {
 
 /** The tests of many simultaneous callers (tests/functions/crowd.test.ts, races.test.ts): their own step. */
 const CROWDS = '/tests/functions/(crowd|races)\\.test\\.ts$'
-/**
- * Function tests whose outcomes the network time cannot change, left out of the 20 ms run: who may
- * call what (every action as ten callers: the largest file at 20 ms), the input messages, and the
- * bundles (no database at all). Each action's own tests run at 20 ms.
- */
-const LATENCY_FREE = '/tests/functions/(access-matrix|input-messages|bundles)\\.test\\.ts$'
 
 const steps = [
   { title: 'browser', go: () => run('browser', bin('tsx'), ['tests/e2e-h5/support/check-browser.ts'], { limitMinutes: 3 }) },
@@ -195,7 +189,7 @@ const steps = [
   { title: 'unit-and-functions', go: () => jest('unit-and-functions', ['--selectProjects', 'unit', 'functions', '--testPathIgnorePatterns', CROWDS], 15) },
   // The function tests again with the cloud's network time on every database round trip: an
   // action that would time out on the cloud (3 s) times out here (`npm run test:cloud`).
-  { title: 'functions at 20 ms', go: () => jest('functions-at-20ms', ['tests/functions', '--selectProjects', 'functions', '--testPathIgnorePatterns', CROWDS, LATENCY_FREE], 20, { EMULATOR_DB_LATENCY_MS: '20' }) },
+  { title: 'functions at 20 ms', go: () => jest('functions-at-20ms', ['tests/functions', '--selectProjects', 'functions', '--testPathIgnorePatterns', CROWDS], 20, { EMULATOR_DB_LATENCY_MS: '20' }) },
   // Many phones at once (hundreds of calls in flight, each held to the 3 s timeout), in a fresh
   // process of their own: on the cloud every call has an instance of its own, here they share one
   // process, and a jest worker that already ran dozens of files (a large heap, long GC pauses) made
